@@ -1,0 +1,44 @@
+/* cli.h - the subcommands of the headsup program and their exit statuses.
+ *
+ * main() picks a subcommand from hs_commands[]; each one lives in
+ * src/cmd_<name>.c, parses its own options and returns an exit status.
+ */
+#ifndef HEADSUP_CLI_H
+#define HEADSUP_CLI_H
+
+#include <stdio.h>
+
+/* Exit statuses, documented in --help, the man page and the README. */
+enum {
+	HS_EXIT_OK = 0,      /* success */
+	HS_EXIT_FAILURE = 1, /* runtime failure (camera, file, database, ...) */
+	HS_EXIT_USAGE = 2,   /* usage or configuration error */
+};
+
+typedef struct hs_command {
+	const char *name;
+	const char *args;    /* synopsis after the name, e.g. "[--json] PATH..." */
+	const char *summary; /* one line for `headsup --help` */
+	int (*main)(int argc, char **argv);
+} hs_command;
+
+extern const hs_command hs_commands[];
+extern const int hs_command_count;
+
+int hs_cmd_run(int argc, char **argv);
+int hs_cmd_calibrate(int argc, char **argv);
+int hs_cmd_analyze(int argc, char **argv);
+int hs_cmd_report(int argc, char **argv);
+int hs_cmd_advice(int argc, char **argv);
+int hs_cmd_pause(int argc, char **argv);
+int hs_cmd_resume(int argc, char **argv);
+
+/* The "heuristic, not a diagnosis" note every help text carries. */
+extern const char hs_disclaimer[];
+
+/* Print "Usage: headsup <cmd> ..." plus a --help hint on stderr; returns
+ * HS_EXIT_USAGE. */
+int hs_cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,126 @@
+/* config.h - every setting of headsup, in one table.
+ *
+ * Each row of HS_SETTINGS is one setting: INI section, key, type, default,
+ * minimum, maximum and help text.  The table yields the hs_config struct
+ * (one field per key), the INI parser, the settings list in `headsup run
+ * --help` and the SETTINGS section of the man page.
+ *
+ * Precedence: built-in default < config file < command line.
+ */
+#ifndef HEADSUP_CONFIG_H
+#define HEADSUP_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Types: INT (long), DOUBLE, STRING (at most HS_CONFIG_STR_MAX-1 bytes).
+ * For STRING rows min and max are unused (0). */
+#define HS_CONFIG_STR_MAX 512
+
+/* clang-format off */
+#define HS_SETTINGS(X)                                                                       \
+	X(monitor, source, STRING, "", 0, 0,                                                     \
+	  "camera device, video file or image folder to watch; empty = first webcam")            \
+	X(monitor, rate_hz, DOUBLE, 2.0, 0.1, 30.0,                                              \
+	  "frames analysed per second; the rest are skipped")                                     \
+	X(monitor, camera_fps, DOUBLE, 5.0, 1.0, 60.0,                                           \
+	  "frame rate asked of the camera (low spares CPU)")                                     \
+	X(monitor, camera_width, INT, 640, 160, 3840, "frame width asked of the camera")        \
+	X(monitor, camera_height, INT, 480, 120, 2160, "frame height asked of the camera")      \
+	X(pose, fov_deg, DOUBLE, 60.0, 20.0, 150.0,                                              \
+	  "horizontal field of view of the camera in degrees")                                   \
+	X(pose, model, STRING, "", 0, 0,                                                         \
+	  "face model file; empty = the installed BlazeFace model")                              \
+	X(posture, smooth_s, DOUBLE, 3.0, 0.0, 30.0,                                             \
+	  "features are the median of this many seconds of frames")                              \
+	X(posture, looking_down_enter_deg, DOUBLE, 15.0, 3.0, 60.0,                              \
+	  "head pitched down this much more than calibrated enters looking_down")                \
+	X(posture, looking_down_exit_deg, DOUBLE, 10.0, 0.0, 60.0,                               \
+	  "looking_down ends below this pitch delta")                                            \
+	X(posture, hunched_drop_enter_iod, DOUBLE, 0.45, 0.05, 5.0,                              \
+	  "eyes this many calibrated eye-distances lower enters hunched")                        \
+	X(posture, hunched_drop_exit_iod, DOUBLE, 0.30, 0.0, 5.0,                                \
+	  "hunched (by drop) ends below this drop")                                              \
+	X(posture, hunched_lean_enter, DOUBLE, 1.15, 1.0, 3.0,                                   \
+	  "face this much larger than calibrated (leaning in) ...")                              \
+	X(posture, hunched_lean_drop_iod, DOUBLE, 0.20, 0.0, 5.0,                                \
+	  "... together with at least this drop enters hunched")                                 \
+	X(posture, hunched_lean_exit, DOUBLE, 1.08, 1.0, 3.0,                                    \
+	  "hunched (by lean) ends below this size ratio")                                        \
+	X(alerts, sustain_s, DOUBLE, 30.0, 1.0, 7200.0,                                          \
+	  "a bad posture must last this long before an alert")                                   \
+	X(alerts, cooldown_s, DOUBLE, 600.0, 0.0, 86400.0,                                       \
+	  "no second alert of the same kind within this time")                                   \
+	X(alerts, snooze_min, DOUBLE, 30.0, 1.0, 1440.0,                                         \
+	  "how long \"Snooze\" silences alerts, in minutes")                                     \
+	X(alerts, notify, STRING, "auto", 0, 0,                                                  \
+	  "auto (desktop, else terminal), desktop or terminal")                                  \
+	X(journal, commit_s, DOUBLE, 60.0, 1.0, 60.0,                                            \
+	  "journal commits at least this often, in seconds")                                     \
+	X(calibration, calibrate_s, DOUBLE, 5.0, 1.0, 120.0,                                     \
+	  "seconds of upright posture recorded by calibrate")
+/* clang-format on */
+
+#define HS_CFG_CTYPE_INT long
+#define HS_CFG_CTYPE_DOUBLE double
+#define HS_CFG_CTYPE_STRING char
+
+typedef struct hs_config {
+#define HS_CFG_FIELD_INT(key) long key;
+#define HS_CFG_FIELD_DOUBLE(key) double key;
+#define HS_CFG_FIELD_STRING(key) char key[HS_CONFIG_STR_MAX];
+#define HS_CFG_FIELD(section, key, type, def, min, max, help) HS_CFG_FIELD_##type(key)
+	HS_SETTINGS(HS_CFG_FIELD)
+#undef HS_CFG_FIELD
+} hs_config;
+
+typedef enum hs_setting_type {
+	HS_SETTING_INT,
+	HS_SETTING_DOUBLE,
+	HS_SETTING_STRING
+} hs_setting_type;
+
+/* One row of the table, for code that walks every setting (help, man page,
+ * parser). */
+typedef struct hs_setting {
+	const char *section;
+	const char *key;
+	hs_setting_type type;
+	const char *default_text; /* the default as written in a config file */
+	double min, max;
+	const char *help;
+	size_t offset; /* of the field in hs_config */
+} hs_setting;
+
+extern const hs_setting hs_settings[];
+extern const size_t hs_setting_count;
+
+/* Fill cfg with the built-in defaults. */
+void hs_config_defaults(hs_config *cfg);
+
+/* Parse an INI stream over cfg.  name is used in messages ("file:line").
+ * On an unknown section or key, a bad value or a value out of range, write
+ * "name:line: what is wrong" into err (size errsize) and return HS_ECONFIG;
+ * cfg is then left unchanged (parsing is all or nothing). */
+int hs_config_parse(hs_config *cfg, FILE *in, const char *name, char *err,
+		    size_t errsize);
+
+/* Set one setting from text ("section.key" or "key"), as the command line
+ * does.  HS_ECONFIG with a message in err on failure. */
+int hs_config_set(hs_config *cfg, const char *key, const char *value,
+		  char *err, size_t errsize);
+
+/* Load the config: path when given (must exist), else
+ * $XDG_CONFIG_HOME/headsup/config.ini when it exists, else defaults only.
+ * Same error contract as hs_config_parse; a missing explicit path is
+ * HS_ECONFIG too ("cannot open config 'F': No such file or directory"). */
+int hs_config_load(hs_config *cfg, const char *path, char *err,
+		   size_t errsize);
+
+/* Print the settings table for --help: "  [section] key = default  help". */
+void hs_config_print_help(FILE *out);
+/* Print the settings as man page (roff) text, for the SETTINGS section. */
+void hs_config_print_man(FILE *out);
+
+#endif

@@ -1,0 +1,50 @@
+/* err.h - error codes shared by every headsup module.
+ *
+ * Functions return 0 on success or a negative hs_err.  The list below is the
+ * only place a code is defined; HS_ERR_MAP expands into the enum and into the
+ * messages hs_strerror() returns.
+ */
+#ifndef HEADSUP_ERR_H
+#define HEADSUP_ERR_H
+
+#define HS_ERR_MAP(X)                                                        \
+	X(NOMEM, "out of memory")                                                \
+	X(INVAL, "invalid argument")                                             \
+	X(IO, "input/output error")                                              \
+	X(NOENT, "no such file or device")                                       \
+	X(ACCES, "permission denied")                                            \
+	X(BUSY, "device or resource busy")                                       \
+	X(EOF, "end of input")                                                   \
+	X(FORMAT, "unrecognised or corrupt data")                                \
+	X(CHECKSUM, "checksum mismatch")                                         \
+	X(OPENCV, "OpenCV error")                                                \
+	X(NOFACE, "no face found")                                               \
+	X(CONFIG, "configuration error")                                         \
+	X(RANGE, "value out of range")                                           \
+	X(LOCKED, "locked by another process")                                   \
+	X(CORRUPT, "database is corrupt")                                        \
+	X(NOSPC, "no space left on device")                                      \
+	X(DB, "database error")                                                  \
+	X(NOTSUP, "not supported")                                               \
+	X(NOSERVER, "no notification server")                                    \
+	X(INTERRUPTED, "interrupted")
+
+typedef enum hs_err {
+	HS_OK = 0,
+#define HS_ERR_ENUM(name, msg) HS_E##name,
+	HS_ERR_FIRST_ = -1000,
+	HS_ERR_MAP(HS_ERR_ENUM)
+#undef HS_ERR_ENUM
+	HS_ERR_LAST_
+} hs_err;
+
+/* Message for an hs_err (or 0); never NULL. */
+const char *hs_strerror(int err);
+
+/* Short name of an hs_err such as "NOENT"; never NULL. */
+const char *hs_err_name(int err);
+
+/* Map an errno value to the closest hs_err. */
+int hs_err_from_errno(int errnum);
+
+#endif

@@ -1,0 +1,30 @@
+/* paths.h - where headsup keeps things (XDG base directories) and finds its
+ * data files.
+ */
+#ifndef HEADSUP_PATHS_H
+#define HEADSUP_PATHS_H
+
+#include <stddef.h>
+
+typedef enum hs_xdg_kind {
+	HS_XDG_CONFIG, /* $XDG_CONFIG_HOME, default ~/.config */
+	HS_XDG_STATE,  /* $XDG_STATE_HOME, default ~/.local/state */
+	HS_XDG_DATA,   /* $XDG_DATA_HOME, default ~/.local/share */
+	HS_XDG_RUNTIME /* $XDG_RUNTIME_DIR, default /tmp/headsup-<uid> */
+} hs_xdg_kind;
+
+/* "<base>/headsup/<name>" into buf (name may be NULL for the folder).
+ * Relative XDG variables are ignored, as the spec says.  HS_ERANGE when
+ * buf is too small, HS_ENOENT when neither the variable nor $HOME is set. */
+int hs_path_xdg(hs_xdg_kind kind, const char *name, char *buf, size_t size);
+
+/* Create a folder and its parents; the last one gets mode 'mode'. */
+int hs_path_mkdirs(const char *dir, unsigned mode);
+
+/* Find a data file shipped with headsup: $HEADSUP_DATA_DIR, then
+ * <exe dir>/share/headsup (build tree), then <exe dir>/../share/headsup and
+ * the configured install data dir.  HS_ENOENT when none has it; buf then
+ * holds the install path, for messages. */
+int hs_path_data_file(const char *name, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# setup.sh - set up headsup on a Debian 12 machine, then run it or test it.
+#
+#   ./setup.sh run    install what is needed, build, start `headsup run`
+#   ./setup.sh test   install what is needed, build, run the whole test suite
+#                     (unit and integration tests, then the sanitizer build)
+#
+# Needs root or sudo for apt-get.  Safe to run again: what is already there
+# is kept.  Any missing piece stops it with the reason.
+set -euo pipefail
+
+cd "$(dirname "$0")"
+top=$(pwd)
+mode=${1:-}
+case "$mode" in
+run | test) ;;
+*)
+	echo "Usage: ./setup.sh run|test" >&2
+	exit 2
+	;;
+esac
+
+say() { printf '\n==> %s\n' "$*"; }
+die() {
+	printf 'setup: %s\n' "$*" >&2
+	exit 1
+}
+
+# Debian packages.  npm is only installed when no npm is on the PATH (a
+# Node.js from elsewhere already brings its own, and conflicts with Debian's).
+runtime_pkgs=(build-essential cmake pkg-config libopencv-dev opencv-data
+	libnotify-dev libsqlite3-dev libcmocka-dev)
+test_pkgs=(dbus dbus-x11 dunst xvfb libnotify-bin chromium clang
+	libclang-rt-14-dev valgrind sqlite3 procps iproute2 imagemagick)
+
+pkgs=("${runtime_pkgs[@]}")
+[ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
+command -v npm >/dev/null 2>&1 || pkgs+=(npm)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	say "installing Debian packages: ${missing[*]}"
+	sudo=""
+	if [ "$(id -u)" -ne 0 ]; then
+		command -v sudo >/dev/null 2>&1 || die "run as root or install sudo: apt-get needs it"
+		sudo="sudo"
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -q || die "apt-get update failed"
+	$sudo apt-get install -y -q --no-install-recommends "${missing[@]}" ||
+		die "apt-get install failed for: ${missing[*]}"
+else
+	say "Debian packages already installed"
+fi
+
+say "fetching the face model"
+models/fetch-model.sh || die "could not fetch the face model (see above)"
+
+jobs=$(nproc 2>/dev/null || echo 2)
+say "building (build/)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null ||
+	die "cmake could not configure build/"
+cmake --build build -j "$jobs" || die "the build failed"
+
+if [ "$mode" = run ]; then
+	dev=${HEADSUP_CAMERA:-/dev/video0}
+	if [ ! -e "$dev" ]; then
+		cat >&2 <<MSG
+
+setup: no camera at $dev.
+headsup is built; replay a video instead to see it work:
+    build/headsup run --source path/to/video.avi --realtime
+or analyse images and clips:
+    build/headsup analyze path/to/images/
+MSG
+		exit 1
+	fi
+	say "starting headsup run (Ctrl+C stops it)"
+	exec build/headsup run --source "$dev"
+fi
+
+say "running the test suite"
+ctest --test-dir build --output-on-failure -j "$jobs" ||
+	die "tests failed in build/"
+
+say "sanitizer build (ASan + UBSan, build-asan/)"
+export CC=${HS_SANITIZE_CC:-gcc} CXX=${HS_SANITIZE_CXX:-g++}
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DHS_SANITIZE=ON >/dev/null ||
+	die "cmake could not configure build-asan/"
+cmake --build build-asan -j "$jobs" || die "the sanitizer build failed"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	ctest --test-dir build-asan --output-on-failure -j "$jobs" ||
+	die "tests failed under the sanitizers"
+
+say "all tests passed"

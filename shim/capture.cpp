@@ -1,0 +1,120 @@
+// capture.cpp - hs_capture: a V4L2 camera or a video file via cv::VideoCapture.
+#include "image.hpp"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <opencv2/videoio.hpp>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct hs_capture {
+	cv::VideoCapture vc;
+	bool is_camera = false;
+};
+
+// Find why a device cannot be used before OpenCV hides the reason.
+static int probe_device(const char *device)
+{
+	int fd = open(device, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return hs_err_from_errno(errno);
+	close(fd);
+	return 0;
+}
+
+extern "C" int hs_capture_open_camera(const char *device, int width,
+				      int height, double fps,
+				      hs_capture **out)
+{
+	return hs::guarded([&] {
+		int rc = probe_device(device);
+		if (rc < 0)
+			return rc;
+		auto *cap = new hs_capture();
+		cap->is_camera = true;
+		if (!cap->vc.open(device, cv::CAP_V4L2)) {
+			delete cap;
+			return (int)HS_EBUSY;
+		}
+		cap->vc.set(cv::CAP_PROP_FOURCC,
+			    cv::VideoWriter::fourcc('M', 'J', 'P', 'G'));
+		cap->vc.set(cv::CAP_PROP_FRAME_WIDTH, width);
+		cap->vc.set(cv::CAP_PROP_FRAME_HEIGHT, height);
+		cap->vc.set(cv::CAP_PROP_FPS, fps);
+		cap->vc.set(cv::CAP_PROP_BUFFERSIZE, 1);
+		*out = cap;
+		return 0;
+	});
+}
+
+extern "C" int hs_capture_open_video(const char *path, hs_capture **out)
+{
+	return hs::guarded([&] {
+		struct stat st;
+		if (stat(path, &st) != 0)
+			return hs_err_from_errno(errno);
+		if (!S_ISREG(st.st_mode))
+			return (int)HS_EFORMAT;
+		if (access(path, R_OK) != 0)
+			return hs_err_from_errno(errno);
+		auto *cap = new hs_capture();
+		if (!cap->vc.open(path, cv::CAP_FFMPEG) &&
+		    !cap->vc.open(path, cv::CAP_ANY)) {
+			delete cap;
+			return (int)HS_EFORMAT;
+		}
+		*out = cap;
+		return 0;
+	});
+}
+
+extern "C" void hs_capture_destroy(hs_capture *cap)
+{
+	if (!cap)
+		return;
+	hs::guarded([&] {
+		cap->vc.release();
+		return 0;
+	});
+	delete cap;
+}
+
+extern "C" void hs_capture_get_info(const hs_capture *cap,
+				    hs_capture_info *info)
+{
+	info->width = info->height = 0;
+	info->fps = 0;
+	info->frame_count = -1;
+	hs::guarded([&] {
+		auto &vc = const_cast<cv::VideoCapture &>(cap->vc);
+		info->width = (int)vc.get(cv::CAP_PROP_FRAME_WIDTH);
+		info->height = (int)vc.get(cv::CAP_PROP_FRAME_HEIGHT);
+		info->fps = vc.get(cv::CAP_PROP_FPS);
+		if (!cap->is_camera) {
+			double n = vc.get(cv::CAP_PROP_FRAME_COUNT);
+			info->frame_count = n > 0 ? (long)n : -1;
+		}
+		return 0;
+	});
+}
+
+extern "C" int hs_capture_grab(hs_capture *cap, double *pos_s)
+{
+	return hs::guarded([&] {
+		if (!cap->vc.grab())
+			return cap->is_camera ? (int)HS_EIO : (int)HS_EEOF;
+		*pos_s = cap->is_camera
+				 ? 0.0
+				 : cap->vc.get(cv::CAP_PROP_POS_MSEC) / 1000.0;
+		return 0;
+	});
+}
+
+extern "C" int hs_capture_retrieve(hs_capture *cap, hs_image *img)
+{
+	return hs::guarded([&] {
+		if (!cap->vc.retrieve(img->mat) || img->mat.empty())
+			return (int)HS_EFORMAT;
+		return 0;
+	});
+}

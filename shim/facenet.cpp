@@ -1,0 +1,110 @@
+// facenet.cpp - runs the BlazeFace front model with cv::dnn.
+//
+// The ONNX export takes NHWC float32 [1,128,128,3], RGB scaled to [-1,1].
+// Its outputs are the score logits and the 16 regressors for the stride-8
+// (16x16 cells, 2 anchors) and stride-16 (8x8 cells, 6 anchors) layers.
+#include "image.hpp"
+
+#include <cstring>
+#include <opencv2/dnn.hpp>
+#include <opencv2/imgproc.hpp>
+#include <string>
+#include <vector>
+
+struct hs_facenet {
+	cv::dnn::Net net;
+	std::vector<cv::String> out_names;
+	std::vector<cv::Mat> outs;
+	cv::Mat square;  // letterboxed 128x128 BGR
+	cv::Mat rgb;     // 128x128 RGB
+	cv::Mat input;   // [1,128,128,3] float32
+	float scores[HS_FACENET_ANCHORS];
+	float regressors[HS_FACENET_ANCHORS * 16];
+};
+
+static const int N8 = 16 * 16 * 2; // anchors on the stride-8 layer
+
+extern "C" int hs_facenet_create(const char *onnx_path, hs_facenet **out)
+{
+	return hs::guarded([&] {
+		auto *f = new hs_facenet();
+		try {
+			f->net = cv::dnn::readNetFromONNX(onnx_path);
+		} catch (...) {
+			delete f;
+			throw;
+		}
+		if (f->net.empty()) {
+			delete f;
+			return (int)HS_EFORMAT;
+		}
+		f->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+		f->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+		f->out_names = {"Identity:0", "Identity_1:0", "Identity_2:0",
+				"Identity_3:0"};
+		int sz[4] = {1, HS_FACENET_INPUT, HS_FACENET_INPUT, 3};
+		f->input.create(4, sz, CV_32F);
+		f->square.create(HS_FACENET_INPUT, HS_FACENET_INPUT, CV_8UC3);
+		*out = f;
+		return 0;
+	});
+}
+
+extern "C" void hs_facenet_destroy(hs_facenet *net)
+{
+	delete net;
+}
+
+// Copy one output tensor (any shape with 'count' elements) into dst.
+static int copy_out(const cv::Mat &m, float *dst, size_t count)
+{
+	if (m.type() != CV_32F || m.total() != count || !m.isContinuous())
+		return HS_EFORMAT;
+	std::memcpy(dst, m.ptr<float>(), count * sizeof(float));
+	return 0;
+}
+
+extern "C" int hs_facenet_run(hs_facenet *f, const hs_image *img,
+			      hs_letterbox *lb, const float **scores,
+			      const float **regressors)
+{
+	return hs::guarded([&] {
+		const cv::Mat &src = img->mat;
+		if (src.empty())
+			return (int)HS_EINVAL;
+		// Letterbox: the longer side fills the square, centred.
+		const int side = std::max(src.cols, src.rows);
+		const float scale = (float)side / HS_FACENET_INPUT;
+		const int w = std::max(1, cvRound((float)src.cols / scale));
+		const int h = std::max(1, cvRound((float)src.rows / scale));
+		const int ox = (HS_FACENET_INPUT - w) / 2;
+		const int oy = (HS_FACENET_INPUT - h) / 2;
+		f->square.setTo(cv::Scalar::all(0));
+		cv::Mat roi = f->square(cv::Rect(ox, oy, w, h));
+		cv::resize(src, roi, roi.size(), 0, 0, cv::INTER_AREA);
+		lb->scale = scale;
+		lb->pad_x = (float)ox * scale;
+		lb->pad_y = (float)oy * scale;
+
+		cv::cvtColor(f->square, f->rgb, cv::COLOR_BGR2RGB);
+		cv::Mat flat(HS_FACENET_INPUT, HS_FACENET_INPUT, CV_32FC3,
+			     f->input.ptr<float>());
+		f->rgb.convertTo(flat, CV_32FC3, 2.0 / 255.0, -1.0);
+
+		f->net.setInput(f->input);
+		f->net.forward(f->outs, f->out_names);
+		if (f->outs.size() != 4)
+			return (int)HS_EFORMAT;
+		int rc;
+		if ((rc = copy_out(f->outs[0], f->scores, N8)) < 0 ||
+		    (rc = copy_out(f->outs[1], f->scores + N8,
+				   HS_FACENET_ANCHORS - N8)) < 0 ||
+		    (rc = copy_out(f->outs[2], f->regressors, N8 * 16)) < 0 ||
+		    (rc = copy_out(f->outs[3], f->regressors + N8 * 16,
+				   (HS_FACENET_ANCHORS - N8) * 16)) < 0)
+			return rc;
+		*scores = f->scores;
+		*regressors = f->regressors;
+		return 0;
+	});
+}

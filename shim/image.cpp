@@ -1,0 +1,104 @@
+// image.cpp - hs_image: a reusable BGR frame buffer.
+#include "image.hpp"
+
+#include <cerrno>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <string>
+#include <sys/stat.h>
+
+static thread_local std::string last_error;
+
+void hs::note_error(const char *what) noexcept
+{
+	try {
+		last_error = what ? what : "";
+	} catch (...) {
+	}
+}
+
+extern "C" const char *hs_shim_last_error(void)
+{
+	return last_error.c_str();
+}
+
+extern "C" int hs_image_create(hs_image **out)
+{
+	return hs::guarded([&] {
+		*out = new hs_image();
+		return 0;
+	});
+}
+
+extern "C" void hs_image_destroy(hs_image *img)
+{
+	delete img;
+}
+
+extern "C" void hs_image_size(const hs_image *img, int *width, int *height)
+{
+	*width = img ? img->mat.cols : 0;
+	*height = img ? img->mat.rows : 0;
+}
+
+extern "C" int hs_image_load(hs_image *img, const char *path)
+{
+	return hs::guarded([&] {
+		struct stat st;
+		if (stat(path, &st) != 0)
+			return hs_err_from_errno(errno);
+		if (!S_ISREG(st.st_mode))
+			return (int)HS_EFORMAT;
+		img->mat = cv::imread(path, cv::IMREAD_COLOR);
+		if (img->mat.empty())
+			return (int)HS_EFORMAT;
+		return 0;
+	});
+}
+
+extern "C" int hs_image_from_bgr(hs_image *img, const unsigned char *bgr,
+				 int w, int h)
+{
+	return hs::guarded([&] {
+		if (w <= 0 || h <= 0)
+			return (int)HS_EINVAL;
+		cv::Mat view(h, w, CV_8UC3, const_cast<unsigned char *>(bgr));
+		view.copyTo(img->mat);
+		return 0;
+	});
+}
+
+static cv::Scalar bgr_of(unsigned rgb)
+{
+	return cv::Scalar(rgb & 0xff, (rgb >> 8) & 0xff, (rgb >> 16) & 0xff);
+}
+
+extern "C" void hs_image_draw_circle(hs_image *img, float x, float y, float r,
+				     unsigned rgb)
+{
+	hs::guarded([&] {
+		cv::circle(img->mat, cv::Point(cvRound(x), cvRound(y)),
+			   cvRound(r), bgr_of(rgb), cv::FILLED, cv::LINE_AA);
+		return 0;
+	});
+}
+
+extern "C" void hs_image_draw_rect(hs_image *img, float x, float y, float w,
+				   float h, unsigned rgb)
+{
+	hs::guarded([&] {
+		cv::rectangle(img->mat, cv::Rect2f(x, y, w, h), bgr_of(rgb), 2);
+		return 0;
+	});
+}
+
+extern "C" void hs_image_draw_text(hs_image *img, float x, float y,
+				   const char *text, unsigned rgb)
+{
+	hs::guarded([&] {
+		cv::putText(img->mat, text, cv::Point(cvRound(x), cvRound(y)),
+			    cv::FONT_HERSHEY_SIMPLEX, 0.6, bgr_of(rgb), 2,
+			    cv::LINE_AA);
+		return 0;
+	});
+}

@@ -1,0 +1,64 @@
+/* err.c - messages for the codes in err.h. */
+#include "headsup/err.h"
+
+#include <errno.h>
+
+const char *hs_strerror(int err)
+{
+	switch (err) {
+	case HS_OK:
+		return "success";
+#define HS_ERR_MSG(name, msg)                                                \
+	case HS_E##name:                                                         \
+		return msg;
+		HS_ERR_MAP(HS_ERR_MSG)
+#undef HS_ERR_MSG
+	default:
+		return "unknown error";
+	}
+}
+
+const char *hs_err_name(int err)
+{
+	switch (err) {
+	case HS_OK:
+		return "OK";
+#define HS_ERR_NAME(name, msg)                                               \
+	case HS_E##name:                                                         \
+		return #name;
+		HS_ERR_MAP(HS_ERR_NAME)
+#undef HS_ERR_NAME
+	default:
+		return "UNKNOWN";
+	}
+}
+
+int hs_err_from_errno(int errnum)
+{
+	switch (errnum) {
+	case 0:
+		return HS_OK;
+	case ENOMEM:
+		return HS_ENOMEM;
+	case ENOENT:
+	case ENODEV:
+	case ENXIO:
+	case ENOTDIR:
+		return HS_ENOENT;
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		return HS_EACCES;
+	case EBUSY:
+		return HS_EBUSY;
+	case ENOSPC:
+	case EDQUOT:
+		return HS_ENOSPC;
+	case EINVAL:
+		return HS_EINVAL;
+	case EINTR:
+		return HS_EINTERRUPTED;
+	default:
+		return HS_EIO;
+	}
+}

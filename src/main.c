@@ -1,0 +1,77 @@
+/* main.c - global options and subcommand dispatch. */
+#include "headsup/cli.h"
+#include "headsup/log.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static void print_help(FILE *out)
+{
+	fputs("Usage: headsup [OPTION]... COMMAND [ARG]...\n"
+	      "Watch how you sit through the webcam and warn, kindly and rarely,\n"
+	      "when you have been looking down or hunched for too long.\n\n"
+	      "Commands:\n",
+	      out);
+	for (int i = 0; i < hs_command_count; i++)
+		fprintf(out, "  %-10s %s\n", hs_commands[i].name,
+			hs_commands[i].summary);
+	fputs("\nOptions:\n"
+	      "  -v, --verbose  more messages (repeat for debug output)\n"
+	      "  -q, --quiet    errors only\n"
+	      "  -h, --help     show this help and exit\n"
+	      "  -V, --version  show the version and exit\n\n"
+	      "Run 'headsup COMMAND --help' for a command's options.\n\n"
+	      "Exit status: 0 success, 1 runtime failure (camera, file, database),\n"
+	      "2 usage or configuration error.\n\n",
+	      out);
+	fputs(hs_disclaimer, out);
+	fputs("\nSee headsup(1) for files, settings and privacy.\n", out);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"verbose", no_argument, NULL, 'v'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	int verbosity = HS_LOG_WARN;
+	int c;
+	/* '+' stops at the first non-option: the subcommand. */
+	while ((c = getopt_long(argc, argv, "+vqhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			verbosity++;
+			break;
+		case 'q':
+			verbosity = HS_LOG_ERROR;
+			break;
+		case 'h':
+			print_help(stdout);
+			return HS_EXIT_OK;
+		case 'V':
+			printf("headsup %s\n", HS_VERSION);
+			return HS_EXIT_OK;
+		default:
+			return hs_cli_usage_error(NULL, "unknown option '%s'",
+						  argv[optind - 1]);
+		}
+	}
+	hs_log_set_level((hs_log_level)verbosity);
+	if (optind >= argc) {
+		print_help(stderr);
+		return HS_EXIT_USAGE;
+	}
+	const char *name = argv[optind];
+	for (int i = 0; i < hs_command_count; i++) {
+		if (strcmp(hs_commands[i].name, name) == 0) {
+			int sub = optind;
+			optind = 0; /* let the command run getopt afresh */
+			return hs_commands[i].main(argc - sub, argv + sub);
+		}
+	}
+	return hs_cli_usage_error(NULL, "unknown command '%s'", name);
+}

@@ -1,0 +1,120 @@
+/* paths.c - XDG folders and data-file lookup. */
+#include "headsup/paths.h"
+
+#include "headsup/err.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef HS_INSTALL_DATADIR
+#define HS_INSTALL_DATADIR "/usr/local/share/headsup"
+#endif
+
+static int put(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int put(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return (n < 0 || (size_t)n >= size) ? HS_ERANGE : 0;
+}
+
+int hs_path_xdg(hs_xdg_kind kind, const char *name, char *buf, size_t size)
+{
+	static const struct {
+		const char *var, *fallback;
+	} table[] = {
+		[HS_XDG_CONFIG] = {"XDG_CONFIG_HOME", ".config"},
+		[HS_XDG_STATE] = {"XDG_STATE_HOME", ".local/state"},
+		[HS_XDG_DATA] = {"XDG_DATA_HOME", ".local/share"},
+		[HS_XDG_RUNTIME] = {"XDG_RUNTIME_DIR", NULL},
+	};
+	const char *sep = name ? "/" : "";
+	name = name ? name : "";
+	const char *base = getenv(table[kind].var);
+	if (base && base[0] == '/')
+		return put(buf, size, "%s/headsup%s%s", base, sep, name);
+	if (kind == HS_XDG_RUNTIME) {
+		char tmp[64];
+		snprintf(tmp, sizeof tmp, "/tmp/headsup-%u", (unsigned)getuid());
+		return put(buf, size, "%s%s%s", tmp, sep, name);
+	}
+	const char *home = getenv("HOME");
+	if (!home || home[0] != '/')
+		return HS_ENOENT;
+	char first[PATH_MAX];
+	int rc = put(first, sizeof first, "%s/%s", home, table[kind].fallback);
+	if (rc < 0)
+		return rc;
+	return put(buf, size, "%s/headsup%s%s", first, sep, name);
+}
+
+int hs_path_mkdirs(const char *dir, unsigned mode)
+{
+	char tmp[PATH_MAX];
+	if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp)
+		return HS_ERANGE;
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+			return hs_err_from_errno(errno);
+		*p = '/';
+	}
+	if (mkdir(tmp, (mode_t)mode) != 0) {
+		if (errno != EEXIST)
+			return hs_err_from_errno(errno);
+		struct stat st;
+		if (stat(tmp, &st) != 0 || !S_ISDIR(st.st_mode))
+			return HS_ENOENT;
+	}
+	return 0;
+}
+
+static int exe_dir(char *buf, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+	if (n <= 0)
+		return HS_ENOENT;
+	buf[n] = '\0';
+	char *slash = strrchr(buf, '/');
+	if (!slash)
+		return HS_ENOENT;
+	*slash = '\0';
+	return 0;
+}
+
+int hs_path_data_file(const char *name, char *buf, size_t size)
+{
+	char dir[PATH_MAX];
+	const char *env = getenv("HEADSUP_DATA_DIR");
+	if (env && env[0]) {
+		/* An explicit data dir is the only place looked at. */
+		int rc = put(buf, size, "%s/%s", env, name);
+		if (rc < 0)
+			return rc;
+		return access(buf, R_OK) == 0 ? 0 : HS_ENOENT;
+	}
+	if (exe_dir(dir, sizeof dir) == 0) {
+		if (put(buf, size, "%s/share/headsup/%s", dir, name) == 0 &&
+		    access(buf, R_OK) == 0)
+			return 0;
+		if (put(buf, size, "%s/../share/headsup/%s", dir, name) == 0 &&
+		    access(buf, R_OK) == 0)
+			return 0;
+	}
+	int rc = put(buf, size, "%s/%s", HS_INSTALL_DATADIR, name);
+	if (rc < 0)
+		return rc;
+	return access(buf, R_OK) == 0 ? 0 : HS_ENOENT;
+}

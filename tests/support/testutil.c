@@ -1,0 +1,72 @@
+/* testutil.c - see testutil.h. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+bool hs_test_fixture(const char *rel, char *buf, size_t size)
+{
+	const char *root = getenv("HEADSUP_FIXTURES");
+	if (!root || !root[0])
+		root = HS_FIXTURES_DIR;
+	snprintf(buf, size, "%s/%s", root, rel);
+	struct stat st;
+	if (stat(buf, &st) != 0) {
+		fprintf(stderr,
+			"SKIPPED: fixture '%s' not found; put the shared "
+			"fixtures at ../shared/fixtures or set HEADSUP_FIXTURES\n",
+			buf);
+		return false;
+	}
+	return true;
+}
+
+void hs_test_tmpdir(char *buf, size_t size)
+{
+	snprintf(buf, size, "/tmp/headsup-test-XXXXXX");
+	if (!mkdtemp(buf)) {
+		perror("mkdtemp");
+		abort();
+	}
+}
+
+void hs_test_rmtree(const char *dir)
+{
+	char cmd[4200];
+	if (strncmp(dir, "/tmp/headsup-test-", 18) != 0)
+		return;
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+}
+
+int hs_test_run(const char *cmd, char *out, size_t size)
+{
+	FILE *p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	size_t n = 0;
+	if (out && size) {
+		size_t got;
+		while (n + 1 < size &&
+		       (got = fread(out + n, 1, size - 1 - n, p)) > 0)
+			n += got;
+		out[n] = '\0';
+	}
+	char sink[4096];
+	while (fread(sink, 1, sizeof sink, p) > 0) {
+	}
+	int st = pclose(p);
+	if (st == -1 || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+const char *hs_test_bin(void)
+{
+	const char *bin = getenv("HEADSUP_BIN");
+	return bin && bin[0] ? bin : HS_BINARY_DIR "/headsup";
+}

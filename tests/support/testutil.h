@@ -1,0 +1,26 @@
+/* testutil.h - small helpers shared by the cmocka tests and benchmarks. */
+#ifndef HEADSUP_TESTUTIL_H
+#define HEADSUP_TESTUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Path of a file under ../shared/fixtures into buf; false (after printing
+ * why) when the fixtures folder is not there.  Tests call skip() then. */
+bool hs_test_fixture(const char *rel, char *buf, size_t size);
+
+/* Make a fresh private temporary folder; returns its path (static buffer
+ * per call site is the caller's: buf). */
+void hs_test_tmpdir(char *buf, size_t size);
+
+/* Remove a folder tree made by hs_test_tmpdir(). */
+void hs_test_rmtree(const char *dir);
+
+/* Run a shell command, capture up to size-1 bytes of its stdout into out
+ * (may be NULL) and return its exit status (-1 when it did not exit). */
+int hs_test_run(const char *cmd, char *out, size_t size);
+
+/* The headsup binary under test ($HEADSUP_BIN, else the build tree's). */
+const char *hs_test_bin(void);
+
+#endif
