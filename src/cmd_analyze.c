@@ -1,12 +1,290 @@
-/* cmd_analyze.c - `headsup analyze`. */
+/* cmd_analyze.c - `headsup analyze`: head pose for every frame of images,
+ * folders and videos, as a table or JSON Lines. */
+#include "headsup/analyzer.h"
 #include "headsup/cli.h"
+#include "headsup/config.h"
+#include "headsup/err.h"
+#include "headsup/json.h"
+#include "headsup/log.h"
+#include "headsup/source.h"
 
+#include <getopt.h>
+#include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct analyze_opts {
+	bool json;
+	double fov_deg;
+	double image_fps;
+	const char *model;
+	const char *calibration;
+} analyze_opts;
+
+static void usage(FILE *out)
+{
+	fputs("Usage: headsup analyze [OPTION]... PATH...\n"
+	      "Print the face and head pose found in every frame of each PATH:\n"
+	      "an image, a folder of images (in name order) or a video file.\n\n"
+	      "Options:\n"
+	      "  --json               one JSON object per frame (JSON Lines)\n"
+	      "  --calibration FILE   also classify each frame against this\n"
+	      "                       baseline (see 'headsup calibrate')\n"
+	      "  --fov DEG            camera's horizontal field of view\n"
+	      "                       (default 60)\n"
+	      "  --fps N              time base of image folders: frame i is at\n"
+	      "                       i/N seconds (default 1)\n"
+	      "  --model FILE         face model (default: the installed one)\n"
+	      "  -h, --help           show this help\n\n"
+	      "Angles are in degrees: pitch_down_deg > 0 means the head is tilted\n"
+	      "down, yaw_deg > 0 turned toward the image's right, roll_deg > 0\n"
+	      "tilted toward the subject's left shoulder.  Positions are in frame\n"
+	      "pixels.\n\n"
+	      "Exit status: 0 when every path was read, 1 when one could not be\n"
+	      "(the others are still processed), 2 on a usage error.\n\n",
+	      out);
+	fputs(hs_disclaimer, out);
+}
+
+static void print_json(const char *source, long frame, double t,
+		       const hs_analysis *an)
+{
+	FILE *o = stdout;
+	fputs("{\"source\": ", o);
+	hs_json_string(o, source);
+	fprintf(o, ", \"frame\": %ld, \"time_s\": ", frame);
+	hs_json_number(o, t, 3);
+	if (!an->face.found) {
+		fputs(", \"face\": false}\n", o);
+		return;
+	}
+	const hs_face *f = &an->face;
+	fputs(", \"face\": true, \"detector\": ", o);
+	hs_json_string(o, f->detector);
+	if (strcmp(f->detector, "haar") != 0) {
+		fputs(", \"score\": ", o);
+		hs_json_number(o, f->score, 3);
+	}
+	fputs(", \"box\": [", o);
+	for (int i = 0; i < 4; i++) {
+		hs_json_number(o, f->box[i], 1);
+		fputs(i < 3 ? ", " : "]", o);
+	}
+	if (f->kp_valid) {
+		fputs(", \"landmarks\": {", o);
+		bool first = true;
+		for (int k = 0; k < HS_KP_COUNT; k++) {
+			if (!(f->kp_valid & HS_KP_BIT(k)))
+				continue;
+			fprintf(o, "%s\"%s\": [", first ? "" : ", ",
+				hs_keypoint_names[k]);
+			hs_json_number(o, f->kp[k].x, 1);
+			fputs(", ", o);
+			hs_json_number(o, f->kp[k].y, 1);
+			fputc(']', o);
+			first = false;
+		}
+		fputc('}', o);
+	}
+	if (an->has_pose && an->pose.has_pitch) {
+		fputs(", \"pitch_down_deg\": ", o);
+		hs_json_number(o, an->pose.pitch_down_deg, 2);
+		fputs(", \"yaw_deg\": ", o);
+		hs_json_number(o, an->pose.yaw_deg, 2);
+	}
+	if (an->has_pose) {
+		fputs(", \"roll_deg\": ", o);
+		hs_json_number(o, an->pose.roll_deg, 2);
+	}
+	fputs("}\n", o);
+}
+
+static void print_row(const char *source, long frame, double t,
+		      const hs_analysis *an, bool *header_done)
+{
+	if (!*header_done) {
+		printf("%-32s %6s %8s %-9s %5s %7s %7s %7s\n", "source",
+		       "frame", "time_s", "detector", "score", "pitch", "yaw",
+		       "roll");
+		*header_done = true;
+	}
+	const char *name = source;
+	size_t len = strlen(name);
+	if (len > 32)
+		name += len - 32;
+	printf("%-32s %6ld %8.2f ", name, frame, t);
+	if (!an->face.found) {
+		printf("%-9s\n", "no face");
+		return;
+	}
+	printf("%-9s ", an->face.detector);
+	if (strcmp(an->face.detector, "haar") != 0)
+		printf("%5.2f ", (double)an->face.score);
+	else
+		printf("%5s ", "-");
+	if (an->has_pose && an->pose.has_pitch)
+		printf("%7.1f %7.1f ", an->pose.pitch_down_deg,
+		       an->pose.yaw_deg);
+	else
+		printf("%7s %7s ", "-", "-");
+	if (an->has_pose)
+		printf("%7.1f\n", an->pose.roll_deg);
+	else
+		printf("%7s\n", "-");
+}
+
+/* Analyse every frame of one path; false when something could not be
+ * read. */
+static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
+			 const analyze_opts *o, bool *header_done)
+{
+	hs_source_opts so;
+	hs_source_opts_default(&so);
+	so.image_fps = o->image_fps;
+	if (hs_source_pick(path) == &hs_source_camera) {
+		hs_error("'%s' is a camera; analyze reads files and folders "
+			 "(use 'headsup run --source %s' for a camera)",
+			 path, path);
+		return false;
+	}
+	char err[4096];
+	hs_source *src = NULL;
+	if (hs_source_open(path, &so, &src, err, sizeof err) < 0) {
+		hs_error("%s", err);
+		return false;
+	}
+	bool ok = true;
+	long frame = 0;
+	double t;
+	int rc;
+	while ((rc = hs_source_grab(src, &t)) == 0) {
+		rc = hs_source_retrieve(src, img);
+		if (rc < 0) {
+			const char *name = hs_source_frame_name(src);
+			hs_error("cannot read %s '%s': %s",
+				 name ? "image" : "frame",
+				 name ? name : path,
+				 rc == HS_EFORMAT ? "not an image that can be "
+						    "decoded"
+						  : hs_strerror(rc));
+			ok = false;
+			frame++;
+			continue;
+		}
+		hs_analysis an;
+		rc = hs_analyzer_run(az, img, &an);
+		if (rc < 0) {
+			hs_error("cannot analyse frame %ld of '%s': %s %s",
+				 frame, path, hs_strerror(rc),
+				 hs_shim_last_error());
+			ok = false;
+		} else if (o->json) {
+			print_json(path, frame, t, &an);
+		} else {
+			print_row(path, frame, t, &an, header_done);
+		}
+		frame++;
+	}
+	if (rc != HS_EEOF) {
+		hs_error("reading '%s' failed after %ld frames: %s", path,
+			 frame, hs_strerror(rc));
+		ok = false;
+	}
+	long expected = hs_source_frame_count(src);
+	if (strcmp(hs_source_kind(src), "video") == 0 && frame == 0) {
+		hs_error("video '%s' has no frames that can be decoded", path);
+		ok = false;
+	} else if (expected > 0 && frame < expected - 1) {
+		hs_error("video '%s' ended after %ld of %ld frames; the file "
+			 "seems truncated",
+			 path, frame, expected);
+		ok = false;
+	}
+	hs_source_destroy(src);
+	fflush(stdout);
+	return ok;
+}
+
+static bool parse_positive(const char *s, double min, double max,
+			   double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+	if (end == s || *end || !isfinite(v) || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
 
 int hs_cmd_analyze(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("headsup: 'analyze' is not built yet\n", stderr);
-	return HS_EXIT_USAGE;
+	enum { OPT_JSON = 256, OPT_CAL, OPT_FOV, OPT_FPS, OPT_MODEL };
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, OPT_JSON},
+		{"calibration", required_argument, NULL, OPT_CAL},
+		{"fov", required_argument, NULL, OPT_FOV},
+		{"fps", required_argument, NULL, OPT_FPS},
+		{"model", required_argument, NULL, OPT_MODEL},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	hs_config defaults;
+	hs_config_defaults(&defaults);
+	analyze_opts o = {.fov_deg = defaults.fov_deg, .image_fps = 1.0};
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_JSON:
+			o.json = true;
+			break;
+		case OPT_CAL:
+			o.calibration = optarg;
+			break;
+		case OPT_FOV:
+			if (!parse_positive(optarg, 20, 150, &o.fov_deg))
+				return hs_cli_usage_error(
+					"analyze",
+					"--fov takes degrees from 20 to 150, not '%s'",
+					optarg);
+			break;
+		case OPT_FPS:
+			if (!parse_positive(optarg, 0.001, 1000, &o.image_fps))
+				return hs_cli_usage_error(
+					"analyze", "--fps takes a positive number, not '%s'",
+					optarg);
+			break;
+		case OPT_MODEL:
+			o.model = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return HS_EXIT_OK;
+		default:
+			return hs_cli_usage_error("analyze",
+						  "unknown or incomplete option '%s'",
+						  argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return hs_cli_usage_error("analyze", "no PATH given");
+
+	hs_cv_set_threads(1);
+	hs_analyzer *az = NULL;
+	hs_image *img = NULL;
+	int rc = hs_analyzer_create(o.model, o.fov_deg, &az);
+	if (rc < 0)
+		return HS_EXIT_FAILURE;
+	if ((rc = hs_image_create(&img)) < 0) {
+		hs_analyzer_destroy(az);
+		return HS_EXIT_FAILURE;
+	}
+	bool ok = true, header_done = false;
+	for (int i = optind; i < argc; i++)
+		ok = analyze_path(az, img, argv[i], &o, &header_done) && ok;
+	hs_image_destroy(img);
+	hs_analyzer_destroy(az);
+	return ok ? HS_EXIT_OK : HS_EXIT_FAILURE;
 }

@@ -1,12 +1,201 @@
-/* cmd_report.c - `headsup report`. */
+/* cmd_report.c - `headsup report`: summarise days of the posture journal
+ * as text, HTML or JSON. */
 #include "headsup/cli.h"
 
-#include <stdio.h>
+#include "headsup/err.h"
+#include "headsup/journal.h"
+#include "headsup/log.h"
+#include "headsup/report.h"
+#include "headsup/timeparse.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef enum report_format { FORMAT_TEXT, FORMAT_HTML, FORMAT_JSON } report_format;
+
+static void print_help(FILE *out)
+{
+	fprintf(out,
+		"Usage: headsup report [--date today|yesterday|YYYY-MM-DD] "
+		"[--days N]\n"
+		"         [--format text|html|json] [--output FILE] [--journal "
+		"FILE]\n"
+		"Summarise the posture journal: time monitored and upright, "
+		"time looking down,\n"
+		"hunched and away, alerts, the longest stretches, the worst hour, "
+		"hour-by-hour\n"
+		"bars, the change against the previous 7 days, an estimated neck "
+		"load and the\n"
+		"advice that matters most.  Times are local.\n\n"
+		"Options:\n"
+		"  --date D      the (last) day to report: today (default), "
+		"yesterday or\n"
+		"                YYYY-MM-DD\n"
+		"  --days N      cover the N days ending at --date (1-%d, "
+		"default 1)\n"
+		"  --format F    text (default, fits 80 columns), html (one "
+		"self-contained\n"
+		"                page with charts) or json (stable keys, see the "
+		"README)\n"
+		"  --output FILE write to FILE instead of standard output\n"
+		"  --journal FILE\n"
+		"                read this journal instead of\n"
+		"                $XDG_DATA_HOME/headsup/journal.db\n"
+		"  -h, --help    show this help and exit\n\n"
+		"Exit status: 0 report written (also when the days have no "
+		"data), 1 the\n"
+		"journal or the output file cannot be read or written, 2 usage "
+		"error.\n\n",
+		HS_REPORT_MAX_DAYS);
+	fputs(hs_disclaimer, out);
+}
+
+static int parse_days(const char *text, int *days)
+{
+	char *end = NULL;
+	errno = 0;
+	long v = strtol(text, &end, 10);
+	if (errno || end == text || *end || v < 1 || v > HS_REPORT_MAX_DAYS)
+		return HS_EINVAL;
+	*days = (int)v;
+	return 0;
+}
+
+static int write_report(const hs_report *r, report_format format,
+			const char *output)
+{
+	FILE *out = stdout;
+	if (output) {
+		out = fopen(output, "w");
+		if (!out) {
+			hs_error("cannot write report '%s': %s", output,
+				 strerror(errno));
+			return HS_EXIT_FAILURE;
+		}
+	}
+	int rc = format == FORMAT_HTML   ? hs_report_write_html(r, out)
+		 : format == FORMAT_JSON ? hs_report_write_json(r, out)
+					 : hs_report_write_text(r, out);
+	int saved = errno;
+	if (fflush(out) != 0 && rc == 0) {
+		rc = HS_EIO;
+		saved = errno;
+	}
+	if (output && fclose(out) != 0 && rc == 0) {
+		rc = HS_EIO;
+		saved = errno;
+	}
+	if (rc < 0) {
+		hs_error("cannot write report '%s': %s",
+			 output ? output : "standard output",
+			 saved ? strerror(saved) : hs_strerror(rc));
+		return HS_EXIT_FAILURE;
+	}
+	return HS_EXIT_OK;
+}
 
 int hs_cmd_report(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("headsup: 'report' is not built yet\n", stderr);
-	return HS_EXIT_USAGE;
+	enum { OPT_DATE = 256, OPT_DAYS, OPT_FORMAT, OPT_OUTPUT, OPT_JOURNAL };
+	static const struct option opts[] = {
+		{"date", required_argument, NULL, OPT_DATE},
+		{"days", required_argument, NULL, OPT_DAYS},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"output", required_argument, NULL, OPT_OUTPUT},
+		{"journal", required_argument, NULL, OPT_JOURNAL},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *date_text = "today", *output = NULL, *journal = NULL;
+	int days = 1;
+	report_format format = FORMAT_TEXT;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DATE:
+			date_text = optarg;
+			break;
+		case OPT_DAYS:
+			if (parse_days(optarg, &days) < 0)
+				return hs_cli_usage_error(
+					"report",
+					"invalid --days '%s': give a whole "
+					"number from 1 to %d",
+					optarg, HS_REPORT_MAX_DAYS);
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") == 0)
+				format = FORMAT_TEXT;
+			else if (strcmp(optarg, "html") == 0)
+				format = FORMAT_HTML;
+			else if (strcmp(optarg, "json") == 0)
+				format = FORMAT_JSON;
+			else
+				return hs_cli_usage_error(
+					"report",
+					"invalid --format '%s': use text, "
+					"html or json",
+					optarg);
+			break;
+		case OPT_OUTPUT:
+			output = optarg;
+			break;
+		case OPT_JOURNAL:
+			journal = optarg;
+			break;
+		case 'h':
+			print_help(stdout);
+			return HS_EXIT_OK;
+		case ':':
+			return hs_cli_usage_error("report",
+						  "option '%s' needs a value",
+						  argv[optind - 1]);
+		default:
+			return hs_cli_usage_error("report", "unknown option '%s'",
+						  argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return hs_cli_usage_error("report", "unexpected argument '%s'",
+					  argv[optind]);
+
+	hs_date date;
+	if (hs_date_parse(date_text, (double)time(NULL), &date) < 0)
+		return hs_cli_usage_error(
+			"report",
+			"invalid --date '%s': use today, yesterday or a real "
+			"day as YYYY-MM-DD",
+			date_text);
+
+	char path[PATH_MAX];
+	if (journal) {
+		snprintf(path, sizeof path, "%s", journal);
+	} else if (hs_journal_default_path(path, sizeof path) < 0) {
+		hs_error("cannot find the journal: set XDG_DATA_HOME or HOME");
+		return HS_EXIT_FAILURE;
+	}
+	hs_journal *j = NULL;
+	int rc = hs_journal_open_existing(path, &j);
+	if (rc == HS_ENOENT) {
+		hs_info("no journal at '%s' yet", path);
+	} else if (rc < 0) {
+		return HS_EXIT_FAILURE; /* the journal said why */
+	}
+
+	hs_report report;
+	rc = hs_report_load(j, date, days, &report);
+	hs_journal_close(j);
+	if (rc < 0) {
+		hs_error("cannot build the report from '%s': %s", path,
+			 hs_strerror(rc));
+		return HS_EXIT_FAILURE;
+	}
+	int status = write_report(&report, format, output);
+	hs_report_finish(&report);
+	return status;
 }

@@ -1,5 +1,6 @@
 /* main.c - global options and subcommand dispatch. */
 #include "headsup/cli.h"
+#include "headsup/doc.h"
 #include "headsup/log.h"
 
 #include <getopt.h>
@@ -36,6 +37,7 @@ int main(int argc, char **argv)
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
+		{"man", no_argument, NULL, 'M'}, /* hidden: the build makes headsup.1 */
 		{NULL, 0, NULL, 0},
 	};
 	int verbosity = HS_LOG_WARN;
@@ -52,6 +54,10 @@ int main(int argc, char **argv)
 		case 'h':
 			print_help(stdout);
 			return HS_EXIT_OK;
+		case 'M':
+			return hs_doc_write_man(stdout) == 0 && fflush(stdout) == 0
+				       ? HS_EXIT_OK
+				       : HS_EXIT_FAILURE;
 		case 'V':
 			printf("headsup %s\n", HS_VERSION);
 			return HS_EXIT_OK;

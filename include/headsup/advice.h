@@ -46,9 +46,11 @@ hs_advice_topic hs_advice_for_state(hs_state state);
 extern const char hs_advice_source_title[];
 
 /* "file:///.../advice.html#looking-down" into buf: the installed page, or
- * the build tree's copy when running from the build.  HS_ERANGE when buf is
- * too small, HS_ENOENT when no advice page can be found (buf then holds the
- * expected installed path anyway). */
+ * the build tree's copy when running from the build (see
+ * hs_path_data_file()).  topic HS_ADVICE_COUNT gives the page itself, with
+ * no anchor.  HS_ERANGE when buf is too small, HS_ENOENT when no advice page
+ * can be found (buf then holds the URL of the expected installed page
+ * anyway). */
 int hs_advice_url(hs_advice_topic topic, char *buf, size_t size);
 
 /* Write the whole advice page: self-contained HTML, one anchor per topic. */

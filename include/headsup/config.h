@@ -111,6 +111,13 @@ int hs_config_parse(hs_config *cfg, FILE *in, const char *name, char *err,
 int hs_config_set(hs_config *cfg, const char *key, const char *value,
 		  char *err, size_t errsize);
 
+/* Check what no single setting can: every exit threshold of a posture
+ * state must not be above its enter threshold (hysteresis).  hs_config_parse
+ * checks this itself; call it after the last hs_config_set, since one
+ * override may only make sense together with the next.  HS_ECONFIG with a
+ * message in err when broken. */
+int hs_config_check(const hs_config *cfg, char *err, size_t errsize);
+
 /* Load the config: path when given (must exist), else
  * $XDG_CONFIG_HOME/headsup/config.ini when it exists, else defaults only.
  * Same error contract as hs_config_parse; a missing explicit path is
@@ -118,7 +125,9 @@ int hs_config_set(hs_config *cfg, const char *key, const char *value,
 int hs_config_load(hs_config *cfg, const char *path, char *err,
 		   size_t errsize);
 
-/* Print the settings table for --help: "  [section] key = default  help". */
+/* Print the settings table for --help, grouped by section: per setting a
+ * line "key = default  (range)" and the help text wrapped under it, all
+ * within 78 columns. */
 void hs_config_print_help(FILE *out);
 /* Print the settings as man page (roff) text, for the SETTINGS section. */
 void hs_config_print_man(FILE *out);

@@ -1,11 +1,22 @@
 /* posture.h - posture features and states against a calibrated baseline.
  *
- * Pure logic: numbers in, numbers out.  No camera, clock or I/O here.
+ * Pure logic: numbers in, numbers out.  No camera, clock or I/O here; time
+ * comes in as an argument (seconds on any monotonic scale).
+ *
+ * Per analysed frame:  face + pose --hs_posture_features()--> features
+ *                      --hs_smoother--> median features over smooth_s
+ *                      --hs_posture_classifier--> state (with hysteresis)
  */
 #ifndef HEADSUP_POSTURE_H
 #define HEADSUP_POSTURE_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+#include "headsup/calibration.h"
+#include "headsup/config.h"
+#include "headsup/face.h"
+#include "headsup/pose.h"
 
 /* The states a monitored person can be in.  Order is stable: the journal
  * stores these values. */
@@ -29,6 +40,8 @@ const char *hs_state_name(hs_state state);
 int hs_state_from_name(const char *name);
 /* Human words for notifications and reports: "Looking down", "Hunched". */
 const char *hs_state_label(hs_state state);
+/* True for the states that can lead to an alert (looking_down, hunched). */
+bool hs_state_is_bad(hs_state state);
 
 /* Features of one analysed frame relative to the baseline. */
 typedef struct hs_features {
@@ -38,5 +51,126 @@ typedef struct hs_features {
 	double roll_deg;        /* head roll relative to baseline */
 	bool has_pitch;         /* false when the detector gives no pitch */
 } hs_features;
+
+/* ---- geometry and features ------------------------------------------- */
+
+/* Eye midpoint and inter-ocular distance (IOD) of a face, in pixels.
+ * From the two eye keypoints when both are valid.  Otherwise estimated
+ * from the face box: with a baseline b (may be NULL), using where the eyes
+ * sat in the baseline's box, so that the estimate matches the baseline
+ * for the same face position; without one, with typical face proportions
+ * (eyes 38% down the box, IOD 38% of its width).  HS_EINVAL when the face
+ * has neither both eyes nor a box of positive size. */
+int hs_posture_eye_geometry(const hs_face *f, const hs_baseline *b,
+			    double *mid_x, double *mid_y, double *iod_px);
+
+/* Features of face f (and its pose p, NULL when none) against baseline b.
+ * pitch_delta_deg is only meaningful when out->has_pitch, which needs a
+ * pitch in both p and b; without p, roll_deg is 0.  HS_EINVAL when the
+ * eye geometry cannot be had (see above) or b has no positive IOD; out is
+ * then untouched. */
+int hs_posture_features(const hs_baseline *b, const hs_face *f,
+			const hs_pose *p, hs_features *out);
+
+/* ---- smoothing ---------------------------------------------------------- */
+
+/* Capacity of the smoother: enough for the longest window the settings
+ * allow (posture.smooth_s <= 30 s) at the highest rate (30 Hz).  Beyond it
+ * the oldest samples are dropped, shortening the window. */
+#define HS_SMOOTHER_CAP 1024
+
+typedef struct hs_smoother_slot {
+	double t;
+	bool face;
+	hs_features f;
+} hs_smoother_slot;
+
+/* Median of the features seen in the last window_s seconds.  A fixed
+ * ring buffer: pushing never allocates. */
+typedef struct hs_smoother {
+	double window_s;
+	size_t head;  /* index of the oldest slot */
+	size_t count; /* slots in use */
+	hs_smoother_slot ring[HS_SMOOTHER_CAP];
+} hs_smoother;
+
+typedef enum hs_smoothed {
+	HS_SMOOTHED_EMPTY, /* nothing pushed yet */
+	HS_SMOOTHED_AWAY,  /* more than half the window's samples: no face */
+	HS_SMOOTHED_FACE   /* medians written */
+} hs_smoothed;
+
+/* window_s < 0 is taken as 0 (the latest sample only). */
+void hs_smoother_init(hs_smoother *s, double window_s);
+/* Forget every sample (e.g. after a pause or a new baseline). */
+void hs_smoother_reset(hs_smoother *s);
+/* Add the sample of time t: features f, or NULL when no face was found.
+ * A sample older than the latest one, or with a non-finite time or
+ * feature, is ignored. */
+void hs_smoother_push(hs_smoother *s, double t, const hs_features *f);
+/* Median of each feature over the face samples whose time lies within
+ * window_s of the latest sample (inclusive).  has_pitch is set when at
+ * least half of those samples have a pitch; the pitch median is taken over
+ * those alone.  out is written only for HS_SMOOTHED_FACE. */
+hs_smoothed hs_smoother_get(const hs_smoother *s, hs_features *out);
+
+/* ---- states --------------------------------------------------------------- */
+
+/* Enter/exit pairs; each exit must not exceed its enter.  Defaults are the
+ * [posture] rows of HS_SETTINGS (config.h), where the hunched values are
+ * justified from the desk/neck fixtures. */
+typedef struct hs_posture_thresholds {
+	double looking_down_enter_deg; /* pitch delta >= this: looking_down */
+	double looking_down_exit_deg;  /* ... until it falls below this */
+	double hunched_drop_enter_iod; /* drop >= this: hunched */
+	double hunched_drop_exit_iod;  /* ... until it falls below this */
+	double hunched_lean_enter;     /* lean >= this ... */
+	double hunched_lean_drop_iod;  /* ... with drop >= this: hunched */
+	double hunched_lean_exit;      /* ... until lean falls below this */
+} hs_posture_thresholds;
+
+/* The built-in defaults (those of the [posture] rows of HS_SETTINGS). */
+void hs_posture_thresholds_default(hs_posture_thresholds *t);
+/* The [posture] settings of a loaded config. */
+void hs_posture_thresholds_from_config(const hs_config *c,
+				       hs_posture_thresholds *t);
+/* HS_EINVAL, with the offending pair named in why, when an exit threshold
+ * is above its enter threshold or a value is not finite. */
+int hs_posture_thresholds_check(const hs_posture_thresholds *t, char *why,
+				size_t whysize);
+
+/* Single-frame state, enter thresholds only, no memory (for `analyze
+ * --calibration`).  f NULL = no face = away.
+ *
+ * Rules, in order:
+ *   looking_down  f->has_pitch and pitch delta >= looking_down_enter_deg.
+ *                 It wins over hunched: a lowered head drops the eyes too.
+ *   hunched       drop >= hunched_drop_enter_iod, or lean >=
+ *                 hunched_lean_enter with drop >= hunched_lean_drop_iod.
+ *   upright       otherwise.
+ * Without a pitch (Haar fallback) looking_down is never reported: a head
+ * bent down then shows as a drop and reads hunched.  Both are bad postures
+ * and both alert; naming a bent head "hunched" beats staying silent. */
+hs_state hs_posture_classify(const hs_posture_thresholds *t,
+			     const hs_features *f);
+
+/* The same rules with hysteresis: a state, once entered, holds until its
+ * exit condition (below).  Feed it smoothed features. */
+typedef struct hs_posture_classifier {
+	hs_posture_thresholds th;
+	hs_state state;
+} hs_posture_classifier;
+
+/* Starts uncalibrated. */
+void hs_posture_classifier_init(hs_posture_classifier *c,
+				const hs_posture_thresholds *t);
+/* Next state.  calibrated false -> uncalibrated; f NULL -> away (which
+ * also forgets the hysteresis: coming back needs the enter thresholds).
+ * looking_down holds while the pitch delta >= looking_down_exit_deg;
+ * hunched holds while drop >= hunched_drop_exit_iod, or lean >=
+ * hunched_lean_exit with drop >= hunched_lean_drop_iod eased by the same
+ * factor as the drop rule (exit/enter, 0.30/0.45 by default). */
+hs_state hs_posture_classifier_update(hs_posture_classifier *c,
+				      bool calibrated, const hs_features *f);
 
 #endif

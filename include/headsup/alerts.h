@@ -1,0 +1,75 @@
+/* alerts.h - when a bad posture deserves an alert.
+ *
+ * Pure policy: feed it the smoothed state of every analysed frame with the
+ * frame's time (seconds, any monotonic scale); it says when to warn.
+ *
+ *   - A bad state (looking_down, hunched) must last sustain_s before its
+ *     alert; the alert fires on the first update at or after that point.
+ *   - No second alert of the same kind within cooldown_s of the last one.
+ *     A bad state that simply continues alerts again once both cooldown_s
+ *     and sustain_s have passed since its previous alert.
+ *   - upright and uncalibrated end the running bad stretch at once.
+ *   - Switching between looking_down and hunched starts a new stretch for
+ *     the new kind.
+ *   - away never alerts.  A short away (a missed face, a glance at a phone)
+ *     does not end a long hunch: a stretch survives gaps of up to grace_s
+ *     without its state, whether the frames in between said away or did
+ *     not come at all.  The away time counts in lasted_s.  A longer gap
+ *     ends the stretch.
+ *   - Snooze and pause: no alert at all until their end.  A stretch that
+ *     runs through a snooze alerts at the snooze's end if it is still due;
+ *     a pause (camera off) also forgets the running stretch.
+ *   - An update whose time is earlier than the previous one, or not
+ *     finite, is ignored.
+ */
+#ifndef HEADSUP_ALERTS_H
+#define HEADSUP_ALERTS_H
+
+#include <stdbool.h>
+
+#include "headsup/posture.h"
+
+/* Default grace: covers the slowest analysis rate the settings allow
+ * (0.1 Hz, one frame every 10 s) and a glance away. */
+#define HS_ALERTS_GRACE_S 10.0
+
+typedef struct hs_alert {
+	hs_state kind;   /* HS_STATE_LOOKING_DOWN or HS_STATE_HUNCHED */
+	double lasted_s; /* how long the bad stretch has lasted so far */
+} hs_alert;
+
+typedef struct hs_alerts {
+	double sustain_s, cooldown_s, grace_s;
+	/* the running bad stretch; kind HS_STATE_UPRIGHT when none */
+	hs_state kind;
+	double since;      /* start of the stretch */
+	double last_seen;  /* last update that reported kind */
+	double next_due;   /* earliest time of its next alert */
+	/* per kind: time of its last alert, when any */
+	bool alerted[HS_STATE_COUNT];
+	double last_alert[HS_STATE_COUNT];
+	double quiet_until; /* snooze or pause end */
+	bool has_t;
+	double last_t;
+} hs_alerts;
+
+void hs_alerts_init(hs_alerts *a, double sustain_s, double cooldown_s);
+/* Change the grace (default HS_ALERTS_GRACE_S); negative counts as 0. */
+void hs_alerts_set_grace(hs_alerts *a, double grace_s);
+
+/* Feed the state at time t.  Returns true when an alert must fire now,
+ * with out filled in; out is untouched otherwise. */
+bool hs_alerts_update(hs_alerts *a, double t, hs_state state, hs_alert *out);
+
+/* Silence alerts until t + duration_s (INFINITY: until resumed).  A later
+ * snooze can extend the quiet time, never shorten it. */
+void hs_alerts_snooze(hs_alerts *a, double t, double duration_s);
+/* Like snooze, and forget the running stretch: nothing is watched while
+ * paused, so nothing that came before counts after. */
+void hs_alerts_pause(hs_alerts *a, double t, double duration_s);
+/* End a snooze or pause now. */
+void hs_alerts_resume(hs_alerts *a);
+/* True while snoozed or paused at time t. */
+bool hs_alerts_quiet(const hs_alerts *a, double t);
+
+#endif

@@ -1,0 +1,33 @@
+/* analyzer.h - one frame in, face and head pose out.
+ *
+ * Ties the detector to the pose estimate: the code path shared by
+ * `analyze`, `calibrate` and `run`.
+ */
+#ifndef HEADSUP_ANALYZER_H
+#define HEADSUP_ANALYZER_H
+
+#include <stdbool.h>
+
+#include "headsup/face.h"
+#include "headsup/pose.h"
+#include "headsup/shim.h"
+
+typedef struct hs_analyzer hs_analyzer;
+
+typedef struct hs_analysis {
+	hs_face face; /* face.found false: nobody in the frame */
+	hs_pose pose; /* valid when has_pose */
+	bool has_pose;
+	int frame_w, frame_h;
+} hs_analysis;
+
+/* model_path NULL or "" for the installed model (Haar when unusable);
+ * hfov_deg is the camera's assumed horizontal field of view. */
+int hs_analyzer_create(const char *model_path, double hfov_deg,
+		       hs_analyzer **out);
+void hs_analyzer_destroy(hs_analyzer *a);
+int hs_analyzer_run(hs_analyzer *a, const hs_image *img, hs_analysis *out);
+/* "blazeface" or "haar". */
+const char *hs_analyzer_detector(const hs_analyzer *a);
+
+#endif

@@ -1,0 +1,96 @@
+/* calibration.h - the upright baseline every posture is measured against.
+ *
+ * `headsup calibrate` records a few seconds of upright posture; the medians
+ * become an hs_baseline, stored as a small INI file:
+ *
+ *     [baseline]
+ *     version = 1
+ *     pitch_deg = 4.5
+ *     ...
+ *
+ * Building a baseline from samples and reading/writing the file are pure
+ * (streams in, numbers out); only hs_calibration_save/_load touch paths.
+ */
+#ifndef HEADSUP_CALIBRATION_H
+#define HEADSUP_CALIBRATION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "headsup/face.h"
+#include "headsup/pose.h"
+
+/* The file format this headsup writes and the only one it reads. */
+#define HS_CALIBRATION_VERSION 1
+#define HS_BASELINE_SOURCE_MAX 256
+
+/* Refusal limits of hs_calibration_from_samples(). */
+#define HS_CALIB_MAX_YAW_DEG 20.0    /* median |yaw| above this: turned */
+#define HS_CALIB_MAX_OFFCENTRE 0.30  /* eye midpoint this far from the
+					centre, as a fraction of the frame
+					width (or height): off-centre */
+
+typedef struct hs_baseline {
+	double pitch_deg;    /* median pitch_down_deg; 0 when !has_pitch */
+	double roll_deg;     /* median roll_deg */
+	double eye_mid_x;    /* median eye midpoint, frame pixels */
+	double eye_mid_y;
+	double iod_px;       /* median inter-ocular distance, pixels, > 0 */
+	double box[4];       /* median face box x, y, w, h, pixels */
+	int frame_w, frame_h;
+	char source[HS_BASELINE_SOURCE_MAX]; /* camera or file it came from */
+	double created_unix; /* seconds since the epoch; set by the caller */
+	bool has_pitch;      /* false when the detector gave no pitch */
+} hs_baseline;
+
+/* One analysed calibration frame.  face.found false = no face.  has_pose
+ * false when no head pose could be estimated for the face (then only the
+ * geometry counts). */
+typedef struct hs_calib_sample {
+	hs_face face;
+	hs_pose pose;
+	bool has_pose;
+} hs_calib_sample;
+
+/* Build a baseline from n samples of frames of frame_w x frame_h pixels.
+ * Medians of every quantity over the frames with a face.  source is set
+ * to "" and created_unix to 0: the caller fills them in.
+ *
+ * Refuses with HS_EINVAL, and a sentence telling the user what to change
+ * in why, when more than half the frames have no face, when the median
+ * head yaw is beyond HS_CALIB_MAX_YAW_DEG, or when the eye midpoint is
+ * further than HS_CALIB_MAX_OFFCENTRE from the frame centre.  out is only
+ * written on success (so the caller's old baseline survives a refusal). */
+int hs_calibration_from_samples(const hs_calib_sample *s, size_t n,
+				int frame_w, int frame_h, hs_baseline *out,
+				char *why, size_t whysize);
+
+/* Write b as INI to out.  HS_EINVAL when b does not pass the same checks
+ * the reader makes (so what is written can be read back), HS_EIO on a
+ * stream error. */
+int hs_calibration_write(FILE *out, const hs_baseline *b);
+
+/* Read a baseline written by hs_calibration_write().  name is used in
+ * messages.  On an unknown version, section or key, a missing or repeated
+ * key, a bad number or a value out of range, writes "name:line: what is
+ * wrong" into err and returns HS_EFORMAT; out is then untouched. */
+int hs_calibration_read(FILE *in, const char *name, hs_baseline *out,
+			char *err, size_t errsize);
+
+/* Write b to path atomically (temporary file in the same folder, then
+ * rename), mode 0600; the folder is created with mode 0700 when missing.
+ * On failure err says what went wrong with which path. */
+int hs_calibration_save(const char *path, const hs_baseline *b, char *err,
+			size_t errsize);
+
+/* Read the baseline at path.  HS_ENOENT when there is none (not an error
+ * for callers: the monitor is then uncalibrated); HS_EFORMAT, HS_EACCES,
+ * ... with a message in err otherwise. */
+int hs_calibration_load(const char *path, hs_baseline *out, char *err,
+			size_t errsize);
+
+/* $XDG_STATE_HOME/headsup/calibration.ini (XDG defaults applied). */
+int hs_calibration_default_path(char *buf, size_t size);
+
+#endif

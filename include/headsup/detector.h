@@ -1,0 +1,44 @@
+/* detector.h - finds the user's face in a frame.
+ *
+ * Two back-ends behind one table each: BlazeFace (the ONNX model, six
+ * keypoints) and OpenCV's Haar cascades (face box and eyes), used when the
+ * model file is missing or fails its checksum.
+ */
+#ifndef HEADSUP_DETECTOR_H
+#define HEADSUP_DETECTOR_H
+
+#include "headsup/face.h"
+#include "headsup/shim.h"
+
+typedef struct hs_detector_ops {
+	const char *name; /* "blazeface", "haar" */
+	/* Load what the back-end needs; path is the model file (BlazeFace) or
+	 * the cascade folder (Haar). */
+	int (*create)(const char *path, void **state);
+	/* Fill face; face->found is false when there is no face. */
+	int (*detect)(void *state, const hs_image *img, hs_face *face);
+	void (*destroy)(void *state);
+} hs_detector_ops;
+
+extern const hs_detector_ops hs_detector_blazeface;
+extern const hs_detector_ops hs_detector_haar;
+
+typedef struct hs_detector hs_detector;
+
+/* Choose and load a back-end.  model_path NULL or "" means the installed
+ * model.  A missing model or one whose sha256 differs from the manifest's
+ * gives one warning naming the file, and the Haar back-end.  HS_ENOENT when
+ * the cascades are missing too (error logged with their path). */
+int hs_detector_create(const char *model_path, hs_detector **out);
+/* Force one back-end (benchmarks and tests). */
+int hs_detector_create_with(const hs_detector_ops *ops, const char *path,
+			    hs_detector **out);
+void hs_detector_destroy(hs_detector *det);
+int hs_detector_detect(hs_detector *det, const hs_image *img, hs_face *face);
+const char *hs_detector_name(const hs_detector *det);
+
+/* The folder holding OpenCV's Haar cascades ($HEADSUP_CASCADE_DIR, else
+ * the opencv-data location). */
+const char *hs_detector_cascade_dir(void);
+
+#endif

@@ -1,0 +1,135 @@
+/* journal.h - the posture journal: one SQLite file of sessions, minutes and
+ * alerts.
+ *
+ * The monitor adds one call per analysed frame; the journal adds the
+ * frame's time to the row of the minute it falls in and writes rows in
+ * batches: at least every commit_s seconds of frame time (default 60), at
+ * every state change and at every alert.  No row per frame is stored: a
+ * year of 8-hour days is about 120,000 minute rows.
+ *
+ * Times are unix seconds taken from the caller (the monitor's clock, or a
+ * replay's --clock-start plus the file's own time): nothing here reads the
+ * clock.  Minute rows start at multiples of 60 s, which are also local
+ * minute boundaries.
+ *
+ * When a write fails (read-only folder, full disk, file locked) the
+ * unwritten minutes, alerts and session changes stay in memory and are
+ * written at the next commit; the call returns HS_EACCES, HS_ENOSPC or
+ * HS_ELOCKED.  The journal logs one warning per run of failures and an
+ * info message when writing works again.
+ */
+#ifndef HEADSUP_JOURNAL_H
+#define HEADSUP_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "headsup/posture.h"
+
+/* The schema version this build writes (PRAGMA user_version).  Older
+ * journals are migrated when opened; newer ones are refused (HS_EFORMAT). */
+#define HS_JOURNAL_SCHEMA_VERSION 2
+
+typedef struct hs_journal hs_journal;
+
+/* Open or create the journal at path for writing (folder created 0700,
+ * file 0600), WAL mode, schema migrated to the current version.  A file
+ * that is not a database or is corrupt is renamed aside to
+ * "<path>.corrupt-YYYYmmdd-HHMMSS" (never deleted) and a new journal is
+ * started; *moved_to (if not NULL, PATH_MAX bytes) gets the new name of
+ * the old file, or "" when nothing was moved.  HS_ELOCKED when another
+ * program holds the write lock; HS_EACCES / HS_ENOSPC when the folder or
+ * file cannot be written. */
+int hs_journal_open(const char *path, char *moved_to, hs_journal **out);
+
+/* Open an existing journal for reading (reports).  HS_ENOENT when there is
+ * no file; HS_ECORRUPT when it is not a readable database (it is left in
+ * place: the next `headsup run` moves it aside).  An older schema is
+ * migrated. */
+int hs_journal_open_existing(const char *path, hs_journal **out);
+
+/* Write what is pending and close; accepts NULL.  What cannot be written
+ * is reported with a warning. */
+void hs_journal_close(hs_journal *j);
+
+/* $XDG_DATA_HOME/headsup/journal.db into buf. */
+int hs_journal_default_path(char *buf, size_t size);
+
+/* The path the journal was opened with. */
+const char *hs_journal_path(const hs_journal *j);
+
+/* Start a session (source: camera or file name; calibration: the baseline
+ * file or "auto"; either may be NULL) and commit it.  A session still open
+ * is ended first at t_unix. */
+int hs_journal_begin_session(hs_journal *j, double t_unix, const char *source,
+			     const char *calibration);
+/* End the current session at t_unix and commit. */
+int hs_journal_end_session(hs_journal *j, double t_unix);
+
+/* One analysed frame: dt_s seconds in 'state' for the minute containing
+ * t_unix.  f may be NULL (no face, or no features).  Commits when the
+ * last commit is commit_s old (frame time) or the state differs from the
+ * previous frame's.  HS_EINVAL without a session. */
+int hs_journal_add_frame(hs_journal *j, double t_unix, double dt_s,
+			 hs_state state, const hs_features *f, bool face);
+
+/* An alert of kind (LOOKING_DOWN or HUNCHED) after the state had lasted
+ * after_s seconds, linking to advice topic id (may be NULL); commits. */
+int hs_journal_add_alert(hs_journal *j, double t_unix, hs_state kind,
+			 double after_s, const char *topic);
+
+/* Commit what is pending now. */
+int hs_journal_flush(hs_journal *j);
+
+/* Commit at least every commit_s seconds of frame time (default 60;
+ * values below 0 are taken as 0: commit at every frame). */
+void hs_journal_set_commit_interval(hs_journal *j, double commit_s);
+
+/* Minutes and alerts not yet written (for messages and tests). */
+size_t hs_journal_pending(const hs_journal *j);
+
+/* ---- reading ------------------------------------------------------------- */
+
+/* One minute of the journal, all sessions of that minute merged. */
+typedef struct hs_journal_minute {
+	double start;                   /* unix seconds, a multiple of 60 */
+	double state_s[HS_STATE_COUNT]; /* seconds spent in each state */
+	double pitch_mean_deg;          /* mean pitch delta; valid when
+	                                   pitch_frames > 0 */
+	double drop_mean_iod;           /* mean head drop; valid when
+	                                   drop_frames > 0 */
+	long frames;                    /* frames analysed */
+	long face_frames;               /* frames with a face */
+	long pitch_frames;              /* frames with a pitch delta */
+	long drop_frames;               /* frames with a head drop */
+} hs_journal_minute;
+
+#define HS_JOURNAL_TOPIC_MAX 32
+
+typedef struct hs_journal_alert {
+	double t;        /* unix seconds */
+	hs_state kind;
+	double after_s;  /* how long the state had lasted */
+	char topic[HS_JOURNAL_TOPIC_MAX]; /* advice topic id, may be "" */
+} hs_journal_alert;
+
+typedef struct hs_journal_session {
+	long long id;
+	double start;
+	double end; /* 0 while the session is open (or was killed) */
+	char source[256];
+	char calibration[256];
+} hs_journal_session;
+
+/* Committed minutes with from <= start < to, in time order, into a new
+ * array (*out, free() it; NULL when *n is 0). */
+int hs_journal_read_minutes(hs_journal *j, double from, double to,
+			    hs_journal_minute **out, size_t *n);
+/* Committed alerts with from <= t < to, in time order (free() *out). */
+int hs_journal_read_alerts(hs_journal *j, double from, double to,
+			   hs_journal_alert **out, size_t *n);
+/* Sessions that overlap [from, to), by start (free() *out). */
+int hs_journal_read_sessions(hs_journal *j, double from, double to,
+			     hs_journal_session **out, size_t *n);
+
+#endif

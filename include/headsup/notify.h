@@ -1,0 +1,142 @@
+/* notify.h - telling the user about an alert: a desktop notification, or a
+ * line on the terminal when no notification server is reachable.
+ *
+ * Each way of telling is a back-end: one const table of functions
+ * (hs_notifier_ops), chosen once at start-up by hs_notify_create().
+ * The text of an alert is made by the pure hs_notify_format_*() functions,
+ * so every back-end says the same thing.
+ *
+ * Typical use by the monitor:
+ *
+ *	hs_notify *n;
+ *	hs_notify_create(cfg.notify, &n);         // "auto", "desktop", "terminal"
+ *	...
+ *	hs_alert_msg msg;
+ *	hs_notify_format(&msg, HS_STATE_HUNCHED, 45.0);
+ *	hs_notify_send(n, &msg);
+ *	...
+ *	hs_notify_poll(n);                        // every frame: runs actions
+ *	if (hs_notify_take_snooze(n)) ...         // the user chose "Snooze"
+ *	...
+ *	hs_notify_destroy(n);
+ */
+#ifndef HEADSUP_NOTIFY_H
+#define HEADSUP_NOTIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "headsup/posture.h"
+
+#define HS_NOTIFY_SUMMARY_MAX 96
+#define HS_NOTIFY_ADVICE_MAX 512
+#define HS_NOTIFY_URL_MAX 4200
+
+/* One alert, ready to be shown. */
+typedef struct hs_alert_msg {
+	hs_state kind;   /* HS_STATE_LOOKING_DOWN or HS_STATE_HUNCHED */
+	double lasted_s; /* how long the state had lasted when alerted */
+	/* "Hunched for 45 seconds" */
+	char summary[HS_NOTIFY_SUMMARY_MAX];
+	/* one sentence of advice, plain text (back-ends add the link) */
+	char advice[HS_NOTIFY_ADVICE_MAX];
+	/* "file:///.../advice.html#hunched" */
+	char advice_url[HS_NOTIFY_URL_MAX];
+} hs_alert_msg;
+
+/* A back-end.  open() makes the back-end's state (NULL is a valid state);
+ * it returns HS_ENOSERVER when it has nothing to show alerts on.  send()
+ * shows one alert.  poll() does pending work (action clicks) without
+ * blocking.  take_snooze() and take_show_advice() say, once per click,
+ * that the user chose "Snooze 30 min" or "Show advice" since the last
+ * call.  close() releases the state (and accepts NULL). */
+typedef struct hs_notifier_ops {
+	const char *name; /* "libnotify", "console" */
+	int (*open)(void **state);
+	int (*send)(void *state, const hs_alert_msg *msg);
+	void (*poll)(void *state);
+	bool (*take_snooze)(void *state);
+	bool (*take_show_advice)(void *state);
+	void (*close)(void *state);
+} hs_notifier_ops;
+
+/* Desktop notifications through libnotify on the session bus.  Summary =
+ * msg->summary; body = the advice and a link to the advice page (an
+ * <a href> "Show advice" link where the server lists "body-hyperlinks",
+ * the plain URL otherwise); app name "headsup", normal urgency; actions
+ * "Show advice" (opens the page with the default HTML viewer) and "Snooze
+ * 30 min" where the server lists "actions".  open() is HS_ENOSERVER when
+ * the session bus or the server cannot be reached (it never starts a
+ * bus, and gives up after at most 3 s to connect plus 5 s for an answer). */
+extern const hs_notifier_ops hs_notifier_libnotify;
+/* "headsup: Hunched for 45 seconds - <advice> <url>" on stderr. */
+extern const hs_notifier_ops hs_notifier_console;
+
+/* The chosen back-end and its state. */
+typedef struct hs_notify hs_notify;
+
+/* Choose a back-end by mode:
+ *   "auto"     libnotify; when it cannot start, the console, with one
+ *              warning "no notification server on the session bus; alerts
+ *              go to the terminal";
+ *   "desktop"  libnotify or HS_ENOSERVER (logged as an error);
+ *   "terminal" the console.
+ * An unknown mode is HS_EINVAL.  *out is untouched on failure. */
+int hs_notify_create(const char *mode, hs_notify **out);
+/* The same choice between any two back-ends (tests pass fakes). */
+int hs_notify_create_from(const char *mode, const hs_notifier_ops *desktop,
+			  const hs_notifier_ops *terminal, hs_notify **out);
+void hs_notify_destroy(hs_notify *n);
+
+/* Name of the back-end in use: "libnotify" or "console". */
+const char *hs_notify_backend(const hs_notify *n);
+
+/* Show an alert.  When the desktop back-end fails to show it (the server
+ * went away), the alert goes to the terminal instead, with one warning for
+ * the life of n, and the desktop is tried again for the next alert.
+ * Returns 0 once the alert was shown somewhere. */
+int hs_notify_send(hs_notify *n, const hs_alert_msg *msg);
+/* Run pending action callbacks; never blocks.  Call it often (every
+ * frame). */
+void hs_notify_poll(hs_notify *n);
+/* True once per "Snooze 30 min" the user chose since the last call. */
+bool hs_notify_take_snooze(hs_notify *n);
+/* True once per "Show advice" the user chose (the page is already being
+ * opened; this is for the log). */
+bool hs_notify_take_show_advice(hs_notify *n);
+
+/* ---- the text of an alert (pure) ---------------------------------------- */
+
+/* "45 seconds", "1 second", "2 minutes", "1 minute", "1 hour",
+ * "1 hour 5 minutes", "3 hours 1 minute".  Whole units, rounded down
+ * (the posture has lasted at least that long); minutes from 60 s, hours
+ * from 3600 s.  HS_EINVAL for a negative or non-finite duration,
+ * HS_ERANGE when buf is too small. */
+int hs_notify_format_duration(double seconds, char *buf, size_t size);
+
+/* "Looking down for 2 minutes", "Hunched for 45 seconds".  HS_EINVAL for
+ * a state without a label. */
+int hs_notify_format_summary(hs_state kind, double lasted_s, char *buf,
+			     size_t size);
+
+/* How a notification body can carry the advice link. */
+typedef enum hs_body_style {
+	HS_BODY_PLAIN,     /* no markup: "advice\nurl" as is */
+	HS_BODY_MARKUP,    /* markup, no links: escaped "advice\nurl" */
+	HS_BODY_HYPERLINK, /* escaped advice, then <a href="url">Show advice</a> */
+} hs_body_style;
+
+/* The notification body for advice and url in a style.  In the markup
+ * styles &, <, > (and " inside the href) are escaped.  HS_ERANGE when buf
+ * is too small. */
+int hs_notify_format_body(const char *advice, const char *url,
+			  hs_body_style style, char *buf, size_t size);
+
+/* Fill msg for an alert of kind that has lasted lasted_s: the summary, the
+ * advice sentence for the state (headsup/advice.h) and the link to its
+ * section of the advice page (the installed path even when the page is
+ * missing, which is logged at debug level).  HS_EINVAL for a state that
+ * does not alert. */
+int hs_notify_format(hs_alert_msg *msg, hs_state kind, double lasted_s);
+
+#endif

@@ -1,0 +1,76 @@
+/* pose.h - head pose from the six face keypoints.
+ *
+ * Conventions (all angles in degrees, in the camera's frame):
+ *   pitch_down_deg  + = head tilted down (chin toward chest), - = up
+ *   yaw_deg         + = head turned toward the image's right (the subject's
+ *                       left), - = toward the image's left
+ *   roll_deg        + = head tilted so the subject's left eye (image right)
+ *                       is lower than the right eye (clockwise on screen,
+ *                       toward the subject's left shoulder)
+ * 0/0/0 is a face looking straight into the camera, upright.
+ *
+ * The estimate solves perspective-n-point against a mean 3D head
+ * (models/face3d.csv) with a pinhole camera whose focal length comes from
+ * the frame width and an assumed horizontal field of view.
+ */
+#ifndef HEADSUP_POSE_H
+#define HEADSUP_POSE_H
+
+#include <stdbool.h>
+
+#include "headsup/face.h"
+
+/* has_pitch is false when the detector cannot tell pitch (the Haar
+ * fallback: eyes only); pitch_down_deg and yaw_deg are then 0 and
+ * meaningless, roll_deg still holds. */
+typedef struct hs_pose {
+	double pitch_down_deg;
+	double yaw_deg;
+	double roll_deg;
+	bool has_pitch;
+} hs_pose;
+
+/* The 3D reference: the six keypoints in millimetres (x image-right, y
+ * down, z away from the camera; see models/face3d.csv). */
+typedef struct hs_head_model {
+	double pts[HS_KP_COUNT][3];
+} hs_head_model;
+
+/* Read a head model CSV (header line, '#' comments, rows
+ * "name,x_mm,y_mm,z_mm" naming all six keypoints).  HS_EFORMAT with a
+ * "name:line: ..." message in err on a bad file. */
+int hs_head_model_read(hs_head_model *m, const char *path, char *err,
+		       unsigned long errsize);
+/* A built-in copy of the default model, for tests and as a fallback. */
+void hs_head_model_default(hs_head_model *m);
+
+typedef struct hs_camera_model {
+	double fx, fy, cx, cy;
+} hs_camera_model;
+
+/* Pinhole camera for a frame of width x height and a horizontal field of
+ * view of hfov_deg; square pixels, principal point at the centre. */
+void hs_camera_model_from_fov(hs_camera_model *cam, int width, int height,
+			      double hfov_deg);
+
+/* Rotation (as pitch/yaw/roll in the conventions above) to a 3x3 matrix
+ * R, row-major, so that camera point = R * model point + t. */
+void hs_pose_to_matrix(double pitch_down_deg, double yaw_deg, double roll_deg,
+		       double R[9]);
+/* Inverse of hs_pose_to_matrix(). */
+void hs_pose_from_matrix(const double R[9], double *pitch_down_deg,
+			 double *yaw_deg, double *roll_deg);
+
+/* Project the model through rotation R and translation t (mm) onto the
+ * camera; out[i] in pixels. */
+void hs_pose_project(const hs_head_model *m, const hs_camera_model *cam,
+		     const double R[9], const double t[3],
+		     hs_point out[HS_KP_COUNT]);
+
+/* Estimate the pose of a detected face.  With all six keypoints: PnP.
+ * With only the eyes: roll only (has_pitch = false).  HS_EINVAL when the
+ * face lacks the eyes. */
+int hs_pose_estimate(const hs_head_model *m, const hs_camera_model *cam,
+		     const hs_face *face, hs_pose *out);
+
+#endif

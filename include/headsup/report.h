@@ -1,0 +1,142 @@
+/* report.h - the figures of a day (or of N days) of the posture journal,
+ * and their text, HTML and JSON renderings.
+ *
+ * hs_report_build() is pure: journal rows in, numbers out.  Times shown
+ * are local.  hs_report_load() is the edge that reads the journal and
+ * looks up the advice links; the renderers only print what the struct
+ * holds.
+ */
+#ifndef HEADSUP_REPORT_H
+#define HEADSUP_REPORT_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "headsup/advice.h"
+#include "headsup/journal.h"
+#include "headsup/posture.h"
+#include "headsup/timeparse.h"
+
+#define HS_REPORT_MAX_DAYS 366
+/* Days before the report's first day that it is compared with. */
+#define HS_REPORT_BASELINE_DAYS 7
+#define HS_REPORT_URL_MAX (PATH_MAX + 64)
+
+/* What to build a report from: the journal rows of the HS_REPORT_BASELINE_DAYS
+ * days before 'first' up to the end of 'last', and the alerts of
+ * first..last, each in time order. */
+typedef struct hs_report_input {
+	hs_date first, last;
+	const hs_journal_minute *minutes;
+	size_t n_minutes;
+	const hs_journal_alert *alerts;
+	size_t n_alerts;
+} hs_report_input;
+
+/* A run of consecutive minutes in one kind of posture. */
+typedef struct hs_report_stretch {
+	double start;      /* unix seconds; 0 when there is none */
+	double duration_s; /* seconds spent in that posture during the run */
+} hs_report_stretch;
+
+/* One day's totals (the trend). */
+typedef struct hs_report_day {
+	hs_date date;
+	double state_s[HS_STATE_COUNT];
+	double monitored_s;
+	double share_upright; /* 0..1; -1 without time at the desk */
+} hs_report_day;
+
+typedef struct hs_report_alert {
+	double t;
+	hs_state kind;
+	double after_s;
+	hs_advice_topic topic;
+} hs_report_alert;
+
+typedef struct hs_report {
+	hs_date first, last;
+	int days;
+	double start, end; /* unix range covered: local midnights */
+	bool no_data;      /* nothing monitored in the range */
+
+	double state_s[HS_STATE_COUNT];
+	double monitored_s; /* every state, away included */
+	double present_s;   /* upright + looking down + hunched */
+	double share_upright; /* upright / present, 0..1; -1 when no
+	                         present time */
+
+	hs_report_alert *alerts;
+	size_t n_alerts;
+	int alerts_by_kind[HS_STATE_COUNT];
+
+	hs_report_stretch longest_upright;
+	hs_report_stretch longest_bad; /* looking down or hunched */
+
+	/* Seconds per state for each hour of the day (local), summed over
+	 * the days covered. */
+	double hours[24][HS_STATE_COUNT];
+	int worst_hour; /* most time looking down or hunched; -1 if none */
+
+	/* Time-weighted mean pitch delta (negative taken as 0) and the
+	 * Hansraj neck-load estimate of each minute, averaged; -1 when no
+	 * minute has a pitch. */
+	double mean_pitch_deg;
+	double neck_load_kg;
+
+	/* The HS_REPORT_BASELINE_DAYS days before 'first'. */
+	double prev_monitored_s;
+	double prev_share_upright; /* -1 without time at the desk */
+	int prev_days_with_data;
+
+	/* The baseline days then the covered days, in order. */
+	hs_report_day *daily;
+	size_t n_daily;
+
+	/* The covered minutes (for the timeline), in time order. */
+	hs_journal_minute *minutes;
+	size_t n_minutes;
+
+	hs_advice_topic advice; /* the topic that matters most */
+	/* file:// links per topic; filled by hs_report_load() or
+	 * hs_report_set_links(), "" until then. */
+	char advice_url[HS_ADVICE_COUNT][HS_REPORT_URL_MAX];
+} hs_report;
+
+/* Build the figures.  HS_EINVAL when first > last or the range is longer
+ * than HS_REPORT_MAX_DAYS; HS_ENOMEM.  Release with hs_report_finish(). */
+int hs_report_build(const hs_report_input *in, hs_report *out);
+void hs_report_finish(hs_report *r);
+
+/* Read the journal (j may be NULL: no journal yet, an empty report) and
+ * build the report of the 'days' days ending at 'last', with links. */
+int hs_report_load(hs_journal *j, hs_date last, int days, hs_report *out);
+
+/* Fill r->advice_url from the installed advice page. */
+void hs_report_set_links(hs_report *r);
+
+/* Neck load in kg for a forward head pitch in degrees, after Hansraj 2014:
+ * 5 kg at 0, 12 at 15, 18 at 30, 22 at 45, 27 at 60; linear in between,
+ * clamped outside. */
+double hs_report_neck_load_kg(double pitch_deg);
+
+/* How the journal's states are named in JSON ("looking_down") and shown
+ * to people ("Looking down"). */
+const char *hs_report_state_key(hs_state s);
+const char *hs_report_state_label(hs_state s);
+
+/* "7 h 58 min", "40 min", "45 s" into buf. */
+void hs_report_format_duration(double s, char *buf, size_t size);
+/* Local time as ISO 8601 with offset: "2026-03-02T09:12:00+01:00". */
+void hs_report_format_iso(double t_unix, char *buf, size_t size);
+/* Local "HH:MM". */
+void hs_report_format_clock(double t_unix, char *buf, size_t size);
+
+/* Renderers.  0 or HS_EIO when writing fails. */
+int hs_report_write_text(const hs_report *r, FILE *out);
+int hs_report_write_html(const hs_report *r, FILE *out);
+int hs_report_write_json(const hs_report *r, FILE *out);
+
+#endif

@@ -1,0 +1,68 @@
+/* source.h - where frames come from: a webcam, a video file, one image or a
+ * folder of images.  All four go through the same interface, so tests and
+ * replays exercise the code path the camera uses.
+ *
+ * Each back-end is one const table of functions; hs_source_open() picks one
+ * from the spec:
+ *   ""  or a number N        the camera /dev/videoN (N = 0 when empty)
+ *   /dev/...                 a camera device
+ *   a folder                 its image files in name order
+ *   *.jpg, *.png, ...        one image
+ *   any other file           a video
+ */
+#ifndef HEADSUP_SOURCE_H
+#define HEADSUP_SOURCE_H
+
+#include <stdbool.h>
+
+#include "headsup/shim.h"
+
+typedef struct hs_source_opts {
+	int width, height; /* asked of a camera */
+	double camera_fps; /* asked of a camera */
+	double image_fps;  /* time base of an image list: frame i is at i/fps */
+} hs_source_opts;
+
+/* Camera 640x480 at 5 fps, images at 1 fps. */
+void hs_source_opts_default(hs_source_opts *o);
+
+typedef struct hs_source_ops {
+	const char *name; /* "camera", "video", "images" */
+	int (*open)(const char *spec, const hs_source_opts *o, void **state);
+	/* Advance to the next frame without decoding it; *t_s gets its time
+	 * in seconds.  HS_EEOF at the end. */
+	int (*grab)(void *state, double *t_s);
+	/* Decode the frame last grabbed. */
+	int (*retrieve)(void *state, hs_image *img);
+	/* Name of the frame last grabbed (the image file), or NULL. */
+	const char *(*frame_name)(void *state);
+	/* Frames expected in all (-1 when unknown). */
+	long (*frame_count)(void *state);
+	void (*close)(void *state);
+} hs_source_ops;
+
+extern const hs_source_ops hs_source_camera;
+extern const hs_source_ops hs_source_video;
+extern const hs_source_ops hs_source_images;
+
+typedef struct hs_source hs_source;
+
+/* Open the source named by spec (see above).  On failure, err (size
+ * errsize) gets a message naming the thing and why, e.g. "cannot open
+ * camera '/dev/video0': device or resource busy". */
+int hs_source_open(const char *spec, const hs_source_opts *o,
+		   hs_source **out, char *err, unsigned long errsize);
+void hs_source_destroy(hs_source *src);
+int hs_source_grab(hs_source *src, double *t_s);
+int hs_source_retrieve(hs_source *src, hs_image *img);
+const char *hs_source_frame_name(hs_source *src);
+long hs_source_frame_count(hs_source *src);
+const char *hs_source_kind(const hs_source *src);
+bool hs_source_is_live(const hs_source *src);
+
+/* Which back-end a spec selects (no I/O beyond stat()). */
+const hs_source_ops *hs_source_pick(const char *spec);
+/* Does the file name end like an image OpenCV reads? */
+bool hs_source_is_image_name(const char *name);
+
+#endif

@@ -1,0 +1,48 @@
+/* timeparse.h - calendar dates and durations typed by the user.
+ *
+ * Dates are local calendar days ("today", "yesterday", "2026-03-14");
+ * durations are "90", "90s", "15m", "2h", "1h30m".  Nothing here reads the
+ * clock: "now" comes in as an argument.
+ */
+#ifndef HEADSUP_TIMEPARSE_H
+#define HEADSUP_TIMEPARSE_H
+
+#include <stddef.h>
+
+/* A local calendar day. */
+typedef struct hs_date {
+	int year;  /* 1970..9999 */
+	int month; /* 1..12 */
+	int day;   /* 1..31, valid for the month */
+} hs_date;
+
+/* Parse "today", "yesterday" (relative to now_unix, in local time) or
+ * "YYYY-MM-DD" (a real calendar day: 2024-02-30 is refused).  HS_EINVAL
+ * for anything else; *out is untouched then. */
+int hs_date_parse(const char *text, double now_unix, hs_date *out);
+
+/* The local day containing t_unix. */
+hs_date hs_date_from_unix(double t_unix);
+
+/* The day n days after d (n may be negative). */
+hs_date hs_date_add_days(hs_date d, int n);
+
+/* Local midnight at the start of d, as unix seconds.  A day is 23 or 25
+ * hours long when the clocks change: use the start of the next day as its
+ * end. */
+double hs_date_start(hs_date d);
+
+/* "YYYY-MM-DD" into buf (at least 11 bytes); HS_ERANGE when too small. */
+int hs_date_format(hs_date d, char *buf, size_t size);
+
+/* Compare two days: negative, 0 or positive like strcmp. */
+int hs_date_cmp(hs_date a, hs_date b);
+
+/* Parse a duration: a plain number of seconds ("90"), or one or more
+ * number+unit parts in decreasing order with units h, m, s ("15m", "2h",
+ * "1h30m", "1m30s").  Whole numbers only; the total must be at least 1 s
+ * and at most 7 days.  HS_EINVAL for malformed text, HS_ERANGE when out of
+ * range; *seconds is untouched on failure. */
+int hs_duration_parse(const char *text, double *seconds);
+
+#endif

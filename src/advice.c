@@ -1,0 +1,404 @@
+/* advice.c - the posture advice: its text, the HTML page and the terminal
+ * form.
+ *
+ * The advice is written in our own words from the article "Treatment of
+ * Upper Back Spasms" (shared/article/upper-back-spasms.txt).  Bodies are
+ * plain ASCII paragraphs separated by blank lines, so the terminal and the
+ * HTML page render the same text.
+ */
+#include "headsup/advice.h"
+
+#include "headsup/err.h"
+#include "headsup/paths.h"
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char hs_advice_source_title[] = "Treatment of Upper Back Spasms";
+
+static const char not_a_diagnosis[] =
+	"headsup is a heuristic, not a diagnosis. It guesses how you sit from "
+	"the position of your head in a webcam image; it cannot see your spine "
+	"and cannot tell why something hurts. If pain spreads, or turning, "
+	"bending or walking becomes hard, see a clinician.";
+
+static const hs_advice topics[HS_ADVICE_COUNT] = {
+	[HS_ADVICE_LOOKING_DOWN] = {
+		"looking-down",
+		"Looking down",
+		"Try bringing your screen, book or papers up to eye level, so your "
+		"neck can rest.",
+		"Each time the head tips forward to read something low, the neck "
+		"and the trapezius, the broad muscle across the top of the back and "
+		"shoulders, hold up its weight for as long as you stay that way.\n"
+		"\n"
+		"Bring the work up to your eyes rather than your eyes down to the "
+		"work. Raise the screen until its top edge sits near eye level, and "
+		"stand a book or papers up on a holder or a pile of books instead "
+		"of laying them flat on the desk.\n"
+		"\n"
+		"Then look straight ahead, with the chin level, and let the neck "
+		"stay long."},
+	[HS_ADVICE_HUNCHED] = {
+		"hunched",
+		"Hunched",
+		"Sit tall for a moment: stomach in, chest open, and let your back "
+		"find its natural curve again.",
+		"Seen from the side, a healthy back is not straight: it curves "
+		"gently, rather like the letter S. Long hours of desk work are among the "
+		"commonest reasons that curve is lost, as the shoulders round and the head "
+		"drifts towards the screen.\n"
+		"\n"
+		"Once the curve flattens, the back muscles have to work much harder "
+		"to hold you up, and muscles that are strained for long stretches "
+		"can tighten into painful spasms.\n"
+		"\n"
+		"When you sit, draw the stomach in a little and let the chest come "
+		"forward and open, so your head rests above your shoulders rather "
+		"than in front of them."},
+	[HS_ADVICE_ACTIVE] = {
+		"active",
+		"Keep your back strong",
+		"Your back has worked hard today; some exercise, strength training "
+		"or yoga can help it recover.",
+		"Exercising regularly is the best way the article gives to keep "
+		"back spasms from coming back. Strength training builds the muscles "
+		"that hold you upright, and yoga trains strength and suppleness "
+		"together. Both can be done at home, ideally with a trainer to "
+		"guide you at first.\n"
+		"\n"
+		"Massage helps muscles that are already tired or knotted: working "
+		"on the sore spots brings more blood, and so more oxygen, to them. "
+		"A session usually takes 15 to 30 minutes and is best given by a "
+		"qualified massage therapist.\n"
+		"\n"
+		"Between sessions, trigger-point tools let you work on knots "
+		"yourself at home."},
+	[HS_ADVICE_GENERAL] = {
+		"general",
+		"Beyond the desk",
+		"How you sit is only part of it; sleep, weight and what you eat "
+		"count too.",
+		"Desk posture is not the only thing that matters. The article also "
+		"names the way you sit elsewhere and the way you sleep, carrying "
+		"extra weight, and a diet that runs short of important nutrients "
+		"and minerals, including the electrolytes your muscles rely on.\n"
+		"\n"
+		"Strain from lifting, sport or an accident is a common cause of "
+		"back spasms as well, and age plays a part."},
+	[HS_ADVICE_CLINICIAN] = {
+		"clinician",
+		"When to see a clinician",
+		"If the pain spreads, or turning, bending or walking gets hard, "
+		"please see a clinician.",
+		"Back pain that spreads to other parts of the body, or that makes "
+		"it hard to turn, bend, run or walk, is a reason to see a doctor "
+		"or a physiotherapist rather than to rely on posture tips.\n"
+		"\n"
+		"headsup is a heuristic, not a diagnosis. It estimates where your "
+		"head is from a webcam image; it cannot see your spine or know why "
+		"something hurts. Its reminders are only reminders, and a quiet day "
+		"does not mean that all is well."},
+};
+
+const hs_advice *hs_advice_get(hs_advice_topic topic)
+{
+	if ((unsigned)topic >= HS_ADVICE_COUNT)
+		return NULL;
+	return &topics[topic];
+}
+
+int hs_advice_from_id(const char *id)
+{
+	for (int i = 0; i < HS_ADVICE_COUNT; i++)
+		if (id && strcmp(topics[i].id, id) == 0)
+			return i;
+	return -1;
+}
+
+hs_advice_topic hs_advice_for_state(hs_state state)
+{
+	switch (state) {
+	case HS_STATE_LOOKING_DOWN:
+		return HS_ADVICE_LOOKING_DOWN;
+	case HS_STATE_HUNCHED:
+		return HS_ADVICE_HUNCHED;
+	default:
+		return HS_ADVICE_GENERAL;
+	}
+}
+
+/* --- the URL ---------------------------------------------------------------- */
+
+/* Append path to a file:// URL, percent-encoding what a URL cannot hold. */
+static int put_path(char *buf, size_t size, size_t *used, const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			     (*p >= '0' && *p <= '9') || strchr("/-._~", *p);
+		size_t need = plain ? 1 : 3;
+		if (*used + need >= size)
+			return HS_ERANGE;
+		if (plain) {
+			buf[(*used)++] = (char)*p;
+		} else {
+			buf[(*used)++] = '%';
+			buf[(*used)++] = hex[*p >> 4];
+			buf[(*used)++] = hex[*p & 15];
+		}
+	}
+	buf[*used] = '\0';
+	return 0;
+}
+
+int hs_advice_url(hs_advice_topic topic, char *buf, size_t size)
+{
+	if ((unsigned)topic > HS_ADVICE_COUNT || size == 0)
+		return HS_EINVAL;
+	char path[PATH_MAX];
+	int found = hs_path_data_file("advice.html", path, sizeof path);
+	if (found < 0 && found != HS_ENOENT)
+		return found;
+	char clean[PATH_MAX];
+	if (found == 0 && realpath(path, clean))
+		memcpy(path, clean, strlen(clean) + 1);
+
+	static const char scheme[] = "file://";
+	if (sizeof scheme >= size)
+		return HS_ERANGE;
+	memcpy(buf, scheme, sizeof scheme);
+	size_t used = sizeof scheme - 1;
+	int rc = put_path(buf, size, &used, path);
+	if (rc < 0)
+		return rc;
+	if (topic < HS_ADVICE_COUNT) {
+		int n = snprintf(buf + used, size - used, "#%s", topics[topic].id);
+		if (n < 0 || (size_t)n >= size - used)
+			return HS_ERANGE;
+	}
+	return found;
+}
+
+/* --- the HTML page ------------------------------------------------------------ */
+
+static void html_text(FILE *out, const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		switch (text[i]) {
+		case '&':
+			fputs("&amp;", out);
+			break;
+		case '<':
+			fputs("&lt;", out);
+			break;
+		case '>':
+			fputs("&gt;", out);
+			break;
+		case '"':
+			fputs("&quot;", out);
+			break;
+		default:
+			fputc(text[i], out);
+		}
+	}
+}
+
+/* One <p> per blank-line separated paragraph of body. */
+static void html_paragraphs(FILE *out, const char *body)
+{
+	const char *p = body;
+	while (*p) {
+		const char *end = strstr(p, "\n\n");
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		fputs("<p>", out);
+		html_text(out, p, len);
+		fputs("</p>\n", out);
+		p += len;
+		while (*p == '\n')
+			p++;
+	}
+}
+
+static const char page_style[] =
+	":root{color-scheme:light dark;--fg:#1d1d1f;--bg:#fdfdfb;--muted:#5a5a5e;"
+	"--accent:#1f5f8b;--box:#eef3f7;--rule:#d4d9de}\n"
+	"@media (prefers-color-scheme:dark){:root{--fg:#e8e8e6;--bg:#17181a;"
+	"--muted:#a4a6ab;--accent:#8cc4ec;--box:#23282d;--rule:#3a3f45}}\n"
+	"*{box-sizing:border-box}\n"
+	"body{margin:0;background:var(--bg);color:var(--fg);"
+	"font:1.05rem/1.6 system-ui,-apple-system,\"Segoe UI\",sans-serif}\n"
+	"main{max-width:40rem;margin:0 auto;padding:2rem 1.25rem 3rem}\n"
+	"h1{font-size:1.7rem;margin:0 0 .25rem}\n"
+	"h2{font-size:1.25rem;margin:2.2rem 0 .5rem}\n"
+	".lead{color:var(--muted);margin-top:0}\n"
+	"a{color:var(--accent)}\n"
+	"nav{border-top:1px solid var(--rule);border-bottom:1px solid var(--rule);"
+	"margin:1.5rem 0;padding:.5rem 0}\n"
+	"nav h2{margin:.5rem 0;font-size:1rem}\n"
+	"nav ol{margin:.25rem 0 .5rem;padding-left:1.5rem}\n"
+	"section{scroll-margin-top:1rem}\n"
+	"section:target h2{color:var(--accent)}\n"
+	".short{font-weight:600}\n"
+	".note{background:var(--box);border-left:4px solid var(--accent);"
+	"padding:.75rem 1rem;margin:2.5rem 0 1rem;border-radius:4px}\n"
+	"footer{color:var(--muted);font-size:.9rem;"
+	"border-top:1px solid var(--rule);margin-top:2rem;padding-top:.75rem}\n"
+	"@media print{:root{--fg:#000;--bg:#fff;--muted:#333;--accent:#000;"
+	"--box:#fff;--rule:#999}body{font-size:11pt}main{max-width:none;"
+	"padding:0}nav a{text-decoration:none}section{break-inside:avoid}"
+	".note{border:1px solid #000}}\n";
+
+int hs_advice_write_html(FILE *out)
+{
+	fputs("<!DOCTYPE html>\n"
+	      "<html lang=\"en\">\n"
+	      "<head>\n"
+	      "<meta charset=\"utf-8\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width, "
+	      "initial-scale=1\">\n"
+	      "<meta name=\"color-scheme\" content=\"light dark\">\n"
+	      "<title>headsup: posture advice</title>\n"
+	      "<style>\n",
+	      out);
+	fputs(page_style, out);
+	fputs("</style>\n"
+	      "</head>\n"
+	      "<body>\n"
+	      "<main>\n"
+	      "<h1>Posture advice</h1>\n"
+	      "<p class=\"lead\">What headsup's reminders mean, and what may help. "
+	      "Each reminder links to its section below.</p>\n"
+	      "<nav aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n",
+	      out);
+	for (int i = 0; i < HS_ADVICE_COUNT; i++) {
+		fprintf(out, "<li><a href=\"#%s\">", topics[i].id);
+		html_text(out, topics[i].title, strlen(topics[i].title));
+		fputs("</a></li>\n", out);
+	}
+	fputs("<li><a href=\"#not-a-diagnosis\">Not a diagnosis</a></li>\n"
+	      "</ol>\n</nav>\n",
+	      out);
+	for (int i = 0; i < HS_ADVICE_COUNT; i++) {
+		fprintf(out, "<section id=\"%s\">\n<h2>", topics[i].id);
+		html_text(out, topics[i].title, strlen(topics[i].title));
+		fputs("</h2>\n<p class=\"short\">", out);
+		html_text(out, topics[i].sentence, strlen(topics[i].sentence));
+		fputs("</p>\n", out);
+		html_paragraphs(out, topics[i].body);
+		fputs("</section>\n", out);
+	}
+	fputs("<aside class=\"note\" id=\"not-a-diagnosis\">\n"
+	      "<p><strong>Not a diagnosis.</strong> ",
+	      out);
+	html_text(out, not_a_diagnosis, strlen(not_a_diagnosis));
+	fputs("</p>\n</aside>\n<footer>\n<p>This advice is written in our own "
+	      "words from the article <cite>",
+	      out);
+	html_text(out, hs_advice_source_title, strlen(hs_advice_source_title));
+	fputs("</cite>.</p>\n</footer>\n</main>\n</body>\n</html>\n", out);
+	return ferror(out) ? HS_EIO : 0;
+}
+
+/* --- the terminal form -------------------------------------------------------- */
+
+/* Columns a UTF-8 string of len bytes takes (one per code point). */
+static int columns(const char *s, size_t len)
+{
+	int n = 0;
+	for (size_t i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Print one paragraph (len bytes; newlines count as spaces) wrapped to
+ * width columns. */
+static void wrap(FILE *out, const char *text, size_t len, int width)
+{
+	int col = 0;
+	size_t i = 0;
+	while (i < len) {
+		while (i < len && (text[i] == ' ' || text[i] == '\n'))
+			i++;
+		size_t start = i;
+		while (i < len && text[i] != ' ' && text[i] != '\n')
+			i++;
+		if (i == start)
+			break;
+		int w = columns(text + start, i - start);
+		if (col > 0 && col + 1 + w > width) {
+			fputc('\n', out);
+			col = 0;
+		} else if (col > 0) {
+			fputc(' ', out);
+			col++;
+		}
+		fwrite(text + start, 1, i - start, out);
+		col += w;
+	}
+	if (col > 0)
+		fputc('\n', out);
+}
+
+static void print_paragraphs(FILE *out, const char *body, int width)
+{
+	const char *p = body;
+	bool first = true;
+	while (*p) {
+		const char *end = strstr(p, "\n\n");
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (!first)
+			fputc('\n', out);
+		wrap(out, p, len, width);
+		first = false;
+		p += len;
+		while (*p == '\n')
+			p++;
+	}
+}
+
+static void print_topic(FILE *out, const hs_advice *a, int width)
+{
+	fprintf(out, "%s\n", a->title);
+	for (int i = columns(a->title, strlen(a->title)); i > 0; i--)
+		fputc('-', out);
+	fputs("\n", out);
+	wrap(out, a->sentence, strlen(a->sentence), width);
+	fputc('\n', out);
+	print_paragraphs(out, a->body, width);
+}
+
+int hs_advice_print(FILE *out, int topic, int width)
+{
+	if (topic >= HS_ADVICE_COUNT)
+		return HS_EINVAL;
+	if (width < 20)
+		width = 20;
+	if (topic < 0) {
+		fputs("POSTURE ADVICE\n\n", out);
+		for (int i = 0; i < HS_ADVICE_COUNT; i++) {
+			print_topic(out, &topics[i], width);
+			fputc('\n', out);
+		}
+		wrap(out, not_a_diagnosis, strlen(not_a_diagnosis), width);
+	} else {
+		print_topic(out, &topics[topic], width);
+		if (topic != HS_ADVICE_CLINICIAN) {
+			static const char note[] =
+				"headsup is a heuristic, not a diagnosis; "
+				"see 'headsup advice clinician'.";
+			fputc('\n', out);
+			wrap(out, note, strlen(note), width);
+		}
+	}
+	char credit[128];
+	snprintf(credit, sizeof credit,
+		 "Written in our own words from the article \"%s\".",
+		 hs_advice_source_title);
+	fputc('\n', out);
+	wrap(out, credit, strlen(credit), width);
+	return ferror(out) ? HS_EIO : 0;
+}

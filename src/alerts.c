@@ -1,0 +1,102 @@
+/* alerts.c - alert policy; the rules are in alerts.h. */
+#include "headsup/alerts.h"
+
+#include <math.h>
+
+static double non_negative(double v)
+{
+	return (v > 0 && !isnan(v)) ? v : 0;
+}
+
+void hs_alerts_init(hs_alerts *a, double sustain_s, double cooldown_s)
+{
+	*a = (hs_alerts){
+		.sustain_s = non_negative(sustain_s),
+		.cooldown_s = non_negative(cooldown_s),
+		.grace_s = HS_ALERTS_GRACE_S,
+		.kind = HS_STATE_UPRIGHT,
+		.quiet_until = -INFINITY,
+	};
+}
+
+void hs_alerts_set_grace(hs_alerts *a, double grace_s)
+{
+	a->grace_s = non_negative(grace_s);
+}
+
+static void end_stretch(hs_alerts *a)
+{
+	a->kind = HS_STATE_UPRIGHT;
+}
+
+static bool in_stretch(const hs_alerts *a)
+{
+	return hs_state_is_bad(a->kind);
+}
+
+static bool cooled_down(const hs_alerts *a, hs_state kind, double t)
+{
+	return !a->alerted[kind] || t - a->last_alert[kind] >= a->cooldown_s;
+}
+
+bool hs_alerts_update(hs_alerts *a, double t, hs_state state, hs_alert *out)
+{
+	if (!isfinite(t) || (a->has_t && t < a->last_t))
+		return false;
+	a->has_t = true;
+	a->last_t = t;
+
+	if (!hs_state_is_bad(state)) {
+		/* upright, uncalibrated and anything unknown end the
+		 * stretch; away only once the grace is over. */
+		if (state != HS_STATE_AWAY ||
+		    (in_stretch(a) && t - a->last_seen > a->grace_s))
+			end_stretch(a);
+		return false;
+	}
+
+	if (in_stretch(a) &&
+	    (a->kind != state || t - a->last_seen > a->grace_s))
+		end_stretch(a);
+	if (!in_stretch(a)) {
+		a->kind = state;
+		a->since = t;
+		a->next_due = t + a->sustain_s;
+	}
+	a->last_seen = t;
+
+	if (t < a->next_due || hs_alerts_quiet(a, t) ||
+	    !cooled_down(a, state, t))
+		return false;
+	a->alerted[state] = true;
+	a->last_alert[state] = t;
+	a->next_due = t + a->sustain_s;
+	out->kind = state;
+	out->lasted_s = t - a->since;
+	return true;
+}
+
+void hs_alerts_snooze(hs_alerts *a, double t, double duration_s)
+{
+	if (isnan(t) || isnan(duration_s))
+		return;
+	double until = t + non_negative(duration_s);
+	if (until > a->quiet_until)
+		a->quiet_until = until;
+}
+
+void hs_alerts_pause(hs_alerts *a, double t, double duration_s)
+{
+	hs_alerts_snooze(a, t, duration_s);
+	end_stretch(a);
+}
+
+void hs_alerts_resume(hs_alerts *a)
+{
+	a->quiet_until = -INFINITY;
+}
+
+bool hs_alerts_quiet(const hs_alerts *a, double t)
+{
+	return t < a->quiet_until;
+}

@@ -1,0 +1,77 @@
+/* analyzer.c - detector + pose for one frame. */
+#include "headsup/analyzer.h"
+
+#include "headsup/detector.h"
+#include "headsup/err.h"
+#include "headsup/log.h"
+#include "headsup/paths.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct hs_analyzer {
+	hs_detector *det;
+	hs_head_model head;
+	double hfov_deg;
+	hs_camera_model cam;
+	int cam_w, cam_h; /* frame size cam was made for */
+};
+
+int hs_analyzer_create(const char *model_path, double hfov_deg,
+		       hs_analyzer **out)
+{
+	hs_analyzer *a = calloc(1, sizeof *a);
+	if (!a)
+		return HS_ENOMEM;
+	int rc = hs_detector_create(model_path, &a->det);
+	if (rc < 0) {
+		free(a);
+		return rc;
+	}
+	char path[PATH_MAX], err[PATH_MAX + 64];
+	if (hs_path_data_file("face3d.csv", path, sizeof path) == 0) {
+		if (hs_head_model_read(&a->head, path, err, sizeof err) < 0) {
+			hs_warn("%s; using the built-in head model", err);
+			hs_head_model_default(&a->head);
+		}
+	} else {
+		hs_head_model_default(&a->head);
+	}
+	a->hfov_deg = hfov_deg;
+	*out = a;
+	return 0;
+}
+
+void hs_analyzer_destroy(hs_analyzer *a)
+{
+	if (!a)
+		return;
+	hs_detector_destroy(a->det);
+	free(a);
+}
+
+int hs_analyzer_run(hs_analyzer *a, const hs_image *img, hs_analysis *out)
+{
+	memset(out, 0, sizeof *out);
+	hs_image_size(img, &out->frame_w, &out->frame_h);
+	if (out->frame_w <= 0 || out->frame_h <= 0)
+		return HS_EINVAL;
+	int rc = hs_detector_detect(a->det, img, &out->face);
+	if (rc < 0 || !out->face.found)
+		return rc;
+	if (out->frame_w != a->cam_w || out->frame_h != a->cam_h) {
+		hs_camera_model_from_fov(&a->cam, out->frame_w, out->frame_h,
+					 a->hfov_deg);
+		a->cam_w = out->frame_w;
+		a->cam_h = out->frame_h;
+	}
+	if (hs_pose_estimate(&a->head, &a->cam, &out->face, &out->pose) == 0)
+		out->has_pose = true;
+	return 0;
+}
+
+const char *hs_analyzer_detector(const hs_analyzer *a)
+{
+	return hs_detector_name(a->det);
+}

@@ -1,0 +1,647 @@
+/* calibration.c - building, writing and reading the upright baseline. */
+#include "headsup/calibration.h"
+
+#include "headsup/err.h"
+#include "headsup/paths.h"
+#include "headsup/posture.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define LINE_MAX_LEN 1024
+
+static void say(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void say(char *buf, size_t size, const char *fmt, ...)
+{
+	if (!buf || size == 0)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- from samples ---------------------------------------------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Median of v[0..n), n > 0; reorders v. */
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof *v, cmp_double);
+	if (n % 2)
+		return v[n / 2];
+	return (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Which way the camera sits, from where the face appears in the picture.
+ *
+ * Frames are not mirrored: the camera faces the user, so the image's left
+ * side shows what lies to the user's right (face.h: the subject's right eye
+ * appears on the image's left).  A face on the image's left is therefore to
+ * the user's right of the camera's axis, which puts the camera to the
+ * user's LEFT of the face; a face on the image's right means the camera is
+ * to the user's right.  Vertically there is no flip: a face high in the
+ * picture sits above the camera's axis, so the camera points too low (or
+ * sits too low) and should be tilted up. */
+static void say_off_centre(char *why, size_t whysize, double dx, double dy)
+{
+	if (fabs(dx) >= fabs(dy))
+		say(why, whysize,
+		    "the camera seems to be to your %s; centre it under or "
+		    "above the screen",
+		    dx < 0 ? "left" : "right");
+	else
+		say(why, whysize,
+		    "your face is near the %s of the picture; tilt the camera "
+		    "%s towards your face",
+		    dy < 0 ? "top" : "bottom", dy < 0 ? "up" : "down");
+}
+
+enum { M_X, M_Y, M_IOD, M_BX, M_BY, M_BW, M_BH, M_PITCH, M_YAW, M_ROLL,
+       M_COUNT };
+
+int hs_calibration_from_samples(const hs_calib_sample *s, size_t n,
+				int frame_w, int frame_h, hs_baseline *out,
+				char *why, size_t whysize)
+{
+	if (n == 0) {
+		say(why, whysize,
+		    "no frames were recorded; check that the camera works");
+		return HS_EINVAL;
+	}
+	if (frame_w <= 0 || frame_h <= 0) {
+		say(why, whysize, "the frame size %dx%d is not valid", frame_w,
+		    frame_h);
+		return HS_EINVAL;
+	}
+	double *v = malloc(n * M_COUNT * sizeof *v);
+	if (!v) {
+		say(why, whysize, "out of memory for %zu frames", n);
+		return HS_ENOMEM;
+	}
+	double *col[M_COUNT];
+	for (int m = 0; m < M_COUNT; m++)
+		col[m] = v + (size_t)m * n;
+	size_t n_face = 0, n_box = 0, n_pitch = 0, n_roll = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const hs_face *f = &s[i].face;
+		double mx, my, iod;
+		if (!f->found || hs_posture_eye_geometry(f, NULL, &mx, &my,
+							 &iod) < 0)
+			continue;
+		col[M_X][n_face] = mx;
+		col[M_Y][n_face] = my;
+		col[M_IOD][n_face] = iod;
+		n_face++;
+		if (f->box[2] > 0 && f->box[3] > 0) {
+			col[M_BX][n_box] = f->box[0];
+			col[M_BY][n_box] = f->box[1];
+			col[M_BW][n_box] = f->box[2];
+			col[M_BH][n_box] = f->box[3];
+			n_box++;
+		}
+		if (!s[i].has_pose)
+			continue;
+		col[M_ROLL][n_roll++] = s[i].pose.roll_deg;
+		/* Yaw comes from the same solve as pitch; without a pitch
+		 * (Haar fallback) it is 0 and meaningless. */
+		if (s[i].pose.has_pitch) {
+			col[M_PITCH][n_pitch] = s[i].pose.pitch_down_deg;
+			col[M_YAW][n_pitch] = s[i].pose.yaw_deg;
+			n_pitch++;
+		}
+	}
+
+	int rc = HS_EINVAL;
+	size_t missing = n - n_face;
+	if (missing * 2 > n) {
+		say(why, whysize,
+		    "no face in %zu of %zu frames; sit facing the camera in "
+		    "good light",
+		    missing, n);
+		goto cleanup;
+	}
+	hs_baseline b = {
+		.eye_mid_x = median(col[M_X], n_face),
+		.eye_mid_y = median(col[M_Y], n_face),
+		.iod_px = median(col[M_IOD], n_face),
+		.frame_w = frame_w,
+		.frame_h = frame_h,
+		.roll_deg = n_roll ? median(col[M_ROLL], n_roll) : 0,
+		.has_pitch = n_pitch > 0 && n_pitch * 2 >= n_face,
+	};
+	if (b.has_pitch) {
+		b.pitch_deg = median(col[M_PITCH], n_pitch);
+		/* yaw + = head turned toward the subject's left (pose.h) */
+		double yaw = median(col[M_YAW], n_pitch);
+		if (fabs(yaw) > HS_CALIB_MAX_YAW_DEG) {
+			say(why, whysize,
+			    "your head is turned %.0f° to your %s; face the "
+			    "screen",
+			    fabs(yaw), yaw > 0 ? "left" : "right");
+			goto cleanup;
+		}
+	}
+	if (n_box) {
+		b.box[0] = median(col[M_BX], n_box);
+		b.box[1] = median(col[M_BY], n_box);
+		b.box[2] = median(col[M_BW], n_box);
+		b.box[3] = median(col[M_BH], n_box);
+	}
+	double dx = (b.eye_mid_x - frame_w / 2.0) / frame_w;
+	double dy = (b.eye_mid_y - frame_h / 2.0) / frame_h;
+	if (fabs(dx) > HS_CALIB_MAX_OFFCENTRE ||
+	    fabs(dy) > HS_CALIB_MAX_OFFCENTRE) {
+		say_off_centre(why, whysize, dx, dy);
+		goto cleanup;
+	}
+	*out = b;
+	rc = 0;
+cleanup:
+	free(v);
+	return rc;
+}
+
+/* ---- the file's keys -------------------------------------------------------- */
+
+typedef enum key_type { T_VERSION, T_DOUBLE, T_INT, T_BOOL, T_STRING } key_type;
+
+typedef struct key_info {
+	const char *name;
+	key_type type;
+	size_t offset;
+	double min, max; /* for T_DOUBLE and T_INT */
+} key_info;
+
+#define OFF(field) offsetof(hs_baseline, field)
+#define BOX(i) (offsetof(hs_baseline, box) + (i) * sizeof(double))
+
+/* In the order they are written.  Limits are generous sanity bounds; what
+ * they catch is a damaged file, not an unusual desk. */
+static const key_info keys[] = {
+	{"version", T_VERSION, 0, 0, 0},
+	{"source", T_STRING, OFF(source), 0, 0},
+	{"created_unix", T_DOUBLE, OFF(created_unix), 0, 1e11},
+	{"frame_w", T_INT, OFF(frame_w), 1, 100000},
+	{"frame_h", T_INT, OFF(frame_h), 1, 100000},
+	{"has_pitch", T_BOOL, OFF(has_pitch), 0, 0},
+	{"pitch_deg", T_DOUBLE, OFF(pitch_deg), -180, 180},
+	{"roll_deg", T_DOUBLE, OFF(roll_deg), -180, 180},
+	{"eye_mid_x", T_DOUBLE, OFF(eye_mid_x), -1e6, 1e6},
+	{"eye_mid_y", T_DOUBLE, OFF(eye_mid_y), -1e6, 1e6},
+	{"iod_px", T_DOUBLE, OFF(iod_px), 0.5, 1e6},
+	{"box_x", T_DOUBLE, BOX(0), -1e6, 1e6},
+	{"box_y", T_DOUBLE, BOX(1), -1e6, 1e6},
+	{"box_w", T_DOUBLE, BOX(2), 0, 1e6},
+	{"box_h", T_DOUBLE, BOX(3), 0, 1e6},
+};
+#define KEY_COUNT (sizeof keys / sizeof keys[0])
+
+#undef OFF
+#undef BOX
+
+static double *double_at(hs_baseline *b, const key_info *k)
+{
+	return (double *)(void *)((char *)b + k->offset);
+}
+
+static const double *double_at_c(const hs_baseline *b, const key_info *k)
+{
+	return (const double *)(const void *)((const char *)b + k->offset);
+}
+
+static int *int_at(hs_baseline *b, const key_info *k)
+{
+	return (int *)(void *)((char *)b + k->offset);
+}
+
+static const int *int_at_c(const hs_baseline *b, const key_info *k)
+{
+	return (const int *)(const void *)((const char *)b + k->offset);
+}
+
+/* The checks the reader makes, for the writer: what is written must read
+ * back. */
+static int check_baseline(const hs_baseline *b, char *why, size_t whysize)
+{
+	for (size_t i = 0; i < KEY_COUNT; i++) {
+		const key_info *k = &keys[i];
+		if (k->type == T_DOUBLE) {
+			double v = *double_at_c(b, k);
+			if (!(v >= k->min && v <= k->max)) {
+				say(why, whysize,
+				    "%s = %g is outside %g..%g", k->name, v,
+				    k->min, k->max);
+				return HS_EINVAL;
+			}
+		} else if (k->type == T_INT) {
+			int v = *int_at_c(b, k);
+			if (v < k->min || v > k->max) {
+				say(why, whysize, "%s = %d is outside %g..%g",
+				    k->name, v, k->min, k->max);
+				return HS_EINVAL;
+			}
+		}
+	}
+	size_t len = strnlen(b->source, sizeof b->source);
+	if (len == sizeof b->source) {
+		say(why, whysize, "source is not terminated");
+		return HS_EINVAL;
+	}
+	for (size_t i = 0; i < len; i++) {
+		if ((unsigned char)b->source[i] < 0x20 ||
+		    b->source[i] == 0x7f) {
+			say(why, whysize,
+			    "source contains a control character");
+			return HS_EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* ---- writing ---------------------------------------------------------------- */
+
+/* Shortest text that reads back as exactly v. */
+static void format_double(char *buf, size_t size, double v)
+{
+	for (int prec = 6; prec < 17; prec++) {
+		snprintf(buf, size, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			return;
+	}
+	snprintf(buf, size, "%.17g", v);
+}
+
+int hs_calibration_write(FILE *out, const hs_baseline *b)
+{
+	char why[128];
+	if (check_baseline(b, why, sizeof why) < 0)
+		return HS_EINVAL;
+	fputs("# headsup calibration: your upright posture, recorded by "
+	      "`headsup calibrate`.\n# Run it again rather than editing "
+	      "this file.\n[baseline]\n",
+	      out);
+	for (size_t i = 0; i < KEY_COUNT; i++) {
+		const key_info *k = &keys[i];
+		char num[40];
+		switch (k->type) {
+		case T_VERSION:
+			fprintf(out, "%s = %d\n", k->name,
+				HS_CALIBRATION_VERSION);
+			break;
+		case T_STRING:
+			/* Surrounding blanks would be trimmed on reading;
+			 * sources are paths and device names, which have
+			 * none that matter. */
+			fprintf(out, "%s = %s\n", k->name, b->source);
+			break;
+		case T_DOUBLE:
+			format_double(num, sizeof num, *double_at_c(b, k));
+			fprintf(out, "%s = %s\n", k->name, num);
+			break;
+		case T_INT:
+			fprintf(out, "%s = %d\n", k->name, *int_at_c(b, k));
+			break;
+		case T_BOOL:
+			fprintf(out, "%s = %s\n", k->name,
+				b->has_pitch ? "true" : "false");
+			break;
+		}
+	}
+	if (fflush(out) != 0 || ferror(out))
+		return HS_EIO;
+	return 0;
+}
+
+/* ---- reading ---------------------------------------------------------------- */
+
+typedef struct reader {
+	FILE *in;
+	const char *name;
+	unsigned line;
+	char *err;
+	size_t errsize;
+} reader;
+
+static int fail(reader *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int fail(reader *r, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (r->line == 0) /* an empty file has no line to name */
+		say(r->err, r->errsize, "%s: %s", r->name, msg);
+	else
+		say(r->err, r->errsize, "%s:%u: %s", r->name, r->line, msg);
+	return HS_EFORMAT;
+}
+
+/* Next line into buf without its end-of-line.  1 = a line, 0 = end of
+ * input, < 0 = error (message set). */
+static int next_line(reader *r, char *buf, size_t size)
+{
+	size_t len = 0;
+	int c;
+	bool any = false;
+	while ((c = getc(r->in)) != EOF) {
+		any = true;
+		if (c == '\n')
+			break;
+		if (c == '\0') {
+			r->line++;
+			return fail(r, "the file contains a NUL byte; it is "
+				       "not a calibration file");
+		}
+		if (len + 1 >= size) {
+			r->line++;
+			return fail(r, "line longer than %zu bytes", size - 1);
+		}
+		buf[len++] = (char)c;
+	}
+	if (ferror(r->in)) {
+		say(r->err, r->errsize, "%s: read error", r->name);
+		return HS_EIO;
+	}
+	if (!any)
+		return 0;
+	if (len > 0 && buf[len - 1] == '\r')
+		len--;
+	buf[len] = '\0';
+	r->line++;
+	return 1;
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = '\0';
+	return s;
+}
+
+static int parse_double(reader *r, const key_info *k, const char *text,
+			double *out)
+{
+	/* Plain decimal notation only: no "inf", "nan" or hex. */
+	size_t ok = strspn(text, "0123456789+-.eE");
+	char *end = NULL;
+	errno = 0;
+	double v = strtod(text, &end);
+	if (text[0] == '\0' || text[ok] != '\0' || *end != '\0' ||
+	    errno == ERANGE || !isfinite(v))
+		return fail(r, "%s = '%s' is not a number", k->name, text);
+	if (!(v >= k->min && v <= k->max))
+		return fail(r, "%s = %s is out of range (%g to %g)", k->name,
+			    text, k->min, k->max);
+	*out = v;
+	return 0;
+}
+
+static int parse_int(reader *r, const key_info *k, const char *text,
+		     long *out)
+{
+	char *end = NULL;
+	errno = 0;
+	long v = strtol(text, &end, 10);
+	if (text[0] == '\0' || *end != '\0' || errno == ERANGE)
+		return fail(r, "%s = '%s' is not a whole number", k->name,
+			    text);
+	/* the limits are far inside long's range: exact as doubles */
+	if ((double)v < k->min || (double)v > k->max)
+		return fail(r, "%s = %s is out of range (%g to %g)", k->name,
+			    text, k->min, k->max);
+	*out = v;
+	return 0;
+}
+
+static int parse_value(reader *r, const key_info *k, const char *text,
+		       hs_baseline *b)
+{
+	double d = 0;
+	long l = 0;
+	int rc;
+	switch (k->type) {
+	case T_VERSION:
+		if (strspn(text, "0123456789") != strlen(text) || !text[0])
+			return fail(r, "version = '%s' is not a whole number",
+				    text);
+		if (strcmp(text, "1") != 0)
+			return fail(r,
+				    "unsupported calibration version %s (this "
+				    "headsup reads version %d); run `headsup "
+				    "calibrate` again",
+				    text, HS_CALIBRATION_VERSION);
+		return 0;
+	case T_STRING:
+		if (strlen(text) >= sizeof b->source)
+			return fail(r, "%s is longer than %zu bytes", k->name,
+				    sizeof b->source - 1);
+		for (const char *p = text; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				return fail(r,
+					    "%s contains a control character",
+					    k->name);
+		memcpy(b->source, text, strlen(text) + 1);
+		return 0;
+	case T_DOUBLE:
+		rc = parse_double(r, k, text, &d);
+		if (rc == 0)
+			*double_at(b, k) = d;
+		return rc;
+	case T_INT:
+		rc = parse_int(r, k, text, &l);
+		if (rc == 0)
+			*int_at(b, k) = (int)l;
+		return rc;
+	case T_BOOL:
+		if (strcmp(text, "true") == 0)
+			b->has_pitch = true;
+		else if (strcmp(text, "false") == 0)
+			b->has_pitch = false;
+		else
+			return fail(r, "%s = '%s' must be true or false",
+				    k->name, text);
+		return 0;
+	}
+	return fail(r, "internal error: key %s has no type", k->name);
+}
+
+int hs_calibration_read(FILE *in, const char *name, hs_baseline *out,
+			char *err, size_t errsize)
+{
+	reader r = {.in = in, .name = name, .err = err, .errsize = errsize};
+	hs_baseline b;
+	memset(&b, 0, sizeof b);
+	bool seen[KEY_COUNT] = {false};
+	bool in_section = false, had_section = false;
+	char buf[LINE_MAX_LEN];
+	int rc;
+
+	while ((rc = next_line(&r, buf, sizeof buf)) > 0) {
+		char *s = trim(buf);
+		if (s[0] == '\0' || s[0] == '#' || s[0] == ';')
+			continue;
+		if (s[0] == '[') {
+			size_t n = strlen(s);
+			if (s[n - 1] != ']')
+				return fail(&r, "a section header must end "
+						"with ']'");
+			s[n - 1] = '\0';
+			char *sec = trim(s + 1);
+			if (strcmp(sec, "baseline") != 0)
+				return fail(&r, "unknown section [%s]", sec);
+			if (had_section)
+				return fail(&r, "[baseline] appears twice");
+			in_section = had_section = true;
+			continue;
+		}
+		char *eq = strchr(s, '=');
+		if (!eq)
+			return fail(&r, "expected 'key = value'");
+		*eq = '\0';
+		char *key = trim(s), *value = trim(eq + 1);
+		if (!in_section)
+			return fail(&r, "'%s' comes before [baseline]", key);
+		size_t i = 0;
+		while (i < KEY_COUNT && strcmp(keys[i].name, key) != 0)
+			i++;
+		if (i == KEY_COUNT)
+			return fail(&r, "unknown key '%s'", key);
+		if (seen[i])
+			return fail(&r, "'%s' is given twice", key);
+		if (i != 0 && !seen[0])
+			return fail(&r, "'%s' comes before 'version'; "
+					"'version' must come first",
+				    key);
+		rc = parse_value(&r, &keys[i], value, &b);
+		if (rc < 0)
+			return rc;
+		seen[i] = true;
+	}
+	if (rc < 0)
+		return rc;
+	if (!had_section)
+		return fail(&r, "no [baseline] section; not a calibration "
+				"file");
+	for (size_t i = 0; i < KEY_COUNT; i++)
+		if (!seen[i])
+			return fail(&r, "missing key '%s'", keys[i].name);
+	*out = b;
+	return 0;
+}
+
+/* ---- files ---------------------------------------------------------------- */
+
+int hs_calibration_default_path(char *buf, size_t size)
+{
+	return hs_path_xdg(HS_XDG_STATE, "calibration.ini", buf, size);
+}
+
+/* Make sure the data reaches the disk before the rename makes it the
+ * baseline: write, flush, fsync, close. */
+static int write_file(int fd, const hs_baseline *b)
+{
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		int e = errno;
+		close(fd);
+		return hs_err_from_errno(e);
+	}
+	int rc = hs_calibration_write(f, b);
+	if (rc == 0 && fsync(fileno(f)) != 0)
+		rc = hs_err_from_errno(errno);
+	if (fclose(f) != 0 && rc == 0)
+		rc = hs_err_from_errno(errno);
+	return rc;
+}
+
+int hs_calibration_save(const char *path, const hs_baseline *b, char *err,
+			size_t errsize)
+{
+	char why[256];
+	if (check_baseline(b, why, sizeof why) < 0) {
+		say(err, errsize, "cannot save calibration '%s': %s", path,
+		    why);
+		return HS_EINVAL;
+	}
+	char dir[PATH_MAX], tmp[PATH_MAX];
+	if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir ||
+	    snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) >=
+		    (int)sizeof tmp) {
+		say(err, errsize, "cannot save calibration: path too long");
+		return HS_ERANGE;
+	}
+	char *slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		int rc = hs_path_mkdirs(dir, 0700);
+		if (rc < 0) {
+			say(err, errsize, "cannot create folder '%s': %s", dir,
+			    hs_strerror(rc));
+			return rc;
+		}
+	}
+
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		int rc = hs_err_from_errno(errno);
+		say(err, errsize, "cannot create '%s': %s", tmp,
+		    strerror(errno));
+		return rc;
+	}
+	int rc = 0;
+	if (fchmod(fd, 0600) != 0) {
+		rc = hs_err_from_errno(errno);
+		close(fd);
+		goto fail;
+	}
+	rc = write_file(fd, b);
+	if (rc < 0)
+		goto fail;
+	if (rename(tmp, path) != 0) {
+		rc = hs_err_from_errno(errno);
+		goto fail;
+	}
+	return 0;
+fail:
+	say(err, errsize, "cannot save calibration '%s': %s", path,
+	    hs_strerror(rc));
+	unlink(tmp);
+	return rc;
+}
+
+int hs_calibration_load(const char *path, hs_baseline *out, char *err,
+			size_t errsize)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		int rc = hs_err_from_errno(errno);
+		say(err, errsize, "cannot open calibration '%s': %s", path,
+		    strerror(errno));
+		return rc;
+	}
+	int rc = hs_calibration_read(f, path, out, err, errsize);
+	fclose(f);
+	return rc;
+}

@@ -1,0 +1,254 @@
+/* detector.c - the face detector back-ends and their selection. */
+#include "headsup/detector.h"
+
+#include "headsup/blazeface.h"
+#include "headsup/err.h"
+#include "headsup/log.h"
+#include "headsup/paths.h"
+#include "headsup/sha256.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef HS_MODEL_SHA256
+#error "HS_MODEL_SHA256 must come from models/manifest.ini (see CMakeLists.txt)"
+#endif
+#ifndef HS_CASCADE_DIR
+#define HS_CASCADE_DIR "/usr/share/opencv4/haarcascades"
+#endif
+
+#define MODEL_FILE "blazeface-front-128.onnx"
+/* MediaPipe's short-range face detector settings. */
+#define MIN_SCORE 0.5f
+#define MIN_IOU 0.3f
+#define MAX_CANDIDATES 128
+
+const char *const hs_keypoint_names[HS_KP_COUNT] = {
+	"right_eye", "left_eye", "nose", "mouth", "right_ear", "left_ear",
+};
+
+struct hs_detector {
+	const hs_detector_ops *ops;
+	void *state;
+};
+
+/* ---- BlazeFace ------------------------------------------------------- */
+
+typedef struct blazeface {
+	hs_facenet *net;
+	float anchors[HS_BF_ANCHORS][2];
+	hs_bf_detection cand[MAX_CANDIDATES];
+	hs_bf_detection faces[MAX_CANDIDATES];
+} blazeface;
+
+static int blazeface_create(const char *path, void **state)
+{
+	blazeface *b = calloc(1, sizeof *b);
+	if (!b)
+		return HS_ENOMEM;
+	int rc = hs_facenet_create(path, &b->net);
+	if (rc < 0) {
+		free(b);
+		return rc;
+	}
+	hs_blazeface_anchors(b->anchors);
+	*state = b;
+	return 0;
+}
+
+static int blazeface_detect(void *state, const hs_image *img, hs_face *face)
+{
+	blazeface *b = state;
+	hs_letterbox lb;
+	const float *scores, *regs;
+	memset(face, 0, sizeof *face);
+	face->detector = hs_detector_blazeface.name;
+	int rc = hs_facenet_run(b->net, img, &lb, &scores, &regs);
+	if (rc < 0)
+		return rc;
+	int n = hs_blazeface_decode(scores, regs,
+				    (const float(*)[2])b->anchors, MIN_SCORE,
+				    b->cand, MAX_CANDIDATES);
+	int nf = hs_blazeface_blend(b->cand, n, MIN_IOU, b->faces,
+				    MAX_CANDIDATES);
+	if (nf == 0)
+		return 0;
+	/* Several faces: the user is the largest one. */
+	int best = 0;
+	for (int i = 1; i < nf; i++)
+		if (b->faces[i].w * b->faces[i].h >
+		    b->faces[best].w * b->faces[best].h)
+			best = i;
+	hs_blazeface_to_face(&b->faces[best], &lb, face);
+	return 0;
+}
+
+static void blazeface_destroy(void *state)
+{
+	blazeface *b = state;
+	if (!b)
+		return;
+	hs_facenet_destroy(b->net);
+	free(b);
+}
+
+const hs_detector_ops hs_detector_blazeface = {
+	.name = "blazeface",
+	.create = blazeface_create,
+	.detect = blazeface_detect,
+	.destroy = blazeface_destroy,
+};
+
+/* ---- Haar cascades ----------------------------------------------------- */
+
+static int haar_create(const char *dir, void **state)
+{
+	char face[PATH_MAX], eye[PATH_MAX];
+	snprintf(face, sizeof face, "%s/haarcascade_frontalface_default.xml",
+		 dir);
+	snprintf(eye, sizeof eye, "%s/haarcascade_eye.xml", dir);
+	hs_haar *h = NULL;
+	int rc = hs_haar_create(face, eye, &h);
+	if (rc < 0)
+		return rc;
+	*state = h;
+	return 0;
+}
+
+static int haar_detect(void *state, const hs_image *img, hs_face *face)
+{
+	hs_rect box, eyes[2];
+	int n_eyes = 0;
+	memset(face, 0, sizeof *face);
+	face->detector = hs_detector_haar.name;
+	int rc = hs_haar_detect(state, img, &box, eyes, &n_eyes);
+	if (rc == HS_ENOFACE)
+		return 0;
+	if (rc < 0)
+		return rc;
+	face->found = true;
+	face->score = 0; /* the cascade gives no confidence */
+	face->box[0] = box.x;
+	face->box[1] = box.y;
+	face->box[2] = box.w;
+	face->box[3] = box.h;
+	if (n_eyes == 2) {
+		/* The subject's right eye is the one on the image's left. */
+		int r = eyes[0].x < eyes[1].x ? 0 : 1;
+		face->kp[HS_KP_RIGHT_EYE].x = eyes[r].x + eyes[r].w / 2;
+		face->kp[HS_KP_RIGHT_EYE].y = eyes[r].y + eyes[r].h / 2;
+		face->kp[HS_KP_LEFT_EYE].x = eyes[1 - r].x + eyes[1 - r].w / 2;
+		face->kp[HS_KP_LEFT_EYE].y = eyes[1 - r].y + eyes[1 - r].h / 2;
+		face->kp_valid = HS_KP_EYES;
+	}
+	return 0;
+}
+
+static void haar_destroy(void *state)
+{
+	hs_haar_destroy(state);
+}
+
+const hs_detector_ops hs_detector_haar = {
+	.name = "haar",
+	.create = haar_create,
+	.detect = haar_detect,
+	.destroy = haar_destroy,
+};
+
+/* ---- selection --------------------------------------------------------- */
+
+const char *hs_detector_cascade_dir(void)
+{
+	const char *env = getenv("HEADSUP_CASCADE_DIR");
+	return env && env[0] ? env : HS_CASCADE_DIR;
+}
+
+int hs_detector_create_with(const hs_detector_ops *ops, const char *path,
+			    hs_detector **out)
+{
+	hs_detector *d = calloc(1, sizeof *d);
+	if (!d)
+		return HS_ENOMEM;
+	int rc = ops->create(path, &d->state);
+	if (rc < 0) {
+		free(d);
+		return rc;
+	}
+	d->ops = ops;
+	*out = d;
+	return 0;
+}
+
+/* Is path a readable model with the expected checksum?  Says why not. */
+static bool model_usable(const char *path, char *why, size_t size)
+{
+	char hex[65];
+	int rc = hs_sha256_file(path, hex);
+	if (rc < 0) {
+		snprintf(why, size, "cannot read face model '%s': %s", path,
+			 hs_strerror(rc));
+		return false;
+	}
+	if (strcmp(hex, HS_MODEL_SHA256) != 0) {
+		snprintf(why, size,
+			 "face model '%s' fails its checksum (sha256 %.12s..., "
+			 "expected %.12s...)",
+			 path, hex, HS_MODEL_SHA256);
+		return false;
+	}
+	return true;
+}
+
+int hs_detector_create(const char *model_path, hs_detector **out)
+{
+	char path[PATH_MAX], why[PATH_MAX + 128];
+	if (model_path && model_path[0]) {
+		snprintf(path, sizeof path, "%s", model_path);
+	} else if (hs_path_data_file(MODEL_FILE, path, sizeof path) < 0) {
+		snprintf(why, sizeof why,
+			 "face model '%s' is missing (run models/fetch-model.sh "
+			 "or reinstall headsup)",
+			 path);
+		goto fallback;
+	}
+	if (!model_usable(path, why, sizeof why))
+		goto fallback;
+	int rc = hs_detector_create_with(&hs_detector_blazeface, path, out);
+	if (rc == 0)
+		return 0;
+	snprintf(why, sizeof why, "cannot load face model '%s': %s %s", path,
+		 hs_strerror(rc), hs_shim_last_error());
+
+fallback:;
+	const char *dir = hs_detector_cascade_dir();
+	hs_warn("%s; falling back to the Haar cascades (face box and eyes "
+		"only, no pitch)",
+		why);
+	rc = hs_detector_create_with(&hs_detector_haar, dir, out);
+	if (rc < 0)
+		hs_error("cannot load the Haar cascades from '%s': %s (install "
+			 "the opencv-data package)",
+			 dir, hs_strerror(rc));
+	return rc;
+}
+
+void hs_detector_destroy(hs_detector *det)
+{
+	if (!det)
+		return;
+	det->ops->destroy(det->state);
+	free(det);
+}
+
+int hs_detector_detect(hs_detector *det, const hs_image *img, hs_face *face)
+{
+	return det->ops->detect(det->state, img, face);
+}
+
+const char *hs_detector_name(const hs_detector *det)
+{
+	return det->ops->name;
+}

@@ -1,0 +1,1045 @@
+/* journal.c - see journal.h.
+ *
+ * Layout (schema version 2):
+ *   sessions(id, start_unix, end_unix, source, calibration)
+ *   minutes(minute, session, upright_s, looking_down_s, hunched_s, away_s,
+ *           uncalibrated_s, pitch_mean_deg, drop_mean_iod, frames,
+ *           face_frames, pitch_frames, drop_frames)   key (minute, session)
+ *   alerts(id, time_unix, session, kind, after_s, topic)
+ *
+ * Version 1 was the first layout: no calibration, no uncalibrated time, no
+ * per-mean frame counts, no alert topic.  New journals are built by running
+ * every migration from version 0, so the upgrade path is the path every
+ * journal takes.
+ *
+ * What the monitor adds sits in memory (pending minutes, alerts and session
+ * changes) until a commit writes all of it in one transaction.  A failed
+ * commit is rolled back and everything stays pending for the next one.
+ */
+#include "headsup/journal.h"
+
+#include "headsup/err.h"
+#include "headsup/log.h"
+#include "headsup/paths.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+_Static_assert(HS_STATE_COUNT == 5, "the minutes table has one column per state");
+
+#define BUSY_TIMEOUT_MS 1500
+#define DEFAULT_COMMIT_S 60.0
+
+/* Our own names, the same as posture.h's, so the journal needs nothing
+ * else to read and write kinds. */
+static const char *const state_names[HS_STATE_COUNT] = {
+#define STATE_NAME(name, str) [HS_STATE_##name] = str,
+	HS_STATE_MAP(STATE_NAME)
+#undef STATE_NAME
+};
+
+static int state_from_name(const char *name)
+{
+	for (int s = 0; s < HS_STATE_COUNT; s++)
+		if (name && strcmp(state_names[s], name) == 0)
+			return s;
+	return -1;
+}
+
+/* ---- schema -------------------------------------------------------------- */
+
+static const char *const migrations[HS_JOURNAL_SCHEMA_VERSION] = {
+	/* 0 -> 1: the first layout. */
+	"CREATE TABLE sessions ("
+	" id INTEGER PRIMARY KEY,"
+	" start_unix REAL NOT NULL,"
+	" end_unix REAL,"
+	" source TEXT);"
+	"CREATE TABLE minutes ("
+	" minute INTEGER NOT NULL,"
+	" session INTEGER NOT NULL,"
+	" upright_s REAL NOT NULL DEFAULT 0,"
+	" looking_down_s REAL NOT NULL DEFAULT 0,"
+	" hunched_s REAL NOT NULL DEFAULT 0,"
+	" away_s REAL NOT NULL DEFAULT 0,"
+	" pitch_mean_deg REAL,"
+	" drop_mean_iod REAL,"
+	" frames INTEGER NOT NULL DEFAULT 0,"
+	" face_frames INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (minute, session)) WITHOUT ROWID;"
+	"CREATE TABLE alerts ("
+	" id INTEGER PRIMARY KEY,"
+	" time_unix REAL NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" after_s REAL NOT NULL);",
+
+	/* 1 -> 2: calibration per session, uncalibrated time, frame counts
+	 * for each mean (so partial minutes merge exactly), alert topics and
+	 * the indexes reports need. */
+	"ALTER TABLE sessions ADD COLUMN calibration TEXT;"
+	"ALTER TABLE minutes ADD COLUMN uncalibrated_s REAL NOT NULL DEFAULT 0;"
+	"ALTER TABLE minutes ADD COLUMN pitch_frames INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE minutes ADD COLUMN drop_frames INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE minutes SET pitch_frames = face_frames"
+	" WHERE pitch_mean_deg IS NOT NULL;"
+	"UPDATE minutes SET drop_frames = face_frames"
+	" WHERE drop_mean_iod IS NOT NULL;"
+	"ALTER TABLE alerts ADD COLUMN session INTEGER;"
+	"ALTER TABLE alerts ADD COLUMN topic TEXT;"
+	"UPDATE alerts SET topic = replace(kind, '_', '-');"
+	"CREATE INDEX alerts_by_time ON alerts(time_unix);"
+	"CREATE INDEX sessions_by_start ON sessions(start_unix);",
+};
+
+static const char sql_upsert_minute[] =
+	"INSERT INTO minutes (minute, session, upright_s, looking_down_s,"
+	" hunched_s, away_s, uncalibrated_s, pitch_mean_deg, drop_mean_iod,"
+	" frames, face_frames, pitch_frames, drop_frames)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+	" ON CONFLICT (minute, session) DO UPDATE SET"
+	" upright_s = upright_s + excluded.upright_s,"
+	" looking_down_s = looking_down_s + excluded.looking_down_s,"
+	" hunched_s = hunched_s + excluded.hunched_s,"
+	" away_s = away_s + excluded.away_s,"
+	" uncalibrated_s = uncalibrated_s + excluded.uncalibrated_s,"
+	" pitch_mean_deg = CASE WHEN pitch_frames + excluded.pitch_frames > 0"
+	"  THEN (ifnull(pitch_mean_deg, 0) * pitch_frames"
+	"   + ifnull(excluded.pitch_mean_deg, 0) * excluded.pitch_frames)"
+	"   / (pitch_frames + excluded.pitch_frames) END,"
+	" drop_mean_iod = CASE WHEN drop_frames + excluded.drop_frames > 0"
+	"  THEN (ifnull(drop_mean_iod, 0) * drop_frames"
+	"   + ifnull(excluded.drop_mean_iod, 0) * excluded.drop_frames)"
+	"   / (drop_frames + excluded.drop_frames) END,"
+	" frames = frames + excluded.frames,"
+	" face_frames = face_frames + excluded.face_frames,"
+	" pitch_frames = pitch_frames + excluded.pitch_frames,"
+	" drop_frames = drop_frames + excluded.drop_frames";
+
+static const char sql_insert_alert[] =
+	"INSERT INTO alerts (time_unix, session, kind, after_s, topic)"
+	" VALUES (?1, ?2, ?3, ?4, ?5)";
+
+static const char sql_insert_session[] =
+	"INSERT INTO sessions (start_unix, end_unix, source, calibration)"
+	" VALUES (?1, ?2, ?3, ?4)";
+
+static const char sql_end_session[] =
+	"UPDATE sessions SET end_unix = ?2 WHERE id = ?1";
+
+/* ---- in-memory state ----------------------------------------------------- */
+
+typedef struct session_rec {
+	unsigned local;      /* our own number, until the row has an id */
+	long long db_id;     /* 0 until written */
+	long long new_id;    /* id given in the transaction under way */
+	double start, end;   /* end 0 while open */
+	bool end_dirty;      /* end not yet written */
+	char source[256];
+	char calibration[256];
+} session_rec;
+
+typedef struct pending_minute {
+	long long minute;
+	unsigned session; /* session_rec.local */
+	double state_s[HS_STATE_COUNT];
+	double pitch_sum, drop_sum;
+	long frames, face_frames, pitch_frames, drop_frames;
+} pending_minute;
+
+typedef struct pending_alert {
+	hs_journal_alert a;
+	unsigned session;
+} pending_alert;
+
+struct hs_journal {
+	sqlite3 *db;
+	char path[PATH_MAX];
+	double commit_s;
+
+	session_rec *sessions; /* the current one and any not fully written */
+	size_t n_sessions, cap_sessions;
+	unsigned next_local;
+	bool in_session;
+	unsigned current; /* local number of the open session */
+
+	pending_minute *minutes;
+	size_t n_minutes, cap_minutes;
+	pending_alert *alerts;
+	size_t n_alerts, cap_alerts;
+
+	bool have_prev_state;
+	hs_state prev_state;
+	double last_commit_t;
+	double last_t;
+	bool failing; /* the last commit failed (warned already) */
+
+	sqlite3_stmt *st_minute, *st_alert, *st_session, *st_end;
+};
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static int err_from_sqlite(sqlite3 *db, int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return 0;
+	case SQLITE_NOMEM:
+		return HS_ENOMEM;
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+	case SQLITE_CANTOPEN:
+		return HS_EACCES;
+	case SQLITE_FULL:
+		return HS_ENOSPC;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return HS_ELOCKED;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return HS_ECORRUPT;
+	case SQLITE_IOERR: {
+		int e = db ? sqlite3_system_errno(db) : 0;
+		if (e == ENOSPC || e == EDQUOT)
+			return HS_ENOSPC;
+		if (e == EROFS || e == EACCES || e == EPERM)
+			return HS_EACCES;
+		return HS_EIO;
+	}
+	default:
+		return HS_EDB;
+	}
+}
+
+static const char *db_msg(sqlite3 *db)
+{
+	return db ? sqlite3_errmsg(db) : "out of memory";
+}
+
+static int exec(hs_journal *j, const char *sql)
+{
+	int rc = sqlite3_exec(j->db, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : err_from_sqlite(j->db, rc);
+}
+
+static int prepare(hs_journal *j, sqlite3_stmt **st, const char *sql)
+{
+	if (*st) {
+		sqlite3_reset(*st);
+		sqlite3_clear_bindings(*st);
+		return 0;
+	}
+	int rc = sqlite3_prepare_v3(j->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+				    st, NULL);
+	if (rc != SQLITE_OK) {
+		hs_debug("journal '%s': cannot prepare statement: %s", j->path,
+			 db_msg(j->db));
+		return err_from_sqlite(j->db, rc);
+	}
+	return 0;
+}
+
+static int step_done(hs_journal *j, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	int err = rc == SQLITE_DONE ? 0 : err_from_sqlite(j->db, rc);
+	sqlite3_reset(st);
+	return err;
+}
+
+static int int_pragma(hs_journal *j, const char *sql, int *value)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(j->db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			*value = sqlite3_column_int(st, 0);
+			rc = SQLITE_OK;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_OK ? 0 : err_from_sqlite(j->db, rc);
+}
+
+static void *grow(void *arr, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return arr;
+	size_t n = *cap ? *cap * 2 : 8;
+	while (n < need)
+		n *= 2;
+	void *p = realloc(arr, n * elem);
+	if (p)
+		*cap = n;
+	return p;
+}
+
+static session_rec *find_session(hs_journal *j, unsigned local)
+{
+	for (size_t i = 0; i < j->n_sessions; i++)
+		if (j->sessions[i].local == local)
+			return &j->sessions[i];
+	return NULL;
+}
+
+static void copy_text(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
+
+/* ---- opening --------------------------------------------------------------- */
+
+static int migrate(hs_journal *j, int from)
+{
+	for (int v = from; v < HS_JOURNAL_SCHEMA_VERSION; v++) {
+		int rc = exec(j, migrations[v]);
+		if (rc < 0) {
+			hs_error("journal '%s': cannot upgrade from version %d: %s",
+				 j->path, v, db_msg(j->db));
+			return rc;
+		}
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
+		rc = exec(j, sql);
+		if (rc < 0)
+			return rc;
+	}
+	if (from > 0 && from < HS_JOURNAL_SCHEMA_VERSION)
+		hs_info("journal '%s' upgraded from version %d to %d", j->path,
+			from, HS_JOURNAL_SCHEMA_VERSION);
+	return 0;
+}
+
+/* Take the write lock, bring the schema up to date.  HS_ELOCKED when
+ * another program holds the lock past the busy timeout. */
+static int lock_and_migrate(hs_journal *j)
+{
+	int rc = exec(j, "BEGIN IMMEDIATE");
+	if (rc < 0)
+		return rc;
+	int version = 0;
+	rc = int_pragma(j, "PRAGMA user_version", &version);
+	if (rc == 0 && version > HS_JOURNAL_SCHEMA_VERSION) {
+		hs_error("journal '%s' was written by a newer headsup (schema "
+			 "version %d, this one knows %d)",
+			 j->path, version, HS_JOURNAL_SCHEMA_VERSION);
+		rc = HS_EFORMAT;
+	}
+	if (rc == 0)
+		rc = migrate(j, version);
+	if (rc == 0)
+		rc = exec(j, "COMMIT");
+	if (rc < 0)
+		sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+/* Is the open file a sound database?  0, HS_ECORRUPT, or another error
+ * (locked, unreadable) that says nothing about its contents. */
+static int check_sound(hs_journal *j)
+{
+	int rc = exec(j, "PRAGMA journal_mode = WAL");
+	if (rc < 0)
+		return rc;
+	sqlite3_stmt *st = NULL;
+	int src = sqlite3_prepare_v2(j->db, "PRAGMA quick_check", -1, &st, NULL);
+	if (src == SQLITE_OK) {
+		src = sqlite3_step(st);
+		if (src == SQLITE_ROW) {
+			const unsigned char *txt = sqlite3_column_text(st, 0);
+			src = txt && strcmp((const char *)txt, "ok") == 0
+				      ? SQLITE_OK
+				      : SQLITE_CORRUPT;
+		}
+	}
+	sqlite3_finalize(st);
+	return src == SQLITE_OK ? 0 : err_from_sqlite(j->db, src);
+}
+
+/* Rename path (and its -wal/-shm companions) to
+ * "<path>.corrupt-YYYYmmdd-HHMMSS" (plus "-N" if taken). */
+static int move_aside(const char *path, char *moved, size_t size)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	char stamp[32];
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	char name[PATH_MAX];
+	for (int i = 1; i < 100; i++) {
+		int n = i == 1 ? snprintf(name, sizeof name, "%s.corrupt-%s",
+					  path, stamp)
+			       : snprintf(name, sizeof name, "%s.corrupt-%s-%d",
+					  path, stamp, i);
+		if (n < 0 || (size_t)n + 5 >= sizeof name)
+			return HS_ERANGE;
+		if (access(name, F_OK) == 0)
+			continue;
+		if (rename(path, name) != 0)
+			return hs_err_from_errno(errno);
+		static const char *const companions[] = {"-wal", "-shm"};
+		for (size_t c = 0; c < 2; c++) {
+			char from[PATH_MAX + 8], to[PATH_MAX + 8];
+			snprintf(from, sizeof from, "%s%s", path, companions[c]);
+			snprintf(to, sizeof to, "%s%s", name, companions[c]);
+			if (access(from, F_OK) == 0 && rename(from, to) != 0)
+				hs_warn("cannot move '%s' aside: %s", from,
+					strerror(errno));
+		}
+		snprintf(moved, size, "%s", name);
+		return 0;
+	}
+	return HS_EIO;
+}
+
+static int open_db(hs_journal *j, int flags)
+{
+	int rc = sqlite3_open_v2(j->path, &j->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		int err = err_from_sqlite(j->db, rc);
+		hs_debug("journal '%s': sqlite3_open: %s", j->path, db_msg(j->db));
+		sqlite3_close(j->db);
+		j->db = NULL;
+		return err;
+	}
+	sqlite3_busy_timeout(j->db, BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(j->db, 1);
+	return 0;
+}
+
+/* Create the file with mode 0600 (SQLite would use 0644), or tighten an
+ * existing one; the -wal and -shm files take the same mode. */
+static int make_private_file(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return hs_err_from_errno(errno);
+	struct stat st;
+	if (fstat(fd, &st) == 0 && (st.st_mode & 077))
+		fchmod(fd, 0600);
+	close(fd);
+	return 0;
+}
+
+static hs_journal *journal_new(const char *path)
+{
+	hs_journal *j = calloc(1, sizeof *j);
+	if (!j)
+		return NULL;
+	if (snprintf(j->path, sizeof j->path, "%s", path) >= (int)sizeof j->path) {
+		free(j);
+		return NULL;
+	}
+	j->commit_s = DEFAULT_COMMIT_S;
+	j->next_local = 1;
+	return j;
+}
+
+static void journal_free(hs_journal *j)
+{
+	sqlite3_finalize(j->st_minute);
+	sqlite3_finalize(j->st_alert);
+	sqlite3_finalize(j->st_session);
+	sqlite3_finalize(j->st_end);
+	sqlite3_close(j->db);
+	free(j->sessions);
+	free(j->minutes);
+	free(j->alerts);
+	free(j);
+}
+
+static const char *open_reason(int rc)
+{
+	switch (rc) {
+	case HS_EACCES:
+		return "permission denied or read-only file system";
+	case HS_ENOSPC:
+		return "no space left on device";
+	case HS_ELOCKED:
+		return "locked by another program (another 'headsup run', or "
+		       "an open sqlite3 session?)";
+	default:
+		return hs_strerror(rc);
+	}
+}
+
+int hs_journal_open(const char *path, char *moved_to, hs_journal **out)
+{
+	if (!path || !out)
+		return HS_EINVAL;
+	if (moved_to)
+		moved_to[0] = '\0';
+	hs_journal *j = journal_new(path);
+	if (!j)
+		return HS_ENOMEM;
+	int rc;
+
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		rc = hs_path_mkdirs(dir, 0700);
+		if (rc < 0) {
+			hs_error("cannot create journal folder '%s': %s", dir,
+				 hs_strerror(rc));
+			goto fail;
+		}
+	}
+	rc = make_private_file(path);
+	if (rc < 0)
+		goto fail_open;
+	rc = open_db(j, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+	if (rc < 0)
+		goto fail_open;
+	rc = check_sound(j);
+	if (rc == HS_ECORRUPT) {
+		sqlite3_close(j->db);
+		j->db = NULL;
+		char moved[PATH_MAX];
+		rc = move_aside(path, moved, sizeof moved);
+		if (rc < 0) {
+			hs_error("journal '%s' is corrupt and cannot be moved "
+				 "aside: %s",
+				 path, hs_strerror(rc));
+			goto fail;
+		}
+		hs_warn("journal '%s' was corrupt; it was kept as '%s' and a "
+			"new journal was started",
+			path, moved);
+		if (moved_to)
+			snprintf(moved_to, PATH_MAX, "%s", moved);
+		rc = make_private_file(path);
+		if (rc == 0)
+			rc = open_db(j, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+		if (rc == 0)
+			rc = check_sound(j);
+	}
+	if (rc < 0)
+		goto fail_open;
+	rc = exec(j, "PRAGMA synchronous = NORMAL");
+	if (rc == 0)
+		rc = lock_and_migrate(j);
+	if (rc < 0)
+		goto fail_open;
+	*out = j;
+	return 0;
+
+fail_open:
+	if (rc != HS_EFORMAT)
+		hs_error("cannot open journal '%s': %s", path, open_reason(rc));
+fail:
+	journal_free(j);
+	return rc;
+}
+
+int hs_journal_open_existing(const char *path, hs_journal **out)
+{
+	if (!path || !out)
+		return HS_EINVAL;
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return hs_err_from_errno(errno);
+	hs_journal *j = journal_new(path);
+	if (!j)
+		return HS_ENOMEM;
+	int rc = open_db(j, SQLITE_OPEN_READWRITE);
+	if (rc == HS_EACCES)
+		rc = open_db(j, SQLITE_OPEN_READONLY);
+	if (rc < 0) {
+		hs_error("cannot open journal '%s': %s", path, open_reason(rc));
+		goto fail;
+	}
+	int version = 0;
+	rc = int_pragma(j, "PRAGMA user_version", &version);
+	if (rc == 0 && version == 0) {
+		/* user_version reads 0 on some damaged headers too. */
+		rc = int_pragma(j, "SELECT count(*) FROM sqlite_schema", &version);
+		version = 0;
+	}
+	if (rc == HS_ECORRUPT) {
+		hs_error("journal '%s' is corrupt; the next 'headsup run' moves "
+			 "it aside and starts a new one",
+			 path);
+		goto fail;
+	}
+	if (rc < 0) {
+		hs_error("cannot read journal '%s': %s", path, open_reason(rc));
+		goto fail;
+	}
+	if (version != HS_JOURNAL_SCHEMA_VERSION) {
+		rc = lock_and_migrate(j);
+		if (rc < 0) {
+			if (rc != HS_EFORMAT)
+				hs_error("cannot upgrade journal '%s': %s", path,
+					 open_reason(rc));
+			goto fail;
+		}
+	}
+	*out = j;
+	return 0;
+fail:
+	journal_free(j);
+	return rc;
+}
+
+int hs_journal_default_path(char *buf, size_t size)
+{
+	return hs_path_xdg(HS_XDG_DATA, "journal.db", buf, size);
+}
+
+const char *hs_journal_path(const hs_journal *j)
+{
+	return j ? j->path : "";
+}
+
+/* ---- writing ---------------------------------------------------------------- */
+
+static int write_session(hs_journal *j, session_rec *s)
+{
+	int rc;
+	if (s->db_id == 0) {
+		rc = prepare(j, &j->st_session, sql_insert_session);
+		if (rc < 0)
+			return rc;
+		sqlite3_bind_double(j->st_session, 1, s->start);
+		if (s->end > 0)
+			sqlite3_bind_double(j->st_session, 2, s->end);
+		sqlite3_bind_text(j->st_session, 3, s->source, -1, SQLITE_STATIC);
+		sqlite3_bind_text(j->st_session, 4, s->calibration, -1,
+				  SQLITE_STATIC);
+		rc = step_done(j, j->st_session);
+		if (rc == 0)
+			s->new_id = sqlite3_last_insert_rowid(j->db);
+		return rc;
+	}
+	if (!s->end_dirty)
+		return 0;
+	rc = prepare(j, &j->st_end, sql_end_session);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(j->st_end, 1, s->db_id);
+	sqlite3_bind_double(j->st_end, 2, s->end);
+	return step_done(j, j->st_end);
+}
+
+static long long session_id(hs_journal *j, unsigned local)
+{
+	session_rec *s = find_session(j, local);
+	if (!s)
+		return 0;
+	return s->db_id ? s->db_id : s->new_id;
+}
+
+static int write_minute(hs_journal *j, const pending_minute *m)
+{
+	int rc = prepare(j, &j->st_minute, sql_upsert_minute);
+	if (rc < 0)
+		return rc;
+	sqlite3_stmt *st = j->st_minute;
+	sqlite3_bind_int64(st, 1, m->minute);
+	sqlite3_bind_int64(st, 2, session_id(j, m->session));
+	for (int s = 0; s < HS_STATE_COUNT; s++)
+		sqlite3_bind_double(st, 3 + s, m->state_s[s]);
+	if (m->pitch_frames > 0)
+		sqlite3_bind_double(st, 8, m->pitch_sum / (double)m->pitch_frames);
+	if (m->drop_frames > 0)
+		sqlite3_bind_double(st, 9, m->drop_sum / (double)m->drop_frames);
+	sqlite3_bind_int64(st, 10, m->frames);
+	sqlite3_bind_int64(st, 11, m->face_frames);
+	sqlite3_bind_int64(st, 12, m->pitch_frames);
+	sqlite3_bind_int64(st, 13, m->drop_frames);
+	return step_done(j, st);
+}
+
+static int write_alert(hs_journal *j, const pending_alert *p)
+{
+	int rc = prepare(j, &j->st_alert, sql_insert_alert);
+	if (rc < 0)
+		return rc;
+	sqlite3_stmt *st = j->st_alert;
+	sqlite3_bind_double(st, 1, p->a.t);
+	long long sid = session_id(j, p->session);
+	if (sid)
+		sqlite3_bind_int64(st, 2, sid);
+	sqlite3_bind_text(st, 3, state_names[p->a.kind], -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 4, p->a.after_s);
+	if (p->a.topic[0])
+		sqlite3_bind_text(st, 5, p->a.topic, -1, SQLITE_STATIC);
+	return step_done(j, st);
+}
+
+/* Forget sessions that are written, ended and referenced by nothing
+ * pending. */
+static void prune_sessions(hs_journal *j)
+{
+	size_t keep = 0;
+	for (size_t i = 0; i < j->n_sessions; i++) {
+		session_rec *s = &j->sessions[i];
+		bool current = j->in_session && s->local == j->current;
+		if (current || s->db_id == 0 || s->end_dirty)
+			j->sessions[keep++] = *s;
+	}
+	j->n_sessions = keep;
+}
+
+static int commit(hs_journal *j, double t)
+{
+	j->last_commit_t = t;
+	if (j->n_minutes == 0 && j->n_alerts == 0) {
+		bool dirty = false;
+		for (size_t i = 0; i < j->n_sessions; i++)
+			dirty |= j->sessions[i].db_id == 0 ||
+				 j->sessions[i].end_dirty;
+		if (!dirty)
+			return 0;
+	}
+	int rc = exec(j, "BEGIN IMMEDIATE");
+	for (size_t i = 0; rc == 0 && i < j->n_sessions; i++)
+		rc = write_session(j, &j->sessions[i]);
+	for (size_t i = 0; rc == 0 && i < j->n_minutes; i++)
+		rc = write_minute(j, &j->minutes[i]);
+	for (size_t i = 0; rc == 0 && i < j->n_alerts; i++)
+		rc = write_alert(j, &j->alerts[i]);
+	if (rc == 0)
+		rc = exec(j, "COMMIT");
+	if (rc < 0) {
+		const char *why = db_msg(j->db);
+		if (!sqlite3_get_autocommit(j->db))
+			sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+		for (size_t i = 0; i < j->n_sessions; i++)
+			j->sessions[i].new_id = 0;
+		if (!j->failing)
+			hs_warn("cannot write journal '%s': %s (%s); keeping "
+				"%zu minute(s) in memory and retrying",
+				j->path, hs_strerror(rc), why, j->n_minutes);
+		else
+			hs_debug("journal '%s' still failing: %s", j->path, why);
+		j->failing = true;
+		return rc;
+	}
+	for (size_t i = 0; i < j->n_sessions; i++) {
+		session_rec *s = &j->sessions[i];
+		if (s->db_id == 0)
+			s->db_id = s->new_id;
+		s->new_id = 0;
+		s->end_dirty = false;
+	}
+	if (j->failing)
+		hs_info("journal '%s' is writable again; %zu minute(s) saved",
+			j->path, j->n_minutes);
+	j->failing = false;
+	j->n_minutes = 0;
+	j->n_alerts = 0;
+	prune_sessions(j);
+	return 0;
+}
+
+int hs_journal_flush(hs_journal *j)
+{
+	if (!j)
+		return HS_EINVAL;
+	return commit(j, j->last_t);
+}
+
+void hs_journal_set_commit_interval(hs_journal *j, double commit_s)
+{
+	if (j)
+		j->commit_s = commit_s > 0 ? commit_s : 0;
+}
+
+size_t hs_journal_pending(const hs_journal *j)
+{
+	if (!j)
+		return 0;
+	size_t n = j->n_minutes + j->n_alerts;
+	for (size_t i = 0; i < j->n_sessions; i++)
+		n += j->sessions[i].db_id == 0 || j->sessions[i].end_dirty;
+	return n;
+}
+
+int hs_journal_end_session(hs_journal *j, double t_unix)
+{
+	if (!j)
+		return HS_EINVAL;
+	if (!j->in_session)
+		return 0;
+	session_rec *s = find_session(j, j->current);
+	if (s) {
+		s->end = t_unix;
+		s->end_dirty = true;
+	}
+	j->in_session = false;
+	j->have_prev_state = false;
+	j->last_t = t_unix;
+	return commit(j, t_unix);
+}
+
+int hs_journal_begin_session(hs_journal *j, double t_unix, const char *source,
+			     const char *calibration)
+{
+	if (!j || !isfinite(t_unix))
+		return HS_EINVAL;
+	if (j->in_session) {
+		/* Its commit failing only delays it: the new session's commit
+		 * below retries. */
+		(void)hs_journal_end_session(j, t_unix);
+	}
+	session_rec *arr = grow(j->sessions, &j->cap_sessions,
+				j->n_sessions + 1, sizeof *arr);
+	if (!arr)
+		return HS_ENOMEM;
+	j->sessions = arr;
+	session_rec *s = &arr[j->n_sessions++];
+	*s = (session_rec){.local = j->next_local++, .start = t_unix};
+	copy_text(s->source, sizeof s->source, source);
+	copy_text(s->calibration, sizeof s->calibration, calibration);
+	j->current = s->local;
+	j->in_session = true;
+	j->have_prev_state = false;
+	j->last_t = t_unix;
+	return commit(j, t_unix);
+}
+
+static pending_minute *minute_for(hs_journal *j, long long minute)
+{
+	for (size_t i = j->n_minutes; i-- > 0;) {
+		pending_minute *m = &j->minutes[i];
+		if (m->minute == minute && m->session == j->current)
+			return m;
+	}
+	pending_minute *arr = grow(j->minutes, &j->cap_minutes,
+				   j->n_minutes + 1, sizeof *arr);
+	if (!arr)
+		return NULL;
+	j->minutes = arr;
+	pending_minute *m = &arr[j->n_minutes++];
+	*m = (pending_minute){.minute = minute, .session = j->current};
+	return m;
+}
+
+int hs_journal_add_frame(hs_journal *j, double t_unix, double dt_s,
+			 hs_state state, const hs_features *f, bool face)
+{
+	if (!j || !j->in_session || !isfinite(t_unix) || !(dt_s >= 0) ||
+	    (int)state < 0 || state >= HS_STATE_COUNT)
+		return HS_EINVAL;
+	pending_minute *m = minute_for(j, (long long)floor(t_unix / 60.0) * 60);
+	if (!m)
+		return HS_ENOMEM;
+	m->state_s[state] += dt_s;
+	m->frames++;
+	if (face)
+		m->face_frames++;
+	if (f && face) {
+		if (f->has_pitch && isfinite(f->pitch_delta_deg)) {
+			m->pitch_sum += f->pitch_delta_deg;
+			m->pitch_frames++;
+		}
+		if (isfinite(f->drop_iod)) {
+			m->drop_sum += f->drop_iod;
+			m->drop_frames++;
+		}
+	}
+	bool changed = j->have_prev_state && state != j->prev_state;
+	j->prev_state = state;
+	j->have_prev_state = true;
+	j->last_t = t_unix;
+	if (changed || t_unix - j->last_commit_t >= j->commit_s ||
+	    t_unix < j->last_commit_t)
+		return commit(j, t_unix);
+	return 0;
+}
+
+int hs_journal_add_alert(hs_journal *j, double t_unix, hs_state kind,
+			 double after_s, const char *topic)
+{
+	if (!j || !isfinite(t_unix) || (int)kind < 0 || kind >= HS_STATE_COUNT)
+		return HS_EINVAL;
+	pending_alert *arr = grow(j->alerts, &j->cap_alerts, j->n_alerts + 1,
+				  sizeof *arr);
+	if (!arr)
+		return HS_ENOMEM;
+	j->alerts = arr;
+	pending_alert *p = &arr[j->n_alerts++];
+	*p = (pending_alert){
+		.a = {.t = t_unix, .kind = kind, .after_s = after_s},
+		.session = j->in_session ? j->current : 0,
+	};
+	copy_text(p->a.topic, sizeof p->a.topic, topic);
+	if (t_unix > j->last_t)
+		j->last_t = t_unix;
+	return commit(j, t_unix);
+}
+
+void hs_journal_close(hs_journal *j)
+{
+	if (!j)
+		return;
+	int rc = j->in_session ? hs_journal_end_session(j, j->last_t)
+			       : commit(j, j->last_t);
+	if (rc < 0)
+		hs_warn("journal '%s': %zu pending minute(s) and alert(s) could "
+			"not be written: %s",
+			j->path, hs_journal_pending(j), hs_strerror(rc));
+	journal_free(j);
+}
+
+/* ---- reading ------------------------------------------------------------------ */
+
+static int query(hs_journal *j, const char *sql, double from, double to,
+		 sqlite3_stmt **st)
+{
+	int rc = sqlite3_prepare_v2(j->db, sql, -1, st, NULL);
+	if (rc != SQLITE_OK) {
+		hs_error("cannot read journal '%s': %s", j->path, db_msg(j->db));
+		return err_from_sqlite(j->db, rc);
+	}
+	sqlite3_bind_double(*st, 1, from);
+	sqlite3_bind_double(*st, 2, to);
+	return 0;
+}
+
+/* Step through the rows of st, letting fill() turn each into one element
+ * of a growing array. */
+static int read_rows(hs_journal *j, sqlite3_stmt *st, size_t elem,
+		     void (*fill)(sqlite3_stmt *st, void *row), void **out,
+		     size_t *n)
+{
+	unsigned char *arr = NULL;
+	size_t count = 0, cap = 0;
+	int src;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		unsigned char *g = grow(arr, &cap, count + 1, elem);
+		if (!g) {
+			free(arr);
+			return HS_ENOMEM;
+		}
+		arr = g;
+		void *row = arr + count * elem;
+		memset(row, 0, elem);
+		fill(st, row);
+		count++;
+	}
+	if (src != SQLITE_DONE) {
+		hs_error("cannot read journal '%s': %s", j->path, db_msg(j->db));
+		free(arr);
+		return err_from_sqlite(j->db, src);
+	}
+	*out = arr;
+	*n = count;
+	return 0;
+}
+
+static void fill_minute(sqlite3_stmt *st, void *row)
+{
+	hs_journal_minute *m = row;
+	m->start = sqlite3_column_double(st, 0);
+	for (int s = 0; s < HS_STATE_COUNT; s++)
+		m->state_s[s] = sqlite3_column_double(st, 1 + s);
+	m->pitch_mean_deg = sqlite3_column_double(st, 6);
+	m->drop_mean_iod = sqlite3_column_double(st, 7);
+	m->frames = (long)sqlite3_column_int64(st, 8);
+	m->face_frames = (long)sqlite3_column_int64(st, 9);
+	m->pitch_frames = (long)sqlite3_column_int64(st, 10);
+	m->drop_frames = (long)sqlite3_column_int64(st, 11);
+}
+
+static void fill_alert(sqlite3_stmt *st, void *row)
+{
+	hs_journal_alert *a = row;
+	a->t = sqlite3_column_double(st, 0);
+	int kind = state_from_name((const char *)sqlite3_column_text(st, 1));
+	a->kind = kind < 0 ? HS_STATE_HUNCHED : (hs_state)kind;
+	a->after_s = sqlite3_column_double(st, 2);
+	copy_text(a->topic, sizeof a->topic,
+		  (const char *)sqlite3_column_text(st, 3));
+}
+
+static void fill_session(sqlite3_stmt *st, void *row)
+{
+	hs_journal_session *s = row;
+	s->id = sqlite3_column_int64(st, 0);
+	s->start = sqlite3_column_double(st, 1);
+	s->end = sqlite3_column_double(st, 2);
+	copy_text(s->source, sizeof s->source,
+		  (const char *)sqlite3_column_text(st, 3));
+	copy_text(s->calibration, sizeof s->calibration,
+		  (const char *)sqlite3_column_text(st, 4));
+}
+
+int hs_journal_read_minutes(hs_journal *j, double from, double to,
+			    hs_journal_minute **out, size_t *n)
+{
+	if (!j || !out || !n)
+		return HS_EINVAL;
+	static const char sql[] =
+		"SELECT minute, sum(upright_s), sum(looking_down_s),"
+		" sum(hunched_s), sum(away_s), sum(uncalibrated_s),"
+		" sum(pitch_mean_deg * pitch_frames) / nullif(sum(pitch_frames), 0),"
+		" sum(drop_mean_iod * drop_frames) / nullif(sum(drop_frames), 0),"
+		" sum(frames), sum(face_frames), sum(pitch_frames), sum(drop_frames)"
+		" FROM minutes WHERE minute >= ?1 AND minute < ?2"
+		" GROUP BY minute ORDER BY minute";
+	sqlite3_stmt *st = NULL;
+	int rc = query(j, sql, floor(from), to, &st);
+	void *rows = NULL;
+	if (rc == 0)
+		rc = read_rows(j, st, sizeof **out, fill_minute, &rows, n);
+	if (rc == 0)
+		*out = rows;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int hs_journal_read_alerts(hs_journal *j, double from, double to,
+			   hs_journal_alert **out, size_t *n)
+{
+	if (!j || !out || !n)
+		return HS_EINVAL;
+	static const char sql[] =
+		"SELECT time_unix, kind, after_s, ifnull(topic, '') FROM alerts"
+		" WHERE time_unix >= ?1 AND time_unix < ?2 ORDER BY time_unix";
+	sqlite3_stmt *st = NULL;
+	int rc = query(j, sql, from, to, &st);
+	void *rows = NULL;
+	if (rc == 0)
+		rc = read_rows(j, st, sizeof **out, fill_alert, &rows, n);
+	if (rc == 0)
+		*out = rows;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int hs_journal_read_sessions(hs_journal *j, double from, double to,
+			     hs_journal_session **out, size_t *n)
+{
+	if (!j || !out || !n)
+		return HS_EINVAL;
+	static const char sql[] =
+		"SELECT id, start_unix, ifnull(end_unix, 0), ifnull(source, ''),"
+		" ifnull(calibration, '') FROM sessions"
+		" WHERE start_unix < ?2 AND (end_unix IS NULL OR end_unix >= ?1)"
+		" ORDER BY start_unix";
+	sqlite3_stmt *st = NULL;
+	int rc = query(j, sql, from, to, &st);
+	void *rows = NULL;
+	if (rc == 0)
+		rc = read_rows(j, st, sizeof **out, fill_session, &rows, n);
+	if (rc == 0)
+		*out = rows;
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -1,0 +1,55 @@
+/* notify_console.c - alerts as lines on the terminal (stderr), for when no
+ * notification server is reachable or the user asked for the terminal.
+ *
+ *   headsup: Hunched for 45 seconds - <advice sentence> <advice url>
+ *
+ * There is nothing to click, so it never reports a snooze or an advice
+ * request.
+ */
+#include "headsup/notify.h"
+
+#include <stdio.h>
+
+#include "headsup/err.h"
+
+static int console_open(void **state)
+{
+	*state = NULL;
+	return 0;
+}
+
+static int console_send(void *state, const hs_alert_msg *msg)
+{
+	(void)state;
+	if (fprintf(stderr, "headsup: %s - %s %s\n", msg->summary, msg->advice,
+		    msg->advice_url) < 0)
+		return HS_EIO;
+	fflush(stderr);
+	return 0;
+}
+
+static void console_poll(void *state)
+{
+	(void)state;
+}
+
+static bool console_take_nothing(void *state)
+{
+	(void)state;
+	return false;
+}
+
+static void console_close(void *state)
+{
+	(void)state;
+}
+
+const hs_notifier_ops hs_notifier_console = {
+	.name = "console",
+	.open = console_open,
+	.send = console_send,
+	.poll = console_poll,
+	.take_snooze = console_take_nothing,
+	.take_show_advice = console_take_nothing,
+	.close = console_close,
+};

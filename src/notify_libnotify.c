@@ -1,0 +1,341 @@
+/* notify_libnotify.c - alerts as desktop notifications (libnotify).
+ *
+ * libnotify's notify_init() succeeds without any server, so open() first
+ * asks the server itself, with a bounded wait, whether it is there
+ * (GetServerInformation on the session bus).  A server that is
+ * D-Bus-activatable gets started by that call, as it would be by any
+ * client.  When no bus address is known at all we give up at once rather
+ * than let GIO autolaunch a bus.
+ *
+ * Action clicks arrive as D-Bus signals on the default GLib main context;
+ * poll() dispatches them.
+ */
+#include "headsup/notify.h"
+
+#include <gio/gio.h>
+#include <libnotify/notify.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "headsup/err.h"
+#include "headsup/log.h"
+
+#define APP_NAME "headsup"
+#define CATEGORY "x-headsup.posture"
+#define FALLBACK_ICON "dialog-information"
+#define CONNECT_TIMEOUT_MS 3000
+#define PROBE_TIMEOUT_MS 5000 /* long enough to start an activatable server */
+#define URL_KEY "headsup-advice-url"
+
+enum { SLOT_LOOKING_DOWN, SLOT_HUNCHED, SLOT_COUNT };
+
+typedef struct libnotify_state {
+	GDBusConnection *bus;
+	bool actions;       /* server lists "actions" */
+	hs_body_style body_style;
+	const char *icon;
+	/* The last notification of each kind: kept so that its actions still
+	 * reach us, and closed when a newer one of its kind replaces it. */
+	NotifyNotification *shown[SLOT_COUNT];
+	bool snooze_asked;
+	bool advice_asked;
+} libnotify_state;
+
+/* Is there a session bus address to try, without autolaunching one? */
+static bool session_bus_known(void)
+{
+	const char *addr = getenv("DBUS_SESSION_BUS_ADDRESS");
+	if (addr && addr[0])
+		return true;
+	const char *runtime = getenv("XDG_RUNTIME_DIR");
+	if (!runtime || !runtime[0])
+		return false;
+	char *path = g_build_filename(runtime, "bus", NULL);
+	struct stat st;
+	bool found = stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
+	g_free(path);
+	return found;
+}
+
+typedef struct bus_wait {
+	GDBusConnection *bus;
+	GError *err;
+	bool done;
+	GCancellable *cancel;
+} bus_wait;
+
+static void on_bus_ready(GObject *source, GAsyncResult *res, gpointer data)
+{
+	(void)source;
+	bus_wait *w = data;
+	w->bus = g_bus_get_finish(res, &w->err);
+	w->done = true;
+}
+
+static gboolean on_connect_timeout(gpointer data)
+{
+	bus_wait *w = data;
+	g_cancellable_cancel(w->cancel);
+	return G_SOURCE_REMOVE;
+}
+
+/* g_bus_get_sync() waits forever on a bus that accepts the connection but
+ * never answers; this gives up after CONNECT_TIMEOUT_MS.  It runs on a
+ * private main context, so it dispatches nothing of anyone else's. */
+static GDBusConnection *connect_bounded(GError **err)
+{
+	GMainContext *ctx = g_main_context_new();
+	g_main_context_push_thread_default(ctx);
+	bus_wait w = {.cancel = g_cancellable_new()};
+	g_bus_get(G_BUS_TYPE_SESSION, w.cancel, on_bus_ready, &w);
+	GSource *timer = g_timeout_source_new(CONNECT_TIMEOUT_MS);
+	g_source_set_callback(timer, on_connect_timeout, &w, NULL);
+	g_source_attach(timer, ctx);
+	while (!w.done)
+		g_main_context_iteration(ctx, TRUE);
+	g_source_destroy(timer);
+	g_source_unref(timer);
+	g_object_unref(w.cancel);
+	g_main_context_pop_thread_default(ctx);
+	g_main_context_unref(ctx);
+	if (!w.bus)
+		g_propagate_error(err, w.err);
+	return w.bus;
+}
+
+/* Ask the server for its name; HS_ENOSERVER when nothing answers. */
+static int probe_server(GDBusConnection **bus_out)
+{
+	if (!session_bus_known()) {
+		hs_debug("no session bus: DBUS_SESSION_BUS_ADDRESS is not set "
+			 "and there is no $XDG_RUNTIME_DIR/bus");
+		return HS_ENOSERVER;
+	}
+	GError *err = NULL;
+	GDBusConnection *bus = connect_bounded(&err);
+	if (!bus) {
+		if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+			hs_debug("the session bus did not answer within %d ms",
+				 CONNECT_TIMEOUT_MS);
+		else
+			hs_debug("cannot connect to the session bus: %s",
+				 err->message);
+		g_error_free(err);
+		return HS_ENOSERVER;
+	}
+	/* GIO ends the process when the shared session bus goes away; a
+	 * monitor should rather carry on and print its alerts. */
+	g_dbus_connection_set_exit_on_close(bus, FALSE);
+
+	GVariant *reply = g_dbus_connection_call_sync(
+		bus, "org.freedesktop.Notifications",
+		"/org/freedesktop/Notifications", "org.freedesktop.Notifications",
+		"GetServerInformation", NULL, G_VARIANT_TYPE("(ssss)"),
+		G_DBUS_CALL_FLAGS_NONE, PROBE_TIMEOUT_MS, NULL, &err);
+	if (!reply) {
+		hs_debug("no notification server answers on the session bus: %s",
+			 err->message);
+		g_error_free(err);
+		g_object_unref(bus);
+		return HS_ENOSERVER;
+	}
+	const char *name, *vendor, *version, *spec;
+	g_variant_get(reply, "(&s&s&s&s)", &name, &vendor, &version, &spec);
+	hs_info("desktop notifications through %s %s", name, version);
+	g_variant_unref(reply);
+	*bus_out = bus;
+	return 0;
+}
+
+/* The themed icon "headsup" when one is installed, else a stock icon. */
+static const char *pick_icon(void)
+{
+	static const char *const names[] = {
+		"icons/hicolor/scalable/apps/" APP_NAME ".svg",
+		"icons/hicolor/48x48/apps/" APP_NAME ".png",
+		"pixmaps/" APP_NAME ".png",
+	};
+	const char *const *dirs = g_get_system_data_dirs();
+	for (int d = -1; d < 0 || dirs[d]; d++) {
+		const char *base = d < 0 ? g_get_user_data_dir() : dirs[d];
+		for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+			char *path = g_build_filename(base, names[i], NULL);
+			bool found = g_file_test(path, G_FILE_TEST_EXISTS);
+			g_free(path);
+			if (found)
+				return APP_NAME;
+		}
+	}
+	return FALLBACK_ICON;
+}
+
+static void read_caps(libnotify_state *st)
+{
+	bool hyperlinks = false, markup = false;
+	GList *caps = notify_get_server_caps();
+	for (GList *c = caps; c; c = c->next) {
+		const char *cap = c->data;
+		if (strcmp(cap, "actions") == 0)
+			st->actions = true;
+		else if (strcmp(cap, "body-hyperlinks") == 0)
+			hyperlinks = true;
+		else if (strcmp(cap, "body-markup") == 0)
+			markup = true;
+	}
+	g_list_free_full(caps, g_free);
+	st->body_style = hyperlinks ? HS_BODY_HYPERLINK
+			 : markup   ? HS_BODY_MARKUP
+				    : HS_BODY_PLAIN;
+	hs_debug("notification server: actions %s, body %s",
+		 st->actions ? "yes" : "no",
+		 hyperlinks ? "hyperlinks" : markup ? "markup" : "plain");
+}
+
+static int ln_open(void **state)
+{
+	GDBusConnection *bus = NULL;
+	int rc = probe_server(&bus);
+	if (rc < 0)
+		return rc;
+	libnotify_state *st = calloc(1, sizeof *st);
+	if (!st) {
+		rc = HS_ENOMEM;
+		goto fail_bus;
+	}
+	if (!notify_init(APP_NAME)) {
+		hs_debug("notify_init failed");
+		rc = HS_ENOSERVER;
+		goto fail_state;
+	}
+	st->bus = bus;
+	st->icon = pick_icon();
+	read_caps(st);
+	hs_debug("notification icon: %s", st->icon);
+	*state = st;
+	return 0;
+
+fail_state:
+	free(st);
+fail_bus:
+	g_object_unref(bus);
+	return rc;
+}
+
+static void open_advice(const char *url)
+{
+	GError *err = NULL;
+	if (!g_app_info_launch_default_for_uri(url, NULL, &err)) {
+		hs_warn("cannot open the advice page '%s': %s", url,
+			err->message);
+		g_error_free(err);
+	}
+}
+
+static void on_action(NotifyNotification *nn, char *action, gpointer data)
+{
+	libnotify_state *st = data;
+	if (strcmp(action, "snooze") == 0) {
+		hs_info("alerts snoozed from the notification");
+		st->snooze_asked = true;
+	} else if (strcmp(action, "advice") == 0) {
+		const char *url = g_object_get_data(G_OBJECT(nn), URL_KEY);
+		if (url) {
+			hs_info("opening the advice page %s", url);
+			open_advice(url);
+		}
+		st->advice_asked = true;
+	}
+}
+
+static int ln_send(void *state, const hs_alert_msg *msg)
+{
+	libnotify_state *st = state;
+	char body[HS_NOTIFY_ADVICE_MAX * 5 + HS_NOTIFY_URL_MAX * 6 + 64];
+	int rc = hs_notify_format_body(msg->advice, msg->advice_url,
+				       st->body_style, body, sizeof body);
+	if (rc < 0)
+		return rc;
+
+	NotifyNotification *nn =
+		notify_notification_new(msg->summary, body, st->icon);
+	notify_notification_set_app_name(nn, APP_NAME);
+	notify_notification_set_urgency(nn, NOTIFY_URGENCY_NORMAL);
+	notify_notification_set_category(nn, CATEGORY);
+	g_object_set_data_full(G_OBJECT(nn), URL_KEY,
+			       g_strdup(msg->advice_url), g_free);
+	if (st->actions) {
+		notify_notification_add_action(nn, "advice", "Show advice",
+					       on_action, st, NULL);
+		notify_notification_add_action(nn, "snooze", "Snooze 30 min",
+					       on_action, st, NULL);
+	}
+
+	GError *err = NULL;
+	if (!notify_notification_show(nn, &err)) {
+		hs_debug("cannot show notification '%s': %s", msg->summary,
+			 err ? err->message : "unknown error");
+		g_clear_error(&err);
+		g_object_unref(nn);
+		return HS_ENOSERVER;
+	}
+
+	int slot = msg->kind == HS_STATE_HUNCHED ? SLOT_HUNCHED
+						  : SLOT_LOOKING_DOWN;
+	NotifyNotification *old = st->shown[slot];
+	st->shown[slot] = nn;
+	if (old) {
+		/* Fails harmlessly when the server already closed it. */
+		notify_notification_close(old, NULL);
+		g_object_unref(old);
+	}
+	return 0;
+}
+
+static void ln_poll(void *state)
+{
+	(void)state;
+	/* Bounded, so a flood of events cannot hold up the monitor. */
+	for (int i = 0; i < 100 && g_main_context_iteration(NULL, FALSE); i++) {
+	}
+}
+
+static bool ln_take_snooze(void *state)
+{
+	libnotify_state *st = state;
+	bool asked = st->snooze_asked;
+	st->snooze_asked = false;
+	return asked;
+}
+
+static bool ln_take_show_advice(void *state)
+{
+	libnotify_state *st = state;
+	bool asked = st->advice_asked;
+	st->advice_asked = false;
+	return asked;
+}
+
+static void ln_close(void *state)
+{
+	libnotify_state *st = state;
+	if (!st)
+		return;
+	for (int i = 0; i < SLOT_COUNT; i++) {
+		if (st->shown[i])
+			g_object_unref(st->shown[i]);
+	}
+	notify_uninit();
+	g_object_unref(st->bus);
+	free(st);
+}
+
+const hs_notifier_ops hs_notifier_libnotify = {
+	.name = "libnotify",
+	.open = ln_open,
+	.send = ln_send,
+	.poll = ln_poll,
+	.take_snooze = ln_take_snooze,
+	.take_show_advice = ln_take_show_advice,
+	.close = ln_close,
+};

@@ -1,0 +1,209 @@
+/* pose.c - head pitch, yaw and roll from the six keypoints (PnP). */
+#include "headsup/pose.h"
+
+#include "headsup/err.h"
+#include "headsup/shim.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEG (180.0 / M_PI)
+#define RAD (M_PI / 180.0)
+
+/* Keep in step with models/face3d.csv (tests compare the two). */
+static const double default_pts[HS_KP_COUNT][3] = {
+	{-31.5, 0.0, 0.0},  {31.5, 0.0, 0.0},  {0.0, 48.0, -18.0},
+	{0.0, 75.0, -8.0},  {-72.0, 15.0, 85.0}, {72.0, 15.0, 85.0},
+};
+
+void hs_head_model_default(hs_head_model *m)
+{
+	memcpy(m->pts, default_pts, sizeof default_pts);
+}
+
+static int keypoint_index(const char *name)
+{
+	for (int k = 0; k < HS_KP_COUNT; k++)
+		if (strcmp(name, hs_keypoint_names[k]) == 0)
+			return k;
+	return -1;
+}
+
+int hs_head_model_read(hs_head_model *m, const char *path, char *err,
+		       unsigned long errsize)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errsize, "cannot open head model '%s'", path);
+		return HS_ENOENT;
+	}
+	hs_head_model tmp;
+	unsigned seen = 0;
+	char line[256];
+	int lineno = 0, rc = 0;
+	bool header = false;
+	while (fgets(line, sizeof line, f)) {
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		if (!header) {
+			header = true;
+			if (strncmp(line, "name,", 5) == 0)
+				continue;
+		}
+		char name[32];
+		double x, y, z;
+		char extra;
+		if (sscanf(line, "%31[^,],%lf,%lf,%lf %c", name, &x, &y, &z,
+			   &extra) != 4) {
+			snprintf(err, errsize,
+				 "%s:%d: expected 'name,x_mm,y_mm,z_mm'", path,
+				 lineno);
+			rc = HS_EFORMAT;
+			goto out;
+		}
+		int k = keypoint_index(name);
+		if (k < 0 || !isfinite(x) || !isfinite(y) || !isfinite(z)) {
+			snprintf(err, errsize, "%s:%d: unknown keypoint '%s'",
+				 path, lineno, name);
+			rc = HS_EFORMAT;
+			goto out;
+		}
+		tmp.pts[k][0] = x;
+		tmp.pts[k][1] = y;
+		tmp.pts[k][2] = z;
+		seen |= HS_KP_BIT(k);
+	}
+	if (seen != HS_KP_ALL) {
+		snprintf(err, errsize, "%s: not all six keypoints are given",
+			 path);
+		rc = HS_EFORMAT;
+		goto out;
+	}
+	*m = tmp;
+out:
+	fclose(f);
+	return rc;
+}
+
+void hs_camera_model_from_fov(hs_camera_model *cam, int width, int height,
+			      double hfov_deg)
+{
+	cam->fx = cam->fy = (width / 2.0) / tan(hfov_deg * RAD / 2.0);
+	cam->cx = width / 2.0;
+	cam->cy = height / 2.0;
+}
+
+/* R = Ry(-yaw) * Rx(pitch) * Rz(roll): the head turns, then nods about its
+ * own ear-to-ear axis, then tilts sideways.  So pitch is the nod of the head
+ * whichever way it is turned. */
+void hs_pose_to_matrix(double pitch_down_deg, double yaw_deg, double roll_deg,
+		       double R[9])
+{
+	const double a = -yaw_deg * RAD, b = pitch_down_deg * RAD,
+		     c = roll_deg * RAD;
+	const double ca = cos(a), sa = sin(a), cb = cos(b), sb = sin(b),
+		     cc = cos(c), sc = sin(c);
+	R[0] = ca * cc + sa * sb * sc;
+	R[1] = -ca * sc + sa * sb * cc;
+	R[2] = sa * cb;
+	R[3] = cb * sc;
+	R[4] = cb * cc;
+	R[5] = -sb;
+	R[6] = -sa * cc + ca * sb * sc;
+	R[7] = sa * sc + ca * sb * cc;
+	R[8] = ca * cb;
+}
+
+void hs_pose_from_matrix(const double R[9], double *pitch_down_deg,
+			 double *yaw_deg, double *roll_deg)
+{
+	double s = -R[5];
+	if (s > 1)
+		s = 1;
+	if (s < -1)
+		s = -1;
+	*pitch_down_deg = asin(s) * DEG;
+	*yaw_deg = -atan2(R[2], R[8]) * DEG;
+	*roll_deg = atan2(R[3], R[4]) * DEG;
+}
+
+void hs_pose_project(const hs_head_model *m, const hs_camera_model *cam,
+		     const double R[9], const double t[3],
+		     hs_point out[HS_KP_COUNT])
+{
+	for (int k = 0; k < HS_KP_COUNT; k++) {
+		const double *p = m->pts[k];
+		double X = R[0] * p[0] + R[1] * p[1] + R[2] * p[2] + t[0];
+		double Y = R[3] * p[0] + R[4] * p[1] + R[5] * p[2] + t[1];
+		double Z = R[6] * p[0] + R[7] * p[1] + R[8] * p[2] + t[2];
+		out[k].x = (float)(cam->fx * X / Z + cam->cx);
+		out[k].y = (float)(cam->fy * Y / Z + cam->cy);
+	}
+}
+
+/* Rodrigues vector to rotation matrix. */
+static void rodrigues(const double r[3], double R[9])
+{
+	const double th = sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2]);
+	if (th < 1e-12) {
+		const double I[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+		memcpy(R, I, sizeof I);
+		return;
+	}
+	const double x = r[0] / th, y = r[1] / th, z = r[2] / th;
+	const double c = cos(th), s = sin(th), C = 1 - c;
+	R[0] = c + x * x * C;
+	R[1] = x * y * C - z * s;
+	R[2] = x * z * C + y * s;
+	R[3] = y * x * C + z * s;
+	R[4] = c + y * y * C;
+	R[5] = y * z * C - x * s;
+	R[6] = z * x * C - y * s;
+	R[7] = z * y * C + x * s;
+	R[8] = c + z * z * C;
+}
+
+int hs_pose_estimate(const hs_head_model *m, const hs_camera_model *cam,
+		     const hs_face *face, hs_pose *out)
+{
+	if ((face->kp_valid & HS_KP_EYES) != HS_KP_EYES)
+		return HS_EINVAL;
+	const hs_point re = face->kp[HS_KP_RIGHT_EYE],
+		       le = face->kp[HS_KP_LEFT_EYE];
+	if ((face->kp_valid & HS_KP_ALL) != HS_KP_ALL) {
+		out->pitch_down_deg = out->yaw_deg = 0;
+		out->roll_deg = atan2(le.y - re.y, le.x - re.x) * DEG;
+		out->has_pitch = false;
+		return 0;
+	}
+	const double K[9] = {cam->fx, 0, cam->cx, 0, cam->fy, cam->cy, 0, 0, 1};
+	double img[HS_KP_COUNT * 2];
+	for (int k = 0; k < HS_KP_COUNT; k++) {
+		img[2 * k] = face->kp[k].x;
+		img[2 * k + 1] = face->kp[k].y;
+	}
+	/* Start from a frontal head at the distance the eye spacing implies. */
+	const double iod_mm = m->pts[HS_KP_LEFT_EYE][0] -
+			      m->pts[HS_KP_RIGHT_EYE][0];
+	double iod_px = hypot(le.x - re.x, le.y - re.y);
+	if (iod_px < 1)
+		iod_px = 1;
+	const double z = cam->fx * iod_mm / iod_px;
+	double rvec[3] = {0, 0, 0};
+	double tvec[3] = {((re.x + le.x) / 2 - cam->cx) * z / cam->fx,
+			  ((re.y + le.y) / 2 - cam->cy) * z / cam->fy, z};
+	int rc = hs_pnp_solve(&m->pts[0][0], img, HS_KP_COUNT, K, true, rvec,
+			      tvec);
+	if (rc < 0)
+		return rc;
+	double R[9];
+	rodrigues(rvec, R);
+	hs_pose_from_matrix(R, &out->pitch_down_deg, &out->yaw_deg,
+			    &out->roll_deg);
+	out->has_pitch = true;
+	return 0;
+}

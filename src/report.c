@@ -1,0 +1,367 @@
+/* report.c - the figures of a report (see report.h).  The renderers live
+ * in report_text.c, report_html.c and report_json.c. */
+#include "headsup/report.h"
+
+#include "headsup/err.h"
+#include "headsup/log.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* A minute that is mostly this posture extends a stretch of it. */
+typedef enum stretch_kind { RUN_NONE, RUN_UPRIGHT, RUN_BAD } stretch_kind;
+
+/* Long or frequent bad posture: the "active" advice rather than the
+ * advice for one posture. */
+#define ACTIVE_STRETCH_S (20 * 60.0)
+#define ACTIVE_BAD_SHARE 0.40
+
+static const char *const state_keys[HS_STATE_COUNT] = {
+#define STATE_KEY(name, str) [HS_STATE_##name] = str,
+	HS_STATE_MAP(STATE_KEY)
+#undef STATE_KEY
+};
+
+static const char *const state_labels[HS_STATE_COUNT] = {
+	[HS_STATE_UPRIGHT] = "Upright",
+	[HS_STATE_LOOKING_DOWN] = "Looking down",
+	[HS_STATE_HUNCHED] = "Hunched",
+	[HS_STATE_AWAY] = "Away",
+	[HS_STATE_UNCALIBRATED] = "Uncalibrated",
+};
+
+const char *hs_report_state_key(hs_state s)
+{
+	return (unsigned)s < HS_STATE_COUNT ? state_keys[s] : "unknown";
+}
+
+const char *hs_report_state_label(hs_state s)
+{
+	return (unsigned)s < HS_STATE_COUNT ? state_labels[s] : "Unknown";
+}
+
+double hs_report_neck_load_kg(double pitch_deg)
+{
+	/* Hansraj, "Assessment of stresses in the cervical spine caused by
+	 * posture and position of the head", Surg Technol Int 25 (2014). */
+	static const double deg[] = {0, 15, 30, 45, 60};
+	static const double kg[] = {5, 12, 18, 22, 27};
+	const int n = (int)(sizeof deg / sizeof deg[0]);
+	if (!(pitch_deg > deg[0]))
+		return kg[0];
+	if (pitch_deg >= deg[n - 1])
+		return kg[n - 1];
+	int i = 1;
+	while (pitch_deg > deg[i])
+		i++;
+	double f = (pitch_deg - deg[i - 1]) / (deg[i] - deg[i - 1]);
+	return kg[i - 1] + f * (kg[i] - kg[i - 1]);
+}
+
+void hs_report_format_duration(double s, char *buf, size_t size)
+{
+	long total = lround(s);
+	if (total < 60) {
+		snprintf(buf, size, "%ld s", total);
+		return;
+	}
+	long min = lround(s / 60.0);
+	if (min < 60)
+		snprintf(buf, size, "%ld min", min);
+	else
+		snprintf(buf, size, "%ld h %02ld min", min / 60, min % 60);
+}
+
+void hs_report_format_iso(double t_unix, char *buf, size_t size)
+{
+	time_t t = (time_t)floor(t_unix);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	long off = tm.tm_gmtoff;
+	char sign = off < 0 ? '-' : '+';
+	off = labs(off);
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, sign, off / 3600, off % 3600 / 60);
+}
+
+void hs_report_format_clock(double t_unix, char *buf, size_t size)
+{
+	time_t t = (time_t)floor(t_unix);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	snprintf(buf, size, "%02d:%02d", tm.tm_hour, tm.tm_min);
+}
+
+static double sum_states(const double s[HS_STATE_COUNT])
+{
+	double sum = 0;
+	for (int i = 0; i < HS_STATE_COUNT; i++)
+		sum += s[i];
+	return sum;
+}
+
+static double present(const double s[HS_STATE_COUNT])
+{
+	return s[HS_STATE_UPRIGHT] + s[HS_STATE_LOOKING_DOWN] +
+	       s[HS_STATE_HUNCHED];
+}
+
+static double share_upright(const double s[HS_STATE_COUNT])
+{
+	double p = present(s);
+	return p > 0 ? s[HS_STATE_UPRIGHT] / p : -1;
+}
+
+static stretch_kind minute_kind(const hs_journal_minute *m, double *secs)
+{
+	int best = 0;
+	for (int s = 1; s < HS_STATE_COUNT; s++)
+		if (m->state_s[s] > m->state_s[best])
+			best = s;
+	if (m->state_s[best] <= 0)
+		return RUN_NONE;
+	if (best == HS_STATE_UPRIGHT) {
+		*secs = m->state_s[HS_STATE_UPRIGHT];
+		return RUN_UPRIGHT;
+	}
+	if (best == HS_STATE_LOOKING_DOWN || best == HS_STATE_HUNCHED) {
+		*secs = m->state_s[HS_STATE_LOOKING_DOWN] +
+			m->state_s[HS_STATE_HUNCHED];
+		return RUN_BAD;
+	}
+	return RUN_NONE;
+}
+
+/* Longest runs of consecutive minutes that are mostly upright, and mostly
+ * looking down or hunched.  A gap in the minutes ends a run. */
+static void find_stretches(hs_report *r)
+{
+	stretch_kind run = RUN_NONE;
+	hs_report_stretch cur = {0, 0};
+	double prev_start = -1e18;
+	for (size_t i = 0; i <= r->n_minutes; i++) {
+		stretch_kind k = RUN_NONE;
+		double secs = 0;
+		const hs_journal_minute *m = i < r->n_minutes ? &r->minutes[i] : NULL;
+		if (m)
+			k = minute_kind(m, &secs);
+		bool continues = m && k == run && m->start - prev_start <= 60.5;
+		if (!continues) {
+			hs_report_stretch *best = run == RUN_UPRIGHT ? &r->longest_upright
+						  : run == RUN_BAD   ? &r->longest_bad
+								     : NULL;
+			if (best && cur.duration_s > best->duration_s)
+				*best = cur;
+			run = k;
+			cur = (hs_report_stretch){m ? m->start : 0, 0};
+		}
+		cur.duration_s += secs;
+		if (m)
+			prev_start = m->start;
+	}
+}
+
+static hs_advice_topic choose_advice(const hs_report *r)
+{
+	double bad = r->state_s[HS_STATE_LOOKING_DOWN] +
+		     r->state_s[HS_STATE_HUNCHED];
+	if (r->present_s <= 0 || bad <= 0)
+		return HS_ADVICE_GENERAL;
+	if (r->longest_bad.duration_s >= ACTIVE_STRETCH_S ||
+	    bad / r->present_s >= ACTIVE_BAD_SHARE)
+		return HS_ADVICE_ACTIVE;
+	return hs_advice_for_state(r->state_s[HS_STATE_HUNCHED] >=
+						   r->state_s[HS_STATE_LOOKING_DOWN]
+					   ? HS_STATE_HUNCHED
+					   : HS_STATE_LOOKING_DOWN);
+}
+
+static hs_advice_topic alert_topic(const hs_journal_alert *a)
+{
+	int t = a->topic[0] ? hs_advice_from_id(a->topic) : -1;
+	return t >= 0 ? (hs_advice_topic)t : hs_advice_for_state(a->kind);
+}
+
+int hs_report_build(const hs_report_input *in, hs_report *out)
+{
+	if (!in || !out || hs_date_cmp(in->first, in->last) > 0)
+		return HS_EINVAL;
+	hs_report r;
+	memset(&r, 0, sizeof r);
+	r.first = in->first;
+	r.last = in->last;
+	r.days = 1;
+	for (hs_date d = in->first; hs_date_cmp(d, in->last) < 0;
+	     d = hs_date_add_days(d, 1)) {
+		if (++r.days > HS_REPORT_MAX_DAYS)
+			return HS_EINVAL;
+	}
+	r.start = hs_date_start(in->first);
+	r.end = hs_date_start(hs_date_add_days(in->last, 1));
+	r.worst_hour = -1;
+	r.neck_load_kg = -1;
+	r.mean_pitch_deg = -1;
+
+	r.n_daily = (size_t)(HS_REPORT_BASELINE_DAYS + r.days);
+	r.daily = calloc(r.n_daily, sizeof *r.daily);
+	size_t first_covered = 0;
+	while (first_covered < in->n_minutes &&
+	       in->minutes[first_covered].start < r.start)
+		first_covered++;
+	size_t end_covered = first_covered;
+	while (end_covered < in->n_minutes &&
+	       in->minutes[end_covered].start < r.end)
+		end_covered++;
+	r.n_minutes = end_covered - first_covered;
+	r.minutes = r.n_minutes ? malloc(r.n_minutes * sizeof *r.minutes) : NULL;
+	r.alerts = in->n_alerts ? calloc(in->n_alerts, sizeof *r.alerts) : NULL;
+	if (!r.daily || (r.n_minutes && !r.minutes) ||
+	    (in->n_alerts && !r.alerts)) {
+		hs_report_finish(&r);
+		return HS_ENOMEM;
+	}
+	if (r.n_minutes)
+		memcpy(r.minutes, in->minutes + first_covered,
+		       r.n_minutes * sizeof *r.minutes);
+
+	/* Daily totals, baseline days first; the minutes are in order. */
+	hs_date d = hs_date_add_days(in->first, -HS_REPORT_BASELINE_DAYS);
+	double day_end = hs_date_start(d);
+	size_t mi = 0;
+	while (mi < in->n_minutes && in->minutes[mi].start < day_end)
+		mi++;
+	for (size_t k = 0; k < r.n_daily; k++, d = hs_date_add_days(d, 1)) {
+		hs_report_day *day = &r.daily[k];
+		day->date = d;
+		day_end = hs_date_start(hs_date_add_days(d, 1));
+		for (; mi < in->n_minutes && in->minutes[mi].start < day_end; mi++)
+			for (int s = 0; s < HS_STATE_COUNT; s++)
+				day->state_s[s] += in->minutes[mi].state_s[s];
+		day->monitored_s = sum_states(day->state_s);
+		day->share_upright = share_upright(day->state_s);
+		if (k < HS_REPORT_BASELINE_DAYS) {
+			r.prev_monitored_s += day->monitored_s;
+			r.prev_days_with_data += day->monitored_s > 0;
+		}
+	}
+	double prev_states[HS_STATE_COUNT] = {0};
+	for (size_t k = 0; k < HS_REPORT_BASELINE_DAYS; k++)
+		for (int s = 0; s < HS_STATE_COUNT; s++)
+			prev_states[s] += r.daily[k].state_s[s];
+	r.prev_share_upright = share_upright(prev_states);
+
+	/* The covered minutes: totals, hours and neck load. */
+	double load_sum = 0, pitch_sum = 0, weight = 0;
+	for (size_t i = 0; i < r.n_minutes; i++) {
+		const hs_journal_minute *m = &r.minutes[i];
+		time_t t = (time_t)m->start;
+		struct tm tm;
+		localtime_r(&t, &tm);
+		for (int s = 0; s < HS_STATE_COUNT; s++) {
+			r.state_s[s] += m->state_s[s];
+			r.hours[tm.tm_hour][s] += m->state_s[s];
+		}
+		double w = present(m->state_s);
+		if (m->pitch_frames > 0 && w > 0) {
+			double pitch = m->pitch_mean_deg > 0 ? m->pitch_mean_deg : 0;
+			load_sum += w * hs_report_neck_load_kg(pitch);
+			pitch_sum += w * pitch;
+			weight += w;
+		}
+	}
+	r.monitored_s = sum_states(r.state_s);
+	r.present_s = present(r.state_s);
+	r.share_upright = share_upright(r.state_s);
+	r.no_data = r.monitored_s <= 0;
+	if (weight > 0) {
+		r.neck_load_kg = load_sum / weight;
+		r.mean_pitch_deg = pitch_sum / weight;
+	}
+	double worst = 0;
+	for (int h = 0; h < 24; h++) {
+		double bad = r.hours[h][HS_STATE_LOOKING_DOWN] +
+			     r.hours[h][HS_STATE_HUNCHED];
+		if (bad > worst) {
+			worst = bad;
+			r.worst_hour = h;
+		}
+	}
+	find_stretches(&r);
+
+	for (size_t i = 0; i < in->n_alerts; i++) {
+		const hs_journal_alert *a = &in->alerts[i];
+		if (a->t < r.start || a->t >= r.end)
+			continue;
+		r.alerts[r.n_alerts++] = (hs_report_alert){
+			.t = a->t,
+			.kind = a->kind,
+			.after_s = a->after_s,
+			.topic = alert_topic(a),
+		};
+		if ((unsigned)a->kind < HS_STATE_COUNT)
+			r.alerts_by_kind[a->kind]++;
+	}
+	r.advice = choose_advice(&r);
+	*out = r;
+	return 0;
+}
+
+void hs_report_finish(hs_report *r)
+{
+	if (!r)
+		return;
+	free(r->alerts);
+	free(r->daily);
+	free(r->minutes);
+	r->alerts = NULL;
+	r->daily = NULL;
+	r->minutes = NULL;
+	r->n_alerts = r->n_daily = r->n_minutes = 0;
+}
+
+void hs_report_set_links(hs_report *r)
+{
+	for (int t = 0; t < HS_ADVICE_COUNT; t++) {
+		/* HS_ENOENT still gives the installed location: keep it. */
+		int rc = hs_advice_url((hs_advice_topic)t, r->advice_url[t],
+				       sizeof r->advice_url[t]);
+		if (rc < 0 && rc != HS_ENOENT)
+			r->advice_url[t][0] = '\0';
+	}
+}
+
+int hs_report_load(hs_journal *j, hs_date last, int days, hs_report *out)
+{
+	if (!out || days < 1 || days > HS_REPORT_MAX_DAYS)
+		return HS_EINVAL;
+	hs_report_input in = {
+		.first = hs_date_add_days(last, 1 - days),
+		.last = last,
+	};
+	hs_journal_minute *minutes = NULL;
+	hs_journal_alert *alerts = NULL;
+	int rc = 0;
+	if (j) {
+		double from = hs_date_start(
+			hs_date_add_days(in.first, -HS_REPORT_BASELINE_DAYS));
+		double start = hs_date_start(in.first);
+		double end = hs_date_start(hs_date_add_days(last, 1));
+		rc = hs_journal_read_minutes(j, from, end, &minutes,
+					     &in.n_minutes);
+		if (rc == 0)
+			rc = hs_journal_read_alerts(j, start, end, &alerts,
+						    &in.n_alerts);
+	}
+	in.minutes = minutes;
+	in.alerts = alerts;
+	if (rc == 0)
+		rc = hs_report_build(&in, out);
+	if (rc == 0)
+		hs_report_set_links(out);
+	free(minutes);
+	free(alerts);
+	return rc;
+}

@@ -1,0 +1,475 @@
+/* report_html.c - the report as one self-contained HTML page: inline CSS,
+ * inline SVG charts, no script and no external resource; links go only to
+ * the local advice page.  Readable on screen and on paper. */
+#include "headsup/report.h"
+
+#include "headsup/cli.h"
+#include "headsup/err.h"
+
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+#define CHART_W 960
+#define LABEL_W 96
+
+static const char *const state_colour[HS_STATE_COUNT] = {
+	[HS_STATE_UPRIGHT] = "#2e8b57",
+	[HS_STATE_LOOKING_DOWN] = "#e3a21a",
+	[HS_STATE_HUNCHED] = "#c8553d",
+	[HS_STATE_AWAY] = "#c9ccd1",
+	[HS_STATE_UNCALIBRATED] = "#8aa0c8",
+};
+
+static const char css[] =
+	"body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;"
+	"max-width:1000px;margin:2em auto;padding:0 1em;color:#222;"
+	"background:#fff}"
+	"h1{font-size:1.5em;margin-bottom:.2em}"
+	"h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ddd}"
+	"table{border-collapse:collapse}"
+	"td,th{padding:3px 14px 3px 0;text-align:left;vertical-align:top}"
+	"th{font-weight:600}"
+	".legend{margin:.4em 0}"
+	".legend span{display:inline-block;margin-right:1.2em}"
+	".sw{display:inline-block;width:12px;height:12px;margin-right:5px;"
+	"vertical-align:-1px;border:1px solid #0002}"
+	"svg{display:block;max-width:100%;height:auto}"
+	"svg text{font:12px system-ui,sans-serif;fill:#444}"
+	".note{background:#f5f5ef;border-left:4px solid #999;padding:.6em 1em}"
+	".muted{color:#666}"
+	"@media print{body{max-width:none;margin:0;font-size:10pt}"
+	"h2{break-after:avoid}section{break-inside:avoid}"
+	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+	"a{color:inherit}}";
+
+static void esc(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&':
+			fputs("&amp;", out);
+			break;
+		case '<':
+			fputs("&lt;", out);
+			break;
+		case '>':
+			fputs("&gt;", out);
+			break;
+		case '"':
+			fputs("&quot;", out);
+			break;
+		case '\'':
+			fputs("&#39;", out);
+			break;
+		default:
+			fputc(*s, out);
+		}
+	}
+}
+
+static void row(FILE *out, const char *label, const char *value)
+{
+	fputs("<tr><th>", out);
+	esc(out, label);
+	fputs("</th><td>", out);
+	esc(out, value);
+	fputs("</td></tr>\n", out);
+}
+
+static void when(const hs_report *r, double t, char *buf, size_t size)
+{
+	char clock[8], date[16];
+	hs_report_format_clock(t, clock, sizeof clock);
+	hs_date_format(hs_date_from_unix(t), date, sizeof date);
+	if (r->days == 1)
+		snprintf(buf, size, "%s", clock);
+	else
+		snprintf(buf, size, "%s %s", date, clock);
+}
+
+static void stretch_row(FILE *out, const hs_report *r, const char *label,
+			const hs_report_stretch *s)
+{
+	char dur[32], at[32], value[96];
+	if (s->duration_s <= 0) {
+		row(out, label, "none");
+		return;
+	}
+	hs_report_format_duration(s->duration_s, dur, sizeof dur);
+	when(r, s->start, at, sizeof at);
+	snprintf(value, sizeof value, "%s, from %s", dur, at);
+	row(out, label, value);
+}
+
+static void summary(const hs_report *r, FILE *out)
+{
+	char a[64], value[160];
+	fputs("<section><h2>Summary</h2><table>\n", out);
+	hs_report_format_duration(r->monitored_s, a, sizeof a);
+	row(out, "Time monitored", a);
+	for (int s = 0; s < HS_STATE_COUNT; s++) {
+		if (s == HS_STATE_UNCALIBRATED && r->state_s[s] <= 0)
+			continue;
+		hs_report_format_duration(r->state_s[s], a, sizeof a);
+		if (s == HS_STATE_UPRIGHT && r->share_upright >= 0)
+			snprintf(value, sizeof value,
+				 "%s (%.0f%% of the time at the desk)", a,
+				 100 * r->share_upright);
+		else
+			snprintf(value, sizeof value, "%s", a);
+		row(out, hs_report_state_label((hs_state)s), value);
+	}
+	snprintf(value, sizeof value, "%zu (%d looking down, %d hunched)",
+		 r->n_alerts, r->alerts_by_kind[HS_STATE_LOOKING_DOWN],
+		 r->alerts_by_kind[HS_STATE_HUNCHED]);
+	row(out, "Alerts", value);
+	stretch_row(out, r, "Longest upright stretch", &r->longest_upright);
+	stretch_row(out, r, "Longest bad stretch", &r->longest_bad);
+	if (r->worst_hour >= 0) {
+		const double *h = r->hours[r->worst_hour];
+		hs_report_format_duration(h[HS_STATE_LOOKING_DOWN] +
+						  h[HS_STATE_HUNCHED],
+					  a, sizeof a);
+		snprintf(value, sizeof value,
+			 "%02d:00\u2013%02d:00, %s looking down or hunched",
+			 r->worst_hour, (r->worst_hour + 1) % 24, a);
+		row(out, "Worst hour", value);
+	}
+	if (r->neck_load_kg >= 0) {
+		snprintf(value, sizeof value,
+			 "about %.1f kg on average, head %.0f\u00b0 below "
+			 "upright (estimate, not a diagnosis)",
+			 r->neck_load_kg, r->mean_pitch_deg);
+		row(out, "Neck load", value);
+	}
+	if (r->prev_share_upright >= 0 && r->share_upright >= 0)
+		snprintf(value, sizeof value,
+			 "upright %.0f%% of desk time; now %.0f%% (%+.0f points)",
+			 100 * r->prev_share_upright, 100 * r->share_upright,
+			 100 * (r->share_upright - r->prev_share_upright));
+	else
+		snprintf(value, sizeof value, "no time at the desk to compare");
+	row(out, "Previous 7 days", value);
+	fputs("</table></section>\n", out);
+}
+
+static void legend(FILE *out)
+{
+	fputs("<div class=\"legend\">", out);
+	for (int s = 0; s < HS_STATE_COUNT; s++)
+		fprintf(out, "<span><i class=\"sw\" style=\"background:%s\"></i>%s"
+			     "</span>",
+			state_colour[s], hs_report_state_label((hs_state)s));
+	fputs("</div>\n", out);
+}
+
+static int dominant(const double s[HS_STATE_COUNT])
+{
+	int best = 0;
+	for (int i = 1; i < HS_STATE_COUNT; i++)
+		if (s[i] > s[best])
+			best = i;
+	return best;
+}
+
+static int second_of_day(double t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	return tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+}
+
+/* First and last hour (local) with any monitored time. */
+static void hour_span(const hs_report *r, int *lo, int *hi)
+{
+	*lo = -1;
+	*hi = -1;
+	for (int h = 0; h < 24; h++) {
+		double total = 0;
+		for (int s = 0; s < HS_STATE_COUNT; s++)
+			total += r->hours[h][s];
+		if (total > 0) {
+			if (*lo < 0)
+				*lo = h;
+			*hi = h;
+		}
+	}
+}
+
+static void timeline(const hs_report *r, FILE *out, int lo, int hi)
+{
+	const int row_h = 26, gap = 6, top = 6;
+	int rows = r->days;
+	int plot_w = CHART_W - LABEL_W - 10;
+	int height = top + rows * (row_h + gap) + 22;
+	double span_s = (hi + 1 - lo) * 3600.0;
+	fprintf(out,
+		"<section><h2>Timeline</h2>\n<svg role=\"img\" "
+		"aria-label=\"posture timeline\" class=\"chart\" width=\"%d\" "
+		"height=\"%d\" viewBox=\"0 0 %d %d\">\n",
+		CHART_W, height, CHART_W, height);
+	for (int d = 0; d < rows; d++) {
+		char date[16];
+		hs_date_format(hs_date_add_days(r->first, d), date, sizeof date);
+		int y = top + d * (row_h + gap);
+		fprintf(out,
+			"<text x=\"0\" y=\"%d\">%s</text><rect x=\"%d\" y=\"%d\" "
+			"width=\"%d\" height=\"%d\" fill=\"#f1f1f1\"/>\n",
+			y + row_h / 2 + 4, date, LABEL_W, y, plot_w, row_h);
+	}
+	/* One rectangle per run of minutes with the same main state. */
+	int day = 0;
+	double next_day = hs_date_start(hs_date_add_days(r->first, 1));
+	for (size_t i = 0; i < r->n_minutes;) {
+		const hs_journal_minute *m = &r->minutes[i];
+		while (m->start >= next_day && day < rows - 1) {
+			day++;
+			next_day = hs_date_start(hs_date_add_days(r->first, day + 1));
+		}
+		int state = dominant(m->state_s);
+		size_t k = i + 1;
+		while (k < r->n_minutes && r->minutes[k].start < next_day &&
+		       r->minutes[k].start - r->minutes[k - 1].start <= 60.5 &&
+		       dominant(r->minutes[k].state_s) == state)
+			k++;
+		double from = second_of_day(m->start) - lo * 3600.0;
+		double to = from + 60.0 * (double)(k - i);
+		double x0 = LABEL_W + from / span_s * plot_w;
+		double x1 = LABEL_W + to / span_s * plot_w;
+		if (x0 < LABEL_W)
+			x0 = LABEL_W;
+		if (x1 > LABEL_W + plot_w)
+			x1 = LABEL_W + plot_w;
+		if (x1 > x0)
+			fprintf(out,
+				"<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
+				"height=\"%d\" fill=\"%s\"/>\n",
+				x0, top + day * (row_h + gap), x1 - x0, row_h,
+				state_colour[state]);
+		i = k;
+	}
+	int axis_y = top + rows * (row_h + gap) + 12;
+	for (int h = lo; h <= hi + 1; h++) {
+		double x = LABEL_W + (h - lo) * 3600.0 / span_s * plot_w;
+		const char *anchor = h == lo ? "start" : h == hi + 1 ? "end" : "middle";
+		fprintf(out,
+			"<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
+			"stroke=\"#fff\" stroke-width=\"1\"/>"
+			"<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%02d:00"
+			"</text>\n",
+			x, top, x, axis_y - 14, x, axis_y, anchor, h % 24);
+	}
+	fputs("</svg>\n", out);
+	legend(out);
+	fputs("</section>\n", out);
+}
+
+/* Stacked bars: one per entry, states bottom-up from upright. */
+static void stacked_bar(FILE *out, double x, double w, double base_y,
+			double plot_h, double scale,
+			const double s[HS_STATE_COUNT])
+{
+	double y = base_y;
+	for (int i = 0; i < HS_STATE_COUNT; i++) {
+		double h = s[i] / scale * plot_h;
+		if (h <= 0)
+			continue;
+		y -= h;
+		fprintf(out,
+			"<rect x=\"%.1f\" y=\"%.2f\" width=\"%.1f\" height=\"%.2f\" "
+			"fill=\"%s\"/>\n",
+			x, y, w, h, state_colour[i]);
+	}
+}
+
+static void hourly(const hs_report *r, FILE *out, int lo, int hi)
+{
+	const int height = 260, left = 56, bottom = 24, top = 10;
+	int plot_w = CHART_W - left - 10;
+	int plot_h = height - top - bottom;
+	int n = hi - lo + 1;
+	double scale = 3600.0 * r->days;
+	for (int h = lo; h <= hi; h++) {
+		double total = 0;
+		for (int s = 0; s < HS_STATE_COUNT; s++)
+			total += r->hours[h][s];
+		if (total > scale)
+			scale = total;
+	}
+	double slot = (double)plot_w / n;
+	fprintf(out,
+		"<section><h2>Hour by hour</h2>\n<svg role=\"img\" "
+		"aria-label=\"time per hour by posture\" class=\"chart\" "
+		"width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n",
+		CHART_W, height, CHART_W, height);
+	fprintf(out,
+		"<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>"
+		"<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>"
+		"<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.0f min</text>\n",
+		left, top + plot_h, left + plot_w, top + plot_h, left - 6,
+		top + plot_h, left - 6, top + 10, scale / 60);
+	for (int h = lo; h <= hi; h++) {
+		double x = left + (h - lo) * slot;
+		stacked_bar(out, x + slot * 0.15, slot * 0.7, top + plot_h, plot_h,
+			    scale, r->hours[h]);
+		fprintf(out,
+			"<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%02d"
+			"</text>\n",
+			x + slot / 2, height - 6, h);
+	}
+	fputs("</svg>\n</section>\n", out);
+}
+
+static void trend(const hs_report *r, FILE *out)
+{
+	const int height = 240, left = 56, bottom = 24, top = 22;
+	int plot_w = CHART_W - left - 10;
+	int plot_h = height - top - bottom;
+	double scale = 3600;
+	for (size_t i = 0; i < r->n_daily; i++)
+		if (r->daily[i].monitored_s > scale)
+			scale = r->daily[i].monitored_s;
+	double slot = (double)plot_w / (double)r->n_daily;
+	fprintf(out,
+		"<section><h2>Trend</h2>\n<p class=\"muted\">The %d days before, "
+		"then the days of this report. Above each bar: the share of "
+		"desk time spent upright.</p>\n<svg role=\"img\" "
+		"aria-label=\"daily trend\" class=\"chart\" width=\"%d\" "
+		"height=\"%d\" viewBox=\"0 0 %d %d\">\n",
+		HS_REPORT_BASELINE_DAYS, CHART_W, height, CHART_W, height);
+	fprintf(out,
+		"<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>"
+		"<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.1f h</text>\n",
+		left, top + plot_h, left + plot_w, top + plot_h, left - 6,
+		top + 10, scale / 3600);
+	for (size_t i = 0; i < r->n_daily; i++) {
+		const hs_report_day *d = &r->daily[i];
+		double x = left + (double)i * slot;
+		bool covered = i >= HS_REPORT_BASELINE_DAYS;
+		stacked_bar(out, x + slot * 0.2, slot * 0.6, top + plot_h, plot_h,
+			    scale, d->state_s);
+		double bar_top = top + plot_h - d->monitored_s / scale * plot_h;
+		if (d->share_upright >= 0)
+			fprintf(out,
+				"<text x=\"%.1f\" y=\"%.1f\" "
+				"text-anchor=\"middle\">%.0f%%</text>\n",
+				x + slot / 2, bar_top - 4, 100 * d->share_upright);
+		fprintf(out,
+			"<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\"%s>"
+			"%02d-%02d</text>\n",
+			x + slot / 2, height - 6,
+			covered ? " font-weight=\"bold\"" : "", d->date.month,
+			d->date.day);
+	}
+	fputs("</svg>\n</section>\n", out);
+}
+
+static void alert_list(const hs_report *r, FILE *out)
+{
+	fputs("<section><h2>Alerts</h2>\n", out);
+	if (r->n_alerts == 0) {
+		fputs("<p>No alerts.</p></section>\n", out);
+		return;
+	}
+	fputs("<table><tr><th>Time</th><th>Posture</th><th>Had lasted</th>"
+	      "<th>Advice</th></tr>\n",
+	      out);
+	for (size_t i = 0; i < r->n_alerts; i++) {
+		const hs_report_alert *a = &r->alerts[i];
+		char at[32], dur[32];
+		when(r, a->t, at, sizeof at);
+		hs_report_format_duration(a->after_s, dur, sizeof dur);
+		const hs_advice *adv = hs_advice_get(a->topic);
+		fprintf(out, "<tr><td>%s</td><td>%s</td><td>%s</td><td>", at,
+			hs_report_state_label(a->kind), dur);
+		if (adv && r->advice_url[a->topic][0]) {
+			fputs("<a href=\"", out);
+			esc(out, r->advice_url[a->topic]);
+			fputs("\">", out);
+			esc(out, adv->title);
+			fputs("</a>", out);
+		} else if (adv) {
+			esc(out, adv->title);
+		}
+		fputs("</td></tr>\n", out);
+	}
+	fputs("</table></section>\n", out);
+}
+
+static void advice(const hs_report *r, FILE *out)
+{
+	const hs_advice *adv = hs_advice_get(r->advice);
+	if (!adv)
+		return;
+	fputs("<section><h2>What to try</h2>\n<p><strong>", out);
+	if (r->advice_url[r->advice][0]) {
+		fputs("<a href=\"", out);
+		esc(out, r->advice_url[r->advice]);
+		fputs("\">", out);
+		esc(out, adv->title);
+		fputs("</a>", out);
+	} else {
+		esc(out, adv->title);
+	}
+	fputs("</strong>: ", out);
+	esc(out, adv->sentence);
+	fputs("</p></section>\n", out);
+}
+
+static void note(FILE *out)
+{
+	fputs("<section><h2>Not a diagnosis</h2>\n<div class=\"note\"><p>", out);
+	esc(out, hs_disclaimer);
+	fputs("</p><p>The neck load is an estimate from the head's forward "
+	      "tilt, after Hansraj, &ldquo;Assessment of stresses in the "
+	      "cervical spine caused by posture and position of the "
+	      "head&rdquo;, Surgical Technology International 25 (2014): about "
+	      "5&nbsp;kg upright, 12&nbsp;kg at 15&deg;, 18&nbsp;kg at 30&deg;, "
+	      "22&nbsp;kg at 45&deg; and 27&nbsp;kg at 60&deg;.</p></div>"
+	      "</section>\n",
+	      out);
+}
+
+static void title_text(const hs_report *r, char *buf, size_t size)
+{
+	char a[16], b[16];
+	hs_date_format(r->first, a, sizeof a);
+	hs_date_format(r->last, b, sizeof b);
+	if (r->days == 1)
+		snprintf(buf, size, "%s", b);
+	else
+		snprintf(buf, size, "%s to %s (%d days)", a, b, r->days);
+}
+
+int hs_report_write_html(const hs_report *r, FILE *out)
+{
+	char title[64];
+	title_text(r, title, sizeof title);
+	fprintf(out,
+		"<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
+		"charset=\"utf-8\">\n<meta name=\"viewport\" "
+		"content=\"width=device-width, initial-scale=1\">\n"
+		"<title>headsup report %s</title>\n<style>%s</style>\n"
+		"</head><body>\n<h1>Posture report: %s</h1>\n",
+		title, css, title);
+	if (r->no_data) {
+		fprintf(out,
+			"<p>No posture data for %s. Monitoring writes the "
+			"journal: start it with <code>headsup run</code>.</p>\n",
+			r->days == 1 ? "this day" : "these days");
+	} else {
+		int lo, hi;
+		hour_span(r, &lo, &hi);
+		summary(r, out);
+		timeline(r, out, lo, hi);
+		hourly(r, out, lo, hi);
+		trend(r, out);
+		alert_list(r, out);
+		advice(r, out);
+	}
+	note(out);
+	fputs("</body></html>\n", out);
+	return ferror(out) ? HS_EIO : 0;
+}

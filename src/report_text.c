@@ -1,0 +1,227 @@
+/* report_text.c - the terminal report, 80 columns wide. */
+#include "headsup/report.h"
+
+#include "headsup/cli.h"
+#include "headsup/err.h"
+
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+#define BAR_COLS 50
+#define WIDTH 80
+
+/* One block per state, darkest for upright so the good part reads solid. */
+static const char *const bar_glyph[HS_STATE_COUNT] = {
+	[HS_STATE_UPRIGHT] = "\u2588",      /* full block */
+	[HS_STATE_LOOKING_DOWN] = "\u2593", /* dark shade */
+	[HS_STATE_HUNCHED] = "\u2592",      /* medium shade */
+	[HS_STATE_AWAY] = "\u2591",         /* light shade */
+	[HS_STATE_UNCALIBRATED] = "\u00b7", /* middle dot */
+};
+
+static void line(FILE *out, const char *label, const char *value)
+{
+	fprintf(out, "  %-20s %s\n", label, value);
+}
+
+static void day_title(const hs_report *r, char *buf, size_t size)
+{
+	if (r->days == 1) {
+		time_t t = (time_t)r->start;
+		struct tm tm;
+		localtime_r(&t, &tm);
+		strftime(buf, size, "%A %e %B %Y", &tm);
+		/* %e pads single digits with a space: drop it. */
+		char *dbl = strstr(buf, "  ");
+		if (dbl)
+			memmove(dbl, dbl + 1, strlen(dbl));
+		return;
+	}
+	char a[16], b[16];
+	hs_date_format(r->first, a, sizeof a);
+	hs_date_format(r->last, b, sizeof b);
+	snprintf(buf, size, "%s to %s (%d days)", a, b, r->days);
+}
+
+/* "09:12", or "2026-02-25 09:12" when the report covers several days. */
+static void when(const hs_report *r, double t, char *buf, size_t size)
+{
+	char clock[8];
+	hs_report_format_clock(t, clock, sizeof clock);
+	if (r->days == 1) {
+		snprintf(buf, size, "%s", clock);
+		return;
+	}
+	char date[16];
+	hs_date_format(hs_date_from_unix(t), date, sizeof date);
+	snprintf(buf, size, "%s %s", date, clock);
+}
+
+static void stretch_line(FILE *out, const hs_report *r, const char *label,
+			 const hs_report_stretch *s)
+{
+	if (s->duration_s <= 0) {
+		line(out, label, "none");
+		return;
+	}
+	char dur[32], at[32], value[80];
+	hs_report_format_duration(s->duration_s, dur, sizeof dur);
+	when(r, s->start, at, sizeof at);
+	snprintf(value, sizeof value, "%s, from %s", dur, at);
+	line(out, label, value);
+}
+
+/* Print text wrapped to WIDTH columns, each line indented. */
+static void wrap(FILE *out, const char *text, int indent)
+{
+	const char *p = text;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		int room = WIDTH - indent;
+		int len = (int)strlen(p);
+		int take = len;
+		if (len > room) {
+			take = room;
+			while (take > 0 && p[take] != ' ')
+				take--;
+			if (take == 0)
+				take = room;
+		}
+		fprintf(out, "%*s%.*s\n", indent, "", take, p);
+		p += take;
+	}
+}
+
+static void summary(const hs_report *r, FILE *out)
+{
+	char a[64], value[128];
+	hs_report_format_duration(r->monitored_s, a, sizeof a);
+	line(out, "Time monitored", a);
+	for (int s = 0; s < HS_STATE_COUNT; s++) {
+		if (s == HS_STATE_UNCALIBRATED && r->state_s[s] <= 0)
+			continue;
+		hs_report_format_duration(r->state_s[s], a, sizeof a);
+		if (s == HS_STATE_UPRIGHT && r->share_upright >= 0) {
+			snprintf(value, sizeof value,
+				 "%-12s %.0f%% of the time at the desk", a,
+				 100 * r->share_upright);
+			line(out, hs_report_state_label((hs_state)s), value);
+		} else {
+			line(out, hs_report_state_label((hs_state)s), a);
+		}
+	}
+
+	if (r->n_alerts == 0) {
+		line(out, "Alerts", "none");
+	} else {
+		snprintf(value, sizeof value, "%zu (%d looking down, %d hunched)",
+			 r->n_alerts, r->alerts_by_kind[HS_STATE_LOOKING_DOWN],
+			 r->alerts_by_kind[HS_STATE_HUNCHED]);
+		line(out, "Alerts", value);
+	}
+	stretch_line(out, r, "Longest upright", &r->longest_upright);
+	stretch_line(out, r, "Longest bad stretch", &r->longest_bad);
+	if (r->worst_hour >= 0) {
+		const double *h = r->hours[r->worst_hour];
+		hs_report_format_duration(h[HS_STATE_LOOKING_DOWN] +
+						  h[HS_STATE_HUNCHED],
+					  a, sizeof a);
+		snprintf(value, sizeof value,
+			 "%02d:00-%02d:00, %s looking down or hunched",
+			 r->worst_hour, (r->worst_hour + 1) % 24, a);
+		line(out, "Worst hour", value);
+	} else {
+		line(out, "Worst hour", "none");
+	}
+	if (r->neck_load_kg >= 0) {
+		snprintf(value, sizeof value,
+			 "about %.1f kg on average (head %.0f\u00b0 below "
+			 "upright)",
+			 r->neck_load_kg, r->mean_pitch_deg);
+		line(out, "Neck load", value);
+		line(out, "", "an estimate after Hansraj 2014, not a diagnosis");
+	}
+	if (r->prev_share_upright < 0) {
+		line(out, "Previous 7 days", "no time at the desk to compare");
+	} else {
+		snprintf(a, sizeof a, "%.0f%%", 100 * r->prev_share_upright);
+		if (r->share_upright >= 0)
+			snprintf(value, sizeof value,
+				 "upright %s of desk time; now %.0f%% (%+.0f "
+				 "points)",
+				 a, 100 * r->share_upright,
+				 100 * (r->share_upright - r->prev_share_upright));
+		else
+			snprintf(value, sizeof value, "upright %s of desk time", a);
+		line(out, "Previous 7 days", value);
+	}
+}
+
+static void hour_bars(const hs_report *r, FILE *out)
+{
+	int lo = -1, hi = -1;
+	double scale = 3600.0 * r->days;
+	for (int h = 0; h < 24; h++) {
+		double total = 0;
+		for (int s = 0; s < HS_STATE_COUNT; s++)
+			total += r->hours[h][s];
+		if (total > 0) {
+			if (lo < 0)
+				lo = h;
+			hi = h;
+		}
+		if (total > scale)
+			scale = total;
+	}
+	if (lo < 0)
+		return;
+	fputs("\nHour by hour: \u2588 upright  \u2593 looking down  \u2592 "
+	      "hunched  \u2591 away  \u00b7 uncalibrated\n",
+	      out);
+	for (int h = lo; h <= hi; h++) {
+		fprintf(out, "  %02d ", h);
+		double cum = 0;
+		int col = 0;
+		for (int s = 0; s < HS_STATE_COUNT; s++) {
+			cum += r->hours[h][s];
+			int upto = (int)lround(cum / scale * BAR_COLS);
+			for (; col < upto; col++)
+				fputs(bar_glyph[s], out);
+		}
+		char dur[32];
+		hs_report_format_duration(cum, dur, sizeof dur);
+		fprintf(out, "%*s %s\n", BAR_COLS - col, "", cum > 0 ? dur : "");
+	}
+}
+
+int hs_report_write_text(const hs_report *r, FILE *out)
+{
+	char title[96];
+	day_title(r, title, sizeof title);
+	fprintf(out, "headsup report for %s\n\n", title);
+	if (r->no_data) {
+		fprintf(out,
+			"No posture data for %s.\n"
+			"Monitoring writes the journal: start it with "
+			"'headsup run'.\n",
+			r->days == 1 ? "this day" : "these days");
+		return ferror(out) ? HS_EIO : 0;
+	}
+	summary(r, out);
+	hour_bars(r, out);
+
+	const hs_advice *adv = hs_advice_get(r->advice);
+	if (adv) {
+		fprintf(out, "\nWhat to try: %s\n", adv->title);
+		wrap(out, adv->sentence, 2);
+		if (r->advice_url[r->advice][0])
+			fprintf(out, "  %s\n", r->advice_url[r->advice]);
+	}
+	fputc('\n', out);
+	fputs(hs_disclaimer, out);
+	return ferror(out) ? HS_EIO : 0;
+}

@@ -1,0 +1,428 @@
+/* source.c - frame sources: camera, video file, image list. */
+#include "headsup/source.h"
+
+#include "headsup/err.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+struct hs_source {
+	const hs_source_ops *ops;
+	void *state;
+};
+
+void hs_source_opts_default(hs_source_opts *o)
+{
+	o->width = 640;
+	o->height = 480;
+	o->camera_fps = 5.0;
+	o->image_fps = 1.0;
+}
+
+bool hs_source_is_image_name(const char *name)
+{
+	static const char *const exts[] = {".jpg", ".jpeg", ".png", ".bmp",
+					   ".webp", ".tif", ".tiff", ".pgm",
+					   ".ppm", ".pnm"};
+	const char *dot = strrchr(name, '.');
+	if (!dot)
+		return false;
+	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
+		if (strcasecmp(dot, exts[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+/* ---- camera ------------------------------------------------------------ */
+
+typedef struct camera {
+	hs_capture *cap;
+} camera;
+
+static double monotonic_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int camera_open(const char *spec, const hs_source_opts *o, void **st)
+{
+	char dev[PATH_MAX];
+	if (!spec[0])
+		snprintf(dev, sizeof dev, "/dev/video0");
+	else if (all_digits(spec))
+		snprintf(dev, sizeof dev, "/dev/video%s", spec);
+	else
+		snprintf(dev, sizeof dev, "%s", spec);
+	camera *c = calloc(1, sizeof *c);
+	if (!c)
+		return HS_ENOMEM;
+	int rc = hs_capture_open_camera(dev, o->width, o->height, o->camera_fps,
+					&c->cap);
+	if (rc < 0) {
+		free(c);
+		return rc;
+	}
+	*st = c;
+	return 0;
+}
+
+static int camera_grab(void *st, double *t_s)
+{
+	camera *c = st;
+	double ignored;
+	int rc = hs_capture_grab(c->cap, &ignored);
+	if (rc < 0)
+		return rc == HS_EEOF ? HS_EIO : rc;
+	*t_s = monotonic_s();
+	return 0;
+}
+
+static int camera_retrieve(void *st, hs_image *img)
+{
+	camera *c = st;
+	return hs_capture_retrieve(c->cap, img);
+}
+
+static const char *no_frame_name(void *st)
+{
+	(void)st;
+	return NULL;
+}
+
+static long unknown_count(void *st)
+{
+	(void)st;
+	return -1;
+}
+
+static void camera_close(void *st)
+{
+	camera *c = st;
+	if (!c)
+		return;
+	hs_capture_destroy(c->cap);
+	free(c);
+}
+
+const hs_source_ops hs_source_camera = {
+	.name = "camera",
+	.open = camera_open,
+	.grab = camera_grab,
+	.retrieve = camera_retrieve,
+	.frame_name = no_frame_name,
+	.frame_count = unknown_count,
+	.close = camera_close,
+};
+
+/* ---- video file ---------------------------------------------------------- */
+
+typedef struct video {
+	hs_capture *cap;
+	long count;
+} video;
+
+static int video_open(const char *spec, const hs_source_opts *o, void **st)
+{
+	(void)o;
+	video *v = calloc(1, sizeof *v);
+	if (!v)
+		return HS_ENOMEM;
+	int rc = hs_capture_open_video(spec, &v->cap);
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	hs_capture_info info;
+	hs_capture_get_info(v->cap, &info);
+	v->count = info.frame_count;
+	*st = v;
+	return 0;
+}
+
+static int video_grab(void *st, double *t_s)
+{
+	video *v = st;
+	return hs_capture_grab(v->cap, t_s);
+}
+
+static int video_retrieve(void *st, hs_image *img)
+{
+	video *v = st;
+	return hs_capture_retrieve(v->cap, img);
+}
+
+static long video_count(void *st)
+{
+	video *v = st;
+	return v->count;
+}
+
+static void video_close(void *st)
+{
+	video *v = st;
+	if (!v)
+		return;
+	hs_capture_destroy(v->cap);
+	free(v);
+}
+
+const hs_source_ops hs_source_video = {
+	.name = "video",
+	.open = video_open,
+	.grab = video_grab,
+	.retrieve = video_retrieve,
+	.frame_name = no_frame_name,
+	.frame_count = video_count,
+	.close = video_close,
+};
+
+/* ---- images: one file or a folder ---------------------------------------- */
+
+typedef struct images {
+	char **paths;
+	long count;
+	long next; /* index of the next frame to grab */
+	double fps;
+} images;
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void images_close(void *st)
+{
+	images *im = st;
+	if (!im)
+		return;
+	for (long i = 0; i < im->count; i++)
+		free(im->paths[i]);
+	free(im->paths);
+	free(im);
+}
+
+static int images_add(images *im, long *cap, const char *path)
+{
+	if (im->count == *cap) {
+		long ncap = *cap ? *cap * 2 : 64;
+		char **p = realloc(im->paths, (size_t)ncap * sizeof *p);
+		if (!p)
+			return HS_ENOMEM;
+		im->paths = p;
+		*cap = ncap;
+	}
+	im->paths[im->count] = strdup(path);
+	if (!im->paths[im->count])
+		return HS_ENOMEM;
+	im->count++;
+	return 0;
+}
+
+static int images_open(const char *spec, const hs_source_opts *o, void **st)
+{
+	struct stat sb;
+	if (stat(spec, &sb) != 0)
+		return HS_ENOENT;
+	images *im = calloc(1, sizeof *im);
+	if (!im)
+		return HS_ENOMEM;
+	im->fps = o->image_fps > 0 ? o->image_fps : 1.0;
+	long cap = 0;
+	int rc = 0;
+	if (!S_ISDIR(sb.st_mode)) {
+		rc = images_add(im, &cap, spec);
+	} else {
+		DIR *d = opendir(spec);
+		if (!d) {
+			rc = HS_EACCES;
+			goto fail;
+		}
+		struct dirent *e;
+		char path[PATH_MAX];
+		while (rc == 0 && (e = readdir(d))) {
+			if (e->d_name[0] == '.' ||
+			    !hs_source_is_image_name(e->d_name))
+				continue;
+			snprintf(path, sizeof path, "%s/%s", spec, e->d_name);
+			rc = images_add(im, &cap, path);
+		}
+		closedir(d);
+		if (rc == 0 && im->count == 0)
+			rc = HS_EFORMAT; /* a folder with no images */
+		if (rc == 0)
+			qsort(im->paths, (size_t)im->count, sizeof *im->paths,
+			      cmp_str);
+	}
+	if (rc < 0)
+		goto fail;
+	*st = im;
+	return 0;
+fail:
+	images_close(im);
+	return rc;
+}
+
+static int images_grab(void *st, double *t_s)
+{
+	images *im = st;
+	if (im->next >= im->count)
+		return HS_EEOF;
+	*t_s = (double)im->next / im->fps;
+	im->next++;
+	return 0;
+}
+
+static int images_retrieve(void *st, hs_image *img)
+{
+	images *im = st;
+	if (im->next == 0)
+		return HS_EINVAL;
+	return hs_image_load(img, im->paths[im->next - 1]);
+}
+
+static const char *images_frame_name(void *st)
+{
+	images *im = st;
+	return im->next > 0 ? im->paths[im->next - 1] : NULL;
+}
+
+static long images_count(void *st)
+{
+	images *im = st;
+	return im->count;
+}
+
+const hs_source_ops hs_source_images = {
+	.name = "images",
+	.open = images_open,
+	.grab = images_grab,
+	.retrieve = images_retrieve,
+	.frame_name = images_frame_name,
+	.frame_count = images_count,
+	.close = images_close,
+};
+
+/* ---- selection ------------------------------------------------------------- */
+
+const hs_source_ops *hs_source_pick(const char *spec)
+{
+	if (!spec[0] || all_digits(spec) || strncmp(spec, "/dev/", 5) == 0)
+		return &hs_source_camera;
+	struct stat sb;
+	if (stat(spec, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return &hs_source_images;
+	if (hs_source_is_image_name(spec))
+		return &hs_source_images;
+	return &hs_source_video;
+}
+
+static const char *what_failed(const hs_source_ops *ops, int rc)
+{
+	if (ops == &hs_source_camera) {
+		switch (rc) {
+		case HS_ENOENT:
+			return "no such device (is a webcam plugged in?)";
+		case HS_EBUSY:
+			return "device busy (another application may be using "
+			       "it)";
+		case HS_EACCES:
+			return "permission denied (is your user in the "
+			       "'video' group?)";
+		default:
+			break;
+		}
+	}
+	switch (rc) {
+	case HS_ENOENT:
+		return "no such file or folder";
+	case HS_EACCES:
+		return "permission denied";
+	case HS_EFORMAT:
+		return ops == &hs_source_video
+			       ? "not a video that can be decoded"
+			       : (ops == &hs_source_images
+					  ? "not an image, or a folder with no images"
+					  : "unreadable");
+	default:
+		return hs_strerror(rc);
+	}
+}
+
+int hs_source_open(const char *spec, const hs_source_opts *o,
+		   hs_source **out, char *err, unsigned long errsize)
+{
+	const hs_source_ops *ops = hs_source_pick(spec);
+	hs_source *s = calloc(1, sizeof *s);
+	if (!s)
+		return HS_ENOMEM;
+	int rc = ops->open(spec, o, &s->state);
+	if (rc < 0) {
+		snprintf(err, errsize, "cannot open %s '%s': %s",
+			 ops == &hs_source_camera ? "camera"
+			 : ops == &hs_source_video ? "video"
+						    : "image",
+			 spec[0] ? spec : "/dev/video0", what_failed(ops, rc));
+		free(s);
+		return rc;
+	}
+	s->ops = ops;
+	*out = s;
+	return 0;
+}
+
+void hs_source_destroy(hs_source *src)
+{
+	if (!src)
+		return;
+	src->ops->close(src->state);
+	free(src);
+}
+
+int hs_source_grab(hs_source *src, double *t_s)
+{
+	return src->ops->grab(src->state, t_s);
+}
+
+int hs_source_retrieve(hs_source *src, hs_image *img)
+{
+	return src->ops->retrieve(src->state, img);
+}
+
+const char *hs_source_frame_name(hs_source *src)
+{
+	return src->ops->frame_name(src->state);
+}
+
+long hs_source_frame_count(hs_source *src)
+{
+	return src->ops->frame_count(src->state);
+}
+
+const char *hs_source_kind(const hs_source *src)
+{
+	return src->ops->name;
+}
+
+bool hs_source_is_live(const hs_source *src)
+{
+	return src->ops == &hs_source_camera;
+}

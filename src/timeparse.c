@@ -1,0 +1,160 @@
+/* timeparse.c - see timeparse.h. */
+#include "headsup/timeparse.h"
+
+#include "headsup/err.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_DURATION_S (7.0 * 24 * 3600)
+
+static bool is_leap(int year)
+{
+	return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+static int days_in_month(int year, int month)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30,
+				   31, 31, 30, 31, 30, 31};
+	if (month == 2 && is_leap(year))
+		return 29;
+	return days[month - 1];
+}
+
+/* Read exactly n decimal digits. */
+static bool digits(const char *s, int n, int *value)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*value = v;
+	return true;
+}
+
+hs_date hs_date_from_unix(double t_unix)
+{
+	time_t t = (time_t)floor(t_unix);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	return (hs_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+}
+
+hs_date hs_date_add_days(hs_date d, int n)
+{
+	/* Noon keeps mktime() clear of the hours a clock change skips. */
+	struct tm tm = {
+		.tm_year = d.year - 1900,
+		.tm_mon = d.month - 1,
+		.tm_mday = d.day + n,
+		.tm_hour = 12,
+		.tm_isdst = -1,
+	};
+	mktime(&tm);
+	return (hs_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+}
+
+double hs_date_start(hs_date d)
+{
+	struct tm tm = {
+		.tm_year = d.year - 1900,
+		.tm_mon = d.month - 1,
+		.tm_mday = d.day,
+		.tm_isdst = -1,
+	};
+	return (double)mktime(&tm);
+}
+
+int hs_date_format(hs_date d, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "%04d-%02d-%02d", d.year, d.month, d.day);
+	return (n < 0 || (size_t)n >= size) ? HS_ERANGE : 0;
+}
+
+int hs_date_cmp(hs_date a, hs_date b)
+{
+	if (a.year != b.year)
+		return a.year < b.year ? -1 : 1;
+	if (a.month != b.month)
+		return a.month < b.month ? -1 : 1;
+	if (a.day != b.day)
+		return a.day < b.day ? -1 : 1;
+	return 0;
+}
+
+int hs_date_parse(const char *text, double now_unix, hs_date *out)
+{
+	if (!text)
+		return HS_EINVAL;
+	if (strcmp(text, "today") == 0) {
+		*out = hs_date_from_unix(now_unix);
+		return 0;
+	}
+	if (strcmp(text, "yesterday") == 0) {
+		*out = hs_date_add_days(hs_date_from_unix(now_unix), -1);
+		return 0;
+	}
+	hs_date d;
+	if (strlen(text) != 10 || text[4] != '-' || text[7] != '-' ||
+	    !digits(text, 4, &d.year) || !digits(text + 5, 2, &d.month) ||
+	    !digits(text + 8, 2, &d.day))
+		return HS_EINVAL;
+	if (d.year < 1970 || d.month < 1 || d.month > 12 || d.day < 1 ||
+	    d.day > days_in_month(d.year, d.month))
+		return HS_EINVAL;
+	*out = d;
+	return 0;
+}
+
+int hs_duration_parse(const char *text, double *seconds)
+{
+	if (!text || !*text)
+		return HS_EINVAL;
+	static const struct {
+		char unit;
+		double seconds;
+	} units[] = {{'h', 3600}, {'m', 60}, {'s', 1}};
+	const char *p = text;
+	double total = 0;
+	size_t next_unit = 0; /* units must come in decreasing order */
+	bool any_unit = false;
+	while (*p) {
+		if (*p < '0' || *p > '9')
+			return HS_EINVAL;
+		double value = 0;
+		while (*p >= '0' && *p <= '9') {
+			value = value * 10 + (*p - '0');
+			if (value > MAX_DURATION_S)
+				return HS_ERANGE;
+			p++;
+		}
+		if (*p == '\0') {
+			/* A bare number: only alone ("90"), never "1h30". */
+			if (any_unit)
+				return HS_EINVAL;
+			total = value;
+			break;
+		}
+		size_t u = next_unit;
+		while (u < sizeof units / sizeof units[0] && units[u].unit != *p)
+			u++;
+		if (u == sizeof units / sizeof units[0])
+			return HS_EINVAL;
+		total += value * units[u].seconds;
+		next_unit = u + 1;
+		any_unit = true;
+		p++;
+	}
+	if (total > MAX_DURATION_S)
+		return HS_ERANGE;
+	if (total < 1)
+		return HS_ERANGE;
+	*seconds = total;
+	return 0;
+}

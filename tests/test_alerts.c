@@ -1,0 +1,407 @@
+/* test_alerts.c - when alerts fire, on timelines of smoothed states. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "headsup/alerts.h"
+
+/* cmocka's assert_float_equal() compares floats; these are doubles. */
+#define assert_near(a, b, eps) check_near((a), (b), (eps), #a, __LINE__)
+
+static void check_near(double a, double b, double eps, const char *expr,
+		       int line)
+{
+	if (!(fabs(a - b) <= eps))
+		fail_msg("line %d: %s = %.17g, want %.17g (within %g)", line,
+			 expr, a, b, eps);
+}
+
+#define U HS_STATE_UPRIGHT
+#define L HS_STATE_LOOKING_DOWN
+#define H HS_STATE_HUNCHED
+#define A HS_STATE_AWAY
+#define C HS_STATE_UNCALIBRATED
+
+#define MAX_FIRED 64
+
+/* Alerts seen while feeding a timeline. */
+typedef struct fired {
+	size_t n;
+	double t[MAX_FIRED];
+	hs_alert alert[MAX_FIRED];
+} fired;
+
+/* Feed 'state' from t0 (inclusive) to t1 (exclusive) every step seconds. */
+static void feed(hs_alerts *a, fired *log, double t0, double t1, double step,
+		 hs_state state)
+{
+	for (long i = 0;; i++) {
+		double t = t0 + (double)i * step;
+		if (t >= t1)
+			break;
+		hs_alert out;
+		if (hs_alerts_update(a, t, state, &out)) {
+			assert_true(log->n < MAX_FIRED);
+			log->t[log->n] = t;
+			log->alert[log->n++] = out;
+		}
+	}
+}
+
+static void expect(const fired *log, size_t i, double t, hs_state kind,
+		   double lasted_s)
+{
+	if (i >= log->n)
+		fail_msg("alert %zu missing (only %zu fired)", i, log->n);
+	assert_near(log->t[i], t, 1e-9);
+	assert_int_equal(log->alert[i].kind, kind);
+	assert_near(log->alert[i].lasted_s, lasted_s, 1e-9);
+}
+
+static void a_bad_state_alerts_exactly_at_sustain(void **state)
+{
+	(void)state;
+	hs_alerts a;
+	hs_alerts_init(&a, 30, 600);
+	fired log = {0};
+	feed(&a, &log, 0, 30, 1, H);
+	assert_int_equal(log.n, 0); /* 0..29: not yet */
+	feed(&a, &log, 30, 31, 1, H);
+	assert_int_equal(log.n, 1);
+	expect(&log, 0, 30, H, 30);
+
+	/* At 2 Hz from 0.5: the first update at or after 30.5. */
+	hs_alerts_init(&a, 30, 600);
+	log = (fired){0};
+	feed(&a, &log, 100.5, 140, 0.5, L);
+	assert_int_equal(log.n, 1);
+	expect(&log, 0, 130.5, L, 30);
+}
+
+static void upright_resets_the_sustain_timer(void **state)
+{
+	(void)state;
+	hs_alerts a;
+	hs_alerts_init(&a, 30, 600);
+	fired log = {0};
+	feed(&a, &log, 0, 29, 1, H);   /* 29 s hunched */
+	feed(&a, &log, 29, 30, 1, U);  /* one upright frame */
+	feed(&a, &log, 30, 100, 1, H); /* hunched again from 30 */
+	assert_int_equal(log.n, 1);
+	expect(&log, 0, 60, H, 30);
+}
+
+static void uncalibrated_never_alerts_and_resets(void **state)
+{
+	(void)state;
+	hs_alerts a;
+	hs_alerts_init(&a, 30, 600);
+	fired log = {0};
+	feed(&a, &log, 0, 1000, 1, C);
+	assert_int_equal(log.n, 0);
+	feed(&a, &log, 1000, 1020, 1, H);
+	feed(&a, &log, 1020, 1021, 1, C);
+	feed(&a, &log, 1021, 1060, 1, H);
+	assert_int_equal(log.n, 1);
+	expect(&log, 0, 1051, H, 30);
+}
+
+static void away_never_alerts(void **state)
+{
+	(void)state;
+	hs_alerts a;
+	hs_alerts_init(&a, 30, 600);
+	fired log = {0};
+	feed(&a, &log, 0, 3600, 0.5, A);
+	assert_int_equal(log.n, 0);
+}
+
+static void a_short_away_does_not_reset_a_long_hunch(void **state)
+{
+	(void)state;
+	hs_alerts a;
+	hs_alerts_init(&a, 30, 600);
+	fired log = {0};
+	feed(&a, &log, 0, 20, 1, H);  /* last hunched frame at 19 */
+	feed(&a, &log, 20, 29, 1, A); /* 9 s of missed face */
+	feed(&a, &log, 29, 40, 1, H); /* 29 - 19 = 10 = grace: continues */
+	assert_int_equal(log.n, 1);
+	expect(&log, 0, 30, H, 30);
+}
+
+static void a_long_away_resets(void **state)
+{
+	(void)state;
+	hs_alerts a;
+	hs_alerts_init(&a, 30, 600);
+	fired log = {0};
+	feed(&a, &log, 0, 20, 1, H);   /* last hunched frame at 19 */
+	feed(&a, &log, 20, 30, 1, A);  /* away until 29 ... */
+	feed(&a, &log, 30, 100, 1, H); /* 30 - 19 = 11 > grace: restarts */
+	assert_int_equal(log.n, 1);
+	expect(&log, 0, 60, H, 30);
+
+	/* A gap without any update counts the same. */
+	hs_alerts_init(&a, 30, 600);
+	log = (fired){0};
+	feed(&a, &log, 0, 20, 1, H);
+	feed(&a, &log, 40, 100, 1, H);
+	assert_int_equal(log.n, 1);
+	expect(&log, 0, 70, H, 30);
+
+	/* A smaller grace, as set by the caller. */
+	hs_alerts_init(&a, 30, 600);
+	hs_alerts_set_grace(&a, 2);
+	log = (fired){0};
+	feed(&a, &log, 0, 20, 1, H);
+	feed(&a, &log, 20, 23, 1, A);
+	feed(&a, &log, 23, 100, 1, H); /* 23 - 19 = 4 > 2 */
+	expect(&log, 0, 53, H, 30);
+}
+
+static void no_second_alert_within_cooldown(void **state)
+{
+	(void)state;
+	hs_alerts a;
+	hs_alerts_init(&a, 30, 600);
+	fired log = {0};
+	/* One hunch lasting 700 s: alerts at 30, then at 630 exactly. */
+	feed(&a, &log, 0, 700, 1, H);
+	assert_int_equal(log.n, 2);
+	expect(&log, 0, 30, H, 30);
+	expect(&log, 1, 630, H, 630);
+
+	/* Separate hunches: the second is due at 81 but waits for the
+	 * cooldown of the first alert (30 + 600). */
+	hs_alerts_init(&a, 30, 600);
+	log = (fired){0};
+	feed(&a, &log, 0, 40, 1, H);
+	feed(&a, &log, 40, 51, 1, U);
+	feed(&a, &log, 51, 629, 1, H);
+	assert_int_equal(log.n, 1);
+	feed(&a, &log, 629, 631, 1, H);
+	assert_int_equal(log.n, 2);
+	expect(&log, 1, 630, H, 630 - 51);
+}
+
+static void the_cooldown_is_per_kind(void **state)
+{
+	(void)state;
+	hs_alerts a;
+	hs_alerts_init(&a, 30, 600);
+	fired log = {0};
+	feed(&a, &log, 0, 40, 1, H);  /* hunched alert at 30 */
+	feed(&a, &log, 40, 80, 1, L); /* looking_down alert at 70 */
+	feed(&a, &log, 80, 200, 1, H);
+	assert_int_equal(log.n, 2);
+	expect(&log, 0, 30, H, 30);
+	expect(&log, 1, 70, L, 30);
+}
+
+static void switching_kind_restarts_the_timer(void **state)
+{
+	(void)state;
+	hs_alerts a;
+	hs_alerts_init(&a, 30, 600);
+	fired log = {0};
+	feed(&a, &log, 0, 20, 1, H);
+	feed(&a, &log, 20, 40, 1, L);
+	feed(&a, &log, 40, 69, 1, H); /* hunched since 40: due at 70 */
+	assert_int_equal(log.n, 0);
+	feed(&a, &log, 69, 71, 1, H);
+	expect(&log, 0, 70, H, 30);
+
+	/* Alternating every frame: never 30 s of one kind. */
+	hs_alerts_init(&a, 30, 600);
+	log = (fired){0};
+	for (int i = 0; i < 1000; i++)
+		feed(&a, &log, i, i + 1, 1, i % 2 ? H : L);
+	assert_int_equal(log.n, 0);
+}
+
+static void zero_cooldown_alerts_once_per_sustain(void **state)
+{
+	(void)state;
+	hs_alerts a;
+	hs_alerts_init(&a, 30, 0);
+	fired log = {0};
+	feed(&a, &log, 0, 100, 1, H);
+	assert_int_equal(log.n, 3);
+	expect(&log, 0, 30, H, 30);
+	expect(&log, 1, 60, H, 60);
+	expect(&log, 2, 90, H, 90);
+	/* the same time again fires nothing */
+	hs_alert out;
+	assert_false(hs_alerts_update(&a, 90, H, &out));
+}
+
+static void snooze_silences_until_its_end(void **state)
+{
+	(void)state;
+	hs_alerts a;
+	hs_alerts_init(&a, 30, 600);
+	fired log = {0};
+	feed(&a, &log, 0, 10, 1, H);
+	hs_alerts_snooze(&a, 10, 60);
+	hs_alerts_snooze(&a, 11, 5); /* cannot shorten it */
+	assert_true(hs_alerts_quiet(&a, 69.9));
+	feed(&a, &log, 10, 70, 1, H);
+	assert_int_equal(log.n, 0);
+	assert_false(hs_alerts_quiet(&a, 70));
+	feed(&a, &log, 70, 71, 1, H); /* still hunched at the end: due */
+	expect(&log, 0, 70, H, 70);
+
+	/* Resume ends a snooze early. */
+	hs_alerts_init(&a, 30, 600);
+	log = (fired){0};
+	hs_alerts_snooze(&a, 0, INFINITY);
+	feed(&a, &log, 0, 50, 1, H);
+	assert_int_equal(log.n, 0);
+	hs_alerts_resume(&a);
+	feed(&a, &log, 50, 51, 1, H);
+	expect(&log, 0, 50, H, 50);
+}
+
+static void pause_silences_and_forgets(void **state)
+{
+	(void)state;
+	hs_alerts a;
+	hs_alerts_init(&a, 30, 600);
+	fired log = {0};
+	feed(&a, &log, 0, 25, 1, H);
+	hs_alerts_pause(&a, 25, 100); /* camera off: no updates */
+	feed(&a, &log, 125, 154, 1, H);
+	assert_int_equal(log.n, 0);   /* the 25 s before do not count */
+	feed(&a, &log, 154, 156, 1, H);
+	expect(&log, 0, 155, H, 30);
+}
+
+static void time_going_backwards_is_ignored(void **state)
+{
+	(void)state;
+	hs_alerts a;
+	hs_alerts_init(&a, 30, 600);
+	fired log = {0};
+	hs_alert out;
+	feed(&a, &log, 0, 29, 1, H);
+	assert_false(hs_alerts_update(&a, 5, U, &out));  /* ignored */
+	assert_false(hs_alerts_update(&a, NAN, U, &out));
+	assert_false(hs_alerts_update(&a, -INFINITY, U, &out));
+	assert_false(hs_alerts_update(&a, 29.5, H, &out));
+	assert_true(hs_alerts_update(&a, 30, H, &out));
+	assert_int_equal(out.kind, H);
+	assert_near(out.lasted_s, 30, 1e-9);
+	/* out is left alone when nothing fires */
+	hs_alert before = {.kind = U, .lasted_s = -1};
+	out = before;
+	assert_false(hs_alerts_update(&a, 31, H, &out));
+	assert_memory_equal(&out, &before, sizeof out);
+	/* a state outside the enum is treated like upright */
+	assert_false(hs_alerts_update(&a, 32, (hs_state)99, &out));
+	assert_false(hs_alerts_update(&a, 33, HS_STATE_COUNT, &out));
+}
+
+/* ---- every short timeline against a reference ---------------------------
+ *
+ * The reference decides from the whole history, the way the rules read:
+ * the stretch of the current bad kind reaches back over updates of that
+ * kind (and away), as long as no two consecutive updates of that kind are
+ * more than grace apart; it alerts when it has lasted sustain, no alert of
+ * that kind came within cooldown, and none of this stretch within sustain.
+ */
+#define STEPS 8
+
+static bool reference(const double *t, const hs_state *st, int i,
+		      const bool *fired_at, double sustain, double cooldown,
+		      double grace)
+{
+	hs_state s = st[i];
+	if (s != H && s != L)
+		return false;
+	int start = i, seen = i;
+	for (int k = i - 1; k >= 0; k--) {
+		if (st[k] == A)
+			continue;
+		if (st[k] != s || t[seen] - t[k] > grace)
+			break;
+		start = seen = k;
+	}
+	if (t[i] - t[start] < sustain)
+		return false;
+	for (int k = 0; k < i; k++) {
+		if (!fired_at[k] || st[k] != s)
+			continue;
+		if (t[i] - t[k] < cooldown)
+			return false;
+		if (k >= start && t[i] - t[k] < sustain)
+			return false;
+	}
+	return true;
+}
+
+static void every_short_timeline_follows_the_rules(void **state)
+{
+	(void)state;
+	static const hs_state alphabet[] = {U, L, H, A};
+	/* Time steps of 1 s, with one 3 s gap somewhere; away frames make
+	 * gaps of exactly grace and beyond it, and whole seconds hit the
+	 * sustain and cooldown edges exactly. */
+	const double sustain = 2, cooldown = 3, grace = 2;
+	long cases = 0;
+	for (int gap_at = 0; gap_at < STEPS; gap_at++) {
+		for (unsigned code = 0; code < (1u << (2 * STEPS)); code++) {
+			double t[STEPS];
+			hs_state st[STEPS];
+			bool fired_at[STEPS] = {false};
+			hs_alerts a;
+			hs_alerts_init(&a, sustain, cooldown);
+			hs_alerts_set_grace(&a, grace);
+			double now = 0;
+			for (int i = 0; i < STEPS; i++) {
+				now += (i == gap_at) ? 3 : 1;
+				t[i] = now;
+				st[i] = alphabet[(code >> (2 * i)) & 3u];
+				hs_alert out;
+				bool got = hs_alerts_update(&a, t[i], st[i],
+							    &out);
+				bool want = reference(t, st, i, fired_at,
+						      sustain, cooldown, grace);
+				if (got != want)
+					fail_msg("timeline %#x gap %d step %d: "
+						 "got %d, want %d",
+						 code, gap_at, i, got, want);
+				fired_at[i] = got;
+				if (got)
+					assert_int_equal(out.kind, st[i]);
+				cases++;
+			}
+		}
+	}
+	assert_int_equal(cases, (long)STEPS * STEPS * (1L << (2 * STEPS)));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_bad_state_alerts_exactly_at_sustain),
+		cmocka_unit_test(upright_resets_the_sustain_timer),
+		cmocka_unit_test(uncalibrated_never_alerts_and_resets),
+		cmocka_unit_test(away_never_alerts),
+		cmocka_unit_test(a_short_away_does_not_reset_a_long_hunch),
+		cmocka_unit_test(a_long_away_resets),
+		cmocka_unit_test(no_second_alert_within_cooldown),
+		cmocka_unit_test(the_cooldown_is_per_kind),
+		cmocka_unit_test(switching_kind_restarts_the_timer),
+		cmocka_unit_test(zero_cooldown_alerts_once_per_sustain),
+		cmocka_unit_test(snooze_silences_until_its_end),
+		cmocka_unit_test(pause_silences_and_forgets),
+		cmocka_unit_test(time_going_backwards_is_ignored),
+		cmocka_unit_test(every_short_timeline_follows_the_rules),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

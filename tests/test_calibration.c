@@ -1,0 +1,530 @@
+/* test_calibration.c - the baseline: from samples, to INI and back. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "headsup/calibration.h"
+#include "headsup/err.h"
+#include "testutil.h"
+
+/* cmocka's assert_float_equal() compares floats; these are doubles. */
+#define assert_near(a, b, eps) check_near((a), (b), (eps), #a, __LINE__)
+
+static void check_near(double a, double b, double eps, const char *expr,
+		       int line)
+{
+	if (!(fabs(a - b) <= eps))
+		fail_msg("line %d: %s = %.17g, want %.17g (within %g)", line,
+			 expr, a, b, eps);
+}
+
+#define W 640
+#define H 480
+
+/* An upright frontal face with its eye midpoint at (mx, my). */
+static hs_calib_sample sample_at(float mx, float my)
+{
+	hs_calib_sample s = {.has_pose = true};
+	s.face.found = true;
+	s.face.score = 0.9f;
+	s.face.kp_valid = HS_KP_ALL;
+	s.face.kp[HS_KP_RIGHT_EYE] = (hs_point){mx - 30, my};
+	s.face.kp[HS_KP_LEFT_EYE] = (hs_point){mx + 30, my};
+	s.face.box[0] = mx - 60;
+	s.face.box[1] = my - 50;
+	s.face.box[2] = 120;
+	s.face.box[3] = 140;
+	s.pose = (hs_pose){.pitch_down_deg = 4, .yaw_deg = 2, .roll_deg = -1,
+			   .has_pitch = true};
+	return s;
+}
+
+static hs_calib_sample no_face(void)
+{
+	hs_calib_sample s = {.has_pose = false};
+	return s;
+}
+
+static void assert_same_baseline(const hs_baseline *a, const hs_baseline *b)
+{
+	assert_near(a->pitch_deg, b->pitch_deg, 0);
+	assert_near(a->roll_deg, b->roll_deg, 0);
+	assert_near(a->eye_mid_x, b->eye_mid_x, 0);
+	assert_near(a->eye_mid_y, b->eye_mid_y, 0);
+	assert_near(a->iod_px, b->iod_px, 0);
+	for (int i = 0; i < 4; i++)
+		assert_near(a->box[i], b->box[i], 0);
+	assert_int_equal(a->frame_w, b->frame_w);
+	assert_int_equal(a->frame_h, b->frame_h);
+	assert_string_equal(a->source, b->source);
+	assert_near(a->created_unix, b->created_unix, 0);
+	assert_int_equal(a->has_pitch, b->has_pitch);
+}
+
+static hs_baseline sentinel(void)
+{
+	hs_baseline b = {.iod_px = -12345};
+	snprintf(b.source, sizeof b.source, "old");
+	return b;
+}
+
+/* ---- from samples -------------------------------------------------------- */
+
+static void medians_make_the_baseline(void **state)
+{
+	(void)state;
+	hs_calib_sample s[5];
+	for (int i = 0; i < 5; i++)
+		s[i] = sample_at(320, 240);
+	s[1].pose.pitch_down_deg = 2;
+	s[2].pose.pitch_down_deg = 30; /* one glance down: not the median */
+	s[3].pose.pitch_down_deg = 6;
+	s[4].face.kp[HS_KP_LEFT_EYE].x += 40; /* one bad detection */
+	hs_baseline b;
+	char why[200] = "";
+	assert_int_equal(hs_calibration_from_samples(s, 5, W, H, &b, why,
+						     sizeof why),
+			 0);
+	assert_near(b.pitch_deg, 4, 1e-9);
+	assert_true(b.has_pitch);
+	assert_near(b.roll_deg, -1, 1e-9);
+	assert_near(b.eye_mid_x, 320, 1e-6);
+	assert_near(b.eye_mid_y, 240, 1e-6);
+	assert_near(b.iod_px, 60, 1e-6);
+	assert_near(b.box[0], 260, 1e-6);
+	assert_near(b.box[3], 140, 1e-6);
+	assert_int_equal(b.frame_w, W);
+	assert_int_equal(b.frame_h, H);
+	assert_string_equal(b.source, "");
+}
+
+static void refuses_when_most_frames_have_no_face(void **state)
+{
+	(void)state;
+	hs_calib_sample s[10];
+	for (int i = 0; i < 10; i++)
+		s[i] = i < 7 ? no_face() : sample_at(320, 240);
+	hs_baseline b = sentinel(), before = b;
+	char why[200] = "";
+	assert_int_equal(hs_calibration_from_samples(s, 10, W, H, &b, why,
+						     sizeof why),
+			 HS_EINVAL);
+	assert_string_equal(why, "no face in 7 of 10 frames; sit facing the "
+				 "camera in good light");
+	assert_same_baseline(&b, &before);
+
+	/* Half the frames is enough. */
+	for (int i = 0; i < 10; i++)
+		s[i] = i < 5 ? no_face() : sample_at(320, 240);
+	assert_int_equal(hs_calibration_from_samples(s, 10, W, H, &b, why,
+						     sizeof why),
+			 0);
+
+	assert_int_equal(hs_calibration_from_samples(s, 0, W, H, &b, why,
+						     sizeof why),
+			 HS_EINVAL);
+	assert_int_equal(hs_calibration_from_samples(s, 10, 0, H, &b, why,
+						     sizeof why),
+			 HS_EINVAL);
+}
+
+static void refuses_a_turned_head_and_names_the_side(void **state)
+{
+	(void)state;
+	hs_calib_sample s[3];
+	for (int i = 0; i < 3; i++) {
+		s[i] = sample_at(320, 240);
+		s[i].pose.yaw_deg = 28; /* + = toward the subject's left */
+	}
+	hs_baseline b = sentinel(), before = b;
+	char why[200] = "";
+	assert_int_equal(hs_calibration_from_samples(s, 3, W, H, &b, why,
+						     sizeof why),
+			 HS_EINVAL);
+	assert_string_equal(why,
+			    "your head is turned 28° to your left; face the "
+			    "screen");
+	assert_same_baseline(&b, &before);
+
+	for (int i = 0; i < 3; i++)
+		s[i].pose.yaw_deg = -25;
+	assert_int_equal(hs_calibration_from_samples(s, 3, W, H, &b, why,
+						     sizeof why),
+			 HS_EINVAL);
+	assert_non_null(strstr(why, "25° to your right"));
+
+	/* 20 degrees is still fine. */
+	for (int i = 0; i < 3; i++)
+		s[i].pose.yaw_deg = 20;
+	assert_int_equal(hs_calibration_from_samples(s, 3, W, H, &b, why,
+						     sizeof why),
+			 0);
+
+	/* Without a pitch (Haar fallback) the yaw means nothing. */
+	for (int i = 0; i < 3; i++) {
+		s[i].pose.yaw_deg = 45;
+		s[i].pose.has_pitch = false;
+	}
+	assert_int_equal(hs_calibration_from_samples(s, 3, W, H, &b, why,
+						     sizeof why),
+			 0);
+	assert_false(b.has_pitch);
+	assert_near(b.pitch_deg, 0, 1e-9);
+}
+
+static void refuses_an_off_centre_face_and_says_where_the_camera_is(
+	void **state)
+{
+	(void)state;
+	char why[200] = "";
+	hs_baseline b = sentinel(), before = b;
+	/* Face on the image's left (x = 0.15 W): the camera is to the
+	 * user's left (the picture is not mirrored). */
+	hs_calib_sample s = sample_at(0.15f * W, H / 2);
+	assert_int_equal(hs_calibration_from_samples(&s, 1, W, H, &b, why,
+						     sizeof why),
+			 HS_EINVAL);
+	assert_string_equal(why, "the camera seems to be to your left; "
+				 "centre it under or above the screen");
+	assert_same_baseline(&b, &before);
+
+	s = sample_at(0.85f * W, H / 2);
+	assert_int_equal(hs_calibration_from_samples(&s, 1, W, H, &b, why,
+						     sizeof why),
+			 HS_EINVAL);
+	assert_string_equal(why, "the camera seems to be to your right; "
+				 "centre it under or above the screen");
+
+	s = sample_at(W / 2, 0.1f * H);
+	assert_int_equal(hs_calibration_from_samples(&s, 1, W, H, &b, why,
+						     sizeof why),
+			 HS_EINVAL);
+	assert_non_null(strstr(why, "tilt the camera up"));
+
+	s = sample_at(W / 2, 0.95f * H);
+	assert_int_equal(hs_calibration_from_samples(&s, 1, W, H, &b, why,
+						     sizeof why),
+			 HS_EINVAL);
+	assert_non_null(strstr(why, "tilt the camera down"));
+
+	/* 25% off centre is accepted. */
+	s = sample_at(0.25f * W, 0.3f * H);
+	assert_int_equal(hs_calibration_from_samples(&s, 1, W, H, &b, why,
+						     sizeof why),
+			 0);
+}
+
+/* ---- INI --------------------------------------------------------------- */
+
+static hs_baseline example(void)
+{
+	hs_baseline b = {
+		.pitch_deg = 4.1,
+		.roll_deg = -1.0 / 3,
+		.eye_mid_x = 321.25,
+		.eye_mid_y = 0.1 + 0.2,
+		.iod_px = 61.7,
+		.box = {259.5, 150, 120.125, 140},
+		.frame_w = 640,
+		.frame_h = 480,
+		.created_unix = 1764115200.5,
+		.has_pitch = true,
+	};
+	snprintf(b.source, sizeof b.source, "/dev/video0");
+	return b;
+}
+
+static void write_to(char *buf, size_t size, const hs_baseline *b)
+{
+	FILE *f = fmemopen(buf, size, "w");
+	assert_non_null(f);
+	assert_int_equal(hs_calibration_write(f, b), 0);
+	fclose(f);
+}
+
+static int read_from(const char *text, hs_baseline *b, char *err,
+		     size_t errsize)
+{
+	FILE *f = fmemopen((void *)(uintptr_t)text, strlen(text), "r");
+	assert_non_null(f);
+	int rc = hs_calibration_read(f, "cal.ini", b, err, errsize);
+	fclose(f);
+	return rc;
+}
+
+static void the_file_reads_back_exactly(void **state)
+{
+	(void)state;
+	char text[2048] = "";
+	hs_baseline b = example(), back;
+	write_to(text, sizeof text, &b);
+	assert_non_null(strstr(text, "[baseline]\nversion = 1\n"));
+	assert_non_null(strstr(text, "iod_px = 61.7\n"));
+	char err[300] = "";
+	assert_int_equal(read_from(text, &back, err, sizeof err), 0);
+	assert_same_baseline(&back, &b);
+
+	b.has_pitch = false;
+	b.source[0] = '\0';
+	write_to(text, sizeof text, &b);
+	assert_int_equal(read_from(text, &back, err, sizeof err), 0);
+	assert_false(back.has_pitch);
+	assert_string_equal(back.source, "");
+}
+
+static const char good[] = "# comment\r\n"
+			   "[baseline]\r\n"
+			   "version = 1\r\n"
+			   "  source=camera 0  \r\n"
+			   "; another comment\n"
+			   "created_unix = 0\n"
+			   "frame_w = 640\n"
+			   "frame_h = 480\n"
+			   "has_pitch = true\n"
+			   "pitch_deg = -2.5\n"
+			   "roll_deg = 0\n"
+			   "eye_mid_x = 320\n"
+			   "eye_mid_y = 200\n"
+			   "iod_px = 60\n"
+			   "box_x = 260\n"
+			   "box_y = 150\n"
+			   "box_w = 120\n"
+			   "box_h = 140"; /* no final newline */
+
+static void the_reader_accepts_hand_written_files(void **state)
+{
+	(void)state;
+	hs_baseline b;
+	char err[300] = "";
+	assert_int_equal(read_from(good, &b, err, sizeof err), 0);
+	assert_string_equal(b.source, "camera 0");
+	assert_near(b.pitch_deg, -2.5, 1e-12);
+	assert_near(b.box[3], 140, 1e-12);
+	assert_int_equal(b.frame_w, 640);
+}
+
+/* good[] with the line starting with 'key' replaced by 'line' (or removed
+ * when line is NULL), then read; returns the error message. */
+static const char *read_edited(const char *key, const char *line, int want)
+{
+	static char text[2048], err[300];
+	text[0] = '\0';
+	const char *p = good;
+	while (*p) {
+		const char *end = strchr(p, '\n');
+		size_t n = end ? (size_t)(end - p + 1) : strlen(p);
+		if (strncmp(p, key, strlen(key)) == 0) {
+			if (line) {
+				strcat(text, line);
+				strcat(text, "\n");
+			}
+		} else {
+			strncat(text, p, n);
+		}
+		p += n;
+	}
+	hs_baseline b = sentinel(), before = b;
+	err[0] = '\0';
+	int rc = read_from(text, &b, err, sizeof err);
+	if (rc != want)
+		fail_msg("'%s' -> '%s': rc %d, want %d (%s)", key,
+			 line ? line : "(removed)", rc, want, err);
+	if (rc != 0)
+		assert_same_baseline(&b, &before);
+	return err;
+}
+
+static void the_reader_rejects_bad_files_naming_the_line(void **state)
+{
+	(void)state;
+	assert_string_equal(read_edited("version", "version = 2", HS_EFORMAT),
+			    "cal.ini:3: unsupported calibration version 2 "
+			    "(this headsup reads version 1); run `headsup "
+			    "calibrate` again");
+	assert_string_equal(read_edited("iod_px", NULL, HS_EFORMAT),
+			    "cal.ini:17: missing key 'iod_px'");
+	assert_string_equal(read_edited("version", NULL, HS_EFORMAT),
+			    "cal.ini:3: 'source' comes before 'version'; "
+			    "'version' must come first");
+	assert_string_equal(read_edited("pitch_deg", "pitch_deg = 4.5x",
+					HS_EFORMAT),
+			    "cal.ini:10: pitch_deg = '4.5x' is not a number");
+	assert_string_equal(read_edited("iod_px", "iod_px = 0", HS_EFORMAT),
+			    "cal.ini:14: iod_px = 0 is out of range (0.5 to "
+			    "1e+06)");
+	assert_string_equal(read_edited("frame_w", "frame_w = 64.5",
+					HS_EFORMAT),
+			    "cal.ini:7: frame_w = '64.5' is not a whole number");
+	assert_string_equal(read_edited("has_pitch", "has_pitch = yes",
+					HS_EFORMAT),
+			    "cal.ini:9: has_pitch = 'yes' must be true or "
+			    "false");
+	assert_string_equal(read_edited("roll_deg", "tilt_deg = 3",
+					HS_EFORMAT),
+			    "cal.ini:11: unknown key 'tilt_deg'");
+	assert_string_equal(read_edited("roll_deg", "pitch_deg = 3",
+					HS_EFORMAT),
+			    "cal.ini:11: 'pitch_deg' is given twice");
+	assert_string_equal(read_edited("roll_deg", "roll_deg 3", HS_EFORMAT),
+			    "cal.ini:11: expected 'key = value'");
+	assert_string_equal(read_edited("[baseline]", "[posture]", HS_EFORMAT),
+			    "cal.ini:2: unknown section [posture]");
+	assert_string_equal(read_edited("[baseline]", "[baseline", HS_EFORMAT),
+			    "cal.ini:2: a section header must end with ']'");
+	assert_string_equal(read_edited("box_h", "[baseline]", HS_EFORMAT),
+			    "cal.ini:18: [baseline] appears twice");
+	/* Non-numbers that strtod would take. */
+	read_edited("eye_mid_x", "eye_mid_x = nan", HS_EFORMAT);
+	read_edited("eye_mid_x", "eye_mid_x = inf", HS_EFORMAT);
+	read_edited("eye_mid_x", "eye_mid_x = 0x10", HS_EFORMAT);
+	read_edited("eye_mid_x", "eye_mid_x = 1e999", HS_EFORMAT);
+	read_edited("eye_mid_x", "eye_mid_x =", HS_EFORMAT);
+	read_edited("frame_h", "frame_h = 99999999999999999999", HS_EFORMAT);
+	read_edited("source", "source = x", 0);
+}
+
+static void the_reader_rejects_what_is_not_a_calibration(void **state)
+{
+	(void)state;
+	hs_baseline b = sentinel(), before = b;
+	char err[300] = "";
+	assert_int_equal(read_from("", &b, err, sizeof err), HS_EFORMAT);
+	assert_string_equal(err, "cal.ini: no [baseline] section; not a "
+				 "calibration file");
+	assert_int_equal(read_from("version = 1\n", &b, err, sizeof err),
+			 HS_EFORMAT);
+	assert_string_equal(err, "cal.ini:1: 'version' comes before "
+				 "[baseline]");
+
+	char long_line[3000];
+	memset(long_line, 'x', sizeof long_line - 1);
+	long_line[sizeof long_line - 1] = '\0';
+	assert_int_equal(read_from(long_line, &b, err, sizeof err),
+			 HS_EFORMAT);
+	assert_non_null(strstr(err, "cal.ini:1: line longer than"));
+
+	static const char with_nul[] = "[baseline]\nver\0sion = 1\n";
+	FILE *f = fmemopen((void *)(uintptr_t)with_nul, sizeof with_nul - 1,
+			   "r");
+	assert_non_null(f);
+	assert_int_equal(hs_calibration_read(f, "cal.ini", &b, err,
+					     sizeof err),
+			 HS_EFORMAT);
+	fclose(f);
+	assert_non_null(strstr(err, "cal.ini:2: the file contains a NUL"));
+	assert_same_baseline(&b, &before);
+}
+
+static void the_writer_refuses_what_cannot_be_read_back(void **state)
+{
+	(void)state;
+	char text[2048];
+	FILE *f = fmemopen(text, sizeof text, "w");
+	assert_non_null(f);
+	hs_baseline b = example();
+	b.iod_px = 0;
+	assert_int_equal(hs_calibration_write(f, &b), HS_EINVAL);
+	b = example();
+	snprintf(b.source, sizeof b.source, "two\nlines");
+	assert_int_equal(hs_calibration_write(f, &b), HS_EINVAL);
+	b = example();
+	b.frame_w = 0;
+	assert_int_equal(hs_calibration_write(f, &b), HS_EINVAL);
+	fclose(f);
+}
+
+/* ---- files ----------------------------------------------------------------- */
+
+static void save_is_private_and_atomic(void **state)
+{
+	(void)state;
+	char dir[PATH_MAX], path[PATH_MAX + 64], err[PATH_MAX + 200];
+	hs_test_tmpdir(dir, sizeof dir);
+	assert_int_equal(setenv("XDG_STATE_HOME", dir, 1), 0);
+	assert_int_equal(hs_calibration_default_path(path, sizeof path), 0);
+	char want[PATH_MAX + 128];
+	snprintf(want, sizeof want, "%s/headsup/calibration.ini", dir);
+	assert_string_equal(path, want);
+
+	hs_baseline b = example(), back;
+	assert_int_equal(hs_calibration_load(path, &back, err, sizeof err),
+			 HS_ENOENT);
+	assert_non_null(strstr(err, path));
+
+	assert_int_equal(hs_calibration_save(path, &b, err, sizeof err), 0);
+	struct stat st;
+	char folder[PATH_MAX + 16];
+	snprintf(folder, sizeof folder, "%s/headsup", dir);
+	assert_int_equal(stat(folder, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(hs_calibration_load(path, &back, err, sizeof err), 0);
+	assert_same_baseline(&back, &b);
+
+	/* Overwrite; no temporary file is left behind. */
+	b.iod_px = 80;
+	assert_int_equal(hs_calibration_save(path, &b, err, sizeof err), 0);
+	assert_int_equal(hs_calibration_load(path, &back, err, sizeof err), 0);
+	assert_near(back.iod_px, 80, 1e-12);
+	char out[256];
+	char cmd[PATH_MAX + 64];
+	snprintf(cmd, sizeof cmd, "ls -A '%s'", folder);
+	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
+	assert_string_equal(out, "calibration.ini\n");
+
+	/* A refused baseline leaves the old file alone. */
+	hs_baseline bad = example();
+	bad.iod_px = -1;
+	assert_int_equal(hs_calibration_save(path, &bad, err, sizeof err),
+			 HS_EINVAL);
+	assert_non_null(strstr(err, "iod_px"));
+	assert_int_equal(hs_calibration_load(path, &back, err, sizeof err), 0);
+	assert_near(back.iod_px, 80, 1e-12);
+
+	/* A folder that cannot be made: the message names it. */
+	char blocked[PATH_MAX + 64];
+	snprintf(blocked, sizeof blocked, "%s/calibration.ini/sub/c.ini",
+		 folder);
+	assert_true(hs_calibration_save(blocked, &b, err, sizeof err) < 0);
+	assert_non_null(strstr(err, "cannot create folder"));
+
+	/* A damaged file: the load says where. */
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("[baseline]\nversion = 7\n", f);
+	fclose(f);
+	assert_int_equal(hs_calibration_load(path, &back, err, sizeof err),
+			 HS_EFORMAT);
+	snprintf(want, sizeof want, "%s:2: unsupported", path);
+	assert_non_null(strstr(err, want));
+
+	hs_test_rmtree(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(medians_make_the_baseline),
+		cmocka_unit_test(refuses_when_most_frames_have_no_face),
+		cmocka_unit_test(refuses_a_turned_head_and_names_the_side),
+		cmocka_unit_test(
+			refuses_an_off_centre_face_and_says_where_the_camera_is),
+		cmocka_unit_test(the_file_reads_back_exactly),
+		cmocka_unit_test(the_reader_accepts_hand_written_files),
+		cmocka_unit_test(the_reader_rejects_bad_files_naming_the_line),
+		cmocka_unit_test(the_reader_rejects_what_is_not_a_calibration),
+		cmocka_unit_test(the_writer_refuses_what_cannot_be_read_back),
+		cmocka_unit_test(save_is_private_and_atomic),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

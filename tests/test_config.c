@@ -1,0 +1,316 @@
+/* test_config.c - the settings table, the INI parser, overrides and help. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "headsup/config.h"
+#include "headsup/err.h"
+#include "testutil.h"
+
+/* Parse text as if it were the file "test.ini". */
+static int parse_text(hs_config *cfg, const char *text, char *err,
+		      size_t errsize)
+{
+	FILE *in = fmemopen((void *)(uintptr_t)text, strlen(text), "r");
+	assert_non_null(in);
+	int rc = hs_config_parse(cfg, in, "test.ini", err, errsize);
+	fclose(in);
+	return rc;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void every_default_lies_within_its_own_range(void **state)
+{
+	(void)state;
+	hs_config cfg;
+	hs_config_defaults(&cfg);
+	char err[512] = "";
+	assert_int_equal(hs_config_check(&cfg, err, sizeof err), 0);
+	for (size_t i = 0; i < hs_setting_count; i++) {
+		const hs_setting *s = &hs_settings[i];
+		const char *field = (const char *)&cfg + s->offset;
+		hs_config again;
+		hs_config_defaults(&again);
+		/* The default as written in a file is accepted as it is... */
+		int rc = hs_config_set(&again, s->key, s->default_text, err,
+				       sizeof err);
+		if (rc != 0)
+			fail_msg("default of %s.%s rejected: %s", s->section,
+				 s->key, err);
+		/* ... and means what the struct holds. */
+		assert_memory_equal(&again, &cfg, sizeof cfg);
+		if (s->type == HS_SETTING_DOUBLE) {
+			double v;
+			memcpy(&v, field, sizeof v);
+			assert_true(v >= s->min && v <= s->max);
+		} else if (s->type == HS_SETTING_INT) {
+			long v;
+			memcpy(&v, field, sizeof v);
+			assert_true((double)v >= s->min && (double)v <= s->max);
+		}
+		assert_non_null(s->help);
+		assert_true(strlen(s->help) > 10);
+	}
+	assert_string_equal(cfg.notify, "auto");
+	assert_true(cfg.sustain_s == 30.0);
+	assert_true(cfg.cooldown_s == 600.0);
+	assert_int_equal(cfg.camera_width, 640);
+}
+
+static void a_good_file_sets_what_it_says(void **state)
+{
+	(void)state;
+	hs_config cfg;
+	hs_config_defaults(&cfg);
+	char err[512] = "";
+	const char *text =
+		"# headsup settings\n"
+		"; another comment\n"
+		"\n"
+		"[alerts]\n"
+		"  sustain_s=45   # seconds\n"
+		"cooldown_s = 120 ; two minutes\n"
+		"notify = \"terminal\"\n"
+		"[ monitor ]\r\n"
+		"source = \"/home/me/clip #2.avi\"\n"
+		"camera_width = 1280\n"
+		"rate_hz = 1.5e0\n";
+	assert_int_equal(parse_text(&cfg, text, err, sizeof err), 0);
+	assert_true(cfg.sustain_s == 45.0);
+	assert_true(cfg.cooldown_s == 120.0);
+	assert_string_equal(cfg.notify, "terminal");
+	assert_string_equal(cfg.source, "/home/me/clip #2.avi");
+	assert_int_equal(cfg.camera_width, 1280);
+	assert_true(cfg.rate_hz == 1.5);
+	/* Untouched settings keep their defaults. */
+	assert_true(cfg.looking_down_enter_deg == 15.0);
+	assert_int_equal(cfg.camera_height, 480);
+}
+
+static void bad_files_name_the_line_the_key_and_the_range(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *message;
+	} cases[] = {
+		{"[alerts]\nsustain_s = abc\n",
+		 "test.ini:2: alerts.sustain_s: 'abc' is not a number (allowed: 1 to 7200)"},
+		{"[alerts]\ncooldown_s = 5\nsustain_s = 12x\n",
+		 "test.ini:3: alerts.sustain_s: '12x' is not a number (allowed: 1 to 7200)"},
+		{"[alerts]\nsustain_s =\n",
+		 "test.ini:2: alerts.sustain_s: '' is not a number (allowed: 1 to 7200)"},
+		{"[alerts]\nsustain_s = nan\n",
+		 "test.ini:2: alerts.sustain_s: 'nan' is not a number (allowed: 1 to 7200)"},
+		{"[alerts]\nsustain_s = inf\n",
+		 "test.ini:2: alerts.sustain_s: 'inf' is not a number (allowed: 1 to 7200)"},
+		{"[alerts]\nsustain_s = 0x10\n",
+		 "test.ini:2: alerts.sustain_s: '0x10' is not a number (allowed: 1 to 7200)"},
+		{"[alerts]\nsustain_s = 1e999\n",
+		 "test.ini:2: alerts.sustain_s: '1e999' is not a number (allowed: 1 to 7200)"},
+		{"[alerts]\nsustain_s = 0\n",
+		 "test.ini:2: alerts.sustain_s: 0 is out of range (allowed: 1 to 7200)"},
+		{"[alerts]\nsustain_s = 7200.5\n",
+		 "test.ini:2: alerts.sustain_s: 7200.5 is out of range (allowed: 1 to 7200)"},
+		{"[monitor]\ncamera_width = 640.5\n",
+		 "test.ini:2: monitor.camera_width: '640.5' is not a whole number (allowed: 160 to 3840)"},
+		{"[monitor]\ncamera_width = 99999999999999999999999\n",
+		 "test.ini:2: monitor.camera_width: '99999999999999999999999' is not a whole number (allowed: 160 to 3840)"},
+		{"[monitor]\ncamera_width = 100\n",
+		 "test.ini:2: monitor.camera_width: 100 is out of range (allowed: 160 to 3840)"},
+		{"[alerts]\nnotify = email\n",
+		 "test.ini:2: alerts.notify: 'email' is not allowed (allowed: auto, desktop or terminal)"},
+		{"\n[alerts]\nsource = x\n",
+		 "test.ini:3: unknown key 'source' in [alerts]; it belongs in [monitor]"},
+		{"[alerts]\nsustain = 30\n",
+		 "test.ini:2: unknown key 'sustain' in [alerts] (known: sustain_s, cooldown_s, snooze_min, notify)"},
+		{"[alert]\nsustain_s = 30\n",
+		 "test.ini:1: unknown section [alert] (known: monitor, pose, posture, alerts, journal, calibration)"},
+		{"sustain_s = 30\n",
+		 "test.ini:1: 'sustain_s' is outside any section; put it under [alerts]"},
+		{"[alerts]\nsustain_s 30\n",
+		 "test.ini:2: expected 'key = value' or '[section]', got 'sustain_s 30'"},
+		{"[alerts\n", "test.ini:1: expected '[section]', got '[alerts'"},
+		{"[monitor]\nsource = \"/tmp/x\n",
+		 "test.ini:2: monitor.source: unmatched '\"' in value"},
+		{"[posture]\nlooking_down_enter_deg = 8\n",
+		 "test.ini:2: posture.looking_down_exit_deg = 10 is above "
+		 "posture.looking_down_enter_deg = 8; a state must be left below "
+		 "the value that enters it"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		hs_config cfg, before;
+		hs_config_defaults(&cfg);
+		cfg.cooldown_s = 77.0; /* not a default: must survive */
+		before = cfg;
+		char err[512] = "";
+		int rc = parse_text(&cfg, cases[i].text, err, sizeof err);
+		if (rc != HS_ECONFIG || strcmp(err, cases[i].message) != 0)
+			fail_msg("case %zu: rc %d, message\n  got  '%s'\n  want '%s'",
+				 i, rc, err, cases[i].message);
+		/* All or nothing: even lines before the bad one are not kept. */
+		assert_memory_equal(&cfg, &before, sizeof cfg);
+	}
+}
+
+static void odd_bytes_are_errors_not_crashes(void **state)
+{
+	(void)state;
+	hs_config cfg;
+	hs_config_defaults(&cfg);
+	char err[512] = "";
+	static const char nul[] = "[alerts]\nsustain_s = 3\0 0\n";
+	FILE *in = fmemopen((void *)(uintptr_t)nul, sizeof nul - 1, "r");
+	assert_non_null(in);
+	assert_int_equal(hs_config_parse(&cfg, in, "n.ini", err, sizeof err),
+			 HS_ECONFIG);
+	fclose(in);
+	assert_string_equal(err, "n.ini:2: line holds a NUL byte");
+
+	/* A value one byte too long for the struct. */
+	size_t n = HS_CONFIG_STR_MAX;
+	char *text = malloc(n + 32);
+	assert_non_null(text);
+	int len = snprintf(text, n + 32, "[monitor]\nsource = ");
+	memset(text + len, 'a', n);
+	text[(size_t)len + n] = '\0';
+	assert_int_equal(parse_text(&cfg, text, err, sizeof err), HS_ECONFIG);
+	assert_string_equal(err, "test.ini:2: monitor.source: value is 512 bytes "
+				 "long (allowed: at most 511)");
+	free(text);
+	/* A tiny error buffer truncates but still terminates. */
+	char small[8];
+	assert_int_equal(parse_text(&cfg, "[x]\n", small, sizeof small),
+			 HS_ECONFIG);
+	assert_string_equal(small, "test.in");
+}
+
+static void defaults_then_file_then_command_line(void **state)
+{
+	(void)state;
+	char dir[PATH_MAX], path[PATH_MAX + 32], sub[PATH_MAX + 32];
+	char err[512] = "";
+	hs_test_tmpdir(dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/mine.ini", dir);
+	write_file(path, "[alerts]\nsustain_s = 45\ncooldown_s = 60\n");
+
+	hs_config cfg;
+	memset(&cfg, 0x55, sizeof cfg); /* load starts from the defaults */
+	assert_int_equal(hs_config_load(&cfg, path, err, sizeof err), 0);
+	assert_true(cfg.sustain_s == 45.0);
+	assert_true(cfg.cooldown_s == 60.0);
+	assert_true(cfg.rate_hz == 2.0);
+	assert_int_equal(hs_config_set(&cfg, "sustain_s", "10", err, sizeof err), 0);
+	assert_int_equal(hs_config_set(&cfg, "monitor.rate_hz", "4", err,
+				       sizeof err), 0);
+	assert_true(cfg.sustain_s == 10.0);
+	assert_true(cfg.cooldown_s == 60.0);
+	assert_true(cfg.rate_hz == 4.0);
+
+	/* Command-line mistakes name the setting. */
+	hs_config before = cfg;
+	assert_int_equal(hs_config_set(&cfg, "monitor.sustain_s", "3", err,
+				       sizeof err), HS_ECONFIG);
+	assert_string_equal(err, "unknown setting 'monitor.sustain_s'");
+	assert_int_equal(hs_config_set(&cfg, "rate_hz", "fast", err, sizeof err),
+			 HS_ECONFIG);
+	assert_string_equal(err, "monitor.rate_hz: 'fast' is not a number "
+				 "(allowed: 0.1 to 30)");
+	assert_memory_equal(&cfg, &before, sizeof cfg);
+	/* Overrides may pass through a broken pair; the check sees it. */
+	assert_int_equal(hs_config_set(&cfg, "looking_down_exit_deg", "20", err,
+				       sizeof err), 0);
+	assert_int_equal(hs_config_check(&cfg, err, sizeof err), HS_ECONFIG);
+	assert_string_equal(err, "posture.looking_down_exit_deg = 20 is above "
+				 "posture.looking_down_enter_deg = 15; a state "
+				 "must be left below the value that enters it");
+
+	/* Without --config: $XDG_CONFIG_HOME/headsup/config.ini if present. */
+	setenv("XDG_CONFIG_HOME", dir, 1);
+	hs_config_defaults(&before);
+	assert_int_equal(hs_config_load(&cfg, NULL, err, sizeof err), 0);
+	assert_memory_equal(&cfg, &before, sizeof cfg);
+	snprintf(sub, sizeof sub, "%s/headsup", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	snprintf(sub, sizeof sub, "%s/headsup/config.ini", dir);
+	write_file(sub, "[pose]\nfov_deg = 70\n");
+	assert_int_equal(hs_config_load(&cfg, NULL, err, sizeof err), 0);
+	assert_true(cfg.fov_deg == 70.0);
+	write_file(sub, "[pose]\nfov_deg = 7\n");
+	before = cfg;
+	assert_int_equal(hs_config_load(&cfg, NULL, err, sizeof err), HS_ECONFIG);
+	char want[PATH_MAX + 128];
+	snprintf(want, sizeof want,
+		 "%s:2: pose.fov_deg: 7 is out of range (allowed: 20 to 150)", sub);
+	assert_string_equal(err, want);
+	assert_memory_equal(&cfg, &before, sizeof cfg);
+
+	/* An explicit file must exist. */
+	snprintf(path, sizeof path, "%s/missing.ini", dir);
+	assert_int_equal(hs_config_load(&cfg, path, err, sizeof err), HS_ECONFIG);
+	snprintf(want, sizeof want,
+		 "cannot open config '%s': No such file or directory", path);
+	assert_string_equal(err, want);
+	/* A folder given as the config is an error too, not an empty file. */
+	assert_int_equal(hs_config_load(&cfg, dir, err, sizeof err), HS_ECONFIG);
+	snprintf(want, sizeof want, "%s: cannot read: Is a directory", dir);
+	assert_string_equal(err, want);
+	unsetenv("XDG_CONFIG_HOME");
+	hs_test_rmtree(dir);
+}
+
+static void help_lists_every_setting_within_80_columns(void **state)
+{
+	(void)state;
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+	assert_non_null(out);
+	hs_config_print_help(out);
+	assert_int_equal(fclose(out), 0);
+	for (size_t i = 0; i < hs_setting_count; i++) {
+		char want[128];
+		snprintf(want, sizeof want, "[%s]", hs_settings[i].section);
+		assert_non_null(strstr(text, want));
+		snprintf(want, sizeof want, " %s = ", hs_settings[i].key);
+		if (!strstr(text, want))
+			fail_msg("help does not show '%s'", want);
+	}
+	assert_non_null(strstr(text, "sustain_s = 30.0"));
+	assert_non_null(strstr(text, "(1 to 7200)"));
+	for (char *line = text; *line;) {
+		char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		if (len > 80)
+			fail_msg("help line of %zu columns: %.*s", len, (int)len, line);
+		line += len + (nl ? 1 : 0);
+	}
+	free(text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_default_lies_within_its_own_range),
+		cmocka_unit_test(a_good_file_sets_what_it_says),
+		cmocka_unit_test(bad_files_name_the_line_the_key_and_the_range),
+		cmocka_unit_test(odd_bytes_are_errors_not_crashes),
+		cmocka_unit_test(defaults_then_file_then_command_line),
+		cmocka_unit_test(help_lists_every_setting_within_80_columns),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

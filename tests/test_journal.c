@@ -1,0 +1,530 @@
+/* test_journal.c - the posture journal: round trips, migrations, corrupt
+ * files, kill safety, locks and a full disk. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <limits.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "headsup/err.h"
+#include "headsup/journal.h"
+#include "headsup/log.h"
+#include "testutil.h"
+
+/* 2026-03-02 09:00:00 UTC: a Monday, on a minute boundary. */
+#define T0 1772442000.0
+
+typedef struct fixture {
+	char dir[256];
+	char db[PATH_MAX];
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *fx = calloc(1, sizeof *fx);
+	hs_test_tmpdir(fx->dir, sizeof fx->dir);
+	snprintf(fx->db, sizeof fx->db, "%s/data/headsup/journal.db", fx->dir);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *fx = *state;
+	hs_test_rmtree(fx->dir);
+	free(fx);
+	return 0;
+}
+
+static double total_seconds(const hs_journal_minute *m, size_t n)
+{
+	double sum = 0;
+	for (size_t i = 0; i < n; i++)
+		for (int s = 0; s < HS_STATE_COUNT; s++)
+			sum += m[i].state_s[s];
+	return sum;
+}
+
+static void read_all(const char *path, hs_journal_minute **m, size_t *n)
+{
+	hs_journal *j = NULL;
+	assert_int_equal(hs_journal_open_existing(path, &j), 0);
+	assert_int_equal(hs_journal_read_minutes(j, 0, 4e9, m, n), 0);
+	hs_journal_close(j);
+}
+
+static void round_trip_keeps_minutes_alerts_and_sessions(void **state)
+{
+	fixture *fx = *state;
+	hs_journal *j = NULL;
+	char moved[PATH_MAX] = "x";
+	assert_int_equal(hs_journal_open(fx->db, moved, &j), 0);
+	assert_string_equal(moved, "");
+
+	struct stat st;
+	assert_int_equal(stat(fx->db, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	char folder[512];
+	snprintf(folder, sizeof folder, "%s/data/headsup", fx->dir);
+	assert_int_equal(stat(folder, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+
+	assert_int_equal(hs_journal_begin_session(j, T0, "/dev/video0",
+						  "calibration.ini"),
+			 0);
+	/* The WAL file holds journal data too: private like the file. */
+	char wal[PATH_MAX + 8];
+	snprintf(wal, sizeof wal, "%s-wal", fx->db);
+	assert_int_equal(stat(wal, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	/* Minute 0: 40 s upright (pitch 4), then 20 s looking down (pitch 24);
+	 * minute 1: 30 s hunched with no pitch, 30 s away. */
+	hs_features up = {.pitch_delta_deg = 4, .drop_iod = 0.1, .has_pitch = true};
+	hs_features down = {.pitch_delta_deg = 24, .drop_iod = 0.2,
+			    .has_pitch = true};
+	hs_features hunch = {.drop_iod = 0.6, .has_pitch = false};
+	double t = T0;
+	for (int i = 0; i < 80; i++, t += 0.5)
+		assert_int_equal(hs_journal_add_frame(j, t, 0.5, HS_STATE_UPRIGHT,
+						      &up, true),
+				 0);
+	for (int i = 0; i < 40; i++, t += 0.5)
+		assert_int_equal(hs_journal_add_frame(j, t, 0.5,
+						      HS_STATE_LOOKING_DOWN,
+						      &down, true),
+				 0);
+	assert_int_equal(hs_journal_add_alert(j, t - 1, HS_STATE_LOOKING_DOWN,
+					      19.0, "looking-down"),
+			 0);
+	for (int i = 0; i < 60; i++, t += 0.5)
+		assert_int_equal(hs_journal_add_frame(j, t, 0.5, HS_STATE_HUNCHED,
+						      &hunch, true),
+				 0);
+	for (int i = 0; i < 60; i++, t += 0.5)
+		assert_int_equal(hs_journal_add_frame(j, t, 0.5, HS_STATE_AWAY,
+						      NULL, false),
+				 0);
+	assert_int_equal(hs_journal_end_session(j, t), 0);
+	hs_journal_close(j);
+
+	assert_int_equal(hs_journal_open_existing(fx->db, &j), 0);
+	hs_journal_minute *m = NULL;
+	size_t n = 0;
+	assert_int_equal(hs_journal_read_minutes(j, T0, T0 + 3600, &m, &n), 0);
+	assert_int_equal(n, 2);
+	assert_true(m[0].start == T0);
+	assert_true(m[1].start == T0 + 60);
+	assert_true(fabs(m[0].state_s[HS_STATE_UPRIGHT] - 40) < 1e-9);
+	assert_true(fabs(m[0].state_s[HS_STATE_LOOKING_DOWN] - 20) < 1e-9);
+	assert_true(fabs(m[1].state_s[HS_STATE_HUNCHED] - 30) < 1e-9);
+	assert_true(fabs(m[1].state_s[HS_STATE_AWAY] - 30) < 1e-9);
+	/* The minute was written in two commits (the state changed); the
+	 * mean must still weigh every frame: (80*4 + 40*24) / 120. */
+	assert_true(fabs(m[0].pitch_mean_deg - (80 * 4.0 + 40 * 24.0) / 120) <
+		    1e-9);
+	assert_int_equal(m[0].frames, 120);
+	assert_int_equal(m[0].face_frames, 120);
+	assert_int_equal(m[1].frames, 120);
+	assert_int_equal(m[1].face_frames, 60);
+	assert_int_equal(m[1].pitch_frames, 0);
+	assert_int_equal(m[1].drop_frames, 60);
+	assert_true(fabs(m[1].drop_mean_iod - 0.6) < 1e-9);
+	free(m);
+
+	hs_journal_alert *a = NULL;
+	assert_int_equal(hs_journal_read_alerts(j, T0, T0 + 3600, &a, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(a[0].kind, HS_STATE_LOOKING_DOWN);
+	assert_true(a[0].t == T0 + 59);
+	assert_true(a[0].after_s == 19.0);
+	assert_string_equal(a[0].topic, "looking-down");
+	free(a);
+
+	hs_journal_session *s = NULL;
+	assert_int_equal(hs_journal_read_sessions(j, T0, T0 + 3600, &s, &n), 0);
+	assert_int_equal(n, 1);
+	assert_true(s[0].start == T0);
+	assert_true(s[0].end == T0 + 120);
+	assert_string_equal(s[0].source, "/dev/video0");
+	assert_string_equal(s[0].calibration, "calibration.ini");
+	free(s);
+	hs_journal_close(j);
+}
+
+static void frames_need_a_session(void **state)
+{
+	fixture *fx = *state;
+	hs_journal *j = NULL;
+	assert_int_equal(hs_journal_open(fx->db, NULL, &j), 0);
+	assert_int_equal(hs_journal_add_frame(j, T0, 0.5, HS_STATE_UPRIGHT,
+					      NULL, true),
+			 HS_EINVAL);
+	assert_int_equal(hs_journal_begin_session(j, T0, "x", NULL), 0);
+	assert_int_equal(hs_journal_add_frame(j, T0, 0.5, (hs_state)99, NULL,
+					      true),
+			 HS_EINVAL);
+	hs_journal_close(j);
+}
+
+static void exec_ok(sqlite3 *db, const char *sql)
+{
+	char *err = NULL;
+	int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+	if (rc != SQLITE_OK)
+		fail_msg("%s: %s", sql, err ? err : "?");
+}
+
+static int user_version(const char *path)
+{
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st,
+					    NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static void version_1_journal_is_migrated_and_keeps_its_data(void **state)
+{
+	fixture *fx = *state;
+	snprintf(fx->db, sizeof fx->db, "%s/journal.db", fx->dir);
+	/* The first layout, written by hand as an old headsup would have. */
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
+	exec_ok(db,
+		"CREATE TABLE sessions (id INTEGER PRIMARY KEY,"
+		" start_unix REAL NOT NULL, end_unix REAL, source TEXT);"
+		"CREATE TABLE minutes (minute INTEGER NOT NULL,"
+		" session INTEGER NOT NULL, upright_s REAL NOT NULL DEFAULT 0,"
+		" looking_down_s REAL NOT NULL DEFAULT 0,"
+		" hunched_s REAL NOT NULL DEFAULT 0, away_s REAL NOT NULL DEFAULT 0,"
+		" pitch_mean_deg REAL, drop_mean_iod REAL,"
+		" frames INTEGER NOT NULL DEFAULT 0,"
+		" face_frames INTEGER NOT NULL DEFAULT 0,"
+		" PRIMARY KEY (minute, session)) WITHOUT ROWID;"
+		"CREATE TABLE alerts (id INTEGER PRIMARY KEY,"
+		" time_unix REAL NOT NULL, kind TEXT NOT NULL, after_s REAL NOT NULL);"
+		"INSERT INTO sessions VALUES (1, 1772442000, 1772442120, 'cam');"
+		"INSERT INTO minutes VALUES (1772442000, 1, 50, 10, 0, 0, 6.5, 0.1,"
+		" 120, 120);"
+		"INSERT INTO minutes VALUES (1772442060, 1, 0, 0, 45, 15, NULL, 0.5,"
+		" 120, 90);"
+		"INSERT INTO alerts VALUES (1, 1772442100, 'hunched', 40);"
+		"PRAGMA user_version = 1;");
+	sqlite3_close(db);
+
+	hs_journal *j = NULL;
+	assert_int_equal(hs_journal_open(fx->db, NULL, &j), 0);
+	assert_int_equal(user_version(fx->db), HS_JOURNAL_SCHEMA_VERSION);
+
+	hs_journal_minute *m = NULL;
+	size_t n = 0;
+	assert_int_equal(hs_journal_read_minutes(j, 0, 4e9, &m, &n), 0);
+	assert_int_equal(n, 2);
+	assert_true(m[0].state_s[HS_STATE_UPRIGHT] == 50);
+	assert_true(m[0].state_s[HS_STATE_LOOKING_DOWN] == 10);
+	assert_true(m[0].state_s[HS_STATE_UNCALIBRATED] == 0);
+	assert_true(m[0].pitch_mean_deg == 6.5);
+	assert_int_equal(m[0].pitch_frames, 120);
+	assert_true(m[1].state_s[HS_STATE_HUNCHED] == 45);
+	assert_int_equal(m[1].pitch_frames, 0);
+	assert_int_equal(m[1].drop_frames, 90);
+	assert_true(fabs(m[1].drop_mean_iod - 0.5) < 1e-9);
+	free(m);
+	hs_journal_alert *a = NULL;
+	assert_int_equal(hs_journal_read_alerts(j, 0, 4e9, &a, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(a[0].kind, HS_STATE_HUNCHED);
+	assert_string_equal(a[0].topic, "hunched");
+	free(a);
+
+	/* New data lands next to the old. */
+	assert_int_equal(hs_journal_begin_session(j, T0 + 600, "cam", "auto"), 0);
+	assert_int_equal(hs_journal_add_frame(j, T0 + 600, 0.5,
+					      HS_STATE_UNCALIBRATED, NULL, true),
+			 0);
+	hs_journal_close(j);
+	read_all(fx->db, &m, &n);
+	assert_int_equal(n, 3);
+	assert_true(m[2].state_s[HS_STATE_UNCALIBRATED] == 0.5);
+	free(m);
+}
+
+static void newer_journal_is_refused(void **state)
+{
+	fixture *fx = *state;
+	snprintf(fx->db, sizeof fx->db, "%s/journal.db", fx->dir);
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
+	exec_ok(db, "CREATE TABLE future (x); PRAGMA user_version = 99;");
+	sqlite3_close(db);
+	hs_journal *j = NULL;
+	assert_int_equal(hs_journal_open(fx->db, NULL, &j), HS_EFORMAT);
+	assert_null(j);
+	assert_int_equal(user_version(fx->db), 99);
+}
+
+static void corrupt_journal_is_kept_aside_and_a_new_one_started(void **state)
+{
+	fixture *fx = *state;
+	snprintf(fx->db, sizeof fx->db, "%s/journal.db", fx->dir);
+	char garbage[8192];
+	for (size_t i = 0; i < sizeof garbage; i++)
+		garbage[i] = (char)("not a database "[i % 15]);
+	FILE *f = fopen(fx->db, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(garbage, 1, sizeof garbage, f), sizeof garbage);
+	fclose(f);
+
+	/* A report leaves it alone and says so. */
+	hs_journal *j = NULL;
+	assert_int_equal(hs_journal_open_existing(fx->db, &j), HS_ECORRUPT);
+
+	char moved[PATH_MAX];
+	assert_int_equal(hs_journal_open(fx->db, moved, &j), 0);
+	char prefix[PATH_MAX + 16];
+	snprintf(prefix, sizeof prefix, "%s.corrupt-", fx->db);
+	assert_memory_equal(moved, prefix, strlen(prefix));
+	/* The old file is intact under its new name. */
+	f = fopen(moved, "rb");
+	assert_non_null(f);
+	char back[sizeof garbage + 1];
+	assert_int_equal(fread(back, 1, sizeof back, f), sizeof garbage);
+	fclose(f);
+	assert_memory_equal(back, garbage, sizeof garbage);
+
+	/* The new journal works. */
+	assert_int_equal(hs_journal_begin_session(j, T0, "cam", NULL), 0);
+	assert_int_equal(hs_journal_add_frame(j, T0, 2.0, HS_STATE_UPRIGHT,
+					      NULL, true),
+			 0);
+	hs_journal_close(j);
+	hs_journal_minute *m = NULL;
+	size_t n = 0;
+	read_all(fx->db, &m, &n);
+	assert_int_equal(n, 1);
+	assert_true(m[0].state_s[HS_STATE_UPRIGHT] == 2.0);
+	free(m);
+}
+
+/* A child writes 10 minutes of frames at 2 Hz and dies without closing:
+ * at most the last commit interval (60 s) may be missing. */
+static void killed_writer_loses_at_most_one_commit_interval(void **state)
+{
+	fixture *fx = *state;
+	const double written_s = 600.25;
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		hs_journal *j = NULL;
+		if (hs_journal_open(fx->db, NULL, &j) != 0)
+			_exit(3);
+		if (hs_journal_begin_session(j, T0 + 7, "cam", NULL) != 0)
+			_exit(4);
+		double t = T0 + 7;
+		for (int i = 0; i * 0.5 < written_s; i++, t += 0.5)
+			if (hs_journal_add_frame(j, t, 0.5, HS_STATE_UPRIGHT,
+						 NULL, true) != 0)
+				_exit(5);
+		_exit(0); /* no close: like SIGKILL */
+	}
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+
+	hs_journal_minute *m = NULL;
+	size_t n = 0;
+	read_all(fx->db, &m, &n);
+	double saved = total_seconds(m, n);
+	free(m);
+	assert_true(saved <= written_s + 0.5);
+	assert_true(saved >= written_s - 60.0);
+}
+
+/* A state change is committed at once: a kill right after it keeps it. */
+static void state_change_is_committed_at_once(void **state)
+{
+	fixture *fx = *state;
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		hs_journal *j = NULL;
+		if (hs_journal_open(fx->db, NULL, &j) != 0)
+			_exit(3);
+		hs_journal_begin_session(j, T0, "cam", NULL);
+		double t = T0;
+		for (int i = 0; i < 20; i++, t += 0.5)
+			hs_journal_add_frame(j, t, 0.5, HS_STATE_UPRIGHT, NULL,
+					     true);
+		hs_journal_add_frame(j, t, 0.5, HS_STATE_HUNCHED, NULL, true);
+		_exit(0);
+	}
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(WEXITSTATUS(status), 0);
+	hs_journal_minute *m = NULL;
+	size_t n = 0;
+	read_all(fx->db, &m, &n);
+	assert_int_equal(n, 1);
+	assert_true(m[0].state_s[HS_STATE_UPRIGHT] == 10.0);
+	assert_true(m[0].state_s[HS_STATE_HUNCHED] == 0.5);
+	free(m);
+}
+
+static void locked_journal_is_reported(void **state)
+{
+	fixture *fx = *state;
+	hs_journal *j = NULL;
+	assert_int_equal(hs_journal_open(fx->db, NULL, &j), 0);
+	hs_journal_close(j);
+
+	sqlite3 *other = NULL;
+	assert_int_equal(sqlite3_open(fx->db, &other), SQLITE_OK);
+	exec_ok(other, "BEGIN EXCLUSIVE");
+	j = NULL;
+	assert_int_equal(hs_journal_open(fx->db, NULL, &j), HS_ELOCKED);
+	assert_null(j);
+	exec_ok(other, "COMMIT");
+	sqlite3_close(other);
+	assert_int_equal(hs_journal_open(fx->db, NULL, &j), 0);
+	hs_journal_close(j);
+}
+
+/* Run "<before>'<path>'<after>" through the shell; true when it exits 0. */
+static bool run_ok(const char *before, const char *path, const char *after)
+{
+	char cmd[PATH_MAX + 128];
+	snprintf(cmd, sizeof cmd, "%s'%s'%s", before, path, after);
+	return hs_test_run(cmd, NULL, 0) == 0;
+}
+
+/* A real full file system (a tiny tmpfs; needs root): the minutes that
+ * cannot be written stay in memory and land once there is room. */
+static void full_disk_keeps_minutes_until_there_is_room(void **state)
+{
+	fixture *fx = *state;
+	char mnt[512];
+	snprintf(mnt, sizeof mnt, "%s/small", fx->dir);
+	mkdir(mnt, 0700);
+	if (!run_ok("mount -t tmpfs -o size=160k tmpfs ", mnt, " 2>/dev/null")) {
+		fprintf(stderr, "SKIPPED: cannot mount a tmpfs (needs root)\n");
+		skip();
+	}
+	snprintf(fx->db, sizeof fx->db, "%s/journal.db", mnt);
+	hs_journal *j = NULL;
+	assert_int_equal(hs_journal_open(fx->db, NULL, &j), 0);
+	assert_int_equal(hs_journal_begin_session(j, T0, "cam", NULL), 0);
+
+	hs_log_level level = hs_log_get_level();
+	hs_log_set_level(HS_LOG_ERROR); /* the one warning is expected */
+	double t = T0, added = 0;
+	int rc = 0, failures = 0;
+	/* A frame every 20 s, each state different from the last, so every
+	 * frame commits: the file grows until the disk is full. */
+	for (int i = 0; i < 20000 && failures < 50; i++, t += 20) {
+		rc = hs_journal_add_frame(j, t, 20, (hs_state)(i % 2), NULL,
+					  true);
+		added += 20;
+		if (rc == HS_ENOSPC)
+			failures++;
+		else
+			assert_int_equal(rc, 0);
+	}
+	hs_log_set_level(level);
+	assert_int_equal(failures, 50);
+	assert_true(hs_journal_pending(j) >= 1);
+
+	assert_true(run_ok("mount -o remount,size=8m ", mnt, ""));
+	assert_int_equal(hs_journal_flush(j), 0);
+	assert_int_equal(hs_journal_pending(j), 0);
+	hs_journal_close(j);
+
+	hs_journal_minute *m = NULL;
+	size_t n = 0;
+	read_all(fx->db, &m, &n);
+	assert_true(fabs(total_seconds(m, n) - added) < 1e-6);
+	free(m);
+	run_ok("umount ", mnt, "");
+}
+
+static void read_only_folder_gives_eacces(void **state)
+{
+	fixture *fx = *state;
+	char mnt[512];
+	snprintf(mnt, sizeof mnt, "%s/ro", fx->dir);
+	mkdir(mnt, 0700);
+	if (!run_ok("mount -t tmpfs -o size=1m,ro tmpfs ", mnt, " 2>/dev/null")) {
+		fprintf(stderr, "SKIPPED: cannot mount a tmpfs (needs root)\n");
+		skip();
+	}
+	snprintf(fx->db, sizeof fx->db, "%s/journal.db", mnt);
+	hs_journal *j = NULL;
+	int rc = hs_journal_open(fx->db, NULL, &j);
+	run_ok("umount ", mnt, "");
+	assert_int_equal(rc, HS_EACCES);
+	assert_null(j);
+}
+
+static void default_path_follows_xdg_data_home(void **state)
+{
+	(void)state;
+	char buf[PATH_MAX];
+	char *old = getenv("XDG_DATA_HOME") ? strdup(getenv("XDG_DATA_HOME")) : NULL;
+	setenv("XDG_DATA_HOME", "/tmp/xdg-data", 1);
+	assert_int_equal(hs_journal_default_path(buf, sizeof buf), 0);
+	assert_string_equal(buf, "/tmp/xdg-data/headsup/journal.db");
+	if (old)
+		setenv("XDG_DATA_HOME", old, 1);
+	else
+		unsetenv("XDG_DATA_HOME");
+	free(old);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			round_trip_keeps_minutes_alerts_and_sessions, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(frames_need_a_session, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			version_1_journal_is_migrated_and_keeps_its_data, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(newer_journal_is_refused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			corrupt_journal_is_kept_aside_and_a_new_one_started,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			killed_writer_loses_at_most_one_commit_interval, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(state_change_is_committed_at_once,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(locked_journal_is_reported, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			full_disk_keeps_minutes_until_there_is_room, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(read_only_folder_gives_eacces,
+						setup, teardown),
+		cmocka_unit_test(default_path_follows_xdg_data_home),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,858 @@
+/* test_notify.c - alert text, back-end choice, and real notifications.
+ *
+ * The dunst tests need a private desktop session and skip otherwise:
+ *
+ *   tests/support/desktop-session.sh build/test_notify
+ *
+ * They only run when HEADSUP_SESSION_DIR is set (so they never close or
+ * read the notifications of a real desktop), and then fail unless dunst
+ * answers on the bus.  The fallback test (no session bus -> terminal)
+ * always runs.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "headsup/advice.h"
+#include "headsup/err.h"
+#include "headsup/notify.h"
+#include "testutil.h"
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+/* Redirect stderr into a temporary file while a test speaks. */
+typedef struct captured {
+	int saved_fd;
+	char path[64];
+} captured;
+
+static void capture_stderr(captured *c)
+{
+	fflush(stderr);
+	snprintf(c->path, sizeof c->path, "/tmp/headsup-test-stderr-XXXXXX");
+	int fd = mkstemp(c->path);
+	assert_true(fd >= 0);
+	c->saved_fd = dup(STDERR_FILENO);
+	assert_true(c->saved_fd >= 0);
+	assert_true(dup2(fd, STDERR_FILENO) >= 0);
+	close(fd);
+}
+
+/* Restore stderr; returns what was written (caller frees) and echoes it
+ * so a failing test still shows it. */
+static char *release_stderr(captured *c)
+{
+	fflush(stderr);
+	dup2(c->saved_fd, STDERR_FILENO);
+	close(c->saved_fd);
+	FILE *f = fopen(c->path, "r");
+	assert_non_null(f);
+	char *text = calloc(1, 65536);
+	assert_non_null(text);
+	size_t n = fread(text, 1, 65535, f);
+	text[n] = '\0';
+	fclose(f);
+	unlink(c->path);
+	fputs(text, stderr);
+	return text;
+}
+
+static int count_of(const char *haystack, const char *needle)
+{
+	int n = 0;
+	for (const char *p = strstr(haystack, needle); p;
+	     p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+static void make_msg(hs_alert_msg *m, hs_state kind, double lasted_s,
+		     const char *url)
+{
+	assert_int_equal(hs_notify_format(m, kind, lasted_s), 0);
+	if (url)
+		snprintf(m->advice_url, sizeof m->advice_url, "%s", url);
+}
+
+static const char warning_text[] =
+	"no notification server on the session bus; alerts go to the terminal";
+
+/* ---- the text (pure) ------------------------------------------------------ */
+
+static void durations_read_in_whole_units(void **state)
+{
+	(void)state;
+	static const struct {
+		double s;
+		const char *text;
+	} cases[] = {
+		{0.0, "0 seconds"},         {1.0, "1 second"},
+		{1.9, "1 second"},          {45.0, "45 seconds"},
+		{59.99, "59 seconds"},      {60.0, "1 minute"},
+		{119.0, "1 minute"},        {120.0, "2 minutes"},
+		{3599.0, "59 minutes"},     {3600.0, "1 hour"},
+		{3659.0, "1 hour"},         {3900.0, "1 hour 5 minutes"},
+		{7260.0, "2 hours 1 minute"}, {36000.0, "10 hours"},
+	};
+	char buf[64];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_int_equal(
+			hs_notify_format_duration(cases[i].s, buf, sizeof buf), 0);
+		assert_string_equal(buf, cases[i].text);
+	}
+}
+
+static void bad_durations_are_refused(void **state)
+{
+	(void)state;
+	char buf[64] = "x";
+	assert_int_equal(hs_notify_format_duration(-1.0, buf, sizeof buf),
+			 HS_EINVAL);
+	assert_int_equal(hs_notify_format_duration(NAN, buf, sizeof buf),
+			 HS_EINVAL);
+	assert_int_equal(hs_notify_format_duration(INFINITY, buf, sizeof buf),
+			 HS_EINVAL);
+	/* "1 hour 5 minutes" needs 17 bytes. */
+	assert_int_equal(hs_notify_format_duration(3900.0, buf, 16), HS_ERANGE);
+	assert_string_equal(buf, "");
+	assert_int_equal(hs_notify_format_duration(3900.0, buf, 17), 0);
+	assert_string_equal(buf, "1 hour 5 minutes");
+}
+
+static void summary_names_posture_and_duration(void **state)
+{
+	(void)state;
+	char buf[HS_NOTIFY_SUMMARY_MAX];
+	assert_int_equal(hs_notify_format_summary(HS_STATE_LOOKING_DOWN, 130.0,
+						  buf, sizeof buf),
+			 0);
+	assert_string_equal(buf, "Looking down for 2 minutes");
+	assert_int_equal(hs_notify_format_summary(HS_STATE_HUNCHED, 45.2, buf,
+						  sizeof buf),
+			 0);
+	assert_string_equal(buf, "Hunched for 45 seconds");
+	assert_int_equal(hs_notify_format_summary(HS_STATE_HUNCHED, 61.0, buf,
+						  sizeof buf),
+			 0);
+	assert_string_equal(buf, "Hunched for 1 minute");
+	assert_int_equal(hs_notify_format_summary(HS_STATE_LOOKING_DOWN,
+						  3900.0, buf, sizeof buf),
+			 0);
+	assert_string_equal(buf, "Looking down for 1 hour 5 minutes");
+	assert_int_equal(hs_notify_format_summary(HS_STATE_COUNT, 45.0, buf,
+						  sizeof buf),
+			 HS_EINVAL);
+	assert_int_equal(
+		hs_notify_format_summary(HS_STATE_HUNCHED, 45.0, buf, 10),
+		HS_ERANGE);
+}
+
+static void body_carries_advice_and_link_in_each_style(void **state)
+{
+	(void)state;
+	const char *advice = "Sit tall & breathe <slowly>.";
+	const char *url = "file:///tmp/a&b/advice\".html#hunched";
+	char buf[512];
+
+	assert_int_equal(hs_notify_format_body(advice, url, HS_BODY_PLAIN, buf,
+					       sizeof buf),
+			 0);
+	assert_string_equal(buf, "Sit tall & breathe <slowly>.\n"
+				 "file:///tmp/a&b/advice\".html#hunched");
+
+	assert_int_equal(hs_notify_format_body(advice, url, HS_BODY_MARKUP, buf,
+					       sizeof buf),
+			 0);
+	assert_string_equal(buf, "Sit tall &amp; breathe &lt;slowly&gt;.\n"
+				 "file:///tmp/a&amp;b/advice\".html#hunched");
+
+	assert_int_equal(hs_notify_format_body(advice, url, HS_BODY_HYPERLINK,
+					       buf, sizeof buf),
+			 0);
+	assert_string_equal(buf,
+			    "Sit tall &amp; breathe &lt;slowly&gt;.\n"
+			    "<a href=\"file:///tmp/a&amp;b/advice&quot;.html"
+			    "#hunched\">Show advice</a>");
+
+	assert_int_equal(hs_notify_format_body(advice, url, HS_BODY_HYPERLINK,
+					       buf, 40),
+			 HS_ERANGE);
+	assert_string_equal(buf, "");
+}
+
+static void alert_gets_advice_for_its_posture(void **state)
+{
+	(void)state;
+	hs_alert_msg m;
+	assert_int_equal(hs_notify_format(&m, HS_STATE_HUNCHED, 45.0), 0);
+	assert_int_equal(m.kind, HS_STATE_HUNCHED);
+	assert_string_equal(m.summary, "Hunched for 45 seconds");
+	assert_string_equal(m.advice,
+			    hs_advice_get(HS_ADVICE_HUNCHED)->sentence);
+	assert_true(strncmp(m.advice_url, "file:///", 8) == 0);
+	const char *hash = strrchr(m.advice_url, '#');
+	assert_non_null(hash);
+	assert_string_equal(hash, "#hunched");
+
+	assert_int_equal(hs_notify_format(&m, HS_STATE_LOOKING_DOWN, 150.0), 0);
+	assert_string_equal(m.summary, "Looking down for 2 minutes");
+	assert_string_equal(m.advice,
+			    hs_advice_get(HS_ADVICE_LOOKING_DOWN)->sentence);
+	assert_string_equal(strrchr(m.advice_url, '#'), "#looking-down");
+
+	/* Only bad postures alert; msg is left alone otherwise. */
+	assert_int_equal(hs_notify_format(&m, HS_STATE_UPRIGHT, 45.0),
+			 HS_EINVAL);
+	assert_int_equal(hs_notify_format(&m, HS_STATE_AWAY, 45.0), HS_EINVAL);
+	assert_string_equal(m.summary, "Looking down for 2 minutes");
+}
+
+/* ---- choosing a back-end, with fake back-ends ----------------------------- */
+
+static struct fakes {
+	int desktop_open_rc;
+	int desktop_send_rc;
+	int desktop_opens, desktop_sends, desktop_closes;
+	int terminal_opens, terminal_sends, terminal_closes;
+	bool snooze;
+	char last_summary[HS_NOTIFY_SUMMARY_MAX];
+} fk;
+
+static int desk_state_token;
+
+static int fake_desktop_open(void **st)
+{
+	fk.desktop_opens++;
+	if (fk.desktop_open_rc < 0)
+		return fk.desktop_open_rc;
+	*st = &desk_state_token;
+	return 0;
+}
+
+static int fake_desktop_send(void *st, const hs_alert_msg *m)
+{
+	assert_ptr_equal(st, &desk_state_token);
+	fk.desktop_sends++;
+	if (fk.desktop_send_rc < 0)
+		return fk.desktop_send_rc;
+	snprintf(fk.last_summary, sizeof fk.last_summary, "%s", m->summary);
+	return 0;
+}
+
+static void fake_poll(void *st)
+{
+	(void)st;
+}
+
+static bool fake_take_snooze(void *st)
+{
+	(void)st;
+	bool s = fk.snooze;
+	fk.snooze = false;
+	return s;
+}
+
+static bool fake_take_nothing(void *st)
+{
+	(void)st;
+	return false;
+}
+
+static void fake_desktop_close(void *st)
+{
+	if (st)
+		fk.desktop_closes++;
+}
+
+static int fake_terminal_open(void **st)
+{
+	fk.terminal_opens++;
+	*st = NULL;
+	return 0;
+}
+
+static int fake_terminal_send(void *st, const hs_alert_msg *m)
+{
+	(void)st;
+	fk.terminal_sends++;
+	snprintf(fk.last_summary, sizeof fk.last_summary, "%s", m->summary);
+	return 0;
+}
+
+static void fake_terminal_close(void *st)
+{
+	(void)st;
+	fk.terminal_closes++;
+}
+
+static const hs_notifier_ops fake_desktop = {
+	.name = "fake-desktop",
+	.open = fake_desktop_open,
+	.send = fake_desktop_send,
+	.poll = fake_poll,
+	.take_snooze = fake_take_snooze,
+	.take_show_advice = fake_take_nothing,
+	.close = fake_desktop_close,
+};
+
+static const hs_notifier_ops fake_terminal = {
+	.name = "fake-terminal",
+	.open = fake_terminal_open,
+	.send = fake_terminal_send,
+	.poll = fake_poll,
+	.take_snooze = fake_take_nothing,
+	.take_show_advice = fake_take_nothing,
+	.close = fake_terminal_close,
+};
+
+static int reset_fakes(void **state)
+{
+	(void)state;
+	memset(&fk, 0, sizeof fk);
+	return 0;
+}
+
+static void auto_uses_the_desktop_when_it_starts(void **state)
+{
+	(void)state;
+	hs_notify *n = NULL;
+	assert_int_equal(hs_notify_create_from("auto", &fake_desktop,
+					       &fake_terminal, &n),
+			 0);
+	assert_string_equal(hs_notify_backend(n), "fake-desktop");
+	hs_alert_msg m;
+	make_msg(&m, HS_STATE_HUNCHED, 45.0, NULL);
+	assert_int_equal(hs_notify_send(n, &m), 0);
+	assert_int_equal(fk.desktop_sends, 1);
+	assert_int_equal(fk.terminal_sends, 0);
+	assert_int_equal(fk.terminal_opens, 0);
+
+	fk.snooze = true;
+	assert_true(hs_notify_take_snooze(n));
+	assert_false(hs_notify_take_snooze(n));
+	hs_notify_destroy(n);
+	assert_int_equal(fk.desktop_closes, 1);
+	hs_notify_destroy(NULL);
+}
+
+static void auto_falls_back_to_terminal_and_warns_once(void **state)
+{
+	(void)state;
+	fk.desktop_open_rc = HS_ENOSERVER;
+	hs_notify *n = NULL;
+	captured c;
+	capture_stderr(&c);
+	int rc = hs_notify_create_from("auto", &fake_desktop, &fake_terminal,
+				       &n);
+	hs_alert_msg m;
+	make_msg(&m, HS_STATE_HUNCHED, 45.0, NULL);
+	int rc1 = rc == 0 ? hs_notify_send(n, &m) : rc;
+	make_msg(&m, HS_STATE_LOOKING_DOWN, 120.0, NULL);
+	int rc2 = rc == 0 ? hs_notify_send(n, &m) : rc;
+	char *err = release_stderr(&c);
+
+	assert_int_equal(rc, 0);
+	assert_int_equal(rc1, 0);
+	assert_int_equal(rc2, 0);
+	assert_string_equal(hs_notify_backend(n), "fake-terminal");
+	assert_int_equal(fk.terminal_sends, 2);
+	assert_string_equal(fk.last_summary, "Looking down for 2 minutes");
+	assert_int_equal(count_of(err, warning_text), 1);
+	free(err);
+	hs_notify_destroy(n);
+	assert_int_equal(fk.terminal_closes, 1);
+	assert_int_equal(fk.desktop_closes, 0);
+}
+
+static void auto_falls_back_on_other_desktop_failures_too(void **state)
+{
+	(void)state;
+	fk.desktop_open_rc = HS_ENOMEM;
+	hs_notify *n = NULL;
+	captured c;
+	capture_stderr(&c);
+	int rc = hs_notify_create_from("auto", &fake_desktop, &fake_terminal,
+				       &n);
+	char *err = release_stderr(&c);
+	assert_int_equal(rc, 0);
+	assert_string_equal(hs_notify_backend(n), "fake-terminal");
+	assert_int_equal(count_of(err, "alerts go to the terminal"), 1);
+	assert_non_null(strstr(err, "out of memory"));
+	free(err);
+	hs_notify_destroy(n);
+}
+
+static void desktop_mode_without_server_is_an_error(void **state)
+{
+	(void)state;
+	fk.desktop_open_rc = HS_ENOSERVER;
+	hs_notify *n = (hs_notify *)&desk_state_token;
+	captured c;
+	capture_stderr(&c);
+	int rc = hs_notify_create_from("desktop", &fake_desktop, &fake_terminal,
+				       &n);
+	char *err = release_stderr(&c);
+	assert_int_equal(rc, HS_ENOSERVER);
+	assert_ptr_equal(n, &desk_state_token); /* untouched */
+	assert_int_equal(fk.terminal_opens, 0);
+	assert_non_null(strstr(err, "no notification server"));
+	free(err);
+}
+
+static void terminal_mode_never_tries_the_desktop(void **state)
+{
+	(void)state;
+	hs_notify *n = NULL;
+	assert_int_equal(hs_notify_create_from("terminal", &fake_desktop,
+					       &fake_terminal, &n),
+			 0);
+	assert_int_equal(fk.desktop_opens, 0);
+	assert_string_equal(hs_notify_backend(n), "fake-terminal");
+	hs_notify_destroy(n);
+}
+
+static void unknown_mode_is_refused(void **state)
+{
+	(void)state;
+	hs_notify *n = NULL;
+	captured c;
+	capture_stderr(&c);
+	int rc = hs_notify_create_from("popup", &fake_desktop, &fake_terminal,
+				       &n);
+	char *err = release_stderr(&c);
+	assert_int_equal(rc, HS_EINVAL);
+	assert_null(n);
+	assert_int_equal(fk.desktop_opens + fk.terminal_opens, 0);
+	assert_non_null(strstr(err, "'popup'"));
+	free(err);
+}
+
+static void failed_desktop_send_goes_to_terminal(void **state)
+{
+	(void)state;
+	hs_notify *n = NULL;
+	assert_int_equal(hs_notify_create_from("auto", &fake_desktop,
+					       &fake_terminal, &n),
+			 0);
+	hs_alert_msg m;
+	make_msg(&m, HS_STATE_HUNCHED, 45.0, NULL);
+	fk.desktop_send_rc = HS_ENOSERVER;
+	captured c;
+	capture_stderr(&c);
+	int rc1 = hs_notify_send(n, &m);
+	int rc2 = hs_notify_send(n, &m);
+	char *err = release_stderr(&c);
+	assert_int_equal(rc1, 0);
+	assert_int_equal(rc2, 0);
+	assert_int_equal(fk.terminal_sends, 2);
+	assert_int_equal(count_of(err, "goes to the terminal"), 1);
+	free(err);
+
+	/* The server is back: the next alert is a notification again. */
+	fk.desktop_send_rc = 0;
+	assert_int_equal(hs_notify_send(n, &m), 0);
+	assert_int_equal(fk.desktop_sends, 3);
+	assert_int_equal(fk.terminal_sends, 2);
+	hs_notify_destroy(n);
+	assert_int_equal(fk.terminal_closes, 1);
+}
+
+/* ---- the real back-ends without any session bus -------------------------- */
+
+static char *saved_env(const char *name)
+{
+	const char *v = getenv(name);
+	return v ? strdup(v) : NULL;
+}
+
+static void restore_env(const char *name, char *value)
+{
+	if (value)
+		setenv(name, value, 1);
+	else
+		unsetenv(name);
+	free(value);
+}
+
+/* With bus set as DBUS_SESSION_BUS_ADDRESS (NULL: unset) and a runtime
+ * folder without a bus socket, "auto" must pick the console quickly and
+ * say so once, and the alert must reach the terminal. */
+static void check_no_bus(const char *bus, double max_s)
+{
+	char runtime[64];
+	hs_test_tmpdir(runtime, sizeof runtime);
+	char *old_bus = saved_env("DBUS_SESSION_BUS_ADDRESS");
+	char *old_runtime = saved_env("XDG_RUNTIME_DIR");
+	if (bus)
+		setenv("DBUS_SESSION_BUS_ADDRESS", bus, 1);
+	else
+		unsetenv("DBUS_SESSION_BUS_ADDRESS");
+	setenv("XDG_RUNTIME_DIR", runtime, 1);
+
+	hs_notify *n = NULL, *d = NULL;
+	hs_alert_msg m;
+	make_msg(&m, HS_STATE_HUNCHED, 45.0, NULL);
+	captured c;
+	capture_stderr(&c);
+	double t0 = now_s();
+	int rc = hs_notify_create("auto", &n);
+	double took = now_s() - t0;
+	int rc_send = rc == 0 ? hs_notify_send(n, &m) : rc;
+	int rc_desktop = hs_notify_create("desktop", &d);
+	char *err = release_stderr(&c);
+
+	restore_env("DBUS_SESSION_BUS_ADDRESS", old_bus);
+	restore_env("XDG_RUNTIME_DIR", old_runtime);
+	hs_test_rmtree(runtime);
+
+	assert_int_equal(rc, 0);
+	if (took >= max_s)
+		fprintf(stderr, "choosing the console took %.1f s\n", took);
+	assert_true(took < max_s);
+	assert_string_equal(hs_notify_backend(n), "console");
+	assert_int_equal(rc_send, 0);
+	assert_int_equal(count_of(err, warning_text), 1);
+	char line[HS_NOTIFY_SUMMARY_MAX + HS_NOTIFY_ADVICE_MAX +
+		  HS_NOTIFY_URL_MAX + 32];
+	snprintf(line, sizeof line, "headsup: Hunched for 45 seconds - %s %s\n",
+		 m.advice, m.advice_url);
+	assert_int_equal(count_of(err, line), 1);
+	assert_int_equal(rc_desktop, HS_ENOSERVER);
+	assert_null(d);
+	assert_false(hs_notify_take_snooze(n));
+	hs_notify_poll(n);
+	free(err);
+	hs_notify_destroy(n);
+}
+
+static void no_session_bus_falls_back_to_terminal(void **state)
+{
+	(void)state;
+	check_no_bus(NULL, 1.0);
+	check_no_bus("unix:path=/nonexistent/headsup-test-bus", 1.0);
+
+	/* A bus that takes the connection but never answers: the probe gives
+	 * up after its 3 s connect timeout instead of hanging. */
+	char dir[64], addr[128];
+	hs_test_tmpdir(dir, sizeof dir);
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s/bus", dir);
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(listen(fd, 4), 0);
+	snprintf(addr, sizeof addr, "unix:path=%s", sa.sun_path);
+	check_no_bus(addr, 6.0);
+	close(fd);
+	hs_test_rmtree(dir);
+}
+
+/* ---- a real round trip through dunst ------------------------------------- */
+
+static const char *session_dir;
+
+/* Skip unless we are inside desktop-session.sh with dunst answering. */
+static bool in_dunst_session(void)
+{
+	session_dir = getenv("HEADSUP_SESSION_DIR");
+	const char *bus = getenv("DBUS_SESSION_BUS_ADDRESS");
+	if (!session_dir || !session_dir[0] || !bus || !bus[0]) {
+		fprintf(stderr,
+			"SKIPPED: not inside a private desktop session; run "
+			"tests/support/desktop-session.sh %s (ctest: "
+			"test_notify_dunst)\n",
+			"test_notify");
+		return false;
+	}
+	char out[2048];
+	int st = hs_test_run(
+		"dbus-send --session --print-reply "
+		"--dest=org.freedesktop.Notifications "
+		"/org/freedesktop/Notifications "
+		"org.freedesktop.Notifications.GetServerInformation 2>&1",
+		out, sizeof out);
+	/* Inside our own session dunst must be there: fail, not skip. */
+	if (st != 0 || !strstr(out, "string \"dunst\""))
+		fail_msg("the session's notification server is not dunst:\n%s",
+			 out);
+	return true;
+}
+
+#define REQUIRE_DUNST()                                                      \
+	do {                                                                 \
+		if (!in_dunst_session()) {                                   \
+			skip();                                              \
+			return;                                              \
+		}                                                            \
+	} while (0)
+
+/* JSON text without the whitespace between tokens, so that searches do
+ * not depend on how dunstctl pretty-prints. */
+static char *json_squeeze(const char *src)
+{
+	char *out = malloc(strlen(src) + 1);
+	assert_non_null(out);
+	char *o = out;
+	bool in_str = false;
+	for (const char *p = src; *p; p++) {
+		if (in_str) {
+			*o++ = *p;
+			if (*p == '\\' && p[1])
+				*o++ = *++p;
+			else if (*p == '"')
+				in_str = false;
+		} else if (*p == '"') {
+			in_str = true;
+			*o++ = *p;
+		} else if (*p != ' ' && *p != '\t' && *p != '\n' &&
+			   *p != '\r') {
+			*o++ = *p;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* "\"key\":{\"type\":\"s\",\"data\":\"<value as JSON>\"}" */
+static void json_field(char *buf, size_t size, const char *key,
+		       const char *value)
+{
+	size_t n = (size_t)snprintf(buf, size, "\"%s\":{\"type\":\"s\",\"data\":\"",
+				    key);
+	for (const char *p = value; *p && n + 8 < size; p++) {
+		if (*p == '"' || *p == '\\') {
+			buf[n++] = '\\';
+			buf[n++] = *p;
+		} else if (*p == '\n') {
+			buf[n++] = '\\';
+			buf[n++] = 'n';
+		} else {
+			buf[n++] = *p;
+		}
+	}
+	snprintf(buf + n, size - n, "\"}");
+}
+
+static char *dunst_history(void)
+{
+	assert_int_equal(hs_test_run("dunstctl close-all", NULL, 0), 0);
+	/* close-all is a D-Bus call; history is read in the next call. */
+	char *raw = malloc(1 << 20);
+	assert_non_null(raw);
+	assert_int_equal(hs_test_run("dunstctl history", raw, 1 << 20), 0);
+	char *squeezed = json_squeeze(raw);
+	free(raw);
+	return squeezed;
+}
+
+static int dunst_displayed(void)
+{
+	char out[64];
+	assert_int_equal(hs_test_run("dunstctl count displayed", out, sizeof out),
+			 0);
+	return atoi(out);
+}
+
+static void dunst_shows_summary_and_body(void **state)
+{
+	(void)state;
+	REQUIRE_DUNST();
+	hs_test_run("dunstctl close-all", NULL, 0);
+	hs_notify *n = NULL;
+	assert_int_equal(hs_notify_create("desktop", &n), 0);
+	assert_string_equal(hs_notify_backend(n), "libnotify");
+	hs_alert_msg m;
+	make_msg(&m, HS_STATE_HUNCHED, 45.0, NULL);
+	assert_int_equal(hs_notify_send(n, &m), 0);
+	hs_notify_poll(n);
+	char *history = dunst_history();
+
+	char want[8192], body[8192];
+	json_field(want, sizeof want, "summary", "Hunched for 45 seconds");
+	assert_non_null(strstr(history, want));
+	/* dunst lists body-hyperlinks, so the link is an <a href>. */
+	snprintf(body, sizeof body, "%s\n<a href=\"%s\">Show advice</a>",
+		 hs_advice_get(HS_ADVICE_HUNCHED)->sentence, m.advice_url);
+	json_field(want, sizeof want, "body", body);
+	if (!strstr(history, want))
+		fprintf(stderr, "want %s\nhistory: %s\n", want, history);
+	assert_non_null(strstr(history, want));
+	json_field(want, sizeof want, "appname", "headsup");
+	assert_non_null(strstr(history, want));
+	json_field(want, sizeof want, "category", "x-headsup.posture");
+	assert_non_null(strstr(history, want));
+	free(history);
+	hs_notify_destroy(n);
+}
+
+static void newer_alert_replaces_older_of_same_kind(void **state)
+{
+	(void)state;
+	REQUIRE_DUNST();
+	hs_test_run("dunstctl close-all", NULL, 0);
+	hs_notify *n = NULL;
+	assert_int_equal(hs_notify_create("desktop", &n), 0);
+	hs_alert_msg m;
+	make_msg(&m, HS_STATE_LOOKING_DOWN, 60.0, NULL);
+	assert_int_equal(hs_notify_send(n, &m), 0);
+	make_msg(&m, HS_STATE_HUNCHED, 60.0, NULL);
+	assert_int_equal(hs_notify_send(n, &m), 0);
+	make_msg(&m, HS_STATE_LOOKING_DOWN, 2000.0, NULL);
+	assert_int_equal(hs_notify_send(n, &m), 0);
+	hs_notify_poll(n);
+	/* The first "Looking down" made way for the second. */
+	assert_int_equal(dunst_displayed(), 2);
+	hs_notify_destroy(n);
+	hs_test_run("dunstctl close-all", NULL, 0);
+}
+
+/* Pick an entry of dunst's context menu (see desktop-session.sh). */
+static void pick_from_context_menu(const char *entry)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/dmenu-pick", session_dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%s\n", entry);
+	fclose(f);
+	assert_int_equal(hs_test_run("dunstctl context", NULL, 0), 0);
+}
+
+static void snooze_action_reaches_the_monitor(void **state)
+{
+	(void)state;
+	REQUIRE_DUNST();
+	hs_test_run("dunstctl close-all", NULL, 0);
+	hs_notify *n = NULL;
+	assert_int_equal(hs_notify_create("desktop", &n), 0);
+	hs_alert_msg m;
+	make_msg(&m, HS_STATE_HUNCHED, 90.0, NULL);
+	assert_int_equal(hs_notify_send(n, &m), 0);
+	assert_false(hs_notify_take_snooze(n));
+
+	pick_from_context_menu("Snooze 30 min (Hunched for 1 minute)");
+	bool snoozed = false;
+	for (double t0 = now_s(); !snoozed && now_s() - t0 < 5.0;) {
+		hs_notify_poll(n);
+		snoozed = hs_notify_take_snooze(n);
+		if (!snoozed)
+			sleep_ms(20);
+	}
+	assert_true(snoozed);
+	assert_false(hs_notify_take_snooze(n)); /* once per click */
+	assert_false(hs_notify_take_show_advice(n));
+	hs_notify_destroy(n);
+	hs_test_run("dunstctl close-all", NULL, 0);
+}
+
+static void show_advice_action_opens_the_page(void **state)
+{
+	(void)state;
+	REQUIRE_DUNST();
+	hs_test_run("dunstctl close-all", NULL, 0);
+	char dir[64], page[128], url[256], opened_path[4200];
+	hs_test_tmpdir(dir, sizeof dir);
+	snprintf(page, sizeof page, "%s/advice.html", dir);
+	FILE *f = fopen(page, "w");
+	assert_non_null(f);
+	fputs("<!DOCTYPE html><html><body><h2 id=\"looking-down\">Looking "
+	      "down</h2></body></html>\n",
+	      f);
+	fclose(f);
+	snprintf(url, sizeof url, "file://%s#looking-down", page);
+	snprintf(opened_path, sizeof opened_path, "%s/opened", session_dir);
+	unlink(opened_path);
+
+	hs_notify *n = NULL;
+	assert_int_equal(hs_notify_create("desktop", &n), 0);
+	hs_alert_msg m;
+	make_msg(&m, HS_STATE_LOOKING_DOWN, 125.0, url);
+	assert_int_equal(hs_notify_send(n, &m), 0);
+
+	pick_from_context_menu("Show advice (Looking down for 2 minutes)");
+	bool asked = false;
+	for (double t0 = now_s(); !asked && now_s() - t0 < 5.0;) {
+		hs_notify_poll(n);
+		asked = hs_notify_take_show_advice(n);
+		if (!asked)
+			sleep_ms(20);
+	}
+	assert_true(asked);
+	assert_false(hs_notify_take_snooze(n));
+
+	/* The stand-in browser records the URI it was started with. */
+	char opened[512] = "";
+	for (double t0 = now_s(); now_s() - t0 < 5.0; sleep_ms(50)) {
+		FILE *o = fopen(opened_path, "r");
+		if (o) {
+			size_t got = fread(opened, 1, sizeof opened - 1, o);
+			opened[got] = '\0';
+			fclose(o);
+			if (strchr(opened, '\n'))
+				break;
+		}
+	}
+	char want[300];
+	snprintf(want, sizeof want, "%s\n", url);
+	assert_string_equal(opened, want);
+	hs_notify_destroy(n);
+	hs_test_run("dunstctl close-all", NULL, 0);
+	hs_test_rmtree(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(durations_read_in_whole_units),
+		cmocka_unit_test(bad_durations_are_refused),
+		cmocka_unit_test(summary_names_posture_and_duration),
+		cmocka_unit_test(body_carries_advice_and_link_in_each_style),
+		cmocka_unit_test(alert_gets_advice_for_its_posture),
+		cmocka_unit_test_setup(auto_uses_the_desktop_when_it_starts,
+				       reset_fakes),
+		cmocka_unit_test_setup(
+			auto_falls_back_to_terminal_and_warns_once, reset_fakes),
+		cmocka_unit_test_setup(
+			auto_falls_back_on_other_desktop_failures_too,
+			reset_fakes),
+		cmocka_unit_test_setup(desktop_mode_without_server_is_an_error,
+				       reset_fakes),
+		cmocka_unit_test_setup(terminal_mode_never_tries_the_desktop,
+				       reset_fakes),
+		cmocka_unit_test_setup(unknown_mode_is_refused, reset_fakes),
+		cmocka_unit_test_setup(failed_desktop_send_goes_to_terminal,
+				       reset_fakes),
+		/* Before the dunst tests: GIO keeps the session bus
+		 * connection once one was made. */
+		cmocka_unit_test(no_session_bus_falls_back_to_terminal),
+		cmocka_unit_test(dunst_shows_summary_and_body),
+		cmocka_unit_test(newer_alert_replaces_older_of_same_kind),
+		cmocka_unit_test(snooze_action_reaches_the_monitor),
+		cmocka_unit_test(show_advice_action_opens_the_page),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,507 @@
+/* test_posture.c - features, smoothing and posture states. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "headsup/config.h"
+#include "headsup/err.h"
+#include "headsup/posture.h"
+
+/* cmocka's assert_float_equal() compares floats; these are doubles. */
+#define assert_near(a, b, eps) check_near((a), (b), (eps), #a, __LINE__)
+
+static void check_near(double a, double b, double eps, const char *expr,
+		       int line)
+{
+	if (!(fabs(a - b) <= eps))
+		fail_msg("line %d: %s = %.17g, want %.17g (within %g)", line,
+			 expr, a, b, eps);
+}
+
+/* A baseline: eyes 60 px apart around (320, 200) in a 640x480 frame. */
+static hs_baseline baseline(void)
+{
+	hs_baseline b = {
+		.pitch_deg = 5,
+		.roll_deg = 1,
+		.eye_mid_x = 320,
+		.eye_mid_y = 200,
+		.iod_px = 60,
+		.box = {260, 150, 120, 140},
+		.frame_w = 640,
+		.frame_h = 480,
+		.has_pitch = true,
+	};
+	return b;
+}
+
+/* A face with eyes iod px apart around (mx, my). */
+static hs_face face_at(float mx, float my, float iod)
+{
+	hs_face f = {.found = true, .score = 0.9f, .detector = "blazeface"};
+	f.kp[HS_KP_RIGHT_EYE] = (hs_point){mx - iod / 2, my};
+	f.kp[HS_KP_LEFT_EYE] = (hs_point){mx + iod / 2, my};
+	f.kp_valid = HS_KP_ALL;
+	f.box[0] = mx - iod;
+	f.box[1] = my - 50;
+	f.box[2] = 2 * iod;
+	f.box[3] = 140;
+	return f;
+}
+
+static hs_features feat(double pitch, double drop, double lean)
+{
+	hs_features f = {.pitch_delta_deg = pitch,
+			 .drop_iod = drop,
+			 .lean_ratio = lean,
+			 .has_pitch = true};
+	return f;
+}
+
+/* Thresholds fixed here, so the exact-edge tests do not follow tuning. */
+static hs_posture_thresholds fixed(void)
+{
+	hs_posture_thresholds t = {
+		.looking_down_enter_deg = 15,
+		.looking_down_exit_deg = 10,
+		.hunched_drop_enter_iod = 0.45,
+		.hunched_drop_exit_iod = 0.30,
+		.hunched_lean_enter = 1.15,
+		.hunched_lean_drop_iod = 0.20,
+		.hunched_lean_exit = 1.08,
+	};
+	return t;
+}
+
+static hs_posture_thresholds defaults(void)
+{
+	hs_posture_thresholds t;
+	hs_posture_thresholds_default(&t);
+	return t;
+}
+
+/* ---- names ---------------------------------------------------------------- */
+
+static void state_names_round_trip(void **state)
+{
+	(void)state;
+	for (int s = 0; s < HS_STATE_COUNT; s++) {
+		const char *name = hs_state_name((hs_state)s);
+		assert_non_null(name);
+		assert_int_equal(hs_state_from_name(name), s);
+		assert_non_null(hs_state_label((hs_state)s));
+	}
+	assert_string_equal(hs_state_name(HS_STATE_LOOKING_DOWN),
+			    "looking_down");
+	assert_string_equal(hs_state_label(HS_STATE_LOOKING_DOWN),
+			    "Looking down");
+	assert_null(hs_state_name(HS_STATE_COUNT));
+	assert_int_equal(hs_state_from_name("slouching"), -1);
+	assert_true(hs_state_is_bad(HS_STATE_HUNCHED));
+	assert_true(hs_state_is_bad(HS_STATE_LOOKING_DOWN));
+	assert_false(hs_state_is_bad(HS_STATE_AWAY));
+	assert_false(hs_state_is_bad(HS_STATE_UNCALIBRATED));
+}
+
+/* ---- features ----------------------------------------------------------------- */
+
+static void features_measure_against_the_baseline(void **state)
+{
+	(void)state;
+	hs_baseline b = baseline();
+	hs_face f = face_at(330, 230, 72); /* 30 px lower, 20% larger */
+	hs_pose p = {.pitch_down_deg = 25, .yaw_deg = 3, .roll_deg = -4,
+		     .has_pitch = true};
+	hs_features out;
+	assert_int_equal(hs_posture_features(&b, &f, &p, &out), 0);
+	assert_true(out.has_pitch);
+	assert_near(out.pitch_delta_deg, 20.0, 1e-9);
+	assert_near(out.drop_iod, 0.5, 1e-6);   /* 30 px / 60 px */
+	assert_near(out.lean_ratio, 1.2, 1e-6); /* 72 / 60 */
+	assert_near(out.roll_deg, -5.0, 1e-9);
+
+	/* Eyes higher than calibrated: a negative drop. */
+	f = face_at(320, 170, 60);
+	assert_int_equal(hs_posture_features(&b, &f, &p, &out), 0);
+	assert_near(out.drop_iod, -0.5, 1e-6);
+	assert_near(out.lean_ratio, 1.0, 1e-6);
+}
+
+static void iod_is_the_distance_between_the_eyes(void **state)
+{
+	(void)state;
+	hs_face f = face_at(0, 0, 0);
+	f.kp[HS_KP_RIGHT_EYE] = (hs_point){100, 100};
+	f.kp[HS_KP_LEFT_EYE] = (hs_point){130, 140}; /* tilted: 3-4-5 */
+	double mx, my, iod;
+	assert_int_equal(hs_posture_eye_geometry(&f, NULL, &mx, &my, &iod), 0);
+	assert_near(iod, 50.0, 1e-9);
+	assert_near(mx, 115.0, 1e-9);
+	assert_near(my, 120.0, 1e-9);
+}
+
+static void no_pitch_without_a_pitch_on_both_sides(void **state)
+{
+	(void)state;
+	hs_baseline b = baseline();
+	hs_face f = face_at(320, 200, 60);
+	hs_pose haar = {.roll_deg = 3, .has_pitch = false};
+	hs_features out;
+	assert_int_equal(hs_posture_features(&b, &f, &haar, &out), 0);
+	assert_false(out.has_pitch);
+	assert_near(out.roll_deg, 2.0, 1e-9);
+
+	assert_int_equal(hs_posture_features(&b, &f, NULL, &out), 0);
+	assert_false(out.has_pitch);
+	assert_near(out.roll_deg, 0.0, 1e-9);
+
+	hs_pose p = {.pitch_down_deg = 30, .has_pitch = true};
+	b.has_pitch = false; /* calibrated with the Haar fallback */
+	assert_int_equal(hs_posture_features(&b, &f, &p, &out), 0);
+	assert_false(out.has_pitch);
+}
+
+static void a_face_without_eyes_is_measured_by_its_box(void **state)
+{
+	(void)state;
+	hs_baseline b = baseline(); /* box 260,150 120x140; eyes 320,200 */
+	hs_face f = {.found = true, .box = {260, 150, 120, 140}};
+	hs_features out;
+	/* Same box as at calibration: no drop, no lean. */
+	assert_int_equal(hs_posture_features(&b, &f, NULL, &out), 0);
+	assert_near(out.drop_iod, 0.0, 1e-6);
+	assert_near(out.lean_ratio, 1.0, 1e-6);
+	/* Box 30 px lower: a drop of half an IOD. */
+	f.box[1] = 180;
+	assert_int_equal(hs_posture_features(&b, &f, NULL, &out), 0);
+	assert_near(out.drop_iod, 0.5, 1e-6);
+
+	hs_features before = feat(1, 2, 3);
+	out = before;
+	hs_face nothing = {.found = true};
+	assert_int_equal(hs_posture_features(&b, &nothing, NULL, &out),
+			 HS_EINVAL);
+	assert_memory_equal(&out, &before, sizeof out);
+
+	hs_baseline broken = baseline();
+	broken.iod_px = 0;
+	assert_int_equal(hs_posture_features(&broken, &f, NULL, &out),
+			 HS_EINVAL);
+}
+
+/* ---- smoothing ---------------------------------------------------------------- */
+
+static void one_noisy_frame_does_not_move_the_median(void **state)
+{
+	(void)state;
+	hs_smoother s;
+	hs_smoother_init(&s, 3.0);
+	hs_features out;
+	assert_int_equal(hs_smoother_get(&s, &out), HS_SMOOTHED_EMPTY);
+	for (int i = 0; i < 6; i++) {
+		hs_features f = feat(2, 0.1, 1.0);
+		if (i == 3)
+			f = feat(40, 2.0, 1.6); /* one wild frame */
+		hs_smoother_push(&s, i * 0.5, &f);
+	}
+	assert_int_equal(hs_smoother_get(&s, &out), HS_SMOOTHED_FACE);
+	assert_near(out.pitch_delta_deg, 2.0, 1e-9);
+	assert_near(out.drop_iod, 0.1, 1e-9);
+	assert_near(out.lean_ratio, 1.0, 1e-9);
+	assert_true(out.has_pitch);
+}
+
+static void old_samples_leave_the_window(void **state)
+{
+	(void)state;
+	hs_smoother s;
+	hs_smoother_init(&s, 2.0);
+	hs_features up = feat(0, 0, 1), down = feat(30, 0.8, 1);
+	for (int i = 0; i <= 10; i++)
+		hs_smoother_push(&s, i, &up);
+	for (int i = 11; i <= 13; i++)
+		hs_smoother_push(&s, i, &down);
+	/* Window [11, 13]: only the three "down" samples. */
+	hs_features out;
+	assert_int_equal(hs_smoother_get(&s, &out), HS_SMOOTHED_FACE);
+	assert_near(out.pitch_delta_deg, 30.0, 1e-9);
+
+	/* The edge is inclusive: at t = 14 the window is [12, 14]. */
+	hs_smoother_push(&s, 14, &up);
+	hs_smoother_push(&s, 14, &up);
+	assert_int_equal(hs_smoother_get(&s, &out), HS_SMOOTHED_FACE);
+	/* 12, 13 down; 14, 14 up: median of {0, 0, 30, 30} = 15 */
+	assert_near(out.pitch_delta_deg, 15.0, 1e-9);
+}
+
+static void away_needs_most_of_the_window(void **state)
+{
+	(void)state;
+	hs_smoother s;
+	hs_smoother_init(&s, 3.0);
+	hs_features f = feat(0, 0, 1), out;
+	hs_smoother_push(&s, 0, &f);
+	hs_smoother_push(&s, 1, NULL);
+	assert_int_equal(hs_smoother_get(&s, &out), HS_SMOOTHED_FACE);
+	hs_smoother_push(&s, 2, NULL);
+	assert_int_equal(hs_smoother_get(&s, &out), HS_SMOOTHED_AWAY);
+	hs_smoother_push(&s, 3, &f);
+	/* 2 faces, 2 misses: half is not most. */
+	assert_int_equal(hs_smoother_get(&s, &out), HS_SMOOTHED_FACE);
+	hs_smoother_reset(&s);
+	assert_int_equal(hs_smoother_get(&s, &out), HS_SMOOTHED_EMPTY);
+}
+
+static void pitch_is_smoothed_over_the_frames_that_have_it(void **state)
+{
+	(void)state;
+	hs_smoother s;
+	hs_smoother_init(&s, 10.0);
+	hs_features with = feat(20, 0.1, 1), without = feat(0, 0.1, 1), out;
+	without.has_pitch = false;
+	hs_smoother_push(&s, 0, &with);
+	hs_smoother_push(&s, 1, &without);
+	hs_smoother_push(&s, 2, &without);
+	assert_int_equal(hs_smoother_get(&s, &out), HS_SMOOTHED_FACE);
+	assert_false(out.has_pitch); /* 1 of 3 */
+	hs_smoother_push(&s, 3, &with);
+	assert_int_equal(hs_smoother_get(&s, &out), HS_SMOOTHED_FACE);
+	assert_true(out.has_pitch); /* 2 of 4 */
+	assert_near(out.pitch_delta_deg, 20.0, 1e-9);
+}
+
+static void late_and_broken_samples_are_ignored(void **state)
+{
+	(void)state;
+	hs_smoother s;
+	hs_smoother_init(&s, 1.0);
+	hs_features up = feat(0, 0, 1), down = feat(30, 1, 1), out;
+	hs_smoother_push(&s, 10, &up);
+	hs_smoother_push(&s, 5, &down); /* from the past */
+	hs_smoother_push(&s, NAN, &down);
+	hs_features bad = feat(NAN, 0, 1);
+	hs_smoother_push(&s, 10.5, &bad);
+	assert_int_equal(s.count, 1);
+	assert_int_equal(hs_smoother_get(&s, &out), HS_SMOOTHED_FACE);
+	assert_near(out.pitch_delta_deg, 0.0, 1e-9);
+}
+
+static void the_ring_keeps_the_newest_samples(void **state)
+{
+	(void)state;
+	static hs_smoother s; /* large: keep it off the stack */
+	hs_smoother_init(&s, 1e6);
+	for (int i = 0; i < 3 * HS_SMOOTHER_CAP; i++) {
+		hs_features f = feat(i, 0, 1);
+		hs_smoother_push(&s, i, &f);
+	}
+	assert_int_equal(s.count, HS_SMOOTHER_CAP);
+	hs_features out;
+	assert_int_equal(hs_smoother_get(&s, &out), HS_SMOOTHED_FACE);
+	/* the last CAP values: 2*CAP .. 3*CAP-1 */
+	assert_near(out.pitch_delta_deg,
+			   2 * HS_SMOOTHER_CAP + (HS_SMOOTHER_CAP - 1) / 2.0,
+			   1e-9);
+}
+
+/* ---- thresholds ----------------------------------------------------------------- */
+
+static void default_thresholds_are_the_settings_defaults(void **state)
+{
+	(void)state;
+	hs_config cfg;
+	hs_config_defaults(&cfg);
+	hs_posture_thresholds from_cfg, def = defaults();
+	hs_posture_thresholds_from_config(&cfg, &from_cfg);
+	assert_memory_equal(&from_cfg, &def, sizeof def);
+	assert_near(def.looking_down_enter_deg, 15.0, 1e-9);
+	assert_near(def.looking_down_exit_deg, 10.0, 1e-9);
+	char why[200];
+	assert_int_equal(hs_posture_thresholds_check(&def, why, sizeof why),
+			 0);
+
+	cfg.hunched_drop_exit_iod = 0.8;
+	cfg.hunched_drop_enter_iod = 0.5;
+	hs_posture_thresholds_from_config(&cfg, &from_cfg);
+	assert_near(from_cfg.hunched_drop_exit_iod, 0.8, 1e-9);
+	assert_int_equal(hs_posture_thresholds_check(&from_cfg, why,
+						     sizeof why),
+			 HS_EINVAL);
+	assert_non_null(strstr(why, "hunched_drop_exit_iod"));
+}
+
+/* ---- states ----------------------------------------------------------------- */
+
+static void single_frame_rules(void **state)
+{
+	(void)state;
+	hs_posture_thresholds t = defaults();
+	hs_features f;
+	assert_int_equal(hs_posture_classify(&t, NULL), HS_STATE_AWAY);
+
+	f = feat(t.looking_down_enter_deg, 0, 1);
+	assert_int_equal(hs_posture_classify(&t, &f), HS_STATE_LOOKING_DOWN);
+	f = feat(t.looking_down_enter_deg - 0.01, 0, 1);
+	assert_int_equal(hs_posture_classify(&t, &f), HS_STATE_UPRIGHT);
+
+	f = feat(0, t.hunched_drop_enter_iod, 1);
+	assert_int_equal(hs_posture_classify(&t, &f), HS_STATE_HUNCHED);
+	f = feat(0, t.hunched_drop_enter_iod - 0.01, 1);
+	assert_int_equal(hs_posture_classify(&t, &f), HS_STATE_UPRIGHT);
+
+	/* Leaning in with some drop is hunched; leaning in alone is not. */
+	f = feat(0, t.hunched_lean_drop_iod, t.hunched_lean_enter);
+	assert_int_equal(hs_posture_classify(&t, &f), HS_STATE_HUNCHED);
+	f = feat(0, t.hunched_lean_drop_iod - 0.01, t.hunched_lean_enter + 1);
+	assert_int_equal(hs_posture_classify(&t, &f), HS_STATE_UPRIGHT);
+	f = feat(0, t.hunched_lean_drop_iod, t.hunched_lean_enter - 0.01);
+	assert_int_equal(hs_posture_classify(&t, &f), HS_STATE_UPRIGHT);
+
+	/* Head up (negative pitch and drop) is upright. */
+	f = feat(-30, -0.8, 1);
+	assert_int_equal(hs_posture_classify(&t, &f), HS_STATE_UPRIGHT);
+}
+
+static void a_lowered_head_reads_looking_down_not_hunched(void **state)
+{
+	(void)state;
+	hs_posture_thresholds t = defaults();
+	/* Pointing'04 at pitch 30 and 60: the eyes drop a lot too. */
+	hs_features f = feat(30, 0.9, 0.95);
+	assert_int_equal(hs_posture_classify(&t, &f), HS_STATE_LOOKING_DOWN);
+	f = feat(60, 1.6, 1.2);
+	assert_int_equal(hs_posture_classify(&t, &f), HS_STATE_LOOKING_DOWN);
+
+	hs_posture_classifier c;
+	hs_posture_classifier_init(&c, &t);
+	f = feat(30, 0.9, 0.95);
+	assert_int_equal(hs_posture_classifier_update(&c, true, &f),
+			 HS_STATE_LOOKING_DOWN);
+}
+
+static void without_pitch_a_drop_reads_hunched(void **state)
+{
+	(void)state;
+	hs_posture_thresholds t = defaults();
+	hs_features f = feat(40, 0.9, 1);
+	f.has_pitch = false; /* Haar fallback */
+	assert_int_equal(hs_posture_classify(&t, &f), HS_STATE_HUNCHED);
+	f.drop_iod = 0;
+	assert_int_equal(hs_posture_classify(&t, &f), HS_STATE_UPRIGHT);
+}
+
+static void states_hold_until_their_exit_threshold(void **state)
+{
+	(void)state;
+	hs_posture_thresholds t = fixed();
+	hs_posture_classifier c;
+	hs_posture_classifier_init(&c, &t);
+	assert_int_equal(c.state, HS_STATE_UNCALIBRATED);
+	hs_features f;
+
+	struct step {
+		double pitch, drop, lean;
+		hs_state want;
+	} steps[] = {
+		{12, 0, 1, HS_STATE_UPRIGHT},       /* below enter */
+		{15, 0, 1, HS_STATE_LOOKING_DOWN},  /* at enter */
+		{12, 0, 1, HS_STATE_LOOKING_DOWN},  /* between: holds */
+		{10, 0, 1, HS_STATE_LOOKING_DOWN},  /* at exit: holds */
+		{9.9, 0, 1, HS_STATE_UPRIGHT},      /* below exit */
+		{12, 0, 1, HS_STATE_UPRIGHT},       /* needs enter again */
+		{0, 0.45, 1, HS_STATE_HUNCHED},     /* drop at enter */
+		{0, 0.35, 1, HS_STATE_HUNCHED},     /* between: holds */
+		{0, 0.30, 1, HS_STATE_HUNCHED},     /* at exit: holds */
+		{0, 0.29, 1, HS_STATE_UPRIGHT},     /* below exit */
+		{0, 0.35, 1, HS_STATE_UPRIGHT},     /* needs enter again */
+		{20, 0.6, 1, HS_STATE_LOOKING_DOWN},/* pitch wins */
+		{5, 0.6, 1, HS_STATE_HUNCHED},      /* pitch gone, drop left */
+		{20, 0.6, 1, HS_STATE_LOOKING_DOWN},
+	};
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		f = feat(steps[i].pitch, steps[i].drop, steps[i].lean);
+		hs_state got = hs_posture_classifier_update(&c, true, &f);
+		if (got != steps[i].want)
+			fail_msg("step %zu: got %s, want %s", i,
+				 hs_state_name(got),
+				 hs_state_name(steps[i].want));
+	}
+}
+
+static void hunched_by_lean_holds_until_the_lean_exit(void **state)
+{
+	(void)state;
+	hs_posture_thresholds t = defaults();
+	hs_posture_classifier c;
+	hs_posture_classifier_init(&c, &t);
+	double ease = t.hunched_drop_exit_iod / t.hunched_drop_enter_iod;
+	double lean_drop_exit = t.hunched_lean_drop_iod * ease;
+	hs_features f = feat(0, t.hunched_lean_drop_iod, t.hunched_lean_enter);
+	assert_int_equal(hs_posture_classifier_update(&c, true, &f),
+			 HS_STATE_HUNCHED);
+	f = feat(0, lean_drop_exit, t.hunched_lean_exit);
+	assert_int_equal(hs_posture_classifier_update(&c, true, &f),
+			 HS_STATE_HUNCHED);
+	f = feat(0, lean_drop_exit, t.hunched_lean_exit - 0.01);
+	assert_int_equal(hs_posture_classifier_update(&c, true, &f),
+			 HS_STATE_UPRIGHT);
+
+	assert_int_equal(hs_posture_classifier_update(
+				 &c, true,
+				 &(hs_features){.drop_iod = t.hunched_lean_drop_iod,
+						.lean_ratio = t.hunched_lean_enter}),
+			 HS_STATE_HUNCHED);
+	f = feat(0, lean_drop_exit - 0.01, t.hunched_lean_enter);
+	assert_int_equal(hs_posture_classifier_update(&c, true, &f),
+			 HS_STATE_UPRIGHT);
+}
+
+static void away_and_uncalibrated_win_and_reset_hysteresis(void **state)
+{
+	(void)state;
+	hs_posture_thresholds t = defaults();
+	hs_posture_classifier c;
+	hs_posture_classifier_init(&c, &t);
+	hs_features down = feat(30, 1, 1), mid = feat(12, 0, 1);
+	assert_int_equal(hs_posture_classifier_update(&c, false, &down),
+			 HS_STATE_UNCALIBRATED);
+	assert_int_equal(hs_posture_classifier_update(&c, true, &down),
+			 HS_STATE_LOOKING_DOWN);
+	assert_int_equal(hs_posture_classifier_update(&c, true, NULL),
+			 HS_STATE_AWAY);
+	/* Back after away: 12 degrees is below enter, so upright. */
+	assert_int_equal(hs_posture_classifier_update(&c, true, &mid),
+			 HS_STATE_UPRIGHT);
+	assert_int_equal(hs_posture_classifier_update(&c, false, NULL),
+			 HS_STATE_UNCALIBRATED);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(state_names_round_trip),
+		cmocka_unit_test(features_measure_against_the_baseline),
+		cmocka_unit_test(iod_is_the_distance_between_the_eyes),
+		cmocka_unit_test(no_pitch_without_a_pitch_on_both_sides),
+		cmocka_unit_test(a_face_without_eyes_is_measured_by_its_box),
+		cmocka_unit_test(one_noisy_frame_does_not_move_the_median),
+		cmocka_unit_test(old_samples_leave_the_window),
+		cmocka_unit_test(away_needs_most_of_the_window),
+		cmocka_unit_test(pitch_is_smoothed_over_the_frames_that_have_it),
+		cmocka_unit_test(late_and_broken_samples_are_ignored),
+		cmocka_unit_test(the_ring_keeps_the_newest_samples),
+		cmocka_unit_test(default_thresholds_are_the_settings_defaults),
+		cmocka_unit_test(single_frame_rules),
+		cmocka_unit_test(a_lowered_head_reads_looking_down_not_hunched),
+		cmocka_unit_test(without_pitch_a_drop_reads_hunched),
+		cmocka_unit_test(states_hold_until_their_exit_threshold),
+		cmocka_unit_test(hunched_by_lean_holds_until_the_lean_exit),
+		cmocka_unit_test(away_and_uncalibrated_win_and_reset_hysteresis),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
