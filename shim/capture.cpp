@@ -22,7 +22,7 @@ static int probe_device(const char *device)
 	return 0;
 }
 
-extern "C" int hs_capture_open_camera(const char *device, int width,
+extern "C" int hsv_capture_open_camera(const char *device, int width,
 				      int height, double fps,
 				      hs_capture **out)
 {
@@ -47,7 +47,7 @@ extern "C" int hs_capture_open_camera(const char *device, int width,
 	});
 }
 
-extern "C" int hs_capture_open_video(const char *path, hs_capture **out)
+extern "C" int hsv_capture_open_video(const char *path, hs_capture **out)
 {
 	return hs::guarded([&] {
 		struct stat st;
@@ -68,7 +68,7 @@ extern "C" int hs_capture_open_video(const char *path, hs_capture **out)
 	});
 }
 
-extern "C" void hs_capture_destroy(hs_capture *cap)
+extern "C" void hsv_capture_destroy(hs_capture *cap)
 {
 	if (!cap)
 		return;
@@ -79,7 +79,7 @@ extern "C" void hs_capture_destroy(hs_capture *cap)
 	delete cap;
 }
 
-extern "C" void hs_capture_get_info(const hs_capture *cap,
+extern "C" void hsv_capture_get_info(const hs_capture *cap,
 				    hs_capture_info *info)
 {
 	info->width = info->height = 0;
@@ -98,7 +98,7 @@ extern "C" void hs_capture_get_info(const hs_capture *cap,
 	});
 }
 
-extern "C" int hs_capture_grab(hs_capture *cap, double *pos_s)
+extern "C" int hsv_capture_grab(hs_capture *cap, double *pos_s)
 {
 	return hs::guarded([&] {
 		if (!cap->vc.grab())
@@ -110,7 +110,7 @@ extern "C" int hs_capture_grab(hs_capture *cap, double *pos_s)
 	});
 }
 
-extern "C" int hs_capture_retrieve(hs_capture *cap, hs_image *img)
+extern "C" int hsv_capture_retrieve(hs_capture *cap, hs_image *img)
 {
 	return hs::guarded([&] {
 		if (!cap->vc.retrieve(img->mat) || img->mat.empty())

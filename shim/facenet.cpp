@@ -24,7 +24,7 @@ struct hs_facenet {
 
 static const int N8 = 16 * 16 * 2; // anchors on the stride-8 layer
 
-extern "C" int hs_facenet_create(const char *onnx_path, hs_facenet **out)
+extern "C" int hsv_facenet_create(const char *onnx_path, hs_facenet **out)
 {
 	return hs::guarded([&] {
 		auto *f = new hs_facenet();
@@ -50,7 +50,7 @@ extern "C" int hs_facenet_create(const char *onnx_path, hs_facenet **out)
 	});
 }
 
-extern "C" void hs_facenet_destroy(hs_facenet *net)
+extern "C" void hsv_facenet_destroy(hs_facenet *net)
 {
 	delete net;
 }
@@ -64,7 +64,7 @@ static int copy_out(const cv::Mat &m, float *dst, size_t count)
 	return 0;
 }
 
-extern "C" int hs_facenet_run(hs_facenet *f, const hs_image *img,
+extern "C" int hsv_facenet_run(hs_facenet *f, const hs_image *img,
 			      hs_letterbox *lb, const float **scores,
 			      const float **regressors)
 {

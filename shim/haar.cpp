@@ -15,7 +15,7 @@ struct hs_haar {
 	std::vector<cv::Rect> found;
 };
 
-extern "C" int hs_haar_create(const char *face_path, const char *eye_path,
+extern "C" int hsv_haar_create(const char *face_path, const char *eye_path,
 			      hs_haar **out)
 {
 	return hs::guarded([&] {
@@ -36,7 +36,7 @@ extern "C" int hs_haar_create(const char *face_path, const char *eye_path,
 	});
 }
 
-extern "C" void hs_haar_destroy(hs_haar *haar)
+extern "C" void hsv_haar_destroy(hs_haar *haar)
 {
 	delete haar;
 }
@@ -47,7 +47,7 @@ static hs_rect to_rect(const cv::Rect &r, int dx, int dy)
 		       (float)r.height};
 }
 
-extern "C" int hs_haar_detect(hs_haar *h, const hs_image *img, hs_rect *face,
+extern "C" int hsv_haar_detect(hs_haar *h, const hs_image *img, hs_rect *face,
 			      hs_rect *eyes, int *n_eyes)
 {
 	return hs::guarded([&] {

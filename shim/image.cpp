@@ -17,12 +17,12 @@ void hs::note_error(const char *what) noexcept
 	}
 }
 
-extern "C" const char *hs_shim_last_error(void)
+extern "C" const char *hsv_shim_last_error(void)
 {
 	return last_error.c_str();
 }
 
-extern "C" int hs_image_create(hs_image **out)
+extern "C" int hsv_image_create(hs_image **out)
 {
 	return hs::guarded([&] {
 		*out = new hs_image();
@@ -30,18 +30,18 @@ extern "C" int hs_image_create(hs_image **out)
 	});
 }
 
-extern "C" void hs_image_destroy(hs_image *img)
+extern "C" void hsv_image_destroy(hs_image *img)
 {
 	delete img;
 }
 
-extern "C" void hs_image_size(const hs_image *img, int *width, int *height)
+extern "C" void hsv_image_size(const hs_image *img, int *width, int *height)
 {
 	*width = img ? img->mat.cols : 0;
 	*height = img ? img->mat.rows : 0;
 }
 
-extern "C" int hs_image_load(hs_image *img, const char *path)
+extern "C" int hsv_image_load(hs_image *img, const char *path)
 {
 	return hs::guarded([&] {
 		struct stat st;
@@ -56,7 +56,7 @@ extern "C" int hs_image_load(hs_image *img, const char *path)
 	});
 }
 
-extern "C" int hs_image_from_bgr(hs_image *img, const unsigned char *bgr,
+extern "C" int hsv_image_from_bgr(hs_image *img, const unsigned char *bgr,
 				 int w, int h)
 {
 	return hs::guarded([&] {
@@ -73,7 +73,7 @@ static cv::Scalar bgr_of(unsigned rgb)
 	return cv::Scalar(rgb & 0xff, (rgb >> 8) & 0xff, (rgb >> 16) & 0xff);
 }
 
-extern "C" void hs_image_draw_circle(hs_image *img, float x, float y, float r,
+extern "C" void hsv_image_draw_circle(hs_image *img, float x, float y, float r,
 				     unsigned rgb)
 {
 	hs::guarded([&] {
@@ -83,7 +83,7 @@ extern "C" void hs_image_draw_circle(hs_image *img, float x, float y, float r,
 	});
 }
 
-extern "C" void hs_image_draw_rect(hs_image *img, float x, float y, float w,
+extern "C" void hsv_image_draw_rect(hs_image *img, float x, float y, float w,
 				   float h, unsigned rgb)
 {
 	hs::guarded([&] {
@@ -92,7 +92,7 @@ extern "C" void hs_image_draw_rect(hs_image *img, float x, float y, float w,
 	});
 }
 
-extern "C" void hs_image_draw_text(hs_image *img, float x, float y,
+extern "C" void hsv_image_draw_text(hs_image *img, float x, float y,
 				   const char *text, unsigned rgb)
 {
 	hs::guarded([&] {

@@ -7,7 +7,7 @@ extern "C" {
 #include "headsup/shim.h"
 }
 
-extern "C" int hs_pnp_solve(const double *object_pts, const double *image_pts,
+extern "C" int hsv_pnp_solve(const double *object_pts, const double *image_pts,
 			    int n, const double K[9], bool use_guess,
 			    double rvec[3], double tvec[3])
 {
@@ -24,7 +24,7 @@ extern "C" int hs_pnp_solve(const double *object_pts, const double *image_pts,
 	});
 }
 
-extern "C" void hs_cv_set_threads(int n)
+extern "C" void hsv_cv_set_threads(int n)
 {
 	hs::guarded([&] {
 		cv::setNumThreads(n);

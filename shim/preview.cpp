@@ -3,7 +3,7 @@
 
 #include <opencv2/highgui.hpp>
 
-extern "C" int hs_preview_show(const char *title, const hs_image *img)
+extern "C" int hsv_preview_show(const char *title, const hs_image *img)
 {
 	return hs::guarded([&] {
 		cv::imshow(title, img->mat);
@@ -11,7 +11,7 @@ extern "C" int hs_preview_show(const char *title, const hs_image *img)
 	});
 }
 
-extern "C" int hs_preview_poll_key(int ms)
+extern "C" int hsv_preview_poll_key(int ms)
 {
 	int key = -1;
 	int rc = hs::guarded([&] {
@@ -21,7 +21,7 @@ extern "C" int hs_preview_poll_key(int ms)
 	return rc < 0 ? -1 : key;
 }
 
-extern "C" void hs_preview_close(const char *title)
+extern "C" void hsv_preview_close(const char *title)
 {
 	hs::guarded([&] {
 		cv::destroyWindow(title);

@@ -1,11 +1,13 @@
 /* cmd_analyze.c - `headsup analyze`: head pose for every frame of images,
  * folders and videos, as a table or JSON Lines. */
 #include "headsup/analyzer.h"
+#include "headsup/calibration.h"
 #include "headsup/cli.h"
 #include "headsup/config.h"
 #include "headsup/err.h"
 #include "headsup/json.h"
 #include "headsup/log.h"
+#include "headsup/posture.h"
 #include "headsup/source.h"
 
 #include <getopt.h>
@@ -21,6 +23,9 @@ typedef struct analyze_opts {
 	double image_fps;
 	const char *model;
 	const char *calibration;
+	bool has_base; /* calibration loaded into base */
+	hs_baseline base;
+	hs_posture_thresholds th;
 } analyze_opts;
 
 static void usage(FILE *out)
@@ -48,8 +53,44 @@ static void usage(FILE *out)
 	fputs(hs_disclaimer, out);
 }
 
+static void print_row_body(const char *source, long frame, double t,
+			   const hs_analysis *an);
+
+/* The single-frame posture against the baseline, when one was given. */
+static hs_state classify(const analyze_opts *o, const hs_analysis *an,
+			 hs_features *f, bool *has_f)
+{
+	*has_f = an->face.found &&
+		 hs_posture_features(&o->base, &an->face,
+				     an->has_pose ? &an->pose : NULL, f) == 0;
+	return hs_posture_classify(&o->th, *has_f ? f : NULL);
+}
+
+static void print_posture_json(FILE *o, const analyze_opts *opts,
+			       const hs_analysis *an)
+{
+	if (!opts->has_base)
+		return;
+	hs_features f;
+	bool has_f;
+	hs_state st = classify(opts, an, &f, &has_f);
+	fputs(", \"posture\": ", o);
+	hs_json_string(o, hs_state_name(st));
+	if (!has_f)
+		return;
+	fputs(", \"features\": {\"pitch_delta_deg\": ", o);
+	hs_json_number(o, f.has_pitch ? f.pitch_delta_deg : NAN, 2);
+	fputs(", \"drop_iod\": ", o);
+	hs_json_number(o, f.drop_iod, 3);
+	fputs(", \"lean_ratio\": ", o);
+	hs_json_number(o, f.lean_ratio, 3);
+	fputs(", \"roll_deg\": ", o);
+	hs_json_number(o, f.roll_deg, 2);
+	fputc('}', o);
+}
+
 static void print_json(const char *source, long frame, double t,
-		       const hs_analysis *an)
+		       const hs_analysis *an, const analyze_opts *opts)
 {
 	FILE *o = stdout;
 	fputs("{\"source\": ", o);
@@ -57,7 +98,9 @@ static void print_json(const char *source, long frame, double t,
 	fprintf(o, ", \"frame\": %ld, \"time_s\": ", frame);
 	hs_json_number(o, t, 3);
 	if (!an->face.found) {
-		fputs(", \"face\": false}\n", o);
+		fputs(", \"face\": false", o);
+		print_posture_json(o, opts, an);
+		fputs("}\n", o);
 		return;
 	}
 	const hs_face *f = &an->face;
@@ -98,25 +141,42 @@ static void print_json(const char *source, long frame, double t,
 		fputs(", \"roll_deg\": ", o);
 		hs_json_number(o, an->pose.roll_deg, 2);
 	}
+	print_posture_json(o, opts, an);
 	fputs("}\n", o);
 }
 
 static void print_row(const char *source, long frame, double t,
-		      const hs_analysis *an, bool *header_done)
+		      const hs_analysis *an, const analyze_opts *opts,
+		      bool *header_done)
 {
 	if (!*header_done) {
-		printf("%-32s %6s %8s %-9s %5s %7s %7s %7s\n", "source",
+		printf("%-32s %6s %8s %-9s %5s %7s %7s %7s%s\n", "source",
 		       "frame", "time_s", "detector", "score", "pitch", "yaw",
-		       "roll");
+		       "roll", opts->has_base ? "  posture" : "");
 		*header_done = true;
 	}
+	if (opts->has_base) {
+		hs_features f;
+		bool has_f;
+		hs_state st = classify(opts, an, &f, &has_f);
+		print_row_body(source, frame, t, an);
+		printf("  %s\n", hs_state_name(st));
+		return;
+	}
+	print_row_body(source, frame, t, an);
+	putchar('\n');
+}
+
+static void print_row_body(const char *source, long frame, double t,
+			   const hs_analysis *an)
+{
 	const char *name = source;
 	size_t len = strlen(name);
 	if (len > 32)
 		name += len - 32;
 	printf("%-32s %6ld %8.2f ", name, frame, t);
 	if (!an->face.found) {
-		printf("%-9s\n", "no face");
+		printf("%-9s %5s %7s %7s %7s", "no face", "", "", "", "");
 		return;
 	}
 	printf("%-9s ", an->face.detector);
@@ -130,9 +190,9 @@ static void print_row(const char *source, long frame, double t,
 	else
 		printf("%7s %7s ", "-", "-");
 	if (an->has_pose)
-		printf("%7.1f\n", an->pose.roll_deg);
+		printf("%7.1f", an->pose.roll_deg);
 	else
-		printf("%7s\n", "-");
+		printf("%7s", "-");
 }
 
 /* Analyse every frame of one path; false when something could not be
@@ -181,9 +241,9 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 				 hs_shim_last_error());
 			ok = false;
 		} else if (o->json) {
-			print_json(path, frame, t, &an);
+			print_json(path, frame, t, &an, o);
 		} else {
-			print_row(path, frame, t, &an, header_done);
+			print_row(path, frame, t, &an, o, header_done);
 		}
 		frame++;
 	}
@@ -271,6 +331,16 @@ int hs_cmd_analyze(int argc, char **argv)
 	if (optind >= argc)
 		return hs_cli_usage_error("analyze", "no PATH given");
 
+	if (o.calibration) {
+		char err[4200];
+		if (hs_calibration_load(o.calibration, &o.base, err,
+					sizeof err) < 0) {
+			hs_error("%s", err);
+			return HS_EXIT_FAILURE;
+		}
+		o.has_base = true;
+		hs_posture_thresholds_from_config(&defaults, &o.th);
+	}
 	hs_cv_set_threads(1);
 	hs_analyzer *az = NULL;
 	hs_image *img = NULL;

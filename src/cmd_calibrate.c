@@ -1,12 +1,208 @@
-/* cmd_calibrate.c - `headsup calibrate`. */
+/* cmd_calibrate.c - `headsup calibrate`: record the upright baseline. */
+#include "headsup/analyzer.h"
+#include "headsup/calibration.h"
 #include "headsup/cli.h"
+#include "headsup/config.h"
+#include "headsup/err.h"
+#include "headsup/log.h"
+#include "headsup/monitor.h"
+#include "headsup/source.h"
 
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_SAMPLES 1200
+#define SAMPLE_RATE_HZ 5.0
+
+static void usage(FILE *out)
+{
+	fputs("Usage: headsup calibrate [OPTION]...\n"
+	      "Record your upright posture as the baseline that 'headsup run'\n"
+	      "compares against.  Sit upright, facing the screen, as you would\n"
+	      "like to sit, and hold still until the countdown ends.\n\n"
+	      "Options:\n"
+	      "  --source S       camera device, video file or image folder\n"
+	      "                   (default: the [monitor] source setting, else\n"
+	      "                   the first webcam)\n"
+	      "  --seconds N      how long to record (default 5); for a file,\n"
+	      "                   N seconds of the file's own time\n"
+	      "  --config F       settings file (default\n"
+	      "                   $XDG_CONFIG_HOME/headsup/config.ini)\n"
+	      "  --output F       where to store the baseline (default\n"
+	      "                   $XDG_STATE_HOME/headsup/calibration.ini)\n"
+	      "  -h, --help       show this help\n\n"
+	      "The old baseline is kept when calibration is refused: no face in\n"
+	      "most frames, the head turned more than about 20 degrees, or the\n"
+	      "face far from the middle of the picture.\n\n"
+	      "Exit status: 0 stored, 1 refused or the camera/file failed,\n"
+	      "2 usage or configuration error.\n\n",
+	      out);
+	fputs(hs_disclaimer, out);
+}
 
 int hs_cmd_calibrate(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("headsup: 'calibrate' is not built yet\n", stderr);
-	return HS_EXIT_USAGE;
+	enum { OPT_SOURCE = 256, OPT_SECONDS, OPT_CONFIG, OPT_OUTPUT };
+	static const struct option opts[] = {
+		{"source", required_argument, NULL, OPT_SOURCE},
+		{"seconds", required_argument, NULL, OPT_SECONDS},
+		{"config", required_argument, NULL, OPT_CONFIG},
+		{"output", required_argument, NULL, OPT_OUTPUT},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *source = NULL, *seconds = NULL, *config = NULL,
+		   *output = NULL;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_SOURCE:
+			source = optarg;
+			break;
+		case OPT_SECONDS:
+			seconds = optarg;
+			break;
+		case OPT_CONFIG:
+			config = optarg;
+			break;
+		case OPT_OUTPUT:
+			output = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return HS_EXIT_OK;
+		default:
+			return hs_cli_usage_error(
+				"calibrate", "unknown or incomplete option '%s'",
+				argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return hs_cli_usage_error("calibrate", "unexpected argument '%s'",
+					  argv[optind]);
+
+	char err[4200];
+	hs_config cfg;
+	if (hs_config_load(&cfg, config, err, sizeof err) < 0) {
+		hs_error("%s", err);
+		return HS_EXIT_USAGE;
+	}
+	if (source && hs_config_set(&cfg, "source", source, err, sizeof err) < 0)
+		return hs_cli_usage_error("calibrate", "%s", err);
+	if (seconds &&
+	    hs_config_set(&cfg, "calibrate_s", seconds, err, sizeof err) < 0)
+		return hs_cli_usage_error("calibrate", "--seconds: %s", err);
+
+	char path[PATH_MAX];
+	if (output)
+		snprintf(path, sizeof path, "%s", output);
+	else if (hs_calibration_default_path(path, sizeof path) < 0) {
+		hs_error("cannot tell where to store the baseline: set "
+			 "$XDG_STATE_HOME or $HOME");
+		return HS_EXIT_FAILURE;
+	}
+
+	hs_source_opts so;
+	hs_source_opts_default(&so);
+	so.width = (int)cfg.camera_width;
+	so.height = (int)cfg.camera_height;
+	so.camera_fps = cfg.camera_fps;
+	hs_source *src = NULL;
+	hs_analyzer *az = NULL;
+	hs_image *img = NULL;
+	hs_calib_sample *samples = calloc(MAX_SAMPLES, sizeof *samples);
+	int status = HS_EXIT_FAILURE;
+	if (!samples)
+		goto out;
+	hs_cv_set_threads(1);
+	if (hs_source_open(cfg.source, &so, &src, err, sizeof err) < 0) {
+		hs_error("%s", err);
+		goto out;
+	}
+	if (hs_analyzer_create(cfg.model, cfg.fov_deg, &az) < 0 ||
+	    hs_image_create(&img) < 0)
+		goto out;
+
+	const bool tty = isatty(STDERR_FILENO);
+	fprintf(stderr,
+		"Sit upright and face the screen, as you would like to sit.\n"
+		"Recording %.0f seconds...\n",
+		cfg.calibrate_s);
+	size_t n = 0;
+	double t, t0 = NAN, next_t = -INFINITY;
+	int frame_w = 0, frame_h = 0, last_shown = -1, rc;
+	while ((rc = hs_source_grab(src, &t)) == 0) {
+		if (isnan(t0))
+			t0 = t;
+		if (t - t0 >= cfg.calibrate_s)
+			break;
+		if (!hs_monitor_frame_due(&next_t, t, SAMPLE_RATE_HZ))
+			continue;
+		if (hs_source_retrieve(src, img) < 0)
+			continue;
+		hs_analysis an;
+		if (hs_analyzer_run(az, img, &an) < 0)
+			continue;
+		frame_w = an.frame_w;
+		frame_h = an.frame_h;
+		if (n < MAX_SAMPLES) {
+			samples[n].face = an.face;
+			samples[n].pose = an.pose;
+			samples[n].has_pose = an.has_pose;
+			n++;
+		}
+		int left = (int)ceil(cfg.calibrate_s - (t - t0));
+		if (tty && left != last_shown) {
+			fprintf(stderr, "\r  hold still: %2d s ", left);
+			last_shown = left;
+		}
+	}
+	if (tty)
+		fputs("\r                    \r", stderr);
+	if (rc < 0 && rc != HS_EEOF) {
+		hs_error("reading '%s' failed: %s", cfg.source[0] ? cfg.source : "/dev/video0",
+			 hs_strerror(rc));
+		goto out;
+	}
+	if (n == 0) {
+		hs_error("no frames to calibrate on from '%s'; the baseline "
+			 "was not changed",
+			 cfg.source[0] ? cfg.source : "/dev/video0");
+		goto out;
+	}
+	hs_baseline b;
+	char why[512];
+	if (hs_calibration_from_samples(samples, n, frame_w, frame_h, &b, why,
+					sizeof why) < 0) {
+		hs_error("calibration refused: %s. The previous baseline was "
+			 "kept.",
+			 why);
+		goto out;
+	}
+	snprintf(b.source, sizeof b.source, "%.255s",
+		 cfg.source[0] ? cfg.source : "/dev/video0");
+	b.created_unix = (double)time(NULL);
+	if (hs_calibration_save(path, &b, err, sizeof err) < 0) {
+		hs_error("%s", err);
+		goto out;
+	}
+	printf("Baseline stored in %s\n", path);
+	printf("  frames used: %zu, eye distance %.0f px", n, b.iod_px);
+	if (b.has_pitch)
+		printf(", head pitch %.1f deg", b.pitch_deg);
+	printf(", roll %.1f deg\n", b.roll_deg);
+	status = HS_EXIT_OK;
+out:
+	hs_image_destroy(img);
+	hs_analyzer_destroy(az);
+	hs_source_destroy(src);
+	free(samples);
+	return status;
 }

@@ -1,12 +1,64 @@
-/* cmd_pause.c - `headsup pause`. */
+/* cmd_pause.c - `headsup pause [DURATION]`: ask the running monitor,
+ * through its control socket (see control.h), to stop watching and release
+ * the camera for a while.
+ */
 #include "headsup/cli.h"
+#include "headsup/control.h"
+#include "headsup/timeparse.h"
 
+#include <getopt.h>
 #include <stdio.h>
+
+static void print_help(FILE *out)
+{
+	fputs("Usage: headsup pause [DURATION]\n"
+	      "Pause the running monitor: it releases the camera and gives no\n"
+	      "reminders until DURATION has passed or 'headsup resume' is run.\n"
+	      "Without DURATION the pause lasts until 'headsup resume'.\n\n"
+	      "DURATION is seconds (\"90\") or number+unit parts with the units\n"
+	      "h, m and s, largest first: 90s, 30m, 1h, 1h30m; at most 7 days.\n\n"
+	      "Options:\n"
+	      "  -h, --help  show this help and exit\n\n"
+	      "The monitor is reached through its control socket,\n"
+	      "$XDG_RUNTIME_DIR/headsup/control.sock; its answer is printed.\n\n"
+	      "Exit status: 0 paused, 1 headsup is not running or did not\n"
+	      "answer, 2 bad DURATION or usage error.\n\n",
+	      out);
+	fputs(hs_disclaimer, out);
+}
 
 int hs_cmd_pause(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("headsup: 'pause' is not built yet\n", stderr);
-	return HS_EXIT_USAGE;
+	static const struct option opts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			print_help(stdout);
+			return HS_EXIT_OK;
+		default:
+			return hs_cli_usage_error("pause", "unknown option '%s'",
+						  argv[optind - 1]);
+		}
+	}
+	if (argc - optind > 1)
+		return hs_cli_usage_error("pause", "one DURATION at most, got '%s' too",
+					  argv[optind + 1]);
+	double seconds = 0; /* until resumed */
+	if (optind < argc) {
+		int rc = hs_duration_parse(argv[optind], &seconds);
+		if (rc < 0)
+			return hs_cli_usage_error(
+				"pause",
+				"bad duration '%s': use e.g. 90s, 30m, 1h or 1h30m, "
+				"from 1 second to 7 days",
+				argv[optind]);
+	}
+	char line[64];
+	snprintf(line, sizeof line, "pause %.0f", seconds);
+	return hs_control_command(line);
 }

@@ -1,0 +1,81 @@
+/* control.h - the local control socket through which `headsup pause` and
+ * `headsup resume` reach the running monitor.
+ *
+ * The monitor listens on a Unix stream socket,
+ * $XDG_RUNTIME_DIR/headsup/control.sock (folder 0700, socket 0600), and
+ * only answers processes of its own user (SO_PEERCRED).  A client connects,
+ * sends one request line and reads one reply line; then the connection
+ * closes.  Requests:
+ *
+ *   pause <seconds>   stop watching for that long; 0 means until resumed
+ *   resume            watch again
+ *   status            say what the monitor is doing
+ *
+ * Replies are one line of text for the user; a reply that starts with
+ * "error: " reports a failure.  Nothing here touches the network.
+ */
+#ifndef HEADSUP_CONTROL_H
+#define HEADSUP_CONTROL_H
+
+#include <stddef.h>
+
+typedef struct hs_control hs_control;
+
+typedef enum hs_control_cmd {
+	HS_CONTROL_PAUSE,
+	HS_CONTROL_RESUME,
+	HS_CONTROL_STATUS,
+} hs_control_cmd;
+
+typedef struct hs_control_request {
+	hs_control_cmd cmd;
+	double pause_s; /* HS_CONTROL_PAUSE: seconds, 0 = until resumed */
+} hs_control_request;
+
+/* Longest pause a request may ask for (7 days, like the duration parser). */
+#define HS_CONTROL_PAUSE_MAX_S (7.0 * 24 * 3600)
+
+/* Longest request or reply line, without the newline. */
+enum { HS_CONTROL_LINE_MAX = 255 };
+
+/* "$XDG_RUNTIME_DIR/headsup/control.sock" into buf. */
+int hs_control_default_path(char *buf, size_t size);
+
+/* Parse one request line (without its newline).  HS_EINVAL for anything
+ * but the requests above; *req is set only on success. */
+int hs_control_parse(const char *line, hs_control_request *req);
+
+/* Listen at 'path'.  A leftover socket file of a monitor that died is
+ * replaced; HS_ELOCKED when a live server answers there.  Never blocks
+ * afterwards. */
+int hs_control_create(const char *path, hs_control **out);
+
+/* Look for a request without blocking: 1 when one was read into *req (the
+ * caller then answers it with hs_control_reply()), 0 when there is none
+ * yet.  Malformed requests and other users are answered or dropped here.
+ * A request left unanswered is closed at the next poll. */
+int hs_control_poll(hs_control *srv, hs_control_request *req);
+
+/* Answer the request the last poll returned, and close its connection. */
+int hs_control_reply(hs_control *srv, const char *text);
+
+/* Stop listening and remove the socket file.  Accepts NULL. */
+void hs_control_destroy(hs_control *srv);
+
+/* Client: send 'line' to the monitor at 'path' and read its reply into
+ * 'reply' (newline stripped).  Waits at most a few seconds.  HS_ENOENT
+ * when no monitor listens there, HS_EIO when it did not answer in time,
+ * HS_EACCES when the socket may not be used. */
+int hs_control_send(const char *path, const char *line, char *reply,
+		    size_t size);
+
+/* What `headsup pause` and `headsup resume` do: send 'line' to the
+ * monitor at the default path, print its answer on stdout (an "error: "
+ * answer on stderr) and return the exit status: HS_EXIT_OK, or
+ * HS_EXIT_FAILURE with "headsup is not running" when nothing listens. */
+int hs_control_command(const char *line);
+
+/* A duration in words for replies: "1 hour 30 minutes", "45 seconds". */
+void hs_control_duration_words(double seconds, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,66 @@
+/* monitor.h - the per-frame decision of `headsup run`, as pure logic.
+ *
+ * One call per analysed frame: the face and pose found, and the frame's
+ * time, go in; the smoothed posture state and any alert that is due come
+ * out.  No camera, clock, D-Bus or database here: cmd_run.c does the I/O.
+ *
+ * Without a baseline the monitor calibrates itself from the first
+ * HS_MONITOR_SELFCAL_S seconds of a steady, frontal face.
+ */
+#ifndef HEADSUP_MONITOR_H
+#define HEADSUP_MONITOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "headsup/alerts.h"
+#include "headsup/analyzer.h"
+#include "headsup/calibration.h"
+#include "headsup/config.h"
+#include "headsup/posture.h"
+
+#define HS_MONITOR_SELFCAL_S 5.0
+#define HS_MONITOR_SELFCAL_MAX 256 /* samples kept for self-calibration */
+
+typedef struct hs_monitor {
+	hs_baseline base;
+	bool calibrated;
+	hs_smoother smoother;
+	hs_posture_classifier classifier;
+	hs_alerts alerts;
+	hs_state state;
+	/* self-calibration: the current run of steady frontal samples */
+	hs_calib_sample selfcal[HS_MONITOR_SELFCAL_MAX];
+	double selfcal_t[HS_MONITOR_SELFCAL_MAX];
+	size_t selfcal_n;
+	char selfcal_why[256]; /* why the last attempt was refused */
+} hs_monitor;
+
+typedef struct hs_monitor_step {
+	hs_state state;         /* smoothed state after this frame */
+	bool changed;           /* state differs from the previous frame's */
+	bool has_features;      /* f holds this frame's (unsmoothed) features */
+	hs_features f;
+	bool alert;             /* an alert is due now */
+	hs_alert alert_info;
+	bool self_calibrated;   /* the baseline was made from this frame */
+} hs_monitor_step;
+
+/* Set up from the settings; base may be NULL (uncalibrated: the monitor
+ * will calibrate itself). */
+void hs_monitor_init(hs_monitor *m, const hs_config *cfg,
+		     const hs_baseline *base);
+/* Apply new settings (SIGHUP) without losing the baseline or the state. */
+void hs_monitor_reconfigure(hs_monitor *m, const hs_config *cfg);
+/* One analysed frame at time t (seconds, any monotonic scale). */
+void hs_monitor_step_frame(hs_monitor *m, double t, const hs_analysis *an,
+			   hs_monitor_step *out);
+/* Frame pacing: true when a frame at time t should be analysed at rate_hz;
+ * *next_t (start it at -INFINITY... or any value <= the first t) moves on.
+ * Frames between are skipped, so a replay is analysed like live use. */
+bool hs_monitor_frame_due(double *next_t, double t, double rate_hz);
+
+/* Forget the smoothing window (after a pause or a camera gap). */
+void hs_monitor_restart(hs_monitor *m);
+
+#endif

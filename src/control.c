@@ -1,0 +1,444 @@
+/* control.c - see control.h. */
+#include "headsup/control.h"
+
+#include "headsup/cli.h"
+#include "headsup/err.h"
+#include "headsup/lock.h"
+#include "headsup/log.h"
+#include "headsup/paths.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+/* How long a client may take to send its line, and how long the client
+ * waits for the monitor (which answers within a frame or two). */
+#define READ_DEADLINE_S 2.0
+#define CLIENT_TIMEOUT_S 3
+
+typedef enum client_state {
+	CLIENT_NONE,    /* nobody connected */
+	CLIENT_READING, /* connected, request line incomplete */
+	CLIENT_ANSWER,  /* request handed to the caller, reply pending */
+} client_state;
+
+struct hs_control {
+	int listen_fd;
+	int client_fd;
+	client_state state;
+	double since;  /* monotonic seconds when the client was accepted */
+	size_t len;
+	char line[HS_CONTROL_LINE_MAX + 2];
+	dev_t dev;     /* the socket file we made, so destroy removes only it */
+	ino_t ino;
+	char path[];
+};
+
+int hs_control_default_path(char *buf, size_t size)
+{
+	return hs_path_xdg(HS_XDG_RUNTIME, "control.sock", buf, size);
+}
+
+int hs_control_parse(const char *line, hs_control_request *req)
+{
+	if (strcmp(line, "resume") == 0) {
+		*req = (hs_control_request){.cmd = HS_CONTROL_RESUME};
+		return 0;
+	}
+	if (strcmp(line, "status") == 0) {
+		*req = (hs_control_request){.cmd = HS_CONTROL_STATUS};
+		return 0;
+	}
+	if (strncmp(line, "pause ", 6) != 0)
+		return HS_EINVAL;
+	const char *num = line + 6;
+	if (*num < '0' || *num > '9')
+		return HS_EINVAL;
+	char *end;
+	errno = 0;
+	long long s = strtoll(num, &end, 10);
+	if (errno != 0 || *end != '\0' || s < 0 ||
+	    (double)s > HS_CONTROL_PAUSE_MAX_S)
+		return HS_EINVAL;
+	*req = (hs_control_request){.cmd = HS_CONTROL_PAUSE,
+				    .pause_s = (double)s};
+	return 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int fill_address(const char *path, struct sockaddr_un *addr)
+{
+	memset(addr, 0, sizeof *addr);
+	addr->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof addr->sun_path)
+		return HS_ERANGE;
+	memcpy(addr->sun_path, path, strlen(path) + 1);
+	return 0;
+}
+
+/* True when a server accepts connections at addr right now. */
+static bool someone_listens(const struct sockaddr_un *addr)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	int rc = connect(fd, (const struct sockaddr *)addr, sizeof *addr);
+	bool alive = rc == 0 || errno == EAGAIN || errno == EINPROGRESS;
+	close(fd);
+	return alive;
+}
+
+int hs_control_create(const char *path, hs_control **out)
+{
+	struct sockaddr_un addr;
+	int rc = fill_address(path, &addr);
+	if (rc < 0) {
+		hs_error("control socket path '%s' is too long", path);
+		return rc;
+	}
+	rc = hs_lock_private_dir(path);
+	if (rc < 0)
+		return rc;
+
+	struct stat st;
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			hs_error("cannot make control socket '%s': a file that is "
+				 "not a socket is in the way",
+				 path);
+			return HS_EINVAL;
+		}
+		if (someone_listens(&addr)) {
+			hs_error("control socket '%s' is in use by another monitor",
+				 path);
+			return HS_ELOCKED;
+		}
+		/* Left behind by a monitor that was killed. */
+		if (unlink(path) != 0 && errno != ENOENT) {
+			rc = hs_err_from_errno(errno);
+			hs_error("cannot remove stale control socket '%s': %s", path,
+				 hs_strerror(rc));
+			return rc;
+		}
+	}
+
+	size_t path_len = strlen(path) + 1;
+	hs_control *srv = calloc(1, sizeof *srv + path_len);
+	if (!srv)
+		return HS_ENOMEM;
+	memcpy(srv->path, path, path_len);
+	srv->client_fd = -1;
+	srv->listen_fd =
+		socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (srv->listen_fd < 0) {
+		rc = hs_err_from_errno(errno);
+		hs_error("cannot make control socket: %s", hs_strerror(rc));
+		goto fail_free;
+	}
+	/* The folder is private already; the umask makes the socket 0600 from
+	 * the moment it exists. */
+	mode_t old_mask = umask(0177);
+	int bound = bind(srv->listen_fd, (const struct sockaddr *)&addr,
+			 sizeof addr);
+	int bind_errno = errno;
+	umask(old_mask);
+	if (bound != 0) {
+		rc = hs_err_from_errno(bind_errno);
+		hs_error("cannot make control socket '%s': %s", path,
+			 hs_strerror(rc));
+		goto fail_close;
+	}
+	if (chmod(path, 0600) != 0 || lstat(path, &st) != 0 ||
+	    listen(srv->listen_fd, 8) != 0) {
+		rc = hs_err_from_errno(errno);
+		hs_error("cannot listen on control socket '%s': %s", path,
+			 hs_strerror(rc));
+		goto fail_unlink;
+	}
+	srv->dev = st.st_dev;
+	srv->ino = st.st_ino;
+	*out = srv;
+	return 0;
+
+fail_unlink:
+	unlink(path);
+fail_close:
+	close(srv->listen_fd);
+fail_free:
+	free(srv);
+	return rc;
+}
+
+static void drop_client(hs_control *srv)
+{
+	if (srv->client_fd >= 0)
+		close(srv->client_fd);
+	srv->client_fd = -1;
+	srv->state = CLIENT_NONE;
+	srv->len = 0;
+}
+
+static void answer(hs_control *srv, const char *text)
+{
+	char msg[HS_CONTROL_LINE_MAX + 2];
+	int n = snprintf(msg, sizeof msg - 1, "%s", text);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n > sizeof msg - 2)
+		n = (int)(sizeof msg - 2);
+	msg[n++] = '\n';
+	/* A few dozen bytes always fit the socket buffer of a fresh
+	 * connection; a client that went away just misses the answer. */
+	if (send(srv->client_fd, msg, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) !=
+	    n)
+		hs_debug("control client left before its answer: %s",
+			 strerror(errno));
+	drop_client(srv);
+}
+
+static bool accept_client(hs_control *srv)
+{
+	int fd = accept4(srv->listen_fd, NULL, NULL,
+			 SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			hs_debug("control socket accept failed: %s",
+				 strerror(errno));
+		return false;
+	}
+	struct ucred cred = {0};
+	socklen_t cred_len = sizeof cred;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cred_len) != 0 ||
+	    cred.uid != getuid()) {
+		hs_warn("control socket '%s': refused a request from uid %ld",
+			srv->path, (long)cred.uid);
+		close(fd);
+		return false;
+	}
+	srv->client_fd = fd;
+	srv->state = CLIENT_READING;
+	srv->since = now_s();
+	srv->len = 0;
+	return true;
+}
+
+/* Read what the client sent; true when a whole line is in srv->line. */
+static bool read_line(hs_control *srv)
+{
+	size_t room = sizeof srv->line - 1 - srv->len;
+	ssize_t n = recv(srv->client_fd, srv->line + srv->len, room,
+			 MSG_DONTWAIT);
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			drop_client(srv);
+		else if (now_s() - srv->since > READ_DEADLINE_S)
+			drop_client(srv); /* connected but never asked */
+		return false;
+	}
+	srv->len += (size_t)n;
+	srv->line[srv->len] = '\0';
+	char *nl = memchr(srv->line, '\n', srv->len);
+	if (nl) {
+		*nl = '\0';
+		return true;
+	}
+	if (n == 0) { /* the client shut down: what it sent is the line */
+		if (srv->len > 0)
+			return true;
+		drop_client(srv);
+		return false;
+	}
+	if (srv->len >= sizeof srv->line - 1) {
+		answer(srv, "error: request too long");
+		return false;
+	}
+	return false;
+}
+
+int hs_control_poll(hs_control *srv, hs_control_request *req)
+{
+	if (srv->state == CLIENT_ANSWER)
+		answer(srv, "error: the monitor gave no answer");
+	if (srv->state == CLIENT_NONE && !accept_client(srv))
+		return 0;
+	if (!read_line(srv))
+		return 0;
+	if (hs_control_parse(srv->line, req) != 0) {
+		char msg[HS_CONTROL_LINE_MAX + 1];
+		snprintf(msg, sizeof msg, "error: unknown request '%.64s'",
+			 srv->line);
+		answer(srv, msg);
+		return 0;
+	}
+	srv->state = CLIENT_ANSWER;
+	return 1;
+}
+
+int hs_control_reply(hs_control *srv, const char *text)
+{
+	if (srv->state != CLIENT_ANSWER)
+		return HS_EINVAL;
+	answer(srv, text);
+	return 0;
+}
+
+void hs_control_destroy(hs_control *srv)
+{
+	if (!srv)
+		return;
+	drop_client(srv);
+	close(srv->listen_fd);
+	struct stat st;
+	if (lstat(srv->path, &st) == 0 && st.st_dev == srv->dev &&
+	    st.st_ino == srv->ino)
+		unlink(srv->path);
+	free(srv);
+}
+
+static int connect_error(int errnum)
+{
+	switch (errnum) {
+	case ENOENT:
+	case ECONNREFUSED:
+	case ENOTDIR:
+		return HS_ENOENT;
+	case EAGAIN:
+	case ETIMEDOUT:
+		return HS_EIO;
+	default:
+		return hs_err_from_errno(errnum);
+	}
+}
+
+int hs_control_send(const char *path, const char *line, char *reply,
+		    size_t size)
+{
+	struct sockaddr_un addr;
+	int rc = fill_address(path, &addr);
+	if (rc < 0)
+		return rc;
+	if (size == 0 || strlen(line) > HS_CONTROL_LINE_MAX ||
+	    strchr(line, '\n'))
+		return HS_EINVAL;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return hs_err_from_errno(errno);
+	struct timeval tv = {CLIENT_TIMEOUT_S, 0};
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0) {
+		rc = hs_err_from_errno(errno);
+		goto out;
+	}
+	if (connect(fd, (const struct sockaddr *)&addr, sizeof addr) != 0) {
+		rc = connect_error(errno);
+		goto out;
+	}
+	struct ucred cred;
+	socklen_t cred_len = sizeof cred;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cred_len) != 0 ||
+	    cred.uid != getuid()) {
+		rc = HS_EACCES; /* not our monitor: tell it nothing */
+		goto out;
+	}
+	char msg[HS_CONTROL_LINE_MAX + 2];
+	int n = snprintf(msg, sizeof msg, "%s\n", line);
+	if (send(fd, msg, (size_t)n, MSG_NOSIGNAL) != n) {
+		rc = errno == EAGAIN ? HS_EIO : hs_err_from_errno(errno);
+		goto out;
+	}
+	size_t got = 0;
+	for (;;) {
+		ssize_t r = recv(fd, reply + got, size - 1 - got, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = HS_EIO; /* timed out or reset */
+			goto out;
+		}
+		got += (size_t)r;
+		if (r == 0 || got == size - 1 || memchr(reply, '\n', got))
+			break;
+	}
+	reply[got] = '\0';
+	char *nl = strchr(reply, '\n');
+	if (nl)
+		*nl = '\0';
+	rc = reply[0] ? 0 : HS_EIO;
+out:
+	close(fd);
+	return rc;
+}
+
+static void add_unit(char *buf, size_t size, long count, const char *unit)
+{
+	if (count == 0)
+		return;
+	size_t used = strlen(buf);
+	snprintf(buf + used, size - used, "%s%ld %s%s", used ? " " : "", count,
+		 unit, count == 1 ? "" : "s");
+}
+
+void hs_control_duration_words(double seconds, char *buf, size_t size)
+{
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	long s = seconds > 0 ? (long)(seconds + 0.5) : 0;
+	if (s == 0) {
+		snprintf(buf, size, "0 seconds");
+		return;
+	}
+	add_unit(buf, size, s / 86400, "day");
+	add_unit(buf, size, s / 3600 % 24, "hour");
+	add_unit(buf, size, s / 60 % 60, "minute");
+	add_unit(buf, size, s % 60, "second");
+}
+
+int hs_control_command(const char *line)
+{
+	char path[PATH_MAX];
+	int rc = hs_control_default_path(path, sizeof path);
+	if (rc < 0) {
+		fprintf(stderr, "headsup: cannot find the control socket: %s\n",
+			hs_strerror(rc));
+		return HS_EXIT_FAILURE;
+	}
+	char reply[HS_CONTROL_LINE_MAX + 2];
+	rc = hs_control_send(path, line, reply, sizeof reply);
+	if (rc == HS_ENOENT) {
+		fprintf(stderr, "headsup is not running (nothing listens on '%s')\n",
+			path);
+		return HS_EXIT_FAILURE;
+	}
+	if (rc == HS_EIO) {
+		fprintf(stderr,
+			"headsup: the monitor did not answer on '%s'\n", path);
+		return HS_EXIT_FAILURE;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "headsup: cannot reach the monitor at '%s': %s\n",
+			path, hs_strerror(rc));
+		return HS_EXIT_FAILURE;
+	}
+	if (strncmp(reply, "error: ", 7) == 0) {
+		fprintf(stderr, "headsup: %s\n", reply + 7);
+		return HS_EXIT_FAILURE;
+	}
+	printf("%s\n", reply);
+	return fflush(stdout) == 0 ? HS_EXIT_OK : HS_EXIT_FAILURE;
+}

@@ -1,0 +1,144 @@
+/* lock.c - see lock.h. */
+#include "headsup/lock.h"
+
+#include "headsup/err.h"
+#include "headsup/log.h"
+#include "headsup/paths.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+struct hs_lock {
+	int fd;
+};
+
+int hs_lock_default_path(char *buf, size_t size)
+{
+	return hs_path_xdg(HS_XDG_RUNTIME, "run.lock", buf, size);
+}
+
+int hs_lock_private_dir(const char *path)
+{
+	char dir[PATH_MAX];
+	if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir)
+		return HS_ERANGE;
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		return 0; /* a name in the current folder: nothing to make */
+	if (slash == dir)
+		slash[1] = '\0'; /* "/name": the root folder */
+	else
+		*slash = '\0';
+	int rc = hs_path_mkdirs(dir, 0700);
+	if (rc < 0) {
+		hs_error("cannot make folder '%s': %s", dir, hs_strerror(rc));
+		return rc;
+	}
+	struct stat st;
+	if (lstat(dir, &st) != 0) {
+		rc = hs_err_from_errno(errno);
+		hs_error("cannot inspect folder '%s': %s", dir, hs_strerror(rc));
+		return rc;
+	}
+	if (!S_ISDIR(st.st_mode) || st.st_uid != getuid()) {
+		hs_error("folder '%s' is not a folder of this user (uid %u); "
+			 "refusing to keep private files there",
+			 dir, (unsigned)getuid());
+		return HS_EACCES;
+	}
+	if ((st.st_mode & 0077) != 0 && chmod(dir, 0700) != 0) {
+		rc = hs_err_from_errno(errno);
+		hs_error("cannot make folder '%s' private (mode 0700): %s", dir,
+			 hs_strerror(rc));
+		return rc;
+	}
+	return 0;
+}
+
+/* The pid the holder wrote, or 0.  The holder writes it right after
+ * taking the lock, so give it a moment when the file is still empty. */
+static long read_holder_pid(int fd)
+{
+	for (int tries = 0; tries < 20; tries++) {
+		char text[32];
+		ssize_t n = pread(fd, text, sizeof text - 1, 0);
+		if (n > 0) {
+			text[n] = '\0';
+			char *end;
+			errno = 0;
+			long pid = strtol(text, &end, 10);
+			if (errno == 0 && end != text && pid > 0 &&
+			    (*end == '\n' || *end == '\0'))
+				return pid;
+		}
+		struct timespec pause = {0, 10 * 1000 * 1000};
+		nanosleep(&pause, NULL);
+	}
+	return 0;
+}
+
+int hs_lock_acquire(const char *path, hs_lock **out, long *holder_pid)
+{
+	int rc = hs_lock_private_dir(path);
+	if (rc < 0)
+		return rc;
+	hs_lock *lock = NULL;
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		rc = hs_err_from_errno(errno);
+		hs_error("cannot open lock file '%s': %s", path, hs_strerror(rc));
+		goto fail;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno == EWOULDBLOCK) {
+			if (holder_pid)
+				*holder_pid = read_holder_pid(fd);
+			rc = HS_ELOCKED;
+		} else {
+			rc = hs_err_from_errno(errno);
+			hs_error("cannot lock '%s': %s", path, hs_strerror(rc));
+		}
+		goto fail;
+	}
+	char text[32];
+	int len = snprintf(text, sizeof text, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, text, (size_t)len, 0) != len) {
+		rc = hs_err_from_errno(errno);
+		hs_error("cannot write pid to lock file '%s': %s", path,
+			 hs_strerror(rc));
+		goto fail;
+	}
+	lock = malloc(sizeof *lock);
+	if (!lock) {
+		rc = HS_ENOMEM;
+		goto fail;
+	}
+	lock->fd = fd;
+	*out = lock;
+	return 0;
+
+fail:
+	if (fd >= 0)
+		close(fd); /* also drops the lock if we had taken it */
+	return rc;
+}
+
+void hs_lock_release(hs_lock *lock)
+{
+	if (!lock)
+		return;
+	/* Empty rather than unlink: a process that opened the file just now
+	 * must lock the same inode as the next one, or two could win. */
+	if (ftruncate(lock->fd, 0) != 0)
+		hs_debug("cannot empty the lock file: %s", strerror(errno));
+	close(lock->fd);
+	free(lock);
+}

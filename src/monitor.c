@@ -1,0 +1,147 @@
+/* monitor.c - smoothing, posture state, alerts and self-calibration. */
+#include "headsup/monitor.h"
+
+#include <math.h>
+#include <string.h>
+
+/* A face is steady enough to calibrate on when its eye midpoint stays
+ * within this many eye-distances of the run's first sample. */
+#define SELFCAL_STEADY_IOD 0.25
+
+static void set_thresholds(hs_monitor *m, const hs_config *cfg)
+{
+	hs_posture_thresholds th;
+	hs_posture_thresholds_from_config(cfg, &th);
+	hs_state keep = m->classifier.state;
+	hs_posture_classifier_init(&m->classifier, &th);
+	m->classifier.state = keep;
+}
+
+void hs_monitor_init(hs_monitor *m, const hs_config *cfg,
+		     const hs_baseline *base)
+{
+	memset(m, 0, sizeof *m);
+	if (base) {
+		m->base = *base;
+		m->calibrated = true;
+	}
+	hs_smoother_init(&m->smoother, cfg->smooth_s);
+	hs_posture_thresholds th;
+	hs_posture_thresholds_from_config(cfg, &th);
+	hs_posture_classifier_init(&m->classifier, &th);
+	hs_alerts_init(&m->alerts, cfg->sustain_s, cfg->cooldown_s);
+	m->state = m->calibrated ? HS_STATE_AWAY : HS_STATE_UNCALIBRATED;
+}
+
+void hs_monitor_reconfigure(hs_monitor *m, const hs_config *cfg)
+{
+	set_thresholds(m, cfg);
+	m->smoother.window_s = cfg->smooth_s;
+	m->alerts.sustain_s = cfg->sustain_s;
+	m->alerts.cooldown_s = cfg->cooldown_s;
+}
+
+void hs_monitor_restart(hs_monitor *m)
+{
+	hs_smoother_reset(&m->smoother);
+	m->selfcal_n = 0;
+}
+
+/* Is this sample usable for self-calibration and close to the run so
+ * far? */
+static bool steady_with_run(const hs_monitor *m, const hs_analysis *an)
+{
+	const hs_face *f = &an->face;
+	if (!f->found || (f->kp_valid & HS_KP_EYES) != HS_KP_EYES)
+		return false;
+	if (an->has_pose && an->pose.has_pitch &&
+	    fabs(an->pose.yaw_deg) > HS_CALIB_MAX_YAW_DEG)
+		return false;
+	if (m->selfcal_n == 0)
+		return true;
+	const hs_face *first = &m->selfcal[0].face;
+	double x0 = (first->kp[0].x + first->kp[1].x) / 2,
+	       y0 = (first->kp[0].y + first->kp[1].y) / 2;
+	double x = (f->kp[0].x + f->kp[1].x) / 2,
+	       y = (f->kp[0].y + f->kp[1].y) / 2;
+	double iod = hypot(first->kp[1].x - first->kp[0].x,
+			   first->kp[1].y - first->kp[0].y);
+	return iod > 0 && hypot(x - x0, y - y0) <= SELFCAL_STEADY_IOD * iod;
+}
+
+static bool try_self_calibration(hs_monitor *m, double t,
+				 const hs_analysis *an)
+{
+	if (!steady_with_run(m, an) ||
+	    m->selfcal_n == HS_MONITOR_SELFCAL_MAX) {
+		m->selfcal_n = 0;
+		if (!steady_with_run(m, an))
+			return false;
+	}
+	m->selfcal[m->selfcal_n].face = an->face;
+	m->selfcal[m->selfcal_n].pose = an->pose;
+	m->selfcal[m->selfcal_n].has_pose = an->has_pose;
+	m->selfcal_t[m->selfcal_n] = t;
+	m->selfcal_n++;
+	if (t - m->selfcal_t[0] < HS_MONITOR_SELFCAL_S)
+		return false;
+	hs_baseline b;
+	if (hs_calibration_from_samples(m->selfcal, m->selfcal_n, an->frame_w,
+					an->frame_h, &b, m->selfcal_why,
+					sizeof m->selfcal_why) < 0) {
+		m->selfcal_n = 0;
+		return false;
+	}
+	m->base = b;
+	m->calibrated = true;
+	m->selfcal_n = 0;
+	return true;
+}
+
+void hs_monitor_step_frame(hs_monitor *m, double t, const hs_analysis *an,
+			   hs_monitor_step *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!m->calibrated)
+		out->self_calibrated = try_self_calibration(m, t, an);
+
+	const hs_features *sample = NULL;
+	if (m->calibrated && an->face.found &&
+	    hs_posture_features(&m->base, &an->face,
+				an->has_pose ? &an->pose : NULL,
+				&out->f) == 0) {
+		out->has_features = true;
+		sample = &out->f;
+	}
+	hs_state next = HS_STATE_UNCALIBRATED;
+	if (m->calibrated) {
+		hs_smoother_push(&m->smoother, t, sample);
+		hs_features smoothed;
+		switch (hs_smoother_get(&m->smoother, &smoothed)) {
+		case HS_SMOOTHED_FACE:
+			next = hs_posture_classifier_update(&m->classifier,
+							    true, &smoothed);
+			break;
+		case HS_SMOOTHED_AWAY:
+		case HS_SMOOTHED_EMPTY:
+			next = hs_posture_classifier_update(&m->classifier,
+							    true, NULL);
+			break;
+		}
+	}
+	out->changed = next != m->state;
+	m->state = next;
+	out->state = next;
+	out->alert = hs_alerts_update(&m->alerts, t, next, &out->alert_info);
+}
+
+bool hs_monitor_frame_due(double *next_t, double t, double rate_hz)
+{
+	const double period = 1.0 / rate_hz;
+	/* Half a millisecond of slack: frame stamps are rounded. */
+	if (t + 5e-4 < *next_t)
+		return false;
+	/* Keep the grid when on time; re-anchor after a gap. */
+	*next_t = (t - *next_t > period) ? t + period : *next_t + period;
+	return true;
+}

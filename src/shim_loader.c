@@ -1,0 +1,111 @@
+/* shim_loader.c - loads headsup-vision.so on first use and implements
+ * shim.h by calling through its table (see shim_table.h). */
+#include "headsup/shim_table.h"
+
+#include "headsup/err.h"
+#include "headsup/log.h"
+
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef HS_INSTALL_LIBDIR
+#define HS_INSTALL_LIBDIR "/usr/local/lib/headsup"
+#endif
+#define MODULE_NAME "headsup-vision.so"
+
+static const hs_shim_table *table;
+static bool tried;
+static char load_error[PATH_MAX + 256];
+
+static void *open_module(const char *path)
+{
+	if (access(path, R_OK) != 0)
+		return NULL;
+	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		snprintf(load_error, sizeof load_error, "%s", dlerror());
+	return h;
+}
+
+/* $HEADSUP_VISION_MODULE, then beside the binary (build tree), then the
+ * install location, then the build tree the library was made in. */
+static void *find_module(void)
+{
+	const char *env = getenv("HEADSUP_VISION_MODULE");
+	if (env && env[0])
+		return open_module(env);
+	char exe[PATH_MAX], path[PATH_MAX + 64];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	void *h = NULL;
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(path, sizeof path, "%s/%s", exe, MODULE_NAME);
+			if ((h = open_module(path)))
+				return h;
+		}
+	}
+	if ((h = open_module(HS_INSTALL_LIBDIR "/" MODULE_NAME)))
+		return h;
+#ifdef HS_BUILD_VISION_MODULE
+	h = open_module(HS_BUILD_VISION_MODULE);
+#endif
+	return h;
+}
+
+static int load(void)
+{
+	if (table)
+		return 0;
+	if (tried)
+		return HS_ENOTSUP;
+	tried = true;
+	void *h = find_module();
+	if (!h) {
+		if (!load_error[0])
+			snprintf(load_error, sizeof load_error,
+				 "%s not found beside the program or in %s",
+				 MODULE_NAME, HS_INSTALL_LIBDIR);
+		hs_error("cannot load the vision module: %s (reinstall headsup)",
+			 load_error);
+		return HS_ENOTSUP;
+	}
+	const hs_shim_table *(*get)(void);
+	*(void **)&get = dlsym(h, HS_SHIM_TABLE_SYMBOL);
+	const hs_shim_table *t = get ? get() : NULL;
+	if (!t || t->version != HS_SHIM_TABLE_VERSION) {
+		hs_error("the vision module does not match this headsup "
+			 "(reinstall headsup)");
+		dlclose(h);
+		return HS_ENOTSUP;
+	}
+	table = t; /* the module stays loaded until exit */
+	return 0;
+}
+
+const char *hs_shim_last_error(void)
+{
+	return table ? table->last_error() : load_error;
+}
+
+#define HS_SHIM_FORWARD(name, params, args)                                  \
+	int hs_##name params                                                     \
+	{                                                                        \
+		int rc_ = load();                                                    \
+		return rc_ < 0 ? rc_ : table->name args;                             \
+	}
+#define HS_SHIM_VFORWARD(name, params, args)                                 \
+	void hs_##name params                                                    \
+	{                                                                        \
+		if (load() == 0)                                                     \
+			table->name args;                                                \
+	}
+HS_SHIM_FUNCS(HS_SHIM_FORWARD, HS_SHIM_VFORWARD)
+#undef HS_SHIM_FORWARD
+#undef HS_SHIM_VFORWARD
