@@ -1,12 +1,767 @@
-/* cmd_run.c - `headsup run`. */
+/* cmd_run.c - `headsup run`: the capture loop.
+ *
+ * Frames come from the camera (or a replayed file), are analysed at the
+ * configured rate, and go through the pure monitor core (monitor.c); this
+ * file does the I/O around it: the source, the journal, notifications, the
+ * control socket, the single-instance lock, signals and the preview.
+ */
+#include "headsup/analyzer.h"
+#include "headsup/calibration.h"
 #include "headsup/cli.h"
+#include "headsup/config.h"
+#include "headsup/control.h"
+#include "headsup/err.h"
+#include "headsup/journal.h"
+#include "headsup/lock.h"
+#include "headsup/log.h"
+#include "headsup/monitor.h"
+#include "headsup/notify.h"
+#include "headsup/screenlock.h"
+#include "headsup/source.h"
+#include "headsup/timeparse.h"
 
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define PREVIEW_TITLE "headsup preview"
+#define RETRY_MIN_S 1.0
+#define RETRY_MAX_S 30.0
+#define JOURNAL_RETRY_S 60.0
+
+static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reload_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	reload_requested = 1;
+}
+
+typedef struct run_opts {
+	const char *config;
+	const char *calibration;
+	const char *journal;
+	const char *clock_start;
+	bool realtime, preview;
+	/* command-line settings, applied over the config file */
+	const char *set_keys[64];
+	const char *set_values[64];
+	int n_set;
+} run_opts;
+
+typedef struct run_ctx {
+	run_opts o;
+	hs_config cfg;
+	hs_source_opts so;
+	hs_source *src;
+	bool live;
+	hs_analyzer *az;
+	hs_image *img;
+	hs_monitor *mon;
+	hs_notify *notify;
+	hs_journal *journal;
+	char journal_path[PATH_MAX];
+	double journal_retry_at;
+	bool journal_warned;
+	hs_control *control;
+	hs_lock *lock;
+	hs_screenlock *screen;
+	char cal_path[PATH_MAX];
+	double clock_start; /* file sources: wall time of the file's t = 0 */
+	double paused_until; /* monotonic; INFINITY = until resumed */
+	bool paused;
+	double next_t, last_analysed_t;
+	double first_t, wall0; /* --realtime pacing */
+	long frames, analysed;
+} run_ctx;
+
+static void usage(FILE *out)
+{
+	fputs("Usage: headsup run [OPTION]...\n"
+	      "Watch your posture through the webcam (or replay a video or an\n"
+	      "image folder) and warn, kindly and rarely, when you have been\n"
+	      "looking down or hunched for a while.  Runs until the end of a\n"
+	      "file, or until interrupted (Ctrl+C, SIGTERM).\n\n"
+	      "Options:\n"
+	      "  --source S           camera device (/dev/video0, or a number),\n"
+	      "                       video file or image folder\n"
+	      "  --rate HZ            frames analysed per second (default 2)\n"
+	      "  --config F           settings file (default\n"
+	      "                       $XDG_CONFIG_HOME/headsup/config.ini)\n"
+	      "  --set KEY=VALUE      change one setting (repeatable)\n"
+	      "  --calibration F      baseline file (default\n"
+	      "                       $XDG_STATE_HOME/headsup/calibration.ini)\n"
+	      "  --journal F          journal database (default\n"
+	      "                       $XDG_DATA_HOME/headsup/journal.db)\n"
+	      "  --clock-start T      for files: the wall-clock time of the\n"
+	      "                       file's start, ISO 8601 (default now)\n"
+	      "  --realtime           replay a file at its own speed (demos)\n"
+	      "  --preview            show the camera image, keypoints, angles\n"
+	      "                       and state in a window (to place the camera)\n"
+	      "  -h, --help           show this help\n\n"
+	      "With a file, the file's own time stamps are the time base: a\n"
+	      "200 s clip is 200 s of monitoring however fast it is read, and it\n"
+	      "is analysed at the same rate as a camera.\n\n"
+	      "'headsup pause [DURATION]' and 'headsup resume' reach the running\n"
+	      "monitor through a socket in $XDG_RUNTIME_DIR/headsup/; while paused\n"
+	      "the camera is released.  SIGHUP reloads the settings file.  Only\n"
+	      "one monitor runs at a time.  No frame is ever written anywhere.\n\n"
+	      "Settings (section, key, default, range):\n",
+	      out);
+	hs_config_print_help(out);
+	fputs("\nExit status: 0 at the end of a file or when stopped; 1 when the\n"
+	      "source cannot be read; 2 on a usage or configuration error, or\n"
+	      "when another monitor is already running.\n\n",
+	      out);
+	fputs(hs_disclaimer, out);
+}
+
+static double mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double wall_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Sleep up to s seconds; returns early when a signal arrives. */
+static void nap(double s)
+{
+	if (s <= 0)
+		return;
+	struct timespec ts = {(time_t)s, (long)((s - floor(s)) * 1e9)};
+	nanosleep(&ts, NULL);
+}
+
+/* Load the settings: defaults < file < command line.  Returns 0 or
+ * HS_ECONFIG with the message in err. */
+static int load_settings(const run_opts *o, hs_config *cfg, char *err,
+			 size_t errsize)
+{
+	hs_config tmp;
+	int rc = hs_config_load(&tmp, o->config, err, errsize);
+	if (rc < 0)
+		return rc;
+	for (int i = 0; i < o->n_set; i++) {
+		char why[1024];
+		rc = hs_config_set(&tmp, o->set_keys[i], o->set_values[i], why,
+				   sizeof why);
+		if (rc < 0) {
+			snprintf(err, errsize, "command line: %s", why);
+			return rc;
+		}
+	}
+	if ((rc = hs_config_check(&tmp, err, errsize)) < 0)
+		return rc;
+	*cfg = tmp;
+	return 0;
+}
+
+static const char *source_name(const run_ctx *c)
+{
+	return c->cfg.source[0] ? c->cfg.source : "/dev/video0";
+}
+
+/* Open the source.  A camera that is missing or busy is retried with a
+ * growing delay until it comes back (or the user stops us); a file that
+ * cannot be read is an error. */
+static int open_source(run_ctx *c)
+{
+	char err[4200];
+	double delay = RETRY_MIN_S;
+	bool told = false;
+	while (!stop_requested) {
+		int rc = hs_source_open(c->cfg.source, &c->so, &c->src, err,
+					sizeof err);
+		if (rc == 0) {
+			if (told)
+				hs_info("camera '%s' is back", source_name(c));
+			c->live = hs_source_is_live(c->src);
+			return 0;
+		}
+		if (hs_source_pick(c->cfg.source) != &hs_source_camera) {
+			hs_error("%s", err);
+			return rc;
+		}
+		if (!told) {
+			/* A camera held by a video call is normal: say it once,
+			 * then wait quietly. */
+			hs_warn("%s; retrying until it is available", err);
+			told = true;
+		}
+		hs_control_request req;
+		for (double waited = 0; waited < delay && !stop_requested;
+		     waited += 0.25) {
+			nap(0.25);
+			if (c->control && hs_control_poll(c->control, &req) == 1)
+				hs_control_reply(c->control,
+						 "waiting for the camera");
+		}
+		delay = fmin(delay * 2, RETRY_MAX_S);
+	}
+	return HS_EINTERRUPTED;
+}
+
+static void release_source(run_ctx *c)
+{
+	hs_source_destroy(c->src);
+	c->src = NULL;
+}
+
+static void open_journal(run_ctx *c, double now_mono)
+{
+	char moved[PATH_MAX];
+	int rc = hs_journal_open(c->journal_path, moved, &c->journal);
+	if (rc < 0) {
+		if (!c->journal_warned)
+			hs_warn("journal '%s' cannot be opened (%s); monitoring "
+				"and alerts go on, and it is retried every "
+				"minute",
+				c->journal_path, hs_strerror(rc));
+		c->journal_warned = true;
+		c->journal_retry_at = now_mono + JOURNAL_RETRY_S;
+		return;
+	}
+	if (moved[0])
+		hs_warn("the journal was corrupt; it was kept as '%s' and a "
+			"new one started at '%s'",
+			moved, c->journal_path);
+	if (c->journal_warned)
+		hs_info("journal '%s' is writable again", c->journal_path);
+	c->journal_warned = false;
+	hs_journal_set_commit_interval(c->journal, c->cfg.commit_s);
+	double wall = c->live ? wall_now() : c->clock_start;
+	hs_journal_begin_session(c->journal, wall, source_name(c),
+				 c->mon->calibrated ? c->cal_path : "self");
+}
+
+static void send_alert(run_ctx *c, const hs_alert *a, double wall)
+{
+	hs_alert_msg msg;
+	if (hs_notify_format(&msg, a->kind, a->lasted_s) < 0)
+		return;
+	hs_info("alert: %s", msg.summary);
+	hs_notify_send(c->notify, &msg);
+	if (c->journal) {
+		const char *topic = strchr(msg.advice_url, '#');
+		hs_journal_add_alert(c->journal, wall, a->kind, a->lasted_s,
+				     topic ? topic + 1 : "");
+	}
+}
+
+static void pause_monitor(run_ctx *c, double now, double seconds)
+{
+	c->paused = true;
+	c->paused_until = seconds > 0 ? now + seconds : INFINITY;
+	hs_alerts_pause(&c->mon->alerts, now, seconds > 0 ? seconds : 1e12);
+	if (c->live)
+		release_source(c);
+	if (c->journal)
+		hs_journal_flush(c->journal);
+}
+
+static int resume_monitor(run_ctx *c)
+{
+	c->paused = false;
+	hs_alerts_resume(&c->mon->alerts);
+	hs_monitor_restart(c->mon);
+	c->next_t = -INFINITY;
+	if (!c->src)
+		return open_source(c);
+	return 0;
+}
+
+static void handle_control(run_ctx *c, double now)
+{
+	hs_control_request req;
+	if (!c->control || hs_control_poll(c->control, &req) != 1)
+		return;
+	char reply[256], words[96];
+	switch (req.cmd) {
+	case HS_CONTROL_PAUSE:
+		pause_monitor(c, now, req.pause_s);
+		if (req.pause_s > 0) {
+			hs_control_duration_words(req.pause_s, words,
+						  sizeof words);
+			snprintf(reply, sizeof reply,
+				 "paused for %s; camera released", words);
+		} else {
+			snprintf(reply, sizeof reply,
+				 "paused until 'headsup resume'; camera "
+				 "released");
+		}
+		hs_info("%s", reply);
+		break;
+	case HS_CONTROL_RESUME:
+		if (!c->paused) {
+			snprintf(reply, sizeof reply, "not paused");
+			break;
+		}
+		snprintf(reply, sizeof reply, "resumed");
+		hs_info("resumed");
+		if (resume_monitor(c) < 0)
+			snprintf(reply, sizeof reply,
+				 "resumed, but the camera cannot be opened");
+		break;
+	case HS_CONTROL_STATUS:
+	default:
+		snprintf(reply, sizeof reply, "%s; state %s; %ld frames analysed",
+			 c->paused ? "paused" : "running",
+			 hs_state_name(c->mon->state), c->analysed);
+		break;
+	}
+	hs_control_reply(c->control, reply);
+}
+
+static void draw_preview(run_ctx *c, const hs_analysis *an,
+			 const hs_monitor_step *st)
+{
+	static const unsigned colours[HS_STATE_COUNT] = {
+		[HS_STATE_UPRIGHT] = 0x2e9e44,     [HS_STATE_LOOKING_DOWN] = 0xe0a020,
+		[HS_STATE_HUNCHED] = 0xd03030,     [HS_STATE_AWAY] = 0x808080,
+		[HS_STATE_UNCALIBRATED] = 0x3070d0,
+	};
+	unsigned colour = colours[st->state];
+	const hs_face *f = &an->face;
+	if (f->found) {
+		hs_image_draw_rect(c->img, f->box[0], f->box[1], f->box[2],
+				   f->box[3], colour);
+		for (int k = 0; k < HS_KP_COUNT; k++)
+			if (f->kp_valid & HS_KP_BIT(k))
+				hs_image_draw_circle(c->img, f->kp[k].x,
+						     f->kp[k].y, 3, 0xffffff);
+	}
+	char line[160];
+	snprintf(line, sizeof line, "%s", hs_state_name(st->state));
+	hs_image_draw_text(c->img, 10, 25, line, colour);
+	if (an->has_pose) {
+		snprintf(line, sizeof line, "pitch %.0f  yaw %.0f  roll %.0f",
+			 an->pose.pitch_down_deg, an->pose.yaw_deg,
+			 an->pose.roll_deg);
+		hs_image_draw_text(c->img, 10, 50, line, 0xffffff);
+	}
+	if (st->has_features) {
+		snprintf(line, sizeof line, "d.pitch %.0f  drop %.2f  lean %.2f",
+			 st->f.pitch_delta_deg, st->f.drop_iod,
+			 st->f.lean_ratio);
+		hs_image_draw_text(c->img, 10, 75, line, 0xffffff);
+	}
+	hs_preview_show(PREVIEW_TITLE, c->img);
+	int key = hs_preview_poll_key(1);
+	if (key == 'q' || key == 27)
+		stop_requested = 1;
+}
+
+/* One analysed frame at source time t. */
+static void analyse_frame(run_ctx *c, double t)
+{
+	hs_analysis an;
+	if (hs_source_retrieve(c->src, c->img) < 0) {
+		memset(&an, 0, sizeof an); /* an unreadable frame: no face */
+	} else if (hs_analyzer_run(c->az, c->img, &an) < 0) {
+		hs_debug("frame at %.2f s could not be analysed: %s", t,
+			 hs_shim_last_error());
+		memset(&an, 0, sizeof an);
+	}
+	c->analysed++;
+	hs_monitor_step st;
+	hs_monitor_step_frame(c->mon, t, &an, &st);
+	if (st.self_calibrated)
+		hs_info("calibrated from the first seconds of a steady face "
+			"(kept for this run only); run 'headsup calibrate' "
+			"for a baseline you choose");
+	if (st.changed)
+		hs_info("%.1f s: %s", t, hs_state_name(st.state));
+
+	const double wall = c->live ? wall_now() : c->clock_start + t;
+	double dt = isnan(c->last_analysed_t) ? 1.0 / c->cfg.rate_hz
+					      : t - c->last_analysed_t;
+	dt = fmin(fmax(dt, 0), 2.0 / c->cfg.rate_hz);
+	c->last_analysed_t = t;
+	if (c->journal)
+		hs_journal_add_frame(c->journal, wall, dt, st.state,
+				     st.has_features ? &st.f : NULL,
+				     an.face.found);
+	if (st.alert)
+		send_alert(c, &st.alert_info, wall);
+	if (c->o.preview)
+		draw_preview(c, &an, &st);
+}
+
+static void reload_settings(run_ctx *c)
+{
+	char err[4200];
+	hs_config cfg;
+	if (load_settings(&c->o, &cfg, err, sizeof err) < 0) {
+		hs_warn("settings not reloaded, the old ones stay: %s", err);
+		return;
+	}
+	c->cfg.rate_hz = cfg.rate_hz;
+	hs_config tmp = c->cfg;
+	/* Thresholds, alerts and rate change at once; the source, model and
+	 * field of view need a restart. */
+	c->cfg = cfg;
+	snprintf(c->cfg.source, sizeof c->cfg.source, "%s", tmp.source);
+	snprintf(c->cfg.model, sizeof c->cfg.model, "%s", tmp.model);
+	c->cfg.fov_deg = tmp.fov_deg;
+	hs_monitor_reconfigure(c->mon, &c->cfg);
+	if (c->journal)
+		hs_journal_set_commit_interval(c->journal, c->cfg.commit_s);
+	hs_info("settings reloaded");
+}
+
+static int loop(run_ctx *c)
+{
+	int rc = 0;
+	c->next_t = -INFINITY;
+	c->last_analysed_t = NAN;
+	c->first_t = NAN;
+	while (!stop_requested) {
+		const double now = mono_now();
+		if (reload_requested) {
+			reload_requested = 0;
+			reload_settings(c);
+		}
+		handle_control(c, now);
+		hs_notify_poll(c->notify);
+		if (hs_notify_take_snooze(c->notify)) {
+			hs_alerts_snooze(&c->mon->alerts,
+					 c->live ? now : c->last_analysed_t,
+					 c->cfg.snooze_min * 60.0);
+			hs_info("alerts snoozed for %.0f minutes",
+				c->cfg.snooze_min);
+		}
+		if (!c->journal && now >= c->journal_retry_at)
+			open_journal(c, now);
+		if (c->screen) {
+			hs_screenlock_poll(c->screen);
+			bool locked = hs_screenlock_locked(c->screen);
+			if (locked && c->src && c->live) {
+				hs_info("screen locked: camera released");
+				release_source(c);
+				if (c->journal)
+					hs_journal_flush(c->journal);
+				continue;
+			}
+			if (locked) {
+				nap(0.5);
+				continue;
+			}
+			if (!c->src && !c->paused) {
+				hs_info("screen unlocked: watching again");
+				hs_monitor_restart(c->mon);
+				c->next_t = -INFINITY;
+				if ((rc = open_source(c)) < 0)
+					break;
+			}
+		}
+		if (c->paused) {
+			if (now >= c->paused_until) {
+				hs_info("pause over");
+				if ((rc = resume_monitor(c)) < 0)
+					break;
+			} else {
+				nap(0.2);
+			}
+			continue;
+		}
+		double t;
+		rc = hs_source_grab(c->src, &t);
+		if (rc == HS_EEOF) {
+			rc = 0;
+			break;
+		}
+		if (rc < 0) {
+			if (!c->live) {
+				hs_error("reading '%s' failed: %s",
+					 source_name(c), hs_strerror(rc));
+				break;
+			}
+			hs_warn("camera '%s' stopped delivering frames; "
+				"reopening it",
+				source_name(c));
+			release_source(c);
+			hs_monitor_restart(c->mon);
+			c->next_t = -INFINITY;
+			if ((rc = open_source(c)) < 0)
+				break;
+			continue;
+		}
+		c->frames++;
+		if (c->o.realtime && !c->live) {
+			if (isnan(c->first_t)) {
+				c->first_t = t;
+				c->wall0 = now;
+			}
+			nap(c->wall0 + (t - c->first_t) - mono_now());
+		}
+		if (hs_monitor_frame_due(&c->next_t, t, c->cfg.rate_hz))
+			analyse_frame(c, t);
+	}
+	return rc == HS_EINTERRUPTED ? 0 : rc;
+}
+
+static int parse_args(int argc, char **argv, run_opts *o, int *status)
+{
+	enum {
+		OPT_SOURCE = 256,
+		OPT_RATE,
+		OPT_CONFIG,
+		OPT_SET,
+		OPT_CAL,
+		OPT_JOURNAL,
+		OPT_CLOCK,
+		OPT_REALTIME,
+		OPT_PREVIEW,
+	};
+	static const struct option opts[] = {
+		{"source", required_argument, NULL, OPT_SOURCE},
+		{"rate", required_argument, NULL, OPT_RATE},
+		{"config", required_argument, NULL, OPT_CONFIG},
+		{"set", required_argument, NULL, OPT_SET},
+		{"calibration", required_argument, NULL, OPT_CAL},
+		{"journal", required_argument, NULL, OPT_JOURNAL},
+		{"clock-start", required_argument, NULL, OPT_CLOCK},
+		{"realtime", no_argument, NULL, OPT_REALTIME},
+		{"preview", no_argument, NULL, OPT_PREVIEW},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	static char set_buf[64][HS_CONFIG_STR_MAX + 64];
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (o->n_set >= 64 && (c == OPT_SOURCE || c == OPT_RATE ||
+				       c == OPT_SET)) {
+			*status = hs_cli_usage_error("run", "too many settings");
+			return -1;
+		}
+		switch (c) {
+		case OPT_SOURCE:
+			o->set_keys[o->n_set] = "source";
+			o->set_values[o->n_set++] = optarg;
+			break;
+		case OPT_RATE:
+			o->set_keys[o->n_set] = "rate_hz";
+			o->set_values[o->n_set++] = optarg;
+			break;
+		case OPT_SET: {
+			char *eq = strchr(optarg, '=');
+			if (!eq || eq == optarg) {
+				*status = hs_cli_usage_error(
+					"run", "--set takes KEY=VALUE, not '%s'",
+					optarg);
+				return -1;
+			}
+			char *buf = set_buf[o->n_set];
+			snprintf(buf, sizeof set_buf[0], "%s", optarg);
+			buf[eq - optarg] = '\0';
+			o->set_keys[o->n_set] = buf;
+			o->set_values[o->n_set++] = buf + (eq - optarg) + 1;
+			break;
+		}
+		case OPT_CONFIG:
+			o->config = optarg;
+			break;
+		case OPT_CAL:
+			o->calibration = optarg;
+			break;
+		case OPT_JOURNAL:
+			o->journal = optarg;
+			break;
+		case OPT_CLOCK:
+			o->clock_start = optarg;
+			break;
+		case OPT_REALTIME:
+			o->realtime = true;
+			break;
+		case OPT_PREVIEW:
+			o->preview = true;
+			break;
+		case 'h':
+			usage(stdout);
+			*status = HS_EXIT_OK;
+			return -1;
+		default:
+			*status = hs_cli_usage_error(
+				"run", "unknown or incomplete option '%s'",
+				argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		*status = hs_cli_usage_error("run", "unexpected argument '%s'",
+					     argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+/* Everything before the loop that can fail with a usage/config error. */
+static int prepare(run_ctx *c, int *status)
+{
+	char err[4200];
+	*status = HS_EXIT_USAGE;
+	if (load_settings(&c->o, &c->cfg, err, sizeof err) < 0) {
+		hs_error("%s", err);
+		return -1;
+	}
+	c->clock_start = wall_now();
+	if (c->o.clock_start &&
+	    hs_datetime_parse(c->o.clock_start, &c->clock_start) < 0) {
+		hs_cli_usage_error("run",
+				   "--clock-start takes an ISO 8601 time such as "
+				   "2026-03-14T09:00:00, not '%s'",
+				   c->o.clock_start);
+		return -1;
+	}
+	char lock_path[PATH_MAX];
+	long holder = 0;
+	int rc = hs_lock_default_path(lock_path, sizeof lock_path);
+	if (rc == 0)
+		rc = hs_lock_acquire(lock_path, &c->lock, &holder);
+	if (rc == HS_ELOCKED) {
+		hs_error("already running (pid %ld)", holder);
+		return -1;
+	}
+	if (rc < 0) {
+		hs_error("cannot take the single-instance lock '%s': %s",
+			 lock_path, hs_strerror(rc));
+		*status = HS_EXIT_FAILURE;
+		return -1;
+	}
+	*status = HS_EXIT_FAILURE;
+	if (c->o.calibration)
+		snprintf(c->cal_path, sizeof c->cal_path, "%s",
+			 c->o.calibration);
+	else if (hs_calibration_default_path(c->cal_path,
+					     sizeof c->cal_path) < 0)
+		c->cal_path[0] = '\0';
+	hs_baseline base;
+	bool have_base = false;
+	if (c->cal_path[0]) {
+		rc = hs_calibration_load(c->cal_path, &base, err, sizeof err);
+		if (rc == 0)
+			have_base = true;
+		else if (rc != HS_ENOENT || c->o.calibration) {
+			hs_error("%s", err);
+			*status = HS_EXIT_USAGE;
+			return -1;
+		}
+	}
+	c->mon = malloc(sizeof *c->mon);
+	if (!c->mon)
+		return -1;
+	hs_monitor_init(c->mon, &c->cfg, have_base ? &base : NULL);
+	if (!have_base)
+		hs_warn("no calibration yet: headsup will calibrate itself from "
+			"the first %.0f s of a steady, frontal face. For a "
+			"baseline you choose, sit upright and run 'headsup "
+			"calibrate'.",
+			HS_MONITOR_SELFCAL_S);
+
+	hs_source_opts_default(&c->so);
+	c->so.width = (int)c->cfg.camera_width;
+	c->so.height = (int)c->cfg.camera_height;
+	c->so.camera_fps = c->cfg.camera_fps;
+	hs_cv_set_threads(1);
+	if (hs_analyzer_create(c->cfg.model, c->cfg.fov_deg, &c->az) < 0 ||
+	    hs_image_create(&c->img) < 0)
+		return -1;
+	if (hs_notify_create(c->cfg.notify, &c->notify) < 0) {
+		*status = HS_EXIT_USAGE;
+		return -1;
+	}
+	char ctl_path[PATH_MAX];
+	if (hs_control_default_path(ctl_path, sizeof ctl_path) == 0 &&
+	    (rc = hs_control_create(ctl_path, &c->control)) < 0)
+		hs_warn("control socket '%s' unavailable (%s): 'headsup pause' "
+			"will not reach this monitor",
+			ctl_path, hs_strerror(rc));
+	if (c->o.journal)
+		snprintf(c->journal_path, sizeof c->journal_path, "%s",
+			 c->o.journal);
+	else if (hs_journal_default_path(c->journal_path,
+					 sizeof c->journal_path) < 0) {
+		hs_error("cannot tell where the journal goes: set "
+			 "$XDG_DATA_HOME or $HOME");
+		return -1;
+	}
+	if (open_source(c) < 0)
+		return -1;
+	if (c->live)
+		hs_screenlock_create(&c->screen);
+	open_journal(c, mono_now());
+	return 0;
+}
+
+static void finish(run_ctx *c)
+{
+	if (c->journal) {
+		double end = c->live ? wall_now()
+				     : c->clock_start + (isnan(c->last_analysed_t)
+								 ? 0
+								 : c->last_analysed_t);
+		hs_journal_end_session(c->journal, end);
+		hs_journal_close(c->journal);
+	}
+	if (c->o.preview)
+		hs_preview_close(PREVIEW_TITLE);
+	hs_screenlock_destroy(c->screen);
+	hs_control_destroy(c->control);
+	hs_notify_destroy(c->notify);
+	hs_source_destroy(c->src);
+	hs_image_destroy(c->img);
+	hs_analyzer_destroy(c->az);
+	free(c->mon);
+	hs_lock_release(c->lock);
+}
 
 int hs_cmd_run(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("headsup: 'run' is not built yet\n", stderr);
-	return HS_EXIT_USAGE;
+	run_ctx c;
+	memset(&c, 0, sizeof c);
+	int status = HS_EXIT_OK;
+	if (parse_args(argc, argv, &c.o, &status) < 0)
+		return status;
+
+	struct sigaction sa = {0};
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	hs_log_set_timestamps(true);
+
+	if (prepare(&c, &status) == 0) {
+		hs_info("watching '%s' with %s at %.1f frames/s", source_name(&c),
+			hs_analyzer_detector(c.az), c.cfg.rate_hz);
+		int rc = loop(&c);
+		status = rc < 0 ? HS_EXIT_FAILURE : HS_EXIT_OK;
+		hs_info("stopped after %ld frames (%ld analysed)", c.frames,
+			c.analysed);
+	}
+	finish(&c);
+	return status;
 }

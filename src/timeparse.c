@@ -158,3 +158,49 @@ int hs_duration_parse(const char *text, double *seconds)
 	*seconds = total;
 	return 0;
 }
+
+int hs_datetime_parse(const char *text, double *unix_s)
+{
+	int y, mo, d, h, mi, sec = 0, used = 0;
+	char sep;
+	if (sscanf(text, "%4d-%2d-%2d%c%2d:%2d%n", &y, &mo, &d, &sep, &h, &mi,
+		   &used) != 6 ||
+	    (sep != 'T' && sep != ' '))
+		return HS_EINVAL;
+	const char *p = text + used;
+	if (*p == ':') {
+		int n = 0;
+		if (sscanf(p, ":%2d%n", &sec, &n) != 1 || n != 3)
+			return HS_EINVAL;
+		p += n;
+	}
+	hs_date day;
+	char ymd[16];
+	snprintf(ymd, sizeof ymd, "%04d-%02d-%02d", y, mo, d);
+	if (hs_date_parse(ymd, 0, &day) < 0 || h > 23 || mi > 59 || sec > 60 ||
+	    h < 0 || mi < 0 || sec < 0)
+		return HS_EINVAL;
+	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
+			.tm_hour = h, .tm_min = mi, .tm_sec = sec, .tm_isdst = -1};
+	if (*p == '\0') {
+		time_t t = mktime(&tm);
+		if (t == (time_t)-1)
+			return HS_EINVAL;
+		*unix_s = (double)t;
+		return 0;
+	}
+	int off_min = 0;
+	if (strcmp(p, "Z") != 0) {
+		int oh, om, n = 0;
+		if ((p[0] != '+' && p[0] != '-') ||
+		    sscanf(p + 1, "%2d:%2d%n", &oh, &om, &n) != 2 ||
+		    p[1 + n] != '\0' || oh > 14 || om > 59)
+			return HS_EINVAL;
+		off_min = (p[0] == '-' ? -1 : 1) * (oh * 60 + om);
+	}
+	time_t t = timegm(&tm);
+	if (t == (time_t)-1)
+		return HS_EINVAL;
+	*unix_s = (double)t - off_min * 60.0;
+	return 0;
+}

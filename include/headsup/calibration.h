@@ -26,7 +26,7 @@
 #define HS_BASELINE_SOURCE_MAX 256
 
 /* Refusal limits of hs_calibration_from_samples(). */
-#define HS_CALIB_MAX_YAW_DEG 20.0    /* median |yaw| above this: turned */
+#define HS_CALIB_MAX_YAW_DEG 30.0    /* median |yaw| above this: turned */
 #define HS_CALIB_MAX_OFFCENTRE 0.30  /* eye midpoint this far from the
 					centre, as a fraction of the frame
 					width (or height): off-centre */

@@ -18,6 +18,25 @@
  * For STRING rows min and max are unused (0). */
 #define HS_CONFIG_STR_MAX 512
 
+/* Why the hunched thresholds are what they are (shared/fixtures/desk/neck,
+ * one person filmed from the front, calibrated on class 3 = upright; measure
+ * with `headsup calibrate --source DIR_OF_CLASS3 --output c.ini` then
+ * `headsup analyze --json --calibration c.ini ../shared/fixtures/desk/neck`):
+ *   eye drop in baseline eye-distances (IOD), per class, min..max:
+ *     0 (worst forward head)  0.89..1.05     must read hunched
+ *     1 (marked forward head) 0.49..0.68     must read hunched
+ *     2 (limit of acceptable) 0.11..0.37     must not
+ *     3 (upright)            -0.08..0.07     must not
+ *     4, 5 (neck extension)  -0.33..-0.03    must not
+ *   The enter threshold 0.43 sits midway between class 2's highest and
+ *   class 1's lowest drop, so either side has the same margin (0.06 IOD,
+ *   about 4 mm of eye movement at a desk) for people we have not measured.
+ *   Exit at 0.30: well under the enter level so a hunch that eases a little
+ *   does not flicker, above where acceptable posture (class 2) mostly sits.
+ *   Leaning in (face 15% larger) with a smaller drop (0.20) also counts:
+ *   the head pushed toward the screen; class 2 peaks at 1.09 with drop 0.11.
+ *   A lowered head (looking down) also drops the eyes; the pitch rule is
+ *   checked first so that reads looking_down, not hunched. */
 /* clang-format off */
 #define HS_SETTINGS(X)                                                                       \
 	X(monitor, source, STRING, "", 0, 0,                                                     \
@@ -38,7 +57,7 @@
 	  "head pitched down this much more than calibrated enters looking_down")                \
 	X(posture, looking_down_exit_deg, DOUBLE, 10.0, 0.0, 60.0,                               \
 	  "looking_down ends below this pitch delta")                                            \
-	X(posture, hunched_drop_enter_iod, DOUBLE, 0.45, 0.05, 5.0,                              \
+	X(posture, hunched_drop_enter_iod, DOUBLE, 0.43, 0.05, 5.0,                              \
 	  "eyes this many calibrated eye-distances lower enters hunched")                        \
 	X(posture, hunched_drop_exit_iod, DOUBLE, 0.30, 0.0, 5.0,                                \
 	  "hunched (by drop) ends below this drop")                                              \

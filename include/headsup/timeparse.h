@@ -45,4 +45,9 @@ int hs_date_cmp(hs_date a, hs_date b);
  * range; *seconds is untouched on failure. */
 int hs_duration_parse(const char *text, double *seconds);
 
+/* Parse an ISO 8601 date and time: "YYYY-MM-DDTHH:MM[:SS]" in local time,
+ * or followed by "Z" (UTC) or "+HH:MM"/"-HH:MM"; a space may stand for the
+ * 'T'.  HS_EINVAL for anything else; *unix is untouched then. */
+int hs_datetime_parse(const char *text, double *unix_s);
+
 #endif

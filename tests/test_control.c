@@ -1,0 +1,356 @@
+/* test_control.c - the control socket behind `headsup pause` and
+ * `headsup resume`: requests, replies, privacy of the socket, and the real
+ * CLI against a small server run by the test (standing in for `run`). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "headsup/control.h"
+#include "headsup/err.h"
+#include "testutil.h"
+
+static char tmp[64]; /* "/tmp/headsup-test-XXXXXX" */
+static char sock[100]; /* fits sun_path */
+
+static int setup(void **state)
+{
+	(void)state;
+	hs_test_tmpdir(tmp, sizeof tmp);
+	snprintf(sock, sizeof sock, "%s/headsup/control.sock", tmp);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	hs_test_rmtree(tmp);
+	return 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* What the stand-in monitor answers; it keeps a paused flag like `run`. */
+static void answer(hs_control *srv, const hs_control_request *req,
+		   int *paused)
+{
+	char words[64], text[128];
+	switch (req->cmd) {
+	case HS_CONTROL_PAUSE:
+		*paused = 1;
+		if (req->pause_s == 0) {
+			hs_control_reply(srv, "paused until resumed; camera released");
+			return;
+		}
+		hs_control_duration_words(req->pause_s, words, sizeof words);
+		snprintf(text, sizeof text, "paused for %s; camera released",
+			 words);
+		hs_control_reply(srv, text);
+		return;
+	case HS_CONTROL_RESUME:
+		if (!*paused) {
+			hs_control_reply(srv, "error: the monitor is not paused");
+			return;
+		}
+		*paused = 0;
+		hs_control_reply(srv, "resumed; watching again");
+		return;
+	case HS_CONTROL_STATUS:
+		hs_control_reply(srv, *paused ? "paused" : "watching");
+		return;
+	}
+}
+
+/* Fork a server on 'path' that answers 'count' requests (polling like the
+ * monitor loop does, never blocking) and exits 0; returns once it listens. */
+static pid_t spawn_server(const char *path, int count)
+{
+	int ready[2];
+	assert_int_equal(pipe(ready), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(ready[0]);
+		hs_control *srv = NULL;
+		if (hs_control_create(path, &srv) != 0)
+			_exit(3);
+		if (write(ready[1], "R", 1) != 1)
+			_exit(3);
+		int paused = 0, handled = 0;
+		double end = now_s() + 20;
+		while (handled < count && now_s() < end) {
+			hs_control_request req;
+			if (hs_control_poll(srv, &req) == 1) {
+				answer(srv, &req, &paused);
+				handled++;
+			}
+			struct timespec frame = {0, 5 * 1000 * 1000};
+			nanosleep(&frame, NULL);
+		}
+		hs_control_destroy(srv);
+		_exit(handled == count ? 0 : 4);
+	}
+	close(ready[1]);
+	char c = 0;
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	return pid;
+}
+
+static void wait_server(pid_t pid)
+{
+	int st = 0;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+static void requests_parse_strictly(void **state)
+{
+	(void)state;
+	hs_control_request req = {.cmd = HS_CONTROL_STATUS, .pause_s = -1};
+	assert_int_equal(hs_control_parse("pause 1800", &req), 0);
+	assert_int_equal(req.cmd, HS_CONTROL_PAUSE);
+	assert_true(req.pause_s == 1800);
+	assert_int_equal(hs_control_parse("pause 0", &req), 0);
+	assert_true(req.pause_s == 0); /* until resumed */
+	assert_int_equal(hs_control_parse("resume", &req), 0);
+	assert_int_equal(req.cmd, HS_CONTROL_RESUME);
+	assert_int_equal(hs_control_parse("status", &req), 0);
+	assert_int_equal(req.cmd, HS_CONTROL_STATUS);
+
+	static const char *const bad[] = {
+		"", "pause", "pause ", "pause -5", "pause 1e3", "pause 30m",
+		"pause 604801", "pause 99999999999999999999", "pause 10 ",
+		"resume now", "Resume", "stop", "status\r",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		req = (hs_control_request){.cmd = HS_CONTROL_STATUS, .pause_s = -1};
+		assert_int_equal(hs_control_parse(bad[i], &req), HS_EINVAL);
+		assert_true(req.pause_s == -1); /* untouched */
+	}
+	assert_int_equal(hs_control_parse("pause 604800", &req), 0);
+}
+
+static void durations_read_as_words(void **state)
+{
+	(void)state;
+	char buf[64];
+	hs_control_duration_words(1800, buf, sizeof buf);
+	assert_string_equal(buf, "30 minutes");
+	hs_control_duration_words(5400, buf, sizeof buf);
+	assert_string_equal(buf, "1 hour 30 minutes");
+	hs_control_duration_words(45, buf, sizeof buf);
+	assert_string_equal(buf, "45 seconds");
+	hs_control_duration_words(3600, buf, sizeof buf);
+	assert_string_equal(buf, "1 hour");
+	hs_control_duration_words(90061, buf, sizeof buf);
+	assert_string_equal(buf, "1 day 1 hour 1 minute 1 second");
+	hs_control_duration_words(0, buf, sizeof buf);
+	assert_string_equal(buf, "0 seconds");
+	hs_control_duration_words(5400, buf, 8); /* truncated, terminated */
+	assert_int_equal(strlen(buf), 7);
+}
+
+static void pause_status_resume_round_trip(void **state)
+{
+	(void)state;
+	pid_t server = spawn_server(sock, 5);
+	char reply[HS_CONTROL_LINE_MAX + 2];
+	assert_int_equal(hs_control_send(sock, "pause 1800", reply, sizeof reply), 0);
+	assert_string_equal(reply, "paused for 30 minutes; camera released");
+	assert_int_equal(hs_control_send(sock, "status", reply, sizeof reply), 0);
+	assert_string_equal(reply, "paused");
+	assert_int_equal(hs_control_send(sock, "resume", reply, sizeof reply), 0);
+	assert_string_equal(reply, "resumed; watching again");
+	assert_int_equal(hs_control_send(sock, "status", reply, sizeof reply), 0);
+	assert_string_equal(reply, "watching");
+
+	/* A malformed request is answered by the module, not the caller. */
+	assert_int_equal(hs_control_send(sock, "jump", reply, sizeof reply), 0);
+	assert_string_equal(reply, "error: unknown request 'jump'");
+	assert_int_equal(hs_control_send(sock, "pause 60", reply, sizeof reply), 0);
+	assert_string_equal(reply, "paused for 1 minute; camera released");
+	wait_server(server);
+
+	/* The server removed its socket on the way out. */
+	struct stat st;
+	assert_int_equal(stat(sock, &st), -1);
+	assert_int_equal(hs_control_send(sock, "status", reply, sizeof reply),
+			 HS_ENOENT);
+}
+
+static void socket_and_folder_are_private(void **state)
+{
+	(void)state;
+	hs_control *srv = NULL;
+	assert_int_equal(hs_control_create(sock, &srv), 0);
+	struct stat st;
+	assert_int_equal(lstat(sock, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0600);
+	char dir[128];
+	snprintf(dir, sizeof dir, "%s/headsup", tmp);
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+
+	/* A second monitor cannot take over a live socket. */
+	hs_control *other = NULL;
+	assert_int_equal(hs_control_create(sock, &other), HS_ELOCKED);
+	assert_null(other);
+	hs_control_destroy(srv);
+	hs_control_destroy(NULL);
+}
+
+static void nothing_listening_means_not_running(void **state)
+{
+	(void)state;
+	char reply[64] = "untouched";
+	assert_int_equal(hs_control_send(sock, "status", reply, sizeof reply),
+			 HS_ENOENT);
+
+	/* A socket file left by a killed monitor: still "not running", and it
+	 * does not stop the next monitor from listening. */
+	char dir[128];
+	snprintf(dir, sizeof dir, "%s/headsup", tmp);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	snprintf(addr.sun_path, sizeof addr.sun_path, "%s", sock);
+	assert_int_equal(bind(fd, (struct sockaddr *)&addr, sizeof addr), 0);
+	close(fd);
+	assert_int_equal(hs_control_send(sock, "status", reply, sizeof reply),
+			 HS_ENOENT);
+	hs_control *srv = NULL;
+	assert_int_equal(hs_control_create(sock, &srv), 0);
+	hs_control_destroy(srv);
+}
+
+static void poll_never_blocks(void **state)
+{
+	(void)state;
+	hs_control *srv = NULL;
+	assert_int_equal(hs_control_create(sock, &srv), 0);
+	hs_control_request req;
+	double t0 = now_s();
+	assert_int_equal(hs_control_poll(srv, &req), 0); /* nobody there */
+
+	/* A client that connects and says nothing must not hold the loop. */
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	snprintf(addr.sun_path, sizeof addr.sun_path, "%s", sock);
+	assert_int_equal(connect(fd, (struct sockaddr *)&addr, sizeof addr), 0);
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(hs_control_poll(srv, &req), 0);
+	assert_true(now_s() - t0 < 0.5);
+
+	/* It may finish its line later, in pieces. */
+	assert_int_equal(write(fd, "pau", 3), 3);
+	assert_int_equal(hs_control_poll(srv, &req), 0);
+	assert_int_equal(write(fd, "se 90\n", 6), 6);
+	assert_int_equal(hs_control_poll(srv, &req), 1);
+	assert_int_equal(req.cmd, HS_CONTROL_PAUSE);
+	assert_true(req.pause_s == 90);
+	assert_int_equal(hs_control_reply(srv, "ok"), 0);
+	char got[16] = {0};
+	assert_int_equal(read(fd, got, sizeof got - 1), 3);
+	assert_string_equal(got, "ok\n");
+	close(fd);
+	/* No request pending: nothing to reply to. */
+	assert_int_equal(hs_control_reply(srv, "late"), HS_EINVAL);
+	hs_control_destroy(srv);
+}
+
+static int run_cli(const char *args, char *out, size_t size)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "XDG_RUNTIME_DIR='%s' '%s' %s 2>&1", tmp,
+		 hs_test_bin(), args);
+	return hs_test_run(cmd, out, size);
+}
+
+static void pause_and_resume_commands_reach_the_monitor(void **state)
+{
+	(void)state;
+	char out[1024];
+	pid_t server = spawn_server(sock, 5);
+	assert_int_equal(run_cli("pause 30m", out, sizeof out), 0);
+	assert_string_equal(out, "paused for 30 minutes; camera released\n");
+	assert_int_equal(run_cli("pause 1h30m", out, sizeof out), 0);
+	assert_string_equal(out, "paused for 1 hour 30 minutes; camera released\n");
+	assert_int_equal(run_cli("pause", out, sizeof out), 0);
+	assert_string_equal(out, "paused until resumed; camera released\n");
+	assert_int_equal(run_cli("resume", out, sizeof out), 0);
+	assert_string_equal(out, "resumed; watching again\n");
+	/* The monitor's refusal is shown, and is a failure. */
+	assert_int_equal(run_cli("resume", out, sizeof out), 1);
+	assert_string_equal(out, "headsup: the monitor is not paused\n");
+	wait_server(server);
+
+	assert_int_equal(run_cli("pause 10m", out, sizeof out), 1);
+	assert_non_null(strstr(out, "headsup is not running"));
+	assert_int_equal(run_cli("resume", out, sizeof out), 1);
+	assert_non_null(strstr(out, "headsup is not running"));
+}
+
+static void bad_arguments_are_usage_errors(void **state)
+{
+	(void)state;
+	char out[1024];
+	static const char *const bad[] = {
+		"pause 5x", "pause 0", "pause 8d", "pause 30m 1h", "pause -1h",
+		"pause --fast", "resume now", "resume --fast",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(run_cli(bad[i], out, sizeof out), 2);
+		assert_non_null(strstr(out, "Usage: headsup "));
+	}
+	assert_int_equal(run_cli("pause 5x", out, sizeof out), 2);
+	assert_non_null(strstr(out, "bad duration '5x'"));
+
+	assert_int_equal(run_cli("pause --help", out, sizeof out), 0);
+	assert_non_null(strstr(out, "Usage: headsup pause [DURATION]"));
+	assert_non_null(strstr(out, "Exit status:"));
+	assert_non_null(strstr(out, "not a diagnosis"));
+	assert_int_equal(run_cli("resume --help", out, sizeof out), 0);
+	assert_non_null(strstr(out, "Usage: headsup resume"));
+	assert_non_null(strstr(out, "Exit status:"));
+}
+
+int main(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(requests_parse_strictly),
+		cmocka_unit_test(durations_read_as_words),
+		cmocka_unit_test_setup_teardown(pause_status_resume_round_trip,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(socket_and_folder_are_private, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(nothing_listening_means_not_running,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(poll_never_blocks, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			pause_and_resume_commands_reach_the_monitor, setup, teardown),
+		cmocka_unit_test_setup_teardown(bad_arguments_are_usage_errors, setup,
+						teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
