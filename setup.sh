@@ -31,7 +31,8 @@ die() {
 runtime_pkgs=(build-essential cmake pkg-config libopencv-dev opencv-data
 	libnotify-dev libsqlite3-dev libcmocka-dev)
 test_pkgs=(dbus dbus-x11 dunst xvfb libnotify-bin chromium clang
-	libclang-rt-14-dev valgrind sqlite3 procps iproute2 imagemagick)
+	libclang-rt-14-dev valgrind strace sqlite3 procps imagemagick tzdata
+	groff-base)
 
 pkgs=("${runtime_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
@@ -96,5 +97,15 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	ctest --test-dir build-asan --output-on-failure -j "$jobs" ||
 	die "tests failed under the sanitizers"
+
+say "fuzzing (libFuzzer + ASan + UBSan, build-fuzz/, ${HS_FUZZ_SECONDS:-20} s per target)"
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug \
+	-DHS_SANITIZE=ON -DHS_FUZZ=ON -DHS_FUZZ_SECONDS="${HS_FUZZ_SECONDS:-20}" >/dev/null ||
+	die "cmake could not configure build-fuzz/"
+fuzzers=$(cd tests/fuzz && ls fuzz_*.c | sed 's/\.c$//')
+# shellcheck disable=SC2086
+cmake --build build-fuzz -j "$jobs" --target $fuzzers || die "the fuzz build failed"
+ctest --test-dir build-fuzz --output-on-failure -R '^fuzz_' ||
+	die "a fuzzer found a crash (see above; the input is in build-fuzz/)"
 
 say "all tests passed"

@@ -68,6 +68,19 @@ extern "C" int hsv_image_from_bgr(hs_image *img, const unsigned char *bgr,
 	});
 }
 
+extern "C" int hsv_image_resize(const hs_image *src, int w, int h,
+				hs_image *dst)
+{
+	return hs::guarded([&] {
+		if (w <= 0 || h <= 0 || src->mat.empty())
+			return (int)HS_EINVAL;
+		const bool shrink = w < src->mat.cols && h < src->mat.rows;
+		cv::resize(src->mat, dst->mat, cv::Size(w, h), 0, 0,
+			   shrink ? cv::INTER_AREA : cv::INTER_LINEAR);
+		return 0;
+	});
+}
+
 static cv::Scalar bgr_of(unsigned rgb)
 {
 	return cv::Scalar(rgb & 0xff, (rgb >> 8) & 0xff, (rgb >> 16) & 0xff);

@@ -71,6 +71,11 @@ int hs_analyzer_run(hs_analyzer *a, const hs_image *img, hs_analysis *out)
 	return 0;
 }
 
+void hs_analyzer_set_head_model(hs_analyzer *a, const hs_head_model *m)
+{
+	a->head = *m;
+}
+
 const char *hs_analyzer_detector(const hs_analyzer *a)
 {
 	return hs_detector_name(a->det);

@@ -86,6 +86,7 @@ typedef struct run_ctx {
 	double next_t, last_analysed_t;
 	double first_t, wall0; /* --realtime pacing */
 	long frames, analysed;
+	long unreadable; /* analysed frames that could not be decoded */
 } run_ctx;
 
 static void usage(FILE *out)
@@ -241,10 +242,8 @@ static void open_journal(run_ctx *c, double now_mono)
 		c->journal_retry_at = now_mono + JOURNAL_RETRY_S;
 		return;
 	}
-	if (moved[0])
-		hs_warn("the journal was corrupt; it was kept as '%s' and a "
-			"new one started at '%s'",
-			moved, c->journal_path);
+	/* A corrupt journal moved aside (moved[]) was already reported by
+	 * hs_journal_open(), naming where it went. */
 	if (c->journal_warned)
 		hs_info("journal '%s' is writable again", c->journal_path);
 	c->journal_warned = false;
@@ -371,18 +370,38 @@ static void draw_preview(run_ctx *c, const hs_analysis *an,
 		stop_requested = 1;
 }
 
+/* A frame that cannot be decoded is skipped (it says nothing about the
+ * user); the first one is reported with its name. */
+static void frame_unreadable(run_ctx *c, double t, int rc)
+{
+	c->unreadable++;
+	if (c->unreadable > 1)
+		return;
+	const char *name = hs_source_frame_name(c->src);
+	if (name)
+		hs_warn("cannot read image '%s': %s; skipping it", name,
+			rc == HS_EFORMAT ? "not an image" : hs_strerror(rc));
+	else
+		hs_warn("the frame at %.1f s of '%s' cannot be decoded (%s); "
+			"skipping it",
+			t, source_name(c), hs_strerror(rc));
+}
+
 /* One analysed frame at source time t. */
 static void analyse_frame(run_ctx *c, double t)
 {
 	hs_analysis an;
-	if (hs_source_retrieve(c->src, c->img) < 0) {
-		memset(&an, 0, sizeof an); /* an unreadable frame: no face */
-	} else if (hs_analyzer_run(c->az, c->img, &an) < 0) {
+	c->analysed++;
+	int rc = hs_source_retrieve(c->src, c->img);
+	if (rc < 0) {
+		frame_unreadable(c, t, rc);
+		return;
+	}
+	if (hs_analyzer_run(c->az, c->img, &an) < 0) {
 		hs_debug("frame at %.2f s could not be analysed: %s", t,
 			 hs_shim_last_error());
 		memset(&an, 0, sizeof an);
 	}
-	c->analysed++;
 	hs_monitor_step st;
 	hs_monitor_step_frame(c->mon, t, &an, &st);
 	if (st.self_calibrated)
@@ -427,6 +446,34 @@ static void reload_settings(run_ctx *c)
 	if (c->journal)
 		hs_journal_set_commit_interval(c->journal, c->cfg.commit_s);
 	hs_info("settings reloaded");
+}
+
+/* At the end of a file: was it all there?  What was read is journalled
+ * either way; a file cut short or with no readable frame is an error. */
+static int check_file_read(run_ctx *c)
+{
+	if (c->analysed > 0 && c->unreadable == c->analysed) {
+		hs_error("nothing in '%s' could be read: %s", source_name(c),
+			 strcmp(hs_source_kind(c->src), "images") == 0
+				 ? "no image there can be decoded"
+				 : "no frame of the video can be decoded");
+		return HS_EFORMAT;
+	}
+	if (c->unreadable > 0)
+		hs_warn("%ld of %ld analysed frames of '%s' could not be read",
+			c->unreadable, c->analysed, source_name(c));
+	const long want = hs_source_frame_count(c->src);
+	/* Container frame counts can be estimates: allow 1% and 2 frames. */
+	if (strcmp(hs_source_kind(c->src), "video") == 0 && want > 0 &&
+	    c->frames + 2 + want / 100 < want) {
+		hs_error("video '%s' ends after %ld of its %ld frames (%.1f s): "
+			 "the file looks truncated or damaged; what was read "
+			 "is in the journal",
+			 source_name(c), c->frames, want,
+			 isnan(c->last_analysed_t) ? 0.0 : c->last_analysed_t);
+		return HS_EFORMAT;
+	}
+	return 0;
 }
 
 static int loop(run_ctx *c)
@@ -487,7 +534,7 @@ static int loop(run_ctx *c)
 		double t;
 		rc = hs_source_grab(c->src, &t);
 		if (rc == HS_EEOF) {
-			rc = 0;
+			rc = check_file_read(c);
 			break;
 		}
 		if (rc < 0) {
@@ -706,8 +753,12 @@ static int prepare(run_ctx *c, int *status)
 			 "$XDG_DATA_HOME or $HOME");
 		return -1;
 	}
-	if (open_source(c) < 0)
+	if ((rc = open_source(c)) < 0) {
+		/* Stopped while waiting for the camera: a clean stop. */
+		if (rc == HS_EINTERRUPTED)
+			*status = HS_EXIT_OK;
 		return -1;
+	}
 	if (c->live)
 		hs_screenlock_create(&c->screen);
 	open_journal(c, mono_now());
@@ -759,8 +810,10 @@ int hs_cmd_run(int argc, char **argv)
 			hs_analyzer_detector(c.az), c.cfg.rate_hz);
 		int rc = loop(&c);
 		status = rc < 0 ? HS_EXIT_FAILURE : HS_EXIT_OK;
-		hs_info("stopped after %ld frames (%ld analysed)", c.frames,
-			c.analysed);
+		hs_info("stopped at %.1f s of '%s' after %ld frames (%ld "
+			"analysed)",
+			isnan(c.last_analysed_t) ? 0.0 : c.last_analysed_t,
+			source_name(&c), c.frames, c.analysed);
 	}
 	finish(&c);
 	return status;

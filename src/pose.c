@@ -17,10 +17,19 @@ static const double default_pts[HS_KP_COUNT][3] = {
 	{-31.5, 0.0, 0.0},  {31.5, 0.0, 0.0},  {0.0, 48.0, -18.0},
 	{0.0, 75.0, -8.0},  {-72.0, 15.0, 85.0}, {72.0, 15.0, 85.0},
 };
+#define DEFAULT_PITCH_GAIN 2.3
+#define DEFAULT_PITCH_OFFSET_DEG 20.0
+
+/* Accepted ranges of the correction rows. */
+#define GAIN_MIN 0.2
+#define GAIN_MAX 5.0
+#define OFFSET_MAX_DEG 45.0
 
 void hs_head_model_default(hs_head_model *m)
 {
 	memcpy(m->pts, default_pts, sizeof default_pts);
+	m->pitch_gain = DEFAULT_PITCH_GAIN;
+	m->pitch_offset_deg = DEFAULT_PITCH_OFFSET_DEG;
 }
 
 static int keypoint_index(const char *name)
@@ -31,6 +40,47 @@ static int keypoint_index(const char *name)
 	return -1;
 }
 
+/* One "pitch_gain,G" or "pitch_offset_deg,D" row into m; false with a
+ * message in err when the name is not one of them or the value is bad. */
+static bool read_correction(hs_head_model *m, const char *line,
+			    const char *path, int lineno, char *err,
+			    unsigned long errsize)
+{
+	char name[32];
+	double v;
+	char extra;
+	if (sscanf(line, "%31[^,],%lf %c", name, &v, &extra) != 2) {
+		snprintf(err, errsize,
+			 "%s:%d: expected 'name,x_mm,y_mm,z_mm' or "
+			 "'pitch_gain,G' or 'pitch_offset_deg,D'",
+			 path, lineno);
+		return false;
+	}
+	if (strcmp(name, "pitch_gain") == 0) {
+		if (!isfinite(v) || v < GAIN_MIN || v > GAIN_MAX) {
+			snprintf(err, errsize,
+				 "%s:%d: pitch_gain %g is outside %g..%g", path,
+				 lineno, v, GAIN_MIN, GAIN_MAX);
+			return false;
+		}
+		m->pitch_gain = v;
+		return true;
+	}
+	if (strcmp(name, "pitch_offset_deg") == 0) {
+		if (!isfinite(v) || fabs(v) > OFFSET_MAX_DEG) {
+			snprintf(err, errsize,
+				 "%s:%d: pitch_offset_deg %g is outside "
+				 "-%g..%g",
+				 path, lineno, v, OFFSET_MAX_DEG, OFFSET_MAX_DEG);
+			return false;
+		}
+		m->pitch_offset_deg = v;
+		return true;
+	}
+	snprintf(err, errsize, "%s:%d: unknown row '%s'", path, lineno, name);
+	return false;
+}
+
 int hs_head_model_read(hs_head_model *m, const char *path, char *err,
 		       unsigned long errsize)
 {
@@ -39,7 +89,7 @@ int hs_head_model_read(hs_head_model *m, const char *path, char *err,
 		snprintf(err, errsize, "cannot open head model '%s'", path);
 		return HS_ENOENT;
 	}
-	hs_head_model tmp;
+	hs_head_model tmp = {.pitch_gain = 1.0, .pitch_offset_deg = 0.0};
 	unsigned seen = 0;
 	char line[256];
 	int lineno = 0, rc = 0;
@@ -57,8 +107,17 @@ int hs_head_model_read(hs_head_model *m, const char *path, char *err,
 		char name[32];
 		double x, y, z;
 		char extra;
-		if (sscanf(line, "%31[^,],%lf,%lf,%lf %c", name, &x, &y, &z,
-			   &extra) != 4) {
+		int n = sscanf(line, "%31[^,],%lf,%lf,%lf %c", name, &x, &y, &z,
+			       &extra);
+		if (n == 2) {
+			if (!read_correction(&tmp, line, path, lineno, err,
+					     errsize)) {
+				rc = HS_EFORMAT;
+				goto out;
+			}
+			continue;
+		}
+		if (n != 4) {
 			snprintf(err, errsize,
 				 "%s:%d: expected 'name,x_mm,y_mm,z_mm'", path,
 				 lineno);
@@ -66,8 +125,23 @@ int hs_head_model_read(hs_head_model *m, const char *path, char *err,
 			goto out;
 		}
 		int k = keypoint_index(name);
-		if (k < 0 || !isfinite(x) || !isfinite(y) || !isfinite(z)) {
+		if (k < 0) {
 			snprintf(err, errsize, "%s:%d: unknown keypoint '%s'",
+				 path, lineno, name);
+			rc = HS_EFORMAT;
+			goto out;
+		}
+		if (!isfinite(x) || !isfinite(y) || !isfinite(z) ||
+		    fabs(x) > 500 || fabs(y) > 500 || fabs(z) > 500) {
+			snprintf(err, errsize,
+				 "%s:%d: keypoint '%s' is not within 500 mm "
+				 "of the eyes",
+				 path, lineno, name);
+			rc = HS_EFORMAT;
+			goto out;
+		}
+		if (seen & HS_KP_BIT(k)) {
+			snprintf(err, errsize, "%s:%d: keypoint '%s' given twice",
 				 path, lineno, name);
 			rc = HS_EFORMAT;
 			goto out;
@@ -78,7 +152,20 @@ int hs_head_model_read(hs_head_model *m, const char *path, char *err,
 		seen |= HS_KP_BIT(k);
 	}
 	if (seen != HS_KP_ALL) {
-		snprintf(err, errsize, "%s: not all six keypoints are given",
+		for (int k = 0; k < HS_KP_COUNT; k++)
+			if (!(seen & HS_KP_BIT(k))) {
+				snprintf(err, errsize,
+					 "%s: keypoint '%s' is missing", path,
+					 hs_keypoint_names[k]);
+				break;
+			}
+		rc = HS_EFORMAT;
+		goto out;
+	}
+	if (tmp.pts[HS_KP_LEFT_EYE][0] - tmp.pts[HS_KP_RIGHT_EYE][0] < 1) {
+		snprintf(err, errsize,
+			 "%s: left_eye must be at least 1 mm to the right "
+			 "(larger x) of right_eye",
 			 path);
 		rc = HS_EFORMAT;
 		goto out;
@@ -202,8 +289,9 @@ int hs_pose_estimate(const hs_head_model *m, const hs_camera_model *cam,
 		return rc;
 	double R[9];
 	rodrigues(rvec, R);
-	hs_pose_from_matrix(R, &out->pitch_down_deg, &out->yaw_deg,
-			    &out->roll_deg);
+	double pitch;
+	hs_pose_from_matrix(R, &pitch, &out->yaw_deg, &out->roll_deg);
+	out->pitch_down_deg = m->pitch_gain * pitch + m->pitch_offset_deg;
 	out->has_pitch = true;
 	return 0;
 }

@@ -15,6 +15,9 @@
 #ifndef HS_INSTALL_LIBDIR
 #define HS_INSTALL_LIBDIR "/usr/local/lib/headsup"
 #endif
+#ifndef HS_REL_LIBDIR
+#define HS_REL_LIBDIR "lib"
+#endif
 #define MODULE_NAME "headsup-vision.so"
 
 static const hs_shim_table *table;
@@ -47,6 +50,11 @@ static void *find_module(void)
 		if (slash) {
 			*slash = '\0';
 			snprintf(path, sizeof path, "%s/%s", exe, MODULE_NAME);
+			if ((h = open_module(path)))
+				return h;
+			/* an installed tree moved elsewhere as a whole */
+			snprintf(path, sizeof path, "%s/../%s/headsup/%s", exe,
+				 HS_REL_LIBDIR, MODULE_NAME);
 			if ((h = open_module(path)))
 				return h;
 		}

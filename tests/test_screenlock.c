@@ -297,7 +297,7 @@ static fake start_fake(const char *const args[])
 		close(from[1]);
 		char *argv[8] = {self};
 		for (int i = 0; args[i] && i < 6; i++)
-			argv[i + 1] = (char *)args[i];
+			argv[i + 1] = strdup(args[i]); /* exec follows */
 		execv(self, argv);
 		_exit(127);
 	}

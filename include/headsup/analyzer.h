@@ -27,6 +27,8 @@ int hs_analyzer_create(const char *model_path, double hfov_deg,
 		       hs_analyzer **out);
 void hs_analyzer_destroy(hs_analyzer *a);
 int hs_analyzer_run(hs_analyzer *a, const hs_image *img, hs_analysis *out);
+/* Use m instead of the installed head model (benchmarks and tests). */
+void hs_analyzer_set_head_model(hs_analyzer *a, const hs_head_model *m);
 /* "blazeface" or "haar". */
 const char *hs_analyzer_detector(const hs_analyzer *a);
 

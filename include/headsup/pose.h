@@ -11,7 +11,13 @@
  *
  * The estimate solves perspective-n-point against a mean 3D head
  * (models/face3d.csv) with a pinhole camera whose focal length comes from
- * the frame width and an assumed horizontal field of view.
+ * the frame width and an assumed horizontal field of view.  The PnP pitch
+ * then goes through a linear correction kept with the head model:
+ *   pitch_down_deg = pitch_gain * (PnP pitch) + pitch_offset_deg
+ * BlazeFace's keypoints move less than a rigid head would, so its PnP pitch
+ * under-reads; the gain restores the scale (see models/face3d.csv and the
+ * README "Head pose" for how it was fitted).  Yaw and roll are not
+ * corrected.
  */
 #ifndef HEADSUP_POSE_H
 #define HEADSUP_POSE_H
@@ -31,14 +37,20 @@ typedef struct hs_pose {
 } hs_pose;
 
 /* The 3D reference: the six keypoints in millimetres (x image-right, y
- * down, z away from the camera; see models/face3d.csv). */
+ * down, z away from the camera; see models/face3d.csv), and the pitch
+ * correction applied after PnP (gain 1, offset 0 = raw PnP). */
 typedef struct hs_head_model {
 	double pts[HS_KP_COUNT][3];
+	double pitch_gain;
+	double pitch_offset_deg;
 } hs_head_model;
 
-/* Read a head model CSV (header line, '#' comments, rows
- * "name,x_mm,y_mm,z_mm" naming all six keypoints).  HS_EFORMAT with a
- * "name:line: ..." message in err on a bad file. */
+/* Read a head model CSV: '#' comments, an optional header line
+ * "name,x_mm,y_mm,z_mm", one row "name,x_mm,y_mm,z_mm" for each of the six
+ * keypoints, and optionally the rows "pitch_gain,G" (0.2..5, default 1) and
+ * "pitch_offset_deg,D" (-45..45, default 0).  m is untouched on failure:
+ * HS_ENOENT when the file cannot be opened, HS_EFORMAT on a bad file; err
+ * then says why ("path:line: ..."). */
 int hs_head_model_read(hs_head_model *m, const char *path, char *err,
 		       unsigned long errsize);
 /* A built-in copy of the default model, for tests and as a fallback. */
@@ -67,7 +79,8 @@ void hs_pose_project(const hs_head_model *m, const hs_camera_model *cam,
 		     const double R[9], const double t[3],
 		     hs_point out[HS_KP_COUNT]);
 
-/* Estimate the pose of a detected face.  With all six keypoints: PnP.
+/* Estimate the pose of a detected face.  With all six keypoints: PnP, then
+ * m's pitch correction.
  * With only the eyes: roll only (has_pitch = false).  HS_EINVAL when the
  * face lacks the eyes. */
 int hs_pose_estimate(const hs_head_model *m, const hs_camera_model *cam,

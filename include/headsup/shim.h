@@ -32,6 +32,8 @@ void hs_image_size(const hs_image *img, int *width, int *height);
 int hs_image_load(hs_image *img, const char *path);
 /* Fill img with a copy of w x h BGR pixels (row stride = 3 * w). */
 int hs_image_from_bgr(hs_image *img, const unsigned char *bgr, int w, int h);
+/* Resize src to w x h pixels into dst (bilinear; area when shrinking). */
+int hs_image_resize(const hs_image *src, int w, int h, hs_image *dst);
 /* Draw a filled/hollow circle or a text label, for the preview window. */
 void hs_image_draw_circle(hs_image *img, float x, float y, float r,
 			  unsigned rgb);

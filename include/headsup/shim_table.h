@@ -68,7 +68,9 @@
 	  (title, img))                                                          \
 	R(preview_poll_key, (int ms), (ms))                                      \
 	V(preview_close, (const char *title), (title))                           \
-	V(cv_set_threads, (int n), (n))
+	V(cv_set_threads, (int n), (n))                                          \
+	R(image_resize,                                                          \
+	  (const hs_image *src, int w, int h, hs_image *dst), (src, w, h, dst))
 
 #define HS_SHIM_TABLE_VERSION 1
 #define HS_SHIM_TABLE_SYMBOL "hs_shim_table_v1"

@@ -1,0 +1,510 @@
+/* bench_headpose.c - how well and how fast headsup reads head pose.
+ *
+ * Runs the real analyzer (detector + PnP + correction, as installed in the
+ * build tree) on ../shared/fixtures and prints every figure of the issue's
+ * Accuracy and Speed sections:
+ *   Pointing'04  detection rate over |pitch| <= 30, |pan| <= 30; pitch
+ *                relative to each series' pitch 0 / pan 0 image: its mean
+ *                absolute error at pan 0, pitch +-15 and +-30, and the
+ *                "looking down" call (relative pitch >= 15) as true-positive
+ *                rate on pitch >= 30 and false-positive rate on pitch <= 0,
+ *                both over |pan| <= 30 (no face = not looking down).
+ *   AFLW2000     absolute pitch MAE over |yaw| <= 30, every angle within 99.
+ *   Speed        median ms per 640x480 frame (Pointing'04 images scaled up)
+ *                for detect + pose on one thread, and in the same run the
+ *                same frames through OpenCV's Haar frontal-face cascade
+ *                (detectMultiScale, scaleFactor 1.1, minNeighbors 4, minimum
+ *                face 48 px = frame height / 10, after grey + equalizeHist:
+ *                the fallback detector's settings), and the ratio.
+ *   Start-up     median wall time of `headsup analyze --json IMAGE`.
+ *
+ * Usage: bench_headpose [--json] [--frames N] [--runs N] [--fov DEG]
+ *                       [--head-model FILE]
+ * A benchmark, not a test: it always exits 0 once it has run.
+ */
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "headsup/analyzer.h"
+#include "headsup/detector.h"
+#include "headsup/log.h"
+#include "headsup/pose.h"
+#include "headsup/shim.h"
+#include "testutil.h"
+
+extern char **environ;
+
+#define MAX_ROWS 1024
+#define LOOKING_DOWN_DEG 15.0
+#define SPEED_W 640
+#define SPEED_H 480
+
+typedef struct sample {
+	char file[128];
+	int person, series;
+	double pitch, yaw_or_pan, roll; /* labels */
+	bool found, has_pitch;
+	double est_pitch; /* pitch_down_deg as headsup reads it */
+} sample;
+
+typedef struct figures {
+	int det_n, det_total;
+	double rel_mae;
+	int rel_n;
+	int tp, pos, fp, neg;
+	double abs_mae;
+	int abs_n;
+	double ours_ms, haar_ms;
+	int speed_frames;
+	double startup_ms;
+	int startup_runs;
+	const char *detector;
+} figures;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+	if (n <= 0)
+		return NAN;
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Read a labels.csv: Pointing'04 (file,person,series,pitch,pan,...) when
+ * p04, else AFLW2000 (file,pitch,yaw,roll).  Returns rows read, -1 when
+ * the file cannot be opened. */
+static int read_labels(const char *path, bool p04, sample *rows, int max)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	char line[512];
+	int n = 0;
+	if (!fgets(line, sizeof line, f)) { /* header */
+		fclose(f);
+		return 0;
+	}
+	while (n < max && fgets(line, sizeof line, f)) {
+		sample *s = &rows[n];
+		memset(s, 0, sizeof *s);
+		int got;
+		if (p04)
+			got = sscanf(line, "%127[^,],%d,%d,%lf,%lf", s->file,
+				     &s->person, &s->series, &s->pitch,
+				     &s->yaw_or_pan);
+		else
+			got = sscanf(line, "%127[^,],%lf,%lf,%lf", s->file,
+				     &s->pitch, &s->yaw_or_pan, &s->roll);
+		if (got == 5 || (!p04 && got == 4))
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/* Run the analyzer on every row's image. */
+static void analyse_rows(hs_analyzer *az, hs_image *img, const char *dir,
+			 sample *rows, int n)
+{
+	char path[PATH_MAX];
+	for (int i = 0; i < n; i++) {
+		hs_analysis an;
+		if (snprintf(path, sizeof path, "%s/%s", dir, rows[i].file) >=
+		    (int)sizeof path)
+			continue;
+		if (hs_image_load(img, path) < 0 ||
+		    hs_analyzer_run(az, img, &an) < 0) {
+			fprintf(stderr, "bench_headpose: cannot analyse '%s'\n",
+				path);
+			continue;
+		}
+		rows[i].found = an.face.found;
+		rows[i].has_pitch = an.has_pose && an.pose.has_pitch;
+		rows[i].est_pitch = an.pose.pitch_down_deg;
+	}
+}
+
+static const sample *baseline_of(const sample *rows, int n, int person,
+				 int series)
+{
+	for (int i = 0; i < n; i++)
+		if (rows[i].person == person && rows[i].series == series &&
+		    rows[i].pitch == 0 && rows[i].yaw_or_pan == 0)
+			return rows[i].has_pitch ? &rows[i] : NULL;
+	return NULL;
+}
+
+static void pointing04_figures(const sample *rows, int n, figures *fg)
+{
+	double err_sum = 0;
+	for (int i = 0; i < n; i++) {
+		const sample *s = &rows[i];
+		if (fabs(s->yaw_or_pan) > 30)
+			continue;
+		if (fabs(s->pitch) <= 30) {
+			fg->det_total++;
+			fg->det_n += s->found;
+		}
+		const sample *b = baseline_of(rows, n, s->person, s->series);
+		bool has_rel = b && s->has_pitch;
+		double rel = has_rel ? s->est_pitch - b->est_pitch : 0;
+		if (s->yaw_or_pan == 0 &&
+		    (fabs(s->pitch) == 15 || fabs(s->pitch) == 30)) {
+			/* A miss counts as reading 0 (no change). */
+			err_sum += fabs(rel - s->pitch);
+			fg->rel_n++;
+		}
+		bool down = has_rel && rel >= LOOKING_DOWN_DEG;
+		if (s->pitch >= 30) {
+			fg->pos++;
+			fg->tp += down;
+		}
+		if (s->pitch <= 0) {
+			fg->neg++;
+			fg->fp += down;
+		}
+	}
+	fg->rel_mae = fg->rel_n ? err_sum / fg->rel_n : NAN;
+}
+
+static void aflw_figures(const sample *rows, int n, figures *fg)
+{
+	double sum = 0;
+	for (int i = 0; i < n; i++) {
+		const sample *s = &rows[i];
+		if (fabs(s->yaw_or_pan) > 30 || fabs(s->pitch) > 99 ||
+		    fabs(s->yaw_or_pan) > 99 || fabs(s->roll) > 99)
+			continue;
+		/* A face not found counts as reading 0. */
+		sum += fabs((s->has_pitch ? s->est_pitch : 0) - s->pitch);
+		fg->abs_n++;
+	}
+	fg->abs_mae = fg->abs_n ? sum / fg->abs_n : NAN;
+}
+
+/* Time fn over the frames, appending to t[*k]. */
+typedef void (*timed_fn)(void *ctx, const hs_image *frame);
+
+static void time_pass(hs_image **frames, int n, timed_fn fn, void *ctx,
+		      double *t, int *k)
+{
+	fn(ctx, frames[0]); /* warm up: first calls allocate buffers */
+	for (int i = 0; i < n; i++) {
+		double t0 = now_ms();
+		fn(ctx, frames[i]);
+		t[(*k)++] = now_ms() - t0;
+	}
+}
+
+static void run_ours(void *ctx, const hs_image *frame)
+{
+	hs_analysis an;
+	hs_analyzer_run(ctx, frame, &an);
+}
+
+static void run_haar(void *ctx, const hs_image *frame)
+{
+	hs_rect box;
+	hs_haar_detect(ctx, frame, &box, NULL, NULL);
+}
+
+/* Median ms per 640x480 frame: ours (detect + pose) and Haar's face
+ * search.  Each runs over all frames in a pass of its own (interleaving
+ * frame by frame would let Haar's large working set evict ours from the
+ * caches); ours runs before and after Haar, so both see the same load. */
+static void speed_figures(hs_analyzer *az, hs_haar *haar, hs_image *img,
+			  const char *dir, const sample *rows, int n,
+			  int max_frames, figures *fg)
+{
+	hs_image **frames = calloc((size_t)max_frames, sizeof *frames);
+	double *ours = calloc(2 * (size_t)max_frames, sizeof *ours);
+	double *base = calloc((size_t)max_frames, sizeof *base);
+	int nf = 0;
+	if (!frames || !ours || !base)
+		goto cleanup;
+	char path[PATH_MAX];
+	for (int i = 0; i < n && nf < max_frames; i++) {
+		const sample *s = &rows[i];
+		if (fabs(s->yaw_or_pan) > 30 || fabs(s->pitch) > 30)
+			continue;
+		if (snprintf(path, sizeof path, "%s/%s", dir, s->file) >=
+		    (int)sizeof path)
+			continue;
+		if (hs_image_create(&frames[nf]) < 0)
+			break;
+		if (hs_image_load(img, path) < 0 ||
+		    hs_image_resize(img, SPEED_W, SPEED_H, frames[nf]) < 0) {
+			hs_image_destroy(frames[nf]);
+			frames[nf] = NULL;
+			continue;
+		}
+		nf++;
+	}
+	if (nf == 0)
+		goto cleanup;
+	int ko = 0, kh = 0;
+	time_pass(frames, nf, run_ours, az, ours, &ko);
+	time_pass(frames, nf, run_haar, haar, base, &kh);
+	time_pass(frames, nf, run_ours, az, ours, &ko);
+	fg->speed_frames = nf;
+	fg->ours_ms = median(ours, ko);
+	fg->haar_ms = median(base, kh);
+cleanup:
+	for (int i = 0; frames && i < nf; i++)
+		hs_image_destroy(frames[i]);
+	free(frames);
+	free(ours);
+	free(base);
+}
+
+/* Median wall time of `headsup analyze --json image`, output discarded. */
+static void startup_figures(const char *image, int runs, figures *fg)
+{
+	double *t = calloc((size_t)runs, sizeof *t);
+	if (!t)
+		return;
+	int k = 0;
+	for (int i = 0; i < runs; i++) {
+		char bin[PATH_MAX], cmd[] = "analyze", opt[] = "--json",
+				    arg[PATH_MAX + 256];
+		snprintf(bin, sizeof bin, "%s", hs_test_bin());
+		snprintf(arg, sizeof arg, "%s", image);
+		char *argv[] = {bin, cmd, opt, arg, NULL};
+		posix_spawn_file_actions_t fa;
+		posix_spawn_file_actions_init(&fa);
+		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY,
+						 0);
+		pid_t pid;
+		double t0 = now_ms();
+		int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+		posix_spawn_file_actions_destroy(&fa);
+		int st;
+		if (rc != 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) ||
+		    WEXITSTATUS(st) != 0)
+			continue;
+		t[k++] = now_ms() - t0;
+	}
+	fg->startup_runs = k;
+	fg->startup_ms = median(t, k);
+	free(t);
+}
+
+static double pct(int a, int b)
+{
+	return b ? 100.0 * a / b : NAN;
+}
+
+static void print_text(const figures *f, const char *model_note)
+{
+	printf("headsup head-pose benchmark (detector %s, %s)\n\n",
+	       f->detector, model_note);
+	printf("%-52s %10s %10s\n", "measure", "value", "target");
+	printf("%-52s %9.1f%% %10s   (%d/%d)\n",
+	       "Pointing'04 detection, |pitch|,|pan| <= 30", pct(f->det_n,
+								  f->det_total),
+	       ">= 99%", f->det_n, f->det_total);
+	printf("%-52s %9.2f  %10s   (n=%d)\n",
+	       "Pointing'04 relative pitch MAE, pan 0, +-15/+-30", f->rel_mae,
+	       "<= 5", f->rel_n);
+	printf("%-52s %9.1f%% %10s   (%d/%d)\n",
+	       "looking-down TPR, pitch >= 30, |pan| <= 30", pct(f->tp, f->pos),
+	       ">= 97%", f->tp, f->pos);
+	printf("%-52s %9.1f%% %10s   (%d/%d)\n",
+	       "looking-down FPR, pitch <= 0, |pan| <= 30", pct(f->fp, f->neg),
+	       "<= 2%", f->fp, f->neg);
+	printf("%-52s %9.2f  %10s   (n=%d)\n",
+	       "AFLW2000 absolute pitch MAE, |yaw| <= 30", f->abs_mae, "<= 4.5",
+	       f->abs_n);
+	printf("%-52s %9.2f  %10s   (%d frames)\n",
+	       "median ms/frame 640x480, detect + pose, 1 thread", f->ours_ms,
+	       "<= 3.5", f->speed_frames);
+	printf("%-52s %9.2f  %10s\n", "median ms/frame, Haar detectMultiScale",
+	       f->haar_ms, "");
+	printf("%-52s %9.1fx %10s\n", "speed-up over Haar",
+	       f->haar_ms / f->ours_ms, ">= 15x");
+	printf("%-52s %9.1f  %10s   (%d runs)\n",
+	       "start-up: `headsup analyze --json IMAGE`, ms", f->startup_ms,
+	       "low", f->startup_runs);
+}
+
+static void json_num(const char *key, double v, int prec, bool comma)
+{
+	if (isfinite(v))
+		printf("\"%s\": %.*f%s", key, prec, v, comma ? ", " : "");
+	else
+		printf("\"%s\": null%s", key, comma ? ", " : "");
+}
+
+static void print_json(const figures *f)
+{
+	printf("{\"detector\": \"%s\", ", f->detector);
+	json_num("detection_rate", pct(f->det_n, f->det_total) / 100, 4, true);
+	printf("\"detection_n\": %d, ", f->det_total);
+	json_num("relative_pitch_mae_deg", f->rel_mae, 3, true);
+	printf("\"relative_pitch_n\": %d, ", f->rel_n);
+	json_num("looking_down_tpr", pct(f->tp, f->pos) / 100, 4, true);
+	printf("\"looking_down_tpr_n\": %d, ", f->pos);
+	json_num("looking_down_fpr", pct(f->fp, f->neg) / 100, 4, true);
+	printf("\"looking_down_fpr_n\": %d, ", f->neg);
+	json_num("aflw2000_abs_pitch_mae_deg", f->abs_mae, 3, true);
+	printf("\"aflw2000_n\": %d, ", f->abs_n);
+	json_num("ms_per_frame", f->ours_ms, 3, true);
+	json_num("haar_ms_per_frame", f->haar_ms, 3, true);
+	json_num("speedup_vs_haar", f->haar_ms / f->ours_ms, 2, true);
+	printf("\"speed_frames\": %d, ", f->speed_frames);
+	json_num("startup_ms", f->startup_ms, 1, true);
+	printf("\"startup_runs\": %d}\n", f->startup_runs);
+}
+
+static void usage(void)
+{
+	puts("Usage: bench_headpose [--json] [--frames N] [--runs N] [--fov DEG]\n"
+	     "                      [--head-model FILE]\n"
+	     "  --json             one JSON object instead of the table\n"
+	     "  --frames N         frames timed for speed (default 120)\n"
+	     "  --runs N           runs of `headsup analyze` for start-up "
+	     "(default 9)\n"
+	     "  --fov DEG          assumed horizontal field of view (default 60)\n"
+	     "  --head-model FILE  head model + pitch correction to use instead\n"
+	     "                     of the installed models/face3d.csv");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"frames", required_argument, NULL, 'f'},
+		{"runs", required_argument, NULL, 'r'},
+		{"fov", required_argument, NULL, 'v'},
+		{"head-model", required_argument, NULL, 'm'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	bool json = false;
+	int frames = 120, runs = 9;
+	double fov = 60;
+	const char *head_path = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'f':
+			frames = (int)strtol(optarg, NULL, 10);
+			break;
+		case 'r':
+			runs = (int)strtol(optarg, NULL, 10);
+			break;
+		case 'v':
+			fov = strtod(optarg, NULL);
+			break;
+		case 'm':
+			head_path = optarg;
+			break;
+		case 'h':
+			usage();
+			return 0;
+		default:
+			usage();
+			return 2;
+		}
+	}
+	if (frames < 1)
+		frames = 1;
+	if (runs < 1)
+		runs = 1;
+	if (!(fov >= 20 && fov <= 150))
+		fov = 60;
+
+	char p04_dir[PATH_MAX], aflw_dir[PATH_MAX], lab[PATH_MAX + 16];
+	if (!hs_test_fixture("headpose/pointing04", p04_dir, sizeof p04_dir) ||
+	    !hs_test_fixture("headpose/aflw2000", aflw_dir, sizeof aflw_dir))
+		return 0;
+	static sample p04[MAX_ROWS], aflw[MAX_ROWS];
+	snprintf(lab, sizeof lab, "%s/labels.csv", p04_dir);
+	int n_p04 = read_labels(lab, true, p04, MAX_ROWS);
+	snprintf(lab, sizeof lab, "%s/labels.csv", aflw_dir);
+	int n_aflw = read_labels(lab, false, aflw, MAX_ROWS);
+	if (n_p04 <= 0 || n_aflw <= 0) {
+		fprintf(stderr, "bench_headpose: cannot read the labels under "
+				"'%s' and '%s'\n",
+			p04_dir, aflw_dir);
+		return 0;
+	}
+
+	hs_cv_set_threads(1);
+	hs_analyzer *az = NULL;
+	hs_image *img = NULL;
+	hs_haar *haar = NULL;
+	char model_note[PATH_MAX + 64] = "installed head model";
+	char cascade[PATH_MAX];
+	snprintf(cascade, sizeof cascade,
+		 "%s/haarcascade_frontalface_default.xml",
+		 hs_detector_cascade_dir());
+	if (hs_analyzer_create(NULL, fov, &az) < 0 ||
+	    hs_image_create(&img) < 0 ||
+	    hs_haar_create(cascade, NULL, &haar) < 0) {
+		fprintf(stderr, "bench_headpose: cannot set up the analyzer, "
+				"the image or the Haar cascade '%s'\n",
+			cascade);
+		goto cleanup;
+	}
+	if (head_path) {
+		hs_head_model m;
+		char err[PATH_MAX + 128];
+		if (hs_head_model_read(&m, head_path, err, sizeof err) < 0) {
+			fprintf(stderr, "bench_headpose: %s\n", err);
+			goto cleanup;
+		}
+		hs_analyzer_set_head_model(az, &m);
+		snprintf(model_note, sizeof model_note, "head model %s",
+			 head_path);
+	}
+	size_t len = strlen(model_note);
+	snprintf(model_note + len, sizeof model_note - len, ", fov %g", fov);
+
+	figures fg = {.detector = hs_analyzer_detector(az)};
+	analyse_rows(az, img, p04_dir, p04, n_p04);
+	analyse_rows(az, img, aflw_dir, aflw, n_aflw);
+	pointing04_figures(p04, n_p04, &fg);
+	aflw_figures(aflw, n_aflw, &fg);
+	speed_figures(az, haar, img, p04_dir, p04, n_p04, frames, &fg);
+	char one[PATH_MAX + 160];
+	const sample *front = baseline_of(p04, n_p04, p04[0].person,
+					  p04[0].series);
+	snprintf(one, sizeof one, "%s/%s", p04_dir,
+		 front ? front->file : p04[0].file);
+	startup_figures(one, runs, &fg);
+	if (json)
+		print_json(&fg);
+	else
+		print_text(&fg, model_note);
+cleanup:
+	hs_haar_destroy(haar);
+	hs_image_destroy(img);
+	hs_analyzer_destroy(az);
+	return 0;
+}

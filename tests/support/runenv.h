@@ -1,0 +1,256 @@
+/* runenv.h - run the real headsup binary in a private environment.
+ *
+ * Shared by the integration tests (test_run.c, test_hardening.c).  Each
+ * test makes a fresh folder under /tmp with its own XDG_CONFIG_HOME,
+ * XDG_DATA_HOME, XDG_STATE_HOME and XDG_RUNTIME_DIR, so nothing of the real
+ * user's configuration, journal or running monitor is read or touched.
+ * Outside a private desktop session the D-Bus session address points
+ * nowhere, so no test can pop up a notification on a real desktop.
+ *
+ * Header-only (static inline) so that tests/CMakeLists.txt needs no change.
+ */
+#ifndef HEADSUP_RUNENV_H
+#define HEADSUP_RUNENV_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+typedef struct hs_runenv {
+	char dir[128];   /* the private folder */
+	char vars[2048]; /* "NAME=value ..." for env(1) */
+	char log[192];   /* stdout + stderr of the last spawned run */
+} hs_runenv;
+
+static inline double hs_runenv_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static inline void hs_runenv_sleep(double s)
+{
+	struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+	}
+}
+
+/* A private environment; with_session keeps the session bus (for tests
+ * inside tests/support/desktop-session.sh). */
+static inline void hs_runenv_make(hs_runenv *e, bool with_session)
+{
+	hs_test_tmpdir(e->dir, sizeof e->dir);
+	static const char *const sub[] = {"config", "data", "state", "run"};
+	char path[256];
+	for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", e->dir, sub[i]);
+		if (mkdir(path, 0700) != 0) {
+			perror(path);
+			abort();
+		}
+	}
+	snprintf(e->vars, sizeof e->vars,
+		 "TZ=UTC LC_ALL=C XDG_CONFIG_HOME=%s/config "
+		 "XDG_DATA_HOME=%s/data XDG_STATE_HOME=%s/state "
+		 "XDG_RUNTIME_DIR=%s/run HOME=%s %s",
+		 e->dir, e->dir, e->dir, e->dir, e->dir,
+		 with_session ? ""
+			      : "DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent");
+	snprintf(e->log, sizeof e->log, "%s/run.log", e->dir);
+}
+
+static inline void hs_runenv_free(hs_runenv *e)
+{
+	hs_test_rmtree(e->dir);
+}
+
+/* Remove a variable from the environment of the runs. */
+static inline void hs_runenv_unset(hs_runenv *e, const char *name)
+{
+	char old[sizeof e->vars];
+	snprintf(old, sizeof old, "%s", e->vars);
+	snprintf(e->vars, sizeof e->vars, "-u %s %s", name, old);
+}
+
+/* Add (or override: env(1) takes the last) one NAME=value. */
+static inline void hs_runenv_set(hs_runenv *e, const char *assignment)
+{
+	size_t n = strlen(e->vars);
+	snprintf(e->vars + n, sizeof e->vars - n, " %s", assignment);
+}
+
+/* Run "headsup ARGS" to completion; stdout and stderr go to out.  Returns
+ * the exit status (-1 when it did not exit normally). */
+static inline int hs_runenv_run(const hs_runenv *e, const char *args,
+				char *out, size_t size)
+{
+	char cmd[8192];
+	snprintf(cmd, sizeof cmd, "cd '%s' && env %s '%s' %s 2>&1", e->dir,
+		 e->vars, hs_test_bin(), args);
+	int st = hs_test_run(cmd, out, size);
+	/* Echoed so that a failing test shows what the user would see;
+	 * long outputs (reports) only in part. */
+	if (out)
+		fprintf(stderr, "$ headsup %s  -> %d\n%.1500s%s", args, st, out,
+			strlen(out) > 1500 ? "\n[...]\n" : "");
+	return st;
+}
+
+/* Run a whole shell command line in the environment (e.g. the binary
+ * under strace or valgrind); output as hs_runenv_run(). */
+static inline int hs_runenv_shell(const hs_runenv *e, const char *line,
+				  char *out, size_t size)
+{
+	char cmd[8192];
+	snprintf(cmd, sizeof cmd, "cd '%s' && env %s %s 2>&1", e->dir, e->vars,
+		 line);
+	int st = hs_test_run(cmd, out, size);
+	if (out)
+		fprintf(stderr, "$ %s  -> %d\n%s", line, st, out);
+	return st;
+}
+
+/* Start "headsup ARGS" in the background, output to e->log (appended).
+ * The pid returned is headsup's own (the shell execs it). */
+static inline pid_t hs_runenv_spawn(hs_runenv *e, const char *args)
+{
+	char cmd[8192];
+	snprintf(cmd, sizeof cmd, "exec env %s '%s' %s >>'%s' 2>&1", e->vars,
+		 hs_test_bin(), args, e->log);
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (chdir(e->dir) != 0)
+			_exit(127);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Wait for pid to exit, at most timeout_s; its exit status, 128+signal
+ * when killed, or -1 on time-out (then it is killed). */
+static inline int hs_runenv_wait(pid_t pid, double timeout_s)
+{
+	const double end = hs_runenv_now() + timeout_s;
+	for (;;) {
+		int st;
+		pid_t r = waitpid(pid, &st, WNOHANG);
+		if (r == pid)
+			return WIFEXITED(st) ? WEXITSTATUS(st)
+					     : 128 + WTERMSIG(st);
+		if (r < 0)
+			return -1;
+		if (hs_runenv_now() > end) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			return -1;
+		}
+		hs_runenv_sleep(0.02);
+	}
+}
+
+/* Whole file into a malloc'd string ("" when missing). */
+static inline char *hs_runenv_slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t n = 0;
+	if (f) {
+		fseek(f, 0, SEEK_END);
+		long len = ftell(f);
+		fseek(f, 0, SEEK_SET);
+		buf = malloc((size_t)(len > 0 ? len : 0) + 1);
+		if (buf)
+			n = fread(buf, 1, (size_t)(len > 0 ? len : 0), f);
+		fclose(f);
+	} else {
+		buf = malloc(1);
+	}
+	if (!buf)
+		abort();
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Wait until the log holds text; false after timeout_s. */
+static inline bool hs_runenv_wait_log(const hs_runenv *e, const char *text,
+				      double timeout_s)
+{
+	const double end = hs_runenv_now() + timeout_s;
+	do {
+		char *log = hs_runenv_slurp(e->log);
+		bool found = strstr(log, text) != NULL;
+		free(log);
+		if (found)
+			return true;
+		hs_runenv_sleep(0.05);
+	} while (hs_runenv_now() < end);
+	return false;
+}
+
+static inline int hs_runenv_count(const char *haystack, const char *needle)
+{
+	int n = 0;
+	for (const char *p = strstr(haystack, needle); p;
+	     p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+/* The number after "key": in a JSON text (the first one); NAN if none. */
+static inline double hs_runenv_json_number(const char *json, const char *key)
+{
+	char pat[128];
+	snprintf(pat, sizeof pat, "\"%s\":", key);
+	const char *p = strstr(json, pat);
+	if (!p)
+		return 0.0 / 0.0;
+	return strtod(p + strlen(pat), NULL);
+}
+
+/* Calibrate from the first 'seconds' of a source, into the environment's
+ * default calibration file. */
+static inline int hs_runenv_calibrate(const hs_runenv *e, const char *source,
+				      double seconds)
+{
+	char args[4200], out[8192];
+	snprintf(args, sizeof args, "calibrate --source '%s' --seconds %g",
+		 source, seconds);
+	return hs_runenv_run(e, args, out, sizeof out);
+}
+
+/* Write text to a file under the environment's folder. */
+static inline void hs_runenv_write(const hs_runenv *e, const char *rel,
+				   const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", e->dir, rel);
+	char *slash = strrchr(path, '/');
+	*slash = '\0';
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "mkdir -p '%s'", path);
+	if (system(cmd) != 0)
+		abort();
+	*slash = '/';
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		perror(path);
+		abort();
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
+#endif

@@ -1,0 +1,269 @@
+/* test_analyze.c - `headsup analyze` as users run it: the real binary on
+ * images, folders, videos, and on paths that cannot be read. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "testutil.h"
+
+static char tmp[256];
+static char out[1 << 20];
+static char err[1 << 16];
+
+static int make_tmp(void **state)
+{
+	(void)state;
+	hs_test_tmpdir(tmp, sizeof tmp);
+	return 0;
+}
+
+static int remove_tmp(void **state)
+{
+	(void)state;
+	hs_test_rmtree(tmp);
+	return 0;
+}
+
+/* Run `headsup analyze ARGS` with stdout into out, stderr into err;
+ * returns the exit status. */
+static int analyze(const char *args)
+{
+	char cmd[8192], errpath[300];
+	snprintf(errpath, sizeof errpath, "%s/stderr.txt", tmp);
+	snprintf(cmd, sizeof cmd, "'%s' analyze %s 2>'%s'", hs_test_bin(),
+		 args, errpath);
+	int rc = hs_test_run(cmd, out, sizeof out);
+	err[0] = '\0';
+	FILE *f = fopen(errpath, "r");
+	if (f) {
+		size_t n = fread(err, 1, sizeof err - 1, f);
+		err[n] = '\0';
+		fclose(f);
+	}
+	return rc;
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* The keys of the object at the top level of one JSON line (or of the
+ * object value of key 'inside' when not NULL), comma-separated, in
+ * order. */
+static void keys_of(const char *line, const char *inside, char *keys,
+		    size_t size)
+{
+	keys[0] = '\0';
+	if (inside) {
+		char pat[64];
+		snprintf(pat, sizeof pat, "\"%s\": {", inside);
+		const char *p = strstr(line, pat);
+		if (!p)
+			return;
+		line = p + strlen(pat) - 1;
+	}
+	int depth = 0;
+	for (const char *p = line; *p && *p != '\n'; p++) {
+		if (*p == '"') {
+			const char *end = p + 1;
+			while (*end && *end != '"')
+				end += *end == '\\' ? 2 : 1;
+			if (depth == 1 && end[0] == '"' && end[1] == ':') {
+				size_t len = strlen(keys);
+				snprintf(keys + len, size - len, "%s%.*s",
+					 len ? "," : "", (int)(end - p - 1),
+					 p + 1);
+			}
+			p = end;
+			continue;
+		}
+		if (*p == '{' || *p == '[')
+			depth++;
+		if (*p == '}' || *p == ']') {
+			depth--;
+			if (depth == 0)
+				return;
+		}
+	}
+}
+
+#define FACE_KEYS                                                            \
+	"source,frame,time_s,face,detector,score,box,landmarks,"             \
+	"pitch_down_deg,yaw_deg,roll_deg"
+#define LANDMARK_KEYS "right_eye,left_eye,nose,mouth,right_ear,left_ear"
+
+static double number_after(const char *line, const char *key)
+{
+	char pat[64];
+	snprintf(pat, sizeof pat, "\"%s\": ", key);
+	const char *p = strstr(line, pat);
+	return p ? strtod(p + strlen(pat), NULL) : NAN;
+}
+
+static void missing_file_is_named_and_others_still_run(void **state)
+{
+	(void)state;
+	char img[PATH_MAX], args[PATH_MAX + 512];
+	if (!hs_test_fixture("headpose/aflw2000/image00050.jpg", img,
+			     sizeof img))
+		skip();
+	snprintf(args, sizeof args, "--json '%s/missing.jpg' '%s'", tmp, img);
+	assert_int_equal(analyze(args), 1);
+	assert_non_null(strstr(err, "missing.jpg"));
+	assert_non_null(strstr(err, tmp));
+	/* The readable image still got its line. */
+	assert_int_equal(count_lines(out), 1);
+	assert_non_null(strstr(out, "image00050.jpg"));
+	assert_non_null(strstr(out, "\"face\": true"));
+}
+
+static void non_image_is_refused_clearly(void **state)
+{
+	(void)state;
+	char path[300], args[400];
+	snprintf(path, sizeof path, "%s/x.jpg", tmp);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("this is text, not a picture\n", f);
+	fclose(f);
+	snprintf(args, sizeof args, "--json '%s'", path);
+	assert_int_equal(analyze(args), 1);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "not an image"));
+	assert_int_equal(count_lines(out), 0);
+}
+
+static void video_gives_one_line_per_frame(void **state)
+{
+	(void)state;
+	char video[PATH_MAX], args[PATH_MAX + 32];
+	if (!hs_test_fixture("video/steady-gaze.avi", video, sizeof video))
+		skip();
+	snprintf(args, sizeof args, "--json '%s'", video);
+	assert_int_equal(analyze(args), 0);
+	/* About 10 s at 24 fps. */
+	int n = count_lines(out);
+	assert_true(n >= 230 && n <= 260);
+	long frame = 0;
+	double last_t = -1;
+	char keys[512], want_source[PATH_MAX + 16];
+	snprintf(want_source, sizeof want_source, "\"source\": \"%s\"", video);
+	for (char *line = out; *line; frame++) {
+		char *nl = strchr(line, '\n');
+		assert_non_null(nl);
+		*nl = '\0';
+		assert_non_null(strstr(line, want_source));
+		assert_int_equal((long)number_after(line, "frame"), frame);
+		/* The file's own time stamps (millisecond ones): frame i at
+		 * about i / 24 s, always later than the one before. */
+		double t = number_after(line, "time_s");
+		assert_true(frame == 0 || t > last_t);
+		last_t = t;
+		if (fabs(t - (double)frame / 24) > 0.01)
+			fail_msg("frame %ld at %.3f s, expected %.3f", frame, t,
+				 (double)frame / 24);
+		/* The man faces the camera throughout. */
+		keys_of(line, NULL, keys, sizeof keys);
+		assert_string_equal(keys, FACE_KEYS);
+		keys_of(line, "landmarks", keys, sizeof keys);
+		assert_string_equal(keys, LANDMARK_KEYS);
+		assert_non_null(strstr(line, "\"detector\": \"blazeface\""));
+		line = nl + 1;
+	}
+}
+
+static void folder_in_name_order_as_json_and_table(void **state)
+{
+	(void)state;
+	char dir[PATH_MAX], args[PATH_MAX + 32], keys[512];
+	if (!hs_test_fixture("headpose/aflw2000", dir, sizeof dir))
+		skip();
+	snprintf(args, sizeof args, "--json '%s'", dir);
+	assert_int_equal(analyze(args), 0);
+	assert_int_equal(count_lines(out), 16);
+	long frame = 0;
+	for (char *line = out; *line; frame++) {
+		char *nl = strchr(line, '\n');
+		*nl = '\0';
+		assert_int_equal((long)number_after(line, "frame"), frame);
+		/* Images at 1 fps unless --fps says otherwise. */
+		assert_true(fabs(number_after(line, "time_s") - (double)frame) <
+			    1e-9);
+		keys_of(line, NULL, keys, sizeof keys);
+		if (strcmp(keys, FACE_KEYS) != 0 &&
+		    strcmp(keys, "source,frame,time_s,face") != 0)
+			fail_msg("line %ld has keys %s", frame, keys);
+		line = nl + 1;
+	}
+
+	/* The table: a header and one row per image. */
+	snprintf(args, sizeof args, "'%s'", dir);
+	assert_int_equal(analyze(args), 0);
+	assert_int_equal(count_lines(out), 17);
+	char *nl = strchr(out, '\n');
+	*nl = '\0';
+	assert_non_null(strstr(out, "frame"));
+	assert_non_null(strstr(out, "pitch"));
+	assert_non_null(strstr(out, "yaw"));
+	assert_non_null(strstr(out, "roll"));
+	assert_non_null(strstr(nl + 1, "blazeface"));
+}
+
+static void truncated_video_fails_cleanly(void **state)
+{
+	(void)state;
+	char video[PATH_MAX], cut[300], args[400];
+	if (!hs_test_fixture("video/desk-session.avi", video, sizeof video))
+		skip();
+	struct stat st;
+	assert_int_equal(stat(video, &st), 0);
+	snprintf(cut, sizeof cut, "%s/cut.avi", tmp);
+	FILE *in = fopen(video, "rb"), *o = fopen(cut, "wb");
+	assert_true(in && o);
+	char buf[65536];
+	long left = (long)st.st_size / 2;
+	while (left > 0) {
+		size_t want = left < (long)sizeof buf ? (size_t)left : sizeof buf;
+		size_t got = fread(buf, 1, want, in);
+		assert_true(got > 0);
+		fwrite(buf, 1, got, o);
+		left -= (long)got;
+	}
+	fclose(in);
+	fclose(o);
+	snprintf(args, sizeof args, "--json '%s'", cut);
+	/* Exit 1 (not a crash: hs_test_run() gives -1 for a signal). */
+	assert_int_equal(analyze(args), 1);
+	assert_non_null(strstr(err, cut));
+	assert_non_null(strstr(err, "truncated"));
+	/* The frames before the cut were still reported. */
+	assert_true(count_lines(out) > 0);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, make_tmp, remove_tmp)
+	const struct CMUnitTest tests[] = {
+		T(missing_file_is_named_and_others_still_run),
+		T(non_image_is_refused_clearly),
+		T(video_gives_one_line_per_frame),
+		T(folder_in_name_order_as_json_and_table),
+		T(truncated_video_fails_cleanly),
+	};
+#undef T
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

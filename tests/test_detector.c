@@ -1,0 +1,244 @@
+/* test_detector.c - the face detector on real fixture images, and its
+ * fallback to the Haar cascades when the model is missing or corrupt. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "headsup/analyzer.h"
+#include "headsup/detector.h"
+#include "headsup/err.h"
+#include "headsup/shim.h"
+#include "testutil.h"
+
+#define P04 "headpose/pointing04/person01/"
+/* person01 series 1 at pan 0: frontal, 30 degrees down, 30 up.  The
+ * dataset's face box of the frontal image: centre (148, 138), 120 x 121. */
+#define FRONT P04 "person01146+0+0.jpg"
+#define DOWN P04 "person01120-30+0.jpg"
+#define UP P04 "person01172+30+0.jpg"
+
+static hs_image *img;
+static char tmp[256];
+
+static int group_setup(void **state)
+{
+	(void)state;
+	hs_cv_set_threads(1);
+	return hs_image_create(&img);
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	hs_image_destroy(img);
+	return 0;
+}
+
+static void load_or_skip(const char *rel)
+{
+	char path[PATH_MAX];
+	if (!hs_test_fixture(rel, path, sizeof path))
+		skip();
+	assert_int_equal(hs_image_load(img, path), 0);
+}
+
+static void frontal_face_is_found_with_its_keypoints(void **state)
+{
+	(void)state;
+	load_or_skip(FRONT);
+	hs_detector *det = NULL;
+	assert_int_equal(hs_detector_create(NULL, &det), 0);
+	assert_string_equal(hs_detector_name(det), "blazeface");
+	hs_face f;
+	assert_int_equal(hs_detector_detect(det, img, &f), 0);
+	assert_true(f.found);
+	assert_true(f.score > 0.5f);
+	assert_int_equal(f.kp_valid, HS_KP_ALL);
+	const float x0 = 148 - 60, x1 = 148 + 60, y0 = 138 - 60.5f,
+		    y1 = 138 + 60.5f;
+	for (int k = 0; k < HS_KP_COUNT; k++) {
+		/* The tragion lies beside the cheeks: allow a fifth of the
+		 * box either side for the ears. */
+		const float m = k >= HS_KP_RIGHT_EAR ? 24.f : 0.f;
+		if (f.kp[k].x < x0 - m || f.kp[k].x > x1 + m ||
+		    f.kp[k].y < y0 || f.kp[k].y > y1)
+			fail_msg("%s at (%.1f, %.1f) is outside the face box",
+				 hs_keypoint_names[k], (double)f.kp[k].x,
+				 (double)f.kp[k].y);
+	}
+	/* The subject's right eye is on the image's left, above the nose,
+	 * which is above the mouth. */
+	assert_true(f.kp[HS_KP_RIGHT_EYE].x < f.kp[HS_KP_LEFT_EYE].x);
+	assert_true(f.kp[HS_KP_NOSE].y > f.kp[HS_KP_LEFT_EYE].y);
+	assert_true(f.kp[HS_KP_MOUTH].y > f.kp[HS_KP_NOSE].y);
+	/* The box overlaps the dataset's. */
+	assert_true(f.box[0] < x1 && f.box[0] + f.box[2] > x0);
+	assert_true(f.box[1] < y1 && f.box[1] + f.box[3] > y0);
+	hs_detector_destroy(det);
+}
+
+static double pitch_of(hs_analyzer *az, const char *rel)
+{
+	load_or_skip(rel);
+	hs_analysis an;
+	assert_int_equal(hs_analyzer_run(az, img, &an), 0);
+	assert_true(an.face.found);
+	assert_true(an.has_pose && an.pose.has_pitch);
+	return an.pose.pitch_down_deg;
+}
+
+static void pitch_follows_the_head(void **state)
+{
+	(void)state;
+	hs_analyzer *az = NULL;
+	assert_int_equal(hs_analyzer_create(NULL, 60, &az), 0);
+	double front = pitch_of(az, FRONT);
+	double down = pitch_of(az, DOWN);
+	double up = pitch_of(az, UP);
+	/* Labelled 30 degrees apart; allow for BlazeFace's noise. */
+	if (!(down > front + 10 && up < front - 10))
+		fail_msg("pitch up %.1f, front %.1f, down %.1f", up, front,
+			 down);
+	/* A frontal face reads near level. */
+	assert_true(front > -15 && front < 15);
+	hs_analyzer_destroy(az);
+}
+
+/* ---- fallback ----------------------------------------------------------- */
+
+static int make_data_dir(void **state)
+{
+	(void)state;
+	hs_test_tmpdir(tmp, sizeof tmp);
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "cp '%s/models/face3d.csv' '%s/'",
+		 HS_SOURCE_DIR, tmp);
+	assert_int_equal(system(cmd), 0);
+	setenv("HEADSUP_DATA_DIR", tmp, 1);
+	return 0;
+}
+
+static int remove_data_dir(void **state)
+{
+	(void)state;
+	unsetenv("HEADSUP_DATA_DIR");
+	unsetenv("HEADSUP_CASCADE_DIR");
+	hs_test_rmtree(tmp);
+	return 0;
+}
+
+/* Run hs_detector_create() with stderr captured into out. */
+static int create_capturing(hs_detector **det, char *out, size_t size)
+{
+	char path[300];
+	snprintf(path, sizeof path, "%s/stderr.txt", tmp);
+	fflush(stderr);
+	int saved = dup(2);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(saved >= 0 && fd >= 0);
+	dup2(fd, 2);
+	close(fd);
+	int rc = hs_detector_create(NULL, det);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	size_t n = fread(out, 1, size - 1, f);
+	out[n] = '\0';
+	fclose(f);
+	return rc;
+}
+
+static int count(const char *s, const char *what)
+{
+	int n = 0;
+	for (const char *p = s; (p = strstr(p, what)); p++)
+		n++;
+	return n;
+}
+
+static void missing_model_falls_back_to_haar(void **state)
+{
+	(void)state;
+	hs_detector *det = NULL;
+	char err[4096];
+	assert_int_equal(create_capturing(&det, err, sizeof err), 0);
+	assert_string_equal(hs_detector_name(det), "haar");
+	/* One warning, naming the missing file. */
+	assert_int_equal(count(err, "warning"), 1);
+	assert_non_null(strstr(err, "blazeface-front-128.onnx"));
+	assert_non_null(strstr(err, tmp));
+
+	/* The fallback still finds the frontal face, marked as Haar's. */
+	char path[PATH_MAX];
+	if (!hs_test_fixture(FRONT, path, sizeof path)) {
+		hs_detector_destroy(det);
+		skip();
+	}
+	assert_int_equal(hs_image_load(img, path), 0);
+	hs_face f;
+	assert_int_equal(hs_detector_detect(det, img, &f), 0);
+	assert_true(f.found);
+	assert_string_equal(f.detector, "haar");
+	assert_true(f.box[0] < 208 && f.box[0] + f.box[2] > 88);
+	assert_int_equal(f.kp_valid & ~HS_KP_EYES, 0); /* eyes at most */
+	hs_detector_destroy(det);
+}
+
+static void corrupt_model_falls_back_to_haar(void **state)
+{
+	(void)state;
+	char path[300];
+	snprintf(path, sizeof path, "%s/blazeface-front-128.onnx", tmp);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("not the model", f);
+	fclose(f);
+	hs_detector *det = NULL;
+	char err[4096];
+	assert_int_equal(create_capturing(&det, err, sizeof err), 0);
+	assert_string_equal(hs_detector_name(det), "haar");
+	assert_int_equal(count(err, "warning"), 1);
+	assert_non_null(strstr(err, "checksum"));
+	assert_non_null(strstr(err, path));
+	hs_detector_destroy(det);
+}
+
+static void missing_cascades_is_a_clear_error(void **state)
+{
+	(void)state;
+	setenv("HEADSUP_CASCADE_DIR", "/nonexistent", 1);
+	hs_detector *det = NULL;
+	char err[4096];
+	assert_true(create_capturing(&det, err, sizeof err) < 0);
+	assert_null(det);
+	assert_non_null(strstr(err, "error"));
+	assert_non_null(strstr(err, "/nonexistent"));
+	assert_non_null(strstr(err, "opencv-data"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(frontal_face_is_found_with_its_keypoints),
+		cmocka_unit_test(pitch_follows_the_head),
+		cmocka_unit_test_setup_teardown(missing_model_falls_back_to_haar,
+						make_data_dir, remove_data_dir),
+		cmocka_unit_test_setup_teardown(corrupt_model_falls_back_to_haar,
+						make_data_dir, remove_data_dir),
+		cmocka_unit_test_setup_teardown(missing_cascades_is_a_clear_error,
+						make_data_dir, remove_data_dir),
+	};
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

@@ -1,0 +1,598 @@
+/* test_hardening.c - `headsup run` against bad input, faults, long runs,
+ * and the privacy promises, with the real binary and real fixtures.
+ *
+ * Each row of the README's troubleshooting table is one test here (bad
+ * configuration files and the missing notification server are in
+ * test_run.c); they check the message the user gets, that it names the
+ * thing, and the exit status.  Then: the soak (10,000 frames, RSS flat),
+ * a valgrind memcheck, and an strace of the sockets the monitor opens.
+ *
+ * Under AddressSanitizer the soak and valgrind tests skip themselves (ASan
+ * keeps freed memory in quarantine, and cannot run under valgrind).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+
+#include "headsup/control.h"
+#include "runenv.h"
+#include "testutil.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define HS_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HS_TEST_ASAN 1
+#endif
+#endif
+#ifndef HS_TEST_ASAN
+#define HS_TEST_ASAN 0
+#endif
+
+#define DESK "video/desk-session.avi"
+#define DAY "2026-11-20"
+
+#define REQUIRE_FIXTURE(rel, buf)                                            \
+	do {                                                                 \
+		if (!hs_test_fixture(rel, buf, sizeof buf)) {                \
+			skip();                                              \
+			return;                                              \
+		}                                                            \
+	} while (0)
+
+#define SKIP_LOUDLY(...)                                                     \
+	do {                                                                 \
+		fprintf(stderr, "SKIPPED: " __VA_ARGS__);                    \
+		fputc('\n', stderr);                                         \
+		skip();                                                      \
+		return;                                                      \
+	} while (0)
+
+static bool have_tool(const char *name)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", name);
+	return hs_test_run(cmd, NULL, 0) == 0;
+}
+
+static double report_number(const hs_runenv *e, const char *date,
+			    const char *key)
+{
+	char args[128];
+	snprintf(args, sizeof args, "report --date %s --format json", date);
+	char *out = malloc(1 << 16);
+	assert_non_null(out);
+	assert_int_equal(hs_runenv_run(e, args, out, 1 << 16), 0);
+	double v = hs_runenv_json_number(out, key);
+	free(out);
+	return v;
+}
+
+/* The desk replay with the issue's alert settings, in environment e. */
+static int run_desk(const hs_runenv *e, const char *src, const char *day,
+		    const char *extra, char *out, size_t size)
+{
+	char args[4600];
+	snprintf(args, sizeof args,
+		 "run --source '%s' --set sustain_s=30 --set cooldown_s=60 "
+		 "--set notify=terminal --clock-start %sT09:00:00 %s",
+		 src, day, extra);
+	return hs_runenv_run(e, args, out, size);
+}
+
+/* ---- the bad-input matrix ----------------------------------------------- */
+
+/* Missing camera: says so once, keeps retrying, and a SIGTERM while it
+ * waits is a clean stop. */
+static void missing_camera_is_named_and_retried(void **state)
+{
+	(void)state;
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	pid_t pid = hs_runenv_spawn(
+		&e, "run --source /dev/video99 --set notify=terminal");
+	assert_true(hs_runenv_wait_log(
+		&e, "cannot open camera '/dev/video99': no such device", 10));
+	hs_runenv_sleep(3.0); /* past a few retries: still waiting */
+	assert_int_equal(waitpid(pid, NULL, WNOHANG), 0);
+	char *log = hs_runenv_slurp(e.log);
+	assert_int_equal(hs_runenv_count(log, "cannot open camera"), 1);
+	free(log);
+	kill(pid, SIGTERM);
+	const double t0 = hs_runenv_now();
+	assert_int_equal(hs_runenv_wait(pid, 5), 0);
+	assert_true(hs_runenv_now() - t0 < 1.0);
+	hs_runenv_free(&e);
+}
+
+/* Busy camera: cannot be made without a device; the EBUSY message is in
+ * source.c ("device or resource busy") and the retry path is the one the
+ * missing-camera test drives. */
+
+static void truncated_video_is_an_error_and_keeps_what_was_read(void **state)
+{
+	(void)state;
+	char src[4096], cmd[20000], out[16384];
+	REQUIRE_FIXTURE(DESK, src);
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
+	/* The first 2 MB of 7.4: a download cut short. */
+	snprintf(cmd, sizeof cmd, "head -c 2000000 '%s' > '%s/cut.avi'", src,
+		 e.dir);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+	snprintf(cmd, sizeof cmd, "%s/cut.avi", e.dir);
+	assert_int_equal(run_desk(&e, cmd, DAY, "", out, sizeof out), 1);
+	assert_non_null(strstr(out, "cut.avi' ends after "));
+	assert_non_null(strstr(out, "looks truncated"));
+	/* What was read before the cut is in the journal. */
+	const double monitored = report_number(&e, DAY, "monitored_s");
+	assert_true(monitored > 30 && monitored < 100);
+	hs_runenv_free(&e);
+}
+
+static void unreadable_video_is_an_error(void **state)
+{
+	(void)state;
+	char out[8192];
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	hs_runenv_write(&e, "garbage.avi", "this is not a video at all\n");
+	assert_int_equal(run_desk(&e, "garbage.avi", DAY, "", out, sizeof out),
+			 1);
+	assert_non_null(strstr(out, "cannot open video 'garbage.avi': not a "
+				    "video that can be decoded"));
+	assert_int_equal(run_desk(&e, "missing.avi", DAY, "", out, sizeof out),
+			 1);
+	assert_non_null(strstr(out, "cannot open video 'missing.avi': no such "
+				    "file"));
+	hs_runenv_free(&e);
+}
+
+static void file_that_is_not_an_image_is_an_error(void **state)
+{
+	(void)state;
+	char out[8192];
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	hs_runenv_write(&e, "photo.png", "just text\n");
+	assert_int_equal(run_desk(&e, "photo.png", DAY, "", out, sizeof out), 1);
+	assert_non_null(strstr(out, "cannot read image 'photo.png': not an "
+				    "image"));
+	assert_non_null(strstr(out, "nothing in 'photo.png' could be read"));
+	hs_runenv_free(&e);
+}
+
+/* In a folder, one bad image is skipped (and named); the rest is used. */
+static void bad_image_in_a_folder_is_skipped(void **state)
+{
+	(void)state;
+	char neck[4096], cmd[20000], out[8192];
+	REQUIRE_FIXTURE("desk/neck", neck);
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	snprintf(cmd, sizeof cmd,
+		 "mkdir '%s/imgs' && ln -s '%s'/class3_*.jpg '%s/imgs/' && "
+		 "echo text > '%s/imgs/class3_zzz.jpg'",
+		 e.dir, neck, e.dir, e.dir);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+	assert_int_equal(run_desk(&e, "imgs", DAY, "", out, sizeof out), 0);
+	assert_non_null(strstr(out, "cannot read image 'imgs/class3_zzz.jpg': "
+				    "not an image; skipping it"));
+	assert_non_null(strstr(out, "1 of 9 analysed frames of 'imgs' could "
+				    "not be read"));
+	hs_runenv_free(&e);
+}
+
+/* A data folder holding a damaged model (or none): Haar, with a warning
+ * that names the file, and monitoring goes on. */
+static void corrupt_or_missing_model_falls_back_to_haar(void **state)
+{
+	(void)state;
+	char src[4096], cmd[20000], out[16384];
+	REQUIRE_FIXTURE(DESK, src);
+	for (int corrupt = 1; corrupt >= 0; corrupt--) {
+		hs_runenv e;
+		hs_runenv_make(&e, false);
+		/* corrupt: the first 5 kB of the real model (a broken copy);
+		 * missing: an empty data folder. */
+		snprintf(cmd, sizeof cmd, "mkdir '%s/share'", e.dir);
+		if (corrupt)
+			snprintf(cmd, sizeof cmd,
+				 "mkdir '%s/share' && head -c 5000 '%s/"
+				 "blazeface-front-128.onnx' > "
+				 "'%s/share/blazeface-front-128.onnx'",
+				 e.dir, HS_BUILD_DATA_DIR, e.dir);
+		assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+		char var[300];
+		snprintf(var, sizeof var, "HEADSUP_DATA_DIR=%s/share", e.dir);
+		hs_runenv_set(&e, var);
+		assert_int_equal(run_desk(&e, src, DAY, "", out, sizeof out), 0);
+		assert_non_null(strstr(out, corrupt ? "fails its checksum"
+						    : "is missing"));
+		assert_non_null(strstr(out, "/share/blazeface-front-128.onnx"));
+		assert_non_null(strstr(out, "falling back to the Haar cascades"));
+		assert_true(report_number(&e, DAY, "monitored_s") > 190);
+		hs_runenv_free(&e);
+	}
+}
+
+static void missing_cascades_are_a_clear_error(void **state)
+{
+	(void)state;
+	char src[4096], out[16384];
+	REQUIRE_FIXTURE(DESK, src);
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	hs_runenv_set(&e, "HEADSUP_DATA_DIR=/nonexistent/share");
+	hs_runenv_set(&e, "HEADSUP_CASCADE_DIR=/nonexistent/cascades");
+	assert_int_equal(run_desk(&e, src, DAY, "", out, sizeof out), 1);
+	assert_non_null(strstr(out, "cannot load the Haar cascades from "
+				    "'/nonexistent/cascades'"));
+	hs_runenv_free(&e);
+}
+
+/* Make 'path' read-only: a read-only bind mount when we are root (root
+ * ignores permission bits), chmod otherwise.  False when impossible. */
+static bool make_read_only(const char *path, bool *mounted)
+{
+	*mounted = false;
+	if (geteuid() != 0)
+		return chmod(path, 0500) == 0;
+	if (mount(path, path, NULL, MS_BIND, NULL) != 0)
+		return false;
+	if (mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) !=
+	    0) {
+		umount(path);
+		return false;
+	}
+	*mounted = true;
+	return true;
+}
+
+static void read_only_journal_folder_warns_once_and_goes_on(void **state)
+{
+	(void)state;
+	char src[4096], path[512], out[16384];
+	REQUIRE_FIXTURE(DESK, src);
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
+	snprintf(path, sizeof path, "%s/data", e.dir);
+	bool mounted;
+	if (!make_read_only(path, &mounted)) {
+		hs_runenv_free(&e);
+		SKIP_LOUDLY("cannot make '%s' read-only here", path);
+	}
+	int st = run_desk(&e, src, DAY, "", out, sizeof out);
+	if (mounted)
+		umount(path);
+	else
+		chmod(path, 0700);
+	assert_int_equal(st, 0);
+	assert_int_equal(hs_runenv_count(out, "monitoring and alerts go on"), 1);
+	assert_non_null(strstr(out, "/data/headsup/journal.db"));
+	/* The alert still came. */
+	assert_int_equal(hs_runenv_count(out, "headsup: Hunched for 30 seconds"),
+			 1);
+	hs_runenv_free(&e);
+}
+
+static void corrupt_journal_is_kept_aside(void **state)
+{
+	(void)state;
+	char src[4096], cmd[1024], out[16384];
+	REQUIRE_FIXTURE(DESK, src);
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
+	static const char junk[] = "not a database, but somebody's data\n";
+	hs_runenv_write(&e, "data/headsup/journal.db", junk);
+	assert_int_equal(run_desk(&e, src, DAY, "", out, sizeof out), 0);
+	/* The user is told where the old file went ... */
+	const char *p = strstr(out, "it was kept as '");
+	assert_non_null(p);
+	p += strlen("it was kept as '");
+	char kept[512];
+	snprintf(kept, sizeof kept, "%.*s", (int)strcspn(p, "'"), p);
+	assert_non_null(strstr(kept, "corrupt"));
+	/* ... and it is there, untouched. */
+	char *old = hs_runenv_slurp(kept);
+	assert_string_equal(old, junk);
+	free(old);
+	/* The new journal has this run. */
+	assert_true(fabs(report_number(&e, DAY, "monitored_s") - 200) <= 1);
+	snprintf(cmd, sizeof cmd, "ls '%s/data/headsup' | grep -c corrupt",
+		 e.dir);
+	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
+	assert_int_equal(atoi(out), 1);
+	hs_runenv_free(&e);
+}
+
+/* A full disk: a 1 MB tmpfs as the data folder, filled up after a first
+ * run.  The second run warns, still alerts and exits 0; once there is
+ * room again the first day's journal is all there. */
+static void full_disk_warns_and_keeps_monitoring(void **state)
+{
+	(void)state;
+	char src[4096], data[512], cmd[1024], out[16384];
+	REQUIRE_FIXTURE(DESK, src);
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	snprintf(data, sizeof data, "%s/data", e.dir);
+	if (mount("tmpfs", data, "tmpfs", 0, "size=1m,mode=0700") != 0) {
+		hs_runenv_free(&e);
+		SKIP_LOUDLY("cannot mount a small tmpfs (%s); the full-disk "
+			    "case needs root",
+			    strerror(errno));
+	}
+	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
+	int st1 = run_desk(&e, src, DAY, "", out, sizeof out);
+	snprintf(cmd, sizeof cmd,
+		 "dd if=/dev/zero of='%s/fill' bs=4k 2>/dev/null; true", data);
+	hs_test_run(cmd, NULL, 0);
+	int st2 = run_desk(&e, src, "2026-11-21", "", out, sizeof out);
+	snprintf(cmd, sizeof cmd, "rm -f '%s/fill'", data);
+	hs_test_run(cmd, NULL, 0);
+	double day1 = report_number(&e, DAY, "monitored_s");
+	umount(data);
+	assert_int_equal(st1, 0);
+	assert_int_equal(st2, 0);
+	assert_non_null(strstr(out, "no space left on device"));
+	assert_int_equal(hs_runenv_count(out, "monitoring and alerts go on"), 1);
+	assert_int_equal(hs_runenv_count(out, "headsup: Hunched for 30 seconds"),
+			 1);
+	assert_true(fabs(day1 - 200) <= 1);
+	hs_runenv_free(&e);
+}
+
+/* ---- privacy ------------------------------------------------------------ */
+
+/* After a calibration and a run, headsup's folders hold the baseline, the
+ * journal and the lock: no frame, nothing else; files 0600, folders
+ * 0700. */
+static void only_baseline_and_journal_are_stored_privately(void **state)
+{
+	(void)state;
+	char src[4096], cmd[1024], out[4096];
+	REQUIRE_FIXTURE(DESK, src);
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
+	assert_int_equal(run_desk(&e, src, DAY, "", out, sizeof out), 0);
+	snprintf(cmd, sizeof cmd,
+		 "cd '%s' && find config data state run -mindepth 1 "
+		 "-printf '%%m %%y %%p\\n' | sort",
+		 e.dir);
+	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
+	fprintf(stderr, "stored:\n%s", out);
+	char *line = out;
+	int n = 0;
+	while (*line) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		unsigned mode = 0;
+		char type = 0, path[512] = "";
+		assert_int_equal(sscanf(line, "%o %c %511s", &mode, &type, path),
+				 3);
+		if (type == 'd') {
+			assert_string_equal(path + strcspn(path, "/"),
+					    "/headsup");
+			assert_int_equal(mode, 0700);
+		} else {
+			static const char *const allowed[] = {
+				"state/headsup/calibration.ini",
+				"data/headsup/journal.db",
+				"data/headsup/journal.db-wal",
+				"data/headsup/journal.db-shm",
+				"run/headsup/run.lock",
+			};
+			bool ok = false;
+			for (size_t i = 0; i < 5; i++)
+				ok = ok || strcmp(path, allowed[i]) == 0;
+			if (!ok)
+				fail_msg("unexpected file '%s' stored", path);
+			assert_int_equal(mode, 0600);
+		}
+		n++;
+		line = nl ? nl + 1 : line + strlen(line);
+	}
+	assert_true(n >= 5); /* 3 folders, baseline, journal */
+	hs_runenv_free(&e);
+}
+
+/* Every socket the running monitor opens is a local (AF_UNIX) one: the
+ * D-Bus session bus and its control socket.  No network at all. */
+static void monitor_opens_only_local_sockets(void **state)
+{
+	(void)state;
+	char src[4096], line[9000], out[16384];
+	REQUIRE_FIXTURE(DESK, src);
+	if (!have_tool("strace"))
+		SKIP_LOUDLY("strace is not installed (apt-get install strace)");
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
+	/* notify=auto so the D-Bus path is taken (the bus is absent here,
+	 * so glib tries and falls back). */
+	snprintf(line, sizeof line,
+		 "strace -f -qq -e trace=socket,connect -o '%s/strace.txt' "
+		 "'%s' run --source '%s' --set sustain_s=30 "
+		 "--clock-start " DAY "T09:00:00",
+		 e.dir, hs_test_bin(), src);
+	assert_int_equal(hs_runenv_shell(&e, line, out, sizeof out), 0);
+	snprintf(line, sizeof line, "%s/strace.txt", e.dir);
+	char *trace = hs_runenv_slurp(line);
+	fprintf(stderr, "strace:\n%s", trace);
+	int sockets = 0;
+	for (char *p = strstr(trace, "socket("); p;
+	     p = strstr(p + 1, "socket(")) {
+		sockets++;
+		if (strncmp(p, "socket(AF_UNIX", 14) != 0 &&
+		    strncmp(p, "socket(AF_LOCAL", 15) != 0)
+			fail_msg("a non-local socket: %.80s", p);
+	}
+	/* The control socket at least; and never an IP connect. */
+	assert_true(sockets >= 1);
+	assert_null(strstr(trace, "AF_INET"));
+	assert_null(strstr(trace, "AF_NETLINK"));
+	free(trace);
+	hs_runenv_free(&e);
+}
+
+/* ---- long runs ------------------------------------------------------------ */
+
+static long vm_rss_kb(pid_t pid)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	long kb = -1;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+static long frames_analysed(const hs_runenv *e)
+{
+	char path[512], reply[256];
+	snprintf(path, sizeof path, "%s/run/headsup/control.sock", e->dir);
+	if (hs_control_send(path, "status", reply, sizeof reply) != 0)
+		return -1;
+	const char *n = strstr(reply, "; ");
+	n = n ? strstr(n + 2, "; ") : NULL;
+	return n ? strtol(n + 2, NULL, 10) : -1;
+}
+
+static long rss_after(const hs_runenv *e, pid_t pid, long frames)
+{
+	const double end = hs_runenv_now() + 150;
+	while (hs_runenv_now() < end) {
+		long n = frames_analysed(e);
+		if (n >= frames) {
+			long kb = vm_rss_kb(pid);
+			fprintf(stderr, "%ld frames analysed: VmRSS %ld kB\n", n,
+				kb);
+			return kb;
+		}
+		hs_runenv_sleep(0.2);
+	}
+	fail_msg("fewer than %ld frames analysed in time", frames);
+	return -1;
+}
+
+/* 10,000+ frames through one run (Pointing'04 faces in every pose, so
+ * every state, alerts and the journal are exercised): RSS grows less than
+ * 1 MB between an early sample and a late one. */
+static void soak_10000_frames_keeps_memory_flat(void **state)
+{
+	(void)state;
+	char p04[4096], cmd[20000], out[8192];
+	REQUIRE_FIXTURE("headpose/pointing04/person01", p04);
+	if (HS_TEST_ASAN)
+		SKIP_LOUDLY("soak under AddressSanitizer (its quarantine grows "
+			    "by design); run it in a plain build");
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	snprintf(cmd, sizeof cmd,
+		 "mkdir '%s/front' '%s/soak' && ln -s '%s'/*+0+0.jpg '%s/front/' "
+		 "&& cd '%s/soak' && i=0; while [ $i -lt 10100 ]; do "
+		 "for f in '%s'/*.jpg; do i=$((i+1)); "
+		 "ln -s \"$f\" $(printf %%05d $i).jpg; done; done",
+		 e.dir, e.dir, p04, e.dir, e.dir, p04);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+	snprintf(cmd, sizeof cmd, "calibrate --source '%s/front' --seconds 2",
+		 e.dir);
+	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 0);
+	snprintf(cmd, sizeof cmd,
+		 "run --source '%s/soak' --set sustain_s=5 --set cooldown_s=60 "
+		 "--set notify=terminal --clock-start " DAY "T00:00:00",
+		 e.dir);
+	pid_t pid = hs_runenv_spawn(&e, cmd);
+	const long early = rss_after(&e, pid, 1500);
+	const long late = rss_after(&e, pid, 9500);
+	assert_int_equal(hs_runenv_wait(pid, 120), 0);
+	fprintf(stderr, "RSS growth %ld kB over 8000 frames\n", late - early);
+	assert_true(early > 0 && late > 0);
+	assert_true(late - early < 1024);
+	char *log = hs_runenv_slurp(e.log);
+	/* It did alert along the way (the alert path was soaked too). */
+	assert_true(hs_runenv_count(log, "headsup: ") > 0);
+	free(log);
+	hs_runenv_free(&e);
+}
+
+/* valgrind memcheck of a short replay that goes through calibration,
+ * every state change, an alert, the D-Bus attempt and the journal: no
+ * definite or indirect leak, no invalid access. */
+static void valgrind_finds_no_leak(void **state)
+{
+	(void)state;
+	char neck[4096], cmd[20000], out[65536];
+	REQUIRE_FIXTURE("desk/neck", neck);
+	if (HS_TEST_ASAN)
+		SKIP_LOUDLY("valgrind cannot run an AddressSanitizer build; "
+			    "run this test in a plain build");
+	if (!have_tool("valgrind"))
+		SKIP_LOUDLY("valgrind is not installed (apt-get install "
+			    "valgrind)");
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	/* Upright, then worst forward head: an alert after 3 s. */
+	snprintf(cmd, sizeof cmd,
+		 "mkdir '%s/up' '%s/seq' && ln -s '%s'/class3_*.jpg '%s/up/' && "
+		 "for f in '%s'/class3_00*.jpg; do ln -s \"$f\" '%s/seq/a'$(basename $f); done && "
+		 "for f in '%s'/class0_*.jpg; do ln -s \"$f\" '%s/seq/b'$(basename $f); done",
+		 e.dir, e.dir, neck, e.dir, neck, e.dir, neck, e.dir);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+	snprintf(cmd, sizeof cmd, "calibrate --source '%s/up' --seconds 5",
+		 e.dir);
+	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 0);
+	snprintf(cmd, sizeof cmd,
+		 "valgrind -q --leak-check=full "
+		 "--show-leak-kinds=definite,indirect "
+		 "--errors-for-leak-kinds=definite,indirect --error-exitcode=99 "
+		 "--suppressions='%s/tests/support/valgrind.supp' "
+		 "--num-callers=30 '%s' run --source '%s/seq' --set sustain_s=3 "
+		 "--clock-start " DAY "T09:00:00",
+		 HS_SOURCE_DIR, hs_test_bin(), e.dir);
+	const int st = hs_runenv_shell(&e, cmd, out, sizeof out);
+	assert_int_equal(st, 0);
+	/* The replay did what it should under valgrind, too. */
+	assert_non_null(strstr(out, "headsup: Hunched for"));
+	hs_runenv_free(&e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(missing_camera_is_named_and_retried),
+		cmocka_unit_test(truncated_video_is_an_error_and_keeps_what_was_read),
+		cmocka_unit_test(unreadable_video_is_an_error),
+		cmocka_unit_test(file_that_is_not_an_image_is_an_error),
+		cmocka_unit_test(bad_image_in_a_folder_is_skipped),
+		cmocka_unit_test(corrupt_or_missing_model_falls_back_to_haar),
+		cmocka_unit_test(missing_cascades_are_a_clear_error),
+		cmocka_unit_test(read_only_journal_folder_warns_once_and_goes_on),
+		cmocka_unit_test(corrupt_journal_is_kept_aside),
+		cmocka_unit_test(full_disk_warns_and_keeps_monitoring),
+		cmocka_unit_test(only_baseline_and_journal_are_stored_privately),
+		cmocka_unit_test(monitor_opens_only_local_sockets),
+		cmocka_unit_test(soak_10000_frames_keeps_memory_flat),
+		cmocka_unit_test(valgrind_finds_no_leak),
+	};
+	return cmocka_run_group_tests_name("hardening", tests, NULL, NULL);
+}

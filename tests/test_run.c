@@ -1,0 +1,678 @@
+/* test_run.c - `headsup run` end to end: the real binary, the real
+ * fixtures, the real journal and (in a private desktop session) the real
+ * notification server.
+ *
+ * Every test runs in its own private XDG folders (support/runenv.h); the
+ * D-Bus session address points nowhere unless the test runs inside
+ * tests/support/desktop-session.sh (ctest: test_run_dunst), so no test can
+ * reach the user's real monitor, journal or desktop.
+ *
+ * Replays are not paced (a 200 s clip takes about two seconds) except where
+ * a test needs a monitor that is still running: pause/resume, signals, the
+ * single-instance lock and kill -9.
+ *
+ *   test_run            everything but the dunst test
+ *   test_run --session  only the tests that need the private desktop
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "headsup/control.h"
+#include "runenv.h"
+#include "testutil.h"
+
+#define DESK "video/desk-session.avi"
+#define GAZE "video/steady-gaze.avi"
+#define DAY "2026-11-20"
+
+/* The desk session's replay with the issue's alert settings. */
+#define DESK_ARGS(src)                                                       \
+	"run --source '%s' --set sustain_s=30 --set cooldown_s=60 "          \
+	"--clock-start " DAY "T09:00:00 --set notify=terminal",              \
+		src
+
+#define REQUIRE_FIXTURE(rel, buf)                                            \
+	do {                                                                 \
+		if (!hs_test_fixture(rel, buf, sizeof buf)) {                \
+			skip();                                              \
+			return;                                              \
+		}                                                            \
+	} while (0)
+
+static char *report_json(const hs_runenv *e, const char *date)
+{
+	char args[128];
+	snprintf(args, sizeof args, "report --date %s --format json", date);
+	char *out = malloc(1 << 16);
+	assert_non_null(out);
+	assert_int_equal(hs_runenv_run(e, args, out, 1 << 16), 0);
+	return out;
+}
+
+/* The alerts of a JSON report: count, and each one's kind and clock
+ * time ("HH:MM:SS"). */
+typedef struct alert_row {
+	char kind[32];
+	int seconds_of_day;
+} alert_row;
+
+static int report_alerts(const char *json, alert_row *rows, int max)
+{
+	const char *p = strstr(json, "\"alerts\": [");
+	assert_non_null(p);
+	const char *end = strchr(p, ']');
+	assert_non_null(end);
+	int n = 0;
+	while ((p = strstr(p, "{\"time\": \"")) && p < end) {
+		p += strlen("{\"time\": \"");
+		int hh = 0, mm = 0, ss = 0;
+		assert_int_equal(sscanf(p + 11, "%2d:%2d:%2d", &hh, &mm, &ss), 3);
+		const char *k = strstr(p, "\"kind\": \"");
+		assert_non_null(k);
+		k += strlen("\"kind\": \"");
+		if (n < max) {
+			size_t len = strcspn(k, "\"");
+			snprintf(rows[n].kind, sizeof rows[n].kind, "%.*s",
+				 (int)len, k);
+			rows[n].seconds_of_day = hh * 3600 + mm * 60 + ss;
+		}
+		n++;
+	}
+	return n;
+}
+
+/* Ground truth of desk-session.csv: seconds of classes 0 and 1 (hunched)
+ * and of every other class.  Class 5 (neck extension) is neither hunched
+ * nor looking down, which our states call upright, so "upright" here is
+ * everything that is not class 0 or 1. */
+static void desk_truth(double *hunched_s, double *upright_s)
+{
+	char path[4096];
+	assert_true(hs_test_fixture("video/desk-session.csv", path, sizeof path));
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	char line[256];
+	*hunched_s = *upright_s = 0;
+	assert_non_null(fgets(line, sizeof line, f)); /* header */
+	while (fgets(line, sizeof line, f)) {
+		double a, b;
+		int cls;
+		if (sscanf(line, "%lf,%lf,%d", &a, &b, &cls) != 3)
+			continue;
+		if (cls == 0 || cls == 1)
+			*hunched_s += b - a;
+		else
+			*upright_s += b - a;
+	}
+	fclose(f);
+	assert_true(*hunched_s > 0 && *upright_s > 0);
+}
+
+/* A replay of the desk session, calibrated on its first 30 s. */
+static void replay_desk(hs_runenv *e, char *out, size_t size)
+{
+	char src[4096], args[4300];
+	assert_true(hs_test_fixture(DESK, src, sizeof src));
+	assert_int_equal(hs_runenv_calibrate(e, src, 30), 0);
+	snprintf(args, sizeof args, DESK_ARGS(src));
+	assert_int_equal(hs_runenv_run(e, args, out, size), 0);
+}
+
+/* ---- issue 4: alerts -------------------------------------------------- */
+
+/* One hunched alert during the forward-head segment (30..120 s), after
+ * the 30 s sustain, and nothing during the upright or neck-extension
+ * segments. */
+static void desk_session_alerts_once_while_hunched(void **state)
+{
+	(void)state;
+	char src[4096];
+	REQUIRE_FIXTURE(DESK, src);
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	char out[16384];
+	replay_desk(&e, out, sizeof out);
+	/* The terminal back-end prints each alert on its own line. */
+	assert_int_equal(hs_runenv_count(out, "headsup: Hunched for"), 1);
+	assert_int_equal(hs_runenv_count(out, "headsup: Looking down for"), 0);
+	assert_non_null(strstr(out, "headsup: Hunched for 30 seconds"));
+
+	char *json = report_json(&e, DAY);
+	alert_row rows[8];
+	assert_int_equal(report_alerts(json, rows, 8), 1);
+	assert_string_equal(rows[0].kind, "hunched");
+	const int t = rows[0].seconds_of_day - 9 * 3600;
+	/* Hunched from about 30 s; the alert needs 30 s more of it (plus
+	 * the smoothing window), and must come before the segment ends. */
+	assert_in_range(t, 60, 120);
+	free(json);
+	hs_runenv_free(&e);
+}
+
+static void steady_gaze_never_alerts(void **state)
+{
+	(void)state;
+	char src[4096], args[4300], out[16384];
+	REQUIRE_FIXTURE(GAZE, src);
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	assert_int_equal(hs_runenv_calibrate(&e, src, 3), 0);
+	snprintf(args, sizeof args,
+		 "run --source '%s' --set sustain_s=3 --set notify=terminal "
+		 "--clock-start " DAY "T09:00:00",
+		 src);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+	assert_null(strstr(out, "headsup: Hunched for"));
+	assert_null(strstr(out, "headsup: Looking down for"));
+	char *json = report_json(&e, DAY);
+	alert_row rows[4];
+	assert_int_equal(report_alerts(json, rows, 4), 0);
+	/* It was watched, though: the whole clip is in the journal. */
+	assert_true(hs_runenv_json_number(json, "monitored_s") > 8.0);
+	free(json);
+	hs_runenv_free(&e);
+}
+
+/* With no session bus at all, or one that is not there, the alert goes
+ * to the terminal, the user is told once that desktop notifications are
+ * off, and monitoring runs to the end of the file. */
+static void no_session_bus_alerts_on_terminal(void **state)
+{
+	(void)state;
+	char src[4096], args[4300], out[16384];
+	REQUIRE_FIXTURE(DESK, src);
+	static const char *const buses[] = {
+		NULL, /* not set at all */
+		"DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		hs_runenv e;
+		hs_runenv_make(&e, false);
+		if (i == 0)
+			hs_runenv_unset(&e, "DBUS_SESSION_BUS_ADDRESS");
+		else
+			hs_runenv_set(&e, buses[i]);
+		assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
+		snprintf(args, sizeof args,
+			 "-v run --source '%s' --set sustain_s=30 "
+			 "--set cooldown_s=60 --clock-start " DAY "T09:00:00",
+			 src);
+		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+		assert_int_equal(
+			hs_runenv_count(out, "no notification server on the "
+					     "session bus; alerts go to the "
+					     "terminal"),
+			1);
+		assert_int_equal(hs_runenv_count(out, "headsup: Hunched for "
+						      "30 seconds"),
+				 1);
+		/* ...and it went on to the end of the 200 s clip. */
+		assert_non_null(strstr(out, "stopped at 199."));
+		hs_runenv_free(&e);
+	}
+}
+
+/* ---- issue 4: calibration and settings ------------------------------- */
+
+static void without_calibration_it_calibrates_itself(void **state)
+{
+	(void)state;
+	char src[4096], args[4300], out[16384];
+	REQUIRE_FIXTURE(DESK, src);
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	snprintf(args, sizeof args,
+		 "-v run --source '%s' --set notify=terminal", src);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+	assert_non_null(strstr(out, "no calibration yet: headsup will "
+				    "calibrate itself"));
+	assert_non_null(strstr(out, "run 'headsup calibrate'"));
+	assert_non_null(strstr(out, "calibrated from the first seconds"));
+	/* Kept for this run only: nothing written to the calibration file. */
+	char path[512];
+	snprintf(path, sizeof path, "%s/state/headsup/calibration.ini", e.dir);
+	assert_int_not_equal(access(path, F_OK), 0);
+	hs_runenv_free(&e);
+}
+
+/* Nothing starts: no journal, no lock, no socket. */
+static void assert_nothing_started(const hs_runenv *e)
+{
+	char cmd[512], out[1024];
+	snprintf(cmd, sizeof cmd, "find '%s/data' '%s/run' -mindepth 1", e->dir,
+		 e->dir);
+	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
+	assert_string_equal(out, "");
+}
+
+static void bad_config_names_file_and_line_and_starts_nothing(void **state)
+{
+	(void)state;
+	char src[4096], args[4300], out[8192], want[512];
+	REQUIRE_FIXTURE(GAZE, src);
+	static const struct {
+		const char *text;
+		int line;
+		const char *why;
+	} cases[] = {
+		{"[alerts]\nsustain_s = 20\nsustian_s = 30\n", 3,
+		 "unknown key 'sustian_s'"},
+		{"# mine\n[alerts]\ncooldown_s = -5\n", 3, "out of range"},
+		{"[posture]\nsmooth_s = fast\n", 2, "not a number"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		hs_runenv e;
+		hs_runenv_make(&e, false);
+		hs_runenv_write(&e, "config/headsup/config.ini", cases[i].text);
+		snprintf(args, sizeof args, "run --source '%s'", src);
+		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 2);
+		snprintf(want, sizeof want, "%s/config/headsup/config.ini:%d:",
+			 e.dir, cases[i].line);
+		assert_non_null(strstr(out, want));
+		assert_non_null(strstr(out, cases[i].why));
+		assert_nothing_started(&e);
+
+		/* The same with --config FILE. */
+		hs_runenv_write(&e, "other.ini", cases[i].text);
+		snprintf(args, sizeof args, "run --config other.ini --source '%s'",
+			 src);
+		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 2);
+		snprintf(want, sizeof want, "other.ini:%d:", cases[i].line);
+		assert_non_null(strstr(out, want));
+		assert_nothing_started(&e);
+		hs_runenv_free(&e);
+	}
+}
+
+/* sustain_s: built-in 30 s < config file 45 s < --set 60 s, seen in the
+ * alert the user gets. */
+static void settings_precedence_default_file_command_line(void **state)
+{
+	(void)state;
+	char src[4096], args[4400], out[16384];
+	REQUIRE_FIXTURE(DESK, src);
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
+#define PRECEDENCE_RUN "run --source '%s' --set notify=terminal %s"
+	snprintf(args, sizeof args, PRECEDENCE_RUN, src, "");
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+	assert_non_null(strstr(out, "headsup: Hunched for 30 seconds"));
+
+	hs_runenv_write(&e, "config/headsup/config.ini",
+			"[alerts]\nsustain_s = 45\n");
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+	assert_non_null(strstr(out, "headsup: Hunched for 45 seconds"));
+
+	snprintf(args, sizeof args, PRECEDENCE_RUN, src, "--set sustain_s=60");
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+	assert_non_null(strstr(out, "headsup: Hunched for 1 minute"));
+	assert_null(strstr(out, "headsup: Hunched for 45"));
+	hs_runenv_free(&e);
+}
+
+static void run_help_lists_every_setting(void **state)
+{
+	(void)state;
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	char *out = malloc(1 << 16);
+	assert_non_null(out);
+	assert_int_equal(hs_runenv_run(&e, "run --help", out, 1 << 16), 0);
+	static const char *const keys[] = {
+		"sustain_s",    "cooldown_s",          "snooze_min",
+		"notify",       "rate_hz",             "source",
+		"fov_deg",      "looking_down_enter_deg", "hunched_drop_enter_iod",
+		"commit_s",     "Exit status",         "not a diagnosis",
+	};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		if (!strstr(out, keys[i]))
+			fail_msg("'run --help' does not mention '%s'", keys[i]);
+	}
+	free(out);
+	hs_runenv_free(&e);
+}
+
+/* A refused calibration leaves the old baseline as it was and tells the
+ * user what to change. */
+static void refused_calibration_keeps_the_old_baseline(void **state)
+{
+	(void)state;
+	char desk[4096], p04[4096];
+	REQUIRE_FIXTURE(DESK, desk);
+	REQUIRE_FIXTURE("headpose/pointing04/person01", p04);
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	assert_int_equal(hs_runenv_calibrate(&e, desk, 30), 0);
+	char path[512];
+	snprintf(path, sizeof path, "%s/state/headsup/calibration.ini", e.dir);
+	char *before = hs_runenv_slurp(path);
+	assert_true(strlen(before) > 0);
+
+	/* A head turned 60-75 degrees to the side, in every frame. */
+	char cmd[9000], out[8192];
+	snprintf(cmd, sizeof cmd,
+		 "mkdir '%s/turned' && for f in '%s'/person01?[45]?+0[+-][67][05].jpg; "
+		 "do ln -s \"$f\" '%s/turned/'; done; ls '%s/turned' | wc -l",
+		 e.dir, p04, e.dir, e.dir);
+	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
+	assert_true(atoi(out) >= 4);
+	snprintf(cmd, sizeof cmd, "calibrate --source '%s/turned' --seconds 3",
+		 e.dir);
+	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 1);
+	/* It names what is wrong and what to do about it. */
+	assert_true(strstr(out, "turned") || strstr(out, "side"));
+	assert_true(strstr(out, "camera") || strstr(out, "face the"));
+	char *after = hs_runenv_slurp(path);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	hs_runenv_free(&e);
+}
+
+/* ---- issue 5: the journal against the ground truth --------------------- */
+
+static void desk_session_report_matches_ground_truth(void **state)
+{
+	(void)state;
+	char src[4096];
+	REQUIRE_FIXTURE(DESK, src);
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	char out[16384];
+	replay_desk(&e, out, sizeof out);
+	double truth_hunched, truth_upright;
+	desk_truth(&truth_hunched, &truth_upright);
+
+	char *json = report_json(&e, DAY);
+	const double monitored = hs_runenv_json_number(json, "monitored_s");
+	const double upright = hs_runenv_json_number(json, "upright");
+	const double hunched = hs_runenv_json_number(json, "hunched");
+	fprintf(stderr, "monitored %.1f s, upright %.1f s (truth %.1f), "
+			"hunched %.1f s (truth %.1f)\n",
+		monitored, upright, truth_upright, hunched, truth_hunched);
+	assert_true(fabs(monitored - 200.0) <= 1.0);
+	assert_true(fabs(upright - truth_upright) <= 0.10 * truth_upright);
+	assert_true(fabs(hunched - truth_hunched) <= 0.10 * truth_hunched);
+	alert_row rows[4];
+	assert_int_equal(report_alerts(json, rows, 4), 1);
+	assert_string_equal(rows[0].kind, "hunched");
+	free(json);
+	hs_runenv_free(&e);
+}
+
+/* ---- a running monitor: pause, resume, signals ------------------------- */
+
+static void control_status(const hs_runenv *e, char *reply, size_t size)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/run/headsup/control.sock", e->dir);
+	reply[0] = '\0';
+	assert_int_equal(hs_control_send(path, "status", reply, size), 0);
+}
+
+/* Wait until the monitor answers on its control socket. */
+static void wait_until_watching(const hs_runenv *e)
+{
+	char path[512], reply[256];
+	snprintf(path, sizeof path, "%s/run/headsup/control.sock", e->dir);
+	const double end = hs_runenv_now() + 20;
+	while (hs_runenv_now() < end) {
+		if (hs_control_send(path, "status", reply, sizeof reply) == 0 &&
+		    strncmp(reply, "running", 7) == 0)
+			return;
+		hs_runenv_sleep(0.1);
+	}
+	fail_msg("the monitor did not start listening within 20 s");
+}
+
+static void pause_and_resume_reach_the_running_monitor(void **state)
+{
+	(void)state;
+	char src[4096], args[4300], out[4096], reply[256];
+	REQUIRE_FIXTURE(GAZE, src);
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	/* Nothing running yet. */
+	assert_int_equal(hs_runenv_run(&e, "pause", out, sizeof out), 1);
+	assert_non_null(strstr(out, "not running"));
+
+	snprintf(args, sizeof args,
+		 "run --realtime --source '%s' --set notify=terminal", src);
+	pid_t pid = hs_runenv_spawn(&e, args);
+	wait_until_watching(&e);
+	assert_int_equal(hs_runenv_run(&e, "pause 10m", out, sizeof out), 0);
+	assert_non_null(strstr(out, "paused for 10 minutes"));
+	control_status(&e, reply, sizeof reply);
+	assert_true(strncmp(reply, "paused", 6) == 0);
+	assert_int_equal(hs_runenv_run(&e, "resume", out, sizeof out), 0);
+	assert_non_null(strstr(out, "resumed"));
+	control_status(&e, reply, sizeof reply);
+	assert_true(strncmp(reply, "running", 7) == 0);
+	kill(pid, SIGTERM);
+	assert_int_equal(hs_runenv_wait(pid, 5), 0);
+	/* Stopped: the socket is gone and pause says so. */
+	assert_int_equal(hs_runenv_run(&e, "pause", out, sizeof out), 1);
+	assert_non_null(strstr(out, "not running"));
+	hs_runenv_free(&e);
+}
+
+/* SIGTERM and SIGINT mid-replay: exit 0 within a second, and the journal
+ * holds every analysed frame (the desk clip is analysed at 2 Hz, so each
+ * analysed frame is half a second of monitoring). */
+static void stop_signals_lose_nothing(void **state)
+{
+	(void)state;
+	char src[4096], args[4300];
+	REQUIRE_FIXTURE(DESK, src);
+	static const int sigs[] = {SIGTERM, SIGINT};
+	for (size_t i = 0; i < 2; i++) {
+		hs_runenv e;
+		hs_runenv_make(&e, false);
+		assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
+		snprintf(args, sizeof args,
+			 "-v run --realtime --source '%s' --set notify=terminal "
+			 "--clock-start " DAY "T09:00:00",
+			 src);
+		pid_t pid = hs_runenv_spawn(&e, args);
+		wait_until_watching(&e);
+		hs_runenv_sleep(3.0);
+		kill(pid, sigs[i]);
+		const double t0 = hs_runenv_now();
+		assert_int_equal(hs_runenv_wait(pid, 5), 0);
+		const double took = hs_runenv_now() - t0;
+		fprintf(stderr, "exited %.2f s after signal %d\n", took, sigs[i]);
+		assert_true(took < 1.0);
+
+		char *log = hs_runenv_slurp(e.log);
+		const char *p = strstr(log, "analysed)");
+		assert_non_null(p);
+		while (p > log && p[-1] != '(')
+			p--;
+		const long analysed = strtol(p, NULL, 10);
+		assert_true(analysed >= 4);
+		free(log);
+		char *json = report_json(&e, DAY);
+		const double monitored = hs_runenv_json_number(json, "monitored_s");
+		fprintf(stderr, "%ld frames analysed, %.1f s in the journal\n",
+			analysed, monitored);
+		assert_true(fabs(monitored - (double)analysed * 0.5) <= 0.5);
+		free(json);
+		hs_runenv_free(&e);
+	}
+}
+
+/* One long realtime run (about 75 s of test time) that is also used to
+ * check, while it runs, the single-instance lock and SIGHUP; then kill -9.
+ *
+ * Why this design: the journal commits at every state change and alert,
+ * and otherwise every 60 s of frame time.  To show the 60 s bound the
+ * monitor must be killed more than 60 s into a stretch with no state
+ * change, or a journal that only committed at the end (or only at state
+ * changes) would pass too.  An image folder of the desk fixture's upright
+ * photos, replayed in real time at its 1 frame/s time base, stays
+ * "upright" throughout, so the only commits are the periodic ones; killed
+ * at about 70 s, a correct journal holds at least 70 - 60 s, a journal
+ * without periodic commits holds nothing. */
+static void kill_9_loses_at_most_a_minute(void **state)
+{
+	(void)state;
+	char neck[4096], args[4600], out[8192], cmd[9000];
+	REQUIRE_FIXTURE("desk/neck", neck);
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	snprintf(cmd, sizeof cmd,
+		 "mkdir '%s/upright' '%s/replay' && "
+		 "ln -s '%s'/class3_*.jpg '%s/upright/' && i=0; "
+		 "while [ $i -lt 200 ]; do for f in '%s'/class3_*.jpg; do "
+		 "i=$((i+1)); ln -s \"$f\" \"%s/replay/$(printf %%04d $i).jpg\"; "
+		 "done; done",
+		 e.dir, e.dir, neck, e.dir, neck, e.dir);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+	snprintf(args, sizeof args, "calibrate --source '%s/upright' --seconds 5",
+		 e.dir);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+	snprintf(args, sizeof args,
+		 "-v run --realtime --source '%s/replay' --set notify=terminal "
+		 "--clock-start " DAY "T09:00:00",
+		 e.dir);
+	pid_t pid = hs_runenv_spawn(&e, args);
+	wait_until_watching(&e);
+	const double started = hs_runenv_now();
+
+	/* A second monitor is refused while this one runs. */
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 2);
+	char want[64];
+	snprintf(want, sizeof want, "already running (pid %ld)", (long)pid);
+	assert_non_null(strstr(out, want));
+
+	/* SIGHUP: a bad settings file keeps the old settings and says why;
+	 * a good one is taken. */
+	hs_runenv_write(&e, "config/headsup/config.ini",
+			"[alerts]\nsustain_s = 120\ncooldwn_s = 5\n");
+	kill(pid, SIGHUP);
+	assert_true(hs_runenv_wait_log(&e, "settings not reloaded, the old "
+					   "ones stay",
+				       5));
+	assert_true(hs_runenv_wait_log(&e, "config.ini:3: unknown key "
+					   "'cooldwn_s'",
+				       1));
+	hs_runenv_write(&e, "config/headsup/config.ini",
+			"[alerts]\nsustain_s = 120\n");
+	kill(pid, SIGHUP);
+	assert_true(hs_runenv_wait_log(&e, "settings reloaded", 5));
+
+	/* Run on, then read the analysed count and kill at once. */
+	while (hs_runenv_now() - started < 70)
+		hs_runenv_sleep(0.5);
+	char reply[256];
+	control_status(&e, reply, sizeof reply);
+	kill(pid, SIGKILL);
+	assert_int_equal(hs_runenv_wait(pid, 5), 128 + SIGKILL);
+	const char *n = strstr(reply, "; ");
+	n = n ? strstr(n + 2, "; ") : NULL;
+	assert_non_null(n);
+	const long analysed = strtol(n + 2, NULL, 10);
+	/* One image per second of the folder's time base. */
+	const double watched_s = (double)analysed;
+	assert_true(watched_s > 62);
+
+	char *json = report_json(&e, DAY);
+	const double monitored = hs_runenv_json_number(json, "monitored_s");
+	fprintf(stderr, "killed after %.0f s watched; journal holds %.1f s\n",
+		watched_s, monitored);
+	assert_true(monitored >= watched_s - 60.0);
+	assert_true(monitored <= watched_s + 1.0);
+	free(json);
+
+	/* The dead monitor's lock does not block the next one. */
+	snprintf(args, sizeof args,
+		 "run --source '%s/upright' --set notify=terminal "
+		 "--clock-start " DAY "T12:00:00",
+		 e.dir);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+	assert_null(strstr(out, "already running"));
+	hs_runenv_free(&e);
+}
+
+/* ---- inside tests/support/desktop-session.sh: a real dunst ------------ */
+
+static char *dunst_history(void)
+{
+	char *raw = malloc(1 << 20);
+	assert_non_null(raw);
+	assert_int_equal(hs_test_run("dunstctl close-all", NULL, 0), 0);
+	assert_int_equal(hs_test_run("dunstctl history", raw, 1 << 20), 0);
+	return raw;
+}
+
+static void desk_session_alert_reaches_dunst(void **state)
+{
+	(void)state;
+	char src[4096], args[4300], out[16384];
+	REQUIRE_FIXTURE(DESK, src);
+	if (!getenv("HEADSUP_SESSION_DIR") ||
+	    !getenv("DBUS_SESSION_BUS_ADDRESS")) {
+		fprintf(stderr, "SKIPPED: not inside a private desktop session; "
+				"run tests/support/desktop-session.sh test_run "
+				"--session (ctest: test_run_dunst)\n");
+		skip();
+		return;
+	}
+	hs_runenv e;
+	hs_runenv_make(&e, true);
+	char *before = dunst_history();
+	const int had = hs_runenv_count(before, "\"summary\"");
+	free(before);
+	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
+	snprintf(args, sizeof args,
+		 "run --source '%s' --set sustain_s=30 --set cooldown_s=60 "
+		 "--clock-start " DAY "T09:00:00",
+		 src);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+	/* The desktop took it: no terminal fallback. */
+	assert_null(strstr(out, "alerts go to the terminal"));
+	assert_null(strstr(out, "headsup: Hunched for"));
+
+	char *history = dunst_history();
+	fprintf(stderr, "dunst history:\n%s\n", history);
+	assert_int_equal(hs_runenv_count(history, "\"summary\"") - had, 1);
+	assert_non_null(strstr(history, "\"Hunched for 30 seconds\""));
+	assert_non_null(strstr(history, "\"headsup\""));
+	assert_non_null(strstr(history, "advice.html#hunched"));
+	free(history);
+	hs_runenv_free(&e);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(desk_session_alerts_once_while_hunched),
+		cmocka_unit_test(steady_gaze_never_alerts),
+		cmocka_unit_test(no_session_bus_alerts_on_terminal),
+		cmocka_unit_test(without_calibration_it_calibrates_itself),
+		cmocka_unit_test(bad_config_names_file_and_line_and_starts_nothing),
+		cmocka_unit_test(settings_precedence_default_file_command_line),
+		cmocka_unit_test(run_help_lists_every_setting),
+		cmocka_unit_test(refused_calibration_keeps_the_old_baseline),
+		cmocka_unit_test(desk_session_report_matches_ground_truth),
+		cmocka_unit_test(pause_and_resume_reach_the_running_monitor),
+		cmocka_unit_test(stop_signals_lose_nothing),
+		cmocka_unit_test(kill_9_loses_at_most_a_minute),
+	};
+	const struct CMUnitTest session_tests[] = {
+		cmocka_unit_test(desk_session_alert_reaches_dunst),
+	};
+	if (argc > 1 && strcmp(argv[1], "--session") == 0)
+		return cmocka_run_group_tests_name("run_session", session_tests,
+						   NULL, NULL);
+	return cmocka_run_group_tests_name("run", tests, NULL, NULL);
+}
