@@ -37,6 +37,10 @@ void hs_monitor_reconfigure(hs_monitor *m, const hs_config *cfg)
 {
 	set_thresholds(m, cfg);
 	m->smoother.window_s = cfg->smooth_s;
+	/* A running bad stretch is due at its start (or last alert) plus
+	 * sustain_s: move that by the change, so a shorter sustain counts the
+	 * time already spent. */
+	m->alerts.next_due += cfg->sustain_s - m->alerts.sustain_s;
 	m->alerts.sustain_s = cfg->sustain_s;
 	m->alerts.cooldown_s = cfg->cooldown_s;
 }

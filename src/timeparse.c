@@ -159,46 +159,72 @@ int hs_duration_parse(const char *text, double *seconds)
 	return 0;
 }
 
+/* Match text against a shape: 'd' a digit, 'T' a 'T' or a space, '+' a
+ * sign, anything else itself.  Returns the rest of the text, or NULL. */
+static const char *shape(const char *text, const char *tmpl)
+{
+	for (; *tmpl; tmpl++, text++) {
+		bool ok;
+		if (*tmpl == 'd')
+			ok = *text >= '0' && *text <= '9';
+		else if (*tmpl == 'T')
+			ok = *text == 'T' || *text == ' ';
+		else if (*tmpl == '+')
+			ok = *text == '+' || *text == '-';
+		else
+			ok = *text == *tmpl;
+		if (!ok)
+			return NULL;
+	}
+	return text;
+}
+
+static int read_num(const char *p, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++)
+		v = v * 10 + (p[i] - '0');
+	return v;
+}
+
 int hs_datetime_parse(const char *text, double *unix_s)
 {
-	int y, mo, d, h, mi, sec = 0, used = 0;
-	char sep;
-	if (sscanf(text, "%4d-%2d-%2d%c%2d:%2d%n", &y, &mo, &d, &sep, &h, &mi,
-		   &used) != 6 ||
-	    (sep != 'T' && sep != ' '))
+	/* dddd-dd-ddTdd:dd[:dd][Z|+dd:dd], checked before any number is read */
+	const char *p = shape(text, "dddd-dd-ddTdd:dd");
+	if (!p)
 		return HS_EINVAL;
-	const char *p = text + used;
-	if (*p == ':') {
-		int n = 0;
-		if (sscanf(p, ":%2d%n", &sec, &n) != 1 || n != 3)
-			return HS_EINVAL;
-		p += n;
+	int sec = 0;
+	const char *q = shape(p, ":dd");
+	if (q) {
+		sec = read_num(p + 1, 2);
+		p = q;
 	}
+	int off_min = 0;
+	bool utc = false;
+	if (*p == 'Z' && p[1] == '\0') {
+		utc = true;
+	} else if (*p) {
+		q = shape(p, "+dd:dd");
+		if (!q || *q)
+			return HS_EINVAL;
+		int oh = read_num(p + 1, 2), om = read_num(p + 4, 2);
+		if (oh > 14 || om > 59)
+			return HS_EINVAL;
+		off_min = (p[0] == '-' ? -1 : 1) * (oh * 60 + om);
+		utc = true;
+	}
+	const int y = read_num(text, 4), mo = read_num(text + 5, 2),
+		  d = read_num(text + 8, 2), h = read_num(text + 11, 2),
+		  mi = read_num(text + 14, 2);
+	char ymd[11];
+	memcpy(ymd, text, 10);
+	ymd[10] = '\0';
 	hs_date day;
-	char ymd[16];
-	snprintf(ymd, sizeof ymd, "%04d-%02d-%02d", y, mo, d);
-	if (hs_date_parse(ymd, 0, &day) < 0 || h > 23 || mi > 59 || sec > 60 ||
-	    h < 0 || mi < 0 || sec < 0)
+	if (hs_date_parse(ymd, 0, &day) < 0 || h > 23 || mi > 59 || sec > 59)
 		return HS_EINVAL;
 	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
 			.tm_hour = h, .tm_min = mi, .tm_sec = sec, .tm_isdst = -1};
-	if (*p == '\0') {
-		time_t t = mktime(&tm);
-		if (t == (time_t)-1)
-			return HS_EINVAL;
-		*unix_s = (double)t;
-		return 0;
-	}
-	int off_min = 0;
-	if (strcmp(p, "Z") != 0) {
-		int oh, om, n = 0;
-		if ((p[0] != '+' && p[0] != '-') ||
-		    sscanf(p + 1, "%2d:%2d%n", &oh, &om, &n) != 2 ||
-		    p[1 + n] != '\0' || oh > 14 || om > 59)
-			return HS_EINVAL;
-		off_min = (p[0] == '-' ? -1 : 1) * (oh * 60 + om);
-	}
-	time_t t = timegm(&tm);
+	time_t t = utc ? timegm(&tm) : mktime(&tm);
 	if (t == (time_t)-1)
 		return HS_EINVAL;
 	*unix_s = (double)t - off_min * 60.0;

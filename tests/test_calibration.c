@@ -143,7 +143,7 @@ static void refuses_a_turned_head_and_names_the_side(void **state)
 	hs_calib_sample s[3];
 	for (int i = 0; i < 3; i++) {
 		s[i] = sample_at(320, 240);
-		s[i].pose.yaw_deg = 28; /* + = toward the subject's left */
+		s[i].pose.yaw_deg = 38; /* + = toward the subject's left */
 	}
 	hs_baseline b = sentinel(), before = b;
 	char why[200] = "";
@@ -151,20 +151,21 @@ static void refuses_a_turned_head_and_names_the_side(void **state)
 						     sizeof why),
 			 HS_EINVAL);
 	assert_string_equal(why,
-			    "your head is turned 28° to your left; face the "
+			    "your head is turned 38° to your left; face the "
 			    "screen");
 	assert_same_baseline(&b, &before);
 
 	for (int i = 0; i < 3; i++)
-		s[i].pose.yaw_deg = -25;
+		s[i].pose.yaw_deg = -35;
 	assert_int_equal(hs_calibration_from_samples(s, 3, W, H, &b, why,
 						     sizeof why),
 			 HS_EINVAL);
-	assert_non_null(strstr(why, "25° to your right"));
+	assert_non_null(strstr(why, "35° to your right"));
 
-	/* 20 degrees is still fine. */
+	/* 25 degrees is still fine: a webcam beside the screen one works at
+	 * (the desk fixtures are filmed like that). */
 	for (int i = 0; i < 3; i++)
-		s[i].pose.yaw_deg = 20;
+		s[i].pose.yaw_deg = 25;
 	assert_int_equal(hs_calibration_from_samples(s, 3, W, H, &b, why,
 						     sizeof why),
 			 0);

@@ -198,7 +198,8 @@ static void corrupt_or_missing_model_falls_back_to_haar(void **state)
 {
 	(void)state;
 	char src[4096], cmd[20000], out[16384];
-	REQUIRE_FIXTURE(DESK, src);
+	/* The short clip: the Haar cascades are slow. */
+	REQUIRE_FIXTURE("video/steady-gaze.avi", src);
 	for (int corrupt = 1; corrupt >= 0; corrupt--) {
 		hs_runenv e;
 		hs_runenv_make(&e, false);
@@ -220,7 +221,8 @@ static void corrupt_or_missing_model_falls_back_to_haar(void **state)
 						    : "is missing"));
 		assert_non_null(strstr(out, "/share/blazeface-front-128.onnx"));
 		assert_non_null(strstr(out, "falling back to the Haar cascades"));
-		assert_true(report_number(&e, DAY, "monitored_s") > 190);
+		/* ...and it watched the whole 10.5 s clip. */
+		assert_true(report_number(&e, DAY, "monitored_s") > 9);
 		hs_runenv_free(&e);
 	}
 }

@@ -79,9 +79,14 @@ static inline void hs_runenv_free(hs_runenv *e)
 /* Remove a variable from the environment of the runs. */
 static inline void hs_runenv_unset(hs_runenv *e, const char *name)
 {
-	char old[sizeof e->vars];
-	snprintf(old, sizeof old, "%s", e->vars);
-	snprintf(e->vars, sizeof e->vars, "-u %s %s", name, old);
+	/* env(1) wants its options before the assignments. */
+	const size_t add = strlen(name) + 4, n = strlen(e->vars);
+	if (n + add + 1 > sizeof e->vars)
+		abort();
+	memmove(e->vars + add, e->vars, n + 1);
+	memcpy(e->vars, "-u ", 3);
+	memcpy(e->vars + 3, name, add - 4);
+	e->vars[add - 1] = ' ';
 }
 
 /* Add (or override: env(1) takes the last) one NAME=value. */

@@ -1,0 +1,271 @@
+/* test_monitor.c - the per-frame core of `headsup run` (pure: faces and
+ * times in, states and alerts out). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "headsup/config.h"
+#include "headsup/monitor.h"
+
+#define W 640
+#define H 480
+
+/* A frontal face in a 640x480 frame, eyes 60 px apart at height eye_y,
+ * shifted right by dx; no face when found is false. */
+static hs_analysis face_at(bool found, float dx, float eye_y)
+{
+	hs_analysis an;
+	memset(&an, 0, sizeof an);
+	an.frame_w = W;
+	an.frame_h = H;
+	if (!found)
+		return an;
+	hs_face *f = &an.face;
+	f->found = true;
+	f->score = 0.9f;
+	f->detector = "blazeface";
+	const float cx = W / 2.0f + dx;
+	f->kp[HS_KP_RIGHT_EYE] = (hs_point){cx - 30, eye_y};
+	f->kp[HS_KP_LEFT_EYE] = (hs_point){cx + 30, eye_y};
+	f->kp[HS_KP_NOSE] = (hs_point){cx, eye_y + 35};
+	f->kp[HS_KP_MOUTH] = (hs_point){cx, eye_y + 65};
+	f->kp[HS_KP_RIGHT_EAR] = (hs_point){cx - 75, eye_y + 10};
+	f->kp[HS_KP_LEFT_EAR] = (hs_point){cx + 75, eye_y + 10};
+	f->kp_valid = HS_KP_ALL;
+	f->box[0] = cx - 80;
+	f->box[1] = eye_y - 60;
+	f->box[2] = 160;
+	f->box[3] = 180;
+	an.has_pose = true;
+	an.pose.has_pitch = true;
+	return an;
+}
+
+static void settings(hs_config *cfg, double sustain_s, double cooldown_s)
+{
+	hs_config_defaults(cfg);
+	cfg->sustain_s = sustain_s;
+	cfg->cooldown_s = cooldown_s;
+}
+
+/* Feed frames at 2 Hz from t0 (inclusive) to t1 (exclusive); count alerts
+ * and return the time of the first one (NAN if none). */
+static double feed(hs_monitor *m, double t0, double t1, const hs_analysis *an,
+		   int *alerts, hs_state *last)
+{
+	double first = NAN;
+	for (double t = t0; t < t1 - 1e-9; t += 0.5) {
+		hs_monitor_step st;
+		hs_monitor_step_frame(m, t, an, &st);
+		if (st.alert) {
+			(*alerts)++;
+			if (isnan(first))
+				first = t;
+		}
+		*last = st.state;
+	}
+	return first;
+}
+
+/* A monitor with a baseline made from 6 s of the upright face. */
+static void calibrated(hs_monitor *m, const hs_config *cfg)
+{
+	hs_monitor_init(m, cfg, NULL);
+	hs_analysis up = face_at(true, 0, 200);
+	bool made = false;
+	for (double t = 0; t < 6 && !made; t += 0.5) {
+		hs_monitor_step st;
+		hs_monitor_step_frame(m, t, &up, &st);
+		made = st.self_calibrated;
+	}
+	assert_true(made);
+	hs_monitor_restart(m);
+}
+
+/* ---- pacing -------------------------------------------------------------- */
+
+static void frames_are_analysed_at_the_rate(void **state)
+{
+	(void)state;
+	/* 10 s of a 10 fps and of a 25 fps source at 2 Hz: 20 frames
+	 * analysed, each on the 0.5 s grid or the first frame after it. */
+	static const double fps[] = {10.0, 25.0};
+	for (size_t k = 0; k < 2; k++) {
+		double next = -INFINITY;
+		int n = 0;
+		for (int i = 0; i < (int)(10 * fps[k]); i++) {
+			double t = i / fps[k];
+			if (hs_monitor_frame_due(&next, t, 2.0)) {
+				double grid = 0.5 * n;
+				assert_true(t >= grid - 1e-6 &&
+					    t < grid + 1.0 / fps[k]);
+				n++;
+			}
+		}
+		assert_int_equal(n, 20);
+	}
+}
+
+static void slow_source_and_gaps_analyse_every_frame(void **state)
+{
+	(void)state;
+	/* Frames slower than the rate are all analysed... */
+	double next = -INFINITY;
+	for (int i = 0; i < 10; i++)
+		assert_true(hs_monitor_frame_due(&next, i * 1.0, 2.0));
+	/* ...and after a gap (camera away) the next frame is taken at once,
+	 * then the grid goes on from there. */
+	assert_true(hs_monitor_frame_due(&next, 100.0, 2.0));
+	assert_false(hs_monitor_frame_due(&next, 100.2, 2.0));
+	assert_true(hs_monitor_frame_due(&next, 100.5, 2.0));
+}
+
+/* ---- self-calibration ---------------------------------------------------- */
+
+static void steady_face_calibrates_after_five_seconds(void **state)
+{
+	(void)state;
+	hs_config cfg;
+	settings(&cfg, 30, 600);
+	hs_monitor m;
+	hs_monitor_init(&m, &cfg, NULL);
+	assert_false(m.calibrated);
+	hs_analysis up = face_at(true, 0, 200);
+	int made = 0;
+	double when = NAN;
+	for (double t = 0; t < 20; t += 0.5) {
+		hs_monitor_step st;
+		hs_monitor_step_frame(&m, t, &up, &st);
+		if (st.self_calibrated) {
+			made++;
+			when = t;
+		}
+		if (!m.calibrated)
+			assert_int_equal(st.state, HS_STATE_UNCALIBRATED);
+		assert_false(st.alert);
+	}
+	assert_int_equal(made, 1);
+	assert_true(when >= HS_MONITOR_SELFCAL_S && when <= HS_MONITOR_SELFCAL_S + 1);
+	assert_int_equal(m.state, HS_STATE_UPRIGHT);
+}
+
+static void restless_face_or_nobody_does_not_calibrate(void **state)
+{
+	(void)state;
+	hs_config cfg;
+	settings(&cfg, 30, 600);
+	hs_monitor m;
+	hs_monitor_init(&m, &cfg, NULL);
+	hs_analysis a = face_at(true, -60, 200), b = face_at(true, 60, 200),
+		    none = face_at(false, 0, 0);
+	for (double t = 0; t < 60; t += 0.5) {
+		hs_monitor_step st;
+		/* Swaying two eye-distances from side to side, with the odd
+		 * frame of nobody. */
+		const hs_analysis *an = ((int)(t * 2) % 7 == 6) ? &none
+					: ((int)(t / 2) % 2) ? &b
+							     : &a;
+		hs_monitor_step_frame(&m, t, an, &st);
+		assert_false(st.self_calibrated);
+		assert_int_equal(st.state, HS_STATE_UNCALIBRATED);
+	}
+	assert_false(m.calibrated);
+}
+
+/* ---- states and alerts ----------------------------------------------------- */
+
+static void hunched_alerts_once_after_sustain(void **state)
+{
+	(void)state;
+	hs_config cfg;
+	settings(&cfg, 20, 300);
+	hs_monitor m;
+	calibrated(&m, &cfg);
+	/* Eyes one eye-distance (60 px) lower than calibrated: hunched. */
+	hs_analysis up = face_at(true, 0, 200), low = face_at(true, 0, 260);
+	int alerts = 0;
+	hs_state last;
+	assert_true(isnan(feed(&m, 100, 130, &up, &alerts, &last)));
+	assert_int_equal(last, HS_STATE_UPRIGHT);
+	double first = feed(&m, 130, 250, &low, &alerts, &last);
+	assert_int_equal(last, HS_STATE_HUNCHED);
+	assert_int_equal(alerts, 1);
+	/* After the sustain time (plus at most the smoothing window). */
+	assert_true(first >= 130 + 20 && first <= 130 + 20 + cfg.smooth_s + 1);
+}
+
+static void returning_upright_resets_the_sustain_timer(void **state)
+{
+	(void)state;
+	hs_config cfg;
+	settings(&cfg, 20, 300);
+	hs_monitor m;
+	calibrated(&m, &cfg);
+	hs_analysis up = face_at(true, 0, 200), low = face_at(true, 0, 260);
+	int alerts = 0;
+	hs_state last;
+	/* 15 s hunched, 10 s upright, 15 s hunched...: never 20 s in one go. */
+	for (double t = 100; t < 400; t += 25) {
+		feed(&m, t, t + 15, &low, &alerts, &last);
+		feed(&m, t + 15, t + 25, &up, &alerts, &last);
+	}
+	assert_int_equal(alerts, 0);
+}
+
+static void nobody_there_never_alerts(void **state)
+{
+	(void)state;
+	hs_config cfg;
+	settings(&cfg, 1, 0);
+	hs_monitor m;
+	calibrated(&m, &cfg);
+	hs_analysis none = face_at(false, 0, 0);
+	int alerts = 0;
+	hs_state last;
+	feed(&m, 100, 1000, &none, &alerts, &last);
+	assert_int_equal(last, HS_STATE_AWAY);
+	assert_int_equal(alerts, 0);
+}
+
+/* SIGHUP's new settings take effect without losing the baseline. */
+static void reconfigure_keeps_baseline_and_applies_sustain(void **state)
+{
+	(void)state;
+	hs_config cfg;
+	settings(&cfg, 600, 600);
+	hs_monitor m;
+	calibrated(&m, &cfg);
+	const hs_baseline before = m.base;
+	hs_analysis low = face_at(true, 0, 260);
+	int alerts = 0;
+	hs_state last;
+	feed(&m, 100, 160, &low, &alerts, &last);
+	assert_int_equal(alerts, 0); /* 600 s sustain: not yet */
+	settings(&cfg, 30, 600);
+	hs_monitor_reconfigure(&m, &cfg);
+	assert_true(m.calibrated);
+	assert_memory_equal(&m.base, &before, sizeof before);
+	feed(&m, 160, 170, &low, &alerts, &last);
+	assert_int_equal(last, HS_STATE_HUNCHED);
+	assert_int_equal(alerts, 1); /* hunched for 60 s > the new 30 s */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(frames_are_analysed_at_the_rate),
+		cmocka_unit_test(slow_source_and_gaps_analyse_every_frame),
+		cmocka_unit_test(steady_face_calibrates_after_five_seconds),
+		cmocka_unit_test(restless_face_or_nobody_does_not_calibrate),
+		cmocka_unit_test(hunched_alerts_once_after_sustain),
+		cmocka_unit_test(returning_upright_resets_the_sustain_timer),
+		cmocka_unit_test(nobody_there_never_alerts),
+		cmocka_unit_test(reconfigure_keeps_baseline_and_applies_sustain),
+	};
+	return cmocka_run_group_tests_name("monitor", tests, NULL, NULL);
+}
