@@ -7,6 +7,7 @@
  * HTML page render the same text.
  */
 #include "headsup/advice.h"
+#include "headsup/html.h"
 
 #include "headsup/err.h"
 #include "headsup/paths.h"
@@ -184,28 +185,6 @@ int hs_advice_url(hs_advice_topic topic, char *buf, size_t size)
 
 /* --- the HTML page ------------------------------------------------------------ */
 
-static void html_text(FILE *out, const char *text, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		switch (text[i]) {
-		case '&':
-			fputs("&amp;", out);
-			break;
-		case '<':
-			fputs("&lt;", out);
-			break;
-		case '>':
-			fputs("&gt;", out);
-			break;
-		case '"':
-			fputs("&quot;", out);
-			break;
-		default:
-			fputc(text[i], out);
-		}
-	}
-}
-
 /* One <p> per blank-line separated paragraph of body. */
 static void html_paragraphs(FILE *out, const char *body)
 {
@@ -214,7 +193,7 @@ static void html_paragraphs(FILE *out, const char *body)
 		const char *end = strstr(p, "\n\n");
 		size_t len = end ? (size_t)(end - p) : strlen(p);
 		fputs("<p>", out);
-		html_text(out, p, len);
+		hs_html_escape_n(out, p, len);
 		fputs("</p>\n", out);
 		p += len;
 		while (*p == '\n')
@@ -275,7 +254,7 @@ int hs_advice_write_html(FILE *out)
 	      out);
 	for (int i = 0; i < HS_ADVICE_COUNT; i++) {
 		fprintf(out, "<li><a href=\"#%s\">", topics[i].id);
-		html_text(out, topics[i].title, strlen(topics[i].title));
+		hs_html_escape_n(out, topics[i].title, strlen(topics[i].title));
 		fputs("</a></li>\n", out);
 	}
 	fputs("<li><a href=\"#not-a-diagnosis\">Not a diagnosis</a></li>\n"
@@ -283,9 +262,9 @@ int hs_advice_write_html(FILE *out)
 	      out);
 	for (int i = 0; i < HS_ADVICE_COUNT; i++) {
 		fprintf(out, "<section id=\"%s\">\n<h2>", topics[i].id);
-		html_text(out, topics[i].title, strlen(topics[i].title));
+		hs_html_escape_n(out, topics[i].title, strlen(topics[i].title));
 		fputs("</h2>\n<p class=\"short\">", out);
-		html_text(out, topics[i].sentence, strlen(topics[i].sentence));
+		hs_html_escape_n(out, topics[i].sentence, strlen(topics[i].sentence));
 		fputs("</p>\n", out);
 		html_paragraphs(out, topics[i].body);
 		fputs("</section>\n", out);
@@ -293,11 +272,11 @@ int hs_advice_write_html(FILE *out)
 	fputs("<aside class=\"note\" id=\"not-a-diagnosis\">\n"
 	      "<p><strong>Not a diagnosis.</strong> ",
 	      out);
-	html_text(out, not_a_diagnosis, strlen(not_a_diagnosis));
+	hs_html_escape_n(out, not_a_diagnosis, strlen(not_a_diagnosis));
 	fputs("</p>\n</aside>\n<footer>\n<p>This advice is written in our own "
 	      "words from the article <cite>",
 	      out);
-	html_text(out, hs_advice_source_title, strlen(hs_advice_source_title));
+	hs_html_escape_n(out, hs_advice_source_title, strlen(hs_advice_source_title));
 	fputs("</cite>.</p>\n</footer>\n</main>\n</body>\n</html>\n", out);
 	return ferror(out) ? HS_EIO : 0;
 }

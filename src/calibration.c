@@ -2,6 +2,7 @@
 #include "headsup/calibration.h"
 
 #include "headsup/err.h"
+#include "headsup/stats.h"
 #include "headsup/paths.h"
 #include "headsup/posture.h"
 
@@ -32,20 +33,6 @@ static void say(char *buf, size_t size, const char *fmt, ...)
 
 /* ---- from samples ---------------------------------------------------------- */
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-/* Median of v[0..n), n > 0; reorders v. */
-static double median(double *v, size_t n)
-{
-	qsort(v, n, sizeof *v, cmp_double);
-	if (n % 2)
-		return v[n / 2];
-	return (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* Which way the camera sits, from where the face appears in the picture.
  *
@@ -137,18 +124,18 @@ int hs_calibration_from_samples(const hs_calib_sample *s, size_t n,
 		goto cleanup;
 	}
 	hs_baseline b = {
-		.eye_mid_x = median(col[M_X], n_face),
-		.eye_mid_y = median(col[M_Y], n_face),
-		.iod_px = median(col[M_IOD], n_face),
+		.eye_mid_x = hs_median(col[M_X], n_face),
+		.eye_mid_y = hs_median(col[M_Y], n_face),
+		.iod_px = hs_median(col[M_IOD], n_face),
 		.frame_w = frame_w,
 		.frame_h = frame_h,
-		.roll_deg = n_roll ? median(col[M_ROLL], n_roll) : 0,
+		.roll_deg = n_roll ? hs_median(col[M_ROLL], n_roll) : 0,
 		.has_pitch = n_pitch > 0 && n_pitch * 2 >= n_face,
 	};
 	if (b.has_pitch) {
-		b.pitch_deg = median(col[M_PITCH], n_pitch);
+		b.pitch_deg = hs_median(col[M_PITCH], n_pitch);
 		/* yaw + = head turned toward the subject's left (pose.h) */
-		double yaw = median(col[M_YAW], n_pitch);
+		double yaw = hs_median(col[M_YAW], n_pitch);
 		if (fabs(yaw) > HS_CALIB_MAX_YAW_DEG) {
 			say(why, whysize,
 			    "your head is turned %.0f° to your %s; face the "
@@ -158,10 +145,10 @@ int hs_calibration_from_samples(const hs_calib_sample *s, size_t n,
 		}
 	}
 	if (n_box) {
-		b.box[0] = median(col[M_BX], n_box);
-		b.box[1] = median(col[M_BY], n_box);
-		b.box[2] = median(col[M_BW], n_box);
-		b.box[3] = median(col[M_BH], n_box);
+		b.box[0] = hs_median(col[M_BX], n_box);
+		b.box[1] = hs_median(col[M_BY], n_box);
+		b.box[2] = hs_median(col[M_BW], n_box);
+		b.box[3] = hs_median(col[M_BH], n_box);
 	}
 	double dx = (b.eye_mid_x - frame_w / 2.0) / frame_w;
 	double dy = (b.eye_mid_y - frame_h / 2.0) / frame_h;

@@ -1,6 +1,7 @@
 /* cli.c - the subcommand table and shared usage helpers. */
 #include "headsup/cli.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 
 const hs_command hs_commands[] = {
@@ -50,4 +51,27 @@ int hs_cli_usage_error(const char *cmd, const char *fmt, ...)
 	      "Try 'headsup --help'.\n",
 	      stderr);
 	return HS_EXIT_USAGE;
+}
+
+int hs_cli_help_only(int argc, char **argv, void (*help)(FILE *out),
+		     int *status)
+{
+	static const struct option opts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			help(stdout);
+			*status = HS_EXIT_OK;
+		} else {
+			*status = hs_cli_usage_error(argv[0],
+						     "unknown option '%s'",
+						     argv[optind - 1]);
+		}
+		return -1;
+	}
+	return optind;
 }

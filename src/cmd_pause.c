@@ -6,7 +6,6 @@
 #include "headsup/control.h"
 #include "headsup/timeparse.h"
 
-#include <getopt.h>
 #include <stdio.h>
 
 static void print_help(FILE *out)
@@ -29,34 +28,22 @@ static void print_help(FILE *out)
 
 int hs_cmd_pause(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			print_help(stdout);
-			return HS_EXIT_OK;
-		default:
-			return hs_cli_usage_error("pause", "unknown option '%s'",
-						  argv[optind - 1]);
-		}
-	}
-	if (argc - optind > 1)
+	int status;
+	const int first = hs_cli_help_only(argc, argv, print_help, &status);
+	if (first < 0)
+		return status;
+	if (argc - first > 1)
 		return hs_cli_usage_error("pause", "one DURATION at most, got '%s' too",
-					  argv[optind + 1]);
+					  argv[first + 1]);
 	double seconds = 0; /* until resumed */
-	if (optind < argc) {
-		int rc = hs_duration_parse(argv[optind], &seconds);
+	if (first < argc) {
+		int rc = hs_duration_parse(argv[first], &seconds);
 		if (rc < 0)
 			return hs_cli_usage_error(
 				"pause",
 				"bad duration '%s': use e.g. 90s, 30m, 1h or 1h30m, "
 				"from 1 second to 7 days",
-				argv[optind]);
+				argv[first]);
 	}
 	char line[64];
 	snprintf(line, sizeof line, "pause %.0f", seconds);

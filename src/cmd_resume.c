@@ -2,7 +2,6 @@
 #include "headsup/cli.h"
 #include "headsup/control.h"
 
-#include <getopt.h>
 #include <stdio.h>
 
 static void print_help(FILE *out)
@@ -20,24 +19,12 @@ static void print_help(FILE *out)
 
 int hs_cmd_resume(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			print_help(stdout);
-			return HS_EXIT_OK;
-		default:
-			return hs_cli_usage_error("resume", "unknown option '%s'",
-						  argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
+	int status;
+	const int first = hs_cli_help_only(argc, argv, print_help, &status);
+	if (first < 0)
+		return status;
+	if (first < argc)
 		return hs_cli_usage_error("resume", "takes no arguments, got '%s'",
-					  argv[optind]);
+					  argv[first]);
 	return hs_control_command("resume");
 }

@@ -301,12 +301,12 @@ static void handle_control(run_ctx *c, double now)
 		if (req.pause_s > 0) {
 			hs_control_duration_words(req.pause_s, words,
 						  sizeof words);
-			snprintf(reply, sizeof reply,
-				 "paused for %s; camera released", words);
+			snprintf(reply, sizeof reply, "paused for %s%s", words,
+				 c->live ? "; camera released" : "");
 		} else {
 			snprintf(reply, sizeof reply,
-				 "paused until 'headsup resume'; camera "
-				 "released");
+				 "paused until 'headsup resume'%s",
+				 c->live ? "; camera released" : "");
 		}
 		hs_info("%s", reply);
 		break;
@@ -434,10 +434,10 @@ static void reload_settings(run_ctx *c)
 		hs_warn("settings not reloaded, the old ones stay: %s", err);
 		return;
 	}
-	c->cfg.rate_hz = cfg.rate_hz;
 	hs_config tmp = c->cfg;
-	/* Thresholds, alerts and rate change at once; the source, model and
-	 * field of view need a restart. */
+	/* Thresholds, alerts, rate and commit interval change at once; the
+	 * source, model and field of view need a restart (as do the camera
+	 * size and the notification back-end, which are used at start-up). */
 	c->cfg = cfg;
 	snprintf(c->cfg.source, sizeof c->cfg.source, "%s", tmp.source);
 	snprintf(c->cfg.model, sizeof c->cfg.model, "%s", tmp.model);

@@ -2,6 +2,7 @@
 #include "headsup/posture.h"
 
 #include "headsup/err.h"
+#include "headsup/stats.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -128,20 +129,6 @@ int hs_posture_features(const hs_baseline *b, const hs_face *f,
 
 /* ---- smoothing ----------------------------------------------------------- */
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-/* Median of v[0..n), n > 0; reorders v. */
-static double median(double *v, size_t n)
-{
-	qsort(v, n, sizeof *v, cmp_double);
-	if (n % 2)
-		return v[n / 2];
-	return (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 void hs_smoother_init(hs_smoother *s, double window_s)
 {
@@ -219,13 +206,13 @@ hs_smoothed hs_smoother_get(const hs_smoother *s, hs_features *out)
 		return HS_SMOOTHED_AWAY;
 
 	hs_features r = {
-		.drop_iod = median(drop, n_face),
-		.lean_ratio = median(lean, n_face),
-		.roll_deg = median(roll, n_face),
+		.drop_iod = hs_median(drop, n_face),
+		.lean_ratio = hs_median(lean, n_face),
+		.roll_deg = hs_median(roll, n_face),
 		.has_pitch = n_pitch > 0 && n_pitch * 2 >= n_face,
 	};
 	if (r.has_pitch)
-		r.pitch_delta_deg = median(pitch, n_pitch);
+		r.pitch_delta_deg = hs_median(pitch, n_pitch);
 	*out = r;
 	return HS_SMOOTHED_FACE;
 }

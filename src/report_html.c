@@ -2,6 +2,7 @@
  * inline SVG charts, no script and no external resource; links go only to
  * the local advice page.  Readable on screen and on paper. */
 #include "headsup/report.h"
+#include "headsup/html.h"
 
 #include "headsup/cli.h"
 #include "headsup/err.h"
@@ -43,37 +44,12 @@ static const char css[] =
 	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
 	"a{color:inherit}}";
 
-static void esc(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", out);
-			break;
-		case '<':
-			fputs("&lt;", out);
-			break;
-		case '>':
-			fputs("&gt;", out);
-			break;
-		case '"':
-			fputs("&quot;", out);
-			break;
-		case '\'':
-			fputs("&#39;", out);
-			break;
-		default:
-			fputc(*s, out);
-		}
-	}
-}
-
 static void row(FILE *out, const char *label, const char *value)
 {
 	fputs("<tr><th>", out);
-	esc(out, label);
+	hs_html_escape(out, label);
 	fputs("</th><td>", out);
-	esc(out, value);
+	hs_html_escape(out, value);
 	fputs("</td></tr>\n", out);
 }
 
@@ -386,12 +362,12 @@ static void alert_list(const hs_report *r, FILE *out)
 			hs_report_state_label(a->kind), dur);
 		if (adv && r->advice_url[a->topic][0]) {
 			fputs("<a href=\"", out);
-			esc(out, r->advice_url[a->topic]);
+			hs_html_escape(out, r->advice_url[a->topic]);
 			fputs("\">", out);
-			esc(out, adv->title);
+			hs_html_escape(out, adv->title);
 			fputs("</a>", out);
 		} else if (adv) {
-			esc(out, adv->title);
+			hs_html_escape(out, adv->title);
 		}
 		fputs("</td></tr>\n", out);
 	}
@@ -406,22 +382,22 @@ static void advice(const hs_report *r, FILE *out)
 	fputs("<section><h2>What to try</h2>\n<p><strong>", out);
 	if (r->advice_url[r->advice][0]) {
 		fputs("<a href=\"", out);
-		esc(out, r->advice_url[r->advice]);
+		hs_html_escape(out, r->advice_url[r->advice]);
 		fputs("\">", out);
-		esc(out, adv->title);
+		hs_html_escape(out, adv->title);
 		fputs("</a>", out);
 	} else {
-		esc(out, adv->title);
+		hs_html_escape(out, adv->title);
 	}
 	fputs("</strong>: ", out);
-	esc(out, adv->sentence);
+	hs_html_escape(out, adv->sentence);
 	fputs("</p></section>\n", out);
 }
 
 static void note(FILE *out)
 {
 	fputs("<section><h2>Not a diagnosis</h2>\n<div class=\"note\"><p>", out);
-	esc(out, hs_disclaimer);
+	hs_html_escape(out, hs_disclaimer);
 	fputs("</p><p>The neck load is an estimate from the head's forward "
 	      "tilt, after Hansraj, &ldquo;Assessment of stresses in the "
 	      "cervical spine caused by posture and position of the "

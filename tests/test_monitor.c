@@ -30,12 +30,12 @@ static hs_analysis face_at(bool found, float dx, float eye_y)
 	f->score = 0.9f;
 	f->detector = "blazeface";
 	const float cx = W / 2.0f + dx;
-	f->kp[HS_KP_RIGHT_EYE] = (hs_point){cx - 30, eye_y};
-	f->kp[HS_KP_LEFT_EYE] = (hs_point){cx + 30, eye_y};
-	f->kp[HS_KP_NOSE] = (hs_point){cx, eye_y + 35};
-	f->kp[HS_KP_MOUTH] = (hs_point){cx, eye_y + 65};
-	f->kp[HS_KP_RIGHT_EAR] = (hs_point){cx - 75, eye_y + 10};
-	f->kp[HS_KP_LEFT_EAR] = (hs_point){cx + 75, eye_y + 10};
+	f->kp[HS_KP_RIGHT_EYE] = (hs_point){ cx - 30, eye_y };
+	f->kp[HS_KP_LEFT_EYE] = (hs_point){ cx + 30, eye_y };
+	f->kp[HS_KP_NOSE] = (hs_point){ cx, eye_y + 35 };
+	f->kp[HS_KP_MOUTH] = (hs_point){ cx, eye_y + 65 };
+	f->kp[HS_KP_RIGHT_EAR] = (hs_point){ cx - 75, eye_y + 10 };
+	f->kp[HS_KP_LEFT_EAR] = (hs_point){ cx + 75, eye_y + 10 };
 	f->kp_valid = HS_KP_ALL;
 	f->box[0] = cx - 80;
 	f->box[1] = eye_y - 60;
@@ -56,7 +56,7 @@ static void settings(hs_config *cfg, double sustain_s, double cooldown_s)
 /* Feed frames at 2 Hz from t0 (inclusive) to t1 (exclusive); count alerts
  * and return the time of the first one (NAN if none). */
 static double feed(hs_monitor *m, double t0, double t1, const hs_analysis *an,
-		   int *alerts, hs_state *last)
+                   int *alerts, hs_state *last)
 {
 	double first = NAN;
 	for (double t = t0; t < t1 - 1e-9; t += 0.5) {
@@ -94,7 +94,7 @@ static void frames_are_analysed_at_the_rate(void **state)
 	(void)state;
 	/* 10 s of a 10 fps and of a 25 fps source at 2 Hz: 20 frames
 	 * analysed, each on the 0.5 s grid or the first frame after it. */
-	static const double fps[] = {10.0, 25.0};
+	static const double fps[] = { 10.0, 25.0 };
 	for (size_t k = 0; k < 2; k++) {
 		double next = -INFINITY;
 		int n = 0;
@@ -103,7 +103,7 @@ static void frames_are_analysed_at_the_rate(void **state)
 			if (hs_monitor_frame_due(&next, t, 2.0)) {
 				double grid = 0.5 * n;
 				assert_true(t >= grid - 1e-6 &&
-					    t < grid + 1.0 / fps[k]);
+				            t < grid + 1.0 / fps[k]);
 				n++;
 			}
 		}
@@ -150,7 +150,8 @@ static void steady_face_calibrates_after_five_seconds(void **state)
 		assert_false(st.alert);
 	}
 	assert_int_equal(made, 1);
-	assert_true(when >= HS_MONITOR_SELFCAL_S && when <= HS_MONITOR_SELFCAL_S + 1);
+	assert_true(when >= HS_MONITOR_SELFCAL_S &&
+	            when <= HS_MONITOR_SELFCAL_S + 1);
 	assert_int_equal(m.state, HS_STATE_UPRIGHT);
 }
 
@@ -162,14 +163,14 @@ static void restless_face_or_nobody_does_not_calibrate(void **state)
 	hs_monitor m;
 	hs_monitor_init(&m, &cfg, NULL);
 	hs_analysis a = face_at(true, -60, 200), b = face_at(true, 60, 200),
-		    none = face_at(false, 0, 0);
+	            none = face_at(false, 0, 0);
 	for (double t = 0; t < 60; t += 0.5) {
 		hs_monitor_step st;
 		/* Swaying two eye-distances from side to side, with the odd
 		 * frame of nobody. */
 		const hs_analysis *an = ((int)(t * 2) % 7 == 6) ? &none
-					: ((int)(t / 2) % 2) ? &b
-							     : &a;
+		                        : ((int)(t / 2) % 2)    ? &b
+		                                                : &a;
 		hs_monitor_step_frame(&m, t, an, &st);
 		assert_false(st.self_calibrated);
 		assert_int_equal(st.state, HS_STATE_UNCALIBRATED);
@@ -177,7 +178,8 @@ static void restless_face_or_nobody_does_not_calibrate(void **state)
 	assert_false(m.calibrated);
 }
 
-/* ---- states and alerts ----------------------------------------------------- */
+/* ---- states and alerts -----------------------------------------------------
+ */
 
 static void hunched_alerts_once_after_sustain(void **state)
 {
@@ -265,7 +267,8 @@ int main(void)
 		cmocka_unit_test(hunched_alerts_once_after_sustain),
 		cmocka_unit_test(returning_upright_resets_the_sustain_timer),
 		cmocka_unit_test(nobody_there_never_alerts),
-		cmocka_unit_test(reconfigure_keeps_baseline_and_applies_sustain),
+		cmocka_unit_test(
+		        reconfigure_keeps_baseline_and_applies_sustain),
 	};
 	return cmocka_run_group_tests_name("monitor", tests, NULL, NULL);
 }

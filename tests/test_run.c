@@ -34,17 +34,17 @@
 #define DAY "2026-11-20"
 
 /* The desk session's replay with the issue's alert settings. */
-#define DESK_ARGS(src)                                                       \
-	"run --source '%s' --set sustain_s=30 --set cooldown_s=60 "          \
-	"--clock-start " DAY "T09:00:00 --set notify=terminal",              \
-		src
+#define DESK_ARGS(src)                                              \
+	"run --source '%s' --set sustain_s=30 --set cooldown_s=60 " \
+	"--clock-start " DAY "T09:00:00 --set notify=terminal",     \
+	        src
 
-#define REQUIRE_FIXTURE(rel, buf)                                            \
-	do {                                                                 \
-		if (!hs_test_fixture(rel, buf, sizeof buf)) {                \
-			skip();                                              \
-			return;                                              \
-		}                                                            \
+#define REQUIRE_FIXTURE(rel, buf)                             \
+	do {                                                  \
+		if (!hs_test_fixture(rel, buf, sizeof buf)) { \
+			skip();                               \
+			return;                               \
+		}                                             \
 	} while (0)
 
 static char *report_json(const hs_runenv *e, const char *date)
@@ -74,14 +74,15 @@ static int report_alerts(const char *json, alert_row *rows, int max)
 	while ((p = strstr(p, "{\"time\": \"")) && p < end) {
 		p += strlen("{\"time\": \"");
 		int hh = 0, mm = 0, ss = 0;
-		assert_int_equal(sscanf(p + 11, "%2d:%2d:%2d", &hh, &mm, &ss), 3);
+		assert_int_equal(sscanf(p + 11, "%2d:%2d:%2d", &hh, &mm, &ss),
+		                 3);
 		const char *k = strstr(p, "\"kind\": \"");
 		assert_non_null(k);
 		k += strlen("\"kind\": \"");
 		if (n < max) {
 			size_t len = strcspn(k, "\"");
 			snprintf(rows[n].kind, sizeof rows[n].kind, "%.*s",
-				 (int)len, k);
+			         (int)len, k);
 			rows[n].seconds_of_day = hh * 3600 + mm * 60 + ss;
 		}
 		n++;
@@ -96,7 +97,8 @@ static int report_alerts(const char *json, alert_row *rows, int max)
 static void desk_truth(double *hunched_s, double *upright_s)
 {
 	char path[4096];
-	assert_true(hs_test_fixture("video/desk-session.csv", path, sizeof path));
+	assert_true(
+	        hs_test_fixture("video/desk-session.csv", path, sizeof path));
 	FILE *f = fopen(path, "r");
 	assert_non_null(f);
 	char line[256];
@@ -166,9 +168,9 @@ static void steady_gaze_never_alerts(void **state)
 	hs_runenv_make(&e, false);
 	assert_int_equal(hs_runenv_calibrate(&e, src, 3), 0);
 	snprintf(args, sizeof args,
-		 "run --source '%s' --set sustain_s=3 --set notify=terminal "
-		 "--clock-start " DAY "T09:00:00",
-		 src);
+	         "run --source '%s' --set sustain_s=3 --set notify=terminal "
+	         "--clock-start " DAY "T09:00:00",
+	         src);
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
 	assert_null(strstr(out, "headsup: Hunched for"));
 	assert_null(strstr(out, "headsup: Looking down for"));
@@ -195,25 +197,30 @@ static void no_session_bus_alerts_on_terminal(void **state)
 	};
 	for (size_t i = 0; i < 2; i++) {
 		hs_runenv e;
-		hs_runenv_make(&e, false);
-		if (i == 0)
+		/* "true": no bus address of runenv's own; then ours. */
+		hs_runenv_make(&e, true);
+		if (i == 0) {
 			hs_runenv_unset(&e, "DBUS_SESSION_BUS_ADDRESS");
-		else
+			/* No X11 autolaunch of a bus that could activate
+			 * a real notification daemon on a real display. */
+			hs_runenv_unset(&e, "DISPLAY");
+			hs_runenv_unset(&e, "WAYLAND_DISPLAY");
+		} else
 			hs_runenv_set(&e, buses[i]);
 		assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
 		snprintf(args, sizeof args,
-			 "-v run --source '%s' --set sustain_s=30 "
-			 "--set cooldown_s=60 --clock-start " DAY "T09:00:00",
-			 src);
+		         "-v run --source '%s' --set sustain_s=30 "
+		         "--set cooldown_s=60 --clock-start " DAY "T09:00:00",
+		         src);
 		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
 		assert_int_equal(
-			hs_runenv_count(out, "no notification server on the "
-					     "session bus; alerts go to the "
-					     "terminal"),
-			1);
+		        hs_runenv_count(out, "no notification server on the "
+		                             "session bus; alerts go to the "
+		                             "terminal"),
+		        1);
 		assert_int_equal(hs_runenv_count(out, "headsup: Hunched for "
-						      "30 seconds"),
-				 1);
+		                                      "30 seconds"),
+		                 1);
 		/* ...and it went on to the end of the 200 s clip. */
 		assert_non_null(strstr(out, "stopped at 199."));
 		hs_runenv_free(&e);
@@ -230,10 +237,10 @@ static void without_calibration_it_calibrates_itself(void **state)
 	hs_runenv e;
 	hs_runenv_make(&e, false);
 	snprintf(args, sizeof args,
-		 "-v run --source '%s' --set notify=terminal", src);
+	         "-v run --source '%s' --set notify=terminal", src);
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
 	assert_non_null(strstr(out, "no calibration yet: headsup will "
-				    "calibrate itself"));
+	                            "calibrate itself"));
 	assert_non_null(strstr(out, "run 'headsup calibrate'"));
 	assert_non_null(strstr(out, "calibrated from the first seconds"));
 	/* Kept for this run only: nothing written to the calibration file. */
@@ -248,7 +255,7 @@ static void assert_nothing_started(const hs_runenv *e)
 {
 	char cmd[512], out[1024];
 	snprintf(cmd, sizeof cmd, "find '%s/data' '%s/run' -mindepth 1", e->dir,
-		 e->dir);
+	         e->dir);
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
 	assert_string_equal(out, "");
 }
@@ -263,10 +270,10 @@ static void bad_config_names_file_and_line_and_starts_nothing(void **state)
 		int line;
 		const char *why;
 	} cases[] = {
-		{"[alerts]\nsustain_s = 20\nsustian_s = 30\n", 3,
-		 "unknown key 'sustian_s'"},
-		{"# mine\n[alerts]\ncooldown_s = -5\n", 3, "out of range"},
-		{"[posture]\nsmooth_s = fast\n", 2, "not a number"},
+		{ "[alerts]\nsustain_s = 20\nsustian_s = 30\n", 3,
+		  "unknown key 'sustian_s'" },
+		{ "# mine\n[alerts]\ncooldown_s = -5\n", 3, "out of range" },
+		{ "[posture]\nsmooth_s = fast\n", 2, "not a number" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		hs_runenv e;
@@ -274,16 +281,17 @@ static void bad_config_names_file_and_line_and_starts_nothing(void **state)
 		hs_runenv_write(&e, "config/headsup/config.ini", cases[i].text);
 		snprintf(args, sizeof args, "run --source '%s'", src);
 		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 2);
-		snprintf(want, sizeof want, "%s/config/headsup/config.ini:%d:",
-			 e.dir, cases[i].line);
+		snprintf(want, sizeof want,
+		         "%s/config/headsup/config.ini:%d:", e.dir,
+		         cases[i].line);
 		assert_non_null(strstr(out, want));
 		assert_non_null(strstr(out, cases[i].why));
 		assert_nothing_started(&e);
 
 		/* The same with --config FILE. */
 		hs_runenv_write(&e, "other.ini", cases[i].text);
-		snprintf(args, sizeof args, "run --config other.ini --source '%s'",
-			 src);
+		snprintf(args, sizeof args,
+		         "run --config other.ini --source '%s'", src);
 		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 2);
 		snprintf(want, sizeof want, "other.ini:%d:", cases[i].line);
 		assert_non_null(strstr(out, want));
@@ -308,7 +316,7 @@ static void settings_precedence_default_file_command_line(void **state)
 	assert_non_null(strstr(out, "headsup: Hunched for 30 seconds"));
 
 	hs_runenv_write(&e, "config/headsup/config.ini",
-			"[alerts]\nsustain_s = 45\n");
+	                "[alerts]\nsustain_s = 45\n");
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
 	assert_non_null(strstr(out, "headsup: Hunched for 45 seconds"));
 
@@ -328,10 +336,18 @@ static void run_help_lists_every_setting(void **state)
 	assert_non_null(out);
 	assert_int_equal(hs_runenv_run(&e, "run --help", out, 1 << 16), 0);
 	static const char *const keys[] = {
-		"sustain_s",    "cooldown_s",          "snooze_min",
-		"notify",       "rate_hz",             "source",
-		"fov_deg",      "looking_down_enter_deg", "hunched_drop_enter_iod",
-		"commit_s",     "Exit status",         "not a diagnosis",
+		"sustain_s",
+		"cooldown_s",
+		"snooze_min",
+		"notify",
+		"rate_hz",
+		"source",
+		"fov_deg",
+		"looking_down_enter_deg",
+		"hunched_drop_enter_iod",
+		"commit_s",
+		"Exit status",
+		"not a diagnosis",
 	};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
 		if (!strstr(out, keys[i]))
@@ -360,13 +376,14 @@ static void refused_calibration_keeps_the_old_baseline(void **state)
 	/* A head turned 60-75 degrees to the side, in every frame. */
 	char cmd[9000], out[8192];
 	snprintf(cmd, sizeof cmd,
-		 "mkdir '%s/turned' && for f in '%s'/person01?[45]?+0[+-][67][05].jpg; "
-		 "do ln -s \"$f\" '%s/turned/'; done; ls '%s/turned' | wc -l",
-		 e.dir, p04, e.dir, e.dir);
+	         "mkdir '%s/turned' && for f in "
+	         "'%s'/person01?[45]?+0[+-][67][05].jpg; "
+	         "do ln -s \"$f\" '%s/turned/'; done; ls '%s/turned' | wc -l",
+	         e.dir, p04, e.dir, e.dir);
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
 	assert_true(atoi(out) >= 4);
 	snprintf(cmd, sizeof cmd, "calibrate --source '%s/turned' --seconds 3",
-		 e.dir);
+	         e.dir);
 	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 1);
 	/* It names what is wrong and what to do about it. */
 	assert_true(strstr(out, "turned") || strstr(out, "side"));
@@ -396,9 +413,10 @@ static void desk_session_report_matches_ground_truth(void **state)
 	const double monitored = hs_runenv_json_number(json, "monitored_s");
 	const double upright = hs_runenv_json_number(json, "upright");
 	const double hunched = hs_runenv_json_number(json, "hunched");
-	fprintf(stderr, "monitored %.1f s, upright %.1f s (truth %.1f), "
-			"hunched %.1f s (truth %.1f)\n",
-		monitored, upright, truth_upright, hunched, truth_hunched);
+	fprintf(stderr,
+	        "monitored %.1f s, upright %.1f s (truth %.1f), "
+	        "hunched %.1f s (truth %.1f)\n",
+	        monitored, upright, truth_upright, hunched, truth_hunched);
 	assert_true(fabs(monitored - 200.0) <= 1.0);
 	assert_true(fabs(upright - truth_upright) <= 0.10 * truth_upright);
 	assert_true(fabs(hunched - truth_hunched) <= 0.10 * truth_hunched);
@@ -446,7 +464,7 @@ static void pause_and_resume_reach_the_running_monitor(void **state)
 	assert_non_null(strstr(out, "not running"));
 
 	snprintf(args, sizeof args,
-		 "run --realtime --source '%s' --set notify=terminal", src);
+	         "run --realtime --source '%s' --set notify=terminal", src);
 	pid_t pid = hs_runenv_spawn(&e, args);
 	wait_until_watching(&e);
 	assert_int_equal(hs_runenv_run(&e, "pause 10m", out, sizeof out), 0);
@@ -473,15 +491,16 @@ static void stop_signals_lose_nothing(void **state)
 	(void)state;
 	char src[4096], args[4300];
 	REQUIRE_FIXTURE(DESK, src);
-	static const int sigs[] = {SIGTERM, SIGINT};
+	static const int sigs[] = { SIGTERM, SIGINT };
 	for (size_t i = 0; i < 2; i++) {
 		hs_runenv e;
 		hs_runenv_make(&e, false);
 		assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
-		snprintf(args, sizeof args,
-			 "-v run --realtime --source '%s' --set notify=terminal "
-			 "--clock-start " DAY "T09:00:00",
-			 src);
+		snprintf(
+		        args, sizeof args,
+		        "-v run --realtime --source '%s' --set notify=terminal "
+		        "--clock-start " DAY "T09:00:00",
+		        src);
 		pid_t pid = hs_runenv_spawn(&e, args);
 		wait_until_watching(&e);
 		hs_runenv_sleep(3.0);
@@ -489,7 +508,8 @@ static void stop_signals_lose_nothing(void **state)
 		const double t0 = hs_runenv_now();
 		assert_int_equal(hs_runenv_wait(pid, 5), 0);
 		const double took = hs_runenv_now() - t0;
-		fprintf(stderr, "exited %.2f s after signal %d\n", took, sigs[i]);
+		fprintf(stderr, "exited %.2f s after signal %d\n", took,
+		        sigs[i]);
 		assert_true(took < 1.0);
 
 		char *log = hs_runenv_slurp(e.log);
@@ -501,9 +521,10 @@ static void stop_signals_lose_nothing(void **state)
 		assert_true(analysed >= 4);
 		free(log);
 		char *json = report_json(&e, DAY);
-		const double monitored = hs_runenv_json_number(json, "monitored_s");
+		const double monitored =
+		        hs_runenv_json_number(json, "monitored_s");
 		fprintf(stderr, "%ld frames analysed, %.1f s in the journal\n",
-			analysed, monitored);
+		        analysed, monitored);
 		assert_true(fabs(monitored - (double)analysed * 0.5) <= 0.5);
 		free(json);
 		hs_runenv_free(&e);
@@ -530,20 +551,21 @@ static void kill_9_loses_at_most_a_minute(void **state)
 	hs_runenv e;
 	hs_runenv_make(&e, false);
 	snprintf(cmd, sizeof cmd,
-		 "mkdir '%s/upright' '%s/replay' && "
-		 "ln -s '%s'/class3_*.jpg '%s/upright/' && i=0; "
-		 "while [ $i -lt 200 ]; do for f in '%s'/class3_*.jpg; do "
-		 "i=$((i+1)); ln -s \"$f\" \"%s/replay/$(printf %%04d $i).jpg\"; "
-		 "done; done",
-		 e.dir, e.dir, neck, e.dir, neck, e.dir);
+	         "mkdir '%s/upright' '%s/replay' && "
+	         "ln -s '%s'/class3_*.jpg '%s/upright/' && i=0; "
+	         "while [ $i -lt 200 ]; do for f in '%s'/class3_*.jpg; do "
+	         "i=$((i+1)); ln -s \"$f\" \"%s/replay/$(printf %%04d "
+	         "$i).jpg\"; "
+	         "done; done",
+	         e.dir, e.dir, neck, e.dir, neck, e.dir);
 	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
-	snprintf(args, sizeof args, "calibrate --source '%s/upright' --seconds 5",
-		 e.dir);
+	snprintf(args, sizeof args,
+	         "calibrate --source '%s/upright' --seconds 5", e.dir);
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
 	snprintf(args, sizeof args,
-		 "-v run --realtime --source '%s/replay' --set notify=terminal "
-		 "--clock-start " DAY "T09:00:00",
-		 e.dir);
+	         "-v run --realtime --source '%s/replay' --set notify=terminal "
+	         "--clock-start " DAY "T09:00:00",
+	         e.dir);
 	pid_t pid = hs_runenv_spawn(&e, args);
 	wait_until_watching(&e);
 	const double started = hs_runenv_now();
@@ -557,16 +579,18 @@ static void kill_9_loses_at_most_a_minute(void **state)
 	/* SIGHUP: a bad settings file keeps the old settings and says why;
 	 * a good one is taken. */
 	hs_runenv_write(&e, "config/headsup/config.ini",
-			"[alerts]\nsustain_s = 120\ncooldwn_s = 5\n");
+	                "[alerts]\nsustain_s = 120\ncooldwn_s = 5\n");
 	kill(pid, SIGHUP);
-	assert_true(hs_runenv_wait_log(&e, "settings not reloaded, the old "
-					   "ones stay",
-				       5));
-	assert_true(hs_runenv_wait_log(&e, "config.ini:3: unknown key "
-					   "'cooldwn_s'",
-				       1));
+	assert_true(hs_runenv_wait_log(&e,
+	                               "settings not reloaded, the old "
+	                               "ones stay",
+	                               5));
+	assert_true(hs_runenv_wait_log(&e,
+	                               "config.ini:3: unknown key "
+	                               "'cooldwn_s'",
+	                               1));
 	hs_runenv_write(&e, "config/headsup/config.ini",
-			"[alerts]\nsustain_s = 120\n");
+	                "[alerts]\nsustain_s = 120\n");
 	kill(pid, SIGHUP);
 	assert_true(hs_runenv_wait_log(&e, "settings reloaded", 5));
 
@@ -588,16 +612,16 @@ static void kill_9_loses_at_most_a_minute(void **state)
 	char *json = report_json(&e, DAY);
 	const double monitored = hs_runenv_json_number(json, "monitored_s");
 	fprintf(stderr, "killed after %.0f s watched; journal holds %.1f s\n",
-		watched_s, monitored);
+	        watched_s, monitored);
 	assert_true(monitored >= watched_s - 60.0);
 	assert_true(monitored <= watched_s + 1.0);
 	free(json);
 
 	/* The dead monitor's lock does not block the next one. */
 	snprintf(args, sizeof args,
-		 "run --source '%s/upright' --set notify=terminal "
-		 "--clock-start " DAY "T12:00:00",
-		 e.dir);
+	         "run --source '%s/upright' --set notify=terminal "
+	         "--clock-start " DAY "T12:00:00",
+	         e.dir);
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
 	assert_null(strstr(out, "already running"));
 	hs_runenv_free(&e);
@@ -637,9 +661,10 @@ static void desk_session_alert_reaches_dunst(void **state)
 	REQUIRE_FIXTURE(DESK, src);
 	if (!getenv("HEADSUP_SESSION_DIR") ||
 	    !getenv("DBUS_SESSION_BUS_ADDRESS")) {
-		fprintf(stderr, "SKIPPED: not inside a private desktop session; "
-				"run tests/support/desktop-session.sh test_run "
-				"--session (ctest: test_run_dunst)\n");
+		fprintf(stderr,
+		        "SKIPPED: not inside a private desktop session; "
+		        "run tests/support/desktop-session.sh test_run "
+		        "--session (ctest: test_run_dunst)\n");
 		skip();
 		return;
 	}
@@ -650,9 +675,9 @@ static void desk_session_alert_reaches_dunst(void **state)
 	free(before);
 	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
 	snprintf(args, sizeof args,
-		 "run --source '%s' --set sustain_s=30 --set cooldown_s=60 "
-		 "--clock-start " DAY "T09:00:00",
-		 src);
+	         "run --source '%s' --set sustain_s=30 --set cooldown_s=60 "
+	         "--clock-start " DAY "T09:00:00",
+	         src);
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
 	/* The desktop took it: no terminal fallback. */
 	assert_null(strstr(out, "alerts go to the terminal"));
@@ -662,11 +687,12 @@ static void desk_session_alert_reaches_dunst(void **state)
 	fprintf(stderr, "dunst history:\n%s\n", history);
 	assert_int_equal(hs_runenv_count(history, "\"summary\"") - had, 1);
 	assert_non_null(strstr(history, "\"summary\":{\"type\":\"s\",\"data\":"
-					"\"Hunched for 30 seconds\"}"));
+	                                "\"Hunched for 30 seconds\"}"));
 	assert_non_null(strstr(history, "\"appname\":{\"type\":\"s\",\"data\":"
-					"\"headsup\"}"));
+	                                "\"headsup\"}"));
 	/* The body: advice, and the link to the page's hunched section. */
-	const char *body = strstr(history, "\"body\":{\"type\":\"s\",\"data\":\"");
+	const char *body =
+	        strstr(history, "\"body\":{\"type\":\"s\",\"data\":\"");
 	assert_non_null(body);
 	const char *link = strstr(body, "advice.html#hunched");
 	assert_non_null(link);
@@ -682,7 +708,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(steady_gaze_never_alerts),
 		cmocka_unit_test(no_session_bus_alerts_on_terminal),
 		cmocka_unit_test(without_calibration_it_calibrates_itself),
-		cmocka_unit_test(bad_config_names_file_and_line_and_starts_nothing),
+		cmocka_unit_test(
+		        bad_config_names_file_and_line_and_starts_nothing),
 		cmocka_unit_test(settings_precedence_default_file_command_line),
 		cmocka_unit_test(run_help_lists_every_setting),
 		cmocka_unit_test(refused_calibration_keeps_the_old_baseline),
@@ -696,6 +723,6 @@ int main(int argc, char **argv)
 	};
 	if (argc > 1 && strcmp(argv[1], "--session") == 0)
 		return cmocka_run_group_tests_name("run_session", session_tests,
-						   NULL, NULL);
+		                                   NULL, NULL);
 	return cmocka_run_group_tests_name("run", tests, NULL, NULL);
 }

@@ -41,4 +41,10 @@ extern const char hs_disclaimer[];
 int hs_cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Option parsing for a command whose only option is -h/--help: returns the
+ * index of the first operand, or -1 with *status set (help printed: 0;
+ * unknown option: 2). */
+int hs_cli_help_only(int argc, char **argv, void (*help)(FILE *out),
+		     int *status);
+
 #endif

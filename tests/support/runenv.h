@@ -7,6 +7,9 @@
  * Outside a private desktop session the D-Bus session address points
  * nowhere, so no test can pop up a notification on a real desktop.
  *
+ * Runs get LeakSanitizer suppressions for third-party leaks (see
+ * support/lsan.supp; no effect outside a sanitizer build).
+ *
  * Header-only (static inline) so that tests/CMakeLists.txt needs no change.
  */
 #ifndef HEADSUP_RUNENV_H
@@ -42,7 +45,8 @@ static inline double hs_runenv_now(void)
 
 static inline void hs_runenv_sleep(double s)
 {
-	struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+	struct timespec ts = { (time_t)s,
+		               (long)((s - (double)(time_t)s) * 1e9) };
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
 	}
 }
@@ -52,7 +56,7 @@ static inline void hs_runenv_sleep(double s)
 static inline void hs_runenv_make(hs_runenv *e, bool with_session)
 {
 	hs_test_tmpdir(e->dir, sizeof e->dir);
-	static const char *const sub[] = {"config", "data", "state", "run"};
+	static const char *const sub[] = { "config", "data", "state", "run" };
 	char path[256];
 	for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++) {
 		snprintf(path, sizeof path, "%s/%s", e->dir, sub[i]);
@@ -62,12 +66,15 @@ static inline void hs_runenv_make(hs_runenv *e, bool with_session)
 		}
 	}
 	snprintf(e->vars, sizeof e->vars,
-		 "TZ=UTC LC_ALL=C XDG_CONFIG_HOME=%s/config "
-		 "XDG_DATA_HOME=%s/data XDG_STATE_HOME=%s/state "
-		 "XDG_RUNTIME_DIR=%s/run HOME=%s %s",
-		 e->dir, e->dir, e->dir, e->dir, e->dir,
-		 with_session ? ""
-			      : "DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent");
+	         "TZ=UTC LC_ALL=C XDG_CONFIG_HOME=%s/config "
+	         "XDG_DATA_HOME=%s/data XDG_STATE_HOME=%s/state "
+	         "XDG_RUNTIME_DIR=%s/run HOME=%s "
+	         "LSAN_OPTIONS=suppressions=%s/tests/support/lsan.supp "
+	         "OPENCV_VIDEOIO_PRIORITY_GPHOTO2=0 %s",
+	         e->dir, e->dir, e->dir, e->dir, e->dir, HS_SOURCE_DIR,
+	         with_session
+	                 ? ""
+	                 : "DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent");
 	snprintf(e->log, sizeof e->log, "%s/run.log", e->dir);
 }
 
@@ -98,29 +105,29 @@ static inline void hs_runenv_set(hs_runenv *e, const char *assignment)
 
 /* Run "headsup ARGS" to completion; stdout and stderr go to out.  Returns
  * the exit status (-1 when it did not exit normally). */
-static inline int hs_runenv_run(const hs_runenv *e, const char *args,
-				char *out, size_t size)
+static inline int hs_runenv_run(const hs_runenv *e, const char *args, char *out,
+                                size_t size)
 {
 	char cmd[8192];
 	snprintf(cmd, sizeof cmd, "cd '%s' && env %s '%s' %s 2>&1", e->dir,
-		 e->vars, hs_test_bin(), args);
+	         e->vars, hs_test_bin(), args);
 	int st = hs_test_run(cmd, out, size);
 	/* Echoed so that a failing test shows what the user would see;
 	 * long outputs (reports) only in part. */
 	if (out)
 		fprintf(stderr, "$ headsup %s  -> %d\n%.1500s%s", args, st, out,
-			strlen(out) > 1500 ? "\n[...]\n" : "");
+		        strlen(out) > 1500 ? "\n[...]\n" : "");
 	return st;
 }
 
 /* Run a whole shell command line in the environment (e.g. the binary
  * under strace or valgrind); output as hs_runenv_run(). */
 static inline int hs_runenv_shell(const hs_runenv *e, const char *line,
-				  char *out, size_t size)
+                                  char *out, size_t size)
 {
 	char cmd[8192];
 	snprintf(cmd, sizeof cmd, "cd '%s' && env %s %s 2>&1", e->dir, e->vars,
-		 line);
+	         line);
 	int st = hs_test_run(cmd, out, size);
 	if (out)
 		fprintf(stderr, "$ %s  -> %d\n%s", line, st, out);
@@ -133,7 +140,7 @@ static inline pid_t hs_runenv_spawn(hs_runenv *e, const char *args)
 {
 	char cmd[8192];
 	snprintf(cmd, sizeof cmd, "exec env %s '%s' %s >>'%s' 2>&1", e->vars,
-		 hs_test_bin(), args, e->log);
+	         hs_test_bin(), args, e->log);
 	pid_t pid = fork();
 	if (pid == 0) {
 		if (chdir(e->dir) != 0)
@@ -154,7 +161,7 @@ static inline int hs_runenv_wait(pid_t pid, double timeout_s)
 		pid_t r = waitpid(pid, &st, WNOHANG);
 		if (r == pid)
 			return WIFEXITED(st) ? WEXITSTATUS(st)
-					     : 128 + WTERMSIG(st);
+			                     : 128 + WTERMSIG(st);
 		if (r < 0)
 			return -1;
 		if (hs_runenv_now() > end) {
@@ -191,7 +198,7 @@ static inline char *hs_runenv_slurp(const char *path)
 
 /* Wait until the log holds text; false after timeout_s. */
 static inline bool hs_runenv_wait_log(const hs_runenv *e, const char *text,
-				      double timeout_s)
+                                      double timeout_s)
 {
 	const double end = hs_runenv_now() + timeout_s;
 	do {
@@ -228,17 +235,17 @@ static inline double hs_runenv_json_number(const char *json, const char *key)
 /* Calibrate from the first 'seconds' of a source, into the environment's
  * default calibration file. */
 static inline int hs_runenv_calibrate(const hs_runenv *e, const char *source,
-				      double seconds)
+                                      double seconds)
 {
 	char args[4200], out[8192];
 	snprintf(args, sizeof args, "calibrate --source '%s' --seconds %g",
-		 source, seconds);
+	         source, seconds);
 	return hs_runenv_run(e, args, out, sizeof out);
 }
 
 /* Write text to a file under the environment's folder. */
 static inline void hs_runenv_write(const hs_runenv *e, const char *rel,
-				   const char *text)
+                                   const char *text)
 {
 	char path[512];
 	snprintf(path, sizeof path, "%s/%s", e->dir, rel);
