@@ -3,6 +3,8 @@
 
 #include <cerrno>
 #include <fcntl.h>
+#include <linux/videodev2.h>
+#include <sys/ioctl.h>
 #include <opencv2/videoio.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,14 +14,24 @@ struct hs_capture {
 	bool is_camera = false;
 };
 
-// Find why a device cannot be used before OpenCV hides the reason.
+// Find why a device cannot be used before OpenCV hides the reason: missing,
+// no permission, or not a video capture device at all.
 static int probe_device(const char *device)
 {
 	int fd = open(device, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return hs_err_from_errno(errno);
+	struct v4l2_capability caps = {};
+	int rc = 0;
+	if (ioctl(fd, VIDIOC_QUERYCAP, &caps) != 0)
+		rc = errno == EBUSY ? (int)HS_EBUSY : (int)HS_EFORMAT;
+	else if (!((caps.capabilities & V4L2_CAP_DEVICE_CAPS
+			    ? caps.device_caps
+			    : caps.capabilities) &
+		   V4L2_CAP_VIDEO_CAPTURE))
+		rc = HS_EFORMAT;
 	close(fd);
-	return 0;
+	return rc;
 }
 
 extern "C" int hsv_capture_open_camera(const char *device, int width,
@@ -58,8 +70,9 @@ extern "C" int hsv_capture_open_video(const char *path, hs_capture **out)
 		if (access(path, R_OK) != 0)
 			return hs_err_from_errno(errno);
 		auto *cap = new hs_capture();
-		if (!cap->vc.open(path, cv::CAP_FFMPEG) &&
-		    !cap->vc.open(path, cv::CAP_ANY)) {
+		// FFmpeg reads every container we meet; trying every other
+		// back-end on a bad file only prints their noise.
+		if (!cap->vc.open(path, cv::CAP_FFMPEG)) {
 			delete cap;
 			return (int)HS_EFORMAT;
 		}

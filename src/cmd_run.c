@@ -199,7 +199,10 @@ static int open_source(run_ctx *c)
 			c->live = hs_source_is_live(c->src);
 			return 0;
 		}
-		if (hs_source_pick(c->cfg.source) != &hs_source_camera) {
+		/* A file, or a device that is no camera at all, will not get
+		 * better by waiting. */
+		if (hs_source_pick(c->cfg.source) != &hs_source_camera ||
+		    rc == HS_EFORMAT) {
 			hs_error("%s", err);
 			return rc;
 		}
@@ -299,7 +302,7 @@ static void handle_control(run_ctx *c, double now)
 	case HS_CONTROL_PAUSE:
 		pause_monitor(c, now, req.pause_s);
 		if (req.pause_s > 0) {
-			hs_control_duration_words(req.pause_s, words,
+			hs_duration_format(req.pause_s, words,
 						  sizeof words);
 			snprintf(reply, sizeof reply, "paused for %s%s", words,
 				 c->live ? "; camera released" : "");
@@ -719,25 +722,11 @@ static int prepare(run_ctx *c, int *status)
 	if (!c->mon)
 		return -1;
 	hs_monitor_init(c->mon, &c->cfg, have_base ? &base : NULL);
-	if (!have_base)
-		hs_warn("no calibration yet: headsup will calibrate itself from "
-			"the first %.0f s of a steady, frontal face. For a "
-			"baseline you choose, sit upright and run 'headsup "
-			"calibrate'.",
-			HS_MONITOR_SELFCAL_S);
 
 	hs_source_opts_default(&c->so);
 	c->so.width = (int)c->cfg.camera_width;
 	c->so.height = (int)c->cfg.camera_height;
 	c->so.camera_fps = c->cfg.camera_fps;
-	hs_cv_set_threads(1);
-	if (hs_analyzer_create(c->cfg.model, c->cfg.fov_deg, &c->az) < 0 ||
-	    hs_image_create(&c->img) < 0)
-		return -1;
-	if (hs_notify_create(c->cfg.notify, &c->notify) < 0) {
-		*status = HS_EXIT_USAGE;
-		return -1;
-	}
 	char ctl_path[PATH_MAX];
 	if (hs_control_default_path(ctl_path, sizeof ctl_path) == 0 &&
 	    (rc = hs_control_create(ctl_path, &c->control)) < 0)
@@ -759,8 +748,22 @@ static int prepare(run_ctx *c, int *status)
 			*status = HS_EXIT_OK;
 		return -1;
 	}
+	hs_cv_set_threads(1);
+	if (hs_analyzer_create(c->cfg.model, c->cfg.fov_deg, &c->az) < 0 ||
+	    hs_image_create(&c->img) < 0)
+		return -1;
+	if (hs_notify_create(c->cfg.notify, &c->notify) < 0) {
+		*status = HS_EXIT_USAGE;
+		return -1;
+	}
 	if (c->live)
 		hs_screenlock_create(&c->screen);
+	if (!c->mon->calibrated)
+		hs_warn("no calibration yet: headsup will calibrate itself from "
+			"the first %.0f s of a steady, frontal face. For a "
+			"baseline you choose, sit upright and run 'headsup "
+			"calibrate'.",
+			HS_MONITOR_SELFCAL_S);
 	open_journal(c, mono_now());
 	return 0;
 }

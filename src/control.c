@@ -384,30 +384,7 @@ out:
 	return rc;
 }
 
-static void add_unit(char *buf, size_t size, long count, const char *unit)
-{
-	if (count == 0)
-		return;
-	size_t used = strlen(buf);
-	snprintf(buf + used, size - used, "%s%ld %s%s", used ? " " : "", count,
-		 unit, count == 1 ? "" : "s");
-}
 
-void hs_control_duration_words(double seconds, char *buf, size_t size)
-{
-	if (size == 0)
-		return;
-	buf[0] = '\0';
-	long s = seconds > 0 ? (long)(seconds + 0.5) : 0;
-	if (s == 0) {
-		snprintf(buf, size, "0 seconds");
-		return;
-	}
-	add_unit(buf, size, s / 86400, "day");
-	add_unit(buf, size, s / 3600 % 24, "hour");
-	add_unit(buf, size, s / 60 % 60, "minute");
-	add_unit(buf, size, s % 60, "second");
-}
 
 int hs_control_command(const char *line)
 {

@@ -493,7 +493,9 @@ int hs_journal_open(const char *path, char *moved_to, hs_journal **out)
 		*slash = '\0';
 		rc = hs_path_mkdirs(dir, 0700);
 		if (rc < 0) {
-			hs_error("cannot create journal folder '%s': %s", dir,
+			/* The caller says it once; a retrying monitor must
+			 * not repeat it every minute. */
+			hs_debug("cannot create journal folder '%s': %s", dir,
 				 hs_strerror(rc));
 			goto fail;
 		}
@@ -539,7 +541,7 @@ int hs_journal_open(const char *path, char *moved_to, hs_journal **out)
 
 fail_open:
 	if (rc != HS_EFORMAT)
-		hs_error("cannot open journal '%s': %s", path, open_reason(rc));
+		hs_debug("cannot open journal '%s': %s", path, open_reason(rc));
 fail:
 	journal_free(j);
 	return rc;

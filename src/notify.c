@@ -5,6 +5,7 @@
  * alert, and formats what every back-end says.
  */
 #include "headsup/notify.h"
+#include "headsup/timeparse.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -173,40 +174,7 @@ static int append(char *buf, size_t size, size_t *len, const char *fmt, ...)
 	return 0;
 }
 
-static int append_count(char *buf, size_t size, size_t *len, long count,
-			const char *unit)
-{
-	return append(buf, size, len, "%s%ld %s%s", *len ? " " : "", count,
-		      unit, count == 1 ? "" : "s");
-}
 
-int hs_notify_format_duration(double seconds, char *buf, size_t size)
-{
-	if (!buf || size == 0)
-		return HS_ERANGE;
-	if (!isfinite(seconds) || seconds < 0.0)
-		return HS_EINVAL;
-	/* Ten years is far beyond any sitting; cap so the cast is defined. */
-	if (seconds > 315360000.0)
-		seconds = 315360000.0;
-	long whole = (long)floor(seconds);
-	size_t len = 0;
-	int rc;
-	buf[0] = '\0';
-	if (whole < 60) {
-		rc = append_count(buf, size, &len, whole, "second");
-	} else if (whole < 3600) {
-		rc = append_count(buf, size, &len, whole / 60, "minute");
-	} else {
-		long minutes = whole / 60 % 60;
-		rc = append_count(buf, size, &len, whole / 3600, "hour");
-		if (rc == 0 && minutes > 0)
-			rc = append_count(buf, size, &len, minutes, "minute");
-	}
-	if (rc < 0)
-		buf[0] = '\0';
-	return rc;
-}
 
 int hs_notify_format_summary(hs_state kind, double lasted_s, char *buf,
 			     size_t size)
@@ -215,7 +183,7 @@ int hs_notify_format_summary(hs_state kind, double lasted_s, char *buf,
 	if (!label)
 		return HS_EINVAL;
 	char duration[64];
-	int rc = hs_notify_format_duration(lasted_s, duration, sizeof duration);
+	int rc = hs_duration_format(lasted_s, duration, sizeof duration);
 	if (rc < 0)
 		return rc;
 	size_t len = 0;

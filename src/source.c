@@ -347,6 +347,8 @@ static const char *what_failed(const hs_source_ops *ops, int rc)
 		case HS_EACCES:
 			return "permission denied (is your user in the "
 			       "'video' group?)";
+		case HS_EFORMAT:
+			return "not a video capture device";
 		default:
 			break;
 		}

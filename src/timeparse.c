@@ -230,3 +230,36 @@ int hs_datetime_parse(const char *text, double *unix_s)
 	*unix_s = (double)t - off_min * 60.0;
 	return 0;
 }
+
+/* Append "N unit(s)" to buf, after a space when buf is not empty. */
+static int add_count(char *buf, size_t size, long count, const char *unit)
+{
+	size_t used = strlen(buf);
+	int n = snprintf(buf + used, size - used, "%s%ld %s%s",
+			 used ? " " : "", count, unit, count == 1 ? "" : "s");
+	return (n < 0 || (size_t)n >= size - used) ? HS_ERANGE : 0;
+}
+
+int hs_duration_format(double seconds, char *buf, size_t size)
+{
+	if (!buf || size == 0)
+		return HS_ERANGE;
+	buf[0] = '\0';
+	if (!isfinite(seconds) || seconds < 0.0)
+		return HS_EINVAL;
+	/* Ten years is far beyond any sitting; cap so the cast is defined. */
+	const long whole = (long)floor(fmin(seconds, 315360000.0));
+	int rc;
+	if (whole < 60) {
+		rc = add_count(buf, size, whole, "second");
+	} else if (whole < 3600) {
+		rc = add_count(buf, size, whole / 60, "minute");
+	} else {
+		rc = add_count(buf, size, whole / 3600, "hour");
+		if (rc == 0 && whole / 60 % 60 > 0)
+			rc = add_count(buf, size, whole / 60 % 60, "minute");
+	}
+	if (rc < 0)
+		buf[0] = '\0';
+	return rc;
+}

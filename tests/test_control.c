@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "headsup/control.h"
+#include "headsup/timeparse.h"
 #include "headsup/err.h"
 #include "testutil.h"
 
@@ -59,7 +60,7 @@ static void answer(hs_control *srv, const hs_control_request *req,
 			hs_control_reply(srv, "paused until resumed; camera released");
 			return;
 		}
-		hs_control_duration_words(req->pause_s, words, sizeof words);
+		hs_duration_format(req->pause_s, words, sizeof words);
 		snprintf(text, sizeof text, "paused for %s; camera released",
 			 words);
 		hs_control_reply(srv, text);
@@ -149,25 +150,6 @@ static void requests_parse_strictly(void **state)
 	assert_int_equal(hs_control_parse("pause 604800", &req), 0);
 }
 
-static void durations_read_as_words(void **state)
-{
-	(void)state;
-	char buf[64];
-	hs_control_duration_words(1800, buf, sizeof buf);
-	assert_string_equal(buf, "30 minutes");
-	hs_control_duration_words(5400, buf, sizeof buf);
-	assert_string_equal(buf, "1 hour 30 minutes");
-	hs_control_duration_words(45, buf, sizeof buf);
-	assert_string_equal(buf, "45 seconds");
-	hs_control_duration_words(3600, buf, sizeof buf);
-	assert_string_equal(buf, "1 hour");
-	hs_control_duration_words(90061, buf, sizeof buf);
-	assert_string_equal(buf, "1 day 1 hour 1 minute 1 second");
-	hs_control_duration_words(0, buf, sizeof buf);
-	assert_string_equal(buf, "0 seconds");
-	hs_control_duration_words(5400, buf, 8); /* truncated, terminated */
-	assert_int_equal(strlen(buf), 7);
-}
 
 static void pause_status_resume_round_trip(void **state)
 {
@@ -339,7 +321,6 @@ int main(void)
 	signal(SIGPIPE, SIG_IGN);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(requests_parse_strictly),
-		cmocka_unit_test(durations_read_as_words),
 		cmocka_unit_test_setup_teardown(pause_status_resume_round_trip,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(socket_and_folder_are_private, setup,

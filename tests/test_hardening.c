@@ -59,7 +59,7 @@
 static bool have_tool(const char *name)
 {
 	char cmd[256];
-	snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", name);
+	hs_runenv_fmt(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", name);
 	return hs_test_run(cmd, NULL, 0) == 0;
 }
 
@@ -67,7 +67,7 @@ static double report_number(const hs_runenv *e, const char *date,
                             const char *key)
 {
 	char args[128];
-	snprintf(args, sizeof args, "report --date %s --format json", date);
+	hs_runenv_fmt(args, sizeof args, "report --date %s --format json", date);
 	char *out = malloc(1 << 16);
 	assert_non_null(out);
 	assert_int_equal(hs_runenv_run(e, args, out, 1 << 16), 0);
@@ -81,7 +81,7 @@ static int run_desk(const hs_runenv *e, const char *src, const char *day,
                     const char *extra, char *out, size_t size)
 {
 	char args[4600];
-	snprintf(args, sizeof args,
+	hs_runenv_fmt(args, sizeof args,
 	         "run --source '%s' --set sustain_s=30 --set cooldown_s=60 "
 	         "--set notify=terminal --clock-start %sT09:00:00 %s",
 	         src, day, extra);
@@ -126,10 +126,10 @@ static void truncated_video_is_an_error_and_keeps_what_was_read(void **state)
 	hs_runenv_make(&e, false);
 	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
 	/* The first 2 MB of 7.4: a download cut short. */
-	snprintf(cmd, sizeof cmd, "head -c 2000000 '%s' > '%s/cut.avi'", src,
+	hs_runenv_fmt(cmd, sizeof cmd, "head -c 2000000 '%s' > '%s/cut.avi'", src,
 	         e.dir);
 	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
-	snprintf(cmd, sizeof cmd, "%s/cut.avi", e.dir);
+	hs_runenv_fmt(cmd, sizeof cmd, "%s/cut.avi", e.dir);
 	assert_int_equal(run_desk(&e, cmd, DAY, "", out, sizeof out), 1);
 	assert_non_null(strstr(out, "cut.avi' ends after "));
 	assert_non_null(strstr(out, "looks truncated"));
@@ -180,7 +180,7 @@ static void bad_image_in_a_folder_is_skipped(void **state)
 	REQUIRE_FIXTURE("desk/neck", neck);
 	hs_runenv e;
 	hs_runenv_make(&e, false);
-	snprintf(cmd, sizeof cmd,
+	hs_runenv_fmt(cmd, sizeof cmd,
 	         "mkdir '%s/imgs' && ln -s '%s'/class3_*.jpg '%s/imgs/' && "
 	         "echo text > '%s/imgs/class3_zzz.jpg'",
 	         e.dir, neck, e.dir, e.dir);
@@ -206,16 +206,16 @@ static void corrupt_or_missing_model_falls_back_to_haar(void **state)
 		hs_runenv_make(&e, false);
 		/* corrupt: the first 5 kB of the real model (a broken copy);
 		 * missing: an empty data folder. */
-		snprintf(cmd, sizeof cmd, "mkdir '%s/share'", e.dir);
+		hs_runenv_fmt(cmd, sizeof cmd, "mkdir '%s/share'", e.dir);
 		if (corrupt)
-			snprintf(cmd, sizeof cmd,
+			hs_runenv_fmt(cmd, sizeof cmd,
 			         "mkdir '%s/share' && head -c 5000 '%s/"
 			         "blazeface-front-128.onnx' > "
 			         "'%s/share/blazeface-front-128.onnx'",
 			         e.dir, HS_BUILD_DATA_DIR, e.dir);
 		assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
 		char var[300];
-		snprintf(var, sizeof var, "HEADSUP_DATA_DIR=%s/share", e.dir);
+		hs_runenv_fmt(var, sizeof var, "HEADSUP_DATA_DIR=%s/share", e.dir);
 		hs_runenv_set(&e, var);
 		assert_int_equal(run_desk(&e, src, DAY, "", out, sizeof out),
 		                 0);
@@ -271,7 +271,7 @@ static void read_only_journal_folder_warns_once_and_goes_on(void **state)
 	hs_runenv e;
 	hs_runenv_make(&e, false);
 	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
-	snprintf(path, sizeof path, "%s/data", e.dir);
+	hs_runenv_fmt(path, sizeof path, "%s/data", e.dir);
 	bool mounted;
 	if (!make_read_only(path, &mounted)) {
 		hs_runenv_free(&e);
@@ -308,7 +308,7 @@ static void corrupt_journal_is_kept_aside(void **state)
 	assert_non_null(p);
 	p += strlen("it was kept as '");
 	char kept[512];
-	snprintf(kept, sizeof kept, "%.*s", (int)strcspn(p, "'"), p);
+	hs_runenv_fmt(kept, sizeof kept, "%.*s", (int)strcspn(p, "'"), p);
 	assert_non_null(strstr(kept, "corrupt"));
 	/* ... and it is there, untouched. */
 	char *old = hs_runenv_slurp(kept);
@@ -316,7 +316,7 @@ static void corrupt_journal_is_kept_aside(void **state)
 	free(old);
 	/* The new journal has this run. */
 	assert_true(fabs(report_number(&e, DAY, "monitored_s") - 200) <= 1);
-	snprintf(cmd, sizeof cmd, "ls '%s/data/headsup' | grep -c corrupt",
+	hs_runenv_fmt(cmd, sizeof cmd, "ls '%s/data/headsup' | grep -c corrupt",
 	         e.dir);
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
 	assert_int_equal(atoi(out), 1);
@@ -334,7 +334,7 @@ static void full_disk_warns_and_keeps_monitoring(void **state)
 	hs_runenv e;
 	hs_runenv_make(&e, false);
 	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
-	snprintf(data, sizeof data, "%s/data", e.dir);
+	hs_runenv_fmt(data, sizeof data, "%s/data", e.dir);
 	if (mount("tmpfs", data, "tmpfs", 0, "size=1m,mode=0700") != 0) {
 		hs_runenv_free(&e);
 		SKIP_LOUDLY("cannot mount a small tmpfs (%s); the full-disk "
@@ -343,11 +343,11 @@ static void full_disk_warns_and_keeps_monitoring(void **state)
 	}
 	/* No assertion until the tmpfs is unmounted again. */
 	int st1 = run_desk(&e, src, DAY, "", out, sizeof out);
-	snprintf(cmd, sizeof cmd,
+	hs_runenv_fmt(cmd, sizeof cmd,
 	         "dd if=/dev/zero of='%s/fill' bs=4k 2>/dev/null; true", data);
 	hs_test_run(cmd, NULL, 0);
 	int st2 = run_desk(&e, src, "2026-11-21", "", out, sizeof out);
-	snprintf(cmd, sizeof cmd, "rm -f '%s/fill'", data);
+	hs_runenv_fmt(cmd, sizeof cmd, "rm -f '%s/fill'", data);
 	hs_test_run(cmd, NULL, 0);
 	char *report = malloc(1 << 16);
 	int st3 = report ? hs_runenv_run(&e,
@@ -380,7 +380,7 @@ static void disk_filling_up_mid_run_loses_nothing(void **state)
 	hs_runenv e;
 	hs_runenv_make(&e, false);
 	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
-	snprintf(data, sizeof data, "%s/data", e.dir);
+	hs_runenv_fmt(data, sizeof data, "%s/data", e.dir);
 	if (mount("tmpfs", data, "tmpfs", 0, "size=1m,mode=0700") != 0) {
 		hs_runenv_free(&e);
 		SKIP_LOUDLY("cannot mount a small tmpfs (%s); the full-disk "
@@ -388,18 +388,18 @@ static void disk_filling_up_mid_run_loses_nothing(void **state)
 		            strerror(errno));
 	}
 	/* No assertion until the tmpfs is unmounted again. */
-	snprintf(args, sizeof args,
+	hs_runenv_fmt(args, sizeof args,
 	         "-v run --realtime --source '%s' --set commit_s=1 "
 	         "--set notify=terminal --clock-start " DAY "T09:00:00",
 	         src);
 	pid_t pid = hs_runenv_spawn(&e, args);
 	bool opened = hs_runenv_wait_log(&e, "watching '", 20);
 	hs_runenv_sleep(2.0);
-	snprintf(cmd, sizeof cmd,
+	hs_runenv_fmt(cmd, sizeof cmd,
 	         "dd if=/dev/zero of='%s/fill' bs=4k 2>/dev/null; true", data);
 	hs_test_run(cmd, NULL, 0);
 	bool warned = hs_runenv_wait_log(&e, "no space left on device", 10);
-	snprintf(cmd, sizeof cmd, "rm -f '%s/fill'", data);
+	hs_runenv_fmt(cmd, sizeof cmd, "rm -f '%s/fill'", data);
 	hs_test_run(cmd, NULL, 0);
 	bool recovered = hs_runenv_wait_log(&e, "is writable again", 10);
 	kill(pid, SIGTERM);
@@ -449,7 +449,7 @@ static void only_baseline_and_journal_are_stored_privately(void **state)
 	hs_runenv_make(&e, false);
 	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
 	assert_int_equal(run_desk(&e, src, DAY, "", out, sizeof out), 0);
-	snprintf(cmd, sizeof cmd,
+	hs_runenv_fmt(cmd, sizeof cmd,
 	         "cd '%s' && find config data state run -mindepth 1 "
 	         "-printf '%%m %%y %%p\\n' | sort",
 	         e.dir);
@@ -538,7 +538,7 @@ static void monitor_uses_only_local_sockets_and_its_own_files(void **state)
 	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
 	/* notify=auto so the D-Bus path is taken (the bus is absent here,
 	 * so glib tries and falls back). */
-	snprintf(line, sizeof line,
+	hs_runenv_fmt(line, sizeof line,
 	         "strace -f -qq -o '%s/strace.txt' "
 	         "-e trace=socket,connect,open,openat,creat,rename,renameat,"
 	         "renameat2,link,linkat,symlink,symlinkat "
@@ -547,7 +547,7 @@ static void monitor_uses_only_local_sockets_and_its_own_files(void **state)
 	         e.dir, hs_test_bin(), src);
 	assert_int_equal(hs_runenv_shell(&e, line, out, sizeof out), 0);
 	assert_non_null(strstr(out, "Hunched for 30 seconds"));
-	snprintf(line, sizeof line, "%s/strace.txt", e.dir);
+	hs_runenv_fmt(line, sizeof line, "%s/strace.txt", e.dir);
 	char *trace = hs_runenv_slurp(line);
 	int sockets = 0, journal_writes = 0;
 	for (char *l = trace; *l;) {
@@ -584,7 +584,7 @@ static void monitor_uses_only_local_sockets_and_its_own_files(void **state)
 static long vm_rss_kb(pid_t pid)
 {
 	char path[64], line[256];
-	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+	hs_runenv_fmt(path, sizeof path, "/proc/%ld/status", (long)pid);
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return -1;
@@ -599,7 +599,7 @@ static long vm_rss_kb(pid_t pid)
 static long frames_analysed(const hs_runenv *e)
 {
 	char path[512], reply[256];
-	snprintf(path, sizeof path, "%s/run/headsup/control.sock", e->dir);
+	hs_runenv_fmt(path, sizeof path, "%s/run/headsup/control.sock", e->dir);
 	if (hs_control_send(path, "status", reply, sizeof reply) != 0)
 		return -1;
 	const char *n = strstr(reply, "; ");
@@ -637,7 +637,7 @@ static void soak_10000_frames_keeps_memory_flat(void **state)
 		            "by design); run it in a plain build");
 	hs_runenv e;
 	hs_runenv_make(&e, false);
-	snprintf(cmd, sizeof cmd,
+	hs_runenv_fmt(cmd, sizeof cmd,
 	         "mkdir '%s/front' '%s/soak' && ln -s '%s'/*+0+0.jpg "
 	         "'%s/front/' "
 	         "&& cd '%s/soak' && i=0; while [ $i -lt 10100 ]; do "
@@ -645,10 +645,10 @@ static void soak_10000_frames_keeps_memory_flat(void **state)
 	         "ln -s \"$f\" $(printf %%05d $i).jpg; done; done",
 	         e.dir, e.dir, p04, e.dir, e.dir, p04);
 	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
-	snprintf(cmd, sizeof cmd, "calibrate --source '%s/front' --seconds 2",
+	hs_runenv_fmt(cmd, sizeof cmd, "calibrate --source '%s/front' --seconds 2",
 	         e.dir);
 	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 0);
-	snprintf(cmd, sizeof cmd,
+	hs_runenv_fmt(cmd, sizeof cmd,
 	         "run --source '%s/soak' --set sustain_s=5 --set cooldown_s=60 "
 	         "--set notify=terminal --clock-start " DAY "T00:00:00",
 	         e.dir);
@@ -683,7 +683,7 @@ static void valgrind_finds_no_leak(void **state)
 	hs_runenv e;
 	hs_runenv_make(&e, false);
 	/* Upright, then worst forward head: an alert after 3 s. */
-	snprintf(
+	hs_runenv_fmt(
 	        cmd, sizeof cmd,
 	        "mkdir '%s/up' '%s/seq' && ln -s '%s'/class3_*.jpg '%s/up/' && "
 	        "for f in '%s'/class3_00*.jpg; do ln -s \"$f\" "
@@ -692,10 +692,10 @@ static void valgrind_finds_no_leak(void **state)
 	        "'%s/seq/b'$(basename $f); done",
 	        e.dir, e.dir, neck, e.dir, neck, e.dir, neck, e.dir);
 	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
-	snprintf(cmd, sizeof cmd, "calibrate --source '%s/up' --seconds 5",
+	hs_runenv_fmt(cmd, sizeof cmd, "calibrate --source '%s/up' --seconds 5",
 	         e.dir);
 	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 0);
-	snprintf(
+	hs_runenv_fmt(
 	        cmd, sizeof cmd,
 	        "valgrind -q --leak-check=full "
 	        "--show-leak-kinds=definite,indirect "

@@ -27,6 +27,7 @@
 #include "headsup/advice.h"
 #include "headsup/err.h"
 #include "headsup/notify.h"
+#include "headsup/timeparse.h"
 #include "testutil.h"
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -121,7 +122,7 @@ static void durations_read_in_whole_units(void **state)
 	char buf[64];
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		assert_int_equal(
-			hs_notify_format_duration(cases[i].s, buf, sizeof buf), 0);
+			hs_duration_format(cases[i].s, buf, sizeof buf), 0);
 		assert_string_equal(buf, cases[i].text);
 	}
 }
@@ -130,16 +131,16 @@ static void bad_durations_are_refused(void **state)
 {
 	(void)state;
 	char buf[64] = "x";
-	assert_int_equal(hs_notify_format_duration(-1.0, buf, sizeof buf),
+	assert_int_equal(hs_duration_format(-1.0, buf, sizeof buf),
 			 HS_EINVAL);
-	assert_int_equal(hs_notify_format_duration(NAN, buf, sizeof buf),
+	assert_int_equal(hs_duration_format(NAN, buf, sizeof buf),
 			 HS_EINVAL);
-	assert_int_equal(hs_notify_format_duration(INFINITY, buf, sizeof buf),
+	assert_int_equal(hs_duration_format(INFINITY, buf, sizeof buf),
 			 HS_EINVAL);
 	/* "1 hour 5 minutes" needs 17 bytes. */
-	assert_int_equal(hs_notify_format_duration(3900.0, buf, 16), HS_ERANGE);
+	assert_int_equal(hs_duration_format(3900.0, buf, 16), HS_ERANGE);
 	assert_string_equal(buf, "");
-	assert_int_equal(hs_notify_format_duration(3900.0, buf, 17), 0);
+	assert_int_equal(hs_duration_format(3900.0, buf, 17), 0);
 	assert_string_equal(buf, "1 hour 5 minutes");
 }
 

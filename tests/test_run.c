@@ -50,7 +50,7 @@
 static char *report_json(const hs_runenv *e, const char *date)
 {
 	char args[128];
-	snprintf(args, sizeof args, "report --date %s --format json", date);
+	hs_runenv_fmt(args, sizeof args, "report --date %s --format json", date);
 	char *out = malloc(1 << 16);
 	assert_non_null(out);
 	assert_int_equal(hs_runenv_run(e, args, out, 1 << 16), 0);
@@ -81,7 +81,7 @@ static int report_alerts(const char *json, alert_row *rows, int max)
 		k += strlen("\"kind\": \"");
 		if (n < max) {
 			size_t len = strcspn(k, "\"");
-			snprintf(rows[n].kind, sizeof rows[n].kind, "%.*s",
+			hs_runenv_fmt(rows[n].kind, sizeof rows[n].kind, "%.*s",
 			         (int)len, k);
 			rows[n].seconds_of_day = hh * 3600 + mm * 60 + ss;
 		}
@@ -124,7 +124,7 @@ static void replay_desk(hs_runenv *e, char *out, size_t size)
 	char src[4096], args[4300];
 	assert_true(hs_test_fixture(DESK, src, sizeof src));
 	assert_int_equal(hs_runenv_calibrate(e, src, 30), 0);
-	snprintf(args, sizeof args, DESK_ARGS(src));
+	hs_runenv_fmt(args, sizeof args, DESK_ARGS(src));
 	assert_int_equal(hs_runenv_run(e, args, out, size), 0);
 }
 
@@ -167,7 +167,7 @@ static void steady_gaze_never_alerts(void **state)
 	hs_runenv e;
 	hs_runenv_make(&e, false);
 	assert_int_equal(hs_runenv_calibrate(&e, src, 3), 0);
-	snprintf(args, sizeof args,
+	hs_runenv_fmt(args, sizeof args,
 	         "run --source '%s' --set sustain_s=3 --set notify=terminal "
 	         "--clock-start " DAY "T09:00:00",
 	         src);
@@ -208,7 +208,7 @@ static void no_session_bus_alerts_on_terminal(void **state)
 		} else
 			hs_runenv_set(&e, buses[i]);
 		assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
-		snprintf(args, sizeof args,
+		hs_runenv_fmt(args, sizeof args,
 		         "-v run --source '%s' --set sustain_s=30 "
 		         "--set cooldown_s=60 --clock-start " DAY "T09:00:00",
 		         src);
@@ -236,7 +236,7 @@ static void without_calibration_it_calibrates_itself(void **state)
 	REQUIRE_FIXTURE(DESK, src);
 	hs_runenv e;
 	hs_runenv_make(&e, false);
-	snprintf(args, sizeof args,
+	hs_runenv_fmt(args, sizeof args,
 	         "-v run --source '%s' --set notify=terminal", src);
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
 	assert_non_null(strstr(out, "no calibration yet: headsup will "
@@ -245,7 +245,7 @@ static void without_calibration_it_calibrates_itself(void **state)
 	assert_non_null(strstr(out, "calibrated from the first seconds"));
 	/* Kept for this run only: nothing written to the calibration file. */
 	char path[512];
-	snprintf(path, sizeof path, "%s/state/headsup/calibration.ini", e.dir);
+	hs_runenv_fmt(path, sizeof path, "%s/state/headsup/calibration.ini", e.dir);
 	assert_int_not_equal(access(path, F_OK), 0);
 	hs_runenv_free(&e);
 }
@@ -254,7 +254,7 @@ static void without_calibration_it_calibrates_itself(void **state)
 static void assert_nothing_started(const hs_runenv *e)
 {
 	char cmd[512], out[1024];
-	snprintf(cmd, sizeof cmd, "find '%s/data' '%s/run' -mindepth 1", e->dir,
+	hs_runenv_fmt(cmd, sizeof cmd, "find '%s/data' '%s/run' -mindepth 1", e->dir,
 	         e->dir);
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
 	assert_string_equal(out, "");
@@ -279,9 +279,9 @@ static void bad_config_names_file_and_line_and_starts_nothing(void **state)
 		hs_runenv e;
 		hs_runenv_make(&e, false);
 		hs_runenv_write(&e, "config/headsup/config.ini", cases[i].text);
-		snprintf(args, sizeof args, "run --source '%s'", src);
+		hs_runenv_fmt(args, sizeof args, "run --source '%s'", src);
 		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 2);
-		snprintf(want, sizeof want,
+		hs_runenv_fmt(want, sizeof want,
 		         "%s/config/headsup/config.ini:%d:", e.dir,
 		         cases[i].line);
 		assert_non_null(strstr(out, want));
@@ -290,10 +290,10 @@ static void bad_config_names_file_and_line_and_starts_nothing(void **state)
 
 		/* The same with --config FILE. */
 		hs_runenv_write(&e, "other.ini", cases[i].text);
-		snprintf(args, sizeof args,
+		hs_runenv_fmt(args, sizeof args,
 		         "run --config other.ini --source '%s'", src);
 		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 2);
-		snprintf(want, sizeof want, "other.ini:%d:", cases[i].line);
+		hs_runenv_fmt(want, sizeof want, "other.ini:%d:", cases[i].line);
 		assert_non_null(strstr(out, want));
 		assert_nothing_started(&e);
 		hs_runenv_free(&e);
@@ -311,7 +311,7 @@ static void settings_precedence_default_file_command_line(void **state)
 	hs_runenv_make(&e, false);
 	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
 #define PRECEDENCE_RUN "run --source '%s' --set notify=terminal %s"
-	snprintf(args, sizeof args, PRECEDENCE_RUN, src, "");
+	hs_runenv_fmt(args, sizeof args, PRECEDENCE_RUN, src, "");
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
 	assert_non_null(strstr(out, "headsup: Hunched for 30 seconds"));
 
@@ -320,7 +320,7 @@ static void settings_precedence_default_file_command_line(void **state)
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
 	assert_non_null(strstr(out, "headsup: Hunched for 45 seconds"));
 
-	snprintf(args, sizeof args, PRECEDENCE_RUN, src, "--set sustain_s=60");
+	hs_runenv_fmt(args, sizeof args, PRECEDENCE_RUN, src, "--set sustain_s=60");
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
 	assert_non_null(strstr(out, "headsup: Hunched for 1 minute"));
 	assert_null(strstr(out, "headsup: Hunched for 45"));
@@ -369,20 +369,20 @@ static void refused_calibration_keeps_the_old_baseline(void **state)
 	hs_runenv_make(&e, false);
 	assert_int_equal(hs_runenv_calibrate(&e, desk, 30), 0);
 	char path[512];
-	snprintf(path, sizeof path, "%s/state/headsup/calibration.ini", e.dir);
+	hs_runenv_fmt(path, sizeof path, "%s/state/headsup/calibration.ini", e.dir);
 	char *before = hs_runenv_slurp(path);
 	assert_true(strlen(before) > 0);
 
 	/* A head turned 60-75 degrees to the side, in every frame. */
 	char cmd[9000], out[8192];
-	snprintf(cmd, sizeof cmd,
+	hs_runenv_fmt(cmd, sizeof cmd,
 	         "mkdir '%s/turned' && for f in "
 	         "'%s'/person01?[45]?+0[+-][67][05].jpg; "
 	         "do ln -s \"$f\" '%s/turned/'; done; ls '%s/turned' | wc -l",
 	         e.dir, p04, e.dir, e.dir);
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
 	assert_true(atoi(out) >= 4);
-	snprintf(cmd, sizeof cmd, "calibrate --source '%s/turned' --seconds 3",
+	hs_runenv_fmt(cmd, sizeof cmd, "calibrate --source '%s/turned' --seconds 3",
 	         e.dir);
 	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 1);
 	/* It names what is wrong and what to do about it. */
@@ -432,7 +432,7 @@ static void desk_session_report_matches_ground_truth(void **state)
 static void control_status(const hs_runenv *e, char *reply, size_t size)
 {
 	char path[512];
-	snprintf(path, sizeof path, "%s/run/headsup/control.sock", e->dir);
+	hs_runenv_fmt(path, sizeof path, "%s/run/headsup/control.sock", e->dir);
 	reply[0] = '\0';
 	assert_int_equal(hs_control_send(path, "status", reply, size), 0);
 }
@@ -441,7 +441,7 @@ static void control_status(const hs_runenv *e, char *reply, size_t size)
 static void wait_until_watching(const hs_runenv *e)
 {
 	char path[512], reply[256];
-	snprintf(path, sizeof path, "%s/run/headsup/control.sock", e->dir);
+	hs_runenv_fmt(path, sizeof path, "%s/run/headsup/control.sock", e->dir);
 	const double end = hs_runenv_now() + 20;
 	while (hs_runenv_now() < end) {
 		if (hs_control_send(path, "status", reply, sizeof reply) == 0 &&
@@ -463,7 +463,7 @@ static void pause_and_resume_reach_the_running_monitor(void **state)
 	assert_int_equal(hs_runenv_run(&e, "pause", out, sizeof out), 1);
 	assert_non_null(strstr(out, "not running"));
 
-	snprintf(args, sizeof args,
+	hs_runenv_fmt(args, sizeof args,
 	         "run --realtime --source '%s' --set notify=terminal", src);
 	pid_t pid = hs_runenv_spawn(&e, args);
 	wait_until_watching(&e);
@@ -496,7 +496,7 @@ static void stop_signals_lose_nothing(void **state)
 		hs_runenv e;
 		hs_runenv_make(&e, false);
 		assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
-		snprintf(
+		hs_runenv_fmt(
 		        args, sizeof args,
 		        "-v run --realtime --source '%s' --set notify=terminal "
 		        "--clock-start " DAY "T09:00:00",
@@ -550,7 +550,7 @@ static void kill_9_loses_at_most_a_minute(void **state)
 	REQUIRE_FIXTURE("desk/neck", neck);
 	hs_runenv e;
 	hs_runenv_make(&e, false);
-	snprintf(cmd, sizeof cmd,
+	hs_runenv_fmt(cmd, sizeof cmd,
 	         "mkdir '%s/upright' '%s/replay' && "
 	         "ln -s '%s'/class3_*.jpg '%s/upright/' && i=0; "
 	         "while [ $i -lt 200 ]; do for f in '%s'/class3_*.jpg; do "
@@ -559,10 +559,10 @@ static void kill_9_loses_at_most_a_minute(void **state)
 	         "done; done",
 	         e.dir, e.dir, neck, e.dir, neck, e.dir);
 	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
-	snprintf(args, sizeof args,
+	hs_runenv_fmt(args, sizeof args,
 	         "calibrate --source '%s/upright' --seconds 5", e.dir);
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
-	snprintf(args, sizeof args,
+	hs_runenv_fmt(args, sizeof args,
 	         "-v run --realtime --source '%s/replay' --set notify=terminal "
 	         "--clock-start " DAY "T09:00:00",
 	         e.dir);
@@ -573,7 +573,7 @@ static void kill_9_loses_at_most_a_minute(void **state)
 	/* A second monitor is refused while this one runs. */
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 2);
 	char want[64];
-	snprintf(want, sizeof want, "already running (pid %ld)", (long)pid);
+	hs_runenv_fmt(want, sizeof want, "already running (pid %ld)", (long)pid);
 	assert_non_null(strstr(out, want));
 
 	/* SIGHUP: a bad settings file keeps the old settings and says why;
@@ -618,7 +618,7 @@ static void kill_9_loses_at_most_a_minute(void **state)
 	free(json);
 
 	/* The dead monitor's lock does not block the next one. */
-	snprintf(args, sizeof args,
+	hs_runenv_fmt(args, sizeof args,
 	         "run --source '%s/upright' --set notify=terminal "
 	         "--clock-start " DAY "T12:00:00",
 	         e.dir);
@@ -674,7 +674,7 @@ static void desk_session_alert_reaches_dunst(void **state)
 	const int had = hs_runenv_count(before, "\"summary\"");
 	free(before);
 	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
-	snprintf(args, sizeof args,
+	hs_runenv_fmt(args, sizeof args,
 	         "run --source '%s' --set sustain_s=30 --set cooldown_s=60 "
 	         "--clock-start " DAY "T09:00:00",
 	         src);

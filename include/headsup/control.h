@@ -75,7 +75,5 @@ int hs_control_send(const char *path, const char *line, char *reply,
  * HS_EXIT_FAILURE with "headsup is not running" when nothing listens. */
 int hs_control_command(const char *line);
 
-/* A duration in words for replies: "1 hour 30 minutes", "45 seconds". */
-void hs_control_duration_words(double seconds, char *buf, size_t size);
 
 #endif

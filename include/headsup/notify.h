@@ -107,12 +107,6 @@ bool hs_notify_take_show_advice(hs_notify *n);
 
 /* ---- the text of an alert (pure) ---------------------------------------- */
 
-/* "45 seconds", "1 second", "2 minutes", "1 minute", "1 hour",
- * "1 hour 5 minutes", "3 hours 1 minute".  Whole units, rounded down
- * (the posture has lasted at least that long); minutes from 60 s, hours
- * from 3600 s.  HS_EINVAL for a negative or non-finite duration,
- * HS_ERANGE when buf is too small. */
-int hs_notify_format_duration(double seconds, char *buf, size_t size);
 
 /* "Looking down for 2 minutes", "Hunched for 45 seconds".  HS_EINVAL for
  * a state without a label. */

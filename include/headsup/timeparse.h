@@ -45,6 +45,13 @@ int hs_date_cmp(hs_date a, hs_date b);
  * range; *seconds is untouched on failure. */
 int hs_duration_parse(const char *text, double *seconds);
 
+/* A duration in words: "45 seconds", "1 second", "2 minutes", "1 hour",
+ * "1 hour 5 minutes", "26 hours".  Whole units, rounded down (a posture
+ * has lasted at least that long); minutes from 60 s, hours from 3600 s.
+ * HS_EINVAL for a negative or non-finite duration, HS_ERANGE when buf is
+ * too small (buf is then empty). */
+int hs_duration_format(double seconds, char *buf, size_t size);
+
 /* Parse an ISO 8601 date and time: "YYYY-MM-DDTHH:MM[:SS]" in local time,
  * or followed by "Z" (UTC) or "+HH:MM"/"-HH:MM"; a space may stand for the
  * 'T'.  HS_EINVAL for anything else; *unix is untouched then. */

@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,23 @@
 #include <unistd.h>
 
 #include "testutil.h"
+
+/* snprintf that fails the test, loudly, instead of running a command
+ * line that was cut short. */
+static inline void hs_runenv_fmt(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static inline void hs_runenv_fmt(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size) {
+		fprintf(stderr, "test error: a %zu-byte buffer is too small for "
+			"'%.60s...'\n", size, buf);
+		abort();
+	}
+}
 
 typedef struct hs_runenv {
 	char dir[128];   /* the private folder */
@@ -59,13 +77,13 @@ static inline void hs_runenv_make(hs_runenv *e, bool with_session)
 	static const char *const sub[] = { "config", "data", "state", "run" };
 	char path[256];
 	for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++) {
-		snprintf(path, sizeof path, "%s/%s", e->dir, sub[i]);
+		hs_runenv_fmt(path, sizeof path, "%s/%s", e->dir, sub[i]);
 		if (mkdir(path, 0700) != 0) {
 			perror(path);
 			abort();
 		}
 	}
-	snprintf(e->vars, sizeof e->vars,
+	hs_runenv_fmt(e->vars, sizeof e->vars,
 	         "TZ=UTC LC_ALL=C XDG_CONFIG_HOME=%s/config "
 	         "XDG_DATA_HOME=%s/data XDG_STATE_HOME=%s/state "
 	         "XDG_RUNTIME_DIR=%s/run HOME=%s "
@@ -75,7 +93,7 @@ static inline void hs_runenv_make(hs_runenv *e, bool with_session)
 	         with_session
 	                 ? ""
 	                 : "DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent");
-	snprintf(e->log, sizeof e->log, "%s/run.log", e->dir);
+	hs_runenv_fmt(e->log, sizeof e->log, "%s/run.log", e->dir);
 }
 
 static inline void hs_runenv_free(hs_runenv *e)
@@ -100,7 +118,7 @@ static inline void hs_runenv_unset(hs_runenv *e, const char *name)
 static inline void hs_runenv_set(hs_runenv *e, const char *assignment)
 {
 	size_t n = strlen(e->vars);
-	snprintf(e->vars + n, sizeof e->vars - n, " %s", assignment);
+	hs_runenv_fmt(e->vars + n, sizeof e->vars - n, " %s", assignment);
 }
 
 /* Run "headsup ARGS" to completion; stdout and stderr go to out.  Returns
@@ -109,7 +127,7 @@ static inline int hs_runenv_run(const hs_runenv *e, const char *args, char *out,
                                 size_t size)
 {
 	char cmd[8192];
-	snprintf(cmd, sizeof cmd, "cd '%s' && env %s '%s' %s 2>&1", e->dir,
+	hs_runenv_fmt(cmd, sizeof cmd, "cd '%s' && env %s '%s' %s 2>&1", e->dir,
 	         e->vars, hs_test_bin(), args);
 	int st = hs_test_run(cmd, out, size);
 	/* Echoed so that a failing test shows what the user would see;
@@ -126,7 +144,7 @@ static inline int hs_runenv_shell(const hs_runenv *e, const char *line,
                                   char *out, size_t size)
 {
 	char cmd[8192];
-	snprintf(cmd, sizeof cmd, "cd '%s' && env %s %s 2>&1", e->dir, e->vars,
+	hs_runenv_fmt(cmd, sizeof cmd, "cd '%s' && env %s %s 2>&1", e->dir, e->vars,
 	         line);
 	int st = hs_test_run(cmd, out, size);
 	if (out)
@@ -139,7 +157,7 @@ static inline int hs_runenv_shell(const hs_runenv *e, const char *line,
 static inline pid_t hs_runenv_spawn(hs_runenv *e, const char *args)
 {
 	char cmd[8192];
-	snprintf(cmd, sizeof cmd, "exec env %s '%s' %s >>'%s' 2>&1", e->vars,
+	hs_runenv_fmt(cmd, sizeof cmd, "exec env %s '%s' %s >>'%s' 2>&1", e->vars,
 	         hs_test_bin(), args, e->log);
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -225,7 +243,7 @@ static inline int hs_runenv_count(const char *haystack, const char *needle)
 static inline double hs_runenv_json_number(const char *json, const char *key)
 {
 	char pat[128];
-	snprintf(pat, sizeof pat, "\"%s\":", key);
+	hs_runenv_fmt(pat, sizeof pat, "\"%s\":", key);
 	const char *p = strstr(json, pat);
 	if (!p)
 		return 0.0 / 0.0;
@@ -238,7 +256,7 @@ static inline int hs_runenv_calibrate(const hs_runenv *e, const char *source,
                                       double seconds)
 {
 	char args[4200], out[8192];
-	snprintf(args, sizeof args, "calibrate --source '%s' --seconds %g",
+	hs_runenv_fmt(args, sizeof args, "calibrate --source '%s' --seconds %g",
 	         source, seconds);
 	return hs_runenv_run(e, args, out, sizeof out);
 }
@@ -248,11 +266,11 @@ static inline void hs_runenv_write(const hs_runenv *e, const char *rel,
                                    const char *text)
 {
 	char path[512];
-	snprintf(path, sizeof path, "%s/%s", e->dir, rel);
+	hs_runenv_fmt(path, sizeof path, "%s/%s", e->dir, rel);
 	char *slash = strrchr(path, '/');
 	*slash = '\0';
 	char cmd[600];
-	snprintf(cmd, sizeof cmd, "mkdir -p '%s'", path);
+	hs_runenv_fmt(cmd, sizeof cmd, "mkdir -p '%s'", path);
 	if (system(cmd) != 0)
 		abort();
 	*slash = '/';
