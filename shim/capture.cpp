@@ -26,17 +26,16 @@ static int probe_device(const char *device)
 	if (ioctl(fd, VIDIOC_QUERYCAP, &caps) != 0)
 		rc = errno == EBUSY ? (int)HS_EBUSY : (int)HS_EFORMAT;
 	else if (!((caps.capabilities & V4L2_CAP_DEVICE_CAPS
-			    ? caps.device_caps
-			    : caps.capabilities) &
-		   V4L2_CAP_VIDEO_CAPTURE))
+	                    ? caps.device_caps
+	                    : caps.capabilities) &
+	           V4L2_CAP_VIDEO_CAPTURE))
 		rc = HS_EFORMAT;
 	close(fd);
 	return rc;
 }
 
 extern "C" int hsv_capture_open_camera(const char *device, int width,
-				      int height, double fps,
-				      hs_capture **out)
+                                       int height, double fps, hs_capture **out)
 {
 	return hs::guarded([&] {
 		int rc = probe_device(device);
@@ -49,7 +48,7 @@ extern "C" int hsv_capture_open_camera(const char *device, int width,
 			return (int)HS_EBUSY;
 		}
 		cap->vc.set(cv::CAP_PROP_FOURCC,
-			    cv::VideoWriter::fourcc('M', 'J', 'P', 'G'));
+		            cv::VideoWriter::fourcc('M', 'J', 'P', 'G'));
 		cap->vc.set(cv::CAP_PROP_FRAME_WIDTH, width);
 		cap->vc.set(cv::CAP_PROP_FRAME_HEIGHT, height);
 		cap->vc.set(cv::CAP_PROP_FPS, fps);
@@ -93,7 +92,7 @@ extern "C" void hsv_capture_destroy(hs_capture *cap)
 }
 
 extern "C" void hsv_capture_get_info(const hs_capture *cap,
-				    hs_capture_info *info)
+                                     hs_capture_info *info)
 {
 	info->width = info->height = 0;
 	info->fps = 0;
@@ -117,8 +116,8 @@ extern "C" int hsv_capture_grab(hs_capture *cap, double *pos_s)
 		if (!cap->vc.grab())
 			return cap->is_camera ? (int)HS_EIO : (int)HS_EEOF;
 		*pos_s = cap->is_camera
-				 ? 0.0
-				 : cap->vc.get(cv::CAP_PROP_POS_MSEC) / 1000.0;
+		                 ? 0.0
+		                 : cap->vc.get(cv::CAP_PROP_POS_MSEC) / 1000.0;
 		return 0;
 	});
 }

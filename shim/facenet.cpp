@@ -15,9 +15,9 @@ struct hs_facenet {
 	cv::dnn::Net net;
 	std::vector<cv::String> out_names;
 	std::vector<cv::Mat> outs;
-	cv::Mat square;  // letterboxed 128x128 BGR
-	cv::Mat rgb;     // 128x128 RGB
-	cv::Mat input;   // [1,128,128,3] float32
+	cv::Mat square; // letterboxed 128x128 BGR
+	cv::Mat rgb;    // 128x128 RGB
+	cv::Mat input;  // [1,128,128,3] float32
 	float scores[HS_FACENET_ANCHORS];
 	float regressors[HS_FACENET_ANCHORS * 16];
 };
@@ -40,9 +40,9 @@ extern "C" int hsv_facenet_create(const char *onnx_path, hs_facenet **out)
 		}
 		f->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
 		f->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
-		f->out_names = {"Identity:0", "Identity_1:0", "Identity_2:0",
-				"Identity_3:0"};
-		int sz[4] = {1, HS_FACENET_INPUT, HS_FACENET_INPUT, 3};
+		f->out_names = { "Identity:0", "Identity_1:0", "Identity_2:0",
+			         "Identity_3:0" };
+		int sz[4] = { 1, HS_FACENET_INPUT, HS_FACENET_INPUT, 3 };
 		f->input.create(4, sz, CV_32F);
 		f->square.create(HS_FACENET_INPUT, HS_FACENET_INPUT, CV_8UC3);
 		*out = f;
@@ -65,8 +65,8 @@ static int copy_out(const cv::Mat &m, float *dst, size_t count)
 }
 
 extern "C" int hsv_facenet_run(hs_facenet *f, const hs_image *img,
-			      hs_letterbox *lb, const float **scores,
-			      const float **regressors)
+                               hs_letterbox *lb, const float **scores,
+                               const float **regressors)
 {
 	return hs::guarded([&] {
 		const cv::Mat &src = img->mat;
@@ -88,7 +88,7 @@ extern "C" int hsv_facenet_run(hs_facenet *f, const hs_image *img,
 
 		cv::cvtColor(f->square, f->rgb, cv::COLOR_BGR2RGB);
 		cv::Mat flat(HS_FACENET_INPUT, HS_FACENET_INPUT, CV_32FC3,
-			     f->input.ptr<float>());
+		             f->input.ptr<float>());
 		f->rgb.convertTo(flat, CV_32FC3, 2.0 / 255.0, -1.0);
 
 		f->net.setInput(f->input);
@@ -98,10 +98,10 @@ extern "C" int hsv_facenet_run(hs_facenet *f, const hs_image *img,
 		int rc;
 		if ((rc = copy_out(f->outs[0], f->scores, N8)) < 0 ||
 		    (rc = copy_out(f->outs[1], f->scores + N8,
-				   HS_FACENET_ANCHORS - N8)) < 0 ||
+		                   HS_FACENET_ANCHORS - N8)) < 0 ||
 		    (rc = copy_out(f->outs[2], f->regressors, N8 * 16)) < 0 ||
 		    (rc = copy_out(f->outs[3], f->regressors + N8 * 16,
-				   (HS_FACENET_ANCHORS - N8) * 16)) < 0)
+		                   (HS_FACENET_ANCHORS - N8) * 16)) < 0)
 			return rc;
 		*scores = f->scores;
 		*regressors = f->regressors;

@@ -9,7 +9,8 @@ extern "C" {
 #include "headsup/err.h"
 }
 
-namespace hs {
+namespace hs
+{
 
 // Remember the text of an exception for hs_shim_last_error().
 void note_error(const char *what) noexcept;

@@ -16,7 +16,7 @@ struct hs_haar {
 };
 
 extern "C" int hsv_haar_create(const char *face_path, const char *eye_path,
-			      hs_haar **out)
+                               hs_haar **out)
 {
 	return hs::guarded([&] {
 		auto *h = new hs_haar();
@@ -43,12 +43,12 @@ extern "C" void hsv_haar_destroy(hs_haar *haar)
 
 static hs_rect to_rect(const cv::Rect &r, int dx, int dy)
 {
-	return hs_rect{(float)(r.x + dx), (float)(r.y + dy), (float)r.width,
-		       (float)r.height};
+	return hs_rect{ (float)(r.x + dx), (float)(r.y + dy), (float)r.width,
+		        (float)r.height };
 }
 
 extern "C" int hsv_haar_detect(hs_haar *h, const hs_image *img, hs_rect *face,
-			      hs_rect *eyes, int *n_eyes)
+                               hs_rect *eyes, int *n_eyes)
 {
 	return hs::guarded([&] {
 		if (img->mat.empty())
@@ -57,14 +57,14 @@ extern "C" int hsv_haar_detect(hs_haar *h, const hs_image *img, hs_rect *face,
 		cv::equalizeHist(h->gray, h->gray);
 		const int min_side = std::max(24, img->mat.rows / 10);
 		h->face.detectMultiScale(h->gray, h->found, 1.1, 4, 0,
-					 cv::Size(min_side, min_side));
+		                         cv::Size(min_side, min_side));
 		if (h->found.empty())
 			return (int)HS_ENOFACE;
 		const cv::Rect best = *std::max_element(
-			h->found.begin(), h->found.end(),
-			[](const cv::Rect &a, const cv::Rect &b) {
-				return a.area() < b.area();
-			});
+		        h->found.begin(), h->found.end(),
+		        [](const cv::Rect &a, const cv::Rect &b) {
+			        return a.area() < b.area();
+		        });
 		*face = to_rect(best, 0, 0);
 		if (n_eyes)
 			*n_eyes = 0;
@@ -73,13 +73,13 @@ extern "C" int hsv_haar_detect(hs_haar *h, const hs_image *img, hs_rect *face,
 		// Eyes sit in the upper half of the face box.
 		cv::Rect upper(best.x, best.y, best.width, best.height / 2);
 		cv::Mat roi = h->gray(upper);
-		h->eye.detectMultiScale(roi, h->found, 1.1, 3, 0,
-					cv::Size(best.width / 8,
-						 best.width / 8));
+		h->eye.detectMultiScale(
+		        roi, h->found, 1.1, 3, 0,
+		        cv::Size(best.width / 8, best.width / 8));
 		std::sort(h->found.begin(), h->found.end(),
-			  [](const cv::Rect &a, const cv::Rect &b) {
-				  return a.area() > b.area();
-			  });
+		          [](const cv::Rect &a, const cv::Rect &b) {
+			          return a.area() > b.area();
+		          });
 		for (const cv::Rect &e : h->found) {
 			if (*n_eyes == 2)
 				break;
@@ -87,7 +87,7 @@ extern "C" int hsv_haar_detect(hs_haar *h, const hs_image *img, hs_rect *face,
 			if (*n_eyes == 1) {
 				float half = (float)upper.width / 2.0f;
 				float cx0 = eyes[0].x + eyes[0].w / 2 -
-					    (float)upper.x;
+				            (float)upper.x;
 				float cx1 = (float)e.x + (float)e.width / 2.0f;
 				if ((cx0 < half) == (cx1 < half))
 					continue;

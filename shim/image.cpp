@@ -57,7 +57,7 @@ extern "C" int hsv_image_load(hs_image *img, const char *path)
 }
 
 extern "C" int hsv_image_from_bgr(hs_image *img, const unsigned char *bgr,
-				 int w, int h)
+                                  int w, int h)
 {
 	return hs::guarded([&] {
 		if (w <= 0 || h <= 0)
@@ -69,14 +69,14 @@ extern "C" int hsv_image_from_bgr(hs_image *img, const unsigned char *bgr,
 }
 
 extern "C" int hsv_image_resize(const hs_image *src, int w, int h,
-				hs_image *dst)
+                                hs_image *dst)
 {
 	return hs::guarded([&] {
 		if (w <= 0 || h <= 0 || src->mat.empty())
 			return (int)HS_EINVAL;
 		const bool shrink = w < src->mat.cols && h < src->mat.rows;
 		cv::resize(src->mat, dst->mat, cv::Size(w, h), 0, 0,
-			   shrink ? cv::INTER_AREA : cv::INTER_LINEAR);
+		           shrink ? cv::INTER_AREA : cv::INTER_LINEAR);
 		return 0;
 	});
 }
@@ -87,17 +87,17 @@ static cv::Scalar bgr_of(unsigned rgb)
 }
 
 extern "C" void hsv_image_draw_circle(hs_image *img, float x, float y, float r,
-				     unsigned rgb)
+                                      unsigned rgb)
 {
 	hs::guarded([&] {
 		cv::circle(img->mat, cv::Point(cvRound(x), cvRound(y)),
-			   cvRound(r), bgr_of(rgb), cv::FILLED, cv::LINE_AA);
+		           cvRound(r), bgr_of(rgb), cv::FILLED, cv::LINE_AA);
 		return 0;
 	});
 }
 
 extern "C" void hsv_image_draw_rect(hs_image *img, float x, float y, float w,
-				   float h, unsigned rgb)
+                                    float h, unsigned rgb)
 {
 	hs::guarded([&] {
 		cv::rectangle(img->mat, cv::Rect2f(x, y, w, h), bgr_of(rgb), 2);
@@ -106,12 +106,12 @@ extern "C" void hsv_image_draw_rect(hs_image *img, float x, float y, float w,
 }
 
 extern "C" void hsv_image_draw_text(hs_image *img, float x, float y,
-				   const char *text, unsigned rgb)
+                                    const char *text, unsigned rgb)
 {
 	hs::guarded([&] {
 		cv::putText(img->mat, text, cv::Point(cvRound(x), cvRound(y)),
-			    cv::FONT_HERSHEY_SIMPLEX, 0.6, bgr_of(rgb), 2,
-			    cv::LINE_AA);
+		            cv::FONT_HERSHEY_SIMPLEX, 0.6, bgr_of(rgb), 2,
+		            cv::LINE_AA);
 		return 0;
 	});
 }

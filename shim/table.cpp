@@ -11,11 +11,9 @@ HS_SHIM_FUNCS(HS_SHIM_DECL, HS_SHIM_VDECL)
 #undef HS_SHIM_VDECL
 }
 
-static const hs_shim_table table = {
-	HS_SHIM_TABLE_VERSION,
-	hsv_shim_last_error,
+static const hs_shim_table table = { HS_SHIM_TABLE_VERSION, hsv_shim_last_error,
 #define HS_SHIM_ENTRY(name, params, args) hsv_##name,
-	HS_SHIM_FUNCS(HS_SHIM_ENTRY, HS_SHIM_ENTRY)
+	                             HS_SHIM_FUNCS(HS_SHIM_ENTRY, HS_SHIM_ENTRY)
 #undef HS_SHIM_ENTRY
 };
 

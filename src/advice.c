@@ -20,88 +20,116 @@
 const char hs_advice_source_title[] = "Treatment of Upper Back Spasms";
 
 static const char not_a_diagnosis[] =
-	"headsup is a heuristic, not a diagnosis. It guesses how you sit from "
-	"the position of your head in a webcam image; it cannot see your spine "
-	"and cannot tell why something hurts. If pain spreads, or turning, "
-	"bending or walking becomes hard, see a clinician.";
+        "headsup is a heuristic, not a diagnosis. It guesses how you sit from "
+        "the position of your head in a webcam image; it cannot see your spine "
+        "and cannot tell why something hurts. If pain spreads, or turning, "
+        "bending or walking becomes hard, see a clinician.";
 
 static const hs_advice topics[HS_ADVICE_COUNT] = {
-	[HS_ADVICE_LOOKING_DOWN] = {
-		"looking-down",
-		"Looking down",
-		"Try bringing your screen, book or papers up to eye level, so your "
-		"neck can rest.",
-		"Each time the head tips forward to read something low, the neck "
-		"and the trapezius, the broad muscle across the top of the back and "
-		"shoulders, hold up its weight for as long as you stay that way.\n"
-		"\n"
-		"Bring the work up to your eyes rather than your eyes down to the "
-		"work. Raise the screen until its top edge sits near eye level, and "
-		"stand a book or papers up on a holder or a pile of books instead "
-		"of laying them flat on the desk.\n"
-		"\n"
-		"Then look straight ahead, with the chin level, and let the neck "
-		"stay long."},
-	[HS_ADVICE_HUNCHED] = {
-		"hunched",
-		"Hunched",
-		"Sit tall for a moment: stomach in, chest open, and let your back "
-		"find its natural curve again.",
-		"Seen from the side, a healthy back is not straight: it curves "
-		"gently, rather like the letter S. Long hours of desk work are among the "
-		"commonest reasons that curve is lost, as the shoulders round and the head "
-		"drifts towards the screen.\n"
-		"\n"
-		"Once the curve flattens, the back muscles have to work much harder "
-		"to hold you up, and muscles that are strained for long stretches "
-		"can tighten into painful spasms.\n"
-		"\n"
-		"When you sit, draw the stomach in a little and let the chest come "
-		"forward and open, so your head rests above your shoulders rather "
-		"than in front of them."},
-	[HS_ADVICE_ACTIVE] = {
-		"active",
-		"Keep your back strong",
-		"Your back has worked hard today; some exercise, strength training "
-		"or yoga can help it recover.",
-		"Exercising regularly is the best way the article gives to keep "
-		"back spasms from coming back. Strength training builds the muscles "
-		"that hold you upright, and yoga trains strength and suppleness "
-		"together. Both can be done at home, ideally with a trainer to "
-		"guide you at first.\n"
-		"\n"
-		"Massage helps muscles that are already tired or knotted: working "
-		"on the sore spots brings more blood, and so more oxygen, to them. "
-		"A session usually takes 15 to 30 minutes and is best given by a "
-		"qualified massage therapist.\n"
-		"\n"
-		"Between sessions, trigger-point tools let you work on knots "
-		"yourself at home."},
-	[HS_ADVICE_GENERAL] = {
-		"general",
-		"Beyond the desk",
-		"How you sit is only part of it; sleep, weight and what you eat "
-		"count too.",
-		"Desk posture is not the only thing that matters. The article also "
-		"names the way you sit elsewhere and the way you sleep, carrying "
-		"extra weight, and a diet that runs short of important nutrients "
-		"and minerals, including the electrolytes your muscles rely on.\n"
-		"\n"
-		"Strain from lifting, sport or an accident is a common cause of "
-		"back spasms as well, and age plays a part."},
-	[HS_ADVICE_CLINICIAN] = {
-		"clinician",
-		"When to see a clinician",
-		"If the pain spreads, or turning, bending or walking gets hard, "
-		"please see a clinician.",
-		"Back pain that spreads to other parts of the body, or that makes "
-		"it hard to turn, bend, run or walk, is a reason to see a doctor "
-		"or a physiotherapist rather than to rely on posture tips.\n"
-		"\n"
-		"headsup is a heuristic, not a diagnosis. It estimates where your "
-		"head is from a webcam image; it cannot see your spine or know why "
-		"something hurts. Its reminders are only reminders, and a quiet day "
-		"does not mean that all is well."},
+	[HS_ADVICE_LOOKING_DOWN] = { "looking-down", "Looking down",
+	                             "Try bringing your screen, book or papers "
+	                             "up to eye level, so your "
+	                             "neck can rest.",
+	                             "Each time the head tips forward to read "
+	                             "something low, the neck "
+	                             "and the trapezius, the broad muscle "
+	                             "across the top of the back and "
+	                             "shoulders, hold up its weight for as "
+	                             "long as you stay that way.\n"
+	                             "\n"
+	                             "Bring the work up to your eyes rather "
+	                             "than your eyes down to the "
+	                             "work. Raise the screen until its top "
+	                             "edge sits near eye level, and "
+	                             "stand a book or papers up on a holder or "
+	                             "a pile of books instead "
+	                             "of laying them flat on the desk.\n"
+	                             "\n"
+	                             "Then look straight ahead, with the chin "
+	                             "level, and let the neck "
+	                             "stay long." },
+	[HS_ADVICE_HUNCHED] = { "hunched", "Hunched",
+	                        "Sit tall for a moment: stomach in, chest "
+	                        "open, and let your back "
+	                        "find its natural curve again.",
+	                        "Seen from the side, a healthy back is not "
+	                        "straight: it curves "
+	                        "gently, rather like the letter S. Long hours "
+	                        "of desk work are among the "
+	                        "commonest reasons that curve is lost, as the "
+	                        "shoulders round and the head "
+	                        "drifts towards the screen.\n"
+	                        "\n"
+	                        "Once the curve flattens, the back muscles "
+	                        "have to work much harder "
+	                        "to hold you up, and muscles that are strained "
+	                        "for long stretches "
+	                        "can tighten into painful spasms.\n"
+	                        "\n"
+	                        "When you sit, draw the stomach in a little "
+	                        "and let the chest come "
+	                        "forward and open, so your head rests above "
+	                        "your shoulders rather "
+	                        "than in front of them." },
+	[HS_ADVICE_ACTIVE] = { "active", "Keep your back strong",
+	                       "Your back has worked hard today; some "
+	                       "exercise, strength training "
+	                       "or yoga can help it recover.",
+	                       "Exercising regularly is the best way the "
+	                       "article gives to keep "
+	                       "back spasms from coming back. Strength "
+	                       "training builds the muscles "
+	                       "that hold you upright, and yoga trains "
+	                       "strength and suppleness "
+	                       "together. Both can be done at home, ideally "
+	                       "with a trainer to "
+	                       "guide you at first.\n"
+	                       "\n"
+	                       "Massage helps muscles that are already tired "
+	                       "or knotted: working "
+	                       "on the sore spots brings more blood, and so "
+	                       "more oxygen, to them. "
+	                       "A session usually takes 15 to 30 minutes and "
+	                       "is best given by a "
+	                       "qualified massage therapist.\n"
+	                       "\n"
+	                       "Between sessions, trigger-point tools let you "
+	                       "work on knots "
+	                       "yourself at home." },
+	[HS_ADVICE_GENERAL] = { "general", "Beyond the desk",
+	                        "How you sit is only part of it; sleep, weight "
+	                        "and what you eat "
+	                        "count too.",
+	                        "Desk posture is not the only thing that "
+	                        "matters. The article also "
+	                        "names the way you sit elsewhere and the way "
+	                        "you sleep, carrying "
+	                        "extra weight, and a diet that runs short of "
+	                        "important nutrients "
+	                        "and minerals, including the electrolytes your "
+	                        "muscles rely on.\n"
+	                        "\n"
+	                        "Strain from lifting, sport or an accident is "
+	                        "a common cause of "
+	                        "back spasms as well, and age plays a part." },
+	[HS_ADVICE_CLINICIAN] = { "clinician", "When to see a clinician",
+	                          "If the pain spreads, or turning, bending or "
+	                          "walking gets hard, "
+	                          "please see a clinician.",
+	                          "Back pain that spreads to other parts of "
+	                          "the body, or that makes "
+	                          "it hard to turn, bend, run or walk, is a "
+	                          "reason to see a doctor "
+	                          "or a physiotherapist rather than to rely on "
+	                          "posture tips.\n"
+	                          "\n"
+	                          "headsup is a heuristic, not a diagnosis. It "
+	                          "estimates where your "
+	                          "head is from a webcam image; it cannot see "
+	                          "your spine or know why "
+	                          "something hurts. Its reminders are only "
+	                          "reminders, and a quiet day "
+	                          "does not mean that all is well." },
 };
 
 const hs_advice *hs_advice_get(hs_advice_topic topic)
@@ -131,15 +159,17 @@ hs_advice_topic hs_advice_for_state(hs_state state)
 	}
 }
 
-/* --- the URL ---------------------------------------------------------------- */
+/* --- the URL ----------------------------------------------------------------
+ */
 
 /* Append path to a file:// URL, percent-encoding what a URL cannot hold. */
 static int put_path(char *buf, size_t size, size_t *used, const char *path)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			     (*p >= '0' && *p <= '9') || strchr("/-._~", *p);
+		bool plain = (*p >= 'a' && *p <= 'z') ||
+		             (*p >= 'A' && *p <= 'Z') ||
+		             (*p >= '0' && *p <= '9') || strchr("/-._~", *p);
 		size_t need = plain ? 1 : 3;
 		if (*used + need >= size)
 			return HS_ERANGE;
@@ -176,14 +206,16 @@ int hs_advice_url(hs_advice_topic topic, char *buf, size_t size)
 	if (rc < 0)
 		return rc;
 	if (topic < HS_ADVICE_COUNT) {
-		int n = snprintf(buf + used, size - used, "#%s", topics[topic].id);
+		int n = snprintf(buf + used, size - used, "#%s",
+		                 topics[topic].id);
 		if (n < 0 || (size_t)n >= size - used)
 			return HS_ERANGE;
 	}
 	return found;
 }
 
-/* --- the HTML page ------------------------------------------------------------ */
+/* --- the HTML page
+ * ------------------------------------------------------------ */
 
 /* One <p> per blank-line separated paragraph of body. */
 static void html_paragraphs(FILE *out, const char *body)
@@ -202,33 +234,35 @@ static void html_paragraphs(FILE *out, const char *body)
 }
 
 static const char page_style[] =
-	":root{color-scheme:light dark;--fg:#1d1d1f;--bg:#fdfdfb;--muted:#5a5a5e;"
-	"--accent:#1f5f8b;--box:#eef3f7;--rule:#d4d9de}\n"
-	"@media (prefers-color-scheme:dark){:root{--fg:#e8e8e6;--bg:#17181a;"
-	"--muted:#a4a6ab;--accent:#8cc4ec;--box:#23282d;--rule:#3a3f45}}\n"
-	"*{box-sizing:border-box}\n"
-	"body{margin:0;background:var(--bg);color:var(--fg);"
-	"font:1.05rem/1.6 system-ui,-apple-system,\"Segoe UI\",sans-serif}\n"
-	"main{max-width:40rem;margin:0 auto;padding:2rem 1.25rem 3rem}\n"
-	"h1{font-size:1.7rem;margin:0 0 .25rem}\n"
-	"h2{font-size:1.25rem;margin:2.2rem 0 .5rem}\n"
-	".lead{color:var(--muted);margin-top:0}\n"
-	"a{color:var(--accent)}\n"
-	"nav{border-top:1px solid var(--rule);border-bottom:1px solid var(--rule);"
-	"margin:1.5rem 0;padding:.5rem 0}\n"
-	"nav h2{margin:.5rem 0;font-size:1rem}\n"
-	"nav ol{margin:.25rem 0 .5rem;padding-left:1.5rem}\n"
-	"section{scroll-margin-top:1rem}\n"
-	"section:target h2{color:var(--accent)}\n"
-	".short{font-weight:600}\n"
-	".note{background:var(--box);border-left:4px solid var(--accent);"
-	"padding:.75rem 1rem;margin:2.5rem 0 1rem;border-radius:4px}\n"
-	"footer{color:var(--muted);font-size:.9rem;"
-	"border-top:1px solid var(--rule);margin-top:2rem;padding-top:.75rem}\n"
-	"@media print{:root{--fg:#000;--bg:#fff;--muted:#333;--accent:#000;"
-	"--box:#fff;--rule:#999}body{font-size:11pt}main{max-width:none;"
-	"padding:0}nav a{text-decoration:none}section{break-inside:avoid}"
-	".note{border:1px solid #000}}\n";
+        ":root{color-scheme:light "
+        "dark;--fg:#1d1d1f;--bg:#fdfdfb;--muted:#5a5a5e;"
+        "--accent:#1f5f8b;--box:#eef3f7;--rule:#d4d9de}\n"
+        "@media (prefers-color-scheme:dark){:root{--fg:#e8e8e6;--bg:#17181a;"
+        "--muted:#a4a6ab;--accent:#8cc4ec;--box:#23282d;--rule:#3a3f45}}\n"
+        "*{box-sizing:border-box}\n"
+        "body{margin:0;background:var(--bg);color:var(--fg);"
+        "font:1.05rem/1.6 system-ui,-apple-system,\"Segoe UI\",sans-serif}\n"
+        "main{max-width:40rem;margin:0 auto;padding:2rem 1.25rem 3rem}\n"
+        "h1{font-size:1.7rem;margin:0 0 .25rem}\n"
+        "h2{font-size:1.25rem;margin:2.2rem 0 .5rem}\n"
+        ".lead{color:var(--muted);margin-top:0}\n"
+        "a{color:var(--accent)}\n"
+        "nav{border-top:1px solid var(--rule);border-bottom:1px solid "
+        "var(--rule);"
+        "margin:1.5rem 0;padding:.5rem 0}\n"
+        "nav h2{margin:.5rem 0;font-size:1rem}\n"
+        "nav ol{margin:.25rem 0 .5rem;padding-left:1.5rem}\n"
+        "section{scroll-margin-top:1rem}\n"
+        "section:target h2{color:var(--accent)}\n"
+        ".short{font-weight:600}\n"
+        ".note{background:var(--box);border-left:4px solid var(--accent);"
+        "padding:.75rem 1rem;margin:2.5rem 0 1rem;border-radius:4px}\n"
+        "footer{color:var(--muted);font-size:.9rem;"
+        "border-top:1px solid var(--rule);margin-top:2rem;padding-top:.75rem}\n"
+        "@media print{:root{--fg:#000;--bg:#fff;--muted:#333;--accent:#000;"
+        "--box:#fff;--rule:#999}body{font-size:11pt}main{max-width:none;"
+        "padding:0}nav a{text-decoration:none}section{break-inside:avoid}"
+        ".note{border:1px solid #000}}\n";
 
 int hs_advice_write_html(FILE *out)
 {
@@ -248,7 +282,8 @@ int hs_advice_write_html(FILE *out)
 	      "<body>\n"
 	      "<main>\n"
 	      "<h1>Posture advice</h1>\n"
-	      "<p class=\"lead\">What headsup's reminders mean, and what may help. "
+	      "<p class=\"lead\">What headsup's reminders mean, and what may "
+	      "help. "
 	      "Each reminder links to its section below.</p>\n"
 	      "<nav aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n",
 	      out);
@@ -264,7 +299,8 @@ int hs_advice_write_html(FILE *out)
 		fprintf(out, "<section id=\"%s\">\n<h2>", topics[i].id);
 		hs_html_escape_n(out, topics[i].title, strlen(topics[i].title));
 		fputs("</h2>\n<p class=\"short\">", out);
-		hs_html_escape_n(out, topics[i].sentence, strlen(topics[i].sentence));
+		hs_html_escape_n(out, topics[i].sentence,
+		                 strlen(topics[i].sentence));
 		fputs("</p>\n", out);
 		html_paragraphs(out, topics[i].body);
 		fputs("</section>\n", out);
@@ -276,12 +312,14 @@ int hs_advice_write_html(FILE *out)
 	fputs("</p>\n</aside>\n<footer>\n<p>This advice is written in our own "
 	      "words from the article <cite>",
 	      out);
-	hs_html_escape_n(out, hs_advice_source_title, strlen(hs_advice_source_title));
+	hs_html_escape_n(out, hs_advice_source_title,
+	                 strlen(hs_advice_source_title));
 	fputs("</cite>.</p>\n</footer>\n</main>\n</body>\n</html>\n", out);
 	return ferror(out) ? HS_EIO : 0;
 }
 
-/* --- the terminal form -------------------------------------------------------- */
+/* --- the terminal form
+ * -------------------------------------------------------- */
 
 /* Columns a UTF-8 string of len bytes takes (one per code point). */
 static int columns(const char *s, size_t len)
@@ -367,16 +405,16 @@ int hs_advice_print(FILE *out, int topic, int width)
 		print_topic(out, &topics[topic], width);
 		if (topic != HS_ADVICE_CLINICIAN) {
 			static const char note[] =
-				"headsup is a heuristic, not a diagnosis; "
-				"see 'headsup advice clinician'.";
+			        "headsup is a heuristic, not a diagnosis; "
+			        "see 'headsup advice clinician'.";
 			fputc('\n', out);
 			wrap(out, note, strlen(note), width);
 		}
 	}
 	char credit[128];
 	snprintf(credit, sizeof credit,
-		 "Written in our own words from the article \"%s\".",
-		 hs_advice_source_title);
+	         "Written in our own words from the article \"%s\".",
+	         hs_advice_source_title);
 	fputc('\n', out);
 	wrap(out, credit, strlen(credit), width);
 	return ferror(out) ? HS_EIO : 0;

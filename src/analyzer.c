@@ -19,7 +19,7 @@ struct hs_analyzer {
 };
 
 int hs_analyzer_create(const char *model_path, double hfov_deg,
-		       hs_analyzer **out)
+                       hs_analyzer **out)
 {
 	hs_analyzer *a = calloc(1, sizeof *a);
 	if (!a)
@@ -62,7 +62,7 @@ int hs_analyzer_run(hs_analyzer *a, const hs_image *img, hs_analysis *out)
 		return rc;
 	if (out->frame_w != a->cam_w || out->frame_h != a->cam_h) {
 		hs_camera_model_from_fov(&a->cam, out->frame_w, out->frame_h,
-					 a->hfov_deg);
+		                         a->hfov_deg);
 		a->cam_w = out->frame_w;
 		a->cam_h = out->frame_h;
 	}

@@ -7,7 +7,7 @@
 /* The two output layers: cells per side and anchors per cell. */
 static const struct {
 	int cells, per_cell;
-} layers[] = {{16, 2}, {8, 6}};
+} layers[] = { { 16, 2 }, { 8, 6 } };
 
 void hs_blazeface_anchors(float anchors[HS_BF_ANCHORS][2])
 {
@@ -17,8 +17,10 @@ void hs_blazeface_anchors(float anchors[HS_BF_ANCHORS][2])
 		for (int y = 0; y < layers[l].cells; y++)
 			for (int x = 0; x < layers[l].cells; x++)
 				for (int a = 0; a < layers[l].per_cell; a++) {
-					anchors[i][0] = ((float)x + 0.5f) * cell;
-					anchors[i][1] = ((float)y + 0.5f) * cell;
+					anchors[i][0] =
+					        ((float)x + 0.5f) * cell;
+					anchors[i][1] =
+					        ((float)y + 0.5f) * cell;
 					i++;
 				}
 	}
@@ -35,8 +37,8 @@ static float sigmoid(float x)
 }
 
 int hs_blazeface_decode(const float *scores, const float *regressors,
-			const float anchors[HS_BF_ANCHORS][2], float min_score,
-			hs_bf_detection *dets, int max)
+                        const float anchors[HS_BF_ANCHORS][2], float min_score,
+                        hs_bf_detection *dets, int max)
 {
 	int n = 0;
 	for (int i = 0; i < HS_BF_ANCHORS && n < max; i++) {
@@ -74,7 +76,7 @@ float hs_blazeface_iou(const hs_bf_detection *a, const hs_bf_detection *b)
 }
 
 int hs_blazeface_blend(hs_bf_detection *dets, int n, float min_iou,
-		       hs_bf_detection *out, int max)
+                       hs_bf_detection *out, int max)
 {
 	int n_out = 0;
 	int left = n;
@@ -130,7 +132,7 @@ int hs_blazeface_blend(hs_bf_detection *dets, int n, float min_iou,
 }
 
 void hs_blazeface_to_face(const hs_bf_detection *d, const hs_letterbox *lb,
-			  hs_face *face)
+                          hs_face *face)
 {
 	memset(face, 0, sizeof *face);
 	face->found = true;

@@ -19,7 +19,7 @@
 #define LINE_MAX_LEN 1024
 
 static void say(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 static void say(char *buf, size_t size, const char *fmt, ...)
 {
@@ -31,8 +31,8 @@ static void say(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* ---- from samples ---------------------------------------------------------- */
-
+/* ---- from samples ----------------------------------------------------------
+ */
 
 /* Which way the camera sits, from where the face appears in the picture.
  *
@@ -58,12 +58,23 @@ static void say_off_centre(char *why, size_t whysize, double dx, double dy)
 		    dy < 0 ? "top" : "bottom", dy < 0 ? "up" : "down");
 }
 
-enum { M_X, M_Y, M_IOD, M_BX, M_BY, M_BW, M_BH, M_PITCH, M_YAW, M_ROLL,
-       M_COUNT };
+enum {
+	M_X,
+	M_Y,
+	M_IOD,
+	M_BX,
+	M_BY,
+	M_BW,
+	M_BH,
+	M_PITCH,
+	M_YAW,
+	M_ROLL,
+	M_COUNT
+};
 
-int hs_calibration_from_samples(const hs_calib_sample *s, size_t n,
-				int frame_w, int frame_h, hs_baseline *out,
-				char *why, size_t whysize)
+int hs_calibration_from_samples(const hs_calib_sample *s, size_t n, int frame_w,
+                                int frame_h, hs_baseline *out, char *why,
+                                size_t whysize)
 {
 	if (n == 0) {
 		say(why, whysize,
@@ -88,8 +99,8 @@ int hs_calibration_from_samples(const hs_calib_sample *s, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		const hs_face *f = &s[i].face;
 		double mx, my, iod;
-		if (!f->found || hs_posture_eye_geometry(f, NULL, &mx, &my,
-							 &iod) < 0)
+		if (!f->found ||
+		    hs_posture_eye_geometry(f, NULL, &mx, &my, &iod) < 0)
 			continue;
 		col[M_X][n_face] = mx;
 		col[M_Y][n_face] = my;
@@ -164,9 +175,16 @@ cleanup:
 	return rc;
 }
 
-/* ---- the file's keys -------------------------------------------------------- */
+/* ---- the file's keys --------------------------------------------------------
+ */
 
-typedef enum key_type { T_VERSION, T_DOUBLE, T_INT, T_BOOL, T_STRING } key_type;
+typedef enum key_type {
+	T_VERSION,
+	T_DOUBLE,
+	T_INT,
+	T_BOOL,
+	T_STRING
+} key_type;
 
 typedef struct key_info {
 	const char *name;
@@ -181,21 +199,21 @@ typedef struct key_info {
 /* In the order they are written.  Limits are generous sanity bounds; what
  * they catch is a damaged file, not an unusual desk. */
 static const key_info keys[] = {
-	{"version", T_VERSION, 0, 0, 0},
-	{"source", T_STRING, OFF(source), 0, 0},
-	{"created_unix", T_DOUBLE, OFF(created_unix), 0, 1e11},
-	{"frame_w", T_INT, OFF(frame_w), 1, 100000},
-	{"frame_h", T_INT, OFF(frame_h), 1, 100000},
-	{"has_pitch", T_BOOL, OFF(has_pitch), 0, 0},
-	{"pitch_deg", T_DOUBLE, OFF(pitch_deg), -180, 180},
-	{"roll_deg", T_DOUBLE, OFF(roll_deg), -180, 180},
-	{"eye_mid_x", T_DOUBLE, OFF(eye_mid_x), -1e6, 1e6},
-	{"eye_mid_y", T_DOUBLE, OFF(eye_mid_y), -1e6, 1e6},
-	{"iod_px", T_DOUBLE, OFF(iod_px), 0.5, 1e6},
-	{"box_x", T_DOUBLE, BOX(0), -1e6, 1e6},
-	{"box_y", T_DOUBLE, BOX(1), -1e6, 1e6},
-	{"box_w", T_DOUBLE, BOX(2), 0, 1e6},
-	{"box_h", T_DOUBLE, BOX(3), 0, 1e6},
+	{ "version", T_VERSION, 0, 0, 0 },
+	{ "source", T_STRING, OFF(source), 0, 0 },
+	{ "created_unix", T_DOUBLE, OFF(created_unix), 0, 1e11 },
+	{ "frame_w", T_INT, OFF(frame_w), 1, 100000 },
+	{ "frame_h", T_INT, OFF(frame_h), 1, 100000 },
+	{ "has_pitch", T_BOOL, OFF(has_pitch), 0, 0 },
+	{ "pitch_deg", T_DOUBLE, OFF(pitch_deg), -180, 180 },
+	{ "roll_deg", T_DOUBLE, OFF(roll_deg), -180, 180 },
+	{ "eye_mid_x", T_DOUBLE, OFF(eye_mid_x), -1e6, 1e6 },
+	{ "eye_mid_y", T_DOUBLE, OFF(eye_mid_y), -1e6, 1e6 },
+	{ "iod_px", T_DOUBLE, OFF(iod_px), 0.5, 1e6 },
+	{ "box_x", T_DOUBLE, BOX(0), -1e6, 1e6 },
+	{ "box_y", T_DOUBLE, BOX(1), -1e6, 1e6 },
+	{ "box_w", T_DOUBLE, BOX(2), 0, 1e6 },
+	{ "box_h", T_DOUBLE, BOX(3), 0, 1e6 },
 };
 #define KEY_COUNT (sizeof keys / sizeof keys[0])
 
@@ -231,9 +249,8 @@ static int check_baseline(const hs_baseline *b, char *why, size_t whysize)
 		if (k->type == T_DOUBLE) {
 			double v = *double_at_c(b, k);
 			if (!(v >= k->min && v <= k->max)) {
-				say(why, whysize,
-				    "%s = %g is outside %g..%g", k->name, v,
-				    k->min, k->max);
+				say(why, whysize, "%s = %g is outside %g..%g",
+				    k->name, v, k->min, k->max);
 				return HS_EINVAL;
 			}
 		} else if (k->type == T_INT) {
@@ -261,7 +278,8 @@ static int check_baseline(const hs_baseline *b, char *why, size_t whysize)
 	return 0;
 }
 
-/* ---- writing ---------------------------------------------------------------- */
+/* ---- writing ----------------------------------------------------------------
+ */
 
 /* Shortest text that reads back as exactly v. */
 static void format_double(char *buf, size_t size, double v)
@@ -289,7 +307,7 @@ int hs_calibration_write(FILE *out, const hs_baseline *b)
 		switch (k->type) {
 		case T_VERSION:
 			fprintf(out, "%s = %d\n", k->name,
-				HS_CALIBRATION_VERSION);
+			        HS_CALIBRATION_VERSION);
 			break;
 		case T_STRING:
 			/* Surrounding blanks would be trimmed on reading;
@@ -306,7 +324,7 @@ int hs_calibration_write(FILE *out, const hs_baseline *b)
 			break;
 		case T_BOOL:
 			fprintf(out, "%s = %s\n", k->name,
-				b->has_pitch ? "true" : "false");
+			        b->has_pitch ? "true" : "false");
 			break;
 		}
 	}
@@ -315,7 +333,8 @@ int hs_calibration_write(FILE *out, const hs_baseline *b)
 	return 0;
 }
 
-/* ---- reading ---------------------------------------------------------------- */
+/* ---- reading ----------------------------------------------------------------
+ */
 
 typedef struct reader {
 	FILE *in;
@@ -326,7 +345,7 @@ typedef struct reader {
 } reader;
 
 static int fail(reader *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 
 static int fail(reader *r, const char *fmt, ...)
 {
@@ -356,7 +375,7 @@ static int next_line(reader *r, char *buf, size_t size)
 		if (c == '\0') {
 			r->line++;
 			return fail(r, "the file contains a NUL byte; it is "
-				       "not a calibration file");
+			               "not a calibration file");
 		}
 		if (len + 1 >= size) {
 			r->line++;
@@ -388,7 +407,7 @@ static char *trim(char *s)
 }
 
 static int parse_double(reader *r, const key_info *k, const char *text,
-			double *out)
+                        double *out)
 {
 	/* Plain decimal notation only: no "inf", "nan" or hex. */
 	size_t ok = strspn(text, "0123456789+-.eE");
@@ -400,30 +419,29 @@ static int parse_double(reader *r, const key_info *k, const char *text,
 		return fail(r, "%s = '%s' is not a number", k->name, text);
 	if (!(v >= k->min && v <= k->max))
 		return fail(r, "%s = %s is out of range (%g to %g)", k->name,
-			    text, k->min, k->max);
+		            text, k->min, k->max);
 	*out = v;
 	return 0;
 }
 
-static int parse_int(reader *r, const key_info *k, const char *text,
-		     long *out)
+static int parse_int(reader *r, const key_info *k, const char *text, long *out)
 {
 	char *end = NULL;
 	errno = 0;
 	long v = strtol(text, &end, 10);
 	if (text[0] == '\0' || *end != '\0' || errno == ERANGE)
 		return fail(r, "%s = '%s' is not a whole number", k->name,
-			    text);
+		            text);
 	/* the limits are far inside long's range: exact as doubles */
 	if ((double)v < k->min || (double)v > k->max)
 		return fail(r, "%s = %s is out of range (%g to %g)", k->name,
-			    text, k->min, k->max);
+		            text, k->min, k->max);
 	*out = v;
 	return 0;
 }
 
 static int parse_value(reader *r, const key_info *k, const char *text,
-		       hs_baseline *b)
+                       hs_baseline *b)
 {
 	double d = 0;
 	long l = 0;
@@ -432,23 +450,23 @@ static int parse_value(reader *r, const key_info *k, const char *text,
 	case T_VERSION:
 		if (strspn(text, "0123456789") != strlen(text) || !text[0])
 			return fail(r, "version = '%s' is not a whole number",
-				    text);
+			            text);
 		if (strcmp(text, "1") != 0)
 			return fail(r,
-				    "unsupported calibration version %s (this "
-				    "headsup reads version %d); run `headsup "
-				    "calibrate` again",
-				    text, HS_CALIBRATION_VERSION);
+			            "unsupported calibration version %s (this "
+			            "headsup reads version %d); run `headsup "
+			            "calibrate` again",
+			            text, HS_CALIBRATION_VERSION);
 		return 0;
 	case T_STRING:
 		if (strlen(text) >= sizeof b->source)
 			return fail(r, "%s is longer than %zu bytes", k->name,
-				    sizeof b->source - 1);
+			            sizeof b->source - 1);
 		for (const char *p = text; *p; p++)
 			if ((unsigned char)*p < 0x20 || *p == 0x7f)
 				return fail(r,
-					    "%s contains a control character",
-					    k->name);
+				            "%s contains a control character",
+				            k->name);
 		memcpy(b->source, text, strlen(text) + 1);
 		return 0;
 	case T_DOUBLE:
@@ -468,19 +486,19 @@ static int parse_value(reader *r, const key_info *k, const char *text,
 			b->has_pitch = false;
 		else
 			return fail(r, "%s = '%s' must be true or false",
-				    k->name, text);
+			            k->name, text);
 		return 0;
 	}
 	return fail(r, "internal error: key %s has no type", k->name);
 }
 
-int hs_calibration_read(FILE *in, const char *name, hs_baseline *out,
-			char *err, size_t errsize)
+int hs_calibration_read(FILE *in, const char *name, hs_baseline *out, char *err,
+                        size_t errsize)
 {
-	reader r = {.in = in, .name = name, .err = err, .errsize = errsize};
+	reader r = { .in = in, .name = name, .err = err, .errsize = errsize };
 	hs_baseline b;
 	memset(&b, 0, sizeof b);
-	bool seen[KEY_COUNT] = {false};
+	bool seen[KEY_COUNT] = { false };
 	bool in_section = false, had_section = false;
 	char buf[LINE_MAX_LEN];
 	int rc;
@@ -493,7 +511,7 @@ int hs_calibration_read(FILE *in, const char *name, hs_baseline *out,
 			size_t n = strlen(s);
 			if (s[n - 1] != ']')
 				return fail(&r, "a section header must end "
-						"with ']'");
+				                "with ']'");
 			s[n - 1] = '\0';
 			char *sec = trim(s + 1);
 			if (strcmp(sec, "baseline") != 0)
@@ -518,9 +536,10 @@ int hs_calibration_read(FILE *in, const char *name, hs_baseline *out,
 		if (seen[i])
 			return fail(&r, "'%s' is given twice", key);
 		if (i != 0 && !seen[0])
-			return fail(&r, "'%s' comes before 'version'; "
-					"'version' must come first",
-				    key);
+			return fail(&r,
+			            "'%s' comes before 'version'; "
+			            "'version' must come first",
+			            key);
 		rc = parse_value(&r, &keys[i], value, &b);
 		if (rc < 0)
 			return rc;
@@ -530,7 +549,7 @@ int hs_calibration_read(FILE *in, const char *name, hs_baseline *out,
 		return rc;
 	if (!had_section)
 		return fail(&r, "no [baseline] section; not a calibration "
-				"file");
+		                "file");
 	for (size_t i = 0; i < KEY_COUNT; i++)
 		if (!seen[i])
 			return fail(&r, "missing key '%s'", keys[i].name);
@@ -538,7 +557,8 @@ int hs_calibration_read(FILE *in, const char *name, hs_baseline *out,
 	return 0;
 }
 
-/* ---- files ---------------------------------------------------------------- */
+/* ---- files ----------------------------------------------------------------
+ */
 
 int hs_calibration_default_path(char *buf, size_t size)
 {
@@ -564,7 +584,7 @@ static int write_file(int fd, const hs_baseline *b)
 }
 
 int hs_calibration_save(const char *path, const hs_baseline *b, char *err,
-			size_t errsize)
+                        size_t errsize)
 {
 	char why[256];
 	if (check_baseline(b, why, sizeof why) < 0) {
@@ -575,7 +595,7 @@ int hs_calibration_save(const char *path, const hs_baseline *b, char *err,
 	char dir[PATH_MAX], tmp[PATH_MAX];
 	if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir ||
 	    snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) >=
-		    (int)sizeof tmp) {
+	            (int)sizeof tmp) {
 		say(err, errsize, "cannot save calibration: path too long");
 		return HS_ERANGE;
 	}
@@ -619,7 +639,7 @@ fail:
 }
 
 int hs_calibration_load(const char *path, hs_baseline *out, char *err,
-			size_t errsize)
+                        size_t errsize)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {

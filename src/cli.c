@@ -5,30 +5,32 @@
 #include <stdarg.h>
 
 const hs_command hs_commands[] = {
-	{"run", "[--source S] [--rate HZ] [--config F] [--clock-start ISO8601] "
-		"[--realtime] [--preview]",
-	 "watch posture from the webcam (or a video) and warn when it lasts",
-	 hs_cmd_run},
-	{"calibrate", "[--source S] [--seconds N]",
-	 "record your upright posture as the baseline", hs_cmd_calibrate},
-	{"analyze", "[--json] [--calibration FILE] PATH...",
-	 "print head pose for every frame of images, folders or videos",
-	 hs_cmd_analyze},
-	{"report",
-	 "[--date today|yesterday|YYYY-MM-DD] [--days N] "
-	 "[--format text|html|json] [--output FILE]",
-	 "summarise a day of the posture journal", hs_cmd_report},
-	{"advice", "[TOPIC]", "print the posture advice", hs_cmd_advice},
-	{"pause", "[DURATION]", "pause the running monitor and release the camera",
-	 hs_cmd_pause},
-	{"resume", "", "resume a paused monitor", hs_cmd_resume},
+	{ "run",
+	  "[--source S] [--rate HZ] [--config F] [--clock-start ISO8601] "
+	  "[--realtime] [--preview]",
+	  "watch posture from the webcam (or a video) and warn when it lasts",
+	  hs_cmd_run },
+	{ "calibrate", "[--source S] [--seconds N]",
+	  "record your upright posture as the baseline", hs_cmd_calibrate },
+	{ "analyze", "[--json] [--calibration FILE] PATH...",
+	  "print head pose for every frame of images, folders or videos",
+	  hs_cmd_analyze },
+	{ "report",
+	  "[--date today|yesterday|YYYY-MM-DD] [--days N] "
+	  "[--format text|html|json] [--output FILE]",
+	  "summarise a day of the posture journal", hs_cmd_report },
+	{ "advice", "[TOPIC]", "print the posture advice", hs_cmd_advice },
+	{ "pause", "[DURATION]",
+	  "pause the running monitor and release the camera", hs_cmd_pause },
+	{ "resume", "", "resume a paused monitor", hs_cmd_resume },
 };
 const int hs_command_count = (int)(sizeof hs_commands / sizeof hs_commands[0]);
 
-const char hs_disclaimer[] =
-	"headsup is a heuristic, not a diagnosis: it estimates head pose from a\n"
-	"webcam and cannot see your spine. If pain spreads, or turning, bending or\n"
-	"walking becomes hard, see a clinician.\n";
+const char hs_disclaimer[] = "headsup is a heuristic, not a diagnosis: it "
+                             "estimates head pose from a\n"
+                             "webcam and cannot see your spine. If pain "
+                             "spreads, or turning, bending or\n"
+                             "walking becomes hard, see a clinician.\n";
 
 int hs_cli_usage_error(const char *cmd, const char *fmt, ...)
 {
@@ -42,7 +44,7 @@ int hs_cli_usage_error(const char *cmd, const char *fmt, ...)
 		if (cmd && hs_commands[i].name[0] == cmd[0] &&
 		    !__builtin_strcmp(hs_commands[i].name, cmd)) {
 			fprintf(stderr, "Usage: headsup %s %s\n", cmd,
-				hs_commands[i].args);
+			        hs_commands[i].args);
 			fprintf(stderr, "Try 'headsup %s --help'.\n", cmd);
 			return HS_EXIT_USAGE;
 		}
@@ -54,11 +56,11 @@ int hs_cli_usage_error(const char *cmd, const char *fmt, ...)
 }
 
 int hs_cli_help_only(int argc, char **argv, void (*help)(FILE *out),
-		     int *status)
+                     int *status)
 {
 	static const struct option opts[] = {
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 	opterr = 0;
@@ -68,8 +70,8 @@ int hs_cli_help_only(int argc, char **argv, void (*help)(FILE *out),
 			*status = HS_EXIT_OK;
 		} else {
 			*status = hs_cli_usage_error(argv[0],
-						     "unknown option '%s'",
-						     argv[optind - 1]);
+			                             "unknown option '%s'",
+			                             argv[optind - 1]);
 		}
 		return -1;
 	}

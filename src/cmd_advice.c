@@ -14,12 +14,17 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-enum { WIDTH_DEFAULT = 78, WIDTH_MIN = 20, WIDTH_MAX = 100 };
+enum {
+	WIDTH_DEFAULT = 78,
+	WIDTH_MIN = 20,
+	WIDTH_MAX = 100
+};
 
 static void print_help(FILE *out)
 {
 	fputs("Usage: headsup advice [--html | --url] [TOPIC]\n"
-	      "Print the posture advice headsup's reminders link to: every topic,\n"
+	      "Print the posture advice headsup's reminders link to: every "
+	      "topic,\n"
 	      "or the one named.\n\n"
 	      "Topics:\n",
 	      out);
@@ -28,15 +33,21 @@ static void print_help(FILE *out)
 		fprintf(out, "  %-13s %s\n", a->id, a->title);
 	}
 	fputs("\nOptions:\n"
-	      "      --html  write the whole advice page as HTML to standard output\n"
-	      "      --url   print the file:// URL of the advice page (at TOPIC)\n"
+	      "      --html  write the whole advice page as HTML to standard "
+	      "output\n"
+	      "      --url   print the file:// URL of the advice page (at "
+	      "TOPIC)\n"
 	      "  -h, --help  show this help and exit\n\n"
-	      "The text is wrapped to the terminal width ($COLUMNS when set).\n\n"
-	      "Exit status: 0 success, 1 the advice page is not installed (--url)\n"
+	      "The text is wrapped to the terminal width ($COLUMNS when "
+	      "set).\n\n"
+	      "Exit status: 0 success, 1 the advice page is not installed "
+	      "(--url)\n"
 	      "or output failed, 2 unknown topic or usage error.\n\n",
 	      out);
-	fprintf(out, "The advice is written in our own words from the article\n\"%s\".\n\n",
-		hs_advice_source_title);
+	fprintf(out,
+	        "The advice is written in our own words from the "
+	        "article\n\"%s\".\n\n",
+	        hs_advice_source_title);
 	fputs(hs_disclaimer, out);
 }
 
@@ -79,13 +90,14 @@ static int print_url(hs_advice_topic topic)
 	int rc = hs_advice_url(topic, url, sizeof url);
 	if (rc == HS_ENOENT) {
 		fprintf(stderr,
-			"headsup: the advice page is not installed; expected '%s'\n",
-			url);
+		        "headsup: the advice page is not installed; expected "
+		        "'%s'\n",
+		        url);
 		return HS_EXIT_FAILURE;
 	}
 	if (rc < 0) {
 		fprintf(stderr, "headsup: cannot make the advice URL: %s\n",
-			hs_strerror(rc));
+		        hs_strerror(rc));
 		return HS_EXIT_FAILURE;
 	}
 	printf("%s\n", url);
@@ -94,12 +106,15 @@ static int print_url(hs_advice_topic topic)
 
 int hs_cmd_advice(int argc, char **argv)
 {
-	enum { OPT_HTML = 256, OPT_URL };
+	enum {
+		OPT_HTML = 256,
+		OPT_URL
+	};
 	static const struct option opts[] = {
-		{"html", no_argument, NULL, OPT_HTML},
-		{"url", no_argument, NULL, OPT_URL},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "html", no_argument, NULL, OPT_HTML },
+		{ "url", no_argument, NULL, OPT_URL },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	bool html = false, url = false;
 	int c;
@@ -116,32 +131,37 @@ int hs_cmd_advice(int argc, char **argv)
 			print_help(stdout);
 			return HS_EXIT_OK;
 		default:
-			return hs_cli_usage_error("advice", "unknown option '%s'",
-						  argv[optind - 1]);
+			return hs_cli_usage_error("advice",
+			                          "unknown option '%s'",
+			                          argv[optind - 1]);
 		}
 	}
 	if (html && url)
-		return hs_cli_usage_error("advice", "--html and --url exclude each other");
+		return hs_cli_usage_error(
+		        "advice", "--html and --url exclude each other");
 	if (argc - optind > 1)
-		return hs_cli_usage_error("advice", "one topic at most, got '%s' too",
-					  argv[optind + 1]);
+		return hs_cli_usage_error("advice",
+		                          "one topic at most, got '%s' too",
+		                          argv[optind + 1]);
 	int topic = -1;
 	if (optind < argc) {
 		topic = hs_advice_from_id(argv[optind]);
 		if (topic < 0) {
 			fprintf(stderr, "headsup: unknown advice topic '%s'\n",
-				argv[optind]);
+			        argv[optind]);
 			list_topics(stderr);
 			return HS_EXIT_USAGE;
 		}
 		if (html)
 			return hs_cli_usage_error(
-				"advice", "--html writes the whole page; give no topic");
+			        "advice",
+			        "--html writes the whole page; give no topic");
 	}
 
 	int rc;
 	if (url)
-		return print_url(topic < 0 ? HS_ADVICE_COUNT : (hs_advice_topic)topic);
+		return print_url(topic < 0 ? HS_ADVICE_COUNT
+		                           : (hs_advice_topic)topic);
 	if (html)
 		rc = hs_advice_write_html(stdout);
 	else
@@ -150,7 +170,7 @@ int hs_cmd_advice(int argc, char **argv)
 		rc = HS_EIO;
 	if (rc < 0) {
 		fprintf(stderr, "headsup: cannot write the advice: %s\n",
-			hs_strerror(rc));
+		        hs_strerror(rc));
 		return HS_EXIT_FAILURE;
 	}
 	return HS_EXIT_OK;

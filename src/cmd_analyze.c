@@ -31,43 +31,50 @@ typedef struct analyze_opts {
 static void usage(FILE *out)
 {
 	fputs("Usage: headsup analyze [OPTION]... PATH...\n"
-	      "Print the face and head pose found in every frame of each PATH:\n"
-	      "an image, a folder of images (in name order) or a video file.\n\n"
+	      "Print the face and head pose found in every frame of each "
+	      "PATH:\n"
+	      "an image, a folder of images (in name order) or a video "
+	      "file.\n\n"
 	      "Options:\n"
 	      "  --json               one JSON object per frame (JSON Lines)\n"
 	      "  --calibration FILE   also classify each frame against this\n"
 	      "                       baseline (see 'headsup calibrate')\n"
 	      "  --fov DEG            camera's horizontal field of view\n"
 	      "                       (default 60)\n"
-	      "  --fps N              time base of image folders: frame i is at\n"
+	      "  --fps N              time base of image folders: frame i is "
+	      "at\n"
 	      "                       i/N seconds (default 1)\n"
 	      "  --model FILE         face model (default: the installed one)\n"
 	      "  -h, --help           show this help\n\n"
-	      "Angles are in degrees: pitch_down_deg > 0 means the head is tilted\n"
-	      "down, yaw_deg > 0 turned toward the image's right, roll_deg > 0\n"
-	      "tilted toward the subject's left shoulder.  Positions are in frame\n"
+	      "Angles are in degrees: pitch_down_deg > 0 means the head is "
+	      "tilted\n"
+	      "down, yaw_deg > 0 turned toward the image's right, roll_deg > "
+	      "0\n"
+	      "tilted toward the subject's left shoulder.  Positions are in "
+	      "frame\n"
 	      "pixels.\n\n"
-	      "Exit status: 0 when every path was read, 1 when one could not be\n"
+	      "Exit status: 0 when every path was read, 1 when one could not "
+	      "be\n"
 	      "(the others are still processed), 2 on a usage error.\n\n",
 	      out);
 	fputs(hs_disclaimer, out);
 }
 
 static void print_row_body(const char *source, long frame, double t,
-			   const hs_analysis *an);
+                           const hs_analysis *an);
 
 /* The single-frame posture against the baseline, when one was given. */
 static hs_state classify(const analyze_opts *o, const hs_analysis *an,
-			 hs_features *f, bool *has_f)
+                         hs_features *f, bool *has_f)
 {
 	*has_f = an->face.found &&
-		 hs_posture_features(&o->base, &an->face,
-				     an->has_pose ? &an->pose : NULL, f) == 0;
+	         hs_posture_features(&o->base, &an->face,
+	                             an->has_pose ? &an->pose : NULL, f) == 0;
 	return hs_posture_classify(&o->th, *has_f ? f : NULL);
 }
 
 static void print_posture_json(FILE *o, const analyze_opts *opts,
-			       const hs_analysis *an)
+                               const hs_analysis *an)
 {
 	if (!opts->has_base)
 		return;
@@ -90,7 +97,7 @@ static void print_posture_json(FILE *o, const analyze_opts *opts,
 }
 
 static void print_json(const char *source, long frame, double t,
-		       const hs_analysis *an, const analyze_opts *opts)
+                       const hs_analysis *an, const analyze_opts *opts)
 {
 	FILE *o = stdout;
 	fputs("{\"source\": ", o);
@@ -122,7 +129,7 @@ static void print_json(const char *source, long frame, double t,
 			if (!(f->kp_valid & HS_KP_BIT(k)))
 				continue;
 			fprintf(o, "%s\"%s\": [", first ? "" : ", ",
-				hs_keypoint_names[k]);
+			        hs_keypoint_names[k]);
 			hs_json_number(o, f->kp[k].x, 1);
 			fputs(", ", o);
 			hs_json_number(o, f->kp[k].y, 1);
@@ -146,8 +153,8 @@ static void print_json(const char *source, long frame, double t,
 }
 
 static void print_row(const char *source, long frame, double t,
-		      const hs_analysis *an, const analyze_opts *opts,
-		      bool *header_done)
+                      const hs_analysis *an, const analyze_opts *opts,
+                      bool *header_done)
 {
 	if (!*header_done) {
 		printf("%-32s %6s %8s %-9s %5s %7s %7s %7s%s\n", "source",
@@ -168,7 +175,7 @@ static void print_row(const char *source, long frame, double t,
 }
 
 static void print_row_body(const char *source, long frame, double t,
-			   const hs_analysis *an)
+                           const hs_analysis *an)
 {
 	const char *name = source;
 	size_t len = strlen(name);
@@ -198,15 +205,15 @@ static void print_row_body(const char *source, long frame, double t,
 /* Analyse every frame of one path; false when something could not be
  * read. */
 static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
-			 const analyze_opts *o, bool *header_done)
+                         const analyze_opts *o, bool *header_done)
 {
 	hs_source_opts so;
 	hs_source_opts_default(&so);
 	so.image_fps = o->image_fps;
 	if (hs_source_pick(path) == &hs_source_camera) {
 		hs_error("'%s' is a camera; analyze reads files and folders "
-			 "(use 'headsup run --source %s' for a camera)",
-			 path, path);
+		         "(use 'headsup run --source %s' for a camera)",
+		         path, path);
 		return false;
 	}
 	char err[4096];
@@ -224,11 +231,10 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 		if (rc < 0) {
 			const char *name = hs_source_frame_name(src);
 			hs_error("cannot read %s '%s': %s",
-				 name ? "image" : "frame",
-				 name ? name : path,
-				 rc == HS_EFORMAT ? "not an image that can be "
-						    "decoded"
-						  : hs_strerror(rc));
+			         name ? "image" : "frame", name ? name : path,
+			         rc == HS_EFORMAT ? "not an image that can be "
+			                            "decoded"
+			                          : hs_strerror(rc));
 			ok = false;
 			frame++;
 			continue;
@@ -237,8 +243,8 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 		rc = hs_analyzer_run(az, img, &an);
 		if (rc < 0) {
 			hs_error("cannot analyse frame %ld of '%s': %s %s",
-				 frame, path, hs_strerror(rc),
-				 hs_shim_last_error());
+			         frame, path, hs_strerror(rc),
+			         hs_shim_last_error());
 			ok = false;
 		} else if (o->json) {
 			print_json(path, frame, t, &an, o);
@@ -249,7 +255,7 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 	}
 	if (rc != HS_EEOF) {
 		hs_error("reading '%s' failed after %ld frames: %s", path,
-			 frame, hs_strerror(rc));
+		         frame, hs_strerror(rc));
 		ok = false;
 	}
 	long expected = hs_source_frame_count(src);
@@ -258,8 +264,8 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 		ok = false;
 	} else if (expected > 0 && frame < expected - 1) {
 		hs_error("video '%s' ended after %ld of %ld frames; the file "
-			 "seems truncated",
-			 path, frame, expected);
+		         "seems truncated",
+		         path, frame, expected);
 		ok = false;
 	}
 	hs_source_destroy(src);
@@ -267,8 +273,7 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 	return ok;
 }
 
-static bool parse_positive(const char *s, double min, double max,
-			   double *out)
+static bool parse_positive(const char *s, double min, double max, double *out)
 {
 	char *end;
 	double v = strtod(s, &end);
@@ -280,19 +285,25 @@ static bool parse_positive(const char *s, double min, double max,
 
 int hs_cmd_analyze(int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_CAL, OPT_FOV, OPT_FPS, OPT_MODEL };
+	enum {
+		OPT_JSON = 256,
+		OPT_CAL,
+		OPT_FOV,
+		OPT_FPS,
+		OPT_MODEL
+	};
 	static const struct option opts[] = {
-		{"json", no_argument, NULL, OPT_JSON},
-		{"calibration", required_argument, NULL, OPT_CAL},
-		{"fov", required_argument, NULL, OPT_FOV},
-		{"fps", required_argument, NULL, OPT_FPS},
-		{"model", required_argument, NULL, OPT_MODEL},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "calibration", required_argument, NULL, OPT_CAL },
+		{ "fov", required_argument, NULL, OPT_FOV },
+		{ "fps", required_argument, NULL, OPT_FPS },
+		{ "model", required_argument, NULL, OPT_MODEL },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	hs_config defaults;
 	hs_config_defaults(&defaults);
-	analyze_opts o = {.fov_deg = defaults.fov_deg, .image_fps = 1.0};
+	analyze_opts o = { .fov_deg = defaults.fov_deg, .image_fps = 1.0 };
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -306,15 +317,18 @@ int hs_cmd_analyze(int argc, char **argv)
 		case OPT_FOV:
 			if (!parse_positive(optarg, 20, 150, &o.fov_deg))
 				return hs_cli_usage_error(
-					"analyze",
-					"--fov takes degrees from 20 to 150, not '%s'",
-					optarg);
+				        "analyze",
+				        "--fov takes degrees from 20 to 150, "
+				        "not '%s'",
+				        optarg);
 			break;
 		case OPT_FPS:
 			if (!parse_positive(optarg, 0.001, 1000, &o.image_fps))
 				return hs_cli_usage_error(
-					"analyze", "--fps takes a positive number, not '%s'",
-					optarg);
+				        "analyze",
+				        "--fps takes a positive number, not "
+				        "'%s'",
+				        optarg);
 			break;
 		case OPT_MODEL:
 			o.model = optarg;
@@ -323,9 +337,9 @@ int hs_cmd_analyze(int argc, char **argv)
 			usage(stdout);
 			return HS_EXIT_OK;
 		default:
-			return hs_cli_usage_error("analyze",
-						  "unknown or incomplete option '%s'",
-						  argv[optind - 1]);
+			return hs_cli_usage_error(
+			        "analyze", "unknown or incomplete option '%s'",
+			        argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
@@ -334,7 +348,7 @@ int hs_cmd_analyze(int argc, char **argv)
 	if (o.calibration) {
 		char err[4200];
 		if (hs_calibration_load(o.calibration, &o.base, err,
-					sizeof err) < 0) {
+		                        sizeof err) < 0) {
 			hs_error("%s", err);
 			return HS_EXIT_FAILURE;
 		}

@@ -24,11 +24,13 @@ static void usage(FILE *out)
 {
 	fputs("Usage: headsup calibrate [OPTION]...\n"
 	      "Record your upright posture as the baseline that 'headsup run'\n"
-	      "compares against.  Sit upright, facing the screen, as you would\n"
+	      "compares against.  Sit upright, facing the screen, as you "
+	      "would\n"
 	      "like to sit, and hold still until the countdown ends.\n\n"
 	      "Options:\n"
 	      "  --source S       camera device, video file or image folder\n"
-	      "                   (default: the [monitor] source setting, else\n"
+	      "                   (default: the [monitor] source setting, "
+	      "else\n"
 	      "                   the first webcam)\n"
 	      "  --seconds N      how long to record (default 5); for a file,\n"
 	      "                   N seconds of the file's own time\n"
@@ -37,8 +39,10 @@ static void usage(FILE *out)
 	      "  --output F       where to store the baseline (default\n"
 	      "                   $XDG_STATE_HOME/headsup/calibration.ini)\n"
 	      "  -h, --help       show this help\n\n"
-	      "The old baseline is kept when calibration is refused: no face in\n"
-	      "most frames, the head turned more than about 20 degrees, or the\n"
+	      "The old baseline is kept when calibration is refused: no face "
+	      "in\n"
+	      "most frames, the head turned more than about 20 degrees, or "
+	      "the\n"
 	      "face far from the middle of the picture.\n\n"
 	      "Exit status: 0 stored, 1 refused or the camera/file failed,\n"
 	      "2 usage or configuration error.\n\n",
@@ -48,17 +52,22 @@ static void usage(FILE *out)
 
 int hs_cmd_calibrate(int argc, char **argv)
 {
-	enum { OPT_SOURCE = 256, OPT_SECONDS, OPT_CONFIG, OPT_OUTPUT };
+	enum {
+		OPT_SOURCE = 256,
+		OPT_SECONDS,
+		OPT_CONFIG,
+		OPT_OUTPUT
+	};
 	static const struct option opts[] = {
-		{"source", required_argument, NULL, OPT_SOURCE},
-		{"seconds", required_argument, NULL, OPT_SECONDS},
-		{"config", required_argument, NULL, OPT_CONFIG},
-		{"output", required_argument, NULL, OPT_OUTPUT},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "source", required_argument, NULL, OPT_SOURCE },
+		{ "seconds", required_argument, NULL, OPT_SECONDS },
+		{ "config", required_argument, NULL, OPT_CONFIG },
+		{ "output", required_argument, NULL, OPT_OUTPUT },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *source = NULL, *seconds = NULL, *config = NULL,
-		   *output = NULL;
+	           *output = NULL;
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -80,13 +89,14 @@ int hs_cmd_calibrate(int argc, char **argv)
 			return HS_EXIT_OK;
 		default:
 			return hs_cli_usage_error(
-				"calibrate", "unknown or incomplete option '%s'",
-				argv[optind - 1]);
+			        "calibrate",
+			        "unknown or incomplete option '%s'",
+			        argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return hs_cli_usage_error("calibrate", "unexpected argument '%s'",
-					  argv[optind]);
+		return hs_cli_usage_error(
+		        "calibrate", "unexpected argument '%s'", argv[optind]);
 
 	char err[4200];
 	hs_config cfg;
@@ -94,7 +104,8 @@ int hs_cmd_calibrate(int argc, char **argv)
 		hs_error("%s", err);
 		return HS_EXIT_USAGE;
 	}
-	if (source && hs_config_set(&cfg, "source", source, err, sizeof err) < 0)
+	if (source &&
+	    hs_config_set(&cfg, "source", source, err, sizeof err) < 0)
 		return hs_cli_usage_error("calibrate", "%s", err);
 	if (seconds &&
 	    hs_config_set(&cfg, "calibrate_s", seconds, err, sizeof err) < 0)
@@ -105,7 +116,7 @@ int hs_cmd_calibrate(int argc, char **argv)
 		snprintf(path, sizeof path, "%s", output);
 	else if (hs_calibration_default_path(path, sizeof path) < 0) {
 		hs_error("cannot tell where to store the baseline: set "
-			 "$XDG_STATE_HOME or $HOME");
+		         "$XDG_STATE_HOME or $HOME");
 		return HS_EXIT_FAILURE;
 	}
 
@@ -132,9 +143,9 @@ int hs_cmd_calibrate(int argc, char **argv)
 
 	const bool tty = isatty(STDERR_FILENO);
 	fprintf(stderr,
-		"Sit upright and face the screen, as you would like to sit.\n"
-		"Recording %.0f seconds...\n",
-		cfg.calibrate_s);
+	        "Sit upright and face the screen, as you would like to sit.\n"
+	        "Recording %.0f seconds...\n",
+	        cfg.calibrate_s);
 	size_t n = 0;
 	double t, t0 = NAN, next_t = -INFINITY;
 	int frame_w = 0, frame_h = 0, last_shown = -1, rc;
@@ -167,27 +178,28 @@ int hs_cmd_calibrate(int argc, char **argv)
 	if (tty)
 		fputs("\r                    \r", stderr);
 	if (rc < 0 && rc != HS_EEOF) {
-		hs_error("reading '%s' failed: %s", cfg.source[0] ? cfg.source : "/dev/video0",
-			 hs_strerror(rc));
+		hs_error("reading '%s' failed: %s",
+		         cfg.source[0] ? cfg.source : "/dev/video0",
+		         hs_strerror(rc));
 		goto out;
 	}
 	if (n == 0) {
 		hs_error("no frames to calibrate on from '%s'; the baseline "
-			 "was not changed",
-			 cfg.source[0] ? cfg.source : "/dev/video0");
+		         "was not changed",
+		         cfg.source[0] ? cfg.source : "/dev/video0");
 		goto out;
 	}
 	hs_baseline b;
 	char why[512];
 	if (hs_calibration_from_samples(samples, n, frame_w, frame_h, &b, why,
-					sizeof why) < 0) {
+	                                sizeof why) < 0) {
 		hs_error("calibration refused: %s. The previous baseline was "
-			 "kept.",
-			 why);
+		         "kept.",
+		         why);
 		goto out;
 	}
 	snprintf(b.source, sizeof b.source, "%.255s",
-		 cfg.source[0] ? cfg.source : "/dev/video0");
+	         cfg.source[0] ? cfg.source : "/dev/video0");
 	b.created_unix = (double)time(NULL);
 	if (hs_calibration_save(path, &b, err, sizeof err) < 0) {
 		hs_error("%s", err);

@@ -12,14 +12,18 @@ static void print_help(FILE *out)
 {
 	fputs("Usage: headsup pause [DURATION]\n"
 	      "Pause the running monitor: it releases the camera and gives no\n"
-	      "reminders until DURATION has passed or 'headsup resume' is run.\n"
+	      "reminders until DURATION has passed or 'headsup resume' is "
+	      "run.\n"
 	      "Without DURATION the pause lasts until 'headsup resume'.\n\n"
-	      "DURATION is seconds (\"90\") or number+unit parts with the units\n"
-	      "h, m and s, largest first: 90s, 30m, 1h, 1h30m; at most 7 days.\n\n"
+	      "DURATION is seconds (\"90\") or number+unit parts with the "
+	      "units\n"
+	      "h, m and s, largest first: 90s, 30m, 1h, 1h30m; at most 7 "
+	      "days.\n\n"
 	      "Options:\n"
 	      "  -h, --help  show this help and exit\n\n"
 	      "The monitor is reached through its control socket,\n"
-	      "$XDG_RUNTIME_DIR/headsup/control.sock; its answer is printed.\n\n"
+	      "$XDG_RUNTIME_DIR/headsup/control.sock; its answer is "
+	      "printed.\n\n"
 	      "Exit status: 0 paused, 1 headsup is not running or did not\n"
 	      "answer, 2 bad DURATION or usage error.\n\n",
 	      out);
@@ -33,17 +37,18 @@ int hs_cmd_pause(int argc, char **argv)
 	if (first < 0)
 		return status;
 	if (argc - first > 1)
-		return hs_cli_usage_error("pause", "one DURATION at most, got '%s' too",
-					  argv[first + 1]);
+		return hs_cli_usage_error("pause",
+		                          "one DURATION at most, got '%s' too",
+		                          argv[first + 1]);
 	double seconds = 0; /* until resumed */
 	if (first < argc) {
 		int rc = hs_duration_parse(argv[first], &seconds);
 		if (rc < 0)
-			return hs_cli_usage_error(
-				"pause",
-				"bad duration '%s': use e.g. 90s, 30m, 1h or 1h30m, "
-				"from 1 second to 7 days",
-				argv[first]);
+			return hs_cli_usage_error("pause",
+			                          "bad duration '%s': use e.g. "
+			                          "90s, 30m, 1h or 1h30m, "
+			                          "from 1 second to 7 days",
+			                          argv[first]);
 	}
 	char line[64];
 	snprintf(line, sizeof line, "pause %.0f", seconds);

@@ -15,42 +15,49 @@
 #include <string.h>
 #include <time.h>
 
-typedef enum report_format { FORMAT_TEXT, FORMAT_HTML, FORMAT_JSON } report_format;
+typedef enum report_format {
+	FORMAT_TEXT,
+	FORMAT_HTML,
+	FORMAT_JSON
+} report_format;
 
 static void print_help(FILE *out)
 {
 	fprintf(out,
-		"Usage: headsup report [--date today|yesterday|YYYY-MM-DD] "
-		"[--days N]\n"
-		"         [--format text|html|json] [--output FILE] [--journal "
-		"FILE]\n"
-		"Summarise the posture journal: time monitored and upright, "
-		"time looking down,\n"
-		"hunched and away, alerts, the longest stretches, the worst hour, "
-		"hour-by-hour\n"
-		"bars, the change against the previous 7 days, an estimated neck "
-		"load and the\n"
-		"advice that matters most.  Times are local.\n\n"
-		"Options:\n"
-		"  --date D      the (last) day to report: today (default), "
-		"yesterday or\n"
-		"                YYYY-MM-DD\n"
-		"  --days N      cover the N days ending at --date (1-%d, "
-		"default 1)\n"
-		"  --format F    text (default, fits 80 columns), html (one "
-		"self-contained\n"
-		"                page with charts) or json (stable keys, see the "
-		"README)\n"
-		"  --output FILE write to FILE instead of standard output\n"
-		"  --journal FILE\n"
-		"                read this journal instead of\n"
-		"                $XDG_DATA_HOME/headsup/journal.db\n"
-		"  -h, --help    show this help and exit\n\n"
-		"Exit status: 0 report written (also when the days have no "
-		"data), 1 the\n"
-		"journal or the output file cannot be read or written, 2 usage "
-		"error.\n\n",
-		HS_REPORT_MAX_DAYS);
+	        "Usage: headsup report [--date today|yesterday|YYYY-MM-DD] "
+	        "[--days N]\n"
+	        "         [--format text|html|json] [--output FILE] [--journal "
+	        "FILE]\n"
+	        "Summarise the posture journal: time monitored and upright, "
+	        "time looking down,\n"
+	        "hunched and away, alerts, the longest stretches, the worst "
+	        "hour, "
+	        "hour-by-hour\n"
+	        "bars, the change against the previous 7 days, an estimated "
+	        "neck "
+	        "load and the\n"
+	        "advice that matters most.  Times are local.\n\n"
+	        "Options:\n"
+	        "  --date D      the (last) day to report: today (default), "
+	        "yesterday or\n"
+	        "                YYYY-MM-DD\n"
+	        "  --days N      cover the N days ending at --date (1-%d, "
+	        "default 1)\n"
+	        "  --format F    text (default, fits 80 columns), html (one "
+	        "self-contained\n"
+	        "                page with charts) or json (stable keys, see "
+	        "the "
+	        "README)\n"
+	        "  --output FILE write to FILE instead of standard output\n"
+	        "  --journal FILE\n"
+	        "                read this journal instead of\n"
+	        "                $XDG_DATA_HOME/headsup/journal.db\n"
+	        "  -h, --help    show this help and exit\n\n"
+	        "Exit status: 0 report written (also when the days have no "
+	        "data), 1 the\n"
+	        "journal or the output file cannot be read or written, 2 usage "
+	        "error.\n\n",
+	        HS_REPORT_MAX_DAYS);
 	fputs(hs_disclaimer, out);
 }
 
@@ -66,20 +73,20 @@ static int parse_days(const char *text, int *days)
 }
 
 static int write_report(const hs_report *r, report_format format,
-			const char *output)
+                        const char *output)
 {
 	FILE *out = stdout;
 	if (output) {
 		out = fopen(output, "w");
 		if (!out) {
 			hs_error("cannot write report '%s': %s", output,
-				 strerror(errno));
+			         strerror(errno));
 			return HS_EXIT_FAILURE;
 		}
 	}
 	int rc = format == FORMAT_HTML   ? hs_report_write_html(r, out)
-		 : format == FORMAT_JSON ? hs_report_write_json(r, out)
-					 : hs_report_write_text(r, out);
+	         : format == FORMAT_JSON ? hs_report_write_json(r, out)
+	                                 : hs_report_write_text(r, out);
 	int saved = errno;
 	if (fflush(out) != 0 && rc == 0) {
 		rc = HS_EIO;
@@ -91,8 +98,8 @@ static int write_report(const hs_report *r, report_format format,
 	}
 	if (rc < 0) {
 		hs_error("cannot write report '%s': %s",
-			 output ? output : "standard output",
-			 saved ? strerror(saved) : hs_strerror(rc));
+		         output ? output : "standard output",
+		         saved ? strerror(saved) : hs_strerror(rc));
 		return HS_EXIT_FAILURE;
 	}
 	return HS_EXIT_OK;
@@ -100,15 +107,21 @@ static int write_report(const hs_report *r, report_format format,
 
 int hs_cmd_report(int argc, char **argv)
 {
-	enum { OPT_DATE = 256, OPT_DAYS, OPT_FORMAT, OPT_OUTPUT, OPT_JOURNAL };
+	enum {
+		OPT_DATE = 256,
+		OPT_DAYS,
+		OPT_FORMAT,
+		OPT_OUTPUT,
+		OPT_JOURNAL
+	};
 	static const struct option opts[] = {
-		{"date", required_argument, NULL, OPT_DATE},
-		{"days", required_argument, NULL, OPT_DAYS},
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"output", required_argument, NULL, OPT_OUTPUT},
-		{"journal", required_argument, NULL, OPT_JOURNAL},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "date", required_argument, NULL, OPT_DATE },
+		{ "days", required_argument, NULL, OPT_DAYS },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "output", required_argument, NULL, OPT_OUTPUT },
+		{ "journal", required_argument, NULL, OPT_JOURNAL },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *date_text = "today", *output = NULL, *journal = NULL;
 	int days = 1;
@@ -123,10 +136,10 @@ int hs_cmd_report(int argc, char **argv)
 		case OPT_DAYS:
 			if (parse_days(optarg, &days) < 0)
 				return hs_cli_usage_error(
-					"report",
-					"invalid --days '%s': give a whole "
-					"number from 1 to %d",
-					optarg, HS_REPORT_MAX_DAYS);
+				        "report",
+				        "invalid --days '%s': give a whole "
+				        "number from 1 to %d",
+				        optarg, HS_REPORT_MAX_DAYS);
 			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "text") == 0)
@@ -137,10 +150,10 @@ int hs_cmd_report(int argc, char **argv)
 				format = FORMAT_JSON;
 			else
 				return hs_cli_usage_error(
-					"report",
-					"invalid --format '%s': use text, "
-					"html or json",
-					optarg);
+				        "report",
+				        "invalid --format '%s': use text, "
+				        "html or json",
+				        optarg);
 			break;
 		case OPT_OUTPUT:
 			output = optarg;
@@ -153,24 +166,25 @@ int hs_cmd_report(int argc, char **argv)
 			return HS_EXIT_OK;
 		case ':':
 			return hs_cli_usage_error("report",
-						  "option '%s' needs a value",
-						  argv[optind - 1]);
+			                          "option '%s' needs a value",
+			                          argv[optind - 1]);
 		default:
-			return hs_cli_usage_error("report", "unknown option '%s'",
-						  argv[optind - 1]);
+			return hs_cli_usage_error("report",
+			                          "unknown option '%s'",
+			                          argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
 		return hs_cli_usage_error("report", "unexpected argument '%s'",
-					  argv[optind]);
+		                          argv[optind]);
 
 	hs_date date;
 	if (hs_date_parse(date_text, (double)time(NULL), &date) < 0)
 		return hs_cli_usage_error(
-			"report",
-			"invalid --date '%s': use today, yesterday or a real "
-			"day as YYYY-MM-DD",
-			date_text);
+		        "report",
+		        "invalid --date '%s': use today, yesterday or a real "
+		        "day as YYYY-MM-DD",
+		        date_text);
 
 	char path[PATH_MAX];
 	if (journal) {
@@ -192,7 +206,7 @@ int hs_cmd_report(int argc, char **argv)
 	hs_journal_close(j);
 	if (rc < 0) {
 		hs_error("cannot build the report from '%s': %s", path,
-			 hs_strerror(rc));
+		         hs_strerror(rc));
 		return HS_EXIT_FAILURE;
 	}
 	int status = write_report(&report, format, output);

@@ -7,11 +7,13 @@
 static void print_help(FILE *out)
 {
 	fputs("Usage: headsup resume\n"
-	      "End a pause of the running monitor (see 'headsup pause'): it takes\n"
+	      "End a pause of the running monitor (see 'headsup pause'): it "
+	      "takes\n"
 	      "the camera again and watches your posture.\n\n"
 	      "Options:\n"
 	      "  -h, --help  show this help and exit\n\n"
-	      "Exit status: 0 the monitor answered, 1 headsup is not running or\n"
+	      "Exit status: 0 the monitor answered, 1 headsup is not running "
+	      "or\n"
 	      "did not answer, 2 usage error.\n\n",
 	      out);
 	fputs(hs_disclaimer, out);
@@ -24,7 +26,7 @@ int hs_cmd_resume(int argc, char **argv)
 	if (first < 0)
 		return status;
 	if (first < argc)
-		return hs_cli_usage_error("resume", "takes no arguments, got '%s'",
-					  argv[first]);
+		return hs_cli_usage_error(
+		        "resume", "takes no arguments, got '%s'", argv[first]);
 	return hs_control_command("resume");
 }

@@ -80,7 +80,7 @@ typedef struct run_ctx {
 	hs_lock *lock;
 	hs_screenlock *screen;
 	char cal_path[PATH_MAX];
-	double clock_start; /* file sources: wall time of the file's t = 0 */
+	double clock_start;  /* file sources: wall time of the file's t = 0 */
 	double paused_until; /* monotonic; INFINITY = until resumed */
 	bool paused;
 	double next_t, last_analysed_t;
@@ -97,33 +97,43 @@ static void usage(FILE *out)
 	      "looking down or hunched for a while.  Runs until the end of a\n"
 	      "file, or until interrupted (Ctrl+C, SIGTERM).\n\n"
 	      "Options:\n"
-	      "  --source S           camera device (/dev/video0, or a number),\n"
+	      "  --source S           camera device (/dev/video0, or a "
+	      "number),\n"
 	      "                       video file or image folder\n"
 	      "  --rate HZ            frames analysed per second (default 2)\n"
 	      "  --config F           settings file (default\n"
 	      "                       $XDG_CONFIG_HOME/headsup/config.ini)\n"
 	      "  --set KEY=VALUE      change one setting (repeatable)\n"
 	      "  --calibration F      baseline file (default\n"
-	      "                       $XDG_STATE_HOME/headsup/calibration.ini)\n"
+	      "                       "
+	      "$XDG_STATE_HOME/headsup/calibration.ini)\n"
 	      "  --journal F          journal database (default\n"
 	      "                       $XDG_DATA_HOME/headsup/journal.db)\n"
 	      "  --clock-start T      for files: the wall-clock time of the\n"
 	      "                       file's start, ISO 8601 (default now)\n"
 	      "  --realtime           replay a file at its own speed (demos)\n"
-	      "  --preview            show the camera image, keypoints, angles\n"
-	      "                       and state in a window (to place the camera)\n"
+	      "  --preview            show the camera image, keypoints, "
+	      "angles\n"
+	      "                       and state in a window (to place the "
+	      "camera)\n"
 	      "  -h, --help           show this help\n\n"
 	      "With a file, the file's own time stamps are the time base: a\n"
-	      "200 s clip is 200 s of monitoring however fast it is read, and it\n"
+	      "200 s clip is 200 s of monitoring however fast it is read, and "
+	      "it\n"
 	      "is analysed at the same rate as a camera.\n\n"
-	      "'headsup pause [DURATION]' and 'headsup resume' reach the running\n"
-	      "monitor through a socket in $XDG_RUNTIME_DIR/headsup/; while paused\n"
-	      "the camera is released.  SIGHUP reloads the settings file.  Only\n"
-	      "one monitor runs at a time.  No frame is ever written anywhere.\n\n"
+	      "'headsup pause [DURATION]' and 'headsup resume' reach the "
+	      "running\n"
+	      "monitor through a socket in $XDG_RUNTIME_DIR/headsup/; while "
+	      "paused\n"
+	      "the camera is released.  SIGHUP reloads the settings file.  "
+	      "Only\n"
+	      "one monitor runs at a time.  No frame is ever written "
+	      "anywhere.\n\n"
 	      "Settings (section, key, default, range):\n",
 	      out);
 	hs_config_print_help(out);
-	fputs("\nExit status: 0 at the end of a file or when stopped; 1 when the\n"
+	fputs("\nExit status: 0 at the end of a file or when stopped; 1 when "
+	      "the\n"
 	      "source cannot be read; 2 on a usage or configuration error, or\n"
 	      "when another monitor is already running.\n\n",
 	      out);
@@ -149,14 +159,14 @@ static void nap(double s)
 {
 	if (s <= 0)
 		return;
-	struct timespec ts = {(time_t)s, (long)((s - floor(s)) * 1e9)};
+	struct timespec ts = { (time_t)s, (long)((s - floor(s)) * 1e9) };
 	nanosleep(&ts, NULL);
 }
 
 /* Load the settings: defaults < file < command line.  Returns 0 or
  * HS_ECONFIG with the message in err. */
 static int load_settings(const run_opts *o, hs_config *cfg, char *err,
-			 size_t errsize)
+                         size_t errsize)
 {
 	hs_config tmp;
 	int rc = hs_config_load(&tmp, o->config, err, errsize);
@@ -165,7 +175,7 @@ static int load_settings(const run_opts *o, hs_config *cfg, char *err,
 	for (int i = 0; i < o->n_set; i++) {
 		char why[1024];
 		rc = hs_config_set(&tmp, o->set_keys[i], o->set_values[i], why,
-				   sizeof why);
+		                   sizeof why);
 		if (rc < 0) {
 			snprintf(err, errsize, "command line: %s", why);
 			return rc;
@@ -192,7 +202,7 @@ static int open_source(run_ctx *c)
 	bool told = false;
 	while (!stop_requested) {
 		int rc = hs_source_open(c->cfg.source, &c->so, &c->src, err,
-					sizeof err);
+		                        sizeof err);
 		if (rc == 0) {
 			if (told)
 				hs_info("camera '%s' is back", source_name(c));
@@ -216,9 +226,10 @@ static int open_source(run_ctx *c)
 		for (double waited = 0; waited < delay && !stop_requested;
 		     waited += 0.25) {
 			nap(0.25);
-			if (c->control && hs_control_poll(c->control, &req) == 1)
+			if (c->control &&
+			    hs_control_poll(c->control, &req) == 1)
 				hs_control_reply(c->control,
-						 "waiting for the camera");
+				                 "waiting for the camera");
 		}
 		delay = fmin(delay * 2, RETRY_MAX_S);
 	}
@@ -237,10 +248,11 @@ static void open_journal(run_ctx *c, double now_mono)
 	int rc = hs_journal_open(c->journal_path, moved, &c->journal);
 	if (rc < 0) {
 		if (!c->journal_warned)
-			hs_warn("journal '%s' cannot be opened (%s); monitoring "
-				"and alerts go on, and it is retried every "
-				"minute",
-				c->journal_path, hs_strerror(rc));
+			hs_warn("journal '%s' cannot be opened (%s); "
+			        "monitoring "
+			        "and alerts go on, and it is retried every "
+			        "minute",
+			        c->journal_path, hs_strerror(rc));
 		c->journal_warned = true;
 		c->journal_retry_at = now_mono + JOURNAL_RETRY_S;
 		return;
@@ -253,7 +265,7 @@ static void open_journal(run_ctx *c, double now_mono)
 	hs_journal_set_commit_interval(c->journal, c->cfg.commit_s);
 	double wall = c->live ? wall_now() : c->clock_start;
 	hs_journal_begin_session(c->journal, wall, source_name(c),
-				 c->mon->calibrated ? c->cal_path : "self");
+	                         c->mon->calibrated ? c->cal_path : "self");
 }
 
 static void send_alert(run_ctx *c, const hs_alert *a, double wall)
@@ -266,7 +278,7 @@ static void send_alert(run_ctx *c, const hs_alert *a, double wall)
 	if (c->journal) {
 		const char *topic = strchr(msg.advice_url, '#');
 		hs_journal_add_alert(c->journal, wall, a->kind, a->lasted_s,
-				     topic ? topic + 1 : "");
+		                     topic ? topic + 1 : "");
 	}
 }
 
@@ -302,14 +314,13 @@ static void handle_control(run_ctx *c, double now)
 	case HS_CONTROL_PAUSE:
 		pause_monitor(c, now, req.pause_s);
 		if (req.pause_s > 0) {
-			hs_duration_format(req.pause_s, words,
-						  sizeof words);
+			hs_duration_format(req.pause_s, words, sizeof words);
 			snprintf(reply, sizeof reply, "paused for %s%s", words,
-				 c->live ? "; camera released" : "");
+			         c->live ? "; camera released" : "");
 		} else {
 			snprintf(reply, sizeof reply,
-				 "paused until 'headsup resume'%s",
-				 c->live ? "; camera released" : "");
+			         "paused until 'headsup resume'%s",
+			         c->live ? "; camera released" : "");
 		}
 		hs_info("%s", reply);
 		break;
@@ -322,49 +333,53 @@ static void handle_control(run_ctx *c, double now)
 		hs_info("resumed");
 		if (resume_monitor(c) < 0)
 			snprintf(reply, sizeof reply,
-				 "resumed, but the camera cannot be opened");
+			         "resumed, but the camera cannot be opened");
 		break;
 	case HS_CONTROL_STATUS:
 	default:
-		snprintf(reply, sizeof reply, "%s; state %s; %ld frames analysed",
-			 c->paused ? "paused" : "running",
-			 hs_state_name(c->mon->state), c->analysed);
+		snprintf(reply, sizeof reply,
+		         "%s; state %s; %ld frames analysed",
+		         c->paused ? "paused" : "running",
+		         hs_state_name(c->mon->state), c->analysed);
 		break;
 	}
 	hs_control_reply(c->control, reply);
 }
 
 static void draw_preview(run_ctx *c, const hs_analysis *an,
-			 const hs_monitor_step *st)
+                         const hs_monitor_step *st)
 {
 	static const unsigned colours[HS_STATE_COUNT] = {
-		[HS_STATE_UPRIGHT] = 0x2e9e44,     [HS_STATE_LOOKING_DOWN] = 0xe0a020,
-		[HS_STATE_HUNCHED] = 0xd03030,     [HS_STATE_AWAY] = 0x808080,
+		[HS_STATE_UPRIGHT] = 0x2e9e44,
+		[HS_STATE_LOOKING_DOWN] = 0xe0a020,
+		[HS_STATE_HUNCHED] = 0xd03030,
+		[HS_STATE_AWAY] = 0x808080,
 		[HS_STATE_UNCALIBRATED] = 0x3070d0,
 	};
 	unsigned colour = colours[st->state];
 	const hs_face *f = &an->face;
 	if (f->found) {
 		hs_image_draw_rect(c->img, f->box[0], f->box[1], f->box[2],
-				   f->box[3], colour);
+		                   f->box[3], colour);
 		for (int k = 0; k < HS_KP_COUNT; k++)
 			if (f->kp_valid & HS_KP_BIT(k))
 				hs_image_draw_circle(c->img, f->kp[k].x,
-						     f->kp[k].y, 3, 0xffffff);
+				                     f->kp[k].y, 3, 0xffffff);
 	}
 	char line[160];
 	snprintf(line, sizeof line, "%s", hs_state_name(st->state));
 	hs_image_draw_text(c->img, 10, 25, line, colour);
 	if (an->has_pose) {
 		snprintf(line, sizeof line, "pitch %.0f  yaw %.0f  roll %.0f",
-			 an->pose.pitch_down_deg, an->pose.yaw_deg,
-			 an->pose.roll_deg);
+		         an->pose.pitch_down_deg, an->pose.yaw_deg,
+		         an->pose.roll_deg);
 		hs_image_draw_text(c->img, 10, 50, line, 0xffffff);
 	}
 	if (st->has_features) {
-		snprintf(line, sizeof line, "d.pitch %.0f  drop %.2f  lean %.2f",
-			 st->f.pitch_delta_deg, st->f.drop_iod,
-			 st->f.lean_ratio);
+		snprintf(line, sizeof line,
+		         "d.pitch %.0f  drop %.2f  lean %.2f",
+		         st->f.pitch_delta_deg, st->f.drop_iod,
+		         st->f.lean_ratio);
 		hs_image_draw_text(c->img, 10, 75, line, 0xffffff);
 	}
 	hs_preview_show(PREVIEW_TITLE, c->img);
@@ -383,11 +398,11 @@ static void frame_unreadable(run_ctx *c, double t, int rc)
 	const char *name = hs_source_frame_name(c->src);
 	if (name)
 		hs_warn("cannot read image '%s': %s; skipping it", name,
-			rc == HS_EFORMAT ? "not an image" : hs_strerror(rc));
+		        rc == HS_EFORMAT ? "not an image" : hs_strerror(rc));
 	else
 		hs_warn("the frame at %.1f s of '%s' cannot be decoded (%s); "
-			"skipping it",
-			t, source_name(c), hs_strerror(rc));
+		        "skipping it",
+		        t, source_name(c), hs_strerror(rc));
 }
 
 /* One analysed frame at source time t. */
@@ -402,27 +417,27 @@ static void analyse_frame(run_ctx *c, double t)
 	}
 	if (hs_analyzer_run(c->az, c->img, &an) < 0) {
 		hs_debug("frame at %.2f s could not be analysed: %s", t,
-			 hs_shim_last_error());
+		         hs_shim_last_error());
 		memset(&an, 0, sizeof an);
 	}
 	hs_monitor_step st;
 	hs_monitor_step_frame(c->mon, t, &an, &st);
 	if (st.self_calibrated)
 		hs_info("calibrated from the first seconds of a steady face "
-			"(kept for this run only); run 'headsup calibrate' "
-			"for a baseline you choose");
+		        "(kept for this run only); run 'headsup calibrate' "
+		        "for a baseline you choose");
 	if (st.changed)
 		hs_info("%.1f s: %s", t, hs_state_name(st.state));
 
 	const double wall = c->live ? wall_now() : c->clock_start + t;
 	double dt = isnan(c->last_analysed_t) ? 1.0 / c->cfg.rate_hz
-					      : t - c->last_analysed_t;
+	                                      : t - c->last_analysed_t;
 	dt = fmin(fmax(dt, 0), 2.0 / c->cfg.rate_hz);
 	c->last_analysed_t = t;
 	if (c->journal)
 		hs_journal_add_frame(c->journal, wall, dt, st.state,
-				     st.has_features ? &st.f : NULL,
-				     an.face.found);
+		                     st.has_features ? &st.f : NULL,
+		                     an.face.found);
 	if (st.alert)
 		send_alert(c, &st.alert_info, wall);
 	if (c->o.preview)
@@ -457,23 +472,24 @@ static int check_file_read(run_ctx *c)
 {
 	if (c->analysed > 0 && c->unreadable == c->analysed) {
 		hs_error("nothing in '%s' could be read: %s", source_name(c),
-			 strcmp(hs_source_kind(c->src), "images") == 0
-				 ? "no image there can be decoded"
-				 : "no frame of the video can be decoded");
+		         strcmp(hs_source_kind(c->src), "images") == 0
+		                 ? "no image there can be decoded"
+		                 : "no frame of the video can be decoded");
 		return HS_EFORMAT;
 	}
 	if (c->unreadable > 0)
 		hs_warn("%ld of %ld analysed frames of '%s' could not be read",
-			c->unreadable, c->analysed, source_name(c));
+		        c->unreadable, c->analysed, source_name(c));
 	const long want = hs_source_frame_count(c->src);
 	/* Container frame counts can be estimates: allow 1% and 2 frames. */
 	if (strcmp(hs_source_kind(c->src), "video") == 0 && want > 0 &&
 	    c->frames + 2 + want / 100 < want) {
-		hs_error("video '%s' ends after %ld of its %ld frames (%.1f s): "
-			 "the file looks truncated or damaged; what was read "
-			 "is in the journal",
-			 source_name(c), c->frames, want,
-			 isnan(c->last_analysed_t) ? 0.0 : c->last_analysed_t);
+		hs_error(
+		        "video '%s' ends after %ld of its %ld frames (%.1f s): "
+		        "the file looks truncated or damaged; what was read "
+		        "is in the journal",
+		        source_name(c), c->frames, want,
+		        isnan(c->last_analysed_t) ? 0.0 : c->last_analysed_t);
 		return HS_EFORMAT;
 	}
 	return 0;
@@ -495,10 +511,10 @@ static int loop(run_ctx *c)
 		hs_notify_poll(c->notify);
 		if (hs_notify_take_snooze(c->notify)) {
 			hs_alerts_snooze(&c->mon->alerts,
-					 c->live ? now : c->last_analysed_t,
-					 c->cfg.snooze_min * 60.0);
+			                 c->live ? now : c->last_analysed_t,
+			                 c->cfg.snooze_min * 60.0);
 			hs_info("alerts snoozed for %.0f minutes",
-				c->cfg.snooze_min);
+			        c->cfg.snooze_min);
 		}
 		if (!c->journal && now >= c->journal_retry_at)
 			open_journal(c, now);
@@ -543,12 +559,12 @@ static int loop(run_ctx *c)
 		if (rc < 0) {
 			if (!c->live) {
 				hs_error("reading '%s' failed: %s",
-					 source_name(c), hs_strerror(rc));
+				         source_name(c), hs_strerror(rc));
 				break;
 			}
 			hs_warn("camera '%s' stopped delivering frames; "
-				"reopening it",
-				source_name(c));
+			        "reopening it",
+			        source_name(c));
 			release_source(c);
 			hs_monitor_restart(c->mon);
 			c->next_t = -INFINITY;
@@ -584,25 +600,26 @@ static int parse_args(int argc, char **argv, run_opts *o, int *status)
 		OPT_PREVIEW,
 	};
 	static const struct option opts[] = {
-		{"source", required_argument, NULL, OPT_SOURCE},
-		{"rate", required_argument, NULL, OPT_RATE},
-		{"config", required_argument, NULL, OPT_CONFIG},
-		{"set", required_argument, NULL, OPT_SET},
-		{"calibration", required_argument, NULL, OPT_CAL},
-		{"journal", required_argument, NULL, OPT_JOURNAL},
-		{"clock-start", required_argument, NULL, OPT_CLOCK},
-		{"realtime", no_argument, NULL, OPT_REALTIME},
-		{"preview", no_argument, NULL, OPT_PREVIEW},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "source", required_argument, NULL, OPT_SOURCE },
+		{ "rate", required_argument, NULL, OPT_RATE },
+		{ "config", required_argument, NULL, OPT_CONFIG },
+		{ "set", required_argument, NULL, OPT_SET },
+		{ "calibration", required_argument, NULL, OPT_CAL },
+		{ "journal", required_argument, NULL, OPT_JOURNAL },
+		{ "clock-start", required_argument, NULL, OPT_CLOCK },
+		{ "realtime", no_argument, NULL, OPT_REALTIME },
+		{ "preview", no_argument, NULL, OPT_PREVIEW },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	static char set_buf[64][HS_CONFIG_STR_MAX + 64];
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (o->n_set >= 64 && (c == OPT_SOURCE || c == OPT_RATE ||
-				       c == OPT_SET)) {
-			*status = hs_cli_usage_error("run", "too many settings");
+		if (o->n_set >= 64 &&
+		    (c == OPT_SOURCE || c == OPT_RATE || c == OPT_SET)) {
+			*status =
+			        hs_cli_usage_error("run", "too many settings");
 			return -1;
 		}
 		switch (c) {
@@ -618,8 +635,9 @@ static int parse_args(int argc, char **argv, run_opts *o, int *status)
 			char *eq = strchr(optarg, '=');
 			if (!eq || eq == optarg) {
 				*status = hs_cli_usage_error(
-					"run", "--set takes KEY=VALUE, not '%s'",
-					optarg);
+				        "run",
+				        "--set takes KEY=VALUE, not '%s'",
+				        optarg);
 				return -1;
 			}
 			char *buf = set_buf[o->n_set];
@@ -653,14 +671,14 @@ static int parse_args(int argc, char **argv, run_opts *o, int *status)
 			return -1;
 		default:
 			*status = hs_cli_usage_error(
-				"run", "unknown or incomplete option '%s'",
-				argv[optind - 1]);
+			        "run", "unknown or incomplete option '%s'",
+			        argv[optind - 1]);
 			return -1;
 		}
 	}
 	if (optind < argc) {
 		*status = hs_cli_usage_error("run", "unexpected argument '%s'",
-					     argv[optind]);
+		                             argv[optind]);
 		return -1;
 	}
 	return 0;
@@ -678,10 +696,11 @@ static int prepare(run_ctx *c, int *status)
 	c->clock_start = wall_now();
 	if (c->o.clock_start &&
 	    hs_datetime_parse(c->o.clock_start, &c->clock_start) < 0) {
-		hs_cli_usage_error("run",
-				   "--clock-start takes an ISO 8601 time such as "
-				   "2026-03-14T09:00:00, not '%s'",
-				   c->o.clock_start);
+		hs_cli_usage_error(
+		        "run",
+		        "--clock-start takes an ISO 8601 time such as "
+		        "2026-03-14T09:00:00, not '%s'",
+		        c->o.clock_start);
 		return -1;
 	}
 	char lock_path[PATH_MAX];
@@ -695,16 +714,16 @@ static int prepare(run_ctx *c, int *status)
 	}
 	if (rc < 0) {
 		hs_error("cannot take the single-instance lock '%s': %s",
-			 lock_path, hs_strerror(rc));
+		         lock_path, hs_strerror(rc));
 		*status = HS_EXIT_FAILURE;
 		return -1;
 	}
 	*status = HS_EXIT_FAILURE;
 	if (c->o.calibration)
 		snprintf(c->cal_path, sizeof c->cal_path, "%s",
-			 c->o.calibration);
-	else if (hs_calibration_default_path(c->cal_path,
-					     sizeof c->cal_path) < 0)
+		         c->o.calibration);
+	else if (hs_calibration_default_path(c->cal_path, sizeof c->cal_path) <
+	         0)
 		c->cal_path[0] = '\0';
 	hs_baseline base;
 	bool have_base = false;
@@ -731,15 +750,15 @@ static int prepare(run_ctx *c, int *status)
 	if (hs_control_default_path(ctl_path, sizeof ctl_path) == 0 &&
 	    (rc = hs_control_create(ctl_path, &c->control)) < 0)
 		hs_warn("control socket '%s' unavailable (%s): 'headsup pause' "
-			"will not reach this monitor",
-			ctl_path, hs_strerror(rc));
+		        "will not reach this monitor",
+		        ctl_path, hs_strerror(rc));
 	if (c->o.journal)
 		snprintf(c->journal_path, sizeof c->journal_path, "%s",
-			 c->o.journal);
+		         c->o.journal);
 	else if (hs_journal_default_path(c->journal_path,
-					 sizeof c->journal_path) < 0) {
+	                                 sizeof c->journal_path) < 0) {
 		hs_error("cannot tell where the journal goes: set "
-			 "$XDG_DATA_HOME or $HOME");
+		         "$XDG_DATA_HOME or $HOME");
 		return -1;
 	}
 	if ((rc = open_source(c)) < 0) {
@@ -759,11 +778,12 @@ static int prepare(run_ctx *c, int *status)
 	if (c->live)
 		hs_screenlock_create(&c->screen);
 	if (!c->mon->calibrated)
-		hs_warn("no calibration yet: headsup will calibrate itself from "
-			"the first %.0f s of a steady, frontal face. For a "
-			"baseline you choose, sit upright and run 'headsup "
-			"calibrate'.",
-			HS_MONITOR_SELFCAL_S);
+		hs_warn("no calibration yet: headsup will calibrate itself "
+		        "from "
+		        "the first %.0f s of a steady, frontal face. For a "
+		        "baseline you choose, sit upright and run 'headsup "
+		        "calibrate'.",
+		        HS_MONITOR_SELFCAL_S);
 	open_journal(c, mono_now());
 	return 0;
 }
@@ -772,9 +792,10 @@ static void finish(run_ctx *c)
 {
 	if (c->journal) {
 		double end = c->live ? wall_now()
-				     : c->clock_start + (isnan(c->last_analysed_t)
-								 ? 0
-								 : c->last_analysed_t);
+		                     : c->clock_start +
+		                               (isnan(c->last_analysed_t)
+		                                        ? 0
+		                                        : c->last_analysed_t);
 		hs_journal_end_session(c->journal, end);
 		hs_journal_close(c->journal);
 	}
@@ -798,7 +819,7 @@ int hs_cmd_run(int argc, char **argv)
 	if (parse_args(argc, argv, &c.o, &status) < 0)
 		return status;
 
-	struct sigaction sa = {0};
+	struct sigaction sa = { 0 };
 	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -809,14 +830,15 @@ int hs_cmd_run(int argc, char **argv)
 	hs_log_set_timestamps(true);
 
 	if (prepare(&c, &status) == 0) {
-		hs_info("watching '%s' with %s at %.1f frames/s", source_name(&c),
-			hs_analyzer_detector(c.az), c.cfg.rate_hz);
+		hs_info("watching '%s' with %s at %.1f frames/s",
+		        source_name(&c), hs_analyzer_detector(c.az),
+		        c.cfg.rate_hz);
 		int rc = loop(&c);
 		status = rc < 0 ? HS_EXIT_FAILURE : HS_EXIT_OK;
 		hs_info("stopped at %.1f s of '%s' after %ld frames (%ld "
-			"analysed)",
-			isnan(c.last_analysed_t) ? 0.0 : c.last_analysed_t,
-			source_name(&c), c.frames, c.analysed);
+		        "analysed)",
+		        isnan(c.last_analysed_t) ? 0.0 : c.last_analysed_t,
+		        source_name(&c), c.frames, c.analysed);
 	}
 	finish(&c);
 	return status;

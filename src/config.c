@@ -19,9 +19,15 @@
 #define DEFAULT_TEXT_STRING(def) def
 
 const hs_setting hs_settings[] = {
-#define ROW(section, key, type, def, min, max, help)                         \
-	{#section, #key,     HS_SETTING_##type, DEFAULT_TEXT_##type(def),          \
-	 (min),    (max),    help,              offsetof(hs_config, key)},
+#define ROW(section, key, type, def, min, max, help) \
+	{ #section,                                  \
+	  #key,                                      \
+	  HS_SETTING_##type,                         \
+	  DEFAULT_TEXT_##type(def),                  \
+	  (min),                                     \
+	  (max),                                     \
+	  help,                                      \
+	  offsetof(hs_config, key) },
 	HS_SETTINGS(ROW)
 #undef ROW
 };
@@ -29,13 +35,13 @@ const size_t hs_setting_count = sizeof hs_settings / sizeof hs_settings[0];
 
 #define SET_DEFAULT_INT(cfg, key, def) (cfg)->key = (def);
 #define SET_DEFAULT_DOUBLE(cfg, key, def) (cfg)->key = (def);
-#define SET_DEFAULT_STRING(cfg, key, def)                                    \
+#define SET_DEFAULT_STRING(cfg, key, def) \
 	snprintf((cfg)->key, sizeof(cfg)->key, "%s", (def));
 
 void hs_config_defaults(hs_config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
-#define DEFAULT(section, key, type, def, min, max, help)                     \
+#define DEFAULT(section, key, type, def, min, max, help) \
 	SET_DEFAULT_##type(cfg, key, def)
 	HS_SETTINGS(DEFAULT)
 #undef DEFAULT
@@ -46,7 +52,7 @@ static const struct {
 	const char *key;
 	const char *const words[4];
 } choices[] = {
-	{"notify", {"auto", "desktop", "terminal", NULL}},
+	{ "notify", { "auto", "desktop", "terminal", NULL } },
 };
 
 /* Hysteresis pairs: a state is left below 'exit', entered at 'enter', so
@@ -55,15 +61,15 @@ static const struct {
 	size_t enter, exit;
 	const char *enter_key, *exit_key;
 } hysteresis[] = {
-	{offsetof(hs_config, looking_down_enter_deg),
-	 offsetof(hs_config, looking_down_exit_deg), "looking_down_enter_deg",
-	 "looking_down_exit_deg"},
-	{offsetof(hs_config, hunched_drop_enter_iod),
-	 offsetof(hs_config, hunched_drop_exit_iod), "hunched_drop_enter_iod",
-	 "hunched_drop_exit_iod"},
-	{offsetof(hs_config, hunched_lean_enter),
-	 offsetof(hs_config, hunched_lean_exit), "hunched_lean_enter",
-	 "hunched_lean_exit"},
+	{ offsetof(hs_config, looking_down_enter_deg),
+	  offsetof(hs_config, looking_down_exit_deg), "looking_down_enter_deg",
+	  "looking_down_exit_deg" },
+	{ offsetof(hs_config, hunched_drop_enter_iod),
+	  offsetof(hs_config, hunched_drop_exit_iod), "hunched_drop_enter_iod",
+	  "hunched_drop_exit_iod" },
+	{ offsetof(hs_config, hunched_lean_enter),
+	  offsetof(hs_config, hunched_lean_exit), "hunched_lean_enter",
+	  "hunched_lean_exit" },
 };
 
 static double *double_field(hs_config *cfg, size_t offset)
@@ -84,7 +90,8 @@ static char *string_field(hs_config *cfg, size_t offset)
 static const hs_setting *find_setting(const char *section, const char *key)
 {
 	for (size_t i = 0; i < hs_setting_count; i++) {
-		if ((!section || strcmp(hs_settings[i].section, section) == 0) &&
+		if ((!section ||
+		     strcmp(hs_settings[i].section, section) == 0) &&
 		    strcmp(hs_settings[i].key, key) == 0)
 			return &hs_settings[i];
 	}
@@ -101,7 +108,7 @@ static bool known_section(const char *section)
 
 /* printf into err, which may be NULL or of size 0. */
 static void say(char *err, size_t errsize, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 static void say(char *err, size_t errsize, const char *fmt, ...)
 {
@@ -137,7 +144,7 @@ static bool plain_number(const char *text, bool integer)
 /* Convert text for setting s and store it in cfg.  On failure write what
  * is wrong (without position) into why. */
 static int assign(hs_config *cfg, const hs_setting *s, const char *text,
-		  char *why, size_t whysize)
+                  char *why, size_t whysize)
 {
 	char range[64];
 	format_range(s, range, sizeof range);
@@ -184,11 +191,13 @@ static int assign(hs_config *cfg, const hs_setting *s, const char *text,
 		size_t len = strlen(text);
 		if (len >= HS_CONFIG_STR_MAX) {
 			say(why, whysize,
-			    "%s.%s: value is %zu bytes long (allowed: at most %d)",
+			    "%s.%s: value is %zu bytes long (allowed: at most "
+			    "%d)",
 			    s->section, s->key, len, HS_CONFIG_STR_MAX - 1);
 			return HS_ECONFIG;
 		}
-		for (size_t i = 0; i < sizeof choices / sizeof choices[0]; i++) {
+		for (size_t i = 0; i < sizeof choices / sizeof choices[0];
+		     i++) {
 			if (strcmp(choices[i].key, s->key) != 0)
 				continue;
 			bool ok = false;
@@ -196,9 +205,11 @@ static int assign(hs_config *cfg, const hs_setting *s, const char *text,
 				ok = ok || strcmp(*w, text) == 0;
 			if (!ok) {
 				say(why, whysize,
-				    "%s.%s: '%s' is not allowed (allowed: %s, %s or %s)",
-				    s->section, s->key, text, choices[i].words[0],
-				    choices[i].words[1], choices[i].words[2]);
+				    "%s.%s: '%s' is not allowed (allowed: %s, "
+				    "%s or %s)",
+				    s->section, s->key, text,
+				    choices[i].words[0], choices[i].words[1],
+				    choices[i].words[2]);
 				return HS_ECONFIG;
 			}
 		}
@@ -221,13 +232,14 @@ static int broken_pair(hs_config *cfg)
 }
 
 static void say_pair(hs_config *cfg, int pair, const char *prefix, char *err,
-		     size_t errsize)
+                     size_t errsize)
 {
 	say(err, errsize,
 	    "%sposture.%s = %g is above posture.%s = %g; "
 	    "a state must be left below the value that enters it",
 	    prefix, hysteresis[pair].exit_key,
-	    *double_field(cfg, hysteresis[pair].exit), hysteresis[pair].enter_key,
+	    *double_field(cfg, hysteresis[pair].exit),
+	    hysteresis[pair].enter_key,
 	    *double_field(cfg, hysteresis[pair].enter));
 }
 
@@ -268,7 +280,7 @@ static void cut_comment(char *line)
 		if (*p == '"')
 			quoted = !quoted;
 		else if (!quoted && (*p == '#' || *p == ';') &&
-			 (p == line || is_space(p[-1]))) {
+		         (p == line || is_space(p[-1]))) {
 			*p = '\0';
 			return;
 		}
@@ -289,7 +301,7 @@ static void list_names(const char *section, char *buf, size_t size)
 		    strcmp(hs_settings[i - 1].section, s->section) == 0)
 			continue;
 		int n = snprintf(buf + used, size - used, "%s%s",
-				 used ? ", " : "", name);
+		                 used ? ", " : "", name);
 		if (n < 0 || (size_t)n >= size - used)
 			return;
 		used += (size_t)n;
@@ -298,12 +310,13 @@ static void list_names(const char *section, char *buf, size_t size)
 
 /* One "key = value" line inside [section]. */
 static int parse_assignment(hs_config *cfg, const char *section, char *line,
-			    const char *where, char *err, size_t errsize,
-			    unsigned *set_line, unsigned lineno)
+                            const char *where, char *err, size_t errsize,
+                            unsigned *set_line, unsigned lineno)
 {
 	char *eq = strchr(line, '=');
 	if (!eq) {
-		say(err, errsize, "%s: expected 'key = value' or '[section]', got '%s'",
+		say(err, errsize,
+		    "%s: expected 'key = value' or '[section]', got '%s'",
 		    where, line);
 		return HS_ECONFIG;
 	}
@@ -319,28 +332,31 @@ static int parse_assignment(hs_config *cfg, const char *section, char *line,
 		const hs_setting *elsewhere = find_setting(NULL, key);
 		if (!section && elsewhere)
 			say(err, errsize,
-			    "%s: '%s' is outside any section; put it under [%s]",
+			    "%s: '%s' is outside any section; put it under "
+			    "[%s]",
 			    where, key, elsewhere->section);
 		else if (!section)
-			say(err, errsize, "%s: unknown key '%s' outside any section",
-			    where, key);
+			say(err, errsize,
+			    "%s: unknown key '%s' outside any section", where,
+			    key);
 		else if (elsewhere)
 			say(err, errsize,
-			    "%s: unknown key '%s' in [%s]; it belongs in [%s]", where,
-			    key, section, elsewhere->section);
+			    "%s: unknown key '%s' in [%s]; it belongs in [%s]",
+			    where, key, section, elsewhere->section);
 		else {
 			char names[512];
 			list_names(section, names, sizeof names);
-			say(err, errsize, "%s: unknown key '%s' in [%s] (known: %s)",
-			    where, key, section, names);
+			say(err, errsize,
+			    "%s: unknown key '%s' in [%s] (known: %s)", where,
+			    key, section, names);
 		}
 		return HS_ECONFIG;
 	}
 	size_t n = strlen(value);
 	if (n > 0 && value[0] == '"') {
 		if (n < 2 || value[n - 1] != '"') {
-			say(err, errsize, "%s: %s.%s: unmatched '\"' in value", where,
-			    s->section, s->key);
+			say(err, errsize, "%s: %s.%s: unmatched '\"' in value",
+			    where, s->section, s->key);
 			return HS_ECONFIG;
 		}
 		value[n - 1] = '\0';
@@ -358,11 +374,12 @@ static int parse_assignment(hs_config *cfg, const char *section, char *line,
 
 /* A "[section]" line; the section name is copied into section. */
 static int parse_section(char *line, char *section, size_t size,
-			 const char *where, char *err, size_t errsize)
+                         const char *where, char *err, size_t errsize)
 {
 	char *close = strchr(line, ']');
 	if (!close || *trim(close + 1)) {
-		say(err, errsize, "%s: expected '[section]', got '%s'", where, line);
+		say(err, errsize, "%s: expected '[section]', got '%s'", where,
+		    line);
 		return HS_ECONFIG;
 	}
 	*close = '\0';
@@ -379,7 +396,7 @@ static int parse_section(char *line, char *section, size_t size,
 }
 
 int hs_config_parse(hs_config *cfg, FILE *in, const char *name, char *err,
-		    size_t errsize)
+                    size_t errsize)
 {
 	hs_config *work = malloc(sizeof *work);
 	unsigned *set_line = calloc(hs_setting_count, sizeof *set_line);
@@ -408,11 +425,12 @@ int hs_config_parse(hs_config *cfg, FILE *in, const char *name, char *err,
 		if (!*text)
 			continue;
 		if (text[0] == '[')
-			rc = parse_section(text, section, sizeof section, where, err,
-					   errsize);
+			rc = parse_section(text, section, sizeof section, where,
+			                   err, errsize);
 		else
-			rc = parse_assignment(work, section[0] ? section : NULL, text,
-					      where, err, errsize, set_line, lineno);
+			rc = parse_assignment(work, section[0] ? section : NULL,
+			                      text, where, err, errsize,
+			                      set_line, lineno);
 		if (rc < 0)
 			goto cleanup;
 	}
@@ -427,8 +445,10 @@ int hs_config_parse(hs_config *cfg, FILE *in, const char *name, char *err,
 		/* Point at the later of the two lines that set the pair; if
 		 * neither was in this file, at the file. */
 		unsigned at = 0;
-		const hs_setting *e = find_setting("posture", hysteresis[pair].enter_key);
-		const hs_setting *x = find_setting("posture", hysteresis[pair].exit_key);
+		const hs_setting *e =
+		        find_setting("posture", hysteresis[pair].enter_key);
+		const hs_setting *x =
+		        find_setting("posture", hysteresis[pair].exit_key);
 		if (e && set_line[e - hs_settings] > at)
 			at = set_line[e - hs_settings];
 		if (x && set_line[x - hs_settings] > at)
@@ -452,8 +472,8 @@ cleanup:
 	return rc;
 }
 
-int hs_config_set(hs_config *cfg, const char *key, const char *value,
-		  char *err, size_t errsize)
+int hs_config_set(hs_config *cfg, const char *key, const char *value, char *err,
+                  size_t errsize)
 {
 	char section[64] = "";
 	const char *name = key;
@@ -476,12 +496,12 @@ int hs_config_set(hs_config *cfg, const char *key, const char *value,
 	return assign(cfg, s, value, err, errsize);
 }
 
-int hs_config_load(hs_config *cfg, const char *path, char *err,
-		   size_t errsize)
+int hs_config_load(hs_config *cfg, const char *path, char *err, size_t errsize)
 {
 	char found[PATH_MAX];
 	if (!path) {
-		if (hs_path_xdg(HS_XDG_CONFIG, "config.ini", found, sizeof found) < 0) {
+		if (hs_path_xdg(HS_XDG_CONFIG, "config.ini", found,
+		                sizeof found) < 0) {
 			/* No $XDG_CONFIG_HOME nor $HOME: nothing to read. */
 			hs_config_defaults(cfg);
 			return 0;
@@ -493,8 +513,8 @@ int hs_config_load(hs_config *cfg, const char *path, char *err,
 			hs_config_defaults(cfg);
 			return 0;
 		}
-		say(err, errsize, "cannot open config '%s': %s", path ? path : found,
-		    strerror(errno));
+		say(err, errsize, "cannot open config '%s': %s",
+		    path ? path : found, strerror(errno));
 		return HS_ECONFIG;
 	}
 	hs_config fresh;
@@ -506,7 +526,8 @@ int hs_config_load(hs_config *cfg, const char *path, char *err,
 	return rc;
 }
 
-/* --- help and man page ------------------------------------------------------ */
+/* --- help and man page ------------------------------------------------------
+ */
 
 /* Print text wrapped to width columns, every line indented by indent. */
 static void wrap(FILE *out, const char *text, int indent, int width)
@@ -544,23 +565,27 @@ static void wrap(FILE *out, const char *text, int indent, int width)
 static void describe_range(const hs_setting *s, char *buf, size_t size)
 {
 	if (s->type == HS_SETTING_STRING) {
-		for (size_t i = 0; i < sizeof choices / sizeof choices[0]; i++) {
+		for (size_t i = 0; i < sizeof choices / sizeof choices[0];
+		     i++) {
 			if (strcmp(choices[i].key, s->key) == 0) {
-				snprintf(buf, size, "%s, %s or %s", choices[i].words[0],
-					 choices[i].words[1], choices[i].words[2]);
+				snprintf(buf, size, "%s, %s or %s",
+				         choices[i].words[0],
+				         choices[i].words[1],
+				         choices[i].words[2]);
 				return;
 			}
 		}
 		snprintf(buf, size, "text");
 		return;
 	}
-	snprintf(buf, size, "%s%g to %g", s->type == HS_SETTING_INT ? "whole, " : "",
-		 s->min, s->max);
+	snprintf(buf, size, "%s%g to %g",
+	         s->type == HS_SETTING_INT ? "whole, " : "", s->min, s->max);
 }
 
 void hs_config_print_help(FILE *out)
 {
-	fputs("Settings (config.ini sections and keys; default, allowed range):\n",
+	fputs("Settings (config.ini sections and keys; default, allowed "
+	      "range):\n",
 	      out);
 	const char *section = "";
 	for (size_t i = 0; i < hs_setting_count; i++) {
@@ -572,9 +597,10 @@ void hs_config_print_help(FILE *out)
 		char head[128], range[64];
 		if (s->type == HS_SETTING_STRING)
 			snprintf(head, sizeof head, "%s = \"%s\"", s->key,
-				 s->default_text);
+			         s->default_text);
 		else
-			snprintf(head, sizeof head, "%s = %s", s->key, s->default_text);
+			snprintf(head, sizeof head, "%s = %s", s->key,
+			         s->default_text);
 		describe_range(s, range, sizeof range);
 		fprintf(out, "    %-34s (%s)\n", head, range);
 		wrap(out, s->help, 8, 78);

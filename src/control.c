@@ -35,10 +35,10 @@ struct hs_control {
 	int listen_fd;
 	int client_fd;
 	client_state state;
-	double since;  /* monotonic seconds when the client was accepted */
+	double since; /* monotonic seconds when the client was accepted */
 	size_t len;
 	char line[HS_CONTROL_LINE_MAX + 2];
-	dev_t dev;     /* the socket file we made, so destroy removes only it */
+	dev_t dev; /* the socket file we made, so destroy removes only it */
 	ino_t ino;
 	char path[];
 };
@@ -51,11 +51,11 @@ int hs_control_default_path(char *buf, size_t size)
 int hs_control_parse(const char *line, hs_control_request *req)
 {
 	if (strcmp(line, "resume") == 0) {
-		*req = (hs_control_request){.cmd = HS_CONTROL_RESUME};
+		*req = (hs_control_request){ .cmd = HS_CONTROL_RESUME };
 		return 0;
 	}
 	if (strcmp(line, "status") == 0) {
-		*req = (hs_control_request){.cmd = HS_CONTROL_STATUS};
+		*req = (hs_control_request){ .cmd = HS_CONTROL_STATUS };
 		return 0;
 	}
 	if (strncmp(line, "pause ", 6) != 0)
@@ -69,8 +69,8 @@ int hs_control_parse(const char *line, hs_control_request *req)
 	if (errno != 0 || *end != '\0' || s < 0 ||
 	    (double)s > HS_CONTROL_PAUSE_MAX_S)
 		return HS_EINVAL;
-	*req = (hs_control_request){.cmd = HS_CONTROL_PAUSE,
-				    .pause_s = (double)s};
+	*req = (hs_control_request){ .cmd = HS_CONTROL_PAUSE,
+		                     .pause_s = (double)s };
 	return 0;
 }
 
@@ -118,21 +118,23 @@ int hs_control_create(const char *path, hs_control **out)
 	struct stat st;
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
-			hs_error("cannot make control socket '%s': a file that is "
-				 "not a socket is in the way",
-				 path);
+			hs_error("cannot make control socket '%s': a file that "
+			         "is "
+			         "not a socket is in the way",
+			         path);
 			return HS_EINVAL;
 		}
 		if (someone_listens(&addr)) {
-			hs_error("control socket '%s' is in use by another monitor",
-				 path);
+			hs_error("control socket '%s' is in use by another "
+			         "monitor",
+			         path);
 			return HS_ELOCKED;
 		}
 		/* Left behind by a monitor that was killed. */
 		if (unlink(path) != 0 && errno != ENOENT) {
 			rc = hs_err_from_errno(errno);
-			hs_error("cannot remove stale control socket '%s': %s", path,
-				 hs_strerror(rc));
+			hs_error("cannot remove stale control socket '%s': %s",
+			         path, hs_strerror(rc));
 			return rc;
 		}
 	}
@@ -144,7 +146,7 @@ int hs_control_create(const char *path, hs_control **out)
 	memcpy(srv->path, path, path_len);
 	srv->client_fd = -1;
 	srv->listen_fd =
-		socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	        socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (srv->listen_fd < 0) {
 		rc = hs_err_from_errno(errno);
 		hs_error("cannot make control socket: %s", hs_strerror(rc));
@@ -154,20 +156,20 @@ int hs_control_create(const char *path, hs_control **out)
 	 * the moment it exists. */
 	mode_t old_mask = umask(0177);
 	int bound = bind(srv->listen_fd, (const struct sockaddr *)&addr,
-			 sizeof addr);
+	                 sizeof addr);
 	int bind_errno = errno;
 	umask(old_mask);
 	if (bound != 0) {
 		rc = hs_err_from_errno(bind_errno);
 		hs_error("cannot make control socket '%s': %s", path,
-			 hs_strerror(rc));
+		         hs_strerror(rc));
 		goto fail_close;
 	}
 	if (chmod(path, 0600) != 0 || lstat(path, &st) != 0 ||
 	    listen(srv->listen_fd, 8) != 0) {
 		rc = hs_err_from_errno(errno);
 		hs_error("cannot listen on control socket '%s': %s", path,
-			 hs_strerror(rc));
+		         hs_strerror(rc));
 		goto fail_unlink;
 	}
 	srv->dev = st.st_dev;
@@ -207,26 +209,26 @@ static void answer(hs_control *srv, const char *text)
 	if (send(srv->client_fd, msg, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) !=
 	    n)
 		hs_debug("control client left before its answer: %s",
-			 strerror(errno));
+		         strerror(errno));
 	drop_client(srv);
 }
 
 static bool accept_client(hs_control *srv)
 {
 	int fd = accept4(srv->listen_fd, NULL, NULL,
-			 SOCK_NONBLOCK | SOCK_CLOEXEC);
+	                 SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 			hs_debug("control socket accept failed: %s",
-				 strerror(errno));
+			         strerror(errno));
 		return false;
 	}
-	struct ucred cred = {0};
+	struct ucred cred = { 0 };
 	socklen_t cred_len = sizeof cred;
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cred_len) != 0 ||
 	    cred.uid != getuid()) {
 		hs_warn("control socket '%s': refused a request from uid %ld",
-			srv->path, (long)cred.uid);
+		        srv->path, (long)cred.uid);
 		close(fd);
 		return false;
 	}
@@ -241,8 +243,8 @@ static bool accept_client(hs_control *srv)
 static bool read_line(hs_control *srv)
 {
 	size_t room = sizeof srv->line - 1 - srv->len;
-	ssize_t n = recv(srv->client_fd, srv->line + srv->len, room,
-			 MSG_DONTWAIT);
+	ssize_t n =
+	        recv(srv->client_fd, srv->line + srv->len, room, MSG_DONTWAIT);
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 			drop_client(srv);
@@ -281,7 +283,7 @@ int hs_control_poll(hs_control *srv, hs_control_request *req)
 	if (hs_control_parse(srv->line, req) != 0) {
 		char msg[HS_CONTROL_LINE_MAX + 1];
 		snprintf(msg, sizeof msg, "error: unknown request '%.64s'",
-			 srv->line);
+		         srv->line);
 		answer(srv, msg);
 		return 0;
 	}
@@ -326,7 +328,7 @@ static int connect_error(int errnum)
 }
 
 int hs_control_send(const char *path, const char *line, char *reply,
-		    size_t size)
+                    size_t size)
 {
 	struct sockaddr_un addr;
 	int rc = fill_address(path, &addr);
@@ -338,7 +340,7 @@ int hs_control_send(const char *path, const char *line, char *reply,
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return hs_err_from_errno(errno);
-	struct timeval tv = {CLIENT_TIMEOUT_S, 0};
+	struct timeval tv = { CLIENT_TIMEOUT_S, 0 };
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0) {
 		rc = hs_err_from_errno(errno);
@@ -384,32 +386,32 @@ out:
 	return rc;
 }
 
-
-
 int hs_control_command(const char *line)
 {
 	char path[PATH_MAX];
 	int rc = hs_control_default_path(path, sizeof path);
 	if (rc < 0) {
 		fprintf(stderr, "headsup: cannot find the control socket: %s\n",
-			hs_strerror(rc));
+		        hs_strerror(rc));
 		return HS_EXIT_FAILURE;
 	}
 	char reply[HS_CONTROL_LINE_MAX + 2];
 	rc = hs_control_send(path, line, reply, sizeof reply);
 	if (rc == HS_ENOENT) {
-		fprintf(stderr, "headsup is not running (nothing listens on '%s')\n",
-			path);
+		fprintf(stderr,
+		        "headsup is not running (nothing listens on '%s')\n",
+		        path);
 		return HS_EXIT_FAILURE;
 	}
 	if (rc == HS_EIO) {
-		fprintf(stderr,
-			"headsup: the monitor did not answer on '%s'\n", path);
+		fprintf(stderr, "headsup: the monitor did not answer on '%s'\n",
+		        path);
 		return HS_EXIT_FAILURE;
 	}
 	if (rc < 0) {
-		fprintf(stderr, "headsup: cannot reach the monitor at '%s': %s\n",
-			path, hs_strerror(rc));
+		fprintf(stderr,
+		        "headsup: cannot reach the monitor at '%s': %s\n", path,
+		        hs_strerror(rc));
 		return HS_EXIT_FAILURE;
 	}
 	if (strncmp(reply, "error: ", 7) == 0) {

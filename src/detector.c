@@ -68,11 +68,10 @@ static int blazeface_detect(void *state, const hs_image *img, hs_face *face)
 	int rc = hs_facenet_run(b->net, img, &lb, &scores, &regs);
 	if (rc < 0)
 		return rc;
-	int n = hs_blazeface_decode(scores, regs,
-				    (const float(*)[2])b->anchors, MIN_SCORE,
-				    b->cand, MAX_CANDIDATES);
+	int n = hs_blazeface_decode(scores, regs, (const float(*)[2])b->anchors,
+	                            MIN_SCORE, b->cand, MAX_CANDIDATES);
 	int nf = hs_blazeface_blend(b->cand, n, MIN_IOU, b->faces,
-				    MAX_CANDIDATES);
+	                            MAX_CANDIDATES);
 	if (nf == 0)
 		return 0;
 	/* Several faces: the user is the largest one. */
@@ -107,7 +106,7 @@ static int haar_create(const char *dir, void **state)
 {
 	char face[PATH_MAX], eye[PATH_MAX];
 	snprintf(face, sizeof face, "%s/haarcascade_frontalface_default.xml",
-		 dir);
+	         dir);
 	snprintf(eye, sizeof eye, "%s/haarcascade_eye.xml", dir);
 	hs_haar *h = NULL;
 	int rc = hs_haar_create(face, eye, &h);
@@ -167,7 +166,7 @@ const char *hs_detector_cascade_dir(void)
 }
 
 int hs_detector_create_with(const hs_detector_ops *ops, const char *path,
-			    hs_detector **out)
+                            hs_detector **out)
 {
 	hs_detector *d = calloc(1, sizeof *d);
 	if (!d)
@@ -189,14 +188,14 @@ static bool model_usable(const char *path, char *why, size_t size)
 	int rc = hs_sha256_file(path, hex);
 	if (rc < 0) {
 		snprintf(why, size, "cannot read face model '%s': %s", path,
-			 hs_strerror(rc));
+		         hs_strerror(rc));
 		return false;
 	}
 	if (strcmp(hex, HS_MODEL_SHA256) != 0) {
 		snprintf(why, size,
-			 "face model '%s' fails its checksum (sha256 %.12s..., "
-			 "expected %.12s...)",
-			 path, hex, HS_MODEL_SHA256);
+		         "face model '%s' fails its checksum (sha256 %.12s..., "
+		         "expected %.12s...)",
+		         path, hex, HS_MODEL_SHA256);
 		return false;
 	}
 	return true;
@@ -208,10 +207,11 @@ int hs_detector_create(const char *model_path, hs_detector **out)
 	if (model_path && model_path[0]) {
 		snprintf(path, sizeof path, "%s", model_path);
 	} else if (hs_path_data_file(MODEL_FILE, path, sizeof path) < 0) {
-		snprintf(why, sizeof why,
-			 "face model '%s' is missing (run models/fetch-model.sh "
-			 "or reinstall headsup)",
-			 path);
+		snprintf(
+		        why, sizeof why,
+		        "face model '%s' is missing (run models/fetch-model.sh "
+		        "or reinstall headsup)",
+		        path);
 		goto fallback;
 	}
 	if (!model_usable(path, why, sizeof why))
@@ -220,18 +220,18 @@ int hs_detector_create(const char *model_path, hs_detector **out)
 	if (rc == 0)
 		return 0;
 	snprintf(why, sizeof why, "cannot load face model '%s': %s %s", path,
-		 hs_strerror(rc), hs_shim_last_error());
+	         hs_strerror(rc), hs_shim_last_error());
 
 fallback:;
 	const char *dir = hs_detector_cascade_dir();
 	hs_warn("%s; falling back to the Haar cascades (face box and eyes "
-		"only, no pitch)",
-		why);
+	        "only, no pitch)",
+	        why);
 	rc = hs_detector_create_with(&hs_detector_haar, dir, out);
 	if (rc < 0)
 		hs_error("cannot load the Haar cascades from '%s': %s (install "
-			 "the opencv-data package)",
-			 dir, hs_strerror(rc));
+		         "the opencv-data package)",
+		         dir, hs_strerror(rc));
 	return rc;
 }
 

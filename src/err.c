@@ -8,8 +8,8 @@ const char *hs_strerror(int err)
 	switch (err) {
 	case HS_OK:
 		return "success";
-#define HS_ERR_MSG(name, msg)                                                \
-	case HS_E##name:                                                         \
+#define HS_ERR_MSG(name, msg) \
+	case HS_E##name:      \
 		return msg;
 		HS_ERR_MAP(HS_ERR_MSG)
 #undef HS_ERR_MSG
@@ -23,8 +23,8 @@ const char *hs_err_name(int err)
 	switch (err) {
 	case HS_OK:
 		return "OK";
-#define HS_ERR_NAME(name, msg)                                               \
-	case HS_E##name:                                                         \
+#define HS_ERR_NAME(name, msg) \
+	case HS_E##name:       \
 		return #name;
 		HS_ERR_MAP(HS_ERR_NAME)
 #undef HS_ERR_NAME

@@ -34,7 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
-_Static_assert(HS_STATE_COUNT == 5, "the minutes table has one column per state");
+_Static_assert(HS_STATE_COUNT == 5,
+               "the minutes table has one column per state");
 
 #define BUSY_TIMEOUT_MS 1500
 #define DEFAULT_COMMIT_S 60.0
@@ -87,7 +88,8 @@ static const char *const migrations[HS_JOURNAL_SCHEMA_VERSION] = {
 	 * the indexes reports need. */
 	"ALTER TABLE sessions ADD COLUMN calibration TEXT;"
 	"ALTER TABLE minutes ADD COLUMN uncalibrated_s REAL NOT NULL DEFAULT 0;"
-	"ALTER TABLE minutes ADD COLUMN pitch_frames INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE minutes ADD COLUMN pitch_frames INTEGER NOT NULL DEFAULT "
+	"0;"
 	"ALTER TABLE minutes ADD COLUMN drop_frames INTEGER NOT NULL DEFAULT 0;"
 	"UPDATE minutes SET pitch_frames = face_frames"
 	" WHERE pitch_mean_deg IS NOT NULL;"
@@ -101,48 +103,48 @@ static const char *const migrations[HS_JOURNAL_SCHEMA_VERSION] = {
 };
 
 static const char sql_upsert_minute[] =
-	"INSERT INTO minutes (minute, session, upright_s, looking_down_s,"
-	" hunched_s, away_s, uncalibrated_s, pitch_mean_deg, drop_mean_iod,"
-	" frames, face_frames, pitch_frames, drop_frames)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
-	" ON CONFLICT (minute, session) DO UPDATE SET"
-	" upright_s = upright_s + excluded.upright_s,"
-	" looking_down_s = looking_down_s + excluded.looking_down_s,"
-	" hunched_s = hunched_s + excluded.hunched_s,"
-	" away_s = away_s + excluded.away_s,"
-	" uncalibrated_s = uncalibrated_s + excluded.uncalibrated_s,"
-	" pitch_mean_deg = CASE WHEN pitch_frames + excluded.pitch_frames > 0"
-	"  THEN (ifnull(pitch_mean_deg, 0) * pitch_frames"
-	"   + ifnull(excluded.pitch_mean_deg, 0) * excluded.pitch_frames)"
-	"   / (pitch_frames + excluded.pitch_frames) END,"
-	" drop_mean_iod = CASE WHEN drop_frames + excluded.drop_frames > 0"
-	"  THEN (ifnull(drop_mean_iod, 0) * drop_frames"
-	"   + ifnull(excluded.drop_mean_iod, 0) * excluded.drop_frames)"
-	"   / (drop_frames + excluded.drop_frames) END,"
-	" frames = frames + excluded.frames,"
-	" face_frames = face_frames + excluded.face_frames,"
-	" pitch_frames = pitch_frames + excluded.pitch_frames,"
-	" drop_frames = drop_frames + excluded.drop_frames";
+        "INSERT INTO minutes (minute, session, upright_s, looking_down_s,"
+        " hunched_s, away_s, uncalibrated_s, pitch_mean_deg, drop_mean_iod,"
+        " frames, face_frames, pitch_frames, drop_frames)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+        " ON CONFLICT (minute, session) DO UPDATE SET"
+        " upright_s = upright_s + excluded.upright_s,"
+        " looking_down_s = looking_down_s + excluded.looking_down_s,"
+        " hunched_s = hunched_s + excluded.hunched_s,"
+        " away_s = away_s + excluded.away_s,"
+        " uncalibrated_s = uncalibrated_s + excluded.uncalibrated_s,"
+        " pitch_mean_deg = CASE WHEN pitch_frames + excluded.pitch_frames > 0"
+        "  THEN (ifnull(pitch_mean_deg, 0) * pitch_frames"
+        "   + ifnull(excluded.pitch_mean_deg, 0) * excluded.pitch_frames)"
+        "   / (pitch_frames + excluded.pitch_frames) END,"
+        " drop_mean_iod = CASE WHEN drop_frames + excluded.drop_frames > 0"
+        "  THEN (ifnull(drop_mean_iod, 0) * drop_frames"
+        "   + ifnull(excluded.drop_mean_iod, 0) * excluded.drop_frames)"
+        "   / (drop_frames + excluded.drop_frames) END,"
+        " frames = frames + excluded.frames,"
+        " face_frames = face_frames + excluded.face_frames,"
+        " pitch_frames = pitch_frames + excluded.pitch_frames,"
+        " drop_frames = drop_frames + excluded.drop_frames";
 
 static const char sql_insert_alert[] =
-	"INSERT INTO alerts (time_unix, session, kind, after_s, topic)"
-	" VALUES (?1, ?2, ?3, ?4, ?5)";
+        "INSERT INTO alerts (time_unix, session, kind, after_s, topic)"
+        " VALUES (?1, ?2, ?3, ?4, ?5)";
 
 static const char sql_insert_session[] =
-	"INSERT INTO sessions (start_unix, end_unix, source, calibration)"
-	" VALUES (?1, ?2, ?3, ?4)";
+        "INSERT INTO sessions (start_unix, end_unix, source, calibration)"
+        " VALUES (?1, ?2, ?3, ?4)";
 
 static const char sql_end_session[] =
-	"UPDATE sessions SET end_unix = ?2 WHERE id = ?1";
+        "UPDATE sessions SET end_unix = ?2 WHERE id = ?1";
 
 /* ---- in-memory state ----------------------------------------------------- */
 
 typedef struct session_rec {
-	unsigned local;      /* our own number, until the row has an id */
-	long long db_id;     /* 0 until written */
-	long long new_id;    /* id given in the transaction under way */
-	double start, end;   /* end 0 while open */
-	bool end_dirty;      /* end not yet written */
+	unsigned local;    /* our own number, until the row has an id */
+	long long db_id;   /* 0 until written */
+	long long new_id;  /* id given in the transaction under way */
+	double start, end; /* end 0 while open */
+	bool end_dirty;    /* end not yet written */
 	char source[256];
 	char calibration[256];
 } session_rec;
@@ -185,7 +187,8 @@ struct hs_journal {
 	sqlite3_stmt *st_minute, *st_alert, *st_session, *st_end;
 };
 
-/* ---- helpers -------------------------------------------------------------- */
+/* ---- helpers --------------------------------------------------------------
+ */
 
 static int err_from_sqlite(sqlite3 *db, int rc)
 {
@@ -241,10 +244,10 @@ static int prepare(hs_journal *j, sqlite3_stmt **st, const char *sql)
 		return 0;
 	}
 	int rc = sqlite3_prepare_v3(j->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-				    st, NULL);
+	                            st, NULL);
 	if (rc != SQLITE_OK) {
 		hs_debug("journal '%s': cannot prepare statement: %s", j->path,
-			 db_msg(j->db));
+		         db_msg(j->db));
 		return err_from_sqlite(j->db, rc);
 	}
 	return 0;
@@ -299,15 +302,17 @@ static void copy_text(char *dst, size_t size, const char *src)
 	snprintf(dst, size, "%s", src ? src : "");
 }
 
-/* ---- opening --------------------------------------------------------------- */
+/* ---- opening ---------------------------------------------------------------
+ */
 
 static int migrate(hs_journal *j, int from)
 {
 	for (int v = from; v < HS_JOURNAL_SCHEMA_VERSION; v++) {
 		int rc = exec(j, migrations[v]);
 		if (rc < 0) {
-			hs_error("journal '%s': cannot upgrade from version %d: %s",
-				 j->path, v, db_msg(j->db));
+			hs_error("journal '%s': cannot upgrade from version "
+			         "%d: %s",
+			         j->path, v, db_msg(j->db));
 			return rc;
 		}
 		char sql[64];
@@ -318,7 +323,7 @@ static int migrate(hs_journal *j, int from)
 	}
 	if (from > 0 && from < HS_JOURNAL_SCHEMA_VERSION)
 		hs_info("journal '%s' upgraded from version %d to %d", j->path,
-			from, HS_JOURNAL_SCHEMA_VERSION);
+		        from, HS_JOURNAL_SCHEMA_VERSION);
 	return 0;
 }
 
@@ -333,8 +338,8 @@ static int lock_and_migrate(hs_journal *j)
 	rc = int_pragma(j, "PRAGMA user_version", &version);
 	if (rc == 0 && version > HS_JOURNAL_SCHEMA_VERSION) {
 		hs_error("journal '%s' was written by a newer headsup (schema "
-			 "version %d, this one knows %d)",
-			 j->path, version, HS_JOURNAL_SCHEMA_VERSION);
+		         "version %d, this one knows %d)",
+		         j->path, version, HS_JOURNAL_SCHEMA_VERSION);
 		rc = HS_EFORMAT;
 	}
 	if (rc == 0)
@@ -354,14 +359,15 @@ static int check_sound(hs_journal *j)
 	if (rc < 0)
 		return rc;
 	sqlite3_stmt *st = NULL;
-	int src = sqlite3_prepare_v2(j->db, "PRAGMA quick_check", -1, &st, NULL);
+	int src =
+	        sqlite3_prepare_v2(j->db, "PRAGMA quick_check", -1, &st, NULL);
 	if (src == SQLITE_OK) {
 		src = sqlite3_step(st);
 		if (src == SQLITE_ROW) {
 			const unsigned char *txt = sqlite3_column_text(st, 0);
 			src = txt && strcmp((const char *)txt, "ok") == 0
-				      ? SQLITE_OK
-				      : SQLITE_CORRUPT;
+			              ? SQLITE_OK
+			              : SQLITE_CORRUPT;
 		}
 	}
 	sqlite3_finalize(st);
@@ -380,23 +386,24 @@ static int move_aside(const char *path, char *moved, size_t size)
 	char name[PATH_MAX];
 	for (int i = 1; i < 100; i++) {
 		int n = i == 1 ? snprintf(name, sizeof name, "%s.corrupt-%s",
-					  path, stamp)
-			       : snprintf(name, sizeof name, "%s.corrupt-%s-%d",
-					  path, stamp, i);
+		                          path, stamp)
+		               : snprintf(name, sizeof name, "%s.corrupt-%s-%d",
+		                          path, stamp, i);
 		if (n < 0 || (size_t)n + 5 >= sizeof name)
 			return HS_ERANGE;
 		if (access(name, F_OK) == 0)
 			continue;
 		if (rename(path, name) != 0)
 			return hs_err_from_errno(errno);
-		static const char *const companions[] = {"-wal", "-shm"};
+		static const char *const companions[] = { "-wal", "-shm" };
 		for (size_t c = 0; c < 2; c++) {
 			char from[PATH_MAX + 8], to[PATH_MAX + 8];
-			snprintf(from, sizeof from, "%s%s", path, companions[c]);
+			snprintf(from, sizeof from, "%s%s", path,
+			         companions[c]);
 			snprintf(to, sizeof to, "%s%s", name, companions[c]);
 			if (access(from, F_OK) == 0 && rename(from, to) != 0)
 				hs_warn("cannot move '%s' aside: %s", from,
-					strerror(errno));
+				        strerror(errno));
 		}
 		snprintf(moved, size, "%s", name);
 		return 0;
@@ -409,7 +416,8 @@ static int open_db(hs_journal *j, int flags)
 	int rc = sqlite3_open_v2(j->path, &j->db, flags, NULL);
 	if (rc != SQLITE_OK) {
 		int err = err_from_sqlite(j->db, rc);
-		hs_debug("journal '%s': sqlite3_open: %s", j->path, db_msg(j->db));
+		hs_debug("journal '%s': sqlite3_open: %s", j->path,
+		         db_msg(j->db));
 		sqlite3_close(j->db);
 		j->db = NULL;
 		return err;
@@ -438,7 +446,8 @@ static hs_journal *journal_new(const char *path)
 	hs_journal *j = calloc(1, sizeof *j);
 	if (!j)
 		return NULL;
-	if (snprintf(j->path, sizeof j->path, "%s", path) >= (int)sizeof j->path) {
+	if (snprintf(j->path, sizeof j->path, "%s", path) >=
+	    (int)sizeof j->path) {
 		free(j);
 		return NULL;
 	}
@@ -496,7 +505,7 @@ int hs_journal_open(const char *path, char *moved_to, hs_journal **out)
 			/* The caller says it once; a retrying monitor must
 			 * not repeat it every minute. */
 			hs_debug("cannot create journal folder '%s': %s", dir,
-				 hs_strerror(rc));
+			         hs_strerror(rc));
 			goto fail;
 		}
 	}
@@ -514,18 +523,19 @@ int hs_journal_open(const char *path, char *moved_to, hs_journal **out)
 		rc = move_aside(path, moved, sizeof moved);
 		if (rc < 0) {
 			hs_error("journal '%s' is corrupt and cannot be moved "
-				 "aside: %s",
-				 path, hs_strerror(rc));
+			         "aside: %s",
+			         path, hs_strerror(rc));
 			goto fail;
 		}
 		hs_warn("journal '%s' was corrupt; it was kept as '%s' and a "
-			"new journal was started",
-			path, moved);
+		        "new journal was started",
+		        path, moved);
 		if (moved_to)
 			snprintf(moved_to, PATH_MAX, "%s", moved);
 		rc = make_private_file(path);
 		if (rc == 0)
-			rc = open_db(j, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+			rc = open_db(j, SQLITE_OPEN_READWRITE |
+			                        SQLITE_OPEN_CREATE);
 		if (rc == 0)
 			rc = check_sound(j);
 	}
@@ -568,13 +578,15 @@ int hs_journal_open_existing(const char *path, hs_journal **out)
 	rc = int_pragma(j, "PRAGMA user_version", &version);
 	if (rc == 0 && version == 0) {
 		/* user_version reads 0 on some damaged headers too. */
-		rc = int_pragma(j, "SELECT count(*) FROM sqlite_schema", &version);
+		rc = int_pragma(j, "SELECT count(*) FROM sqlite_schema",
+		                &version);
 		version = 0;
 	}
 	if (rc == HS_ECORRUPT) {
-		hs_error("journal '%s' is corrupt; the next 'headsup run' moves "
-			 "it aside and starts a new one",
-			 path);
+		hs_error(
+		        "journal '%s' is corrupt; the next 'headsup run' moves "
+		        "it aside and starts a new one",
+		        path);
 		goto fail;
 	}
 	if (rc < 0) {
@@ -585,8 +597,8 @@ int hs_journal_open_existing(const char *path, hs_journal **out)
 		rc = lock_and_migrate(j);
 		if (rc < 0) {
 			if (rc != HS_EFORMAT)
-				hs_error("cannot upgrade journal '%s': %s", path,
-					 open_reason(rc));
+				hs_error("cannot upgrade journal '%s': %s",
+				         path, open_reason(rc));
 			goto fail;
 		}
 	}
@@ -607,7 +619,8 @@ const char *hs_journal_path(const hs_journal *j)
 	return j ? j->path : "";
 }
 
-/* ---- writing ---------------------------------------------------------------- */
+/* ---- writing ----------------------------------------------------------------
+ */
 
 static int write_session(hs_journal *j, session_rec *s)
 {
@@ -619,9 +632,10 @@ static int write_session(hs_journal *j, session_rec *s)
 		sqlite3_bind_double(j->st_session, 1, s->start);
 		if (s->end > 0)
 			sqlite3_bind_double(j->st_session, 2, s->end);
-		sqlite3_bind_text(j->st_session, 3, s->source, -1, SQLITE_STATIC);
+		sqlite3_bind_text(j->st_session, 3, s->source, -1,
+		                  SQLITE_STATIC);
 		sqlite3_bind_text(j->st_session, 4, s->calibration, -1,
-				  SQLITE_STATIC);
+		                  SQLITE_STATIC);
 		rc = step_done(j, j->st_session);
 		if (rc == 0)
 			s->new_id = sqlite3_last_insert_rowid(j->db);
@@ -656,9 +670,11 @@ static int write_minute(hs_journal *j, const pending_minute *m)
 	for (int s = 0; s < HS_STATE_COUNT; s++)
 		sqlite3_bind_double(st, 3 + s, m->state_s[s]);
 	if (m->pitch_frames > 0)
-		sqlite3_bind_double(st, 8, m->pitch_sum / (double)m->pitch_frames);
+		sqlite3_bind_double(st, 8,
+		                    m->pitch_sum / (double)m->pitch_frames);
 	if (m->drop_frames > 0)
-		sqlite3_bind_double(st, 9, m->drop_sum / (double)m->drop_frames);
+		sqlite3_bind_double(st, 9,
+		                    m->drop_sum / (double)m->drop_frames);
 	sqlite3_bind_int64(st, 10, m->frames);
 	sqlite3_bind_int64(st, 11, m->face_frames);
 	sqlite3_bind_int64(st, 12, m->pitch_frames);
@@ -704,7 +720,7 @@ static int commit(hs_journal *j, double t)
 		bool dirty = false;
 		for (size_t i = 0; i < j->n_sessions; i++)
 			dirty |= j->sessions[i].db_id == 0 ||
-				 j->sessions[i].end_dirty;
+			         j->sessions[i].end_dirty;
 		if (!dirty)
 			return 0;
 	}
@@ -725,10 +741,11 @@ static int commit(hs_journal *j, double t)
 			j->sessions[i].new_id = 0;
 		if (!j->failing)
 			hs_warn("cannot write journal '%s': %s (%s); keeping "
-				"%zu minute(s) in memory and retrying",
-				j->path, hs_strerror(rc), why, j->n_minutes);
+			        "%zu minute(s) in memory and retrying",
+			        j->path, hs_strerror(rc), why, j->n_minutes);
 		else
-			hs_debug("journal '%s' still failing: %s", j->path, why);
+			hs_debug("journal '%s' still failing: %s", j->path,
+			         why);
 		j->failing = true;
 		return rc;
 	}
@@ -741,7 +758,7 @@ static int commit(hs_journal *j, double t)
 	}
 	if (j->failing)
 		hs_info("journal '%s' is writable again; %zu minute(s) saved",
-			j->path, j->n_minutes);
+		        j->path, j->n_minutes);
 	j->failing = false;
 	j->n_minutes = 0;
 	j->n_alerts = 0;
@@ -790,7 +807,7 @@ int hs_journal_end_session(hs_journal *j, double t_unix)
 }
 
 int hs_journal_begin_session(hs_journal *j, double t_unix, const char *source,
-			     const char *calibration)
+                             const char *calibration)
 {
 	if (!j || !isfinite(t_unix))
 		return HS_EINVAL;
@@ -800,12 +817,12 @@ int hs_journal_begin_session(hs_journal *j, double t_unix, const char *source,
 		(void)hs_journal_end_session(j, t_unix);
 	}
 	session_rec *arr = grow(j->sessions, &j->cap_sessions,
-				j->n_sessions + 1, sizeof *arr);
+	                        j->n_sessions + 1, sizeof *arr);
 	if (!arr)
 		return HS_ENOMEM;
 	j->sessions = arr;
 	session_rec *s = &arr[j->n_sessions++];
-	*s = (session_rec){.local = j->next_local++, .start = t_unix};
+	*s = (session_rec){ .local = j->next_local++, .start = t_unix };
 	copy_text(s->source, sizeof s->source, source);
 	copy_text(s->calibration, sizeof s->calibration, calibration);
 	j->current = s->local;
@@ -823,17 +840,17 @@ static pending_minute *minute_for(hs_journal *j, long long minute)
 			return m;
 	}
 	pending_minute *arr = grow(j->minutes, &j->cap_minutes,
-				   j->n_minutes + 1, sizeof *arr);
+	                           j->n_minutes + 1, sizeof *arr);
 	if (!arr)
 		return NULL;
 	j->minutes = arr;
 	pending_minute *m = &arr[j->n_minutes++];
-	*m = (pending_minute){.minute = minute, .session = j->current};
+	*m = (pending_minute){ .minute = minute, .session = j->current };
 	return m;
 }
 
 int hs_journal_add_frame(hs_journal *j, double t_unix, double dt_s,
-			 hs_state state, const hs_features *f, bool face)
+                         hs_state state, const hs_features *f, bool face)
 {
 	if (!j || !j->in_session || !isfinite(t_unix) || !(dt_s >= 0) ||
 	    (int)state < 0 || state >= HS_STATE_COUNT)
@@ -866,18 +883,18 @@ int hs_journal_add_frame(hs_journal *j, double t_unix, double dt_s,
 }
 
 int hs_journal_add_alert(hs_journal *j, double t_unix, hs_state kind,
-			 double after_s, const char *topic)
+                         double after_s, const char *topic)
 {
 	if (!j || !isfinite(t_unix) || (int)kind < 0 || kind >= HS_STATE_COUNT)
 		return HS_EINVAL;
-	pending_alert *arr = grow(j->alerts, &j->cap_alerts, j->n_alerts + 1,
-				  sizeof *arr);
+	pending_alert *arr =
+	        grow(j->alerts, &j->cap_alerts, j->n_alerts + 1, sizeof *arr);
 	if (!arr)
 		return HS_ENOMEM;
 	j->alerts = arr;
 	pending_alert *p = &arr[j->n_alerts++];
 	*p = (pending_alert){
-		.a = {.t = t_unix, .kind = kind, .after_s = after_s},
+		.a = { .t = t_unix, .kind = kind, .after_s = after_s },
 		.session = j->in_session ? j->current : 0,
 	};
 	copy_text(p->a.topic, sizeof p->a.topic, topic);
@@ -891,22 +908,25 @@ void hs_journal_close(hs_journal *j)
 	if (!j)
 		return;
 	int rc = j->in_session ? hs_journal_end_session(j, j->last_t)
-			       : commit(j, j->last_t);
+	                       : commit(j, j->last_t);
 	if (rc < 0)
-		hs_warn("journal '%s': %zu pending minute(s) and alert(s) could "
-			"not be written: %s",
-			j->path, hs_journal_pending(j), hs_strerror(rc));
+		hs_warn("journal '%s': %zu pending minute(s) and alert(s) "
+		        "could "
+		        "not be written: %s",
+		        j->path, hs_journal_pending(j), hs_strerror(rc));
 	journal_free(j);
 }
 
-/* ---- reading ------------------------------------------------------------------ */
+/* ---- reading
+ * ------------------------------------------------------------------ */
 
 static int query(hs_journal *j, const char *sql, double from, double to,
-		 sqlite3_stmt **st)
+                 sqlite3_stmt **st)
 {
 	int rc = sqlite3_prepare_v2(j->db, sql, -1, st, NULL);
 	if (rc != SQLITE_OK) {
-		hs_error("cannot read journal '%s': %s", j->path, db_msg(j->db));
+		hs_error("cannot read journal '%s': %s", j->path,
+		         db_msg(j->db));
 		return err_from_sqlite(j->db, rc);
 	}
 	sqlite3_bind_double(*st, 1, from);
@@ -917,8 +937,8 @@ static int query(hs_journal *j, const char *sql, double from, double to,
 /* Step through the rows of st, letting fill() turn each into one element
  * of a growing array. */
 static int read_rows(hs_journal *j, sqlite3_stmt *st, size_t elem,
-		     void (*fill)(sqlite3_stmt *st, void *row), void **out,
-		     size_t *n)
+                     void (*fill)(sqlite3_stmt *st, void *row), void **out,
+                     size_t *n)
 {
 	unsigned char *arr = NULL;
 	size_t count = 0, cap = 0;
@@ -936,7 +956,8 @@ static int read_rows(hs_journal *j, sqlite3_stmt *st, size_t elem,
 		count++;
 	}
 	if (src != SQLITE_DONE) {
-		hs_error("cannot read journal '%s': %s", j->path, db_msg(j->db));
+		hs_error("cannot read journal '%s': %s", j->path,
+		         db_msg(j->db));
 		free(arr);
 		return err_from_sqlite(j->db, src);
 	}
@@ -967,7 +988,7 @@ static void fill_alert(sqlite3_stmt *st, void *row)
 	a->kind = kind < 0 ? HS_STATE_HUNCHED : (hs_state)kind;
 	a->after_s = sqlite3_column_double(st, 2);
 	copy_text(a->topic, sizeof a->topic,
-		  (const char *)sqlite3_column_text(st, 3));
+	          (const char *)sqlite3_column_text(st, 3));
 }
 
 static void fill_session(sqlite3_stmt *st, void *row)
@@ -977,24 +998,27 @@ static void fill_session(sqlite3_stmt *st, void *row)
 	s->start = sqlite3_column_double(st, 1);
 	s->end = sqlite3_column_double(st, 2);
 	copy_text(s->source, sizeof s->source,
-		  (const char *)sqlite3_column_text(st, 3));
+	          (const char *)sqlite3_column_text(st, 3));
 	copy_text(s->calibration, sizeof s->calibration,
-		  (const char *)sqlite3_column_text(st, 4));
+	          (const char *)sqlite3_column_text(st, 4));
 }
 
 int hs_journal_read_minutes(hs_journal *j, double from, double to,
-			    hs_journal_minute **out, size_t *n)
+                            hs_journal_minute **out, size_t *n)
 {
 	if (!j || !out || !n)
 		return HS_EINVAL;
 	static const char sql[] =
-		"SELECT minute, sum(upright_s), sum(looking_down_s),"
-		" sum(hunched_s), sum(away_s), sum(uncalibrated_s),"
-		" sum(pitch_mean_deg * pitch_frames) / nullif(sum(pitch_frames), 0),"
-		" sum(drop_mean_iod * drop_frames) / nullif(sum(drop_frames), 0),"
-		" sum(frames), sum(face_frames), sum(pitch_frames), sum(drop_frames)"
-		" FROM minutes WHERE minute >= ?1 AND minute < ?2"
-		" GROUP BY minute ORDER BY minute";
+	        "SELECT minute, sum(upright_s), sum(looking_down_s),"
+	        " sum(hunched_s), sum(away_s), sum(uncalibrated_s),"
+	        " sum(pitch_mean_deg * pitch_frames) / "
+	        "nullif(sum(pitch_frames), 0),"
+	        " sum(drop_mean_iod * drop_frames) / nullif(sum(drop_frames), "
+	        "0),"
+	        " sum(frames), sum(face_frames), sum(pitch_frames), "
+	        "sum(drop_frames)"
+	        " FROM minutes WHERE minute >= ?1 AND minute < ?2"
+	        " GROUP BY minute ORDER BY minute";
 	sqlite3_stmt *st = NULL;
 	int rc = query(j, sql, floor(from), to, &st);
 	void *rows = NULL;
@@ -1007,13 +1031,13 @@ int hs_journal_read_minutes(hs_journal *j, double from, double to,
 }
 
 int hs_journal_read_alerts(hs_journal *j, double from, double to,
-			   hs_journal_alert **out, size_t *n)
+                           hs_journal_alert **out, size_t *n)
 {
 	if (!j || !out || !n)
 		return HS_EINVAL;
 	static const char sql[] =
-		"SELECT time_unix, kind, after_s, ifnull(topic, '') FROM alerts"
-		" WHERE time_unix >= ?1 AND time_unix < ?2 ORDER BY time_unix";
+	        "SELECT time_unix, kind, after_s, ifnull(topic, '') FROM alerts"
+	        " WHERE time_unix >= ?1 AND time_unix < ?2 ORDER BY time_unix";
 	sqlite3_stmt *st = NULL;
 	int rc = query(j, sql, from, to, &st);
 	void *rows = NULL;
@@ -1026,15 +1050,16 @@ int hs_journal_read_alerts(hs_journal *j, double from, double to,
 }
 
 int hs_journal_read_sessions(hs_journal *j, double from, double to,
-			     hs_journal_session **out, size_t *n)
+                             hs_journal_session **out, size_t *n)
 {
 	if (!j || !out || !n)
 		return HS_EINVAL;
-	static const char sql[] =
-		"SELECT id, start_unix, ifnull(end_unix, 0), ifnull(source, ''),"
-		" ifnull(calibration, '') FROM sessions"
-		" WHERE start_unix < ?2 AND (end_unix IS NULL OR end_unix >= ?1)"
-		" ORDER BY start_unix";
+	static const char sql[] = "SELECT id, start_unix, ifnull(end_unix, 0), "
+	                          "ifnull(source, ''),"
+	                          " ifnull(calibration, '') FROM sessions"
+	                          " WHERE start_unix < ?2 AND (end_unix IS "
+	                          "NULL OR end_unix >= ?1)"
+	                          " ORDER BY start_unix";
 	sqlite3_stmt *st = NULL;
 	int rc = query(j, sql, from, to, &st);
 	void *rows = NULL;

@@ -45,19 +45,20 @@ int hs_lock_private_dir(const char *path)
 	struct stat st;
 	if (lstat(dir, &st) != 0) {
 		rc = hs_err_from_errno(errno);
-		hs_error("cannot inspect folder '%s': %s", dir, hs_strerror(rc));
+		hs_error("cannot inspect folder '%s': %s", dir,
+		         hs_strerror(rc));
 		return rc;
 	}
 	if (!S_ISDIR(st.st_mode) || st.st_uid != getuid()) {
 		hs_error("folder '%s' is not a folder of this user (uid %u); "
-			 "refusing to keep private files there",
-			 dir, (unsigned)getuid());
+		         "refusing to keep private files there",
+		         dir, (unsigned)getuid());
 		return HS_EACCES;
 	}
 	if ((st.st_mode & 0077) != 0 && chmod(dir, 0700) != 0) {
 		rc = hs_err_from_errno(errno);
 		hs_error("cannot make folder '%s' private (mode 0700): %s", dir,
-			 hs_strerror(rc));
+		         hs_strerror(rc));
 		return rc;
 	}
 	return 0;
@@ -79,7 +80,7 @@ static long read_holder_pid(int fd)
 			    (*end == '\n' || *end == '\0'))
 				return pid;
 		}
-		struct timespec pause = {0, 10 * 1000 * 1000};
+		struct timespec pause = { 0, 10 * 1000 * 1000 };
 		nanosleep(&pause, NULL);
 	}
 	return 0;
@@ -94,7 +95,8 @@ int hs_lock_acquire(const char *path, hs_lock **out, long *holder_pid)
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
 		rc = hs_err_from_errno(errno);
-		hs_error("cannot open lock file '%s': %s", path, hs_strerror(rc));
+		hs_error("cannot open lock file '%s': %s", path,
+		         hs_strerror(rc));
 		goto fail;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -113,7 +115,7 @@ int hs_lock_acquire(const char *path, hs_lock **out, long *holder_pid)
 	if (ftruncate(fd, 0) != 0 || pwrite(fd, text, (size_t)len, 0) != len) {
 		rc = hs_err_from_errno(errno);
 		hs_error("cannot write pid to lock file '%s': %s", path,
-			 hs_strerror(rc));
+		         hs_strerror(rc));
 		goto fail;
 	}
 	lock = malloc(sizeof *lock);

@@ -10,20 +10,22 @@
 static void print_help(FILE *out)
 {
 	fputs("Usage: headsup [OPTION]... COMMAND [ARG]...\n"
-	      "Watch how you sit through the webcam and warn, kindly and rarely,\n"
+	      "Watch how you sit through the webcam and warn, kindly and "
+	      "rarely,\n"
 	      "when you have been looking down or hunched for too long.\n\n"
 	      "Commands:\n",
 	      out);
 	for (int i = 0; i < hs_command_count; i++)
 		fprintf(out, "  %-10s %s\n", hs_commands[i].name,
-			hs_commands[i].summary);
+		        hs_commands[i].summary);
 	fputs("\nOptions:\n"
 	      "  -v, --verbose  more messages (repeat for debug output)\n"
 	      "  -q, --quiet    errors only\n"
 	      "  -h, --help     show this help and exit\n"
 	      "  -V, --version  show the version and exit\n\n"
 	      "Run 'headsup COMMAND --help' for a command's options.\n\n"
-	      "Exit status: 0 success, 1 runtime failure (camera, file, database),\n"
+	      "Exit status: 0 success, 1 runtime failure (camera, file, "
+	      "database),\n"
 	      "2 usage or configuration error.\n\n",
 	      out);
 	fputs(hs_disclaimer, out);
@@ -33,12 +35,13 @@ static void print_help(FILE *out)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"verbose", no_argument, NULL, 'v'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{"man", no_argument, NULL, 'M'}, /* hidden: the build makes headsup.1 */
-		{NULL, 0, NULL, 0},
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "man", no_argument, NULL,
+		  'M' }, /* hidden: the build makes headsup.1 */
+		{ NULL, 0, NULL, 0 },
 	};
 	int verbosity = HS_LOG_WARN;
 	int c;
@@ -55,15 +58,16 @@ int main(int argc, char **argv)
 			print_help(stdout);
 			return HS_EXIT_OK;
 		case 'M':
-			return hs_doc_write_man(stdout) == 0 && fflush(stdout) == 0
-				       ? HS_EXIT_OK
-				       : HS_EXIT_FAILURE;
+			return hs_doc_write_man(stdout) == 0 &&
+			                       fflush(stdout) == 0
+			               ? HS_EXIT_OK
+			               : HS_EXIT_FAILURE;
 		case 'V':
 			printf("headsup %s\n", HS_VERSION);
 			return HS_EXIT_OK;
 		default:
 			return hs_cli_usage_error(NULL, "unknown option '%s'",
-						  argv[optind - 1]);
+			                          argv[optind - 1]);
 		}
 	}
 	hs_log_set_level((hs_log_level)verbosity);

@@ -18,7 +18,7 @@ static void set_thresholds(hs_monitor *m, const hs_config *cfg)
 }
 
 void hs_monitor_init(hs_monitor *m, const hs_config *cfg,
-		     const hs_baseline *base)
+                     const hs_baseline *base)
 {
 	memset(m, 0, sizeof *m);
 	if (base) {
@@ -69,15 +69,13 @@ static bool steady_with_run(const hs_monitor *m, const hs_analysis *an)
 	double x = (f->kp[0].x + f->kp[1].x) / 2,
 	       y = (f->kp[0].y + f->kp[1].y) / 2;
 	double iod = hypot(first->kp[1].x - first->kp[0].x,
-			   first->kp[1].y - first->kp[0].y);
+	                   first->kp[1].y - first->kp[0].y);
 	return iod > 0 && hypot(x - x0, y - y0) <= SELFCAL_STEADY_IOD * iod;
 }
 
-static bool try_self_calibration(hs_monitor *m, double t,
-				 const hs_analysis *an)
+static bool try_self_calibration(hs_monitor *m, double t, const hs_analysis *an)
 {
-	if (!steady_with_run(m, an) ||
-	    m->selfcal_n == HS_MONITOR_SELFCAL_MAX) {
+	if (!steady_with_run(m, an) || m->selfcal_n == HS_MONITOR_SELFCAL_MAX) {
 		m->selfcal_n = 0;
 		if (!steady_with_run(m, an))
 			return false;
@@ -91,8 +89,8 @@ static bool try_self_calibration(hs_monitor *m, double t,
 		return false;
 	hs_baseline b;
 	if (hs_calibration_from_samples(m->selfcal, m->selfcal_n, an->frame_w,
-					an->frame_h, &b, m->selfcal_why,
-					sizeof m->selfcal_why) < 0) {
+	                                an->frame_h, &b, m->selfcal_why,
+	                                sizeof m->selfcal_why) < 0) {
 		m->selfcal_n = 0;
 		return false;
 	}
@@ -103,7 +101,7 @@ static bool try_self_calibration(hs_monitor *m, double t,
 }
 
 void hs_monitor_step_frame(hs_monitor *m, double t, const hs_analysis *an,
-			   hs_monitor_step *out)
+                           hs_monitor_step *out)
 {
 	memset(out, 0, sizeof *out);
 	if (!m->calibrated)
@@ -112,8 +110,8 @@ void hs_monitor_step_frame(hs_monitor *m, double t, const hs_analysis *an,
 	const hs_features *sample = NULL;
 	if (m->calibrated && an->face.found &&
 	    hs_posture_features(&m->base, &an->face,
-				an->has_pose ? &an->pose : NULL,
-				&out->f) == 0) {
+	                        an->has_pose ? &an->pose : NULL,
+	                        &out->f) == 0) {
 		out->has_features = true;
 		sample = &out->f;
 	}
@@ -124,12 +122,12 @@ void hs_monitor_step_frame(hs_monitor *m, double t, const hs_analysis *an,
 		switch (hs_smoother_get(&m->smoother, &smoothed)) {
 		case HS_SMOOTHED_FACE:
 			next = hs_posture_classifier_update(&m->classifier,
-							    true, &smoothed);
+			                                    true, &smoothed);
 			break;
 		case HS_SMOOTHED_AWAY:
 		case HS_SMOOTHED_EMPTY:
 			next = hs_posture_classifier_update(&m->classifier,
-							    true, NULL);
+			                                    true, NULL);
 			break;
 		}
 	}

@@ -28,7 +28,7 @@ struct hs_notify {
 };
 
 static int notify_new(const hs_notifier_ops *ops, void *state,
-		      const hs_notifier_ops *fallback, hs_notify **out)
+                      const hs_notifier_ops *fallback, hs_notify **out)
 {
 	hs_notify *n = calloc(1, sizeof *n);
 	if (!n)
@@ -41,7 +41,7 @@ static int notify_new(const hs_notifier_ops *ops, void *state,
 }
 
 int hs_notify_create_from(const char *mode, const hs_notifier_ops *desktop,
-			  const hs_notifier_ops *terminal, hs_notify **out)
+                          const hs_notifier_ops *terminal, hs_notify **out)
 {
 	if (!mode || !desktop || !terminal || !out)
 		return HS_EINVAL;
@@ -49,8 +49,8 @@ int hs_notify_create_from(const char *mode, const hs_notifier_ops *desktop,
 	bool want_auto = strcmp(mode, "auto") == 0;
 	if (!want_desktop && !want_auto && strcmp(mode, "terminal") != 0) {
 		hs_error("unknown notification mode '%s' (expected auto, "
-			 "desktop or terminal)",
-			 mode);
+		         "desktop or terminal)",
+		         mode);
 		return HS_EINVAL;
 	}
 
@@ -63,25 +63,25 @@ int hs_notify_create_from(const char *mode, const hs_notifier_ops *desktop,
 			ops = desktop;
 		} else if (want_desktop) {
 			hs_error("cannot show desktop notifications: %s",
-				 rc == HS_ENOSERVER
-					 ? "no notification server on the "
-					   "session bus"
-					 : hs_strerror(rc));
+			         rc == HS_ENOSERVER
+			                 ? "no notification server on the "
+			                   "session bus"
+			                 : hs_strerror(rc));
 			return rc;
 		} else if (rc == HS_ENOSERVER) {
 			hs_warn("no notification server on the session bus; "
-				"alerts go to the terminal");
+			        "alerts go to the terminal");
 		} else {
 			hs_warn("cannot show desktop notifications (%s); "
-				"alerts go to the terminal",
-				hs_strerror(rc));
+			        "alerts go to the terminal",
+			        hs_strerror(rc));
 		}
 	}
 	if (ops == terminal) {
 		rc = terminal->open(&state);
 		if (rc < 0) {
 			hs_error("cannot open the %s notifier: %s",
-				 terminal->name, hs_strerror(rc));
+			         terminal->name, hs_strerror(rc));
 			return rc;
 		}
 	}
@@ -97,7 +97,7 @@ int hs_notify_create_from(const char *mode, const hs_notifier_ops *desktop,
 int hs_notify_create(const char *mode, hs_notify **out)
 {
 	return hs_notify_create_from(mode, &hs_notifier_libnotify,
-				     &hs_notifier_console, out);
+	                             &hs_notifier_console, out);
 }
 
 void hs_notify_destroy(hs_notify *n)
@@ -125,8 +125,8 @@ int hs_notify_send(hs_notify *n, const hs_alert_msg *msg)
 
 	if (!n->warned_send_failure) {
 		hs_warn("%s could not show an alert (%s); it goes to the "
-			"terminal",
-			n->ops->name, hs_strerror(rc));
+		        "terminal",
+		        n->ops->name, hs_strerror(rc));
 		n->warned_send_failure = true;
 	}
 	if (!n->fallback_open) {
@@ -158,7 +158,7 @@ bool hs_notify_take_show_advice(hs_notify *n)
 
 /* Append printf output at *len; HS_ERANGE when it does not fit. */
 static int append(char *buf, size_t size, size_t *len, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+        __attribute__((format(printf, 4, 5)));
 
 static int append(char *buf, size_t size, size_t *len, const char *fmt, ...)
 {
@@ -174,10 +174,8 @@ static int append(char *buf, size_t size, size_t *len, const char *fmt, ...)
 	return 0;
 }
 
-
-
 int hs_notify_format_summary(hs_state kind, double lasted_s, char *buf,
-			     size_t size)
+                             size_t size)
 {
 	const char *label = hs_state_label(kind);
 	if (!label)
@@ -194,8 +192,8 @@ int hs_notify_format_summary(hs_state kind, double lasted_s, char *buf,
 }
 
 /* Append text with &, < and > (and " when in_attr) escaped for markup. */
-static int append_escaped(char *buf, size_t size, size_t *len,
-			  const char *text, bool in_attr)
+static int append_escaped(char *buf, size_t size, size_t *len, const char *text,
+                          bool in_attr)
 {
 	for (const char *p = text; *p; p++) {
 		int rc;
@@ -211,7 +209,7 @@ static int append_escaped(char *buf, size_t size, size_t *len,
 			break;
 		case '"':
 			rc = in_attr ? append(buf, size, len, "&quot;")
-				     : append(buf, size, len, "\"");
+			             : append(buf, size, len, "\"");
 			break;
 		default:
 			rc = append(buf, size, len, "%c", *p);
@@ -224,7 +222,7 @@ static int append_escaped(char *buf, size_t size, size_t *len,
 }
 
 int hs_notify_format_body(const char *advice, const char *url,
-			  hs_body_style style, char *buf, size_t size)
+                          hs_body_style style, char *buf, size_t size)
 {
 	if (!advice || !url || !buf || size == 0)
 		return HS_EINVAL;
@@ -264,9 +262,9 @@ int hs_notify_format(hs_alert_msg *msg, hs_state kind, double lasted_s)
 {
 	if (!msg || (kind != HS_STATE_LOOKING_DOWN && kind != HS_STATE_HUNCHED))
 		return HS_EINVAL;
-	hs_alert_msg m = {.kind = kind, .lasted_s = lasted_s};
+	hs_alert_msg m = { .kind = kind, .lasted_s = lasted_s };
 	int rc = hs_notify_format_summary(kind, lasted_s, m.summary,
-					  sizeof m.summary);
+	                                  sizeof m.summary);
 	if (rc < 0)
 		return rc;
 	hs_advice_topic topic = hs_advice_for_state(kind);
@@ -280,7 +278,7 @@ int hs_notify_format(hs_alert_msg *msg, hs_state kind, double lasted_s)
 	rc = hs_advice_url(topic, m.advice_url, sizeof m.advice_url);
 	if (rc == HS_ENOENT)
 		hs_debug("advice page not found; linking to '%s' anyway",
-			 m.advice_url);
+		         m.advice_url);
 	else if (rc < 0)
 		return rc;
 	*msg = m;

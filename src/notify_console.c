@@ -22,7 +22,7 @@ static int console_send(void *state, const hs_alert_msg *msg)
 {
 	(void)state;
 	if (fprintf(stderr, "headsup: %s - %s %s\n", msg->summary, msg->advice,
-		    msg->advice_url) < 0)
+	            msg->advice_url) < 0)
 		return HS_EIO;
 	fflush(stderr);
 	return 0;

@@ -28,11 +28,15 @@
 #define PROBE_TIMEOUT_MS 5000 /* long enough to start an activatable server */
 #define URL_KEY "headsup-advice-url"
 
-enum { SLOT_LOOKING_DOWN, SLOT_HUNCHED, SLOT_COUNT };
+enum {
+	SLOT_LOOKING_DOWN,
+	SLOT_HUNCHED,
+	SLOT_COUNT
+};
 
 typedef struct libnotify_state {
 	GDBusConnection *bus;
-	bool actions;       /* server lists "actions" */
+	bool actions; /* server lists "actions" */
 	hs_body_style body_style;
 	const char *icon;
 	/* The last notification of each kind: kept so that its actions still
@@ -87,7 +91,7 @@ static GDBusConnection *connect_bounded(GError **err)
 {
 	GMainContext *ctx = g_main_context_new();
 	g_main_context_push_thread_default(ctx);
-	bus_wait w = {.cancel = g_cancellable_new()};
+	bus_wait w = { .cancel = g_cancellable_new() };
 	g_bus_get(G_BUS_TYPE_SESSION, w.cancel, on_bus_ready, &w);
 	GSource *timer = g_timeout_source_new(CONNECT_TIMEOUT_MS);
 	g_source_set_callback(timer, on_connect_timeout, &w, NULL);
@@ -109,7 +113,7 @@ static int probe_server(GDBusConnection **bus_out)
 {
 	if (!session_bus_known()) {
 		hs_debug("no session bus: DBUS_SESSION_BUS_ADDRESS is not set "
-			 "and there is no $XDG_RUNTIME_DIR/bus");
+		         "and there is no $XDG_RUNTIME_DIR/bus");
 		return HS_ENOSERVER;
 	}
 	GError *err = NULL;
@@ -117,10 +121,10 @@ static int probe_server(GDBusConnection **bus_out)
 	if (!bus) {
 		if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED))
 			hs_debug("the session bus did not answer within %d ms",
-				 CONNECT_TIMEOUT_MS);
+			         CONNECT_TIMEOUT_MS);
 		else
 			hs_debug("cannot connect to the session bus: %s",
-				 err->message);
+			         err->message);
 		g_error_free(err);
 		return HS_ENOSERVER;
 	}
@@ -129,13 +133,15 @@ static int probe_server(GDBusConnection **bus_out)
 	g_dbus_connection_set_exit_on_close(bus, FALSE);
 
 	GVariant *reply = g_dbus_connection_call_sync(
-		bus, "org.freedesktop.Notifications",
-		"/org/freedesktop/Notifications", "org.freedesktop.Notifications",
-		"GetServerInformation", NULL, G_VARIANT_TYPE("(ssss)"),
-		G_DBUS_CALL_FLAGS_NONE, PROBE_TIMEOUT_MS, NULL, &err);
+	        bus, "org.freedesktop.Notifications",
+	        "/org/freedesktop/Notifications",
+	        "org.freedesktop.Notifications", "GetServerInformation", NULL,
+	        G_VARIANT_TYPE("(ssss)"), G_DBUS_CALL_FLAGS_NONE,
+	        PROBE_TIMEOUT_MS, NULL, &err);
 	if (!reply) {
-		hs_debug("no notification server answers on the session bus: %s",
-			 err->message);
+		hs_debug(
+		        "no notification server answers on the session bus: %s",
+		        err->message);
 		g_error_free(err);
 		g_object_unref(bus);
 		return HS_ENOSERVER;
@@ -185,11 +191,13 @@ static void read_caps(libnotify_state *st)
 	}
 	g_list_free_full(caps, g_free);
 	st->body_style = hyperlinks ? HS_BODY_HYPERLINK
-			 : markup   ? HS_BODY_MARKUP
-				    : HS_BODY_PLAIN;
+	                 : markup   ? HS_BODY_MARKUP
+	                            : HS_BODY_PLAIN;
 	hs_debug("notification server: actions %s, body %s",
-		 st->actions ? "yes" : "no",
-		 hyperlinks ? "hyperlinks" : markup ? "markup" : "plain");
+	         st->actions ? "yes" : "no",
+	         hyperlinks ? "hyperlinks"
+	         : markup   ? "markup"
+	                    : "plain");
 }
 
 static int ln_open(void **state)
@@ -227,7 +235,7 @@ static void open_advice(const char *url)
 	GError *err = NULL;
 	if (!g_app_info_launch_default_for_uri(url, NULL, &err)) {
 		hs_warn("cannot open the advice page '%s': %s", url,
-			err->message);
+		        err->message);
 		g_error_free(err);
 	}
 }
@@ -253,35 +261,35 @@ static int ln_send(void *state, const hs_alert_msg *msg)
 	libnotify_state *st = state;
 	char body[HS_NOTIFY_ADVICE_MAX * 5 + HS_NOTIFY_URL_MAX * 6 + 64];
 	int rc = hs_notify_format_body(msg->advice, msg->advice_url,
-				       st->body_style, body, sizeof body);
+	                               st->body_style, body, sizeof body);
 	if (rc < 0)
 		return rc;
 
 	NotifyNotification *nn =
-		notify_notification_new(msg->summary, body, st->icon);
+	        notify_notification_new(msg->summary, body, st->icon);
 	notify_notification_set_app_name(nn, APP_NAME);
 	notify_notification_set_urgency(nn, NOTIFY_URGENCY_NORMAL);
 	notify_notification_set_category(nn, CATEGORY);
-	g_object_set_data_full(G_OBJECT(nn), URL_KEY,
-			       g_strdup(msg->advice_url), g_free);
+	g_object_set_data_full(G_OBJECT(nn), URL_KEY, g_strdup(msg->advice_url),
+	                       g_free);
 	if (st->actions) {
 		notify_notification_add_action(nn, "advice", "Show advice",
-					       on_action, st, NULL);
+		                               on_action, st, NULL);
 		notify_notification_add_action(nn, "snooze", "Snooze 30 min",
-					       on_action, st, NULL);
+		                               on_action, st, NULL);
 	}
 
 	GError *err = NULL;
 	if (!notify_notification_show(nn, &err)) {
 		hs_debug("cannot show notification '%s': %s", msg->summary,
-			 err ? err->message : "unknown error");
+		         err ? err->message : "unknown error");
 		g_clear_error(&err);
 		g_object_unref(nn);
 		return HS_ENOSERVER;
 	}
 
 	int slot = msg->kind == HS_STATE_HUNCHED ? SLOT_HUNCHED
-						  : SLOT_LOOKING_DOWN;
+	                                         : SLOT_LOOKING_DOWN;
 	NotifyNotification *old = st->shown[slot];
 	st->shown[slot] = nn;
 	if (old) {

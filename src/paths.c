@@ -17,7 +17,7 @@
 #endif
 
 static int put(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 static int put(char *buf, size_t size, const char *fmt, ...)
 {
@@ -33,10 +33,10 @@ int hs_path_xdg(hs_xdg_kind kind, const char *name, char *buf, size_t size)
 	static const struct {
 		const char *var, *fallback;
 	} table[] = {
-		[HS_XDG_CONFIG] = {"XDG_CONFIG_HOME", ".config"},
-		[HS_XDG_STATE] = {"XDG_STATE_HOME", ".local/state"},
-		[HS_XDG_DATA] = {"XDG_DATA_HOME", ".local/share"},
-		[HS_XDG_RUNTIME] = {"XDG_RUNTIME_DIR", NULL},
+		[HS_XDG_CONFIG] = { "XDG_CONFIG_HOME", ".config" },
+		[HS_XDG_STATE] = { "XDG_STATE_HOME", ".local/state" },
+		[HS_XDG_DATA] = { "XDG_DATA_HOME", ".local/share" },
+		[HS_XDG_RUNTIME] = { "XDG_RUNTIME_DIR", NULL },
 	};
 	const char *sep = name ? "/" : "";
 	name = name ? name : "";
@@ -45,7 +45,8 @@ int hs_path_xdg(hs_xdg_kind kind, const char *name, char *buf, size_t size)
 		return put(buf, size, "%s/headsup%s%s", base, sep, name);
 	if (kind == HS_XDG_RUNTIME) {
 		char tmp[64];
-		snprintf(tmp, sizeof tmp, "/tmp/headsup-%u", (unsigned)getuid());
+		snprintf(tmp, sizeof tmp, "/tmp/headsup-%u",
+		         (unsigned)getuid());
 		return put(buf, size, "%s%s%s", tmp, sep, name);
 	}
 	const char *home = getenv("HOME");

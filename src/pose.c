@@ -14,8 +14,8 @@
 
 /* Keep in step with models/face3d.csv (tests compare the two). */
 static const double default_pts[HS_KP_COUNT][3] = {
-	{-31.5, 0.0, 0.0},  {31.5, 0.0, 0.0},  {0.0, 48.0, -18.0},
-	{0.0, 75.0, -8.0},  {-72.0, 15.0, 85.0}, {72.0, 15.0, 85.0},
+	{ -31.5, 0.0, 0.0 }, { 31.5, 0.0, 0.0 },    { 0.0, 48.0, -18.0 },
+	{ 0.0, 75.0, -8.0 }, { -72.0, 15.0, 85.0 }, { 72.0, 15.0, 85.0 },
 };
 #define DEFAULT_PITCH_GAIN 2.3
 #define DEFAULT_PITCH_OFFSET_DEG 20.0
@@ -43,24 +43,24 @@ static int keypoint_index(const char *name)
 /* One "pitch_gain,G" or "pitch_offset_deg,D" row into m; false with a
  * message in err when the name is not one of them or the value is bad. */
 static bool read_correction(hs_head_model *m, const char *line,
-			    const char *path, int lineno, char *err,
-			    unsigned long errsize)
+                            const char *path, int lineno, char *err,
+                            unsigned long errsize)
 {
 	char name[32];
 	double v;
 	char extra;
 	if (sscanf(line, "%31[^,],%lf %c", name, &v, &extra) != 2) {
 		snprintf(err, errsize,
-			 "%s:%d: expected 'name,x_mm,y_mm,z_mm' or "
-			 "'pitch_gain,G' or 'pitch_offset_deg,D'",
-			 path, lineno);
+		         "%s:%d: expected 'name,x_mm,y_mm,z_mm' or "
+		         "'pitch_gain,G' or 'pitch_offset_deg,D'",
+		         path, lineno);
 		return false;
 	}
 	if (strcmp(name, "pitch_gain") == 0) {
 		if (!isfinite(v) || v < GAIN_MIN || v > GAIN_MAX) {
 			snprintf(err, errsize,
-				 "%s:%d: pitch_gain %g is outside %g..%g", path,
-				 lineno, v, GAIN_MIN, GAIN_MAX);
+			         "%s:%d: pitch_gain %g is outside %g..%g", path,
+			         lineno, v, GAIN_MIN, GAIN_MAX);
 			return false;
 		}
 		m->pitch_gain = v;
@@ -69,9 +69,10 @@ static bool read_correction(hs_head_model *m, const char *line,
 	if (strcmp(name, "pitch_offset_deg") == 0) {
 		if (!isfinite(v) || fabs(v) > OFFSET_MAX_DEG) {
 			snprintf(err, errsize,
-				 "%s:%d: pitch_offset_deg %g is outside "
-				 "-%g..%g",
-				 path, lineno, v, OFFSET_MAX_DEG, OFFSET_MAX_DEG);
+			         "%s:%d: pitch_offset_deg %g is outside "
+			         "-%g..%g",
+			         path, lineno, v, OFFSET_MAX_DEG,
+			         OFFSET_MAX_DEG);
 			return false;
 		}
 		m->pitch_offset_deg = v;
@@ -82,14 +83,14 @@ static bool read_correction(hs_head_model *m, const char *line,
 }
 
 int hs_head_model_read(hs_head_model *m, const char *path, char *err,
-		       unsigned long errsize)
+                       unsigned long errsize)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
 		snprintf(err, errsize, "cannot open head model '%s'", path);
 		return HS_ENOENT;
 	}
-	hs_head_model tmp = {.pitch_gain = 1.0, .pitch_offset_deg = 0.0};
+	hs_head_model tmp = { .pitch_gain = 1.0, .pitch_offset_deg = 0.0 };
 	unsigned seen = 0;
 	char line[256];
 	int lineno = 0, rc = 0;
@@ -108,10 +109,10 @@ int hs_head_model_read(hs_head_model *m, const char *path, char *err,
 		double x, y, z;
 		char extra;
 		int n = sscanf(line, "%31[^,],%lf,%lf,%lf %c", name, &x, &y, &z,
-			       &extra);
+		               &extra);
 		if (n == 2) {
 			if (!read_correction(&tmp, line, path, lineno, err,
-					     errsize)) {
+			                     errsize)) {
 				rc = HS_EFORMAT;
 				goto out;
 			}
@@ -119,30 +120,31 @@ int hs_head_model_read(hs_head_model *m, const char *path, char *err,
 		}
 		if (n != 4) {
 			snprintf(err, errsize,
-				 "%s:%d: expected 'name,x_mm,y_mm,z_mm'", path,
-				 lineno);
+			         "%s:%d: expected 'name,x_mm,y_mm,z_mm'", path,
+			         lineno);
 			rc = HS_EFORMAT;
 			goto out;
 		}
 		int k = keypoint_index(name);
 		if (k < 0) {
 			snprintf(err, errsize, "%s:%d: unknown keypoint '%s'",
-				 path, lineno, name);
+			         path, lineno, name);
 			rc = HS_EFORMAT;
 			goto out;
 		}
 		if (!isfinite(x) || !isfinite(y) || !isfinite(z) ||
 		    fabs(x) > 500 || fabs(y) > 500 || fabs(z) > 500) {
 			snprintf(err, errsize,
-				 "%s:%d: keypoint '%s' is not within 500 mm "
-				 "of the eyes",
-				 path, lineno, name);
+			         "%s:%d: keypoint '%s' is not within 500 mm "
+			         "of the eyes",
+			         path, lineno, name);
 			rc = HS_EFORMAT;
 			goto out;
 		}
 		if (seen & HS_KP_BIT(k)) {
-			snprintf(err, errsize, "%s:%d: keypoint '%s' given twice",
-				 path, lineno, name);
+			snprintf(err, errsize,
+			         "%s:%d: keypoint '%s' given twice", path,
+			         lineno, name);
 			rc = HS_EFORMAT;
 			goto out;
 		}
@@ -155,8 +157,8 @@ int hs_head_model_read(hs_head_model *m, const char *path, char *err,
 		for (int k = 0; k < HS_KP_COUNT; k++)
 			if (!(seen & HS_KP_BIT(k))) {
 				snprintf(err, errsize,
-					 "%s: keypoint '%s' is missing", path,
-					 hs_keypoint_names[k]);
+				         "%s: keypoint '%s' is missing", path,
+				         hs_keypoint_names[k]);
 				break;
 			}
 		rc = HS_EFORMAT;
@@ -164,9 +166,9 @@ int hs_head_model_read(hs_head_model *m, const char *path, char *err,
 	}
 	if (tmp.pts[HS_KP_LEFT_EYE][0] - tmp.pts[HS_KP_RIGHT_EYE][0] < 1) {
 		snprintf(err, errsize,
-			 "%s: left_eye must be at least 1 mm to the right "
-			 "(larger x) of right_eye",
-			 path);
+		         "%s: left_eye must be at least 1 mm to the right "
+		         "(larger x) of right_eye",
+		         path);
 		rc = HS_EFORMAT;
 		goto out;
 	}
@@ -177,7 +179,7 @@ out:
 }
 
 void hs_camera_model_from_fov(hs_camera_model *cam, int width, int height,
-			      double hfov_deg)
+                              double hfov_deg)
 {
 	cam->fx = cam->fy = (width / 2.0) / tan(hfov_deg * RAD / 2.0);
 	cam->cx = width / 2.0;
@@ -188,12 +190,12 @@ void hs_camera_model_from_fov(hs_camera_model *cam, int width, int height,
  * own ear-to-ear axis, then tilts sideways.  So pitch is the nod of the head
  * whichever way it is turned. */
 void hs_pose_to_matrix(double pitch_down_deg, double yaw_deg, double roll_deg,
-		       double R[9])
+                       double R[9])
 {
 	const double a = -yaw_deg * RAD, b = pitch_down_deg * RAD,
-		     c = roll_deg * RAD;
+	             c = roll_deg * RAD;
 	const double ca = cos(a), sa = sin(a), cb = cos(b), sb = sin(b),
-		     cc = cos(c), sc = sin(c);
+	             cc = cos(c), sc = sin(c);
 	R[0] = ca * cc + sa * sb * sc;
 	R[1] = -ca * sc + sa * sb * cc;
 	R[2] = sa * cb;
@@ -206,7 +208,7 @@ void hs_pose_to_matrix(double pitch_down_deg, double yaw_deg, double roll_deg,
 }
 
 void hs_pose_from_matrix(const double R[9], double *pitch_down_deg,
-			 double *yaw_deg, double *roll_deg)
+                         double *yaw_deg, double *roll_deg)
 {
 	double s = -R[5];
 	if (s > 1)
@@ -219,8 +221,8 @@ void hs_pose_from_matrix(const double R[9], double *pitch_down_deg,
 }
 
 void hs_pose_project(const hs_head_model *m, const hs_camera_model *cam,
-		     const double R[9], const double t[3],
-		     hs_point out[HS_KP_COUNT])
+                     const double R[9], const double t[3],
+                     hs_point out[HS_KP_COUNT])
 {
 	for (int k = 0; k < HS_KP_COUNT; k++) {
 		const double *p = m->pts[k];
@@ -237,7 +239,7 @@ static void rodrigues(const double r[3], double R[9])
 {
 	const double th = sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2]);
 	if (th < 1e-12) {
-		const double I[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+		const double I[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
 		memcpy(R, I, sizeof I);
 		return;
 	}
@@ -255,36 +257,38 @@ static void rodrigues(const double r[3], double R[9])
 }
 
 int hs_pose_estimate(const hs_head_model *m, const hs_camera_model *cam,
-		     const hs_face *face, hs_pose *out)
+                     const hs_face *face, hs_pose *out)
 {
 	if ((face->kp_valid & HS_KP_EYES) != HS_KP_EYES)
 		return HS_EINVAL;
 	const hs_point re = face->kp[HS_KP_RIGHT_EYE],
-		       le = face->kp[HS_KP_LEFT_EYE];
+	               le = face->kp[HS_KP_LEFT_EYE];
 	if ((face->kp_valid & HS_KP_ALL) != HS_KP_ALL) {
 		out->pitch_down_deg = out->yaw_deg = 0;
 		out->roll_deg = atan2(le.y - re.y, le.x - re.x) * DEG;
 		out->has_pitch = false;
 		return 0;
 	}
-	const double K[9] = {cam->fx, 0, cam->cx, 0, cam->fy, cam->cy, 0, 0, 1};
+	const double K[9] = {
+		cam->fx, 0, cam->cx, 0, cam->fy, cam->cy, 0, 0, 1
+	};
 	double img[HS_KP_COUNT * 2];
 	for (int k = 0; k < HS_KP_COUNT; k++) {
 		img[2 * k] = face->kp[k].x;
 		img[2 * k + 1] = face->kp[k].y;
 	}
 	/* Start from a frontal head at the distance the eye spacing implies. */
-	const double iod_mm = m->pts[HS_KP_LEFT_EYE][0] -
-			      m->pts[HS_KP_RIGHT_EYE][0];
+	const double iod_mm =
+	        m->pts[HS_KP_LEFT_EYE][0] - m->pts[HS_KP_RIGHT_EYE][0];
 	double iod_px = hypot(le.x - re.x, le.y - re.y);
 	if (iod_px < 1)
 		iod_px = 1;
 	const double z = cam->fx * iod_mm / iod_px;
-	double rvec[3] = {0, 0, 0};
-	double tvec[3] = {((re.x + le.x) / 2 - cam->cx) * z / cam->fx,
-			  ((re.y + le.y) / 2 - cam->cy) * z / cam->fy, z};
+	double rvec[3] = { 0, 0, 0 };
+	double tvec[3] = { ((re.x + le.x) / 2 - cam->cx) * z / cam->fx,
+		           ((re.y + le.y) / 2 - cam->cy) * z / cam->fy, z };
 	int rc = hs_pnp_solve(&m->pts[0][0], img, HS_KP_COUNT, K, true, rvec,
-			      tvec);
+	                      tvec);
 	if (rc < 0)
 		return rc;
 	double R[9];

@@ -68,7 +68,7 @@ static bool box_usable(const double box[4])
 }
 
 int hs_posture_eye_geometry(const hs_face *f, const hs_baseline *b,
-			    double *mid_x, double *mid_y, double *iod_px)
+                            double *mid_x, double *mid_y, double *iod_px)
 {
 	if ((f->kp_valid & HS_KP_EYES) == HS_KP_EYES) {
 		const hs_point *r = &f->kp[HS_KP_RIGHT_EYE];
@@ -87,7 +87,7 @@ int hs_posture_eye_geometry(const hs_face *f, const hs_baseline *b,
 		return 0;
 	}
 
-	const double box[4] = {f->box[0], f->box[1], f->box[2], f->box[3]};
+	const double box[4] = { f->box[0], f->box[1], f->box[2], f->box[3] };
 	if (!box_usable(box))
 		return HS_EINVAL;
 	/* Where the eyes sit in the box, as fractions of its size. */
@@ -104,7 +104,7 @@ int hs_posture_eye_geometry(const hs_face *f, const hs_baseline *b,
 }
 
 int hs_posture_features(const hs_baseline *b, const hs_face *f,
-			const hs_pose *p, hs_features *out)
+                        const hs_pose *p, hs_features *out)
 {
 	if (!(b->iod_px > 0) || !isfinite(b->iod_px))
 		return HS_EINVAL;
@@ -129,7 +129,6 @@ int hs_posture_features(const hs_baseline *b, const hs_face *f,
 
 /* ---- smoothing ----------------------------------------------------------- */
 
-
 void hs_smoother_init(hs_smoother *s, double window_s)
 {
 	s->window_s = (window_s > 0 && isfinite(window_s)) ? window_s : 0;
@@ -143,7 +142,7 @@ void hs_smoother_reset(hs_smoother *s)
 }
 
 static const hs_smoother_slot *slot_from_newest(const hs_smoother *s,
-						size_t back)
+                                                size_t back)
 {
 	return &s->ring[(s->head + s->count - 1 - back) % HS_SMOOTHER_CAP];
 }
@@ -217,7 +216,8 @@ hs_smoothed hs_smoother_get(const hs_smoother *s, hs_features *out)
 	return HS_SMOOTHED_FACE;
 }
 
-/* ---- thresholds ------------------------------------------------------------ */
+/* ---- thresholds ------------------------------------------------------------
+ */
 
 /* The built-in defaults come straight from the settings table, so they
  * cannot drift from what `headsup run --help` prints. */
@@ -236,7 +236,7 @@ void hs_posture_thresholds_default(hs_posture_thresholds *t)
 }
 
 void hs_posture_thresholds_from_config(const hs_config *c,
-				       hs_posture_thresholds *t)
+                                       hs_posture_thresholds *t)
 {
 	*t = (hs_posture_thresholds){
 		.looking_down_enter_deg = c->looking_down_enter_deg,
@@ -250,69 +250,69 @@ void hs_posture_thresholds_from_config(const hs_config *c,
 }
 
 static int check_pair(const char *enter_name, double enter,
-		      const char *exit_name, double exit_, char *why,
-		      size_t whysize)
+                      const char *exit_name, double exit_, char *why,
+                      size_t whysize)
 {
 	if (!isfinite(enter) || !isfinite(exit_)) {
-		snprintf(why, whysize, "%s and %s must be numbers",
-			 enter_name, exit_name);
+		snprintf(why, whysize, "%s and %s must be numbers", enter_name,
+		         exit_name);
 		return HS_EINVAL;
 	}
 	if (exit_ > enter) {
 		snprintf(why, whysize,
-			 "%s = %g is above %s = %g; an exit threshold must "
-			 "not exceed its enter threshold",
-			 exit_name, exit_, enter_name, enter);
+		         "%s = %g is above %s = %g; an exit threshold must "
+		         "not exceed its enter threshold",
+		         exit_name, exit_, enter_name, enter);
 		return HS_EINVAL;
 	}
 	return 0;
 }
 
 int hs_posture_thresholds_check(const hs_posture_thresholds *t, char *why,
-				size_t whysize)
+                                size_t whysize)
 {
 	int rc = check_pair("looking_down_enter_deg", t->looking_down_enter_deg,
-			    "looking_down_exit_deg", t->looking_down_exit_deg,
-			    why, whysize);
+	                    "looking_down_exit_deg", t->looking_down_exit_deg,
+	                    why, whysize);
 	if (rc == 0)
 		rc = check_pair("hunched_drop_enter_iod",
-				t->hunched_drop_enter_iod,
-				"hunched_drop_exit_iod",
-				t->hunched_drop_exit_iod, why, whysize);
+		                t->hunched_drop_enter_iod,
+		                "hunched_drop_exit_iod",
+		                t->hunched_drop_exit_iod, why, whysize);
 	if (rc == 0)
 		rc = check_pair("hunched_lean_enter", t->hunched_lean_enter,
-				"hunched_lean_exit", t->hunched_lean_exit, why,
-				whysize);
+		                "hunched_lean_exit", t->hunched_lean_exit, why,
+		                whysize);
 	if (rc == 0 && !isfinite(t->hunched_lean_drop_iod)) {
 		snprintf(why, whysize,
-			 "hunched_lean_drop_iod must be a number");
+		         "hunched_lean_drop_iod must be a number");
 		rc = HS_EINVAL;
 	}
 	if (rc == 0 && !(t->hunched_drop_enter_iod > 0)) {
 		snprintf(why, whysize,
-			 "hunched_drop_enter_iod = %g must be above 0",
-			 t->hunched_drop_enter_iod);
+		         "hunched_drop_enter_iod = %g must be above 0",
+		         t->hunched_drop_enter_iod);
 		rc = HS_EINVAL;
 	}
 	return rc;
 }
 
-/* ---- states ---------------------------------------------------------------- */
+/* ---- states ----------------------------------------------------------------
+ */
 
 static bool looking_down_enters(const hs_posture_thresholds *t,
-				const hs_features *f)
+                                const hs_features *f)
 {
 	return f->has_pitch && f->pitch_delta_deg >= t->looking_down_enter_deg;
 }
 
 static bool looking_down_holds(const hs_posture_thresholds *t,
-			       const hs_features *f)
+                               const hs_features *f)
 {
 	return f->has_pitch && f->pitch_delta_deg >= t->looking_down_exit_deg;
 }
 
-static bool hunched_enters(const hs_posture_thresholds *t,
-			   const hs_features *f)
+static bool hunched_enters(const hs_posture_thresholds *t, const hs_features *f)
 {
 	if (f->drop_iod >= t->hunched_drop_enter_iod)
 		return true;
@@ -320,21 +320,21 @@ static bool hunched_enters(const hs_posture_thresholds *t,
 	       f->drop_iod >= t->hunched_lean_drop_iod;
 }
 
-static bool hunched_holds(const hs_posture_thresholds *t,
-			  const hs_features *f)
+static bool hunched_holds(const hs_posture_thresholds *t, const hs_features *f)
 {
 	if (f->drop_iod >= t->hunched_drop_exit_iod)
 		return true;
 	/* The lean rule's drop part eases as much as the drop rule does. */
-	double ease = t->hunched_drop_enter_iod > 0
-			      ? t->hunched_drop_exit_iod / t->hunched_drop_enter_iod
-			      : 1.0;
+	double ease =
+	        t->hunched_drop_enter_iod > 0
+	                ? t->hunched_drop_exit_iod / t->hunched_drop_enter_iod
+	                : 1.0;
 	return f->lean_ratio >= t->hunched_lean_exit &&
 	       f->drop_iod >= t->hunched_lean_drop_iod * ease;
 }
 
 hs_state hs_posture_classify(const hs_posture_thresholds *t,
-			     const hs_features *f)
+                             const hs_features *f)
 {
 	if (!f)
 		return HS_STATE_AWAY;
@@ -346,14 +346,14 @@ hs_state hs_posture_classify(const hs_posture_thresholds *t,
 }
 
 void hs_posture_classifier_init(hs_posture_classifier *c,
-				const hs_posture_thresholds *t)
+                                const hs_posture_thresholds *t)
 {
 	c->th = *t;
 	c->state = HS_STATE_UNCALIBRATED;
 }
 
-hs_state hs_posture_classifier_update(hs_posture_classifier *c,
-				      bool calibrated, const hs_features *f)
+hs_state hs_posture_classifier_update(hs_posture_classifier *c, bool calibrated,
+                                      const hs_features *f)
 {
 	const hs_posture_thresholds *t = &c->th;
 	hs_state next;
@@ -362,10 +362,11 @@ hs_state hs_posture_classifier_update(hs_posture_classifier *c,
 	else if (!f)
 		next = HS_STATE_AWAY;
 	else if (looking_down_enters(t, f) ||
-		 (c->state == HS_STATE_LOOKING_DOWN && looking_down_holds(t, f)))
+	         (c->state == HS_STATE_LOOKING_DOWN &&
+	          looking_down_holds(t, f)))
 		next = HS_STATE_LOOKING_DOWN;
 	else if (hunched_enters(t, f) ||
-		 (c->state == HS_STATE_HUNCHED && hunched_holds(t, f)))
+	         (c->state == HS_STATE_HUNCHED && hunched_holds(t, f)))
 		next = HS_STATE_HUNCHED;
 	else
 		next = HS_STATE_UPRIGHT;

@@ -11,7 +11,11 @@
 #include <time.h>
 
 /* A minute that is mostly this posture extends a stretch of it. */
-typedef enum stretch_kind { RUN_NONE, RUN_UPRIGHT, RUN_BAD } stretch_kind;
+typedef enum stretch_kind {
+	RUN_NONE,
+	RUN_UPRIGHT,
+	RUN_BAD
+} stretch_kind;
 
 /* Long or frequent bad posture: the "active" advice rather than the
  * advice for one posture. */
@@ -46,8 +50,8 @@ double hs_report_neck_load_kg(double pitch_deg)
 {
 	/* Hansraj, "Assessment of stresses in the cervical spine caused by
 	 * posture and position of the head", Surg Technol Int 25 (2014). */
-	static const double deg[] = {0, 15, 30, 45, 60};
-	static const double kg[] = {5, 12, 18, 22, 27};
+	static const double deg[] = { 0, 15, 30, 45, 60 };
+	static const double kg[] = { 5, 12, 18, 22, 27 };
 	const int n = (int)(sizeof deg / sizeof deg[0]);
 	if (!(pitch_deg > deg[0]))
 		return kg[0];
@@ -83,8 +87,8 @@ void hs_report_format_iso(double t_unix, char *buf, size_t size)
 	char sign = off < 0 ? '-' : '+';
 	off = labs(off);
 	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, sign, off / 3600, off % 3600 / 60);
+	         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	         tm.tm_min, tm.tm_sec, sign, off / 3600, off % 3600 / 60);
 }
 
 void hs_report_format_clock(double t_unix, char *buf, size_t size)
@@ -129,7 +133,7 @@ static stretch_kind minute_kind(const hs_journal_minute *m, double *secs)
 	}
 	if (best == HS_STATE_LOOKING_DOWN || best == HS_STATE_HUNCHED) {
 		*secs = m->state_s[HS_STATE_LOOKING_DOWN] +
-			m->state_s[HS_STATE_HUNCHED];
+		        m->state_s[HS_STATE_HUNCHED];
 		return RUN_BAD;
 	}
 	return RUN_NONE;
@@ -140,23 +144,25 @@ static stretch_kind minute_kind(const hs_journal_minute *m, double *secs)
 static void find_stretches(hs_report *r)
 {
 	stretch_kind run = RUN_NONE;
-	hs_report_stretch cur = {0, 0};
+	hs_report_stretch cur = { 0, 0 };
 	double prev_start = -1e18;
 	for (size_t i = 0; i <= r->n_minutes; i++) {
 		stretch_kind k = RUN_NONE;
 		double secs = 0;
-		const hs_journal_minute *m = i < r->n_minutes ? &r->minutes[i] : NULL;
+		const hs_journal_minute *m =
+		        i < r->n_minutes ? &r->minutes[i] : NULL;
 		if (m)
 			k = minute_kind(m, &secs);
 		bool continues = m && k == run && m->start - prev_start <= 60.5;
 		if (!continues) {
-			hs_report_stretch *best = run == RUN_UPRIGHT ? &r->longest_upright
-						  : run == RUN_BAD   ? &r->longest_bad
-								     : NULL;
+			hs_report_stretch *best =
+			        run == RUN_UPRIGHT ? &r->longest_upright
+			        : run == RUN_BAD   ? &r->longest_bad
+			                           : NULL;
 			if (best && cur.duration_s > best->duration_s)
 				*best = cur;
 			run = k;
-			cur = (hs_report_stretch){m ? m->start : 0, 0};
+			cur = (hs_report_stretch){ m ? m->start : 0, 0 };
 		}
 		cur.duration_s += secs;
 		if (m)
@@ -167,16 +173,17 @@ static void find_stretches(hs_report *r)
 static hs_advice_topic choose_advice(const hs_report *r)
 {
 	double bad = r->state_s[HS_STATE_LOOKING_DOWN] +
-		     r->state_s[HS_STATE_HUNCHED];
+	             r->state_s[HS_STATE_HUNCHED];
 	if (r->present_s <= 0 || bad <= 0)
 		return HS_ADVICE_GENERAL;
 	if (r->longest_bad.duration_s >= ACTIVE_STRETCH_S ||
 	    bad / r->present_s >= ACTIVE_BAD_SHARE)
 		return HS_ADVICE_ACTIVE;
-	return hs_advice_for_state(r->state_s[HS_STATE_HUNCHED] >=
-						   r->state_s[HS_STATE_LOOKING_DOWN]
-					   ? HS_STATE_HUNCHED
-					   : HS_STATE_LOOKING_DOWN);
+	return hs_advice_for_state(
+	        r->state_s[HS_STATE_HUNCHED] >=
+	                        r->state_s[HS_STATE_LOOKING_DOWN]
+	                ? HS_STATE_HUNCHED
+	                : HS_STATE_LOOKING_DOWN);
 }
 
 static hs_advice_topic alert_topic(const hs_journal_alert *a)
@@ -216,7 +223,8 @@ int hs_report_build(const hs_report_input *in, hs_report *out)
 	       in->minutes[end_covered].start < r.end)
 		end_covered++;
 	r.n_minutes = end_covered - first_covered;
-	r.minutes = r.n_minutes ? malloc(r.n_minutes * sizeof *r.minutes) : NULL;
+	r.minutes =
+	        r.n_minutes ? malloc(r.n_minutes * sizeof *r.minutes) : NULL;
 	r.alerts = in->n_alerts ? calloc(in->n_alerts, sizeof *r.alerts) : NULL;
 	if (!r.daily || (r.n_minutes && !r.minutes) ||
 	    (in->n_alerts && !r.alerts)) {
@@ -237,7 +245,8 @@ int hs_report_build(const hs_report_input *in, hs_report *out)
 		hs_report_day *day = &r.daily[k];
 		day->date = d;
 		day_end = hs_date_start(hs_date_add_days(d, 1));
-		for (; mi < in->n_minutes && in->minutes[mi].start < day_end; mi++)
+		for (; mi < in->n_minutes && in->minutes[mi].start < day_end;
+		     mi++)
 			for (int s = 0; s < HS_STATE_COUNT; s++)
 				day->state_s[s] += in->minutes[mi].state_s[s];
 		day->monitored_s = sum_states(day->state_s);
@@ -247,7 +256,7 @@ int hs_report_build(const hs_report_input *in, hs_report *out)
 			r.prev_days_with_data += day->monitored_s > 0;
 		}
 	}
-	double prev_states[HS_STATE_COUNT] = {0};
+	double prev_states[HS_STATE_COUNT] = { 0 };
 	for (size_t k = 0; k < HS_REPORT_BASELINE_DAYS; k++)
 		for (int s = 0; s < HS_STATE_COUNT; s++)
 			prev_states[s] += r.daily[k].state_s[s];
@@ -266,7 +275,8 @@ int hs_report_build(const hs_report_input *in, hs_report *out)
 		}
 		double w = present(m->state_s);
 		if (m->pitch_frames > 0 && w > 0) {
-			double pitch = m->pitch_mean_deg > 0 ? m->pitch_mean_deg : 0;
+			double pitch =
+			        m->pitch_mean_deg > 0 ? m->pitch_mean_deg : 0;
 			load_sum += w * hs_report_neck_load_kg(pitch);
 			pitch_sum += w * pitch;
 			weight += w;
@@ -283,7 +293,7 @@ int hs_report_build(const hs_report_input *in, hs_report *out)
 	double worst = 0;
 	for (int h = 0; h < 24; h++) {
 		double bad = r.hours[h][HS_STATE_LOOKING_DOWN] +
-			     r.hours[h][HS_STATE_HUNCHED];
+		             r.hours[h][HS_STATE_HUNCHED];
 		if (bad > worst) {
 			worst = bad;
 			r.worst_hour = h;
@@ -327,7 +337,7 @@ void hs_report_set_links(hs_report *r)
 	for (int t = 0; t < HS_ADVICE_COUNT; t++) {
 		/* HS_ENOENT still gives the installed location: keep it. */
 		int rc = hs_advice_url((hs_advice_topic)t, r->advice_url[t],
-				       sizeof r->advice_url[t]);
+		                       sizeof r->advice_url[t]);
 		if (rc < 0 && rc != HS_ENOENT)
 			r->advice_url[t][0] = '\0';
 	}
@@ -346,14 +356,14 @@ int hs_report_load(hs_journal *j, hs_date last, int days, hs_report *out)
 	int rc = 0;
 	if (j) {
 		double from = hs_date_start(
-			hs_date_add_days(in.first, -HS_REPORT_BASELINE_DAYS));
+		        hs_date_add_days(in.first, -HS_REPORT_BASELINE_DAYS));
 		double start = hs_date_start(in.first);
 		double end = hs_date_start(hs_date_add_days(last, 1));
 		rc = hs_journal_read_minutes(j, from, end, &minutes,
-					     &in.n_minutes);
+		                             &in.n_minutes);
 		if (rc == 0)
 			rc = hs_journal_read_alerts(j, start, end, &alerts,
-						    &in.n_alerts);
+			                            &in.n_alerts);
 	}
 	in.minutes = minutes;
 	in.alerts = alerts;

@@ -23,26 +23,26 @@ static const char *const state_colour[HS_STATE_COUNT] = {
 };
 
 static const char css[] =
-	"body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;"
-	"max-width:1000px;margin:2em auto;padding:0 1em;color:#222;"
-	"background:#fff}"
-	"h1{font-size:1.5em;margin-bottom:.2em}"
-	"h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ddd}"
-	"table{border-collapse:collapse}"
-	"td,th{padding:3px 14px 3px 0;text-align:left;vertical-align:top}"
-	"th{font-weight:600}"
-	".legend{margin:.4em 0}"
-	".legend span{display:inline-block;margin-right:1.2em}"
-	".sw{display:inline-block;width:12px;height:12px;margin-right:5px;"
-	"vertical-align:-1px;border:1px solid #0002}"
-	"svg{display:block;max-width:100%;height:auto}"
-	"svg text{font:12px system-ui,sans-serif;fill:#444}"
-	".note{background:#f5f5ef;border-left:4px solid #999;padding:.6em 1em}"
-	".muted{color:#666}"
-	"@media print{body{max-width:none;margin:0;font-size:10pt}"
-	"h2{break-after:avoid}section{break-inside:avoid}"
-	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
-	"a{color:inherit}}";
+        "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;"
+        "max-width:1000px;margin:2em auto;padding:0 1em;color:#222;"
+        "background:#fff}"
+        "h1{font-size:1.5em;margin-bottom:.2em}"
+        "h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ddd}"
+        "table{border-collapse:collapse}"
+        "td,th{padding:3px 14px 3px 0;text-align:left;vertical-align:top}"
+        "th{font-weight:600}"
+        ".legend{margin:.4em 0}"
+        ".legend span{display:inline-block;margin-right:1.2em}"
+        ".sw{display:inline-block;width:12px;height:12px;margin-right:5px;"
+        "vertical-align:-1px;border:1px solid #0002}"
+        "svg{display:block;max-width:100%;height:auto}"
+        "svg text{font:12px system-ui,sans-serif;fill:#444}"
+        ".note{background:#f5f5ef;border-left:4px solid #999;padding:.6em 1em}"
+        ".muted{color:#666}"
+        "@media print{body{max-width:none;margin:0;font-size:10pt}"
+        "h2{break-after:avoid}section{break-inside:avoid}"
+        "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+        "a{color:inherit}}";
 
 static void row(FILE *out, const char *label, const char *value)
 {
@@ -65,7 +65,7 @@ static void when(const hs_report *r, double t, char *buf, size_t size)
 }
 
 static void stretch_row(FILE *out, const hs_report *r, const char *label,
-			const hs_report_stretch *s)
+                        const hs_report_stretch *s)
 {
 	char dur[32], at[32], value[96];
 	if (s->duration_s <= 0) {
@@ -90,40 +90,41 @@ static void summary(const hs_report *r, FILE *out)
 		hs_report_format_duration(r->state_s[s], a, sizeof a);
 		if (s == HS_STATE_UPRIGHT && r->share_upright >= 0)
 			snprintf(value, sizeof value,
-				 "%s (%.0f%% of the time at the desk)", a,
-				 100 * r->share_upright);
+			         "%s (%.0f%% of the time at the desk)", a,
+			         100 * r->share_upright);
 		else
 			snprintf(value, sizeof value, "%s", a);
 		row(out, hs_report_state_label((hs_state)s), value);
 	}
 	snprintf(value, sizeof value, "%zu (%d looking down, %d hunched)",
-		 r->n_alerts, r->alerts_by_kind[HS_STATE_LOOKING_DOWN],
-		 r->alerts_by_kind[HS_STATE_HUNCHED]);
+	         r->n_alerts, r->alerts_by_kind[HS_STATE_LOOKING_DOWN],
+	         r->alerts_by_kind[HS_STATE_HUNCHED]);
 	row(out, "Alerts", value);
 	stretch_row(out, r, "Longest upright stretch", &r->longest_upright);
 	stretch_row(out, r, "Longest bad stretch", &r->longest_bad);
 	if (r->worst_hour >= 0) {
 		const double *h = r->hours[r->worst_hour];
 		hs_report_format_duration(h[HS_STATE_LOOKING_DOWN] +
-						  h[HS_STATE_HUNCHED],
-					  a, sizeof a);
+		                                  h[HS_STATE_HUNCHED],
+		                          a, sizeof a);
 		snprintf(value, sizeof value,
-			 "%02d:00\u2013%02d:00, %s looking down or hunched",
-			 r->worst_hour, (r->worst_hour + 1) % 24, a);
+		         "%02d:00\u2013%02d:00, %s looking down or hunched",
+		         r->worst_hour, (r->worst_hour + 1) % 24, a);
 		row(out, "Worst hour", value);
 	}
 	if (r->neck_load_kg >= 0) {
 		snprintf(value, sizeof value,
-			 "about %.1f kg on average, head %.0f\u00b0 below "
-			 "upright (estimate, not a diagnosis)",
-			 r->neck_load_kg, r->mean_pitch_deg);
+		         "about %.1f kg on average, head %.0f\u00b0 below "
+		         "upright (estimate, not a diagnosis)",
+		         r->neck_load_kg, r->mean_pitch_deg);
 		row(out, "Neck load", value);
 	}
 	if (r->prev_share_upright >= 0 && r->share_upright >= 0)
 		snprintf(value, sizeof value,
-			 "upright %.0f%% of desk time; now %.0f%% (%+.0f points)",
-			 100 * r->prev_share_upright, 100 * r->share_upright,
-			 100 * (r->share_upright - r->prev_share_upright));
+		         "upright %.0f%% of desk time; now %.0f%% (%+.0f "
+		         "points)",
+		         100 * r->prev_share_upright, 100 * r->share_upright,
+		         100 * (r->share_upright - r->prev_share_upright));
 	else
 		snprintf(value, sizeof value, "no time at the desk to compare");
 	row(out, "Previous 7 days", value);
@@ -134,9 +135,10 @@ static void legend(FILE *out)
 {
 	fputs("<div class=\"legend\">", out);
 	for (int s = 0; s < HS_STATE_COUNT; s++)
-		fprintf(out, "<span><i class=\"sw\" style=\"background:%s\"></i>%s"
-			     "</span>",
-			state_colour[s], hs_report_state_label((hs_state)s));
+		fprintf(out,
+		        "<span><i class=\"sw\" style=\"background:%s\"></i>%s"
+		        "</span>",
+		        state_colour[s], hs_report_state_label((hs_state)s));
 	fputs("</div>\n", out);
 }
 
@@ -182,18 +184,20 @@ static void timeline(const hs_report *r, FILE *out, int lo, int hi)
 	int height = top + rows * (row_h + gap) + 22;
 	double span_s = (hi + 1 - lo) * 3600.0;
 	fprintf(out,
-		"<section><h2>Timeline</h2>\n<svg role=\"img\" "
-		"aria-label=\"posture timeline\" class=\"chart\" width=\"%d\" "
-		"height=\"%d\" viewBox=\"0 0 %d %d\">\n",
-		CHART_W, height, CHART_W, height);
+	        "<section><h2>Timeline</h2>\n<svg role=\"img\" "
+	        "aria-label=\"posture timeline\" class=\"chart\" width=\"%d\" "
+	        "height=\"%d\" viewBox=\"0 0 %d %d\">\n",
+	        CHART_W, height, CHART_W, height);
 	for (int d = 0; d < rows; d++) {
 		char date[16];
-		hs_date_format(hs_date_add_days(r->first, d), date, sizeof date);
+		hs_date_format(hs_date_add_days(r->first, d), date,
+		               sizeof date);
 		int y = top + d * (row_h + gap);
 		fprintf(out,
-			"<text x=\"0\" y=\"%d\">%s</text><rect x=\"%d\" y=\"%d\" "
-			"width=\"%d\" height=\"%d\" fill=\"#f1f1f1\"/>\n",
-			y + row_h / 2 + 4, date, LABEL_W, y, plot_w, row_h);
+		        "<text x=\"0\" y=\"%d\">%s</text><rect x=\"%d\" "
+		        "y=\"%d\" "
+		        "width=\"%d\" height=\"%d\" fill=\"#f1f1f1\"/>\n",
+		        y + row_h / 2 + 4, date, LABEL_W, y, plot_w, row_h);
 	}
 	/* One rectangle per run of minutes with the same main state. */
 	int day = 0;
@@ -202,7 +206,8 @@ static void timeline(const hs_report *r, FILE *out, int lo, int hi)
 		const hs_journal_minute *m = &r->minutes[i];
 		while (m->start >= next_day && day < rows - 1) {
 			day++;
-			next_day = hs_date_start(hs_date_add_days(r->first, day + 1));
+			next_day = hs_date_start(
+			        hs_date_add_days(r->first, day + 1));
 		}
 		int state = dominant(m->state_s);
 		size_t k = i + 1;
@@ -220,22 +225,24 @@ static void timeline(const hs_report *r, FILE *out, int lo, int hi)
 			x1 = LABEL_W + plot_w;
 		if (x1 > x0)
 			fprintf(out,
-				"<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
-				"height=\"%d\" fill=\"%s\"/>\n",
-				x0, top + day * (row_h + gap), x1 - x0, row_h,
-				state_colour[state]);
+			        "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
+			        "height=\"%d\" fill=\"%s\"/>\n",
+			        x0, top + day * (row_h + gap), x1 - x0, row_h,
+			        state_colour[state]);
 		i = k;
 	}
 	int axis_y = top + rows * (row_h + gap) + 12;
 	for (int h = lo; h <= hi + 1; h++) {
 		double x = LABEL_W + (h - lo) * 3600.0 / span_s * plot_w;
-		const char *anchor = h == lo ? "start" : h == hi + 1 ? "end" : "middle";
+		const char *anchor = h == lo       ? "start"
+		                     : h == hi + 1 ? "end"
+		                                   : "middle";
 		fprintf(out,
-			"<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
-			"stroke=\"#fff\" stroke-width=\"1\"/>"
-			"<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%02d:00"
-			"</text>\n",
-			x, top, x, axis_y - 14, x, axis_y, anchor, h % 24);
+		        "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
+		        "stroke=\"#fff\" stroke-width=\"1\"/>"
+		        "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%02d:00"
+		        "</text>\n",
+		        x, top, x, axis_y - 14, x, axis_y, anchor, h % 24);
 	}
 	fputs("</svg>\n", out);
 	legend(out);
@@ -244,8 +251,8 @@ static void timeline(const hs_report *r, FILE *out, int lo, int hi)
 
 /* Stacked bars: one per entry, states bottom-up from upright. */
 static void stacked_bar(FILE *out, double x, double w, double base_y,
-			double plot_h, double scale,
-			const double s[HS_STATE_COUNT])
+                        double plot_h, double scale,
+                        const double s[HS_STATE_COUNT])
 {
 	double y = base_y;
 	for (int i = 0; i < HS_STATE_COUNT; i++) {
@@ -254,9 +261,10 @@ static void stacked_bar(FILE *out, double x, double w, double base_y,
 			continue;
 		y -= h;
 		fprintf(out,
-			"<rect x=\"%.1f\" y=\"%.2f\" width=\"%.1f\" height=\"%.2f\" "
-			"fill=\"%s\"/>\n",
-			x, y, w, h, state_colour[i]);
+		        "<rect x=\"%.1f\" y=\"%.2f\" width=\"%.1f\" "
+		        "height=\"%.2f\" "
+		        "fill=\"%s\"/>\n",
+		        x, y, w, h, state_colour[i]);
 	}
 }
 
@@ -276,24 +284,25 @@ static void hourly(const hs_report *r, FILE *out, int lo, int hi)
 	}
 	double slot = (double)plot_w / n;
 	fprintf(out,
-		"<section><h2>Hour by hour</h2>\n<svg role=\"img\" "
-		"aria-label=\"time per hour by posture\" class=\"chart\" "
-		"width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n",
-		CHART_W, height, CHART_W, height);
+	        "<section><h2>Hour by hour</h2>\n<svg role=\"img\" "
+	        "aria-label=\"time per hour by posture\" class=\"chart\" "
+	        "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n",
+	        CHART_W, height, CHART_W, height);
 	fprintf(out,
-		"<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>"
-		"<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>"
-		"<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.0f min</text>\n",
-		left, top + plot_h, left + plot_w, top + plot_h, left - 6,
-		top + plot_h, left - 6, top + 10, scale / 60);
+	        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+	        "stroke=\"#999\"/>"
+	        "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>"
+	        "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.0f min</text>\n",
+	        left, top + plot_h, left + plot_w, top + plot_h, left - 6,
+	        top + plot_h, left - 6, top + 10, scale / 60);
 	for (int h = lo; h <= hi; h++) {
 		double x = left + (h - lo) * slot;
-		stacked_bar(out, x + slot * 0.15, slot * 0.7, top + plot_h, plot_h,
-			    scale, r->hours[h]);
+		stacked_bar(out, x + slot * 0.15, slot * 0.7, top + plot_h,
+		            plot_h, scale, r->hours[h]);
 		fprintf(out,
-			"<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%02d"
-			"</text>\n",
-			x + slot / 2, height - 6, h);
+		        "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%02d"
+		        "</text>\n",
+		        x + slot / 2, height - 6, h);
 	}
 	fputs("</svg>\n</section>\n", out);
 }
@@ -309,35 +318,38 @@ static void trend(const hs_report *r, FILE *out)
 			scale = r->daily[i].monitored_s;
 	double slot = (double)plot_w / (double)r->n_daily;
 	fprintf(out,
-		"<section><h2>Trend</h2>\n<p class=\"muted\">The %d days before, "
-		"then the days of this report. Above each bar: the share of "
-		"desk time spent upright.</p>\n<svg role=\"img\" "
-		"aria-label=\"daily trend\" class=\"chart\" width=\"%d\" "
-		"height=\"%d\" viewBox=\"0 0 %d %d\">\n",
-		HS_REPORT_BASELINE_DAYS, CHART_W, height, CHART_W, height);
+	        "<section><h2>Trend</h2>\n<p class=\"muted\">The %d days "
+	        "before, "
+	        "then the days of this report. Above each bar: the share of "
+	        "desk time spent upright.</p>\n<svg role=\"img\" "
+	        "aria-label=\"daily trend\" class=\"chart\" width=\"%d\" "
+	        "height=\"%d\" viewBox=\"0 0 %d %d\">\n",
+	        HS_REPORT_BASELINE_DAYS, CHART_W, height, CHART_W, height);
 	fprintf(out,
-		"<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\"/>"
-		"<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.1f h</text>\n",
-		left, top + plot_h, left + plot_w, top + plot_h, left - 6,
-		top + 10, scale / 3600);
+	        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+	        "stroke=\"#999\"/>"
+	        "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.1f h</text>\n",
+	        left, top + plot_h, left + plot_w, top + plot_h, left - 6,
+	        top + 10, scale / 3600);
 	for (size_t i = 0; i < r->n_daily; i++) {
 		const hs_report_day *d = &r->daily[i];
 		double x = left + (double)i * slot;
 		bool covered = i >= HS_REPORT_BASELINE_DAYS;
-		stacked_bar(out, x + slot * 0.2, slot * 0.6, top + plot_h, plot_h,
-			    scale, d->state_s);
+		stacked_bar(out, x + slot * 0.2, slot * 0.6, top + plot_h,
+		            plot_h, scale, d->state_s);
 		double bar_top = top + plot_h - d->monitored_s / scale * plot_h;
 		if (d->share_upright >= 0)
 			fprintf(out,
-				"<text x=\"%.1f\" y=\"%.1f\" "
-				"text-anchor=\"middle\">%.0f%%</text>\n",
-				x + slot / 2, bar_top - 4, 100 * d->share_upright);
+			        "<text x=\"%.1f\" y=\"%.1f\" "
+			        "text-anchor=\"middle\">%.0f%%</text>\n",
+			        x + slot / 2, bar_top - 4,
+			        100 * d->share_upright);
 		fprintf(out,
-			"<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\"%s>"
-			"%02d-%02d</text>\n",
-			x + slot / 2, height - 6,
-			covered ? " font-weight=\"bold\"" : "", d->date.month,
-			d->date.day);
+		        "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\"%s>"
+		        "%02d-%02d</text>\n",
+		        x + slot / 2, height - 6,
+		        covered ? " font-weight=\"bold\"" : "", d->date.month,
+		        d->date.day);
 	}
 	fputs("</svg>\n</section>\n", out);
 }
@@ -359,7 +371,7 @@ static void alert_list(const hs_report *r, FILE *out)
 		hs_report_format_duration(a->after_s, dur, sizeof dur);
 		const hs_advice *adv = hs_advice_get(a->topic);
 		fprintf(out, "<tr><td>%s</td><td>%s</td><td>%s</td><td>", at,
-			hs_report_state_label(a->kind), dur);
+		        hs_report_state_label(a->kind), dur);
 		if (adv && r->advice_url[a->topic][0]) {
 			fputs("<a href=\"", out);
 			hs_html_escape(out, r->advice_url[a->topic]);
@@ -396,13 +408,15 @@ static void advice(const hs_report *r, FILE *out)
 
 static void note(FILE *out)
 {
-	fputs("<section><h2>Not a diagnosis</h2>\n<div class=\"note\"><p>", out);
+	fputs("<section><h2>Not a diagnosis</h2>\n<div class=\"note\"><p>",
+	      out);
 	hs_html_escape(out, hs_disclaimer);
 	fputs("</p><p>The neck load is an estimate from the head's forward "
 	      "tilt, after Hansraj, &ldquo;Assessment of stresses in the "
 	      "cervical spine caused by posture and position of the "
 	      "head&rdquo;, Surgical Technology International 25 (2014): about "
-	      "5&nbsp;kg upright, 12&nbsp;kg at 15&deg;, 18&nbsp;kg at 30&deg;, "
+	      "5&nbsp;kg upright, 12&nbsp;kg at 15&deg;, 18&nbsp;kg at "
+	      "30&deg;, "
 	      "22&nbsp;kg at 45&deg; and 27&nbsp;kg at 60&deg;.</p></div>"
 	      "</section>\n",
 	      out);
@@ -424,17 +438,18 @@ int hs_report_write_html(const hs_report *r, FILE *out)
 	char title[64];
 	title_text(r, title, sizeof title);
 	fprintf(out,
-		"<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
-		"charset=\"utf-8\">\n<meta name=\"viewport\" "
-		"content=\"width=device-width, initial-scale=1\">\n"
-		"<title>headsup report %s</title>\n<style>%s</style>\n"
-		"</head><body>\n<h1>Posture report: %s</h1>\n",
-		title, css, title);
+	        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
+	        "charset=\"utf-8\">\n<meta name=\"viewport\" "
+	        "content=\"width=device-width, initial-scale=1\">\n"
+	        "<title>headsup report %s</title>\n<style>%s</style>\n"
+	        "</head><body>\n<h1>Posture report: %s</h1>\n",
+	        title, css, title);
 	if (r->no_data) {
 		fprintf(out,
-			"<p>No posture data for %s. Monitoring writes the "
-			"journal: start it with <code>headsup run</code>.</p>\n",
-			r->days == 1 ? "this day" : "these days");
+		        "<p>No posture data for %s. Monitoring writes the "
+		        "journal: start it with <code>headsup "
+		        "run</code>.</p>\n",
+		        r->days == 1 ? "this day" : "these days");
 	} else {
 		int lo, hi;
 		hour_span(r, &lo, &hi);

@@ -36,7 +36,7 @@ static void states(FILE *out, const double s[HS_STATE_COUNT])
 	fputc('{', out);
 	for (int i = 0; i < HS_STATE_COUNT; i++)
 		fprintf(out, "%s\"%s\": %.1f", i ? ", " : "",
-			hs_report_state_key((hs_state)i), s[i]);
+		        hs_report_state_key((hs_state)i), s[i]);
 	fputc('}', out);
 }
 
@@ -73,9 +73,9 @@ int hs_report_write_json(const hs_report *r, FILE *out)
 	fputs(", \"first_date\": ", out);
 	date_string(out, r->first);
 	fprintf(out, ", \"days\": %d, \"no_data\": %s", r->days,
-		r->no_data ? "true" : "false");
+	        r->no_data ? "true" : "false");
 	fprintf(out, ",\n \"monitored_s\": %.1f, \"present_s\": %.1f",
-		r->monitored_s, r->present_s);
+	        r->monitored_s, r->present_s);
 	fputs(", \"share_upright\": ", out);
 	number_or_null(out, r->share_upright, 4);
 	fputs(",\n \"states\": ", out);
@@ -88,8 +88,9 @@ int hs_report_write_json(const hs_report *r, FILE *out)
 		hs_report_format_iso(a->t, iso, sizeof iso);
 		fputs(i ? ",\n  {\"time\": " : "\n  {\"time\": ", out);
 		json_string(out, iso);
-		fprintf(out, ", \"kind\": \"%s\", \"after_s\": %.1f, \"advice\": ",
-			hs_report_state_key(a->kind), a->after_s);
+		fprintf(out,
+		        ", \"kind\": \"%s\", \"after_s\": %.1f, \"advice\": ",
+		        hs_report_state_key(a->kind), a->after_s);
 		json_string(out, topic_id(a->topic));
 		fputs(", \"advice_url\": ", out);
 		json_string(out, r->advice_url[a->topic]);
@@ -97,8 +98,8 @@ int hs_report_write_json(const hs_report *r, FILE *out)
 	}
 	fputs("],\n \"alerts_by_kind\": {", out);
 	fprintf(out, "\"looking_down\": %d, \"hunched\": %d}",
-		r->alerts_by_kind[HS_STATE_LOOKING_DOWN],
-		r->alerts_by_kind[HS_STATE_HUNCHED]);
+	        r->alerts_by_kind[HS_STATE_LOOKING_DOWN],
+	        r->alerts_by_kind[HS_STATE_HUNCHED]);
 
 	fputs(",\n \"longest_upright\": ", out);
 	stretch(out, &r->longest_upright);
@@ -110,13 +111,14 @@ int hs_report_write_json(const hs_report *r, FILE *out)
 	} else {
 		const double *h = r->hours[r->worst_hour];
 		fprintf(out, "{\"hour\": %d, \"bad_s\": %.1f}", r->worst_hour,
-			h[HS_STATE_LOOKING_DOWN] + h[HS_STATE_HUNCHED]);
+		        h[HS_STATE_LOOKING_DOWN] + h[HS_STATE_HUNCHED]);
 	}
 
 	fputs(",\n \"hours\": [", out);
 	for (int h = 0; h < 24; h++) {
-		fprintf(out, "%s{\"hour\": %d, \"states\": ", h ? ",\n  " : "\n  ",
-			h);
+		fprintf(out,
+		        "%s{\"hour\": %d, \"states\": ", h ? ",\n  " : "\n  ",
+		        h);
 		states(out, r->hours[h]);
 		fputc('}', out);
 	}
@@ -128,14 +130,15 @@ int hs_report_write_json(const hs_report *r, FILE *out)
 	      "diagnosis\"",
 	      out);
 
-	fprintf(out, ",\n \"previous_7_days\": {\"monitored_s\": %.1f, "
-		     "\"days_with_data\": %d, \"share_upright\": ",
-		r->prev_monitored_s, r->prev_days_with_data);
+	fprintf(out,
+	        ",\n \"previous_7_days\": {\"monitored_s\": %.1f, "
+	        "\"days_with_data\": %d, \"share_upright\": ",
+	        r->prev_monitored_s, r->prev_days_with_data);
 	number_or_null(out, r->prev_share_upright, 4);
 	fputs(", \"change_points\": ", out);
 	if (r->share_upright >= 0 && r->prev_share_upright >= 0)
 		fprintf(out, "%.1f",
-			100 * (r->share_upright - r->prev_share_upright));
+		        100 * (r->share_upright - r->prev_share_upright));
 	else
 		fputs("null", out);
 	fputc('}', out);
@@ -146,7 +149,7 @@ int hs_report_write_json(const hs_report *r, FILE *out)
 		fputs(i ? ",\n  {\"date\": " : "\n  {\"date\": ", out);
 		date_string(out, d->date);
 		fprintf(out, ", \"monitored_s\": %.1f, \"share_upright\": ",
-			d->monitored_s);
+		        d->monitored_s);
 		number_or_null(out, d->share_upright, 4);
 		fputs(", \"states\": ", out);
 		states(out, d->state_s);

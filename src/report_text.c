@@ -59,7 +59,7 @@ static void when(const hs_report *r, double t, char *buf, size_t size)
 }
 
 static void stretch_line(FILE *out, const hs_report *r, const char *label,
-			 const hs_report_stretch *s)
+                         const hs_report_stretch *s)
 {
 	if (s->duration_s <= 0) {
 		line(out, label, "none");
@@ -107,8 +107,8 @@ static void summary(const hs_report *r, FILE *out)
 		hs_report_format_duration(r->state_s[s], a, sizeof a);
 		if (s == HS_STATE_UPRIGHT && r->share_upright >= 0) {
 			snprintf(value, sizeof value,
-				 "%-12s %.0f%% of the time at the desk", a,
-				 100 * r->share_upright);
+			         "%-12s %.0f%% of the time at the desk", a,
+			         100 * r->share_upright);
 			line(out, hs_report_state_label((hs_state)s), value);
 		} else {
 			line(out, hs_report_state_label((hs_state)s), a);
@@ -118,9 +118,10 @@ static void summary(const hs_report *r, FILE *out)
 	if (r->n_alerts == 0) {
 		line(out, "Alerts", "none");
 	} else {
-		snprintf(value, sizeof value, "%zu (%d looking down, %d hunched)",
-			 r->n_alerts, r->alerts_by_kind[HS_STATE_LOOKING_DOWN],
-			 r->alerts_by_kind[HS_STATE_HUNCHED]);
+		snprintf(value, sizeof value,
+		         "%zu (%d looking down, %d hunched)", r->n_alerts,
+		         r->alerts_by_kind[HS_STATE_LOOKING_DOWN],
+		         r->alerts_by_kind[HS_STATE_HUNCHED]);
 		line(out, "Alerts", value);
 	}
 	stretch_line(out, r, "Longest upright", &r->longest_upright);
@@ -128,22 +129,23 @@ static void summary(const hs_report *r, FILE *out)
 	if (r->worst_hour >= 0) {
 		const double *h = r->hours[r->worst_hour];
 		hs_report_format_duration(h[HS_STATE_LOOKING_DOWN] +
-						  h[HS_STATE_HUNCHED],
-					  a, sizeof a);
+		                                  h[HS_STATE_HUNCHED],
+		                          a, sizeof a);
 		snprintf(value, sizeof value,
-			 "%02d:00-%02d:00, %s looking down or hunched",
-			 r->worst_hour, (r->worst_hour + 1) % 24, a);
+		         "%02d:00-%02d:00, %s looking down or hunched",
+		         r->worst_hour, (r->worst_hour + 1) % 24, a);
 		line(out, "Worst hour", value);
 	} else {
 		line(out, "Worst hour", "none");
 	}
 	if (r->neck_load_kg >= 0) {
 		snprintf(value, sizeof value,
-			 "about %.1f kg on average (head %.0f\u00b0 below "
-			 "upright)",
-			 r->neck_load_kg, r->mean_pitch_deg);
+		         "about %.1f kg on average (head %.0f\u00b0 below "
+		         "upright)",
+		         r->neck_load_kg, r->mean_pitch_deg);
 		line(out, "Neck load", value);
-		line(out, "", "an estimate after Hansraj 2014, not a diagnosis");
+		line(out, "",
+		     "an estimate after Hansraj 2014, not a diagnosis");
 	}
 	if (r->prev_share_upright < 0) {
 		line(out, "Previous 7 days", "no time at the desk to compare");
@@ -151,12 +153,14 @@ static void summary(const hs_report *r, FILE *out)
 		snprintf(a, sizeof a, "%.0f%%", 100 * r->prev_share_upright);
 		if (r->share_upright >= 0)
 			snprintf(value, sizeof value,
-				 "upright %s of desk time; now %.0f%% (%+.0f "
-				 "points)",
-				 a, 100 * r->share_upright,
-				 100 * (r->share_upright - r->prev_share_upright));
+			         "upright %s of desk time; now %.0f%% (%+.0f "
+			         "points)",
+			         a, 100 * r->share_upright,
+			         100 * (r->share_upright -
+			                r->prev_share_upright));
 		else
-			snprintf(value, sizeof value, "upright %s of desk time", a);
+			snprintf(value, sizeof value, "upright %s of desk time",
+			         a);
 		line(out, "Previous 7 days", value);
 	}
 }
@@ -194,7 +198,8 @@ static void hour_bars(const hs_report *r, FILE *out)
 		}
 		char dur[32];
 		hs_report_format_duration(cum, dur, sizeof dur);
-		fprintf(out, "%*s %s\n", BAR_COLS - col, "", cum > 0 ? dur : "");
+		fprintf(out, "%*s %s\n", BAR_COLS - col, "",
+		        cum > 0 ? dur : "");
 	}
 }
 
@@ -205,10 +210,10 @@ int hs_report_write_text(const hs_report *r, FILE *out)
 	fprintf(out, "headsup report for %s\n\n", title);
 	if (r->no_data) {
 		fprintf(out,
-			"No posture data for %s.\n"
-			"Monitoring writes the journal: start it with "
-			"'headsup run'.\n",
-			r->days == 1 ? "this day" : "these days");
+		        "No posture data for %s.\n"
+		        "Monitoring writes the journal: start it with "
+		        "'headsup run'.\n",
+		        r->days == 1 ? "this day" : "these days");
 		return ferror(out) ? HS_EIO : 0;
 	}
 	summary(r, out);

@@ -31,7 +31,11 @@ typedef struct saver {
 	bool active;
 } saver;
 
-enum { SAVER_FREEDESKTOP, SAVER_GNOME, SAVER_COUNT };
+enum {
+	SAVER_FREEDESKTOP,
+	SAVER_GNOME,
+	SAVER_COUNT
+};
 
 struct hs_screenlock {
 	int refs;
@@ -73,15 +77,17 @@ static void saver_unref(gpointer data)
 /* Finish an async call: NULL (and the error logged at debug level) when it
  * failed or the watcher is gone. */
 static GVariant *call_finish(hs_screenlock *w, GAsyncResult *res,
-			     const char *what)
+                             const char *what)
 {
 	GError *err = NULL;
-	GDBusConnection *conn = G_DBUS_CONNECTION(g_async_result_get_source_object(res));
+	GDBusConnection *conn =
+	        G_DBUS_CONNECTION(g_async_result_get_source_object(res));
 	GVariant *reply = g_dbus_connection_call_finish(conn, res, &err);
 	g_object_unref(conn);
 	if (!reply) {
 		if (!w->dead)
-			hs_debug("screen lock: %s failed: %s", what, err->message);
+			hs_debug("screen lock: %s failed: %s", what,
+			         err->message);
 		g_error_free(err);
 		return NULL;
 	}
@@ -96,7 +102,7 @@ static void saver_set(saver *s, bool active)
 {
 	if (!s->known || s->active != active)
 		hs_debug("screen lock: %s says %s", s->name,
-			 active ? "locked" : "unlocked");
+		         active ? "locked" : "unlocked");
 	s->known = true;
 	s->active = active;
 }
@@ -118,7 +124,7 @@ static void got_active(GObject *src, GAsyncResult *res, gpointer data)
 }
 
 static void saver_appeared(GDBusConnection *conn, const char *name,
-			   const char *owner, gpointer data)
+                           const char *owner, gpointer data)
 {
 	(void)name;
 	(void)owner;
@@ -127,13 +133,13 @@ static void saver_appeared(GDBusConnection *conn, const char *name,
 		return;
 	ref(s->w);
 	g_dbus_connection_call(conn, s->name, s->path, s->name, "GetActive",
-			       NULL, G_VARIANT_TYPE("(b)"),
-			       G_DBUS_CALL_FLAGS_NO_AUTO_START, CALL_TIMEOUT_MS,
-			       s->w->cancel, got_active, s);
+	                       NULL, G_VARIANT_TYPE("(b)"),
+	                       G_DBUS_CALL_FLAGS_NO_AUTO_START, CALL_TIMEOUT_MS,
+	                       s->w->cancel, got_active, s);
 }
 
 static void saver_vanished(GDBusConnection *conn, const char *name,
-			   gpointer data)
+                           gpointer data)
 {
 	(void)conn;
 	(void)name;
@@ -145,8 +151,8 @@ static void saver_vanished(GDBusConnection *conn, const char *name,
 }
 
 static void active_changed(GDBusConnection *conn, const char *sender,
-			   const char *path, const char *iface,
-			   const char *signal, GVariant *params, gpointer data)
+                           const char *path, const char *iface,
+                           const char *signal, GVariant *params, gpointer data)
 {
 	(void)conn;
 	(void)sender;
@@ -169,7 +175,8 @@ static void got_session_bus(GObject *src, GAsyncResult *res, gpointer data)
 	GDBusConnection *conn = g_bus_get_finish(res, &err);
 	if (!conn) {
 		if (!w->dead)
-			hs_info("screen lock: no session bus (%s)", err->message);
+			hs_info("screen lock: no session bus (%s)",
+			        err->message);
 		g_error_free(err);
 		goto out;
 	}
@@ -182,12 +189,13 @@ static void got_session_bus(GObject *src, GAsyncResult *res, gpointer data)
 		saver *s = &w->savers[i];
 		ref(w);
 		s->signal_id = g_dbus_connection_signal_subscribe(
-			conn, s->name, s->name, "ActiveChanged", NULL, NULL,
-			G_DBUS_SIGNAL_FLAGS_NONE, active_changed, s, saver_unref);
+		        conn, s->name, s->name, "ActiveChanged", NULL, NULL,
+		        G_DBUS_SIGNAL_FLAGS_NONE, active_changed, s,
+		        saver_unref);
 		ref(w);
 		s->watch_id = g_bus_watch_name_on_connection(
-			conn, s->name, G_BUS_NAME_WATCHER_FLAGS_NONE, saver_appeared,
-			saver_vanished, s, saver_unref);
+		        conn, s->name, G_BUS_NAME_WATCHER_FLAGS_NONE,
+		        saver_appeared, saver_vanished, s, saver_unref);
 	}
 out:
 	unref(w);
@@ -199,7 +207,7 @@ static void logind_set(hs_screenlock *w, bool locked)
 {
 	if (!w->logind_known || w->logind_locked != locked)
 		hs_debug("screen lock: logind says %s",
-			 locked ? "locked" : "unlocked");
+		         locked ? "locked" : "unlocked");
 	w->logind_known = true;
 	w->logind_locked = locked;
 }
@@ -214,9 +222,10 @@ static void got_locked_hint(GObject *src, GAsyncResult *res, gpointer data)
 		g_variant_get(reply, "(v)", &value);
 		if (g_variant_is_of_type(value, G_VARIANT_TYPE_BOOLEAN)) {
 			if (!w->logind_known)
-				hs_info("watching the screen lock through logind "
-					"(session %s)",
-					w->logind_session);
+				hs_info("watching the screen lock through "
+				        "logind "
+				        "(session %s)",
+				        w->logind_session);
 			logind_set(w, g_variant_get_boolean(value));
 		}
 		g_variant_unref(value);
@@ -226,8 +235,8 @@ static void got_locked_hint(GObject *src, GAsyncResult *res, gpointer data)
 }
 
 static void session_changed(GDBusConnection *conn, const char *sender,
-			    const char *path, const char *iface,
-			    const char *signal, GVariant *params, gpointer data)
+                            const char *path, const char *iface,
+                            const char *signal, GVariant *params, gpointer data)
 {
 	(void)conn;
 	(void)sender;
@@ -256,26 +265,26 @@ static void got_session_path(GObject *src, GAsyncResult *res, gpointer data)
 	g_variant_get(reply, "(o)", &w->logind_session);
 	g_variant_unref(reply);
 	if (w->logind_signal)
-		g_dbus_connection_signal_unsubscribe(w->system, w->logind_signal);
+		g_dbus_connection_signal_unsubscribe(w->system,
+		                                     w->logind_signal);
 	w->logind_signal = g_dbus_connection_signal_subscribe(
-		w->system, "org.freedesktop.login1",
-		"org.freedesktop.DBus.Properties", "PropertiesChanged",
-		w->logind_session, "org.freedesktop.login1.Session",
-		G_DBUS_SIGNAL_FLAGS_NONE, session_changed, ref(w), unref);
-	g_dbus_connection_call(w->system, "org.freedesktop.login1",
-			       w->logind_session,
-			       "org.freedesktop.DBus.Properties", "Get",
-			       g_variant_new("(ss)", "org.freedesktop.login1.Session",
-					     "LockedHint"),
-			       G_VARIANT_TYPE("(v)"),
-			       G_DBUS_CALL_FLAGS_NO_AUTO_START, CALL_TIMEOUT_MS,
-			       w->cancel, got_locked_hint, ref(w));
+	        w->system, "org.freedesktop.login1",
+	        "org.freedesktop.DBus.Properties", "PropertiesChanged",
+	        w->logind_session, "org.freedesktop.login1.Session",
+	        G_DBUS_SIGNAL_FLAGS_NONE, session_changed, ref(w), unref);
+	g_dbus_connection_call(
+	        w->system, "org.freedesktop.login1", w->logind_session,
+	        "org.freedesktop.DBus.Properties", "Get",
+	        g_variant_new("(ss)", "org.freedesktop.login1.Session",
+	                      "LockedHint"),
+	        G_VARIANT_TYPE("(v)"), G_DBUS_CALL_FLAGS_NO_AUTO_START,
+	        CALL_TIMEOUT_MS, w->cancel, got_locked_hint, ref(w));
 out:
 	unref(w);
 }
 
 static void logind_appeared(GDBusConnection *conn, const char *name,
-			    const char *owner, gpointer data)
+                            const char *owner, gpointer data)
 {
 	(void)name;
 	(void)owner;
@@ -286,15 +295,15 @@ static void logind_appeared(GDBusConnection *conn, const char *name,
 	if (!id || !id[0])
 		id = "auto";
 	g_dbus_connection_call(conn, "org.freedesktop.login1",
-			       "/org/freedesktop/login1",
-			       "org.freedesktop.login1.Manager", "GetSession",
-			       g_variant_new("(s)", id), G_VARIANT_TYPE("(o)"),
-			       G_DBUS_CALL_FLAGS_NO_AUTO_START, CALL_TIMEOUT_MS,
-			       w->cancel, got_session_path, ref(w));
+	                       "/org/freedesktop/login1",
+	                       "org.freedesktop.login1.Manager", "GetSession",
+	                       g_variant_new("(s)", id), G_VARIANT_TYPE("(o)"),
+	                       G_DBUS_CALL_FLAGS_NO_AUTO_START, CALL_TIMEOUT_MS,
+	                       w->cancel, got_session_path, ref(w));
 }
 
 static void logind_vanished(GDBusConnection *conn, const char *name,
-			    gpointer data)
+                            gpointer data)
 {
 	(void)conn;
 	(void)name;
@@ -311,7 +320,8 @@ static void got_system_bus(GObject *src, GAsyncResult *res, gpointer data)
 	GDBusConnection *conn = g_bus_get_finish(res, &err);
 	if (!conn) {
 		if (!w->dead)
-			hs_debug("screen lock: no system bus (%s)", err->message);
+			hs_debug("screen lock: no system bus (%s)",
+			         err->message);
 		g_error_free(err);
 		goto out;
 	}
@@ -321,8 +331,8 @@ static void got_system_bus(GObject *src, GAsyncResult *res, gpointer data)
 	}
 	w->system = conn;
 	w->logind_watch = g_bus_watch_name_on_connection(
-		conn, "org.freedesktop.login1", G_BUS_NAME_WATCHER_FLAGS_NONE,
-		logind_appeared, logind_vanished, ref(w), unref);
+	        conn, "org.freedesktop.login1", G_BUS_NAME_WATCHER_FLAGS_NONE,
+	        logind_appeared, logind_vanished, ref(w), unref);
 out:
 	unref(w);
 }
@@ -364,7 +374,8 @@ int hs_screenlock_create(hs_screenlock **out)
 		.path = "/org/gnome/ScreenSaver",
 	};
 	if (have_session_bus())
-		g_bus_get(G_BUS_TYPE_SESSION, w->cancel, got_session_bus, ref(w));
+		g_bus_get(G_BUS_TYPE_SESSION, w->cancel, got_session_bus,
+		          ref(w));
 	else
 		hs_info("screen lock: no session bus configured");
 	g_bus_get(G_BUS_TYPE_SYSTEM, w->cancel, got_system_bus, ref(w));
@@ -376,7 +387,8 @@ void hs_screenlock_poll(hs_screenlock *w)
 {
 	(void)w;
 	for (int i = 0;
-	     i < POLL_DISPATCH_MAX && g_main_context_iteration(NULL, FALSE); i++) {
+	     i < POLL_DISPATCH_MAX && g_main_context_iteration(NULL, FALSE);
+	     i++) {
 	}
 }
 
@@ -405,12 +417,14 @@ void hs_screenlock_destroy(hs_screenlock *w)
 	for (int i = 0; i < SAVER_COUNT; i++) {
 		saver *s = &w->savers[i];
 		if (s->signal_id)
-			g_dbus_connection_signal_unsubscribe(w->session, s->signal_id);
+			g_dbus_connection_signal_unsubscribe(w->session,
+			                                     s->signal_id);
 		if (s->watch_id)
 			g_bus_unwatch_name(s->watch_id);
 	}
 	if (w->logind_signal)
-		g_dbus_connection_signal_unsubscribe(w->system, w->logind_signal);
+		g_dbus_connection_signal_unsubscribe(w->system,
+		                                     w->logind_signal);
 	if (w->logind_watch)
 		g_bus_unwatch_name(w->logind_watch);
 	/* Let the cancelled calls and unsubscriptions drop their references

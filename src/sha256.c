@@ -34,18 +34,18 @@ static void compress(hs_sha256 *s, const uint8_t *p)
 		       (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
 	for (int i = 16; i < 64; i++) {
 		uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^
-			      (w[i - 15] >> 3);
+		              (w[i - 15] >> 3);
 		uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^
-			      (w[i - 2] >> 10);
+		              (w[i - 2] >> 10);
 		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
 	}
 	uint32_t a = s->h[0], b = s->h[1], c = s->h[2], d = s->h[3];
 	uint32_t e = s->h[4], f = s->h[5], g = s->h[6], h = s->h[7];
 	for (int i = 0; i < 64; i++) {
 		uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) +
-			      ((e & f) ^ (~e & g)) + K[i] + w[i];
+		              ((e & f) ^ (~e & g)) + K[i] + w[i];
 		uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) +
-			      ((a & b) ^ (a & c) ^ (b & c));
+		              ((a & b) ^ (a & c) ^ (b & c));
 		h = g;
 		g = f;
 		f = e;
@@ -67,9 +67,9 @@ static void compress(hs_sha256 *s, const uint8_t *p)
 
 void hs_sha256_init(hs_sha256 *s)
 {
-	static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372,
-				       0xa54ff53a, 0x510e527f, 0x9b05688c,
-				       0x1f83d9ab, 0x5be0cd19};
+	static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372,
+		                        0xa54ff53a, 0x510e527f, 0x9b05688c,
+		                        0x1f83d9ab, 0x5be0cd19 };
 	memcpy(s->h, iv, sizeof iv);
 	s->length = 0;
 	s->used = 0;

@@ -54,7 +54,7 @@ static void *find_module(void)
 				return h;
 			/* an installed tree moved elsewhere as a whole */
 			snprintf(path, sizeof path, "%s/../%s/headsup/%s", exe,
-				 HS_REL_LIBDIR, MODULE_NAME);
+			         HS_REL_LIBDIR, MODULE_NAME);
 			if ((h = open_module(path)))
 				return h;
 		}
@@ -78,10 +78,11 @@ static int load(void)
 	if (!h) {
 		if (!load_error[0])
 			snprintf(load_error, sizeof load_error,
-				 "%s not found beside the program or in %s",
-				 MODULE_NAME, HS_INSTALL_LIBDIR);
-		hs_error("cannot load the vision module: %s (reinstall headsup)",
-			 load_error);
+			         "%s not found beside the program or in %s",
+			         MODULE_NAME, HS_INSTALL_LIBDIR);
+		hs_error(
+		        "cannot load the vision module: %s (reinstall headsup)",
+		        load_error);
 		return HS_ENOTSUP;
 	}
 	const hs_shim_table *(*get)(void);
@@ -89,7 +90,7 @@ static int load(void)
 	const hs_shim_table *t = get ? get() : NULL;
 	if (!t || t->version != HS_SHIM_TABLE_VERSION) {
 		hs_error("the vision module does not match this headsup "
-			 "(reinstall headsup)");
+		         "(reinstall headsup)");
 		dlclose(h);
 		return HS_ENOTSUP;
 	}
@@ -102,17 +103,17 @@ const char *hs_shim_last_error(void)
 	return table ? table->last_error() : load_error;
 }
 
-#define HS_SHIM_FORWARD(name, params, args)                                  \
-	int hs_##name params                                                     \
-	{                                                                        \
-		int rc_ = load();                                                    \
-		return rc_ < 0 ? rc_ : table->name args;                             \
+#define HS_SHIM_FORWARD(name, params, args)              \
+	int hs_##name params                             \
+	{                                                \
+		int rc_ = load();                        \
+		return rc_ < 0 ? rc_ : table->name args; \
 	}
-#define HS_SHIM_VFORWARD(name, params, args)                                 \
-	void hs_##name params                                                    \
-	{                                                                        \
-		if (load() == 0)                                                     \
-			table->name args;                                                \
+#define HS_SHIM_VFORWARD(name, params, args) \
+	void hs_##name params                \
+	{                                    \
+		if (load() == 0)             \
+			table->name args;    \
 	}
 HS_SHIM_FUNCS(HS_SHIM_FORWARD, HS_SHIM_VFORWARD)
 #undef HS_SHIM_FORWARD

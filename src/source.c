@@ -28,9 +28,9 @@ void hs_source_opts_default(hs_source_opts *o)
 
 bool hs_source_is_image_name(const char *name)
 {
-	static const char *const exts[] = {".jpg", ".jpeg", ".png", ".bmp",
-					   ".webp", ".tif", ".tiff", ".pgm",
-					   ".ppm", ".pnm"};
+	static const char *const exts[] = { ".jpg",  ".jpeg", ".png",  ".bmp",
+		                            ".webp", ".tif",  ".tiff", ".pgm",
+		                            ".ppm",  ".pnm" };
 	const char *dot = strrchr(name, '.');
 	if (!dot)
 		return false;
@@ -76,7 +76,7 @@ static int camera_open(const char *spec, const hs_source_opts *o, void **st)
 	if (!c)
 		return HS_ENOMEM;
 	int rc = hs_capture_open_camera(dev, o->width, o->height, o->camera_fps,
-					&c->cap);
+	                                &c->cap);
 	if (rc < 0) {
 		free(c);
 		return rc;
@@ -321,7 +321,8 @@ const hs_source_ops hs_source_images = {
 	.close = images_close,
 };
 
-/* ---- selection ------------------------------------------------------------- */
+/* ---- selection -------------------------------------------------------------
+ */
 
 const hs_source_ops *hs_source_pick(const char *spec)
 {
@@ -360,17 +361,18 @@ static const char *what_failed(const hs_source_ops *ops, int rc)
 		return "permission denied";
 	case HS_EFORMAT:
 		return ops == &hs_source_video
-			       ? "not a video that can be decoded"
-			       : (ops == &hs_source_images
-					  ? "not an image, or a folder with no images"
-					  : "unreadable");
+		               ? "not a video that can be decoded"
+		               : (ops == &hs_source_images
+		                          ? "not an image, or a folder with no "
+		                            "images"
+		                          : "unreadable");
 	default:
 		return hs_strerror(rc);
 	}
 }
 
-int hs_source_open(const char *spec, const hs_source_opts *o,
-		   hs_source **out, char *err, unsigned long errsize)
+int hs_source_open(const char *spec, const hs_source_opts *o, hs_source **out,
+                   char *err, unsigned long errsize)
 {
 	const hs_source_ops *ops = hs_source_pick(spec);
 	hs_source *s = calloc(1, sizeof *s);
@@ -379,10 +381,10 @@ int hs_source_open(const char *spec, const hs_source_opts *o,
 	int rc = ops->open(spec, o, &s->state);
 	if (rc < 0) {
 		snprintf(err, errsize, "cannot open %s '%s': %s",
-			 ops == &hs_source_camera ? "camera"
-			 : ops == &hs_source_video ? "video"
-						    : "image",
-			 spec[0] ? spec : "/dev/video0", what_failed(ops, rc));
+		         ops == &hs_source_camera  ? "camera"
+		         : ops == &hs_source_video ? "video"
+		                                   : "image",
+		         spec[0] ? spec : "/dev/video0", what_failed(ops, rc));
 		free(s);
 		return rc;
 	}

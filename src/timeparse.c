@@ -18,8 +18,8 @@ static bool is_leap(int year)
 
 static int days_in_month(int year, int month)
 {
-	static const int days[] = {31, 28, 31, 30, 31, 30,
-				   31, 31, 30, 31, 30, 31};
+	static const int days[] = { 31, 28, 31, 30, 31, 30,
+		                    31, 31, 30, 31, 30, 31 };
 	if (month == 2 && is_leap(year))
 		return 29;
 	return days[month - 1];
@@ -43,7 +43,7 @@ hs_date hs_date_from_unix(double t_unix)
 	time_t t = (time_t)floor(t_unix);
 	struct tm tm;
 	localtime_r(&t, &tm);
-	return (hs_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+	return (hs_date){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
 }
 
 hs_date hs_date_add_days(hs_date d, int n)
@@ -57,7 +57,7 @@ hs_date hs_date_add_days(hs_date d, int n)
 		.tm_isdst = -1,
 	};
 	mktime(&tm);
-	return (hs_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+	return (hs_date){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
 }
 
 double hs_date_start(hs_date d)
@@ -119,7 +119,7 @@ int hs_duration_parse(const char *text, double *seconds)
 	static const struct {
 		char unit;
 		double seconds;
-	} units[] = {{'h', 3600}, {'m', 60}, {'s', 1}};
+	} units[] = { { 'h', 3600 }, { 'm', 60 }, { 's', 1 } };
 	const char *p = text;
 	double total = 0;
 	size_t next_unit = 0; /* units must come in decreasing order */
@@ -142,7 +142,8 @@ int hs_duration_parse(const char *text, double *seconds)
 			break;
 		}
 		size_t u = next_unit;
-		while (u < sizeof units / sizeof units[0] && units[u].unit != *p)
+		while (u < sizeof units / sizeof units[0] &&
+		       units[u].unit != *p)
 			u++;
 		if (u == sizeof units / sizeof units[0])
 			return HS_EINVAL;
@@ -214,16 +215,21 @@ int hs_datetime_parse(const char *text, double *unix_s)
 		utc = true;
 	}
 	const int y = read_num(text, 4), mo = read_num(text + 5, 2),
-		  d = read_num(text + 8, 2), h = read_num(text + 11, 2),
-		  mi = read_num(text + 14, 2);
+	          d = read_num(text + 8, 2), h = read_num(text + 11, 2),
+	          mi = read_num(text + 14, 2);
 	char ymd[11];
 	memcpy(ymd, text, 10);
 	ymd[10] = '\0';
 	hs_date day;
 	if (hs_date_parse(ymd, 0, &day) < 0 || h > 23 || mi > 59 || sec > 59)
 		return HS_EINVAL;
-	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
-			.tm_hour = h, .tm_min = mi, .tm_sec = sec, .tm_isdst = -1};
+	struct tm tm = { .tm_year = y - 1900,
+		         .tm_mon = mo - 1,
+		         .tm_mday = d,
+		         .tm_hour = h,
+		         .tm_min = mi,
+		         .tm_sec = sec,
+		         .tm_isdst = -1 };
 	time_t t = utc ? timegm(&tm) : mktime(&tm);
 	if (t == (time_t)-1)
 		return HS_EINVAL;
@@ -235,8 +241,8 @@ int hs_datetime_parse(const char *text, double *unix_s)
 static int add_count(char *buf, size_t size, long count, const char *unit)
 {
 	size_t used = strlen(buf);
-	int n = snprintf(buf + used, size - used, "%s%ld %s%s",
-			 used ? " " : "", count, unit, count == 1 ? "" : "s");
+	int n = snprintf(buf + used, size - used, "%s%ld %s%s", used ? " " : "",
+	                 count, unit, count == 1 ? "" : "s");
 	return (n < 0 || (size_t)n >= size - used) ? HS_ERANGE : 0;
 }
 

@@ -17,8 +17,8 @@
 #include "headsup/err.h"
 #include "testutil.h"
 
-static const char *const ids[] = {"looking-down", "hunched", "active",
-				  "general", "clinician"};
+static const char *const ids[] = { "looking-down", "hunched", "active",
+	                           "general", "clinician" };
 
 /* Newlines as spaces, so a phrase is found wherever the text wrapped. */
 static const char *flat(char *text)
@@ -66,10 +66,12 @@ static void ids_round_trip(void **state)
 	assert_int_equal(hs_advice_from_id(NULL), -1);
 	assert_null(hs_advice_get(HS_ADVICE_COUNT));
 	assert_int_equal(hs_advice_for_state(HS_STATE_LOOKING_DOWN),
-			 HS_ADVICE_LOOKING_DOWN);
-	assert_int_equal(hs_advice_for_state(HS_STATE_HUNCHED), HS_ADVICE_HUNCHED);
+	                 HS_ADVICE_LOOKING_DOWN);
+	assert_int_equal(hs_advice_for_state(HS_STATE_HUNCHED),
+	                 HS_ADVICE_HUNCHED);
 	assert_int_equal(hs_advice_for_state(HS_STATE_AWAY), HS_ADVICE_GENERAL);
-	assert_int_equal(hs_advice_for_state(HS_STATE_UPRIGHT), HS_ADVICE_GENERAL);
+	assert_int_equal(hs_advice_for_state(HS_STATE_UPRIGHT),
+	                 HS_ADVICE_GENERAL);
 }
 
 static void every_topic_has_a_title_a_sentence_and_a_body(void **state)
@@ -90,21 +92,22 @@ static void every_topic_has_a_title_a_sentence_and_a_body(void **state)
 	}
 	/* Each topic carries the advice the article gives for it. */
 	assert_non_null(strstr(hs_advice_get(HS_ADVICE_LOOKING_DOWN)->body,
-			       "eye level"));
+	                       "eye level"));
 	assert_non_null(strstr(hs_advice_get(HS_ADVICE_LOOKING_DOWN)->body,
-			       "trapezius"));
-	assert_non_null(strstr(hs_advice_get(HS_ADVICE_HUNCHED)->body, "letter S"));
-	assert_non_null(strstr(hs_advice_get(HS_ADVICE_HUNCHED)->body,
-			       "stomach in"));
+	                       "trapezius"));
+	assert_non_null(
+	        strstr(hs_advice_get(HS_ADVICE_HUNCHED)->body, "letter S"));
+	assert_non_null(
+	        strstr(hs_advice_get(HS_ADVICE_HUNCHED)->body, "stomach in"));
 	assert_non_null(strstr(hs_advice_get(HS_ADVICE_ACTIVE)->body,
-			       "15 to 30 minutes"));
+	                       "15 to 30 minutes"));
 	assert_non_null(strstr(hs_advice_get(HS_ADVICE_ACTIVE)->body, "yoga"));
-	assert_non_null(strstr(hs_advice_get(HS_ADVICE_GENERAL)->body,
-			       "electrolytes"));
+	assert_non_null(
+	        strstr(hs_advice_get(HS_ADVICE_GENERAL)->body, "electrolytes"));
 	assert_non_null(strstr(hs_advice_get(HS_ADVICE_CLINICIAN)->body,
-			       "not a diagnosis"));
+	                       "not a diagnosis"));
 	assert_string_equal(hs_advice_source_title,
-			    "Treatment of Upper Back Spasms");
+	                    "Treatment of Upper Back Spasms");
 }
 
 static void html_page_is_self_contained(void **state)
@@ -114,8 +117,8 @@ static void html_page_is_self_contained(void **state)
 	assert_memory_equal(html, "<!DOCTYPE html>\n", 16);
 	assert_non_null(strstr(html, "</html>\n"));
 	static const char *const banned[] = {
-		"<script", "http:", "https:", "src=", "@import", "url(", "<link",
-		"<iframe", "<img",
+		"<script", "http:", "https:",  "src=", "@import",
+		"url(",    "<link", "<iframe", "<img",
 	};
 	for (size_t i = 0; i < sizeof banned / sizeof banned[0]; i++)
 		if (strstr(html, banned[i]))
@@ -127,7 +130,8 @@ static void html_page_is_self_contained(void **state)
 		snprintf(want, sizeof want, "<a href=\"#%s\">", ids[i]);
 		assert_non_null(strstr(html, want));
 	}
-	assert_non_null(strstr(html, "<cite>Treatment of Upper Back Spasms</cite>"));
+	assert_non_null(
+	        strstr(html, "<cite>Treatment of Upper Back Spasms</cite>"));
 	assert_non_null(strstr(html, "id=\"not-a-diagnosis\""));
 	assert_non_null(strstr(html, "prefers-color-scheme:dark"));
 	assert_non_null(strstr(html, "@media print"));
@@ -140,17 +144,20 @@ static void terminal_text_wraps_and_credits(void **state)
 	for (int width = 30; width <= 100; width += 35) {
 		char *text = capture_print(-1, width);
 		for (int i = 0; i < HS_ADVICE_COUNT; i++)
-			assert_non_null(strstr(text, hs_advice_get((hs_advice_topic)i)->title));
+			assert_non_null(strstr(
+			        text,
+			        hs_advice_get((hs_advice_topic)i)->title));
 		for (char *line = text; *line;) {
 			char *nl = strchr(line, '\n');
 			size_t len = nl ? (size_t)(nl - line) : strlen(line);
 			if (len > (size_t)width)
-				fail_msg("line wider than %d: %.*s", width, (int)len,
-					 line);
+				fail_msg("line wider than %d: %.*s", width,
+				         (int)len, line);
 			line += len + (nl ? 1 : 0);
 		}
 		assert_non_null(strstr(flat(text), "not a diagnosis"));
-		assert_non_null(strstr(text, "\"Treatment of Upper Back Spasms\""));
+		assert_non_null(
+		        strstr(text, "\"Treatment of Upper Back Spasms\""));
 		free(text);
 	}
 	char *one = capture_print(HS_ADVICE_HUNCHED, 78);
@@ -175,8 +182,10 @@ static void url_points_at_the_page_and_the_anchor(void **state)
 	assert_int_equal(mkdir(data, 0700), 0);
 	setenv("HEADSUP_DATA_DIR", data, 1);
 
-	assert_int_equal(hs_advice_url(HS_ADVICE_HUNCHED, url, sizeof url), HS_ENOENT);
-	snprintf(want, sizeof want, "file://%s/my%%20data/advice.html#hunched", dir);
+	assert_int_equal(hs_advice_url(HS_ADVICE_HUNCHED, url, sizeof url),
+	                 HS_ENOENT);
+	snprintf(want, sizeof want, "file://%s/my%%20data/advice.html#hunched",
+	         dir);
 	assert_string_equal(url, want);
 
 	snprintf(page, sizeof page, "%s/advice.html", data);
@@ -184,9 +193,10 @@ static void url_points_at_the_page_and_the_anchor(void **state)
 	assert_non_null(f);
 	assert_int_equal(hs_advice_write_html(f), 0);
 	assert_int_equal(fclose(f), 0);
-	assert_int_equal(hs_advice_url(HS_ADVICE_LOOKING_DOWN, url, sizeof url), 0);
-	snprintf(want, sizeof want, "file://%s/my%%20data/advice.html#looking-down",
-		 dir);
+	assert_int_equal(hs_advice_url(HS_ADVICE_LOOKING_DOWN, url, sizeof url),
+	                 0);
+	snprintf(want, sizeof want,
+	         "file://%s/my%%20data/advice.html#looking-down", dir);
 	assert_string_equal(url, want);
 	assert_int_equal(hs_advice_url(HS_ADVICE_COUNT, url, sizeof url), 0);
 	snprintf(want, sizeof want, "file://%s/my%%20data/advice.html", dir);
@@ -207,7 +217,8 @@ static void advice_command_prints_lists_and_fails_clearly(void **state)
 	snprintf(cmd, sizeof cmd, "COLUMNS=60 '%s' advice", bin);
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
 	for (int i = 0; i < HS_ADVICE_COUNT; i++)
-		assert_non_null(strstr(out, hs_advice_get((hs_advice_topic)i)->title));
+		assert_non_null(
+		        strstr(out, hs_advice_get((hs_advice_topic)i)->title));
 	for (char *line = out; *line;) {
 		char *nl = strchr(line, '\n');
 		size_t len = nl ? (size_t)(nl - line) : strlen(line);
@@ -225,13 +236,15 @@ static void advice_command_prints_lists_and_fails_clearly(void **state)
 	snprintf(cmd, sizeof cmd, "'%s' advice posture 2>&1 >/dev/null", bin);
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 2);
 	assert_string_equal(out, "headsup: unknown advice topic 'posture'\n"
-				 "Topics: looking-down hunched active general "
-				 "clinician\n");
-	snprintf(cmd, sizeof cmd, "'%s' advice hunched active 2>/dev/null", bin);
+	                         "Topics: looking-down hunched active general "
+	                         "clinician\n");
+	snprintf(cmd, sizeof cmd, "'%s' advice hunched active 2>/dev/null",
+	         bin);
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 2);
 	snprintf(cmd, sizeof cmd, "'%s' advice --loud 2>/dev/null", bin);
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 2);
-	snprintf(cmd, sizeof cmd, "'%s' advice --html hunched 2>/dev/null", bin);
+	snprintf(cmd, sizeof cmd, "'%s' advice --html hunched 2>/dev/null",
+	         bin);
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 2);
 
 	snprintf(cmd, sizeof cmd, "'%s' advice --help", bin);
@@ -244,16 +257,17 @@ static void advice_command_prints_lists_and_fails_clearly(void **state)
 	/* --html writes the page; --url then finds it where it was put. */
 	char dir[PATH_MAX], want[PATH_MAX * 2];
 	hs_test_tmpdir(dir, sizeof dir);
-	snprintf(cmd, sizeof cmd, "'%s' advice --html > '%s/advice.html'", bin, dir);
+	snprintf(cmd, sizeof cmd, "'%s' advice --html > '%s/advice.html'", bin,
+	         dir);
 	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
-	snprintf(cmd, sizeof cmd, "HEADSUP_DATA_DIR='%s' '%s' advice --url clinician",
-		 dir, bin);
+	snprintf(cmd, sizeof cmd,
+	         "HEADSUP_DATA_DIR='%s' '%s' advice --url clinician", dir, bin);
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
 	snprintf(want, sizeof want, "file://%s/advice.html#clinician\n", dir);
 	assert_string_equal(out, want);
 	snprintf(cmd, sizeof cmd,
-		 "HEADSUP_DATA_DIR='%s/none' '%s' advice --url 2>&1 >/dev/null", dir,
-		 bin);
+	         "HEADSUP_DATA_DIR='%s/none' '%s' advice --url 2>&1 >/dev/null",
+	         dir, bin);
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 1);
 	assert_non_null(strstr(out, "advice page is not installed"));
 	hs_test_rmtree(dir);

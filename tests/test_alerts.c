@@ -14,11 +14,11 @@
 #define assert_near(a, b, eps) check_near((a), (b), (eps), #a, __LINE__)
 
 static void check_near(double a, double b, double eps, const char *expr,
-		       int line)
+                       int line)
 {
 	if (!(fabs(a - b) <= eps))
 		fail_msg("line %d: %s = %.17g, want %.17g (within %g)", line,
-			 expr, a, b, eps);
+		         expr, a, b, eps);
 }
 
 #define U HS_STATE_UPRIGHT
@@ -38,7 +38,7 @@ typedef struct fired {
 
 /* Feed 'state' from t0 (inclusive) to t1 (exclusive) every step seconds. */
 static void feed(hs_alerts *a, fired *log, double t0, double t1, double step,
-		 hs_state state)
+                 hs_state state)
 {
 	for (long i = 0;; i++) {
 		double t = t0 + (double)i * step;
@@ -54,7 +54,7 @@ static void feed(hs_alerts *a, fired *log, double t0, double t1, double step,
 }
 
 static void expect(const fired *log, size_t i, double t, hs_state kind,
-		   double lasted_s)
+                   double lasted_s)
 {
 	if (i >= log->n)
 		fail_msg("alert %zu missing (only %zu fired)", i, log->n);
@@ -68,7 +68,7 @@ static void a_bad_state_alerts_exactly_at_sustain(void **state)
 	(void)state;
 	hs_alerts a;
 	hs_alerts_init(&a, 30, 600);
-	fired log = {0};
+	fired log = { 0 };
 	feed(&a, &log, 0, 30, 1, H);
 	assert_int_equal(log.n, 0); /* 0..29: not yet */
 	feed(&a, &log, 30, 31, 1, H);
@@ -77,7 +77,7 @@ static void a_bad_state_alerts_exactly_at_sustain(void **state)
 
 	/* At 2 Hz from 0.5: the first update at or after 30.5. */
 	hs_alerts_init(&a, 30, 600);
-	log = (fired){0};
+	log = (fired){ 0 };
 	feed(&a, &log, 100.5, 140, 0.5, L);
 	assert_int_equal(log.n, 1);
 	expect(&log, 0, 130.5, L, 30);
@@ -88,7 +88,7 @@ static void upright_resets_the_sustain_timer(void **state)
 	(void)state;
 	hs_alerts a;
 	hs_alerts_init(&a, 30, 600);
-	fired log = {0};
+	fired log = { 0 };
 	feed(&a, &log, 0, 29, 1, H);   /* 29 s hunched */
 	feed(&a, &log, 29, 30, 1, U);  /* one upright frame */
 	feed(&a, &log, 30, 100, 1, H); /* hunched again from 30 */
@@ -101,7 +101,7 @@ static void uncalibrated_never_alerts_and_resets(void **state)
 	(void)state;
 	hs_alerts a;
 	hs_alerts_init(&a, 30, 600);
-	fired log = {0};
+	fired log = { 0 };
 	feed(&a, &log, 0, 1000, 1, C);
 	assert_int_equal(log.n, 0);
 	feed(&a, &log, 1000, 1020, 1, H);
@@ -116,7 +116,7 @@ static void away_never_alerts(void **state)
 	(void)state;
 	hs_alerts a;
 	hs_alerts_init(&a, 30, 600);
-	fired log = {0};
+	fired log = { 0 };
 	feed(&a, &log, 0, 3600, 0.5, A);
 	assert_int_equal(log.n, 0);
 }
@@ -126,7 +126,7 @@ static void a_short_away_does_not_reset_a_long_hunch(void **state)
 	(void)state;
 	hs_alerts a;
 	hs_alerts_init(&a, 30, 600);
-	fired log = {0};
+	fired log = { 0 };
 	feed(&a, &log, 0, 20, 1, H);  /* last hunched frame at 19 */
 	feed(&a, &log, 20, 29, 1, A); /* 9 s of missed face */
 	feed(&a, &log, 29, 40, 1, H); /* 29 - 19 = 10 = grace: continues */
@@ -139,7 +139,7 @@ static void a_long_away_resets(void **state)
 	(void)state;
 	hs_alerts a;
 	hs_alerts_init(&a, 30, 600);
-	fired log = {0};
+	fired log = { 0 };
 	feed(&a, &log, 0, 20, 1, H);   /* last hunched frame at 19 */
 	feed(&a, &log, 20, 30, 1, A);  /* away until 29 ... */
 	feed(&a, &log, 30, 100, 1, H); /* 30 - 19 = 11 > grace: restarts */
@@ -148,7 +148,7 @@ static void a_long_away_resets(void **state)
 
 	/* A gap without any update counts the same. */
 	hs_alerts_init(&a, 30, 600);
-	log = (fired){0};
+	log = (fired){ 0 };
 	feed(&a, &log, 0, 20, 1, H);
 	feed(&a, &log, 40, 100, 1, H);
 	assert_int_equal(log.n, 1);
@@ -157,7 +157,7 @@ static void a_long_away_resets(void **state)
 	/* A smaller grace, as set by the caller. */
 	hs_alerts_init(&a, 30, 600);
 	hs_alerts_set_grace(&a, 2);
-	log = (fired){0};
+	log = (fired){ 0 };
 	feed(&a, &log, 0, 20, 1, H);
 	feed(&a, &log, 20, 23, 1, A);
 	feed(&a, &log, 23, 100, 1, H); /* 23 - 19 = 4 > 2 */
@@ -169,7 +169,7 @@ static void no_second_alert_within_cooldown(void **state)
 	(void)state;
 	hs_alerts a;
 	hs_alerts_init(&a, 30, 600);
-	fired log = {0};
+	fired log = { 0 };
 	/* One hunch lasting 700 s: alerts at 30, then at 630 exactly. */
 	feed(&a, &log, 0, 700, 1, H);
 	assert_int_equal(log.n, 2);
@@ -179,7 +179,7 @@ static void no_second_alert_within_cooldown(void **state)
 	/* Separate hunches: the second is due at 81 but waits for the
 	 * cooldown of the first alert (30 + 600). */
 	hs_alerts_init(&a, 30, 600);
-	log = (fired){0};
+	log = (fired){ 0 };
 	feed(&a, &log, 0, 40, 1, H);
 	feed(&a, &log, 40, 51, 1, U);
 	feed(&a, &log, 51, 629, 1, H);
@@ -194,7 +194,7 @@ static void the_cooldown_is_per_kind(void **state)
 	(void)state;
 	hs_alerts a;
 	hs_alerts_init(&a, 30, 600);
-	fired log = {0};
+	fired log = { 0 };
 	feed(&a, &log, 0, 40, 1, H);  /* hunched alert at 30 */
 	feed(&a, &log, 40, 80, 1, L); /* looking_down alert at 70 */
 	feed(&a, &log, 80, 200, 1, H);
@@ -208,7 +208,7 @@ static void switching_kind_restarts_the_timer(void **state)
 	(void)state;
 	hs_alerts a;
 	hs_alerts_init(&a, 30, 600);
-	fired log = {0};
+	fired log = { 0 };
 	feed(&a, &log, 0, 20, 1, H);
 	feed(&a, &log, 20, 40, 1, L);
 	feed(&a, &log, 40, 69, 1, H); /* hunched since 40: due at 70 */
@@ -218,7 +218,7 @@ static void switching_kind_restarts_the_timer(void **state)
 
 	/* Alternating every frame: never 30 s of one kind. */
 	hs_alerts_init(&a, 30, 600);
-	log = (fired){0};
+	log = (fired){ 0 };
 	for (int i = 0; i < 1000; i++)
 		feed(&a, &log, i, i + 1, 1, i % 2 ? H : L);
 	assert_int_equal(log.n, 0);
@@ -229,7 +229,7 @@ static void zero_cooldown_alerts_once_per_sustain(void **state)
 	(void)state;
 	hs_alerts a;
 	hs_alerts_init(&a, 30, 0);
-	fired log = {0};
+	fired log = { 0 };
 	feed(&a, &log, 0, 100, 1, H);
 	assert_int_equal(log.n, 3);
 	expect(&log, 0, 30, H, 30);
@@ -245,7 +245,7 @@ static void snooze_silences_until_its_end(void **state)
 	(void)state;
 	hs_alerts a;
 	hs_alerts_init(&a, 30, 600);
-	fired log = {0};
+	fired log = { 0 };
 	feed(&a, &log, 0, 10, 1, H);
 	hs_alerts_snooze(&a, 10, 60);
 	hs_alerts_snooze(&a, 11, 5); /* cannot shorten it */
@@ -258,7 +258,7 @@ static void snooze_silences_until_its_end(void **state)
 
 	/* Resume ends a snooze early. */
 	hs_alerts_init(&a, 30, 600);
-	log = (fired){0};
+	log = (fired){ 0 };
 	hs_alerts_snooze(&a, 0, INFINITY);
 	feed(&a, &log, 0, 50, 1, H);
 	assert_int_equal(log.n, 0);
@@ -272,11 +272,11 @@ static void pause_silences_and_forgets(void **state)
 	(void)state;
 	hs_alerts a;
 	hs_alerts_init(&a, 30, 600);
-	fired log = {0};
+	fired log = { 0 };
 	feed(&a, &log, 0, 25, 1, H);
 	hs_alerts_pause(&a, 25, 100); /* camera off: no updates */
 	feed(&a, &log, 125, 154, 1, H);
-	assert_int_equal(log.n, 0);   /* the 25 s before do not count */
+	assert_int_equal(log.n, 0); /* the 25 s before do not count */
 	feed(&a, &log, 154, 156, 1, H);
 	expect(&log, 0, 155, H, 30);
 }
@@ -286,10 +286,10 @@ static void time_going_backwards_is_ignored(void **state)
 	(void)state;
 	hs_alerts a;
 	hs_alerts_init(&a, 30, 600);
-	fired log = {0};
+	fired log = { 0 };
 	hs_alert out;
 	feed(&a, &log, 0, 29, 1, H);
-	assert_false(hs_alerts_update(&a, 5, U, &out));  /* ignored */
+	assert_false(hs_alerts_update(&a, 5, U, &out)); /* ignored */
 	assert_false(hs_alerts_update(&a, NAN, U, &out));
 	assert_false(hs_alerts_update(&a, -INFINITY, U, &out));
 	assert_false(hs_alerts_update(&a, 29.5, H, &out));
@@ -297,7 +297,7 @@ static void time_going_backwards_is_ignored(void **state)
 	assert_int_equal(out.kind, H);
 	assert_near(out.lasted_s, 30, 1e-9);
 	/* out is left alone when nothing fires */
-	hs_alert before = {.kind = U, .lasted_s = -1};
+	hs_alert before = { .kind = U, .lasted_s = -1 };
 	out = before;
 	assert_false(hs_alerts_update(&a, 31, H, &out));
 	assert_memory_equal(&out, &before, sizeof out);
@@ -317,8 +317,8 @@ static void time_going_backwards_is_ignored(void **state)
 #define STEPS 8
 
 static bool reference(const double *t, const hs_state *st, int i,
-		      const bool *fired_at, double sustain, double cooldown,
-		      double grace)
+                      const bool *fired_at, double sustain, double cooldown,
+                      double grace)
 {
 	hs_state s = st[i];
 	if (s != H && s != L)
@@ -347,7 +347,7 @@ static bool reference(const double *t, const hs_state *st, int i,
 static void every_short_timeline_follows_the_rules(void **state)
 {
 	(void)state;
-	static const hs_state alphabet[] = {U, L, H, A};
+	static const hs_state alphabet[] = { U, L, H, A };
 	/* Time steps of 1 s, with one 3 s gap somewhere; away frames make
 	 * gaps of exactly grace and beyond it, and whole seconds hit the
 	 * sustain and cooldown edges exactly. */
@@ -357,7 +357,7 @@ static void every_short_timeline_follows_the_rules(void **state)
 		for (unsigned code = 0; code < (1u << (2 * STEPS)); code++) {
 			double t[STEPS];
 			hs_state st[STEPS];
-			bool fired_at[STEPS] = {false};
+			bool fired_at[STEPS] = { false };
 			hs_alerts a;
 			hs_alerts_init(&a, sustain, cooldown);
 			hs_alerts_set_grace(&a, grace);
@@ -367,14 +367,14 @@ static void every_short_timeline_follows_the_rules(void **state)
 				t[i] = now;
 				st[i] = alphabet[(code >> (2 * i)) & 3u];
 				hs_alert out;
-				bool got = hs_alerts_update(&a, t[i], st[i],
-							    &out);
+				bool got =
+				        hs_alerts_update(&a, t[i], st[i], &out);
 				bool want = reference(t, st, i, fired_at,
-						      sustain, cooldown, grace);
+				                      sustain, cooldown, grace);
 				if (got != want)
 					fail_msg("timeline %#x gap %d step %d: "
-						 "got %d, want %d",
-						 code, gap_at, i, got, want);
+					         "got %d, want %d",
+					         code, gap_at, i, got, want);
 				fired_at[i] = got;
 				if (got)
 					assert_int_equal(out.kind, st[i]);

@@ -40,8 +40,8 @@ static int analyze(const char *args)
 {
 	char cmd[8192], errpath[300];
 	snprintf(errpath, sizeof errpath, "%s/stderr.txt", tmp);
-	snprintf(cmd, sizeof cmd, "'%s' analyze %s 2>'%s'", hs_test_bin(),
-		 args, errpath);
+	snprintf(cmd, sizeof cmd, "'%s' analyze %s 2>'%s'", hs_test_bin(), args,
+	         errpath);
 	int rc = hs_test_run(cmd, out, sizeof out);
 	err[0] = '\0';
 	FILE *f = fopen(errpath, "r");
@@ -65,7 +65,7 @@ static int count_lines(const char *s)
  * object value of key 'inside' when not NULL), comma-separated, in
  * order. */
 static void keys_of(const char *line, const char *inside, char *keys,
-		    size_t size)
+                    size_t size)
 {
 	keys[0] = '\0';
 	if (inside) {
@@ -85,8 +85,8 @@ static void keys_of(const char *line, const char *inside, char *keys,
 			if (depth == 1 && end[0] == '"' && end[1] == ':') {
 				size_t len = strlen(keys);
 				snprintf(keys + len, size - len, "%s%.*s",
-					 len ? "," : "", (int)(end - p - 1),
-					 p + 1);
+				         len ? "," : "", (int)(end - p - 1),
+				         p + 1);
 			}
 			p = end;
 			continue;
@@ -101,8 +101,8 @@ static void keys_of(const char *line, const char *inside, char *keys,
 	}
 }
 
-#define FACE_KEYS                                                            \
-	"source,frame,time_s,face,detector,score,box,landmarks,"             \
+#define FACE_KEYS                                                \
+	"source,frame,time_s,face,detector,score,box,landmarks," \
 	"pitch_down_deg,yaw_deg,roll_deg"
 #define LANDMARK_KEYS "right_eye,left_eye,nose,mouth,right_ear,left_ear"
 
@@ -119,7 +119,7 @@ static void missing_file_is_named_and_others_still_run(void **state)
 	(void)state;
 	char img[PATH_MAX], args[PATH_MAX + 512];
 	if (!hs_test_fixture("headpose/aflw2000/image00050.jpg", img,
-			     sizeof img))
+	                     sizeof img))
 		skip();
 	snprintf(args, sizeof args, "--json '%s/missing.jpg' '%s'", tmp, img);
 	assert_int_equal(analyze(args), 1);
@@ -175,7 +175,7 @@ static void video_gives_one_line_per_frame(void **state)
 		last_t = t;
 		if (fabs(t - (double)frame / 24) > 0.01)
 			fail_msg("frame %ld at %.3f s, expected %.3f", frame, t,
-				 (double)frame / 24);
+			         (double)frame / 24);
 		/* The man faces the camera throughout. */
 		keys_of(line, NULL, keys, sizeof keys);
 		assert_string_equal(keys, FACE_KEYS);
@@ -202,7 +202,7 @@ static void folder_in_name_order_as_json_and_table(void **state)
 		assert_int_equal((long)number_after(line, "frame"), frame);
 		/* Images at 1 fps unless --fps says otherwise. */
 		assert_true(fabs(number_after(line, "time_s") - (double)frame) <
-			    1e-9);
+		            1e-9);
 		keys_of(line, NULL, keys, sizeof keys);
 		if (strcmp(keys, FACE_KEYS) != 0 &&
 		    strcmp(keys, "source,frame,time_s,face") != 0)
@@ -237,7 +237,8 @@ static void truncated_video_fails_cleanly(void **state)
 	char buf[65536];
 	long left = (long)st.st_size / 2;
 	while (left > 0) {
-		size_t want = left < (long)sizeof buf ? (size_t)left : sizeof buf;
+		size_t want =
+		        left < (long)sizeof buf ? (size_t)left : sizeof buf;
 		size_t got = fread(buf, 1, want, in);
 		assert_true(got > 0);
 		fwrite(buf, 1, got, o);

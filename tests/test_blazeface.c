@@ -13,7 +13,7 @@
 #include "headsup/blazeface.h"
 
 /* cmocka's assert_float_equal() works in float; compare in double. */
-#define assert_near(a, b, eps)                                               \
+#define assert_near(a, b, eps) \
 	assert_true(fabs((double)(a) - (double)(b)) <= (eps))
 
 static float anchors[HS_BF_ANCHORS][2];
@@ -68,7 +68,8 @@ static void plant(int i, float logit, float dx, float dy, float w, float h)
 	r[2] = w;
 	r[3] = h;
 	static const float kp[HS_KP_COUNT][2] = {
-		{-8, -6}, {8, -6}, {0, 2}, {0, 10}, {-18, -2}, {18, -2},
+		{ -8, -6 }, { 8, -6 },   { 0, 2 },
+		{ 0, 10 },  { -18, -2 }, { 18, -2 },
 	};
 	for (int k = 0; k < HS_KP_COUNT; k++) {
 		r[4 + 2 * k] = dx + kp[k][0];
@@ -83,8 +84,8 @@ static void decode_places_a_strong_anchor(void **state)
 	const int i = 512 + (2 * 8 + 3) * 6 + 2;
 	plant(i, 6.f, 1.5f, -2.f, 40.f, 44.f);
 	hs_bf_detection d[8];
-	int n = hs_blazeface_decode(scores, regs,
-				    (const float(*)[2])anchors, 0.5f, d, 8);
+	int n = hs_blazeface_decode(scores, regs, (const float(*)[2])anchors,
+	                            0.5f, d, 8);
 	assert_int_equal(n, 1);
 	assert_near(d[0].score, 1.0 / (1.0 + exp(-6.0)), 1e-5);
 	assert_near(d[0].cx, 57.5, 1e-4);
@@ -107,14 +108,14 @@ static void decode_applies_the_sigmoid_threshold(void **state)
 	plant(20, 0.1f, 0, 0, 10, 10);  /* 0.525: kept */
 	plant(30, 1e30f, 0, 0, 10, 10); /* huge logit: score 1, no NaN */
 	hs_bf_detection d[8];
-	int n = hs_blazeface_decode(scores, regs,
-				    (const float(*)[2])anchors, 0.5f, d, 8);
+	int n = hs_blazeface_decode(scores, regs, (const float(*)[2])anchors,
+	                            0.5f, d, 8);
 	assert_int_equal(n, 2);
 	assert_near(d[0].score, 1.0 / (1.0 + exp(-0.1)), 1e-5);
 	assert_near(d[1].score, 1.0, 1e-6);
 	/* The capacity is respected. */
-	n = hs_blazeface_decode(scores, regs, (const float(*)[2])anchors,
-				0.5f, d, 1);
+	n = hs_blazeface_decode(scores, regs, (const float(*)[2])anchors, 0.5f,
+	                        d, 1);
 	assert_int_equal(n, 1);
 }
 
@@ -136,7 +137,8 @@ static hs_bf_detection det(float score, float cx, float cy, float side)
 static void blend_is_the_score_weighted_mean(void **state)
 {
 	(void)state;
-	hs_bf_detection in[2] = {det(0.6f, 50, 50, 40), det(0.9f, 54, 48, 44)};
+	hs_bf_detection in[2] = { det(0.6f, 50, 50, 40),
+		                  det(0.9f, 54, 48, 44) };
 	hs_bf_detection out[2];
 	assert_true(hs_blazeface_iou(&in[0], &in[1]) > 0.3f);
 	int n = hs_blazeface_blend(in, 2, 0.3f, out, 2);
@@ -145,15 +147,15 @@ static void blend_is_the_score_weighted_mean(void **state)
 	assert_near(out[0].cx, (0.6 * 50 + 0.9 * 54) / 1.5, 1e-4);
 	assert_near(out[0].cy, (0.6 * 50 + 0.9 * 48) / 1.5, 1e-4);
 	assert_near(out[0].w, (0.6 * 40 + 0.9 * 44) / 1.5, 1e-4);
-	assert_near(out[0].kp[HS_KP_NOSE][0],
-			   (0.6 * 52 + 0.9 * 56) / 1.5, 1e-4);
+	assert_near(out[0].kp[HS_KP_NOSE][0], (0.6 * 52 + 0.9 * 56) / 1.5,
+	            1e-4);
 }
 
 static void blend_keeps_separate_faces_apart(void **state)
 {
 	(void)state;
-	hs_bf_detection in[3] = {det(0.7f, 20, 20, 16), det(0.95f, 90, 90, 30),
-				 det(0.8f, 21, 20, 16)};
+	hs_bf_detection in[3] = { det(0.7f, 20, 20, 16), det(0.95f, 90, 90, 30),
+		                  det(0.8f, 21, 20, 16) };
 	hs_bf_detection out[3];
 	assert_near(hs_blazeface_iou(&in[0], &in[1]), 0, 1e-6);
 	int n = hs_blazeface_blend(in, 3, 0.3f, out, 3);
@@ -170,7 +172,7 @@ static void blend_keeps_separate_faces_apart(void **state)
 static void letterbox_maps_back_to_frame_pixels(void **state)
 {
 	(void)state;
-	const hs_letterbox lb = {.scale = 5.f, .pad_x = 0.f, .pad_y = 80.f};
+	const hs_letterbox lb = { .scale = 5.f, .pad_x = 0.f, .pad_y = 80.f };
 	hs_bf_detection d = det(0.9f, 64, 40, 20);
 	hs_face f;
 	hs_blazeface_to_face(&d, &lb, &f);
@@ -192,7 +194,7 @@ int main(void)
 		cmocka_unit_test_setup(anchors_follow_the_model_layout, setup),
 		cmocka_unit_test_setup(decode_places_a_strong_anchor, setup),
 		cmocka_unit_test_setup(decode_applies_the_sigmoid_threshold,
-				       setup),
+		                       setup),
 		cmocka_unit_test(blend_is_the_score_weighted_mean),
 		cmocka_unit_test(blend_keeps_separate_faces_apart),
 		cmocka_unit_test(letterbox_maps_back_to_frame_pixels),

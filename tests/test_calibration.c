@@ -20,11 +20,11 @@
 #define assert_near(a, b, eps) check_near((a), (b), (eps), #a, __LINE__)
 
 static void check_near(double a, double b, double eps, const char *expr,
-		       int line)
+                       int line)
 {
 	if (!(fabs(a - b) <= eps))
 		fail_msg("line %d: %s = %.17g, want %.17g (within %g)", line,
-			 expr, a, b, eps);
+		         expr, a, b, eps);
 }
 
 #define W 640
@@ -33,24 +33,26 @@ static void check_near(double a, double b, double eps, const char *expr,
 /* An upright frontal face with its eye midpoint at (mx, my). */
 static hs_calib_sample sample_at(float mx, float my)
 {
-	hs_calib_sample s = {.has_pose = true};
+	hs_calib_sample s = { .has_pose = true };
 	s.face.found = true;
 	s.face.score = 0.9f;
 	s.face.kp_valid = HS_KP_ALL;
-	s.face.kp[HS_KP_RIGHT_EYE] = (hs_point){mx - 30, my};
-	s.face.kp[HS_KP_LEFT_EYE] = (hs_point){mx + 30, my};
+	s.face.kp[HS_KP_RIGHT_EYE] = (hs_point){ mx - 30, my };
+	s.face.kp[HS_KP_LEFT_EYE] = (hs_point){ mx + 30, my };
 	s.face.box[0] = mx - 60;
 	s.face.box[1] = my - 50;
 	s.face.box[2] = 120;
 	s.face.box[3] = 140;
-	s.pose = (hs_pose){.pitch_down_deg = 4, .yaw_deg = 2, .roll_deg = -1,
-			   .has_pitch = true};
+	s.pose = (hs_pose){ .pitch_down_deg = 4,
+		            .yaw_deg = 2,
+		            .roll_deg = -1,
+		            .has_pitch = true };
 	return s;
 }
 
 static hs_calib_sample no_face(void)
 {
-	hs_calib_sample s = {.has_pose = false};
+	hs_calib_sample s = { .has_pose = false };
 	return s;
 }
 
@@ -72,7 +74,7 @@ static void assert_same_baseline(const hs_baseline *a, const hs_baseline *b)
 
 static hs_baseline sentinel(void)
 {
-	hs_baseline b = {.iod_px = -12345};
+	hs_baseline b = { .iod_px = -12345 };
 	snprintf(b.source, sizeof b.source, "old");
 	return b;
 }
@@ -91,9 +93,9 @@ static void medians_make_the_baseline(void **state)
 	s[4].face.kp[HS_KP_LEFT_EYE].x += 40; /* one bad detection */
 	hs_baseline b;
 	char why[200] = "";
-	assert_int_equal(hs_calibration_from_samples(s, 5, W, H, &b, why,
-						     sizeof why),
-			 0);
+	assert_int_equal(
+	        hs_calibration_from_samples(s, 5, W, H, &b, why, sizeof why),
+	        0);
 	assert_near(b.pitch_deg, 4, 1e-9);
 	assert_true(b.has_pitch);
 	assert_near(b.roll_deg, -1, 1e-9);
@@ -115,26 +117,26 @@ static void refuses_when_most_frames_have_no_face(void **state)
 		s[i] = i < 7 ? no_face() : sample_at(320, 240);
 	hs_baseline b = sentinel(), before = b;
 	char why[200] = "";
-	assert_int_equal(hs_calibration_from_samples(s, 10, W, H, &b, why,
-						     sizeof why),
-			 HS_EINVAL);
+	assert_int_equal(
+	        hs_calibration_from_samples(s, 10, W, H, &b, why, sizeof why),
+	        HS_EINVAL);
 	assert_string_equal(why, "no face in 7 of 10 frames; sit facing the "
-				 "camera in good light");
+	                         "camera in good light");
 	assert_same_baseline(&b, &before);
 
 	/* Half the frames is enough. */
 	for (int i = 0; i < 10; i++)
 		s[i] = i < 5 ? no_face() : sample_at(320, 240);
-	assert_int_equal(hs_calibration_from_samples(s, 10, W, H, &b, why,
-						     sizeof why),
-			 0);
+	assert_int_equal(
+	        hs_calibration_from_samples(s, 10, W, H, &b, why, sizeof why),
+	        0);
 
-	assert_int_equal(hs_calibration_from_samples(s, 0, W, H, &b, why,
-						     sizeof why),
-			 HS_EINVAL);
-	assert_int_equal(hs_calibration_from_samples(s, 10, 0, H, &b, why,
-						     sizeof why),
-			 HS_EINVAL);
+	assert_int_equal(
+	        hs_calibration_from_samples(s, 0, W, H, &b, why, sizeof why),
+	        HS_EINVAL);
+	assert_int_equal(
+	        hs_calibration_from_samples(s, 10, 0, H, &b, why, sizeof why),
+	        HS_EINVAL);
 }
 
 static void refuses_a_turned_head_and_names_the_side(void **state)
@@ -147,43 +149,43 @@ static void refuses_a_turned_head_and_names_the_side(void **state)
 	}
 	hs_baseline b = sentinel(), before = b;
 	char why[200] = "";
-	assert_int_equal(hs_calibration_from_samples(s, 3, W, H, &b, why,
-						     sizeof why),
-			 HS_EINVAL);
+	assert_int_equal(
+	        hs_calibration_from_samples(s, 3, W, H, &b, why, sizeof why),
+	        HS_EINVAL);
 	assert_string_equal(why,
-			    "your head is turned 38° to your left; face the "
-			    "screen");
+	                    "your head is turned 38° to your left; face the "
+	                    "screen");
 	assert_same_baseline(&b, &before);
 
 	for (int i = 0; i < 3; i++)
 		s[i].pose.yaw_deg = -35;
-	assert_int_equal(hs_calibration_from_samples(s, 3, W, H, &b, why,
-						     sizeof why),
-			 HS_EINVAL);
+	assert_int_equal(
+	        hs_calibration_from_samples(s, 3, W, H, &b, why, sizeof why),
+	        HS_EINVAL);
 	assert_non_null(strstr(why, "35° to your right"));
 
 	/* 25 degrees is still fine: a webcam beside the screen one works at
 	 * (the desk fixtures are filmed like that). */
 	for (int i = 0; i < 3; i++)
 		s[i].pose.yaw_deg = 25;
-	assert_int_equal(hs_calibration_from_samples(s, 3, W, H, &b, why,
-						     sizeof why),
-			 0);
+	assert_int_equal(
+	        hs_calibration_from_samples(s, 3, W, H, &b, why, sizeof why),
+	        0);
 
 	/* Without a pitch (Haar fallback) the yaw means nothing. */
 	for (int i = 0; i < 3; i++) {
 		s[i].pose.yaw_deg = 45;
 		s[i].pose.has_pitch = false;
 	}
-	assert_int_equal(hs_calibration_from_samples(s, 3, W, H, &b, why,
-						     sizeof why),
-			 0);
+	assert_int_equal(
+	        hs_calibration_from_samples(s, 3, W, H, &b, why, sizeof why),
+	        0);
 	assert_false(b.has_pitch);
 	assert_near(b.pitch_deg, 0, 1e-9);
 }
 
-static void refuses_an_off_centre_face_and_says_where_the_camera_is(
-	void **state)
+static void
+refuses_an_off_centre_face_and_says_where_the_camera_is(void **state)
 {
 	(void)state;
 	char why[200] = "";
@@ -191,37 +193,37 @@ static void refuses_an_off_centre_face_and_says_where_the_camera_is(
 	/* Face on the image's left (x = 0.15 W): the camera is to the
 	 * user's left (the picture is not mirrored). */
 	hs_calib_sample s = sample_at(0.15f * W, H / 2);
-	assert_int_equal(hs_calibration_from_samples(&s, 1, W, H, &b, why,
-						     sizeof why),
-			 HS_EINVAL);
+	assert_int_equal(
+	        hs_calibration_from_samples(&s, 1, W, H, &b, why, sizeof why),
+	        HS_EINVAL);
 	assert_string_equal(why, "the camera seems to be to your left; "
-				 "centre it under or above the screen");
+	                         "centre it under or above the screen");
 	assert_same_baseline(&b, &before);
 
 	s = sample_at(0.85f * W, H / 2);
-	assert_int_equal(hs_calibration_from_samples(&s, 1, W, H, &b, why,
-						     sizeof why),
-			 HS_EINVAL);
+	assert_int_equal(
+	        hs_calibration_from_samples(&s, 1, W, H, &b, why, sizeof why),
+	        HS_EINVAL);
 	assert_string_equal(why, "the camera seems to be to your right; "
-				 "centre it under or above the screen");
+	                         "centre it under or above the screen");
 
 	s = sample_at(W / 2, 0.1f * H);
-	assert_int_equal(hs_calibration_from_samples(&s, 1, W, H, &b, why,
-						     sizeof why),
-			 HS_EINVAL);
+	assert_int_equal(
+	        hs_calibration_from_samples(&s, 1, W, H, &b, why, sizeof why),
+	        HS_EINVAL);
 	assert_non_null(strstr(why, "tilt the camera up"));
 
 	s = sample_at(W / 2, 0.95f * H);
-	assert_int_equal(hs_calibration_from_samples(&s, 1, W, H, &b, why,
-						     sizeof why),
-			 HS_EINVAL);
+	assert_int_equal(
+	        hs_calibration_from_samples(&s, 1, W, H, &b, why, sizeof why),
+	        HS_EINVAL);
 	assert_non_null(strstr(why, "tilt the camera down"));
 
 	/* 25% off centre is accepted. */
 	s = sample_at(0.25f * W, 0.3f * H);
-	assert_int_equal(hs_calibration_from_samples(&s, 1, W, H, &b, why,
-						     sizeof why),
-			 0);
+	assert_int_equal(
+	        hs_calibration_from_samples(&s, 1, W, H, &b, why, sizeof why),
+	        0);
 }
 
 /* ---- INI --------------------------------------------------------------- */
@@ -234,7 +236,7 @@ static hs_baseline example(void)
 		.eye_mid_x = 321.25,
 		.eye_mid_y = 0.1 + 0.2,
 		.iod_px = 61.7,
-		.box = {259.5, 150, 120.125, 140},
+		.box = { 259.5, 150, 120.125, 140 },
 		.frame_w = 640,
 		.frame_h = 480,
 		.created_unix = 1764115200.5,
@@ -253,7 +255,7 @@ static void write_to(char *buf, size_t size, const hs_baseline *b)
 }
 
 static int read_from(const char *text, hs_baseline *b, char *err,
-		     size_t errsize)
+                     size_t errsize)
 {
 	FILE *f = fmemopen((void *)(uintptr_t)text, strlen(text), "r");
 	assert_non_null(f);
@@ -283,23 +285,23 @@ static void the_file_reads_back_exactly(void **state)
 }
 
 static const char good[] = "# comment\r\n"
-			   "[baseline]\r\n"
-			   "version = 1\r\n"
-			   "  source=camera 0  \r\n"
-			   "; another comment\n"
-			   "created_unix = 0\n"
-			   "frame_w = 640\n"
-			   "frame_h = 480\n"
-			   "has_pitch = true\n"
-			   "pitch_deg = -2.5\n"
-			   "roll_deg = 0\n"
-			   "eye_mid_x = 320\n"
-			   "eye_mid_y = 200\n"
-			   "iod_px = 60\n"
-			   "box_x = 260\n"
-			   "box_y = 150\n"
-			   "box_w = 120\n"
-			   "box_h = 140"; /* no final newline */
+                           "[baseline]\r\n"
+                           "version = 1\r\n"
+                           "  source=camera 0  \r\n"
+                           "; another comment\n"
+                           "created_unix = 0\n"
+                           "frame_w = 640\n"
+                           "frame_h = 480\n"
+                           "has_pitch = true\n"
+                           "pitch_deg = -2.5\n"
+                           "roll_deg = 0\n"
+                           "eye_mid_x = 320\n"
+                           "eye_mid_y = 200\n"
+                           "iod_px = 60\n"
+                           "box_x = 260\n"
+                           "box_y = 150\n"
+                           "box_w = 120\n"
+                           "box_h = 140"; /* no final newline */
 
 static void the_reader_accepts_hand_written_files(void **state)
 {
@@ -338,7 +340,7 @@ static const char *read_edited(const char *key, const char *line, int want)
 	int rc = read_from(text, &b, err, sizeof err);
 	if (rc != want)
 		fail_msg("'%s' -> '%s': rc %d, want %d (%s)", key,
-			 line ? line : "(removed)", rc, want, err);
+		         line ? line : "(removed)", rc, want, err);
 	if (rc != 0)
 		assert_same_baseline(&b, &before);
 	return err;
@@ -348,41 +350,40 @@ static void the_reader_rejects_bad_files_naming_the_line(void **state)
 {
 	(void)state;
 	assert_string_equal(read_edited("version", "version = 2", HS_EFORMAT),
-			    "cal.ini:3: unsupported calibration version 2 "
-			    "(this headsup reads version 1); run `headsup "
-			    "calibrate` again");
+	                    "cal.ini:3: unsupported calibration version 2 "
+	                    "(this headsup reads version 1); run `headsup "
+	                    "calibrate` again");
 	assert_string_equal(read_edited("iod_px", NULL, HS_EFORMAT),
-			    "cal.ini:17: missing key 'iod_px'");
+	                    "cal.ini:17: missing key 'iod_px'");
 	assert_string_equal(read_edited("version", NULL, HS_EFORMAT),
-			    "cal.ini:3: 'source' comes before 'version'; "
-			    "'version' must come first");
-	assert_string_equal(read_edited("pitch_deg", "pitch_deg = 4.5x",
-					HS_EFORMAT),
-			    "cal.ini:10: pitch_deg = '4.5x' is not a number");
+	                    "cal.ini:3: 'source' comes before 'version'; "
+	                    "'version' must come first");
+	assert_string_equal(
+	        read_edited("pitch_deg", "pitch_deg = 4.5x", HS_EFORMAT),
+	        "cal.ini:10: pitch_deg = '4.5x' is not a number");
 	assert_string_equal(read_edited("iod_px", "iod_px = 0", HS_EFORMAT),
-			    "cal.ini:14: iod_px = 0 is out of range (0.5 to "
-			    "1e+06)");
-	assert_string_equal(read_edited("frame_w", "frame_w = 64.5",
-					HS_EFORMAT),
-			    "cal.ini:7: frame_w = '64.5' is not a whole number");
-	assert_string_equal(read_edited("has_pitch", "has_pitch = yes",
-					HS_EFORMAT),
-			    "cal.ini:9: has_pitch = 'yes' must be true or "
-			    "false");
-	assert_string_equal(read_edited("roll_deg", "tilt_deg = 3",
-					HS_EFORMAT),
-			    "cal.ini:11: unknown key 'tilt_deg'");
-	assert_string_equal(read_edited("roll_deg", "pitch_deg = 3",
-					HS_EFORMAT),
-			    "cal.ini:11: 'pitch_deg' is given twice");
+	                    "cal.ini:14: iod_px = 0 is out of range (0.5 to "
+	                    "1e+06)");
+	assert_string_equal(
+	        read_edited("frame_w", "frame_w = 64.5", HS_EFORMAT),
+	        "cal.ini:7: frame_w = '64.5' is not a whole number");
+	assert_string_equal(
+	        read_edited("has_pitch", "has_pitch = yes", HS_EFORMAT),
+	        "cal.ini:9: has_pitch = 'yes' must be true or "
+	        "false");
+	assert_string_equal(read_edited("roll_deg", "tilt_deg = 3", HS_EFORMAT),
+	                    "cal.ini:11: unknown key 'tilt_deg'");
+	assert_string_equal(
+	        read_edited("roll_deg", "pitch_deg = 3", HS_EFORMAT),
+	        "cal.ini:11: 'pitch_deg' is given twice");
 	assert_string_equal(read_edited("roll_deg", "roll_deg 3", HS_EFORMAT),
-			    "cal.ini:11: expected 'key = value'");
+	                    "cal.ini:11: expected 'key = value'");
 	assert_string_equal(read_edited("[baseline]", "[posture]", HS_EFORMAT),
-			    "cal.ini:2: unknown section [posture]");
+	                    "cal.ini:2: unknown section [posture]");
 	assert_string_equal(read_edited("[baseline]", "[baseline", HS_EFORMAT),
-			    "cal.ini:2: a section header must end with ']'");
+	                    "cal.ini:2: a section header must end with ']'");
 	assert_string_equal(read_edited("box_h", "[baseline]", HS_EFORMAT),
-			    "cal.ini:18: [baseline] appears twice");
+	                    "cal.ini:18: [baseline] appears twice");
 	/* Non-numbers that strtod would take. */
 	read_edited("eye_mid_x", "eye_mid_x = nan", HS_EFORMAT);
 	read_edited("eye_mid_x", "eye_mid_x = inf", HS_EFORMAT);
@@ -400,26 +401,24 @@ static void the_reader_rejects_what_is_not_a_calibration(void **state)
 	char err[300] = "";
 	assert_int_equal(read_from("", &b, err, sizeof err), HS_EFORMAT);
 	assert_string_equal(err, "cal.ini: no [baseline] section; not a "
-				 "calibration file");
+	                         "calibration file");
 	assert_int_equal(read_from("version = 1\n", &b, err, sizeof err),
-			 HS_EFORMAT);
+	                 HS_EFORMAT);
 	assert_string_equal(err, "cal.ini:1: 'version' comes before "
-				 "[baseline]");
+	                         "[baseline]");
 
 	char long_line[3000];
 	memset(long_line, 'x', sizeof long_line - 1);
 	long_line[sizeof long_line - 1] = '\0';
-	assert_int_equal(read_from(long_line, &b, err, sizeof err),
-			 HS_EFORMAT);
+	assert_int_equal(read_from(long_line, &b, err, sizeof err), HS_EFORMAT);
 	assert_non_null(strstr(err, "cal.ini:1: line longer than"));
 
 	static const char with_nul[] = "[baseline]\nver\0sion = 1\n";
-	FILE *f = fmemopen((void *)(uintptr_t)with_nul, sizeof with_nul - 1,
-			   "r");
+	FILE *f =
+	        fmemopen((void *)(uintptr_t)with_nul, sizeof with_nul - 1, "r");
 	assert_non_null(f);
-	assert_int_equal(hs_calibration_read(f, "cal.ini", &b, err,
-					     sizeof err),
-			 HS_EFORMAT);
+	assert_int_equal(hs_calibration_read(f, "cal.ini", &b, err, sizeof err),
+	                 HS_EFORMAT);
 	fclose(f);
 	assert_non_null(strstr(err, "cal.ini:2: the file contains a NUL"));
 	assert_same_baseline(&b, &before);
@@ -443,7 +442,8 @@ static void the_writer_refuses_what_cannot_be_read_back(void **state)
 	fclose(f);
 }
 
-/* ---- files ----------------------------------------------------------------- */
+/* ---- files -----------------------------------------------------------------
+ */
 
 static void save_is_private_and_atomic(void **state)
 {
@@ -458,7 +458,7 @@ static void save_is_private_and_atomic(void **state)
 
 	hs_baseline b = example(), back;
 	assert_int_equal(hs_calibration_load(path, &back, err, sizeof err),
-			 HS_ENOENT);
+	                 HS_ENOENT);
 	assert_non_null(strstr(err, path));
 
 	assert_int_equal(hs_calibration_save(path, &b, err, sizeof err), 0);
@@ -487,7 +487,7 @@ static void save_is_private_and_atomic(void **state)
 	hs_baseline bad = example();
 	bad.iod_px = -1;
 	assert_int_equal(hs_calibration_save(path, &bad, err, sizeof err),
-			 HS_EINVAL);
+	                 HS_EINVAL);
 	assert_non_null(strstr(err, "iod_px"));
 	assert_int_equal(hs_calibration_load(path, &back, err, sizeof err), 0);
 	assert_near(back.iod_px, 80, 1e-12);
@@ -495,7 +495,7 @@ static void save_is_private_and_atomic(void **state)
 	/* A folder that cannot be made: the message names it. */
 	char blocked[PATH_MAX + 64];
 	snprintf(blocked, sizeof blocked, "%s/calibration.ini/sub/c.ini",
-		 folder);
+	         folder);
 	assert_true(hs_calibration_save(blocked, &b, err, sizeof err) < 0);
 	assert_non_null(strstr(err, "cannot create folder"));
 
@@ -505,7 +505,7 @@ static void save_is_private_and_atomic(void **state)
 	fputs("[baseline]\nversion = 7\n", f);
 	fclose(f);
 	assert_int_equal(hs_calibration_load(path, &back, err, sizeof err),
-			 HS_EFORMAT);
+	                 HS_EFORMAT);
 	snprintf(want, sizeof want, "%s:2: unsupported", path);
 	assert_non_null(strstr(err, want));
 
@@ -519,7 +519,7 @@ int main(void)
 		cmocka_unit_test(refuses_when_most_frames_have_no_face),
 		cmocka_unit_test(refuses_a_turned_head_and_names_the_side),
 		cmocka_unit_test(
-			refuses_an_off_centre_face_and_says_where_the_camera_is),
+		        refuses_an_off_centre_face_and_says_where_the_camera_is),
 		cmocka_unit_test(the_file_reads_back_exactly),
 		cmocka_unit_test(the_reader_accepts_hand_written_files),
 		cmocka_unit_test(the_reader_rejects_bad_files_naming_the_line),

@@ -17,7 +17,7 @@
 
 /* Parse text as if it were the file "test.ini". */
 static int parse_text(hs_config *cfg, const char *text, char *err,
-		      size_t errsize)
+                      size_t errsize)
 {
 	FILE *in = fmemopen((void *)(uintptr_t)text, strlen(text), "r");
 	assert_non_null(in);
@@ -48,10 +48,10 @@ static void every_default_lies_within_its_own_range(void **state)
 		hs_config_defaults(&again);
 		/* The default as written in a file is accepted as it is... */
 		int rc = hs_config_set(&again, s->key, s->default_text, err,
-				       sizeof err);
+		                       sizeof err);
 		if (rc != 0)
 			fail_msg("default of %s.%s rejected: %s", s->section,
-				 s->key, err);
+			         s->key, err);
 		/* ... and means what the struct holds. */
 		assert_memory_equal(&again, &cfg, sizeof cfg);
 		if (s->type == HS_SETTING_DOUBLE) {
@@ -78,18 +78,17 @@ static void a_good_file_sets_what_it_says(void **state)
 	hs_config cfg;
 	hs_config_defaults(&cfg);
 	char err[512] = "";
-	const char *text =
-		"# headsup settings\n"
-		"; another comment\n"
-		"\n"
-		"[alerts]\n"
-		"  sustain_s=45   # seconds\n"
-		"cooldown_s = 120 ; two minutes\n"
-		"notify = \"terminal\"\n"
-		"[ monitor ]\r\n"
-		"source = \"/home/me/clip #2.avi\"\n"
-		"camera_width = 1280\n"
-		"rate_hz = 1.5e0\n";
+	const char *text = "# headsup settings\n"
+	                   "; another comment\n"
+	                   "\n"
+	                   "[alerts]\n"
+	                   "  sustain_s=45   # seconds\n"
+	                   "cooldown_s = 120 ; two minutes\n"
+	                   "notify = \"terminal\"\n"
+	                   "[ monitor ]\r\n"
+	                   "source = \"/home/me/clip #2.avi\"\n"
+	                   "camera_width = 1280\n"
+	                   "rate_hz = 1.5e0\n";
 	assert_int_equal(parse_text(&cfg, text, err, sizeof err), 0);
 	assert_true(cfg.sustain_s == 45.0);
 	assert_true(cfg.cooldown_s == 120.0);
@@ -108,49 +107,68 @@ static void bad_files_name_the_line_the_key_and_the_range(void **state)
 	static const struct {
 		const char *text, *message;
 	} cases[] = {
-		{"[alerts]\nsustain_s = abc\n",
-		 "test.ini:2: alerts.sustain_s: 'abc' is not a number (allowed: 1 to 7200)"},
-		{"[alerts]\ncooldown_s = 5\nsustain_s = 12x\n",
-		 "test.ini:3: alerts.sustain_s: '12x' is not a number (allowed: 1 to 7200)"},
-		{"[alerts]\nsustain_s =\n",
-		 "test.ini:2: alerts.sustain_s: '' is not a number (allowed: 1 to 7200)"},
-		{"[alerts]\nsustain_s = nan\n",
-		 "test.ini:2: alerts.sustain_s: 'nan' is not a number (allowed: 1 to 7200)"},
-		{"[alerts]\nsustain_s = inf\n",
-		 "test.ini:2: alerts.sustain_s: 'inf' is not a number (allowed: 1 to 7200)"},
-		{"[alerts]\nsustain_s = 0x10\n",
-		 "test.ini:2: alerts.sustain_s: '0x10' is not a number (allowed: 1 to 7200)"},
-		{"[alerts]\nsustain_s = 1e999\n",
-		 "test.ini:2: alerts.sustain_s: '1e999' is not a number (allowed: 1 to 7200)"},
-		{"[alerts]\nsustain_s = 0\n",
-		 "test.ini:2: alerts.sustain_s: 0 is out of range (allowed: 1 to 7200)"},
-		{"[alerts]\nsustain_s = 7200.5\n",
-		 "test.ini:2: alerts.sustain_s: 7200.5 is out of range (allowed: 1 to 7200)"},
-		{"[monitor]\ncamera_width = 640.5\n",
-		 "test.ini:2: monitor.camera_width: '640.5' is not a whole number (allowed: 160 to 3840)"},
-		{"[monitor]\ncamera_width = 99999999999999999999999\n",
-		 "test.ini:2: monitor.camera_width: '99999999999999999999999' is not a whole number (allowed: 160 to 3840)"},
-		{"[monitor]\ncamera_width = 100\n",
-		 "test.ini:2: monitor.camera_width: 100 is out of range (allowed: 160 to 3840)"},
-		{"[alerts]\nnotify = email\n",
-		 "test.ini:2: alerts.notify: 'email' is not allowed (allowed: auto, desktop or terminal)"},
-		{"\n[alerts]\nsource = x\n",
-		 "test.ini:3: unknown key 'source' in [alerts]; it belongs in [monitor]"},
-		{"[alerts]\nsustain = 30\n",
-		 "test.ini:2: unknown key 'sustain' in [alerts] (known: sustain_s, cooldown_s, snooze_min, notify)"},
-		{"[alert]\nsustain_s = 30\n",
-		 "test.ini:1: unknown section [alert] (known: monitor, pose, posture, alerts, journal, calibration)"},
-		{"sustain_s = 30\n",
-		 "test.ini:1: 'sustain_s' is outside any section; put it under [alerts]"},
-		{"[alerts]\nsustain_s 30\n",
-		 "test.ini:2: expected 'key = value' or '[section]', got 'sustain_s 30'"},
-		{"[alerts\n", "test.ini:1: expected '[section]', got '[alerts'"},
-		{"[monitor]\nsource = \"/tmp/x\n",
-		 "test.ini:2: monitor.source: unmatched '\"' in value"},
-		{"[posture]\nlooking_down_enter_deg = 8\n",
-		 "test.ini:2: posture.looking_down_exit_deg = 10 is above "
-		 "posture.looking_down_enter_deg = 8; a state must be left below "
-		 "the value that enters it"},
+		{ "[alerts]\nsustain_s = abc\n",
+		  "test.ini:2: alerts.sustain_s: 'abc' is not a number "
+		  "(allowed: 1 to 7200)" },
+		{ "[alerts]\ncooldown_s = 5\nsustain_s = 12x\n",
+		  "test.ini:3: alerts.sustain_s: '12x' is not a number "
+		  "(allowed: 1 to 7200)" },
+		{ "[alerts]\nsustain_s =\n",
+		  "test.ini:2: alerts.sustain_s: '' is not a number (allowed: "
+		  "1 to 7200)" },
+		{ "[alerts]\nsustain_s = nan\n",
+		  "test.ini:2: alerts.sustain_s: 'nan' is not a number "
+		  "(allowed: 1 to 7200)" },
+		{ "[alerts]\nsustain_s = inf\n",
+		  "test.ini:2: alerts.sustain_s: 'inf' is not a number "
+		  "(allowed: 1 to 7200)" },
+		{ "[alerts]\nsustain_s = 0x10\n",
+		  "test.ini:2: alerts.sustain_s: '0x10' is not a number "
+		  "(allowed: 1 to 7200)" },
+		{ "[alerts]\nsustain_s = 1e999\n",
+		  "test.ini:2: alerts.sustain_s: '1e999' is not a number "
+		  "(allowed: 1 to 7200)" },
+		{ "[alerts]\nsustain_s = 0\n",
+		  "test.ini:2: alerts.sustain_s: 0 is out of range (allowed: 1 "
+		  "to 7200)" },
+		{ "[alerts]\nsustain_s = 7200.5\n",
+		  "test.ini:2: alerts.sustain_s: 7200.5 is out of range "
+		  "(allowed: 1 to 7200)" },
+		{ "[monitor]\ncamera_width = 640.5\n",
+		  "test.ini:2: monitor.camera_width: '640.5' is not a whole "
+		  "number (allowed: 160 to 3840)" },
+		{ "[monitor]\ncamera_width = 99999999999999999999999\n",
+		  "test.ini:2: monitor.camera_width: '99999999999999999999999' "
+		  "is not a whole number (allowed: 160 to 3840)" },
+		{ "[monitor]\ncamera_width = 100\n",
+		  "test.ini:2: monitor.camera_width: 100 is out of range "
+		  "(allowed: 160 to 3840)" },
+		{ "[alerts]\nnotify = email\n",
+		  "test.ini:2: alerts.notify: 'email' is not allowed (allowed: "
+		  "auto, desktop or terminal)" },
+		{ "\n[alerts]\nsource = x\n",
+		  "test.ini:3: unknown key 'source' in [alerts]; it belongs in "
+		  "[monitor]" },
+		{ "[alerts]\nsustain = 30\n",
+		  "test.ini:2: unknown key 'sustain' in [alerts] (known: "
+		  "sustain_s, cooldown_s, snooze_min, notify)" },
+		{ "[alert]\nsustain_s = 30\n",
+		  "test.ini:1: unknown section [alert] (known: monitor, pose, "
+		  "posture, alerts, journal, calibration)" },
+		{ "sustain_s = 30\n", "test.ini:1: 'sustain_s' is outside any "
+		                      "section; put it under [alerts]" },
+		{ "[alerts]\nsustain_s 30\n",
+		  "test.ini:2: expected 'key = value' or '[section]', got "
+		  "'sustain_s 30'" },
+		{ "[alerts\n",
+		  "test.ini:1: expected '[section]', got '[alerts'" },
+		{ "[monitor]\nsource = \"/tmp/x\n",
+		  "test.ini:2: monitor.source: unmatched '\"' in value" },
+		{ "[posture]\nlooking_down_enter_deg = 8\n",
+		  "test.ini:2: posture.looking_down_exit_deg = 10 is above "
+		  "posture.looking_down_enter_deg = 8; a state must be left "
+		  "below "
+		  "the value that enters it" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		hs_config cfg, before;
@@ -160,9 +178,11 @@ static void bad_files_name_the_line_the_key_and_the_range(void **state)
 		char err[512] = "";
 		int rc = parse_text(&cfg, cases[i].text, err, sizeof err);
 		if (rc != HS_ECONFIG || strcmp(err, cases[i].message) != 0)
-			fail_msg("case %zu: rc %d, message\n  got  '%s'\n  want '%s'",
-				 i, rc, err, cases[i].message);
-		/* All or nothing: even lines before the bad one are not kept. */
+			fail_msg("case %zu: rc %d, message\n  got  '%s'\n  "
+			         "want '%s'",
+			         i, rc, err, cases[i].message);
+		/* All or nothing: even lines before the bad one are not kept.
+		 */
 		assert_memory_equal(&cfg, &before, sizeof cfg);
 	}
 }
@@ -177,7 +197,7 @@ static void odd_bytes_are_errors_not_crashes(void **state)
 	FILE *in = fmemopen((void *)(uintptr_t)nul, sizeof nul - 1, "r");
 	assert_non_null(in);
 	assert_int_equal(hs_config_parse(&cfg, in, "n.ini", err, sizeof err),
-			 HS_ECONFIG);
+	                 HS_ECONFIG);
 	fclose(in);
 	assert_string_equal(err, "n.ini:2: line holds a NUL byte");
 
@@ -189,13 +209,14 @@ static void odd_bytes_are_errors_not_crashes(void **state)
 	memset(text + len, 'a', n);
 	text[(size_t)len + n] = '\0';
 	assert_int_equal(parse_text(&cfg, text, err, sizeof err), HS_ECONFIG);
-	assert_string_equal(err, "test.ini:2: monitor.source: value is 512 bytes "
-				 "long (allowed: at most 511)");
+	assert_string_equal(err,
+	                    "test.ini:2: monitor.source: value is 512 bytes "
+	                    "long (allowed: at most 511)");
 	free(text);
 	/* A tiny error buffer truncates but still terminates. */
 	char small[8];
 	assert_int_equal(parse_text(&cfg, "[x]\n", small, sizeof small),
-			 HS_ECONFIG);
+	                 HS_ECONFIG);
 	assert_string_equal(small, "test.in");
 }
 
@@ -214,30 +235,35 @@ static void defaults_then_file_then_command_line(void **state)
 	assert_true(cfg.sustain_s == 45.0);
 	assert_true(cfg.cooldown_s == 60.0);
 	assert_true(cfg.rate_hz == 2.0);
-	assert_int_equal(hs_config_set(&cfg, "sustain_s", "10", err, sizeof err), 0);
-	assert_int_equal(hs_config_set(&cfg, "monitor.rate_hz", "4", err,
-				       sizeof err), 0);
+	assert_int_equal(
+	        hs_config_set(&cfg, "sustain_s", "10", err, sizeof err), 0);
+	assert_int_equal(
+	        hs_config_set(&cfg, "monitor.rate_hz", "4", err, sizeof err),
+	        0);
 	assert_true(cfg.sustain_s == 10.0);
 	assert_true(cfg.cooldown_s == 60.0);
 	assert_true(cfg.rate_hz == 4.0);
 
 	/* Command-line mistakes name the setting. */
 	hs_config before = cfg;
-	assert_int_equal(hs_config_set(&cfg, "monitor.sustain_s", "3", err,
-				       sizeof err), HS_ECONFIG);
+	assert_int_equal(
+	        hs_config_set(&cfg, "monitor.sustain_s", "3", err, sizeof err),
+	        HS_ECONFIG);
 	assert_string_equal(err, "unknown setting 'monitor.sustain_s'");
-	assert_int_equal(hs_config_set(&cfg, "rate_hz", "fast", err, sizeof err),
-			 HS_ECONFIG);
+	assert_int_equal(
+	        hs_config_set(&cfg, "rate_hz", "fast", err, sizeof err),
+	        HS_ECONFIG);
 	assert_string_equal(err, "monitor.rate_hz: 'fast' is not a number "
-				 "(allowed: 0.1 to 30)");
+	                         "(allowed: 0.1 to 30)");
 	assert_memory_equal(&cfg, &before, sizeof cfg);
 	/* Overrides may pass through a broken pair; the check sees it. */
 	assert_int_equal(hs_config_set(&cfg, "looking_down_exit_deg", "20", err,
-				       sizeof err), 0);
+	                               sizeof err),
+	                 0);
 	assert_int_equal(hs_config_check(&cfg, err, sizeof err), HS_ECONFIG);
 	assert_string_equal(err, "posture.looking_down_exit_deg = 20 is above "
-				 "posture.looking_down_enter_deg = 15; a state "
-				 "must be left below the value that enters it");
+	                         "posture.looking_down_enter_deg = 15; a state "
+	                         "must be left below the value that enters it");
 
 	/* Without --config: $XDG_CONFIG_HOME/headsup/config.ini if present. */
 	setenv("XDG_CONFIG_HOME", dir, 1);
@@ -252,21 +278,25 @@ static void defaults_then_file_then_command_line(void **state)
 	assert_true(cfg.fov_deg == 70.0);
 	write_file(sub, "[pose]\nfov_deg = 7\n");
 	before = cfg;
-	assert_int_equal(hs_config_load(&cfg, NULL, err, sizeof err), HS_ECONFIG);
+	assert_int_equal(hs_config_load(&cfg, NULL, err, sizeof err),
+	                 HS_ECONFIG);
 	char want[PATH_MAX + 128];
 	snprintf(want, sizeof want,
-		 "%s:2: pose.fov_deg: 7 is out of range (allowed: 20 to 150)", sub);
+	         "%s:2: pose.fov_deg: 7 is out of range (allowed: 20 to 150)",
+	         sub);
 	assert_string_equal(err, want);
 	assert_memory_equal(&cfg, &before, sizeof cfg);
 
 	/* An explicit file must exist. */
 	snprintf(path, sizeof path, "%s/missing.ini", dir);
-	assert_int_equal(hs_config_load(&cfg, path, err, sizeof err), HS_ECONFIG);
+	assert_int_equal(hs_config_load(&cfg, path, err, sizeof err),
+	                 HS_ECONFIG);
 	snprintf(want, sizeof want,
-		 "cannot open config '%s': No such file or directory", path);
+	         "cannot open config '%s': No such file or directory", path);
 	assert_string_equal(err, want);
 	/* A folder given as the config is an error too, not an empty file. */
-	assert_int_equal(hs_config_load(&cfg, dir, err, sizeof err), HS_ECONFIG);
+	assert_int_equal(hs_config_load(&cfg, dir, err, sizeof err),
+	                 HS_ECONFIG);
 	snprintf(want, sizeof want, "%s: cannot read: Is a directory", dir);
 	assert_string_equal(err, want);
 	unsetenv("XDG_CONFIG_HOME");
@@ -296,7 +326,8 @@ static void help_lists_every_setting_within_80_columns(void **state)
 		char *nl = strchr(line, '\n');
 		size_t len = nl ? (size_t)(nl - line) : strlen(line);
 		if (len > 80)
-			fail_msg("help line of %zu columns: %.*s", len, (int)len, line);
+			fail_msg("help line of %zu columns: %.*s", len,
+			         (int)len, line);
 		line += len + (nl ? 1 : 0);
 	}
 	free(text);

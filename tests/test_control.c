@@ -23,7 +23,7 @@
 #include "headsup/err.h"
 #include "testutil.h"
 
-static char tmp[64]; /* "/tmp/headsup-test-XXXXXX" */
+static char tmp[64];   /* "/tmp/headsup-test-XXXXXX" */
 static char sock[100]; /* fits sun_path */
 
 static int setup(void **state)
@@ -49,25 +49,26 @@ static double now_s(void)
 }
 
 /* What the stand-in monitor answers; it keeps a paused flag like `run`. */
-static void answer(hs_control *srv, const hs_control_request *req,
-		   int *paused)
+static void answer(hs_control *srv, const hs_control_request *req, int *paused)
 {
 	char words[64], text[128];
 	switch (req->cmd) {
 	case HS_CONTROL_PAUSE:
 		*paused = 1;
 		if (req->pause_s == 0) {
-			hs_control_reply(srv, "paused until resumed; camera released");
+			hs_control_reply(
+			        srv, "paused until resumed; camera released");
 			return;
 		}
 		hs_duration_format(req->pause_s, words, sizeof words);
 		snprintf(text, sizeof text, "paused for %s; camera released",
-			 words);
+		         words);
 		hs_control_reply(srv, text);
 		return;
 	case HS_CONTROL_RESUME:
 		if (!*paused) {
-			hs_control_reply(srv, "error: the monitor is not paused");
+			hs_control_reply(srv,
+			                 "error: the monitor is not paused");
 			return;
 		}
 		*paused = 0;
@@ -102,7 +103,7 @@ static pid_t spawn_server(const char *path, int count)
 				answer(srv, &req, &paused);
 				handled++;
 			}
-			struct timespec frame = {0, 5 * 1000 * 1000};
+			struct timespec frame = { 0, 5 * 1000 * 1000 };
 			nanosleep(&frame, NULL);
 		}
 		hs_control_destroy(srv);
@@ -126,7 +127,7 @@ static void wait_server(pid_t pid)
 static void requests_parse_strictly(void **state)
 {
 	(void)state;
-	hs_control_request req = {.cmd = HS_CONTROL_STATUS, .pause_s = -1};
+	hs_control_request req = { .cmd = HS_CONTROL_STATUS, .pause_s = -1 };
 	assert_int_equal(hs_control_parse("pause 1800", &req), 0);
 	assert_int_equal(req.cmd, HS_CONTROL_PAUSE);
 	assert_true(req.pause_s == 1800);
@@ -138,37 +139,52 @@ static void requests_parse_strictly(void **state)
 	assert_int_equal(req.cmd, HS_CONTROL_STATUS);
 
 	static const char *const bad[] = {
-		"", "pause", "pause ", "pause -5", "pause 1e3", "pause 30m",
-		"pause 604801", "pause 99999999999999999999", "pause 10 ",
-		"resume now", "Resume", "stop", "status\r",
+		"",
+		"pause",
+		"pause ",
+		"pause -5",
+		"pause 1e3",
+		"pause 30m",
+		"pause 604801",
+		"pause 99999999999999999999",
+		"pause 10 ",
+		"resume now",
+		"Resume",
+		"stop",
+		"status\r",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		req = (hs_control_request){.cmd = HS_CONTROL_STATUS, .pause_s = -1};
+		req = (hs_control_request){ .cmd = HS_CONTROL_STATUS,
+			                    .pause_s = -1 };
 		assert_int_equal(hs_control_parse(bad[i], &req), HS_EINVAL);
 		assert_true(req.pause_s == -1); /* untouched */
 	}
 	assert_int_equal(hs_control_parse("pause 604800", &req), 0);
 }
 
-
 static void pause_status_resume_round_trip(void **state)
 {
 	(void)state;
 	pid_t server = spawn_server(sock, 5);
 	char reply[HS_CONTROL_LINE_MAX + 2];
-	assert_int_equal(hs_control_send(sock, "pause 1800", reply, sizeof reply), 0);
+	assert_int_equal(
+	        hs_control_send(sock, "pause 1800", reply, sizeof reply), 0);
 	assert_string_equal(reply, "paused for 30 minutes; camera released");
-	assert_int_equal(hs_control_send(sock, "status", reply, sizeof reply), 0);
+	assert_int_equal(hs_control_send(sock, "status", reply, sizeof reply),
+	                 0);
 	assert_string_equal(reply, "paused");
-	assert_int_equal(hs_control_send(sock, "resume", reply, sizeof reply), 0);
+	assert_int_equal(hs_control_send(sock, "resume", reply, sizeof reply),
+	                 0);
 	assert_string_equal(reply, "resumed; watching again");
-	assert_int_equal(hs_control_send(sock, "status", reply, sizeof reply), 0);
+	assert_int_equal(hs_control_send(sock, "status", reply, sizeof reply),
+	                 0);
 	assert_string_equal(reply, "watching");
 
 	/* A malformed request is answered by the module, not the caller. */
 	assert_int_equal(hs_control_send(sock, "jump", reply, sizeof reply), 0);
 	assert_string_equal(reply, "error: unknown request 'jump'");
-	assert_int_equal(hs_control_send(sock, "pause 60", reply, sizeof reply), 0);
+	assert_int_equal(hs_control_send(sock, "pause 60", reply, sizeof reply),
+	                 0);
 	assert_string_equal(reply, "paused for 1 minute; camera released");
 	wait_server(server);
 
@@ -176,7 +192,7 @@ static void pause_status_resume_round_trip(void **state)
 	struct stat st;
 	assert_int_equal(stat(sock, &st), -1);
 	assert_int_equal(hs_control_send(sock, "status", reply, sizeof reply),
-			 HS_ENOENT);
+	                 HS_ENOENT);
 }
 
 static void socket_and_folder_are_private(void **state)
@@ -206,7 +222,7 @@ static void nothing_listening_means_not_running(void **state)
 	(void)state;
 	char reply[64] = "untouched";
 	assert_int_equal(hs_control_send(sock, "status", reply, sizeof reply),
-			 HS_ENOENT);
+	                 HS_ENOENT);
 
 	/* A socket file left by a killed monitor: still "not running", and it
 	 * does not stop the next monitor from listening. */
@@ -214,12 +230,12 @@ static void nothing_listening_means_not_running(void **state)
 	snprintf(dir, sizeof dir, "%s/headsup", tmp);
 	assert_int_equal(mkdir(dir, 0700), 0);
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	snprintf(addr.sun_path, sizeof addr.sun_path, "%s", sock);
 	assert_int_equal(bind(fd, (struct sockaddr *)&addr, sizeof addr), 0);
 	close(fd);
 	assert_int_equal(hs_control_send(sock, "status", reply, sizeof reply),
-			 HS_ENOENT);
+	                 HS_ENOENT);
 	hs_control *srv = NULL;
 	assert_int_equal(hs_control_create(sock, &srv), 0);
 	hs_control_destroy(srv);
@@ -236,7 +252,7 @@ static void poll_never_blocks(void **state)
 
 	/* A client that connects and says nothing must not hold the loop. */
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	snprintf(addr.sun_path, sizeof addr.sun_path, "%s", sock);
 	assert_int_equal(connect(fd, (struct sockaddr *)&addr, sizeof addr), 0);
 	for (int i = 0; i < 20; i++)
@@ -251,7 +267,7 @@ static void poll_never_blocks(void **state)
 	assert_int_equal(req.cmd, HS_CONTROL_PAUSE);
 	assert_true(req.pause_s == 90);
 	assert_int_equal(hs_control_reply(srv, "ok"), 0);
-	char got[16] = {0};
+	char got[16] = { 0 };
 	assert_int_equal(read(fd, got, sizeof got - 1), 3);
 	assert_string_equal(got, "ok\n");
 	close(fd);
@@ -264,7 +280,7 @@ static int run_cli(const char *args, char *out, size_t size)
 {
 	char cmd[512];
 	snprintf(cmd, sizeof cmd, "XDG_RUNTIME_DIR='%s' '%s' %s 2>&1", tmp,
-		 hs_test_bin(), args);
+	         hs_test_bin(), args);
 	return hs_test_run(cmd, out, size);
 }
 
@@ -276,7 +292,8 @@ static void pause_and_resume_commands_reach_the_monitor(void **state)
 	assert_int_equal(run_cli("pause 30m", out, sizeof out), 0);
 	assert_string_equal(out, "paused for 30 minutes; camera released\n");
 	assert_int_equal(run_cli("pause 1h30m", out, sizeof out), 0);
-	assert_string_equal(out, "paused for 1 hour 30 minutes; camera released\n");
+	assert_string_equal(out,
+	                    "paused for 1 hour 30 minutes; camera released\n");
 	assert_int_equal(run_cli("pause", out, sizeof out), 0);
 	assert_string_equal(out, "paused until resumed; camera released\n");
 	assert_int_equal(run_cli("resume", out, sizeof out), 0);
@@ -297,8 +314,8 @@ static void bad_arguments_are_usage_errors(void **state)
 	(void)state;
 	char out[1024];
 	static const char *const bad[] = {
-		"pause 5x", "pause 0", "pause 8d", "pause 30m 1h", "pause -1h",
-		"pause --fast", "resume now", "resume --fast",
+		"pause 5x",  "pause 0",      "pause 8d",   "pause 30m 1h",
+		"pause -1h", "pause --fast", "resume now", "resume --fast",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		assert_int_equal(run_cli(bad[i], out, sizeof out), 2);
@@ -322,16 +339,18 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(requests_parse_strictly),
 		cmocka_unit_test_setup_teardown(pause_status_resume_round_trip,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(socket_and_folder_are_private, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(nothing_listening_means_not_running,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(poll_never_blocks, setup, teardown),
+		                                setup, teardown),
+		cmocka_unit_test_setup_teardown(socket_and_folder_are_private,
+		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(
-			pause_and_resume_commands_reach_the_monitor, setup, teardown),
-		cmocka_unit_test_setup_teardown(bad_arguments_are_usage_errors, setup,
-						teardown),
+		        nothing_listening_means_not_running, setup, teardown),
+		cmocka_unit_test_setup_teardown(poll_never_blocks, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(
+		        pause_and_resume_commands_reach_the_monitor, setup,
+		        teardown),
+		cmocka_unit_test_setup_teardown(bad_arguments_are_usage_errors,
+		                                setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -65,7 +65,7 @@ static void frontal_face_is_found_with_its_keypoints(void **state)
 	assert_true(f.score > 0.5f);
 	assert_int_equal(f.kp_valid, HS_KP_ALL);
 	const float x0 = 148 - 60, x1 = 148 + 60, y0 = 138 - 60.5f,
-		    y1 = 138 + 60.5f;
+	            y1 = 138 + 60.5f;
 	for (int k = 0; k < HS_KP_COUNT; k++) {
 		/* The tragion lies beside the cheeks: allow a fifth of the
 		 * box either side for the ears. */
@@ -73,8 +73,8 @@ static void frontal_face_is_found_with_its_keypoints(void **state)
 		if (f.kp[k].x < x0 - m || f.kp[k].x > x1 + m ||
 		    f.kp[k].y < y0 || f.kp[k].y > y1)
 			fail_msg("%s at (%.1f, %.1f) is outside the face box",
-				 hs_keypoint_names[k], (double)f.kp[k].x,
-				 (double)f.kp[k].y);
+			         hs_keypoint_names[k], (double)f.kp[k].x,
+			         (double)f.kp[k].y);
 	}
 	/* The subject's right eye is on the image's left, above the nose,
 	 * which is above the mouth. */
@@ -114,7 +114,7 @@ static void pitch_follows_the_head(void **state)
 	/* Labelled 30 degrees apart; allow for BlazeFace's noise. */
 	if (!(down > front + 10 && up < front - 10))
 		fail_msg("pitch up %.1f, front %.1f, down %.1f", up, front,
-			 down);
+		         down);
 	/* A frontal face reads near level. */
 	assert_true(front > -15 && front < 15);
 	hs_analyzer_destroy(az);
@@ -128,7 +128,7 @@ static int make_data_dir(void **state)
 	hs_test_tmpdir(tmp, sizeof tmp);
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "cp '%s/models/face3d.csv' '%s/'",
-		 HS_SOURCE_DIR, tmp);
+	         HS_SOURCE_DIR, tmp);
 	assert_int_equal(system(cmd), 0);
 	setenv("HEADSUP_DATA_DIR", tmp, 1);
 	return 0;
@@ -239,12 +239,15 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(frontal_face_is_found_with_its_keypoints),
 		cmocka_unit_test(pitch_follows_the_head),
-		cmocka_unit_test_setup_teardown(missing_model_falls_back_to_haar,
-						make_data_dir, remove_data_dir),
-		cmocka_unit_test_setup_teardown(corrupt_model_falls_back_to_haar,
-						make_data_dir, remove_data_dir),
-		cmocka_unit_test_setup_teardown(missing_cascades_is_a_clear_error,
-						make_data_dir, remove_data_dir),
+		cmocka_unit_test_setup_teardown(
+		        missing_model_falls_back_to_haar, make_data_dir,
+		        remove_data_dir),
+		cmocka_unit_test_setup_teardown(
+		        corrupt_model_falls_back_to_haar, make_data_dir,
+		        remove_data_dir),
+		cmocka_unit_test_setup_teardown(
+		        missing_cascades_is_a_clear_error, make_data_dir,
+		        remove_data_dir),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

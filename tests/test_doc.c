@@ -45,16 +45,18 @@ static void page_has_every_section_command_and_setting(void **state)
 	(void)state;
 	char *man = man_page();
 	static const char *const sections[] = {
-		".TH HEADSUP 1 ", ".SH NAME\n", ".SH SYNOPSIS\n", ".SH DESCRIPTION\n",
-		".SH COMMANDS\n", ".SH OPTIONS\n", ".SH SETTINGS\n", ".SH FILES\n",
-		".SH EXIT STATUS\n", ".SH PRIVACY\n", ".SH ADVICE\n", ".SH NOTES\n",
+		".TH HEADSUP 1 ",    ".SH NAME\n",     ".SH SYNOPSIS\n",
+		".SH DESCRIPTION\n", ".SH COMMANDS\n", ".SH OPTIONS\n",
+		".SH SETTINGS\n",    ".SH FILES\n",    ".SH EXIT STATUS\n",
+		".SH PRIVACY\n",     ".SH ADVICE\n",   ".SH NOTES\n",
 		".SH SEE ALSO\n",
 	};
 	const char *at = man;
 	for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
 		const char *found = strstr(at, sections[i]);
 		if (!found)
-			fail_msg("man page lacks '%s' (in this order)", sections[i]);
+			fail_msg("man page lacks '%s' (in this order)",
+			         sections[i]);
 		at = found;
 	}
 	for (int i = 0; i < hs_command_count; i++) {
@@ -70,7 +72,8 @@ static void page_has_every_section_command_and_setting(void **state)
 	}
 	for (size_t i = 0; i < hs_setting_count; i++) {
 		char want[128];
-		snprintf(want, sizeof want, ".SS [%s]\n", hs_settings[i].section);
+		snprintf(want, sizeof want, ".SS [%s]\n",
+		         hs_settings[i].section);
 		assert_non_null(strstr(man, want));
 		snprintf(want, sizeof want, ".BR %s \" = ", hs_settings[i].key);
 		if (!strstr(man, want))
@@ -79,7 +82,8 @@ static void page_has_every_section_command_and_setting(void **state)
 	static const char *const files[] = {
 		"$XDG_CONFIG_HOME/headsup/config.ini",
 		"$XDG_STATE_HOME/headsup/calibration.ini",
-		"$XDG_DATA_HOME/headsup/journal.db", "$XDG_RUNTIME_DIR/headsup/",
+		"$XDG_DATA_HOME/headsup/journal.db",
+		"$XDG_RUNTIME_DIR/headsup/",
 	};
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
 		assert_non_null(strstr(man, files[i]));
@@ -109,7 +113,7 @@ static void groff_renders_it_without_warnings(void **state)
 	(void)state;
 	if (hs_test_run("command -v groff >/dev/null 2>&1", NULL, 0) != 0) {
 		fprintf(stderr, "SKIPPED: groff is not installed "
-				"(apt-get install groff-base)\n");
+		                "(apt-get install groff-base)\n");
 		skip();
 	}
 	char dir[PATH_MAX], path[PATH_MAX + 16], cmd[2 * PATH_MAX];
@@ -122,14 +126,15 @@ static void groff_renders_it_without_warnings(void **state)
 
 	static char out[1 << 16];
 	/* Warnings only: the rendered page goes to /dev/null. */
-	snprintf(cmd, sizeof cmd, "groff -man -Tutf8 -ww '%s' 2>&1 >/dev/null", path);
+	snprintf(cmd, sizeof cmd, "groff -man -Tutf8 -ww '%s' 2>&1 >/dev/null",
+	         path);
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
 	if (out[0])
 		fail_msg("groff warns:\n%s", out);
 
 	/* The rendered text reads as a man page should. */
-	snprintf(cmd, sizeof cmd,
-		 "groff -man -Tascii -P-cbou '%s' 2>/dev/null", path);
+	snprintf(cmd, sizeof cmd, "groff -man -Tascii -P-cbou '%s' 2>/dev/null",
+	         path);
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
 	assert_non_null(strstr(out, "headsup - watch your sitting posture"));
 	assert_non_null(strstr(out, "sustain_s = 30.0 (1 to 7200)"));

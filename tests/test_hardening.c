@@ -67,7 +67,8 @@ static double report_number(const hs_runenv *e, const char *date,
                             const char *key)
 {
 	char args[128];
-	hs_runenv_fmt(args, sizeof args, "report --date %s --format json", date);
+	hs_runenv_fmt(args, sizeof args, "report --date %s --format json",
+	              date);
 	char *out = malloc(1 << 16);
 	assert_non_null(out);
 	assert_int_equal(hs_runenv_run(e, args, out, 1 << 16), 0);
@@ -81,10 +82,11 @@ static int run_desk(const hs_runenv *e, const char *src, const char *day,
                     const char *extra, char *out, size_t size)
 {
 	char args[4600];
-	hs_runenv_fmt(args, sizeof args,
-	         "run --source '%s' --set sustain_s=30 --set cooldown_s=60 "
-	         "--set notify=terminal --clock-start %sT09:00:00 %s",
-	         src, day, extra);
+	hs_runenv_fmt(
+	        args, sizeof args,
+	        "run --source '%s' --set sustain_s=30 --set cooldown_s=60 "
+	        "--set notify=terminal --clock-start %sT09:00:00 %s",
+	        src, day, extra);
 	return hs_runenv_run(e, args, out, size);
 }
 
@@ -126,8 +128,8 @@ static void truncated_video_is_an_error_and_keeps_what_was_read(void **state)
 	hs_runenv_make(&e, false);
 	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
 	/* The first 2 MB of 7.4: a download cut short. */
-	hs_runenv_fmt(cmd, sizeof cmd, "head -c 2000000 '%s' > '%s/cut.avi'", src,
-	         e.dir);
+	hs_runenv_fmt(cmd, sizeof cmd, "head -c 2000000 '%s' > '%s/cut.avi'",
+	              src, e.dir);
 	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
 	hs_runenv_fmt(cmd, sizeof cmd, "%s/cut.avi", e.dir);
 	assert_int_equal(run_desk(&e, cmd, DAY, "", out, sizeof out), 1);
@@ -180,10 +182,11 @@ static void bad_image_in_a_folder_is_skipped(void **state)
 	REQUIRE_FIXTURE("desk/neck", neck);
 	hs_runenv e;
 	hs_runenv_make(&e, false);
-	hs_runenv_fmt(cmd, sizeof cmd,
-	         "mkdir '%s/imgs' && ln -s '%s'/class3_*.jpg '%s/imgs/' && "
-	         "echo text > '%s/imgs/class3_zzz.jpg'",
-	         e.dir, neck, e.dir, e.dir);
+	hs_runenv_fmt(
+	        cmd, sizeof cmd,
+	        "mkdir '%s/imgs' && ln -s '%s'/class3_*.jpg '%s/imgs/' && "
+	        "echo text > '%s/imgs/class3_zzz.jpg'",
+	        e.dir, neck, e.dir, e.dir);
 	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
 	assert_int_equal(run_desk(&e, "imgs", DAY, "", out, sizeof out), 0);
 	assert_non_null(strstr(out, "cannot read image 'imgs/class3_zzz.jpg': "
@@ -209,13 +212,14 @@ static void corrupt_or_missing_model_falls_back_to_haar(void **state)
 		hs_runenv_fmt(cmd, sizeof cmd, "mkdir '%s/share'", e.dir);
 		if (corrupt)
 			hs_runenv_fmt(cmd, sizeof cmd,
-			         "mkdir '%s/share' && head -c 5000 '%s/"
-			         "blazeface-front-128.onnx' > "
-			         "'%s/share/blazeface-front-128.onnx'",
-			         e.dir, HS_BUILD_DATA_DIR, e.dir);
+			              "mkdir '%s/share' && head -c 5000 '%s/"
+			              "blazeface-front-128.onnx' > "
+			              "'%s/share/blazeface-front-128.onnx'",
+			              e.dir, HS_BUILD_DATA_DIR, e.dir);
 		assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
 		char var[300];
-		hs_runenv_fmt(var, sizeof var, "HEADSUP_DATA_DIR=%s/share", e.dir);
+		hs_runenv_fmt(var, sizeof var, "HEADSUP_DATA_DIR=%s/share",
+		              e.dir);
 		hs_runenv_set(&e, var);
 		assert_int_equal(run_desk(&e, src, DAY, "", out, sizeof out),
 		                 0);
@@ -317,7 +321,7 @@ static void corrupt_journal_is_kept_aside(void **state)
 	/* The new journal has this run. */
 	assert_true(fabs(report_number(&e, DAY, "monitored_s") - 200) <= 1);
 	hs_runenv_fmt(cmd, sizeof cmd, "ls '%s/data/headsup' | grep -c corrupt",
-	         e.dir);
+	              e.dir);
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
 	assert_int_equal(atoi(out), 1);
 	hs_runenv_free(&e);
@@ -344,7 +348,8 @@ static void full_disk_warns_and_keeps_monitoring(void **state)
 	/* No assertion until the tmpfs is unmounted again. */
 	int st1 = run_desk(&e, src, DAY, "", out, sizeof out);
 	hs_runenv_fmt(cmd, sizeof cmd,
-	         "dd if=/dev/zero of='%s/fill' bs=4k 2>/dev/null; true", data);
+	              "dd if=/dev/zero of='%s/fill' bs=4k 2>/dev/null; true",
+	              data);
 	hs_test_run(cmd, NULL, 0);
 	int st2 = run_desk(&e, src, "2026-11-21", "", out, sizeof out);
 	hs_runenv_fmt(cmd, sizeof cmd, "rm -f '%s/fill'", data);
@@ -389,14 +394,15 @@ static void disk_filling_up_mid_run_loses_nothing(void **state)
 	}
 	/* No assertion until the tmpfs is unmounted again. */
 	hs_runenv_fmt(args, sizeof args,
-	         "-v run --realtime --source '%s' --set commit_s=1 "
-	         "--set notify=terminal --clock-start " DAY "T09:00:00",
-	         src);
+	              "-v run --realtime --source '%s' --set commit_s=1 "
+	              "--set notify=terminal --clock-start " DAY "T09:00:00",
+	              src);
 	pid_t pid = hs_runenv_spawn(&e, args);
 	bool opened = hs_runenv_wait_log(&e, "watching '", 20);
 	hs_runenv_sleep(2.0);
 	hs_runenv_fmt(cmd, sizeof cmd,
-	         "dd if=/dev/zero of='%s/fill' bs=4k 2>/dev/null; true", data);
+	              "dd if=/dev/zero of='%s/fill' bs=4k 2>/dev/null; true",
+	              data);
 	hs_test_run(cmd, NULL, 0);
 	bool warned = hs_runenv_wait_log(&e, "no space left on device", 10);
 	hs_runenv_fmt(cmd, sizeof cmd, "rm -f '%s/fill'", data);
@@ -450,9 +456,9 @@ static void only_baseline_and_journal_are_stored_privately(void **state)
 	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
 	assert_int_equal(run_desk(&e, src, DAY, "", out, sizeof out), 0);
 	hs_runenv_fmt(cmd, sizeof cmd,
-	         "cd '%s' && find config data state run -mindepth 1 "
-	         "-printf '%%m %%y %%p\\n' | sort",
-	         e.dir);
+	              "cd '%s' && find config data state run -mindepth 1 "
+	              "-printf '%%m %%y %%p\\n' | sort",
+	              e.dir);
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
 	fprintf(stderr, "stored:\n%s", out);
 	char *line = out;
@@ -538,13 +544,14 @@ static void monitor_uses_only_local_sockets_and_its_own_files(void **state)
 	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
 	/* notify=auto so the D-Bus path is taken (the bus is absent here,
 	 * so glib tries and falls back). */
-	hs_runenv_fmt(line, sizeof line,
-	         "strace -f -qq -o '%s/strace.txt' "
-	         "-e trace=socket,connect,open,openat,creat,rename,renameat,"
-	         "renameat2,link,linkat,symlink,symlinkat "
-	         "'%s' run --source '%s' --set sustain_s=30 "
-	         "--clock-start " DAY "T09:00:00",
-	         e.dir, hs_test_bin(), src);
+	hs_runenv_fmt(
+	        line, sizeof line,
+	        "strace -f -qq -o '%s/strace.txt' "
+	        "-e trace=socket,connect,open,openat,creat,rename,renameat,"
+	        "renameat2,link,linkat,symlink,symlinkat "
+	        "'%s' run --source '%s' --set sustain_s=30 "
+	        "--clock-start " DAY "T09:00:00",
+	        e.dir, hs_test_bin(), src);
 	assert_int_equal(hs_runenv_shell(&e, line, out, sizeof out), 0);
 	assert_non_null(strstr(out, "Hunched for 30 seconds"));
 	hs_runenv_fmt(line, sizeof line, "%s/strace.txt", e.dir);
@@ -638,20 +645,21 @@ static void soak_10000_frames_keeps_memory_flat(void **state)
 	hs_runenv e;
 	hs_runenv_make(&e, false);
 	hs_runenv_fmt(cmd, sizeof cmd,
-	         "mkdir '%s/front' '%s/soak' && ln -s '%s'/*+0+0.jpg "
-	         "'%s/front/' "
-	         "&& cd '%s/soak' && i=0; while [ $i -lt 10100 ]; do "
-	         "for f in '%s'/*.jpg; do i=$((i+1)); "
-	         "ln -s \"$f\" $(printf %%05d $i).jpg; done; done",
-	         e.dir, e.dir, p04, e.dir, e.dir, p04);
+	              "mkdir '%s/front' '%s/soak' && ln -s '%s'/*+0+0.jpg "
+	              "'%s/front/' "
+	              "&& cd '%s/soak' && i=0; while [ $i -lt 10100 ]; do "
+	              "for f in '%s'/*.jpg; do i=$((i+1)); "
+	              "ln -s \"$f\" $(printf %%05d $i).jpg; done; done",
+	              e.dir, e.dir, p04, e.dir, e.dir, p04);
 	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
-	hs_runenv_fmt(cmd, sizeof cmd, "calibrate --source '%s/front' --seconds 2",
-	         e.dir);
-	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 0);
 	hs_runenv_fmt(cmd, sizeof cmd,
-	         "run --source '%s/soak' --set sustain_s=5 --set cooldown_s=60 "
-	         "--set notify=terminal --clock-start " DAY "T00:00:00",
-	         e.dir);
+	              "calibrate --source '%s/front' --seconds 2", e.dir);
+	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 0);
+	hs_runenv_fmt(
+	        cmd, sizeof cmd,
+	        "run --source '%s/soak' --set sustain_s=5 --set cooldown_s=60 "
+	        "--set notify=terminal --clock-start " DAY "T00:00:00",
+	        e.dir);
 	pid_t pid = hs_runenv_spawn(&e, cmd);
 	const long early = rss_after(&e, pid, 1500);
 	const long late = rss_after(&e, pid, 9500);
@@ -693,7 +701,7 @@ static void valgrind_finds_no_leak(void **state)
 	        e.dir, e.dir, neck, e.dir, neck, e.dir, neck, e.dir);
 	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
 	hs_runenv_fmt(cmd, sizeof cmd, "calibrate --source '%s/up' --seconds 5",
-	         e.dir);
+	              e.dir);
 	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 0);
 	hs_runenv_fmt(
 	        cmd, sizeof cmd,

@@ -45,8 +45,9 @@ static int teardown(void **state)
 	 * mount behind. */
 	char cmd[700];
 	snprintf(cmd, sizeof cmd,
-		 "umount '%s/small' 2>/dev/null; umount '%s/ro' 2>/dev/null; true",
-		 fx->dir, fx->dir);
+	         "umount '%s/small' 2>/dev/null; umount '%s/ro' 2>/dev/null; "
+	         "true",
+	         fx->dir, fx->dir);
 	hs_test_run(cmd, NULL, 0);
 	hs_test_rmtree(fx->dir);
 	free(fx);
@@ -87,8 +88,8 @@ static void round_trip_keeps_minutes_alerts_and_sessions(void **state)
 	assert_int_equal(st.st_mode & 0777, 0700);
 
 	assert_int_equal(hs_journal_begin_session(j, T0, "/dev/video0",
-						  "calibration.ini"),
-			 0);
+	                                          "calibration.ini"),
+	                 0);
 	/* The WAL file holds journal data too: private like the file. */
 	char wal[PATH_MAX + 8];
 	snprintf(wal, sizeof wal, "%s-wal", fx->db);
@@ -96,31 +97,36 @@ static void round_trip_keeps_minutes_alerts_and_sessions(void **state)
 	assert_int_equal(st.st_mode & 0777, 0600);
 	/* Minute 0: 40 s upright (pitch 4), then 20 s looking down (pitch 24);
 	 * minute 1: 30 s hunched with no pitch, 30 s away. */
-	hs_features up = {.pitch_delta_deg = 4, .drop_iod = 0.1, .has_pitch = true};
-	hs_features down = {.pitch_delta_deg = 24, .drop_iod = 0.2,
-			    .has_pitch = true};
-	hs_features hunch = {.drop_iod = 0.6, .has_pitch = false};
+	hs_features up = { .pitch_delta_deg = 4,
+		           .drop_iod = 0.1,
+		           .has_pitch = true };
+	hs_features down = { .pitch_delta_deg = 24,
+		             .drop_iod = 0.2,
+		             .has_pitch = true };
+	hs_features hunch = { .drop_iod = 0.6, .has_pitch = false };
 	double t = T0;
 	for (int i = 0; i < 80; i++, t += 0.5)
-		assert_int_equal(hs_journal_add_frame(j, t, 0.5, HS_STATE_UPRIGHT,
-						      &up, true),
-				 0);
+		assert_int_equal(hs_journal_add_frame(j, t, 0.5,
+		                                      HS_STATE_UPRIGHT, &up,
+		                                      true),
+		                 0);
 	for (int i = 0; i < 40; i++, t += 0.5)
 		assert_int_equal(hs_journal_add_frame(j, t, 0.5,
-						      HS_STATE_LOOKING_DOWN,
-						      &down, true),
-				 0);
+		                                      HS_STATE_LOOKING_DOWN,
+		                                      &down, true),
+		                 0);
 	assert_int_equal(hs_journal_add_alert(j, t - 1, HS_STATE_LOOKING_DOWN,
-					      19.0, "looking-down"),
-			 0);
+	                                      19.0, "looking-down"),
+	                 0);
 	for (int i = 0; i < 60; i++, t += 0.5)
-		assert_int_equal(hs_journal_add_frame(j, t, 0.5, HS_STATE_HUNCHED,
-						      &hunch, true),
-				 0);
+		assert_int_equal(hs_journal_add_frame(j, t, 0.5,
+		                                      HS_STATE_HUNCHED, &hunch,
+		                                      true),
+		                 0);
 	for (int i = 0; i < 60; i++, t += 0.5)
 		assert_int_equal(hs_journal_add_frame(j, t, 0.5, HS_STATE_AWAY,
-						      NULL, false),
-				 0);
+		                                      NULL, false),
+		                 0);
 	assert_int_equal(hs_journal_end_session(j, t), 0);
 	hs_journal_close(j);
 
@@ -138,7 +144,7 @@ static void round_trip_keeps_minutes_alerts_and_sessions(void **state)
 	/* The minute was written in two commits (the state changed); the
 	 * mean must still weigh every frame: (80*4 + 40*24) / 120. */
 	assert_true(fabs(m[0].pitch_mean_deg - (80 * 4.0 + 40 * 24.0) / 120) <
-		    1e-9);
+	            1e-9);
 	assert_int_equal(m[0].frames, 120);
 	assert_int_equal(m[0].face_frames, 120);
 	assert_int_equal(m[1].frames, 120);
@@ -173,13 +179,13 @@ static void frames_need_a_session(void **state)
 	fixture *fx = *state;
 	hs_journal *j = NULL;
 	assert_int_equal(hs_journal_open(fx->db, NULL, &j), 0);
-	assert_int_equal(hs_journal_add_frame(j, T0, 0.5, HS_STATE_UPRIGHT,
-					      NULL, true),
-			 HS_EINVAL);
+	assert_int_equal(
+	        hs_journal_add_frame(j, T0, 0.5, HS_STATE_UPRIGHT, NULL, true),
+	        HS_EINVAL);
 	assert_int_equal(hs_journal_begin_session(j, T0, "x", NULL), 0);
-	assert_int_equal(hs_journal_add_frame(j, T0, 0.5, (hs_state)99, NULL,
-					      true),
-			 HS_EINVAL);
+	assert_int_equal(
+	        hs_journal_add_frame(j, T0, 0.5, (hs_state)99, NULL, true),
+	        HS_EINVAL);
 	hs_journal_close(j);
 }
 
@@ -196,9 +202,9 @@ static int user_version(const char *path)
 	sqlite3 *db = NULL;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	sqlite3_stmt *st = NULL;
-	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st,
-					    NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	        sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL),
+	        SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	int v = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
@@ -214,25 +220,30 @@ static void version_1_journal_is_migrated_and_keeps_its_data(void **state)
 	sqlite3 *db = NULL;
 	assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
 	exec_ok(db,
-		"CREATE TABLE sessions (id INTEGER PRIMARY KEY,"
-		" start_unix REAL NOT NULL, end_unix REAL, source TEXT);"
-		"CREATE TABLE minutes (minute INTEGER NOT NULL,"
-		" session INTEGER NOT NULL, upright_s REAL NOT NULL DEFAULT 0,"
-		" looking_down_s REAL NOT NULL DEFAULT 0,"
-		" hunched_s REAL NOT NULL DEFAULT 0, away_s REAL NOT NULL DEFAULT 0,"
-		" pitch_mean_deg REAL, drop_mean_iod REAL,"
-		" frames INTEGER NOT NULL DEFAULT 0,"
-		" face_frames INTEGER NOT NULL DEFAULT 0,"
-		" PRIMARY KEY (minute, session)) WITHOUT ROWID;"
-		"CREATE TABLE alerts (id INTEGER PRIMARY KEY,"
-		" time_unix REAL NOT NULL, kind TEXT NOT NULL, after_s REAL NOT NULL);"
-		"INSERT INTO sessions VALUES (1, 1772442000, 1772442120, 'cam');"
-		"INSERT INTO minutes VALUES (1772442000, 1, 50, 10, 0, 0, 6.5, 0.1,"
-		" 120, 120);"
-		"INSERT INTO minutes VALUES (1772442060, 1, 0, 0, 45, 15, NULL, 0.5,"
-		" 120, 90);"
-		"INSERT INTO alerts VALUES (1, 1772442100, 'hunched', 40);"
-		"PRAGMA user_version = 1;");
+	        "CREATE TABLE sessions (id INTEGER PRIMARY KEY,"
+	        " start_unix REAL NOT NULL, end_unix REAL, source TEXT);"
+	        "CREATE TABLE minutes (minute INTEGER NOT NULL,"
+	        " session INTEGER NOT NULL, upright_s REAL NOT NULL DEFAULT 0,"
+	        " looking_down_s REAL NOT NULL DEFAULT 0,"
+	        " hunched_s REAL NOT NULL DEFAULT 0, away_s REAL NOT NULL "
+	        "DEFAULT 0,"
+	        " pitch_mean_deg REAL, drop_mean_iod REAL,"
+	        " frames INTEGER NOT NULL DEFAULT 0,"
+	        " face_frames INTEGER NOT NULL DEFAULT 0,"
+	        " PRIMARY KEY (minute, session)) WITHOUT ROWID;"
+	        "CREATE TABLE alerts (id INTEGER PRIMARY KEY,"
+	        " time_unix REAL NOT NULL, kind TEXT NOT NULL, after_s REAL "
+	        "NOT NULL);"
+	        "INSERT INTO sessions VALUES (1, 1772442000, 1772442120, "
+	        "'cam');"
+	        "INSERT INTO minutes VALUES (1772442000, 1, 50, 10, 0, 0, 6.5, "
+	        "0.1,"
+	        " 120, 120);"
+	        "INSERT INTO minutes VALUES (1772442060, 1, 0, 0, 45, 15, "
+	        "NULL, 0.5,"
+	        " 120, 90);"
+	        "INSERT INTO alerts VALUES (1, 1772442100, 'hunched', 40);"
+	        "PRAGMA user_version = 1;");
 	sqlite3_close(db);
 
 	hs_journal *j = NULL;
@@ -261,10 +272,12 @@ static void version_1_journal_is_migrated_and_keeps_its_data(void **state)
 	free(a);
 
 	/* New data lands next to the old. */
-	assert_int_equal(hs_journal_begin_session(j, T0 + 600, "cam", "auto"), 0);
+	assert_int_equal(hs_journal_begin_session(j, T0 + 600, "cam", "auto"),
+	                 0);
 	assert_int_equal(hs_journal_add_frame(j, T0 + 600, 0.5,
-					      HS_STATE_UNCALIBRATED, NULL, true),
-			 0);
+	                                      HS_STATE_UNCALIBRATED, NULL,
+	                                      true),
+	                 0);
 	hs_journal_close(j);
 	read_all(fx->db, &m, &n);
 	assert_int_equal(n, 3);
@@ -317,9 +330,9 @@ static void corrupt_journal_is_kept_aside_and_a_new_one_started(void **state)
 
 	/* The new journal works. */
 	assert_int_equal(hs_journal_begin_session(j, T0, "cam", NULL), 0);
-	assert_int_equal(hs_journal_add_frame(j, T0, 2.0, HS_STATE_UPRIGHT,
-					      NULL, true),
-			 0);
+	assert_int_equal(
+	        hs_journal_add_frame(j, T0, 2.0, HS_STATE_UPRIGHT, NULL, true),
+	        0);
 	hs_journal_close(j);
 	hs_journal_minute *m = NULL;
 	size_t n = 0;
@@ -346,7 +359,7 @@ static void killed_writer_loses_at_most_one_commit_interval(void **state)
 		double t = T0 + 7;
 		for (int i = 0; i * 0.5 < written_s; i++, t += 0.5)
 			if (hs_journal_add_frame(j, t, 0.5, HS_STATE_UPRIGHT,
-						 NULL, true) != 0)
+			                         NULL, true) != 0)
 				_exit(5);
 		_exit(0); /* no close: like SIGKILL */
 	}
@@ -378,7 +391,7 @@ static void state_change_is_committed_at_once(void **state)
 		double t = T0;
 		for (int i = 0; i < 20; i++, t += 0.5)
 			hs_journal_add_frame(j, t, 0.5, HS_STATE_UPRIGHT, NULL,
-					     true);
+			                     true);
 		hs_journal_add_frame(j, t, 0.5, HS_STATE_HUNCHED, NULL, true);
 		_exit(0);
 	}
@@ -429,7 +442,8 @@ static void full_disk_keeps_minutes_until_there_is_room(void **state)
 	char mnt[512];
 	snprintf(mnt, sizeof mnt, "%s/small", fx->dir);
 	mkdir(mnt, 0700);
-	if (!run_ok("mount -t tmpfs -o size=160k tmpfs ", mnt, " 2>/dev/null")) {
+	if (!run_ok("mount -t tmpfs -o size=160k tmpfs ", mnt,
+	            " 2>/dev/null")) {
 		fprintf(stderr, "SKIPPED: cannot mount a tmpfs (needs root)\n");
 		skip();
 	}
@@ -446,7 +460,7 @@ static void full_disk_keeps_minutes_until_there_is_room(void **state)
 	 * frame commits: the file grows until the disk is full. */
 	for (int i = 0; i < 20000 && failures < 50; i++, t += 20) {
 		rc = hs_journal_add_frame(j, t, 20, (hs_state)(i % 2), NULL,
-					  true);
+		                          true);
 		added += 20;
 		if (rc == HS_ENOSPC)
 			failures++;
@@ -476,7 +490,8 @@ static void read_only_folder_gives_eacces(void **state)
 	char mnt[512];
 	snprintf(mnt, sizeof mnt, "%s/ro", fx->dir);
 	mkdir(mnt, 0700);
-	if (!run_ok("mount -t tmpfs -o size=1m,ro tmpfs ", mnt, " 2>/dev/null")) {
+	if (!run_ok("mount -t tmpfs -o size=1m,ro tmpfs ", mnt,
+	            " 2>/dev/null")) {
 		fprintf(stderr, "SKIPPED: cannot mount a tmpfs (needs root)\n");
 		skip();
 	}
@@ -492,7 +507,8 @@ static void default_path_follows_xdg_data_home(void **state)
 {
 	(void)state;
 	char buf[PATH_MAX];
-	char *old = getenv("XDG_DATA_HOME") ? strdup(getenv("XDG_DATA_HOME")) : NULL;
+	char *old = getenv("XDG_DATA_HOME") ? strdup(getenv("XDG_DATA_HOME"))
+	                                    : NULL;
 	setenv("XDG_DATA_HOME", "/tmp/xdg-data", 1);
 	assert_int_equal(hs_journal_default_path(buf, sizeof buf), 0);
 	assert_string_equal(buf, "/tmp/xdg-data/headsup/journal.db");
@@ -507,30 +523,30 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
-			round_trip_keeps_minutes_alerts_and_sessions, setup,
-			teardown),
+		        round_trip_keeps_minutes_alerts_and_sessions, setup,
+		        teardown),
 		cmocka_unit_test_setup_teardown(frames_need_a_session, setup,
-						teardown),
+		                                teardown),
 		cmocka_unit_test_setup_teardown(
-			version_1_journal_is_migrated_and_keeps_its_data, setup,
-			teardown),
+		        version_1_journal_is_migrated_and_keeps_its_data, setup,
+		        teardown),
 		cmocka_unit_test_setup_teardown(newer_journal_is_refused, setup,
-						teardown),
+		                                teardown),
 		cmocka_unit_test_setup_teardown(
-			corrupt_journal_is_kept_aside_and_a_new_one_started,
-			setup, teardown),
+		        corrupt_journal_is_kept_aside_and_a_new_one_started,
+		        setup, teardown),
 		cmocka_unit_test_setup_teardown(
-			killed_writer_loses_at_most_one_commit_interval, setup,
-			teardown),
-		cmocka_unit_test_setup_teardown(state_change_is_committed_at_once,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(locked_journal_is_reported, setup,
-						teardown),
+		        killed_writer_loses_at_most_one_commit_interval, setup,
+		        teardown),
 		cmocka_unit_test_setup_teardown(
-			full_disk_keeps_minutes_until_there_is_room, setup,
-			teardown),
+		        state_change_is_committed_at_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(locked_journal_is_reported,
+		                                setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		        full_disk_keeps_minutes_until_there_is_room, setup,
+		        teardown),
 		cmocka_unit_test_setup_teardown(read_only_folder_gives_eacces,
-						setup, teardown),
+		                                setup, teardown),
 		cmocka_unit_test(default_path_follows_xdg_data_home),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -178,16 +178,19 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
-			second_run_is_refused_with_the_first_ones_pid, setup, teardown),
-		cmocka_unit_test_setup_teardown(files_are_private, setup, teardown),
+		        second_run_is_refused_with_the_first_ones_pid, setup,
+		        teardown),
+		cmocka_unit_test_setup_teardown(files_are_private, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(
-			stale_file_of_a_dead_process_does_not_block, setup, teardown),
-		cmocka_unit_test_setup_teardown(same_process_cannot_take_it_twice,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(symlinked_folder_is_refused, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(default_path_is_in_the_runtime_folder,
-						setup, teardown),
+		        stale_file_of_a_dead_process_does_not_block, setup,
+		        teardown),
+		cmocka_unit_test_setup_teardown(
+		        same_process_cannot_take_it_twice, setup, teardown),
+		cmocka_unit_test_setup_teardown(symlinked_folder_is_refused,
+		                                setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		        default_path_is_in_the_runtime_folder, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,7 +41,7 @@ static double now_s(void)
 
 static void sleep_ms(long ms)
 {
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 	nanosleep(&ts, NULL);
 }
 
@@ -92,7 +92,7 @@ static int count_of(const char *haystack, const char *needle)
 }
 
 static void make_msg(hs_alert_msg *m, hs_state kind, double lasted_s,
-		     const char *url)
+                     const char *url)
 {
 	assert_int_equal(hs_notify_format(m, kind, lasted_s), 0);
 	if (url)
@@ -100,9 +100,10 @@ static void make_msg(hs_alert_msg *m, hs_state kind, double lasted_s,
 }
 
 static const char warning_text[] =
-	"no notification server on the session bus; alerts go to the terminal";
+        "no notification server on the session bus; alerts go to the terminal";
 
-/* ---- the text (pure) ------------------------------------------------------ */
+/* ---- the text (pure) ------------------------------------------------------
+ */
 
 static void durations_read_in_whole_units(void **state)
 {
@@ -111,18 +112,25 @@ static void durations_read_in_whole_units(void **state)
 		double s;
 		const char *text;
 	} cases[] = {
-		{0.0, "0 seconds"},         {1.0, "1 second"},
-		{1.9, "1 second"},          {45.0, "45 seconds"},
-		{59.99, "59 seconds"},      {60.0, "1 minute"},
-		{119.0, "1 minute"},        {120.0, "2 minutes"},
-		{3599.0, "59 minutes"},     {3600.0, "1 hour"},
-		{3659.0, "1 hour"},         {3900.0, "1 hour 5 minutes"},
-		{7260.0, "2 hours 1 minute"}, {36000.0, "10 hours"},
+		{ 0.0, "0 seconds" },
+		{ 1.0, "1 second" },
+		{ 1.9, "1 second" },
+		{ 45.0, "45 seconds" },
+		{ 59.99, "59 seconds" },
+		{ 60.0, "1 minute" },
+		{ 119.0, "1 minute" },
+		{ 120.0, "2 minutes" },
+		{ 3599.0, "59 minutes" },
+		{ 3600.0, "1 hour" },
+		{ 3659.0, "1 hour" },
+		{ 3900.0, "1 hour 5 minutes" },
+		{ 7260.0, "2 hours 1 minute" },
+		{ 36000.0, "10 hours" },
 	};
 	char buf[64];
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		assert_int_equal(
-			hs_duration_format(cases[i].s, buf, sizeof buf), 0);
+		        hs_duration_format(cases[i].s, buf, sizeof buf), 0);
 		assert_string_equal(buf, cases[i].text);
 	}
 }
@@ -131,12 +139,10 @@ static void bad_durations_are_refused(void **state)
 {
 	(void)state;
 	char buf[64] = "x";
-	assert_int_equal(hs_duration_format(-1.0, buf, sizeof buf),
-			 HS_EINVAL);
-	assert_int_equal(hs_duration_format(NAN, buf, sizeof buf),
-			 HS_EINVAL);
+	assert_int_equal(hs_duration_format(-1.0, buf, sizeof buf), HS_EINVAL);
+	assert_int_equal(hs_duration_format(NAN, buf, sizeof buf), HS_EINVAL);
 	assert_int_equal(hs_duration_format(INFINITY, buf, sizeof buf),
-			 HS_EINVAL);
+	                 HS_EINVAL);
 	/* "1 hour 5 minutes" needs 17 bytes. */
 	assert_int_equal(hs_duration_format(3900.0, buf, 16), HS_ERANGE);
 	assert_string_equal(buf, "");
@@ -149,27 +155,27 @@ static void summary_names_posture_and_duration(void **state)
 	(void)state;
 	char buf[HS_NOTIFY_SUMMARY_MAX];
 	assert_int_equal(hs_notify_format_summary(HS_STATE_LOOKING_DOWN, 130.0,
-						  buf, sizeof buf),
-			 0);
+	                                          buf, sizeof buf),
+	                 0);
 	assert_string_equal(buf, "Looking down for 2 minutes");
 	assert_int_equal(hs_notify_format_summary(HS_STATE_HUNCHED, 45.2, buf,
-						  sizeof buf),
-			 0);
+	                                          sizeof buf),
+	                 0);
 	assert_string_equal(buf, "Hunched for 45 seconds");
 	assert_int_equal(hs_notify_format_summary(HS_STATE_HUNCHED, 61.0, buf,
-						  sizeof buf),
-			 0);
+	                                          sizeof buf),
+	                 0);
 	assert_string_equal(buf, "Hunched for 1 minute");
-	assert_int_equal(hs_notify_format_summary(HS_STATE_LOOKING_DOWN,
-						  3900.0, buf, sizeof buf),
-			 0);
+	assert_int_equal(hs_notify_format_summary(HS_STATE_LOOKING_DOWN, 3900.0,
+	                                          buf, sizeof buf),
+	                 0);
 	assert_string_equal(buf, "Looking down for 1 hour 5 minutes");
-	assert_int_equal(hs_notify_format_summary(HS_STATE_COUNT, 45.0, buf,
-						  sizeof buf),
-			 HS_EINVAL);
 	assert_int_equal(
-		hs_notify_format_summary(HS_STATE_HUNCHED, 45.0, buf, 10),
-		HS_ERANGE);
+	        hs_notify_format_summary(HS_STATE_COUNT, 45.0, buf, sizeof buf),
+	        HS_EINVAL);
+	assert_int_equal(
+	        hs_notify_format_summary(HS_STATE_HUNCHED, 45.0, buf, 10),
+	        HS_ERANGE);
 }
 
 static void body_carries_advice_and_link_in_each_style(void **state)
@@ -180,28 +186,28 @@ static void body_carries_advice_and_link_in_each_style(void **state)
 	char buf[512];
 
 	assert_int_equal(hs_notify_format_body(advice, url, HS_BODY_PLAIN, buf,
-					       sizeof buf),
-			 0);
+	                                       sizeof buf),
+	                 0);
 	assert_string_equal(buf, "Sit tall & breathe <slowly>.\n"
-				 "file:///tmp/a&b/advice\".html#hunched");
+	                         "file:///tmp/a&b/advice\".html#hunched");
 
 	assert_int_equal(hs_notify_format_body(advice, url, HS_BODY_MARKUP, buf,
-					       sizeof buf),
-			 0);
+	                                       sizeof buf),
+	                 0);
 	assert_string_equal(buf, "Sit tall &amp; breathe &lt;slowly&gt;.\n"
-				 "file:///tmp/a&amp;b/advice\".html#hunched");
+	                         "file:///tmp/a&amp;b/advice\".html#hunched");
 
 	assert_int_equal(hs_notify_format_body(advice, url, HS_BODY_HYPERLINK,
-					       buf, sizeof buf),
-			 0);
+	                                       buf, sizeof buf),
+	                 0);
 	assert_string_equal(buf,
-			    "Sit tall &amp; breathe &lt;slowly&gt;.\n"
-			    "<a href=\"file:///tmp/a&amp;b/advice&quot;.html"
-			    "#hunched\">Show advice</a>");
+	                    "Sit tall &amp; breathe &lt;slowly&gt;.\n"
+	                    "<a href=\"file:///tmp/a&amp;b/advice&quot;.html"
+	                    "#hunched\">Show advice</a>");
 
-	assert_int_equal(hs_notify_format_body(advice, url, HS_BODY_HYPERLINK,
-					       buf, 40),
-			 HS_ERANGE);
+	assert_int_equal(
+	        hs_notify_format_body(advice, url, HS_BODY_HYPERLINK, buf, 40),
+	        HS_ERANGE);
 	assert_string_equal(buf, "");
 }
 
@@ -213,7 +219,7 @@ static void alert_gets_advice_for_its_posture(void **state)
 	assert_int_equal(m.kind, HS_STATE_HUNCHED);
 	assert_string_equal(m.summary, "Hunched for 45 seconds");
 	assert_string_equal(m.advice,
-			    hs_advice_get(HS_ADVICE_HUNCHED)->sentence);
+	                    hs_advice_get(HS_ADVICE_HUNCHED)->sentence);
 	assert_true(strncmp(m.advice_url, "file:///", 8) == 0);
 	const char *hash = strrchr(m.advice_url, '#');
 	assert_non_null(hash);
@@ -222,17 +228,18 @@ static void alert_gets_advice_for_its_posture(void **state)
 	assert_int_equal(hs_notify_format(&m, HS_STATE_LOOKING_DOWN, 150.0), 0);
 	assert_string_equal(m.summary, "Looking down for 2 minutes");
 	assert_string_equal(m.advice,
-			    hs_advice_get(HS_ADVICE_LOOKING_DOWN)->sentence);
+	                    hs_advice_get(HS_ADVICE_LOOKING_DOWN)->sentence);
 	assert_string_equal(strrchr(m.advice_url, '#'), "#looking-down");
 
 	/* Only bad postures alert; msg is left alone otherwise. */
 	assert_int_equal(hs_notify_format(&m, HS_STATE_UPRIGHT, 45.0),
-			 HS_EINVAL);
+	                 HS_EINVAL);
 	assert_int_equal(hs_notify_format(&m, HS_STATE_AWAY, 45.0), HS_EINVAL);
 	assert_string_equal(m.summary, "Looking down for 2 minutes");
 }
 
-/* ---- choosing a back-end, with fake back-ends ----------------------------- */
+/* ---- choosing a back-end, with fake back-ends -----------------------------
+ */
 
 static struct fakes {
 	int desktop_open_rc;
@@ -342,8 +349,8 @@ static void auto_uses_the_desktop_when_it_starts(void **state)
 	(void)state;
 	hs_notify *n = NULL;
 	assert_int_equal(hs_notify_create_from("auto", &fake_desktop,
-					       &fake_terminal, &n),
-			 0);
+	                                       &fake_terminal, &n),
+	                 0);
 	assert_string_equal(hs_notify_backend(n), "fake-desktop");
 	hs_alert_msg m;
 	make_msg(&m, HS_STATE_HUNCHED, 45.0, NULL);
@@ -368,7 +375,7 @@ static void auto_falls_back_to_terminal_and_warns_once(void **state)
 	captured c;
 	capture_stderr(&c);
 	int rc = hs_notify_create_from("auto", &fake_desktop, &fake_terminal,
-				       &n);
+	                               &n);
 	hs_alert_msg m;
 	make_msg(&m, HS_STATE_HUNCHED, 45.0, NULL);
 	int rc1 = rc == 0 ? hs_notify_send(n, &m) : rc;
@@ -397,7 +404,7 @@ static void auto_falls_back_on_other_desktop_failures_too(void **state)
 	captured c;
 	capture_stderr(&c);
 	int rc = hs_notify_create_from("auto", &fake_desktop, &fake_terminal,
-				       &n);
+	                               &n);
 	char *err = release_stderr(&c);
 	assert_int_equal(rc, 0);
 	assert_string_equal(hs_notify_backend(n), "fake-terminal");
@@ -415,7 +422,7 @@ static void desktop_mode_without_server_is_an_error(void **state)
 	captured c;
 	capture_stderr(&c);
 	int rc = hs_notify_create_from("desktop", &fake_desktop, &fake_terminal,
-				       &n);
+	                               &n);
 	char *err = release_stderr(&c);
 	assert_int_equal(rc, HS_ENOSERVER);
 	assert_ptr_equal(n, &desk_state_token); /* untouched */
@@ -429,8 +436,8 @@ static void terminal_mode_never_tries_the_desktop(void **state)
 	(void)state;
 	hs_notify *n = NULL;
 	assert_int_equal(hs_notify_create_from("terminal", &fake_desktop,
-					       &fake_terminal, &n),
-			 0);
+	                                       &fake_terminal, &n),
+	                 0);
 	assert_int_equal(fk.desktop_opens, 0);
 	assert_string_equal(hs_notify_backend(n), "fake-terminal");
 	hs_notify_destroy(n);
@@ -443,7 +450,7 @@ static void unknown_mode_is_refused(void **state)
 	captured c;
 	capture_stderr(&c);
 	int rc = hs_notify_create_from("popup", &fake_desktop, &fake_terminal,
-				       &n);
+	                               &n);
 	char *err = release_stderr(&c);
 	assert_int_equal(rc, HS_EINVAL);
 	assert_null(n);
@@ -457,8 +464,8 @@ static void failed_desktop_send_goes_to_terminal(void **state)
 	(void)state;
 	hs_notify *n = NULL;
 	assert_int_equal(hs_notify_create_from("auto", &fake_desktop,
-					       &fake_terminal, &n),
-			 0);
+	                                       &fake_terminal, &n),
+	                 0);
 	hs_alert_msg m;
 	make_msg(&m, HS_STATE_HUNCHED, 45.0, NULL);
 	fk.desktop_send_rc = HS_ENOSERVER;
@@ -538,9 +545,9 @@ static void check_no_bus(const char *bus, double max_s)
 	assert_int_equal(rc_send, 0);
 	assert_int_equal(count_of(err, warning_text), 1);
 	char line[HS_NOTIFY_SUMMARY_MAX + HS_NOTIFY_ADVICE_MAX +
-		  HS_NOTIFY_URL_MAX + 32];
+	          HS_NOTIFY_URL_MAX + 32];
 	snprintf(line, sizeof line, "headsup: Hunched for 45 seconds - %s %s\n",
-		 m.advice, m.advice_url);
+	         m.advice, m.advice_url);
 	assert_int_equal(count_of(err, line), 1);
 	assert_int_equal(rc_desktop, HS_ENOSERVER);
 	assert_null(d);
@@ -560,7 +567,7 @@ static void no_session_bus_falls_back_to_terminal(void **state)
 	 * up after its 3 s connect timeout instead of hanging. */
 	char dir[64], addr[128];
 	hs_test_tmpdir(dir, sizeof dir);
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	snprintf(sa.sun_path, sizeof sa.sun_path, "%s/bus", dir);
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	assert_true(fd >= 0);
@@ -583,32 +590,32 @@ static bool in_dunst_session(void)
 	const char *bus = getenv("DBUS_SESSION_BUS_ADDRESS");
 	if (!session_dir || !session_dir[0] || !bus || !bus[0]) {
 		fprintf(stderr,
-			"SKIPPED: not inside a private desktop session; run "
-			"tests/support/desktop-session.sh %s (ctest: "
-			"test_notify_dunst)\n",
-			"test_notify");
+		        "SKIPPED: not inside a private desktop session; run "
+		        "tests/support/desktop-session.sh %s (ctest: "
+		        "test_notify_dunst)\n",
+		        "test_notify");
 		return false;
 	}
 	char out[2048];
 	int st = hs_test_run(
-		"dbus-send --session --print-reply "
-		"--dest=org.freedesktop.Notifications "
-		"/org/freedesktop/Notifications "
-		"org.freedesktop.Notifications.GetServerInformation 2>&1",
-		out, sizeof out);
+	        "dbus-send --session --print-reply "
+	        "--dest=org.freedesktop.Notifications "
+	        "/org/freedesktop/Notifications "
+	        "org.freedesktop.Notifications.GetServerInformation 2>&1",
+	        out, sizeof out);
 	/* Inside our own session dunst must be there: fail, not skip. */
 	if (st != 0 || !strstr(out, "string \"dunst\""))
 		fail_msg("the session's notification server is not dunst:\n%s",
-			 out);
+		         out);
 	return true;
 }
 
-#define REQUIRE_DUNST()                                                      \
-	do {                                                                 \
-		if (!in_dunst_session()) {                                   \
-			skip();                                              \
-			return;                                              \
-		}                                                            \
+#define REQUIRE_DUNST()                    \
+	do {                               \
+		if (!in_dunst_session()) { \
+			skip();            \
+			return;            \
+		}                          \
 	} while (0)
 
 /* JSON text without the whitespace between tokens, so that searches do
@@ -630,7 +637,7 @@ static char *json_squeeze(const char *src)
 			in_str = true;
 			*o++ = *p;
 		} else if (*p != ' ' && *p != '\t' && *p != '\n' &&
-			   *p != '\r') {
+		           *p != '\r') {
 			*o++ = *p;
 		}
 	}
@@ -640,10 +647,10 @@ static char *json_squeeze(const char *src)
 
 /* "\"key\":{\"type\":\"s\",\"data\":\"<value as JSON>\"}" */
 static void json_field(char *buf, size_t size, const char *key,
-		       const char *value)
+                       const char *value)
 {
-	size_t n = (size_t)snprintf(buf, size, "\"%s\":{\"type\":\"s\",\"data\":\"",
-				    key);
+	size_t n = (size_t)snprintf(buf, size,
+	                            "\"%s\":{\"type\":\"s\",\"data\":\"", key);
 	for (const char *p = value; *p && n + 8 < size; p++) {
 		if (*p == '"' || *p == '\\') {
 			buf[n++] = '\\';
@@ -673,8 +680,8 @@ static char *dunst_history(void)
 static int dunst_displayed(void)
 {
 	char out[64];
-	assert_int_equal(hs_test_run("dunstctl count displayed", out, sizeof out),
-			 0);
+	assert_int_equal(
+	        hs_test_run("dunstctl count displayed", out, sizeof out), 0);
 	return atoi(out);
 }
 
@@ -697,7 +704,7 @@ static void dunst_shows_summary_and_body(void **state)
 	assert_non_null(strstr(history, want));
 	/* dunst lists body-hyperlinks, so the link is an <a href>. */
 	snprintf(body, sizeof body, "%s\n<a href=\"%s\">Show advice</a>",
-		 hs_advice_get(HS_ADVICE_HUNCHED)->sentence, m.advice_url);
+	         hs_advice_get(HS_ADVICE_HUNCHED)->sentence, m.advice_url);
 	json_field(want, sizeof want, "body", body);
 	if (!strstr(history, want))
 		fprintf(stderr, "want %s\nhistory: %s\n", want, history);
@@ -834,19 +841,20 @@ int main(void)
 		cmocka_unit_test(body_carries_advice_and_link_in_each_style),
 		cmocka_unit_test(alert_gets_advice_for_its_posture),
 		cmocka_unit_test_setup(auto_uses_the_desktop_when_it_starts,
-				       reset_fakes),
+		                       reset_fakes),
 		cmocka_unit_test_setup(
-			auto_falls_back_to_terminal_and_warns_once, reset_fakes),
+		        auto_falls_back_to_terminal_and_warns_once,
+		        reset_fakes),
 		cmocka_unit_test_setup(
-			auto_falls_back_on_other_desktop_failures_too,
-			reset_fakes),
+		        auto_falls_back_on_other_desktop_failures_too,
+		        reset_fakes),
 		cmocka_unit_test_setup(desktop_mode_without_server_is_an_error,
-				       reset_fakes),
+		                       reset_fakes),
 		cmocka_unit_test_setup(terminal_mode_never_tries_the_desktop,
-				       reset_fakes),
+		                       reset_fakes),
 		cmocka_unit_test_setup(unknown_mode_is_refused, reset_fakes),
 		cmocka_unit_test_setup(failed_desktop_send_goes_to_terminal,
-				       reset_fakes),
+		                       reset_fakes),
 		/* Before the dunst tests: GIO keeps the session bus
 		 * connection once one was made. */
 		cmocka_unit_test(no_session_bus_falls_back_to_terminal),

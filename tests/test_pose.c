@@ -15,7 +15,7 @@
 #include "headsup/pose.h"
 #include "testutil.h"
 
-#define assert_near(a, b, eps)                                               \
+#define assert_near(a, b, eps) \
 	assert_true(fabs((double)(a) - (double)(b)) <= (eps))
 
 /* The default head with the correction off: raw PnP. */
@@ -31,10 +31,10 @@ static hs_head_model raw_model(void)
 /* Project the head at a pose, 60 cm in front of a 640x480 camera with a
  * 60 degree field of view, slightly off-centre. */
 static void project(const hs_head_model *m, const hs_camera_model *cam,
-		    double pitch, double yaw, double roll, hs_face *face)
+                    double pitch, double yaw, double roll, hs_face *face)
 {
 	double R[9];
-	const double t[3] = {40, -30, 600};
+	const double t[3] = { 40, -30, 600 };
 	hs_pose_to_matrix(pitch, yaw, roll, R);
 	memset(face, 0, sizeof *face);
 	face->found = true;
@@ -56,15 +56,16 @@ static void pnp_recovers_a_grid_of_poses(void **state)
 				hs_pose pose;
 				project(&m, &cam, p, y, r, &f);
 				assert_int_equal(
-					hs_pose_estimate(&m, &cam, &f, &pose), 0);
+				        hs_pose_estimate(&m, &cam, &f, &pose),
+				        0);
 				assert_true(pose.has_pitch);
 				if (fabs(pose.pitch_down_deg - p) > 1 ||
 				    fabs(pose.yaw_deg - y) > 1 ||
 				    fabs(pose.roll_deg - r) > 1)
 					fail_msg("pose %d/%d/%d read as "
-						 "%.2f/%.2f/%.2f",
-						 p, y, r, pose.pitch_down_deg,
-						 pose.yaw_deg, pose.roll_deg);
+					         "%.2f/%.2f/%.2f",
+					         p, y, r, pose.pitch_down_deg,
+					         pose.yaw_deg, pose.roll_deg);
 				n++;
 			}
 	assert_int_equal(n, 7 * 7 * 5);
@@ -73,7 +74,7 @@ static void pnp_recovers_a_grid_of_poses(void **state)
 static hs_point eye_mid(const hs_face *f)
 {
 	hs_point re = f->kp[HS_KP_RIGHT_EYE], le = f->kp[HS_KP_LEFT_EYE];
-	return (hs_point){(re.x + le.x) / 2, (re.y + le.y) / 2};
+	return (hs_point){ (re.x + le.x) / 2, (re.y + le.y) / 2 };
 }
 
 /* What the signs mean on the image. */
@@ -93,12 +94,12 @@ static void conventions_match_the_image(void **state)
 	/* Pitch down (chin to chest): the ears, behind the eyes, rise
 	 * toward the eyes' line and the nose tip, in front, sinks. */
 	assert_true(down.kp[HS_KP_NOSE].y - eye_mid(&down).y >
-		    front.kp[HS_KP_NOSE].y - eye_mid(&front).y);
+	            front.kp[HS_KP_NOSE].y - eye_mid(&front).y);
 	assert_true(down.kp[HS_KP_RIGHT_EAR].y - eye_mid(&down).y <
-		    front.kp[HS_KP_RIGHT_EAR].y - eye_mid(&front).y);
+	            front.kp[HS_KP_RIGHT_EAR].y - eye_mid(&front).y);
 	/* Yaw +: the nose moves toward the image's right of the eyes. */
 	assert_true(right.kp[HS_KP_NOSE].x - eye_mid(&right).x >
-		    front.kp[HS_KP_NOSE].x - eye_mid(&front).x + 5);
+	            front.kp[HS_KP_NOSE].x - eye_mid(&front).x + 5);
 	/* Roll +: the left eye (image right) is lower. */
 	assert_true(tilt.kp[HS_KP_LEFT_EYE].y > tilt.kp[HS_KP_RIGHT_EYE].y + 5);
 
@@ -123,8 +124,8 @@ static void matrix_round_trips(void **state)
 	/* A rotation: rows of unit length. */
 	for (int i = 0; i < 3; i++)
 		assert_near(R[3 * i] * R[3 * i] + R[3 * i + 1] * R[3 * i + 1] +
-				    R[3 * i + 2] * R[3 * i + 2],
-			    1, 1e-12);
+		                    R[3 * i + 2] * R[3 * i + 2],
+		            1, 1e-12);
 }
 
 /* The correction: gain times the PnP pitch plus the offset; yaw and roll
@@ -154,9 +155,9 @@ static void eyes_only_gives_roll_without_pitch(void **state)
 	const hs_head_model m = raw_model();
 	hs_camera_model cam;
 	hs_camera_model_from_fov(&cam, 640, 480, 60);
-	hs_face f = {.found = true, .kp_valid = HS_KP_EYES};
-	f.kp[HS_KP_RIGHT_EYE] = (hs_point){100, 100};
-	f.kp[HS_KP_LEFT_EYE] = (hs_point){160, 160};
+	hs_face f = { .found = true, .kp_valid = HS_KP_EYES };
+	f.kp[HS_KP_RIGHT_EYE] = (hs_point){ 100, 100 };
+	f.kp[HS_KP_LEFT_EYE] = (hs_point){ 160, 160 };
 	hs_pose p;
 	assert_int_equal(hs_pose_estimate(&m, &cam, &f, &p), 0);
 	assert_false(p.has_pitch);
@@ -205,8 +206,8 @@ static const char *write_file(const char *text)
 	return path;
 }
 
-#define SIX_POINTS                                                           \
-	"right_eye,-30,0,0\nleft_eye,30,0,0\nnose,0,50,-20\n"                \
+#define SIX_POINTS                                            \
+	"right_eye,-30,0,0\nleft_eye,30,0,0\nnose,0,50,-20\n" \
 	"mouth,0,70,-10\nright_ear,-70,10,80\nleft_ear,70,10,80\n"
 
 static void model_file_is_read(void **state)
@@ -215,7 +216,7 @@ static void model_file_is_read(void **state)
 	hs_head_model m;
 	char err[512] = "";
 	const char *p = write_file("# comment\nname,x_mm,y_mm,z_mm\n" SIX_POINTS
-				   "pitch_gain,1.5\npitch_offset_deg,-4\n");
+	                           "pitch_gain,1.5\npitch_offset_deg,-4\n");
 	assert_int_equal(hs_head_model_read(&m, p, err, sizeof err), 0);
 	assert_near(m.pts[HS_KP_NOSE][1], 50, 1e-12);
 	assert_near(m.pts[HS_KP_LEFT_EAR][2], 80, 1e-12);
@@ -236,17 +237,17 @@ static void bad_model_files_are_refused(void **state)
 	static const struct {
 		const char *text, *says;
 	} bad[] = {
-		{"right_eye,-30,0,0\nleft_eye,30,0,0\n", "'nose' is missing"},
-		{SIX_POINTS "chin,0,90,0\n", "unknown keypoint 'chin'"},
-		{SIX_POINTS "nose,0,50,-20\n", "given twice"},
-		{"right_eye,-30,zero,0\n", ":1: expected"},
-		{SIX_POINTS "pitch_gain,9\n", "pitch_gain 9 is outside"},
-		{SIX_POINTS "pitch_offset_deg,nan\n", "outside"},
-		{SIX_POINTS "scale,2\n", "unknown row 'scale'"},
-		{"right_eye,30,0,0\nleft_eye,-30,0,0\nnose,0,50,-20\n"
-		 "mouth,0,70,-10\nright_ear,-70,10,80\nleft_ear,70,10,80\n",
-		 "left_eye must be"},
-		{"", "'right_eye' is missing"},
+		{ "right_eye,-30,0,0\nleft_eye,30,0,0\n", "'nose' is missing" },
+		{ SIX_POINTS "chin,0,90,0\n", "unknown keypoint 'chin'" },
+		{ SIX_POINTS "nose,0,50,-20\n", "given twice" },
+		{ "right_eye,-30,zero,0\n", ":1: expected" },
+		{ SIX_POINTS "pitch_gain,9\n", "pitch_gain 9 is outside" },
+		{ SIX_POINTS "pitch_offset_deg,nan\n", "outside" },
+		{ SIX_POINTS "scale,2\n", "unknown row 'scale'" },
+		{ "right_eye,30,0,0\nleft_eye,-30,0,0\nnose,0,50,-20\n"
+		  "mouth,0,70,-10\nright_ear,-70,10,80\nleft_ear,70,10,80\n",
+		  "left_eye must be" },
+		{ "", "'right_eye' is missing" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		hs_head_model m, before;
@@ -255,17 +256,17 @@ static void bad_model_files_are_refused(void **state)
 		char err[512] = "";
 		const char *p = write_file(bad[i].text);
 		assert_int_equal(hs_head_model_read(&m, p, err, sizeof err),
-				 HS_EFORMAT);
+		                 HS_EFORMAT);
 		if (!strstr(err, bad[i].says) || !strstr(err, p))
 			fail_msg("case %zu: message '%s' lacks '%s'", i, err,
-				 bad[i].says);
+			         bad[i].says);
 		assert_memory_equal(&m, &before, sizeof m);
 	}
 	hs_head_model m;
 	char err[512] = "";
 	assert_int_equal(hs_head_model_read(&m, "/nonexistent/face3d.csv", err,
-					    sizeof err),
-			 HS_ENOENT);
+	                                    sizeof err),
+	                 HS_ENOENT);
 	assert_non_null(strstr(err, "/nonexistent/face3d.csv"));
 }
 
@@ -276,9 +277,9 @@ static void default_model_equals_the_file(void **state)
 	hs_head_model file, builtin;
 	char err[512] = "";
 	assert_int_equal(hs_head_model_read(&file,
-					    HS_SOURCE_DIR "/models/face3d.csv",
-					    err, sizeof err),
-			 0);
+	                                    HS_SOURCE_DIR "/models/face3d.csv",
+	                                    err, sizeof err),
+	                 0);
 	hs_head_model_default(&builtin);
 	for (int k = 0; k < HS_KP_COUNT; k++)
 		for (int a = 0; a < 3; a++)
@@ -298,9 +299,9 @@ int main(void)
 		cmocka_unit_test(eyes_only_gives_roll_without_pitch),
 		cmocka_unit_test(camera_from_fov),
 		cmocka_unit_test_setup_teardown(model_file_is_read, make_dir,
-						remove_dir),
+		                                remove_dir),
 		cmocka_unit_test_setup_teardown(bad_model_files_are_refused,
-						make_dir, remove_dir),
+		                                make_dir, remove_dir),
 		cmocka_unit_test(default_model_equals_the_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

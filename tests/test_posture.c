@@ -16,11 +16,11 @@
 #define assert_near(a, b, eps) check_near((a), (b), (eps), #a, __LINE__)
 
 static void check_near(double a, double b, double eps, const char *expr,
-		       int line)
+                       int line)
 {
 	if (!(fabs(a - b) <= eps))
 		fail_msg("line %d: %s = %.17g, want %.17g (within %g)", line,
-			 expr, a, b, eps);
+		         expr, a, b, eps);
 }
 
 /* A baseline: eyes 60 px apart around (320, 200) in a 640x480 frame. */
@@ -32,7 +32,7 @@ static hs_baseline baseline(void)
 		.eye_mid_x = 320,
 		.eye_mid_y = 200,
 		.iod_px = 60,
-		.box = {260, 150, 120, 140},
+		.box = { 260, 150, 120, 140 },
 		.frame_w = 640,
 		.frame_h = 480,
 		.has_pitch = true,
@@ -43,9 +43,9 @@ static hs_baseline baseline(void)
 /* A face with eyes iod px apart around (mx, my). */
 static hs_face face_at(float mx, float my, float iod)
 {
-	hs_face f = {.found = true, .score = 0.9f, .detector = "blazeface"};
-	f.kp[HS_KP_RIGHT_EYE] = (hs_point){mx - iod / 2, my};
-	f.kp[HS_KP_LEFT_EYE] = (hs_point){mx + iod / 2, my};
+	hs_face f = { .found = true, .score = 0.9f, .detector = "blazeface" };
+	f.kp[HS_KP_RIGHT_EYE] = (hs_point){ mx - iod / 2, my };
+	f.kp[HS_KP_LEFT_EYE] = (hs_point){ mx + iod / 2, my };
 	f.kp_valid = HS_KP_ALL;
 	f.box[0] = mx - iod;
 	f.box[1] = my - 50;
@@ -56,10 +56,10 @@ static hs_face face_at(float mx, float my, float iod)
 
 static hs_features feat(double pitch, double drop, double lean)
 {
-	hs_features f = {.pitch_delta_deg = pitch,
-			 .drop_iod = drop,
-			 .lean_ratio = lean,
-			 .has_pitch = true};
+	hs_features f = { .pitch_delta_deg = pitch,
+		          .drop_iod = drop,
+		          .lean_ratio = lean,
+		          .has_pitch = true };
 	return f;
 }
 
@@ -85,7 +85,8 @@ static hs_posture_thresholds defaults(void)
 	return t;
 }
 
-/* ---- names ---------------------------------------------------------------- */
+/* ---- names ----------------------------------------------------------------
+ */
 
 static void state_names_round_trip(void **state)
 {
@@ -97,9 +98,9 @@ static void state_names_round_trip(void **state)
 		assert_non_null(hs_state_label((hs_state)s));
 	}
 	assert_string_equal(hs_state_name(HS_STATE_LOOKING_DOWN),
-			    "looking_down");
+	                    "looking_down");
 	assert_string_equal(hs_state_label(HS_STATE_LOOKING_DOWN),
-			    "Looking down");
+	                    "Looking down");
 	assert_null(hs_state_name(HS_STATE_COUNT));
 	assert_int_equal(hs_state_from_name("slouching"), -1);
 	assert_true(hs_state_is_bad(HS_STATE_HUNCHED));
@@ -108,15 +109,18 @@ static void state_names_round_trip(void **state)
 	assert_false(hs_state_is_bad(HS_STATE_UNCALIBRATED));
 }
 
-/* ---- features ----------------------------------------------------------------- */
+/* ---- features
+ * ----------------------------------------------------------------- */
 
 static void features_measure_against_the_baseline(void **state)
 {
 	(void)state;
 	hs_baseline b = baseline();
 	hs_face f = face_at(330, 230, 72); /* 30 px lower, 20% larger */
-	hs_pose p = {.pitch_down_deg = 25, .yaw_deg = 3, .roll_deg = -4,
-		     .has_pitch = true};
+	hs_pose p = { .pitch_down_deg = 25,
+		      .yaw_deg = 3,
+		      .roll_deg = -4,
+		      .has_pitch = true };
 	hs_features out;
 	assert_int_equal(hs_posture_features(&b, &f, &p, &out), 0);
 	assert_true(out.has_pitch);
@@ -136,8 +140,8 @@ static void iod_is_the_distance_between_the_eyes(void **state)
 {
 	(void)state;
 	hs_face f = face_at(0, 0, 0);
-	f.kp[HS_KP_RIGHT_EYE] = (hs_point){100, 100};
-	f.kp[HS_KP_LEFT_EYE] = (hs_point){130, 140}; /* tilted: 3-4-5 */
+	f.kp[HS_KP_RIGHT_EYE] = (hs_point){ 100, 100 };
+	f.kp[HS_KP_LEFT_EYE] = (hs_point){ 130, 140 }; /* tilted: 3-4-5 */
 	double mx, my, iod;
 	assert_int_equal(hs_posture_eye_geometry(&f, NULL, &mx, &my, &iod), 0);
 	assert_near(iod, 50.0, 1e-9);
@@ -150,7 +154,7 @@ static void no_pitch_without_a_pitch_on_both_sides(void **state)
 	(void)state;
 	hs_baseline b = baseline();
 	hs_face f = face_at(320, 200, 60);
-	hs_pose haar = {.roll_deg = 3, .has_pitch = false};
+	hs_pose haar = { .roll_deg = 3, .has_pitch = false };
 	hs_features out;
 	assert_int_equal(hs_posture_features(&b, &f, &haar, &out), 0);
 	assert_false(out.has_pitch);
@@ -160,7 +164,7 @@ static void no_pitch_without_a_pitch_on_both_sides(void **state)
 	assert_false(out.has_pitch);
 	assert_near(out.roll_deg, 0.0, 1e-9);
 
-	hs_pose p = {.pitch_down_deg = 30, .has_pitch = true};
+	hs_pose p = { .pitch_down_deg = 30, .has_pitch = true };
 	b.has_pitch = false; /* calibrated with the Haar fallback */
 	assert_int_equal(hs_posture_features(&b, &f, &p, &out), 0);
 	assert_false(out.has_pitch);
@@ -170,7 +174,7 @@ static void a_face_without_eyes_is_measured_by_its_box(void **state)
 {
 	(void)state;
 	hs_baseline b = baseline(); /* box 260,150 120x140; eyes 320,200 */
-	hs_face f = {.found = true, .box = {260, 150, 120, 140}};
+	hs_face f = { .found = true, .box = { 260, 150, 120, 140 } };
 	hs_features out;
 	/* Same box as at calibration: no drop, no lean. */
 	assert_int_equal(hs_posture_features(&b, &f, NULL, &out), 0);
@@ -183,18 +187,19 @@ static void a_face_without_eyes_is_measured_by_its_box(void **state)
 
 	hs_features before = feat(1, 2, 3);
 	out = before;
-	hs_face nothing = {.found = true};
+	hs_face nothing = { .found = true };
 	assert_int_equal(hs_posture_features(&b, &nothing, NULL, &out),
-			 HS_EINVAL);
+	                 HS_EINVAL);
 	assert_memory_equal(&out, &before, sizeof out);
 
 	hs_baseline broken = baseline();
 	broken.iod_px = 0;
 	assert_int_equal(hs_posture_features(&broken, &f, NULL, &out),
-			 HS_EINVAL);
+	                 HS_EINVAL);
 }
 
-/* ---- smoothing ---------------------------------------------------------------- */
+/* ---- smoothing
+ * ---------------------------------------------------------------- */
 
 static void one_noisy_frame_does_not_move_the_median(void **state)
 {
@@ -305,11 +310,11 @@ static void the_ring_keeps_the_newest_samples(void **state)
 	assert_int_equal(hs_smoother_get(&s, &out), HS_SMOOTHED_FACE);
 	/* the last CAP values: 2*CAP .. 3*CAP-1 */
 	assert_near(out.pitch_delta_deg,
-			   2 * HS_SMOOTHER_CAP + (HS_SMOOTHER_CAP - 1) / 2.0,
-			   1e-9);
+	            2 * HS_SMOOTHER_CAP + (HS_SMOOTHER_CAP - 1) / 2.0, 1e-9);
 }
 
-/* ---- thresholds ----------------------------------------------------------------- */
+/* ---- thresholds
+ * ----------------------------------------------------------------- */
 
 static void default_thresholds_are_the_settings_defaults(void **state)
 {
@@ -322,20 +327,20 @@ static void default_thresholds_are_the_settings_defaults(void **state)
 	assert_near(def.looking_down_enter_deg, 15.0, 1e-9);
 	assert_near(def.looking_down_exit_deg, 10.0, 1e-9);
 	char why[200];
-	assert_int_equal(hs_posture_thresholds_check(&def, why, sizeof why),
-			 0);
+	assert_int_equal(hs_posture_thresholds_check(&def, why, sizeof why), 0);
 
 	cfg.hunched_drop_exit_iod = 0.8;
 	cfg.hunched_drop_enter_iod = 0.5;
 	hs_posture_thresholds_from_config(&cfg, &from_cfg);
 	assert_near(from_cfg.hunched_drop_exit_iod, 0.8, 1e-9);
-	assert_int_equal(hs_posture_thresholds_check(&from_cfg, why,
-						     sizeof why),
-			 HS_EINVAL);
+	assert_int_equal(
+	        hs_posture_thresholds_check(&from_cfg, why, sizeof why),
+	        HS_EINVAL);
 	assert_non_null(strstr(why, "hunched_drop_exit_iod"));
 }
 
-/* ---- states ----------------------------------------------------------------- */
+/* ---- states -----------------------------------------------------------------
+ */
 
 static void single_frame_rules(void **state)
 {
@@ -381,7 +386,7 @@ static void a_lowered_head_reads_looking_down_not_hunched(void **state)
 	hs_posture_classifier_init(&c, &t);
 	f = feat(30, 0.9, 0.95);
 	assert_int_equal(hs_posture_classifier_update(&c, true, &f),
-			 HS_STATE_LOOKING_DOWN);
+	                 HS_STATE_LOOKING_DOWN);
 }
 
 static void without_pitch_a_drop_reads_hunched(void **state)
@@ -408,28 +413,28 @@ static void states_hold_until_their_exit_threshold(void **state)
 		double pitch, drop, lean;
 		hs_state want;
 	} steps[] = {
-		{12, 0, 1, HS_STATE_UPRIGHT},       /* below enter */
-		{15, 0, 1, HS_STATE_LOOKING_DOWN},  /* at enter */
-		{12, 0, 1, HS_STATE_LOOKING_DOWN},  /* between: holds */
-		{10, 0, 1, HS_STATE_LOOKING_DOWN},  /* at exit: holds */
-		{9.9, 0, 1, HS_STATE_UPRIGHT},      /* below exit */
-		{12, 0, 1, HS_STATE_UPRIGHT},       /* needs enter again */
-		{0, 0.45, 1, HS_STATE_HUNCHED},     /* drop at enter */
-		{0, 0.35, 1, HS_STATE_HUNCHED},     /* between: holds */
-		{0, 0.30, 1, HS_STATE_HUNCHED},     /* at exit: holds */
-		{0, 0.29, 1, HS_STATE_UPRIGHT},     /* below exit */
-		{0, 0.35, 1, HS_STATE_UPRIGHT},     /* needs enter again */
-		{20, 0.6, 1, HS_STATE_LOOKING_DOWN},/* pitch wins */
-		{5, 0.6, 1, HS_STATE_HUNCHED},      /* pitch gone, drop left */
-		{20, 0.6, 1, HS_STATE_LOOKING_DOWN},
+		{ 12, 0, 1, HS_STATE_UPRIGHT },        /* below enter */
+		{ 15, 0, 1, HS_STATE_LOOKING_DOWN },   /* at enter */
+		{ 12, 0, 1, HS_STATE_LOOKING_DOWN },   /* between: holds */
+		{ 10, 0, 1, HS_STATE_LOOKING_DOWN },   /* at exit: holds */
+		{ 9.9, 0, 1, HS_STATE_UPRIGHT },       /* below exit */
+		{ 12, 0, 1, HS_STATE_UPRIGHT },        /* needs enter again */
+		{ 0, 0.45, 1, HS_STATE_HUNCHED },      /* drop at enter */
+		{ 0, 0.35, 1, HS_STATE_HUNCHED },      /* between: holds */
+		{ 0, 0.30, 1, HS_STATE_HUNCHED },      /* at exit: holds */
+		{ 0, 0.29, 1, HS_STATE_UPRIGHT },      /* below exit */
+		{ 0, 0.35, 1, HS_STATE_UPRIGHT },      /* needs enter again */
+		{ 20, 0.6, 1, HS_STATE_LOOKING_DOWN }, /* pitch wins */
+		{ 5, 0.6, 1, HS_STATE_HUNCHED }, /* pitch gone, drop left */
+		{ 20, 0.6, 1, HS_STATE_LOOKING_DOWN },
 	};
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 		f = feat(steps[i].pitch, steps[i].drop, steps[i].lean);
 		hs_state got = hs_posture_classifier_update(&c, true, &f);
 		if (got != steps[i].want)
 			fail_msg("step %zu: got %s, want %s", i,
-				 hs_state_name(got),
-				 hs_state_name(steps[i].want));
+			         hs_state_name(got),
+			         hs_state_name(steps[i].want));
 	}
 }
 
@@ -443,22 +448,23 @@ static void hunched_by_lean_holds_until_the_lean_exit(void **state)
 	double lean_drop_exit = t.hunched_lean_drop_iod * ease;
 	hs_features f = feat(0, t.hunched_lean_drop_iod, t.hunched_lean_enter);
 	assert_int_equal(hs_posture_classifier_update(&c, true, &f),
-			 HS_STATE_HUNCHED);
+	                 HS_STATE_HUNCHED);
 	f = feat(0, lean_drop_exit, t.hunched_lean_exit);
 	assert_int_equal(hs_posture_classifier_update(&c, true, &f),
-			 HS_STATE_HUNCHED);
+	                 HS_STATE_HUNCHED);
 	f = feat(0, lean_drop_exit, t.hunched_lean_exit - 0.01);
 	assert_int_equal(hs_posture_classifier_update(&c, true, &f),
-			 HS_STATE_UPRIGHT);
+	                 HS_STATE_UPRIGHT);
 
-	assert_int_equal(hs_posture_classifier_update(
-				 &c, true,
-				 &(hs_features){.drop_iod = t.hunched_lean_drop_iod,
-						.lean_ratio = t.hunched_lean_enter}),
-			 HS_STATE_HUNCHED);
+	assert_int_equal(
+	        hs_posture_classifier_update(
+	                &c, true,
+	                &(hs_features){ .drop_iod = t.hunched_lean_drop_iod,
+	                                .lean_ratio = t.hunched_lean_enter }),
+	        HS_STATE_HUNCHED);
 	f = feat(0, lean_drop_exit - 0.01, t.hunched_lean_enter);
 	assert_int_equal(hs_posture_classifier_update(&c, true, &f),
-			 HS_STATE_UPRIGHT);
+	                 HS_STATE_UPRIGHT);
 }
 
 static void away_and_uncalibrated_win_and_reset_hysteresis(void **state)
@@ -469,16 +475,16 @@ static void away_and_uncalibrated_win_and_reset_hysteresis(void **state)
 	hs_posture_classifier_init(&c, &t);
 	hs_features down = feat(30, 1, 1), mid = feat(12, 0, 1);
 	assert_int_equal(hs_posture_classifier_update(&c, false, &down),
-			 HS_STATE_UNCALIBRATED);
+	                 HS_STATE_UNCALIBRATED);
 	assert_int_equal(hs_posture_classifier_update(&c, true, &down),
-			 HS_STATE_LOOKING_DOWN);
+	                 HS_STATE_LOOKING_DOWN);
 	assert_int_equal(hs_posture_classifier_update(&c, true, NULL),
-			 HS_STATE_AWAY);
+	                 HS_STATE_AWAY);
 	/* Back after away: 12 degrees is below enter, so upright. */
 	assert_int_equal(hs_posture_classifier_update(&c, true, &mid),
-			 HS_STATE_UPRIGHT);
+	                 HS_STATE_UPRIGHT);
 	assert_int_equal(hs_posture_classifier_update(&c, false, NULL),
-			 HS_STATE_UNCALIBRATED);
+	                 HS_STATE_UNCALIBRATED);
 }
 
 int main(void)
@@ -492,7 +498,8 @@ int main(void)
 		cmocka_unit_test(one_noisy_frame_does_not_move_the_median),
 		cmocka_unit_test(old_samples_leave_the_window),
 		cmocka_unit_test(away_needs_most_of_the_window),
-		cmocka_unit_test(pitch_is_smoothed_over_the_frames_that_have_it),
+		cmocka_unit_test(
+		        pitch_is_smoothed_over_the_frames_that_have_it),
 		cmocka_unit_test(late_and_broken_samples_are_ignored),
 		cmocka_unit_test(the_ring_keeps_the_newest_samples),
 		cmocka_unit_test(default_thresholds_are_the_settings_defaults),
@@ -501,7 +508,8 @@ int main(void)
 		cmocka_unit_test(without_pitch_a_drop_reads_hunched),
 		cmocka_unit_test(states_hold_until_their_exit_threshold),
 		cmocka_unit_test(hunched_by_lean_holds_until_the_lean_exit),
-		cmocka_unit_test(away_and_uncalibrated_win_and_reset_hysteresis),
+		cmocka_unit_test(
+		        away_and_uncalibrated_win_and_reset_hysteresis),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

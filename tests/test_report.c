@@ -28,7 +28,7 @@
 #define PREV_0900 1772179200.0
 #define MIN 60.0
 
-static const hs_date the_day = {2026, 3, 2};
+static const hs_date the_day = { 2026, 3, 2 };
 
 /* One block of minutes in one state at one pitch. */
 typedef struct block {
@@ -42,20 +42,20 @@ typedef struct block {
  * upright 30, 11:00 hunched 20, 11:20 away 20, 11:40 upright 20; and on
  * the Friday before, 2 h upright then 2 h hunched. */
 static const block blocks[] = {
-	{PREV_0900, 120, HS_STATE_UPRIGHT, 1},
-	{PREV_0900 + 120 * MIN, 120, HS_STATE_HUNCHED, 5},
-	{DAY_0900, 60, HS_STATE_UPRIGHT, 2},
-	{DAY_0900 + 60 * MIN, 30, HS_STATE_LOOKING_DOWN, 30},
-	{DAY_0900 + 90 * MIN, 30, HS_STATE_UPRIGHT, 2},
-	{DAY_0900 + 120 * MIN, 20, HS_STATE_HUNCHED, 10},
-	{DAY_0900 + 140 * MIN, 20, HS_STATE_AWAY, 0},
-	{DAY_0900 + 160 * MIN, 20, HS_STATE_UPRIGHT, -3},
+	{ PREV_0900, 120, HS_STATE_UPRIGHT, 1 },
+	{ PREV_0900 + 120 * MIN, 120, HS_STATE_HUNCHED, 5 },
+	{ DAY_0900, 60, HS_STATE_UPRIGHT, 2 },
+	{ DAY_0900 + 60 * MIN, 30, HS_STATE_LOOKING_DOWN, 30 },
+	{ DAY_0900 + 90 * MIN, 30, HS_STATE_UPRIGHT, 2 },
+	{ DAY_0900 + 120 * MIN, 20, HS_STATE_HUNCHED, 10 },
+	{ DAY_0900 + 140 * MIN, 20, HS_STATE_AWAY, 0 },
+	{ DAY_0900 + 160 * MIN, 20, HS_STATE_UPRIGHT, -3 },
 };
 #define N_BLOCKS (sizeof blocks / sizeof blocks[0])
 
 static const hs_journal_alert day_alerts[] = {
-	{DAY_0900 + 65 * MIN, HS_STATE_LOOKING_DOWN, 300, "looking-down"},
-	{DAY_0900 + 123 * MIN, HS_STATE_HUNCHED, 180, ""},
+	{ DAY_0900 + 65 * MIN, HS_STATE_LOOKING_DOWN, 300, "looking-down" },
+	{ DAY_0900 + 123 * MIN, HS_STATE_HUNCHED, 180, "" },
 };
 
 static size_t synthetic_minutes(hs_journal_minute *out)
@@ -69,7 +69,8 @@ static size_t synthetic_minutes(hs_journal_minute *out)
 			m->state_s[blocks[b].state] = 60;
 			m->frames = 120;
 			if (blocks[b].state != HS_STATE_AWAY) {
-				m->face_frames = m->pitch_frames = m->drop_frames = 120;
+				m->face_frames = m->pitch_frames =
+				        m->drop_frames = 120;
 				m->pitch_mean_deg = blocks[b].pitch_deg;
 			}
 		}
@@ -98,31 +99,34 @@ static void write_journal(const char *path)
 	hs_journal *j = NULL;
 	assert_int_equal(hs_journal_open(path, NULL, &j), 0);
 	for (size_t b = 0; b < N_BLOCKS; b++) {
-		if (b == 0 || blocks[b].start != blocks[b - 1].start +
-							  blocks[b - 1].minutes * MIN) {
+		if (b == 0 ||
+		    blocks[b].start !=
+		            blocks[b - 1].start + blocks[b - 1].minutes * MIN) {
 			if (b)
-				hs_journal_end_session(j, blocks[b - 1].start +
-								  blocks[b - 1].minutes * MIN);
-			assert_int_equal(hs_journal_begin_session(j, blocks[b].start,
-								  "test", NULL),
-					 0);
+				hs_journal_end_session(
+				        j, blocks[b - 1].start +
+				                   blocks[b - 1].minutes * MIN);
+			assert_int_equal(
+			        hs_journal_begin_session(j, blocks[b].start,
+			                                 "test", NULL),
+			        0);
 		}
-		hs_features f = {.pitch_delta_deg = blocks[b].pitch_deg,
-				 .has_pitch = true};
+		hs_features f = { .pitch_delta_deg = blocks[b].pitch_deg,
+			          .has_pitch = true };
 		bool face = blocks[b].state != HS_STATE_AWAY;
 		for (int i = 0; i < blocks[b].minutes; i++)
 			assert_int_equal(hs_journal_add_frame(
-						 j, blocks[b].start + i * MIN, 60,
-						 blocks[b].state, face ? &f : NULL,
-						 face),
-					 0);
+			                         j, blocks[b].start + i * MIN,
+			                         60, blocks[b].state,
+			                         face ? &f : NULL, face),
+			                 0);
 	}
 	for (size_t a = 0; a < 2; a++)
 		assert_int_equal(hs_journal_add_alert(j, day_alerts[a].t,
-						      day_alerts[a].kind,
-						      day_alerts[a].after_s,
-						      day_alerts[a].topic),
-				 0);
+		                                      day_alerts[a].kind,
+		                                      day_alerts[a].after_s,
+		                                      day_alerts[a].topic),
+		                 0);
 	hs_journal_close(j);
 }
 
@@ -156,9 +160,11 @@ static double expected_neck_load(void)
 {
 	/* Time-weighted over present minutes; negative pitch counts as 0. */
 	double w = 60 + 30 + 30 + 20 + 20;
-	return (60 * hs_report_neck_load_kg(2) + 30 * hs_report_neck_load_kg(30) +
-		30 * hs_report_neck_load_kg(2) + 20 * hs_report_neck_load_kg(10) +
-		20 * hs_report_neck_load_kg(0)) /
+	return (60 * hs_report_neck_load_kg(2) +
+	        30 * hs_report_neck_load_kg(30) +
+	        30 * hs_report_neck_load_kg(2) +
+	        20 * hs_report_neck_load_kg(10) +
+	        20 * hs_report_neck_load_kg(0)) /
 	       w;
 }
 
@@ -216,10 +222,12 @@ static void short_hunching_gets_the_hunched_advice(void **state)
 	memset(m, 0, sizeof m);
 	for (int i = 0; i < 40; i++) {
 		m[i].start = DAY_0900 + i * MIN;
-		m[i].state_s[i % 8 == 0 ? HS_STATE_HUNCHED : HS_STATE_UPRIGHT] = 60;
+		m[i].state_s[i % 8 == 0 ? HS_STATE_HUNCHED : HS_STATE_UPRIGHT] =
+		        60;
 	}
-	hs_report_input in = {.first = the_day, .last = the_day, .minutes = m,
-			      .n_minutes = 40};
+	hs_report_input in = {
+		.first = the_day, .last = the_day, .minutes = m, .n_minutes = 40
+	};
 	hs_report r;
 	assert_int_equal(hs_report_build(&in, &r), 0);
 	assert_int_equal(r.advice, HS_ADVICE_HUNCHED);
@@ -252,7 +260,7 @@ static void several_days_cover_the_days_ending_at_the_date(void **state)
 static void empty_day_has_no_data(void **state)
 {
 	(void)state;
-	hs_report_input in = {.first = the_day, .last = the_day};
+	hs_report_input in = { .first = the_day, .last = the_day };
 	hs_report r;
 	assert_int_equal(hs_report_build(&in, &r), 0);
 	assert_true(r.no_data);
@@ -268,7 +276,8 @@ static void day_with_a_clock_change_has_23_hours(void **state)
 {
 	(void)state;
 	/* 2026-03-29: Berlin springs forward. */
-	hs_report_input in = {.first = {2026, 3, 29}, .last = {2026, 3, 29}};
+	hs_report_input in = { .first = { 2026, 3, 29 },
+		               .last = { 2026, 3, 29 } };
 	hs_report r;
 	assert_int_equal(hs_report_build(&in, &r), 0);
 	assert_true(r.end - r.start == 23 * 3600);
@@ -284,11 +293,11 @@ static char *json_get(const char *doc, const char *path)
 	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
 	sqlite3_stmt *st = NULL;
 	assert_int_equal(sqlite3_prepare_v2(db,
-					    "SELECT json_valid(?1),"
-					    " json_extract(?1, ?2),"
-					    " json_type(?1, ?2)",
-					    -1, &st, NULL),
-			 SQLITE_OK);
+	                                    "SELECT json_valid(?1),"
+	                                    " json_extract(?1, ?2),"
+	                                    " json_type(?1, ?2)",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
 	sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -354,7 +363,7 @@ static void json_has_the_stable_keys(void **state)
 	hs_report_finish(&r);
 
 	/* A day without data keeps every key. */
-	hs_report_input in = {.first = the_day, .last = the_day};
+	hs_report_input in = { .first = the_day, .last = the_day };
 	assert_int_equal(hs_report_build(&in, &r), 0);
 	doc = render(&r, hs_report_write_json);
 	assert_json(doc, "$.no_data", "1");
@@ -383,7 +392,8 @@ static int fits_80_columns(const char *text)
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 		/* A file:// link cannot be broken; it is the only exception. */
 		if (strncmp(p, "  file://", 9) != 0 && columns(p, len) > 80)
-			fail_msg("line wider than 80 columns: %.*s", (int)len, p);
+			fail_msg("line wider than 80 columns: %.*s", (int)len,
+			         p);
 		lines++;
 		p += len + (nl ? 1 : 0);
 	}
@@ -399,7 +409,8 @@ static void text_fits_80_columns(void **state)
 	assert_true(fits_80_columns(text) > 20);
 	assert_non_null(strstr(text, "Time monitored       3 h 00 min"));
 	assert_non_null(strstr(text, "69% of the time at the desk"));
-	assert_non_null(strstr(text, "Longest upright      1 h 00 min, from 09:00"));
+	assert_non_null(
+	        strstr(text, "Longest upright      1 h 00 min, from 09:00"));
 	assert_non_null(strstr(text, "Worst hour           10:00-11:00"));
 	assert_non_null(strstr(text, "not a diagnosis"));
 	assert_non_null(strstr(text, "(+19 points)"));
@@ -437,7 +448,8 @@ static void html_is_self_contained_with_charts(void **state)
 	hs_report_finish(&r);
 }
 
-/* ---- the command ----------------------------------------------------------- */
+/* ---- the command -----------------------------------------------------------
+ */
 
 typedef struct cli_fixture {
 	char dir[256];
@@ -462,11 +474,11 @@ static int cli_teardown(void **state)
 }
 
 static int report(const cli_fixture *fx, const char *args, char *out,
-		  size_t size)
+                  size_t size)
 {
 	char cmd[2048];
-	snprintf(cmd, sizeof cmd, "'%s' report --journal '%s' %s", hs_test_bin(),
-		 fx->db, args);
+	snprintf(cmd, sizeof cmd, "'%s' report --journal '%s' %s",
+	         hs_test_bin(), fx->db, args);
 	return hs_test_run(cmd, out, size);
 }
 
@@ -474,9 +486,11 @@ static void cli_rejects_bad_dates(void **state)
 {
 	cli_fixture *fx = *state;
 	char out[4096];
-	assert_int_equal(report(fx, "--date 2024-13-45 2>&1", out, sizeof out), 2);
+	assert_int_equal(report(fx, "--date 2024-13-45 2>&1", out, sizeof out),
+	                 2);
 	assert_non_null(strstr(out, "2024-13-45"));
-	assert_int_equal(report(fx, "--date 2024-02-30 2>/dev/null", NULL, 0), 2);
+	assert_int_equal(report(fx, "--date 2024-02-30 2>/dev/null", NULL, 0),
+	                 2);
 	assert_int_equal(report(fx, "--date 2>&1", out, sizeof out), 2);
 	assert_non_null(strstr(out, "--date"));
 	assert_int_equal(report(fx, "--days 0 2>/dev/null", NULL, 0), 2);
@@ -498,9 +512,9 @@ static void cli_empty_day_says_so(void **state)
 	write_journal(fx->db);
 	assert_int_equal(report(fx, "--date 2026-03-05", out, sizeof out), 0);
 	assert_non_null(strstr(out, "No posture data for this day"));
-	assert_int_equal(report(fx, "--date 2026-03-05 --format json", out,
-				sizeof out),
-			 0);
+	assert_int_equal(
+	        report(fx, "--date 2026-03-05 --format json", out, sizeof out),
+	        0);
 	assert_json(out, "$.no_data", "1");
 }
 
@@ -509,13 +523,13 @@ static void cli_reports_a_journal_day(void **state)
 	cli_fixture *fx = *state;
 	write_journal(fx->db);
 	static char out[65536];
-	assert_int_equal(report(fx, "--date 2026-03-02 --format json", out,
-				sizeof out),
-			 0);
+	assert_int_equal(
+	        report(fx, "--date 2026-03-02 --format json", out, sizeof out),
+	        0);
 	check_day_json(out);
 	assert_int_equal(report(fx, "--date 2026-03-02 --days 7 --format json",
-				out, sizeof out),
-			 0);
+	                        out, sizeof out),
+	                 0);
 	assert_json(out, "$.days", "7");
 	assert_json(out, "$.first_date", "2026-02-24");
 	assert_json(out, "$.monitored_s", "25200.0");
@@ -528,16 +542,18 @@ static void cli_output_failure_names_the_file(void **state)
 	cli_fixture *fx = *state;
 	write_journal(fx->db);
 	char out[4096];
-	assert_int_equal(report(fx,
-				"--date 2026-03-02 --output /nonexistent/dir/r.txt "
-				"2>&1",
-				out, sizeof out),
-			 1);
+	assert_int_equal(
+	        report(fx,
+	               "--date 2026-03-02 --output /nonexistent/dir/r.txt "
+	               "2>&1",
+	               out, sizeof out),
+	        1);
 	assert_non_null(strstr(out, "/nonexistent/dir/r.txt"));
 	char file[600];
-	snprintf(file, sizeof file, "--date 2026-03-02 --format html --output "
-				    "'%s/r.html'",
-		 fx->dir);
+	snprintf(file, sizeof file,
+	         "--date 2026-03-02 --format html --output "
+	         "'%s/r.html'",
+	         fx->dir);
 	assert_int_equal(report(fx, file, NULL, 0), 0);
 	snprintf(file, sizeof file, "%s/r.html", fx->dir);
 	struct stat st;
@@ -568,7 +584,7 @@ static void html_renders_in_chromium(void **state)
 	cli_fixture *fx = *state;
 	if (hs_test_run("command -v chromium >/dev/null", NULL, 0) != 0) {
 		fprintf(stderr, "SKIPPED: chromium is not installed; the HTML "
-				"report was not checked in a browser\n");
+		                "report was not checked in a browser\n");
 		skip();
 	}
 	write_journal(fx->db);
@@ -577,18 +593,18 @@ static void html_renders_in_chromium(void **state)
 	snprintf(png, sizeof png, "/tmp/headsup-report-screenshot.png");
 	unlink(png);
 	snprintf(args, sizeof args,
-		 "--date 2026-03-02 --format html --output '%s'", html);
+	         "--date 2026-03-02 --format html --output '%s'", html);
 	assert_int_equal(report(fx, args, NULL, 0), 0);
 
 	char cmd[4096];
 	snprintf(cmd, sizeof cmd,
-		 "profile=$(mktemp -d) && timeout 90 chromium --headless "
-		 "--no-sandbox --disable-gpu --disable-quic --no-first-run "
-		 "--disable-background-networking --disable-component-update "
-		 "--disable-sync --user-data-dir=\"$profile\" "
-		 "--window-size=1000,1400 --screenshot='%s' 'file://%s' "
-		 ">/dev/null 2>&1; rc=$?; rm -rf \"$profile\"; exit $rc",
-		 png, html);
+	         "profile=$(mktemp -d) && timeout 90 chromium --headless "
+	         "--no-sandbox --disable-gpu --disable-quic --no-first-run "
+	         "--disable-background-networking --disable-component-update "
+	         "--disable-sync --user-data-dir=\"$profile\" "
+	         "--window-size=1000,1400 --screenshot='%s' 'file://%s' "
+	         ">/dev/null 2>&1; rc=$?; rm -rf \"$profile\"; exit $rc",
+	         png, html);
 	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
 	unsigned w = 0, h = 0;
 	assert_true(png_size(png, &w, &h));
@@ -600,12 +616,12 @@ static void html_renders_in_chromium(void **state)
 	 * amber and hunched red appear as exact pixel colours. */
 	if (hs_test_run("command -v convert >/dev/null", NULL, 0) != 0) {
 		fprintf(stderr, "SKIPPED: ImageMagick 'convert' missing; "
-				"screenshot colours not checked\n");
+		                "screenshot colours not checked\n");
 		return;
 	}
 	static char colours[1 << 20];
-	snprintf(cmd, sizeof cmd, "convert '%s' -unique-colors txt:- 2>/dev/null",
-		 png);
+	snprintf(cmd, sizeof cmd,
+	         "convert '%s' -unique-colors txt:- 2>/dev/null", png);
 	assert_int_equal(hs_test_run(cmd, colours, sizeof colours), 0);
 	assert_non_null(strstr(colours, "#2E8B57"));
 	assert_non_null(strstr(colours, "#E3A21A"));
@@ -630,22 +646,24 @@ int main(void)
 		cmocka_unit_test(neck_load_follows_hansraj),
 		cmocka_unit_test(figures_of_a_synthetic_day),
 		cmocka_unit_test(short_hunching_gets_the_hunched_advice),
-		cmocka_unit_test(several_days_cover_the_days_ending_at_the_date),
+		cmocka_unit_test(
+		        several_days_cover_the_days_ending_at_the_date),
 		cmocka_unit_test(empty_day_has_no_data),
 		cmocka_unit_test(day_with_a_clock_change_has_23_hours),
 		cmocka_unit_test(json_has_the_stable_keys),
 		cmocka_unit_test(text_fits_80_columns),
 		cmocka_unit_test(html_is_self_contained_with_charts),
-		cmocka_unit_test_setup_teardown(cli_rejects_bad_dates, cli_setup,
-						cli_teardown),
-		cmocka_unit_test_setup_teardown(cli_empty_day_says_so, cli_setup,
-						cli_teardown),
+		cmocka_unit_test_setup_teardown(cli_rejects_bad_dates,
+		                                cli_setup, cli_teardown),
+		cmocka_unit_test_setup_teardown(cli_empty_day_says_so,
+		                                cli_setup, cli_teardown),
 		cmocka_unit_test_setup_teardown(cli_reports_a_journal_day,
-						cli_setup, cli_teardown),
-		cmocka_unit_test_setup_teardown(cli_output_failure_names_the_file,
-						cli_setup, cli_teardown),
+		                                cli_setup, cli_teardown),
+		cmocka_unit_test_setup_teardown(
+		        cli_output_failure_names_the_file, cli_setup,
+		        cli_teardown),
 		cmocka_unit_test_setup_teardown(html_renders_in_chromium,
-						cli_setup, cli_teardown),
+		                                cli_setup, cli_teardown),
 	};
 	return cmocka_run_group_tests(tests, set_tz, NULL);
 }

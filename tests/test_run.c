@@ -50,7 +50,8 @@
 static char *report_json(const hs_runenv *e, const char *date)
 {
 	char args[128];
-	hs_runenv_fmt(args, sizeof args, "report --date %s --format json", date);
+	hs_runenv_fmt(args, sizeof args, "report --date %s --format json",
+	              date);
 	char *out = malloc(1 << 16);
 	assert_non_null(out);
 	assert_int_equal(hs_runenv_run(e, args, out, 1 << 16), 0);
@@ -82,7 +83,7 @@ static int report_alerts(const char *json, alert_row *rows, int max)
 		if (n < max) {
 			size_t len = strcspn(k, "\"");
 			hs_runenv_fmt(rows[n].kind, sizeof rows[n].kind, "%.*s",
-			         (int)len, k);
+			              (int)len, k);
 			rows[n].seconds_of_day = hh * 3600 + mm * 60 + ss;
 		}
 		n++;
@@ -167,10 +168,11 @@ static void steady_gaze_never_alerts(void **state)
 	hs_runenv e;
 	hs_runenv_make(&e, false);
 	assert_int_equal(hs_runenv_calibrate(&e, src, 3), 0);
-	hs_runenv_fmt(args, sizeof args,
-	         "run --source '%s' --set sustain_s=3 --set notify=terminal "
-	         "--clock-start " DAY "T09:00:00",
-	         src);
+	hs_runenv_fmt(
+	        args, sizeof args,
+	        "run --source '%s' --set sustain_s=3 --set notify=terminal "
+	        "--clock-start " DAY "T09:00:00",
+	        src);
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
 	assert_null(strstr(out, "headsup: Hunched for"));
 	assert_null(strstr(out, "headsup: Looking down for"));
@@ -209,9 +211,10 @@ static void no_session_bus_alerts_on_terminal(void **state)
 			hs_runenv_set(&e, buses[i]);
 		assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
 		hs_runenv_fmt(args, sizeof args,
-		         "-v run --source '%s' --set sustain_s=30 "
-		         "--set cooldown_s=60 --clock-start " DAY "T09:00:00",
-		         src);
+		              "-v run --source '%s' --set sustain_s=30 "
+		              "--set cooldown_s=60 --clock-start " DAY
+		              "T09:00:00",
+		              src);
 		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
 		assert_int_equal(
 		        hs_runenv_count(out, "no notification server on the "
@@ -237,7 +240,7 @@ static void without_calibration_it_calibrates_itself(void **state)
 	hs_runenv e;
 	hs_runenv_make(&e, false);
 	hs_runenv_fmt(args, sizeof args,
-	         "-v run --source '%s' --set notify=terminal", src);
+	              "-v run --source '%s' --set notify=terminal", src);
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
 	assert_non_null(strstr(out, "no calibration yet: headsup will "
 	                            "calibrate itself"));
@@ -245,7 +248,8 @@ static void without_calibration_it_calibrates_itself(void **state)
 	assert_non_null(strstr(out, "calibrated from the first seconds"));
 	/* Kept for this run only: nothing written to the calibration file. */
 	char path[512];
-	hs_runenv_fmt(path, sizeof path, "%s/state/headsup/calibration.ini", e.dir);
+	hs_runenv_fmt(path, sizeof path, "%s/state/headsup/calibration.ini",
+	              e.dir);
 	assert_int_not_equal(access(path, F_OK), 0);
 	hs_runenv_free(&e);
 }
@@ -254,8 +258,8 @@ static void without_calibration_it_calibrates_itself(void **state)
 static void assert_nothing_started(const hs_runenv *e)
 {
 	char cmd[512], out[1024];
-	hs_runenv_fmt(cmd, sizeof cmd, "find '%s/data' '%s/run' -mindepth 1", e->dir,
-	         e->dir);
+	hs_runenv_fmt(cmd, sizeof cmd, "find '%s/data' '%s/run' -mindepth 1",
+	              e->dir, e->dir);
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
 	assert_string_equal(out, "");
 }
@@ -282,8 +286,8 @@ static void bad_config_names_file_and_line_and_starts_nothing(void **state)
 		hs_runenv_fmt(args, sizeof args, "run --source '%s'", src);
 		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 2);
 		hs_runenv_fmt(want, sizeof want,
-		         "%s/config/headsup/config.ini:%d:", e.dir,
-		         cases[i].line);
+		              "%s/config/headsup/config.ini:%d:", e.dir,
+		              cases[i].line);
 		assert_non_null(strstr(out, want));
 		assert_non_null(strstr(out, cases[i].why));
 		assert_nothing_started(&e);
@@ -291,9 +295,10 @@ static void bad_config_names_file_and_line_and_starts_nothing(void **state)
 		/* The same with --config FILE. */
 		hs_runenv_write(&e, "other.ini", cases[i].text);
 		hs_runenv_fmt(args, sizeof args,
-		         "run --config other.ini --source '%s'", src);
+		              "run --config other.ini --source '%s'", src);
 		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 2);
-		hs_runenv_fmt(want, sizeof want, "other.ini:%d:", cases[i].line);
+		hs_runenv_fmt(want, sizeof want,
+		              "other.ini:%d:", cases[i].line);
 		assert_non_null(strstr(out, want));
 		assert_nothing_started(&e);
 		hs_runenv_free(&e);
@@ -320,7 +325,8 @@ static void settings_precedence_default_file_command_line(void **state)
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
 	assert_non_null(strstr(out, "headsup: Hunched for 45 seconds"));
 
-	hs_runenv_fmt(args, sizeof args, PRECEDENCE_RUN, src, "--set sustain_s=60");
+	hs_runenv_fmt(args, sizeof args, PRECEDENCE_RUN, src,
+	              "--set sustain_s=60");
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
 	assert_non_null(strstr(out, "headsup: Hunched for 1 minute"));
 	assert_null(strstr(out, "headsup: Hunched for 45"));
@@ -369,21 +375,23 @@ static void refused_calibration_keeps_the_old_baseline(void **state)
 	hs_runenv_make(&e, false);
 	assert_int_equal(hs_runenv_calibrate(&e, desk, 30), 0);
 	char path[512];
-	hs_runenv_fmt(path, sizeof path, "%s/state/headsup/calibration.ini", e.dir);
+	hs_runenv_fmt(path, sizeof path, "%s/state/headsup/calibration.ini",
+	              e.dir);
 	char *before = hs_runenv_slurp(path);
 	assert_true(strlen(before) > 0);
 
 	/* A head turned 60-75 degrees to the side, in every frame. */
 	char cmd[9000], out[8192];
-	hs_runenv_fmt(cmd, sizeof cmd,
-	         "mkdir '%s/turned' && for f in "
-	         "'%s'/person01?[45]?+0[+-][67][05].jpg; "
-	         "do ln -s \"$f\" '%s/turned/'; done; ls '%s/turned' | wc -l",
-	         e.dir, p04, e.dir, e.dir);
+	hs_runenv_fmt(
+	        cmd, sizeof cmd,
+	        "mkdir '%s/turned' && for f in "
+	        "'%s'/person01?[45]?+0[+-][67][05].jpg; "
+	        "do ln -s \"$f\" '%s/turned/'; done; ls '%s/turned' | wc -l",
+	        e.dir, p04, e.dir, e.dir);
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
 	assert_true(atoi(out) >= 4);
-	hs_runenv_fmt(cmd, sizeof cmd, "calibrate --source '%s/turned' --seconds 3",
-	         e.dir);
+	hs_runenv_fmt(cmd, sizeof cmd,
+	              "calibrate --source '%s/turned' --seconds 3", e.dir);
 	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 1);
 	/* It names what is wrong and what to do about it. */
 	assert_true(strstr(out, "turned") || strstr(out, "side"));
@@ -464,7 +472,8 @@ static void pause_and_resume_reach_the_running_monitor(void **state)
 	assert_non_null(strstr(out, "not running"));
 
 	hs_runenv_fmt(args, sizeof args,
-	         "run --realtime --source '%s' --set notify=terminal", src);
+	              "run --realtime --source '%s' --set notify=terminal",
+	              src);
 	pid_t pid = hs_runenv_spawn(&e, args);
 	wait_until_watching(&e);
 	assert_int_equal(hs_runenv_run(&e, "pause 10m", out, sizeof out), 0);
@@ -551,21 +560,22 @@ static void kill_9_loses_at_most_a_minute(void **state)
 	hs_runenv e;
 	hs_runenv_make(&e, false);
 	hs_runenv_fmt(cmd, sizeof cmd,
-	         "mkdir '%s/upright' '%s/replay' && "
-	         "ln -s '%s'/class3_*.jpg '%s/upright/' && i=0; "
-	         "while [ $i -lt 200 ]; do for f in '%s'/class3_*.jpg; do "
-	         "i=$((i+1)); ln -s \"$f\" \"%s/replay/$(printf %%04d "
-	         "$i).jpg\"; "
-	         "done; done",
-	         e.dir, e.dir, neck, e.dir, neck, e.dir);
+	              "mkdir '%s/upright' '%s/replay' && "
+	              "ln -s '%s'/class3_*.jpg '%s/upright/' && i=0; "
+	              "while [ $i -lt 200 ]; do for f in '%s'/class3_*.jpg; do "
+	              "i=$((i+1)); ln -s \"$f\" \"%s/replay/$(printf %%04d "
+	              "$i).jpg\"; "
+	              "done; done",
+	              e.dir, e.dir, neck, e.dir, neck, e.dir);
 	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
 	hs_runenv_fmt(args, sizeof args,
-	         "calibrate --source '%s/upright' --seconds 5", e.dir);
+	              "calibrate --source '%s/upright' --seconds 5", e.dir);
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
-	hs_runenv_fmt(args, sizeof args,
-	         "-v run --realtime --source '%s/replay' --set notify=terminal "
-	         "--clock-start " DAY "T09:00:00",
-	         e.dir);
+	hs_runenv_fmt(
+	        args, sizeof args,
+	        "-v run --realtime --source '%s/replay' --set notify=terminal "
+	        "--clock-start " DAY "T09:00:00",
+	        e.dir);
 	pid_t pid = hs_runenv_spawn(&e, args);
 	wait_until_watching(&e);
 	const double started = hs_runenv_now();
@@ -573,7 +583,8 @@ static void kill_9_loses_at_most_a_minute(void **state)
 	/* A second monitor is refused while this one runs. */
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 2);
 	char want[64];
-	hs_runenv_fmt(want, sizeof want, "already running (pid %ld)", (long)pid);
+	hs_runenv_fmt(want, sizeof want, "already running (pid %ld)",
+	              (long)pid);
 	assert_non_null(strstr(out, want));
 
 	/* SIGHUP: a bad settings file keeps the old settings and says why;
@@ -619,9 +630,9 @@ static void kill_9_loses_at_most_a_minute(void **state)
 
 	/* The dead monitor's lock does not block the next one. */
 	hs_runenv_fmt(args, sizeof args,
-	         "run --source '%s/upright' --set notify=terminal "
-	         "--clock-start " DAY "T12:00:00",
-	         e.dir);
+	              "run --source '%s/upright' --set notify=terminal "
+	              "--clock-start " DAY "T12:00:00",
+	              e.dir);
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
 	assert_null(strstr(out, "already running"));
 	hs_runenv_free(&e);
@@ -674,10 +685,11 @@ static void desk_session_alert_reaches_dunst(void **state)
 	const int had = hs_runenv_count(before, "\"summary\"");
 	free(before);
 	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
-	hs_runenv_fmt(args, sizeof args,
-	         "run --source '%s' --set sustain_s=30 --set cooldown_s=60 "
-	         "--clock-start " DAY "T09:00:00",
-	         src);
+	hs_runenv_fmt(
+	        args, sizeof args,
+	        "run --source '%s' --set sustain_s=30 --set cooldown_s=60 "
+	        "--clock-start " DAY "T09:00:00",
+	        src);
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
 	/* The desktop took it: no terminal fallback. */
 	assert_null(strstr(out, "alerts go to the terminal"));

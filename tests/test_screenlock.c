@@ -51,27 +51,28 @@ static const char *fake_name, *fake_path;
 static GMainLoop *fake_loop;
 
 static const char saver_xml_fmt[] =
-	"<node><interface name='%s'>"
-	"<method name='GetActive'><arg type='b' direction='out'/></method>"
-	"<signal name='ActiveChanged'><arg type='b'/></signal>"
-	"</interface></node>";
+        "<node><interface name='%s'>"
+        "<method name='GetActive'><arg type='b' direction='out'/></method>"
+        "<signal name='ActiveChanged'><arg type='b'/></signal>"
+        "</interface></node>";
 
 static const char logind_xml[] =
-	"<node>"
-	"<interface name='org.freedesktop.login1.Manager'>"
-	"<method name='GetSession'><arg type='s' direction='in'/>"
-	"<arg type='o' direction='out'/></method>"
-	"</interface>"
-	"<interface name='org.freedesktop.login1.Session'>"
-	"<property name='LockedHint' type='b' access='read'/>"
-	"</interface>"
-	"</node>";
+        "<node>"
+        "<interface name='org.freedesktop.login1.Manager'>"
+        "<method name='GetSession'><arg type='s' direction='in'/>"
+        "<arg type='o' direction='out'/></method>"
+        "</interface>"
+        "<interface name='org.freedesktop.login1.Session'>"
+        "<property name='LockedHint' type='b' access='read'/>"
+        "</interface>"
+        "</node>";
 
 #define FAKE_SESSION_PATH "/org/freedesktop/login1/session/c7"
 
 static void fake_call(GDBusConnection *conn, const char *sender,
-		      const char *path, const char *iface, const char *method,
-		      GVariant *params, GDBusMethodInvocation *inv, gpointer data)
+                      const char *path, const char *iface, const char *method,
+                      GVariant *params, GDBusMethodInvocation *inv,
+                      gpointer data)
 {
 	(void)conn;
 	(void)sender;
@@ -80,7 +81,7 @@ static void fake_call(GDBusConnection *conn, const char *sender,
 	(void)data;
 	if (strcmp(method, "GetActive") == 0) {
 		g_dbus_method_invocation_return_value(
-			inv, g_variant_new("(b)", fake_active));
+		        inv, g_variant_new("(b)", fake_active));
 		return;
 	}
 	/* GetSession: only the session the watcher should ask for. */
@@ -89,16 +90,16 @@ static void fake_call(GDBusConnection *conn, const char *sender,
 	const char *want = getenv("XDG_SESSION_ID");
 	if (strcmp(id, want && want[0] ? want : "auto") != 0) {
 		g_dbus_method_invocation_return_dbus_error(
-			inv, "org.freedesktop.login1.NoSuchSession", id);
+		        inv, "org.freedesktop.login1.NoSuchSession", id);
 		return;
 	}
 	g_dbus_method_invocation_return_value(
-		inv, g_variant_new("(o)", FAKE_SESSION_PATH));
+	        inv, g_variant_new("(o)", FAKE_SESSION_PATH));
 }
 
 static GVariant *fake_property(GDBusConnection *conn, const char *sender,
-			       const char *path, const char *iface,
-			       const char *prop, GError **err, gpointer data)
+                               const char *path, const char *iface,
+                               const char *prop, GError **err, gpointer data)
 {
 	(void)conn;
 	(void)sender;
@@ -123,17 +124,18 @@ static void fake_emit(void)
 		GVariantBuilder changed;
 		g_variant_builder_init(&changed, G_VARIANT_TYPE("a{sv}"));
 		g_variant_builder_add(&changed, "{sv}", "LockedHint",
-				      g_variant_new_boolean(fake_active));
+		                      g_variant_new_boolean(fake_active));
 		ok = g_dbus_connection_emit_signal(
-			fake_conn, NULL, FAKE_SESSION_PATH,
-			"org.freedesktop.DBus.Properties", "PropertiesChanged",
-			g_variant_new("(sa{sv}as)", "org.freedesktop.login1.Session",
-				      &changed, NULL),
-			&err);
+		        fake_conn, NULL, FAKE_SESSION_PATH,
+		        "org.freedesktop.DBus.Properties", "PropertiesChanged",
+		        g_variant_new("(sa{sv}as)",
+		                      "org.freedesktop.login1.Session",
+		                      &changed, NULL),
+		        &err);
 	} else {
 		ok = g_dbus_connection_emit_signal(
-			fake_conn, NULL, fake_path, fake_name, "ActiveChanged",
-			g_variant_new("(b)", fake_active), &err);
+		        fake_conn, NULL, fake_path, fake_name, "ActiveChanged",
+		        g_variant_new("(b)", fake_active), &err);
 	}
 	if (!ok) {
 		fprintf(stderr, "fake: emit failed: %s\n", err->message);
@@ -167,7 +169,7 @@ static gboolean fake_command(gint fd, GIOCondition cond, gpointer data)
 }
 
 static void fake_acquired(GDBusConnection *conn, const char *name,
-			  gpointer data)
+                          gpointer data)
 {
 	(void)conn;
 	(void)name;
@@ -195,8 +197,8 @@ static int fake_main(int argc, char **argv)
 	fake_path = logind ? "/org/freedesktop/login1" : argv[3];
 	fake_active = strcmp(argv[logind ? 2 : 4], "locked") == 0;
 	GError *err = NULL;
-	fake_conn = g_bus_get_sync(logind ? G_BUS_TYPE_SYSTEM : G_BUS_TYPE_SESSION,
-				   NULL, &err);
+	fake_conn = g_bus_get_sync(
+	        logind ? G_BUS_TYPE_SYSTEM : G_BUS_TYPE_SESSION, NULL, &err);
 	if (!fake_conn) {
 		fprintf(stderr, "fake: no bus: %s\n", err->message);
 		return 1;
@@ -211,21 +213,21 @@ static int fake_main(int argc, char **argv)
 		fprintf(stderr, "fake: bad XML: %s\n", err->message);
 		return 1;
 	}
-	if (!g_dbus_connection_register_object(fake_conn, fake_path,
-					       node->interfaces[0], &fake_vtable,
-					       NULL, NULL, &err) ||
-	    (logind && !g_dbus_connection_register_object(
-			       fake_conn, FAKE_SESSION_PATH, node->interfaces[1],
-			       &fake_vtable, NULL, NULL, &err))) {
+	if (!g_dbus_connection_register_object(
+	            fake_conn, fake_path, node->interfaces[0], &fake_vtable,
+	            NULL, NULL, &err) ||
+	    (logind &&
+	     !g_dbus_connection_register_object(
+	             fake_conn, FAKE_SESSION_PATH, node->interfaces[1],
+	             &fake_vtable, NULL, NULL, &err))) {
 		fprintf(stderr, "fake: cannot export: %s\n", err->message);
 		return 1;
 	}
 	fake_loop = g_main_loop_new(NULL, FALSE);
 	g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP, fake_command, NULL);
-	guint own = g_bus_own_name_on_connection(fake_conn, fake_name,
-						 G_BUS_NAME_OWNER_FLAGS_NONE,
-						 fake_acquired, fake_lost, NULL,
-						 NULL);
+	guint own = g_bus_own_name_on_connection(
+	        fake_conn, fake_name, G_BUS_NAME_OWNER_FLAGS_NONE,
+	        fake_acquired, fake_lost, NULL, NULL);
 	g_main_loop_run(fake_loop);
 	g_bus_unown_name(own);
 	g_dbus_connection_flush_sync(fake_conn, NULL, NULL);
@@ -246,7 +248,7 @@ static int probe_main(void)
 		return 1;
 	while (now_s() - t0 < 1.0) {
 		hs_screenlock_poll(w);
-		struct timespec frame = {0, 20 * 1000 * 1000};
+		struct timespec frame = { 0, 20 * 1000 * 1000 };
 		nanosleep(&frame, NULL);
 	}
 	printf("source=%s locked=%s\n", hs_screenlock_source(w),
@@ -267,7 +269,7 @@ static bool read_line_timeout(int fd, char *buf, size_t size, int timeout_ms)
 	size_t n = 0;
 	double end = now_s() + timeout_ms / 1000.0;
 	while (n + 1 < size) {
-		struct pollfd p = {.fd = fd, .events = POLLIN};
+		struct pollfd p = { .fd = fd, .events = POLLIN };
 		int left = (int)((end - now_s()) * 1000);
 		if (left <= 0 || poll(&p, 1, left) <= 0)
 			return false;
@@ -295,7 +297,7 @@ static fake start_fake(const char *const args[])
 		close(to[1]);
 		close(from[0]);
 		close(from[1]);
-		char *argv[8] = {self};
+		char *argv[8] = { self };
 		for (int i = 0; args[i] && i < 6; i++)
 			argv[i + 1] = strdup(args[i]); /* exec follows */
 		execv(self, argv);
@@ -303,7 +305,7 @@ static fake start_fake(const char *const args[])
 	}
 	close(to[0]);
 	close(from[1]);
-	fake f = {pid, to[1], from[0]};
+	fake f = { pid, to[1], from[0] };
 	char line[64];
 	assert_true(read_line_timeout(f.from, line, sizeof line, 5000));
 	assert_string_equal(line, "ready");
@@ -314,7 +316,8 @@ static void tell_fake(fake *f, const char *cmd)
 {
 	char line[64];
 	snprintf(line, sizeof line, "%s\n", cmd);
-	assert_int_equal(write(f->to, line, strlen(line)), (ssize_t)strlen(line));
+	assert_int_equal(write(f->to, line, strlen(line)),
+	                 (ssize_t)strlen(line));
 	assert_true(read_line_timeout(f->from, line, sizeof line, 5000));
 	assert_string_equal(line, "done");
 }
@@ -339,19 +342,21 @@ static bool wait_for(hs_screenlock *w, const char *source, bool locked)
 		if (strcmp(hs_screenlock_source(w), source) == 0 &&
 		    hs_screenlock_locked(w) == locked)
 			return true;
-		struct timespec frame = {0, 10 * 1000 * 1000};
+		struct timespec frame = { 0, 10 * 1000 * 1000 };
 		nanosleep(&frame, NULL);
 	}
 	fprintf(stderr, "watcher says source=%s locked=%d, wanted %s %d\n",
-		hs_screenlock_source(w), hs_screenlock_locked(w), source, locked);
+	        hs_screenlock_source(w), hs_screenlock_locked(w), source,
+	        locked);
 	return false;
 }
 
 static void need_buses(void)
 {
 	if (!have_buses) {
-		fprintf(stderr, "SKIPPED: no private D-Bus session "
-				"(install dbus: dbus-run-session, dbus-daemon)\n");
+		fprintf(stderr,
+		        "SKIPPED: no private D-Bus session "
+		        "(install dbus: dbus-run-session, dbus-daemon)\n");
 		skip();
 	}
 }
@@ -360,9 +365,10 @@ static void freedesktop_screensaver_lock_and_unlock(void **state)
 {
 	(void)state;
 	need_buses();
-	static const char *const args[] = {
-		"--fake-screensaver", "org.freedesktop.ScreenSaver",
-		"/org/freedesktop/ScreenSaver", "unlocked", NULL};
+	static const char *const args[] = { "--fake-screensaver",
+		                            "org.freedesktop.ScreenSaver",
+		                            "/org/freedesktop/ScreenSaver",
+		                            "unlocked", NULL };
 	fake f = start_fake(args);
 	hs_screenlock *w = NULL;
 	assert_int_equal(hs_screenlock_create(&w), 0);
@@ -387,15 +393,16 @@ static void screensaver_started_later_is_followed(void **state)
 	assert_int_equal(hs_screenlock_create(&w), 0);
 	for (int i = 0; i < 20; i++) {
 		hs_screenlock_poll(w);
-		struct timespec frame = {0, 10 * 1000 * 1000};
+		struct timespec frame = { 0, 10 * 1000 * 1000 };
 		nanosleep(&frame, NULL);
 	}
 	assert_string_equal(hs_screenlock_source(w), "none");
 	assert_false(hs_screenlock_locked(w));
 
-	static const char *const args[] = {
-		"--fake-screensaver", "org.gnome.ScreenSaver",
-		"/org/gnome/ScreenSaver", "locked", NULL};
+	static const char *const args[] = { "--fake-screensaver",
+		                            "org.gnome.ScreenSaver",
+		                            "/org/gnome/ScreenSaver", "locked",
+		                            NULL };
 	fake f = start_fake(args);
 	assert_true(wait_for(w, "org.gnome.ScreenSaver", true));
 	tell_fake(&f, "unlock");
@@ -409,7 +416,7 @@ static void logind_locked_hint_is_followed(void **state)
 	(void)state;
 	need_buses();
 	setenv("XDG_SESSION_ID", "c7", 1);
-	static const char *const args[] = {"--fake-logind", "unlocked", NULL};
+	static const char *const args[] = { "--fake-logind", "unlocked", NULL };
 	fake f = start_fake(args);
 	hs_screenlock *w = NULL;
 	assert_int_equal(hs_screenlock_create(&w), 0);
@@ -422,7 +429,8 @@ static void logind_locked_hint_is_followed(void **state)
 	/* A screen saver, once there, is preferred over logind. */
 	static const char *const saver_args[] = {
 		"--fake-screensaver", "org.freedesktop.ScreenSaver",
-		"/org/freedesktop/ScreenSaver", "locked", NULL};
+		"/org/freedesktop/ScreenSaver", "locked", NULL
+	};
 	fake s = start_fake(saver_args);
 	assert_true(wait_for(w, "org.freedesktop.ScreenSaver", true));
 	stop_fake(&s);
@@ -434,13 +442,14 @@ static void logind_locked_hint_is_followed(void **state)
 
 /* Run the probe with the given bus addresses; its output in out. */
 static double run_probe(const char *session, const char *system, char *out,
-			size_t size)
+                        size_t size)
 {
 	char cmd[PATH_MAX + 512];
 	snprintf(cmd, sizeof cmd,
-		 "env -u DISPLAY -u XDG_RUNTIME_DIR DBUS_SESSION_BUS_ADDRESS='%s' "
-		 "DBUS_SYSTEM_BUS_ADDRESS='%s' '%s' --probe",
-		 session, system, self);
+	         "env -u DISPLAY -u XDG_RUNTIME_DIR "
+	         "DBUS_SESSION_BUS_ADDRESS='%s' "
+	         "DBUS_SYSTEM_BUS_ADDRESS='%s' '%s' --probe",
+	         session, system, self);
 	double t0 = now_s();
 	assert_int_equal(hs_test_run(cmd, out, size), 0);
 	return now_s() - t0;
@@ -450,8 +459,9 @@ static void without_a_bus_it_carries_on(void **state)
 {
 	(void)state;
 	char out[256];
-	double took = run_probe("unix:path=/nonexistent/bus",
-				"unix:path=/nonexistent/system", out, sizeof out);
+	double took =
+	        run_probe("unix:path=/nonexistent/bus",
+	                  "unix:path=/nonexistent/system", out, sizeof out);
 	assert_string_equal(out, "source=none locked=no\n");
 	assert_true(took < 3.0);
 }
@@ -465,7 +475,7 @@ static void a_bus_that_never_answers_does_not_hang(void **state)
 	char path[100];
 	snprintf(path, sizeof path, "%s/mute", dir);
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path);
 	assert_int_equal(bind(fd, (struct sockaddr *)&addr, sizeof addr), 0);
 	assert_int_equal(listen(fd, 8), 0);
@@ -498,7 +508,8 @@ static pid_t start_system_bus(void)
 	bool ok = pid > 0 && read_line_timeout(out[0], addr, sizeof addr, 5000);
 	close(out[0]);
 	if (!ok) {
-		fprintf(stderr, "cannot start a dbus-daemon for the system bus\n");
+		fprintf(stderr,
+		        "cannot start a dbus-daemon for the system bus\n");
 		return -1;
 	}
 	setenv("DBUS_SYSTEM_BUS_ADDRESS", addr, 1);
@@ -522,12 +533,14 @@ int main(int argc, char **argv)
 		execlp("dbus-run-session", "dbus-run-session", "--", self,
 		       (char *)NULL);
 		fprintf(stderr,
-			"SKIPPED: cannot run dbus-run-session (%s); the screen-lock "
-			"tests against D-Bus need the dbus package\n",
-			strerror(errno));
+		        "SKIPPED: cannot run dbus-run-session (%s); the "
+		        "screen-lock "
+		        "tests against D-Bus need the dbus package\n",
+		        strerror(errno));
 	}
 	pid_t system_bus = -1;
-	if (getenv("HS_TEST_PRIVATE_BUS") && getenv("DBUS_SESSION_BUS_ADDRESS")) {
+	if (getenv("HS_TEST_PRIVATE_BUS") &&
+	    getenv("DBUS_SESSION_BUS_ADDRESS")) {
 		system_bus = start_system_bus();
 		have_buses = system_bus > 0;
 	}

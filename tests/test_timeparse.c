@@ -27,24 +27,25 @@ static void today_and_yesterday_are_local_days(void **state)
 	hs_date d;
 	assert_int_equal(hs_date_parse("today", JUST_AFTER_MIDNIGHT, &d), 0);
 	assert_date(d, 2026, 3, 2); /* local, not UTC's 03-01 */
-	assert_int_equal(hs_date_parse("yesterday", JUST_AFTER_MIDNIGHT, &d), 0);
+	assert_int_equal(hs_date_parse("yesterday", JUST_AFTER_MIDNIGHT, &d),
+	                 0);
 	assert_date(d, 2026, 3, 1);
 }
 
 static void calendar_dates_must_exist(void **state)
 {
 	(void)state;
-	hs_date d = {1, 1, 1};
+	hs_date d = { 1, 1, 1 };
 	assert_int_equal(hs_date_parse("2024-02-29", 0, &d), 0);
 	assert_date(d, 2024, 2, 29);
 	static const char *const bad[] = {
-		"2024-13-45", "2023-02-29", "2024-02-30", "2024-04-31",
-		"2024-00-10", "2024-01-00", "2024-1-5",   "24-01-05",
+		"2024-13-45",  "2023-02-29",  "2024-02-30", "2024-04-31",
+		"2024-00-10",  "2024-01-00",  "2024-1-5",   "24-01-05",
 		"2024-01-05x", " 2024-01-05", "2024/01/05", "",
-		"Today",      "tomorrow",   "1969-12-31", "2024-01-+5",
+		"Today",       "tomorrow",    "1969-12-31", "2024-01-+5",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		hs_date untouched = {7, 7, 7};
+		hs_date untouched = { 7, 7, 7 };
 		if (hs_date_parse(bad[i], 0, &untouched) != HS_EINVAL)
 			fail_msg("'%s' was accepted", bad[i]);
 		assert_date(untouched, 7, 7, 7);
@@ -55,18 +56,18 @@ static void calendar_dates_must_exist(void **state)
 static void days_add_across_months_and_clock_changes(void **state)
 {
 	(void)state;
-	hs_date d = {2026, 3, 2};
+	hs_date d = { 2026, 3, 2 };
 	assert_date(hs_date_add_days(d, -6), 2026, 2, 24);
 	assert_date(hs_date_add_days(d, 30), 2026, 4, 1);
-	assert_date(hs_date_add_days((hs_date){2024, 12, 31}, 1), 2025, 1, 1);
+	assert_date(hs_date_add_days((hs_date){ 2024, 12, 31 }, 1), 2025, 1, 1);
 	/* Berlin: 2026-03-29 has 23 hours, 2026-10-25 has 25. */
-	hs_date spring = {2026, 3, 29}, autumn = {2026, 10, 25};
+	hs_date spring = { 2026, 3, 29 }, autumn = { 2026, 10, 25 };
 	assert_true(hs_date_start(hs_date_add_days(spring, 1)) -
-			    hs_date_start(spring) ==
-		    23 * 3600);
+	                    hs_date_start(spring) ==
+	            23 * 3600);
 	assert_true(hs_date_start(hs_date_add_days(autumn, 1)) -
-			    hs_date_start(autumn) ==
-		    25 * 3600);
+	                    hs_date_start(autumn) ==
+	            25 * 3600);
 	char buf[16];
 	assert_int_equal(hs_date_format(d, buf, sizeof buf), 0);
 	assert_string_equal(buf, "2026-03-02");
@@ -85,9 +86,9 @@ static void durations_in_every_form(void **state)
 		const char *text;
 		double seconds;
 	} good[] = {
-		{"90", 90},     {"90s", 90},      {"15m", 900},
-		{"2h", 7200},   {"1h30m", 5400},  {"1m30s", 90},
-		{"1h0m5s", 3605}, {"168h", 604800}, {"1", 1},
+		{ "90", 90 },       { "90s", 90 },      { "15m", 900 },
+		{ "2h", 7200 },     { "1h30m", 5400 },  { "1m30s", 90 },
+		{ "1h0m5s", 3605 }, { "168h", 604800 }, { "1", 1 },
 	};
 	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
 		double s = -1;
@@ -104,18 +105,26 @@ static void bad_durations_are_refused(void **state)
 		const char *text;
 		int err;
 	} bad[] = {
-		{"", HS_EINVAL},      {"m", HS_EINVAL},     {"15x", HS_EINVAL},
-		{"1h30", HS_EINVAL},  {"30m1h", HS_EINVAL}, {"1m1m", HS_EINVAL},
-		{"-5m", HS_EINVAL},   {"1.5h", HS_EINVAL},  {"15 m", HS_EINVAL},
-		{"0", HS_ERANGE},     {"0s", HS_ERANGE},    {"169h", HS_ERANGE},
-		{"99999999999999999999", HS_ERANGE},
+		{ "", HS_EINVAL },
+		{ "m", HS_EINVAL },
+		{ "15x", HS_EINVAL },
+		{ "1h30", HS_EINVAL },
+		{ "30m1h", HS_EINVAL },
+		{ "1m1m", HS_EINVAL },
+		{ "-5m", HS_EINVAL },
+		{ "1.5h", HS_EINVAL },
+		{ "15 m", HS_EINVAL },
+		{ "0", HS_ERANGE },
+		{ "0s", HS_ERANGE },
+		{ "169h", HS_ERANGE },
+		{ "99999999999999999999", HS_ERANGE },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		double s = 42;
 		int rc = hs_duration_parse(bad[i].text, &s);
 		if (rc != bad[i].err)
 			fail_msg("'%s': got %d, want %d", bad[i].text, rc,
-				 bad[i].err);
+			         bad[i].err);
 		assert_true(s == 42);
 	}
 	double s = 42;

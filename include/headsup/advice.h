@@ -12,11 +12,11 @@
 
 #include "headsup/posture.h"
 
-#define HS_ADVICE_MAP(X)                                                     \
-	X(LOOKING_DOWN, "looking-down")                                          \
-	X(HUNCHED, "hunched")                                                    \
-	X(ACTIVE, "active")       /* long or frequent bad posture in a day */    \
-	X(GENERAL, "general")     /* other factors the article names */          \
+#define HS_ADVICE_MAP(X)                                                      \
+	X(LOOKING_DOWN, "looking-down")                                       \
+	X(HUNCHED, "hunched")                                                 \
+	X(ACTIVE, "active")       /* long or frequent bad posture in a day */ \
+	X(GENERAL, "general")     /* other factors the article names */       \
 	X(CLINICIAN, "clinician") /* when to get help */
 
 typedef enum hs_advice_topic {

@@ -42,9 +42,9 @@ typedef struct hs_alerts {
 	double sustain_s, cooldown_s, grace_s;
 	/* the running bad stretch; kind HS_STATE_UPRIGHT when none */
 	hs_state kind;
-	double since;      /* start of the stretch */
-	double last_seen;  /* last update that reported kind */
-	double next_due;   /* earliest time of its next alert */
+	double since;     /* start of the stretch */
+	double last_seen; /* last update that reported kind */
+	double next_due;  /* earliest time of its next alert */
 	/* per kind: time of its last alert, when any */
 	bool alerted[HS_STATE_COUNT];
 	double last_alert[HS_STATE_COUNT];

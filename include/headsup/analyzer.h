@@ -24,7 +24,7 @@ typedef struct hs_analysis {
 /* model_path NULL or "" for the installed model (Haar when unusable);
  * hfov_deg is the camera's assumed horizontal field of view. */
 int hs_analyzer_create(const char *model_path, double hfov_deg,
-		       hs_analyzer **out);
+                       hs_analyzer **out);
 void hs_analyzer_destroy(hs_analyzer *a);
 int hs_analyzer_run(hs_analyzer *a, const hs_image *img, hs_analysis *out);
 /* Use m instead of the installed head model (benchmarks and tests). */

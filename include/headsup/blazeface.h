@@ -31,8 +31,8 @@ void hs_blazeface_anchors(float anchors[HS_BF_ANCHORS][2]);
  * max); returns how many were written.  Raw scores are logits; regressors
  * are offsets from the anchor centre in input pixels. */
 int hs_blazeface_decode(const float *scores, const float *regressors,
-			const float anchors[HS_BF_ANCHORS][2], float min_score,
-			hs_bf_detection *dets, int max);
+                        const float anchors[HS_BF_ANCHORS][2], float min_score,
+                        hs_bf_detection *dets, int max);
 
 /* Intersection over union of two boxes. */
 float hs_blazeface_iou(const hs_bf_detection *a, const hs_bf_detection *b);
@@ -43,11 +43,11 @@ float hs_blazeface_iou(const hs_bf_detection *a, const hs_bf_detection *b);
  * score (the result keeps the best score).  dets is reordered in place;
  * the n_out blended faces go to out (capacity max).  Returns n_out. */
 int hs_blazeface_blend(hs_bf_detection *dets, int n, float min_iou,
-		       hs_bf_detection *out, int max);
+                       hs_bf_detection *out, int max);
 
 /* Map a detection from input pixels to frame pixels through the letterbox
  * and fill face (all six keypoints valid). */
 void hs_blazeface_to_face(const hs_bf_detection *d, const hs_letterbox *lb,
-			  hs_face *face);
+                          hs_face *face);
 
 #endif

@@ -26,18 +26,19 @@
 #define HS_BASELINE_SOURCE_MAX 256
 
 /* Refusal limits of hs_calibration_from_samples(). */
-#define HS_CALIB_MAX_YAW_DEG 30.0    /* median |yaw| above this: turned */
-#define HS_CALIB_MAX_OFFCENTRE 0.30  /* eye midpoint this far from the
-					centre, as a fraction of the frame
-					width (or height): off-centre */
+#define HS_CALIB_MAX_YAW_DEG 30.0 /* median |yaw| above this: turned */
+#define HS_CALIB_MAX_OFFCENTRE                     \
+	0.30 /* eye midpoint this far from the     \
+	        centre, as a fraction of the frame \
+	        width (or height): off-centre */
 
 typedef struct hs_baseline {
-	double pitch_deg;    /* median pitch_down_deg; 0 when !has_pitch */
-	double roll_deg;     /* median roll_deg */
-	double eye_mid_x;    /* median eye midpoint, frame pixels */
+	double pitch_deg; /* median pitch_down_deg; 0 when !has_pitch */
+	double roll_deg;  /* median roll_deg */
+	double eye_mid_x; /* median eye midpoint, frame pixels */
 	double eye_mid_y;
-	double iod_px;       /* median inter-ocular distance, pixels, > 0 */
-	double box[4];       /* median face box x, y, w, h, pixels */
+	double iod_px; /* median inter-ocular distance, pixels, > 0 */
+	double box[4]; /* median face box x, y, w, h, pixels */
 	int frame_w, frame_h;
 	char source[HS_BASELINE_SOURCE_MAX]; /* camera or file it came from */
 	double created_unix; /* seconds since the epoch; set by the caller */
@@ -62,9 +63,9 @@ typedef struct hs_calib_sample {
  * head yaw is beyond HS_CALIB_MAX_YAW_DEG, or when the eye midpoint is
  * further than HS_CALIB_MAX_OFFCENTRE from the frame centre.  out is only
  * written on success (so the caller's old baseline survives a refusal). */
-int hs_calibration_from_samples(const hs_calib_sample *s, size_t n,
-				int frame_w, int frame_h, hs_baseline *out,
-				char *why, size_t whysize);
+int hs_calibration_from_samples(const hs_calib_sample *s, size_t n, int frame_w,
+                                int frame_h, hs_baseline *out, char *why,
+                                size_t whysize);
 
 /* Write b as INI to out.  HS_EINVAL when b does not pass the same checks
  * the reader makes (so what is written can be read back), HS_EIO on a
@@ -75,20 +76,20 @@ int hs_calibration_write(FILE *out, const hs_baseline *b);
  * messages.  On an unknown version, section or key, a missing or repeated
  * key, a bad number or a value out of range, writes "name:line: what is
  * wrong" into err and returns HS_EFORMAT; out is then untouched. */
-int hs_calibration_read(FILE *in, const char *name, hs_baseline *out,
-			char *err, size_t errsize);
+int hs_calibration_read(FILE *in, const char *name, hs_baseline *out, char *err,
+                        size_t errsize);
 
 /* Write b to path atomically (temporary file in the same folder, then
  * rename), mode 0600; the folder is created with mode 0700 when missing.
  * On failure err says what went wrong with which path. */
 int hs_calibration_save(const char *path, const hs_baseline *b, char *err,
-			size_t errsize);
+                        size_t errsize);
 
 /* Read the baseline at path.  HS_ENOENT when there is none (not an error
  * for callers: the monitor is then uncalibrated); HS_EFORMAT, HS_EACCES,
  * ... with a message in err otherwise. */
 int hs_calibration_load(const char *path, hs_baseline *out, char *err,
-			size_t errsize);
+                        size_t errsize);
 
 /* $XDG_STATE_HOME/headsup/calibration.ini (XDG defaults applied). */
 int hs_calibration_default_path(char *buf, size_t size);

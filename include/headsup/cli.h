@@ -17,7 +17,7 @@ enum {
 
 typedef struct hs_command {
 	const char *name;
-	const char *args;    /* synopsis after the name, e.g. "[--json] PATH..." */
+	const char *args; /* synopsis after the name, e.g. "[--json] PATH..." */
 	const char *summary; /* one line for `headsup --help` */
 	int (*main)(int argc, char **argv);
 } hs_command;
@@ -39,12 +39,12 @@ extern const char hs_disclaimer[];
 /* Print "Usage: headsup <cmd> ..." plus a --help hint on stderr; returns
  * HS_EXIT_USAGE. */
 int hs_cli_usage_error(const char *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 
 /* Option parsing for a command whose only option is -h/--help: returns the
  * index of the first operand, or -1 with *status set (help printed: 0;
  * unknown option: 2). */
 int hs_cli_help_only(int argc, char **argv, void (*help)(FILE *out),
-		     int *status);
+                     int *status);
 
 #endif

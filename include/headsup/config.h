@@ -89,7 +89,8 @@ typedef struct hs_config {
 #define HS_CFG_FIELD_INT(key) long key;
 #define HS_CFG_FIELD_DOUBLE(key) double key;
 #define HS_CFG_FIELD_STRING(key) char key[HS_CONFIG_STR_MAX];
-#define HS_CFG_FIELD(section, key, type, def, min, max, help) HS_CFG_FIELD_##type(key)
+#define HS_CFG_FIELD(section, key, type, def, min, max, help) \
+	HS_CFG_FIELD_##type(key)
 	HS_SETTINGS(HS_CFG_FIELD)
 #undef HS_CFG_FIELD
 } hs_config;
@@ -123,12 +124,12 @@ void hs_config_defaults(hs_config *cfg);
  * "name:line: what is wrong" into err (size errsize) and return HS_ECONFIG;
  * cfg is then left unchanged (parsing is all or nothing). */
 int hs_config_parse(hs_config *cfg, FILE *in, const char *name, char *err,
-		    size_t errsize);
+                    size_t errsize);
 
 /* Set one setting from text ("section.key" or "key"), as the command line
  * does.  HS_ECONFIG with a message in err on failure. */
-int hs_config_set(hs_config *cfg, const char *key, const char *value,
-		  char *err, size_t errsize);
+int hs_config_set(hs_config *cfg, const char *key, const char *value, char *err,
+                  size_t errsize);
 
 /* Check what no single setting can: every exit threshold of a posture
  * state must not be above its enter threshold (hysteresis).  hs_config_parse
@@ -141,8 +142,7 @@ int hs_config_check(const hs_config *cfg, char *err, size_t errsize);
  * $XDG_CONFIG_HOME/headsup/config.ini when it exists, else defaults only.
  * Same error contract as hs_config_parse; a missing explicit path is
  * HS_ECONFIG too ("cannot open config 'F': No such file or directory"). */
-int hs_config_load(hs_config *cfg, const char *path, char *err,
-		   size_t errsize);
+int hs_config_load(hs_config *cfg, const char *path, char *err, size_t errsize);
 
 /* Print the settings table for --help, grouped by section: per setting a
  * line "key = default  (range)" and the help text wrapped under it, all

@@ -36,7 +36,9 @@ typedef struct hs_control_request {
 #define HS_CONTROL_PAUSE_MAX_S (7.0 * 24 * 3600)
 
 /* Longest request or reply line, without the newline. */
-enum { HS_CONTROL_LINE_MAX = 255 };
+enum {
+	HS_CONTROL_LINE_MAX = 255
+};
 
 /* "$XDG_RUNTIME_DIR/headsup/control.sock" into buf. */
 int hs_control_default_path(char *buf, size_t size);
@@ -67,13 +69,12 @@ void hs_control_destroy(hs_control *srv);
  * when no monitor listens there, HS_EIO when it did not answer in time,
  * HS_EACCES when the socket may not be used. */
 int hs_control_send(const char *path, const char *line, char *reply,
-		    size_t size);
+                    size_t size);
 
 /* What `headsup pause` and `headsup resume` do: send 'line' to the
  * monitor at the default path, print its answer on stdout (an "error: "
  * answer on stderr) and return the exit status: HS_EXIT_OK, or
  * HS_EXIT_FAILURE with "headsup is not running" when nothing listens. */
 int hs_control_command(const char *line);
-
 
 #endif

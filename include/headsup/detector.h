@@ -32,7 +32,7 @@ typedef struct hs_detector hs_detector;
 int hs_detector_create(const char *model_path, hs_detector **out);
 /* Force one back-end (benchmarks and tests). */
 int hs_detector_create_with(const hs_detector_ops *ops, const char *path,
-			    hs_detector **out);
+                            hs_detector **out);
 void hs_detector_destroy(hs_detector *det);
 int hs_detector_detect(hs_detector *det, const hs_image *img, hs_face *face);
 const char *hs_detector_name(const hs_detector *det);

@@ -25,10 +25,10 @@ typedef struct hs_point {
 
 typedef struct hs_face {
 	bool found;
-	float score;       /* 0..1 */
-	float box[4];      /* x, y, w, h in frame pixels */
+	float score;  /* 0..1 */
+	float box[4]; /* x, y, w, h in frame pixels */
 	hs_point kp[HS_KP_COUNT];
-	unsigned kp_valid; /* bit i set when kp[i] is meaningful */
+	unsigned kp_valid;    /* bit i set when kp[i] is meaningful */
 	const char *detector; /* "blazeface" or "haar" */
 } hs_face;
 

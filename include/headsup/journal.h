@@ -62,7 +62,7 @@ const char *hs_journal_path(const hs_journal *j);
  * file or "auto"; either may be NULL) and commit it.  A session still open
  * is ended first at t_unix. */
 int hs_journal_begin_session(hs_journal *j, double t_unix, const char *source,
-			     const char *calibration);
+                             const char *calibration);
 /* End the current session at t_unix and commit. */
 int hs_journal_end_session(hs_journal *j, double t_unix);
 
@@ -71,12 +71,12 @@ int hs_journal_end_session(hs_journal *j, double t_unix);
  * last commit is commit_s old (frame time) or the state differs from the
  * previous frame's.  HS_EINVAL without a session. */
 int hs_journal_add_frame(hs_journal *j, double t_unix, double dt_s,
-			 hs_state state, const hs_features *f, bool face);
+                         hs_state state, const hs_features *f, bool face);
 
 /* An alert of kind (LOOKING_DOWN or HUNCHED) after the state had lasted
  * after_s seconds, linking to advice topic id (may be NULL); commits. */
 int hs_journal_add_alert(hs_journal *j, double t_unix, hs_state kind,
-			 double after_s, const char *topic);
+                         double after_s, const char *topic);
 
 /* Commit what is pending now. */
 int hs_journal_flush(hs_journal *j);
@@ -107,9 +107,9 @@ typedef struct hs_journal_minute {
 #define HS_JOURNAL_TOPIC_MAX 32
 
 typedef struct hs_journal_alert {
-	double t;        /* unix seconds */
+	double t; /* unix seconds */
 	hs_state kind;
-	double after_s;  /* how long the state had lasted */
+	double after_s;                   /* how long the state had lasted */
 	char topic[HS_JOURNAL_TOPIC_MAX]; /* advice topic id, may be "" */
 } hs_journal_alert;
 
@@ -124,12 +124,12 @@ typedef struct hs_journal_session {
 /* Committed minutes with from <= start < to, in time order, into a new
  * array (*out, free() it; NULL when *n is 0). */
 int hs_journal_read_minutes(hs_journal *j, double from, double to,
-			    hs_journal_minute **out, size_t *n);
+                            hs_journal_minute **out, size_t *n);
 /* Committed alerts with from <= t < to, in time order (free() *out). */
 int hs_journal_read_alerts(hs_journal *j, double from, double to,
-			   hs_journal_alert **out, size_t *n);
+                           hs_journal_alert **out, size_t *n);
 /* Sessions that overlap [from, to), by start (free() *out). */
 int hs_journal_read_sessions(hs_journal *j, double from, double to,
-			     hs_journal_session **out, size_t *n);
+                             hs_journal_session **out, size_t *n);
 
 #endif

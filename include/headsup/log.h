@@ -22,7 +22,7 @@ hs_log_level hs_log_get_level(void);
 void hs_log_set_timestamps(bool on);
 
 void hs_log_(hs_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 
 #define hs_error(...) hs_log_(HS_LOG_ERROR, __VA_ARGS__)
 #define hs_warn(...) hs_log_(HS_LOG_WARN, __VA_ARGS__)

@@ -37,24 +37,24 @@ typedef struct hs_monitor {
 } hs_monitor;
 
 typedef struct hs_monitor_step {
-	hs_state state;         /* smoothed state after this frame */
-	bool changed;           /* state differs from the previous frame's */
-	bool has_features;      /* f holds this frame's (unsmoothed) features */
+	hs_state state;    /* smoothed state after this frame */
+	bool changed;      /* state differs from the previous frame's */
+	bool has_features; /* f holds this frame's (unsmoothed) features */
 	hs_features f;
-	bool alert;             /* an alert is due now */
+	bool alert; /* an alert is due now */
 	hs_alert alert_info;
-	bool self_calibrated;   /* the baseline was made from this frame */
+	bool self_calibrated; /* the baseline was made from this frame */
 } hs_monitor_step;
 
 /* Set up from the settings; base may be NULL (uncalibrated: the monitor
  * will calibrate itself). */
 void hs_monitor_init(hs_monitor *m, const hs_config *cfg,
-		     const hs_baseline *base);
+                     const hs_baseline *base);
 /* Apply new settings (SIGHUP) without losing the baseline or the state. */
 void hs_monitor_reconfigure(hs_monitor *m, const hs_config *cfg);
 /* One analysed frame at time t (seconds, any monotonic scale). */
 void hs_monitor_step_frame(hs_monitor *m, double t, const hs_analysis *an,
-			   hs_monitor_step *out);
+                           hs_monitor_step *out);
 /* Frame pacing: true when a frame at time t should be analysed at rate_hz;
  * *next_t (start it at -INFINITY... or any value <= the first t) moves on.
  * Frames between are skipped, so a replay is analysed like live use. */

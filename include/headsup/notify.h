@@ -9,7 +9,8 @@
  * Typical use by the monitor:
  *
  *	hs_notify *n;
- *	hs_notify_create(cfg.notify, &n);         // "auto", "desktop", "terminal"
+ *	hs_notify_create(cfg.notify, &n);         // "auto", "desktop",
+ *"terminal"
  *	...
  *	hs_alert_msg msg;
  *	hs_notify_format(&msg, HS_STATE_HUNCHED, 45.0);
@@ -85,7 +86,7 @@ typedef struct hs_notify hs_notify;
 int hs_notify_create(const char *mode, hs_notify **out);
 /* The same choice between any two back-ends (tests pass fakes). */
 int hs_notify_create_from(const char *mode, const hs_notifier_ops *desktop,
-			  const hs_notifier_ops *terminal, hs_notify **out);
+                          const hs_notifier_ops *terminal, hs_notify **out);
 void hs_notify_destroy(hs_notify *n);
 
 /* Name of the back-end in use: "libnotify" or "console". */
@@ -107,24 +108,24 @@ bool hs_notify_take_show_advice(hs_notify *n);
 
 /* ---- the text of an alert (pure) ---------------------------------------- */
 
-
 /* "Looking down for 2 minutes", "Hunched for 45 seconds".  HS_EINVAL for
  * a state without a label. */
 int hs_notify_format_summary(hs_state kind, double lasted_s, char *buf,
-			     size_t size);
+                             size_t size);
 
 /* How a notification body can carry the advice link. */
 typedef enum hs_body_style {
 	HS_BODY_PLAIN,     /* no markup: "advice\nurl" as is */
 	HS_BODY_MARKUP,    /* markup, no links: escaped "advice\nurl" */
-	HS_BODY_HYPERLINK, /* escaped advice, then <a href="url">Show advice</a> */
+	HS_BODY_HYPERLINK, /* escaped advice, then <a href="url">Show advice</a>
+	                    */
 } hs_body_style;
 
 /* The notification body for advice and url in a style.  In the markup
  * styles &, <, > (and " inside the href) are escaped.  HS_ERANGE when buf
  * is too small. */
 int hs_notify_format_body(const char *advice, const char *url,
-			  hs_body_style style, char *buf, size_t size);
+                          hs_body_style style, char *buf, size_t size);
 
 /* Fill msg for an alert of kind that has lasted lasted_s: the summary, the
  * advice sentence for the state (headsup/advice.h) and the link to its

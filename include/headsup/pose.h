@@ -52,7 +52,7 @@ typedef struct hs_head_model {
  * HS_ENOENT when the file cannot be opened, HS_EFORMAT on a bad file; err
  * then says why ("path:line: ..."). */
 int hs_head_model_read(hs_head_model *m, const char *path, char *err,
-		       unsigned long errsize);
+                       unsigned long errsize);
 /* A built-in copy of the default model, for tests and as a fallback. */
 void hs_head_model_default(hs_head_model *m);
 
@@ -63,27 +63,27 @@ typedef struct hs_camera_model {
 /* Pinhole camera for a frame of width x height and a horizontal field of
  * view of hfov_deg; square pixels, principal point at the centre. */
 void hs_camera_model_from_fov(hs_camera_model *cam, int width, int height,
-			      double hfov_deg);
+                              double hfov_deg);
 
 /* Rotation (as pitch/yaw/roll in the conventions above) to a 3x3 matrix
  * R, row-major, so that camera point = R * model point + t. */
 void hs_pose_to_matrix(double pitch_down_deg, double yaw_deg, double roll_deg,
-		       double R[9]);
+                       double R[9]);
 /* Inverse of hs_pose_to_matrix(). */
 void hs_pose_from_matrix(const double R[9], double *pitch_down_deg,
-			 double *yaw_deg, double *roll_deg);
+                         double *yaw_deg, double *roll_deg);
 
 /* Project the model through rotation R and translation t (mm) onto the
  * camera; out[i] in pixels. */
 void hs_pose_project(const hs_head_model *m, const hs_camera_model *cam,
-		     const double R[9], const double t[3],
-		     hs_point out[HS_KP_COUNT]);
+                     const double R[9], const double t[3],
+                     hs_point out[HS_KP_COUNT]);
 
 /* Estimate the pose of a detected face.  With all six keypoints: PnP, then
  * m's pitch correction.
  * With only the eyes: roll only (has_pitch = false).  HS_EINVAL when the
  * face lacks the eyes. */
 int hs_pose_estimate(const hs_head_model *m, const hs_camera_model *cam,
-		     const hs_face *face, hs_pose *out);
+                     const hs_face *face, hs_pose *out);
 
 #endif

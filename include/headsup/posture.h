@@ -20,11 +20,11 @@
 
 /* The states a monitored person can be in.  Order is stable: the journal
  * stores these values. */
-#define HS_STATE_MAP(X)                                                      \
-	X(UPRIGHT, "upright")                                                    \
-	X(LOOKING_DOWN, "looking_down")                                          \
-	X(HUNCHED, "hunched")                                                    \
-	X(AWAY, "away")                                                          \
+#define HS_STATE_MAP(X)                 \
+	X(UPRIGHT, "upright")           \
+	X(LOOKING_DOWN, "looking_down") \
+	X(HUNCHED, "hunched")           \
+	X(AWAY, "away")                 \
 	X(UNCALIBRATED, "uncalibrated")
 
 typedef enum hs_state {
@@ -62,7 +62,7 @@ typedef struct hs_features {
  * (eyes 38% down the box, IOD 38% of its width).  HS_EINVAL when the face
  * has neither both eyes nor a box of positive size. */
 int hs_posture_eye_geometry(const hs_face *f, const hs_baseline *b,
-			    double *mid_x, double *mid_y, double *iod_px);
+                            double *mid_x, double *mid_y, double *iod_px);
 
 /* Features of face f (and its pose p, NULL when none) against baseline b.
  * pitch_delta_deg is only meaningful when out->has_pitch, which needs a
@@ -70,7 +70,7 @@ int hs_posture_eye_geometry(const hs_face *f, const hs_baseline *b,
  * eye geometry cannot be had (see above) or b has no positive IOD; out is
  * then untouched. */
 int hs_posture_features(const hs_baseline *b, const hs_face *f,
-			const hs_pose *p, hs_features *out);
+                        const hs_pose *p, hs_features *out);
 
 /* ---- smoothing ---------------------------------------------------------- */
 
@@ -114,7 +114,8 @@ void hs_smoother_push(hs_smoother *s, double t, const hs_features *f);
  * those alone.  out is written only for HS_SMOOTHED_FACE. */
 hs_smoothed hs_smoother_get(const hs_smoother *s, hs_features *out);
 
-/* ---- states --------------------------------------------------------------- */
+/* ---- states ---------------------------------------------------------------
+ */
 
 /* Enter/exit pairs; each exit must not exceed its enter.  Defaults are the
  * [posture] rows of HS_SETTINGS (config.h), where the hunched values are
@@ -133,11 +134,11 @@ typedef struct hs_posture_thresholds {
 void hs_posture_thresholds_default(hs_posture_thresholds *t);
 /* The [posture] settings of a loaded config. */
 void hs_posture_thresholds_from_config(const hs_config *c,
-				       hs_posture_thresholds *t);
+                                       hs_posture_thresholds *t);
 /* HS_EINVAL, with the offending pair named in why, when an exit threshold
  * is above its enter threshold or a value is not finite. */
 int hs_posture_thresholds_check(const hs_posture_thresholds *t, char *why,
-				size_t whysize);
+                                size_t whysize);
 
 /* Single-frame state, enter thresholds only, no memory (for `analyze
  * --calibration`).  f NULL = no face = away.
@@ -152,7 +153,7 @@ int hs_posture_thresholds_check(const hs_posture_thresholds *t, char *why,
  * bent down then shows as a drop and reads hunched.  Both are bad postures
  * and both alert; naming a bent head "hunched" beats staying silent. */
 hs_state hs_posture_classify(const hs_posture_thresholds *t,
-			     const hs_features *f);
+                             const hs_features *f);
 
 /* The same rules with hysteresis: a state, once entered, holds until its
  * exit condition (below).  Feed it smoothed features. */
@@ -163,14 +164,14 @@ typedef struct hs_posture_classifier {
 
 /* Starts uncalibrated. */
 void hs_posture_classifier_init(hs_posture_classifier *c,
-				const hs_posture_thresholds *t);
+                                const hs_posture_thresholds *t);
 /* Next state.  calibrated false -> uncalibrated; f NULL -> away (which
  * also forgets the hysteresis: coming back needs the enter thresholds).
  * looking_down holds while the pitch delta >= looking_down_exit_deg;
  * hunched holds while drop >= hunched_drop_exit_iod, or lean >=
  * hunched_lean_exit with drop >= hunched_lean_drop_iod eased by the same
  * factor as the drop rule (exit/enter, 0.30/0.45 by default). */
-hs_state hs_posture_classifier_update(hs_posture_classifier *c,
-				      bool calibrated, const hs_features *f);
+hs_state hs_posture_classifier_update(hs_posture_classifier *c, bool calibrated,
+                                      const hs_features *f);
 
 #endif

@@ -63,8 +63,8 @@ typedef struct hs_report {
 	bool no_data;      /* nothing monitored in the range */
 
 	double state_s[HS_STATE_COUNT];
-	double monitored_s; /* every state, away included */
-	double present_s;   /* upright + looking down + hunched */
+	double monitored_s;   /* every state, away included */
+	double present_s;     /* upright + looking down + hunched */
 	double share_upright; /* upright / present, 0..1; -1 when no
 	                         present time */
 

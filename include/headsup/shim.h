@@ -36,11 +36,11 @@ int hs_image_from_bgr(hs_image *img, const unsigned char *bgr, int w, int h);
 int hs_image_resize(const hs_image *src, int w, int h, hs_image *dst);
 /* Draw a filled/hollow circle or a text label, for the preview window. */
 void hs_image_draw_circle(hs_image *img, float x, float y, float r,
-			  unsigned rgb);
+                          unsigned rgb);
 void hs_image_draw_rect(hs_image *img, float x, float y, float w, float h,
-			unsigned rgb);
+                        unsigned rgb);
 void hs_image_draw_text(hs_image *img, float x, float y, const char *text,
-			unsigned rgb);
+                        unsigned rgb);
 
 /* ---- video and camera ---------------------------------------------------
  * One handle type for both: a camera (V4L2) or a video file. */
@@ -48,14 +48,14 @@ typedef struct hs_capture hs_capture;
 
 typedef struct hs_capture_info {
 	int width, height;
-	double fps;        /* 0 when unknown */
-	long frame_count;  /* -1 when unknown (cameras) */
+	double fps;       /* 0 when unknown */
+	long frame_count; /* -1 when unknown (cameras) */
 } hs_capture_info;
 
 /* Open a V4L2 camera by device path ("/dev/video0").  Asks for MJPG at
  * width x height and fps; the driver may pick something close. */
 int hs_capture_open_camera(const char *device, int width, int height,
-			   double fps, hs_capture **out);
+                           double fps, hs_capture **out);
 /* Open a video file.  HS_ENOENT when missing, HS_EFORMAT when not a video
  * OpenCV can decode. */
 int hs_capture_open_video(const char *path, hs_capture **out);
@@ -87,7 +87,7 @@ void hs_facenet_destroy(hs_facenet *net);
  * (HS_FACENET_ANCHORS logits) and regressors (HS_FACENET_ANCHORS x 16) at
  * buffers owned by net, valid until the next call. */
 int hs_facenet_run(hs_facenet *net, const hs_image *img, hs_letterbox *lb,
-		   const float **scores, const float **regressors);
+                   const float **scores, const float **regressors);
 
 /* ---- Haar cascades (fallback detector, and the speed baseline) ----------- */
 typedef struct hs_haar hs_haar;
@@ -98,14 +98,13 @@ typedef struct hs_rect {
 
 /* Load the frontal face cascade and, when eye_path is not NULL, the eye
  * cascade. */
-int hs_haar_create(const char *face_path, const char *eye_path,
-		   hs_haar **out);
+int hs_haar_create(const char *face_path, const char *eye_path, hs_haar **out);
 void hs_haar_destroy(hs_haar *haar);
 /* Largest face in img (HS_ENOFACE when none).  eyes[0..*n_eyes) receives
  * up to two eye boxes inside the face, in frame pixels; pass NULL to skip
  * the eye search. */
 int hs_haar_detect(hs_haar *haar, const hs_image *img, hs_rect *face,
-		   hs_rect *eyes, int *n_eyes);
+                   hs_rect *eyes, int *n_eyes);
 
 /* ---- perspective-n-point ------------------------------------------------- */
 /* Solve for the rotation (Rodrigues vector) and translation that project
@@ -113,8 +112,8 @@ int hs_haar_detect(hs_haar *haar, const hs_image *img, hs_rect *face,
  * (row-major 3x3, no distortion).  When use_guess is true, rvec and tvec
  * hold the starting estimate. */
 int hs_pnp_solve(const double *object_pts, const double *image_pts, int n,
-		 const double K[9], bool use_guess, double rvec[3],
-		 double tvec[3]);
+                 const double K[9], bool use_guess, double rvec[3],
+                 double tvec[3]);
 
 /* ---- preview window ------------------------------------------------------ */
 int hs_preview_show(const char *title, const hs_image *img);

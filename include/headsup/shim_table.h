@@ -16,61 +16,61 @@
 
 #include "headsup/shim.h"
 
-#define HS_SHIM_FUNCS(R, V)                                                  \
-	R(image_create, (hs_image * *out), (out))                                \
-	V(image_destroy, (hs_image * img), (img))                                \
-	V(image_size, (const hs_image *img, int *width, int *height),            \
-	  (img, width, height))                                                  \
-	R(image_load, (hs_image * img, const char *path), (img, path))           \
-	R(image_from_bgr,                                                        \
-	  (hs_image * img, const unsigned char *bgr, int w, int h),              \
-	  (img, bgr, w, h))                                                      \
-	V(image_draw_circle,                                                     \
-	  (hs_image * img, float x, float y, float r, unsigned rgb),             \
-	  (img, x, y, r, rgb))                                                   \
-	V(image_draw_rect,                                                       \
-	  (hs_image * img, float x, float y, float w, float h, unsigned rgb),    \
-	  (img, x, y, w, h, rgb))                                                \
-	V(image_draw_text,                                                       \
-	  (hs_image * img, float x, float y, const char *text, unsigned rgb),    \
-	  (img, x, y, text, rgb))                                                \
-	R(capture_open_camera,                                                   \
-	  (const char *device, int width, int height, double fps,                \
-	   hs_capture **out),                                                    \
-	  (device, width, height, fps, out))                                     \
-	R(capture_open_video, (const char *path, hs_capture **out),              \
-	  (path, out))                                                           \
-	V(capture_destroy, (hs_capture * cap), (cap))                            \
-	V(capture_get_info, (const hs_capture *cap, hs_capture_info *info),      \
-	  (cap, info))                                                           \
-	R(capture_grab, (hs_capture * cap, double *pos_s), (cap, pos_s))         \
-	R(capture_retrieve, (hs_capture * cap, hs_image *img), (cap, img))       \
-	R(facenet_create, (const char *onnx_path, hs_facenet **out),             \
-	  (onnx_path, out))                                                      \
-	V(facenet_destroy, (hs_facenet * net), (net))                            \
-	R(facenet_run,                                                           \
-	  (hs_facenet * net, const hs_image *img, hs_letterbox *lb,              \
-	   const float **scores, const float **regressors),                      \
-	  (net, img, lb, scores, regressors))                                    \
-	R(haar_create,                                                           \
-	  (const char *face_path, const char *eye_path, hs_haar **out),          \
-	  (face_path, eye_path, out))                                            \
-	V(haar_destroy, (hs_haar * haar), (haar))                                \
-	R(haar_detect,                                                           \
-	  (hs_haar * haar, const hs_image *img, hs_rect *face, hs_rect *eyes,    \
-	   int *n_eyes),                                                         \
-	  (haar, img, face, eyes, n_eyes))                                       \
-	R(pnp_solve,                                                             \
-	  (const double *object_pts, const double *image_pts, int n,             \
-	   const double K[9], bool use_guess, double rvec[3], double tvec[3]),   \
-	  (object_pts, image_pts, n, K, use_guess, rvec, tvec))                  \
-	R(preview_show, (const char *title, const hs_image *img),                \
-	  (title, img))                                                          \
-	R(preview_poll_key, (int ms), (ms))                                      \
-	V(preview_close, (const char *title), (title))                           \
-	V(cv_set_threads, (int n), (n))                                          \
-	R(image_resize,                                                          \
-	  (const hs_image *src, int w, int h, hs_image *dst), (src, w, h, dst))
+#define HS_SHIM_FUNCS(R, V)                                                    \
+	R(image_create, (hs_image * *out), (out))                              \
+	V(image_destroy, (hs_image * img), (img))                              \
+	V(image_size, (const hs_image *img, int *width, int *height),          \
+	  (img, width, height))                                                \
+	R(image_load, (hs_image * img, const char *path), (img, path))         \
+	R(image_from_bgr,                                                      \
+	  (hs_image * img, const unsigned char *bgr, int w, int h),            \
+	  (img, bgr, w, h))                                                    \
+	V(image_draw_circle,                                                   \
+	  (hs_image * img, float x, float y, float r, unsigned rgb),           \
+	  (img, x, y, r, rgb))                                                 \
+	V(image_draw_rect,                                                     \
+	  (hs_image * img, float x, float y, float w, float h, unsigned rgb),  \
+	  (img, x, y, w, h, rgb))                                              \
+	V(image_draw_text,                                                     \
+	  (hs_image * img, float x, float y, const char *text, unsigned rgb),  \
+	  (img, x, y, text, rgb))                                              \
+	R(capture_open_camera,                                                 \
+	  (const char *device, int width, int height, double fps,              \
+	   hs_capture **out),                                                  \
+	  (device, width, height, fps, out))                                   \
+	R(capture_open_video, (const char *path, hs_capture **out),            \
+	  (path, out))                                                         \
+	V(capture_destroy, (hs_capture * cap), (cap))                          \
+	V(capture_get_info, (const hs_capture *cap, hs_capture_info *info),    \
+	  (cap, info))                                                         \
+	R(capture_grab, (hs_capture * cap, double *pos_s), (cap, pos_s))       \
+	R(capture_retrieve, (hs_capture * cap, hs_image * img), (cap, img))    \
+	R(facenet_create, (const char *onnx_path, hs_facenet **out),           \
+	  (onnx_path, out))                                                    \
+	V(facenet_destroy, (hs_facenet * net), (net))                          \
+	R(facenet_run,                                                         \
+	  (hs_facenet * net, const hs_image *img, hs_letterbox *lb,            \
+	   const float **scores, const float **regressors),                    \
+	  (net, img, lb, scores, regressors))                                  \
+	R(haar_create,                                                         \
+	  (const char *face_path, const char *eye_path, hs_haar **out),        \
+	  (face_path, eye_path, out))                                          \
+	V(haar_destroy, (hs_haar * haar), (haar))                              \
+	R(haar_detect,                                                         \
+	  (hs_haar * haar, const hs_image *img, hs_rect *face, hs_rect *eyes,  \
+	   int *n_eyes),                                                       \
+	  (haar, img, face, eyes, n_eyes))                                     \
+	R(pnp_solve,                                                           \
+	  (const double *object_pts, const double *image_pts, int n,           \
+	   const double K[9], bool use_guess, double rvec[3], double tvec[3]), \
+	  (object_pts, image_pts, n, K, use_guess, rvec, tvec))                \
+	R(preview_show, (const char *title, const hs_image *img),              \
+	  (title, img))                                                        \
+	R(preview_poll_key, (int ms), (ms))                                    \
+	V(preview_close, (const char *title), (title))                         \
+	V(cv_set_threads, (int n), (n))                                        \
+	R(image_resize, (const hs_image *src, int w, int h, hs_image *dst),    \
+	  (src, w, h, dst))
 
 #define HS_SHIM_TABLE_VERSION 1
 #define HS_SHIM_TABLE_SYMBOL "hs_shim_table_v1"

@@ -50,8 +50,8 @@ typedef struct hs_source hs_source;
 /* Open the source named by spec (see above).  On failure, err (size
  * errsize) gets a message naming the thing and why, e.g. "cannot open
  * camera '/dev/video0': device or resource busy". */
-int hs_source_open(const char *spec, const hs_source_opts *o,
-		   hs_source **out, char *err, unsigned long errsize);
+int hs_source_open(const char *spec, const hs_source_opts *o, hs_source **out,
+                   char *err, unsigned long errsize);
 void hs_source_destroy(hs_source *src);
 int hs_source_grab(hs_source *src, double *t_s);
 int hs_source_retrieve(hs_source *src, hs_image *img);

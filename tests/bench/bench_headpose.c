@@ -112,11 +112,11 @@ static int read_labels(const char *path, bool p04, sample *rows, int max)
 		int got;
 		if (p04)
 			got = sscanf(line, "%127[^,],%d,%d,%lf,%lf", s->file,
-				     &s->person, &s->series, &s->pitch,
-				     &s->yaw_or_pan);
+			             &s->person, &s->series, &s->pitch,
+			             &s->yaw_or_pan);
 		else
 			got = sscanf(line, "%127[^,],%lf,%lf,%lf", s->file,
-				     &s->pitch, &s->yaw_or_pan, &s->roll);
+			             &s->pitch, &s->yaw_or_pan, &s->roll);
 		if (got == 5 || (!p04 && got == 4))
 			n++;
 	}
@@ -126,7 +126,7 @@ static int read_labels(const char *path, bool p04, sample *rows, int max)
 
 /* Run the analyzer on every row's image. */
 static void analyse_rows(hs_analyzer *az, hs_image *img, const char *dir,
-			 sample *rows, int n)
+                         sample *rows, int n)
 {
 	char path[PATH_MAX];
 	for (int i = 0; i < n; i++) {
@@ -137,7 +137,7 @@ static void analyse_rows(hs_analyzer *az, hs_image *img, const char *dir,
 		if (hs_image_load(img, path) < 0 ||
 		    hs_analyzer_run(az, img, &an) < 0) {
 			fprintf(stderr, "bench_headpose: cannot analyse '%s'\n",
-				path);
+			        path);
 			continue;
 		}
 		rows[i].found = an.face.found;
@@ -147,7 +147,7 @@ static void analyse_rows(hs_analyzer *az, hs_image *img, const char *dir,
 }
 
 static const sample *baseline_of(const sample *rows, int n, int person,
-				 int series)
+                                 int series)
 {
 	for (int i = 0; i < n; i++)
 		if (rows[i].person == person && rows[i].series == series &&
@@ -208,7 +208,7 @@ static void aflw_figures(const sample *rows, int n, figures *fg)
 typedef void (*timed_fn)(void *ctx, const hs_image *frame);
 
 static void time_pass(hs_image **frames, int n, timed_fn fn, void *ctx,
-		      double *t, int *k)
+                      double *t, int *k)
 {
 	fn(ctx, frames[0]); /* warm up: first calls allocate buffers */
 	for (int i = 0; i < n; i++) {
@@ -235,8 +235,8 @@ static void run_haar(void *ctx, const hs_image *frame)
  * frame by frame would let Haar's large working set evict ours from the
  * caches); ours runs before and after Haar, so both see the same load. */
 static void speed_figures(hs_analyzer *az, hs_haar *haar, hs_image *img,
-			  const char *dir, const sample *rows, int n,
-			  int max_frames, figures *fg)
+                          const char *dir, const sample *rows, int n,
+                          int max_frames, figures *fg)
 {
 	hs_image **frames = calloc((size_t)max_frames, sizeof *frames);
 	double *ours = calloc(2 * (size_t)max_frames, sizeof *ours);
@@ -288,14 +288,14 @@ static void startup_figures(const char *image, int runs, figures *fg)
 	int k = 0;
 	for (int i = 0; i < runs; i++) {
 		char bin[PATH_MAX], cmd[] = "analyze", opt[] = "--json",
-				    arg[PATH_MAX + 256];
+		                    arg[PATH_MAX + 256];
 		snprintf(bin, sizeof bin, "%s", hs_test_bin());
 		snprintf(arg, sizeof arg, "%s", image);
-		char *argv[] = {bin, cmd, opt, arg, NULL};
+		char *argv[] = { bin, cmd, opt, arg, NULL };
 		posix_spawn_file_actions_t fa;
 		posix_spawn_file_actions_init(&fa);
 		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY,
-						 0);
+		                                 0);
 		pid_t pid;
 		double t0 = now_ms();
 		int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
@@ -318,13 +318,12 @@ static double pct(int a, int b)
 
 static void print_text(const figures *f, const char *model_note)
 {
-	printf("headsup head-pose benchmark (detector %s, %s)\n\n",
-	       f->detector, model_note);
+	printf("headsup head-pose benchmark (detector %s, %s)\n\n", f->detector,
+	       model_note);
 	printf("%-52s %10s %10s\n", "measure", "value", "target");
 	printf("%-52s %9.1f%% %10s   (%d/%d)\n",
-	       "Pointing'04 detection, |pitch|,|pan| <= 30", pct(f->det_n,
-								  f->det_total),
-	       ">= 99%", f->det_n, f->det_total);
+	       "Pointing'04 detection, |pitch|,|pan| <= 30",
+	       pct(f->det_n, f->det_total), ">= 99%", f->det_n, f->det_total);
 	printf("%-52s %9.2f  %10s   (n=%d)\n",
 	       "Pointing'04 relative pitch MAE, pan 0, +-15/+-30", f->rel_mae,
 	       "<= 5", f->rel_n);
@@ -380,27 +379,30 @@ static void print_json(const figures *f)
 
 static void usage(void)
 {
-	puts("Usage: bench_headpose [--json] [--frames N] [--runs N] [--fov DEG]\n"
+	puts("Usage: bench_headpose [--json] [--frames N] [--runs N] [--fov "
+	     "DEG]\n"
 	     "                      [--head-model FILE]\n"
 	     "  --json             one JSON object instead of the table\n"
 	     "  --frames N         frames timed for speed (default 120)\n"
 	     "  --runs N           runs of `headsup analyze` for start-up "
 	     "(default 9)\n"
-	     "  --fov DEG          assumed horizontal field of view (default 60)\n"
-	     "  --head-model FILE  head model + pitch correction to use instead\n"
+	     "  --fov DEG          assumed horizontal field of view (default "
+	     "60)\n"
+	     "  --head-model FILE  head model + pitch correction to use "
+	     "instead\n"
 	     "                     of the installed models/face3d.csv");
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"frames", required_argument, NULL, 'f'},
-		{"runs", required_argument, NULL, 'r'},
-		{"fov", required_argument, NULL, 'v'},
-		{"head-model", required_argument, NULL, 'm'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "json", no_argument, NULL, 'j' },
+		{ "frames", required_argument, NULL, 'f' },
+		{ "runs", required_argument, NULL, 'r' },
+		{ "fov", required_argument, NULL, 'v' },
+		{ "head-model", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	bool json = false;
 	int frames = 120, runs = 9;
@@ -449,9 +451,10 @@ int main(int argc, char **argv)
 	snprintf(lab, sizeof lab, "%s/labels.csv", aflw_dir);
 	int n_aflw = read_labels(lab, false, aflw, MAX_ROWS);
 	if (n_p04 <= 0 || n_aflw <= 0) {
-		fprintf(stderr, "bench_headpose: cannot read the labels under "
-				"'%s' and '%s'\n",
-			p04_dir, aflw_dir);
+		fprintf(stderr,
+		        "bench_headpose: cannot read the labels under "
+		        "'%s' and '%s'\n",
+		        p04_dir, aflw_dir);
 		return 0;
 	}
 
@@ -462,14 +465,15 @@ int main(int argc, char **argv)
 	char model_note[PATH_MAX + 64] = "installed head model";
 	char cascade[PATH_MAX];
 	snprintf(cascade, sizeof cascade,
-		 "%s/haarcascade_frontalface_default.xml",
-		 hs_detector_cascade_dir());
+	         "%s/haarcascade_frontalface_default.xml",
+	         hs_detector_cascade_dir());
 	if (hs_analyzer_create(NULL, fov, &az) < 0 ||
 	    hs_image_create(&img) < 0 ||
 	    hs_haar_create(cascade, NULL, &haar) < 0) {
-		fprintf(stderr, "bench_headpose: cannot set up the analyzer, "
-				"the image or the Haar cascade '%s'\n",
-			cascade);
+		fprintf(stderr,
+		        "bench_headpose: cannot set up the analyzer, "
+		        "the image or the Haar cascade '%s'\n",
+		        cascade);
 		goto cleanup;
 	}
 	if (head_path) {
@@ -481,22 +485,22 @@ int main(int argc, char **argv)
 		}
 		hs_analyzer_set_head_model(az, &m);
 		snprintf(model_note, sizeof model_note, "head model %s",
-			 head_path);
+		         head_path);
 	}
 	size_t len = strlen(model_note);
 	snprintf(model_note + len, sizeof model_note - len, ", fov %g", fov);
 
-	figures fg = {.detector = hs_analyzer_detector(az)};
+	figures fg = { .detector = hs_analyzer_detector(az) };
 	analyse_rows(az, img, p04_dir, p04, n_p04);
 	analyse_rows(az, img, aflw_dir, aflw, n_aflw);
 	pointing04_figures(p04, n_p04, &fg);
 	aflw_figures(aflw, n_aflw, &fg);
 	speed_figures(az, haar, img, p04_dir, p04, n_p04, frames, &fg);
 	char one[PATH_MAX + 160];
-	const sample *front = baseline_of(p04, n_p04, p04[0].person,
-					  p04[0].series);
+	const sample *front =
+	        baseline_of(p04, n_p04, p04[0].person, p04[0].series);
 	snprintf(one, sizeof one, "%s/%s", p04_dir,
-		 front ? front->file : p04[0].file);
+	         front ? front->file : p04[0].file);
 	startup_figures(one, runs, &fg);
 	if (json)
 		print_json(&fg);

@@ -68,8 +68,8 @@ static long generate(const char *path, hs_date last, long *alerts)
 		return -1;
 	long minutes = 0;
 	*alerts = 0;
-	for (hs_date d = hs_date_add_days(last, -364); hs_date_cmp(d, last) <= 0;
-	     d = hs_date_add_days(d, 1)) {
+	for (hs_date d = hs_date_add_days(last, -364);
+	     hs_date_cmp(d, last) <= 0; d = hs_date_add_days(d, 1)) {
 		time_t noon = (time_t)hs_date_start(d) + 12 * 3600;
 		struct tm tm;
 		localtime_r(&noon, &tm);
@@ -77,39 +77,43 @@ static long generate(const char *path, hs_date last, long *alerts)
 			continue;
 		double start = hs_date_start(d) + 9 * 3600;
 		hs_journal_begin_session(j, start, "/dev/video0",
-					 "calibration.ini");
+		                         "calibration.ini");
 		hs_state state = HS_STATE_UPRIGHT;
 		int left = 0;
 		for (int m = 0; m < 8 * 60; m++) {
 			if (left-- <= 0) {
 				unsigned r = rnd(100);
 				state = r < 60   ? HS_STATE_UPRIGHT
-					: r < 78 ? HS_STATE_LOOKING_DOWN
-					: r < 90 ? HS_STATE_HUNCHED
-						 : HS_STATE_AWAY;
+				        : r < 78 ? HS_STATE_LOOKING_DOWN
+				        : r < 90 ? HS_STATE_HUNCHED
+				                 : HS_STATE_AWAY;
 				left = 1 + (int)rnd(15);
 				if ((state == HS_STATE_LOOKING_DOWN ||
 				     state == HS_STATE_HUNCHED) &&
 				    left > 2) {
-					hs_journal_add_alert(j, start + m * 60.0 + 30,
-							     state, 30, NULL);
+					hs_journal_add_alert(
+					        j, start + m * 60.0 + 30, state,
+					        30, NULL);
 					(*alerts)++;
 				}
 			}
 			bool face = state != HS_STATE_AWAY;
 			hs_features f = {
-				.pitch_delta_deg = state == HS_STATE_LOOKING_DOWN
-							   ? 20 + rnd(15)
-							   : rnd(6),
-				.drop_iod = state == HS_STATE_HUNCHED ? 0.5 : 0.1,
+				.pitch_delta_deg =
+				        state == HS_STATE_LOOKING_DOWN
+				                ? 20 + rnd(15)
+				                : rnd(6),
+				.drop_iod =
+				        state == HS_STATE_HUNCHED ? 0.5 : 0.1,
 				.has_pitch = true,
 			};
 			/* Two frames a minute keep the commit pattern of a
-			 * real run (dt 30 s), a tenth of the real frame count. */
+			 * real run (dt 30 s), a tenth of the real frame count.
+			 */
 			for (int k = 0; k < 2; k++)
-				hs_journal_add_frame(j, start + m * 60.0 + k * 30,
-						     30, state, face ? &f : NULL,
-						     face);
+				hs_journal_add_frame(
+				        j, start + m * 60.0 + k * 30, 30, state,
+				        face ? &f : NULL, face);
 			minutes++;
 		}
 		hs_journal_end_session(j, start + 8 * 3600);
@@ -119,7 +123,7 @@ static long generate(const char *path, hs_date last, long *alerts)
 }
 
 static double time_library(const char *path, hs_date last, int days,
-			   hs_report *keep)
+                           hs_report *keep)
 {
 	double t0 = now_ms();
 	hs_journal *j = NULL;
@@ -161,7 +165,7 @@ static double time_spawn(char *const argv[])
 }
 
 static double time_binary(const char *path, const char *date, int days,
-			  const char *format)
+                          const char *format)
 {
 	char bin[PATH_MAX], journal[PATH_MAX], day[16], ndays[16], fmt[16];
 	char cmd[] = "report", o_journal[] = "--journal", o_date[] = "--date",
@@ -171,8 +175,8 @@ static double time_binary(const char *path, const char *date, int days,
 	snprintf(day, sizeof day, "%s", date);
 	snprintf(ndays, sizeof ndays, "%d", days);
 	snprintf(fmt, sizeof fmt, "%s", format);
-	char *const argv[] = {bin,    cmd,   o_journal, journal, o_date, day,
-			      o_days, ndays, o_format,  fmt,     NULL};
+	char *const argv[] = { bin,    cmd,   o_journal, journal, o_date, day,
+		               o_days, ndays, o_format,  fmt,     NULL };
 	return time_spawn(argv);
 }
 
@@ -181,7 +185,7 @@ static double time_startup(void)
 {
 	char bin[PATH_MAX], version[] = "--version";
 	snprintf(bin, sizeof bin, "%s", hs_test_bin());
-	char *const argv[] = {bin, version, NULL};
+	char *const argv[] = { bin, version, NULL };
 	return time_spawn(argv);
 }
 
@@ -191,7 +195,7 @@ int main(int argc, char **argv)
 	char dir[256], path[PATH_MAX];
 	hs_test_tmpdir(dir, sizeof dir);
 	snprintf(path, sizeof path, "%s/journal.db", dir);
-	const hs_date last = {2026, 3, 2};
+	const hs_date last = { 2026, 3, 2 };
 	const char *date = "2026-03-02";
 
 	double t0 = now_ms();
@@ -205,11 +209,12 @@ int main(int argc, char **argv)
 	stat(path, &st);
 	printf("journal: %ld minute rows, %ld alerts, %.1f MB, written in "
 	       "%.1f s through the journal API\n",
-	       minutes, alerts, (double)st.st_size / 1e6, (now_ms() - t0) / 1e3);
+	       minutes, alerts, (double)st.st_size / 1e6,
+	       (now_ms() - t0) / 1e3);
 
 	int failed = 0, binary_over = 0;
-	static const int cases[] = {1, 7};
-	static const char *const formats[] = {"text", "html", "json"};
+	static const int cases[] = { 1, 7 };
+	static const char *const formats[] = { "text", "html", "json" };
 	double startup[RUNS];
 	for (int i = 0; i < RUNS; i++)
 		startup[i] = time_startup();
@@ -221,16 +226,17 @@ int main(int argc, char **argv)
 		hs_report r;
 		for (int i = 0; i < RUNS; i++)
 			lib[i] = time_library(path, last, cases[c],
-					      i == 0 ? &r : NULL);
+			                      i == 0 ? &r : NULL);
 		for (int f = 0; f < 3; f++)
 			for (int i = 0; i < RUNS; i++)
 				bin[f][i] = time_binary(path, date, cases[c],
-							formats[f]);
+				                        formats[f]);
 		double ml = median(lib, RUNS);
-		printf("report --days %d: library %.1f ms; binary text %.1f ms, "
+		printf("report --days %d: library %.1f ms; binary text %.1f "
+		       "ms, "
 		       "html %.1f ms, json %.1f ms (median of %d)\n",
-		       cases[c], ml, median(bin[0], RUNS),
-		       median(bin[1], RUNS), median(bin[2], RUNS), RUNS);
+		       cases[c], ml, median(bin[0], RUNS), median(bin[1], RUNS),
+		       median(bin[2], RUNS), RUNS);
 		printf("  figures: monitored %.0f s, upright share %.3f, "
 		       "%zu alerts, neck load %.1f kg\n",
 		       r.monitored_s, r.share_upright, r.n_alerts,
@@ -249,8 +255,8 @@ int main(int argc, char **argv)
 	printf("target <= %.0f ms: library %s; binary %s%s\n", TARGET_MS,
 	       failed ? "MISSED" : "met", binary_over ? "MISSED" : "met",
 	       binary_over && start_ms > TARGET_MS / 2
-		       ? " (most of it is the binary's start-up, above)"
-		       : "");
+	               ? " (most of it is the binary's start-up, above)"
+	               : "");
 	if (keep)
 		printf("journal kept at %s\n", path);
 	else

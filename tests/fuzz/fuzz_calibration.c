@@ -67,8 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fclose(again);
 	if (rc != 0 || back.iod_px != b.iod_px ||
 	    back.eye_mid_y != b.eye_mid_y || back.frame_w != b.frame_w ||
-	    back.has_pitch != b.has_pitch ||
-	    strcmp(back.source, b.source) != 0)
+	    back.has_pitch != b.has_pitch || strcmp(back.source, b.source) != 0)
 		abort();
 	return 0;
 }

@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (hs_config_check(&cfg, err, sizeof err) != 0)
 			__builtin_trap();
 	} else if (memcmp(&cfg, &before, sizeof cfg) != 0 ||
-		   strncmp(err, "fuzz.ini", 8) != 0) {
+	           strncmp(err, "fuzz.ini", 8) != 0) {
 		__builtin_trap();
 	}
 	return 0;

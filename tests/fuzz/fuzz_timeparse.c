@@ -27,14 +27,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int days_in_month(int year, int month)
 {
-	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	static const int days[] = { 31, 28, 31, 30, 31, 30,
+		                    31, 31, 30, 31, 30, 31 };
 	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
 	return month == 2 && leap ? 29 : days[month - 1];
 }
 
 static void check_date(const char *text)
 {
-	const hs_date sentinel = {-1, -1, -1};
+	const hs_date sentinel = { -1, -1, -1 };
 	hs_date d = sentinel;
 	int rc = hs_date_parse(text, NOW_UNIX, &d);
 	if (rc == HS_EINVAL) {

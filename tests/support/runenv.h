@@ -34,7 +34,7 @@
 /* snprintf that fails the test, loudly, instead of running a command
  * line that was cut short. */
 static inline void hs_runenv_fmt(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 static inline void hs_runenv_fmt(char *buf, size_t size, const char *fmt, ...)
 {
 	va_list ap;
@@ -42,8 +42,10 @@ static inline void hs_runenv_fmt(char *buf, size_t size, const char *fmt, ...)
 	int n = vsnprintf(buf, size, fmt, ap);
 	va_end(ap);
 	if (n < 0 || (size_t)n >= size) {
-		fprintf(stderr, "test error: a %zu-byte buffer is too small for "
-			"'%.60s...'\n", size, buf);
+		fprintf(stderr,
+		        "test error: a %zu-byte buffer is too small for "
+		        "'%.60s...'\n",
+		        size, buf);
 		abort();
 	}
 }
@@ -83,16 +85,17 @@ static inline void hs_runenv_make(hs_runenv *e, bool with_session)
 			abort();
 		}
 	}
-	hs_runenv_fmt(e->vars, sizeof e->vars,
-	         "TZ=UTC LC_ALL=C XDG_CONFIG_HOME=%s/config "
-	         "XDG_DATA_HOME=%s/data XDG_STATE_HOME=%s/state "
-	         "XDG_RUNTIME_DIR=%s/run HOME=%s "
-	         "LSAN_OPTIONS=suppressions=%s/tests/support/lsan.supp "
-	         "OPENCV_VIDEOIO_PRIORITY_GPHOTO2=0 %s",
-	         e->dir, e->dir, e->dir, e->dir, e->dir, HS_SOURCE_DIR,
-	         with_session
-	                 ? ""
-	                 : "DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent");
+	hs_runenv_fmt(
+	        e->vars, sizeof e->vars,
+	        "TZ=UTC LC_ALL=C XDG_CONFIG_HOME=%s/config "
+	        "XDG_DATA_HOME=%s/data XDG_STATE_HOME=%s/state "
+	        "XDG_RUNTIME_DIR=%s/run HOME=%s "
+	        "LSAN_OPTIONS=suppressions=%s/tests/support/lsan.supp "
+	        "OPENCV_VIDEOIO_PRIORITY_GPHOTO2=0 %s",
+	        e->dir, e->dir, e->dir, e->dir, e->dir, HS_SOURCE_DIR,
+	        with_session
+	                ? ""
+	                : "DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent");
 	hs_runenv_fmt(e->log, sizeof e->log, "%s/run.log", e->dir);
 }
 
@@ -128,7 +131,7 @@ static inline int hs_runenv_run(const hs_runenv *e, const char *args, char *out,
 {
 	char cmd[8192];
 	hs_runenv_fmt(cmd, sizeof cmd, "cd '%s' && env %s '%s' %s 2>&1", e->dir,
-	         e->vars, hs_test_bin(), args);
+	              e->vars, hs_test_bin(), args);
 	int st = hs_test_run(cmd, out, size);
 	/* Echoed so that a failing test shows what the user would see;
 	 * long outputs (reports) only in part. */
@@ -144,8 +147,8 @@ static inline int hs_runenv_shell(const hs_runenv *e, const char *line,
                                   char *out, size_t size)
 {
 	char cmd[8192];
-	hs_runenv_fmt(cmd, sizeof cmd, "cd '%s' && env %s %s 2>&1", e->dir, e->vars,
-	         line);
+	hs_runenv_fmt(cmd, sizeof cmd, "cd '%s' && env %s %s 2>&1", e->dir,
+	              e->vars, line);
 	int st = hs_test_run(cmd, out, size);
 	if (out)
 		fprintf(stderr, "$ %s  -> %d\n%s", line, st, out);
@@ -157,8 +160,8 @@ static inline int hs_runenv_shell(const hs_runenv *e, const char *line,
 static inline pid_t hs_runenv_spawn(hs_runenv *e, const char *args)
 {
 	char cmd[8192];
-	hs_runenv_fmt(cmd, sizeof cmd, "exec env %s '%s' %s >>'%s' 2>&1", e->vars,
-	         hs_test_bin(), args, e->log);
+	hs_runenv_fmt(cmd, sizeof cmd, "exec env %s '%s' %s >>'%s' 2>&1",
+	              e->vars, hs_test_bin(), args, e->log);
 	pid_t pid = fork();
 	if (pid == 0) {
 		if (chdir(e->dir) != 0)
@@ -257,7 +260,7 @@ static inline int hs_runenv_calibrate(const hs_runenv *e, const char *source,
 {
 	char args[4200], out[8192];
 	hs_runenv_fmt(args, sizeof args, "calibrate --source '%s' --seconds %g",
-	         source, seconds);
+	              source, seconds);
 	return hs_runenv_run(e, args, out, sizeof out);
 }
 

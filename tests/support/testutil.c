@@ -16,9 +16,10 @@ bool hs_test_fixture(const char *rel, char *buf, size_t size)
 	struct stat st;
 	if (stat(buf, &st) != 0) {
 		fprintf(stderr,
-			"SKIPPED: fixture '%s' not found; put the shared "
-			"fixtures at ../shared/fixtures or set HEADSUP_FIXTURES\n",
-			buf);
+		        "SKIPPED: fixture '%s' not found; put the shared "
+		        "fixtures at ../shared/fixtures or set "
+		        "HEADSUP_FIXTURES\n",
+		        buf);
 		return false;
 	}
 	return true;
