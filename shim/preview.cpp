@@ -6,6 +6,10 @@
 extern "C" int hsv_preview_show(const char *title, const hs_image *img)
 {
 	return hs::guarded([&] {
+		// The plain window: Qt's expanded one has a "save image"
+		// button, and no frame may be written anywhere.
+		cv::namedWindow(title,
+		                cv::WINDOW_AUTOSIZE | cv::WINDOW_GUI_NORMAL);
 		cv::imshow(title, img->mat);
 		return 0;
 	});

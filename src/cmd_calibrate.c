@@ -39,10 +39,9 @@ static void usage(FILE *out)
 	      "  --output F       where to store the baseline (default\n"
 	      "                   $XDG_STATE_HOME/headsup/calibration.ini)\n"
 	      "  -h, --help       show this help\n\n"
-	      "The old baseline is kept when calibration is refused: no face "
-	      "in\n"
-	      "most frames, the head turned more than about 20 degrees, or "
-	      "the\n"
+	      "The old baseline is kept when calibration is refused: no face\n"
+	      "in most frames, the head turned more than about 30 degrees\n"
+	      "from the camera (a webcam beside the screen is fine), or the\n"
 	      "face far from the middle of the picture.\n\n"
 	      "Exit status: 0 stored, 1 refused or the camera/file failed,\n"
 	      "2 usage or configuration error.\n\n",

@@ -371,6 +371,23 @@ static const char *what_failed(const hs_source_ops *ops, int rc)
 	}
 }
 
+void hs_source_describe_error(const char *spec, int rc, char *err,
+                              unsigned long errsize)
+{
+	const hs_source_ops *ops = hs_source_pick(spec);
+	char name[256];
+	if (ops == &hs_source_camera && (!spec[0] || all_digits(spec)))
+		snprintf(name, sizeof name, "/dev/video%s",
+		         spec[0] ? spec : "0");
+	else
+		snprintf(name, sizeof name, "%s", spec);
+	snprintf(err, errsize, "cannot open %s '%s': %s",
+	         ops == &hs_source_camera  ? "camera"
+	         : ops == &hs_source_video ? "video"
+	                                   : "image",
+	         name, what_failed(ops, rc));
+}
+
 int hs_source_open(const char *spec, const hs_source_opts *o, hs_source **out,
                    char *err, unsigned long errsize)
 {
@@ -380,11 +397,7 @@ int hs_source_open(const char *spec, const hs_source_opts *o, hs_source **out,
 		return HS_ENOMEM;
 	int rc = ops->open(spec, o, &s->state);
 	if (rc < 0) {
-		snprintf(err, errsize, "cannot open %s '%s': %s",
-		         ops == &hs_source_camera  ? "camera"
-		         : ops == &hs_source_video ? "video"
-		                                   : "image",
-		         spec[0] ? spec : "/dev/video0", what_failed(ops, rc));
+		hs_source_describe_error(spec, rc, err, errsize);
 		free(s);
 		return rc;
 	}

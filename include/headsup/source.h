@@ -53,6 +53,10 @@ typedef struct hs_source hs_source;
 int hs_source_open(const char *spec, const hs_source_opts *o, hs_source **out,
                    char *err, unsigned long errsize);
 void hs_source_destroy(hs_source *src);
+/* The message hs_source_open() gives when opening spec failed with rc
+ * (HS_ENOENT, HS_EBUSY, HS_EACCES, HS_EFORMAT, ...). */
+void hs_source_describe_error(const char *spec, int rc, char *err,
+                              unsigned long errsize);
 int hs_source_grab(hs_source *src, double *t_s);
 int hs_source_retrieve(hs_source *src, hs_image *img);
 const char *hs_source_frame_name(hs_source *src);

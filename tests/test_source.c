@@ -1,0 +1,149 @@
+/* test_source.c - frame sources: which back-end a spec picks, what the
+ * user is told when one cannot be opened, and the time base of each. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "headsup/err.h"
+#include "headsup/paths.h"
+#include "headsup/source.h"
+#include "testutil.h"
+
+static void specs_pick_the_right_back_end(void **state)
+{
+	(void)state;
+	assert_ptr_equal(hs_source_pick(""), &hs_source_camera);
+	assert_ptr_equal(hs_source_pick("2"), &hs_source_camera);
+	assert_ptr_equal(hs_source_pick("/dev/video1"), &hs_source_camera);
+	assert_ptr_equal(hs_source_pick("/tmp"), &hs_source_images);
+	assert_ptr_equal(hs_source_pick("face.JPG"), &hs_source_images);
+	assert_ptr_equal(hs_source_pick("clip.avi"), &hs_source_video);
+	assert_true(hs_source_is_image_name("a.png"));
+	assert_false(hs_source_is_image_name("labels.csv"));
+}
+
+/* The camera messages.  This machine has no camera, so a busy or locked
+ * device cannot be produced for real; the shim maps the device's errno to
+ * these codes (shim/capture.cpp), and this checks what the user reads. */
+static void camera_failures_say_what_to_do(void **state)
+{
+	(void)state;
+	char err[512];
+	hs_source_describe_error("", HS_EBUSY, err, sizeof err);
+	assert_string_equal(err, "cannot open camera '/dev/video0': device "
+	                         "busy (another application may be using it)");
+	hs_source_describe_error("1", HS_ENOENT, err, sizeof err);
+	assert_string_equal(err, "cannot open camera '/dev/video1': no such "
+	                         "device (is a webcam plugged in?)");
+	hs_source_describe_error("/dev/video2", HS_EACCES, err, sizeof err);
+	assert_string_equal(err, "cannot open camera '/dev/video2': "
+	                         "permission denied (is your user in the "
+	                         "'video' group?)");
+	hs_source_describe_error("/dev/null", HS_EFORMAT, err, sizeof err);
+	assert_string_equal(err, "cannot open camera '/dev/null': not a video "
+	                         "capture device");
+	hs_source_describe_error("x.avi", HS_EFORMAT, err, sizeof err);
+	assert_string_equal(err, "cannot open video 'x.avi': not a video that "
+	                         "can be decoded");
+}
+
+/* A real device node that is no camera gets the same message. */
+static void a_device_that_is_no_camera_is_named(void **state)
+{
+	(void)state;
+	hs_source_opts o;
+	hs_source_opts_default(&o);
+	hs_source *src = NULL;
+	char err[512];
+	assert_int_equal(hs_source_open("/dev/null", &o, &src, err, sizeof err),
+	                 HS_EFORMAT);
+	assert_null(src);
+	assert_string_equal(err, "cannot open camera '/dev/null': not a video "
+	                         "capture device");
+	assert_int_equal(
+	        hs_source_open("/dev/video97", &o, &src, err, sizeof err),
+	        HS_ENOENT);
+	assert_non_null(strstr(err, "no such device"));
+}
+
+/* An image folder: only image files, in name order, frame i at i/fps. */
+static void image_folders_play_in_name_order(void **state)
+{
+	(void)state;
+	char dir[256], path[512];
+	hs_test_tmpdir(dir, sizeof dir);
+	const char *names[] = { "b.jpg", "a.png", "notes.txt", "c.jpeg" };
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		FILE *f = fopen(path, "w");
+		assert_non_null(f);
+		fputs("x", f);
+		fclose(f);
+	}
+	hs_source_opts o;
+	hs_source_opts_default(&o);
+	o.image_fps = 4;
+	hs_source *src = NULL;
+	char err[512];
+	assert_int_equal(hs_source_open(dir, &o, &src, err, sizeof err), 0);
+	assert_int_equal(hs_source_frame_count(src), 3);
+	const char *want[] = { "a.png", "b.jpg", "c.jpeg" };
+	double t;
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(hs_source_grab(src, &t), 0);
+		assert_true(fabs(t - i / 4.0) < 1e-9);
+		const char *name = strrchr(hs_source_frame_name(src), '/') + 1;
+		assert_string_equal(name, want[i]);
+	}
+	assert_int_equal(hs_source_grab(src, &t), HS_EEOF);
+	hs_source_destroy(src);
+
+	/* A folder with no images is refused, naming it. */
+	snprintf(path, sizeof path, "%s/empty", dir);
+	assert_int_equal(hs_path_mkdirs(path, 0700), 0);
+	assert_int_equal(hs_source_open(path, &o, &src, err, sizeof err),
+	                 HS_EFORMAT);
+	assert_non_null(strstr(err, "a folder with no images"));
+	hs_test_rmtree(dir);
+}
+
+/* A video's frames carry the file's own time stamps. */
+static void video_frames_carry_the_file_time(void **state)
+{
+	(void)state;
+	char path[4096];
+	if (!hs_test_fixture("video/desk-session.avi", path, sizeof path))
+		skip();
+	hs_source_opts o;
+	hs_source_opts_default(&o);
+	hs_source *src = NULL;
+	char err[512];
+	assert_int_equal(hs_source_open(path, &o, &src, err, sizeof err), 0);
+	assert_string_equal(hs_source_kind(src), "video");
+	assert_false(hs_source_is_live(src));
+	double t;
+	for (int i = 0; i < 10; i++) {
+		assert_int_equal(hs_source_grab(src, &t), 0);
+		assert_true(fabs(t - i * 0.5) < 0.01); /* a 2 fps clip */
+	}
+	hs_source_destroy(src);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(specs_pick_the_right_back_end),
+		cmocka_unit_test(camera_failures_say_what_to_do),
+		cmocka_unit_test(a_device_that_is_no_camera_is_named),
+		cmocka_unit_test(image_folders_play_in_name_order),
+		cmocka_unit_test(video_frames_carry_the_file_time),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
