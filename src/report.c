@@ -71,6 +71,14 @@ void hs_report_format_duration(double s, char *buf, size_t size)
 		snprintf(buf, size, "%ld s", total);
 		return;
 	}
+	if (total < 600) { /* short stretches: to the second */
+		if (total % 60)
+			snprintf(buf, size, "%ld min %ld s", total / 60,
+			         total % 60);
+		else
+			snprintf(buf, size, "%ld min", total / 60);
+		return;
+	}
 	long min = lround(s / 60.0);
 	if (min < 60)
 		snprintf(buf, size, "%ld min", min);

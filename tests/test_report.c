@@ -640,9 +640,29 @@ static int set_tz(void **state)
 	return 0;
 }
 
+static void durations_read_naturally(void **state)
+{
+	(void)state;
+	static const struct {
+		double s;
+		const char *text;
+	} cases[] = {
+		{ 45, "45 s" },          { 90, "1 min 30 s" },
+		{ 110, "1 min 50 s" },   { 120, "2 min" },
+		{ 600, "10 min" },       { 3900, "1 h 05 min" },
+		{ 10800, "3 h 00 min" },
+	};
+	char buf[32];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		hs_report_format_duration(cases[i].s, buf, sizeof buf);
+		assert_string_equal(buf, cases[i].text);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(durations_read_naturally),
 		cmocka_unit_test(neck_load_follows_hansraj),
 		cmocka_unit_test(figures_of_a_synthetic_day),
 		cmocka_unit_test(short_hunching_gets_the_hunched_advice),
