@@ -128,8 +128,7 @@ static void usage(FILE *out)
 	      "the camera is released.  SIGHUP reloads the settings file.  "
 	      "Only\n"
 	      "one monitor runs at a time.  No frame is ever written "
-	      "anywhere.\n\n"
-	      "Settings (section, key, default, range):\n",
+	      "anywhere.\n\n",
 	      out);
 	hs_config_print_help(out);
 	fputs("\nExit status: 0 at the end of a file or when stopped; 1 when "
