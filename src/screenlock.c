@@ -167,23 +167,34 @@ static void active_changed(GDBusConnection *conn, const char *sender,
 	saver_set(s, active);
 }
 
-static void got_session_bus(GObject *src, GAsyncResult *res, gpointer data)
+/* The bus connection an async g_bus_get() produced, or NULL when there is
+ * none or the watcher was destroyed meanwhile. */
+static GDBusConnection *finish_bus(hs_screenlock *w, GAsyncResult *res,
+                                   const char *which)
 {
-	(void)src;
-	hs_screenlock *w = data;
 	GError *err = NULL;
 	GDBusConnection *conn = g_bus_get_finish(res, &err);
 	if (!conn) {
 		if (!w->dead)
-			hs_info("screen lock: no session bus (%s)",
-			        err->message);
+			hs_debug("screen lock: no %s bus (%s)", which,
+			         err->message);
 		g_error_free(err);
-		goto out;
+		return NULL;
 	}
 	if (w->dead) {
 		g_object_unref(conn);
-		goto out;
+		return NULL;
 	}
+	return conn;
+}
+
+static void got_session_bus(GObject *src, GAsyncResult *res, gpointer data)
+{
+	(void)src;
+	hs_screenlock *w = data;
+	GDBusConnection *conn = finish_bus(w, res, "session");
+	if (!conn)
+		goto out;
 	w->session = conn;
 	for (int i = 0; i < SAVER_COUNT; i++) {
 		saver *s = &w->savers[i];
@@ -316,19 +327,9 @@ static void got_system_bus(GObject *src, GAsyncResult *res, gpointer data)
 {
 	(void)src;
 	hs_screenlock *w = data;
-	GError *err = NULL;
-	GDBusConnection *conn = g_bus_get_finish(res, &err);
-	if (!conn) {
-		if (!w->dead)
-			hs_debug("screen lock: no system bus (%s)",
-			         err->message);
-		g_error_free(err);
+	GDBusConnection *conn = finish_bus(w, res, "system");
+	if (!conn)
 		goto out;
-	}
-	if (w->dead) {
-		g_object_unref(conn);
-		goto out;
-	}
 	w->system = conn;
 	w->logind_watch = g_bus_watch_name_on_connection(
 	        conn, "org.freedesktop.login1", G_BUS_NAME_WATCHER_FLAGS_NONE,
