@@ -84,19 +84,26 @@ MSG
 	exec build/headsup run --source "$dev"
 fi
 
+# Each stage's CTest summary is kept, to add them up at the end.
+counts=$(mktemp)
+trap 'rm -f "$counts"' EXIT
+run_ctest() { # run_ctest BUILD_DIR [CTEST ARGS...]
+	local dir=$1
+	shift
+	ctest --test-dir "$dir" --output-on-failure "$@" | tee -a "$counts"
+}
+
 say "running the test suite"
-ctest --test-dir build --output-on-failure -j "$jobs" ||
-	die "tests failed in build/"
+run_ctest build -j "$jobs" || die "tests failed in build/"
 
 say "sanitizer build (ASan + UBSan, build-asan/)"
 export CC=${HS_SANITIZE_CC:-gcc} CXX=${HS_SANITIZE_CXX:-g++}
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DHS_SANITIZE=ON >/dev/null ||
 	die "cmake could not configure build-asan/"
 cmake --build build-asan -j "$jobs" || die "the sanitizer build failed"
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	ctest --test-dir build-asan --output-on-failure -j "$jobs" ||
-	die "tests failed under the sanitizers"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+run_ctest build-asan -j "$jobs" || die "tests failed under the sanitizers"
 
 say "fuzzing (libFuzzer + ASan + UBSan, build-fuzz/, ${HS_FUZZ_SECONDS:-20} s per target)"
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug \
@@ -105,7 +112,10 @@ CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug \
 fuzzers=$(cd tests/fuzz && ls fuzz_*.c | sed 's/\.c$//')
 # shellcheck disable=SC2086
 cmake --build build-fuzz -j "$jobs" --target $fuzzers || die "the fuzz build failed"
-ctest --test-dir build-fuzz --output-on-failure -R '^fuzz_' ||
+run_ctest build-fuzz -R '^fuzz_' ||
 	die "a fuzzer found a crash (see above; the input is in build-fuzz/)"
 
+total=$(sed -n 's/.*tests passed, 0 tests failed out of \([0-9]*\).*/\1/p' "$counts" |
+	awk '{ n += $1 } END { print n + 0 }')
 say "all tests passed"
+echo "headsup: $total passed, 0 failed"
