@@ -272,6 +272,7 @@ static void send_alert(run_ctx *c, const hs_alert *a, double wall)
 	hs_alert_msg msg;
 	if (hs_notify_format(&msg, a->kind, a->lasted_s) < 0)
 		return;
+	msg.snooze_min = (unsigned)lround(c->cfg.snooze_min);
 	hs_info("alert: %s", msg.summary);
 	hs_notify_send(c->notify, &msg);
 	if (c->journal) {

@@ -262,7 +262,9 @@ int hs_notify_format(hs_alert_msg *msg, hs_state kind, double lasted_s)
 {
 	if (!msg || (kind != HS_STATE_LOOKING_DOWN && kind != HS_STATE_HUNCHED))
 		return HS_EINVAL;
-	hs_alert_msg m = { .kind = kind, .lasted_s = lasted_s };
+	hs_alert_msg m = { .kind = kind,
+		           .lasted_s = lasted_s,
+		           .snooze_min = 30 };
 	int rc = hs_notify_format_summary(kind, lasted_s, m.summary,
 	                                  sizeof m.summary);
 	if (rc < 0)

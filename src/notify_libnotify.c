@@ -14,6 +14,7 @@
 
 #include <gio/gio.h>
 #include <libnotify/notify.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -275,8 +276,10 @@ static int ln_send(void *state, const hs_alert_msg *msg)
 	if (st->actions) {
 		notify_notification_add_action(nn, "advice", "Show advice",
 		                               on_action, st, NULL);
-		notify_notification_add_action(nn, "snooze", "Snooze 30 min",
-		                               on_action, st, NULL);
+		char label[48];
+		snprintf(label, sizeof label, "Snooze %u min", msg->snooze_min);
+		notify_notification_add_action(nn, "snooze", label, on_action,
+		                               st, NULL);
 	}
 
 	GError *err = NULL;

@@ -43,6 +43,8 @@ typedef struct hs_alert_msg {
 	char advice[HS_NOTIFY_ADVICE_MAX];
 	/* "file:///.../advice.html#hunched" */
 	char advice_url[HS_NOTIFY_URL_MAX];
+	/* how long the "Snooze" action silences alerts (default 30) */
+	unsigned snooze_min;
 } hs_alert_msg;
 
 /* A back-end.  open() makes the back-end's state (NULL is a valid state);
