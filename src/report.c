@@ -21,6 +21,9 @@ typedef enum stretch_kind {
  * advice for one posture. */
 #define ACTIVE_STRETCH_S (20 * 60.0)
 #define ACTIVE_BAD_SHARE 0.40
+/* The share only says "across the day" once there is a day's worth: a
+ * few minutes at the desk tell nothing about it. */
+#define ACTIVE_MIN_PRESENT_S (60 * 60.0)
 
 static const char *const state_keys[HS_STATE_COUNT] = {
 #define STATE_KEY(name, str) [HS_STATE_##name] = str,
@@ -185,7 +188,8 @@ static hs_advice_topic choose_advice(const hs_report *r)
 	if (r->present_s <= 0 || bad <= 0)
 		return HS_ADVICE_GENERAL;
 	if (r->longest_bad.duration_s >= ACTIVE_STRETCH_S ||
-	    bad / r->present_s >= ACTIVE_BAD_SHARE)
+	    (r->present_s >= ACTIVE_MIN_PRESENT_S &&
+	     bad / r->present_s >= ACTIVE_BAD_SHARE))
 		return HS_ADVICE_ACTIVE;
 	return hs_advice_for_state(
 	        r->state_s[HS_STATE_HUNCHED] >=

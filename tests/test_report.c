@@ -234,6 +234,32 @@ static void short_hunching_gets_the_hunched_advice(void **state)
 	assert_true(r.neck_load_kg < 0); /* no pitch recorded */
 	assert_true(r.longest_upright.duration_s == 7 * MIN);
 	hs_report_finish(&r);
+
+	/* A few minutes, half of them hunched, are no "day of bad posture":
+	 * the hunched advice, not the exercise one... */
+	for (int i = 0; i < 4; i++) {
+		memset(m[i].state_s, 0, sizeof m[i].state_s);
+		m[i].state_s[i % 2 ? HS_STATE_HUNCHED : HS_STATE_UPRIGHT] = 60;
+	}
+	in.n_minutes = 4;
+	assert_int_equal(hs_report_build(&in, &r), 0);
+	assert_int_equal(r.advice, HS_ADVICE_HUNCHED);
+	hs_report_finish(&r);
+	/* ...while an hour and more with half of it hunched is. */
+	for (int i = 0; i < 40; i++) {
+		memset(m[i].state_s, 0, sizeof m[i].state_s);
+		m[i].state_s[i % 2 ? HS_STATE_HUNCHED : HS_STATE_UPRIGHT] = 60;
+	}
+	static hs_journal_minute hour[80];
+	for (int i = 0; i < 80; i++) {
+		hour[i] = m[i % 40];
+		hour[i].start = DAY_0900 + i * MIN;
+	}
+	in.minutes = hour;
+	in.n_minutes = 80;
+	assert_int_equal(hs_report_build(&in, &r), 0);
+	assert_int_equal(r.advice, HS_ADVICE_ACTIVE);
+	hs_report_finish(&r);
 }
 
 static void several_days_cover_the_days_ending_at_the_date(void **state)
