@@ -40,14 +40,6 @@
 #define DESK "video/desk-session.avi"
 #define DAY "2026-11-20"
 
-#define REQUIRE_FIXTURE(rel, buf)                             \
-	do {                                                  \
-		if (!hs_test_fixture(rel, buf, sizeof buf)) { \
-			skip();                               \
-			return;                               \
-		}                                             \
-	} while (0)
-
 #define SKIP_LOUDLY(...)                                  \
 	do {                                              \
 		fprintf(stderr, "SKIPPED: " __VA_ARGS__); \
@@ -61,33 +53,6 @@ static bool have_tool(const char *name)
 	char cmd[256];
 	hs_runenv_fmt(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", name);
 	return hs_test_run(cmd, NULL, 0) == 0;
-}
-
-static double report_number(const hs_runenv *e, const char *date,
-                            const char *key)
-{
-	char args[128];
-	hs_runenv_fmt(args, sizeof args, "report --date %s --format json",
-	              date);
-	char *out = malloc(1 << 16);
-	assert_non_null(out);
-	assert_int_equal(hs_runenv_run(e, args, out, 1 << 16), 0);
-	double v = hs_runenv_json_number(out, key);
-	free(out);
-	return v;
-}
-
-/* The desk replay with the alert settings, in environment e. */
-static int run_desk(const hs_runenv *e, const char *src, const char *day,
-                    const char *extra, char *out, size_t size)
-{
-	char args[4600];
-	hs_runenv_fmt(
-	        args, sizeof args,
-	        "run --source '%s' --set sustain_s=30 --set cooldown_s=60 "
-	        "--set notify=terminal --clock-start %sT09:00:00 %s",
-	        src, day, extra);
-	return hs_runenv_run(e, args, out, size);
 }
 
 /* ---- the bad-input matrix ----------------------------------------------- */
@@ -132,11 +97,13 @@ static void truncated_video_is_an_error_and_keeps_what_was_read(void **state)
 	              src, e.dir);
 	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
 	hs_runenv_fmt(cmd, sizeof cmd, "%s/cut.avi", e.dir);
-	assert_int_equal(run_desk(&e, cmd, DAY, "", out, sizeof out), 1);
+	assert_int_equal(hs_runenv_run_desk(&e, cmd, DAY, "", out, sizeof out),
+	                 1);
 	assert_non_null(strstr(out, "cut.avi' ends after "));
 	assert_non_null(strstr(out, "looks truncated"));
 	/* What was read before the cut is in the journal. */
-	const double monitored = report_number(&e, DAY, "monitored_s");
+	const double monitored =
+	        hs_runenv_report_number(&e, DAY, "monitored_s");
 	assert_true(monitored > 30 && monitored < 100);
 	hs_runenv_free(&e);
 }
@@ -148,12 +115,14 @@ static void unreadable_video_is_an_error(void **state)
 	hs_runenv e;
 	hs_runenv_make(&e, false);
 	hs_runenv_write(&e, "garbage.avi", "this is not a video at all\n");
-	assert_int_equal(run_desk(&e, "garbage.avi", DAY, "", out, sizeof out),
-	                 1);
+	assert_int_equal(
+	        hs_runenv_run_desk(&e, "garbage.avi", DAY, "", out, sizeof out),
+	        1);
 	assert_non_null(strstr(out, "cannot open video 'garbage.avi': not a "
 	                            "video that can be decoded"));
-	assert_int_equal(run_desk(&e, "missing.avi", DAY, "", out, sizeof out),
-	                 1);
+	assert_int_equal(
+	        hs_runenv_run_desk(&e, "missing.avi", DAY, "", out, sizeof out),
+	        1);
 	assert_non_null(strstr(out, "cannot open video 'missing.avi': no such "
 	                            "file"));
 	hs_runenv_free(&e);
@@ -166,8 +135,9 @@ static void file_that_is_not_an_image_is_an_error(void **state)
 	hs_runenv e;
 	hs_runenv_make(&e, false);
 	hs_runenv_write(&e, "photo.png", "just text\n");
-	assert_int_equal(run_desk(&e, "photo.png", DAY, "", out, sizeof out),
-	                 1);
+	assert_int_equal(
+	        hs_runenv_run_desk(&e, "photo.png", DAY, "", out, sizeof out),
+	        1);
 	assert_non_null(strstr(out, "cannot read image 'photo.png': not an "
 	                            "image"));
 	assert_non_null(strstr(out, "nothing in 'photo.png' could be read"));
@@ -188,7 +158,8 @@ static void bad_image_in_a_folder_is_skipped(void **state)
 	        "echo text > '%s/imgs/class3_zzz.jpg'",
 	        e.dir, neck, e.dir, e.dir);
 	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
-	assert_int_equal(run_desk(&e, "imgs", DAY, "", out, sizeof out), 0);
+	assert_int_equal(
+	        hs_runenv_run_desk(&e, "imgs", DAY, "", out, sizeof out), 0);
 	assert_non_null(strstr(out, "cannot read image 'imgs/class3_zzz.jpg': "
 	                            "not an image; skipping it"));
 	assert_non_null(strstr(out, "1 of 9 analysed frames of 'imgs' could "
@@ -221,15 +192,17 @@ static void corrupt_or_missing_model_falls_back_to_haar(void **state)
 		hs_runenv_fmt(var, sizeof var, "HEADSUP_DATA_DIR=%s/share",
 		              e.dir);
 		hs_runenv_set(&e, var);
-		assert_int_equal(run_desk(&e, src, DAY, "", out, sizeof out),
-		                 0);
+		assert_int_equal(
+		        hs_runenv_run_desk(&e, src, DAY, "", out, sizeof out),
+		        0);
 		assert_non_null(strstr(out, corrupt ? "fails its checksum"
 		                                    : "is missing"));
 		assert_non_null(strstr(out, "/share/blazeface-front-128.onnx"));
 		assert_non_null(
 		        strstr(out, "falling back to the Haar cascades"));
 		/* ...and it watched the whole 10.5 s clip. */
-		assert_true(report_number(&e, DAY, "monitored_s") > 9);
+		assert_true(hs_runenv_report_number(&e, DAY, "monitored_s") >
+		            9);
 		hs_runenv_free(&e);
 	}
 }
@@ -243,7 +216,8 @@ static void missing_cascades_are_a_clear_error(void **state)
 	hs_runenv_make(&e, false);
 	hs_runenv_set(&e, "HEADSUP_DATA_DIR=/nonexistent/share");
 	hs_runenv_set(&e, "HEADSUP_CASCADE_DIR=/nonexistent/cascades");
-	assert_int_equal(run_desk(&e, src, DAY, "", out, sizeof out), 1);
+	assert_int_equal(hs_runenv_run_desk(&e, src, DAY, "", out, sizeof out),
+	                 1);
 	assert_non_null(strstr(out, "cannot load the Haar cascades from "
 	                            "'/nonexistent/cascades'"));
 	hs_runenv_free(&e);
@@ -281,7 +255,7 @@ static void read_only_journal_folder_warns_once_and_goes_on(void **state)
 		hs_runenv_free(&e);
 		SKIP_LOUDLY("cannot make '%s' read-only here", path);
 	}
-	int st = run_desk(&e, src, DAY, "", out, sizeof out);
+	int st = hs_runenv_run_desk(&e, src, DAY, "", out, sizeof out);
 	if (mounted)
 		umount(path);
 	else
@@ -306,7 +280,8 @@ static void corrupt_journal_is_kept_aside(void **state)
 	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
 	static const char junk[] = "not a database, but somebody's data\n";
 	hs_runenv_write(&e, "data/headsup/journal.db", junk);
-	assert_int_equal(run_desk(&e, src, DAY, "", out, sizeof out), 0);
+	assert_int_equal(hs_runenv_run_desk(&e, src, DAY, "", out, sizeof out),
+	                 0);
 	/* The user is told where the old file went ... */
 	const char *p = strstr(out, "it was kept as '");
 	assert_non_null(p);
@@ -319,12 +294,30 @@ static void corrupt_journal_is_kept_aside(void **state)
 	assert_string_equal(old, junk);
 	free(old);
 	/* The new journal has this run. */
-	assert_true(fabs(report_number(&e, DAY, "monitored_s") - 200) <= 1);
+	assert_true(fabs(hs_runenv_report_number(&e, DAY, "monitored_s") -
+	                 200) <= 1);
 	hs_runenv_fmt(cmd, sizeof cmd, "ls '%s/data/headsup' | grep -c corrupt",
 	              e.dir);
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
 	assert_int_equal(atoi(out), 1);
 	hs_runenv_free(&e);
+}
+
+/* A calibrated environment whose data folder (its path into data) is a
+ * 1 MB tmpfs; false, with errno set and e freed, when it cannot be
+ * mounted. */
+static bool calibrated_on_a_small_disk(hs_runenv *e, const char *src,
+                                       char *data, size_t size)
+{
+	hs_runenv_make(e, false);
+	assert_int_equal(hs_runenv_calibrate(e, src, 30), 0);
+	hs_runenv_fmt(data, size, "%s/data", e->dir);
+	if (mount("tmpfs", data, "tmpfs", 0, "size=1m,mode=0700") == 0)
+		return true;
+	int saved = errno;
+	hs_runenv_free(e);
+	errno = saved;
+	return false;
 }
 
 /* A full disk: a 1 MB tmpfs as the data folder, filled up after a first
@@ -336,22 +329,18 @@ static void full_disk_warns_and_keeps_monitoring(void **state)
 	char src[4096], data[512], cmd[1024], out[16384];
 	REQUIRE_FIXTURE(DESK, src);
 	hs_runenv e;
-	hs_runenv_make(&e, false);
-	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
-	hs_runenv_fmt(data, sizeof data, "%s/data", e.dir);
-	if (mount("tmpfs", data, "tmpfs", 0, "size=1m,mode=0700") != 0) {
-		hs_runenv_free(&e);
+	if (!calibrated_on_a_small_disk(&e, src, data, sizeof data))
 		SKIP_LOUDLY("cannot mount a small tmpfs (%s); the full-disk "
 		            "case needs root",
 		            strerror(errno));
-	}
 	/* No assertion until the tmpfs is unmounted again. */
-	int st1 = run_desk(&e, src, DAY, "", out, sizeof out);
+	int st1 = hs_runenv_run_desk(&e, src, DAY, "", out, sizeof out);
 	hs_runenv_fmt(cmd, sizeof cmd,
 	              "dd if=/dev/zero of='%s/fill' bs=4k 2>/dev/null; true",
 	              data);
 	hs_test_run(cmd, NULL, 0);
-	int st2 = run_desk(&e, src, "2026-11-21", "", out, sizeof out);
+	int st2 =
+	        hs_runenv_run_desk(&e, src, "2026-11-21", "", out, sizeof out);
 	hs_runenv_fmt(cmd, sizeof cmd, "rm -f '%s/fill'", data);
 	hs_test_run(cmd, NULL, 0);
 	char *report = malloc(1 << 16);
@@ -383,15 +372,10 @@ static void disk_filling_up_mid_run_loses_nothing(void **state)
 	char src[4096], data[512], cmd[1024], args[4600];
 	REQUIRE_FIXTURE(DESK, src);
 	hs_runenv e;
-	hs_runenv_make(&e, false);
-	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
-	hs_runenv_fmt(data, sizeof data, "%s/data", e.dir);
-	if (mount("tmpfs", data, "tmpfs", 0, "size=1m,mode=0700") != 0) {
-		hs_runenv_free(&e);
+	if (!calibrated_on_a_small_disk(&e, src, data, sizeof data))
 		SKIP_LOUDLY("cannot mount a small tmpfs (%s); the full-disk "
 		            "case needs root",
 		            strerror(errno));
-	}
 	/* No assertion until the tmpfs is unmounted again. */
 	hs_runenv_fmt(args, sizeof args,
 	              "-v run --realtime --source '%s' --set commit_s=1 "
@@ -454,7 +438,8 @@ static void only_baseline_and_journal_are_stored_privately(void **state)
 	hs_runenv e;
 	hs_runenv_make(&e, false);
 	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
-	assert_int_equal(run_desk(&e, src, DAY, "", out, sizeof out), 0);
+	assert_int_equal(hs_runenv_run_desk(&e, src, DAY, "", out, sizeof out),
+	                 0);
 	hs_runenv_fmt(cmd, sizeof cmd,
 	              "cd '%s' && find config data state run -mindepth 1 "
 	              "-printf '%%m %%y %%p\\n' | sort",

@@ -33,31 +33,6 @@
 #define GAZE "video/steady-gaze.avi"
 #define DAY "2026-11-20"
 
-/* The desk session's replay with the issue's alert settings. */
-#define DESK_ARGS(src)                                              \
-	"run --source '%s' --set sustain_s=30 --set cooldown_s=60 " \
-	"--clock-start " DAY "T09:00:00 --set notify=terminal",     \
-	        src
-
-#define REQUIRE_FIXTURE(rel, buf)                             \
-	do {                                                  \
-		if (!hs_test_fixture(rel, buf, sizeof buf)) { \
-			skip();                               \
-			return;                               \
-		}                                             \
-	} while (0)
-
-static char *report_json(const hs_runenv *e, const char *date)
-{
-	char args[128];
-	hs_runenv_fmt(args, sizeof args, "report --date %s --format json",
-	              date);
-	char *out = malloc(1 << 16);
-	assert_non_null(out);
-	assert_int_equal(hs_runenv_run(e, args, out, 1 << 16), 0);
-	return out;
-}
-
 /* The alerts of a JSON report: count, and each one's kind and clock
  * time ("HH:MM:SS"). */
 typedef struct alert_row {
@@ -122,11 +97,10 @@ static void desk_truth(double *hunched_s, double *upright_s)
 /* A replay of the desk session, calibrated on its first 30 s. */
 static void replay_desk(hs_runenv *e, char *out, size_t size)
 {
-	char src[4096], args[4300];
+	char src[4096];
 	assert_true(hs_test_fixture(DESK, src, sizeof src));
 	assert_int_equal(hs_runenv_calibrate(e, src, 30), 0);
-	hs_runenv_fmt(args, sizeof args, DESK_ARGS(src));
-	assert_int_equal(hs_runenv_run(e, args, out, size), 0);
+	assert_int_equal(hs_runenv_run_desk(e, src, DAY, "", out, size), 0);
 }
 
 /* ---- issue 4: alerts -------------------------------------------------- */
@@ -148,7 +122,7 @@ static void desk_session_alerts_once_while_hunched(void **state)
 	assert_int_equal(hs_runenv_count(out, "headsup: Looking down for"), 0);
 	assert_non_null(strstr(out, "headsup: Hunched for 30 seconds"));
 
-	char *json = report_json(&e, DAY);
+	char *json = hs_runenv_report(&e, DAY);
 	alert_row rows[8];
 	assert_int_equal(report_alerts(json, rows, 8), 1);
 	assert_string_equal(rows[0].kind, "hunched");
@@ -176,7 +150,7 @@ static void steady_gaze_never_alerts(void **state)
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
 	assert_null(strstr(out, "headsup: Hunched for"));
 	assert_null(strstr(out, "headsup: Looking down for"));
-	char *json = report_json(&e, DAY);
+	char *json = hs_runenv_report(&e, DAY);
 	alert_row rows[4];
 	assert_int_equal(report_alerts(json, rows, 4), 0);
 	/* It was watched, though: the whole clip is in the journal. */
@@ -417,7 +391,7 @@ static void desk_session_report_matches_ground_truth(void **state)
 	double truth_hunched, truth_upright;
 	desk_truth(&truth_hunched, &truth_upright);
 
-	char *json = report_json(&e, DAY);
+	char *json = hs_runenv_report(&e, DAY);
 	const double monitored = hs_runenv_json_number(json, "monitored_s");
 	const double upright = hs_runenv_json_number(json, "upright");
 	const double hunched = hs_runenv_json_number(json, "hunched");
@@ -529,7 +503,7 @@ static void stop_signals_lose_nothing(void **state)
 		const long analysed = strtol(p, NULL, 10);
 		assert_true(analysed >= 4);
 		free(log);
-		char *json = report_json(&e, DAY);
+		char *json = hs_runenv_report(&e, DAY);
 		const double monitored =
 		        hs_runenv_json_number(json, "monitored_s");
 		fprintf(stderr, "%ld frames analysed, %.1f s in the journal\n",
@@ -620,7 +594,7 @@ static void kill_9_loses_at_most_a_minute(void **state)
 	const double watched_s = (double)analysed;
 	assert_true(watched_s > 62);
 
-	char *json = report_json(&e, DAY);
+	char *json = hs_runenv_report(&e, DAY);
 	const double monitored = hs_runenv_json_number(json, "monitored_s");
 	fprintf(stderr, "killed after %.0f s watched; journal holds %.1f s\n",
 	        watched_s, monitored);

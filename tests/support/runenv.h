@@ -286,4 +286,52 @@ static inline void hs_runenv_write(const hs_runenv *e, const char *rel,
 	fclose(f);
 }
 
+/* Skip the test (cmocka skip(), which says so) when a fixture is missing;
+ * buf must be an array. */
+#define REQUIRE_FIXTURE(rel, buf)                             \
+	do {                                                  \
+		if (!hs_test_fixture(rel, buf, sizeof buf)) { \
+			skip();                               \
+			return;                               \
+		}                                             \
+	} while (0)
+
+/* `headsup report --date DATE --format json` in e; the caller frees. */
+static inline char *hs_runenv_report(const hs_runenv *e, const char *date)
+{
+	char args[128];
+	hs_runenv_fmt(args, sizeof args, "report --date %s --format json",
+	              date);
+	char *out = malloc(1 << 16);
+	assert_non_null(out);
+	assert_int_equal(hs_runenv_run(e, args, out, 1 << 16), 0);
+	return out;
+}
+
+/* One number of that report. */
+static inline double hs_runenv_report_number(const hs_runenv *e,
+                                             const char *date, const char *key)
+{
+	char *json = hs_runenv_report(e, date);
+	double v = hs_runenv_json_number(json, key);
+	free(json);
+	return v;
+}
+
+/* A replay of src with the issue's alert settings (sustain 30 s, cooldown
+ * 60 s, alerts on the terminal), the file starting at 09:00 on day, plus
+ * any extra options; returns headsup's exit status. */
+static inline int hs_runenv_run_desk(const hs_runenv *e, const char *src,
+                                     const char *day, const char *extra,
+                                     char *out, size_t size)
+{
+	char args[4600];
+	hs_runenv_fmt(
+	        args, sizeof args,
+	        "run --source '%s' --set sustain_s=30 --set cooldown_s=60 "
+	        "--set notify=terminal --clock-start %sT09:00:00 %s",
+	        src, day, extra);
+	return hs_runenv_run(e, args, out, size);
+}
+
 #endif
