@@ -1,4 +1,5 @@
-// facenet.cpp - runs the BlazeFace front model with cv::dnn.
+// facenet.cpp - the BlazeFace input letterbox, and the model through
+// cv::dnn (the reference for the C engine in src/nn.c).
 //
 // The ONNX export takes NHWC float32 [1,128,128,3], RGB scaled to [-1,1].
 // Its outputs are the score logits and the 16 regressors for the stride-8
@@ -17,7 +18,7 @@ struct hs_facenet {
 	std::vector<cv::Mat> outs;
 	cv::Mat square; // letterboxed 128x128 BGR
 	cv::Mat rgb;    // 128x128 RGB
-	cv::Mat input;  // [1,128,128,3] float32
+	cv::Mat input;  // [1,128,128,3] float32, continuous
 	float scores[HS_FACENET_ANCHORS];
 	float regressors[HS_FACENET_ANCHORS * 16];
 };
@@ -44,7 +45,6 @@ extern "C" int hsv_facenet_create(const char *onnx_path, hs_facenet **out)
 			         "Identity_3:0" };
 		int sz[4] = { 1, HS_FACENET_INPUT, HS_FACENET_INPUT, 3 };
 		f->input.create(4, sz, CV_32F);
-		f->square.create(HS_FACENET_INPUT, HS_FACENET_INPUT, CV_8UC3);
 		*out = f;
 		return 0;
 	});
@@ -64,47 +64,87 @@ static int copy_out(const cv::Mat &m, float *dst, size_t count)
 	return 0;
 }
 
+// Letterbox src into dst (HS_FACENET_INPUT_FLOATS): the longer side fills
+// the square, centred; BGR becomes RGB in [-1,1].  square and rgb are
+// scratch images, allocated once.
+static void letterbox(const cv::Mat &src, cv::Mat &square, cv::Mat &rgb,
+                      float *dst, hs_letterbox *lb)
+{
+	const int side = std::max(src.cols, src.rows);
+	const float scale = (float)side / HS_FACENET_INPUT;
+	const int w = std::max(1, cvRound((float)src.cols / scale));
+	const int h = std::max(1, cvRound((float)src.rows / scale));
+	const int ox = (HS_FACENET_INPUT - w) / 2;
+	const int oy = (HS_FACENET_INPUT - h) / 2;
+	square.create(HS_FACENET_INPUT, HS_FACENET_INPUT, CV_8UC3);
+	square.setTo(cv::Scalar::all(0));
+	cv::Mat roi = square(cv::Rect(ox, oy, w, h));
+	cv::resize(src, roi, roi.size(), 0, 0, cv::INTER_AREA);
+	lb->scale = scale;
+	lb->pad_x = (float)ox * scale;
+	lb->pad_y = (float)oy * scale;
+
+	cv::cvtColor(square, rgb, cv::COLOR_BGR2RGB);
+	cv::Mat flat(HS_FACENET_INPUT, HS_FACENET_INPUT, CV_32FC3, dst);
+	rgb.convertTo(flat, CV_32FC3, 2.0 / 255.0, -1.0);
+}
+
+extern "C" int hsv_facenet_letterbox(const hs_image *img, float *input,
+                                     hs_letterbox *lb)
+{
+	return hs::guarded([&] {
+		if (img->mat.empty() || !input)
+			return (int)HS_EINVAL;
+		// one pair of scratch images per thread, reused frame to frame
+		thread_local cv::Mat square, rgb;
+		letterbox(img->mat, square, rgb, input, lb);
+		return 0;
+	});
+}
+
+// cv::dnn on f->input, outputs copied into f->scores and f->regressors.
+static int forward(hs_facenet *f, const float **scores,
+                   const float **regressors)
+{
+	f->net.setInput(f->input);
+	f->net.forward(f->outs, f->out_names);
+	if (f->outs.size() != 4)
+		return (int)HS_EFORMAT;
+	int rc;
+	if ((rc = copy_out(f->outs[0], f->scores, N8)) < 0 ||
+	    (rc = copy_out(f->outs[1], f->scores + N8,
+	                   HS_FACENET_ANCHORS - N8)) < 0 ||
+	    (rc = copy_out(f->outs[2], f->regressors, N8 * 16)) < 0 ||
+	    (rc = copy_out(f->outs[3], f->regressors + N8 * 16,
+	                   (HS_FACENET_ANCHORS - N8) * 16)) < 0)
+		return rc;
+	*scores = f->scores;
+	*regressors = f->regressors;
+	return 0;
+}
+
+extern "C" int hsv_facenet_forward(hs_facenet *f, const float *input,
+                                   const float **scores,
+                                   const float **regressors)
+{
+	return hs::guarded([&] {
+		if (!input)
+			return (int)HS_EINVAL;
+		std::memcpy(f->input.ptr<float>(), input,
+		            HS_FACENET_INPUT_FLOATS * sizeof(float));
+		return forward(f, scores, regressors);
+	});
+}
+
 extern "C" int hsv_facenet_run(hs_facenet *f, const hs_image *img,
                                hs_letterbox *lb, const float **scores,
                                const float **regressors)
 {
 	return hs::guarded([&] {
-		const cv::Mat &src = img->mat;
-		if (src.empty())
+		if (img->mat.empty())
 			return (int)HS_EINVAL;
-		// Letterbox: the longer side fills the square, centred.
-		const int side = std::max(src.cols, src.rows);
-		const float scale = (float)side / HS_FACENET_INPUT;
-		const int w = std::max(1, cvRound((float)src.cols / scale));
-		const int h = std::max(1, cvRound((float)src.rows / scale));
-		const int ox = (HS_FACENET_INPUT - w) / 2;
-		const int oy = (HS_FACENET_INPUT - h) / 2;
-		f->square.setTo(cv::Scalar::all(0));
-		cv::Mat roi = f->square(cv::Rect(ox, oy, w, h));
-		cv::resize(src, roi, roi.size(), 0, 0, cv::INTER_AREA);
-		lb->scale = scale;
-		lb->pad_x = (float)ox * scale;
-		lb->pad_y = (float)oy * scale;
-
-		cv::cvtColor(f->square, f->rgb, cv::COLOR_BGR2RGB);
-		cv::Mat flat(HS_FACENET_INPUT, HS_FACENET_INPUT, CV_32FC3,
-		             f->input.ptr<float>());
-		f->rgb.convertTo(flat, CV_32FC3, 2.0 / 255.0, -1.0);
-
-		f->net.setInput(f->input);
-		f->net.forward(f->outs, f->out_names);
-		if (f->outs.size() != 4)
-			return (int)HS_EFORMAT;
-		int rc;
-		if ((rc = copy_out(f->outs[0], f->scores, N8)) < 0 ||
-		    (rc = copy_out(f->outs[1], f->scores + N8,
-		                   HS_FACENET_ANCHORS - N8)) < 0 ||
-		    (rc = copy_out(f->outs[2], f->regressors, N8 * 16)) < 0 ||
-		    (rc = copy_out(f->outs[3], f->regressors + N8 * 16,
-		                   (HS_FACENET_ANCHORS - N8) * 16)) < 0)
-			return rc;
-		*scores = f->scores;
-		*regressors = f->regressors;
-		return 0;
+		letterbox(img->mat, f->square, f->rgb, f->input.ptr<float>(),
+		          lb);
+		return forward(f, scores, regressors);
 	});
 }

@@ -1,9 +1,14 @@
-/* detector.c - the face detector back-ends and their selection. */
+/* detector.c - the face detector back-ends and their selection.
+ *
+ * BlazeFace runs on the C engine (nn.h); OpenCV only letterboxes the frame
+ * (shim/facenet.cpp, whose cv::dnn path stays as the engine's reference in
+ * the tests and the benchmark). */
 #include "headsup/detector.h"
 
 #include "headsup/blazeface.h"
 #include "headsup/err.h"
 #include "headsup/log.h"
+#include "headsup/nn.h"
 #include "headsup/paths.h"
 #include "headsup/sha256.h"
 
@@ -36,25 +41,88 @@ struct hs_detector {
 
 /* ---- BlazeFace ------------------------------------------------------- */
 
+/* The model's outputs, in the order decoding wants them: the scores of
+ * the stride-8 then the stride-16 anchors, then their regressors. */
+#define N8 (16 * 16 * 2) /* stride-8 anchors */
+typedef struct bf_output {
+	const char *name;
+	size_t anchors, per_anchor;
+} bf_output;
+
+static const bf_output bf_outputs[4] = {
+	{ "Identity:0", N8, 1 },
+	{ "Identity_1:0", HS_BF_ANCHORS - N8, 1 },
+	{ "Identity_2:0", N8, HS_BF_REGS },
+	{ "Identity_3:0", HS_BF_ANCHORS - N8, HS_BF_REGS },
+};
+
 typedef struct blazeface {
-	hs_facenet *net;
+	hs_nn *nn;
+	int out[4]; /* index of each of bf_outputs in the network */
+	float input[HS_FACENET_INPUT_FLOATS];
+	float scores[HS_BF_ANCHORS];
+	float regs[HS_BF_ANCHORS * HS_BF_REGS];
 	float anchors[HS_BF_ANCHORS][2];
 	hs_bf_detection cand[MAX_CANDIDATES];
 	hs_bf_detection faces[MAX_CANDIDATES];
 } blazeface;
 
+/* Why the model did not load, for hs_detector_create()'s warning. */
+static char model_error[512];
+
 static int blazeface_create(const char *path, void **state)
 {
+	model_error[0] = '\0';
 	blazeface *b = calloc(1, sizeof *b);
 	if (!b)
 		return HS_ENOMEM;
-	int rc = hs_facenet_create(path, &b->net);
-	if (rc < 0) {
-		free(b);
-		return rc;
+	int rc = hs_nn_create(path, &b->nn, model_error, sizeof model_error);
+	if (rc < 0)
+		goto fail;
+	rc = HS_EFORMAT;
+	if (hs_nn_input_count(b->nn) != HS_FACENET_INPUT_FLOATS) {
+		snprintf(model_error, sizeof model_error,
+		         "its input has %zu values, not %d",
+		         hs_nn_input_count(b->nn), HS_FACENET_INPUT_FLOATS);
+		goto fail;
+	}
+	for (int k = 0; k < 4; k++) {
+		size_t n = 0;
+		b->out[k] = hs_nn_output_index(b->nn, bf_outputs[k].name);
+		const size_t want =
+		        bf_outputs[k].anchors * bf_outputs[k].per_anchor;
+		if (b->out[k] < 0 || !hs_nn_output(b->nn, b->out[k], &n) ||
+		    n != want) {
+			snprintf(model_error, sizeof model_error,
+			         "it has no output '%s' of %zu values",
+			         bf_outputs[k].name, want);
+			goto fail;
+		}
 	}
 	hs_blazeface_anchors(b->anchors);
 	*state = b;
+	return 0;
+fail:
+	hs_nn_destroy(b->nn);
+	free(b);
+	return rc;
+}
+
+/* Letterbox the frame, run the network, and gather its four outputs into
+ * b->scores and b->regs. */
+static int blazeface_infer(blazeface *b, const hs_image *img, hs_letterbox *lb)
+{
+	int rc = hs_facenet_letterbox(img, b->input, lb);
+	if (rc < 0)
+		return rc;
+	if ((rc = hs_nn_run(b->nn, b->input, HS_FACENET_INPUT_FLOATS)) < 0)
+		return rc;
+	float *dst[4] = { b->scores, b->scores + N8, b->regs,
+		          b->regs + N8 * HS_BF_REGS };
+	for (int k = 0; k < 4; k++)
+		memcpy(dst[k], hs_nn_output(b->nn, b->out[k], NULL),
+		       bf_outputs[k].anchors * bf_outputs[k].per_anchor *
+		               sizeof(float));
 	return 0;
 }
 
@@ -62,14 +130,14 @@ static int blazeface_detect(void *state, const hs_image *img, hs_face *face)
 {
 	blazeface *b = state;
 	hs_letterbox lb;
-	const float *scores, *regs;
 	memset(face, 0, sizeof *face);
 	face->detector = hs_detector_blazeface.name;
-	int rc = hs_facenet_run(b->net, img, &lb, &scores, &regs);
+	int rc = blazeface_infer(b, img, &lb);
 	if (rc < 0)
 		return rc;
-	int n = hs_blazeface_decode(scores, regs, (const float(*)[2])b->anchors,
-	                            MIN_SCORE, b->cand, MAX_CANDIDATES);
+	int n = hs_blazeface_decode(b->scores, b->regs,
+	                            (const float(*)[2])b->anchors, MIN_SCORE,
+	                            b->cand, MAX_CANDIDATES);
 	int nf = hs_blazeface_blend(b->cand, n, MIN_IOU, b->faces,
 	                            MAX_CANDIDATES);
 	if (nf == 0)
@@ -89,7 +157,7 @@ static void blazeface_destroy(void *state)
 	blazeface *b = state;
 	if (!b)
 		return;
-	hs_facenet_destroy(b->net);
+	hs_nn_destroy(b->nn);
 	free(b);
 }
 
@@ -203,7 +271,7 @@ static bool model_usable(const char *path, char *why, size_t size)
 
 int hs_detector_create(const char *model_path, hs_detector **out)
 {
-	char path[PATH_MAX], why[PATH_MAX + 128];
+	char path[PATH_MAX], why[PATH_MAX + sizeof model_error + 128];
 	if (model_path && model_path[0]) {
 		snprintf(path, sizeof path, "%s", model_path);
 	} else if (hs_path_data_file(MODEL_FILE, path, sizeof path) < 0) {
@@ -219,8 +287,8 @@ int hs_detector_create(const char *model_path, hs_detector **out)
 	int rc = hs_detector_create_with(&hs_detector_blazeface, path, out);
 	if (rc == 0)
 		return 0;
-	snprintf(why, sizeof why, "cannot load face model '%s': %s %s", path,
-	         hs_strerror(rc), hs_shim_last_error());
+	snprintf(why, sizeof why, "cannot load face model '%s': %s", path,
+	         model_error[0] ? model_error : hs_strerror(rc));
 
 fallback:;
 	const char *dir = hs_detector_cascade_dir();

@@ -81,11 +81,25 @@ typedef struct hs_letterbox {
 #define HS_FACENET_INPUT 128
 #define HS_FACENET_ANCHORS 896 /* 16*16*2 + 8*8*6 */
 
+/* Floats of the network input: NHWC [1,128,128,3], RGB in [-1,1]. */
+#define HS_FACENET_INPUT_FLOATS (HS_FACENET_INPUT * HS_FACENET_INPUT * 3)
+
+/* Letterbox img into input (HS_FACENET_INPUT_FLOATS, the caller's): the
+ * longer side scaled (area-averaged) to 128 and centred, zeros around,
+ * RGB scaled to [-1,1].  lb says where the square sits in the frame.  The
+ * C engine (nn.h) runs the network on it. */
+int hs_facenet_letterbox(const hs_image *img, float *input, hs_letterbox *lb);
+
+/* The network through OpenCV's dnn module: the reference the C engine is
+ * tested and measured against. */
 int hs_facenet_create(const char *onnx_path, hs_facenet **out);
 void hs_facenet_destroy(hs_facenet *net);
-/* Letterbox img into the 128x128 input, run the network, and point scores
- * (HS_FACENET_ANCHORS logits) and regressors (HS_FACENET_ANCHORS x 16) at
- * buffers owned by net, valid until the next call. */
+/* Run cv::dnn on a letterboxed input and point scores (HS_FACENET_ANCHORS
+ * logits) and regressors (HS_FACENET_ANCHORS x 16) at buffers owned by
+ * net, valid until the next call. */
+int hs_facenet_forward(hs_facenet *net, const float *input,
+                       const float **scores, const float **regressors);
+/* hs_facenet_letterbox() then hs_facenet_forward(). */
 int hs_facenet_run(hs_facenet *net, const hs_image *img, hs_letterbox *lb,
                    const float **scores, const float **regressors);
 

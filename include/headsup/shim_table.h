@@ -70,9 +70,16 @@
 	V(preview_close, (const char *title), (title))                         \
 	V(cv_set_threads, (int n), (n))                                        \
 	R(image_resize, (const hs_image *src, int w, int h, hs_image *dst),    \
-	  (src, w, h, dst))
+	  (src, w, h, dst))                                                    \
+	R(facenet_letterbox,                                                   \
+	  (const hs_image *img, float *input, hs_letterbox *lb),               \
+	  (img, input, lb))                                                    \
+	R(facenet_forward,                                                     \
+	  (hs_facenet * net, const float *input, const float **scores,         \
+	   const float **regressors),                                          \
+	  (net, input, scores, regressors))
 
-#define HS_SHIM_TABLE_VERSION 1
+#define HS_SHIM_TABLE_VERSION 2
 #define HS_SHIM_TABLE_SYMBOL "hs_shim_table_v1"
 
 typedef struct hs_shim_table {

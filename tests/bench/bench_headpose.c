@@ -16,6 +16,10 @@
  *                (detectMultiScale, scaleFactor 1.1, minNeighbors 4, minimum
  *                face 48 px = frame height / 10, after grey + equalizeHist:
  *                the fallback detector's settings), and the ratio.
+ *   Forward      median ms of one BlazeFace forward pass on the same frames
+ *                (letterboxed once, untimed): the C engine headsup runs
+ *                (src/nn.c) and OpenCV's cv::dnn, its reference, each on
+ *                one thread in passes of their own, and the ratio.
  *   Start-up     median wall time of `headsup analyze --json IMAGE`.
  *
  * Usage: bench_headpose [--json] [--frames N] [--runs N] [--fov DEG]
@@ -38,6 +42,8 @@
 #include "headsup/analyzer.h"
 #include "headsup/detector.h"
 #include "headsup/log.h"
+#include "headsup/nn.h"
+#include "headsup/paths.h"
 #include "headsup/pose.h"
 #include "headsup/shim.h"
 #include "testutil.h"
@@ -66,6 +72,8 @@ typedef struct figures {
 	int abs_n;
 	double ours_ms, haar_ms;
 	int speed_frames;
+	double nn_ms, dnn_ms; /* one forward pass: C engine, cv::dnn */
+	const char *nn_isa;
 	double startup_ms;
 	int startup_runs;
 	const char *detector;
@@ -230,6 +238,87 @@ static void run_haar(void *ctx, const hs_image *frame)
 	hs_haar_detect(ctx, frame, &box, NULL, NULL);
 }
 
+/* One forward pass on input i of ctx's inputs. */
+typedef struct forward_ctx {
+	hs_nn *nn;
+	hs_facenet *dnn;
+	const float *inputs; /* n x HS_FACENET_INPUT_FLOATS */
+} forward_ctx;
+
+static void run_nn(void *ctx, int i)
+{
+	forward_ctx *c = ctx;
+	hs_nn_run(c->nn, c->inputs + (size_t)i * HS_FACENET_INPUT_FLOATS,
+	          HS_FACENET_INPUT_FLOATS);
+}
+
+static void run_dnn(void *ctx, int i)
+{
+	forward_ctx *c = ctx;
+	const float *scores, *regs;
+	hs_facenet_forward(c->dnn,
+	                   c->inputs + (size_t)i * HS_FACENET_INPUT_FLOATS,
+	                   &scores, &regs);
+}
+
+static void time_inputs(int n, void (*fn)(void *ctx, int i), void *ctx,
+                        double *t, int *k)
+{
+	fn(ctx, 0); /* warm up */
+	for (int i = 0; i < n; i++) {
+		double t0 = now_ms();
+		fn(ctx, i);
+		t[(*k)++] = now_ms() - t0;
+	}
+}
+
+/* Median ms per forward pass of the C engine and of cv::dnn over the
+ * frames, letterboxed beforehand; the engine runs before and after
+ * cv::dnn, as in speed_figures(). */
+static void forward_figures(hs_image **frames, int nf, figures *fg)
+{
+	char model[PATH_MAX], err[512];
+	forward_ctx c = { NULL, NULL, NULL };
+	float *inputs =
+	        calloc((size_t)nf * HS_FACENET_INPUT_FLOATS, sizeof *inputs);
+	double *tn = calloc(2 * (size_t)nf, sizeof *tn);
+	double *td = calloc((size_t)nf, sizeof *td);
+	if (!inputs || !tn || !td)
+		goto cleanup;
+	if (hs_path_data_file("blazeface-front-128.onnx", model, sizeof model) <
+	            0 ||
+	    hs_nn_create(model, &c.nn, err, sizeof err) < 0 ||
+	    hs_facenet_create(model, &c.dnn) < 0) {
+		fprintf(stderr,
+		        "bench_headpose: cannot load '%s' in both engines: "
+		        "%s\n",
+		        model, err);
+		goto cleanup;
+	}
+	for (int i = 0; i < nf; i++) {
+		hs_letterbox lb;
+		if (hs_facenet_letterbox(
+		            frames[i],
+		            inputs + (size_t)i * HS_FACENET_INPUT_FLOATS,
+		            &lb) < 0)
+			goto cleanup;
+	}
+	c.inputs = inputs;
+	int kn = 0, kd = 0;
+	time_inputs(nf, run_nn, &c, tn, &kn);
+	time_inputs(nf, run_dnn, &c, td, &kd);
+	time_inputs(nf, run_nn, &c, tn, &kn);
+	fg->nn_ms = median(tn, kn);
+	fg->dnn_ms = median(td, kd);
+	fg->nn_isa = hs_nn_isa(c.nn);
+cleanup:
+	hs_facenet_destroy(c.dnn);
+	hs_nn_destroy(c.nn);
+	free(inputs);
+	free(tn);
+	free(td);
+}
+
 /* Median ms per 640x480 frame: ours (detect + pose) and Haar's face
  * search.  Each runs over all frames in a pass of its own (interleaving
  * frame by frame would let Haar's large working set evict ours from the
@@ -271,6 +360,7 @@ static void speed_figures(hs_analyzer *az, hs_haar *haar, hs_image *img,
 	fg->speed_frames = nf;
 	fg->ours_ms = median(ours, ko);
 	fg->haar_ms = median(base, kh);
+	forward_figures(frames, nf, fg);
 cleanup:
 	for (int i = 0; frames && i < nf; i++)
 		hs_image_destroy(frames[i]);
@@ -343,6 +433,14 @@ static void print_text(const figures *f, const char *model_note)
 	       f->haar_ms, "");
 	printf("%-52s %9.1fx %10s\n", "speed-up over Haar",
 	       f->haar_ms / f->ours_ms, ">= 15x");
+	char what[64];
+	snprintf(what, sizeof what, "median ms/forward, C engine (%s)",
+	         f->nn_isa ? f->nn_isa : "-");
+	printf("%-52s %9.2f  %10s\n", what, f->nn_ms, "");
+	printf("%-52s %9.2f  %10s\n", "median ms/forward, cv::dnn (reference)",
+	       f->dnn_ms, "");
+	printf("%-52s %9.1fx %10s\n", "C engine speed-up over cv::dnn",
+	       f->dnn_ms / f->nn_ms, "");
 	printf("%-52s %9.1f  %10s   (%d runs)\n",
 	       "start-up: `headsup analyze --json IMAGE`, ms", f->startup_ms,
 	       "low", f->startup_runs);
@@ -373,6 +471,10 @@ static void print_json(const figures *f)
 	json_num("haar_ms_per_frame", f->haar_ms, 3, true);
 	json_num("speedup_vs_haar", f->haar_ms / f->ours_ms, 2, true);
 	printf("\"speed_frames\": %d, ", f->speed_frames);
+	printf("\"nn_isa\": \"%s\", ", f->nn_isa ? f->nn_isa : "");
+	json_num("nn_forward_ms", f->nn_ms, 3, true);
+	json_num("cvdnn_forward_ms", f->dnn_ms, 3, true);
+	json_num("nn_speedup_vs_cvdnn", f->dnn_ms / f->nn_ms, 2, true);
 	json_num("startup_ms", f->startup_ms, 1, true);
 	printf("\"startup_runs\": %d}\n", f->startup_runs);
 }
@@ -490,7 +592,9 @@ int main(int argc, char **argv)
 	size_t len = strlen(model_note);
 	snprintf(model_note + len, sizeof model_note - len, ", fov %g", fov);
 
-	figures fg = { .detector = hs_analyzer_detector(az) };
+	figures fg = { .detector = hs_analyzer_detector(az),
+		       .nn_ms = NAN,
+		       .dnn_ms = NAN };
 	analyse_rows(az, img, p04_dir, p04, n_p04);
 	analyse_rows(az, img, aflw_dir, aflw, n_aflw);
 	pointing04_figures(p04, n_p04, &fg);
