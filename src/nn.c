@@ -369,19 +369,21 @@ static size_t count_of(const value *v)
 	return n;
 }
 
-/* Grow *arr (of *cap elements of size each) to hold one more than n. */
-static int grow(void **arr, int *cap, int n, size_t size)
+/* One more element, zeroed, at the end of *arr (*n used of *cap, of size
+ * bytes each), which grows when full; NULL when out of memory. */
+static void *append(void **arr, int *cap, int *n, size_t size)
 {
-	if (n < *cap)
-		return 0;
-	int c = *cap ? *cap * 2 : 64;
-	void *p = realloc(*arr, (size_t)c * size);
-	if (!p)
-		return HS_ENOMEM;
-	memset((char *)p + (size_t)*cap * size, 0, (size_t)(c - *cap) * size);
-	*arr = p;
-	*cap = c;
-	return 0;
+	if (*n == *cap) {
+		int c = *cap ? *cap * 2 : 64;
+		void *p = realloc(*arr, (size_t)c * size);
+		if (!p)
+			return NULL;
+		*arr = p;
+		*cap = c;
+	}
+	void *e = (char *)*arr + (size_t)(*n)++ * size;
+	memset(e, 0, size);
+	return e;
 }
 
 static float *alloc_floats(size_t n)
@@ -408,12 +410,10 @@ static int new_value(plan *pl, const char *name, value **out)
 {
 	if (name && find_value(pl, name))
 		return fail(pl, HS_EFORMAT, "tensor '%s' is made twice", name);
-	int rc = grow((void **)&pl->vals, &pl->cap_vals, pl->n_vals,
-	              sizeof *pl->vals);
-	if (rc < 0)
-		return rc;
-	value *v = &pl->vals[pl->n_vals++];
-	memset(v, 0, sizeof *v);
+	value *v = append((void **)&pl->vals, &pl->cap_vals, &pl->n_vals,
+	                  sizeof *pl->vals);
+	if (!v)
+		return HS_ENOMEM;
 	v->name = name;
 	v->hash = name ? hash_name(name) : 0;
 	v->store = v->producer = -1;
@@ -427,36 +427,58 @@ static int vidx(const plan *pl, const value *v)
 	return (int)(v - pl->vals);
 }
 
+/* A new tensor called name (a node output) that is value xi renamed: its
+ * shape, layout, store and producer. */
+static int copy_value(plan *pl, int xi, const char *name, int *out)
+{
+	value *v;
+	int rc = new_value(pl, name, &v);
+	if (rc < 0)
+		return rc;
+	const char *keep = v->name;
+	uint32_t h = v->hash;
+	*v = pl->vals[xi];
+	v->name = keep;
+	v->hash = h;
+	*out = vidx(pl, v);
+	return 0;
+}
+
 static int new_store(plan *pl, size_t size, int *out)
 {
 	if (size > MAX_FLOATS)
 		return fail(pl, HS_ENOTSUP,
 		            "a tensor of %zu values is too large", size);
-	int rc = grow((void **)&pl->stores, &pl->cap_stores, pl->n_stores,
-	              sizeof *pl->stores);
-	if (rc < 0)
-		return rc;
-	store *st = &pl->stores[pl->n_stores];
-	memset(st, 0, sizeof *st);
+	store *st = append((void **)&pl->stores, &pl->cap_stores, &pl->n_stores,
+	                   sizeof *pl->stores);
+	if (!st)
+		return HS_ENOMEM;
 	st->size = size;
 	st->first = st->last = -1;
 	st->slot = -1;
-	*out = pl->n_stores++;
+	*out = pl->n_stores - 1;
 	return 0;
 }
 
 static int new_step(plan *pl, kind k, step **out)
 {
-	int rc = grow((void **)&pl->steps, &pl->cap_steps, pl->n_steps,
-	              sizeof *pl->steps);
-	if (rc < 0)
-		return rc;
-	step *s = &pl->steps[pl->n_steps++];
-	memset(s, 0, sizeof *s);
+	step *s = append((void **)&pl->steps, &pl->cap_steps, &pl->n_steps,
+	                 sizeof *pl->steps);
+	if (!s)
+		return HS_ENOMEM;
 	s->kind = k;
 	s->in = s->in2 = s->out = s->out_value = -1;
 	*out = s;
 	return 0;
+}
+
+/* The step just added, s, writes store out, which holds value vi. */
+static void set_output(plan *pl, step *s, int vi, int out)
+{
+	s->out = out;
+	s->out_value = vi;
+	pl->vals[vi].store = out;
+	pl->vals[vi].producer = pl->n_steps - 1;
 }
 
 /* Memory for a constant of n floats, within the planner's budget. */
@@ -574,7 +596,6 @@ static int emit_copy(plan *pl, int src_vi, const ptrdiff_t *sst, int dst_vi)
 		return rc;
 	dst = &pl->vals[dst_vi];
 	s->in = in;
-	s->out = out;
 	s->n = size;
 	s->nd = dst->ndims;
 	s->zero_out = dst->act && dst->cs > dst->dims[1];
@@ -583,9 +604,7 @@ static int emit_copy(plan *pl, int src_vi, const ptrdiff_t *sst, int dst_vi)
 		s->istr[i] = sst[i];
 	}
 	strides_of(dst, s->ostr);
-	s->out_value = dst_vi;
-	dst->store = out;
-	dst->producer = pl->n_steps - 1;
+	set_output(pl, s, dst_vi, out);
 	return 0;
 }
 
@@ -634,7 +653,6 @@ static int to_act(plan *pl, int vi, bool exact, int *out)
 			return rc;
 		}
 		v = &pl->vals[vi];
-		d = &pl->vals[di];
 		pt->store = v->store;
 		pt->src_stride = (size_t)v->cs;
 		pt->len = (size_t)(v->cs < v->dims[1] ? v->cs : v->dims[1]);
@@ -644,10 +662,7 @@ static int to_act(plan *pl, int vi, bool exact, int *out)
 		s->ostride = (size_t)cs;
 		s->n = pixels * (size_t)cs;
 		s->zero_out = pt->len < (size_t)cs;
-		s->out = out_store;
-		s->out_value = di;
-		d->store = out_store;
-		d->producer = pl->n_steps - 1;
+		set_output(pl, s, di, out_store);
 	}
 	if (rc < 0)
 		return rc;
@@ -800,6 +815,38 @@ static int plan_window(plan *pl, int64_t ih, int64_t iw, int64_t kh, int64_t kw,
 	return 0;
 }
 
+/* The window's geometry on the step s that slides it. */
+static void set_window(step *s, const window *w)
+{
+	s->oh = w->oh;
+	s->ow = w->ow;
+	s->kh = w->kh;
+	s->kw = w->kw;
+	s->sh = w->sh;
+	s->sw = w->sw;
+	s->pt = w->pt;
+	s->pl = w->pl;
+}
+
+/* Fail unless the node has in_lo to in_hi inputs and out_lo to out_hi
+ * outputs. */
+static int check_arity(plan *pl, int in_lo, int in_hi, int out_lo, int out_hi)
+{
+	const hs_onnx_node *nd = pl->node;
+	if (nd->n_inputs < in_lo || nd->n_inputs > in_hi ||
+	    nd->n_outputs < out_lo || nd->n_outputs > out_hi)
+		return fail(pl, HS_EFORMAT, "%d inputs, %d outputs",
+		            nd->n_inputs, nd->n_outputs);
+	return 0;
+}
+
+/* The input of a node of one input and one output. */
+static int only_input(plan *pl, value **x)
+{
+	int rc = check_arity(pl, 1, 1, 1, 1);
+	return rc < 0 ? rc : get_value(pl, pl->node->inputs[0], x);
+}
+
 static int only_first_output(plan *pl)
 {
 	for (int i = 1; i < pl->node->n_outputs; i++)
@@ -809,7 +856,8 @@ static int only_first_output(plan *pl)
 	return 0;
 }
 
-/* A new activation output [1, c, oh, ow] in a store of its own. */
+/* A new activation output [1, c, oh, ow] and a store of its own for it,
+ * which set_output() gives it once its step exists. */
 static int new_act(plan *pl, const char *name, int64_t c, int oh, int ow,
                    int *vi, int *st)
 {
@@ -828,8 +876,6 @@ static int new_act(plan *pl, const char *name, int64_t c, int oh, int ow,
 	if ((rc = new_store(pl, (size_t)oh * (size_t)ow * (size_t)v->cs, st)) <
 	    0)
 		return rc;
-	pl->vals[*vi].store = *st;
-	pl->vals[*vi].producer = pl->n_steps;
 	return 0;
 }
 
@@ -838,12 +884,10 @@ static int new_act(plan *pl, const char *name, int64_t c, int oh, int ow,
 static int op_conv(plan *pl)
 {
 	const hs_onnx_node *nd = pl->node;
-	if (nd->n_inputs < 2 || nd->n_inputs > 3 || nd->n_outputs < 1)
-		return fail(pl, HS_EFORMAT, "%d inputs, %d outputs",
-		            nd->n_inputs, nd->n_outputs);
 	value *x, *wv, *bv = NULL;
 	int rc;
-	if ((rc = get_value(pl, nd->inputs[0], &x)) < 0 ||
+	if ((rc = check_arity(pl, 2, 3, 1, INT_MAX)) < 0 ||
+	    (rc = get_value(pl, nd->inputs[0], &x)) < 0 ||
 	    (rc = get_value(pl, nd->inputs[1], &wv)) < 0)
 		return rc;
 	if (nd->n_inputs == 3 && nd->inputs[2][0] &&
@@ -916,23 +960,15 @@ static int op_conv(plan *pl)
 		goto fail;
 	x = &pl->vals[xi];
 	s->in = x->store;
-	s->out = ys;
-	s->out_value = yi;
+	set_output(pl, s, yi, ys);
 	s->w = pw;
 	s->b = pb;
 	s->ih = (int)x->dims[2];
 	s->iw = (int)x->dims[3];
 	s->ics = x->cs;
 	s->cin = (int)c;
-	s->oh = w.oh;
-	s->ow = w.ow;
 	s->ocs = ocs;
-	s->kh = w.kh;
-	s->kw = w.kw;
-	s->sh = w.sh;
-	s->sw = w.sw;
-	s->pt = w.pt;
-	s->pl = w.pl;
+	set_window(s, &w);
 	if (!dw && w.kh == 1 && w.kw == 1 && w.sh == 1 && w.sw == 1 &&
 	    w.pt + w.pl + w.pb + w.pr == 0) {
 		/* 1x1: the whole image is one long row */
@@ -970,30 +1006,45 @@ static bool same_shape(const value *a, const value *b)
 /* The output of a fused Add or Relu: the producer's store, renamed. */
 static int fuse_as(plan *pl, int vi, const char *name)
 {
-	value *v;
-	int rc = new_value(pl, name, &v);
+	int ni, rc = copy_value(pl, vi, name, &ni);
 	if (rc < 0)
 		return rc;
-	int ni = vidx(pl, v);
-	const value *src = &pl->vals[vi];
-	char const *keep = v->name;
-	uint32_t h = v->hash;
-	*v = *src;
-	v->name = keep;
-	v->hash = h;
-	pl->steps[v->producer].out_value = ni;
+	pl->steps[pl->vals[ni].producer].out_value = ni;
+	return 0;
+}
+
+/* Output name of an elementwise step of kind k over store in (and in2,
+ * or -1): laid out as value xi, in a store of its own. */
+static int emit_elementwise(plan *pl, kind k, const char *name, int xi, int in,
+                            int in2)
+{
+	int yi, out, rc;
+	if ((rc = copy_value(pl, xi, name, &yi)) < 0)
+		return rc;
+	value *y = &pl->vals[yi];
+	y->is_const = y->zero = false;
+	y->cf = NULL;
+	y->ci = NULL;
+	const size_t n = pl->stores[in].size;
+	if ((rc = new_store(pl, n, &out)) < 0)
+		return rc;
+	step *s;
+	if ((rc = new_step(pl, k, &s)) < 0)
+		return rc;
+	s->in = in;
+	s->in2 = in2;
+	s->n = n;
+	set_output(pl, s, yi, out);
 	return 0;
 }
 
 static int op_add(plan *pl)
 {
 	const hs_onnx_node *nd = pl->node;
-	if (nd->n_inputs != 2 || nd->n_outputs != 1)
-		return fail(pl, HS_EFORMAT, "%d inputs, %d outputs",
-		            nd->n_inputs, nd->n_outputs);
 	value *a, *b;
 	int rc;
-	if ((rc = get_value(pl, nd->inputs[0], &a)) < 0 ||
+	if ((rc = check_arity(pl, 2, 2, 1, 1)) < 0 ||
+	    (rc = get_value(pl, nd->inputs[0], &a)) < 0 ||
 	    (rc = get_value(pl, nd->inputs[1], &b)) < 0)
 		return rc;
 	if (!same_shape(a, b))
@@ -1023,44 +1074,19 @@ static int op_add(plan *pl)
 	           (rc = to_plain(pl, bi, &bi)) < 0) {
 		return rc;
 	}
-	int sa, sb, out;
+	int sa, sb;
 	if ((rc = value_store(pl, &pl->vals[ai], &sa)) < 0 ||
 	    (rc = value_store(pl, &pl->vals[bi], &sb)) < 0)
 		return rc;
-	value *y;
-	if ((rc = new_value(pl, nd->outputs[0], &y)) < 0)
-		return rc;
-	*y = pl->vals[ai];
-	y->name = nd->outputs[0];
-	y->hash = hash_name(y->name);
-	y->is_const = y->zero = false;
-	y->cf = NULL;
-	y->ci = NULL;
-	int yi = vidx(pl, y);
-	if ((rc = new_store(pl, pl->stores[sa].size, &out)) < 0)
-		return rc;
-	step *s;
-	if ((rc = new_step(pl, K_ADD, &s)) < 0)
-		return rc;
-	s->in = sa;
-	s->in2 = sb;
-	s->out = out;
-	s->n = pl->stores[sa].size;
-	s->out_value = yi;
-	pl->vals[yi].store = out;
-	pl->vals[yi].producer = pl->n_steps - 1;
-	return 0;
+	return emit_elementwise(pl, K_ADD, nd->outputs[0], ai, sa, sb);
 }
 
 static int op_relu(plan *pl)
 {
 	const hs_onnx_node *nd = pl->node;
-	if (nd->n_inputs != 1 || nd->n_outputs != 1)
-		return fail(pl, HS_EFORMAT, "%d inputs, %d outputs",
-		            nd->n_inputs, nd->n_outputs);
 	value *x;
-	int rc;
-	if ((rc = get_value(pl, nd->inputs[0], &x)) < 0)
+	int rc = only_input(pl, &x);
+	if (rc < 0)
 		return rc;
 	int xi = vidx(pl, x);
 	if (fusable(pl, xi, false)) {
@@ -1069,43 +1095,19 @@ static int op_relu(plan *pl)
 	}
 	if (x->act)
 		rc = to_act(pl, xi, true, &xi);
-	int in, out;
+	int in;
 	if (rc < 0 || (rc = value_store(pl, &pl->vals[xi], &in)) < 0)
 		return rc;
-	value *y;
-	if ((rc = new_value(pl, nd->outputs[0], &y)) < 0)
-		return rc;
-	const char *name = y->name;
-	*y = pl->vals[xi];
-	y->name = name;
-	y->hash = hash_name(name);
-	y->is_const = y->zero = false;
-	y->cf = NULL;
-	y->ci = NULL;
-	int yi = vidx(pl, y);
-	if ((rc = new_store(pl, pl->stores[in].size, &out)) < 0)
-		return rc;
-	step *s;
-	if ((rc = new_step(pl, K_RELU, &s)) < 0)
-		return rc;
-	s->in = in;
-	s->out = out;
-	s->n = pl->stores[in].size;
-	s->out_value = yi;
-	pl->vals[yi].store = out;
-	pl->vals[yi].producer = pl->n_steps - 1;
-	return 0;
+	return emit_elementwise(pl, K_RELU, nd->outputs[0], xi, in, -1);
 }
 
 static int op_maxpool(plan *pl)
 {
 	const hs_onnx_node *nd = pl->node;
-	if (nd->n_inputs != 1 || nd->n_outputs < 1)
-		return fail(pl, HS_EFORMAT, "%d inputs, %d outputs",
-		            nd->n_inputs, nd->n_outputs);
 	int64_t ceil_mode, order;
 	int rc;
-	if ((rc = attr_int(pl, "ceil_mode", 0, &ceil_mode)) < 0 ||
+	if ((rc = check_arity(pl, 1, 1, 1, INT_MAX)) < 0 ||
+	    (rc = attr_int(pl, "ceil_mode", 0, &ceil_mode)) < 0 ||
 	    (rc = attr_int(pl, "storage_order", 0, &order)) < 0)
 		return rc;
 	if (ceil_mode != 0 || order != 0)
@@ -1133,34 +1135,23 @@ static int op_maxpool(plan *pl)
 	if ((rc = new_step(pl, K_POOL, &s)) < 0)
 		return rc;
 	s->in = in;
-	s->out = ys;
-	s->out_value = yi;
+	set_output(pl, s, yi, ys);
 	s->ih = ih;
 	s->iw = iw;
 	s->ics = s->ocs = cs;
-	s->oh = w.oh;
-	s->ow = w.ow;
-	s->kh = w.kh;
-	s->kw = w.kw;
-	s->sh = w.sh;
-	s->sw = w.sw;
-	s->pt = w.pt;
-	s->pl = w.pl;
+	set_window(s, &w);
 	return only_first_output(pl);
 }
 
 static int op_concat(plan *pl)
 {
 	const hs_onnx_node *nd = pl->node;
-	if (nd->n_inputs < 1 || nd->n_outputs != 1)
-		return fail(pl, HS_EFORMAT, "%d inputs, %d outputs",
-		            nd->n_inputs, nd->n_outputs);
 	int64_t axis;
-	int rc;
-	if ((rc = attr_int(pl, "axis", 1, &axis)) < 0)
-		return rc;
 	value *first;
-	if ((rc = get_value(pl, nd->inputs[0], &first)) < 0)
+	int rc;
+	if ((rc = check_arity(pl, 1, INT_MAX, 1, 1)) < 0 ||
+	    (rc = attr_int(pl, "axis", 1, &axis)) < 0 ||
+	    (rc = get_value(pl, nd->inputs[0], &first)) < 0)
 		return rc;
 	const int nd0 = first->ndims;
 	if (axis < 0)
@@ -1199,15 +1190,9 @@ static int op_concat(plan *pl)
 	const value *z = nd->n_inputs == 2 ? &pl->vals[vis[1]] : NULL;
 	if (z && axis == 1 && a->act && a->cs >= a->dims[1] && z->zero) {
 		/* channels padded with zeros: a view of the first input */
-		int ai = vis[0];
-		if ((rc = new_value(pl, nd->outputs[0], &y)) < 0)
-			goto done;
-		const char *name = y->name;
-		*y = pl->vals[ai];
-		y->name = name;
-		y->hash = hash_name(name);
-		y->dims[1] = dims[1];
-		rc = 0;
+		int yi;
+		if ((rc = copy_value(pl, vis[0], nd->outputs[0], &yi)) == 0)
+			pl->vals[yi].dims[1] = dims[1];
 		goto done;
 	}
 	const bool act = all_act && axis == 1 && nd0 == 4 && dims[0] == 1;
@@ -1265,10 +1250,7 @@ static int op_concat(plan *pl)
 	s->ostride = ostride;
 	s->n = outer * ostride;
 	s->zero_out = off < ostride;
-	s->out = out;
-	s->out_value = yi;
-	pl->vals[yi].store = out;
-	pl->vals[yi].producer = pl->n_steps - 1;
+	set_output(pl, s, yi, out);
 	rc = 0;
 done:
 	free(vis);
@@ -1278,12 +1260,9 @@ done:
 static int op_transpose(plan *pl)
 {
 	const hs_onnx_node *nd = pl->node;
-	if (nd->n_inputs != 1 || nd->n_outputs != 1)
-		return fail(pl, HS_EFORMAT, "%d inputs, %d outputs",
-		            nd->n_inputs, nd->n_outputs);
 	value *x;
-	int rc;
-	if ((rc = get_value(pl, nd->inputs[0], &x)) < 0)
+	int rc = only_input(pl, &x);
+	if (rc < 0)
 		return rc;
 	const int n = x->ndims;
 	int64_t perm[MAX_DIMS];
@@ -1357,15 +1336,13 @@ static int int_constant(plan *pl, const char *name, const int64_t **v,
 static int op_reshape(plan *pl)
 {
 	const hs_onnx_node *nd = pl->node;
-	if (nd->n_inputs != 2 || nd->n_outputs != 1)
-		return fail(pl, HS_EFORMAT, "%d inputs, %d outputs",
-		            nd->n_inputs, nd->n_outputs);
 	value *x;
 	const int64_t *shape;
 	size_t n;
 	int64_t allowzero;
 	int rc;
-	if ((rc = get_value(pl, nd->inputs[0], &x)) < 0 ||
+	if ((rc = check_arity(pl, 2, 2, 1, 1)) < 0 ||
+	    (rc = get_value(pl, nd->inputs[0], &x)) < 0 ||
 	    (rc = int_constant(pl, nd->inputs[1], &shape, &n)) < 0 ||
 	    (rc = attr_int(pl, "allowzero", 0, &allowzero)) < 0)
 		return rc;
@@ -1408,13 +1385,10 @@ static int op_reshape(plan *pl)
 		            total, known);
 	if (pl->vals[xi].is_const && pl->vals[xi].ci) {
 		/* a shape computed from a shape: stays a constant */
-		value *y;
-		if ((rc = new_value(pl, nd->outputs[0], &y)) < 0)
+		int yi;
+		if ((rc = copy_value(pl, xi, nd->outputs[0], &yi)) < 0)
 			return rc;
-		const char *name = y->name;
-		*y = pl->vals[xi];
-		y->name = name;
-		y->hash = hash_name(name);
+		value *y = &pl->vals[yi];
 		y->ndims = (int)n;
 		memcpy(y->dims, dims, n * sizeof dims[0]);
 		return 0;
@@ -1436,21 +1410,11 @@ static int op_reshape(plan *pl)
 static int op_identity(plan *pl)
 {
 	const hs_onnx_node *nd = pl->node;
-	if (nd->n_inputs != 1 || nd->n_outputs != 1)
-		return fail(pl, HS_EFORMAT, "%d inputs, %d outputs",
-		            nd->n_inputs, nd->n_outputs);
-	value *x, *y;
-	int rc;
-	if ((rc = get_value(pl, nd->inputs[0], &x)) < 0)
+	value *x;
+	int rc = only_input(pl, &x);
+	if (rc < 0)
 		return rc;
-	int xi = vidx(pl, x);
-	if ((rc = new_value(pl, nd->outputs[0], &y)) < 0)
-		return rc;
-	const char *name = y->name;
-	*y = pl->vals[xi];
-	y->name = name;
-	y->hash = hash_name(name);
-	return 0;
+	return copy_value(pl, vidx(pl, x), nd->outputs[0], &(int){ 0 });
 }
 
 /* A constant tensor value from a TensorProto. */
@@ -1485,13 +1449,11 @@ static int op_constant(plan *pl)
 static int op_constant_of_shape(plan *pl)
 {
 	const hs_onnx_node *nd = pl->node;
-	if (nd->n_inputs != 1 || nd->n_outputs != 1)
-		return fail(pl, HS_EFORMAT, "%d inputs, %d outputs",
-		            nd->n_inputs, nd->n_outputs);
 	const int64_t *shape;
 	size_t n;
-	int rc = int_constant(pl, nd->inputs[0], &shape, &n);
-	if (rc < 0)
+	int rc;
+	if ((rc = check_arity(pl, 1, 1, 1, 1)) < 0 ||
+	    (rc = int_constant(pl, nd->inputs[0], &shape, &n)) < 0)
 		return rc;
 	if (n > MAX_DIMS)
 		return fail(pl, HS_ENOTSUP, "%zu dimensions", n);

@@ -124,6 +124,8 @@ ALWAYS void KN(conv_pixels)(const step *s, int oy, int ox, int ky0, int ky1,
 	int j0 = 0;
 	for (; j0 + NR < nv; j0 += NR)
 		KN(conv_tile)(s, oy, ox, j0, ky0, ky1, kx0, kx1, mr, NR, false);
+	/* the last 1 to 4 vectors: one call per count, so that each inlined
+	 * tile has a constant width and keeps its sums in registers */
 	switch (nv - j0) {
 	case 1:
 		KN(conv_tile)(s, oy, ox, j0, ky0, ky1, kx0, kx1, mr, 1, half);

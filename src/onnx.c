@@ -155,13 +155,18 @@ static float bits_to_float(uint64_t v)
 	return f;
 }
 
-static int copy_string(struct hs_onnx_arena *a, const pb *s, const char **out)
+/* A string field (which must be length-delimited), copied into the
+ * arena. */
+static int copy_string(struct hs_onnx_arena *a, const field *f,
+                       const char **out)
 {
-	size_t n = (size_t)(s->end - s->p);
+	if (f->wire != WIRE_LEN)
+		return HS_EFORMAT;
+	size_t n = (size_t)(f->sub.end - f->sub.p);
 	char *str = arena_alloc(a, n + 1);
 	if (!str)
 		return HS_ENOMEM;
-	memcpy(str, s->p, n);
+	memcpy(str, f->sub.p, n);
 	str[n] = '\0';
 	*out = str;
 	return 0;
@@ -272,8 +277,6 @@ static int parse_tensor(struct hs_onnx_arena *a, pb msg, hs_onnx_tensor *t)
 				return HS_ENOTSUP;
 			rc = repeated_ints(&f, t->dims, &t->ndims,
 			                   HS_ONNX_MAX_DIMS);
-			if (rc < 0)
-				return rc;
 			break;
 		}
 		case TENSOR_DATA_TYPE:
@@ -283,19 +286,13 @@ static int parse_tensor(struct hs_onnx_arena *a, pb msg, hs_onnx_tensor *t)
 		case TENSOR_FLOAT_DATA:
 			rc = repeated_floats(&f, NULL, &n_floats,
 			                     (int)MAX_ELEMENTS);
-			if (rc < 0)
-				return rc;
 			break;
 		case TENSOR_INT64_DATA:
 			rc = repeated_ints(&f, NULL, &n_ints,
 			                   (int)MAX_ELEMENTS);
-			if (rc < 0)
-				return rc;
 			break;
 		case TENSOR_NAME:
-			EXPECT_WIRE(&f, WIRE_LEN);
-			if ((rc = copy_string(a, &f.sub, &t->name)) < 0)
-				return rc;
+			rc = copy_string(a, &f, &t->name);
 			break;
 		case TENSOR_RAW_DATA:
 			EXPECT_WIRE(&f, WIRE_LEN);
@@ -313,6 +310,8 @@ static int parse_tensor(struct hs_onnx_arena *a, pb msg, hs_onnx_tensor *t)
 		default:
 			break;
 		}
+		if (rc < 0)
+			return rc;
 	}
 	if (rc < 0)
 		return rc;
@@ -390,9 +389,7 @@ static int parse_attr(struct hs_onnx_arena *a, pb msg, hs_onnx_attr *at)
 	while ((rc = next_field(&b, &f)) > 0) {
 		switch (f.num) {
 		case ATTR_NAME:
-			EXPECT_WIRE(&f, WIRE_LEN);
-			if ((rc = copy_string(a, &f.sub, &at->name)) < 0)
-				return rc;
+			rc = copy_string(a, &f, &at->name);
 			break;
 		case ATTR_F:
 			EXPECT_WIRE(&f, WIRE_I32);
@@ -403,29 +400,22 @@ static int parse_attr(struct hs_onnx_arena *a, pb msg, hs_onnx_attr *at)
 			at->i = (int64_t)f.v;
 			break;
 		case ATTR_S:
-			EXPECT_WIRE(&f, WIRE_LEN);
-			if ((rc = copy_string(a, &f.sub, &at->s)) < 0)
-				return rc;
+			rc = copy_string(a, &f, &at->s);
 			break;
 		case ATTR_T: {
 			EXPECT_WIRE(&f, WIRE_LEN);
 			hs_onnx_tensor *t = arena_alloc(a, sizeof *t);
 			if (!t)
 				return HS_ENOMEM;
-			if ((rc = parse_tensor(a, f.sub, t)) < 0)
-				return rc;
+			rc = parse_tensor(a, f.sub, t);
 			at->t = t;
 			break;
 		}
 		case ATTR_FLOATS:
 			rc = repeated_floats(&f, NULL, &n_floats, INT32_MAX);
-			if (rc < 0)
-				return rc;
 			break;
 		case ATTR_INTS:
 			rc = repeated_ints(&f, NULL, &n_ints, INT32_MAX);
-			if (rc < 0)
-				return rc;
 			break;
 		case ATTR_TYPE:
 			EXPECT_WIRE(&f, WIRE_VARINT);
@@ -434,6 +424,8 @@ static int parse_attr(struct hs_onnx_arena *a, pb msg, hs_onnx_attr *at)
 		default:
 			break;
 		}
+		if (rc < 0)
+			return rc;
 	}
 	if (rc < 0)
 		return rc;
@@ -501,28 +493,23 @@ static int parse_node(struct hs_onnx_arena *a, pb msg, hs_onnx_node *nd)
 	while ((rc = next_field(&b, &f)) > 0) {
 		switch (f.num) {
 		case NODE_INPUT:
-			EXPECT_WIRE(&f, WIRE_LEN);
-			rc = copy_string(a, &f.sub, &in[nd->n_inputs++]);
+			rc = copy_string(a, &f, &in[nd->n_inputs++]);
 			break;
 		case NODE_OUTPUT:
-			EXPECT_WIRE(&f, WIRE_LEN);
-			rc = copy_string(a, &f.sub, &out[nd->n_outputs++]);
+			rc = copy_string(a, &f, &out[nd->n_outputs++]);
 			break;
 		case NODE_NAME:
-			EXPECT_WIRE(&f, WIRE_LEN);
-			rc = copy_string(a, &f.sub, &nd->name);
+			rc = copy_string(a, &f, &nd->name);
 			break;
 		case NODE_OP_TYPE:
-			EXPECT_WIRE(&f, WIRE_LEN);
-			rc = copy_string(a, &f.sub, &nd->op_type);
+			rc = copy_string(a, &f, &nd->op_type);
 			break;
 		case NODE_ATTRIBUTE:
 			EXPECT_WIRE(&f, WIRE_LEN);
 			rc = parse_attr(a, f.sub, &attrs[nd->n_attrs++]);
 			break;
 		case NODE_DOMAIN:
-			EXPECT_WIRE(&f, WIRE_LEN);
-			rc = copy_string(a, &f.sub, &nd->domain);
+			rc = copy_string(a, &f, &nd->domain);
 			break;
 		default:
 			break;
@@ -590,8 +577,7 @@ static int parse_value(struct hs_onnx_arena *a, pb msg, hs_onnx_value *v)
 	v->ndims = -1;
 	while ((rc = next_field(&msg, &f)) > 0) {
 		if (f.num == 1) {
-			EXPECT_WIRE(&f, WIRE_LEN);
-			if ((rc = copy_string(a, &f.sub, &v->name)) < 0)
+			if ((rc = copy_string(a, &f, &v->name)) < 0)
 				return rc;
 		} else if (f.num == 2) {
 			EXPECT_WIRE(&f, WIRE_LEN);

@@ -149,19 +149,37 @@ static int parse_with_tensor(const pbw *t)
 	return rc;
 }
 
+static const float four_floats[4] = { 1, 2, 3, 4 };
+
+/* parse_with_tensor() of a TensorProto of ndims dims and data_type type,
+ * with the first bytes of four_floats as raw_data (none when 0). */
+static int parse_raw_tensor(int ndims, const int64_t *dims, int type,
+                            size_t bytes)
+{
+	pbw t = { 0 };
+	for (int i = 0; i < ndims; i++)
+		pbw_int(&t, 1, dims[i]);
+	pbw_int(&t, 2, type);
+	if (bytes)
+		pbw_bytes(&t, 9, four_floats, bytes);
+	int rc = parse_with_tensor(&t);
+	pbw_free(&t);
+	return rc;
+}
+
 static void tensor_data_must_match_its_shape(void **state)
 {
 	(void)state;
-	const float f[4] = { 1, 2, 3, 4 };
-	pbw t = { 0 };
+	const float *f = four_floats;
+	const int64_t two = 2, four = 4, negative = -4;
+	const int64_t huge = (int64_t)1 << 40;
+	const int64_t nine[9] = { 1, 1, 1, 1, 1, 1, 1, 1, 1 };
 	/* raw_data of 3 floats for a shape of 4 */
-	pbw_int(&t, 1, 4);
-	pbw_int(&t, 2, HS_ONNX_FLOAT);
-	pbw_bytes(&t, 9, f, 12);
-	assert_int_equal(parse_with_tensor(&t), HS_EFORMAT);
-	pbw_free(&t);
+	assert_int_equal(parse_raw_tensor(1, &four, HS_ONNX_FLOAT, 12),
+	                 HS_EFORMAT);
 
 	/* packed float_data, then one more float unpacked: 5 for 4 */
+	pbw t = { 0 };
 	pbw_int(&t, 1, 4);
 	pbw_int(&t, 2, HS_ONNX_FLOAT);
 	pbw_bytes(&t, 4, f, 16);
@@ -180,35 +198,21 @@ static void tensor_data_must_match_its_shape(void **state)
 	pbw_free(&t);
 
 	/* a negative dimension; a huge one (refused before allocating) */
-	pbw_int(&t, 1, -4);
-	pbw_int(&t, 2, HS_ONNX_FLOAT);
-	assert_int_equal(parse_with_tensor(&t), HS_EFORMAT);
-	pbw_free(&t);
-	pbw_int(&t, 1, (int64_t)1 << 40);
-	pbw_int(&t, 2, HS_ONNX_FLOAT);
-	assert_int_equal(parse_with_tensor(&t), HS_EFORMAT);
-	pbw_free(&t);
+	assert_int_equal(parse_raw_tensor(1, &negative, HS_ONNX_FLOAT, 0),
+	                 HS_EFORMAT);
+	assert_int_equal(parse_raw_tensor(1, &huge, HS_ONNX_FLOAT, 0),
+	                 HS_EFORMAT);
 
 	/* data of 4 floats with no shape (a scalar) */
-	pbw_int(&t, 2, HS_ONNX_FLOAT);
-	pbw_bytes(&t, 9, f, 16);
-	assert_int_equal(parse_with_tensor(&t), HS_EFORMAT);
-	pbw_free(&t);
+	assert_int_equal(parse_raw_tensor(0, NULL, HS_ONNX_FLOAT, 16),
+	                 HS_EFORMAT);
 
 	/* nine dimensions: more than the engine handles */
-	for (int i = 0; i < 9; i++)
-		pbw_int(&t, 1, 1);
-	pbw_int(&t, 2, HS_ONNX_FLOAT);
-	pbw_bytes(&t, 9, f, 4);
-	assert_int_equal(parse_with_tensor(&t), HS_ENOTSUP);
-	pbw_free(&t);
+	assert_int_equal(parse_raw_tensor(9, nine, HS_ONNX_FLOAT, 4),
+	                 HS_ENOTSUP);
 
-	/* an unknown data type is kept, undecoded */
-	pbw_int(&t, 1, 2);
-	pbw_int(&t, 2, 10); /* FLOAT16 */
-	pbw_bytes(&t, 9, f, 4);
-	assert_int_equal(parse_with_tensor(&t), 0);
-	pbw_free(&t);
+	/* an unknown data type (10, FLOAT16) is kept, undecoded */
+	assert_int_equal(parse_raw_tensor(1, &two, 10, 4), 0);
 }
 
 /* The real model's bytes, or NULL (after saying why) when it is missing. */
