@@ -135,16 +135,3 @@ extern "C" int hsv_facenet_forward(hs_facenet *f, const float *input,
 		return forward(f, scores, regressors);
 	});
 }
-
-extern "C" int hsv_facenet_run(hs_facenet *f, const hs_image *img,
-                               hs_letterbox *lb, const float **scores,
-                               const float **regressors)
-{
-	return hs::guarded([&] {
-		if (img->mat.empty())
-			return (int)HS_EINVAL;
-		letterbox(img->mat, f->square, f->rgb, f->input.ptr<float>(),
-		          lb);
-		return forward(f, scores, regressors);
-	});
-}

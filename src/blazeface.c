@@ -37,11 +37,11 @@ static float sigmoid(float x)
 }
 
 int hs_blazeface_decode(const float *scores, const float *regressors,
-                        const float anchors[HS_BF_ANCHORS][2], float min_score,
+                        const float (*anchors)[2], int count, float min_score,
                         hs_bf_detection *dets, int max)
 {
 	int n = 0;
-	for (int i = 0; i < HS_BF_ANCHORS && n < max; i++) {
+	for (int i = 0; i < count && n < max; i++) {
 		const float s = sigmoid(scores[i]);
 		if (s < min_score)
 			continue;

@@ -41,27 +41,23 @@ struct hs_detector {
 
 /* ---- BlazeFace ------------------------------------------------------- */
 
-/* The model's outputs, in the order decoding wants them: the scores of
- * the stride-8 then the stride-16 anchors, then their regressors. */
-#define N8 (16 * 16 * 2) /* stride-8 anchors */
-typedef struct bf_output {
-	const char *name;
-	size_t anchors, per_anchor;
-} bf_output;
+/* The model's two output layers: the stride-8 anchors (16x16 cells, 2
+ * each) then the stride-16 ones (8x8 cells, 6 each), each with a tensor of
+ * score logits and one of regressors. */
+typedef struct bf_layer {
+	const char *scores, *regs; /* output names */
+	int first, anchors;        /* slice of hs_blazeface_anchors() */
+} bf_layer;
 
-static const bf_output bf_outputs[4] = {
-	{ "Identity:0", N8, 1 },
-	{ "Identity_1:0", HS_BF_ANCHORS - N8, 1 },
-	{ "Identity_2:0", N8, HS_BF_REGS },
-	{ "Identity_3:0", HS_BF_ANCHORS - N8, HS_BF_REGS },
+static const bf_layer bf_layers[2] = {
+	{ "Identity:0", "Identity_2:0", 0, 16 * 16 * 2 },
+	{ "Identity_1:0", "Identity_3:0", 16 * 16 * 2, 8 * 8 * 6 },
 };
 
 typedef struct blazeface {
 	hs_nn *nn;
-	int out[4]; /* index of each of bf_outputs in the network */
+	int scores[2], regs[2]; /* output index of each layer's tensors */
 	float input[HS_FACENET_INPUT_FLOATS];
-	float scores[HS_BF_ANCHORS];
-	float regs[HS_BF_ANCHORS * HS_BF_REGS];
 	float anchors[HS_BF_ANCHORS][2];
 	hs_bf_detection cand[MAX_CANDIDATES];
 	hs_bf_detection faces[MAX_CANDIDATES];
@@ -69,6 +65,21 @@ typedef struct blazeface {
 
 /* Why the model did not load, for hs_detector_create()'s warning. */
 static char model_error[512];
+
+/* The index of the output called name, which must hold count values. */
+static int find_output(const hs_nn *nn, const char *name, size_t count,
+                       int *index)
+{
+	size_t n = 0;
+	int i = hs_nn_output_index(nn, name);
+	if (i < 0 || !hs_nn_output(nn, i, &n) || n != count) {
+		snprintf(model_error, sizeof model_error,
+		         "it has no output '%s' of %zu values", name, count);
+		return HS_EFORMAT;
+	}
+	*index = i;
+	return 0;
+}
 
 static int blazeface_create(const char *path, void **state)
 {
@@ -86,18 +97,14 @@ static int blazeface_create(const char *path, void **state)
 		         hs_nn_input_count(b->nn), HS_FACENET_INPUT_FLOATS);
 		goto fail;
 	}
-	for (int k = 0; k < 4; k++) {
-		size_t n = 0;
-		b->out[k] = hs_nn_output_index(b->nn, bf_outputs[k].name);
-		const size_t want =
-		        bf_outputs[k].anchors * bf_outputs[k].per_anchor;
-		if (b->out[k] < 0 || !hs_nn_output(b->nn, b->out[k], &n) ||
-		    n != want) {
-			snprintf(model_error, sizeof model_error,
-			         "it has no output '%s' of %zu values",
-			         bf_outputs[k].name, want);
+	for (int l = 0; l < 2; l++) {
+		if ((rc = find_output(b->nn, bf_layers[l].scores,
+		                      (size_t)bf_layers[l].anchors,
+		                      &b->scores[l])) < 0 ||
+		    (rc = find_output(b->nn, bf_layers[l].regs,
+		                      (size_t)bf_layers[l].anchors * HS_BF_REGS,
+		                      &b->regs[l])) < 0)
 			goto fail;
-		}
 	}
 	hs_blazeface_anchors(b->anchors);
 	*state = b;
@@ -108,36 +115,24 @@ fail:
 	return rc;
 }
 
-/* Letterbox the frame, run the network, and gather its four outputs into
- * b->scores and b->regs. */
-static int blazeface_infer(blazeface *b, const hs_image *img, hs_letterbox *lb)
-{
-	int rc = hs_facenet_letterbox(img, b->input, lb);
-	if (rc < 0)
-		return rc;
-	if ((rc = hs_nn_run(b->nn, b->input, HS_FACENET_INPUT_FLOATS)) < 0)
-		return rc;
-	float *dst[4] = { b->scores, b->scores + N8, b->regs,
-		          b->regs + N8 * HS_BF_REGS };
-	for (int k = 0; k < 4; k++)
-		memcpy(dst[k], hs_nn_output(b->nn, b->out[k], NULL),
-		       bf_outputs[k].anchors * bf_outputs[k].per_anchor *
-		               sizeof(float));
-	return 0;
-}
-
 static int blazeface_detect(void *state, const hs_image *img, hs_face *face)
 {
 	blazeface *b = state;
 	hs_letterbox lb;
 	memset(face, 0, sizeof *face);
 	face->detector = hs_detector_blazeface.name;
-	int rc = blazeface_infer(b, img, &lb);
-	if (rc < 0)
+	int rc = hs_facenet_letterbox(img, b->input, &lb);
+	if (rc < 0 ||
+	    (rc = hs_nn_run(b->nn, b->input, HS_FACENET_INPUT_FLOATS)) < 0)
 		return rc;
-	int n = hs_blazeface_decode(b->scores, b->regs,
-	                            (const float(*)[2])b->anchors, MIN_SCORE,
-	                            b->cand, MAX_CANDIDATES);
+	int n = 0;
+	for (int l = 0; l < 2; l++)
+		n += hs_blazeface_decode(
+		        hs_nn_output(b->nn, b->scores[l], NULL),
+		        hs_nn_output(b->nn, b->regs[l], NULL),
+		        (const float(*)[2])b->anchors + bf_layers[l].first,
+		        bf_layers[l].anchors, MIN_SCORE, b->cand + n,
+		        MAX_CANDIDATES - n);
 	int nf = hs_blazeface_blend(b->cand, n, MIN_IOU, b->faces,
 	                            MAX_CANDIDATES);
 	if (nf == 0)

@@ -85,7 +85,7 @@ static void decode_places_a_strong_anchor(void **state)
 	plant(i, 6.f, 1.5f, -2.f, 40.f, 44.f);
 	hs_bf_detection d[8];
 	int n = hs_blazeface_decode(scores, regs, (const float(*)[2])anchors,
-	                            0.5f, d, 8);
+	                            HS_BF_ANCHORS, 0.5f, d, 8);
 	assert_int_equal(n, 1);
 	assert_near(d[0].score, 1.0 / (1.0 + exp(-6.0)), 1e-5);
 	assert_near(d[0].cx, 57.5, 1e-4);
@@ -109,13 +109,13 @@ static void decode_applies_the_sigmoid_threshold(void **state)
 	plant(30, 1e30f, 0, 0, 10, 10); /* huge logit: score 1, no NaN */
 	hs_bf_detection d[8];
 	int n = hs_blazeface_decode(scores, regs, (const float(*)[2])anchors,
-	                            0.5f, d, 8);
+	                            HS_BF_ANCHORS, 0.5f, d, 8);
 	assert_int_equal(n, 2);
 	assert_near(d[0].score, 1.0 / (1.0 + exp(-0.1)), 1e-5);
 	assert_near(d[1].score, 1.0, 1e-6);
 	/* The capacity is respected. */
-	n = hs_blazeface_decode(scores, regs, (const float(*)[2])anchors, 0.5f,
-	                        d, 1);
+	n = hs_blazeface_decode(scores, regs, (const float(*)[2])anchors,
+	                        HS_BF_ANCHORS, 0.5f, d, 1);
 	assert_int_equal(n, 1);
 }
 

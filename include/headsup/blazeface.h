@@ -27,11 +27,13 @@ typedef struct hs_bf_detection {
  * centre and has the same (fixed) size. */
 void hs_blazeface_anchors(float anchors[HS_BF_ANCHORS][2]);
 
-/* Decode every anchor whose score passes min_score into dets (capacity
- * max); returns how many were written.  Raw scores are logits; regressors
- * are offsets from the anchor centre in input pixels. */
+/* Decode each of the count anchors whose score passes min_score into dets
+ * (capacity max); returns how many were written.  Raw scores are logits
+ * (count of them); regressors are offsets from the anchor centre in input
+ * pixels (count x HS_BF_REGS).  Decoding one output layer at a time passes
+ * that layer's arrays with its slice of the anchors. */
 int hs_blazeface_decode(const float *scores, const float *regressors,
-                        const float anchors[HS_BF_ANCHORS][2], float min_score,
+                        const float (*anchors)[2], int count, float min_score,
                         hs_bf_detection *dets, int max);
 
 /* Intersection over union of two boxes. */

@@ -99,9 +99,6 @@ void hs_facenet_destroy(hs_facenet *net);
  * net, valid until the next call. */
 int hs_facenet_forward(hs_facenet *net, const float *input,
                        const float **scores, const float **regressors);
-/* hs_facenet_letterbox() then hs_facenet_forward(). */
-int hs_facenet_run(hs_facenet *net, const hs_image *img, hs_letterbox *lb,
-                   const float **scores, const float **regressors);
 
 /* ---- Haar cascades (fallback detector, and the speed baseline) ----------- */
 typedef struct hs_haar hs_haar;

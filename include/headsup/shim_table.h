@@ -48,10 +48,6 @@
 	R(facenet_create, (const char *onnx_path, hs_facenet **out),           \
 	  (onnx_path, out))                                                    \
 	V(facenet_destroy, (hs_facenet * net), (net))                          \
-	R(facenet_run,                                                         \
-	  (hs_facenet * net, const hs_image *img, hs_letterbox *lb,            \
-	   const float **scores, const float **regressors),                    \
-	  (net, img, lb, scores, regressors))                                  \
 	R(haar_create,                                                         \
 	  (const char *face_path, const char *eye_path, hs_haar **out),        \
 	  (face_path, eye_path, out))                                          \
@@ -79,7 +75,7 @@
 	   const float **regressors),                                          \
 	  (net, input, scores, regressors))
 
-#define HS_SHIM_TABLE_VERSION 2
+#define HS_SHIM_TABLE_VERSION 3
 #define HS_SHIM_TABLE_SYMBOL "hs_shim_table_v1"
 
 typedef struct hs_shim_table {
