@@ -110,6 +110,55 @@ void hs_report_format_clock(double t_unix, char *buf, size_t size)
 	snprintf(buf, size, "%02d:%02d", tm.tm_hour, tm.tm_min);
 }
 
+void hs_report_format_when(const hs_report *r, double t_unix, char *buf,
+                           size_t size)
+{
+	char clock[8];
+	hs_report_format_clock(t_unix, clock, sizeof clock);
+	if (r->days == 1) {
+		snprintf(buf, size, "%s", clock);
+		return;
+	}
+	char date[16];
+	hs_date_format(hs_date_from_unix(t_unix), date, sizeof date);
+	snprintf(buf, size, "%s %s", date, clock);
+}
+
+void hs_report_format_stretch(const hs_report *r, const hs_report_stretch *s,
+                              char *buf, size_t size)
+{
+	if (s->duration_s <= 0) {
+		snprintf(buf, size, "none");
+		return;
+	}
+	char dur[32], at[32];
+	hs_report_format_duration(s->duration_s, dur, sizeof dur);
+	hs_report_format_when(r, s->start, at, sizeof at);
+	snprintf(buf, size, "%s, from %s", dur, at);
+}
+
+void hs_report_format_alerts(const hs_report *r, char *buf, size_t size)
+{
+	snprintf(buf, size, "%zu (%d looking down, %d hunched)", r->n_alerts,
+	         r->alerts_by_kind[HS_STATE_LOOKING_DOWN],
+	         r->alerts_by_kind[HS_STATE_HUNCHED]);
+}
+
+bool hs_report_format_worst_hour(const hs_report *r, const char *dash,
+                                 char *buf, size_t size)
+{
+	if (r->worst_hour < 0)
+		return false;
+	const double *h = r->hours[r->worst_hour];
+	char bad[32];
+	hs_report_format_duration(h[HS_STATE_LOOKING_DOWN] +
+	                                  h[HS_STATE_HUNCHED],
+	                          bad, sizeof bad);
+	snprintf(buf, size, "%02d:00%s%02d:00, %s looking down or hunched",
+	         r->worst_hour, dash, (r->worst_hour + 1) % 24, bad);
+	return true;
+}
+
 static double sum_states(const double s[HS_STATE_COUNT])
 {
 	double sum = 0;

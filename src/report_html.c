@@ -53,28 +53,11 @@ static void row(FILE *out, const char *label, const char *value)
 	fputs("</td></tr>\n", out);
 }
 
-static void when(const hs_report *r, double t, char *buf, size_t size)
-{
-	char clock[8], date[16];
-	hs_report_format_clock(t, clock, sizeof clock);
-	hs_date_format(hs_date_from_unix(t), date, sizeof date);
-	if (r->days == 1)
-		snprintf(buf, size, "%s", clock);
-	else
-		snprintf(buf, size, "%s %s", date, clock);
-}
-
 static void stretch_row(FILE *out, const hs_report *r, const char *label,
                         const hs_report_stretch *s)
 {
-	char dur[32], at[32], value[96];
-	if (s->duration_s <= 0) {
-		row(out, label, "none");
-		return;
-	}
-	hs_report_format_duration(s->duration_s, dur, sizeof dur);
-	when(r, s->start, at, sizeof at);
-	snprintf(value, sizeof value, "%s, from %s", dur, at);
+	char value[96];
+	hs_report_format_stretch(r, s, value, sizeof value);
 	row(out, label, value);
 }
 
@@ -96,22 +79,12 @@ static void summary(const hs_report *r, FILE *out)
 			snprintf(value, sizeof value, "%s", a);
 		row(out, hs_report_state_label((hs_state)s), value);
 	}
-	snprintf(value, sizeof value, "%zu (%d looking down, %d hunched)",
-	         r->n_alerts, r->alerts_by_kind[HS_STATE_LOOKING_DOWN],
-	         r->alerts_by_kind[HS_STATE_HUNCHED]);
+	hs_report_format_alerts(r, value, sizeof value);
 	row(out, "Alerts", value);
 	stretch_row(out, r, "Longest upright stretch", &r->longest_upright);
 	stretch_row(out, r, "Longest bad stretch", &r->longest_bad);
-	if (r->worst_hour >= 0) {
-		const double *h = r->hours[r->worst_hour];
-		hs_report_format_duration(h[HS_STATE_LOOKING_DOWN] +
-		                                  h[HS_STATE_HUNCHED],
-		                          a, sizeof a);
-		snprintf(value, sizeof value,
-		         "%02d:00\u2013%02d:00, %s looking down or hunched",
-		         r->worst_hour, (r->worst_hour + 1) % 24, a);
+	if (hs_report_format_worst_hour(r, "\u2013", value, sizeof value))
 		row(out, "Worst hour", value);
-	}
 	if (r->neck_load_kg >= 0) {
 		snprintf(value, sizeof value,
 		         "about %.1f kg on average, head %.0f\u00b0 below "
@@ -367,7 +340,7 @@ static void alert_list(const hs_report *r, FILE *out)
 	for (size_t i = 0; i < r->n_alerts; i++) {
 		const hs_report_alert *a = &r->alerts[i];
 		char at[32], dur[32];
-		when(r, a->t, at, sizeof at);
+		hs_report_format_when(r, a->t, at, sizeof at);
 		hs_report_format_duration(a->after_s, dur, sizeof dur);
 		const hs_advice *adv = hs_advice_get(a->topic);
 		fprintf(out, "<tr><td>%s</td><td>%s</td><td>%s</td><td>", at,

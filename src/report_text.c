@@ -44,31 +44,11 @@ static void day_title(const hs_report *r, char *buf, size_t size)
 	snprintf(buf, size, "%s to %s (%d days)", a, b, r->days);
 }
 
-/* "09:12", or "2026-02-25 09:12" when the report covers several days. */
-static void when(const hs_report *r, double t, char *buf, size_t size)
-{
-	char clock[8];
-	hs_report_format_clock(t, clock, sizeof clock);
-	if (r->days == 1) {
-		snprintf(buf, size, "%s", clock);
-		return;
-	}
-	char date[16];
-	hs_date_format(hs_date_from_unix(t), date, sizeof date);
-	snprintf(buf, size, "%s %s", date, clock);
-}
-
 static void stretch_line(FILE *out, const hs_report *r, const char *label,
                          const hs_report_stretch *s)
 {
-	if (s->duration_s <= 0) {
-		line(out, label, "none");
-		return;
-	}
-	char dur[32], at[32], value[80];
-	hs_report_format_duration(s->duration_s, dur, sizeof dur);
-	when(r, s->start, at, sizeof at);
-	snprintf(value, sizeof value, "%s, from %s", dur, at);
+	char value[80];
+	hs_report_format_stretch(r, s, value, sizeof value);
 	line(out, label, value);
 }
 
@@ -118,26 +98,15 @@ static void summary(const hs_report *r, FILE *out)
 	if (r->n_alerts == 0) {
 		line(out, "Alerts", "none");
 	} else {
-		snprintf(value, sizeof value,
-		         "%zu (%d looking down, %d hunched)", r->n_alerts,
-		         r->alerts_by_kind[HS_STATE_LOOKING_DOWN],
-		         r->alerts_by_kind[HS_STATE_HUNCHED]);
+		hs_report_format_alerts(r, value, sizeof value);
 		line(out, "Alerts", value);
 	}
 	stretch_line(out, r, "Longest upright", &r->longest_upright);
 	stretch_line(out, r, "Longest bad stretch", &r->longest_bad);
-	if (r->worst_hour >= 0) {
-		const double *h = r->hours[r->worst_hour];
-		hs_report_format_duration(h[HS_STATE_LOOKING_DOWN] +
-		                                  h[HS_STATE_HUNCHED],
-		                          a, sizeof a);
-		snprintf(value, sizeof value,
-		         "%02d:00-%02d:00, %s looking down or hunched",
-		         r->worst_hour, (r->worst_hour + 1) % 24, a);
+	if (hs_report_format_worst_hour(r, "-", value, sizeof value))
 		line(out, "Worst hour", value);
-	} else {
+	else
 		line(out, "Worst hour", "none");
-	}
 	if (r->neck_load_kg >= 0) {
 		snprintf(value, sizeof value,
 		         "about %.1f kg on average (head %.0f\u00b0 below "

@@ -133,6 +133,20 @@ void hs_report_format_duration(double s, char *buf, size_t size);
 void hs_report_format_iso(double t_unix, char *buf, size_t size);
 /* Local "HH:MM". */
 void hs_report_format_clock(double t_unix, char *buf, size_t size);
+/* "09:12", or "2026-02-25 09:12" when r covers several days. */
+void hs_report_format_when(const hs_report *r, double t_unix, char *buf,
+                           size_t size);
+
+/* Summary values shared by the text and HTML renderers, into buf. */
+/* "40 min, from 09:12"; "none" when there is no stretch. */
+void hs_report_format_stretch(const hs_report *r, const hs_report_stretch *s,
+                              char *buf, size_t size);
+/* "3 (2 looking down, 1 hunched)". */
+void hs_report_format_alerts(const hs_report *r, char *buf, size_t size);
+/* "14:00-15:00, 25 min looking down or hunched", with 'dash' between the
+ * hours; false, buf untouched, when there is no worst hour. */
+bool hs_report_format_worst_hour(const hs_report *r, const char *dash,
+                                 char *buf, size_t size);
 
 /* Renderers.  0 or HS_EIO when writing fails. */
 int hs_report_write_text(const hs_report *r, FILE *out);
