@@ -9,17 +9,7 @@
 #include <string.h>
 
 #include "headsup/alerts.h"
-
-/* cmocka's assert_float_equal() compares floats; these are doubles. */
-#define assert_near(a, b, eps) check_near((a), (b), (eps), #a, __LINE__)
-
-static void check_near(double a, double b, double eps, const char *expr,
-                       int line)
-{
-	if (!(fabs(a - b) <= eps))
-		fail_msg("line %d: %s = %.17g, want %.17g (within %g)", line,
-		         expr, a, b, eps);
-}
+#include "testutil.h"
 
 #define U HS_STATE_UPRIGHT
 #define L HS_STATE_LOOKING_DOWN

@@ -16,17 +16,6 @@
 #include "headsup/err.h"
 #include "testutil.h"
 
-/* cmocka's assert_float_equal() compares floats; these are doubles. */
-#define assert_near(a, b, eps) check_near((a), (b), (eps), #a, __LINE__)
-
-static void check_near(double a, double b, double eps, const char *expr,
-                       int line)
-{
-	if (!(fabs(a - b) <= eps))
-		fail_msg("line %d: %s = %.17g, want %.17g (within %g)", line,
-		         expr, a, b, eps);
-}
-
 #define W 640
 #define H 480
 

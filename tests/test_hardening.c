@@ -90,8 +90,7 @@ static void truncated_video_is_an_error_and_keeps_what_was_read(void **state)
 	char src[4096], cmd[20000], out[16384];
 	REQUIRE_FIXTURE(DESK, src);
 	hs_runenv e;
-	hs_runenv_make(&e, false);
-	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
+	hs_runenv_make_calibrated(&e, src, 30);
 	/* The first 2 MB of 7.4: a download cut short. */
 	hs_runenv_fmt(cmd, sizeof cmd, "head -c 2000000 '%s' > '%s/cut.avi'",
 	              src, e.dir);
@@ -247,8 +246,7 @@ static void read_only_journal_folder_warns_once_and_goes_on(void **state)
 	char src[4096], path[512], out[16384];
 	REQUIRE_FIXTURE(DESK, src);
 	hs_runenv e;
-	hs_runenv_make(&e, false);
-	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
+	hs_runenv_make_calibrated(&e, src, 30);
 	hs_runenv_fmt(path, sizeof path, "%s/data", e.dir);
 	bool mounted;
 	if (!make_read_only(path, &mounted)) {
@@ -276,8 +274,7 @@ static void corrupt_journal_is_kept_aside(void **state)
 	char src[4096], cmd[1024], out[16384];
 	REQUIRE_FIXTURE(DESK, src);
 	hs_runenv e;
-	hs_runenv_make(&e, false);
-	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
+	hs_runenv_make_calibrated(&e, src, 30);
 	static const char junk[] = "not a database, but somebody's data\n";
 	hs_runenv_write(&e, "data/headsup/journal.db", junk);
 	assert_int_equal(hs_runenv_run_desk(&e, src, DAY, "", out, sizeof out),
@@ -309,8 +306,7 @@ static void corrupt_journal_is_kept_aside(void **state)
 static bool calibrated_on_a_small_disk(hs_runenv *e, const char *src,
                                        char *data, size_t size)
 {
-	hs_runenv_make(e, false);
-	assert_int_equal(hs_runenv_calibrate(e, src, 30), 0);
+	hs_runenv_make_calibrated(e, src, 30);
 	hs_runenv_fmt(data, size, "%s/data", e->dir);
 	if (mount("tmpfs", data, "tmpfs", 0, "size=1m,mode=0700") == 0)
 		return true;
@@ -320,13 +316,42 @@ static bool calibrated_on_a_small_disk(hs_runenv *e, const char *src,
 	return false;
 }
 
+/* Fill the small disk at data up (full) or make room on it again (!full).
+ * No assertion: the tests call it while the tmpfs is mounted. */
+static void fill_disk(const char *data, bool full)
+{
+	char cmd[1024];
+	if (full)
+		hs_runenv_fmt(
+		        cmd, sizeof cmd,
+		        "dd if=/dev/zero of='%s/fill' bs=4k 2>/dev/null; true",
+		        data);
+	else
+		hs_runenv_fmt(cmd, sizeof cmd, "rm -f '%s/fill'", data);
+	hs_test_run(cmd, NULL, 0);
+}
+
+/* The report's monitored_s of DAY into *monitored (0 when it could not be
+ * run); the report's exit status.  No assertion, as for fill_disk(). */
+static int monitored_on_day(const hs_runenv *e, double *monitored)
+{
+	char *report = malloc(1 << 16);
+	int st =
+	        report ? hs_runenv_run(e, "report --date " DAY " --format json",
+	                               report, 1 << 16)
+	               : -1;
+	*monitored = report ? hs_runenv_json_number(report, "monitored_s") : 0;
+	free(report);
+	return st;
+}
+
 /* A full disk: a 1 MB tmpfs as the data folder, filled up after a first
  * run.  The second run warns, still alerts and exits 0; once there is
  * room again the first day's journal is all there. */
 static void full_disk_warns_and_keeps_monitoring(void **state)
 {
 	(void)state;
-	char src[4096], data[512], cmd[1024], out[16384];
+	char src[4096], data[512], out[16384];
 	REQUIRE_FIXTURE(DESK, src);
 	hs_runenv e;
 	if (!calibrated_on_a_small_disk(&e, src, data, sizeof data))
@@ -335,21 +360,12 @@ static void full_disk_warns_and_keeps_monitoring(void **state)
 		            strerror(errno));
 	/* No assertion until the tmpfs is unmounted again. */
 	int st1 = hs_runenv_run_desk(&e, src, DAY, "", out, sizeof out);
-	hs_runenv_fmt(cmd, sizeof cmd,
-	              "dd if=/dev/zero of='%s/fill' bs=4k 2>/dev/null; true",
-	              data);
-	hs_test_run(cmd, NULL, 0);
+	fill_disk(data, true);
 	int st2 =
 	        hs_runenv_run_desk(&e, src, "2026-11-21", "", out, sizeof out);
-	hs_runenv_fmt(cmd, sizeof cmd, "rm -f '%s/fill'", data);
-	hs_test_run(cmd, NULL, 0);
-	char *report = malloc(1 << 16);
-	int st3 = report ? hs_runenv_run(&e,
-	                                 "report --date " DAY " --format json",
-	                                 report, 1 << 16)
-	                 : -1;
-	double day1 = report ? hs_runenv_json_number(report, "monitored_s") : 0;
-	free(report);
+	fill_disk(data, false);
+	double day1;
+	int st3 = monitored_on_day(&e, &day1);
 	umount(data);
 	assert_int_equal(st3, 0);
 	assert_int_equal(st1, 0);
@@ -369,7 +385,7 @@ static void full_disk_warns_and_keeps_monitoring(void **state)
 static void disk_filling_up_mid_run_loses_nothing(void **state)
 {
 	(void)state;
-	char src[4096], data[512], cmd[1024], args[4600];
+	char src[4096], data[512], args[4600];
 	REQUIRE_FIXTURE(DESK, src);
 	hs_runenv e;
 	if (!calibrated_on_a_small_disk(&e, src, data, sizeof data))
@@ -384,25 +400,14 @@ static void disk_filling_up_mid_run_loses_nothing(void **state)
 	pid_t pid = hs_runenv_spawn(&e, args);
 	bool opened = hs_runenv_wait_log(&e, "watching '", 20);
 	hs_runenv_sleep(2.0);
-	hs_runenv_fmt(cmd, sizeof cmd,
-	              "dd if=/dev/zero of='%s/fill' bs=4k 2>/dev/null; true",
-	              data);
-	hs_test_run(cmd, NULL, 0);
+	fill_disk(data, true);
 	bool warned = hs_runenv_wait_log(&e, "no space left on device", 10);
-	hs_runenv_fmt(cmd, sizeof cmd, "rm -f '%s/fill'", data);
-	hs_test_run(cmd, NULL, 0);
+	fill_disk(data, false);
 	bool recovered = hs_runenv_wait_log(&e, "is writable again", 10);
 	kill(pid, SIGTERM);
 	int st = hs_runenv_wait(pid, 5);
-	char *report = malloc(1 << 16);
-	int st_report =
-	        report ? hs_runenv_run(&e,
-	                               "report --date " DAY " --format json",
-	                               report, 1 << 16)
-	               : -1;
-	double monitored =
-	        report ? hs_runenv_json_number(report, "monitored_s") : 0;
-	free(report);
+	double monitored;
+	int st_report = monitored_on_day(&e, &monitored);
 	umount(data);
 	assert_true(opened);
 	assert_true(warned);
@@ -436,8 +441,7 @@ static void only_baseline_and_journal_are_stored_privately(void **state)
 	char src[4096], cmd[1024], out[4096];
 	REQUIRE_FIXTURE(DESK, src);
 	hs_runenv e;
-	hs_runenv_make(&e, false);
-	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
+	hs_runenv_make_calibrated(&e, src, 30);
 	assert_int_equal(hs_runenv_run_desk(&e, src, DAY, "", out, sizeof out),
 	                 0);
 	hs_runenv_fmt(cmd, sizeof cmd,

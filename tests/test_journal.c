@@ -434,20 +434,32 @@ static bool run_ok(const char *before, const char *path, const char *after)
 	return hs_test_run(cmd, NULL, 0) == 0;
 }
 
+/* Mount a tmpfs with these options at fx->dir/name (its path into mnt)
+ * and point fx->db at a journal in it; false, after saying so, when it
+ * cannot be mounted (it needs root). */
+static bool journal_on_tmpfs(fixture *fx, const char *name, const char *options,
+                             char *mnt, size_t size)
+{
+	char cmd[128];
+	snprintf(mnt, size, "%s/%s", fx->dir, name);
+	mkdir(mnt, 0700);
+	snprintf(cmd, sizeof cmd, "mount -t tmpfs -o %s tmpfs ", options);
+	if (!run_ok(cmd, mnt, " 2>/dev/null")) {
+		fprintf(stderr, "SKIPPED: cannot mount a tmpfs (needs root)\n");
+		return false;
+	}
+	snprintf(fx->db, sizeof fx->db, "%s/journal.db", mnt);
+	return true;
+}
+
 /* A real full file system (a tiny tmpfs; needs root): the minutes that
  * cannot be written stay in memory and land once there is room. */
 static void full_disk_keeps_minutes_until_there_is_room(void **state)
 {
 	fixture *fx = *state;
 	char mnt[512];
-	snprintf(mnt, sizeof mnt, "%s/small", fx->dir);
-	mkdir(mnt, 0700);
-	if (!run_ok("mount -t tmpfs -o size=160k tmpfs ", mnt,
-	            " 2>/dev/null")) {
-		fprintf(stderr, "SKIPPED: cannot mount a tmpfs (needs root)\n");
+	if (!journal_on_tmpfs(fx, "small", "size=160k", mnt, sizeof mnt))
 		skip();
-	}
-	snprintf(fx->db, sizeof fx->db, "%s/journal.db", mnt);
 	hs_journal *j = NULL;
 	assert_int_equal(hs_journal_open(fx->db, NULL, &j), 0);
 	assert_int_equal(hs_journal_begin_session(j, T0, "cam", NULL), 0);
@@ -488,14 +500,8 @@ static void read_only_folder_gives_eacces(void **state)
 {
 	fixture *fx = *state;
 	char mnt[512];
-	snprintf(mnt, sizeof mnt, "%s/ro", fx->dir);
-	mkdir(mnt, 0700);
-	if (!run_ok("mount -t tmpfs -o size=1m,ro tmpfs ", mnt,
-	            " 2>/dev/null")) {
-		fprintf(stderr, "SKIPPED: cannot mount a tmpfs (needs root)\n");
+	if (!journal_on_tmpfs(fx, "ro", "size=1m,ro", mnt, sizeof mnt))
 		skip();
-	}
-	snprintf(fx->db, sizeof fx->db, "%s/journal.db", mnt);
 	hs_journal *j = NULL;
 	int rc = hs_journal_open(fx->db, NULL, &j);
 	run_ok("umount ", mnt, "");
@@ -521,32 +527,20 @@ static void default_path_follows_xdg_data_home(void **state)
 
 int main(void)
 {
+/* A test with its own journal folder (setup() and teardown()). */
+#define JOURNAL_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(
-		        round_trip_keeps_minutes_alerts_and_sessions, setup,
-		        teardown),
-		cmocka_unit_test_setup_teardown(frames_need_a_session, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(
-		        version_1_journal_is_migrated_and_keeps_its_data, setup,
-		        teardown),
-		cmocka_unit_test_setup_teardown(newer_journal_is_refused, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(
-		        corrupt_journal_is_kept_aside_and_a_new_one_started,
-		        setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		        killed_writer_loses_at_most_one_commit_interval, setup,
-		        teardown),
-		cmocka_unit_test_setup_teardown(
-		        state_change_is_committed_at_once, setup, teardown),
-		cmocka_unit_test_setup_teardown(locked_journal_is_reported,
-		                                setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		        full_disk_keeps_minutes_until_there_is_room, setup,
-		        teardown),
-		cmocka_unit_test_setup_teardown(read_only_folder_gives_eacces,
-		                                setup, teardown),
+		JOURNAL_TEST(round_trip_keeps_minutes_alerts_and_sessions),
+		JOURNAL_TEST(frames_need_a_session),
+		JOURNAL_TEST(version_1_journal_is_migrated_and_keeps_its_data),
+		JOURNAL_TEST(newer_journal_is_refused),
+		JOURNAL_TEST(
+		        corrupt_journal_is_kept_aside_and_a_new_one_started),
+		JOURNAL_TEST(killed_writer_loses_at_most_one_commit_interval),
+		JOURNAL_TEST(state_change_is_committed_at_once),
+		JOURNAL_TEST(locked_journal_is_reported),
+		JOURNAL_TEST(full_disk_keeps_minutes_until_there_is_room),
+		JOURNAL_TEST(read_only_folder_gives_eacces),
 		cmocka_unit_test(default_path_follows_xdg_data_home),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

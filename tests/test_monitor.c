@@ -72,9 +72,12 @@ static double feed(hs_monitor *m, double t0, double t1, const hs_analysis *an,
 	return first;
 }
 
-/* A monitor with a baseline made from 6 s of the upright face. */
-static void calibrated(hs_monitor *m, const hs_config *cfg)
+/* cfg set up by settings(), and a monitor with it and a baseline made
+ * from 6 s of the upright face. */
+static void calibrated(hs_monitor *m, hs_config *cfg, double sustain_s,
+                       double cooldown_s)
 {
+	settings(cfg, sustain_s, cooldown_s);
 	hs_monitor_init(m, cfg, NULL);
 	hs_analysis up = face_at(true, 0, 200);
 	bool made = false;
@@ -185,9 +188,8 @@ static void hunched_alerts_once_after_sustain(void **state)
 {
 	(void)state;
 	hs_config cfg;
-	settings(&cfg, 20, 300);
 	hs_monitor m;
-	calibrated(&m, &cfg);
+	calibrated(&m, &cfg, 20, 300);
 	/* Eyes one eye-distance (60 px) lower than calibrated: hunched. */
 	hs_analysis up = face_at(true, 0, 200), low = face_at(true, 0, 260);
 	int alerts = 0;
@@ -205,9 +207,8 @@ static void returning_upright_resets_the_sustain_timer(void **state)
 {
 	(void)state;
 	hs_config cfg;
-	settings(&cfg, 20, 300);
 	hs_monitor m;
-	calibrated(&m, &cfg);
+	calibrated(&m, &cfg, 20, 300);
 	hs_analysis up = face_at(true, 0, 200), low = face_at(true, 0, 260);
 	int alerts = 0;
 	hs_state last;
@@ -223,9 +224,8 @@ static void nobody_there_never_alerts(void **state)
 {
 	(void)state;
 	hs_config cfg;
-	settings(&cfg, 1, 0);
 	hs_monitor m;
-	calibrated(&m, &cfg);
+	calibrated(&m, &cfg, 1, 0);
 	hs_analysis none = face_at(false, 0, 0);
 	int alerts = 0;
 	hs_state last;
@@ -239,9 +239,8 @@ static void reconfigure_keeps_baseline_and_applies_sustain(void **state)
 {
 	(void)state;
 	hs_config cfg;
-	settings(&cfg, 600, 600);
 	hs_monitor m;
-	calibrated(&m, &cfg);
+	calibrated(&m, &cfg, 600, 600);
 	const hs_baseline before = m.base;
 	hs_analysis low = face_at(true, 0, 260);
 	int alerts = 0;

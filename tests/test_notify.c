@@ -344,13 +344,27 @@ static int reset_fakes(void **state)
 	return 0;
 }
 
+/* hs_notify_create_from() with the fake back-ends. */
+static int create_fake(const char *mode, hs_notify **n)
+{
+	return hs_notify_create_from(mode, &fake_desktop, &fake_terminal, n);
+}
+
+/* create_fake() with what it writes to stderr into *err (to free). */
+static int create_fake_capturing(const char *mode, hs_notify **n, char **err)
+{
+	captured c;
+	capture_stderr(&c);
+	int rc = create_fake(mode, n);
+	*err = release_stderr(&c);
+	return rc;
+}
+
 static void auto_uses_the_desktop_when_it_starts(void **state)
 {
 	(void)state;
 	hs_notify *n = NULL;
-	assert_int_equal(hs_notify_create_from("auto", &fake_desktop,
-	                                       &fake_terminal, &n),
-	                 0);
+	assert_int_equal(create_fake("auto", &n), 0);
 	assert_string_equal(hs_notify_backend(n), "fake-desktop");
 	hs_alert_msg m;
 	make_msg(&m, HS_STATE_HUNCHED, 45.0, NULL);
@@ -374,8 +388,7 @@ static void auto_falls_back_to_terminal_and_warns_once(void **state)
 	hs_notify *n = NULL;
 	captured c;
 	capture_stderr(&c);
-	int rc = hs_notify_create_from("auto", &fake_desktop, &fake_terminal,
-	                               &n);
+	int rc = create_fake("auto", &n);
 	hs_alert_msg m;
 	make_msg(&m, HS_STATE_HUNCHED, 45.0, NULL);
 	int rc1 = rc == 0 ? hs_notify_send(n, &m) : rc;
@@ -401,11 +414,8 @@ static void auto_falls_back_on_other_desktop_failures_too(void **state)
 	(void)state;
 	fk.desktop_open_rc = HS_ENOMEM;
 	hs_notify *n = NULL;
-	captured c;
-	capture_stderr(&c);
-	int rc = hs_notify_create_from("auto", &fake_desktop, &fake_terminal,
-	                               &n);
-	char *err = release_stderr(&c);
+	char *err;
+	int rc = create_fake_capturing("auto", &n, &err);
 	assert_int_equal(rc, 0);
 	assert_string_equal(hs_notify_backend(n), "fake-terminal");
 	assert_int_equal(count_of(err, "alerts go to the terminal"), 1);
@@ -419,11 +429,8 @@ static void desktop_mode_without_server_is_an_error(void **state)
 	(void)state;
 	fk.desktop_open_rc = HS_ENOSERVER;
 	hs_notify *n = (hs_notify *)&desk_state_token;
-	captured c;
-	capture_stderr(&c);
-	int rc = hs_notify_create_from("desktop", &fake_desktop, &fake_terminal,
-	                               &n);
-	char *err = release_stderr(&c);
+	char *err;
+	int rc = create_fake_capturing("desktop", &n, &err);
 	assert_int_equal(rc, HS_ENOSERVER);
 	assert_ptr_equal(n, &desk_state_token); /* untouched */
 	assert_int_equal(fk.terminal_opens, 0);
@@ -435,9 +442,7 @@ static void terminal_mode_never_tries_the_desktop(void **state)
 {
 	(void)state;
 	hs_notify *n = NULL;
-	assert_int_equal(hs_notify_create_from("terminal", &fake_desktop,
-	                                       &fake_terminal, &n),
-	                 0);
+	assert_int_equal(create_fake("terminal", &n), 0);
 	assert_int_equal(fk.desktop_opens, 0);
 	assert_string_equal(hs_notify_backend(n), "fake-terminal");
 	hs_notify_destroy(n);
@@ -447,11 +452,8 @@ static void unknown_mode_is_refused(void **state)
 {
 	(void)state;
 	hs_notify *n = NULL;
-	captured c;
-	capture_stderr(&c);
-	int rc = hs_notify_create_from("popup", &fake_desktop, &fake_terminal,
-	                               &n);
-	char *err = release_stderr(&c);
+	char *err;
+	int rc = create_fake_capturing("popup", &n, &err);
 	assert_int_equal(rc, HS_EINVAL);
 	assert_null(n);
 	assert_int_equal(fk.desktop_opens + fk.terminal_opens, 0);
@@ -463,9 +465,7 @@ static void failed_desktop_send_goes_to_terminal(void **state)
 {
 	(void)state;
 	hs_notify *n = NULL;
-	assert_int_equal(hs_notify_create_from("auto", &fake_desktop,
-	                                       &fake_terminal, &n),
-	                 0);
+	assert_int_equal(create_fake("auto", &n), 0);
 	hs_alert_msg m;
 	make_msg(&m, HS_STATE_HUNCHED, 45.0, NULL);
 	fk.desktop_send_rc = HS_ENOSERVER;
@@ -618,6 +618,15 @@ static bool in_dunst_session(void)
 		}                          \
 	} while (0)
 
+/* No notification on screen, and a "desktop" notifier. */
+static hs_notify *desktop_on_a_clear_screen(void)
+{
+	hs_test_run("dunstctl close-all", NULL, 0);
+	hs_notify *n = NULL;
+	assert_int_equal(hs_notify_create("desktop", &n), 0);
+	return n;
+}
+
 /* JSON text without the whitespace between tokens, so that searches do
  * not depend on how dunstctl pretty-prints. */
 static char *json_squeeze(const char *src)
@@ -689,9 +698,7 @@ static void dunst_shows_summary_and_body(void **state)
 {
 	(void)state;
 	REQUIRE_DUNST();
-	hs_test_run("dunstctl close-all", NULL, 0);
-	hs_notify *n = NULL;
-	assert_int_equal(hs_notify_create("desktop", &n), 0);
+	hs_notify *n = desktop_on_a_clear_screen();
 	assert_string_equal(hs_notify_backend(n), "libnotify");
 	hs_alert_msg m;
 	make_msg(&m, HS_STATE_HUNCHED, 45.0, NULL);
@@ -721,9 +728,7 @@ static void newer_alert_replaces_older_of_same_kind(void **state)
 {
 	(void)state;
 	REQUIRE_DUNST();
-	hs_test_run("dunstctl close-all", NULL, 0);
-	hs_notify *n = NULL;
-	assert_int_equal(hs_notify_create("desktop", &n), 0);
+	hs_notify *n = desktop_on_a_clear_screen();
 	hs_alert_msg m;
 	make_msg(&m, HS_STATE_LOOKING_DOWN, 60.0, NULL);
 	assert_int_equal(hs_notify_send(n, &m), 0);
@@ -754,9 +759,7 @@ static void snooze_action_reaches_the_monitor(void **state)
 {
 	(void)state;
 	REQUIRE_DUNST();
-	hs_test_run("dunstctl close-all", NULL, 0);
-	hs_notify *n = NULL;
-	assert_int_equal(hs_notify_create("desktop", &n), 0);
+	hs_notify *n = desktop_on_a_clear_screen();
 	hs_alert_msg m;
 	make_msg(&m, HS_STATE_HUNCHED, 90.0, NULL);
 	assert_int_equal(hs_notify_send(n, &m), 0);

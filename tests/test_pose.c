@@ -15,9 +15,6 @@
 #include "headsup/pose.h"
 #include "testutil.h"
 
-#define assert_near(a, b, eps) \
-	assert_true(fabs((double)(a) - (double)(b)) <= (eps))
-
 /* The default head with the correction off: raw PnP. */
 static hs_head_model raw_model(void)
 {

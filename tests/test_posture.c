@@ -19,17 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* cmocka's assert_float_equal() compares floats; these are doubles. */
-#define assert_near(a, b, eps) check_near((a), (b), (eps), #a, __LINE__)
-
-static void check_near(double a, double b, double eps, const char *expr,
-                       int line)
-{
-	if (!(fabs(a - b) <= eps))
-		fail_msg("line %d: %s = %.17g, want %.17g (within %g)", line,
-		         expr, a, b, eps);
-}
-
 /* A baseline: eyes 60 px apart around (320, 200) in a 640x480 frame. */
 static hs_baseline baseline(void)
 {

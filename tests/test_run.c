@@ -140,8 +140,7 @@ static void steady_gaze_never_alerts(void **state)
 	char src[4096], args[4300], out[16384];
 	REQUIRE_FIXTURE(GAZE, src);
 	hs_runenv e;
-	hs_runenv_make(&e, false);
-	assert_int_equal(hs_runenv_calibrate(&e, src, 3), 0);
+	hs_runenv_make_calibrated(&e, src, 3);
 	hs_runenv_fmt(
 	        args, sizeof args,
 	        "run --source '%s' --set sustain_s=3 --set notify=terminal "
@@ -287,8 +286,7 @@ static void settings_precedence_default_file_command_line(void **state)
 	char src[4096], args[4400], out[16384];
 	REQUIRE_FIXTURE(DESK, src);
 	hs_runenv e;
-	hs_runenv_make(&e, false);
-	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
+	hs_runenv_make_calibrated(&e, src, 30);
 #define PRECEDENCE_RUN "run --source '%s' --set notify=terminal %s"
 	hs_runenv_fmt(args, sizeof args, PRECEDENCE_RUN, src, "");
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
@@ -346,8 +344,7 @@ static void refused_calibration_keeps_the_old_baseline(void **state)
 	REQUIRE_FIXTURE(DESK, desk);
 	REQUIRE_FIXTURE("headpose/pointing04/person01", p04);
 	hs_runenv e;
-	hs_runenv_make(&e, false);
-	assert_int_equal(hs_runenv_calibrate(&e, desk, 30), 0);
+	hs_runenv_make_calibrated(&e, desk, 30);
 	char path[512];
 	hs_runenv_fmt(path, sizeof path, "%s/state/headsup/calibration.ini",
 	              e.dir);
@@ -477,8 +474,7 @@ static void stop_signals_lose_nothing(void **state)
 	static const int sigs[] = { SIGTERM, SIGINT };
 	for (size_t i = 0; i < 2; i++) {
 		hs_runenv e;
-		hs_runenv_make(&e, false);
-		assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
+		hs_runenv_make_calibrated(&e, src, 30);
 		hs_runenv_fmt(
 		        args, sizeof args,
 		        "-v run --realtime --source '%s' --set notify=terminal "

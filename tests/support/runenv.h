@@ -264,6 +264,15 @@ static inline int hs_runenv_calibrate(const hs_runenv *e, const char *source,
 	return hs_runenv_run(e, args, out, sizeof out);
 }
 
+/* hs_runenv_make(e, false), then calibrated from the first 'seconds' of
+ * source (the calibration must succeed). */
+static inline void hs_runenv_make_calibrated(hs_runenv *e, const char *source,
+                                             double seconds)
+{
+	hs_runenv_make(e, false);
+	assert_int_equal(hs_runenv_calibrate(e, source, seconds), 0);
+}
+
 /* Write text to a file under the environment's folder. */
 static inline void hs_runenv_write(const hs_runenv *e, const char *rel,
                                    const char *text)

@@ -1,6 +1,7 @@
 /* testutil.c - see testutil.h. */
 #include "testutil.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,4 +71,13 @@ const char *hs_test_bin(void)
 {
 	const char *bin = getenv("HEADSUP_BIN");
 	return bin && bin[0] ? bin : HS_BINARY_DIR "/headsup";
+}
+
+bool hs_test_near(double a, double b, double eps, const char *expr, int line)
+{
+	if (fabs(a - b) <= eps)
+		return true;
+	fprintf(stderr, "line %d: %s = %.17g, want %.17g (within %g)\n", line,
+	        expr, a, b, eps);
+	return false;
 }

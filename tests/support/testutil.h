@@ -23,4 +23,16 @@ int hs_test_run(const char *cmd, char *out, size_t size);
 /* The headsup binary under test ($HEADSUP_BIN, else the build tree's). */
 const char *hs_test_bin(void);
 
+/* Is |a - b| <= eps?  When not, prints "line <line>: <expr> = a, want b
+ * (within eps)" and returns false.  For assert_near(). */
+bool hs_test_near(double a, double b, double eps, const char *expr, int line);
+
+/* cmocka's assert_float_equal() compares floats; these are doubles.  For
+ * files that include <cmocka.h> (fail() is cmocka's). */
+#define assert_near(a, b, eps)                                    \
+	do {                                                      \
+		if (!hs_test_near((a), (b), (eps), #a, __LINE__)) \
+			fail();                                   \
+	} while (0)
+
 #endif
