@@ -3,17 +3,26 @@
  * Loading turns the graph into a list of steps over "stores" (float
  * buffers).  A 4-D tensor [1,C,H,W] is an "activation": NHWC in its store,
  * cs floats per pixel, cs = C rounded up to a vector of 8 with the extra
- * channels held at zero, so every kernel works on whole vectors.  An
- * activation whose store has fewer than C channels per pixel (cs < C) is a
- * "view" whose missing channels are zero: that is how Concat with a
- * ConstantOfShape of zeros (BlazeFace's channel padding) costs nothing.
- * Other tensors are "plain": row-major and contiguous.  Transpose and
- * Reshape only relabel a store when the result is one of these two forms,
- * and copy otherwise.
+ * channels held at zero, so every kernel works on whole vectors (and any
+ * step writing an activation must keep them zero: Sigmoid writes 0 there,
+ * not 0.5).  An activation whose store has fewer than C channels per pixel
+ * (cs < C) is a "view" whose missing channels are zero: that is how Concat
+ * with a ConstantOfShape of zeros (BlazeFace's channel padding) and Pad of
+ * the channels at their end (MediaPipe's face mesh) cost nothing.  Other
+ * tensors are "plain": row-major and contiguous.  Transpose and Reshape
+ * only relabel a store when the result is one of these two forms, and copy
+ * otherwise; Pad elsewhere is a copy into a zeroed store.
  *
  * A convolution absorbs a following Add (as a residual it reads while
- * storing) and Relu.  Stores are packed into one arena by lifetime, so the
- * working set stays small; nothing is allocated by hs_nn_run().
+ * storing) and then an activation, Relu or PRelu, that it applies before
+ * the store: PRelu with a slope per output channel, kept padded with zeros
+ * to the rounded channel count.  A PRelu that cannot be absorbed (its
+ * input is read elsewhere too, or is no convolution's) is a step of its
+ * own, with the slope cycling along whichever axis it varies on.  The
+ * convolution and depthwise 3x3 kernels are built with and without PRelu
+ * so that the others keep their speed.  Stores are packed into one arena by
+ * lifetime, so the working set stays small; nothing is allocated by
+ * hs_nn_run().
  */
 #include "headsup/nn.h"
 
@@ -44,14 +53,24 @@
 /* ---- the plan ------------------------------------------------------------ */
 
 typedef enum kind {
-	K_CONV,   /* group 1, any kernel: tiles of pixels x output vectors */
-	K_DW,     /* depthwise */
-	K_POOL,   /* max pooling */
-	K_ADD,    /* elementwise, same layout */
-	K_RELU,   /* elementwise */
-	K_COPY,   /* strided copy: transposes and layout changes */
-	K_CONCAT, /* blocks side by side: Concat, and filling in views */
+	K_CONV,    /* group 1, any kernel: tiles of pixels x output vectors */
+	K_DW,      /* depthwise */
+	K_POOL,    /* max pooling */
+	K_ADD,     /* elementwise, same layout */
+	K_RELU,    /* elementwise */
+	K_PRELU,   /* elementwise, a slope per channel (or other axis) */
+	K_SIGMOID, /* elementwise, keeping an activation's extra channels 0 */
+	K_COPY,    /* strided copy: transposes, layout changes and Pad */
+	K_CONCAT,  /* blocks side by side: Concat, and filling in views */
 } kind;
+
+/* What a convolution, depthwise or Add step applies to its sums before
+ * storing them. */
+typedef enum activation {
+	ACT_NONE,
+	ACT_RELU,
+	ACT_PRELU, /* x < 0: x * slope[channel] */
+} activation;
 
 typedef struct part {
 	int store;
@@ -67,13 +86,20 @@ typedef struct step {
 	int ih, iw, ics, oh, ow, ocs, cin;
 	int kh, kw, sh, sw, pt, pl;
 	int rcs; /* residual floats per pixel (of CH_ROUND), 0: none */
-	bool relu;
+	activation act;
+	/* ACT_PRELU and K_PRELU: one slope per output channel, ocs of them
+	 * and 16 zeros more (a 16-wide read of the last 8 channels) */
+	float *slope;
 	float *w, *b; /* packed weights and bias (ocs) */
 	size_t n;     /* elementwise: floats; copy, concat: output floats */
-	/* K_COPY */
+	/* K_PRELU: the slope cycles over ocs entries, each applying to a run
+	 * of `run` floats (1 per channel for an activation).  K_SIGMOID:
+	 * pixels of ocs floats, of which the first cin are real. */
+	size_t run;
+	/* K_COPY: dims of the source copied, from offset ooff of the output */
 	int nd;
 	size_t dims[MAX_DIMS];
-	ptrdiff_t istr[MAX_DIMS], ostr[MAX_DIMS];
+	ptrdiff_t istr[MAX_DIMS], ostr[MAX_DIMS], ooff;
 	/* K_CONCAT */
 	part *parts;
 	int n_parts;
@@ -97,9 +123,12 @@ typedef struct kernels {
 	const char *name;
 	void (*conv)(const step *s);
 	void (*dw)(const step *s);
+	void (*conv_prelu)(const step *s); /* the same with a PRelu */
+	void (*dw_prelu)(const step *s);
 	void (*pool)(const step *s);
 	void (*add)(const step *s);
 	void (*relu)(const step *s);
+	void (*prelu)(const step *s);
 } kernels;
 
 typedef struct output {
@@ -183,7 +212,7 @@ ALWAYS void add_impl(const step *s)
 {
 	const float *a = s->x, *b = s->x2;
 	float *y = s->y;
-	if (s->relu) {
+	if (s->act == ACT_RELU) {
 		for (size_t i = 0; i < s->n; i++) {
 			const float v = a[i] + b[i];
 			y[i] = v > 0 ? v : 0;
@@ -200,32 +229,81 @@ ALWAYS void relu_impl(const step *s)
 		s->y[i] = s->x[i] > 0 ? s->x[i] : 0;
 }
 
+/* The slope cycles over s->ocs entries, each covering s->run floats; the
+ * common case (a slope per channel of an activation) has runs of 1, an
+ * inner loop over a pixel's channels that vectorises. */
+ALWAYS void prelu_impl(const step *s)
+{
+	const float *x = s->x, *sl = s->slope;
+	float *y = s->y;
+	const size_t nc = (size_t)s->ocs, run = s->run, cycle = nc * run;
+	for (size_t o = 0; o + cycle <= s->n; o += cycle) {
+		if (run == 1) {
+			for (size_t c = 0; c < nc; c++) {
+				const float v = x[o + c];
+				y[o + c] = v < 0 ? v * sl[c] : v;
+			}
+			continue;
+		}
+		for (size_t c = 0; c < nc; c++) {
+			const float a = sl[c];
+			const size_t b = o + c * run;
+			for (size_t k = 0; k < run; k++) {
+				const float v = x[b + k];
+				y[b + k] = v < 0 ? v * a : v;
+			}
+		}
+	}
+}
+
 /* One set of kernels per instruction set: vector width w, MR x NR
  * accumulators in the convolution tiles and OB outputs at a time in the
- * depthwise ones (AVX-512 has 32 vector registers, AVX2 and SSE2 16). */
-#define HS_NN_KERNELS(isa, attr, w, MR, NR, OB)                                \
-	attr static void conv_##isa(const step *s)                             \
-	{                                                                      \
-		conv_impl_w##w(s, MR, NR);                                     \
-	}                                                                      \
-	attr static void dw_##isa(const step *s)                               \
-	{                                                                      \
-		dw_impl_w##w(s, OB);                                           \
-	}                                                                      \
-	attr static void pool_##isa(const step *s)                             \
-	{                                                                      \
-		pool_impl_w##w(s);                                             \
-	}                                                                      \
-	attr static void add_##isa(const step *s)                              \
-	{                                                                      \
-		add_impl(s);                                                   \
-	}                                                                      \
-	attr static void relu_##isa(const step *s)                             \
-	{                                                                      \
-		relu_impl(s);                                                  \
-	}                                                                      \
-	static const kernels kernels_##isa = {                                 \
-		#isa, conv_##isa, dw_##isa, pool_##isa, add_##isa, relu_##isa, \
+ * depthwise ones (AVX-512 has 32 vector registers, AVX2 and SSE2 16).  The
+ * convolution and depthwise kernels come twice, without and with PRelu,
+ * hs_nn_run() choosing by the step. */
+#define HS_NN_KERNELS(isa, attr, w, MR, NR, OB)          \
+	attr static void conv_##isa(const step *s)       \
+	{                                                \
+		conv_impl_w##w(s, MR, NR, false);        \
+	}                                                \
+	attr static void dw_##isa(const step *s)         \
+	{                                                \
+		dw_impl_w##w(s, OB, false);              \
+	}                                                \
+	attr static void conv_prelu_##isa(const step *s) \
+	{                                                \
+		conv_impl_w##w(s, MR, NR, true);         \
+	}                                                \
+	attr static void dw_prelu_##isa(const step *s)   \
+	{                                                \
+		dw_impl_w##w(s, OB, true);               \
+	}                                                \
+	attr static void pool_##isa(const step *s)       \
+	{                                                \
+		pool_impl_w##w(s);                       \
+	}                                                \
+	attr static void add_##isa(const step *s)        \
+	{                                                \
+		add_impl(s);                             \
+	}                                                \
+	attr static void relu_##isa(const step *s)       \
+	{                                                \
+		relu_impl(s);                            \
+	}                                                \
+	attr static void prelu_##isa(const step *s)      \
+	{                                                \
+		prelu_impl(s);                           \
+	}                                                \
+	static const kernels kernels_##isa = {           \
+		.name = #isa,                            \
+		.conv = conv_##isa,                      \
+		.dw = dw_##isa,                          \
+		.conv_prelu = conv_prelu_##isa,          \
+		.dw_prelu = dw_prelu_##isa,              \
+		.pool = pool_##isa,                      \
+		.add = add_##isa,                        \
+		.relu = relu_##isa,                      \
+		.prelu = prelu_##isa,                    \
 	};
 
 HS_NN_KERNELS(generic, , 4, 4, 2, 2)
@@ -257,7 +335,7 @@ static void run_copy(const step *s)
 	size_t total = 1, idx[MAX_DIMS] = { 0 };
 	for (int k = 0; k < s->nd; k++)
 		total *= s->dims[k];
-	ptrdiff_t io = 0, oo = 0;
+	ptrdiff_t io = 0, oo = s->ooff;
 	for (size_t t = 0; t < total; t++) {
 		s->y[oo] = s->x[io];
 		for (int k = s->nd - 1; k >= 0; k--) {
@@ -270,6 +348,24 @@ static void run_copy(const step *s)
 			idx[k] = 0;
 		}
 	}
+}
+
+/* Sigmoid, elementwise; in an activation the channels past the real ones
+ * stay zero (they would read 0.5), as every activation's must. */
+static void run_sigmoid(const step *s)
+{
+	const size_t cs = (size_t)s->ocs, c = (size_t)s->cin;
+	for (size_t p = 0; p < s->n; p += cs)
+		for (size_t k = 0; k < cs; k++) {
+			const float v = s->x[p + k];
+			float r = 0;
+			if (k < c) {
+				/* exp of a negative number only: no overflow */
+				const float e = expf(-fabsf(v));
+				r = v >= 0 ? 1 / (1 + e) : e / (1 + e);
+			}
+			s->y[p + k] = r;
+		}
 }
 
 static void run_concat(const step *s)
@@ -577,9 +673,12 @@ static bool same_strides(const int64_t *dims, int nd, const ptrdiff_t *a,
 	return true;
 }
 
-/* Add a strided copy of src (elements laid out by sst) into a new store
- * for dst, whose layout fields are set. */
-static int emit_copy(plan *pl, int src_vi, const ptrdiff_t *sst, int dst_vi)
+/* Add a strided copy of the elements of src (laid out by sst) in the box
+ * extent (dst's own dims when NULL) into a new store for dst, whose layout
+ * fields are set, from offset ooff of that store; the rest of the store is
+ * zeroed first when the box does not cover it (Pad). */
+static int emit_copy_box(plan *pl, int src_vi, const ptrdiff_t *sst, int dst_vi,
+                         const int64_t *extent, ptrdiff_t ooff)
 {
 	value *src = &pl->vals[src_vi];
 	int in, out, rc;
@@ -598,14 +697,20 @@ static int emit_copy(plan *pl, int src_vi, const ptrdiff_t *sst, int dst_vi)
 	s->in = in;
 	s->n = size;
 	s->nd = dst->ndims;
-	s->zero_out = dst->act && dst->cs > dst->dims[1];
+	s->ooff = ooff;
+	s->zero_out = (dst->act && dst->cs > dst->dims[1]) || extent;
 	for (int i = 0; i < dst->ndims; i++) {
-		s->dims[i] = (size_t)dst->dims[i];
+		s->dims[i] = (size_t)(extent ? extent[i] : dst->dims[i]);
 		s->istr[i] = sst[i];
 	}
 	strides_of(dst, s->ostr);
 	set_output(pl, s, dst_vi, out);
 	return 0;
+}
+
+static int emit_copy(plan *pl, int src_vi, const ptrdiff_t *sst, int dst_vi)
+{
+	return emit_copy_box(pl, src_vi, sst, dst_vi, NULL, 0);
 }
 
 /* v as a dense activation (cs >= C; cs = C rounded to a vector when
@@ -982,18 +1087,23 @@ fail:
 	return rc;
 }
 
-/* Can step p absorb an Add or Relu applied to value vi? */
-static bool fusable(plan *pl, int vi, bool residual)
+/* Can the step making value vi absorb an Add (residual), a Relu or a
+ * PRelu applied to it?  Only when it is the last thing the step does to
+ * its output and nothing else reads vi.  An Add step takes a Relu but not
+ * a PRelu: its loop over the store knows no channels. */
+static bool fusable(plan *pl, int vi, bool residual, activation act)
 {
 	const value *v = &pl->vals[vi];
 	if (v->producer < 0 || !v->name)
 		return false;
 	const step *s = &pl->steps[v->producer];
-	if (s->out_value != vi || s->relu || uses_of(pl, v->name) != 1)
+	if (s->out_value != vi || s->act != ACT_NONE ||
+	    uses_of(pl, v->name) != 1)
 		return false;
 	if (residual)
 		return s->kind == K_CONV && s->in2 < 0;
-	return s->kind == K_CONV || s->kind == K_DW || s->kind == K_ADD;
+	return s->kind == K_CONV || s->kind == K_DW ||
+	       (s->kind == K_ADD && act == ACT_RELU);
 }
 
 static bool same_shape(const value *a, const value *b)
@@ -1003,7 +1113,8 @@ static bool same_shape(const value *a, const value *b)
 	               0;
 }
 
-/* The output of a fused Add or Relu: the producer's store, renamed. */
+/* The output of a fused Add, Relu or PRelu: the producer's store,
+ * renamed. */
 static int fuse_as(plan *pl, int vi, const char *name)
 {
 	int ni, rc = copy_value(pl, vi, name, &ni);
@@ -1056,8 +1167,9 @@ static int op_add(plan *pl)
 	for (int k = 0; k < 2; k++) {
 		int ci = k ? bi : ai, ri = k ? ai : bi;
 		const value *cv = &pl->vals[ci], *r = &pl->vals[ri];
-		if (!fusable(pl, ci, true) || !r->act || r->store < 0 ||
-		    r->cs % CH_ROUND != 0 || r->producer >= cv->producer ||
+		if (!fusable(pl, ci, true, ACT_NONE) || !r->act ||
+		    r->store < 0 || r->cs % CH_ROUND != 0 ||
+		    r->producer >= cv->producer ||
 		    r->cs > pl->steps[cv->producer].ocs)
 			continue;
 		step *s = &pl->steps[cv->producer];
@@ -1089,8 +1201,8 @@ static int op_relu(plan *pl)
 	if (rc < 0)
 		return rc;
 	int xi = vidx(pl, x);
-	if (fusable(pl, xi, false)) {
-		pl->steps[x->producer].relu = true;
+	if (fusable(pl, xi, false, ACT_RELU)) {
+		pl->steps[x->producer].act = ACT_RELU;
 		return fuse_as(pl, xi, nd->outputs[0]);
 	}
 	if (x->act)
@@ -1099,6 +1211,135 @@ static int op_relu(plan *pl)
 	if (rc < 0 || (rc = value_store(pl, &pl->vals[xi], &in)) < 0)
 		return rc;
 	return emit_elementwise(pl, K_RELU, nd->outputs[0], xi, in, -1);
+}
+
+/* v's shape as "[1,16,1,1]", in buf. */
+static const char *shape_text(const value *v, char *buf, size_t size)
+{
+	size_t n = (size_t)snprintf(buf, size, "[");
+	for (int i = 0; i < v->ndims && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%lld", i ? "," : "",
+		                      (long long)v->dims[i]);
+	if (n < size)
+		snprintf(buf + n, size - n, "]");
+	return buf;
+}
+
+/* PRelu: x where x >= 0, slope * x where x < 0, the slope (a float32
+ * constant) broadcast to x the ONNX way, aligned with x's last
+ * dimensions: [C,1,1] or [1,C,1,1] is a slope per channel of [1,C,H,W],
+ * [C] a slope per column (x must then have C columns) and one value
+ * applies to everything.  A slope along the channels of an activation (or
+ * a single one) becomes part of the convolution that makes x when it can,
+ * as Relu does; otherwise a step of its own runs over x's store with the
+ * slope cycling along its axis. */
+static int op_prelu(plan *pl)
+{
+	const hs_onnx_node *nd = pl->node;
+	value *x, *sv;
+	int rc;
+	if ((rc = check_arity(pl, 2, 2, 1, 1)) < 0 ||
+	    (rc = get_value(pl, nd->inputs[0], &x)) < 0 ||
+	    (rc = get_value(pl, nd->inputs[1], &sv)) < 0)
+		return rc;
+	if (!sv->is_const || (!sv->cf && !sv->zero))
+		return fail(pl, HS_ENOTSUP,
+		            "the slope '%s' must be a float32 constant",
+		            nd->inputs[1]);
+	const int n = x->ndims, sn = sv->ndims;
+	int axis = -1; /* of x, along which the slope varies; -1: none */
+	bool fits = sn <= n && count_of(sv) > 0;
+	for (int i = 0; fits && i < sn; i++) {
+		const int64_t d = sv->dims[i], xd = x->dims[n - sn + i];
+		fits = d == 1 || d == xd;
+		if (!fits || d == 1)
+			continue;
+		if (axis >= 0)
+			return fail(pl, HS_ENOTSUP,
+			            "a slope that varies along more than one "
+			            "axis");
+		axis = n - sn + i;
+	}
+	if (!fits) {
+		char a[96], b[96];
+		return fail(
+		        pl, HS_EFORMAT,
+		        "a slope of shape %s does not broadcast to an input "
+		        "of shape %s",
+		        shape_text(sv, a, sizeof a),
+		        shape_text(x, b, sizeof b));
+	}
+	const float *sf = sv->cf; /* NULL: all zero */
+	int xi = vidx(pl, x);
+	const bool per_channel = x->act && axis != 0 && axis != 2 && axis != 3;
+	/* slopes: the cycle's entries, 16 zeros more for a 16-wide read */
+	size_t nc = axis < 0 ? 1 : (size_t)x->dims[axis], run = 1;
+	if (per_channel)
+		nc = (size_t)round_vec(x->dims[1]);
+	float *slope = alloc_floats(nc + 16);
+	if (!slope)
+		return HS_ENOMEM;
+	const size_t real = per_channel ? (size_t)x->dims[1] : nc;
+	for (size_t c = 0; c < real; c++)
+		slope[c] = !sf ? 0 : axis < 0 ? sf[0] : sf[c];
+	if (per_channel && fusable(pl, xi, false, ACT_PRELU)) {
+		step *s = &pl->steps[x->producer];
+		s->act = ACT_PRELU;
+		s->slope = slope;
+		return fuse_as(pl, xi, nd->outputs[0]);
+	}
+	if (x->act && (rc = to_act(pl, xi, true, &xi)) < 0)
+		goto fail;
+	x = &pl->vals[xi];
+	if (x->act) {
+		/* NHWC: channels vary fastest, then columns, then rows */
+		if (per_channel)
+			nc = (size_t)x->cs;
+		else if (axis == 3)
+			run = (size_t)x->cs;
+		else if (axis == 2)
+			run = (size_t)x->dims[3] * (size_t)x->cs;
+	} else {
+		for (int i = axis < 0 ? 0 : axis + 1; i < n; i++)
+			run *= (size_t)x->dims[i];
+	}
+	int in;
+	if ((rc = value_store(pl, x, &in)) < 0 ||
+	    (rc = emit_elementwise(pl, K_PRELU, nd->outputs[0], xi, in, -1)) <
+	            0)
+		goto fail;
+	step *s = &pl->steps[pl->n_steps - 1];
+	s->slope = slope;
+	s->ocs = (int)nc;
+	s->run = run;
+	return 0;
+fail:
+	free(slope);
+	return rc;
+}
+
+/* Sigmoid, elementwise on any tensor; nothing in the graphs we run needs
+ * it to be fast. */
+static int op_sigmoid(plan *pl)
+{
+	const hs_onnx_node *nd = pl->node;
+	value *x;
+	int rc = only_input(pl, &x), in;
+	if (rc < 0)
+		return rc;
+	int xi = vidx(pl, x);
+	/* a view's missing channels are zero, and would have to read 0.5 */
+	if (x->act && (rc = to_act(pl, xi, false, &xi)) < 0)
+		return rc;
+	if ((rc = value_store(pl, &pl->vals[xi], &in)) < 0 ||
+	    (rc = emit_elementwise(pl, K_SIGMOID, nd->outputs[0], xi, in, -1)) <
+	            0)
+		return rc;
+	const value *v = &pl->vals[xi];
+	step *s = &pl->steps[pl->n_steps - 1];
+	s->ocs = v->act ? v->cs : 1;
+	s->cin = v->act ? (int)v->dims[1] : 1;
+	return 0;
 }
 
 static int op_maxpool(plan *pl)
@@ -1407,6 +1648,128 @@ static int op_reshape(plan *pl)
 	return 0;
 }
 
+/* Pad with zeros (mode "constant", value 0).  Zeros after the channels of
+ * an activation cost nothing: the result is a view of x's store, as for
+ * a Concat with zeros (MediaPipe widens its residual branches so).  Other
+ * padding is a copy into a zeroed store; padding the batch, cropping
+ * (negative pads), other values and other modes are refused. */
+static int op_pad(plan *pl)
+{
+	const hs_onnx_node *nd = pl->node;
+	value *x;
+	int rc;
+	if ((rc = check_arity(pl, 1, 4, 1, 1)) < 0 ||
+	    (rc = get_value(pl, nd->inputs[0], &x)) < 0)
+		return rc;
+	const hs_onnx_attr *a = hs_onnx_attr_find(nd, "mode");
+	if (a && (a->type != HS_ONNX_ATTR_STRING || !a->s))
+		return fail(pl, HS_EFORMAT, "attribute 'mode' should be text");
+	if (a && strcmp(a->s, "constant") != 0)
+		return fail(pl, HS_ENOTSUP, "mode '%s' (only constant zeros)",
+		            a->s);
+	const int n = x->ndims;
+	int64_t pads[2 * MAX_DIMS];
+	if (nd->n_inputs >= 2 && nd->inputs[1][0]) {
+		const int64_t *p;
+		size_t np;
+		if ((rc = int_constant(pl, nd->inputs[1], &p, &np)) < 0)
+			return rc;
+		if (np != 2 * (size_t)n)
+			return fail(pl, HS_EFORMAT,
+			            "%zu pads for %d dimensions", np, n);
+		memcpy(pads, p, np * sizeof *p);
+	} else {
+		/* before opset 11 the pads and the value were attributes */
+		if (!hs_onnx_attr_find(nd, "pads"))
+			return fail(pl, HS_EFORMAT, "no pads");
+		if ((rc = attr_ints(pl, "pads", 2 * n, 0, pads)) < 0)
+			return rc;
+		if ((a = hs_onnx_attr_find(nd, "value")) &&
+		    (a->type != HS_ONNX_ATTR_FLOAT || a->f != 0))
+			return fail(pl, HS_ENOTSUP,
+			            "a pad value other than 0 (%g)",
+			            (double)a->f);
+	}
+	if (nd->n_inputs >= 3 && nd->inputs[2][0]) {
+		value *cv;
+		if ((rc = get_value(pl, nd->inputs[2], &cv)) < 0)
+			return rc;
+		if (!cv->is_const || (!cv->cf && !cv->zero) ||
+		    count_of(cv) != 1)
+			return fail(pl, HS_ENOTSUP,
+			            "the pad value '%s' must be one float32 "
+			            "constant",
+			            nd->inputs[2]);
+		if (cv->cf && cv->cf[0] != 0)
+			return fail(pl, HS_ENOTSUP,
+			            "a pad value other than 0 (%g)",
+			            (double)cv->cf[0]);
+	}
+	if (nd->n_inputs >= 4 && nd->inputs[3][0])
+		return fail(pl, HS_ENOTSUP, "the 'axes' input");
+	int64_t dims[MAX_DIMS];
+	size_t total = 1;
+	bool any = false;
+	for (int i = 0; i < n; i++) {
+		const int64_t lo = pads[i], hi = pads[n + i];
+		if (lo < 0 || hi < 0)
+			return fail(
+			        pl, HS_ENOTSUP,
+			        "negative pads (%lld, %lld) on dimension %d",
+			        (long long)lo, (long long)hi, i);
+		if (i == 0 && lo + hi > 0)
+			return fail(pl, HS_ENOTSUP, "padding the batch");
+		if (lo > (int64_t)MAX_FLOATS || hi > (int64_t)MAX_FLOATS)
+			return fail(pl, HS_ENOTSUP, "pads of %lld",
+			            (long long)(lo > hi ? lo : hi));
+		dims[i] = x->dims[i] + lo + hi;
+		if (dims[i] && total > MAX_FLOATS / (size_t)dims[i])
+			return fail(pl, HS_ENOTSUP, "too large");
+		total *= (size_t)dims[i];
+		any = any || lo + hi > 0;
+	}
+	int xi = vidx(pl, x), yi;
+	if (!any)
+		return copy_value(pl, xi, nd->outputs[0], &yi);
+	const bool batch1 = n == 4 && x->dims[0] == 1;
+	if (batch1 && dims[1] > MAX_CHANNELS)
+		return fail(pl, HS_ENOTSUP, "%lld channels are too many",
+		            (long long)dims[1]);
+	if (batch1 && pads[1] + pads[2] + pads[3] + pads[6] + pads[7] == 0) {
+		/* only channels added at the end: a view, the input turned
+		 * into an activation first when it is not one */
+		if (!x->act && (rc = to_act(pl, xi, true, &xi)) < 0)
+			return rc;
+		if ((rc = copy_value(pl, xi, nd->outputs[0], &yi)) < 0)
+			return rc;
+		pl->vals[yi].dims[1] = dims[1];
+		return 0;
+	}
+	/* a copy: from a dense source, to its place in a zeroed store */
+	if (x->act && x->cs < x->dims[1] &&
+	    (rc = to_act(pl, xi, false, &xi)) < 0)
+		return rc;
+	value *y;
+	if ((rc = new_value(pl, nd->outputs[0], &y)) < 0)
+		return rc;
+	yi = vidx(pl, y);
+	x = &pl->vals[xi];
+	y->ndims = n;
+	memcpy(y->dims, dims, sizeof dims);
+	if (batch1) {
+		y->act = true;
+		y->cs = round_vec(dims[1]);
+	}
+	int64_t extent[MAX_DIMS];
+	ptrdiff_t sx[MAX_DIMS], sy[MAX_DIMS], off = 0;
+	memcpy(extent, x->dims, sizeof extent);
+	strides_of(x, sx);
+	strides_of(y, sy);
+	for (int i = 0; i < n; i++)
+		off += (ptrdiff_t)pads[i] * sy[i];
+	return emit_copy_box(pl, xi, sx, yi, extent, off);
+}
+
 static int op_identity(plan *pl)
 {
 	const hs_onnx_node *nd = pl->node;
@@ -1503,6 +1866,9 @@ static const op ops[] = {
 	{ "Conv", op_conv },
 	{ "Add", op_add },
 	{ "Relu", op_relu },
+	{ "PRelu", op_prelu },
+	{ "Sigmoid", op_sigmoid },
+	{ "Pad", op_pad },
 	{ "MaxPool", op_maxpool },
 	{ "Concat", op_concat },
 	{ "Transpose", op_transpose },
@@ -1747,6 +2113,7 @@ static void free_steps(step *steps, int n)
 	for (int i = 0; i < n; i++) {
 		free(steps[i].w);
 		free(steps[i].b);
+		free(steps[i].slope);
 		free(steps[i].parts);
 	}
 	free(steps);
@@ -1892,10 +2259,16 @@ int hs_nn_run(hs_nn *nn, const float *input, size_t count)
 		const step *s = &nn->steps[i];
 		switch (s->kind) {
 		case K_CONV:
-			k->conv(s);
+			if (s->act == ACT_PRELU)
+				k->conv_prelu(s);
+			else
+				k->conv(s);
 			break;
 		case K_DW:
-			k->dw(s);
+			if (s->act == ACT_PRELU)
+				k->dw_prelu(s);
+			else
+				k->dw(s);
 			break;
 		case K_POOL:
 			k->pool(s);
@@ -1905,6 +2278,12 @@ int hs_nn_run(hs_nn *nn, const float *input, size_t count)
 			break;
 		case K_RELU:
 			k->relu(s);
+			break;
+		case K_PRELU:
+			k->prelu(s);
+			break;
+		case K_SIGMOID:
+			run_sigmoid(s);
 			break;
 		case K_COPY:
 			run_copy(s);
@@ -1956,6 +2335,8 @@ size_t hs_nn_memory(const hs_nn *nn)
 			                  (size_t)s->ocs +
 			          (size_t)s->ocs) *
 			         sizeof(float);
+		if (s->slope)
+			bytes += (size_t)s->ocs * sizeof(float);
 	}
 	for (int i = 0; i < nn->n_stores; i++)
 		if (nn->stores[i].data)

@@ -1,7 +1,8 @@
 /* test_nn.c - the C inference engine: BlazeFace against cv::dnn on real
  * photos and a synthetic input, small graphs against a plain reference
- * written here, every instruction set this CPU has, and how it refuses
- * broken or unsupported models. */
+ * written here (among them the operators of MediaPipe's face mesh: PRelu,
+ * Pad, Sigmoid, stride-3 heads), every instruction set this CPU has, and
+ * how it refuses broken or unsupported models. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -398,7 +399,7 @@ static void run_block(const block *b)
 	const size_t np = (size_t)b->c2 * hp * wp, nh = (size_t)b->c3 * h1 * w1;
 	float *x = random_floats(n_in, 1.f);
 	float *xn = malloc(n_in * sizeof *xn);
-	float *r1 = malloc(n1 * sizeof *r1), *d1 = malloc(n1 * sizeof *d1);
+	float *r1 = malloc(n1 * sizeof *r1), *d1 = calloc(n1, sizeof *d1);
 	float *r2 = malloc(n2 * sizeof *r2), *pool = malloc(np * sizeof *pool);
 	float *hd = malloc(nh * sizeof *hd);
 	float *out_a = malloc(np * sizeof *out_a);
@@ -569,6 +570,705 @@ static void plain_tensors_and_concat(void **state)
 	hs_nn_destroy(nn);
 }
 
+/* ---- PRelu, Pad and Sigmoid ---------------------------------------------- */
+
+/* The model in bytes (freed here), loaded; the test fails with the
+ * engine's message when it does not load. */
+static hs_nn *load_model(pbw *bytes)
+{
+	char err[512];
+	hs_nn *nn = NULL;
+	int rc = hs_nn_create_from_buffer(bytes->buf, bytes->len, &nn, err,
+	                                  sizeof err);
+	pbw_free(bytes);
+	if (rc != 0)
+		fail_msg("cannot load the model: %s (%s)", err,
+		         hs_err_name(rc));
+	return nn;
+}
+
+/* Run nn on x (n_in values) with every instruction set this CPU has and
+ * compare its outputs, in order, with want[o] of counts[o] values. */
+static void expect_outputs(hs_nn *nn, const float *x, size_t n_in, int n_out,
+                           const float *const *want, const size_t *counts,
+                           const char *what)
+{
+	int runs = 0;
+	for (size_t k = 0; k < sizeof isas / sizeof isas[0]; k++) {
+		int rc = hs_nn_set_isa(nn, isas[k]);
+		if (rc == HS_ENOTSUP)
+			continue;
+		assert_int_equal(rc, 0);
+		runs++;
+		assert_int_equal(hs_nn_run(nn, x, n_in), 0);
+		assert_int_equal(hs_nn_output_count(nn), n_out);
+		for (int o = 0; o < n_out; o++) {
+			size_t n = 0;
+			const float *got = hs_nn_output(nn, o, &n);
+			assert_non_null(got);
+			if (n != counts[o])
+				fail_msg("%s, output %s: %zu values, expected "
+				         "%zu",
+				         what, hs_nn_output_name(nn, o), n,
+				         counts[o]);
+			char name[160];
+			snprintf(name, sizeof name, "%s, %s", what,
+			         hs_nn_output_name(nn, o));
+			expect_close(got, want[o], n, name, isas[k]);
+		}
+	}
+	assert_true(runs > 0); /* "generic" runs everywhere */
+}
+
+/* Random Conv weights [m, cg, k, k] and biases [m] as the initializers
+ * wname and bname; *w and *b (the caller frees them) for the reference. */
+static void conv_params(tmodel *m, const char *wname, const char *bname, int mo,
+                        int cg, int k, float **w, float **b)
+{
+	const int64_t wd[4] = { mo, cg, k, k }, bd = mo;
+	*w = random_floats((size_t)mo * cg * k * k, 0.5f);
+	*b = random_floats((size_t)mo, 0.2f);
+	tm_float(m, wname, 4, wd, *w);
+	tm_float(m, bname, 1, &bd, *b);
+}
+
+/* A Conv node: k x k kernel, stride s, pads (top, left, bottom, right;
+ * NULL for none), group, auto_pad (NULL for none). */
+static void conv_node(tmodel *m, const char *inputs, const char *out, int k,
+                      int s, const int64_t *pads, int group,
+                      const char *auto_pad)
+{
+	pbw a = { 0 };
+	const int64_t ks[2] = { k, k }, st[2] = { s, s };
+	ta_ints(&a, "kernel_shape", 2, ks);
+	ta_ints(&a, "strides", 2, st);
+	if (pads)
+		ta_ints(&a, "pads", 4, pads);
+	if (group > 1)
+		ta_int(&a, "group", group);
+	if (auto_pad)
+		ta_string(&a, "auto_pad", auto_pad);
+	tm_node(m, "Conv", inputs, out, &a);
+	pbw_free(&a);
+}
+
+static float *zeros(size_t n)
+{
+	float *v = calloc(n ? n : 1, sizeof *v);
+	assert_non_null(v);
+	return v;
+}
+
+/* PRelu in place over c channels of hw values each (NCHW), a slope per
+ * channel. */
+static void prelu_ref(float *v, int c, size_t hw, const float *slope)
+{
+	for (int ch = 0; ch < c; ch++)
+		for (size_t i = 0; i < hw; i++) {
+			float *p = &v[(size_t)ch * hw + i];
+			if (*p < 0)
+				*p *= slope[ch];
+		}
+}
+
+/* x of shape xd (4-D) through PRelu with a slope of shape sd (sn
+ * dimensions) broadcast the ONNX way: aligned with x's last dimensions,
+ * dimensions of 1 repeated. */
+static void prelu_bcast_ref(const float *x, const int64_t *xd,
+                            const float *slope, int sn, const int64_t *sd,
+                            float *y)
+{
+	size_t sst[4] = { 0, 0, 0, 0 }, st = 1;
+	for (int i = sn - 1; i >= 0; i--) {
+		sst[4 - sn + i] = sd[i] == 1 ? 0 : st;
+		st *= (size_t)sd[i];
+	}
+	size_t k = 0;
+	for (int64_t a = 0; a < xd[0]; a++)
+		for (int64_t b = 0; b < xd[1]; b++)
+			for (int64_t c = 0; c < xd[2]; c++)
+				for (int64_t d = 0; d < xd[3]; d++, k++) {
+					const float s =
+					        slope[(size_t)a * sst[0] +
+					              (size_t)b * sst[1] +
+					              (size_t)c * sst[2] +
+					              (size_t)d * sst[3]];
+					y[k] = x[k] < 0 ? x[k] * s : x[k];
+				}
+}
+
+/* Zero padding of x [c,h,w] (NCHW, batch 1) by pads in ONNX's order:
+ * the beginnings of n, c, h, w, then their ends. */
+static void pad_ref(const float *x, int c, int h, int w, const int64_t *pads,
+                    float *y)
+{
+	const int64_t oc = c + pads[1] + pads[5], oh = h + pads[2] + pads[6],
+	              ow = w + pads[3] + pads[7];
+	memset(y, 0, (size_t)(oc * oh * ow) * sizeof *y);
+	for (int ch = 0; ch < c; ch++)
+		for (int iy = 0; iy < h; iy++)
+			for (int ix = 0; ix < w; ix++)
+				y[((ch + pads[1]) * oh + iy + pads[2]) * ow +
+				  ix + pads[3]] =
+				        x[((size_t)ch * h + iy) * w + ix];
+}
+
+/* MaxPool 2x2, stride 2, over x [c,h,w] (h and w even). */
+static void maxpool2_ref(const float *x, int c, int h, int w, float *y)
+{
+	for (int ch = 0; ch < c; ch++)
+		for (int oy = 0; oy < h / 2; oy++)
+			for (int ox = 0; ox < w / 2; ox++) {
+				const float *q = x +
+				                 ((size_t)ch * h + 2 * oy) * w +
+				                 2 * ox;
+				y[((size_t)ch * (h / 2) + oy) * (w / 2) + ox] =
+				        fmaxf(fmaxf(q[0], q[1]),
+				              fmaxf(q[w], q[w + 1]));
+			}
+}
+
+static float sigmoid_ref(float v)
+{
+	return (float)(1 / (1 + exp(-(double)v)));
+}
+
+/* Conv k1 x k1 / s1 + PRelu (slope [C,1,1]) -> depthwise dk x dk + PRelu
+ * ([1,C,1,1]) -> Conv 1x1 + Add (the first PRelu's output) + PRelu: each
+ * PRelu joins the convolution before it, the last one after the residual
+ * that convolution reads. */
+typedef struct prelu_net {
+	int h, w, cin, c, k1, s1, dk;
+} prelu_net;
+
+static void run_prelu_net(const prelu_net *p)
+{
+	const int p1 = (p->k1 - 1) / 2, pd = (p->dk - 1) / 2, c = p->c;
+	const int h1 = (p->h + 2 * p1 - p->k1) / p->s1 + 1;
+	const int w1 = (p->w + 2 * p1 - p->k1) / p->s1 + 1;
+	const size_t n_in = (size_t)p->cin * p->h * p->w;
+	const size_t hw = (size_t)h1 * w1, n1 = (size_t)c * hw;
+	float *cw, *cb, *dw, *db, *pw, *pb;
+	tmodel m = { { 0 } };
+	const int64_t xd[4] = { 1, p->cin, p->h, p->w };
+	const int64_t sa_d[3] = { c, 1, 1 }, sb_d[4] = { 1, c, 1, 1 };
+	const int64_t pads1[4] = { p1, p1, p1, p1 },
+	              padsd[4] = { pd, pd, pd, pd };
+	float *sa = random_floats((size_t)c, 0.5f);
+	float *sb = random_floats((size_t)c, 0.5f);
+	float *sc = random_floats((size_t)c, 0.5f);
+	tm_input(&m, "x", 4, xd);
+	conv_params(&m, "w1", "b1", c, p->cin, p->k1, &cw, &cb);
+	conv_params(&m, "wd", "bd", c, 1, p->dk, &dw, &db);
+	conv_params(&m, "wp", "bp", c, c, 1, &pw, &pb);
+	tm_float(&m, "sa", 3, sa_d, sa);
+	tm_float(&m, "sb", 4, sb_d, sb);
+	tm_float(&m, "sc", 3, sa_d, sc);
+	conv_node(&m, "x,w1,b1", "c1", p->k1, p->s1, pads1, 1, NULL);
+	tm_node(&m, "PRelu", "c1,sa", "a1", NULL);
+	conv_node(&m, "a1,wd,bd", "d1", p->dk, 1, padsd, c, NULL);
+	tm_node(&m, "PRelu", "d1,sb", "a2", NULL);
+	conv_node(&m, "a2,wp,bp", "c2", 1, 1, NULL, 1, NULL);
+	tm_node(&m, "Add", "c2,a1", "s2", NULL);
+	tm_node(&m, "PRelu", "s2,sc", "y", NULL);
+	tm_output(&m, "y");
+	pbw bytes = { 0 };
+	tm_finish(&m, &bytes);
+	hs_nn *nn = load_model(&bytes);
+
+	float *x = random_floats(n_in, 1.f);
+	float *a1 = zeros(n1), *a2 = zeros(n1);
+	float *y = zeros(n1);
+	const int ip1[4] = { p1, p1, p1, p1 }, ipd[4] = { pd, pd, pd, pd };
+	const int none[4] = { 0, 0, 0, 0 };
+	conv_ref(x, p->cin, p->h, p->w, cw, cb, c, p->k1, p->s1, ip1, 1, a1, h1,
+	         w1);
+	prelu_ref(a1, c, hw, sa);
+	conv_ref(a1, c, h1, w1, dw, db, c, p->dk, 1, ipd, c, a2, h1, w1);
+	prelu_ref(a2, c, hw, sb);
+	conv_ref(a2, c, h1, w1, pw, pb, c, 1, 1, none, 1, y, h1, w1);
+	for (size_t i = 0; i < n1; i++)
+		y[i] += a1[i];
+	prelu_ref(y, c, hw, sc);
+	char what[96];
+	snprintf(what, sizeof what, "%d channels, conv %dx%d/%d, dw %dx%d", c,
+	         p->k1, p->k1, p->s1, p->dk, p->dk);
+	expect_outputs(nn, x, n_in, 1, (const float *const[]){ y }, &n1, what);
+	hs_nn_destroy(nn);
+	float *all[] = { cw, cb, dw, db, pw, pb, sa, sb, sc, x, a1, a2, y };
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		free(all[i]);
+}
+
+/* Channel counts on and off the vector widths (24: 16-wide kernels end
+ * on 8 channels), strides 1 and 2, a first convolution that is 1x1,
+ * depthwise 3x3 and 5x5. */
+static void prelu_joins_conv_and_conv_add(void **state)
+{
+	(void)state;
+	static const prelu_net nets[] = {
+		{ 9, 11, 3, 13, 3, 1, 3 }, { 12, 10, 4, 24, 3, 2, 3 },
+		{ 7, 8, 8, 40, 1, 1, 5 },  { 6, 6, 16, 64, 3, 1, 3 },
+		{ 5, 9, 2, 8, 3, 1, 5 },   { 10, 10, 3, 24, 3, 1, 5 },
+		{ 4, 5, 5, 1, 3, 1, 3 },
+	};
+	for (size_t i = 0; i < sizeof nets / sizeof nets[0]; i++)
+		run_prelu_net(&nets[i]);
+}
+
+/* PRelu where no convolution can take it: on the graph's input (NCHW,
+ * plain), on a convolution's output that a Relu reads too, after a Relu
+ * that a convolution took, after an Add of plain tensors. */
+static void prelu_on_its_own(void **state)
+{
+	(void)state;
+	const int c = 12, h = 5, w = 7;
+	const size_t n = (size_t)c * h * w, hw = (size_t)h * w;
+	const int64_t xd[4] = { 1, c, h, w }, sd[3] = { c, 1, 1 };
+	tmodel m = { { 0 } };
+	float *qw, *qb, *s = random_floats((size_t)c, 0.5f);
+	tm_input(&m, "x", 4, xd);
+	conv_params(&m, "wq", "bq", c, c, 1, &qw, &qb);
+	tm_float(&m, "s", 3, sd, s);
+	tm_node(&m, "PRelu", "x,s", "y0", NULL);
+	conv_node(&m, "x,wq,bq", "q", 1, 1, NULL, 1, NULL);
+	tm_node(&m, "PRelu", "q,s", "y1", NULL);
+	tm_node(&m, "Relu", "q", "y2", NULL);
+	conv_node(&m, "x,wq,bq", "q2", 1, 1, NULL, 1, NULL);
+	tm_node(&m, "Relu", "q2", "r2", NULL);
+	tm_node(&m, "PRelu", "r2,s", "y3", NULL);
+	tm_node(&m, "Add", "x,x", "xx", NULL);
+	tm_node(&m, "PRelu", "xx,s", "y4", NULL);
+	const char *names[] = { "y0", "y1", "y2", "y3", "y4" };
+	for (int i = 0; i < 5; i++)
+		tm_output(&m, names[i]);
+	pbw bytes = { 0 };
+	tm_finish(&m, &bytes);
+	hs_nn *nn = load_model(&bytes);
+
+	float *x = random_floats(n, 1.f), *y[5];
+	for (int i = 0; i < 5; i++)
+		y[i] = zeros(n);
+	const int none[4] = { 0, 0, 0, 0 };
+	memcpy(y[0], x, n * sizeof *x);
+	prelu_ref(y[0], c, hw, s);
+	conv_ref(x, c, h, w, qw, qb, c, 1, 1, none, 1, y[1], h, w);
+	memcpy(y[2], y[1], n * sizeof *x);
+	relu_ref(y[2], n);
+	memcpy(y[3], y[2], n * sizeof *x);
+	prelu_ref(y[1], c, hw, s);
+	prelu_ref(y[3], c, hw, s); /* a Relu's output: unchanged */
+	for (size_t i = 0; i < n; i++)
+		y[4][i] = x[i] + x[i];
+	prelu_ref(y[4], c, hw, s);
+	const size_t counts[5] = { n, n, n, n, n };
+	expect_outputs(nn, x, n, 5, (const float *const *)y, counts,
+	               "PRelu alone");
+	hs_nn_destroy(nn);
+	for (int i = 0; i < 5; i++)
+		free(y[i]);
+	free(x);
+	free(qw);
+	free(qb);
+	free(s);
+}
+
+/* Every slope shape ONNX broadcasts to [1,C,H,W], on a convolution's
+ * output (joined to it when the slope is per channel or one value) and on
+ * the plain input: per channel as [C,1,1] and [1,C,1,1]; one value as [1],
+ * a scalar and [1,1,1]; per column as [W] (ONNX aligns the slope with the
+ * last dimensions); per row as [H,1]. */
+static void prelu_slope_shapes(void **state)
+{
+	(void)state;
+	const int c = 12, h = 5, w = 7;
+	static const struct {
+		int n;
+		int64_t d[4];
+	} shapes[] = {
+		{ 3, { 12, 1, 1 } }, { 4, { 1, 12, 1, 1 } }, { 1, { 1 } },
+		{ 0, { 0 } },        { 3, { 1, 1, 1 } },     { 1, { 7 } },
+		{ 2, { 5, 1 } },
+	};
+	const size_t n = (size_t)c * h * w;
+	const int64_t xd[4] = { 1, c, h, w };
+	const int none[4] = { 0, 0, 0, 0 };
+	for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+		size_t ns = 1;
+		for (int i = 0; i < shapes[k].n; i++)
+			ns *= (size_t)shapes[k].d[i];
+		tmodel m = { { 0 } };
+		float *qw, *qb, *s = random_floats(ns, 0.8f);
+		tm_input(&m, "x", 4, xd);
+		conv_params(&m, "wq", "bq", c, c, 1, &qw, &qb);
+		tm_float(&m, "s", shapes[k].n, shapes[k].d, s);
+		conv_node(&m, "x,wq,bq", "q", 1, 1, NULL, 1, NULL);
+		tm_node(&m, "PRelu", "q,s", "on_conv", NULL);
+		tm_node(&m, "PRelu", "x,s", "on_input", NULL);
+		tm_output(&m, "on_conv");
+		tm_output(&m, "on_input");
+		pbw bytes = { 0 };
+		tm_finish(&m, &bytes);
+		hs_nn *nn = load_model(&bytes);
+
+		float *x = random_floats(n, 1.f), *q = zeros(n);
+		float *y0 = zeros(n), *y1 = zeros(n);
+		conv_ref(x, c, h, w, qw, qb, c, 1, 1, none, 1, q, h, w);
+		prelu_bcast_ref(q, xd, s, shapes[k].n, shapes[k].d, y0);
+		prelu_bcast_ref(x, xd, s, shapes[k].n, shapes[k].d, y1);
+		char what[64];
+		snprintf(what, sizeof what, "slope of %d dimensions [%lld...]",
+		         shapes[k].n, (long long)shapes[k].d[0]);
+		const size_t counts[2] = { n, n };
+		expect_outputs(nn, x, n, 2, (const float *const[]){ y0, y1 },
+		               counts, what);
+		hs_nn_destroy(nn);
+		free(x);
+		free(q);
+		free(y0);
+		free(y1);
+		free(qw);
+		free(qb);
+		free(s);
+	}
+}
+
+/* MediaPipe's stride-2 block: the residual branch is MaxPool 2x2 and a Pad
+ * of the channels to c2 (a view), the main one depthwise 3x3 / 2 and Conv
+ * 1x1 to c2, then Add and PRelu.  late puts the residual branch after the
+ * main one in the graph, so that the Add cannot join the convolution.
+ * Also: the view added to itself, the plain input padded, a convolution
+ * reading the view. */
+typedef struct pad_block {
+	int h, w, cin, c1, c2;
+	bool late;
+} pad_block;
+
+static void run_pad_block(const pad_block *p)
+{
+	const int h = p->h, w = p->w, c1 = p->c1, c2 = p->c2, cin = p->cin;
+	const int h2 = h / 2, w2 = w / 2;
+	const size_t n_in = (size_t)cin * h * w, n1 = (size_t)c1 * h * w;
+	const size_t n2 = (size_t)c2 * h2 * w2, nc = (size_t)(cin + 3) * h * w;
+	tmodel m = { { 0 } };
+	const int64_t xd[4] = { 1, cin, h, w }, s1d[3] = { c1, 1, 1 },
+	              s2d[3] = { c2, 1, 1 }, qd[4] = { c2, c2, 1, 1 };
+	const int64_t cpad[8] = { 0, 0, 0, 0, 0, c2 - c1, 0, 0 };
+	const int64_t xpad[8] = { 0, 0, 0, 0, 0, 3, 0, 0 };
+	const int64_t one3[4] = { 1, 1, 1, 1 }, dpads[4] = { 0, 0, 1, 1 };
+	const int64_t two[2] = { 2, 2 };
+	const float zero = 0;
+	float *cw, *cb, *dw, *db, *pw, *pb;
+	float *s1 = random_floats((size_t)c1, 0.5f);
+	float *s2 = random_floats((size_t)c2, 0.5f);
+	float *qw = random_floats((size_t)c2 * c2, 0.3f);
+	tm_input(&m, "x", 4, xd);
+	conv_params(&m, "w1", "b1", c1, cin, 3, &cw, &cb);
+	conv_params(&m, "wd", "bd", c1, 1, 3, &dw, &db);
+	conv_params(&m, "wp", "bp", c2, c1, 1, &pw, &pb);
+	tm_float(&m, "s1", 3, s1d, s1);
+	tm_float(&m, "s2", 3, s2d, s2);
+	tm_float(&m, "wq", 4, qd, qw);
+	tm_float(&m, "zero", 0, NULL, &zero);
+	tm_int64(&m, "cpad", 8, cpad);
+	tm_int64(&m, "xpad", 8, xpad);
+	conv_node(&m, "x,w1,b1", "c1", 3, 1, one3, 1, NULL);
+	tm_node(&m, "PRelu", "c1,s1", "a", NULL);
+	pbw pool = { 0 };
+	ta_ints(&pool, "kernel_shape", 2, two);
+	ta_ints(&pool, "strides", 2, two);
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == (p->late ? 1 : 0)) {
+			tm_node(&m, "MaxPool", "a", "mp", &pool);
+			/* the value given (as MediaPipe does) or left out */
+			tm_node(&m, "Pad", p->late ? "mp,cpad,zero" : "mp,cpad",
+			        "pd", NULL);
+		} else {
+			conv_node(&m, "a,wd,bd", "d", 3, 2, dpads, c1, NULL);
+			conv_node(&m, "d,wp,bp", "e", 1, 1, NULL, 1, NULL);
+		}
+	}
+	pbw_free(&pool);
+	tm_node(&m, "Add", "e,pd", "f", NULL);
+	tm_node(&m, "PRelu", "f,s2", "out_a", NULL);
+	tm_node(&m, "Add", "pd,pd", "out_b", NULL);
+	tm_node(&m, "Pad", "x,xpad", "out_c", NULL);
+	conv_node(&m, "pd,wq", "out_d", 1, 1, NULL, 1, NULL);
+	tm_output(&m, "out_a");
+	tm_output(&m, "out_b");
+	tm_output(&m, "out_c");
+	tm_output(&m, "out_d");
+	pbw bytes = { 0 };
+	tm_finish(&m, &bytes);
+	hs_nn *nn = load_model(&bytes);
+
+	float *x = random_floats(n_in, 1.f), *a = zeros(n1);
+	float *mp = zeros((size_t)c1 * h2 * w2), *pd = zeros(n2);
+	float *d = zeros((size_t)c1 * h2 * w2);
+	float *out_a = zeros(n2), *out_b = zeros(n2);
+	float *out_c = zeros(nc), *out_d = zeros(n2);
+	const int ione[4] = { 1, 1, 1, 1 }, none[4] = { 0, 0, 0, 0 };
+	conv_ref(x, cin, h, w, cw, cb, c1, 3, 1, ione, 1, a, h, w);
+	prelu_ref(a, c1, (size_t)h * w, s1);
+	maxpool2_ref(a, c1, h, w, mp);
+	pad_ref(mp, c1, h2, w2, cpad, pd);
+	conv_ref(a, c1, h, w, dw, db, c1, 3, 2, none, c1, d, h2, w2);
+	conv_ref(d, c1, h2, w2, pw, pb, c2, 1, 1, none, 1, out_a, h2, w2);
+	for (size_t i = 0; i < n2; i++) {
+		out_a[i] += pd[i];
+		out_b[i] = pd[i] + pd[i];
+	}
+	prelu_ref(out_a, c2, (size_t)h2 * w2, s2);
+	pad_ref(x, cin, h, w, xpad, out_c);
+	conv_ref(pd, c2, h2, w2, qw, NULL, c2, 1, 1, none, 1, out_d, h2, w2);
+	char what[96];
+	snprintf(what, sizeof what, "Pad %d to %d channels%s", c1, c2,
+	         p->late ? ", residual late" : "");
+	const size_t counts[4] = { n2, n2, nc, n2 };
+	expect_outputs(nn, x, n_in, 4,
+	               (const float *const[]){ out_a, out_b, out_c, out_d },
+	               counts, what);
+	hs_nn_destroy(nn);
+	float *all[] = { cw, cb, dw, db, pw, pb,    s1,    s2,    qw,
+		         x,  a,  mp, pd, d,  out_a, out_b, out_c, out_d };
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		free(all[i]);
+}
+
+static void channel_pad_then_add(void **state)
+{
+	(void)state;
+	static const pad_block blocks[] = {
+		{ 8, 6, 3, 16, 32, false },   { 8, 6, 3, 16, 32, true },
+		{ 10, 12, 4, 24, 40, false }, { 6, 8, 2, 5, 12, true },
+		{ 4, 4, 8, 32, 64, false },   { 6, 4, 3, 8, 9, false },
+	};
+	for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
+		run_pad_block(&blocks[i]);
+}
+
+/* Pads that are copies: channels before, rows and columns (then a VALID
+ * 3x3 convolution), a 3-D plain tensor, and the attribute form of Pad
+ * from before opset 11. */
+static void spatial_pad(void **state)
+{
+	(void)state;
+	const int c = 6, h = 5, w = 4;
+	const size_t n = (size_t)c * h * w;
+	const int64_t xd[4] = { 1, c, h, w }, shape3[3] = { c, h, w };
+	const int64_t p1[8] = { 0, 2, 1, 0, 0, 1, 2, 3 };
+	const int64_t p2[8] = { 0, 0, 2, 1, 0, 0, 0, 1 };
+	const int64_t p3[6] = { 0, 1, 0, 0, 0, 2 }; /* [c,h,w] */
+	const int64_t p3as4[8] = { 0, 0, 1, 0, 0, 0, 0, 2 };
+	const int64_t p4[8] = { 0, 0, 1, 1, 0, 0, 1, 1 };
+	const float zero = 0;
+	tmodel m = { { 0 } };
+	float *qw, *qb, *vw, *vb;
+	tm_input(&m, "x", 4, xd);
+	conv_params(&m, "wq", "bq", c, c, 1, &qw, &qb);
+	conv_params(&m, "wv", "bv", 5, c, 3, &vw, &vb);
+	tm_int64(&m, "p1", 8, p1);
+	tm_int64(&m, "p2", 8, p2);
+	tm_int64(&m, "p3", 6, p3);
+	tm_int64(&m, "shape3", 3, shape3);
+	tm_float(&m, "zero", 0, NULL, &zero);
+	conv_node(&m, "x,wq,bq", "q", 1, 1, NULL, 1, NULL);
+	tm_node(&m, "Pad", "q,p1", "out1", NULL);
+	tm_node(&m, "Pad", "x,p2,zero", "px", NULL);
+	conv_node(&m, "px,wv,bv", "out2", 3, 1, NULL, 1, "VALID");
+	tm_node(&m, "Reshape", "x,shape3", "x3", NULL);
+	tm_node(&m, "Pad", "x3,p3", "out3", NULL);
+	pbw a = { 0 };
+	ta_ints(&a, "pads", 8, p4);
+	ta_float(&a, "value", 0);
+	tm_node(&m, "Pad", "q", "out4", &a);
+	pbw_free(&a);
+	tm_output(&m, "out1");
+	tm_output(&m, "out2");
+	tm_output(&m, "out3");
+	tm_output(&m, "out4");
+	pbw bytes = { 0 };
+	tm_finish(&m, &bytes);
+	hs_nn *nn = load_model(&bytes);
+
+	const size_t n1 = (size_t)(c + 3) * (h + 3) * (w + 3);
+	const size_t npx = (size_t)c * (h + 2) * (w + 2),
+	             n2 = (size_t)5 * h * w;
+	const size_t n3 = (size_t)c * (h + 1) * (w + 2);
+	const size_t n4 = (size_t)c * (h + 2) * (w + 2);
+	float *x = random_floats(n, 1.f), *q = zeros(n);
+	float *o1 = zeros(n1), *px = zeros(npx);
+	float *o2 = zeros(n2), *o3 = zeros(n3);
+	float *o4 = zeros(n4);
+	const int none[4] = { 0, 0, 0, 0 };
+	conv_ref(x, c, h, w, qw, qb, c, 1, 1, none, 1, q, h, w);
+	pad_ref(q, c, h, w, p1, o1);
+	pad_ref(x, c, h, w, p2, px);
+	conv_ref(px, c, h + 2, w + 2, vw, vb, 5, 3, 1, none, 1, o2, h, w);
+	pad_ref(x, c, h, w, p3as4, o3);
+	pad_ref(q, c, h, w, p4, o4);
+	const size_t counts[4] = { n1, n2, n3, n4 };
+	expect_outputs(nn, x, n, 4, (const float *const[]){ o1, o2, o3, o4 },
+	               counts, "spatial Pad");
+	hs_nn_destroy(nn);
+	float *all[] = { x, q, o1, px, o2, o3, o4, qw, qb, vw, vb };
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		free(all[i]);
+}
+
+/* Sigmoid on the plain input (values to +-60) and on a convolution's
+ * output; padding that output's channels makes a view whose store must
+ * still hold zeros past the 12 real channels. */
+static void sigmoid_anywhere(void **state)
+{
+	(void)state;
+	const int c = 12, h = 3, w = 5;
+	const size_t n = (size_t)c * h * w, n2 = (size_t)(c + 8) * h * w;
+	const int64_t xd[4] = { 1, c, h, w };
+	const int64_t cpad[8] = { 0, 0, 0, 0, 0, 8, 0, 0 };
+	tmodel m = { { 0 } };
+	float *qw, *qb;
+	tm_input(&m, "x", 4, xd);
+	conv_params(&m, "wq", "bq", c, c, 1, &qw, &qb);
+	tm_int64(&m, "cpad", 8, cpad);
+	tm_node(&m, "Sigmoid", "x", "out1", NULL);
+	conv_node(&m, "x,wq,bq", "q", 1, 1, NULL, 1, NULL);
+	tm_node(&m, "Sigmoid", "q", "sq", NULL);
+	tm_node(&m, "Pad", "sq,cpad", "out2", NULL);
+	tm_output(&m, "out1");
+	tm_output(&m, "out2");
+	pbw bytes = { 0 };
+	tm_finish(&m, &bytes);
+	hs_nn *nn = load_model(&bytes);
+
+	float *x = random_floats(n, 60.f), *q = zeros(n);
+	float *o1 = zeros(n), *o2 = zeros(n2);
+	const int none[4] = { 0, 0, 0, 0 };
+	for (size_t i = 0; i < n; i++)
+		o1[i] = sigmoid_ref(x[i]);
+	conv_ref(x, c, h, w, qw, qb, c, 1, 1, none, 1, q, h, w);
+	for (size_t i = 0; i < n; i++)
+		o2[i] = sigmoid_ref(q[i]); /* then zeros: the padding */
+	const size_t counts[2] = { n, n2 };
+	expect_outputs(nn, x, n, 2, (const float *const[]){ o1, o2 }, counts,
+	               "Sigmoid");
+	hs_nn_destroy(nn);
+	float *all[] = { x, q, o1, o2, qw, qb };
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		free(all[i]);
+}
+
+/* The face-mesh heads: a 3x3 map (Conv 3x3 / 2, SAME_UPPER, + PRelu) read
+ * by Conv 3x3 / 3, VALID, to 1x1 pixel: landmarks (Reshape to [1,C], then
+ * a PRelu with a slope [C] on the 2-D tensor), a face flag (one channel,
+ * Sigmoid, Reshape to [1,1]), and a depthwise head. */
+static void stride3_heads_reshape_to_2d(void **state)
+{
+	(void)state;
+	const int cin = 8, h = 6, c = 16, cl = 20;
+	const size_t n_in = (size_t)cin * h * h, nf = (size_t)c * 9;
+	const int64_t xd[4] = { 1, cin, h, h }, sfd[3] = { c, 1, 1 };
+	const int64_t l2[2] = { 1, cl }, g2[2] = { 1, 1 }, d2[2] = { 1, c };
+	const int64_t sld = cl;
+	tmodel m = { { 0 } };
+	float *fw, *fb, *lw, *lb, *gw, *gb, *dw, *db;
+	float *sf = random_floats((size_t)c, 0.5f);
+	float *sl = random_floats((size_t)cl, 0.5f);
+	tm_input(&m, "x", 4, xd);
+	conv_params(&m, "wf", "bf", c, cin, 3, &fw, &fb);
+	conv_params(&m, "wl", "bl", cl, c, 3, &lw, &lb);
+	conv_params(&m, "wg", "bg", 1, c, 3, &gw, &gb);
+	conv_params(&m, "wd", "bd", c, 1, 3, &dw, &db);
+	tm_float(&m, "sf", 3, sfd, sf);
+	tm_float(&m, "sl", 1, &sld, sl);
+	tm_int64(&m, "l2", 2, l2);
+	tm_int64(&m, "g2", 2, g2);
+	tm_int64(&m, "d2", 2, d2);
+	conv_node(&m, "x,wf,bf", "f0", 3, 2, NULL, 1, "SAME_UPPER");
+	tm_node(&m, "PRelu", "f0,sf", "f", NULL);
+	conv_node(&m, "f,wl,bl", "l", 3, 3, NULL, 1, "VALID");
+	tm_node(&m, "Reshape", "l,l2", "landmarks", NULL);
+	tm_node(&m, "PRelu", "landmarks,sl", "landmarks_p", NULL);
+	conv_node(&m, "f,wg,bg", "g", 3, 3, NULL, 1, "VALID");
+	tm_node(&m, "Sigmoid", "g", "gs", NULL);
+	tm_node(&m, "Reshape", "gs,g2", "flag", NULL);
+	conv_node(&m, "f,wd,bd", "dd", 3, 3, NULL, c, "VALID");
+	tm_node(&m, "Reshape", "dd,d2", "dw", NULL);
+	tm_output(&m, "landmarks");
+	tm_output(&m, "landmarks_p");
+	tm_output(&m, "flag");
+	tm_output(&m, "dw");
+	pbw bytes = { 0 };
+	tm_finish(&m, &bytes);
+	hs_nn *nn = load_model(&bytes);
+
+	float *x = random_floats(n_in, 1.f), *f = zeros(nf);
+	float *lm = zeros((size_t)cl), *lp = zeros((size_t)cl);
+	float flag, *dd = zeros((size_t)c);
+	const int none[4] = { 0, 0, 0, 0 };
+	/* SAME_UPPER, 6 -> 3 by stride 2: one row and column of padding,
+	 * both at the end */
+	conv_ref(x, cin, h, h, fw, fb, c, 3, 2, none, 1, f, 3, 3);
+	prelu_ref(f, c, 9, sf);
+	conv_ref(f, c, 3, 3, lw, lb, cl, 3, 3, none, 1, lm, 1, 1);
+	const int64_t l4[4] = { 1, 1, 1, cl };
+	prelu_bcast_ref(lm, l4, sl, 1, &sld, lp);
+	conv_ref(f, c, 3, 3, gw, gb, 1, 3, 3, none, 1, &flag, 1, 1);
+	flag = sigmoid_ref(flag);
+	conv_ref(f, c, 3, 3, dw, db, c, 3, 3, none, c, dd, 1, 1);
+	const size_t counts[4] = { (size_t)cl, (size_t)cl, 1, (size_t)c };
+	expect_outputs(nn, x, n_in, 4,
+	               (const float *const[]){ lm, lp, &flag, dd }, counts,
+	               "stride-3 heads");
+	hs_nn_destroy(nn);
+	float *all[] = { x,  f,  lm, lp, dd, fw, fb, lw,
+		         lb, gw, gb, dw, db, sf, sl };
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		free(all[i]);
+}
+
+/* A depthwise 5x5 over 24 channels writes exactly its output: 16-wide
+ * kernels end each pixel on 8 channels.  Its output takes the slot of the
+ * input copy the first convolution read, just before the first
+ * convolution's output, which the Add reads afterwards. */
+static void depthwise_5x5_stays_in_its_pixels(void **state)
+{
+	(void)state;
+	const int c = 24, h = 4, w = 4;
+	const size_t n = (size_t)c * h * w;
+	const int64_t xd[4] = { 1, c, h, w }, p2[4] = { 2, 2, 2, 2 };
+	tmodel m = { { 0 } };
+	float *qw, *qb, *dw, *db;
+	tm_input(&m, "x", 4, xd);
+	conv_params(&m, "wq", "bq", c, c, 1, &qw, &qb);
+	conv_params(&m, "wd", "bd", c, 1, 5, &dw, &db);
+	conv_node(&m, "x,wq,bq", "q", 1, 1, NULL, 1, NULL);
+	conv_node(&m, "q,wd,bd", "d", 5, 1, p2, c, NULL);
+	tm_node(&m, "Add", "q,d", "y", NULL);
+	tm_output(&m, "y");
+	pbw bytes = { 0 };
+	tm_finish(&m, &bytes);
+	hs_nn *nn = load_model(&bytes);
+
+	float *x = random_floats(n, 1.f), *q = zeros(n);
+	float *y = zeros(n);
+	const int none[4] = { 0, 0, 0, 0 }, two[4] = { 2, 2, 2, 2 };
+	conv_ref(x, c, h, w, qw, qb, c, 1, 1, none, 1, q, h, w);
+	conv_ref(q, c, h, w, dw, db, c, 5, 1, two, c, y, h, w);
+	for (size_t i = 0; i < n; i++)
+		y[i] += q[i];
+	expect_outputs(nn, x, n, 1, (const float *const[]){ y }, &n,
+	               "depthwise 5x5");
+	hs_nn_destroy(nn);
+	free(x);
+	free(q);
+	free(y);
+	free(qw);
+	free(qb);
+	free(dw);
+	free(db);
+}
+
 /* ---- refusals ---------------------------------------------------------------
  */
 
@@ -630,6 +1330,96 @@ static void unsupported_operators_are_refused_by_name(void **state)
 
 	pbw_raw(&bytes, "", 0);
 	expect_refusal(&bytes, HS_EFORMAT, "not a well-formed ONNX model");
+	pbw_free(&bytes);
+}
+
+/* x [1,4,6,6] through a Pad node 'y': n_pads pads, a value input when
+ * value is not NULL, an axes input when axes, mode when not NULL. */
+static void pad_model(const char *mode, const int64_t *pads, int n_pads,
+                      const float *value, bool axes, pbw *out)
+{
+	tmodel m = { { 0 } };
+	const int64_t xd[4] = { 1, 4, 6, 6 }, ax[2] = { 2, 3 };
+	tm_input(&m, "x", 4, xd);
+	tm_int64(&m, "pads", n_pads, pads);
+	if (value)
+		tm_float(&m, "value", 0, NULL, value);
+	if (axes)
+		tm_int64(&m, "axes", 2, ax);
+	pbw a = { 0 };
+	if (mode)
+		ta_string(&a, "mode", mode);
+	tm_node(&m, "Pad",
+	        axes    ? "x,pads,,axes"
+	        : value ? "x,pads,value"
+	                : "x,pads",
+	        "y", &a);
+	pbw_free(&a);
+	tm_output(&m, "y");
+	tm_finish(&m, out);
+}
+
+static void pad_and_prelu_refusals(void **state)
+{
+	(void)state;
+	const int64_t ok[8] = { 0, 0, 1, 1, 0, 0, 1, 1 };
+	const int64_t negative[8] = { 0, 0, -1, 0, 0, 0, 0, 0 };
+	const int64_t batch[8] = { 1, 0, 0, 0, 0, 0, 0, 0 };
+	const float one_and_half = 1.5f, zero = 0;
+	pbw bytes = { 0 }, a = { 0 };
+
+	pad_model("reflect", ok, 8, NULL, false, &bytes);
+	expect_refusal(&bytes, HS_ENOTSUP, "node 'y' (Pad): mode 'reflect'");
+	pbw_free(&bytes);
+	pad_model("edge", ok, 8, &zero, false, &bytes);
+	expect_refusal(&bytes, HS_ENOTSUP, "node 'y' (Pad): mode 'edge'");
+	pbw_free(&bytes);
+	pad_model(NULL, ok, 8, &one_and_half, false, &bytes);
+	expect_refusal(&bytes, HS_ENOTSUP,
+	               "node 'y' (Pad): a pad value other than 0 (1.5)");
+	pbw_free(&bytes);
+	pad_model("constant", negative, 8, NULL, false, &bytes);
+	expect_refusal(&bytes, HS_ENOTSUP, "node 'y' (Pad): negative pads");
+	pbw_free(&bytes);
+	pad_model(NULL, batch, 8, NULL, false, &bytes);
+	expect_refusal(&bytes, HS_ENOTSUP, "node 'y' (Pad): padding the batch");
+	pbw_free(&bytes);
+	pad_model(NULL, ok, 6, NULL, false, &bytes);
+	expect_refusal(&bytes, HS_EFORMAT, "node 'y' (Pad): 6 pads");
+	pbw_free(&bytes);
+	pad_model(NULL, ok, 8, NULL, true, &bytes);
+	expect_refusal(&bytes, HS_ENOTSUP, "node 'y' (Pad): the 'axes' input");
+	pbw_free(&bytes);
+	/* the attribute form, from before opset 11 */
+	ta_ints(&a, "pads", 8, ok);
+	ta_float(&a, "value", 2);
+	one_node("Pad", &a, "x", &bytes);
+	expect_refusal(&bytes, HS_ENOTSUP, "a pad value other than 0 (2)");
+	pbw_free(&bytes);
+	pbw_free(&a);
+
+	/* ONNX aligns a slope [4] with the last dimension, of 6 */
+	one_node("PRelu", NULL, "x,v", &bytes);
+	expect_refusal(&bytes, HS_EFORMAT,
+	               "node 'y' (PRelu): a slope of shape [4] does not "
+	               "broadcast to an input of shape [1,4,6,6]");
+	pbw_free(&bytes);
+	one_node("PRelu", NULL, "x,x", &bytes);
+	expect_refusal(&bytes, HS_ENOTSUP,
+	               "node 'y' (PRelu): the slope 'x' must be a float32 "
+	               "constant");
+	pbw_free(&bytes);
+	tmodel m = { { 0 } };
+	const int64_t xd[4] = { 1, 4, 6, 6 }, sd[3] = { 4, 6, 1 };
+	float s[24] = { 0 };
+	tm_input(&m, "x", 4, xd);
+	tm_float(&m, "s", 3, sd, s);
+	tm_node(&m, "PRelu", "x,s", "y", NULL);
+	tm_output(&m, "y");
+	tm_finish(&m, &bytes);
+	expect_refusal(&bytes, HS_ENOTSUP,
+	               "node 'y' (PRelu): a slope that varies along more than "
+	               "one axis");
 	pbw_free(&bytes);
 }
 
@@ -717,7 +1507,16 @@ int main(void)
 		cmocka_unit_test(blazeface_outputs_are_named_and_sized),
 		cmocka_unit_test(small_graphs_match_the_reference),
 		cmocka_unit_test(plain_tensors_and_concat),
+		cmocka_unit_test(prelu_joins_conv_and_conv_add),
+		cmocka_unit_test(prelu_on_its_own),
+		cmocka_unit_test(prelu_slope_shapes),
+		cmocka_unit_test(channel_pad_then_add),
+		cmocka_unit_test(spatial_pad),
+		cmocka_unit_test(sigmoid_anywhere),
+		cmocka_unit_test(stride3_heads_reshape_to_2d),
+		cmocka_unit_test(depthwise_5x5_stays_in_its_pixels),
 		cmocka_unit_test(unsupported_operators_are_refused_by_name),
+		cmocka_unit_test(pad_and_prelu_refusals),
 		cmocka_unit_test(missing_file_is_named),
 		cmocka_unit_test(damaged_model_never_crashes),
 	};

@@ -1,16 +1,19 @@
 /* nn.h - a small inference engine for convolutional ONNX models.
  *
- * Runs the float32 graph of a model such as BlazeFace on one thread, with
- * no allocation after hs_nn_create().  Supported operators: Conv (plain,
- * depthwise and 1x1, any strides and pads), Add, Relu, MaxPool, Concat,
- * Transpose, Reshape, Identity, Constant and ConstantOfShape.  Anything
- * else is refused with HS_ENOTSUP and a message naming the operator.
+ * Runs the float32 graph of a model such as BlazeFace or MediaPipe's face
+ * mesh on one thread, with no allocation after hs_nn_create().  Supported
+ * operators: Conv (plain, depthwise and 1x1, any strides and pads), Add,
+ * Relu, PRelu (a slope that varies along one axis at most, broadcast as
+ * ONNX does), Sigmoid, MaxPool, Pad (constant zeros; not of the batch),
+ * Concat, Transpose, Reshape, Identity, Constant and ConstantOfShape.
+ * Anything else, or another form of these, is refused with HS_ENOTSUP and
+ * a message naming the node.
  *
  * Inside, 4-D activations are kept channels-last (NHWC) with the channel
  * count rounded up to a whole SIMD vector; weights are repacked to match
- * when the model is loaded, and a convolution absorbs the Add and Relu
- * that follow it.  The kernels come in AVX-512, AVX2+FMA and generic
- * builds; the best one the CPU supports is chosen at load time.
+ * when the model is loaded, and a convolution absorbs the Add and the
+ * Relu or PRelu that follow it.  The kernels come in AVX-512, AVX2+FMA and
+ * generic builds; the best one the CPU supports is chosen at load time.
  */
 #ifndef HEADSUP_NN_H
 #define HEADSUP_NN_H
