@@ -40,7 +40,7 @@ static void usage(FILE *out)
 	      "                   $XDG_STATE_HOME/headsup/calibration.ini)\n"
 	      "  -h, --help       show this help\n\n"
 	      "The old baseline is kept when calibration is refused: no face\n"
-	      "in most frames, the head turned more than about 30 degrees\n"
+	      "in most frames, the head turned more than about 25 degrees\n"
 	      "from the camera (a webcam beside the screen is fine), or the\n"
 	      "face far from the middle of the picture.\n\n"
 	      "Exit status: 0 stored, 1 refused or the camera/file failed,\n"
