@@ -58,8 +58,8 @@ else
 	say "Debian packages already installed"
 fi
 
-say "fetching the face model"
-models/fetch-model.sh || die "could not fetch the face model (see above)"
+say "fetching the face models"
+models/fetch-model.sh || die "could not fetch the face models (see above)"
 
 jobs=$(nproc 2>/dev/null || echo 2)
 say "building (build/)"

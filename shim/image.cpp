@@ -2,6 +2,7 @@
 #include "image.hpp"
 
 #include <cerrno>
+#include <cmath>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <string>
@@ -77,6 +78,30 @@ extern "C" int hsv_image_resize(const hs_image *src, int w, int h,
 		const bool shrink = w < src->mat.cols && h < src->mat.rows;
 		cv::resize(src->mat, dst->mat, cv::Size(w, h), 0, 0,
 		           shrink ? cv::INTER_AREA : cv::INTER_LINEAR);
+		return 0;
+	});
+}
+
+extern "C" int hsv_image_crop_affine(const hs_image *img, const double A[6],
+                                     int w, int h, float scale, float bias,
+                                     float *out)
+{
+	return hs::guarded([&] {
+		if (w <= 0 || h <= 0 || img->mat.empty() || !out)
+			return (int)HS_EINVAL;
+		for (int i = 0; i < 6; i++)
+			if (!std::isfinite(A[i]))
+				return (int)HS_EINVAL;
+		// scratch images per thread, reused frame to frame
+		thread_local cv::Mat crop, rgb;
+		const cv::Matx23d map(A[0], A[1], A[2], A[3], A[4], A[5]);
+		// WARP_INVERSE_MAP: A takes output pixels to frame pixels
+		cv::warpAffine(img->mat, crop, map, cv::Size(w, h),
+		               cv::INTER_LINEAR | cv::WARP_INVERSE_MAP,
+		               cv::BORDER_CONSTANT, cv::Scalar::all(0));
+		cv::cvtColor(crop, rgb, cv::COLOR_BGR2RGB);
+		cv::Mat flat(h, w, CV_32FC3, out);
+		rgb.convertTo(flat, CV_32FC3, scale, bias);
 		return 0;
 	});
 }

@@ -1,4 +1,5 @@
-/* pose.c - head pitch, yaw and roll from the six keypoints (PnP). */
+/* pose.c - head pitch, yaw and roll from the six keypoints (PnP), and a
+ * 3D similarity fit for dense face meshes. */
 #include "headsup/pose.h"
 
 #include "headsup/err.h"
@@ -17,8 +18,9 @@ static const double default_pts[HS_KP_COUNT][3] = {
 	{ -31.5, 0.0, 0.0 }, { 31.5, 0.0, 0.0 },    { 0.0, 48.0, -18.0 },
 	{ 0.0, 75.0, -8.0 }, { -72.0, 15.0, 85.0 }, { 72.0, 15.0, 85.0 },
 };
-#define DEFAULT_PITCH_GAIN 2.3
-#define DEFAULT_PITCH_OFFSET_DEG 20.0
+#define DEFAULT_PITCH_GAIN 1.15
+#define DEFAULT_PITCH_OFFSET_DEG 10.0
+#define DEFAULT_MESH_PITCH_OFFSET_DEG 13.6
 
 /* Accepted ranges of the correction rows. */
 #define GAIN_MIN 0.2
@@ -30,6 +32,7 @@ void hs_head_model_default(hs_head_model *m)
 	memcpy(m->pts, default_pts, sizeof default_pts);
 	m->pitch_gain = DEFAULT_PITCH_GAIN;
 	m->pitch_offset_deg = DEFAULT_PITCH_OFFSET_DEG;
+	m->mesh_pitch_offset_deg = DEFAULT_MESH_PITCH_OFFSET_DEG;
 }
 
 static int keypoint_index(const char *name)
@@ -40,8 +43,9 @@ static int keypoint_index(const char *name)
 	return -1;
 }
 
-/* One "pitch_gain,G" or "pitch_offset_deg,D" row into m; false with a
- * message in err when the name is not one of them or the value is bad. */
+/* One "pitch_gain,G", "pitch_offset_deg,D" or "mesh_pitch_offset_deg,D"
+ * row into m; false with a message in err when the name is not one of
+ * them or the value is bad. */
 static bool read_correction(hs_head_model *m, const char *line,
                             const char *path, int lineno, char *err,
                             unsigned long errsize)
@@ -51,8 +55,9 @@ static bool read_correction(hs_head_model *m, const char *line,
 	char extra;
 	if (sscanf(line, "%31[^,],%lf %c", name, &v, &extra) != 2) {
 		snprintf(err, errsize,
-		         "%s:%d: expected 'name,x_mm,y_mm,z_mm' or "
-		         "'pitch_gain,G' or 'pitch_offset_deg,D'",
+		         "%s:%d: expected 'name,x_mm,y_mm,z_mm', "
+		         "'pitch_gain,G', 'pitch_offset_deg,D' or "
+		         "'mesh_pitch_offset_deg,D'",
 		         path, lineno);
 		return false;
 	}
@@ -66,16 +71,16 @@ static bool read_correction(hs_head_model *m, const char *line,
 		m->pitch_gain = v;
 		return true;
 	}
-	if (strcmp(name, "pitch_offset_deg") == 0) {
+	const bool mesh = strcmp(name, "mesh_pitch_offset_deg") == 0;
+	if (mesh || strcmp(name, "pitch_offset_deg") == 0) {
 		if (!isfinite(v) || fabs(v) > OFFSET_MAX_DEG) {
 			snprintf(err, errsize,
-			         "%s:%d: pitch_offset_deg %g is outside "
-			         "-%g..%g",
-			         path, lineno, v, OFFSET_MAX_DEG,
+			         "%s:%d: %s %g is outside -%g..%g", path,
+			         lineno, name, v, OFFSET_MAX_DEG,
 			         OFFSET_MAX_DEG);
 			return false;
 		}
-		m->pitch_offset_deg = v;
+		*(mesh ? &m->mesh_pitch_offset_deg : &m->pitch_offset_deg) = v;
 		return true;
 	}
 	snprintf(err, errsize, "%s:%d: unknown row '%s'", path, lineno, name);
@@ -232,6 +237,187 @@ void hs_pose_project(const hs_head_model *m, const hs_camera_model *cam,
 		out[k].x = (float)(cam->fx * X / Z + cam->cx);
 		out[k].y = (float)(cam->fy * Y / Z + cam->cy);
 	}
+}
+
+/* Eigen-decomposition of the symmetric n x n matrix a (row-major, n <= 4,
+ * destroyed) by cyclic Jacobi rotations: eigenvalues into w, eigenvectors
+ * into the columns of v.  Each rotation zeroes one off-diagonal pair; the
+ * sweeps converge quadratically, so a handful do for these sizes.  Plain C
+ * on purpose: no OpenCV needed for a 4x4. */
+static void jacobi_eigen(int n, double *a, double *w, double *v)
+{
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < n; j++)
+			v[i * n + j] = i == j;
+	for (int sweep = 0; sweep < 64; sweep++) {
+		double off = 0;
+		for (int p = 0; p < n; p++)
+			for (int q = p + 1; q < n; q++)
+				off += a[p * n + q] * a[p * n + q];
+		if (off == 0)
+			break;
+		for (int p = 0; p < n; p++)
+			for (int q = p + 1; q < n; q++) {
+				const double apq = a[p * n + q];
+				const double app = a[p * n + p],
+				             aqq = a[q * n + q];
+				/* Below rounding of the diagonal: drop it, so
+				 * the sweeps end instead of chasing noise (and
+				 * theta below cannot overflow). */
+				if (fabs(apq) <=
+				    1e-18 * (fabs(app) + fabs(aqq))) {
+					a[p * n + q] = a[q * n + p] = 0;
+					continue;
+				}
+				/* The smaller root of t^2 + 2 theta t - 1 = 0
+				 * (rotation angle <= 45 degrees) is the
+				 * stable one. */
+				const double theta = (aqq - app) / (2 * apq);
+				const double t =
+				        copysign(1.0, theta) /
+				        (fabs(theta) + sqrt(theta * theta + 1));
+				const double c = 1 / sqrt(t * t + 1), s = t * c;
+				/* a = J^T a J and v = v J, J the rotation in
+				 * the (p, q) plane. */
+				for (int k = 0; k < n; k++) {
+					const double akp = a[k * n + p],
+					             akq = a[k * n + q];
+					a[k * n + p] = c * akp - s * akq;
+					a[k * n + q] = s * akp + c * akq;
+				}
+				for (int k = 0; k < n; k++) {
+					const double apk = a[p * n + k],
+					             aqk = a[q * n + k];
+					a[p * n + k] = c * apk - s * aqk;
+					a[q * n + k] = s * apk + c * aqk;
+				}
+				for (int k = 0; k < n; k++) {
+					const double vkp = v[k * n + p],
+					             vkq = v[k * n + q];
+					v[k * n + p] = c * vkp - s * vkq;
+					v[k * n + q] = s * vkp + c * vkq;
+				}
+				a[p * n + q] = a[q * n + p] = 0;
+			}
+	}
+	for (int i = 0; i < n; i++)
+		w[i] = a[i * n + i];
+}
+
+/* Does the scatter matrix C (3x3, of centred points) span at least a
+ * plane?  Its second largest eigenvalue is the spread across the best line;
+ * relative to the largest it must stay well above the rounding left by
+ * centring (~1e-32), or the rotation about that line is arbitrary. */
+static bool spans_plane(const double C[9])
+{
+	double a[9], w[3], v[9];
+	memcpy(a, C, sizeof a);
+	jacobi_eigen(3, a, w, v);
+	double lo = fmin(w[0], fmin(w[1], w[2]));
+	double hi = fmax(w[0], fmax(w[1], w[2]));
+	double mid = w[0] + w[1] + w[2] - lo - hi;
+	return hi > 0 && mid > 1e-12 * hi;
+}
+
+int hs_pose_fit_similarity(const double (*model)[3], const double (*pts)[3],
+                           int n, double R[9], double *scale, double t[3])
+{
+	if (!model || !pts || !R || !scale || !t || n < 3)
+		return HS_EINVAL;
+	double ma[3] = { 0, 0, 0 }, mb[3] = { 0, 0, 0 };
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < 3; k++) {
+			if (!isfinite(model[i][k]) || !isfinite(pts[i][k]))
+				return HS_EINVAL;
+			ma[k] += model[i][k];
+			mb[k] += pts[i][k];
+		}
+	for (int k = 0; k < 3; k++) {
+		ma[k] /= n;
+		mb[k] /= n;
+	}
+	/* Over the centred points a_i (model) and b_i (pts): the
+	 * cross-covariance S[j][k] = sum a_ij b_ik and both scatter
+	 * matrices.  Centring first keeps the sums accurate far from the
+	 * origin (pixel coordinates). */
+	double S[9] = { 0 }, Ca[9] = { 0 }, Cb[9] = { 0 };
+	for (int i = 0; i < n; i++) {
+		double a[3], b[3];
+		for (int k = 0; k < 3; k++) {
+			a[k] = model[i][k] - ma[k];
+			b[k] = pts[i][k] - mb[k];
+		}
+		for (int j = 0; j < 3; j++)
+			for (int k = 0; k < 3; k++) {
+				S[3 * j + k] += a[j] * b[k];
+				Ca[3 * j + k] += a[j] * a[k];
+				Cb[3 * j + k] += b[j] * b[k];
+			}
+	}
+	if (!spans_plane(Ca) || !spans_plane(Cb))
+		return HS_EINVAL;
+	const double sxx = S[0], sxy = S[1], sxz = S[2], syx = S[3], syy = S[4],
+	             syz = S[5], szx = S[6], szy = S[7], szz = S[8];
+	/* Horn's symmetric 4x4: for a unit quaternion q, q^T N q is
+	 * sum_i b_i . R(q) a_i, so its top eigenvector is the best rotation. */
+	/* clang-format off */
+	double N[16] = {
+		sxx + syy + szz, syz - szy,        szx - sxz,        sxy - syx,
+		syz - szy,       sxx - syy - szz,  sxy + syx,        szx + sxz,
+		szx - sxz,       sxy + syx,        -sxx + syy - szz, syz + szy,
+		sxy - syx,       szx + sxz,        syz + szy,        -sxx - syy + szz,
+	};
+	/* clang-format on */
+	double w[4], V[16];
+	jacobi_eigen(4, N, w, V);
+	int best = 0;
+	for (int i = 1; i < 4; i++)
+		if (w[i] > w[best])
+			best = i;
+	double q0 = V[0 * 4 + best], qx = V[1 * 4 + best], qy = V[2 * 4 + best],
+	       qz = V[3 * 4 + best];
+	const double qn = sqrt(q0 * q0 + qx * qx + qy * qy + qz * qz);
+	q0 /= qn;
+	qx /= qn;
+	qy /= qn;
+	qz /= qn;
+	/* A unit quaternion always gives a proper rotation, so a mirrored
+	 * point set cannot yield det -1. */
+	double Rq[9] = {
+		q0 * q0 + qx * qx - qy * qy - qz * qz,
+		2 * (qx * qy - q0 * qz),
+		2 * (qx * qz + q0 * qy),
+		2 * (qy * qx + q0 * qz),
+		q0 * q0 - qx * qx + qy * qy - qz * qz,
+		2 * (qy * qz - q0 * qx),
+		2 * (qz * qx - q0 * qy),
+		2 * (qz * qy + q0 * qx),
+		q0 * q0 - qx * qx - qy * qy + qz * qz,
+	};
+	/* sum_i b_i . R a_i = sum_jk R[j][k] S[k][j]; over sum |a_i|^2 it is
+	 * the least-squares scale for this R. */
+	double num = 0, sa2 = Ca[0] + Ca[4] + Ca[8],
+	       sb2 = Cb[0] + Cb[4] + Cb[8];
+	for (int j = 0; j < 3; j++)
+		for (int k = 0; k < 3; k++)
+			num += Rq[3 * j + k] * S[3 * k + j];
+	/* num <= sqrt(sa2 * sb2); near zero the pts do not follow the model
+	 * at all (N ~ 0) and any rotation would do. */
+	if (!(num > 1e-12 * sqrt(sa2 * sb2)))
+		return HS_EINVAL;
+	const double s = num / sa2;
+	double tt[3];
+	for (int j = 0; j < 3; j++)
+		tt[j] = mb[j] - s * (Rq[3 * j] * ma[0] + Rq[3 * j + 1] * ma[1] +
+		                     Rq[3 * j + 2] * ma[2]);
+	/* Huge inputs can overflow the sums. */
+	if (!isfinite(s) || !isfinite(tt[0]) || !isfinite(tt[1]) ||
+	    !isfinite(tt[2]) || !isfinite(num))
+		return HS_EINVAL;
+	memcpy(R, Rq, sizeof Rq);
+	*scale = s;
+	memcpy(t, tt, sizeof tt);
+	return 0;
 }
 
 /* Rodrigues vector to rotation matrix. */

@@ -241,6 +241,7 @@ void hs_posture_thresholds_from_config(const hs_config *c,
 	*t = (hs_posture_thresholds){
 		.looking_down_enter_deg = c->looking_down_enter_deg,
 		.looking_down_exit_deg = c->looking_down_exit_deg,
+		.head_share = c->head_share,
 		.hunched_drop_enter_iod = c->hunched_drop_enter_iod,
 		.hunched_drop_exit_iod = c->hunched_drop_exit_iod,
 		.hunched_lean_enter = c->hunched_lean_enter,
@@ -283,6 +284,11 @@ int hs_posture_thresholds_check(const hs_posture_thresholds *t, char *why,
 		rc = check_pair("hunched_lean_enter", t->hunched_lean_enter,
 		                "hunched_lean_exit", t->hunched_lean_exit, why,
 		                whysize);
+	if (rc == 0 && !(t->head_share >= 0.2 && t->head_share <= 1.0)) {
+		snprintf(why, whysize, "head_share = %g must be 0.2 to 1",
+		         t->head_share);
+		rc = HS_EINVAL;
+	}
 	if (rc == 0 && !isfinite(t->hunched_lean_drop_iod)) {
 		snprintf(why, whysize,
 		         "hunched_lean_drop_iod must be a number");
@@ -300,16 +306,26 @@ int hs_posture_thresholds_check(const hs_posture_thresholds *t, char *why,
 /* ---- states ----------------------------------------------------------------
  */
 
+double hs_posture_gaze_delta(const hs_posture_thresholds *t,
+                             const hs_features *f)
+{
+	/* A zero share (thresholds built by hand) means the head alone. */
+	return t->head_share > 0 ? f->pitch_delta_deg / t->head_share
+	                         : f->pitch_delta_deg;
+}
+
 static bool looking_down_enters(const hs_posture_thresholds *t,
                                 const hs_features *f)
 {
-	return f->has_pitch && f->pitch_delta_deg >= t->looking_down_enter_deg;
+	return f->has_pitch &&
+	       hs_posture_gaze_delta(t, f) >= t->looking_down_enter_deg;
 }
 
 static bool looking_down_holds(const hs_posture_thresholds *t,
                                const hs_features *f)
 {
-	return f->has_pitch && f->pitch_delta_deg >= t->looking_down_exit_deg;
+	return f->has_pitch &&
+	       hs_posture_gaze_delta(t, f) >= t->looking_down_exit_deg;
 }
 
 static bool hunched_enters(const hs_posture_thresholds *t, const hs_features *f)

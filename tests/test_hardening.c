@@ -166,6 +166,19 @@ static void bad_image_in_a_folder_is_skipped(void **state)
 	hs_runenv_free(&e);
 }
 
+/* Replay src with $HEADSUP_DATA_DIR pointing at e's share/ folder (made
+ * by the caller): headsup must warn, not fail, and watch the whole 10.5 s
+ * clip.  The output is in out. */
+static void run_with_own_data_dir(hs_runenv *e, const char *src, char *out,
+                                  size_t size)
+{
+	char var[300];
+	hs_runenv_fmt(var, sizeof var, "HEADSUP_DATA_DIR=%s/share", e->dir);
+	hs_runenv_set(e, var);
+	assert_int_equal(hs_runenv_run_desk(e, src, DAY, "", out, size), 0);
+	assert_true(hs_runenv_report_number(e, DAY, "monitored_s") > 9);
+}
+
 /* A data folder holding a damaged model (or none): Haar, with a warning
  * that names the file, and monitoring goes on. */
 static void corrupt_or_missing_model_falls_back_to_haar(void **state)
@@ -187,21 +200,47 @@ static void corrupt_or_missing_model_falls_back_to_haar(void **state)
 			              "'%s/share/blazeface-front-128.onnx'",
 			              e.dir, HS_BUILD_DATA_DIR, e.dir);
 		assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
-		char var[300];
-		hs_runenv_fmt(var, sizeof var, "HEADSUP_DATA_DIR=%s/share",
-		              e.dir);
-		hs_runenv_set(&e, var);
-		assert_int_equal(
-		        hs_runenv_run_desk(&e, src, DAY, "", out, sizeof out),
-		        0);
+		run_with_own_data_dir(&e, src, out, sizeof out);
 		assert_non_null(strstr(out, corrupt ? "fails its checksum"
 		                                    : "is missing"));
 		assert_non_null(strstr(out, "/share/blazeface-front-128.onnx"));
 		assert_non_null(
 		        strstr(out, "falling back to the Haar cascades"));
-		/* ...and it watched the whole 10.5 s clip. */
-		assert_true(hs_runenv_report_number(&e, DAY, "monitored_s") >
-		            9);
+		hs_runenv_free(&e);
+	}
+}
+
+/* The face-mesh model damaged or absent: BlazeFace still finds the face,
+ * the pose falls back to PnP on its keypoints, with a warning that names
+ * the file, and monitoring goes on. */
+static void corrupt_or_missing_mesh_model_falls_back_to_pnp(void **state)
+{
+	(void)state;
+	char src[4096], cmd[20000], out[16384];
+	REQUIRE_FIXTURE("video/steady-gaze.avi", src);
+	for (int corrupt = 1; corrupt >= 0; corrupt--) {
+		hs_runenv e;
+		hs_runenv_make(&e, false);
+		hs_runenv_fmt(
+		        cmd, sizeof cmd,
+		        "mkdir '%s/share' && cp '%s/blazeface-front-128.onnx' "
+		        "'%s/face3d.csv' '%s/share/'",
+		        e.dir, HS_BUILD_DATA_DIR, HS_BUILD_DATA_DIR, e.dir);
+		assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+		if (corrupt) {
+			hs_runenv_fmt(cmd, sizeof cmd,
+			              "head -c 5000 '%s/facemesh-192.onnx' > "
+			              "'%s/share/facemesh-192.onnx'",
+			              HS_BUILD_DATA_DIR, e.dir);
+			assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+		}
+		run_with_own_data_dir(&e, src, out, sizeof out);
+		assert_non_null(strstr(out, corrupt ? "fails its checksum"
+		                                    : "is missing"));
+		assert_non_null(strstr(out, "/share/facemesh-192.onnx"));
+		assert_non_null(strstr(out, "falls back to the face detector's "
+		                            "six keypoints"));
+		assert_null(strstr(out, "Haar"));
 		hs_runenv_free(&e);
 	}
 }
@@ -718,6 +757,8 @@ int main(void)
 		cmocka_unit_test(file_that_is_not_an_image_is_an_error),
 		cmocka_unit_test(bad_image_in_a_folder_is_skipped),
 		cmocka_unit_test(corrupt_or_missing_model_falls_back_to_haar),
+		cmocka_unit_test(
+		        corrupt_or_missing_mesh_model_falls_back_to_pnp),
 		cmocka_unit_test(missing_cascades_are_a_clear_error),
 		cmocka_unit_test(
 		        read_only_journal_folder_warns_once_and_goes_on),

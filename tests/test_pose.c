@@ -1,5 +1,6 @@
 /* test_pose.c - head pose from keypoints: PnP on synthetic projections,
- * the sign conventions, the pitch correction and the head-model file. */
+ * the sign conventions, the pitch correction, the head-model file and the
+ * 3D similarity fit for dense face meshes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -286,6 +287,394 @@ static void default_model_equals_the_file(void **state)
 	assert_true(builtin.pitch_gain >= 1);
 }
 
+/* ---- the 3D similarity fit ---------------------------------------------- */
+
+/* C11 will not pass double (*)[3] as const double (*)[3] quietly. */
+#define C3(a) ((const double(*)[3])(a))
+
+/* out[i] = s * R * in[i] + t. */
+static void transform(double (*in)[3], int n, const double R[9], double s,
+                      const double t[3], double (*out)[3])
+{
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < 3; j++)
+			out[i][j] = s * (R[3 * j] * in[i][0] +
+			                 R[3 * j + 1] * in[i][1] +
+			                 R[3 * j + 2] * in[i][2]) +
+			            t[j];
+}
+
+static double det3(const double R[9])
+{
+	return R[0] * (R[4] * R[8] - R[5] * R[7]) -
+	       R[1] * (R[3] * R[8] - R[5] * R[6]) +
+	       R[2] * (R[3] * R[7] - R[4] * R[6]);
+}
+
+/* R is a proper rotation: R R^T = I and det +1. */
+static void assert_proper_rotation(const double R[9])
+{
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 3; j++)
+			assert_near(R[3 * i] * R[3 * j] +
+			                    R[3 * i + 1] * R[3 * j + 1] +
+			                    R[3 * i + 2] * R[3 * j + 2],
+			            i == j, 1e-12);
+	assert_near(det3(R), 1, 1e-12);
+}
+
+/* The default head's six points plus forehead, chin and cheeks (mm). */
+#define TEN_POINTS 10
+static void ten_points(double (*out)[3])
+{
+	hs_head_model m;
+	hs_head_model_default(&m);
+	static const double extra[4][3] = {
+		{ 0, -45, 5 }, { 0, 110, 0 }, { -50, 50, 20 }, { 48, 55, 22 }
+	};
+	memcpy(out, m.pts, sizeof m.pts);
+	memcpy(out + HS_KP_COUNT, extra, sizeof extra);
+}
+
+/* A fixed-seed generator, so failures reproduce. */
+static uint64_t rng_state;
+
+static double uniform(void)
+{
+	/* xorshift64*, top 53 bits. */
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return (double)((rng_state * 2685821657736338717ULL) >> 11) /
+	       9007199254740992.0;
+}
+
+/* Sum of twelve uniforms: mean 0, standard deviation 1, near enough to a
+ * Gaussian for this. */
+static double gauss(void)
+{
+	double s = -6;
+	for (int i = 0; i < 12; i++)
+		s += uniform();
+	return s;
+}
+
+/* A denser mesh: the six keypoints and the rest scattered over a curved
+ * face-like surface about 145 mm wide. */
+#define MESH_POINTS 32
+#define FACE_MM 145.0
+static void mesh_points(double (*out)[3])
+{
+	hs_head_model m;
+	hs_head_model_default(&m);
+	memcpy(out, m.pts, sizeof m.pts);
+	for (int i = HS_KP_COUNT; i < MESH_POINTS; i++) {
+		double x = -70 + 140 * uniform(), y = -50 + 165 * uniform();
+		out[i][0] = x;
+		out[i][1] = y;
+		out[i][2] = 85 * (x / 72) * (x / 72) +
+		            15 * ((y - 30) / 80) * ((y - 30) / 80) - 10;
+	}
+}
+
+static double residual(double (*model)[3], double (*pts)[3], int n,
+                       const double R[9], double s, const double t[3])
+{
+	double fit[MESH_POINTS][3], sum = 0;
+	transform(model, n, R, s, t, fit);
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < 3; j++)
+			sum += (fit[i][j] - pts[i][j]) *
+			       (fit[i][j] - pts[i][j]);
+	return sum;
+}
+
+/* Exact data: every pose, scale and offset comes back to rounding. */
+static void similarity_fit_recovers_a_grid_of_poses(void **state)
+{
+	(void)state;
+	double model[TEN_POINTS][3], pts[TEN_POINTS][3];
+	ten_points(model);
+	static const double scales[] = { 0.3, 1, 2.5, 5 };
+	int n = 0;
+	for (int p = -40; p <= 40; p += 10)
+		for (int y = -40; y <= 40; y += 10)
+			for (int r = -30; r <= 30; r += 15)
+				for (int k = 0; k < 4; k++) {
+					const double s = scales[k];
+					const double t[3] = { 320 + 7 * p,
+						              240 - 5 * y,
+						              -60 + 3 * r };
+					double R0[9], R[9], fs, ft[3];
+					hs_pose_to_matrix(p, y, r, R0);
+					transform(model, TEN_POINTS, R0, s, t,
+					          pts);
+					assert_int_equal(
+					        hs_pose_fit_similarity(
+					                C3(model), C3(pts),
+					                TEN_POINTS, R, &fs, ft),
+					        0);
+					assert_proper_rotation(R);
+					double fp, fy, fr;
+					hs_pose_from_matrix(R, &fp, &fy, &fr);
+					if (fabs(fp - p) > 1e-6 ||
+					    fabs(fy - y) > 1e-6 ||
+					    fabs(fr - r) > 1e-6)
+						fail_msg(
+						        "pose %d/%d/%d read as "
+						        "%.9f/%.9f/%.9f",
+						        p, y, r, fp, fy, fr);
+					assert_near(fs, s, 1e-9 * s);
+					const double tn =
+					        sqrt(t[0] * t[0] + t[1] * t[1] +
+					             t[2] * t[2]);
+					for (int j = 0; j < 3; j++)
+						assert_near(ft[j], t[j],
+						            1e-9 * tn);
+					n++;
+				}
+	assert_int_equal(n, 9 * 9 * 5 * 4);
+}
+
+/* Noise of 1% of the face size on each coordinate: within a degree. */
+static void similarity_fit_tolerates_noise(void **state)
+{
+	(void)state;
+	rng_state = 0x9e3779b97f4a7c15ULL;
+	double model[MESH_POINTS][3], pts[MESH_POINTS][3];
+	mesh_points(model);
+	double worst = 0;
+	for (int p = -30; p <= 30; p += 15)
+		for (int y = -30; y <= 30; y += 15)
+			for (int r = -20; r <= 20; r += 20) {
+				const double s = r < 0 ? 0.5 : 2.2;
+				const double t[3] = { 300, 250, 40 };
+				double R0[9], R[9], fs, ft[3];
+				hs_pose_to_matrix(p, y, r, R0);
+				transform(model, MESH_POINTS, R0, s, t, pts);
+				for (int i = 0; i < MESH_POINTS; i++)
+					for (int j = 0; j < 3; j++)
+						pts[i][j] += s * 0.01 *
+						             FACE_MM * gauss();
+				assert_int_equal(hs_pose_fit_similarity(
+				                         C3(model), C3(pts),
+				                         MESH_POINTS, R, &fs,
+				                         ft),
+				                 0);
+				assert_proper_rotation(R);
+				double fp, fy, fr;
+				hs_pose_from_matrix(R, &fp, &fy, &fr);
+				double e =
+				        fmax(fabs(fp - p),
+				             fmax(fabs(fy - y), fabs(fr - r)));
+				if (e > 1)
+					fail_msg("noisy pose %d/%d/%d read as "
+					         "%.3f/%.3f/%.3f",
+					         p, y, r, fp, fy, fr);
+				worst = fmax(worst, e);
+				assert_near(fs, s, 0.02 * s);
+			}
+	print_message("worst noisy angle error %.3f degrees\n", worst);
+}
+
+/* On noisy data the answer is a least-squares minimum: nudging the
+ * rotation, the scale or the translation only makes the sum worse. */
+static void similarity_fit_is_a_least_squares_minimum(void **state)
+{
+	(void)state;
+	rng_state = 12345;
+	double model[MESH_POINTS][3], pts[MESH_POINTS][3];
+	mesh_points(model);
+	double R0[9], R[9], s, t[3];
+	const double t0[3] = { 310, 200, -25 };
+	hs_pose_to_matrix(12, -21, 7, R0);
+	transform(model, MESH_POINTS, R0, 1.7, t0, pts);
+	for (int i = 0; i < MESH_POINTS; i++)
+		for (int j = 0; j < 3; j++)
+			pts[i][j] += 1.7 * 0.03 * FACE_MM * gauss();
+	assert_int_equal(hs_pose_fit_similarity(C3(model), C3(pts), MESH_POINTS,
+	                                        R, &s, t),
+	                 0);
+	const double best = residual(model, pts, MESH_POINTS, R, s, t);
+	for (int axis = 0; axis < 3; axis++)
+		for (int sign = -1; sign <= 1; sign += 2) {
+			/* A small extra rotation about each axis, applied
+			 * on the camera side. */
+			const double d = sign * 1e-3;
+			double Q[9];
+			hs_pose_to_matrix(axis == 0 ? d : 0, axis == 1 ? d : 0,
+			                  axis == 2 ? d : 0, Q);
+			double RQ[9];
+			for (int i = 0; i < 3; i++)
+				for (int j = 0; j < 3; j++)
+					RQ[3 * i + j] =
+					        Q[3 * i] * R[j] +
+					        Q[3 * i + 1] * R[3 + j] +
+					        Q[3 * i + 2] * R[6 + j];
+			assert_true(residual(model, pts, MESH_POINTS, RQ, s,
+			                     t) > best);
+			assert_true(residual(model, pts, MESH_POINTS, R,
+			                     s * (1 + d), t) > best);
+			double tt[3] = { t[0], t[1], t[2] };
+			tt[axis] += d * 100;
+			assert_true(residual(model, pts, MESH_POINTS, R, s,
+			                     tt) > best);
+		}
+}
+
+/* A mirrored mesh cannot be matched by a rotation; the fit must still be
+ * a rotation and not a reflection. */
+static void similarity_fit_mirror_stays_proper(void **state)
+{
+	(void)state;
+	rng_state = 777;
+	double model[MESH_POINTS][3], pts[MESH_POINTS][3];
+	mesh_points(model);
+	double R0[9], R[9], s, t[3];
+	const double t0[3] = { 200, 260, 10 };
+	hs_pose_to_matrix(15, 25, -10, R0);
+	transform(model, MESH_POINTS, R0, 3, t0, pts);
+	for (int i = 0; i < MESH_POINTS; i++)
+		pts[i][0] = -pts[i][0];
+	assert_int_equal(hs_pose_fit_similarity(C3(model), C3(pts), MESH_POINTS,
+	                                        R, &s, t),
+	                 0);
+	assert_proper_rotation(R);
+	assert_true(s > 0);
+	/* The symmetric head too (its mirror is itself, relabelled). */
+	double m6[HS_KP_COUNT][3], p6[HS_KP_COUNT][3];
+	memcpy(m6, model, sizeof m6);
+	for (int i = 0; i < HS_KP_COUNT; i++) {
+		p6[i][0] = -m6[i][0];
+		p6[i][1] = m6[i][1];
+		p6[i][2] = m6[i][2];
+	}
+	assert_int_equal(
+	        hs_pose_fit_similarity(C3(m6), C3(p6), HS_KP_COUNT, R, &s, t),
+	        0);
+	assert_proper_rotation(R);
+	assert_true(s > 0);
+}
+
+/* Input that leaves the fit undetermined: HS_EINVAL, outputs untouched. */
+static void similarity_fit_refuses_degenerate_input(void **state)
+{
+	(void)state;
+	double model[TEN_POINTS][3], pts[TEN_POINTS][3];
+	ten_points(model);
+	double R0[9];
+	const double t0[3] = { 320, 240, 0 };
+	hs_pose_to_matrix(5, 10, -5, R0);
+	transform(model, TEN_POINTS, R0, 2, t0, pts);
+	double R[9], s = -1, t[3] = { -1, -1, -1 };
+	for (int i = 0; i < 9; i++)
+		R[i] = -1;
+#define REFUSED(mod, pt, n)                                                   \
+	do {                                                                  \
+		assert_int_equal(                                             \
+		        hs_pose_fit_similarity(C3(mod), C3(pt), n, R, &s, t), \
+		        HS_EINVAL);                                           \
+		for (int i_ = 0; i_ < 9; i_++)                                \
+			assert_near(R[i_], -1, 0);                            \
+		assert_near(s, -1, 0);                                        \
+		assert_near(t[0] + t[1] + t[2], -3, 0);                       \
+	} while (0)
+	/* The good set works, so what follows fails for its own reason. */
+	double Rg[9], sg, tg[3];
+	assert_int_equal(hs_pose_fit_similarity(C3(model), C3(pts), TEN_POINTS,
+	                                        Rg, &sg, tg),
+	                 0);
+	REFUSED(model, pts, 2);
+	REFUSED(model, pts, 0);
+	REFUSED(model, pts, -3);
+	REFUSED(NULL, pts, TEN_POINTS);
+	REFUSED(model, NULL, TEN_POINTS);
+	assert_int_equal(hs_pose_fit_similarity(C3(model), C3(pts), TEN_POINTS,
+	                                        NULL, &s, t),
+	                 HS_EINVAL);
+
+	/* Collinear model points, mapped exactly; steps of 0.1 are not exact
+	 * in binary, so the line carries rounding, far from the origin. */
+	double line[5][3], line_pts[5][3];
+	for (int i = 0; i < 5; i++) {
+		line[i][0] = 1000 + 0.1 * i;
+		line[i][1] = -500 + 0.2 * i;
+		line[i][2] = 250 + 0.3 * i;
+	}
+	transform(line, 5, R0, 2, t0, line_pts);
+	REFUSED(line, line_pts, 5);
+	/* Collinear pts against a good model. */
+	double lp[TEN_POINTS][3];
+	for (int i = 0; i < TEN_POINTS; i++) {
+		lp[i][0] = 3 * i + 1;
+		lp[i][1] = -2 * i;
+		lp[i][2] = 0.5 * i;
+	}
+	REFUSED(model, lp, TEN_POINTS);
+	/* Zero spread: every point the same. */
+	double same[TEN_POINTS][3];
+	for (int i = 0; i < TEN_POINTS; i++) {
+		same[i][0] = 320;
+		same[i][1] = 240;
+		same[i][2] = 7;
+	}
+	REFUSED(model, same, TEN_POINTS);
+	REFUSED(same, pts, TEN_POINTS);
+
+	/* NaN or infinity anywhere. */
+	double bad[TEN_POINTS][3];
+	memcpy(bad, pts, sizeof bad);
+	bad[4][1] = NAN;
+	REFUSED(model, bad, TEN_POINTS);
+	memcpy(bad, model, sizeof bad);
+	bad[9][2] = NAN;
+	REFUSED(bad, pts, TEN_POINTS);
+	bad[9][2] = INFINITY;
+	REFUSED(bad, pts, TEN_POINTS);
+#undef REFUSED
+}
+
+/* The fit reads pitch, yaw and roll with the header's signs, checked on
+ * what the mesh looks like (x right, y down, z away), not only through
+ * hs_pose_from_matrix(). */
+static void similarity_fit_sign_conventions(void **state)
+{
+	(void)state;
+	double model[TEN_POINTS][3], pts[TEN_POINTS][3], front[TEN_POINTS][3];
+	ten_points(model);
+	const double t0[3] = { 320, 240, 0 };
+	double R0[9];
+	hs_pose_to_matrix(0, 0, 0, R0);
+	transform(model, TEN_POINTS, R0, 2, t0, front);
+	const int re = HS_KP_RIGHT_EYE, le = HS_KP_LEFT_EYE, nose = HS_KP_NOSE;
+	for (int axis = 0; axis < 3; axis++) {
+		const double p = axis == 0 ? 10 : 0, y = axis == 1 ? 10 : 0,
+		             r = axis == 2 ? 10 : 0;
+		hs_pose_to_matrix(p, y, r, R0);
+		transform(model, TEN_POINTS, R0, 2, t0, pts);
+		const double mid_x = (pts[re][0] + pts[le][0]) / 2,
+		             mid_y = (pts[re][1] + pts[le][1]) / 2;
+		const double fmid_x = (front[re][0] + front[le][0]) / 2,
+		             fmid_y = (front[re][1] + front[le][1]) / 2;
+		if (axis == 0) /* chin to chest: the nose tip drops */
+			assert_true(pts[nose][1] - mid_y >
+			            front[nose][1] - fmid_y + 3);
+		else if (axis == 1) /* the nose goes to the image's right */
+			assert_true(pts[nose][0] - mid_x >
+			            front[nose][0] - fmid_x + 3);
+		else /* the left eye (image right) drops */
+			assert_true(pts[le][1] > pts[re][1] + 3);
+		double R[9], s, t[3], fp, fy, fr;
+		assert_int_equal(hs_pose_fit_similarity(C3(model), C3(pts),
+		                                        TEN_POINTS, R, &s, t),
+		                 0);
+		hs_pose_from_matrix(R, &fp, &fy, &fr);
+		assert_near(fp, p, 1e-6);
+		assert_near(fy, y, 1e-6);
+		assert_near(fr, r, 1e-6);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +689,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bad_model_files_are_refused,
 		                                make_dir, remove_dir),
 		cmocka_unit_test(default_model_equals_the_file),
+		cmocka_unit_test(similarity_fit_recovers_a_grid_of_poses),
+		cmocka_unit_test(similarity_fit_tolerates_noise),
+		cmocka_unit_test(similarity_fit_is_a_least_squares_minimum),
+		cmocka_unit_test(similarity_fit_mirror_stays_proper),
+		cmocka_unit_test(similarity_fit_refuses_degenerate_input),
+		cmocka_unit_test(similarity_fit_sign_conventions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

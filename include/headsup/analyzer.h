@@ -18,6 +18,7 @@ typedef struct hs_analysis {
 	hs_face face; /* face.found false: nobody in the frame */
 	hs_pose pose; /* valid when has_pose */
 	bool has_pose;
+	bool pose_from_mesh; /* the face mesh gave the pose, not PnP */
 	int frame_w, frame_h;
 } hs_analysis;
 
@@ -29,6 +30,10 @@ void hs_analyzer_destroy(hs_analyzer *a);
 int hs_analyzer_run(hs_analyzer *a, const hs_image *img, hs_analysis *out);
 /* Use m instead of the installed head model (benchmarks and tests). */
 void hs_analyzer_set_head_model(hs_analyzer *a, const hs_head_model *m);
+/* Take the pose from the face mesh (the default when its model loaded)
+ * or from PnP on the detector's keypoints (benchmarks compare the two).
+ * Returns whether the mesh is now used. */
+bool hs_analyzer_use_mesh(hs_analyzer *a, bool on);
 /* "blazeface" or "haar". */
 const char *hs_analyzer_detector(const hs_analyzer *a);
 

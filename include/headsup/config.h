@@ -54,9 +54,11 @@
 	X(posture, smooth_s, DOUBLE, 3.0, 0.0, 30.0,                                             \
 	  "features are the median of this many seconds of frames")                              \
 	X(posture, looking_down_enter_deg, DOUBLE, 15.0, 3.0, 60.0,                              \
-	  "head pitched down this much more than calibrated enters looking_down")                \
+	  "looking this much further down than calibrated enters looking_down")                  \
 	X(posture, looking_down_exit_deg, DOUBLE, 10.0, 0.0, 60.0,                               \
-	  "looking_down ends below this pitch delta")                                            \
+	  "looking_down ends below this many degrees")                                           \
+	X(posture, head_share, DOUBLE, 0.6, 0.2, 1.0,                                            \
+	  "share of a downward look the head makes (the eyes do the rest)")                      \
 	X(posture, hunched_drop_enter_iod, DOUBLE, 0.43, 0.05, 5.0,                              \
 	  "eyes this many calibrated eye-distances lower enters hunched")                        \
 	X(posture, hunched_drop_exit_iod, DOUBLE, 0.30, 0.0, 5.0,                                \

@@ -1,4 +1,6 @@
-/* pose.h - head pose from the six face keypoints.
+/* pose.h - head pose: the conventions, the 3D head model, PnP on the six
+ * face keypoints, and the 3-D similarity fit the face mesh uses
+ * (facemesh.h).
  *
  * Conventions (all angles in degrees, in the camera's frame):
  *   pitch_down_deg  + = head tilted down (chin toward chest), - = up
@@ -9,9 +11,9 @@
  *                       toward the subject's left shoulder)
  * 0/0/0 is a face looking straight into the camera, upright.
  *
- * The estimate solves perspective-n-point against a mean 3D head
- * (models/face3d.csv) with a pinhole camera whose focal length comes from
- * the frame width and an assumed horizontal field of view.  The PnP pitch
+ * Without the face mesh, the estimate solves perspective-n-point against a mean
+ * 3D head (models/face3d.csv) with a pinhole camera whose focal length comes
+ * from the frame width and an assumed horizontal field of view.  The PnP pitch
  * then goes through a linear correction kept with the head model:
  *   pitch_down_deg = pitch_gain * (PnP pitch) + pitch_offset_deg
  * BlazeFace's keypoints move less than a rigid head would, so its PnP pitch
@@ -43,12 +45,16 @@ typedef struct hs_head_model {
 	double pts[HS_KP_COUNT][3];
 	double pitch_gain;
 	double pitch_offset_deg;
+	/* Added to the pitch of the face-mesh fit (facemesh.h), which needs
+	 * no gain: where "level" sits for the mesh's points. */
+	double mesh_pitch_offset_deg;
 } hs_head_model;
 
 /* Read a head model CSV: '#' comments, an optional header line
  * "name,x_mm,y_mm,z_mm", one row "name,x_mm,y_mm,z_mm" for each of the six
- * keypoints, and optionally the rows "pitch_gain,G" (0.2..5, default 1) and
- * "pitch_offset_deg,D" (-45..45, default 0).  m is untouched on failure:
+ * keypoints, and optionally the rows "pitch_gain,G" (0.2..5, default 1),
+ * "pitch_offset_deg,D" and "mesh_pitch_offset_deg,D" (-45..45, default
+ * 0).  m is untouched on failure:
  * HS_ENOENT when the file cannot be opened, HS_EFORMAT on a bad file; err
  * then says why ("path:line: ..."). */
 int hs_head_model_read(hs_head_model *m, const char *path, char *err,
@@ -72,6 +78,25 @@ void hs_pose_to_matrix(double pitch_down_deg, double yaw_deg, double roll_deg,
 /* Inverse of hs_pose_to_matrix(). */
 void hs_pose_from_matrix(const double R[9], double *pitch_down_deg,
                          double *yaw_deg, double *roll_deg);
+
+/* Similarity fit: the proper rotation R (row-major, det +1), scale s > 0
+ * and translation t minimising sum_i |s * R * model[i] + t - pts[i]|^2
+ * (Horn's closed form with unit quaternions, 1987).  n >= 3 points that
+ * are not all on one line; HS_EINVAL otherwise (also for NaN input).
+ * R follows hs_pose_to_matrix()'s convention (camera point = R * model
+ * point + t), so hs_pose_from_matrix(R, ...) gives pitch, yaw and roll.
+ *
+ * Meant for a dense 3D face mesh (pts in pixels with a depth coordinate, x
+ * right, y down, z away from the camera) against a head model in mm.  Both
+ * point sets must span a plane: collinear or coincident points in either
+ * one, or pts that do not correlate with the model at all, leave the
+ * rotation undetermined and give HS_EINVAL.  The scale is Horn's
+ * asymmetric one, sum(R a_i . b_i) / sum |a_i|^2 over the centred model
+ * points a_i and centred pts b_i: the exact minimiser of the sum above
+ * (Horn's symmetric scale minimises a different sum).  R, scale and t are
+ * untouched on failure. */
+int hs_pose_fit_similarity(const double (*model)[3], const double (*pts)[3],
+                           int n, double R[9], double *scale, double t[3]);
 
 /* Project the model through rotation R and translation t (mm) onto the
  * camera; out[i] in pixels. */

@@ -123,12 +123,21 @@ hs_smoothed hs_smoother_get(const hs_smoother *s, hs_features *out);
 typedef struct hs_posture_thresholds {
 	double looking_down_enter_deg; /* pitch delta >= this: looking_down */
 	double looking_down_exit_deg;  /* ... until it falls below this */
+	double head_share; /* of a downward glance the head makes (0.2..1) */
 	double hunched_drop_enter_iod; /* drop >= this: hunched */
 	double hunched_drop_exit_iod;  /* ... until it falls below this */
 	double hunched_lean_enter;     /* lean >= this ... */
 	double hunched_lean_drop_iod;  /* ... with drop >= this: hunched */
 	double hunched_lean_exit;      /* ... until lean falls below this */
 } hs_posture_thresholds;
+
+/* How far down the user looks, in degrees, from the head's pitch delta:
+ * people lower their eyes as well as the head when they look down, and
+ * the head makes only t->head_share of the turn (about half on
+ * Pointing'04, where the head moved 13 degrees for a mark 30 degrees
+ * below eye level).  The looking_down thresholds apply to this. */
+double hs_posture_gaze_delta(const hs_posture_thresholds *t,
+                             const hs_features *f);
 
 /* The built-in defaults (those of the [posture] rows of HS_SETTINGS). */
 void hs_posture_thresholds_default(hs_posture_thresholds *t);

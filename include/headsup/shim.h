@@ -34,6 +34,13 @@ int hs_image_load(hs_image *img, const char *path);
 int hs_image_from_bgr(hs_image *img, const unsigned char *bgr, int w, int h);
 /* Resize src to w x h pixels into dst (bilinear; area when shrinking). */
 int hs_image_resize(const hs_image *src, int w, int h, hs_image *dst);
+/* Sample img through the affine map A into out, w x h RGB floats (row
+ * major, 3 per pixel): pixel (u, v) of the result is the frame at
+ * (A[0] u + A[1] v + A[2], A[3] u + A[4] v + A[5]), bilinear, black
+ * outside the frame, each channel scaled to value * scale + bias.  This is
+ * how the face-mesh network gets its rotated, face-centred input. */
+int hs_image_crop_affine(const hs_image *img, const double A[6], int w, int h,
+                         float scale, float bias, float *out);
 /* Draw a filled/hollow circle or a text label, for the preview window. */
 void hs_image_draw_circle(hs_image *img, float x, float y, float r,
                           unsigned rgb);

@@ -73,9 +73,13 @@
 	R(facenet_forward,                                                     \
 	  (hs_facenet * net, const float *input, const float **scores,         \
 	   const float **regressors),                                          \
-	  (net, input, scores, regressors))
+	  (net, input, scores, regressors))                                    \
+	R(image_crop_affine,                                                   \
+	  (const hs_image *img, const double A[6], int w, int h, float scale,  \
+	   float bias, float *out),                                            \
+	  (img, A, w, h, scale, bias, out))
 
-#define HS_SHIM_TABLE_VERSION 3
+#define HS_SHIM_TABLE_VERSION 4
 #define HS_SHIM_TABLE_SYMBOL "hs_shim_table_v1"
 
 typedef struct hs_shim_table {

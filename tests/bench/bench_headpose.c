@@ -1,12 +1,14 @@
 /* bench_headpose.c - how well and how fast headsup reads head pose.
  *
- * Runs the real analyzer (detector + PnP + correction, as installed in the
- * build tree) on ../shared/fixtures and prints every figure of the issue's
- * Accuracy and Speed sections:
+ * Runs the real analyzer (detector + face mesh + pose, as installed in the
+ * build tree; --pnp for PnP on BlazeFace's keypoints instead) on
+ * ../shared/fixtures and prints every figure of the issue's Accuracy and
+ * Speed sections:
  *   Pointing'04  detection rate over |pitch| <= 30, |pan| <= 30; pitch
  *                relative to each series' pitch 0 / pan 0 image: its mean
  *                absolute error at pan 0, pitch +-15 and +-30, and the
- *                "looking down" call (relative pitch >= 15) as true-positive
+ *                "looking down" call the monitor makes (head pitch change /
+ *                posture.head_share >= 15, src/posture.c) as true-positive
  *                rate on pitch >= 30 and false-positive rate on pitch <= 0,
  *                both over |pan| <= 30 (no face = not looking down).
  *   AFLW2000     absolute pitch MAE over |yaw| <= 30, every angle within 99.
@@ -23,7 +25,7 @@
  *   Start-up     median wall time of `headsup analyze --json IMAGE`.
  *
  * Usage: bench_headpose [--json] [--frames N] [--runs N] [--fov DEG]
- *                       [--head-model FILE]
+ *                       [--head-model FILE] [--pnp]
  * A benchmark, not a test: it always exits 0 once it has run.
  */
 #include <fcntl.h>
@@ -45,13 +47,13 @@
 #include "headsup/nn.h"
 #include "headsup/paths.h"
 #include "headsup/pose.h"
+#include "headsup/posture.h"
 #include "headsup/shim.h"
 #include "testutil.h"
 
 extern char **environ;
 
 #define MAX_ROWS 1024
-#define LOOKING_DOWN_DEG 15.0
 #define SPEED_W 640
 #define SPEED_H 480
 
@@ -59,14 +61,17 @@ typedef struct sample {
 	char file[128];
 	int person, series;
 	double pitch, yaw_or_pan, roll; /* labels */
-	bool found, has_pitch;
+	bool found, has_pitch, from_mesh;
 	double est_pitch; /* pitch_down_deg as headsup reads it */
 } sample;
 
 typedef struct figures {
 	int det_n, det_total;
-	double rel_mae;
+	double rel_mae;      /* of the looking-down estimate (head / share) */
+	double rel_head_mae; /* of the head's own pitch change */
 	int rel_n;
+	double head_share;
+	int mesh_n, pose_n; /* poses from the face mesh, of all poses */
 	int tp, pos, fp, neg;
 	double abs_mae;
 	int abs_n;
@@ -151,6 +156,7 @@ static void analyse_rows(hs_analyzer *az, hs_image *img, const char *dir,
 		rows[i].found = an.face.found;
 		rows[i].has_pitch = an.has_pose && an.pose.has_pitch;
 		rows[i].est_pitch = an.pose.pitch_down_deg;
+		rows[i].from_mesh = an.has_pose && an.pose_from_mesh;
 	}
 }
 
@@ -166,9 +172,18 @@ static const sample *baseline_of(const sample *rows, int n, int person,
 
 static void pointing04_figures(const sample *rows, int n, figures *fg)
 {
-	double err_sum = 0;
+	/* The call the monitor makes: the default posture thresholds on the
+	 * head's pitch change against the series' frontal image. */
+	hs_posture_thresholds th;
+	hs_posture_thresholds_default(&th);
+	fg->head_share = th.head_share;
+	double err_sum = 0, head_sum = 0;
 	for (int i = 0; i < n; i++) {
 		const sample *s = &rows[i];
+		if (s->has_pitch) {
+			fg->pose_n++;
+			fg->mesh_n += s->from_mesh;
+		}
 		if (fabs(s->yaw_or_pan) > 30)
 			continue;
 		if (fabs(s->pitch) <= 30) {
@@ -177,14 +192,20 @@ static void pointing04_figures(const sample *rows, int n, figures *fg)
 		}
 		const sample *b = baseline_of(rows, n, s->person, s->series);
 		bool has_rel = b && s->has_pitch;
-		double rel = has_rel ? s->est_pitch - b->est_pitch : 0;
+		const hs_features f = {
+			.has_pitch = has_rel,
+			.pitch_delta_deg =
+			        has_rel ? s->est_pitch - b->est_pitch : 0,
+		};
+		const double look = hs_posture_gaze_delta(&th, &f);
 		if (s->yaw_or_pan == 0 &&
 		    (fabs(s->pitch) == 15 || fabs(s->pitch) == 30)) {
 			/* A miss counts as reading 0 (no change). */
-			err_sum += fabs(rel - s->pitch);
+			err_sum += fabs(look - s->pitch);
+			head_sum += fabs(f.pitch_delta_deg - s->pitch);
 			fg->rel_n++;
 		}
-		bool down = has_rel && rel >= LOOKING_DOWN_DEG;
+		bool down = has_rel && look >= th.looking_down_enter_deg;
 		if (s->pitch >= 30) {
 			fg->pos++;
 			fg->tp += down;
@@ -195,6 +216,7 @@ static void pointing04_figures(const sample *rows, int n, figures *fg)
 		}
 	}
 	fg->rel_mae = fg->rel_n ? err_sum / fg->rel_n : NAN;
+	fg->rel_head_mae = fg->rel_n ? head_sum / fg->rel_n : NAN;
 }
 
 static void aflw_figures(const sample *rows, int n, figures *fg)
@@ -414,9 +436,12 @@ static void print_text(const figures *f, const char *model_note)
 	printf("%-52s %9.1f%% %10s   (%d/%d)\n",
 	       "Pointing'04 detection, |pitch|,|pan| <= 30",
 	       pct(f->det_n, f->det_total), ">= 99%", f->det_n, f->det_total);
-	printf("%-52s %9.2f  %10s   (n=%d)\n",
+	printf("%-52s %9.2f  %10s   (n=%d, head pitch / %.2f)\n",
 	       "Pointing'04 relative pitch MAE, pan 0, +-15/+-30", f->rel_mae,
-	       "<= 5", f->rel_n);
+	       "<= 5", f->rel_n, f->head_share);
+	printf("%-52s %9.2f  %10s   (n=%d)\n",
+	       "  the same, head pitch change alone", f->rel_head_mae, "",
+	       f->rel_n);
 	printf("%-52s %9.1f%% %10s   (%d/%d)\n",
 	       "looking-down TPR, pitch >= 30, |pan| <= 30", pct(f->tp, f->pos),
 	       ">= 97%", f->tp, f->pos);
@@ -426,6 +451,9 @@ static void print_text(const figures *f, const char *model_note)
 	printf("%-52s %9.2f  %10s   (n=%d)\n",
 	       "AFLW2000 absolute pitch MAE, |yaw| <= 30", f->abs_mae, "<= 4.5",
 	       f->abs_n);
+	printf("%-52s %9.1f%% %10s   (%d/%d)\n",
+	       "poses from the face mesh (others: PnP)",
+	       pct(f->mesh_n, f->pose_n), "", f->mesh_n, f->pose_n);
 	printf("%-52s %9.2f  %10s   (%d frames)\n",
 	       "median ms/frame 640x480, detect + pose, 1 thread", f->ours_ms,
 	       "<= 3.5", f->speed_frames);
@@ -460,6 +488,9 @@ static void print_json(const figures *f)
 	json_num("detection_rate", pct(f->det_n, f->det_total) / 100, 4, true);
 	printf("\"detection_n\": %d, ", f->det_total);
 	json_num("relative_pitch_mae_deg", f->rel_mae, 3, true);
+	json_num("relative_head_pitch_mae_deg", f->rel_head_mae, 3, true);
+	json_num("head_share", f->head_share, 2, true);
+	json_num("mesh_pose_share", pct(f->mesh_n, f->pose_n) / 100, 4, true);
 	printf("\"relative_pitch_n\": %d, ", f->rel_n);
 	json_num("looking_down_tpr", pct(f->tp, f->pos) / 100, 4, true);
 	printf("\"looking_down_tpr_n\": %d, ", f->pos);
@@ -483,7 +514,7 @@ static void usage(void)
 {
 	puts("Usage: bench_headpose [--json] [--frames N] [--runs N] [--fov "
 	     "DEG]\n"
-	     "                      [--head-model FILE]\n"
+	     "                      [--head-model FILE] [--pnp]\n"
 	     "  --json             one JSON object instead of the table\n"
 	     "  --frames N         frames timed for speed (default 120)\n"
 	     "  --runs N           runs of `headsup analyze` for start-up "
@@ -492,7 +523,9 @@ static void usage(void)
 	     "60)\n"
 	     "  --head-model FILE  head model + pitch correction to use "
 	     "instead\n"
-	     "                     of the installed models/face3d.csv");
+	     "                     of the installed models/face3d.csv\n"
+	     "  --pnp              pose by PnP on BlazeFace's keypoints, not "
+	     "the face mesh");
 }
 
 int main(int argc, char **argv)
@@ -503,6 +536,7 @@ int main(int argc, char **argv)
 		{ "runs", required_argument, NULL, 'r' },
 		{ "fov", required_argument, NULL, 'v' },
 		{ "head-model", required_argument, NULL, 'm' },
+		{ "pnp", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -510,6 +544,7 @@ int main(int argc, char **argv)
 	int frames = 120, runs = 9;
 	double fov = 60;
 	const char *head_path = NULL;
+	bool pnp = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -527,6 +562,9 @@ int main(int argc, char **argv)
 			break;
 		case 'm':
 			head_path = optarg;
+			break;
+		case 'p':
+			pnp = true;
 			break;
 		case 'h':
 			usage();
@@ -589,8 +627,11 @@ int main(int argc, char **argv)
 		snprintf(model_note, sizeof model_note, "head model %s",
 		         head_path);
 	}
+	bool mesh = hs_analyzer_use_mesh(az, !pnp);
 	size_t len = strlen(model_note);
-	snprintf(model_note + len, sizeof model_note - len, ", fov %g", fov);
+	snprintf(model_note + len, sizeof model_note - len,
+	         ", fov %g, pose by %s", fov,
+	         mesh ? "face mesh" : "PnP on six keypoints");
 
 	figures fg = { .detector = hs_analyzer_detector(az),
 		       .nn_ms = NAN,
