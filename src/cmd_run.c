@@ -11,6 +11,7 @@
 #include "headsup/config.h"
 #include "headsup/control.h"
 #include "headsup/err.h"
+#include "headsup/facemesh.h"
 #include "headsup/journal.h"
 #include "headsup/lock.h"
 #include "headsup/log.h"
@@ -358,6 +359,11 @@ static void draw_preview(run_ctx *c, const hs_analysis *an,
 	};
 	unsigned colour = colours[st->state];
 	const hs_face *f = &an->face;
+	const hs_mesh *mesh = hs_analyzer_last_mesh(c->az);
+	if (mesh) /* every fourth point: enough to see it sit on the face */
+		for (int i = 0; i < HS_MESH_POINTS; i += 4)
+			hs_image_draw_circle(c->img, mesh->pts[i][0],
+			                     mesh->pts[i][1], 1, 0x60c0ff);
 	if (f->found) {
 		hs_image_draw_rect(c->img, f->box[0], f->box[1], f->box[2],
 		                   f->box[3], colour);

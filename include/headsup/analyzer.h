@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "headsup/face.h"
+#include "headsup/facemesh.h"
 #include "headsup/pose.h"
 #include "headsup/shim.h"
 
@@ -34,6 +35,10 @@ void hs_analyzer_set_head_model(hs_analyzer *a, const hs_head_model *m);
  * or from PnP on the detector's keypoints (benchmarks compare the two).
  * Returns whether the mesh is now used. */
 bool hs_analyzer_use_mesh(hs_analyzer *a, bool on);
+/* The face mesh of the last frame when its pose came from the mesh
+ * (an.pose_from_mesh), for the preview; NULL otherwise.  Valid until the
+ * next hs_analyzer_run(). */
+const hs_mesh *hs_analyzer_last_mesh(const hs_analyzer *a);
 /* "blazeface" or "haar". */
 const char *hs_analyzer_detector(const hs_analyzer *a);
 
