@@ -185,7 +185,7 @@ int hs_doc_write_man(FILE *out)
 	      "Where the files above are kept, as the XDG Base Directory "
 	      "specification describes.\n"
 	      ".TP\n.B HEADSUP_DATA_DIR\n"
-	      "Look for the data files (face model, advice page) only in this "
+	      "Look for the data files (face models, advice page) only in this "
 	      "folder.\n"
 	      ".TP\n.B COLUMNS\n"
 	      "Width to which\n.B headsup advice\nwraps its text.\n",
