@@ -101,12 +101,8 @@ export CC=${HS_SANITIZE_CC:-gcc} CXX=${HS_SANITIZE_CXX:-g++}
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DHS_SANITIZE=ON >/dev/null ||
 	die "cmake could not configure build-asan/"
 cmake --build build-asan -j "$jobs" || die "the sanitizer build failed"
-# intercept_tls_get_addr=0: the sanitizer runtimes of GCC 12 and LLVM 14
-# (Debian 12) mistake a dynamic TLS block that happens to start 16 bytes into
-# a page for a pre-2.25 glibc header, and LeakSanitizer's tracer then crashes
-# at exit ("Tracer caught signal 11") with no leak found.  Whether it happens
-# depends only on where malloc puts things.  Leak checking is unaffected.
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:intercept_tls_get_addr=0
+# (the build itself adds intercept_tls_get_addr=0: tests/support/sanitizer_defaults.c)
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_ctest build-asan -j "$jobs" || die "tests failed under the sanitizers"
 

@@ -84,9 +84,7 @@ static void letterbox(const cv::Mat &src, cv::Mat &square, cv::Mat &rgb,
 	lb->pad_x = (float)ox * scale;
 	lb->pad_y = (float)oy * scale;
 
-	cv::cvtColor(square, rgb, cv::COLOR_BGR2RGB);
-	cv::Mat flat(HS_FACENET_INPUT, HS_FACENET_INPUT, CV_32FC3, dst);
-	rgb.convertTo(flat, CV_32FC3, 2.0 / 255.0, -1.0);
+	hs::to_rgb_floats(square, rgb, dst, 2.0 / 255.0, -1.0);
 }
 
 extern "C" int hsv_facenet_letterbox(const hs_image *img, float *input,

@@ -82,6 +82,14 @@ extern "C" int hsv_image_resize(const hs_image *src, int w, int h,
 	});
 }
 
+void hs::to_rgb_floats(const cv::Mat &bgr, cv::Mat &rgb, float *dst,
+                       double scale, double bias)
+{
+	cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+	cv::Mat flat(bgr.rows, bgr.cols, CV_32FC3, dst);
+	rgb.convertTo(flat, CV_32FC3, scale, bias);
+}
+
 extern "C" int hsv_image_crop_affine(const hs_image *img, const double A[6],
                                      int w, int h, float scale, float bias,
                                      float *out)
@@ -99,9 +107,7 @@ extern "C" int hsv_image_crop_affine(const hs_image *img, const double A[6],
 		cv::warpAffine(img->mat, crop, map, cv::Size(w, h),
 		               cv::INTER_LINEAR | cv::WARP_INVERSE_MAP,
 		               cv::BORDER_CONSTANT, cv::Scalar::all(0));
-		cv::cvtColor(crop, rgb, cv::COLOR_BGR2RGB);
-		cv::Mat flat(h, w, CV_32FC3, out);
-		rgb.convertTo(flat, CV_32FC3, scale, bias);
+		hs::to_rgb_floats(crop, rgb, out, scale, bias);
 		return 0;
 	});
 }

@@ -26,7 +26,6 @@ struct hs_analyzer {
 	hs_camera_model cam;
 	int cam_w, cam_h; /* frame size cam was made for */
 	hs_mesh points;   /* the last frame's mesh (too big for the stack) */
-	bool points_used; /* ... and the last frame's pose came from it */
 };
 
 /* The face-mesh model refines the pose; without it headsup still works,
@@ -92,7 +91,6 @@ void hs_analyzer_destroy(hs_analyzer *a)
 int hs_analyzer_run(hs_analyzer *a, const hs_image *img, hs_analysis *out)
 {
 	memset(out, 0, sizeof *out);
-	a->points_used = false;
 	hs_image_size(img, &out->frame_w, &out->frame_h);
 	if (out->frame_w <= 0 || out->frame_h <= 0)
 		return HS_EINVAL;
@@ -111,7 +109,6 @@ int hs_analyzer_run(hs_analyzer *a, const hs_image *img, hs_analysis *out)
 	    hs_facemesh_pose(&a->head, &a->points, &out->pose) == 0) {
 		out->has_pose = true;
 		out->pose_from_mesh = true;
-		a->points_used = true;
 		return 0;
 	}
 	if (hs_pose_estimate(&a->head, &a->cam, &out->face, &out->pose) == 0)
@@ -135,7 +132,7 @@ bool hs_analyzer_use_mesh(hs_analyzer *a, bool on)
 	return a->use_mesh;
 }
 
-const hs_mesh *hs_analyzer_last_mesh(const hs_analyzer *a)
+const hs_mesh *hs_analyzer_mesh(const hs_analyzer *a, const hs_analysis *an)
 {
-	return a->points_used ? &a->points : NULL;
+	return an->pose_from_mesh ? &a->points : NULL;
 }

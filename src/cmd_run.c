@@ -359,7 +359,7 @@ static void draw_preview(run_ctx *c, const hs_analysis *an,
 	};
 	unsigned colour = colours[st->state];
 	const hs_face *f = &an->face;
-	const hs_mesh *mesh = hs_analyzer_last_mesh(c->az);
+	const hs_mesh *mesh = hs_analyzer_mesh(c->az, an);
 	if (mesh) /* every fourth point: enough to see it sit on the face */
 		for (int i = 0; i < HS_MESH_POINTS; i += 4)
 			hs_image_draw_circle(c->img, mesh->pts[i][0],

@@ -244,26 +244,6 @@ int hs_detector_create_with(const hs_detector_ops *ops, const char *path,
 	return 0;
 }
 
-/* Is path a readable model with the expected checksum?  Says why not. */
-static bool model_usable(const char *path, char *why, size_t size)
-{
-	char hex[65];
-	int rc = hs_sha256_file(path, hex);
-	if (rc < 0) {
-		snprintf(why, size, "cannot read face model '%s': %s", path,
-		         hs_strerror(rc));
-		return false;
-	}
-	if (strcmp(hex, HS_MODEL_SHA256) != 0) {
-		snprintf(why, size,
-		         "face model '%s' fails its checksum (sha256 %.12s..., "
-		         "expected %.12s...)",
-		         path, hex, HS_MODEL_SHA256);
-		return false;
-	}
-	return true;
-}
-
 int hs_detector_create(const char *model_path, hs_detector **out)
 {
 	char path[PATH_MAX], why[PATH_MAX + sizeof model_error + 128];
@@ -277,7 +257,8 @@ int hs_detector_create(const char *model_path, hs_detector **out)
 		        path);
 		goto fallback;
 	}
-	if (!model_usable(path, why, sizeof why))
+	if (hs_sha256_check_file(path, HS_MODEL_SHA256, "face model", why,
+	                         sizeof why) < 0)
 		goto fallback;
 	int rc = hs_detector_create_with(&hs_detector_blazeface, path, out);
 	if (rc == 0)

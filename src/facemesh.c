@@ -9,7 +9,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #define INPUT_FLOATS (HS_MESH_INPUT * HS_MESH_INPUT * 3)
 
@@ -22,35 +21,16 @@ struct hs_facemesh {
 int hs_facemesh_create(const char *path, const char *expect_sha256,
                        hs_facemesh **out, char *err, size_t errsize)
 {
-	char dummy[8];
-	if (!err) {
-		err = dummy;
-		errsize = sizeof dummy;
-	}
-	err[0] = '\0';
-	if (expect_sha256) {
-		char hex[65];
-		int rc = hs_sha256_file(path, hex);
-		if (rc < 0) {
-			snprintf(err, errsize,
-			         "cannot read face-mesh model '%s': %s", path,
-			         hs_strerror(rc));
-			return rc;
-		}
-		if (strcmp(hex, expect_sha256) != 0) {
-			snprintf(err, errsize,
-			         "face-mesh model '%s' fails its checksum "
-			         "(sha256 "
-			         "%.12s..., expected %.12s...)",
-			         path, hex, expect_sha256);
-			return HS_EFORMAT;
-		}
-	}
+	int rc;
+	if (expect_sha256 &&
+	    (rc = hs_sha256_check_file(path, expect_sha256, "face-mesh model",
+	                               err, errsize)) < 0)
+		return rc;
 	hs_facemesh *fm = calloc(1, sizeof *fm);
 	if (!fm)
 		return HS_ENOMEM;
 	char why[256];
-	int rc = hs_nn_create(path, &fm->nn, why, sizeof why);
+	rc = hs_nn_create(path, &fm->nn, why, sizeof why);
 	if (rc < 0) {
 		snprintf(err, errsize, "cannot load face-mesh model '%s': %s",
 		         path, why);
@@ -60,11 +40,12 @@ int hs_facemesh_create(const char *path, const char *expect_sha256,
 	size_t n_mesh = 0, n_flag = 0;
 	fm->out_mesh = hs_nn_output_index(fm->nn, "output_mesh");
 	fm->out_flag = hs_nn_output_index(fm->nn, "output_faceflag");
-	if (hs_nn_input_count(fm->nn) != INPUT_FLOATS || fm->out_mesh < 0 ||
-	    fm->out_flag < 0 ||
-	    (hs_nn_output(fm->nn, fm->out_mesh, &n_mesh), n_mesh) !=
-	            HS_MESH_POINTS * 3 ||
-	    (hs_nn_output(fm->nn, fm->out_flag, &n_flag), n_flag) != 1) {
+	if (fm->out_mesh >= 0)
+		hs_nn_output(fm->nn, fm->out_mesh, &n_mesh);
+	if (fm->out_flag >= 0)
+		hs_nn_output(fm->nn, fm->out_flag, &n_flag);
+	if (hs_nn_input_count(fm->nn) != INPUT_FLOATS ||
+	    n_mesh != HS_MESH_POINTS * 3 || n_flag != 1) {
 		snprintf(err, errsize,
 		         "'%s' is not a face-mesh model (expected a 192x192x3 "
 		         "input and outputs output_mesh [1404] and "
@@ -139,44 +120,45 @@ int hs_facemesh_run(hs_facemesh *fm, const hs_image *img, const hs_face *face,
 	return 0;
 }
 
-static void mean_of(const hs_mesh *mesh, const int *idx, int n, double p[3])
-{
-	p[0] = p[1] = p[2] = 0;
-	for (int i = 0; i < n; i++)
-		for (int d = 0; d < 3; d++)
-			p[d] += (double)mesh->pts[idx[i]][d] / n;
-}
-
 int hs_facemesh_pose(const hs_head_model *m, const hs_mesh *mesh, hs_pose *out)
 {
-	/* The head model's eyes (pupils), nose tip and mouth centre.  The
-	 * mesh has no pupil: the middle of the four eye-outline points that
-	 * bound the eye opening stands in for it.  The ears are left out:
-	 * the mesh's outline points near them sit on the cheek, not on the
-	 * tragion the model means. */
-	static const int reye[] = { HS_MESH_RIGHT_EYE_OUTER,
-		                    HS_MESH_RIGHT_EYE_INNER,
-		                    HS_MESH_RIGHT_EYE_UPPER,
-		                    HS_MESH_RIGHT_EYE_LOWER };
-	static const int leye[] = { HS_MESH_LEFT_EYE_INNER,
-		                    HS_MESH_LEFT_EYE_OUTER,
-		                    HS_MESH_LEFT_EYE_UPPER,
-		                    HS_MESH_LEFT_EYE_LOWER };
-	static const int nose[] = { HS_MESH_NOSE_TIP };
-	static const int mouth[] = { HS_MESH_UPPER_LIP, HS_MESH_LOWER_LIP };
-	double model[4][3], pts[4][3];
-	const hs_keypoint kp[4] = { HS_KP_RIGHT_EYE, HS_KP_LEFT_EYE, HS_KP_NOSE,
-		                    HS_KP_MOUTH };
-	for (int i = 0; i < 4; i++)
-		memcpy(model[i], m->pts[kp[i]], sizeof model[i]);
-	mean_of(mesh, reye, 4, pts[0]);
-	mean_of(mesh, leye, 4, pts[1]);
-	mean_of(mesh, nose, 1, pts[2]);
-	mean_of(mesh, mouth, 2, pts[3]);
+	/* The head model's eyes (pupils), nose tip and mouth centre, each the
+	 * mean of some mesh points.  The mesh has no pupil: the middle of the
+	 * four eye-outline points that bound the eye opening stands in for
+	 * it.  The ears are left out: the mesh's outline points near them sit
+	 * on the cheek, not on the tragion the model means. */
+	static const struct {
+		hs_keypoint kp;
+		int n, idx[4];
+	} parts[] = {
+		{ HS_KP_RIGHT_EYE,
+		  4,
+		  { HS_MESH_RIGHT_EYE_OUTER, HS_MESH_RIGHT_EYE_INNER,
+		    HS_MESH_RIGHT_EYE_UPPER, HS_MESH_RIGHT_EYE_LOWER } },
+		{ HS_KP_LEFT_EYE,
+		  4,
+		  { HS_MESH_LEFT_EYE_INNER, HS_MESH_LEFT_EYE_OUTER,
+		    HS_MESH_LEFT_EYE_UPPER, HS_MESH_LEFT_EYE_LOWER } },
+		{ HS_KP_NOSE, 1, { HS_MESH_NOSE_TIP } },
+		{ HS_KP_MOUTH, 2, { HS_MESH_UPPER_LIP, HS_MESH_LOWER_LIP } },
+	};
+	enum {
+		N = sizeof parts / sizeof parts[0]
+	};
+	double model[N][3], pts[N][3];
+	for (int i = 0; i < N; i++)
+		for (int d = 0; d < 3; d++) {
+			model[i][d] = m->pts[parts[i].kp][d];
+			pts[i][d] = 0;
+			for (int j = 0; j < parts[i].n; j++)
+				pts[i][d] +=
+				        (double)mesh->pts[parts[i].idx[j]][d] /
+				        parts[i].n;
+		}
 
 	double R[9], scale, t[3];
 	int rc = hs_pose_fit_similarity((const double(*)[3])model,
-	                                (const double(*)[3])pts, 4, R, &scale,
+	                                (const double(*)[3])pts, N, R, &scale,
 	                                t);
 	if (rc < 0)
 		return rc;

@@ -28,6 +28,10 @@
  * test in their stores made BlazeFace 9% slower with AVX2. */
 #define ACTIVATE(a, act, sl) \
 	((act) == ACT_RELU ? RELU(a) : (act) == ACT_PRELU ? PRELU(a, sl) : (a))
+/* The same in the hot kernels: PR fixed when the kernel is built, relu
+ * read from the step once. */
+#define ACTIVATE_FIXED(a, PR, relu, sl) \
+	((PR) ? PRELU(a, sl) : (relu) ? RELU(a) : (a))
 
 /* acc[i][0..nr) += the n taps from px (pixel i at px + i * xstep) times
  * the weight rows from wk, ocs apart. */
@@ -219,11 +223,8 @@ ALWAYS void KN(dw3_edge)(const step *s, const float *const r[3], const vec w[9],
 		a += LD(r[0] + o) * w[kx] + LD(r[1] + o) * w[3 + kx] +
 		     LD(r[2] + o) * w[6 + kx];
 	}
-	if (PR)
-		a = PRELU(a, *sl);
-	else if (s->act == ACT_RELU)
-		a = RELU(a);
-	ST(y + (size_t)ox * s->ocs, a);
+	ST(y + (size_t)ox * s->ocs,
+	   ACTIVATE_FIXED(a, PR, s->act == ACT_RELU, *sl));
 }
 
 /* Depthwise 3x3 along one output row for the channels v..v+VW: the nine
@@ -259,9 +260,8 @@ ALWAYS void KN(dw3_row)(const step *s, const float *const rows[3], int oy,
 					                   ics) *
 					        w[3 * ky + kx];
 		for (int i = 0; i < OB; i++)
-			ST(y + (size_t)(ox + i) * ocs, PR     ? PRELU(a[i], sl)
-			                               : relu ? RELU(a[i])
-			                                      : a[i]);
+			ST(y + (size_t)(ox + i) * ocs,
+			   ACTIVATE_FIXED(a[i], PR, relu, sl));
 	}
 	for (; ox < hi; ox++) {
 		const ptrdiff_t o = (ptrdiff_t)(ox * SW - pl) * ics;
@@ -270,9 +270,7 @@ ALWAYS void KN(dw3_row)(const step *s, const float *const rows[3], int oy,
 			for (int kx = 0; kx < 3; kx++)
 				a += LD(r[ky] + o + (ptrdiff_t)kx * ics) *
 				     w[3 * ky + kx];
-		ST(y + (size_t)ox * ocs, PR     ? PRELU(a, sl)
-		                         : relu ? RELU(a)
-		                                : a);
+		ST(y + (size_t)ox * ocs, ACTIVATE_FIXED(a, PR, relu, sl));
 	}
 	for (; ox < ow; ox++)
 		KN(dw3_edge)(s, r, w, &b, &sl, y, ox, PR);
@@ -406,6 +404,7 @@ ALWAYS void KN(pool_impl)(const step *s)
 #undef RELU
 #undef PRELU
 #undef ACTIVATE
+#undef ACTIVATE_FIXED
 #undef KN
 #undef KN_EXPAND
 #undef KN_CAT

@@ -221,6 +221,25 @@ static int repeated_floats(const field *f, float *out, int *n, int max)
 	return 0;
 }
 
+/* Second pass over msg: store the n values of its repeated float field
+ * float_num into floats, or of its repeated int64 field int_num into ints
+ * (the other pointer NULL), once the first pass has counted them. */
+static int fill_repeated(pb msg, unsigned float_num, float *floats,
+                         unsigned int_num, int64_t *ints, int n)
+{
+	field f;
+	int rc, k = 0;
+	while ((rc = next_field(&msg, &f)) > 0) {
+		if (floats && f.num == float_num)
+			rc = repeated_floats(&f, floats, &k, n);
+		else if (ints && f.num == int_num)
+			rc = repeated_ints(&f, ints, &k, n);
+		if (rc < 0)
+			return rc;
+	}
+	return rc;
+}
+
 /* Fail unless field f has the wire type a field of its kind must have. */
 #define EXPECT_WIRE(f, w)                  \
 	do {                               \
@@ -345,18 +364,10 @@ static int parse_tensor(struct hs_onnx_arena *a, pb msg, hs_onnx_tensor *t)
 		memcpy(data, raw->p, t->count * elem); /* little-endian */
 	} else {
 		/* Pass 2: the inline values. */
-		int k = 0;
-		b = msg;
-		while ((rc = next_field(&b, &f)) > 0) {
-			if (t->data_type == HS_ONNX_FLOAT &&
-			    f.num == TENSOR_FLOAT_DATA)
-				rc = repeated_floats(&f, data, &k, inline_n);
-			else if (t->data_type == HS_ONNX_INT64 &&
-			         f.num == TENSOR_INT64_DATA)
-				rc = repeated_ints(&f, data, &k, inline_n);
-			if (rc < 0)
-				return rc;
-		}
+		const bool fl = t->data_type == HS_ONNX_FLOAT;
+		rc = fill_repeated(msg, TENSOR_FLOAT_DATA, fl ? data : NULL,
+		                   TENSOR_INT64_DATA, fl ? NULL : data,
+		                   inline_n);
 		if (rc < 0)
 			return rc;
 	}
@@ -439,16 +450,8 @@ static int parse_attr(struct hs_onnx_arena *a, pb msg, hs_onnx_attr *at)
 		return HS_ENOMEM;
 	if (n_floats > 0 && !(floats = arena_alloc(a, (size_t)n_floats * 4)))
 		return HS_ENOMEM;
-	int k = 0;
-	b = msg;
-	while ((rc = next_field(&b, &f)) > 0) {
-		if (f.num == ATTR_INTS && ints)
-			rc = repeated_ints(&f, ints, &k, n_ints);
-		else if (f.num == ATTR_FLOATS && floats)
-			rc = repeated_floats(&f, floats, &k, n_floats);
-		if (rc < 0)
-			return rc;
-	}
+	rc = fill_repeated(msg, ATTR_FLOATS, floats, ATTR_INTS, ints,
+	                   n_ints > 0 ? n_ints : n_floats);
 	if (rc < 0)
 		return rc;
 	at->ints = ints;

@@ -309,9 +309,7 @@ int hs_posture_thresholds_check(const hs_posture_thresholds *t, char *why,
 double hs_posture_gaze_delta(const hs_posture_thresholds *t,
                              const hs_features *f)
 {
-	/* A zero share (thresholds built by hand) means the head alone. */
-	return t->head_share > 0 ? f->pitch_delta_deg / t->head_share
-	                         : f->pitch_delta_deg;
+	return f->pitch_delta_deg / t->head_share;
 }
 
 static bool looking_down_enters(const hs_posture_thresholds *t,

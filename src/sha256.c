@@ -132,3 +132,24 @@ int hs_sha256_file(const char *path, char hex[65])
 		hs_sha256_final_hex(&s, hex);
 	return rc;
 }
+
+int hs_sha256_check_file(const char *path, const char *expect, const char *what,
+                         char *why, size_t whysize)
+{
+	char hex[65];
+	int rc = hs_sha256_file(path, hex);
+	if (rc < 0) {
+		snprintf(why, whysize, "cannot read %s '%s': %s", what, path,
+		         hs_strerror(rc));
+		return rc;
+	}
+	if (strcmp(hex, expect) != 0) {
+		snprintf(
+		        why, whysize,
+		        "%s '%s' fails its checksum (sha256 %.12s..., expected "
+		        "%.12s...)",
+		        what, path, hex, expect);
+		return HS_EFORMAT;
+	}
+	return 0;
+}

@@ -307,7 +307,7 @@ static void analyzer_pitch_on_real_faces(void **state)
 	assert_true(an.pose_from_mesh);
 	assert_true(an.pose.pitch_down_deg - front > 7.5);
 	/* The preview draws the mesh the pose came from: on the nose. */
-	const hs_mesh *mesh = hs_analyzer_last_mesh(az);
+	const hs_mesh *mesh = hs_analyzer_mesh(az, &an);
 	assert_non_null(mesh);
 	const hs_point nose = an.face.kp[HS_KP_NOSE];
 	assert_true(hypot(mesh->pts[HS_MESH_NOSE_TIP][0] - nose.x,
@@ -317,7 +317,7 @@ static void analyzer_pitch_on_real_faces(void **state)
 	assert_false(hs_analyzer_use_mesh(az, false));
 	assert_int_equal(hs_analyzer_run(az, img, &an), 0);
 	assert_true(an.has_pose && !an.pose_from_mesh);
-	assert_null(hs_analyzer_last_mesh(az));
+	assert_null(hs_analyzer_mesh(az, &an));
 	hs_analyzer_destroy(az);
 }
 

@@ -166,12 +166,28 @@ static void bad_image_in_a_folder_is_skipped(void **state)
 	hs_runenv_free(&e);
 }
 
-/* Replay src with $HEADSUP_DATA_DIR pointing at e's share/ folder (made
- * by the caller): headsup must warn, not fail, and watch the whole 10.5 s
- * clip.  The output is in out. */
-static void run_with_own_data_dir(hs_runenv *e, const char *src, char *out,
-                                  size_t size)
+/* Replay src with $HEADSUP_DATA_DIR pointing at a share/ folder of e's
+ * own: a copy of each build-tree data file named in keep (space-separated,
+ * may be ""), and when broken is not NULL the first 5 kB of that model, a
+ * damaged copy.  headsup must warn, not fail, and watch the whole 10.5 s
+ * clip.  Its output is in out. */
+static void run_with_own_data_dir(hs_runenv *e, const char *keep,
+                                  const char *broken, const char *src,
+                                  char *out, size_t size)
 {
+	char cmd[20000], *p = cmd, *end = cmd + sizeof cmd;
+	p += snprintf(p, (size_t)(end - p), "mkdir '%s/share'", e->dir);
+	char names[256];
+	snprintf(names, sizeof names, "%s", keep);
+	for (char *n = strtok(names, " "); n; n = strtok(NULL, " "))
+		p += snprintf(p, (size_t)(end - p),
+		              " && cp '%s/%s' '%s/share/'", HS_BUILD_DATA_DIR,
+		              n, e->dir);
+	if (broken)
+		snprintf(p, (size_t)(end - p),
+		         " && head -c 5000 '%s/%s' > '%s/share/%s'",
+		         HS_BUILD_DATA_DIR, broken, e->dir, broken);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
 	char var[300];
 	hs_runenv_fmt(var, sizeof var, "HEADSUP_DATA_DIR=%s/share", e->dir);
 	hs_runenv_set(e, var);
@@ -184,23 +200,17 @@ static void run_with_own_data_dir(hs_runenv *e, const char *src, char *out,
 static void corrupt_or_missing_model_falls_back_to_haar(void **state)
 {
 	(void)state;
-	char src[4096], cmd[20000], out[16384];
+	char src[4096], out[16384];
 	/* The short clip: the Haar cascades are slow. */
 	REQUIRE_FIXTURE("video/steady-gaze.avi", src);
 	for (int corrupt = 1; corrupt >= 0; corrupt--) {
 		hs_runenv e;
 		hs_runenv_make(&e, false);
-		/* corrupt: the first 5 kB of the real model (a broken copy);
-		 * missing: an empty data folder. */
-		hs_runenv_fmt(cmd, sizeof cmd, "mkdir '%s/share'", e.dir);
-		if (corrupt)
-			hs_runenv_fmt(cmd, sizeof cmd,
-			              "mkdir '%s/share' && head -c 5000 '%s/"
-			              "blazeface-front-128.onnx' > "
-			              "'%s/share/blazeface-front-128.onnx'",
-			              e.dir, HS_BUILD_DATA_DIR, e.dir);
-		assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
-		run_with_own_data_dir(&e, src, out, sizeof out);
+		/* corrupt: a broken copy of the model; missing: an empty
+		 * data folder. */
+		run_with_own_data_dir(
+		        &e, "", corrupt ? "blazeface-front-128.onnx" : NULL,
+		        src, out, sizeof out);
 		assert_non_null(strstr(out, corrupt ? "fails its checksum"
 		                                    : "is missing"));
 		assert_non_null(strstr(out, "/share/blazeface-front-128.onnx"));
@@ -216,25 +226,14 @@ static void corrupt_or_missing_model_falls_back_to_haar(void **state)
 static void corrupt_or_missing_mesh_model_falls_back_to_pnp(void **state)
 {
 	(void)state;
-	char src[4096], cmd[20000], out[16384];
+	char src[4096], out[16384];
 	REQUIRE_FIXTURE("video/steady-gaze.avi", src);
 	for (int corrupt = 1; corrupt >= 0; corrupt--) {
 		hs_runenv e;
 		hs_runenv_make(&e, false);
-		hs_runenv_fmt(
-		        cmd, sizeof cmd,
-		        "mkdir '%s/share' && cp '%s/blazeface-front-128.onnx' "
-		        "'%s/face3d.csv' '%s/share/'",
-		        e.dir, HS_BUILD_DATA_DIR, HS_BUILD_DATA_DIR, e.dir);
-		assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
-		if (corrupt) {
-			hs_runenv_fmt(cmd, sizeof cmd,
-			              "head -c 5000 '%s/facemesh-192.onnx' > "
-			              "'%s/share/facemesh-192.onnx'",
-			              HS_BUILD_DATA_DIR, e.dir);
-			assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
-		}
-		run_with_own_data_dir(&e, src, out, sizeof out);
+		run_with_own_data_dir(&e, "blazeface-front-128.onnx face3d.csv",
+		                      corrupt ? "facemesh-192.onnx" : NULL, src,
+		                      out, sizeof out);
 		assert_non_null(strstr(out, corrupt ? "fails its checksum"
 		                                    : "is missing"));
 		assert_non_null(strstr(out, "/share/facemesh-192.onnx"));

@@ -64,7 +64,7 @@ static hs_features feat(double pitch, double drop, double lean)
  * that, see hs_posture_gaze_delta()). */
 static double head_for(const hs_posture_thresholds *t, double look_deg)
 {
-	return look_deg * (t->head_share > 0 ? t->head_share : 1);
+	return look_deg * t->head_share;
 }
 
 /* Thresholds fixed here, so the exact-edge tests do not follow tuning. */
@@ -73,6 +73,7 @@ static hs_posture_thresholds fixed(void)
 	hs_posture_thresholds t = {
 		.looking_down_enter_deg = 15,
 		.looking_down_exit_deg = 10,
+		.head_share = 1, /* the thresholds apply to the head itself */
 		.hunched_drop_enter_iod = 0.45,
 		.hunched_drop_exit_iod = 0.30,
 		.hunched_lean_enter = 1.15,

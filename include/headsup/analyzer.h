@@ -35,10 +35,10 @@ void hs_analyzer_set_head_model(hs_analyzer *a, const hs_head_model *m);
  * or from PnP on the detector's keypoints (benchmarks compare the two).
  * Returns whether the mesh is now used. */
 bool hs_analyzer_use_mesh(hs_analyzer *a, bool on);
-/* The face mesh of the last frame when its pose came from the mesh
- * (an.pose_from_mesh), for the preview; NULL otherwise.  Valid until the
- * next hs_analyzer_run(). */
-const hs_mesh *hs_analyzer_last_mesh(const hs_analyzer *a);
+/* The face mesh that an, a's last analysis, took its pose from (for the
+ * preview), or NULL when its pose did not come from a mesh.  Valid until
+ * the next hs_analyzer_run(). */
+const hs_mesh *hs_analyzer_mesh(const hs_analyzer *a, const hs_analysis *an);
 /* "blazeface" or "haar". */
 const char *hs_analyzer_detector(const hs_analyzer *a);
 

@@ -58,8 +58,8 @@ typedef struct hs_facemesh hs_facemesh;
 /* Load the converted model at path and check its sha256 against
  * expect_sha256 (NULL: no check).  HS_ENOENT / HS_EIO when it cannot be
  * read, HS_EFORMAT for a wrong checksum or a model without the expected
- * outputs, or what hs_nn_create() says; err then holds a message naming
- * the file. */
+ * outputs, or what hs_nn_create() says; err (errsize bytes) then holds
+ * a message naming the file. */
 int hs_facemesh_create(const char *path, const char *expect_sha256,
                        hs_facemesh **out, char *err, size_t errsize);
 void hs_facemesh_destroy(hs_facemesh *fm);
