@@ -11,6 +11,9 @@
  *                posture.head_share >= 15, src/posture.c) as true-positive
  *                rate on pitch >= 30 and false-positive rate on pitch <= 0,
  *                both over |pan| <= 30 (no face = not looking down).
+ *                Then the same three figures held out: each person read
+ *                with the head share fitted (least squares) on the other
+ *                people only, as a guide to people the share never saw.
  *   AFLW2000     absolute pitch MAE over |yaw| <= 30, every angle within 99.
  *   Speed        median ms per 640x480 frame (Pointing'04 images scaled up)
  *                for detect + pose on one thread, and in the same run the
@@ -71,6 +74,9 @@ typedef struct figures {
 	double rel_head_mae; /* of the head's own pitch change */
 	int rel_n;
 	double head_share;
+	double fit_share; /* least-squares share over every person */
+	double ho_mae;    /* each person with the share fitted on the others */
+	int ho_n, ho_tp, ho_pos, ho_fp, ho_neg;
 	int mesh_n, pose_n; /* poses from the face mesh, of all poses */
 	int tp, pos, fp, neg;
 	double abs_mae;
@@ -170,6 +176,76 @@ static const sample *baseline_of(const sample *rows, int n, int person,
 	return NULL;
 }
 
+/* Pointing'04 counts for one set of thresholds over one person (0: all). */
+typedef struct tally {
+	double err, head_err; /* sums of absolute error, look and head */
+	int n;                /* pan 0, pitch +-15/+-30 */
+	int tp, pos, fp, neg;
+} tally;
+
+/* The head's pitch change against s's series baseline; false without one. */
+static bool head_delta(const sample *rows, int n, const sample *s, double *d)
+{
+	const sample *b = baseline_of(rows, n, s->person, s->series);
+	if (!b || !s->has_pitch)
+		return false;
+	*d = s->est_pitch - b->est_pitch;
+	return true;
+}
+
+static bool in_error_set(const sample *s)
+{
+	return s->yaw_or_pan == 0 && (fabs(s->pitch) == 15 || fabs(s->pitch) == 30);
+}
+
+static void pointing04_tally(const sample *rows, int n,
+                             const hs_posture_thresholds *th, int person,
+                             tally *t)
+{
+	for (int i = 0; i < n; i++) {
+		const sample *s = &rows[i];
+		if (fabs(s->yaw_or_pan) > 30 || (person && s->person != person))
+			continue;
+		double d = 0;
+		bool has_rel = head_delta(rows, n, s, &d);
+		const hs_features f = { .has_pitch = has_rel,
+			                .pitch_delta_deg = d };
+		const double look = hs_posture_gaze_delta(th, &f);
+		if (in_error_set(s)) {
+			/* A miss counts as reading 0 (no change). */
+			t->err += fabs(look - s->pitch);
+			t->head_err += fabs(d - s->pitch);
+			t->n++;
+		}
+		bool down = has_rel && look >= th->looking_down_enter_deg;
+		if (s->pitch >= 30) {
+			t->pos++;
+			t->tp += down;
+		}
+		if (s->pitch <= 0) {
+			t->neg++;
+			t->fp += down;
+		}
+	}
+}
+
+/* The head share that fits the error set best (least squares of label =
+ * head change / share), over every person but skip. */
+static double fit_share(const sample *rows, int n, int skip)
+{
+	double hh = 0, hl = 0;
+	for (int i = 0; i < n; i++) {
+		const sample *s = &rows[i];
+		double d;
+		if (s->person == skip || !in_error_set(s) ||
+		    !head_delta(rows, n, s, &d))
+			continue;
+		hh += d * d;
+		hl += d * s->pitch;
+	}
+	return hl > 0 ? hh / hl : NAN;
+}
+
 static void pointing04_figures(const sample *rows, int n, figures *fg)
 {
 	/* The call the monitor makes: the default posture thresholds on the
@@ -177,46 +253,43 @@ static void pointing04_figures(const sample *rows, int n, figures *fg)
 	hs_posture_thresholds th;
 	hs_posture_thresholds_default(&th);
 	fg->head_share = th.head_share;
-	double err_sum = 0, head_sum = 0;
+	int max_person = 0;
 	for (int i = 0; i < n; i++) {
 		const sample *s = &rows[i];
 		if (s->has_pitch) {
 			fg->pose_n++;
 			fg->mesh_n += s->from_mesh;
 		}
-		if (fabs(s->yaw_or_pan) > 30)
-			continue;
-		if (fabs(s->pitch) <= 30) {
+		if (fabs(s->yaw_or_pan) <= 30 && fabs(s->pitch) <= 30) {
 			fg->det_total++;
 			fg->det_n += s->found;
 		}
-		const sample *b = baseline_of(rows, n, s->person, s->series);
-		bool has_rel = b && s->has_pitch;
-		const hs_features f = {
-			.has_pitch = has_rel,
-			.pitch_delta_deg =
-			        has_rel ? s->est_pitch - b->est_pitch : 0,
-		};
-		const double look = hs_posture_gaze_delta(&th, &f);
-		if (s->yaw_or_pan == 0 &&
-		    (fabs(s->pitch) == 15 || fabs(s->pitch) == 30)) {
-			/* A miss counts as reading 0 (no change). */
-			err_sum += fabs(look - s->pitch);
-			head_sum += fabs(f.pitch_delta_deg - s->pitch);
-			fg->rel_n++;
-		}
-		bool down = has_rel && look >= th.looking_down_enter_deg;
-		if (s->pitch >= 30) {
-			fg->pos++;
-			fg->tp += down;
-		}
-		if (s->pitch <= 0) {
-			fg->neg++;
-			fg->fp += down;
-		}
+		if (s->person > max_person)
+			max_person = s->person;
 	}
-	fg->rel_mae = fg->rel_n ? err_sum / fg->rel_n : NAN;
-	fg->rel_head_mae = fg->rel_n ? head_sum / fg->rel_n : NAN;
+	tally all = { 0 };
+	pointing04_tally(rows, n, &th, 0, &all);
+	fg->rel_n = all.n;
+	fg->rel_mae = all.n ? all.err / all.n : NAN;
+	fg->rel_head_mae = all.n ? all.head_err / all.n : NAN;
+	fg->tp = all.tp, fg->pos = all.pos, fg->fp = all.fp, fg->neg = all.neg;
+
+	/* Held out: each person read with the share fitted on the others, as
+	 * the default was fitted on everyone.  What to expect of a person
+	 * the share has not seen. */
+	tally ho = { 0 };
+	for (int p = 1; p <= max_person; p++) {
+		hs_posture_thresholds fold = th;
+		fold.head_share = fit_share(rows, n, p);
+		if (!isfinite(fold.head_share))
+			continue;
+		pointing04_tally(rows, n, &fold, p, &ho);
+	}
+	fg->ho_mae = ho.n ? ho.err / ho.n : NAN;
+	fg->ho_n = ho.n;
+	fg->ho_tp = ho.tp, fg->ho_pos = ho.pos, fg->ho_fp = ho.fp,
+	fg->ho_neg = ho.neg;
+	fg->fit_share = fit_share(rows, n, -1);
 }
 
 static void aflw_figures(const sample *rows, int n, figures *fg)
@@ -448,6 +521,15 @@ static void print_text(const figures *f, const char *model_note)
 	printf("%-52s %9.1f%% %10s   (%d/%d)\n",
 	       "looking-down FPR, pitch <= 0, |pan| <= 30", pct(f->fp, f->neg),
 	       "<= 2%", f->fp, f->neg);
+	printf("%-52s %9.2f  %10s   (n=%d, share fitted on the others)\n",
+	       "  held out: each person, MAE", f->ho_mae, "", f->ho_n);
+	printf("%-52s %9.1f%% %10s   (%d/%d)\n", "  held out: each person, TPR",
+	       pct(f->ho_tp, f->ho_pos), "", f->ho_tp, f->ho_pos);
+	printf("%-52s %9.1f%% %10s   (%d/%d)\n", "  held out: each person, FPR",
+	       pct(f->ho_fp, f->ho_neg), "", f->ho_fp, f->ho_neg);
+	printf("%-52s %9.2f  %10s\n",
+	       "  head share, least squares over every person", f->fit_share,
+	       "");
 	printf("%-52s %9.2f  %10s   (n=%d)\n",
 	       "AFLW2000 absolute pitch MAE, |yaw| <= 30", f->abs_mae, "<= 4.5",
 	       f->abs_n);
@@ -496,6 +578,12 @@ static void print_json(const figures *f)
 	printf("\"looking_down_tpr_n\": %d, ", f->pos);
 	json_num("looking_down_fpr", pct(f->fp, f->neg) / 100, 4, true);
 	printf("\"looking_down_fpr_n\": %d, ", f->neg);
+	json_num("held_out_relative_pitch_mae_deg", f->ho_mae, 3, true);
+	json_num("held_out_looking_down_tpr", pct(f->ho_tp, f->ho_pos) / 100, 4,
+	         true);
+	json_num("held_out_looking_down_fpr", pct(f->ho_fp, f->ho_neg) / 100, 4,
+	         true);
+	json_num("fitted_head_share", f->fit_share, 3, true);
 	json_num("aflw2000_abs_pitch_mae_deg", f->abs_mae, 3, true);
 	printf("\"aflw2000_n\": %d, ", f->abs_n);
 	json_num("ms_per_frame", f->ours_ms, 3, true);
