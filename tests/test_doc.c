@@ -1,4 +1,5 @@
-/* test_doc.c - the generated man page, headsup(1). */
+/* test_doc.c - the generated man page, headsup(1), and the bash completion
+ * (dist/headsup.bash) run by a real bash against the real binary. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -143,12 +144,86 @@ static void groff_renders_it_without_warnings(void **state)
 	hs_test_rmtree(dir);
 }
 
+/* What bash offers after the words of line (the last one being completed),
+ * one per line in out. */
+static void complete(const char *line, char *out, size_t size)
+{
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd,
+	         "bash --norc --noprofile -c 'source \"%s/dist/headsup.bash\" && "
+	         "COMP_WORDS=(\"%s\" %s) && "
+	         "COMP_CWORD=$((${#COMP_WORDS[@]} - 1)) && { _headsup; } ; "
+	         "printf \"%%s\\n\" \"${COMPREPLY[@]}\"' 2>&1",
+	         HS_SOURCE_DIR, hs_test_bin(), line);
+	if (hs_test_run(cmd, out, size) != 0)
+		fail_msg("%s\nsays:\n%s", cmd, out);
+}
+
+static bool offers(const char *out, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = out; (p = strstr(p, word)) != NULL; p++)
+		if ((p == out || p[-1] == '\n') && p[n] == '\n')
+			return true;
+	return false;
+}
+
+static void bash_completes_commands_options_settings_and_topics(void **state)
+{
+	(void)state;
+	if (hs_test_run("command -v bash >/dev/null 2>&1", NULL, 0) != 0) {
+		fprintf(stderr, "SKIPPED: bash is not installed\n");
+		skip();
+	}
+	static char out[1 << 14];
+
+	/* Every command, and only commands, for the first word. */
+	complete("\"\"", out, sizeof out);
+	for (int i = 0; i < hs_command_count; i++)
+		if (!offers(out, hs_commands[i].name))
+			fail_msg("no '%s' among the commands:\n%s",
+			         hs_commands[i].name, out);
+	complete("re", out, sizeof out);
+	assert_string_equal(out, "report\nresume\n");
+
+	/* A command's own options, global options before it skipped. */
+	complete("-v report --f", out, sizeof out);
+	assert_string_equal(out, "--format\n");
+	complete("report --format h", out, sizeof out);
+	assert_string_equal(out, "html\n");
+	complete("run --", out, sizeof out);
+	static const char *const run_opts[] = { "--source", "--rate",
+		                                "--config", "--set",
+		                                "--clock-start", "--realtime",
+		                                "--preview" };
+	for (size_t i = 0; i < sizeof run_opts / sizeof run_opts[0]; i++)
+		if (!offers(out, run_opts[i]))
+			fail_msg("'run --' lacks '%s':\n%s", run_opts[i], out);
+
+	/* Every setting after --set, as key=. */
+	complete("run --set \"\"", out, sizeof out);
+	for (size_t i = 0; i < hs_setting_count; i++) {
+		char want[96];
+		snprintf(want, sizeof want, "%s=", hs_settings[i].key);
+		if (!offers(out, want))
+			fail_msg("'--set' lacks '%s':\n%s", want, out);
+	}
+
+	/* Every advice topic. */
+	complete("advice \"\"", out, sizeof out);
+	for (int t = 0; t < HS_ADVICE_COUNT; t++)
+		if (!offers(out, hs_advice_get(t)->id))
+			fail_msg("'advice' lacks '%s':\n%s",
+			         hs_advice_get(t)->id, out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(page_has_every_section_command_and_setting),
 		cmocka_unit_test(roff_escaping_keeps_text_literal),
 		cmocka_unit_test(groff_renders_it_without_warnings),
+		cmocka_unit_test(bash_completes_commands_options_settings_and_topics),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
