@@ -23,6 +23,8 @@ const hs_command hs_commands[] = {
 	{ "pause", "[DURATION]",
 	  "pause the running monitor and release the camera", hs_cmd_pause },
 	{ "resume", "", "resume a paused monitor", hs_cmd_resume },
+	{ "status", "", "say whether the monitor runs, and what it sees",
+	  hs_cmd_status },
 };
 const int hs_command_count = (int)(sizeof hs_commands / sizeof hs_commands[0]);
 
@@ -43,8 +45,9 @@ int hs_cli_usage_error(const char *cmd, const char *fmt, ...)
 	for (int i = 0; i < hs_command_count; i++) {
 		if (cmd && hs_commands[i].name[0] == cmd[0] &&
 		    !__builtin_strcmp(hs_commands[i].name, cmd)) {
-			fprintf(stderr, "Usage: headsup %s %s\n", cmd,
-			        hs_commands[i].args);
+			const char *args = hs_commands[i].args;
+			fprintf(stderr, "Usage: headsup %s%s%s\n", cmd,
+			        args[0] ? " " : "", args);
 			fprintf(stderr, "Try 'headsup %s --help'.\n", cmd);
 			return HS_EXIT_USAGE;
 		}

@@ -21,12 +21,5 @@ static void print_help(FILE *out)
 
 int hs_cmd_resume(int argc, char **argv)
 {
-	int status;
-	const int first = hs_cli_help_only(argc, argv, print_help, &status);
-	if (first < 0)
-		return status;
-	if (first < argc)
-		return hs_cli_usage_error(
-		        "resume", "takes no arguments, got '%s'", argv[first]);
-	return hs_control_command("resume");
+	return hs_control_command_main(argc, argv, "resume", print_help);
 }

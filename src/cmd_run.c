@@ -305,6 +305,51 @@ static int resume_monitor(run_ctx *c)
 	return 0;
 }
 
+/* Time left, rounded up to what hs_duration_format() shows (a pause of
+ * 10 minutes just begun has 10 minutes left, not 9). */
+static void format_left(double seconds, char *buf, size_t size)
+{
+	double left = ceil(fmax(seconds, 0));
+	if (left >= 60)
+		left = ceil(left / 60) * 60;
+	hs_duration_format(left, buf, size);
+}
+
+/* What `headsup status` prints: "paused ..." or "running: ...", then the
+ * frames analysed so far. */
+static void status_reply(const run_ctx *c, double now, char *reply, size_t size)
+{
+	char words[96];
+	int n;
+	if (c->paused && isfinite(c->paused_until)) {
+		format_left(c->paused_until - now, words, sizeof words);
+		n = snprintf(reply, size, "paused for %s more", words);
+	} else if (c->paused) {
+		n = snprintf(reply, size, "paused until 'headsup resume'");
+	} else if (!c->src) {
+		n = snprintf(reply, size, "running: screen locked");
+	} else {
+		n = snprintf(reply, size,
+		             "running: watching %s '%s', posture %s",
+		             hs_source_kind(c->src), source_name(c),
+		             hs_state_name(c->mon->state));
+		/* Snooze times are on the alerts' clock: the camera's
+		 * monotonic time, or the file's own. */
+		const double t = c->live ? now : c->last_analysed_t;
+		const hs_alerts *a = &c->mon->alerts;
+		if (n > 0 && (size_t)n < size && isfinite(t) &&
+		    hs_alerts_quiet(a, t)) {
+			format_left(a->quiet_until - t, words, sizeof words);
+			n += snprintf(reply + n, size - (size_t)n,
+			              ", reminders snoozed for %s more", words);
+		}
+	}
+	if (n > 0 && (size_t)n < size)
+		snprintf(reply + n, size - (size_t)n, "; %ld frames analysed%s",
+		         c->analysed,
+		         c->live && !c->src ? ", camera released" : "");
+}
+
 static void handle_control(run_ctx *c, double now)
 {
 	hs_control_request req;
@@ -338,10 +383,7 @@ static void handle_control(run_ctx *c, double now)
 		break;
 	case HS_CONTROL_STATUS:
 	default:
-		snprintf(reply, sizeof reply,
-		         "%s; state %s; %ld frames analysed",
-		         c->paused ? "paused" : "running",
-		         hs_state_name(c->mon->state), c->analysed);
+		status_reply(c, now, reply, sizeof reply);
 		break;
 	}
 	hs_control_reply(c->control, reply);

@@ -421,3 +421,16 @@ int hs_control_command(const char *line)
 	printf("%s\n", reply);
 	return fflush(stdout) == 0 ? HS_EXIT_OK : HS_EXIT_FAILURE;
 }
+
+int hs_control_command_main(int argc, char **argv, const char *request,
+                            void (*help)(FILE *out))
+{
+	int status;
+	const int first = hs_cli_help_only(argc, argv, help, &status);
+	if (first < 0)
+		return status;
+	if (first < argc)
+		return hs_cli_usage_error(
+		        request, "takes no arguments, got '%s'", argv[first]);
+	return hs_control_command(request);
+}

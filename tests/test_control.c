@@ -307,6 +307,8 @@ static void pause_and_resume_commands_reach_the_monitor(void **state)
 	assert_non_null(strstr(out, "headsup is not running"));
 	assert_int_equal(run_cli("resume", out, sizeof out), 1);
 	assert_non_null(strstr(out, "headsup is not running"));
+	assert_int_equal(run_cli("status", out, sizeof out), 1);
+	assert_non_null(strstr(out, "headsup is not running"));
 }
 
 static void bad_arguments_are_usage_errors(void **state)
@@ -314,8 +316,9 @@ static void bad_arguments_are_usage_errors(void **state)
 	(void)state;
 	char out[1024];
 	static const char *const bad[] = {
-		"pause 5x",  "pause 0",      "pause 8d",   "pause 30m 1h",
-		"pause -1h", "pause --fast", "resume now", "resume --fast",
+		"pause 5x",   "pause 0",       "pause 8d",   "pause 30m 1h",
+		"pause -1h",  "pause --fast",  "resume now", "resume --fast",
+		"status now", "status --fast",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		assert_int_equal(run_cli(bad[i], out, sizeof out), 2);
@@ -331,6 +334,12 @@ static void bad_arguments_are_usage_errors(void **state)
 	assert_int_equal(run_cli("resume --help", out, sizeof out), 0);
 	assert_non_null(strstr(out, "Usage: headsup resume"));
 	assert_non_null(strstr(out, "Exit status:"));
+	assert_int_equal(run_cli("status --help", out, sizeof out), 0);
+	assert_non_null(strstr(out, "Usage: headsup status\n"));
+	assert_non_null(strstr(out, "Exit status:"));
+	/* A command without arguments shows no dangling blank. */
+	assert_int_equal(run_cli("status now", out, sizeof out), 2);
+	assert_non_null(strstr(out, "Usage: headsup status\n"));
 }
 
 int main(void)

@@ -150,7 +150,8 @@ static void complete(const char *line, char *out, size_t size)
 {
 	char cmd[4096];
 	snprintf(cmd, sizeof cmd,
-	         "bash --norc --noprofile -c 'source \"%s/dist/headsup.bash\" && "
+	         "bash --norc --noprofile -c 'source \"%s/dist/headsup.bash\" "
+	         "&& "
 	         "COMP_WORDS=(\"%s\" %s) && "
 	         "COMP_CWORD=$((${#COMP_WORDS[@]} - 1)) && { _headsup; } ; "
 	         "printf \"%%s\\n\" \"${COMPREPLY[@]}\"' 2>&1",
@@ -192,8 +193,8 @@ static void bash_completes_commands_options_settings_and_topics(void **state)
 	complete("report --format h", out, sizeof out);
 	assert_string_equal(out, "html\n");
 	complete("run --", out, sizeof out);
-	static const char *const run_opts[] = { "--source", "--rate",
-		                                "--config", "--set",
+	static const char *const run_opts[] = { "--source",      "--rate",
+		                                "--config",      "--set",
 		                                "--clock-start", "--realtime",
 		                                "--preview" };
 	for (size_t i = 0; i < sizeof run_opts / sizeof run_opts[0]; i++)
@@ -223,7 +224,8 @@ int main(void)
 		cmocka_unit_test(page_has_every_section_command_and_setting),
 		cmocka_unit_test(roff_escaping_keeps_text_literal),
 		cmocka_unit_test(groff_renders_it_without_warnings),
-		cmocka_unit_test(bash_completes_commands_options_settings_and_topics),
+		cmocka_unit_test(
+		        bash_completes_commands_options_settings_and_topics),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

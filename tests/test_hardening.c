@@ -630,22 +630,11 @@ static long vm_rss_kb(pid_t pid)
 	return kb;
 }
 
-static long frames_analysed(const hs_runenv *e)
-{
-	char path[512], reply[256];
-	hs_runenv_fmt(path, sizeof path, "%s/run/headsup/control.sock", e->dir);
-	if (hs_control_send(path, "status", reply, sizeof reply) != 0)
-		return -1;
-	const char *n = strstr(reply, "; ");
-	n = n ? strstr(n + 2, "; ") : NULL;
-	return n ? strtol(n + 2, NULL, 10) : -1;
-}
-
 static long rss_after(const hs_runenv *e, pid_t pid, long frames)
 {
 	const double end = hs_runenv_now() + 150;
 	while (hs_runenv_now() < end) {
-		long n = frames_analysed(e);
+		long n = hs_runenv_frames_analysed(e);
 		if (n >= frames) {
 			long kb = vm_rss_kb(pid);
 			fprintf(stderr, "%ld frames analysed: VmRSS %ld kB\n",

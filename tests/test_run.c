@@ -447,18 +447,31 @@ static void pause_and_resume_reach_the_running_monitor(void **state)
 	              src);
 	pid_t pid = hs_runenv_spawn(&e, args);
 	wait_until_watching(&e);
+	/* `headsup status` says what it watches and what it has done. */
+	assert_int_equal(hs_runenv_run(&e, "status", out, sizeof out), 0);
+	char want[4400];
+	hs_runenv_fmt(want, sizeof want,
+	              "running: watching video '%s', posture ", src);
+	if (strncmp(out, want, strlen(want)) != 0)
+		fail_msg("status says '%s', not '%s...'", out, want);
+	assert_non_null(strstr(out, " frames analysed\n"));
 	assert_int_equal(hs_runenv_run(&e, "pause 10m", out, sizeof out), 0);
 	assert_non_null(strstr(out, "paused for 10 minutes"));
 	control_status(&e, reply, sizeof reply);
 	assert_true(strncmp(reply, "paused", 6) == 0);
+	assert_int_equal(hs_runenv_run(&e, "status", out, sizeof out), 0);
+	if (strncmp(out, "paused for 10 minutes more; ", 28) != 0)
+		fail_msg("status while paused says '%s'", out);
 	assert_int_equal(hs_runenv_run(&e, "resume", out, sizeof out), 0);
 	assert_non_null(strstr(out, "resumed"));
 	control_status(&e, reply, sizeof reply);
 	assert_true(strncmp(reply, "running", 7) == 0);
 	kill(pid, SIGTERM);
 	assert_int_equal(hs_runenv_wait(pid, 5), 0);
-	/* Stopped: the socket is gone and pause says so. */
+	/* Stopped: the socket is gone and pause and status say so. */
 	assert_int_equal(hs_runenv_run(&e, "pause", out, sizeof out), 1);
+	assert_non_null(strstr(out, "not running"));
+	assert_int_equal(hs_runenv_run(&e, "status", out, sizeof out), 1);
 	assert_non_null(strstr(out, "not running"));
 	hs_runenv_free(&e);
 }
@@ -578,14 +591,9 @@ static void kill_9_loses_at_most_a_minute(void **state)
 	/* Run on, then read the analysed count and kill at once. */
 	while (hs_runenv_now() - started < 70)
 		hs_runenv_sleep(0.5);
-	char reply[256];
-	control_status(&e, reply, sizeof reply);
+	const long analysed = hs_runenv_frames_analysed(&e);
 	kill(pid, SIGKILL);
 	assert_int_equal(hs_runenv_wait(pid, 5), 128 + SIGKILL);
-	const char *n = strstr(reply, "; ");
-	n = n ? strstr(n + 2, "; ") : NULL;
-	assert_non_null(n);
-	const long analysed = strtol(n + 2, NULL, 10);
 	/* One image per second of the folder's time base. */
 	const double watched_s = (double)analysed;
 	assert_true(watched_s > 62);

@@ -1,5 +1,5 @@
-/* control.h - the local control socket through which `headsup pause` and
- * `headsup resume` reach the running monitor.
+/* control.h - the local control socket through which `headsup pause`,
+ * `headsup resume` and `headsup status` reach the running monitor.
  *
  * The monitor listens on a Unix stream socket,
  * $XDG_RUNTIME_DIR/headsup/control.sock (folder 0700, socket 0600), and
@@ -18,6 +18,7 @@
 #define HEADSUP_CONTROL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 typedef struct hs_control hs_control;
 
@@ -71,10 +72,16 @@ void hs_control_destroy(hs_control *srv);
 int hs_control_send(const char *path, const char *line, char *reply,
                     size_t size);
 
-/* What `headsup pause` and `headsup resume` do: send 'line' to the
+/* What `headsup pause`, `resume` and `status` do: send 'line' to the
  * monitor at the default path, print its answer on stdout (an "error: "
  * answer on stderr) and return the exit status: HS_EXIT_OK, or
  * HS_EXIT_FAILURE with "headsup is not running" when nothing listens. */
 int hs_control_command(const char *line);
+
+/* The whole of a command that takes no arguments and sends one request
+ * ("resume", "status", also the command's name): --help through help(),
+ * a usage error for anything else, then hs_control_command(request). */
+int hs_control_command_main(int argc, char **argv, const char *request,
+                            void (*help)(FILE *out));
 
 #endif

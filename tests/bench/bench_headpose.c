@@ -195,7 +195,8 @@ static bool head_delta(const sample *rows, int n, const sample *s, double *d)
 
 static bool in_error_set(const sample *s)
 {
-	return s->yaw_or_pan == 0 && (fabs(s->pitch) == 15 || fabs(s->pitch) == 30);
+	return s->yaw_or_pan == 0 &&
+	       (fabs(s->pitch) == 15 || fabs(s->pitch) == 30);
 }
 
 static void pointing04_tally(const sample *rows, int n,

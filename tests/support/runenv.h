@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "headsup/control.h"
 #include "testutil.h"
 
 /* snprintf that fails the test, loudly, instead of running a command
@@ -341,6 +342,22 @@ static inline int hs_runenv_run_desk(const hs_runenv *e, const char *src,
 	        "--set notify=terminal --clock-start %sT09:00:00 %s",
 	        src, day, extra);
 	return hs_runenv_run(e, args, out, size);
+}
+
+/* How many frames the monitor running in e has analysed, read from its
+ * status reply ("...; N frames analysed"); -1 when it does not answer. */
+static inline long hs_runenv_frames_analysed(const hs_runenv *e)
+{
+	char path[512], reply[HS_CONTROL_LINE_MAX + 2];
+	hs_runenv_fmt(path, sizeof path, "%s/run/headsup/control.sock", e->dir);
+	if (hs_control_send(path, "status", reply, sizeof reply) != 0)
+		return -1;
+	const char *n = strstr(reply, " frames analysed");
+	if (!n)
+		return -1;
+	while (n > reply && n[-1] >= '0' && n[-1] <= '9')
+		n--;
+	return strtol(n, NULL, 10);
 }
 
 #endif

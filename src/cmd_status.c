@@ -1,0 +1,27 @@
+/* cmd_status.c - `headsup status`: ask the running monitor, through its
+ * control socket (see control.h), what it is doing.
+ */
+#include "headsup/cli.h"
+#include "headsup/control.h"
+
+#include <stdio.h>
+
+static void print_help(FILE *out)
+{
+	fputs("Usage: headsup status\n"
+	      "Say whether the monitor is running or paused, what it watches,\n"
+	      "the posture it sees now and how many frames it has analysed.\n\n"
+	      "Options:\n"
+	      "  -h, --help  show this help and exit\n\n"
+	      "The monitor is reached through its control socket,\n"
+	      "$XDG_RUNTIME_DIR/headsup/control.sock.\n\n"
+	      "Exit status: 0 the monitor answered (running or paused), 1\n"
+	      "headsup is not running or did not answer, 2 usage error.\n\n",
+	      out);
+	fputs(hs_disclaimer, out);
+}
+
+int hs_cmd_status(int argc, char **argv)
+{
+	return hs_control_command_main(argc, argv, "status", print_help);
+}
