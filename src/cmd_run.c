@@ -84,6 +84,7 @@ typedef struct run_ctx {
 	double clock_start;  /* file sources: wall time of the file's t = 0 */
 	double paused_until; /* monotonic; INFINITY = until resumed */
 	bool paused;
+	bool opening; /* waiting in open_source() for the camera */
 	double next_t, last_analysed_t;
 	double first_t, wall0; /* --realtime pacing */
 	long frames, analysed;
@@ -192,48 +193,66 @@ static const char *source_name(const run_ctx *c)
 	return c->cfg.source[0] ? c->cfg.source : "/dev/video0";
 }
 
+static void handle_control(run_ctx *c, double now);
+static int resume_monitor(run_ctx *c);
+
 /* Open the source.  A camera that is missing or busy is retried with a
  * growing delay until it comes back (or the user stops us); a file that
- * cannot be read is an error. */
+ * cannot be read is an error.  While it waits, `headsup status`, `pause`
+ * and `resume` are answered as usual, and a pause holds the retries. */
 static int open_source(run_ctx *c)
 {
 	char err[4200];
 	double delay = RETRY_MIN_S;
 	bool told = false;
+	int rc = HS_EINTERRUPTED;
+	c->opening = true;
 	while (!stop_requested) {
-		int rc = hs_source_open(c->cfg.source, &c->so, &c->src, err,
-		                        sizeof err);
-		if (rc == 0) {
-			if (told)
-				hs_info("camera '%s' is back", source_name(c));
-			c->live = hs_source_is_live(c->src);
-			return 0;
+		if (!c->paused) {
+			rc = hs_source_open(c->cfg.source, &c->so, &c->src, err,
+			                    sizeof err);
+			if (rc == 0) {
+				if (told)
+					hs_info("camera '%s' is back",
+					        source_name(c));
+				c->live = hs_source_is_live(c->src);
+				break;
+			}
+			/* A file, or a device that is no camera at all, will
+			 * not get better by waiting. */
+			if (hs_source_pick(c->cfg.source) !=
+			            &hs_source_camera ||
+			    rc == HS_EFORMAT) {
+				hs_error("%s", err);
+				break;
+			}
+			if (!told) {
+				/* A camera held by a video call is normal: say
+				 * it once, then wait quietly. */
+				hs_warn("%s; retrying until it is available",
+				        err);
+				told = true;
+			}
+			rc = HS_EINTERRUPTED;
 		}
-		/* A file, or a device that is no camera at all, will not get
-		 * better by waiting. */
-		if (hs_source_pick(c->cfg.source) != &hs_source_camera ||
-		    rc == HS_EFORMAT) {
-			hs_error("%s", err);
-			return rc;
-		}
-		if (!told) {
-			/* A camera held by a video call is normal: say it once,
-			 * then wait quietly. */
-			hs_warn("%s; retrying until it is available", err);
-			told = true;
-		}
-		hs_control_request req;
-		for (double waited = 0; waited < delay && !stop_requested;
+		for (double waited = 0;
+		     (c->paused || waited < delay) && !stop_requested;
 		     waited += 0.25) {
 			nap(0.25);
-			if (c->control &&
-			    hs_control_poll(c->control, &req) == 1)
-				hs_control_reply(c->control,
-				                 "waiting for the camera");
+			const double now = mono_now();
+			const bool was_paused = c->paused;
+			handle_control(c, now);
+			if (c->paused && now >= c->paused_until) {
+				hs_info("pause over");
+				resume_monitor(c);
+			}
+			if (was_paused && !c->paused)
+				break; /* resumed: try the camera at once */
 		}
 		delay = fmin(delay * 2, RETRY_MAX_S);
 	}
-	return HS_EINTERRUPTED;
+	c->opening = false;
+	return rc;
 }
 
 static void release_source(run_ctx *c)
@@ -300,7 +319,8 @@ static int resume_monitor(run_ctx *c)
 	hs_alerts_resume(&c->mon->alerts);
 	hs_monitor_restart(c->mon);
 	c->next_t = -INFINITY;
-	if (!c->src)
+	/* Inside open_source() the waiting loop takes the camera itself. */
+	if (!c->src && !c->opening)
 		return open_source(c);
 	return 0;
 }
@@ -326,6 +346,9 @@ static void status_reply(const run_ctx *c, double now, char *reply, size_t size)
 		n = snprintf(reply, size, "paused for %s more", words);
 	} else if (c->paused) {
 		n = snprintf(reply, size, "paused until 'headsup resume'");
+	} else if (c->opening) {
+		n = snprintf(reply, size, "running: waiting for camera '%s'",
+		             source_name(c));
 	} else if (!c->src) {
 		n = snprintf(reply, size, "running: screen locked");
 	} else {

@@ -57,8 +57,8 @@ static bool have_tool(const char *name)
 
 /* ---- the bad-input matrix ----------------------------------------------- */
 
-/* Missing camera: says so once, keeps retrying, and a SIGTERM while it
- * waits is a clean stop. */
+/* Missing camera: says so once, keeps retrying, answers status, pause and
+ * resume meanwhile, and a SIGTERM while it waits is a clean stop. */
 static void missing_camera_is_named_and_retried(void **state)
 {
 	(void)state;
@@ -73,6 +73,21 @@ static void missing_camera_is_named_and_retried(void **state)
 	char *log = hs_runenv_slurp(e.log);
 	assert_int_equal(hs_runenv_count(log, "cannot open camera"), 1);
 	free(log);
+
+	/* While it waits, it answers: status says so, and a pause (before
+	 * a video call ends, say) holds the retries until resumed. */
+	char out[1024];
+	assert_int_equal(hs_runenv_run(&e, "status", out, sizeof out), 0);
+	assert_string_equal(out, "running: waiting for camera '/dev/video99'; "
+	                         "0 frames analysed\n");
+	assert_int_equal(hs_runenv_run(&e, "pause 1h", out, sizeof out), 0);
+	assert_string_equal(out, "paused for 1 hour\n");
+	assert_int_equal(hs_runenv_run(&e, "status", out, sizeof out), 0);
+	assert_string_equal(out, "paused for 1 hour more; 0 frames analysed\n");
+	assert_int_equal(hs_runenv_run(&e, "resume", out, sizeof out), 0);
+	assert_string_equal(out, "resumed\n");
+	assert_int_equal(hs_runenv_run(&e, "status", out, sizeof out), 0);
+	assert_non_null(strstr(out, "running: waiting for camera"));
 	kill(pid, SIGTERM);
 	const double t0 = hs_runenv_now();
 	assert_int_equal(hs_runenv_wait(pid, 5), 0);
