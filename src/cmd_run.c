@@ -84,7 +84,8 @@ typedef struct run_ctx {
 	double clock_start;  /* file sources: wall time of the file's t = 0 */
 	double paused_until; /* monotonic; INFINITY = until resumed */
 	bool paused;
-	bool opening; /* waiting in open_source() for the camera */
+	bool opening;         /* waiting in open_source() for the camera */
+	bool screen_released; /* camera let go for a locked screen */
 	double next_t, last_analysed_t;
 	double first_t, wall0; /* --realtime pacing */
 	long frames, analysed;
@@ -194,7 +195,7 @@ static const char *source_name(const run_ctx *c)
 }
 
 static void handle_control(run_ctx *c, double now);
-static int resume_monitor(run_ctx *c);
+static void resume_monitor(run_ctx *c);
 
 /* Open the source.  A camera that is missing or busy is retried with a
  * growing delay until it comes back (or the user stops us); a file that
@@ -313,16 +314,15 @@ static void pause_monitor(run_ctx *c, double now, double seconds)
 		hs_journal_flush(c->journal);
 }
 
-static int resume_monitor(run_ctx *c)
+/* Watch again after a pause; the main loop takes the camera back (see
+ * open_source()), so that the reply to `headsup resume` never waits for
+ * it. */
+static void resume_monitor(run_ctx *c)
 {
 	c->paused = false;
 	hs_alerts_resume(&c->mon->alerts);
 	hs_monitor_restart(c->mon);
 	c->next_t = -INFINITY;
-	/* Inside open_source() the waiting loop takes the camera itself. */
-	if (!c->src && !c->opening)
-		return open_source(c);
-	return 0;
 }
 
 /* Time left, rounded up to what hs_duration_format() shows (a pause of
@@ -349,8 +349,11 @@ static void status_reply(const run_ctx *c, double now, char *reply, size_t size)
 	} else if (c->opening) {
 		n = snprintf(reply, size, "running: waiting for camera '%s'",
 		             source_name(c));
-	} else if (!c->src) {
+	} else if (c->screen_released) {
 		n = snprintf(reply, size, "running: screen locked");
+	} else if (!c->src) {
+		n = snprintf(reply, size, "running: opening camera '%s'",
+		             source_name(c));
 	} else {
 		n = snprintf(reply, size,
 		             "running: watching %s '%s', posture %s",
@@ -400,9 +403,7 @@ static void handle_control(run_ctx *c, double now)
 		}
 		snprintf(reply, sizeof reply, "resumed");
 		hs_info("resumed");
-		if (resume_monitor(c) < 0)
-			snprintf(reply, sizeof reply,
-			         "resumed, but the camera cannot be opened");
+		resume_monitor(c);
 		break;
 	case HS_CONTROL_STATUS:
 	default:
@@ -595,6 +596,7 @@ static int loop(run_ctx *c)
 			if (locked && c->src && c->live) {
 				hs_info("screen locked: camera released");
 				release_source(c);
+				c->screen_released = true;
 				if (c->journal)
 					hs_journal_flush(c->journal);
 				continue;
@@ -603,22 +605,26 @@ static int loop(run_ctx *c)
 				nap(0.5);
 				continue;
 			}
-			if (!c->src && !c->paused) {
+			if (c->screen_released && !c->paused) {
+				c->screen_released = false;
 				hs_info("screen unlocked: watching again");
 				hs_monitor_restart(c->mon);
 				c->next_t = -INFINITY;
-				if ((rc = open_source(c)) < 0)
-					break;
 			}
 		}
 		if (c->paused) {
 			if (now >= c->paused_until) {
 				hs_info("pause over");
-				if ((rc = resume_monitor(c)) < 0)
-					break;
+				resume_monitor(c);
 			} else {
 				nap(0.2);
 			}
+			continue;
+		}
+		/* Released for a pause or a locked screen: take it back. */
+		if (!c->src) {
+			if ((rc = open_source(c)) < 0)
+				break;
 			continue;
 		}
 		double t;
