@@ -195,7 +195,7 @@ static const char *source_name(const run_ctx *c)
 }
 
 static void handle_control(run_ctx *c, double now);
-static void resume_monitor(run_ctx *c);
+static bool still_paused(run_ctx *c, double now);
 
 /* Open the source.  A camera that is missing or busy is retried with a
  * growing delay until it comes back (or the user stops us); a file that
@@ -243,11 +243,7 @@ static int open_source(run_ctx *c)
 			const double now = mono_now();
 			const bool was_paused = c->paused;
 			handle_control(c, now);
-			if (c->paused && now >= c->paused_until) {
-				hs_info("pause over");
-				resume_monitor(c);
-			}
-			if (was_paused && !c->paused)
+			if (!still_paused(c, now) && was_paused)
 				break; /* resumed: try the camera at once */
 		}
 		delay = fmin(delay * 2, RETRY_MAX_S);
@@ -325,6 +321,16 @@ static void resume_monitor(run_ctx *c)
 	c->next_t = -INFINITY;
 }
 
+/* End a timed pause that is due; whether the monitor is still paused. */
+static bool still_paused(run_ctx *c, double now)
+{
+	if (c->paused && now >= c->paused_until) {
+		hs_info("pause over");
+		resume_monitor(c);
+	}
+	return c->paused;
+}
+
 /* Time left, rounded up to what hs_duration_format() shows (a pause of
  * 10 minutes just begun has 10 minutes left, not 9). */
 static void format_left(double seconds, char *buf, size_t size)
@@ -349,11 +355,10 @@ static void status_reply(const run_ctx *c, double now, char *reply, size_t size)
 	} else if (c->opening) {
 		n = snprintf(reply, size, "running: waiting for camera '%s'",
 		             source_name(c));
-	} else if (c->screen_released) {
-		n = snprintf(reply, size, "running: screen locked");
 	} else if (!c->src) {
-		n = snprintf(reply, size, "running: opening camera '%s'",
-		             source_name(c));
+		/* Between requests the loop holds no camera only while the
+		 * screen is locked: after a pause it takes it back at once. */
+		n = snprintf(reply, size, "running: screen locked");
 	} else {
 		n = snprintf(reply, size,
 		             "running: watching %s '%s', posture %s",
@@ -612,13 +617,8 @@ static int loop(run_ctx *c)
 				c->next_t = -INFINITY;
 			}
 		}
-		if (c->paused) {
-			if (now >= c->paused_until) {
-				hs_info("pause over");
-				resume_monitor(c);
-			} else {
-				nap(0.2);
-			}
+		if (still_paused(c, now)) {
+			nap(0.2);
 			continue;
 		}
 		/* Released for a pause or a locked screen: take it back. */

@@ -408,22 +408,13 @@ static void desk_session_report_matches_ground_truth(void **state)
 
 /* ---- a running monitor: pause, resume, signals ------------------------- */
 
-static void control_status(const hs_runenv *e, char *reply, size_t size)
-{
-	char path[512];
-	hs_runenv_fmt(path, sizeof path, "%s/run/headsup/control.sock", e->dir);
-	reply[0] = '\0';
-	assert_int_equal(hs_control_send(path, "status", reply, size), 0);
-}
-
 /* Wait until the monitor answers on its control socket. */
 static void wait_until_watching(const hs_runenv *e)
 {
-	char path[512], reply[256];
-	hs_runenv_fmt(path, sizeof path, "%s/run/headsup/control.sock", e->dir);
+	char reply[256];
 	const double end = hs_runenv_now() + 20;
 	while (hs_runenv_now() < end) {
-		if (hs_control_send(path, "status", reply, sizeof reply) == 0 &&
+		if (hs_runenv_status(e, reply, sizeof reply) == 0 &&
 		    strncmp(reply, "running", 7) == 0)
 			return;
 		hs_runenv_sleep(0.1);
@@ -457,14 +448,14 @@ static void pause_and_resume_reach_the_running_monitor(void **state)
 	assert_non_null(strstr(out, " frames analysed\n"));
 	assert_int_equal(hs_runenv_run(&e, "pause 10m", out, sizeof out), 0);
 	assert_non_null(strstr(out, "paused for 10 minutes"));
-	control_status(&e, reply, sizeof reply);
+	assert_int_equal(hs_runenv_status(&e, reply, sizeof reply), 0);
 	assert_true(strncmp(reply, "paused", 6) == 0);
 	assert_int_equal(hs_runenv_run(&e, "status", out, sizeof out), 0);
 	if (strncmp(out, "paused for 10 minutes more; ", 28) != 0)
 		fail_msg("status while paused says '%s'", out);
 	assert_int_equal(hs_runenv_run(&e, "resume", out, sizeof out), 0);
 	assert_non_null(strstr(out, "resumed"));
-	control_status(&e, reply, sizeof reply);
+	assert_int_equal(hs_runenv_status(&e, reply, sizeof reply), 0);
 	assert_true(strncmp(reply, "running", 7) == 0);
 	kill(pid, SIGTERM);
 	assert_int_equal(hs_runenv_wait(pid, 5), 0);

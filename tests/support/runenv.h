@@ -344,13 +344,22 @@ static inline int hs_runenv_run_desk(const hs_runenv *e, const char *src,
 	return hs_runenv_run(e, args, out, size);
 }
 
+/* Ask the monitor running in e for its status line: 0 with the reply, or
+ * what hs_control_send() says when it does not answer. */
+static inline int hs_runenv_status(const hs_runenv *e, char *reply, size_t size)
+{
+	char path[512];
+	hs_runenv_fmt(path, sizeof path, "%s/run/headsup/control.sock", e->dir);
+	reply[0] = '\0';
+	return hs_control_send(path, "status", reply, size);
+}
+
 /* How many frames the monitor running in e has analysed, read from its
  * status reply ("...; N frames analysed"); -1 when it does not answer. */
 static inline long hs_runenv_frames_analysed(const hs_runenv *e)
 {
-	char path[512], reply[HS_CONTROL_LINE_MAX + 2];
-	hs_runenv_fmt(path, sizeof path, "%s/run/headsup/control.sock", e->dir);
-	if (hs_control_send(path, "status", reply, sizeof reply) != 0)
+	char reply[HS_CONTROL_LINE_MAX + 2];
+	if (hs_runenv_status(e, reply, sizeof reply) != 0)
 		return -1;
 	const char *n = strstr(reply, " frames analysed");
 	if (!n)
