@@ -175,6 +175,28 @@ cleanup:
 	return rc;
 }
 
+int hs_baseline_fit_frame(hs_baseline *b, int w, int h)
+{
+	if (w == b->frame_w && h == b->frame_h)
+		return 0;
+	if (w <= 0 || h <= 0 || b->frame_w <= 0 || b->frame_h <= 0)
+		return HS_EINVAL;
+	double was = (double)b->frame_w / b->frame_h, now = (double)w / h;
+	if (fabs(now / was - 1) > 0.01)
+		return HS_EINVAL;
+	/* One factor for both axes: the shapes agree, and the eye distance
+	 * and the box must keep their proportions. */
+	const double k = (double)w / b->frame_w;
+	b->eye_mid_x *= k;
+	b->eye_mid_y *= k;
+	b->iod_px *= k;
+	for (int i = 0; i < 4; i++)
+		b->box[i] *= k;
+	b->frame_w = w;
+	b->frame_h = h;
+	return 1;
+}
+
 /* ---- the file's keys --------------------------------------------------------
  */
 

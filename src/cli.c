@@ -58,6 +58,22 @@ int hs_cli_usage_error(const char *cmd, const char *fmt, ...)
 	return HS_EXIT_USAGE;
 }
 
+int hs_cli_bad_option(const char *cmd, const char *arg)
+{
+	static const char *const global[] = {
+		"-v", "-vv", "-q", "-V", "--verbose", "--quiet", "--version"
+	};
+	for (size_t i = 0; i < sizeof global / sizeof global[0]; i++)
+		if (!__builtin_strcmp(arg, global[i]))
+			return hs_cli_usage_error(cmd,
+			                          "'%s' goes before the "
+			                          "command, as in 'headsup %s "
+			                          "%s'",
+			                          arg, arg, cmd);
+	return hs_cli_usage_error(cmd, "unknown or incomplete option '%s'",
+	                          arg);
+}
+
 int hs_cli_help_only(int argc, char **argv, void (*help)(FILE *out),
                      int *status)
 {
@@ -72,9 +88,7 @@ int hs_cli_help_only(int argc, char **argv, void (*help)(FILE *out),
 			help(stdout);
 			*status = HS_EXIT_OK;
 		} else {
-			*status = hs_cli_usage_error(argv[0],
-			                             "unknown option '%s'",
-			                             argv[optind - 1]);
+			*status = hs_cli_bad_option(argv[0], argv[optind - 1]);
 		}
 		return -1;
 	}

@@ -68,8 +68,14 @@ static void print_row_body(const char *source, long frame, double t,
 static hs_state classify(const analyze_opts *o, const hs_analysis *an,
                          hs_features *f, bool *has_f)
 {
+	/* The baseline fitted to this frame's size; another shape does not
+	 * fit at all (analyze_path says so once). */
+	hs_baseline b = o->base;
+	*has_f = false;
+	if (hs_baseline_fit_frame(&b, an->frame_w, an->frame_h) < 0)
+		return HS_STATE_UNCALIBRATED;
 	*has_f = an->face.found &&
-	         hs_posture_features(&o->base, &an->face,
+	         hs_posture_features(&b, &an->face,
 	                             an->has_pose ? &an->pose : NULL, f) == 0;
 	return hs_posture_classify(&o->th, *has_f ? f : NULL);
 }
@@ -203,6 +209,22 @@ static void print_row_body(const char *source, long frame, double t,
 		printf("%7s", "-");
 }
 
+/* Once per path: a baseline recorded from frames of another shape. */
+static void warn_shape(const analyze_opts *o, const char *path,
+                       const hs_analysis *an, bool *warned)
+{
+	hs_baseline b = o->base;
+	if (!o->has_base || *warned ||
+	    hs_baseline_fit_frame(&b, an->frame_w, an->frame_h) >= 0)
+		return;
+	hs_warn("the calibration '%s' was recorded from %dx%d frames, but "
+	        "'%s' gives %dx%d, another shape: its frames read "
+	        "\"uncalibrated\"",
+	        o->calibration, b.frame_w, b.frame_h, path, an->frame_w,
+	        an->frame_h);
+	*warned = true;
+}
+
 /* Analyse every frame of one path; false when something could not be
  * read. */
 static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
@@ -223,7 +245,7 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 		hs_error("%s", err);
 		return false;
 	}
-	bool ok = true;
+	bool ok = true, warned = false;
 	long frame = 0;
 	double t;
 	int rc;
@@ -247,11 +269,14 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 			         frame, path, hs_strerror(rc),
 			         hs_shim_last_error());
 			ok = false;
-		} else if (o->json) {
-			print_json(path, frame, t, &an, o);
-		} else {
-			print_row(path, frame, t, &an, o, header_done);
+			frame++;
+			continue;
 		}
+		warn_shape(o, path, &an, &warned);
+		if (o->json)
+			print_json(path, frame, t, &an, o);
+		else
+			print_row(path, frame, t, &an, o, header_done);
 		frame++;
 	}
 	if (rc != HS_EEOF) {
@@ -338,9 +363,7 @@ int hs_cmd_analyze(int argc, char **argv)
 			usage(stdout);
 			return HS_EXIT_OK;
 		default:
-			return hs_cli_usage_error(
-			        "analyze", "unknown or incomplete option '%s'",
-			        argv[optind - 1]);
+			return hs_cli_bad_option("analyze", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)

@@ -169,9 +169,7 @@ int hs_cmd_report(int argc, char **argv)
 			                          "option '%s' needs a value",
 			                          argv[optind - 1]);
 		default:
-			return hs_cli_usage_error("report",
-			                          "unknown option '%s'",
-			                          argv[optind - 1]);
+			return hs_cli_bad_option("report", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

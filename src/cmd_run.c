@@ -499,6 +499,19 @@ static void analyse_frame(run_ctx *c, double t)
 	}
 	hs_monitor_step st;
 	hs_monitor_step_frame(c->mon, t, &an, &st);
+	if (st.baseline_rescaled)
+		hs_info("the baseline was recorded from %dx%d frames; scaled "
+		        "to these %dx%d frames of the same shape",
+		        st.baseline_from_w, st.baseline_from_h, an.frame_w,
+		        an.frame_h);
+	if (st.baseline_dropped)
+		hs_warn("the baseline was recorded from %dx%d frames, but "
+		        "'%s' gives %dx%d, another shape, so it does not fit: "
+		        "headsup will calibrate itself from the next %.0f s "
+		        "of a steady, frontal face. Run 'headsup calibrate' "
+		        "to record a baseline for this camera.",
+		        st.baseline_from_w, st.baseline_from_h, source_name(c),
+		        an.frame_w, an.frame_h, HS_MONITOR_SELFCAL_S);
 	if (st.self_calibrated)
 		hs_info("calibrated from the first seconds of a steady face "
 		        "(kept for this run only); run 'headsup calibrate' "
@@ -747,9 +760,7 @@ static int parse_args(int argc, char **argv, run_opts *o, int *status)
 			*status = HS_EXIT_OK;
 			return -1;
 		default:
-			*status = hs_cli_usage_error(
-			        "run", "unknown or incomplete option '%s'",
-			        argv[optind - 1]);
+			*status = hs_cli_bad_option("run", argv[optind - 1]);
 			return -1;
 		}
 	}

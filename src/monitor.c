@@ -100,10 +100,35 @@ static bool try_self_calibration(hs_monitor *m, double t, const hs_analysis *an)
 	return true;
 }
 
+/* A baseline from frames of another size: scale it, or, when the shape
+ * differs too, forget it and calibrate again. */
+static void fit_baseline(hs_monitor *m, const hs_analysis *an,
+                         hs_monitor_step *out)
+{
+	if (an->frame_w <= 0 || an->frame_h <= 0)
+		return; /* the frame could not be read */
+	const int w = m->base.frame_w, h = m->base.frame_h;
+	int rc = hs_baseline_fit_frame(&m->base, an->frame_w, an->frame_h);
+	if (rc == 0)
+		return;
+	out->baseline_from_w = w;
+	out->baseline_from_h = h;
+	if (rc > 0) {
+		out->baseline_rescaled = true;
+		return;
+	}
+	out->baseline_dropped = true;
+	m->calibrated = false;
+	hs_monitor_restart(m);
+	m->classifier.state = HS_STATE_UNCALIBRATED;
+}
+
 void hs_monitor_step_frame(hs_monitor *m, double t, const hs_analysis *an,
                            hs_monitor_step *out)
 {
 	memset(out, 0, sizeof *out);
+	if (m->calibrated)
+		fit_baseline(m, an, out);
 	if (!m->calibrated)
 		out->self_calibrated = try_self_calibration(m, t, an);
 

@@ -255,6 +255,85 @@ static void truncated_video_fails_cleanly(void **state)
 	assert_true(count_lines(out) > 0);
 }
 
+/* Count the JSON lines of out whose time_s is in [t0, t1) and that
+ * contain needle; *all counts every line in that range. */
+static int lines_with(double t0, double t1, const char *needle, int *all)
+{
+	int n = 0;
+	*all = 0;
+	for (const char *l = out; *l;) {
+		const char *nl = strchr(l, '\n');
+		size_t len = nl ? (size_t)(nl - l) : strlen(l);
+		const char *ts = strstr(l, "\"time_s\": ");
+		if (ts && ts < l + len) {
+			double t = strtod(ts + 10, NULL);
+			if (t >= t0 && t < t1) {
+				(*all)++;
+				const char *hit = strstr(l, needle);
+				n += hit && hit < l + len;
+			}
+		}
+		l += len + (nl != NULL);
+	}
+	return n;
+}
+
+/* --calibration: each frame also gets its single-frame posture and the
+ * features behind it, against the user's own baseline. */
+static void calibration_adds_posture_and_features(void **state)
+{
+	(void)state;
+	char video[PATH_MAX], cmd[8192], args[PATH_MAX + 400];
+	if (!hs_test_fixture("video/desk-session.avi", video, sizeof video))
+		skip();
+	snprintf(cmd, sizeof cmd,
+	         "'%s' calibrate --source '%s' --seconds 30 --output "
+	         "'%s/cal.ini' >/dev/null 2>&1",
+	         hs_test_bin(), video, tmp);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+	snprintf(args, sizeof args, "--json --calibration '%s/cal.ini' '%s'",
+	         tmp, video);
+	assert_int_equal(analyze(args), 0);
+	int all, faces, n;
+	/* Every frame has a posture; every frame with a face carries the
+	 * four features. */
+	n = lines_with(0, 1e9, "\"posture\": \"", &all);
+	assert_int_equal(n, all);
+	assert_true(all > 100);
+	faces = lines_with(0, 1e9, "\"face\": true", &all);
+	n = lines_with(0, 1e9, "\"features\": {\"pitch_delta_deg\": ", &all);
+	assert_int_equal(n, faces);
+	n = lines_with(0, 1e9, "\"lean_ratio\": ", &all);
+	assert_int_equal(n, faces);
+	/* Upright at the start, hunched in the forward-head segment
+	 * (30-120 s, desk-session.csv), frame by frame and unsmoothed, so
+	 * most rather than all. */
+	n = lines_with(0, 30, "\"posture\": \"upright\"", &all);
+	assert_true(all > 0 && n * 10 >= all * 9);
+	n = lines_with(40, 120, "\"posture\": \"hunched\"", &all);
+	assert_true(all > 0 && n * 10 >= all * 8);
+
+	/* A baseline from frames of another shape: said once, on stderr,
+	 * and no frame is judged against it. */
+	snprintf(cmd, sizeof cmd,
+	         "sed 's/^frame_h = .*/frame_h = 480/' '%s/cal.ini' > "
+	         "'%s/cal43.ini'",
+	         tmp, tmp);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+	snprintf(args, sizeof args, "--json --calibration '%s/cal43.ini' '%s'",
+	         tmp, video);
+	assert_int_equal(analyze(args), 0);
+	assert_non_null(strstr(err, "cal43.ini"));
+	const char *said = strstr(err, "another shape");
+	assert_non_null(said);
+	assert_null(strstr(said + 1, "another shape"));
+	n = lines_with(0, 1e9, "\"posture\": \"uncalibrated\"", &all);
+	assert_int_equal(n, all);
+	assert_true(all > 100);
+	n = lines_with(0, 1e9, "\"features\"", &all);
+	assert_int_equal(n, 0);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, make_tmp, remove_tmp)
@@ -264,6 +343,7 @@ int main(void)
 		T(video_gives_one_line_per_frame),
 		T(folder_in_name_order_as_json_and_table),
 		T(truncated_video_fails_cleanly),
+		T(calibration_adds_posture_and_features),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

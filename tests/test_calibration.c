@@ -221,6 +221,51 @@ refuses_an_off_centre_face_and_says_where_the_camera_is(void **state)
 	        0);
 }
 
+/* ---- another frame size ------------------------------------------------ */
+
+static hs_baseline example(void);
+
+/* The same camera at twice the resolution: every pixel quantity doubles,
+ * the angles stay. */
+static void a_baseline_scales_to_frames_of_the_same_shape(void **state)
+{
+	(void)state;
+	const hs_baseline b = example(); /* 640x480 */
+	hs_baseline x = b;
+	assert_int_equal(hs_baseline_fit_frame(&x, 640, 480), 0);
+	assert_memory_equal(&x, &b, sizeof b);
+
+	assert_int_equal(hs_baseline_fit_frame(&x, 1280, 960), 1);
+	assert_int_equal(x.frame_w, 1280);
+	assert_int_equal(x.frame_h, 960);
+	assert_near(x.eye_mid_x, 2 * b.eye_mid_x, 1e-9);
+	assert_near(x.eye_mid_y, 2 * b.eye_mid_y, 1e-9);
+	assert_near(x.iod_px, 2 * b.iod_px, 1e-9);
+	for (int i = 0; i < 4; i++)
+		assert_near(x.box[i], 2 * b.box[i], 1e-9);
+	assert_near(x.pitch_deg, b.pitch_deg, 0);
+	assert_near(x.roll_deg, b.roll_deg, 0);
+
+	/* And back down, to a size whose shape is within 1%. */
+	assert_int_equal(hs_baseline_fit_frame(&x, 320, 241), 1);
+	assert_near(x.iod_px, b.iod_px / 2, 1e-9);
+	assert_int_equal(x.frame_h, 241);
+}
+
+/* 4:3 against 16:9 is another crop or another camera: no fit, and the
+ * baseline is left as it was. */
+static void a_baseline_does_not_fit_frames_of_another_shape(void **state)
+{
+	(void)state;
+	const hs_baseline b = example(); /* 640x480 */
+	hs_baseline x = b;
+	assert_int_equal(hs_baseline_fit_frame(&x, 1280, 720), HS_EINVAL);
+	assert_int_equal(hs_baseline_fit_frame(&x, 480, 640), HS_EINVAL);
+	assert_int_equal(hs_baseline_fit_frame(&x, 0, 0), HS_EINVAL);
+	assert_int_equal(hs_baseline_fit_frame(&x, -640, -480), HS_EINVAL);
+	assert_memory_equal(&x, &b, sizeof b);
+}
+
 /* ---- INI --------------------------------------------------------------- */
 
 static hs_baseline example(void)
@@ -515,6 +560,9 @@ int main(void)
 		cmocka_unit_test(refuses_a_turned_head_and_names_the_side),
 		cmocka_unit_test(
 		        refuses_an_off_centre_face_and_says_where_the_camera_is),
+		cmocka_unit_test(a_baseline_scales_to_frames_of_the_same_shape),
+		cmocka_unit_test(
+		        a_baseline_does_not_fit_frames_of_another_shape),
 		cmocka_unit_test(the_file_reads_back_exactly),
 		cmocka_unit_test(the_reader_accepts_hand_written_files),
 		cmocka_unit_test(the_reader_rejects_bad_files_naming_the_line),

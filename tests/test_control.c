@@ -340,6 +340,21 @@ static void bad_arguments_are_usage_errors(void **state)
 	/* A command without arguments shows no dangling blank. */
 	assert_int_equal(run_cli("status now", out, sizeof out), 2);
 	assert_non_null(strstr(out, "Usage: headsup status\n"));
+
+	/* A global option after the command says where it goes; nothing
+	 * is started. */
+	static const char *const late[][2] = {
+		{ "run -v",
+		  "'-v' goes before the command, as in 'headsup -v run'" },
+		{ "status --quiet", "as in 'headsup --quiet status'" },
+		{ "report --verbose", "as in 'headsup --verbose report'" },
+	};
+	for (size_t i = 0; i < sizeof late / sizeof late[0]; i++) {
+		assert_int_equal(run_cli(late[i][0], out, sizeof out), 2);
+		assert_non_null(strstr(out, late[i][1]));
+	}
+	assert_int_equal(run_cli("analyze --bogus x.png", out, sizeof out), 2);
+	assert_non_null(strstr(out, "unknown or incomplete option '--bogus'"));
 }
 
 int main(void)

@@ -11,6 +11,7 @@
 
 #include "headsup/config.h"
 #include "headsup/monitor.h"
+#include "testutil.h"
 
 #define W 640
 #define H 480
@@ -256,6 +257,95 @@ static void reconfigure_keeps_baseline_and_applies_sustain(void **state)
 	assert_int_equal(alerts, 1); /* hunched for 60 s > the new 30 s */
 }
 
+/* ---- a baseline from another frame size ---------------------------------- */
+
+/* face_at() drawn at k times the size, in a frame of k*W x k*H, or in a
+ * frame of another shape when wide is true. */
+static hs_analysis face_scaled(float k, float eye_y, bool wide)
+{
+	hs_analysis an = face_at(true, 0, eye_y);
+	hs_face *f = &an.face;
+	for (int i = 0; i < HS_KP_COUNT; i++) {
+		f->kp[i].x *= k;
+		f->kp[i].y *= k;
+	}
+	for (int i = 0; i < 4; i++)
+		f->box[i] *= k;
+	an.frame_w = (int)(k * W);
+	an.frame_h = wide ? (int)(k * W * 9 / 16) : (int)(k * H);
+	return an;
+}
+
+/* Calibrated at 640x480, the camera now gives 1280x960: the same sitting
+ * reads the same. */
+static void baseline_follows_the_frame_size(void **state)
+{
+	(void)state;
+	hs_config cfg;
+	hs_monitor m;
+	calibrated(&m, &cfg, 20, 300);
+	hs_analysis up = face_scaled(2, 200, false),
+	            low = face_scaled(2, 260, false);
+	hs_monitor_step st;
+	hs_monitor_step_frame(&m, 100, &up, &st);
+	assert_true(st.baseline_rescaled);
+	assert_false(st.baseline_dropped);
+	assert_int_equal(st.baseline_from_w, W);
+	assert_int_equal(st.baseline_from_h, H);
+	assert_true(m.calibrated);
+	assert_true(st.has_features);
+	assert_near(st.f.drop_iod, 0, 1e-6);
+	assert_near(st.f.lean_ratio, 1, 1e-6);
+	/* Said once: the next frame of the same size is not rescaled. */
+	hs_monitor_step_frame(&m, 100.5, &up, &st);
+	assert_false(st.baseline_rescaled);
+
+	int alerts = 0;
+	hs_state last;
+	feed(&m, 101, 130, &up, &alerts, &last);
+	assert_int_equal(last, HS_STATE_UPRIGHT);
+	feed(&m, 130, 200, &low, &alerts, &last);
+	assert_int_equal(last, HS_STATE_HUNCHED);
+	assert_int_equal(alerts, 1);
+}
+
+/* Calibrated at 4:3, the frames are now 16:9: the old geometry means
+ * nothing, so the monitor says so, reads uncalibrated (no alerts) and
+ * calibrates itself again from the new frames. */
+static void baseline_of_another_shape_is_replaced(void **state)
+{
+	(void)state;
+	hs_config cfg;
+	hs_monitor m;
+	calibrated(&m, &cfg, 1, 0);
+	hs_analysis low = face_scaled(2, 260, true);
+	hs_monitor_step st;
+	hs_monitor_step_frame(&m, 100, &low, &st);
+	assert_true(st.baseline_dropped);
+	assert_false(st.baseline_rescaled);
+	assert_int_equal(st.baseline_from_w, W);
+	assert_int_equal(st.baseline_from_h, H);
+	assert_int_equal(st.state, HS_STATE_UNCALIBRATED);
+	assert_false(st.alert);
+
+	/* The same face held still: a new baseline at the new size after
+	 * the self-calibration time, and from then on it reads upright. */
+	int alerts = 0;
+	hs_state last;
+	bool made = false;
+	for (double t = 100.5; t < 110 && !made; t += 0.5) {
+		hs_monitor_step_frame(&m, t, &low, &st);
+		assert_false(st.baseline_dropped);
+		made = st.self_calibrated;
+	}
+	assert_true(made);
+	assert_int_equal(m.base.frame_w, 2 * W);
+	assert_int_equal(m.base.frame_h, 2 * W * 9 / 16);
+	feed(&m, 110, 130, &low, &alerts, &last);
+	assert_int_equal(last, HS_STATE_UPRIGHT);
+	assert_int_equal(alerts, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +358,8 @@ int main(void)
 		cmocka_unit_test(nobody_there_never_alerts),
 		cmocka_unit_test(
 		        reconfigure_keeps_baseline_and_applies_sustain),
+		cmocka_unit_test(baseline_follows_the_frame_size),
+		cmocka_unit_test(baseline_of_another_shape_is_replaced),
 	};
 	return cmocka_run_group_tests_name("monitor", tests, NULL, NULL);
 }

@@ -374,6 +374,57 @@ static void refused_calibration_keeps_the_old_baseline(void **state)
 	hs_runenv_free(&e);
 }
 
+/* The baseline was recorded at another camera resolution (as after a
+ * change of camera_width): the same shape is scaled and the session reads
+ * as before; another shape is not used, the user is told, and the monitor
+ * calibrates itself instead of judging against meaningless geometry. */
+static void baseline_from_another_frame_size(void **state)
+{
+	(void)state;
+	char desk[4096];
+	REQUIRE_FIXTURE(DESK, desk);
+	hs_runenv e;
+	hs_runenv_make_calibrated(&e, desk, 30); /* 640x360 frames */
+	char cmd[2400], out[16384];
+	/* The same baseline as `calibrate` writes it at 1280x720, and one
+	 * that claims 4:3 frames of 640x480. */
+	hs_runenv_fmt(
+	        cmd, sizeof cmd,
+	        "cd '%s/state/headsup' && grep -q '^frame_h = 360$' "
+	        "calibration.ini && awk -F' = ' "
+	        "'/^(frame_[wh]|eye_mid_[xy]|iod_px|box_[xywh]) = /"
+	        "{ printf \"%%s = %%.17g\\n\", $1, 2 * $2; next } { print }' "
+	        "calibration.ini > twice.ini && sed 's/^frame_h = 360$/"
+	        "frame_h = 480/' calibration.ini > four-three.ini",
+	        e.dir);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+
+	hs_runenv_fmt(cmd, sizeof cmd,
+	              "-v run --source '%s' --set sustain_s=30 --set "
+	              "cooldown_s=60 --set notify=terminal --calibration "
+	              "'%s/state/headsup/twice.ini'",
+	              desk, e.dir);
+	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 0);
+	assert_non_null(strstr(out, "recorded from 1280x720 frames; scaled "
+	                            "to these 640x360"));
+	assert_int_equal(hs_runenv_count(out, "headsup: Hunched for"), 1);
+	assert_int_equal(hs_runenv_count(out, "headsup: Looking down for"), 0);
+
+	hs_runenv_fmt(cmd, sizeof cmd,
+	              "--calibration '%s/state/headsup/four-three.ini'", e.dir);
+	assert_int_equal(hs_runenv_run_desk(&e, desk, "2026-01-06", cmd, out,
+	                                    sizeof out),
+	                 0);
+	assert_non_null(strstr(out, "recorded from 640x480 frames, but"));
+	assert_non_null(strstr(out, "gives 640x360, another shape"));
+	assert_non_null(strstr(out, "Run 'headsup calibrate'"));
+	/* Calibrated from its own first seconds (upright), it still finds
+	 * the one hunched stretch. */
+	assert_int_equal(hs_runenv_count(out, "headsup: Hunched for"), 1);
+	assert_int_equal(hs_runenv_count(out, "headsup: Looking down for"), 0);
+	hs_runenv_free(&e);
+}
+
 /* ---- issue 5: the journal against the ground truth --------------------- */
 
 static void desk_session_report_matches_ground_truth(void **state)
@@ -694,6 +745,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(settings_precedence_default_file_command_line),
 		cmocka_unit_test(run_help_lists_every_setting),
 		cmocka_unit_test(refused_calibration_keeps_the_old_baseline),
+		cmocka_unit_test(baseline_from_another_frame_size),
 		cmocka_unit_test(desk_session_report_matches_ground_truth),
 		cmocka_unit_test(pause_and_resume_reach_the_running_monitor),
 		cmocka_unit_test(stop_signals_lose_nothing),

@@ -69,6 +69,14 @@ int hs_calibration_from_samples(const hs_calib_sample *s, size_t n, int frame_w,
                                 int frame_h, hs_baseline *out, char *why,
                                 size_t whysize);
 
+/* Fit b, recorded from b->frame_w x b->frame_h frames, to frames of w x h.
+ * The same camera at another resolution shows the same picture, so when
+ * the shape (width / height) agrees within 1% every pixel quantity is
+ * scaled by w / b->frame_w: 1 is returned (0 when the size is already
+ * w x h).  A different shape means another crop or another camera, where
+ * the recorded geometry says nothing: HS_EINVAL, and b is untouched. */
+int hs_baseline_fit_frame(hs_baseline *b, int w, int h);
+
 /* Write b as INI to out.  HS_EINVAL when b does not pass the same checks
  * the reader makes (so what is written can be read back), HS_EIO on a
  * stream error. */

@@ -42,6 +42,11 @@ extern const char hs_disclaimer[];
 int hs_cli_usage_error(const char *cmd, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 
+/* hs_cli_usage_error() for an option cmd does not know (or that lacks
+ * its value).  A global option given after the command (`headsup run -v`)
+ * is named as such, with where it goes. */
+int hs_cli_bad_option(const char *cmd, const char *arg);
+
 /* Option parsing for a command whose only option is -h/--help: returns the
  * index of the first operand, or -1 with *status set (help printed: 0;
  * unknown option: 2). */

@@ -44,6 +44,13 @@ typedef struct hs_monitor_step {
 	bool alert; /* an alert is due now */
 	hs_alert alert_info;
 	bool self_calibrated; /* the baseline was made from this frame */
+	/* The frame's size differs from the baseline's, which was made from
+	 * baseline_from_w x baseline_from_h frames: rescaled = same shape,
+	 * so the baseline was scaled to fit (hs_baseline_fit_frame());
+	 * dropped = another shape, so the baseline cannot be used and the
+	 * monitor calibrates itself again from the frames that follow. */
+	bool baseline_rescaled, baseline_dropped;
+	int baseline_from_w, baseline_from_h;
 } hs_monitor_step;
 
 /* Set up from the settings; base may be NULL (uncalibrated: the monitor
