@@ -77,6 +77,7 @@ typedef struct run_ctx {
 	char journal_path[PATH_MAX];
 	double journal_retry_at;
 	bool journal_warned;
+	double forget_at; /* journal time of the next keep_days check */
 	hs_control *control;
 	hs_lock *lock;
 	hs_screenlock *screen;
@@ -258,6 +259,26 @@ static void release_source(run_ctx *c)
 	c->src = NULL;
 }
 
+/* [journal] keep_days: forget the days before the last keep_days ones
+ * (today not counted); checked when the journal opens and then hourly. */
+static void forget_old_days(run_ctx *c, double wall)
+{
+	if (!c->journal || c->cfg.keep_days <= 0 || wall < c->forget_at)
+		return;
+	c->forget_at = wall + 3600;
+	hs_date first = hs_date_add_days(hs_date_from_unix(wall),
+	                                 -(int)c->cfg.keep_days);
+	long n;
+	if (hs_journal_forget_before(c->journal, hs_date_start(first), &n) <
+	            0 ||
+	    n == 0)
+		return;
+	char day[16];
+	hs_date_format(first, day, sizeof day);
+	hs_info("journal: forgot %ld minute(s) before %s (keep_days = %ld)", n,
+	        day, c->cfg.keep_days);
+}
+
 static void open_journal(run_ctx *c, double now_mono)
 {
 	char moved[PATH_MAX];
@@ -282,6 +303,7 @@ static void open_journal(run_ctx *c, double now_mono)
 	double wall = c->live ? wall_now() : c->clock_start;
 	hs_journal_begin_session(c->journal, wall, source_name(c),
 	                         c->mon->calibrated ? c->cal_path : "self");
+	forget_old_days(c, wall);
 }
 
 static void send_alert(run_ctx *c, const hs_alert *a, double wall)
@@ -530,6 +552,7 @@ static void analyse_frame(run_ctx *c, double t)
 		                     an.face.found);
 	if (st.alert)
 		send_alert(c, &st.alert_info, wall);
+	forget_old_days(c, wall);
 	if (c->o.preview)
 		draw_preview(c, &an, &st);
 }
@@ -551,6 +574,7 @@ static void reload_settings(run_ctx *c)
 	snprintf(c->cfg.model, sizeof c->cfg.model, "%s", tmp.model);
 	c->cfg.fov_deg = tmp.fov_deg;
 	hs_monitor_reconfigure(c->mon, &c->cfg);
+	c->forget_at = -INFINITY; /* keep_days may have changed */
 	if (c->journal)
 		hs_journal_set_commit_interval(c->journal, c->cfg.commit_s);
 	hs_info("settings reloaded");

@@ -219,7 +219,10 @@ int hs_doc_write_man(FILE *out)
 	      "name of the source) and the journal (times of posture states, "
 	      "their measured angles and distances, and the reminders shown).\n"
 	      "Both files are readable by you only (mode 0600) and stay until "
-	      "you delete them.\n",
+	      "you delete them; with\n"
+	      ".B [journal] keep_days\n"
+	      "set, days older than that are forgotten from the journal (the "
+	      "rows overwritten, not just unlinked).\n",
 	      out);
 	fputs(".SH ADVICE\n"
 	      "The advice in the reminders, in\n"

@@ -773,6 +773,68 @@ int hs_journal_flush(hs_journal *j)
 	return commit(j, j->last_t);
 }
 
+int hs_journal_forget_before(hs_journal *j, double t_unix, long *minutes)
+{
+	static const char *const sql[] = {
+		"DELETE FROM minutes WHERE minute < ?1",
+		"DELETE FROM alerts WHERE time_unix < ?1",
+		/* Ended before the cut, or cut short (no end) and started
+		 * before it; never the open session, nor one still used. */
+		"DELETE FROM sessions WHERE coalesce(end_unix, start_unix) < ?1"
+		" AND id != ?2"
+		" AND NOT EXISTS (SELECT 1 FROM minutes"
+		"                 WHERE minutes.session = sessions.id)"
+		" AND NOT EXISTS (SELECT 1 FROM alerts"
+		"                 WHERE alerts.session = sessions.id)",
+	};
+	if (minutes)
+		*minutes = 0;
+	if (!j || !isfinite(t_unix))
+		return HS_EINVAL;
+	/* Write what is pending first, so that only the open session is
+	 * left in memory, with its id in the database. */
+	int rc = commit(j, j->last_t);
+	if (rc < 0)
+		return rc;
+	const session_rec *open =
+	        j->in_session ? find_session(j, j->current) : NULL;
+	long n = 0;
+	rc = exec(j, "PRAGMA secure_delete = ON");
+	if (rc == 0)
+		rc = exec(j, "BEGIN IMMEDIATE");
+	for (size_t i = 0; rc == 0 && i < sizeof sql / sizeof sql[0]; i++) {
+		sqlite3_stmt *st = NULL;
+		int src = sqlite3_prepare_v2(j->db, sql[i], -1, &st, NULL);
+		if (src == SQLITE_OK) {
+			sqlite3_bind_double(st, 1, t_unix);
+			if (i == 2)
+				sqlite3_bind_int64(st, 2,
+				                   open ? open->db_id : 0);
+			src = sqlite3_step(st);
+		}
+		rc = src == SQLITE_DONE ? 0 : err_from_sqlite(j->db, src);
+		if (rc == 0 && i == 0)
+			n = (long)sqlite3_changes(j->db);
+		sqlite3_finalize(st);
+	}
+	if (rc == 0)
+		rc = exec(j, "COMMIT");
+	if (rc < 0) {
+		hs_warn("cannot forget the old part of journal '%s': %s (%s)",
+		        j->path, hs_strerror(rc), db_msg(j->db));
+		if (!sqlite3_get_autocommit(j->db))
+			sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	/* Old copies of the pages may sit in the write-ahead log too. */
+	if (n > 0)
+		sqlite3_exec(j->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL,
+		             NULL, NULL);
+	if (minutes)
+		*minutes = n;
+	return 0;
+}
+
 void hs_journal_set_commit_interval(hs_journal *j, double commit_s)
 {
 	if (j)

@@ -509,6 +509,114 @@ static void read_only_folder_gives_eacces(void **state)
 	assert_null(j);
 }
 
+/* Does the file at path contain text anywhere (deleted rows included)? */
+static bool file_contains(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return false;
+	size_t len = strlen(text), cap = 1 << 20, n = 0;
+	char *buf = malloc(cap);
+	assert_non_null(buf);
+	size_t got;
+	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap) {
+			buf = realloc(buf, cap *= 2);
+			assert_non_null(buf);
+		}
+	}
+	fclose(f);
+	bool found = false;
+	for (size_t i = 0; !found && i + len <= n; i++)
+		found = memcmp(buf + i, text, len) == 0;
+	free(buf);
+	return found;
+}
+
+static void add_frames(hs_journal *j, double from, int count, hs_state st)
+{
+	hs_features f = { .pitch_delta_deg = 3, .has_pitch = true };
+	for (int i = 0; i < count; i++)
+		assert_int_equal(hs_journal_add_frame(j, from + 0.5 * i, 0.5,
+		                                      st, &f, true),
+		                 0);
+}
+
+/* keep_days: the days before the cut are forgotten, rows and bytes; the
+ * open session and what comes after the cut stay. */
+static void forget_before_drops_old_days_only(void **state)
+{
+	fixture *fx = *state;
+	const double day3 = T0 + 2 * 86400;
+	hs_journal *j = NULL;
+	assert_int_equal(hs_journal_open(fx->db, NULL, &j), 0);
+	/* Day 1: an ended session with an alert, from a camera whose name
+	 * must not survive on disk. */
+	assert_int_equal(
+	        hs_journal_begin_session(j, T0, "/dev/old-camera-xyz", "self"),
+	        0);
+	add_frames(j, T0, 60, HS_STATE_HUNCHED);
+	assert_int_equal(hs_journal_add_alert(j, T0 + 29, HS_STATE_HUNCHED, 29,
+	                                      "hunched"),
+	                 0);
+	assert_int_equal(hs_journal_end_session(j, T0 + 30), 0);
+	/* A session open since day 1 and still running on day 3; the day-3
+	 * frames are not committed yet. */
+	assert_int_equal(hs_journal_begin_session(j, T0 + 3600, "/dev/video0",
+	                                          "calibration.ini"),
+	                 0);
+	add_frames(j, T0 + 3600, 40, HS_STATE_UPRIGHT);
+	add_frames(j, day3, 20, HS_STATE_UPRIGHT);
+
+	long n = -1;
+	assert_int_equal(hs_journal_forget_before(j, day3, &n), 0);
+	assert_int_equal(n, 2); /* one minute of each session, on day 1 */
+	assert_int_equal(hs_journal_pending(j), 0);
+	/* The open session goes on writing into its own row. */
+	add_frames(j, day3 + 10, 20, HS_STATE_LOOKING_DOWN);
+	assert_int_equal(hs_journal_add_alert(j, day3 + 19,
+	                                      HS_STATE_LOOKING_DOWN, 19,
+	                                      "looking-down"),
+	                 0);
+	assert_int_equal(hs_journal_end_session(j, day3 + 20), 0);
+	/* Nothing left to forget twice. */
+	assert_int_equal(hs_journal_forget_before(j, day3, &n), 0);
+	assert_int_equal(n, 0);
+	hs_journal_close(j);
+
+	assert_int_equal(hs_journal_open_existing(fx->db, &j), 0);
+	hs_journal_minute *m = NULL;
+	size_t count = 0;
+	assert_int_equal(hs_journal_read_minutes(j, 0, 4e9, &m, &count), 0);
+	assert_int_equal(count, 1);
+	assert_true(m[0].start == day3);
+	assert_near(m[0].state_s[HS_STATE_UPRIGHT], 10, 1e-9);
+	assert_near(m[0].state_s[HS_STATE_LOOKING_DOWN], 10, 1e-9);
+	free(m);
+	hs_journal_alert *a = NULL;
+	assert_int_equal(hs_journal_read_alerts(j, 0, 4e9, &a, &count), 0);
+	assert_int_equal(count, 1);
+	assert_int_equal(a[0].kind, HS_STATE_LOOKING_DOWN);
+	free(a);
+	hs_journal_session *s = NULL;
+	assert_int_equal(hs_journal_read_sessions(j, 0, 4e9, &s, &count), 0);
+	assert_int_equal(count, 1);
+	assert_string_equal(s[0].source, "/dev/video0");
+	assert_true(s[0].start == T0 + 3600);
+	assert_true(s[0].end == day3 + 20);
+	free(s);
+	hs_journal_close(j);
+
+	/* Gone from the bytes on disk too, not only from the tables (the
+	 * journal asks for secure_delete, whatever SQLite's build default). */
+	char wal[PATH_MAX + 8];
+	snprintf(wal, sizeof wal, "%s-wal", fx->db);
+	assert_false(file_contains(fx->db, "/dev/old-camera-xyz"));
+	assert_false(file_contains(wal, "/dev/old-camera-xyz"));
+	assert_true(file_contains(fx->db, "/dev/video0"));
+}
+
 static void default_path_follows_xdg_data_home(void **state)
 {
 	(void)state;
@@ -541,6 +649,7 @@ int main(void)
 		JOURNAL_TEST(locked_journal_is_reported),
 		JOURNAL_TEST(full_disk_keeps_minutes_until_there_is_room),
 		JOURNAL_TEST(read_only_folder_gives_eacces),
+		JOURNAL_TEST(forget_before_drops_old_days_only),
 		cmocka_unit_test(default_path_follows_xdg_data_home),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -427,6 +427,36 @@ static void baseline_from_another_frame_size(void **state)
 
 /* ---- issue 5: the journal against the ground truth --------------------- */
 
+/* [journal] keep_days: a monitor started with keep_days = 30 forgets a
+ * day monitored ten months earlier, and keeps today's. */
+static void keep_days_forgets_old_days(void **state)
+{
+	(void)state;
+	char desk[4096];
+	REQUIRE_FIXTURE(DESK, desk);
+	hs_runenv e;
+	hs_runenv_make_calibrated(&e, desk, 30);
+	char out[16384];
+	assert_int_equal(
+	        hs_runenv_run_desk(&e, desk, "2026-01-06", "", out, sizeof out),
+	        0);
+	assert_near(hs_runenv_report_number(&e, "2026-01-06", "monitored_s"),
+	            200, 1);
+	char args[4600];
+	hs_runenv_fmt(args, sizeof args,
+	              "-v run --source '%s' --set notify=terminal --set "
+	              "keep_days=30 --clock-start %sT09:00:00",
+	              desk, DAY);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+	/* 2026-11-20 minus 30 days: the first day kept is 2026-10-21. */
+	assert_non_null(strstr(out, "journal: forgot 4 minute(s) before "
+	                            "2026-10-21 (keep_days = 30)"));
+	assert_near(hs_runenv_report_number(&e, "2026-01-06", "monitored_s"), 0,
+	            1e-9);
+	assert_near(hs_runenv_report_number(&e, DAY, "monitored_s"), 200, 1);
+	hs_runenv_free(&e);
+}
+
 static void desk_session_report_matches_ground_truth(void **state)
 {
 	(void)state;
@@ -747,6 +777,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(refused_calibration_keeps_the_old_baseline),
 		cmocka_unit_test(baseline_from_another_frame_size),
 		cmocka_unit_test(desk_session_report_matches_ground_truth),
+		cmocka_unit_test(keep_days_forgets_old_days),
 		cmocka_unit_test(pause_and_resume_reach_the_running_monitor),
 		cmocka_unit_test(stop_signals_lose_nothing),
 		cmocka_unit_test(kill_9_loses_at_most_a_minute),

@@ -85,6 +85,14 @@ int hs_journal_flush(hs_journal *j);
  * values below 0 are taken as 0: commit at every frame). */
 void hs_journal_set_commit_interval(hs_journal *j, double commit_s);
 
+/* Forget what was written before t_unix: the minutes that start before
+ * it, the alerts before it, and the sessions that ended before it (or
+ * were cut short and started before it) and have no minute left.  The rows
+ * are overwritten on disk (SQLite's secure_delete), not just unlinked.
+ * What is still in memory, and the open session, are kept.  *minutes (may
+ * be NULL) gets the number of minute rows forgotten. */
+int hs_journal_forget_before(hs_journal *j, double t_unix, long *minutes);
+
 /* Minutes and alerts not yet written (for messages and tests). */
 size_t hs_journal_pending(const hs_journal *j);
 
