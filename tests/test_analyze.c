@@ -147,6 +147,26 @@ static void non_image_is_refused_clearly(void **state)
 	assert_int_equal(count_lines(out), 0);
 }
 
+/* A folder and file named in Latin-1 (or any bytes): the JSON stays valid
+ * UTF-8, with U+FFFD for the stray byte, and the face is still read. */
+static void json_is_utf8_whatever_the_file_name(void **state)
+{
+	(void)state;
+	char img[PATH_MAX], cmd[2 * PATH_MAX + 64], args[400];
+	if (!hs_test_fixture("headpose/aflw2000/image00050.jpg", img,
+	                     sizeof img))
+		skip();
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s/caf\xe9 \"1\".jpg'", img, tmp);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+	snprintf(args, sizeof args, "--json '%s/caf\xe9 \"1\".jpg'", tmp);
+	assert_int_equal(analyze(args), 0);
+	assert_int_equal(count_lines(out), 1);
+	assert_non_null(
+	        strstr(out, "/caf\\ufffd \\\"1\\\".jpg\", \"frame\": 0"));
+	assert_null(strchr(out, '\xe9'));
+	assert_non_null(strstr(out, "\"face\": true"));
+}
+
 static void video_gives_one_line_per_frame(void **state)
 {
 	(void)state;
@@ -340,6 +360,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(missing_file_is_named_and_others_still_run),
 		T(non_image_is_refused_clearly),
+		T(json_is_utf8_whatever_the_file_name),
 		T(video_gives_one_line_per_frame),
 		T(folder_in_name_order_as_json_and_table),
 		T(truncated_video_fails_cleanly),
