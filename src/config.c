@@ -420,8 +420,13 @@ int hs_config_parse(hs_config *cfg, FILE *in, const char *name, char *err,
 			rc = HS_ECONFIG;
 			goto cleanup;
 		}
-		cut_comment(line);
-		char *text = trim(line);
+		char *start = line;
+		/* A byte-order mark that some editors put before the first
+		 * line is not text. */
+		if (lineno == 1 && strncmp(start, "\xEF\xBB\xBF", 3) == 0)
+			start += 3;
+		cut_comment(start);
+		char *text = trim(start);
 		if (!*text)
 			continue;
 		if (text[0] == '[')

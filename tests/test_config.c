@@ -99,6 +99,21 @@ static void a_good_file_sets_what_it_says(void **state)
 	/* Untouched settings keep their defaults. */
 	assert_true(cfg.looking_down_enter_deg == 15.0);
 	assert_int_equal(cfg.camera_height, 480);
+
+	/* Saved by an editor that starts the file with a byte-order mark
+	 * and ends lines with CR LF. */
+	hs_config_defaults(&cfg);
+	assert_int_equal(
+	        parse_text(&cfg, "\xEF\xBB\xBF[alerts]\r\nsustain_s = 50\r\n",
+	                   err, sizeof err),
+	        0);
+	assert_true(cfg.sustain_s == 50.0);
+	/* Only at the very start: elsewhere it is not a key. */
+	assert_int_equal(parse_text(&cfg,
+	                            "[alerts]\n\xEF\xBB\xBFsustain_s = 50\n",
+	                            err, sizeof err),
+	                 HS_ECONFIG);
+	assert_non_null(strstr(err, "test.ini:2:"));
 }
 
 static void bad_files_name_the_line_the_key_and_the_range(void **state)
