@@ -663,7 +663,7 @@ fail:
 int hs_calibration_load(const char *path, hs_baseline *out, char *err,
                         size_t errsize)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = hs_path_open_file(path);
 	if (!f) {
 		int rc = hs_err_from_errno(errno);
 		say(err, errsize, "cannot open calibration '%s': %s", path,

@@ -140,8 +140,8 @@ int hs_cmd_calibrate(int argc, char **argv)
 	const bool tty = isatty(STDERR_FILENO);
 	fprintf(stderr,
 	        "Sit upright and face the screen, as you would like to sit.\n"
-	        "Recording %.0f seconds...\n",
-	        cfg.calibrate_s);
+	        "Recording %g second%s...\n",
+	        cfg.calibrate_s, cfg.calibrate_s == 1 ? "" : "s");
 	size_t n = 0;
 	double t, t0 = NAN, next_t = -INFINITY;
 	int frame_w = 0, frame_h = 0, last_shown = -1, rc;

@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define PREVIEW_TITLE "headsup preview"
@@ -871,6 +872,14 @@ static int prepare(run_ctx *c, int *status)
 	                                 sizeof c->journal_path) < 0) {
 		hs_error("cannot tell where the journal goes: set "
 		         "$XDG_DATA_HOME or $HOME");
+		return -1;
+	}
+	struct stat st;
+	if (stat(c->journal_path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		hs_error("journal '%s' is a folder: give the path of a file, "
+		         "such as '%s/journal.db'",
+		         c->journal_path, c->journal_path);
+		*status = HS_EXIT_USAGE;
 		return -1;
 	}
 	if ((rc = open_source(c)) < 0) {

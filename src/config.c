@@ -512,7 +512,7 @@ int hs_config_load(hs_config *cfg, const char *path, char *err, size_t errsize)
 			return 0;
 		}
 	}
-	FILE *in = fopen(path ? path : found, "r");
+	FILE *in = hs_path_open_file(path ? path : found);
 	if (!in) {
 		if (!path && errno == ENOENT) {
 			hs_config_defaults(cfg);

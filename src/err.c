@@ -58,6 +58,8 @@ int hs_err_from_errno(int errnum)
 		return HS_EINVAL;
 	case EINTR:
 		return HS_EINTERRUPTED;
+	case EISDIR:
+		return HS_EISDIR;
 	default:
 		return HS_EIO;
 	}

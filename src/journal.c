@@ -509,6 +509,11 @@ int hs_journal_open(const char *path, char *moved_to, hs_journal **out)
 			goto fail;
 		}
 	}
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		rc = HS_EISDIR;
+		goto fail_open;
+	}
 	rc = make_private_file(path);
 	if (rc < 0)
 		goto fail_open;
@@ -564,6 +569,10 @@ int hs_journal_open_existing(const char *path, hs_journal **out)
 	struct stat st;
 	if (stat(path, &st) != 0)
 		return hs_err_from_errno(errno);
+	if (S_ISDIR(st.st_mode)) {
+		hs_error("journal '%s' is a folder, not a journal file", path);
+		return HS_EISDIR;
+	}
 	hs_journal *j = journal_new(path);
 	if (!j)
 		return HS_ENOMEM;

@@ -119,3 +119,15 @@ int hs_path_data_file(const char *name, char *buf, size_t size)
 		return rc;
 	return access(buf, R_OK) == 0 ? 0 : HS_ENOENT;
 }
+
+FILE *hs_path_open_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	struct stat st;
+	if (f && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		errno = EISDIR;
+		return NULL;
+	}
+	return f;
+}

@@ -317,6 +317,39 @@ static void read_only_journal_folder_warns_once_and_goes_on(void **state)
 	hs_runenv_free(&e);
 }
 
+/* A folder given where a file belongs (say, a tab-completed path cut one
+ * level short) is named as such, before anything starts. */
+static void folder_given_for_a_file_is_named(void **state)
+{
+	(void)state;
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	char args[1200], out[8192];
+	/* The command, the folder in place of the file, the rest. */
+	static const struct {
+		const char *cmd, *rest, *says;
+		int status;
+	} cases[] = {
+		{ "run --journal", "--source x.avi",
+		  "is a folder: give the path of a file, such as", 2 },
+		{ "report --journal", "", "is a folder, not a journal file",
+		  1 },
+		{ "run --calibration", "--source x.avi", "Is a directory", 2 },
+		{ "run --config", "--source x.avi", "Is a directory", 2 },
+		/* analyze: a file it cannot read is status 1 */
+		{ "analyze --calibration", "x.png", "Is a directory", 1 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		hs_runenv_fmt(args, sizeof args, "%s '%s' %s", cases[i].cmd,
+		              e.dir, cases[i].rest);
+		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out),
+		                 cases[i].status);
+		assert_non_null(strstr(out, cases[i].says));
+		assert_non_null(strstr(out, e.dir));
+	}
+	hs_runenv_free(&e);
+}
+
 static void corrupt_journal_is_kept_aside(void **state)
 {
 	(void)state;
@@ -761,6 +794,7 @@ int main(void)
 		cmocka_unit_test(missing_cascades_are_a_clear_error),
 		cmocka_unit_test(
 		        read_only_journal_folder_warns_once_and_goes_on),
+		cmocka_unit_test(folder_given_for_a_file_is_named),
 		cmocka_unit_test(corrupt_journal_is_kept_aside),
 		cmocka_unit_test(full_disk_warns_and_keeps_monitoring),
 		cmocka_unit_test(disk_filling_up_mid_run_loses_nothing),

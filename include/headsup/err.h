@@ -27,7 +27,8 @@
 	X(DB, "database error")                   \
 	X(NOTSUP, "not supported")                \
 	X(NOSERVER, "no notification server")     \
-	X(INTERRUPTED, "interrupted")
+	X(INTERRUPTED, "interrupted")             \
+	X(ISDIR, "is a folder, not a file")
 
 typedef enum hs_err {
 	HS_OK = 0,

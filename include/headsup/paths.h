@@ -5,6 +5,7 @@
 #define HEADSUP_PATHS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 typedef enum hs_xdg_kind {
 	HS_XDG_CONFIG, /* $XDG_CONFIG_HOME, default ~/.config */
@@ -20,6 +21,10 @@ int hs_path_xdg(hs_xdg_kind kind, const char *name, char *buf, size_t size);
 
 /* Create a folder and its parents; the last one gets mode 'mode'. */
 int hs_path_mkdirs(const char *dir, unsigned mode);
+
+/* fopen(path, "r") for a file the user named: a folder is refused too
+ * (NULL with errno EISDIR), rather than opening and failing on read. */
+FILE *hs_path_open_file(const char *path);
 
 /* Find a data file shipped with headsup: $HEADSUP_DATA_DIR, then
  * <exe dir>/share/headsup (build tree), then <exe dir>/../share/headsup and
