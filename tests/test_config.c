@@ -312,7 +312,8 @@ static void defaults_then_file_then_command_line(void **state)
 	/* A folder given as the config is an error too, not an empty file. */
 	assert_int_equal(hs_config_load(&cfg, dir, err, sizeof err),
 	                 HS_ECONFIG);
-	snprintf(want, sizeof want, "%s: cannot read: Is a directory", dir);
+	snprintf(want, sizeof want, "cannot open config '%s': Is a directory",
+	         dir);
 	assert_string_equal(err, want);
 	unsetenv("XDG_CONFIG_HOME");
 	hs_test_rmtree(dir);
