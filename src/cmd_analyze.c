@@ -64,47 +64,36 @@ static void usage(FILE *out)
 static void print_row_body(const char *source, long frame, double t,
                            const hs_analysis *an);
 
-/* The single-frame posture against the baseline, when one was given. */
-static hs_state classify(const analyze_opts *o, const hs_analysis *an,
-                         hs_features *f, bool *has_f)
-{
-	/* The baseline fitted to this frame's size; another shape does not
-	 * fit at all (analyze_path says so once). */
-	hs_baseline b = o->base;
-	*has_f = false;
-	if (hs_baseline_fit_frame(&b, an->frame_w, an->frame_h) < 0)
-		return HS_STATE_UNCALIBRATED;
-	*has_f = an->face.found &&
-	         hs_posture_features(&b, &an->face,
-	                             an->has_pose ? &an->pose : NULL, f) == 0;
-	return hs_posture_classify(&o->th, *has_f ? f : NULL);
-}
-
-static void print_posture_json(FILE *o, const analyze_opts *opts,
-                               const hs_analysis *an)
-{
-	if (!opts->has_base)
-		return;
+/* A frame's single-frame posture against the baseline (--calibration). */
+typedef struct frame_posture {
+	hs_state state;
+	bool has_f; /* f holds the features behind it */
 	hs_features f;
-	bool has_f;
-	hs_state st = classify(opts, an, &f, &has_f);
-	fputs(", \"posture\": ", o);
-	hs_json_string(o, hs_state_name(st));
-	if (!has_f)
+} frame_posture;
+
+/* p: NULL without --calibration. */
+static void print_posture_json(FILE *o, const frame_posture *p)
+{
+	if (!p)
 		return;
+	fputs(", \"posture\": ", o);
+	hs_json_string(o, hs_state_name(p->state));
+	if (!p->has_f)
+		return;
+	const hs_features *f = &p->f;
 	fputs(", \"features\": {\"pitch_delta_deg\": ", o);
-	hs_json_number(o, f.has_pitch ? f.pitch_delta_deg : NAN, 2);
+	hs_json_number(o, f->has_pitch ? f->pitch_delta_deg : NAN, 2);
 	fputs(", \"drop_iod\": ", o);
-	hs_json_number(o, f.drop_iod, 3);
+	hs_json_number(o, f->drop_iod, 3);
 	fputs(", \"lean_ratio\": ", o);
-	hs_json_number(o, f.lean_ratio, 3);
+	hs_json_number(o, f->lean_ratio, 3);
 	fputs(", \"roll_deg\": ", o);
-	hs_json_number(o, f.roll_deg, 2);
+	hs_json_number(o, f->roll_deg, 2);
 	fputc('}', o);
 }
 
 static void print_json(const char *source, long frame, double t,
-                       const hs_analysis *an, const analyze_opts *opts)
+                       const hs_analysis *an, const frame_posture *p)
 {
 	FILE *o = stdout;
 	fputs("{\"source\": ", o);
@@ -113,7 +102,7 @@ static void print_json(const char *source, long frame, double t,
 	hs_json_number(o, t, 3);
 	if (!an->face.found) {
 		fputs(", \"face\": false", o);
-		print_posture_json(o, opts, an);
+		print_posture_json(o, p);
 		fputs("}\n", o);
 		return;
 	}
@@ -155,29 +144,23 @@ static void print_json(const char *source, long frame, double t,
 		fputs(", \"roll_deg\": ", o);
 		hs_json_number(o, an->pose.roll_deg, 2);
 	}
-	print_posture_json(o, opts, an);
+	print_posture_json(o, p);
 	fputs("}\n", o);
 }
 
 static void print_row(const char *source, long frame, double t,
-                      const hs_analysis *an, const analyze_opts *opts,
+                      const hs_analysis *an, const frame_posture *p,
                       bool *header_done)
 {
 	if (!*header_done) {
 		printf("%-32s %6s %8s %-9s %5s %7s %7s %7s%s\n", "source",
 		       "frame", "time_s", "detector", "score", "pitch", "yaw",
-		       "roll", opts->has_base ? "  posture" : "");
+		       "roll", p ? "  posture" : "");
 		*header_done = true;
 	}
-	if (opts->has_base) {
-		hs_features f;
-		bool has_f;
-		hs_state st = classify(opts, an, &f, &has_f);
-		print_row_body(source, frame, t, an);
-		printf("  %s\n", hs_state_name(st));
-		return;
-	}
 	print_row_body(source, frame, t, an);
+	if (p)
+		printf("  %s", hs_state_name(p->state));
 	putchar('\n');
 }
 
@@ -209,20 +192,30 @@ static void print_row_body(const char *source, long frame, double t,
 		printf("%7s", "-");
 }
 
-/* Once per path: a baseline recorded from frames of another shape. */
-static void warn_shape(const analyze_opts *o, const char *path,
-                       const hs_analysis *an, bool *warned)
+/* The frame's posture for --calibration.  base is the baseline scaled to
+ * the frames of this path so far; a frame of another shape reads
+ * uncalibrated, which is said once per path (*warned). */
+static const frame_posture *posture_of(const analyze_opts *o, hs_baseline *base,
+                                       const char *path, const hs_analysis *an,
+                                       bool *warned, frame_posture *out)
 {
-	hs_baseline b = o->base;
-	if (!o->has_base || *warned ||
-	    hs_baseline_fit_frame(&b, an->frame_w, an->frame_h) >= 0)
-		return;
-	hs_warn("the calibration '%s' was recorded from %dx%d frames, but "
-	        "'%s' gives %dx%d, another shape: its frames read "
-	        "\"uncalibrated\"",
-	        o->calibration, b.frame_w, b.frame_h, path, an->frame_w,
-	        an->frame_h);
-	*warned = true;
+	bool fits = hs_baseline_fit_frame(base, an->frame_w, an->frame_h) >= 0;
+	if (!fits && !*warned) {
+		hs_warn("the calibration '%s' was recorded from %dx%d frames, "
+		        "but '%s' gives %dx%d, another shape: its frames read "
+		        "\"uncalibrated\"",
+		        o->calibration, base->frame_w, base->frame_h, path,
+		        an->frame_w, an->frame_h);
+		*warned = true;
+	}
+	out->has_f = fits && an->face.found &&
+	             hs_posture_features(base, &an->face,
+	                                 an->has_pose ? &an->pose : NULL,
+	                                 &out->f) == 0;
+	out->state =
+	        fits ? hs_posture_classify(&o->th, out->has_f ? &out->f : NULL)
+	             : HS_STATE_UNCALIBRATED;
+	return out;
 }
 
 /* Analyse every frame of one path; false when something could not be
@@ -246,6 +239,8 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 		return false;
 	}
 	bool ok = true, warned = false;
+	/* The baseline, scaled to each frame's size as it changes. */
+	hs_baseline base = o->base;
 	long frame = 0;
 	double t;
 	int rc;
@@ -272,11 +267,15 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 			frame++;
 			continue;
 		}
-		warn_shape(o, path, &an, &warned);
+		frame_posture posture;
+		const frame_posture *p =
+		        o->has_base ? posture_of(o, &base, path, &an, &warned,
+		                                 &posture)
+		                    : NULL;
 		if (o->json)
-			print_json(path, frame, t, &an, o);
+			print_json(path, frame, t, &an, p);
 		else
-			print_row(path, frame, t, &an, o, header_done);
+			print_row(path, frame, t, &an, p, header_done);
 		frame++;
 	}
 	if (rc != HS_EEOF) {

@@ -17,6 +17,7 @@
 #include "headsup/log.h"
 #include "headsup/monitor.h"
 #include "headsup/notify.h"
+#include "headsup/paths.h"
 #include "headsup/screenlock.h"
 #include "headsup/source.h"
 #include "headsup/timeparse.h"
@@ -29,7 +30,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #define PREVIEW_TITLE "headsup preview"
@@ -874,8 +874,7 @@ static int prepare(run_ctx *c, int *status)
 		         "$XDG_DATA_HOME or $HOME");
 		return -1;
 	}
-	struct stat st;
-	if (stat(c->journal_path, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (hs_path_is_folder(c->journal_path)) {
 		hs_error("journal '%s' is a folder: give the path of a file, "
 		         "such as '%s/journal.db'",
 		         c->journal_path, c->journal_path);

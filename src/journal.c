@@ -509,8 +509,7 @@ int hs_journal_open(const char *path, char *moved_to, hs_journal **out)
 			goto fail;
 		}
 	}
-	struct stat st;
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (hs_path_is_folder(path)) {
 		rc = HS_EISDIR;
 		goto fail_open;
 	}

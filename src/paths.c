@@ -120,6 +120,12 @@ int hs_path_data_file(const char *name, char *buf, size_t size)
 	return access(buf, R_OK) == 0 ? 0 : HS_ENOENT;
 }
 
+bool hs_path_is_folder(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 FILE *hs_path_open_file(const char *path)
 {
 	FILE *f = fopen(path, "r");

@@ -4,6 +4,7 @@
 #ifndef HEADSUP_PATHS_H
 #define HEADSUP_PATHS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -21,6 +22,9 @@ int hs_path_xdg(hs_xdg_kind kind, const char *name, char *buf, size_t size);
 
 /* Create a folder and its parents; the last one gets mode 'mode'. */
 int hs_path_mkdirs(const char *dir, unsigned mode);
+
+/* Is there a folder at path? */
+bool hs_path_is_folder(const char *path);
 
 /* fopen(path, "r") for a file the user named: a folder is refused too
  * (NULL with errno EISDIR), rather than opening and failing on read. */

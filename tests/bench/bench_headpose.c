@@ -68,17 +68,27 @@ typedef struct sample {
 	double est_pitch; /* pitch_down_deg as headsup reads it */
 } sample;
 
+/* Pointing'04 counts for one set of thresholds over one person (0: all). */
+typedef struct tally {
+	double err, head_err; /* sums of absolute error, look and head */
+	int n;                /* pan 0, pitch +-15/+-30 */
+	int tp, pos, fp, neg;
+} tally;
+
+/* Mean absolute error of a tally's looking-down estimate (head / share) or
+ * of the head's own pitch change; NAN when it has none. */
+static double tally_mae(const tally *t, bool head)
+{
+	return t->n ? (head ? t->head_err : t->err) / t->n : NAN;
+}
+
 typedef struct figures {
 	int det_n, det_total;
-	double rel_mae;      /* of the looking-down estimate (head / share) */
-	double rel_head_mae; /* of the head's own pitch change */
-	int rel_n;
+	tally all; /* the default thresholds, every person */
+	tally ho;  /* each person with the share fitted on the others */
 	double head_share;
-	double fit_share; /* least-squares share over every person */
-	double ho_mae;    /* each person with the share fitted on the others */
-	int ho_n, ho_tp, ho_pos, ho_fp, ho_neg;
+	double fit_share;   /* least-squares share over every person */
 	int mesh_n, pose_n; /* poses from the face mesh, of all poses */
-	int tp, pos, fp, neg;
 	double abs_mae;
 	int abs_n;
 	double ours_ms, haar_ms;
@@ -176,13 +186,6 @@ static const sample *baseline_of(const sample *rows, int n, int person,
 	return NULL;
 }
 
-/* Pointing'04 counts for one set of thresholds over one person (0: all). */
-typedef struct tally {
-	double err, head_err; /* sums of absolute error, look and head */
-	int n;                /* pan 0, pitch +-15/+-30 */
-	int tp, pos, fp, neg;
-} tally;
-
 /* The head's pitch change against s's series baseline; false without one. */
 static bool head_delta(const sample *rows, int n, const sample *s, double *d)
 {
@@ -268,28 +271,18 @@ static void pointing04_figures(const sample *rows, int n, figures *fg)
 		if (s->person > max_person)
 			max_person = s->person;
 	}
-	tally all = { 0 };
-	pointing04_tally(rows, n, &th, 0, &all);
-	fg->rel_n = all.n;
-	fg->rel_mae = all.n ? all.err / all.n : NAN;
-	fg->rel_head_mae = all.n ? all.head_err / all.n : NAN;
-	fg->tp = all.tp, fg->pos = all.pos, fg->fp = all.fp, fg->neg = all.neg;
+	pointing04_tally(rows, n, &th, 0, &fg->all);
 
 	/* Held out: each person read with the share fitted on the others, as
 	 * the default was fitted on everyone.  What to expect of a person
 	 * the share has not seen. */
-	tally ho = { 0 };
 	for (int p = 1; p <= max_person; p++) {
 		hs_posture_thresholds fold = th;
 		fold.head_share = fit_share(rows, n, p);
 		if (!isfinite(fold.head_share))
 			continue;
-		pointing04_tally(rows, n, &fold, p, &ho);
+		pointing04_tally(rows, n, &fold, p, &fg->ho);
 	}
-	fg->ho_mae = ho.n ? ho.err / ho.n : NAN;
-	fg->ho_n = ho.n;
-	fg->ho_tp = ho.tp, fg->ho_pos = ho.pos, fg->ho_fp = ho.fp,
-	fg->ho_neg = ho.neg;
 	fg->fit_share = fit_share(rows, n, -1);
 }
 
@@ -511,23 +504,24 @@ static void print_text(const figures *f, const char *model_note)
 	       "Pointing'04 detection, |pitch|,|pan| <= 30",
 	       pct(f->det_n, f->det_total), ">= 99%", f->det_n, f->det_total);
 	printf("%-52s %9.2f  %10s   (n=%d, head pitch / %.2f)\n",
-	       "Pointing'04 relative pitch MAE, pan 0, +-15/+-30", f->rel_mae,
-	       "<= 5", f->rel_n, f->head_share);
+	       "Pointing'04 relative pitch MAE, pan 0, +-15/+-30",
+	       tally_mae(&f->all, false), "<= 5", f->all.n, f->head_share);
 	printf("%-52s %9.2f  %10s   (n=%d)\n",
-	       "  the same, head pitch change alone", f->rel_head_mae, "",
-	       f->rel_n);
+	       "  the same, head pitch change alone", tally_mae(&f->all, true),
+	       "", f->all.n);
 	printf("%-52s %9.1f%% %10s   (%d/%d)\n",
-	       "looking-down TPR, pitch >= 30, |pan| <= 30", pct(f->tp, f->pos),
-	       ">= 97%", f->tp, f->pos);
+	       "looking-down TPR, pitch >= 30, |pan| <= 30",
+	       pct(f->all.tp, f->all.pos), ">= 97%", f->all.tp, f->all.pos);
 	printf("%-52s %9.1f%% %10s   (%d/%d)\n",
-	       "looking-down FPR, pitch <= 0, |pan| <= 30", pct(f->fp, f->neg),
-	       "<= 2%", f->fp, f->neg);
+	       "looking-down FPR, pitch <= 0, |pan| <= 30",
+	       pct(f->all.fp, f->all.neg), "<= 2%", f->all.fp, f->all.neg);
 	printf("%-52s %9.2f  %10s   (n=%d, share fitted on the others)\n",
-	       "  held out: each person, MAE", f->ho_mae, "", f->ho_n);
+	       "  held out: each person, MAE", tally_mae(&f->ho, false), "",
+	       f->ho.n);
 	printf("%-52s %9.1f%% %10s   (%d/%d)\n", "  held out: each person, TPR",
-	       pct(f->ho_tp, f->ho_pos), "", f->ho_tp, f->ho_pos);
+	       pct(f->ho.tp, f->ho.pos), "", f->ho.tp, f->ho.pos);
 	printf("%-52s %9.1f%% %10s   (%d/%d)\n", "  held out: each person, FPR",
-	       pct(f->ho_fp, f->ho_neg), "", f->ho_fp, f->ho_neg);
+	       pct(f->ho.fp, f->ho.neg), "", f->ho.fp, f->ho.neg);
 	printf("%-52s %9.2f  %10s\n",
 	       "  head share, least squares over every person", f->fit_share,
 	       "");
@@ -570,19 +564,21 @@ static void print_json(const figures *f)
 	printf("{\"detector\": \"%s\", ", f->detector);
 	json_num("detection_rate", pct(f->det_n, f->det_total) / 100, 4, true);
 	printf("\"detection_n\": %d, ", f->det_total);
-	json_num("relative_pitch_mae_deg", f->rel_mae, 3, true);
-	json_num("relative_head_pitch_mae_deg", f->rel_head_mae, 3, true);
+	json_num("relative_pitch_mae_deg", tally_mae(&f->all, false), 3, true);
+	json_num("relative_head_pitch_mae_deg", tally_mae(&f->all, true), 3,
+	         true);
 	json_num("head_share", f->head_share, 2, true);
 	json_num("mesh_pose_share", pct(f->mesh_n, f->pose_n) / 100, 4, true);
-	printf("\"relative_pitch_n\": %d, ", f->rel_n);
-	json_num("looking_down_tpr", pct(f->tp, f->pos) / 100, 4, true);
-	printf("\"looking_down_tpr_n\": %d, ", f->pos);
-	json_num("looking_down_fpr", pct(f->fp, f->neg) / 100, 4, true);
-	printf("\"looking_down_fpr_n\": %d, ", f->neg);
-	json_num("held_out_relative_pitch_mae_deg", f->ho_mae, 3, true);
-	json_num("held_out_looking_down_tpr", pct(f->ho_tp, f->ho_pos) / 100, 4,
+	printf("\"relative_pitch_n\": %d, ", f->all.n);
+	json_num("looking_down_tpr", pct(f->all.tp, f->all.pos) / 100, 4, true);
+	printf("\"looking_down_tpr_n\": %d, ", f->all.pos);
+	json_num("looking_down_fpr", pct(f->all.fp, f->all.neg) / 100, 4, true);
+	printf("\"looking_down_fpr_n\": %d, ", f->all.neg);
+	json_num("held_out_relative_pitch_mae_deg", tally_mae(&f->ho, false), 3,
 	         true);
-	json_num("held_out_looking_down_fpr", pct(f->ho_fp, f->ho_neg) / 100, 4,
+	json_num("held_out_looking_down_tpr", pct(f->ho.tp, f->ho.pos) / 100, 4,
+	         true);
+	json_num("held_out_looking_down_fpr", pct(f->ho.fp, f->ho.neg) / 100, 4,
 	         true);
 	json_num("fitted_head_share", f->fit_share, 3, true);
 	json_num("aflw2000_abs_pitch_mae_deg", f->abs_mae, 3, true);

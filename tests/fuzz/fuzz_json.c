@@ -65,6 +65,9 @@ static int hex(unsigned char c)
 static bool decode(const unsigned char *b, size_t n, unsigned char *out,
                    size_t *outlen)
 {
+	/* The one-letter escapes and what each stands for. */
+	static const char letter[] = "\"\\/bfnrt";
+	static const char meaning[] = "\"\\/\b\f\n\r\t";
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (b[i] < 0x20 || b[i] == '"')
@@ -75,58 +78,33 @@ static bool decode(const unsigned char *b, size_t n, unsigned char *out,
 		}
 		if (++i >= n)
 			return false;
-		switch (b[i]) {
-		case '"':
-			out[o++] = '"';
-			break;
-		case '\\':
-			out[o++] = '\\';
-			break;
-		case '/':
-			out[o++] = '/';
-			break;
-		case 'b':
-			out[o++] = '\b';
-			break;
-		case 'f':
-			out[o++] = '\f';
-			break;
-		case 'n':
-			out[o++] = '\n';
-			break;
-		case 'r':
-			out[o++] = '\r';
-			break;
-		case 't':
-			out[o++] = '\t';
-			break;
-		case 'u': {
-			uint32_t cp = 0;
-			for (int k = 1; k <= 4; k++) {
-				int h = i + (size_t)k < n ? hex(b[i + k]) : -1;
-				if (h < 0)
-					return false;
-				cp = cp << 4 | (uint32_t)h;
-			}
-			i += 4;
-			if (cp >= 0xD800 && cp <= 0xDFFF)
-				return false; /* the writer never splits pairs
-				               */
-			if (cp < 0x80) {
-				out[o++] = (unsigned char)cp;
-			} else if (cp < 0x800) {
-				out[o++] = (unsigned char)(0xC0 | cp >> 6);
-				out[o++] = (unsigned char)(0x80 | (cp & 0x3F));
-			} else {
-				out[o++] = (unsigned char)(0xE0 | cp >> 12);
-				out[o++] = (unsigned char)(0x80 |
-				                           (cp >> 6 & 0x3F));
-				out[o++] = (unsigned char)(0x80 | (cp & 0x3F));
-			}
-			break;
+		const char *e = b[i] ? strchr(letter, b[i]) : NULL;
+		if (e) {
+			out[o++] = (unsigned char)meaning[e - letter];
+			continue;
 		}
-		default:
+		if (b[i] != 'u')
 			return false;
+		uint32_t cp = 0;
+		for (int k = 1; k <= 4; k++) {
+			int h = i + (size_t)k < n ? hex(b[i + k]) : -1;
+			if (h < 0)
+				return false;
+			cp = cp << 4 | (uint32_t)h;
+		}
+		i += 4;
+		/* The writer never splits a surrogate pair. */
+		if (cp >= 0xD800 && cp <= 0xDFFF)
+			return false;
+		if (cp < 0x80) {
+			out[o++] = (unsigned char)cp;
+		} else if (cp < 0x800) {
+			out[o++] = (unsigned char)(0xC0 | cp >> 6);
+			out[o++] = (unsigned char)(0x80 | (cp & 0x3F));
+		} else {
+			out[o++] = (unsigned char)(0xE0 | cp >> 12);
+			out[o++] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+			out[o++] = (unsigned char)(0x80 | (cp & 0x3F));
 		}
 	}
 	*outlen = o;
