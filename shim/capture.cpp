@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <linux/videodev2.h>
+#include <memory>
 #include <sys/ioctl.h>
 #include <opencv2/videoio.hpp>
 #include <sys/stat.h>
@@ -41,19 +42,19 @@ extern "C" int hsv_capture_open_camera(const char *device, int width,
 		int rc = probe_device(device);
 		if (rc < 0)
 			return rc;
-		auto *cap = new hs_capture();
+		// Owned until the end, so that a throwing call below also
+		// closes the device.
+		auto cap = std::make_unique<hs_capture>();
 		cap->is_camera = true;
-		if (!cap->vc.open(device, cv::CAP_V4L2)) {
-			delete cap;
+		if (!cap->vc.open(device, cv::CAP_V4L2))
 			return (int)HS_EBUSY;
-		}
 		cap->vc.set(cv::CAP_PROP_FOURCC,
 		            cv::VideoWriter::fourcc('M', 'J', 'P', 'G'));
 		cap->vc.set(cv::CAP_PROP_FRAME_WIDTH, width);
 		cap->vc.set(cv::CAP_PROP_FRAME_HEIGHT, height);
 		cap->vc.set(cv::CAP_PROP_FPS, fps);
 		cap->vc.set(cv::CAP_PROP_BUFFERSIZE, 1);
-		*out = cap;
+		*out = cap.release();
 		return 0;
 	});
 }
@@ -68,14 +69,12 @@ extern "C" int hsv_capture_open_video(const char *path, hs_capture **out)
 			return (int)HS_EFORMAT;
 		if (access(path, R_OK) != 0)
 			return hs_err_from_errno(errno);
-		auto *cap = new hs_capture();
+		auto cap = std::make_unique<hs_capture>();
 		// FFmpeg reads every container we meet; trying every other
 		// back-end on a bad file only prints their noise.
-		if (!cap->vc.open(path, cv::CAP_FFMPEG)) {
-			delete cap;
+		if (!cap->vc.open(path, cv::CAP_FFMPEG))
 			return (int)HS_EFORMAT;
-		}
-		*out = cap;
+		*out = cap.release();
 		return 0;
 	});
 }

@@ -7,6 +7,7 @@
 #include "image.hpp"
 
 #include <cstring>
+#include <memory>
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgproc.hpp>
 #include <string>
@@ -28,24 +29,17 @@ static const int N8 = 16 * 16 * 2; // anchors on the stride-8 layer
 extern "C" int hsv_facenet_create(const char *onnx_path, hs_facenet **out)
 {
 	return hs::guarded([&] {
-		auto *f = new hs_facenet();
-		try {
-			f->net = cv::dnn::readNetFromONNX(onnx_path);
-		} catch (...) {
-			delete f;
-			throw;
-		}
-		if (f->net.empty()) {
-			delete f;
+		auto f = std::make_unique<hs_facenet>();
+		f->net = cv::dnn::readNetFromONNX(onnx_path);
+		if (f->net.empty())
 			return (int)HS_EFORMAT;
-		}
 		f->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
 		f->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
 		f->out_names = { "Identity:0", "Identity_1:0", "Identity_2:0",
 			         "Identity_3:0" };
 		int sz[4] = { 1, HS_FACENET_INPUT, HS_FACENET_INPUT, 3 };
 		f->input.create(4, sz, CV_32F);
-		*out = f;
+		*out = f.release();
 		return 0;
 	});
 }

@@ -3,6 +3,7 @@
 #include "image.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/objdetect.hpp>
 #include <vector>
@@ -19,19 +20,15 @@ extern "C" int hsv_haar_create(const char *face_path, const char *eye_path,
                                hs_haar **out)
 {
 	return hs::guarded([&] {
-		auto *h = new hs_haar();
-		if (!h->face.load(face_path)) {
-			delete h;
+		auto h = std::make_unique<hs_haar>();
+		if (!h->face.load(face_path))
 			return (int)HS_ENOENT;
-		}
 		if (eye_path) {
-			if (!h->eye.load(eye_path)) {
-				delete h;
+			if (!h->eye.load(eye_path))
 				return (int)HS_ENOENT;
-			}
 			h->has_eye = true;
 		}
-		*out = h;
+		*out = h.release();
 		return 0;
 	});
 }

@@ -283,14 +283,13 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 		         frame, hs_strerror(rc));
 		ok = false;
 	}
-	long expected = hs_source_frame_count(src);
 	if (strcmp(hs_source_kind(src), "video") == 0 && frame == 0) {
 		hs_error("video '%s' has no frames that can be decoded", path);
 		ok = false;
-	} else if (expected > 0 && frame < expected - 1) {
+	} else if (hs_source_cut_short(src, frame)) {
 		hs_error("video '%s' ended after %ld of %ld frames; the file "
 		         "seems truncated",
-		         path, frame, expected);
+		         path, frame, hs_source_frame_count(src));
 		ok = false;
 	}
 	hs_source_destroy(src);

@@ -8,6 +8,7 @@
 #include "headsup/analyzer.h"
 #include "headsup/calibration.h"
 #include "headsup/cli.h"
+#include "headsup/clock.h"
 #include "headsup/config.h"
 #include "headsup/control.h"
 #include "headsup/err.h"
@@ -84,7 +85,7 @@ typedef struct run_ctx {
 	hs_screenlock *screen;
 	char cal_path[PATH_MAX];
 	double clock_start;  /* file sources: wall time of the file's t = 0 */
-	double paused_until; /* monotonic; INFINITY = until resumed */
+	double paused_until; /* hs_clock_steady(); INFINITY = until resumed */
 	bool paused;
 	bool opening;         /* waiting in open_source() for the camera */
 	bool screen_released; /* camera let go for a locked screen */
@@ -142,29 +143,6 @@ static void usage(FILE *out)
 	      "when another monitor is already running.\n\n",
 	      out);
 	fputs(hs_disclaimer, out);
-}
-
-static double mono_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double wall_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Sleep up to s seconds; returns early when a signal arrives. */
-static void nap(double s)
-{
-	if (s <= 0)
-		return;
-	struct timespec ts = { (time_t)s, (long)((s - floor(s)) * 1e9) };
-	nanosleep(&ts, NULL);
 }
 
 /* Load the settings: defaults < file < command line.  Returns 0 or
@@ -241,8 +219,8 @@ static int open_source(run_ctx *c)
 		for (double waited = 0;
 		     (c->paused || waited < delay) && !stop_requested;
 		     waited += 0.25) {
-			nap(0.25);
-			const double now = mono_now();
+			hs_clock_sleep(0.25);
+			const double now = hs_clock_steady();
 			const bool was_paused = c->paused;
 			handle_control(c, now);
 			if (!still_paused(c, now) && was_paused)
@@ -301,7 +279,7 @@ static void open_journal(run_ctx *c, double now_mono)
 		hs_info("journal '%s' is writable again", c->journal_path);
 	c->journal_warned = false;
 	hs_journal_set_commit_interval(c->journal, c->cfg.commit_s);
-	double wall = c->live ? wall_now() : c->clock_start;
+	double wall = c->live ? hs_clock_wall() : c->clock_start;
 	hs_journal_begin_session(c->journal, wall, source_name(c),
 	                         c->mon->calibrated ? c->cal_path : "self");
 	forget_old_days(c, wall);
@@ -342,6 +320,7 @@ static void resume_monitor(run_ctx *c)
 	hs_alerts_resume(&c->mon->alerts);
 	hs_monitor_restart(c->mon);
 	c->next_t = -INFINITY;
+	c->first_t = NAN; /* a --realtime replay goes on from here */
 }
 
 /* End a timed pause that is due; whether the monitor is still paused. */
@@ -388,7 +367,7 @@ static void status_reply(const run_ctx *c, double now, char *reply, size_t size)
 		             hs_source_kind(c->src), source_name(c),
 		             hs_state_name(c->mon->state));
 		/* Snooze times are on the alerts' clock: the camera's
-		 * monotonic time, or the file's own. */
+		 * steady clock (clock.h), or the file's own. */
 		const double t = c->live ? now : c->last_analysed_t;
 		const hs_alerts *a = &c->mon->alerts;
 		if (n > 0 && (size_t)n < size && isfinite(t) &&
@@ -542,7 +521,7 @@ static void analyse_frame(run_ctx *c, double t)
 	if (st.changed)
 		hs_info("%.1f s: %s", t, hs_state_name(st.state));
 
-	const double wall = c->live ? wall_now() : c->clock_start + t;
+	const double wall = c->live ? hs_clock_wall() : c->clock_start + t;
 	double dt = isnan(c->last_analysed_t) ? 1.0 / c->cfg.rate_hz
 	                                      : t - c->last_analysed_t;
 	dt = fmin(fmax(dt, 0), 2.0 / c->cfg.rate_hz);
@@ -595,15 +574,13 @@ static int check_file_read(run_ctx *c)
 	if (c->unreadable > 0)
 		hs_warn("%ld of %ld analysed frames of '%s' could not be read",
 		        c->unreadable, c->analysed, source_name(c));
-	const long want = hs_source_frame_count(c->src);
-	/* Container frame counts can be estimates: allow 1% and 2 frames. */
-	if (strcmp(hs_source_kind(c->src), "video") == 0 && want > 0 &&
-	    c->frames + 2 + want / 100 < want) {
+	if (hs_source_cut_short(c->src, c->frames)) {
 		hs_error(
 		        "video '%s' ends after %ld of its %ld frames (%.1f s): "
 		        "the file looks truncated or damaged; what was read "
 		        "is in the journal",
-		        source_name(c), c->frames, want,
+		        source_name(c), c->frames,
+		        hs_source_frame_count(c->src),
 		        isnan(c->last_analysed_t) ? 0.0 : c->last_analysed_t);
 		return HS_EFORMAT;
 	}
@@ -617,7 +594,7 @@ static int loop(run_ctx *c)
 	c->last_analysed_t = NAN;
 	c->first_t = NAN;
 	while (!stop_requested) {
-		const double now = mono_now();
+		const double now = hs_clock_steady();
 		if (reload_requested) {
 			reload_requested = 0;
 			reload_settings(c);
@@ -645,7 +622,7 @@ static int loop(run_ctx *c)
 				continue;
 			}
 			if (locked) {
-				nap(0.5);
+				hs_clock_sleep(0.5);
 				continue;
 			}
 			if (c->screen_released && !c->paused) {
@@ -656,7 +633,7 @@ static int loop(run_ctx *c)
 			}
 		}
 		if (still_paused(c, now)) {
-			nap(0.2);
+			hs_clock_sleep(0.2);
 			continue;
 		}
 		/* Released for a pause or a locked screen: take it back. */
@@ -672,6 +649,13 @@ static int loop(run_ctx *c)
 			break;
 		}
 		if (rc < 0) {
+			/* A signal cuts the camera's wait for a frame short
+			 * (OpenCV's V4L2 back-end gives up on EINTR): deal
+			 * with the signal, the camera is fine. */
+			if (c->live && (stop_requested || reload_requested)) {
+				rc = 0;
+				continue;
+			}
 			if (!c->live) {
 				hs_error("reading '%s' failed: %s",
 				         source_name(c), hs_strerror(rc));
@@ -693,7 +677,8 @@ static int loop(run_ctx *c)
 				c->first_t = t;
 				c->wall0 = now;
 			}
-			nap(c->wall0 + (t - c->first_t) - mono_now());
+			hs_clock_sleep(c->wall0 + (t - c->first_t) -
+			               hs_clock_steady());
 		}
 		if (hs_monitor_frame_due(&c->next_t, t, c->cfg.rate_hz))
 			analyse_frame(c, t);
@@ -755,8 +740,18 @@ static int parse_args(int argc, char **argv, run_opts *o, int *status)
 				        optarg);
 				return -1;
 			}
+			if (strlen(optarg) >= sizeof set_buf[0]) {
+				*status = hs_cli_usage_error(
+				        "run",
+				        "--set '%.*s=...' is too long (at most "
+				        "%zu characters)",
+				        (int)(eq - optarg < 40 ? eq - optarg
+				                               : 40),
+				        optarg, sizeof set_buf[0] - 1);
+				return -1;
+			}
 			char *buf = set_buf[o->n_set];
-			snprintf(buf, sizeof set_buf[0], "%s", optarg);
+			memcpy(buf, optarg, strlen(optarg) + 1);
 			buf[eq - optarg] = '\0';
 			o->set_keys[o->n_set] = buf;
 			o->set_values[o->n_set++] = buf + (eq - optarg) + 1;
@@ -806,7 +801,7 @@ static int prepare(run_ctx *c, int *status)
 		hs_error("%s", err);
 		return -1;
 	}
-	c->clock_start = wall_now();
+	c->clock_start = hs_clock_wall();
 	if (c->o.clock_start &&
 	    hs_datetime_parse(c->o.clock_start, &c->clock_start) < 0) {
 		hs_cli_usage_error(
@@ -904,14 +899,14 @@ static int prepare(run_ctx *c, int *status)
 		        "baseline you choose, sit upright and run 'headsup "
 		        "calibrate'.",
 		        HS_MONITOR_SELFCAL_S);
-	open_journal(c, mono_now());
+	open_journal(c, hs_clock_steady());
 	return 0;
 }
 
 static void finish(run_ctx *c)
 {
 	if (c->journal) {
-		double end = c->live ? wall_now()
+		double end = c->live ? hs_clock_wall()
 		                     : c->clock_start +
 		                               (isnan(c->last_analysed_t)
 		                                        ? 0

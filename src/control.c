@@ -2,6 +2,7 @@
 #include "headsup/control.h"
 
 #include "headsup/cli.h"
+#include "headsup/clock.h"
 #include "headsup/err.h"
 #include "headsup/lock.h"
 #include "headsup/log.h"
@@ -35,7 +36,7 @@ struct hs_control {
 	int listen_fd;
 	int client_fd;
 	client_state state;
-	double since; /* monotonic seconds when the client was accepted */
+	double since; /* hs_clock_steady() when the client was accepted */
 	size_t len;
 	char line[HS_CONTROL_LINE_MAX + 2];
 	dev_t dev; /* the socket file we made, so destroy removes only it */
@@ -72,13 +73,6 @@ int hs_control_parse(const char *line, hs_control_request *req)
 	*req = (hs_control_request){ .cmd = HS_CONTROL_PAUSE,
 		                     .pause_s = (double)s };
 	return 0;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 static int fill_address(const char *path, struct sockaddr_un *addr)
@@ -234,7 +228,7 @@ static bool accept_client(hs_control *srv)
 	}
 	srv->client_fd = fd;
 	srv->state = CLIENT_READING;
-	srv->since = now_s();
+	srv->since = hs_clock_steady();
 	srv->len = 0;
 	return true;
 }
@@ -248,7 +242,7 @@ static bool read_line(hs_control *srv)
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 			drop_client(srv);
-		else if (now_s() - srv->since > READ_DEADLINE_S)
+		else if (hs_clock_steady() - srv->since > READ_DEADLINE_S)
 			drop_client(srv); /* connected but never asked */
 		return false;
 	}

@@ -1,6 +1,7 @@
 /* source.c - frame sources: camera, video file, image list. */
 #include "headsup/source.h"
 
+#include "headsup/clock.h"
 #include "headsup/err.h"
 
 #include <ctype.h>
@@ -56,13 +57,6 @@ typedef struct camera {
 	hs_capture *cap;
 } camera;
 
-static double monotonic_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int camera_open(const char *spec, const hs_source_opts *o, void **st)
 {
 	char dev[PATH_MAX];
@@ -92,7 +86,7 @@ static int camera_grab(void *st, double *t_s)
 	int rc = hs_capture_grab(c->cap, &ignored);
 	if (rc < 0)
 		return rc == HS_EEOF ? HS_EIO : rc;
-	*t_s = monotonic_s();
+	*t_s = hs_clock_steady();
 	return 0;
 }
 
@@ -432,6 +426,13 @@ const char *hs_source_frame_name(hs_source *src)
 long hs_source_frame_count(hs_source *src)
 {
 	return src->ops->frame_count(src->state);
+}
+
+bool hs_source_cut_short(hs_source *src, long frames_read)
+{
+	const long want = hs_source_frame_count(src);
+	return strcmp(hs_source_kind(src), "video") == 0 && want > 0 &&
+	       frames_read + 2 + want / 100 < want;
 }
 
 const char *hs_source_kind(const hs_source *src)

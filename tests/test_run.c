@@ -278,6 +278,38 @@ static void bad_config_names_file_and_line_and_starts_nothing(void **state)
 	}
 }
 
+/* A malformed --set is a usage error (exit 2) that quotes what was
+ * wrong, before anything opens; a very long one is refused, not cut. */
+static void bad_set_option_is_a_usage_error(void **state)
+{
+	(void)state;
+	char key[700], args[900], out[8192];
+	memset(key, 'k', sizeof key - 1);
+	key[sizeof key - 1] = '\0';
+	static const struct {
+		const char *arg, *why;
+	} cases[] = {
+		{ "rate_hz", "--set takes KEY=VALUE, not 'rate_hz'" },
+		{ "=2", "--set takes KEY=VALUE, not '=2'" },
+		{ NULL, "is too long (at most" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		hs_runenv e;
+		hs_runenv_make(&e, false);
+		if (cases[i].arg)
+			hs_runenv_fmt(args, sizeof args,
+			              "run --source x.avi --set '%s'",
+			              cases[i].arg);
+		else
+			hs_runenv_fmt(args, sizeof args,
+			              "run --source x.avi --set %s=1", key);
+		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 2);
+		assert_non_null(strstr(out, cases[i].why));
+		assert_nothing_started(&e);
+		hs_runenv_free(&e);
+	}
+}
+
 /* sustain_s: built-in 30 s < config file 45 s < --set 60 s, seen in the
  * alert the user gets. */
 static void settings_precedence_default_file_command_line(void **state)
@@ -772,6 +804,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(without_calibration_it_calibrates_itself),
 		cmocka_unit_test(
 		        bad_config_names_file_and_line_and_starts_nothing),
+		cmocka_unit_test(bad_set_option_is_a_usage_error),
 		cmocka_unit_test(settings_precedence_default_file_command_line),
 		cmocka_unit_test(run_help_lists_every_setting),
 		cmocka_unit_test(refused_calibration_keeps_the_old_baseline),

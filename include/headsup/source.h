@@ -30,7 +30,8 @@ typedef struct hs_source_ops {
 	const char *name; /* "camera", "video", "images" */
 	int (*open)(const char *spec, const hs_source_opts *o, void **state);
 	/* Advance to the next frame without decoding it; *t_s gets its time
-	 * in seconds.  HS_EEOF at the end. */
+	 * in seconds: the file's own time for a video, index / image_fps
+	 * for images, hs_clock_steady() for a camera.  HS_EEOF at the end. */
 	int (*grab)(void *state, double *t_s);
 	/* Decode the frame last grabbed. */
 	int (*retrieve)(void *state, hs_image *img);
@@ -61,6 +62,11 @@ int hs_source_grab(hs_source *src, double *t_s);
 int hs_source_retrieve(hs_source *src, hs_image *img);
 const char *hs_source_frame_name(hs_source *src);
 long hs_source_frame_count(hs_source *src);
+/* Did a video stop well short of the frame count its container states,
+ * having delivered frames_read?  Container counts can be estimates, so
+ * 1% and 2 frames short still counts as whole.  False for other kinds and
+ * when the count is unknown. */
+bool hs_source_cut_short(hs_source *src, long frames_read);
 const char *hs_source_kind(const hs_source *src);
 bool hs_source_is_live(const hs_source *src);
 
