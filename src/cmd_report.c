@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 typedef enum report_format {
 	FORMAT_TEXT,
@@ -50,8 +51,12 @@ static void print_help(FILE *out)
 	        "README)\n"
 	        "  --output FILE write to FILE instead of standard output\n"
 	        "  --journal FILE\n"
-	        "                read this journal instead of\n"
-	        "                $XDG_DATA_HOME/headsup/journal.db\n"
+	        "                read this journal (it must exist) instead "
+	        "of\n"
+	        "                $XDG_DATA_HOME/headsup/journal.db; a report "
+	        "only reads\n"
+	        "                it (but upgrades an older headsup's "
+	        "journal)\n"
 	        "  -h, --help    show this help and exit\n\n"
 	        "Exit status: 0 report written (also when the days have no "
 	        "data), 1 the\n"
@@ -193,7 +198,12 @@ int hs_cmd_report(int argc, char **argv)
 	}
 	hs_journal *j = NULL;
 	int rc = hs_journal_open_existing(path, &j);
-	if (rc == HS_ENOENT) {
+	if (rc == HS_ENOENT && journal && access(path, F_OK) != 0) {
+		/* A journal the user named must be there: a typo is not an
+		 * empty day. */
+		hs_error("no journal at '%s'", path);
+		return HS_EXIT_FAILURE;
+	} else if (rc == HS_ENOENT) {
 		hs_info("no journal at '%s' yet", path);
 	} else if (rc < 0) {
 		return HS_EXIT_FAILURE; /* the journal said why */

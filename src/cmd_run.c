@@ -258,10 +258,17 @@ static void forget_old_days(run_ctx *c, double wall)
 	        day, c->cfg.keep_days);
 }
 
-static void open_journal(run_ctx *c, double now_mono)
+/* Open the journal, or plan a retry; HS_EFORMAT (said) when the file is
+ * not a journal this version may write. */
+static int open_journal(run_ctx *c, double now_mono)
 {
 	char moved[PATH_MAX];
 	int rc = hs_journal_open(c->journal_path, moved, &c->journal);
+	if (rc == HS_EFORMAT) {
+		c->journal_warned = true;
+		c->journal_retry_at = now_mono + JOURNAL_RETRY_S;
+		return rc;
+	}
 	if (rc < 0) {
 		if (!c->journal_warned)
 			hs_warn("journal '%s' cannot be opened (%s); "
@@ -271,7 +278,7 @@ static void open_journal(run_ctx *c, double now_mono)
 			        c->journal_path, hs_strerror(rc));
 		c->journal_warned = true;
 		c->journal_retry_at = now_mono + JOURNAL_RETRY_S;
-		return;
+		return 0;
 	}
 	/* A corrupt journal moved aside (moved[]) was already reported by
 	 * hs_journal_open(), naming where it went. */
@@ -283,6 +290,7 @@ static void open_journal(run_ctx *c, double now_mono)
 	hs_journal_begin_session(c->journal, wall, source_name(c),
 	                         c->mon->calibrated ? c->cal_path : "self");
 	forget_old_days(c, wall);
+	return 0;
 }
 
 static void send_alert(run_ctx *c, const hs_alert *a, double wall)
@@ -899,7 +907,12 @@ static int prepare(run_ctx *c, int *status)
 		        "baseline you choose, sit upright and run 'headsup "
 		        "calibrate'.",
 		        HS_MONITOR_SELFCAL_S);
-	open_journal(c, hs_clock_steady());
+	/* Another program's database, or a newer headsup's journal, will
+	 * not change by waiting: a configuration error. */
+	if (open_journal(c, hs_clock_steady()) == HS_EFORMAT) {
+		*status = HS_EXIT_USAGE;
+		return -1;
+	}
 	return 0;
 }
 

@@ -43,8 +43,9 @@ int hs_err_from_errno(int errnum)
 	case ENOENT:
 	case ENODEV:
 	case ENXIO:
-	case ENOTDIR:
 		return HS_ENOENT;
+	case ENOTDIR:
+		return HS_ENOTDIR;
 	case EACCES:
 	case EPERM:
 	case EROFS:

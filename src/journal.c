@@ -329,19 +329,42 @@ static int migrate(hs_journal *j, int from)
 
 /* Take the write lock, bring the schema up to date.  HS_ELOCKED when
  * another program holds the lock past the busy timeout. */
+/* Is the open file a headsup journal, or an empty database that can
+ * become one?  HS_EFORMAT, said once, for another program's database
+ * (tables but no schema version) and for a newer headsup's journal;
+ * 0 otherwise, with the schema version (0 for an empty database) in
+ * *version.  Reading errors are returned as they are, unsaid. */
+static int check_ours(hs_journal *j, int *version)
+{
+	int tables = 0;
+	int rc = int_pragma(j, "PRAGMA user_version", version);
+	if (rc == 0)
+		rc = int_pragma(j, "SELECT count(*) FROM sqlite_schema",
+		                &tables);
+	if (rc < 0)
+		return rc;
+	if (*version == 0 && tables > 0) {
+		hs_error("'%s' is an SQLite database of another program, not "
+		         "a headsup journal; it was left as it is",
+		         j->path);
+		return HS_EFORMAT;
+	}
+	if (*version > HS_JOURNAL_SCHEMA_VERSION) {
+		hs_error("journal '%s' was written by a newer headsup (schema "
+		         "version %d, this one knows %d)",
+		         j->path, *version, HS_JOURNAL_SCHEMA_VERSION);
+		return HS_EFORMAT;
+	}
+	return 0;
+}
+
 static int lock_and_migrate(hs_journal *j)
 {
 	int rc = exec(j, "BEGIN IMMEDIATE");
 	if (rc < 0)
 		return rc;
 	int version = 0;
-	rc = int_pragma(j, "PRAGMA user_version", &version);
-	if (rc == 0 && version > HS_JOURNAL_SCHEMA_VERSION) {
-		hs_error("journal '%s' was written by a newer headsup (schema "
-		         "version %d, this one knows %d)",
-		         j->path, version, HS_JOURNAL_SCHEMA_VERSION);
-		rc = HS_EFORMAT;
-	}
+	rc = check_ours(j, &version);
 	if (rc == 0)
 		rc = migrate(j, version);
 	if (rc == 0)
@@ -411,9 +434,9 @@ static int move_aside(const char *path, char *moved, size_t size)
 	return HS_EIO;
 }
 
-static int open_db(hs_journal *j, int flags)
+static int open_db_as(hs_journal *j, const char *name, int flags)
 {
-	int rc = sqlite3_open_v2(j->path, &j->db, flags, NULL);
+	int rc = sqlite3_open_v2(name, &j->db, flags, NULL);
 	if (rc != SQLITE_OK) {
 		int err = err_from_sqlite(j->db, rc);
 		hs_debug("journal '%s': sqlite3_open: %s", j->path,
@@ -425,6 +448,34 @@ static int open_db(hs_journal *j, int flags)
 	sqlite3_busy_timeout(j->db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(j->db, 1);
 	return 0;
+}
+
+static int open_db(hs_journal *j, int flags)
+{
+	return open_db_as(j, j->path, flags);
+}
+
+/* Reopen the journal as an immutable file, for a journal on a read-only
+ * medium or without write permission: SQLite cannot read a WAL-mode
+ * database there otherwise, as it needs to create its -shm file.  The
+ * path goes into a URI, so its special characters are escaped. */
+static int reopen_immutable(hs_journal *j)
+{
+	sqlite3_close(j->db);
+	j->db = NULL;
+	char uri[PATH_MAX * 3 + 32];
+	size_t n = (size_t)snprintf(uri, sizeof uri, "file:");
+	for (const unsigned char *p = (const unsigned char *)j->path; *p; p++) {
+		const bool plain =
+		        (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		        (*p >= '0' && *p <= '9') || strchr("/-._~", *p);
+		n += (size_t)(plain ? snprintf(uri + n, sizeof uri - n, "%c",
+		                               *p)
+		                    : snprintf(uri + n, sizeof uri - n,
+		                               "%%%02X", *p));
+	}
+	snprintf(uri + n, sizeof uri - n, "?immutable=1");
+	return open_db_as(j, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
 }
 
 /* Create the file with mode 0600 (SQLite would use 0644), or tighten an
@@ -519,6 +570,13 @@ int hs_journal_open(const char *path, char *moved_to, hs_journal **out)
 	rc = open_db(j, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
 	if (rc < 0)
 		goto fail_open;
+	/* Another program's database is not touched (check_sound() would
+	 * already switch it to WAL). */
+	int version;
+	if (check_ours(j, &version) == HS_EFORMAT) {
+		rc = HS_EFORMAT;
+		goto fail;
+	}
 	rc = check_sound(j);
 	if (rc == HS_ECORRUPT) {
 		sqlite3_close(j->db);
@@ -566,8 +624,13 @@ int hs_journal_open_existing(const char *path, hs_journal **out)
 	if (!path || !out)
 		return HS_EINVAL;
 	struct stat st;
-	if (stat(path, &st) != 0)
-		return hs_err_from_errno(errno);
+	if (stat(path, &st) != 0) {
+		int rc = hs_err_from_errno(errno);
+		if (rc != HS_ENOENT)
+			hs_error("cannot open journal '%s': %s", path,
+			         open_reason(rc));
+		return rc;
+	}
 	if (S_ISDIR(st.st_mode)) {
 		hs_error("journal '%s' is a folder, not a journal file", path);
 		return HS_EISDIR;
@@ -575,21 +638,21 @@ int hs_journal_open_existing(const char *path, hs_journal **out)
 	hs_journal *j = journal_new(path);
 	if (!j)
 		return HS_ENOMEM;
-	int rc = open_db(j, SQLITE_OPEN_READWRITE);
-	if (rc == HS_EACCES)
-		rc = open_db(j, SQLITE_OPEN_READONLY);
+	/* Read-only: a report never changes the file it reads. */
+	int rc = open_db(j, SQLITE_OPEN_READONLY);
 	if (rc < 0) {
 		hs_error("cannot open journal '%s': %s", path, open_reason(rc));
 		goto fail;
 	}
 	int version = 0;
-	rc = int_pragma(j, "PRAGMA user_version", &version);
-	if (rc == 0 && version == 0) {
-		/* user_version reads 0 on some damaged headers too. */
-		rc = int_pragma(j, "SELECT count(*) FROM sqlite_schema",
-		                &version);
-		version = 0;
+	rc = check_ours(j, &version);
+	if (rc == HS_EACCES) {
+		rc = reopen_immutable(j);
+		if (rc == 0)
+			rc = check_ours(j, &version);
 	}
+	if (rc == HS_EFORMAT)
+		goto fail;
 	if (rc == HS_ECORRUPT) {
 		hs_error(
 		        "journal '%s' is corrupt; the next 'headsup run' moves "
@@ -601,12 +664,24 @@ int hs_journal_open_existing(const char *path, hs_journal **out)
 		hs_error("cannot read journal '%s': %s", path, open_reason(rc));
 		goto fail;
 	}
-	if (version != HS_JOURNAL_SCHEMA_VERSION) {
-		rc = lock_and_migrate(j);
+	if (version == 0) {
+		/* An empty database: nothing was ever journalled. */
+		rc = HS_ENOENT;
+		goto fail;
+	}
+	if (version < HS_JOURNAL_SCHEMA_VERSION) {
+		/* An older headsup's journal: upgrade it, as `run` would. */
+		sqlite3_close(j->db);
+		j->db = NULL;
+		rc = open_db(j, SQLITE_OPEN_READWRITE);
+		if (rc == 0)
+			rc = lock_and_migrate(j);
 		if (rc < 0) {
 			if (rc != HS_EFORMAT)
-				hs_error("cannot upgrade journal '%s': %s",
-				         path, open_reason(rc));
+				hs_error(
+				        "journal '%s' is from an older headsup "
+				        "and cannot be upgraded: %s",
+				        path, open_reason(rc));
 			goto fail;
 		}
 	}

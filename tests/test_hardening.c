@@ -350,6 +350,46 @@ static void folder_given_for_a_file_is_named(void **state)
 	hs_runenv_free(&e);
 }
 
+/* Another program's SQLite database given as the journal: `run` refuses
+ * it as a configuration error (status 2) and `report` as unreadable
+ * (status 1); neither adds a table or changes its schema version. */
+static void another_programs_database_is_not_a_journal(void **state)
+{
+	(void)state;
+	char cmd[1400], out[8192];
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	hs_runenv_fmt(cmd, sizeof cmd,
+	              "cd '%s' && sqlite3 notes.db \"CREATE TABLE notes (body "
+	              "TEXT); INSERT INTO notes VALUES ('buy milk');\" && "
+	              "convert -size 64x48 xc:gray face.png",
+	              e.dir);
+	if (hs_test_run(cmd, NULL, 0) != 0) {
+		fprintf(stderr, "SKIPPED: sqlite3 or convert missing\n");
+		hs_runenv_free(&e);
+		skip();
+	}
+	assert_int_equal(
+	        hs_runenv_run(&e,
+	                      "run --journal notes.db --source face.png "
+	                      "--set notify=terminal",
+	                      out, sizeof out),
+	        2);
+	assert_non_null(strstr(out, "'notes.db' is an SQLite database of "
+	                            "another program, not a headsup journal"));
+	assert_int_equal(
+	        hs_runenv_run(&e, "report --journal notes.db", out, sizeof out),
+	        1);
+	assert_non_null(strstr(out, "not a headsup journal"));
+	hs_runenv_fmt(cmd, sizeof cmd,
+	              "cd '%s' && sqlite3 notes.db '.tables' 'PRAGMA "
+	              "user_version' 'PRAGMA journal_mode'",
+	              e.dir);
+	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
+	assert_string_equal(out, "notes\n0\ndelete\n");
+	hs_runenv_free(&e);
+}
+
 static void corrupt_journal_is_kept_aside(void **state)
 {
 	(void)state;
@@ -795,6 +835,7 @@ int main(void)
 		cmocka_unit_test(
 		        read_only_journal_folder_warns_once_and_goes_on),
 		cmocka_unit_test(folder_given_for_a_file_is_named),
+		cmocka_unit_test(another_programs_database_is_not_a_journal),
 		cmocka_unit_test(corrupt_journal_is_kept_aside),
 		cmocka_unit_test(full_disk_warns_and_keeps_monitoring),
 		cmocka_unit_test(disk_filling_up_mid_run_loses_nothing),

@@ -299,6 +299,100 @@ static void newer_journal_is_refused(void **state)
 	assert_int_equal(user_version(fx->db), 99);
 }
 
+/* The whole file at path (malloc'd; *len its size), NULL when absent. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 1 << 16, n = 0, got;
+	char *buf = malloc(cap);
+	assert_non_null(buf);
+	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap) {
+			buf = realloc(buf, cap *= 2);
+			assert_non_null(buf);
+		}
+	}
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+/* Given another program's database by mistake, neither the monitor nor a
+ * report adds a table or changes a byte of it. */
+static void another_programs_database_is_left_untouched(void **state)
+{
+	fixture *fx = *state;
+	snprintf(fx->db, sizeof fx->db, "%s/notes.db", fx->dir);
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
+	exec_ok(db, "CREATE TABLE notes (body TEXT);"
+	            "INSERT INTO notes VALUES ('buy milk');");
+	sqlite3_close(db);
+	size_t len0, len1;
+	char *before = slurp(fx->db, &len0);
+	assert_non_null(before);
+
+	hs_journal *j = NULL;
+	assert_int_equal(hs_journal_open(fx->db, NULL, &j), HS_EFORMAT);
+	assert_null(j);
+	assert_int_equal(hs_journal_open_existing(fx->db, &j), HS_EFORMAT);
+	assert_null(j);
+
+	char *after = slurp(fx->db, &len1);
+	assert_non_null(after);
+	assert_int_equal(len1, len0);
+	assert_memory_equal(after, before, len0);
+	char wal[PATH_MAX + 8];
+	snprintf(wal, sizeof wal, "%s-wal", fx->db);
+	assert_int_not_equal(access(wal, F_OK), 0);
+	free(before);
+	free(after);
+}
+
+/* A report reads the journal without writing to it: the bytes stay the
+ * same, and an empty file stays empty (it reads as "nothing yet"). */
+static void reading_never_writes(void **state)
+{
+	fixture *fx = *state;
+	hs_journal *j = NULL;
+	assert_int_equal(hs_journal_open(fx->db, NULL, &j), 0);
+	assert_int_equal(hs_journal_begin_session(j, T0, "cam", NULL), 0);
+	for (int i = 0; i < 240; i++)
+		assert_int_equal(hs_journal_add_frame(j, T0 + 0.5 * i, 0.5,
+		                                      HS_STATE_UPRIGHT, NULL,
+		                                      true),
+		                 0);
+	hs_journal_close(j);
+	size_t len0, len1;
+	char *before = slurp(fx->db, &len0);
+	assert_non_null(before);
+	hs_journal_minute *m = NULL;
+	size_t n = 0;
+	read_all(fx->db, &m, &n);
+	assert_int_equal(n, 2);
+	assert_true(total_seconds(m, n) == 120);
+	free(m);
+	char *after = slurp(fx->db, &len1);
+	assert_int_equal(len1, len0);
+	assert_memory_equal(after, before, len0);
+	free(before);
+	free(after);
+
+	snprintf(fx->db, sizeof fx->db, "%s/empty.db", fx->dir);
+	FILE *f = fopen(fx->db, "w");
+	assert_non_null(f);
+	fclose(f);
+	j = NULL;
+	assert_int_equal(hs_journal_open_existing(fx->db, &j), HS_ENOENT);
+	assert_null(j);
+	struct stat st;
+	assert_int_equal(stat(fx->db, &st), 0);
+	assert_int_equal(st.st_size, 0);
+}
+
 static void corrupt_journal_is_kept_aside_and_a_new_one_started(void **state)
 {
 	fixture *fx = *state;
@@ -450,6 +544,40 @@ static bool journal_on_tmpfs(fixture *fx, const char *name, const char *options,
 	}
 	snprintf(fx->db, sizeof fx->db, "%s/journal.db", mnt);
 	return true;
+}
+
+/* A journal on a read-only file system (a tmpfs remounted read-only;
+ * needs root, who could otherwise write through any file mode) can still
+ * be reported on. */
+static void read_only_journal_can_be_reported(void **state)
+{
+	fixture *fx = *state;
+	char mnt[512];
+	if (!journal_on_tmpfs(fx, "ro", "size=1m", mnt, sizeof mnt))
+		skip();
+	hs_journal *j = NULL;
+	assert_int_equal(hs_journal_open(fx->db, NULL, &j), 0);
+	assert_int_equal(hs_journal_begin_session(j, T0, "cam", NULL), 0);
+	for (int i = 0; i < 120; i++)
+		assert_int_equal(hs_journal_add_frame(j, T0 + 0.5 * i, 0.5,
+		                                      HS_STATE_HUNCHED, NULL,
+		                                      true),
+		                 0);
+	hs_journal_close(j);
+	bool remounted = run_ok("mount -o remount,ro ", mnt, "");
+	j = NULL;
+	int rc = remounted ? hs_journal_open_existing(fx->db, &j) : -1;
+	hs_journal_minute *m = NULL;
+	size_t n = 0;
+	if (rc == 0)
+		rc = hs_journal_read_minutes(j, 0, 4e9, &m, &n);
+	hs_journal_close(j);
+	run_ok("umount ", mnt, "");
+	assert_true(remounted);
+	assert_int_equal(rc, 0);
+	assert_int_equal(n, 1);
+	assert_true(m[0].state_s[HS_STATE_HUNCHED] == 60);
+	free(m);
 }
 
 /* A real full file system (a tiny tmpfs; needs root): the minutes that
@@ -642,6 +770,8 @@ int main(void)
 		JOURNAL_TEST(frames_need_a_session),
 		JOURNAL_TEST(version_1_journal_is_migrated_and_keeps_its_data),
 		JOURNAL_TEST(newer_journal_is_refused),
+		JOURNAL_TEST(another_programs_database_is_left_untouched),
+		JOURNAL_TEST(reading_never_writes),
 		JOURNAL_TEST(
 		        corrupt_journal_is_kept_aside_and_a_new_one_started),
 		JOURNAL_TEST(killed_writer_loses_at_most_one_commit_interval),
@@ -649,6 +779,7 @@ int main(void)
 		JOURNAL_TEST(locked_journal_is_reported),
 		JOURNAL_TEST(full_disk_keeps_minutes_until_there_is_room),
 		JOURNAL_TEST(read_only_folder_gives_eacces),
+		JOURNAL_TEST(read_only_journal_can_be_reported),
 		JOURNAL_TEST(forget_before_drops_old_days_only),
 		cmocka_unit_test(default_path_follows_xdg_data_home),
 	};

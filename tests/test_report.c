@@ -531,9 +531,25 @@ static void cli_empty_day_says_so(void **state)
 {
 	cli_fixture *fx = *state;
 	char out[8192];
-	/* No journal file at all. */
+	/* No journal yet where the monitor keeps it: an empty day. */
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd,
+	         "XDG_DATA_HOME='%s/nothing-yet' '%s' report --date 2026-03-02",
+	         fx->dir, hs_test_bin());
+	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
+	assert_non_null(strstr(out, "No posture data for this day"));
+	/* A journal named with --journal that is not there is an error, so
+	 * that a typo does not pass for an empty day. */
+	assert_int_equal(report(fx, "--date 2026-03-02 2>&1", out, sizeof out),
+	                 1);
+	assert_non_null(strstr(out, "no journal at '"));
+	/* An empty file, as `touch` leaves it, is an empty day. */
+	FILE *f = fopen(fx->db, "w");
+	assert_non_null(f);
+	fclose(f);
 	assert_int_equal(report(fx, "--date 2026-03-02", out, sizeof out), 0);
 	assert_non_null(strstr(out, "No posture data for this day"));
+	unlink(fx->db);
 	/* A journal without that day. */
 	write_journal(fx->db);
 	assert_int_equal(report(fx, "--date 2026-03-05", out, sizeof out), 0);

@@ -28,7 +28,8 @@
 	X(NOTSUP, "not supported")                \
 	X(NOSERVER, "no notification server")     \
 	X(INTERRUPTED, "interrupted")             \
-	X(ISDIR, "is a folder, not a file")
+	X(ISDIR, "is a folder, not a file")       \
+	X(NOTDIR, "a part of the path is a file, not a folder")
 
 typedef enum hs_err {
 	HS_OK = 0,

@@ -33,7 +33,9 @@
 typedef struct hs_journal hs_journal;
 
 /* Open or create the journal at path for writing (folder created 0700,
- * file 0600), WAL mode, schema migrated to the current version.  A file
+ * file 0600), WAL mode, schema migrated to the current version.  Another
+ * program's SQLite database, or a newer headsup's journal, is left
+ * untouched: HS_EFORMAT, said on the log.  A file
  * that is not a database or is corrupt is renamed aside to
  * "<path>.corrupt-YYYYmmdd-HHMMSS" (never deleted) and a new journal is
  * started; *moved_to (if not NULL, PATH_MAX bytes) gets the new name of
@@ -42,10 +44,13 @@ typedef struct hs_journal hs_journal;
  * file cannot be written. */
 int hs_journal_open(const char *path, char *moved_to, hs_journal **out);
 
-/* Open an existing journal for reading (reports).  HS_ENOENT when there is
- * no file; HS_ECORRUPT when it is not a readable database (it is left in
- * place: the next `headsup run` moves it aside).  An older schema is
- * migrated. */
+/* Open an existing journal for reading (reports), read-only.  HS_ENOENT,
+ * unsaid, when there is no file or it is an empty database.  Said on the
+ * log: HS_ECORRUPT when it is not a readable database (it is left in
+ * place: the next `headsup run` moves it aside), HS_EFORMAT for another
+ * program's database or a newer headsup's journal, other errors when it
+ * cannot be read.  Only an older headsup's journal is written to: it is
+ * upgraded, as `headsup run` would. */
 int hs_journal_open_existing(const char *path, hs_journal **out);
 
 /* Write what is pending and close; accepts NULL.  What cannot be written
