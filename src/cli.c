@@ -3,6 +3,7 @@
 
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdbool.h>
 
 const hs_command hs_commands[] = {
 	{ "run",
@@ -58,8 +59,18 @@ int hs_cli_usage_error(const char *cmd, const char *fmt, ...)
 	return HS_EXIT_USAGE;
 }
 
-int hs_cli_bad_option(const char *cmd, const char *arg)
+int hs_cli_bad_option(const char *cmd, char *const *argv)
 {
+	/* getopt leaves optopt at the short option it refused (inside a
+	 * bundle such as "-5m", whose word argv[optind - 1] is not), at a
+	 * known long option's value when its argument is missing, and at 0
+	 * for an unknown long option. */
+	char shortopt[3] = { '-', (char)optopt, '\0' };
+	const bool is_short = optopt > 0 && optopt < 128;
+	const char *arg = is_short ? shortopt : argv[optind - 1];
+	if (optopt >= 128)
+		return hs_cli_usage_error(cmd, "option '%s' needs a value",
+		                          arg);
 	static const char *const global[] = {
 		"-v", "-vv", "-q", "-V", "--verbose", "--quiet", "--version"
 	};
@@ -70,8 +81,7 @@ int hs_cli_bad_option(const char *cmd, const char *arg)
 			                          "command, as in 'headsup %s "
 			                          "%s'",
 			                          arg, arg, cmd);
-	return hs_cli_usage_error(cmd, "unknown or incomplete option '%s'",
-	                          arg);
+	return hs_cli_usage_error(cmd, "unknown option '%s'", arg);
 }
 
 int hs_cli_help_only(int argc, char **argv, void (*help)(FILE *out),
@@ -88,7 +98,7 @@ int hs_cli_help_only(int argc, char **argv, void (*help)(FILE *out),
 			help(stdout);
 			*status = HS_EXIT_OK;
 		} else {
-			*status = hs_cli_bad_option(argv[0], argv[optind - 1]);
+			*status = hs_cli_bad_option(argv[0], argv);
 		}
 		return -1;
 	}

@@ -131,7 +131,7 @@ int hs_cmd_advice(int argc, char **argv)
 			print_help(stdout);
 			return HS_EXIT_OK;
 		default:
-			return hs_cli_bad_option("advice", argv[optind - 1]);
+			return hs_cli_bad_option("advice", argv);
 		}
 	}
 	if (html && url)

@@ -361,7 +361,7 @@ int hs_cmd_analyze(int argc, char **argv)
 			usage(stdout);
 			return HS_EXIT_OK;
 		default:
-			return hs_cli_bad_option("analyze", argv[optind - 1]);
+			return hs_cli_bad_option("analyze", argv);
 		}
 	}
 	if (optind >= argc)

@@ -87,7 +87,7 @@ int hs_cmd_calibrate(int argc, char **argv)
 			usage(stdout);
 			return HS_EXIT_OK;
 		default:
-			return hs_cli_bad_option("calibrate", argv[optind - 1]);
+			return hs_cli_bad_option("calibrate", argv);
 		}
 	}
 	if (optind < argc)

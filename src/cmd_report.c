@@ -174,7 +174,7 @@ int hs_cmd_report(int argc, char **argv)
 			                          "option '%s' needs a value",
 			                          argv[optind - 1]);
 		default:
-			return hs_cli_bad_option("report", argv[optind - 1]);
+			return hs_cli_bad_option("report", argv);
 		}
 	}
 	if (optind < argc)

@@ -139,8 +139,11 @@ static void usage(FILE *out)
 	hs_config_print_help(out);
 	fputs("\nExit status: 0 at the end of a file or when stopped; 1 when "
 	      "the\n"
-	      "source cannot be read; 2 on a usage or configuration error, or\n"
-	      "when another monitor is already running.\n\n",
+	      "source cannot be read, or notify = desktop and no notification "
+	      "server\n"
+	      "answers; 2 on a usage or configuration error, or when another "
+	      "monitor\n"
+	      "is already running.\n\n",
 	      out);
 	fputs(hs_disclaimer, out);
 }
@@ -788,7 +791,7 @@ static int parse_args(int argc, char **argv, run_opts *o, int *status)
 			*status = HS_EXIT_OK;
 			return -1;
 		default:
-			*status = hs_cli_bad_option("run", argv[optind - 1]);
+			*status = hs_cli_bad_option("run", argv);
 			return -1;
 		}
 	}
@@ -894,8 +897,11 @@ static int prepare(run_ctx *c, int *status)
 	if (hs_analyzer_create(c->cfg.model, c->cfg.fov_deg, &c->az) < 0 ||
 	    hs_image_create(&c->img) < 0)
 		return -1;
-	if (hs_notify_create(c->cfg.notify, &c->notify) < 0) {
-		*status = HS_EXIT_USAGE;
+	/* notify = desktop with no server is not a configuration error:
+	 * the server may just not be up yet (status 1, which systemd
+	 * retries). */
+	if ((rc = hs_notify_create(c->cfg.notify, &c->notify)) < 0) {
+		*status = rc == HS_EINVAL ? HS_EXIT_USAGE : HS_EXIT_FAILURE;
 		return -1;
 	}
 	if (c->live)

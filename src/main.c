@@ -3,6 +3,7 @@
 #include "headsup/doc.h"
 #include "headsup/log.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,7 +33,7 @@ static void print_help(FILE *out)
 	fputs("\nSee headsup(1) for files, settings and privacy.\n", out);
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "verbose", no_argument, NULL, 'v' },
@@ -45,6 +46,7 @@ int main(int argc, char **argv)
 	};
 	int verbosity = HS_LOG_WARN;
 	int c;
+	opterr = 0; /* said once, by hs_cli_bad_option() */
 	/* '+' stops at the first non-option: the subcommand. */
 	while ((c = getopt_long(argc, argv, "+vqhV", opts, NULL)) != -1) {
 		switch (c) {
@@ -66,8 +68,7 @@ int main(int argc, char **argv)
 			printf("headsup %s\n", HS_VERSION);
 			return HS_EXIT_OK;
 		default:
-			return hs_cli_usage_error(NULL, "unknown option '%s'",
-			                          argv[optind - 1]);
+			return hs_cli_bad_option(NULL, argv);
 		}
 	}
 	hs_log_set_level((hs_log_level)verbosity);
@@ -84,4 +85,19 @@ int main(int argc, char **argv)
 		}
 	}
 	return hs_cli_usage_error(NULL, "unknown command '%s'", name);
+}
+
+/* Whatever a command printed must have reached standard output: a full
+ * disk or a closed descriptor is a failure (status 1), not a silent loss.
+ * A command that failed has said why already. */
+int main(int argc, char **argv)
+{
+	int status = dispatch(argc, argv);
+	errno = 0;
+	if ((fflush(stdout) != 0 || ferror(stdout)) && status == HS_EXIT_OK) {
+		fprintf(stderr, "headsup: cannot write standard output: %s\n",
+		        errno ? strerror(errno) : "write error");
+		status = HS_EXIT_FAILURE;
+	}
+	return status;
 }

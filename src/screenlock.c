@@ -185,6 +185,11 @@ static GDBusConnection *finish_bus(hs_screenlock *w, GAsyncResult *res,
 		g_object_unref(conn);
 		return NULL;
 	}
+	/* GLib's shared bus connections raise SIGTERM when the bus goes
+	 * away, which would stop the monitor with status 0 (so systemd would
+	 * not restart it).  Without the bus the names vanish, and the screen
+	 * counts as unlocked: monitoring goes on. */
+	g_dbus_connection_set_exit_on_close(conn, FALSE);
 	return conn;
 }
 

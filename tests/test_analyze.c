@@ -167,6 +167,23 @@ static void json_is_utf8_whatever_the_file_name(void **state)
 	assert_non_null(strstr(out, "\"face\": true"));
 }
 
+/* Output that cannot be written (a full disk: /dev/full) is a failure,
+ * status 1 with the reason, not a silent success. */
+static void unwritable_output_is_a_failure(void **state)
+{
+	(void)state;
+	char img[PATH_MAX], args[PATH_MAX + 64];
+	if (!hs_test_fixture("headpose/aflw2000/image00050.jpg", img,
+	                     sizeof img))
+		skip();
+	snprintf(args, sizeof args, "--json '%s' >/dev/full", img);
+	assert_int_equal(analyze(args), 1);
+	assert_non_null(strstr(err, "cannot write standard output"));
+	snprintf(args, sizeof args, "'%s' >/dev/full", img);
+	assert_int_equal(analyze(args), 1);
+	assert_non_null(strstr(err, "cannot write standard output"));
+}
+
 static void video_gives_one_line_per_frame(void **state)
 {
 	(void)state;
@@ -361,6 +378,7 @@ int main(void)
 		T(missing_file_is_named_and_others_still_run),
 		T(non_image_is_refused_clearly),
 		T(json_is_utf8_whatever_the_file_name),
+		T(unwritable_output_is_a_failure),
 		T(video_gives_one_line_per_frame),
 		T(folder_in_name_order_as_json_and_table),
 		T(truncated_video_fails_cleanly),

@@ -353,8 +353,21 @@ static void bad_arguments_are_usage_errors(void **state)
 		assert_int_equal(run_cli(late[i][0], out, sizeof out), 2);
 		assert_non_null(strstr(out, late[i][1]));
 	}
-	assert_int_equal(run_cli("analyze --bogus x.png", out, sizeof out), 2);
-	assert_non_null(strstr(out, "unknown or incomplete option '--bogus'"));
+	/* The refused option is named: a long one, one inside a bundle of
+	 * short ones (not the command, which getopt's optind points at),
+	 * and one whose value is missing. */
+	static const char *const refused[][2] = {
+		{ "analyze --bogus x.png", "unknown option '--bogus'" },
+		{ "pause -5m", "unknown option '-5'" },
+		{ "report -ab", "unknown option '-a'" },
+		{ "run -vx", "'-v' goes before the command" },
+		{ "run --source", "option '--source' needs a value" },
+		{ "report --date", "option '--date' needs a value" },
+	};
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		assert_int_equal(run_cli(refused[i][0], out, sizeof out), 2);
+		assert_non_null(strstr(out, refused[i][1]));
+	}
 }
 
 int main(void)

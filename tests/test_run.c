@@ -199,6 +199,15 @@ static void no_session_bus_alerts_on_terminal(void **state)
 		                 1);
 		/* ...and it went on to the end of the 200 s clip. */
 		assert_non_null(strstr(out, "stopped at 199."));
+		/* Demanded with notify = desktop, the missing server stops
+		 * the monitor with status 1, which systemd retries (2 would
+		 * be a configuration error it gives up on). */
+		hs_runenv_fmt(args, sizeof args,
+		              "run --source '%s' --set notify=desktop", src);
+		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 1);
+		assert_non_null(strstr(out,
+		                       "cannot show desktop notifications: "
+		                       "no notification server"));
 		hs_runenv_free(&e);
 	}
 }

@@ -42,10 +42,12 @@ extern const char hs_disclaimer[];
 int hs_cli_usage_error(const char *cmd, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 
-/* hs_cli_usage_error() for an option cmd does not know (or that lacks
- * its value).  A global option given after the command (`headsup run -v`)
- * is named as such, with where it goes. */
-int hs_cli_bad_option(const char *cmd, const char *arg);
+/* hs_cli_usage_error() for the option getopt_long() just refused in argv
+ * (read from optind and optopt): one cmd does not know, even inside a
+ * bundle such as "-5m", or one that lacks its value.  A global option
+ * given after the command (`headsup run -v`) is named as such, with where
+ * it goes. */
+int hs_cli_bad_option(const char *cmd, char *const *argv);
 
 /* Option parsing for a command whose only option is -h/--help: returns the
  * index of the first operand, or -1 with *status set (help printed: 0;
