@@ -11,6 +11,7 @@
 #include "headsup/clock.h"
 #include "headsup/config.h"
 #include "headsup/control.h"
+#include "headsup/display.h"
 #include "headsup/err.h"
 #include "headsup/facemesh.h"
 #include "headsup/journal.h"
@@ -139,11 +140,11 @@ static void usage(FILE *out)
 	hs_config_print_help(out);
 	fputs("\nExit status: 0 at the end of a file or when stopped; 1 when "
 	      "the\n"
-	      "source cannot be read, or notify = desktop and no notification "
-	      "server\n"
-	      "answers; 2 on a usage or configuration error, or when another "
-	      "monitor\n"
-	      "is already running.\n\n",
+	      "source cannot be read, --preview has no display, or notify = "
+	      "desktop and\n"
+	      "no notification server answers; 2 on a usage or configuration "
+	      "error,\n"
+	      "or when another monitor is already running.\n\n",
 	      out);
 	fputs(hs_disclaimer, out);
 }
@@ -820,6 +821,14 @@ static int prepare(run_ctx *c, int *status)
 		        "--clock-start takes an ISO 8601 time such as "
 		        "2026-03-14T09:00:00, not '%s'",
 		        c->o.clock_start);
+		return -1;
+	}
+	/* Checked before anything starts: without a display the window's
+	 * toolkit would abort the process. */
+	char why[256];
+	if (c->o.preview && hs_display_check(why, sizeof why) < 0) {
+		hs_error("--preview needs a graphical display: %s", why);
+		*status = HS_EXIT_FAILURE;
 		return -1;
 	}
 	char lock_path[PATH_MAX];

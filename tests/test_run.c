@@ -31,6 +31,7 @@
 
 #define DESK "video/desk-session.avi"
 #define GAZE "video/steady-gaze.avi"
+#define NECK "desk/neck"
 #define DAY "2026-11-20"
 
 /* The alerts of a JSON report: count, and each one's kind and clock
@@ -804,6 +805,73 @@ static void desk_session_alert_reaches_dunst(void **state)
 	hs_runenv_free(&e);
 }
 
+/* --preview without a display is refused before anything starts, with the
+ * reason (the window toolkit would otherwise abort the process). */
+static void preview_without_a_display_is_refused(void **state)
+{
+	(void)state;
+	char src[4096], args[4300], out[8192];
+	REQUIRE_FIXTURE(NECK, src);
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	hs_runenv_unset(&e, "QT_QPA_PLATFORM");
+	hs_runenv_fmt(args, sizeof args,
+	              "run --preview --source '%s' --set notify=terminal", src);
+	hs_runenv e_unset = e;
+	hs_runenv_unset(&e_unset, "DISPLAY");
+	assert_int_equal(hs_runenv_run(&e_unset, args, out, sizeof out), 1);
+	assert_non_null(strstr(out, "--preview needs a graphical display: "
+	                            "DISPLAY is not set"));
+	assert_nothing_started(&e);
+	/* A display number no X server listens on. */
+	int n = 97;
+	char sock[64];
+	do
+		snprintf(sock, sizeof sock, "/tmp/.X11-unix/X%d", ++n);
+	while (access(sock, F_OK) == 0);
+	char var[32];
+	snprintf(var, sizeof var, "DISPLAY=:%d", n);
+	hs_runenv_set(&e, var);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 1);
+	assert_non_null(strstr(out, "no X server answers on display"));
+	assert_nothing_started(&e);
+	hs_runenv_free(&e);
+}
+
+/* With a display (the private session's Xvfb), the preview window opens
+ * and the monitor runs the folder to its end as without it. */
+static void preview_runs_on_a_display(void **state)
+{
+	(void)state;
+	char src[4096], args[4300], out[16384];
+	REQUIRE_FIXTURE(NECK, src);
+	if (!getenv("HEADSUP_SESSION_DIR") || !getenv("DISPLAY")) {
+		fprintf(stderr, "SKIPPED: not inside a private desktop session "
+		                "(ctest: test_run_dunst)\n");
+		skip();
+		return;
+	}
+	hs_runenv e;
+	hs_runenv_make(&e, true);
+	hs_runenv_fmt(args, sizeof args,
+	              "-v run --preview --source '%s' --set notify=terminal",
+	              src);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+	assert_null(strstr(out, "error"));
+	/* Every image of the folder was shown and analysed. */
+	const char *end = strstr(out, "stopped at ");
+	assert_non_null(end);
+	long frames = 0, analysed = -1;
+	const char *after = strstr(end, " after ");
+	assert_non_null(after);
+	assert_int_equal(sscanf(after, " after %ld frames (%ld analysed)",
+	                        &frames, &analysed),
+	                 2);
+	assert_true(frames > 0);
+	assert_int_equal(analysed, frames);
+	hs_runenv_free(&e);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -823,9 +891,11 @@ int main(int argc, char **argv)
 		cmocka_unit_test(pause_and_resume_reach_the_running_monitor),
 		cmocka_unit_test(stop_signals_lose_nothing),
 		cmocka_unit_test(kill_9_loses_at_most_a_minute),
+		cmocka_unit_test(preview_without_a_display_is_refused),
 	};
 	const struct CMUnitTest session_tests[] = {
 		cmocka_unit_test(desk_session_alert_reaches_dunst),
+		cmocka_unit_test(preview_runs_on_a_display),
 	};
 	if (argc > 1 && strcmp(argv[1], "--session") == 0)
 		return cmocka_run_group_tests_name("run_session", session_tests,
