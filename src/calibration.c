@@ -605,19 +605,14 @@ static int write_file(int fd, const hs_baseline *b)
 	return rc;
 }
 
-int hs_calibration_save(const char *path, const hs_baseline *b, char *err,
-                        size_t errsize)
+/* Create the folder of path when missing, and the template of a
+ * temporary file beside path into tmp. */
+static int prepare_folder(const char *path, char *tmp, size_t tmpsize,
+                          char *err, size_t errsize)
 {
-	char why[256];
-	if (check_baseline(b, why, sizeof why) < 0) {
-		say(err, errsize, "cannot save calibration '%s': %s", path,
-		    why);
-		return HS_EINVAL;
-	}
-	char dir[PATH_MAX], tmp[PATH_MAX];
+	char dir[PATH_MAX];
 	if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir ||
-	    snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) >=
-	            (int)sizeof tmp) {
+	    snprintf(tmp, tmpsize, "%s.tmp-XXXXXX", path) >= (int)tmpsize) {
 		say(err, errsize, "cannot save calibration: path too long");
 		return HS_ERANGE;
 	}
@@ -631,15 +626,54 @@ int hs_calibration_save(const char *path, const hs_baseline *b, char *err,
 			return rc;
 		}
 	}
+	return 0;
+}
 
+int hs_calibration_check_writable(const char *path, char *err, size_t errsize)
+{
+	if (hs_path_is_folder(path)) {
+		say(err, errsize,
+		    "cannot save calibration '%s': it is a folder; give the "
+		    "path of a file",
+		    path);
+		return HS_EISDIR;
+	}
+	char tmp[PATH_MAX];
+	int rc = prepare_folder(path, tmp, sizeof tmp, err, errsize);
+	if (rc < 0)
+		return rc;
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
-		int rc = hs_err_from_errno(errno);
-		say(err, errsize, "cannot create '%s': %s", tmp,
+		rc = hs_err_from_errno(errno);
+		say(err, errsize, "cannot save calibration '%s': %s", path,
 		    strerror(errno));
 		return rc;
 	}
-	int rc = 0;
+	close(fd);
+	unlink(tmp);
+	return 0;
+}
+
+int hs_calibration_save(const char *path, const hs_baseline *b, char *err,
+                        size_t errsize)
+{
+	char why[256];
+	if (check_baseline(b, why, sizeof why) < 0) {
+		say(err, errsize, "cannot save calibration '%s': %s", path,
+		    why);
+		return HS_EINVAL;
+	}
+	char tmp[PATH_MAX];
+	int rc = prepare_folder(path, tmp, sizeof tmp, err, errsize);
+	if (rc < 0)
+		return rc;
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = hs_err_from_errno(errno);
+		say(err, errsize, "cannot save calibration '%s': %s", path,
+		    strerror(errno));
+		return rc;
+	}
 	if (fchmod(fd, 0600) != 0) {
 		rc = hs_err_from_errno(errno);
 		close(fd);

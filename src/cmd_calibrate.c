@@ -115,6 +115,16 @@ int hs_cmd_calibrate(int argc, char **argv)
 		         "$XDG_STATE_HOME or $HOME");
 		return HS_EXIT_FAILURE;
 	}
+	/* Before the user sits through the recording: can it be stored? */
+	int rc = hs_calibration_check_writable(path, err, sizeof err);
+	if (rc < 0) {
+		hs_error("%s", err);
+		return rc == HS_EISDIR ? HS_EXIT_USAGE : HS_EXIT_FAILURE;
+	}
+	/* What a refusal leaves: the old baseline, or none. */
+	const char *kept = access(path, F_OK) == 0
+	                           ? "The previous baseline was kept."
+	                           : "No baseline was stored.";
 
 	hs_source_opts so;
 	hs_source_opts_default(&so);
@@ -143,11 +153,14 @@ int hs_cmd_calibrate(int argc, char **argv)
 	        "Recording %g second%s...\n",
 	        cfg.calibrate_s, cfg.calibrate_s == 1 ? "" : "s");
 	size_t n = 0;
-	double t, t0 = NAN, next_t = -INFINITY;
-	int frame_w = 0, frame_h = 0, last_shown = -1, rc;
+	long frames = 0;
+	double t, t0 = NAN, t_last = NAN, next_t = -INFINITY;
+	int frame_w = 0, frame_h = 0, last_shown = -1;
 	while ((rc = hs_source_grab(src, &t)) == 0) {
+		frames++;
 		if (isnan(t0))
 			t0 = t;
+		t_last = t;
 		if (t - t0 >= cfg.calibrate_s)
 			break;
 		if (!hs_monitor_frame_due(&next_t, t, SAMPLE_RATE_HZ))
@@ -173,25 +186,39 @@ int hs_cmd_calibrate(int argc, char **argv)
 	}
 	if (tty)
 		fputs("\r                    \r", stderr);
+	const char *name = cfg.source[0] ? cfg.source : "/dev/video0";
 	if (rc < 0 && rc != HS_EEOF) {
-		hs_error("reading '%s' failed: %s",
-		         cfg.source[0] ? cfg.source : "/dev/video0",
-		         hs_strerror(rc));
+		hs_error("reading '%s' failed: %s. %s", name, hs_strerror(rc),
+		         kept);
+		goto out;
+	}
+	if (rc == HS_EEOF && hs_source_cut_short(src, frames)) {
+		hs_error(
+		        "video '%s' ends after %ld of its %ld frames: the file "
+		        "looks truncated or damaged. %s",
+		        name, frames, hs_source_frame_count(src), kept);
 		goto out;
 	}
 	if (n == 0) {
-		hs_error("no frames to calibrate on from '%s'; the baseline "
-		         "was not changed",
-		         cfg.source[0] ? cfg.source : "/dev/video0");
+		hs_error("no frames to calibrate on from '%s'. %s", name, kept);
 		goto out;
+	}
+	/* A file shorter than asked (by more than a frame or so). */
+	if (rc == HS_EEOF && frames == 1) {
+		hs_warn("'%s' gives a single frame, not %g s of them; the "
+		        "baseline rests on that one",
+		        name, cfg.calibrate_s);
+	} else if (rc == HS_EEOF && t_last - t0 + 1.0 < cfg.calibrate_s) {
+		hs_warn("'%s' ends %.1f s in, before the %g s asked for; the "
+		        "baseline uses the %zu frame%s there %s",
+		        name, t_last - t0, cfg.calibrate_s, n,
+		        n == 1 ? "" : "s", n == 1 ? "is" : "are");
 	}
 	hs_baseline b;
 	char why[512];
 	if (hs_calibration_from_samples(samples, n, frame_w, frame_h, &b, why,
 	                                sizeof why) < 0) {
-		hs_error("calibration refused: %s. The previous baseline was "
-		         "kept.",
-		         why);
+		hs_error("calibration refused: %s. %s", why, kept);
 		goto out;
 	}
 	snprintf(b.source, sizeof b.source, "%.255s",

@@ -409,10 +409,47 @@ static void refused_calibration_keeps_the_old_baseline(void **state)
 	/* It names what is wrong and what to do about it. */
 	assert_true(strstr(out, "turned") || strstr(out, "side"));
 	assert_true(strstr(out, "camera") || strstr(out, "face the"));
+	assert_non_null(strstr(out, "The previous baseline was kept."));
 	char *after = hs_runenv_slurp(path);
 	assert_string_equal(before, after);
 	free(before);
 	free(after);
+	hs_runenv_free(&e);
+}
+
+/* What calibrate says about its source and destination: a truncated
+ * video is refused (and with no baseline yet, it says none was stored); a
+ * clip shorter than asked is used with a warning; a folder as --output is
+ * refused before the user sits through the recording. */
+static void calibrate_names_short_sources_and_bad_output(void **state)
+{
+	(void)state;
+	char desk[4096], gaze[4096], cmd[9000], out[8192];
+	REQUIRE_FIXTURE(DESK, desk);
+	REQUIRE_FIXTURE(GAZE, gaze);
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	hs_runenv_fmt(cmd, sizeof cmd, "head -c 60000 '%s' > '%s/cut.avi'",
+	              desk, e.dir);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+	assert_int_equal(hs_runenv_run(&e, "calibrate --source cut.avi", out,
+	                               sizeof out),
+	                 1);
+	assert_non_null(strstr(out, "looks truncated or damaged. No "
+	                            "baseline was stored."));
+
+	hs_runenv_fmt(cmd, sizeof cmd, "calibrate --source '%s' --seconds 60",
+	              gaze);
+	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 0);
+	assert_non_null(strstr(out, "s in, before the 60 s asked for; the "
+	                            "baseline uses the "));
+	assert_non_null(strstr(out, "Baseline stored in"));
+
+	hs_runenv_fmt(cmd, sizeof cmd, "calibrate --source '%s' --output .",
+	              gaze);
+	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 2);
+	assert_non_null(strstr(out, "it is a folder; give the path of a file"));
+	assert_null(strstr(out, "Recording"));
 	hs_runenv_free(&e);
 }
 
@@ -885,6 +922,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(settings_precedence_default_file_command_line),
 		cmocka_unit_test(run_help_lists_every_setting),
 		cmocka_unit_test(refused_calibration_keeps_the_old_baseline),
+		cmocka_unit_test(calibrate_names_short_sources_and_bad_output),
 		cmocka_unit_test(baseline_from_another_frame_size),
 		cmocka_unit_test(desk_session_report_matches_ground_truth),
 		cmocka_unit_test(keep_days_forgets_old_days),

@@ -95,6 +95,12 @@ int hs_calibration_read(FILE *in, const char *name, hs_baseline *out, char *err,
 int hs_calibration_save(const char *path, const hs_baseline *b, char *err,
                         size_t errsize);
 
+/* Could a baseline be saved at path?  Asked before the user sits through
+ * a recording: HS_EISDIR when path is a folder, or the error of creating
+ * the folder or a file in it, with err naming path; 0 (with the folder
+ * created, as hs_calibration_save() would) when it can. */
+int hs_calibration_check_writable(const char *path, char *err, size_t errsize);
+
 /* Read the baseline at path.  HS_ENOENT when there is none (not an error
  * for callers: the monitor is then uncalibrated); HS_EFORMAT, HS_EACCES,
  * ... with a message in err otherwise. */
