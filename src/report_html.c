@@ -13,6 +13,8 @@
 
 #define CHART_W 960
 #define LABEL_W 96
+/* Pixels from one axis label to the next, at the least. */
+#define MIN_LABEL_GAP 60
 
 static const char *const state_colour[HS_STATE_COUNT] = {
 	[HS_STATE_UPRIGHT] = "#2e8b57",
@@ -92,14 +94,19 @@ static void summary(const hs_report *r, FILE *out)
 		         r->neck_load_kg, r->mean_pitch_deg);
 		row(out, "Neck load", value);
 	}
-	if (r->prev_share_upright >= 0 && r->share_upright >= 0)
+	/* As the text report words it: the week before has its share even
+	 * when the report's days have no desk time to set against it. */
+	if (r->prev_share_upright < 0)
+		snprintf(value, sizeof value, "no time at the desk to compare");
+	else if (r->share_upright >= 0)
 		snprintf(value, sizeof value,
 		         "upright %.0f%% of desk time; now %.0f%% (%+.0f "
 		         "points)",
 		         100 * r->prev_share_upright, 100 * r->share_upright,
 		         100 * (r->share_upright - r->prev_share_upright));
 	else
-		snprintf(value, sizeof value, "no time at the desk to compare");
+		snprintf(value, sizeof value, "upright %.0f%% of desk time",
+		         100 * r->prev_share_upright);
 	row(out, "Previous 7 days", value);
 	fputs("</table></section>\n", out);
 }
@@ -149,6 +156,18 @@ static void hour_span(const hs_report *r, int *lo, int *hi)
 	}
 }
 
+/* Hours between two labels of a clock axis with px_per_hour pixels to an
+ * hour: the fewest that keep "00:00" labels (about 30 px wide) apart.  A
+ * divisor of 24, so that the labels fall on the same hours every day. */
+static int label_step(double px_per_hour)
+{
+	static const int steps[] = { 1, 2, 3, 4, 6, 12 };
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+		if (steps[i] * px_per_hour >= MIN_LABEL_GAP)
+			return steps[i];
+	return 24;
+}
+
 static void timeline(const hs_report *r, FILE *out, int lo, int hi)
 {
 	const int row_h = 26, gap = 6, top = 6;
@@ -172,7 +191,11 @@ static void timeline(const hs_report *r, FILE *out, int lo, int hi)
 		        "width=\"%d\" height=\"%d\" fill=\"#f1f1f1\"/>\n",
 		        y + row_h / 2 + 4, date, LABEL_W, y, plot_w, row_h);
 	}
-	/* One rectangle per run of minutes with the same main state. */
+	/* One rectangle per run of minutes with the same main state, each
+	 * placed at its local time of day.  A run ends where the clock does
+	 * not go on by a minute: at a gap, and where it jumps on a day the
+	 * clocks change (the hour skipped in spring stays empty; the hour
+	 * repeated in autumn is drawn over itself). */
 	int day = 0;
 	double next_day = hs_date_start(hs_date_add_days(r->first, 1));
 	for (size_t i = 0; i < r->n_minutes;) {
@@ -183,13 +206,17 @@ static void timeline(const hs_report *r, FILE *out, int lo, int hi)
 			        hs_date_add_days(r->first, day + 1));
 		}
 		int state = dominant(m->state_s);
+		int from_s = second_of_day(m->start), to_s = from_s + 60;
 		size_t k = i + 1;
 		while (k < r->n_minutes && r->minutes[k].start < next_day &&
 		       r->minutes[k].start - r->minutes[k - 1].start <= 60.5 &&
-		       dominant(r->minutes[k].state_s) == state)
+		       second_of_day(r->minutes[k].start) == to_s &&
+		       dominant(r->minutes[k].state_s) == state) {
+			to_s += 60;
 			k++;
-		double from = second_of_day(m->start) - lo * 3600.0;
-		double to = from + 60.0 * (double)(k - i);
+		}
+		double from = from_s - lo * 3600.0;
+		double to = to_s - lo * 3600.0;
 		double x0 = LABEL_W + from / span_s * plot_w;
 		double x1 = LABEL_W + to / span_s * plot_w;
 		if (x0 < LABEL_W)
@@ -205,17 +232,23 @@ static void timeline(const hs_report *r, FILE *out, int lo, int hi)
 		i = k;
 	}
 	int axis_y = top + rows * (row_h + gap) + 12;
+	int every = label_step(plot_w / ((double)span_s / 3600));
 	for (int h = lo; h <= hi + 1; h++) {
 		double x = LABEL_W + (h - lo) * 3600.0 / span_s * plot_w;
-		const char *anchor = h == lo       ? "start"
-		                     : h == hi + 1 ? "end"
-		                                   : "middle";
 		fprintf(out,
 		        "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
-		        "stroke=\"#fff\" stroke-width=\"1\"/>"
-		        "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%02d:00"
-		        "</text>\n",
-		        x, top, x, axis_y - 14, x, axis_y, anchor, h % 24);
+		        "stroke=\"#fff\" stroke-width=\"1\"/>",
+		        x, top, x, axis_y - 14);
+		if (h % every == 0) {
+			const char *anchor = h == lo       ? "start"
+			                     : h == hi + 1 ? "end"
+			                                   : "middle";
+			fprintf(out,
+			        "<text x=\"%.1f\" y=\"%d\" "
+			        "text-anchor=\"%s\">%02d:00</text>",
+			        x, axis_y, anchor, h % 24);
+		}
+		fputc('\n', out);
 	}
 	fputs("</svg>\n", out);
 	legend(out);
@@ -241,37 +274,73 @@ static void stacked_bar(FILE *out, double x, double w, double base_y,
 	}
 }
 
+/* The smallest of a few round numbers of minutes that is at least m. */
+static double round_up_min(double m)
+{
+	static const double steps[] = { 5, 10, 15, 20, 30, 45, 60 };
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+		if (m <= steps[i])
+			return steps[i];
+	return 30 * ceil(m / 30);
+}
+
+/* One bar per hour of the day.  For one day, the minutes spent in each
+ * posture in that hour, on a scale of the whole hour.  For several days,
+ * the average minutes per day (days without monitoring count as none), on
+ * a scale that the tallest bar fills: a 60-minute scale would leave the
+ * bars of a week with a few days at the desk hard to see. */
 static void hourly(const hs_report *r, FILE *out, int lo, int hi)
 {
 	const int height = 260, left = 56, bottom = 24, top = 10;
 	int plot_w = CHART_W - left - 10;
 	int plot_h = height - top - bottom;
 	int n = hi - lo + 1;
-	double scale = 3600.0 * r->days;
-	for (int h = lo; h <= hi; h++) {
+	int days = r->days > 1 ? r->days : 1;
+	double per_day[24][HS_STATE_COUNT], tallest = 0;
+	for (int h = 0; h < 24; h++) {
 		double total = 0;
-		for (int s = 0; s < HS_STATE_COUNT; s++)
-			total += r->hours[h][s];
-		if (total > scale)
-			scale = total;
+		for (int s = 0; s < HS_STATE_COUNT; s++) {
+			per_day[h][s] = r->hours[h][s] / days;
+			total += per_day[h][s];
+		}
+		if (total > tallest)
+			tallest = total;
 	}
+	/* In seconds; more than an hour on the day the clocks go back. */
+	double scale = days == 1 ? fmax(3600, tallest)
+	                         : 60 * round_up_min(tallest / 60);
 	double slot = (double)plot_w / n;
+	fputs("<section><h2>Hour by hour</h2>\n", out);
+	if (days > 1)
+		fprintf(out,
+		        "<p class=\"muted\">Average time per day in each hour "
+		        "of the day, over the %d days of this report (days "
+		        "without monitoring count as none).</p>\n",
+		        days);
 	fprintf(out,
-	        "<section><h2>Hour by hour</h2>\n<svg role=\"img\" "
-	        "aria-label=\"time per hour by posture\" class=\"chart\" "
-	        "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n",
+	        "<svg role=\"img\" aria-label=\"time per hour by posture\" "
+	        "class=\"chart\" width=\"%d\" height=\"%d\" "
+	        "viewBox=\"0 0 %d %d\">\n",
 	        CHART_W, height, CHART_W, height);
 	fprintf(out,
 	        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
 	        "stroke=\"#999\"/>"
+	        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+	        "stroke=\"#ddd\"/>"
 	        "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>"
 	        "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.0f min</text>\n",
-	        left, top + plot_h, left + plot_w, top + plot_h, left - 6,
-	        top + plot_h, left - 6, top + 10, scale / 60);
+	        left, top + plot_h, left + plot_w, top + plot_h, left, top,
+	        left + plot_w, top, left - 6, top + plot_h, left - 6, top + 10,
+	        scale / 60);
+	if (days > 1)
+		fprintf(out,
+		        "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">per day"
+		        "</text>\n",
+		        left - 6, top + 24);
 	for (int h = lo; h <= hi; h++) {
 		double x = left + (h - lo) * slot;
 		stacked_bar(out, x + slot * 0.15, slot * 0.7, top + plot_h,
-		            plot_h, scale, r->hours[h]);
+		            plot_h, scale, per_day[h]);
 		fprintf(out,
 		        "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%02d"
 		        "</text>\n",

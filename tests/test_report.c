@@ -94,40 +94,64 @@ static void build_day(hs_report *r)
 	hs_report_set_links(r);
 }
 
-static void write_journal(const char *path)
+/* A journal of these blocks (in time order) and alerts at path; a new
+ * session wherever a block does not follow on from the one before. */
+static void write_journal_blocks(const char *path, const block *bs,
+                                 size_t n_blocks,
+                                 const hs_journal_alert *alerts,
+                                 size_t n_alerts)
 {
 	hs_journal *j = NULL;
 	assert_int_equal(hs_journal_open(path, NULL, &j), 0);
-	for (size_t b = 0; b < N_BLOCKS; b++) {
+	for (size_t b = 0; b < n_blocks; b++) {
 		if (b == 0 ||
-		    blocks[b].start !=
-		            blocks[b - 1].start + blocks[b - 1].minutes * MIN) {
+		    bs[b].start != bs[b - 1].start + bs[b - 1].minutes * MIN) {
 			if (b)
 				hs_journal_end_session(
-				        j, blocks[b - 1].start +
-				                   blocks[b - 1].minutes * MIN);
-			assert_int_equal(
-			        hs_journal_begin_session(j, blocks[b].start,
-			                                 "test", NULL),
-			        0);
-		}
-		hs_features f = { .pitch_delta_deg = blocks[b].pitch_deg,
-			          .has_pitch = true };
-		bool face = blocks[b].state != HS_STATE_AWAY;
-		for (int i = 0; i < blocks[b].minutes; i++)
-			assert_int_equal(hs_journal_add_frame(
-			                         j, blocks[b].start + i * MIN,
-			                         60, blocks[b].state,
-			                         face ? &f : NULL, face),
+				        j, bs[b - 1].start +
+				                   bs[b - 1].minutes * MIN);
+			assert_int_equal(hs_journal_begin_session(
+			                         j, bs[b].start, "test", NULL),
 			                 0);
+		}
+		hs_features f = { .pitch_delta_deg = bs[b].pitch_deg,
+			          .has_pitch = true };
+		bool face = bs[b].state != HS_STATE_AWAY;
+		for (int i = 0; i < bs[b].minutes; i++)
+			assert_int_equal(
+			        hs_journal_add_frame(j, bs[b].start + i * MIN,
+			                             60, bs[b].state,
+			                             face ? &f : NULL, face),
+			        0);
 	}
-	for (size_t a = 0; a < 2; a++)
-		assert_int_equal(hs_journal_add_alert(j, day_alerts[a].t,
-		                                      day_alerts[a].kind,
-		                                      day_alerts[a].after_s,
-		                                      day_alerts[a].topic),
+	for (size_t a = 0; a < n_alerts; a++)
+		assert_int_equal(hs_journal_add_alert(
+		                         j, alerts[a].t, alerts[a].kind,
+		                         alerts[a].after_s, alerts[a].topic),
 		                 0);
 	hs_journal_close(j);
+}
+
+static void write_journal(const char *path)
+{
+	write_journal_blocks(path, blocks, N_BLOCKS, day_alerts, 2);
+}
+
+/* The minutes of these blocks, as the journal keeps them. */
+static size_t block_minutes(const block *bs, size_t n_blocks,
+                            hs_journal_minute *out, size_t max)
+{
+	size_t n = 0;
+	for (size_t b = 0; b < n_blocks; b++) {
+		for (int i = 0; i < bs[b].minutes; i++) {
+			assert_true(n < max);
+			hs_journal_minute *m = &out[n++];
+			memset(m, 0, sizeof *m);
+			m->start = bs[b].start + i * MIN;
+			m->state_s[bs[b].state] = 60;
+		}
+	}
+	return n;
 }
 
 static char *render(const hs_report *r, int (*fn)(const hs_report *, FILE *))
@@ -138,7 +162,262 @@ static char *render(const hs_report *r, int (*fn)(const hs_report *, FILE *))
 	assert_non_null(f);
 	assert_int_equal(fn(r, f), 0);
 	fclose(f);
-	return buf;
+	/* A copy: GCC 12 takes pointers into buf for pointers to it. */
+	char *copy = strdup(buf);
+	free(buf);
+	assert_non_null(copy);
+	return copy;
+}
+
+/* ---- reading the HTML page ------------------------------------------------
+ */
+
+/* The fills of the states, as the HTML page draws them. */
+static const char *const state_fill[HS_STATE_COUNT] = {
+	[HS_STATE_UPRIGHT] = "#2e8b57",
+	[HS_STATE_LOOKING_DOWN] = "#e3a21a",
+	[HS_STATE_HUNCHED] = "#c8553d",
+	[HS_STATE_AWAY] = "#c9ccd1",
+	[HS_STATE_UNCALIBRATED] = "#8aa0c8",
+};
+
+static int state_of_fill(const char *fill)
+{
+	for (int s = 0; s < HS_STATE_COUNT; s++)
+		if (strcmp(fill, state_fill[s]) == 0)
+			return s;
+	return -1;
+}
+
+/* The value of the summary line 'label' of a text report into buf. */
+static void text_value(const char *text, const char *label, char *buf,
+                       size_t size)
+{
+	char key[64];
+	snprintf(key, sizeof key, "\n  %s ", label);
+	const char *p = strstr(text, key);
+	if (!p)
+		fail_msg("no \"%s\" line in the text report", label);
+	p += strlen(key);
+	while (*p == ' ')
+		p++;
+	snprintf(buf, size, "%.*s", (int)strcspn(p, "\n"), p);
+}
+
+/* The value of the summary row 'label' of an HTML page into buf. */
+static void html_value(const char *html, const char *label, char *buf,
+                       size_t size)
+{
+	char key[64];
+	snprintf(key, sizeof key, "<tr><th>%s</th><td>", label);
+	const char *p = strstr(html, key);
+	if (!p)
+		fail_msg("no \"%s\" row in the HTML page", label);
+	p += strlen(key);
+	const char *end = strstr(p, "</td>");
+	assert_non_null(end);
+	snprintf(buf, size, "%.*s", (int)(end - p), p);
+}
+
+/* A copy of the chart of an HTML page with this aria-label, up to its
+ * </svg>. */
+static char *svg_of(const char *html, const char *label)
+{
+	char key[128];
+	snprintf(key, sizeof key, "aria-label=\"%s\"", label);
+	const char *a = strstr(html, key);
+	if (!a)
+		fail_msg("no chart \"%s\" in the HTML page", label);
+	const char *b = strstr(a, "</svg>");
+	assert_non_null(b);
+	return strndup(a, (size_t)(b - a));
+}
+
+typedef struct svg_box {
+	double x, y, w, h;
+	char fill[16];
+} svg_box;
+
+static size_t svg_boxes(const char *svg, svg_box *out, size_t max)
+{
+	size_t n = 0;
+	for (const char *p = svg; (p = strstr(p, "<rect ")); p++) {
+		svg_box b;
+		if (sscanf(p,
+		           "<rect x=\"%lf\" y=\"%lf\" width=\"%lf\" "
+		           "height=\"%lf\" fill=\"%15[^\"]\"",
+		           &b.x, &b.y, &b.w, &b.h, b.fill) != 5)
+			fail_msg("unexpected rect: %.80s", p);
+		assert_true(n < max);
+		out[n++] = b;
+	}
+	return n;
+}
+
+typedef struct svg_text {
+	double x, y;
+	char text[64];
+} svg_text;
+
+static size_t svg_texts(const char *svg, svg_text *out, size_t max)
+{
+	size_t n = 0;
+	for (const char *p = svg; (p = strstr(p, "<text ")); p++) {
+		svg_text t;
+		if (sscanf(p, "<text x=\"%lf\" y=\"%lf\"", &t.x, &t.y) != 2)
+			fail_msg("unexpected text: %.80s", p);
+		const char *gt = strchr(p, '>');
+		assert_non_null(gt);
+		snprintf(t.text, sizeof t.text, "%.*s",
+		         (int)strcspn(gt + 1, "<"), gt + 1);
+		assert_true(n < max);
+		out[n++] = t;
+	}
+	return n;
+}
+
+typedef struct svg_line {
+	double x1, y1, x2, y2;
+} svg_line;
+
+static size_t svg_lines(const char *svg, svg_line *out, size_t max)
+{
+	size_t n = 0;
+	for (const char *p = svg; (p = strstr(p, "<line ")); p++) {
+		svg_line l;
+		if (sscanf(p,
+		           "<line x1=\"%lf\" y1=\"%lf\" x2=\"%lf\" y2=\"%lf\"",
+		           &l.x1, &l.y1, &l.x2, &l.y2) != 4)
+			fail_msg("unexpected line: %.80s", p);
+		assert_true(n < max);
+		out[n++] = l;
+	}
+	return n;
+}
+
+/* "HH:00" labels of the timeline's axis, as hours from the first label's
+ * midnight (the last one may read 00:00 for 24) and their x; returns how
+ * many. */
+static size_t timeline_hour_labels(const char *svg, double *hour, double *x,
+                                   size_t max)
+{
+	static svg_text t[256];
+	size_t nt = svg_texts(svg, t, 256), n = 0;
+	int wrap = 0, prev = -1;
+	for (size_t i = 0; i < nt; i++) {
+		int hh, mm;
+		char rest;
+		if (sscanf(t[i].text, "%d:%d%c", &hh, &mm, &rest) != 2 ||
+		    mm != 0)
+			continue;
+		if (hh + wrap <= prev)
+			wrap += 24;
+		prev = hh + wrap;
+		assert_true(n < max);
+		hour[n] = prev;
+		x[n++] = t[i].x;
+	}
+	return n;
+}
+
+#define TL_ROWS 8
+#define DAY_MIN (24 * 60)
+typedef bool timeline_map[TL_ROWS][HS_STATE_COUNT][DAY_MIN];
+
+/* Which minute of the (local) day, in which state, the timeline of an HTML
+ * page draws in each day row; fails on anything drawn outside the plot.
+ * Clock times come from the hour labels of the axis. */
+static void read_timeline(const char *html, timeline_map drawn)
+{
+	memset(drawn, 0, sizeof(timeline_map));
+	char *svg = svg_of(html, "posture timeline");
+	static svg_box box[8192];
+	size_t nb = svg_boxes(svg, box, 8192);
+	double row_y[TL_ROWS], plot_x = -1, plot_w = -1;
+	int rows = 0;
+	for (size_t i = 0; i < nb; i++) {
+		if (strcmp(box[i].fill, "#f1f1f1") != 0)
+			continue;
+		assert_true(rows < TL_ROWS);
+		row_y[rows++] = box[i].y;
+		plot_x = box[i].x;
+		plot_w = box[i].w;
+	}
+	assert_true(rows > 0);
+	double hour[64], hx[64];
+	size_t nl = timeline_hour_labels(svg, hour, hx, 64);
+	assert_true(nl >= 2);
+	double per_min = (hx[nl - 1] - hx[0]) / ((hour[nl - 1] - hour[0]) * 60);
+	double x_midnight = hx[0] - hour[0] * 60 * per_min;
+	for (size_t i = 0; i < nb; i++) {
+		if (strcmp(box[i].fill, "#f1f1f1") == 0)
+			continue;
+		int s = state_of_fill(box[i].fill);
+		if (s < 0)
+			fail_msg("timeline bar of no state: %s", box[i].fill);
+		int row = -1;
+		for (int k = 0; k < rows; k++)
+			if (fabs(box[i].y - row_y[k]) < 0.01)
+				row = k;
+		if (row < 0)
+			fail_msg("timeline bar outside the day rows at y %.2f",
+			         box[i].y);
+		if (box[i].w <= 0 || box[i].x < plot_x - 0.01 ||
+		    box[i].x + box[i].w > plot_x + plot_w + 0.01)
+			fail_msg("timeline bar x %.2f width %.2f outside the "
+			         "plot (%.2f to %.2f)",
+			         box[i].x, box[i].w, plot_x, plot_x + plot_w);
+		long from = lround((box[i].x - x_midnight) / per_min);
+		long to = lround((box[i].x + box[i].w - x_midnight) / per_min);
+		for (long m = from; m < to; m++) {
+			if (m < 0 || m >= DAY_MIN)
+				fail_msg(
+				        "timeline bar at minute %ld of the day",
+				        m);
+			drawn[row][s][m] = true;
+		}
+	}
+	free(svg);
+}
+
+/* What the timeline should draw: each minute in its day's row, at its own
+ * local time of day. */
+static void expected_timeline(hs_date first, const hs_journal_minute *m,
+                              size_t n, timeline_map want)
+{
+	memset(want, 0, sizeof(timeline_map));
+	for (size_t i = 0; i < n; i++) {
+		hs_date d = hs_date_from_unix(m[i].start);
+		int row = 0;
+		while (hs_date_cmp(hs_date_add_days(first, row), d) < 0)
+			row++;
+		assert_true(row < TL_ROWS);
+		int s = 0;
+		for (int k = 1; k < HS_STATE_COUNT; k++)
+			if (m[i].state_s[k] > m[i].state_s[s])
+				s = k;
+		time_t t = (time_t)m[i].start;
+		struct tm tm;
+		localtime_r(&t, &tm);
+		want[row][s][tm.tm_hour * 60 + tm.tm_min] = true;
+	}
+}
+
+static void assert_timeline(timeline_map drawn, timeline_map want)
+{
+	for (int row = 0; row < TL_ROWS; row++)
+		for (int s = 0; s < HS_STATE_COUNT; s++)
+			for (int m = 0; m < DAY_MIN; m++)
+				if (drawn[row][s][m] != want[row][s][m])
+					fail_msg("timeline, day %d, %s at "
+					         "%02d:%02d: %s",
+					         row + 1,
+					         hs_report_state_label(
+					                 (hs_state)s),
+					         m / 60, m % 60,
+					         want[row][s][m] ? "missing"
+					                         : "drawn but "
+					                           "not there");
 }
 
 /* ---- figures ------------------------------------------------------------- */
@@ -474,6 +753,155 @@ static void html_is_self_contained_with_charts(void **state)
 	hs_report_finish(&r);
 }
 
+/* A report of these blocks for the day 'day', with links. */
+static void build_blocks(hs_date first, hs_date last, const block *bs,
+                         size_t n_blocks, hs_report *r)
+{
+	static hs_journal_minute m[4000];
+	hs_report_input in = {
+		.first = first,
+		.last = last,
+		.minutes = m,
+		.n_minutes = block_minutes(bs, n_blocks, m, 4000),
+	};
+	assert_int_equal(hs_report_build(&in, r), 0);
+	hs_report_set_links(r);
+}
+
+static void previous_days_read_the_same_in_text_html_and_json(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *what;
+		block blocks[4];
+		size_t n;
+		const char *want; /* the text and HTML value */
+	} cases[] = {
+		/* The synthetic day (build_day()). */
+		{ "at the desk both weeks",
+		  { { 0, 0, HS_STATE_UPRIGHT, 0 } },
+		  0,
+		  "upright 50% of desk time; now 69% (+19 points)" },
+		/* The day itself has no desk time, only away and uncalibrated
+		 * minutes: the week before still has its share. */
+		{ "away all day",
+		  { { PREV_0900, 70, HS_STATE_UPRIGHT, 0 },
+		    { PREV_0900 + 70 * MIN, 60, HS_STATE_HUNCHED, 0 },
+		    { DAY_0900, 30, HS_STATE_AWAY, 0 },
+		    { DAY_0900 + 30 * MIN, 30, HS_STATE_UNCALIBRATED, 0 } },
+		  4,
+		  "upright 54% of desk time" },
+		{ "nothing the week before",
+		  { { DAY_0900, 60, HS_STATE_UPRIGHT, 0 } },
+		  1,
+		  "no time at the desk to compare" },
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		hs_report r;
+		if (cases[c].n)
+			build_blocks(the_day, the_day, cases[c].blocks,
+			             cases[c].n, &r);
+		else
+			build_day(&r);
+		assert_false(r.no_data);
+		char *text = render(&r, hs_report_write_text);
+		char *html = render(&r, hs_report_write_html);
+		char *json = render(&r, hs_report_write_json);
+		char in_text[160], in_html[160];
+		text_value(text, "Previous 7 days", in_text, sizeof in_text);
+		html_value(html, "Previous 7 days", in_html, sizeof in_html);
+		if (strcmp(in_text, cases[c].want) != 0 ||
+		    strcmp(in_html, cases[c].want) != 0)
+			fail_msg("%s: text \"%s\", HTML \"%s\", want \"%s\"",
+			         cases[c].what, in_text, in_html,
+			         cases[c].want);
+		/* JSON holds the same share. */
+		char *share = json_get(json, "$.previous_7_days.share_upright");
+		if (strcmp(share, "null") == 0) {
+			assert_string_equal(in_text,
+			                    "no time at the desk to compare");
+		} else {
+			char pct[32];
+			snprintf(pct, sizeof pct, "upright %.0f%% ",
+			         100 * atof(share));
+			assert_memory_equal(in_text, pct, strlen(pct));
+		}
+		free(share);
+		free(text);
+		free(html);
+		free(json);
+		hs_report_finish(&r);
+	}
+	/* The reviewer's numbers: 70 of 130 minutes upright. */
+	hs_report r;
+	build_blocks(the_day, the_day, cases[1].blocks, cases[1].n, &r);
+	char *json = render(&r, hs_report_write_json);
+	assert_json(json, "$.previous_7_days.share_upright", "0.5385");
+	assert_json(json, "$.previous_7_days.change_points", "null");
+	assert_json(json, "$.share_upright", "null");
+	free(json);
+	hs_report_finish(&r);
+}
+
+static void
+timeline_puts_minutes_at_their_clock_time_on_clock_changes(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *what;
+		hs_date day;
+		double from_s; /* after local midnight */
+		int minutes[2];
+		hs_state state[2];
+	} cases[] = {
+		/* 01:00-01:59 CET, then 03:00-03:59 CEST: nothing at 02. */
+		{ "spring forward",
+		  { 2026, 3, 29 },
+		  3600,
+		  { 120, 0 },
+		  { HS_STATE_UPRIGHT } },
+		/* 01:30-02:59 CEST, 02:00-03:29 CET: the repeated hour is
+		 * drawn over itself, nothing past 03:30. */
+		{ "fall back",
+		  { 2026, 10, 25 },
+		  5400,
+		  { 180, 0 },
+		  { HS_STATE_UPRIGHT } },
+		{ "fall back, two postures",
+		  { 2026, 10, 25 },
+		  5400,
+		  { 90, 90 },
+		  { HS_STATE_UPRIGHT, HS_STATE_HUNCHED } },
+	};
+	static timeline_map drawn, want;
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		double start = hs_date_start(cases[c].day) + cases[c].from_s;
+		block bs[2] = {
+			{ start, cases[c].minutes[0], cases[c].state[0], 0 },
+			{ start + cases[c].minutes[0] * MIN,
+			  cases[c].minutes[1], cases[c].state[1], 0 },
+		};
+		size_t nb = cases[c].minutes[1] ? 2 : 1;
+		/* The clock does jump where the test says. */
+		char clock[8];
+		hs_report_format_clock(start + (c ? 90 : 60) * MIN, clock,
+		                       sizeof clock);
+		assert_string_equal(clock, c ? "02:00" : "03:00");
+
+		static hs_journal_minute m[400];
+		size_t n = block_minutes(bs, nb, m, 400);
+		hs_report r;
+		build_blocks(cases[c].day, cases[c].day, bs, nb, &r);
+		char *html = render(&r, hs_report_write_html);
+		read_timeline(html, drawn);
+		expected_timeline(cases[c].day, m, n, want);
+		fprintf(stderr, "  %s\n", cases[c].what);
+		assert_timeline(drawn, want);
+		free(html);
+		hs_report_finish(&r);
+	}
+}
+
 /* ---- the command -----------------------------------------------------------
  */
 
@@ -603,6 +1031,147 @@ static void cli_output_failure_names_the_file(void **state)
 	assert_true(st.st_size > 2000);
 }
 
+/* A week, 2026-02-24 to 2026-03-02, at the desk on four days: mornings,
+ * an afternoon and a late evening that runs past midnight, so that the
+ * hours of the day all come up. */
+static size_t week_blocks(block *bs)
+{
+	static const struct {
+		int day; /* after 2026-02-24 */
+		double at_h;
+		int minutes;
+		hs_state state;
+	} w[] = {
+		{ 0, 8, 60, HS_STATE_UPRIGHT },
+		{ 0, 9, 45, HS_STATE_LOOKING_DOWN },
+		{ 0, 9.75, 75, HS_STATE_UPRIGHT },
+		{ 2, 13, 30, HS_STATE_HUNCHED },
+		{ 2, 13.5, 90, HS_STATE_UPRIGHT },
+		{ 3, 23, 60, HS_STATE_UPRIGHT },
+		{ 3, 24, 60, HS_STATE_LOOKING_DOWN },
+		{ 6, 6, 30, HS_STATE_UPRIGHT },
+		{ 6, 9, 60, HS_STATE_UPRIGHT },
+		{ 6, 10, 30, HS_STATE_HUNCHED },
+		{ 6, 10.5, 20, HS_STATE_AWAY },
+	};
+	const hs_date first = { 2026, 2, 24 };
+	size_t n = sizeof w / sizeof w[0];
+	for (size_t i = 0; i < n; i++)
+		bs[i] = (block){ hs_date_start(
+			                 hs_date_add_days(first, w[i].day)) +
+			                 w[i].at_h * 3600,
+			         w[i].minutes, w[i].state, 5 };
+	return n;
+}
+
+static void week_html_has_legible_hours_and_bars_per_day(void **state)
+{
+	cli_fixture *fx = *state;
+	block bs[16];
+	size_t nb = week_blocks(bs);
+	write_journal_blocks(fx->db, bs, nb, NULL, 0);
+	static char html[1 << 18], json[1 << 18];
+	assert_int_equal(report(fx, "--date 2026-03-02 --days 7 --format html",
+	                        html, sizeof html),
+	                 0);
+	assert_true(strlen(html) < sizeof html - 1);
+	assert_int_equal(report(fx, "--date 2026-03-02 --days 7 --format json",
+	                        json, sizeof json),
+	                 0);
+	assert_json(json, "$.days", "7");
+
+	/* The timeline: each day's row holds that day's minutes at their
+	 * time... */
+	static hs_journal_minute m[1000];
+	size_t n = block_minutes(bs, nb, m, 1000);
+	static timeline_map drawn, want;
+	read_timeline(html, drawn);
+	expected_timeline((hs_date){ 2026, 2, 24 }, m, n, want);
+	assert_timeline(drawn, want);
+	/* ...under hour labels that do not run into each other: "00:00" is
+	 * about 30 px wide in the page's 12 px font. */
+	char *svg = svg_of(html, "posture timeline");
+	double hour[64], hx[64];
+	size_t nl = timeline_hour_labels(svg, hour, hx, 64);
+	assert_true(hour[0] == 0 && hour[nl - 1] == 24); /* the whole day */
+	assert_true(nl >= 4);
+	for (size_t i = 1; i < nl; i++)
+		if (hx[i] - hx[i - 1] < 48)
+			fail_msg("hour labels %02.0f:00 and %02.0f:00 only "
+			         "%.1f px apart",
+			         fmod(hour[i - 1], 24), fmod(hour[i], 24),
+			         hx[i] - hx[i - 1]);
+	free(svg);
+
+	/* Hour by hour: each bar is that hour's average minutes per day
+	 * over the week, against a scale that says so and that the tallest
+	 * bar nearly fills. */
+	svg = svg_of(html, "time per hour by posture");
+	static svg_line line[64];
+	size_t nli = svg_lines(svg, line, 64);
+	double base = -1, top = 1e9;
+	for (size_t i = 0; i < nli; i++) {
+		if (line[i].y1 != line[i].y2)
+			continue;
+		base = fmax(base, line[i].y1);
+		top = fmin(top, line[i].y1);
+	}
+	if (!(base > top))
+		fail_msg("the hour chart has no line at the top of its scale");
+	double plot_h = base - top;
+	static svg_text t[256];
+	size_t nt = svg_texts(svg, t, 256);
+	double scale_min = -1;
+	bool per_day = false;
+	for (size_t i = 0; i < nt; i++) {
+		double v;
+		char unit[8] = "";
+		if (sscanf(t[i].text, "%lf %7s", &v, unit) == 2 &&
+		    strcmp(unit, "min") == 0 && v > 0)
+			scale_min = v;
+		per_day |= strstr(t[i].text, "per day") != NULL;
+	}
+	assert_true(scale_min > 0);
+	if (!per_day)
+		fail_msg("the hour chart's scale does not say \"per day\"");
+	static svg_box box[512];
+	size_t nbox = svg_boxes(svg, box, 512);
+	double tallest = 0;
+	int bars = 0;
+	for (size_t i = 0; i < nt; i++) {
+		int h;
+		char rest;
+		if (strlen(t[i].text) != 2 ||
+		    sscanf(t[i].text, "%d%c", &h, &rest) != 1)
+			continue;
+		double height = 0;
+		for (size_t k = 0; k < nbox; k++)
+			if (fabs(box[k].x + box[k].w / 2 - t[i].x) < 1)
+				height += box[k].h;
+		double want_s = 0;
+		for (int s = 0; s < HS_STATE_COUNT; s++) {
+			char path[64];
+			snprintf(path, sizeof path, "$.hours[%d].states.%s", h,
+			         hs_report_state_key((hs_state)s));
+			char *v = json_get(json, path);
+			want_s += atof(v);
+			free(v);
+		}
+		double got_min = height / plot_h * scale_min;
+		if (fabs(got_min - want_s / 7 / 60) > 0.25)
+			fail_msg("hour %02d drawn as %.2f min per day, want "
+			         "%.2f",
+			         h, got_min, want_s / 7 / 60);
+		tallest = fmax(tallest, height);
+		bars += height > 0;
+	}
+	assert_int_equal(bars, 8);
+	if (tallest < 0.6 * plot_h)
+		fail_msg("the tallest hour bar is %.0f of %.0f px", tallest,
+		         plot_h);
+	free(svg);
+}
+
 /* PNG width and height from the IHDR chunk. */
 static bool png_size(const char *path, unsigned *w, unsigned *h)
 {
@@ -621,23 +1190,10 @@ static bool png_size(const char *path, unsigned *w, unsigned *h)
 	return true;
 }
 
-static void html_renders_in_chromium(void **state)
+/* A 1000x1400 screenshot of an HTML page by headless Chromium. */
+static void screenshot(const char *html, const char *png)
 {
-	cli_fixture *fx = *state;
-	if (hs_test_run("command -v chromium >/dev/null", NULL, 0) != 0) {
-		fprintf(stderr, "SKIPPED: chromium is not installed; the HTML "
-		                "report was not checked in a browser\n");
-		skip();
-	}
-	write_journal(fx->db);
-	char args[700], html[600], png[600];
-	snprintf(html, sizeof html, "%s/report.html", fx->dir);
-	snprintf(png, sizeof png, "/tmp/headsup-report-screenshot.png");
 	unlink(png);
-	snprintf(args, sizeof args,
-	         "--date 2026-03-02 --format html --output '%s'", html);
-	assert_int_equal(report(fx, args, NULL, 0), 0);
-
 	char cmd[4096];
 	snprintf(cmd, sizeof cmd,
 	         "profile=$(mktemp -d) && timeout 90 chromium --headless "
@@ -653,6 +1209,39 @@ static void html_renders_in_chromium(void **state)
 	assert_int_equal(w, 1000);
 	assert_int_equal(h, 1400);
 	fprintf(stderr, "screenshot of the HTML report: %s\n", png);
+}
+
+static void html_renders_in_chromium(void **state)
+{
+	cli_fixture *fx = *state;
+	if (hs_test_run("command -v chromium >/dev/null", NULL, 0) != 0) {
+		fprintf(stderr, "SKIPPED: chromium is not installed; the HTML "
+		                "report was not checked in a browser\n");
+		skip();
+	}
+	write_journal(fx->db);
+	char args[700], html[600], png[600];
+	snprintf(html, sizeof html, "%s/report.html", fx->dir);
+	snprintf(png, sizeof png, "/tmp/headsup-report-screenshot.png");
+	snprintf(args, sizeof args,
+	         "--date 2026-03-02 --format html --output '%s'", html);
+	assert_int_equal(report(fx, args, NULL, 0), 0);
+
+	screenshot(html, png);
+
+	/* A week's page too, to look at: day rows and averaged hours. */
+	char week_db[600], week_html[600];
+	snprintf(week_db, sizeof week_db, "%s/week.db", fx->dir);
+	snprintf(week_html, sizeof week_html, "%s/week.html", fx->dir);
+	block bs[16];
+	write_journal_blocks(week_db, bs, week_blocks(bs), NULL, 0);
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd,
+	         "'%s' report --journal '%s' --date 2026-03-02 --days 7 "
+	         "--format html --output '%s'",
+	         hs_test_bin(), week_db, week_html);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+	screenshot(week_html, "/tmp/headsup-report-week-screenshot.png");
 
 	/* The charts' fills are on the page: upright green, looking-down
 	 * amber and hunched red appear as exact pixel colours. */
@@ -715,6 +1304,10 @@ int main(void)
 		cmocka_unit_test(json_has_the_stable_keys),
 		cmocka_unit_test(text_fits_80_columns),
 		cmocka_unit_test(html_is_self_contained_with_charts),
+		cmocka_unit_test(
+		        previous_days_read_the_same_in_text_html_and_json),
+		cmocka_unit_test(
+		        timeline_puts_minutes_at_their_clock_time_on_clock_changes),
 		cmocka_unit_test_setup_teardown(cli_rejects_bad_dates,
 		                                cli_setup, cli_teardown),
 		cmocka_unit_test_setup_teardown(cli_empty_day_says_so,
@@ -723,6 +1316,9 @@ int main(void)
 		                                cli_setup, cli_teardown),
 		cmocka_unit_test_setup_teardown(
 		        cli_output_failure_names_the_file, cli_setup,
+		        cli_teardown),
+		cmocka_unit_test_setup_teardown(
+		        week_html_has_legible_hours_and_bars_per_day, cli_setup,
 		        cli_teardown),
 		cmocka_unit_test_setup_teardown(html_renders_in_chromium,
 		                                cli_setup, cli_teardown),
