@@ -137,7 +137,10 @@ static void summary(const hs_report *r, FILE *out)
 static void hour_bars(const hs_report *r, FILE *out)
 {
 	int lo = -1, hi = -1;
-	double scale = 3600.0 * r->days;
+	/* One day: the whole hour is the full bar.  Several days: the
+	 * busiest hour is, or a week with a few days at the desk would draw
+	 * bars too short to read (as the HTML report does). */
+	double scale = r->days > 1 ? 0 : 3600.0;
 	for (int h = 0; h < 24; h++) {
 		double total = 0;
 		for (int s = 0; s < HS_STATE_COUNT; s++)
@@ -155,6 +158,11 @@ static void hour_bars(const hs_report *r, FILE *out)
 	fputs("\nHour by hour: \u2588 upright  \u2593 looking down  \u2592 "
 	      "hunched  \u2591 away  \u00b7 uncalibrated\n",
 	      out);
+	if (r->days > 1)
+		fprintf(out,
+		        "  (time in each hour over all %d days; the longest "
+		        "bar is the busiest hour)\n",
+		        r->days);
 	for (int h = lo; h <= hi; h++) {
 		fprintf(out, "  %02d ", h);
 		double cum = 0;

@@ -1170,6 +1170,42 @@ static void week_html_has_legible_hours_and_bars_per_day(void **state)
 		fail_msg("the tallest hour bar is %.0f of %.0f px", tallest,
 		         plot_h);
 	free(svg);
+
+	/* The text report's hour bars: the busiest hour of the week fills
+	 * the 50 columns, so the others can be told apart. */
+	static char text[1 << 16];
+	assert_int_equal(
+	        report(fx, "--date 2026-03-02 --days 7", text, sizeof text), 0);
+	assert_non_null(strstr(text, "(time in each hour over all 7 days"));
+	int longest = 0, rows = 0;
+	for (const char *p = strstr(text, "Hour by hour"); p && *p;) {
+		const char *eol = strchr(p, '\n');
+		if (!eol)
+			break;
+		int h;
+		if (eol - p > 5 && sscanf(p, "  %2d ", &h) == 1 &&
+		    p[4] == ' ') {
+			/* Bar glyphs: U+2588..U+2593 (3 bytes), U+00B7. */
+			int cols = 0;
+			for (const unsigned char *q =
+			             (const unsigned char *)p + 5;
+			     q < (const unsigned char *)eol;)
+				if (q[0] == 0xe2 && q[1] == 0x96) {
+					cols++;
+					q += 3;
+				} else if (q[0] == 0xc2 && q[1] == 0xb7) {
+					cols++;
+					q += 2;
+				} else {
+					q++;
+				}
+			longest = cols > longest ? cols : longest;
+			rows++;
+		}
+		p = eol + 1;
+	}
+	assert_true(rows >= 8);
+	assert_int_equal(longest, 50);
 }
 
 /* PNG width and height from the IHDR chunk. */
