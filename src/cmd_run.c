@@ -860,7 +860,13 @@ static int prepare(run_ctx *c, int *status)
 		if (rc == 0)
 			have_base = true;
 		else if (rc != HS_ENOENT || c->o.calibration) {
-			hs_error("%s", err);
+			/* A damaged or foreign file: say how to replace it. */
+			hs_error(
+			        "%s%s", err,
+			        rc == HS_EFORMAT && !strstr(err, "calibrate")
+			                ? "; run 'headsup calibrate' to record "
+			                  "a new baseline"
+			                : "");
 			*status = HS_EXIT_USAGE;
 			return -1;
 		}

@@ -320,6 +320,37 @@ static void bad_set_option_is_a_usage_error(void **state)
 	}
 }
 
+/* A damaged baseline stops the monitor (status 2) with the file, the line
+ * and what to do: record a new one. */
+static void damaged_baseline_says_how_to_replace_it(void **state)
+{
+	(void)state;
+	char out[8192], want[600];
+	static const char *const texts[] = {
+		"", /* emptied */
+		"[baseline]\nversion = 1\npitch_deg = abc\n",
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		hs_runenv e;
+		hs_runenv_make(&e, false);
+		hs_runenv_write(&e, "state/headsup/calibration.ini", texts[i]);
+		assert_int_equal(hs_runenv_run(&e, "run --source x.avi", out,
+		                               sizeof out),
+		                 2);
+		hs_runenv_fmt(want, sizeof want,
+		              "%s/state/headsup/calibration.ini", e.dir);
+		assert_non_null(strstr(out, want));
+		assert_non_null(strstr(out, "run 'headsup calibrate' to record "
+		                            "a new baseline"));
+		/* No journal was started. */
+		hs_runenv_fmt(want, sizeof want, "find '%s/data' -mindepth 1",
+		              e.dir);
+		assert_int_equal(hs_test_run(want, out, sizeof out), 0);
+		assert_string_equal(out, "");
+		hs_runenv_free(&e);
+	}
+}
+
 /* sustain_s: built-in 30 s < config file 45 s < --set 60 s, seen in the
  * alert the user gets. */
 static void settings_precedence_default_file_command_line(void **state)
@@ -919,6 +950,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(
 		        bad_config_names_file_and_line_and_starts_nothing),
 		cmocka_unit_test(bad_set_option_is_a_usage_error),
+		cmocka_unit_test(damaged_baseline_says_how_to_replace_it),
 		cmocka_unit_test(settings_precedence_default_file_command_line),
 		cmocka_unit_test(run_help_lists_every_setting),
 		cmocka_unit_test(refused_calibration_keeps_the_old_baseline),
