@@ -350,8 +350,8 @@ int hs_cmd_analyze(int argc, char **argv)
 			if (!parse_positive(optarg, 0.001, 1000, &o.image_fps))
 				return hs_cli_usage_error(
 				        "analyze",
-				        "--fps takes a positive number, not "
-				        "'%s'",
+				        "--fps takes images per second from "
+				        "0.001 to 1000, not '%s'",
 				        optarg);
 			break;
 		case OPT_MODEL:

@@ -698,6 +698,17 @@ static int loop(run_ctx *c)
 	return rc == HS_EINTERRUPTED ? 0 : rc;
 }
 
+/* s without its leading and trailing blanks (cut in place). */
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = '\0';
+	return s;
+}
+
 static int parse_args(int argc, char **argv, run_opts *o, int *status)
 {
 	enum {
@@ -765,8 +776,11 @@ static int parse_args(int argc, char **argv, run_opts *o, int *status)
 			char *buf = set_buf[o->n_set];
 			memcpy(buf, optarg, strlen(optarg) + 1);
 			buf[eq - optarg] = '\0';
-			o->set_keys[o->n_set] = buf;
-			o->set_values[o->n_set++] = buf + (eq - optarg) + 1;
+			/* Spaces around '=' as in the config file:
+			 * --set "sustain_s = 45". */
+			o->set_keys[o->n_set] = trim(buf);
+			o->set_values[o->n_set++] =
+			        trim(buf + (eq - optarg) + 1);
 			break;
 		}
 		case OPT_CONFIG:

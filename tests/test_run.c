@@ -370,8 +370,9 @@ static void settings_precedence_default_file_command_line(void **state)
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
 	assert_non_null(strstr(out, "headsup: Hunched for 45 seconds"));
 
+	/* Spaced as in the file, and with its section. */
 	hs_runenv_fmt(args, sizeof args, PRECEDENCE_RUN, src,
-	              "--set sustain_s=60");
+	              "--set 'alerts.sustain_s = 60'");
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
 	assert_non_null(strstr(out, "headsup: Hunched for 1 minute"));
 	assert_null(strstr(out, "headsup: Hunched for 45"));
