@@ -227,8 +227,9 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 	hs_source_opts_default(&so);
 	so.image_fps = o->image_fps;
 	if (hs_source_pick(path) == &hs_source_camera) {
-		hs_error("'%s' is a camera; analyze reads files and folders "
-		         "(use 'headsup run --source %s' for a camera)",
+		hs_error("'%s' is a device, not a file; analyze reads image "
+		         "and video files and folders of images (a camera is "
+		         "watched with 'headsup run --source %s')",
 		         path, path);
 		return false;
 	}

@@ -145,6 +145,9 @@ static void non_image_is_refused_clearly(void **state)
 	assert_non_null(strstr(err, path));
 	assert_non_null(strstr(err, "not an image"));
 	assert_int_equal(count_lines(out), 0);
+	/* A device is no file to analyse; a camera is for `run`. */
+	assert_int_equal(analyze("/dev/null"), 1);
+	assert_non_null(strstr(err, "'/dev/null' is a device, not a file"));
 }
 
 /* A folder and file named in Latin-1 (or any bytes): the JSON stays valid
