@@ -1,6 +1,7 @@
 /* calibration.c - building, writing and reading the upright baseline. */
 #include "headsup/calibration.h"
 
+#include "headsup/config.h"
 #include "headsup/err.h"
 #include "headsup/stats.h"
 #include "headsup/paths.h"
@@ -418,16 +419,6 @@ static int next_line(reader *r, char *buf, size_t size)
 	return 1;
 }
 
-static char *trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		s[--n] = '\0';
-	return s;
-}
-
 static int parse_double(reader *r, const key_info *k, const char *text,
                         double *out)
 {
@@ -526,7 +517,7 @@ int hs_calibration_read(FILE *in, const char *name, hs_baseline *out, char *err,
 	int rc;
 
 	while ((rc = next_line(&r, buf, sizeof buf)) > 0) {
-		char *s = trim(buf);
+		char *s = hs_config_trim(buf);
 		if (s[0] == '\0' || s[0] == '#' || s[0] == ';')
 			continue;
 		if (s[0] == '[') {
@@ -535,7 +526,7 @@ int hs_calibration_read(FILE *in, const char *name, hs_baseline *out, char *err,
 				return fail(&r, "a section header must end "
 				                "with ']'");
 			s[n - 1] = '\0';
-			char *sec = trim(s + 1);
+			char *sec = hs_config_trim(s + 1);
 			if (strcmp(sec, "baseline") != 0)
 				return fail(&r, "unknown section [%s]", sec);
 			if (had_section)
@@ -547,7 +538,7 @@ int hs_calibration_read(FILE *in, const char *name, hs_baseline *out, char *err,
 		if (!eq)
 			return fail(&r, "expected 'key = value'");
 		*eq = '\0';
-		char *key = trim(s), *value = trim(eq + 1);
+		char *key = hs_config_trim(s), *value = hs_config_trim(eq + 1);
 		if (!in_section)
 			return fail(&r, "'%s' comes before [baseline]", key);
 		size_t i = 0;
@@ -605,10 +596,11 @@ static int write_file(int fd, const hs_baseline *b)
 	return rc;
 }
 
-/* Create the folder of path when missing, and the template of a
- * temporary file beside path into tmp. */
-static int prepare_folder(const char *path, char *tmp, size_t tmpsize,
-                          char *err, size_t errsize)
+/* Create the folder of path when missing, then a temporary file beside
+ * path (its name into tmp).  The open descriptor, or an error said in
+ * err. */
+static int open_temp(const char *path, char *tmp, size_t tmpsize, char *err,
+                     size_t errsize)
 {
 	char dir[PATH_MAX];
 	if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir ||
@@ -626,7 +618,14 @@ static int prepare_folder(const char *path, char *tmp, size_t tmpsize,
 			return rc;
 		}
 	}
-	return 0;
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		int rc = hs_err_from_errno(errno);
+		say(err, errsize, "cannot save calibration '%s': %s", path,
+		    strerror(errno));
+		return rc;
+	}
+	return fd;
 }
 
 int hs_calibration_check_writable(const char *path, char *err, size_t errsize)
@@ -639,16 +638,9 @@ int hs_calibration_check_writable(const char *path, char *err, size_t errsize)
 		return HS_EISDIR;
 	}
 	char tmp[PATH_MAX];
-	int rc = prepare_folder(path, tmp, sizeof tmp, err, errsize);
-	if (rc < 0)
-		return rc;
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		rc = hs_err_from_errno(errno);
-		say(err, errsize, "cannot save calibration '%s': %s", path,
-		    strerror(errno));
-		return rc;
-	}
+	int fd = open_temp(path, tmp, sizeof tmp, err, errsize);
+	if (fd < 0)
+		return fd;
 	close(fd);
 	unlink(tmp);
 	return 0;
@@ -664,16 +656,10 @@ int hs_calibration_save(const char *path, const hs_baseline *b, char *err,
 		return HS_EINVAL;
 	}
 	char tmp[PATH_MAX];
-	int rc = prepare_folder(path, tmp, sizeof tmp, err, errsize);
-	if (rc < 0)
-		return rc;
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		rc = hs_err_from_errno(errno);
-		say(err, errsize, "cannot save calibration '%s': %s", path,
-		    strerror(errno));
-		return rc;
-	}
+	int fd = open_temp(path, tmp, sizeof tmp, err, errsize);
+	if (fd < 0)
+		return fd;
+	int rc;
 	if (fchmod(fd, 0600) != 0) {
 		rc = hs_err_from_errno(errno);
 		close(fd);

@@ -698,17 +698,6 @@ static int loop(run_ctx *c)
 	return rc == HS_EINTERRUPTED ? 0 : rc;
 }
 
-/* s without its leading and trailing blanks (cut in place). */
-static char *trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		s[--n] = '\0';
-	return s;
-}
-
 static int parse_args(int argc, char **argv, run_opts *o, int *status)
 {
 	enum {
@@ -778,9 +767,9 @@ static int parse_args(int argc, char **argv, run_opts *o, int *status)
 			buf[eq - optarg] = '\0';
 			/* Spaces around '=' as in the config file:
 			 * --set "sustain_s = 45". */
-			o->set_keys[o->n_set] = trim(buf);
+			o->set_keys[o->n_set] = hs_config_trim(buf);
 			o->set_values[o->n_set++] =
-			        trim(buf + (eq - optarg) + 1);
+			        hs_config_trim(buf + (eq - optarg) + 1);
 			break;
 		}
 		case OPT_CONFIG:

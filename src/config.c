@@ -261,7 +261,7 @@ static bool is_space(char c)
 	       c == '\f';
 }
 
-static char *trim(char *s)
+char *hs_config_trim(char *s)
 {
 	while (is_space(*s))
 		s++;
@@ -321,8 +321,8 @@ static int parse_assignment(hs_config *cfg, const char *section, char *line,
 		return HS_ECONFIG;
 	}
 	*eq = '\0';
-	char *key = trim(line);
-	char *value = trim(eq + 1);
+	char *key = hs_config_trim(line);
+	char *value = hs_config_trim(eq + 1);
 	if (!*key) {
 		say(err, errsize, "%s: missing key before '='", where);
 		return HS_ECONFIG;
@@ -377,13 +377,13 @@ static int parse_section(char *line, char *section, size_t size,
                          const char *where, char *err, size_t errsize)
 {
 	char *close = strchr(line, ']');
-	if (!close || *trim(close + 1)) {
+	if (!close || *hs_config_trim(close + 1)) {
 		say(err, errsize, "%s: expected '[section]', got '%s'", where,
 		    line);
 		return HS_ECONFIG;
 	}
 	*close = '\0';
-	char *name = trim(line + 1);
+	char *name = hs_config_trim(line + 1);
 	if (!known_section(name)) {
 		char names[256];
 		list_names(NULL, names, sizeof names);
@@ -426,7 +426,7 @@ int hs_config_parse(hs_config *cfg, FILE *in, const char *name, char *err,
 		if (lineno == 1 && strncmp(start, "\xEF\xBB\xBF", 3) == 0)
 			start += 3;
 		cut_comment(start);
-		char *text = trim(start);
+		char *text = hs_config_trim(start);
 		if (!*text)
 			continue;
 		if (text[0] == '[')

@@ -640,21 +640,11 @@ static void read_only_folder_gives_eacces(void **state)
 /* Does the file at path contain text anywhere (deleted rows included)? */
 static bool file_contains(const char *path, const char *text)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	size_t n;
+	char *buf = slurp(path, &n);
+	if (!buf)
 		return false;
-	size_t len = strlen(text), cap = 1 << 20, n = 0;
-	char *buf = malloc(cap);
-	assert_non_null(buf);
-	size_t got;
-	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += got;
-		if (n == cap) {
-			buf = realloc(buf, cap *= 2);
-			assert_non_null(buf);
-		}
-	}
-	fclose(f);
+	size_t len = strlen(text);
 	bool found = false;
 	for (size_t i = 0; !found && i + len <= n; i++)
 		found = memcmp(buf + i, text, len) == 0;

@@ -130,6 +130,10 @@ void hs_config_defaults(hs_config *cfg);
 int hs_config_parse(hs_config *cfg, FILE *in, const char *name, char *err,
                     size_t errsize);
 
+/* s without the white space around it, cut in place: how the settings
+ * file, the baseline file and `--set` read a key or a value. */
+char *hs_config_trim(char *s);
+
 /* Set one setting from text ("section.key" or "key"), as the command line
  * does.  HS_ECONFIG with a message in err on failure. */
 int hs_config_set(hs_config *cfg, const char *key, const char *value, char *err,
