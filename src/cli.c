@@ -7,20 +7,24 @@
 
 const hs_command hs_commands[] = {
 	{ "run",
-	  "[--source S] [--rate HZ] [--config F] [--clock-start ISO8601] "
+	  "[--source S] [--rate HZ] [--config F] [--set KEY=VALUE]... "
+	  "[--calibration F] [--journal F] [--clock-start ISO8601] "
 	  "[--realtime] [--preview]",
 	  "watch posture from the webcam (or a video) and warn when it lasts",
 	  hs_cmd_run },
-	{ "calibrate", "[--source S] [--seconds N]",
+	{ "calibrate", "[--source S] [--seconds N] [--config F] [--output F]",
 	  "record your upright posture as the baseline", hs_cmd_calibrate },
-	{ "analyze", "[--json] [--calibration FILE] PATH...",
+	{ "analyze",
+	  "[--json] [--calibration F] [--fov DEG] [--fps N] [--model F] "
+	  "PATH...",
 	  "print head pose for every frame of images, folders or videos",
 	  hs_cmd_analyze },
 	{ "report",
 	  "[--date today|yesterday|YYYY-MM-DD] [--days N] "
-	  "[--format text|html|json] [--output FILE]",
+	  "[--format text|html|json] [--output F] [--journal F]",
 	  "summarise a day of the posture journal", hs_cmd_report },
-	{ "advice", "[TOPIC]", "print the posture advice", hs_cmd_advice },
+	{ "advice", "[--html | --url] [TOPIC]", "print the posture advice",
+	  hs_cmd_advice },
 	{ "pause", "[DURATION]",
 	  "pause the running monitor and release the camera", hs_cmd_pause },
 	{ "resume", "", "resume a paused monitor", hs_cmd_resume },
