@@ -128,7 +128,9 @@ void hs_report_format_stretch(const hs_report *r, const hs_report_stretch *s,
                               char *buf, size_t size)
 {
 	if (s->duration_s <= 0) {
-		snprintf(buf, size, "none");
+		/* Stretches are whole minutes mostly in the state, so a day
+		 * can have upright seconds and still no stretch. */
+		snprintf(buf, size, "none of a minute or more");
 		return;
 	}
 	char dur[32], at[32];

@@ -726,6 +726,28 @@ static void text_fits_80_columns(void **state)
 	hs_report_finish(&r);
 }
 
+/* A day whose only minute is mostly uncalibrated: 4 s upright, but no
+ * upright stretch, and the report says why rather than a bare "none". */
+static void seconds_without_a_stretch_are_not_called_none(void **state)
+{
+	(void)state;
+	static hs_journal_minute m[1];
+	m[0].start = hs_date_start(the_day) + 9 * 3600;
+	m[0].state_s[HS_STATE_UNCALIBRATED] = 56;
+	m[0].state_s[HS_STATE_UPRIGHT] = 4;
+	hs_report_input in = {
+		.first = the_day, .last = the_day, .minutes = m, .n_minutes = 1
+	};
+	hs_report r;
+	assert_int_equal(hs_report_build(&in, &r), 0);
+	char *text = render(&r, hs_report_write_text);
+	assert_non_null(strstr(text, "Upright              4 s"));
+	assert_non_null(
+	        strstr(text, "Longest upright      none of a minute or more"));
+	free(text);
+	hs_report_finish(&r);
+}
+
 static void html_is_self_contained_with_charts(void **state)
 {
 	(void)state;
@@ -1338,6 +1360,7 @@ int main(void)
 		cmocka_unit_test(empty_day_has_no_data),
 		cmocka_unit_test(day_with_a_clock_change_has_23_hours),
 		cmocka_unit_test(json_has_the_stable_keys),
+		cmocka_unit_test(seconds_without_a_stretch_are_not_called_none),
 		cmocka_unit_test(text_fits_80_columns),
 		cmocka_unit_test(html_is_self_contained_with_charts),
 		cmocka_unit_test(
