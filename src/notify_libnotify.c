@@ -5,7 +5,9 @@
  * (GetServerInformation on the session bus).  A server that is
  * D-Bus-activatable gets started by that call, as it would be by any
  * client.  When no bus address is known at all we give up at once rather
- * than let GIO autolaunch a bus.
+ * than let GIO autolaunch a bus.  Before each alert the same question,
+ * with a 2 s limit, tells a hung server from a live one (libnotify's own
+ * calls would block for D-Bus's 25 s default).
  *
  * Action clicks arrive as D-Bus signals on the default GLib main context;
  * poll() dispatches them.
@@ -27,6 +29,9 @@
 #define FALLBACK_ICON "dialog-information"
 #define CONNECT_TIMEOUT_MS 3000
 #define PROBE_TIMEOUT_MS 5000 /* long enough to start an activatable server */
+/* Before each alert: a server that does not answer within this long is
+ * taken as hung (libnotify's own calls would wait 25 s). */
+#define ALIVE_TIMEOUT_MS 2000
 #define URL_KEY "headsup-advice-url"
 
 enum {
@@ -257,9 +262,35 @@ static void on_action(NotifyNotification *nn, char *action, gpointer data)
 	}
 }
 
+/* Does the server still answer, within ALIVE_TIMEOUT_MS?  libnotify's
+ * calls are synchronous with D-Bus's default timeout of 25 s, and a server
+ * that hangs while it keeps its bus name would stall the whole monitor
+ * (frames, control socket) on each alert; this bounded call comes first,
+ * and a server that stays silent costs 2 s and the terminal fallback. */
+static bool server_answers(libnotify_state *st)
+{
+	GError *err = NULL;
+	GVariant *info = g_dbus_connection_call_sync(
+	        st->bus, "org.freedesktop.Notifications",
+	        "/org/freedesktop/Notifications",
+	        "org.freedesktop.Notifications", "GetServerInformation", NULL,
+	        G_VARIANT_TYPE("(ssss)"), G_DBUS_CALL_FLAGS_NONE,
+	        ALIVE_TIMEOUT_MS, NULL, &err);
+	if (!info) {
+		hs_debug("notification server does not answer: %s",
+		         err->message);
+		g_error_free(err);
+		return false;
+	}
+	g_variant_unref(info);
+	return true;
+}
+
 static int ln_send(void *state, const hs_alert_msg *msg)
 {
 	libnotify_state *st = state;
+	if (!server_answers(st))
+		return HS_ENOSERVER;
 	char body[HS_NOTIFY_ADVICE_MAX * 5 + HS_NOTIFY_URL_MAX * 6 + 64];
 	int rc = hs_notify_format_body(msg->advice, msg->advice_url,
 	                               st->body_style, body, sizeof body);

@@ -874,6 +874,63 @@ static void desk_session_alert_reaches_dunst(void **state)
 	hs_runenv_free(&e);
 }
 
+/* A notification server that hangs while it keeps its bus name
+ * (tests/support/hung_notifyd.c, on a private bus) costs the desk
+ * session's one alert a short wait and the terminal fallback, not
+ * libnotify's 25 s D-Bus timeout: the replay takes about as long as the
+ * same replay with alerts on the terminal, timed in the same test. */
+static void hung_notification_server_costs_seconds_not_the_monitor(void **state)
+{
+	(void)state;
+	char src[4096], cmd[9000], out[16384];
+	REQUIRE_FIXTURE(DESK, src);
+	if (hs_test_run("command -v dbus-run-session >/dev/null", NULL, 0) !=
+	    0) {
+		fprintf(stderr, "SKIPPED: dbus-run-session missing (package "
+		                "dbus)\n");
+		skip();
+		return;
+	}
+	hs_runenv e;
+	hs_runenv_make_calibrated(&e, src, 30);
+	hs_runenv_set(&e, "DBUS_SESSION_BUS_ADDRESS=");
+	double took[2];
+	for (int hung = 0; hung < 2; hung++) {
+		/* Inside a private bus: the server (when hung), then the
+		 * monitor with the bus address dbus-run-session gives. */
+		hs_runenv_fmt(
+		        cmd, sizeof cmd,
+		        "cd '%s' && dbus-run-session -- sh -c '"
+		        "bus=$DBUS_SESSION_BUS_ADDRESS; rm -f ready; "
+		        "if [ %d = 1 ]; then '\\''%s'\\'' > ready & "
+		        "for i in $(seq 100); do [ -s ready ] && break; "
+		        "sleep 0.1; done; fi; "
+		        "env %s DBUS_SESSION_BUS_ADDRESS=$bus '\\''%s'\\'' -v "
+		        "run "
+		        "--source '\\''%s'\\'' --set notify=%s --set "
+		        "sustain_s=30 "
+		        "--set cooldown_s=60 --clock-start 2026-03-02T09:00:00 "
+		        "2>&1; echo status=$?; kill $! 2>/dev/null; true'",
+		        e.dir, hung, HS_HUNG_NOTIFYD, e.vars, hs_test_bin(),
+		        src, hung ? "desktop" : "terminal");
+		const double t0 = hs_runenv_now();
+		assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
+		took[hung] = hs_runenv_now() - t0;
+		fprintf(stderr, "%s server: %.1f s\n%s\n", hung ? "hung" : "no",
+		        took[hung], out);
+		assert_non_null(strstr(out, "status=0"));
+		assert_int_equal(
+		        hs_runenv_count(out, "headsup: Hunched for 30 seconds"),
+		        1);
+	}
+	assert_non_null(strstr(out, "desktop notifications through hung"));
+	assert_non_null(strstr(out, "libnotify could not show an alert"));
+	if (took[1] - took[0] > 12)
+		fail_msg("the hung server cost %.1f s (%.1f s against %.1f s)",
+		         took[1] - took[0], took[1], took[0]);
+	hs_runenv_free(&e);
+}
+
 /* --preview without a display is refused before anything starts, with the
  * reason (the window toolkit would otherwise abort the process). */
 static void preview_without_a_display_is_refused(void **state)
@@ -963,6 +1020,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(stop_signals_lose_nothing),
 		cmocka_unit_test(kill_9_loses_at_most_a_minute),
 		cmocka_unit_test(preview_without_a_display_is_refused),
+		cmocka_unit_test(
+		        hung_notification_server_costs_seconds_not_the_monitor),
 	};
 	const struct CMUnitTest session_tests[] = {
 		cmocka_unit_test(desk_session_alert_reaches_dunst),

@@ -49,8 +49,9 @@ typedef struct hs_alert_msg {
 
 /* A back-end.  open() makes the back-end's state (NULL is a valid state);
  * it returns HS_ENOSERVER when it has nothing to show alerts on.  send()
- * shows one alert.  poll() does pending work (action clicks) without
- * blocking.  take_snooze() and take_show_advice() say, once per click,
+ * shows one alert, waiting a few seconds at most (HS_ENOSERVER when the
+ * server does not answer in time).  poll() does pending work (action clicks)
+ * without blocking.  take_snooze() and take_show_advice() say, once per click,
  * that the user chose "Snooze 30 min" or "Show advice" since the last
  * call.  close() releases the state (and accepts NULL). */
 typedef struct hs_notifier_ops {
