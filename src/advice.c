@@ -162,29 +162,6 @@ hs_advice_topic hs_advice_for_state(hs_state state)
 /* --- the URL ----------------------------------------------------------------
  */
 
-/* Append path to a file:// URL, percent-encoding what a URL cannot hold. */
-static int put_path(char *buf, size_t size, size_t *used, const char *path)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		bool plain = (*p >= 'a' && *p <= 'z') ||
-		             (*p >= 'A' && *p <= 'Z') ||
-		             (*p >= '0' && *p <= '9') || strchr("/-._~", *p);
-		size_t need = plain ? 1 : 3;
-		if (*used + need >= size)
-			return HS_ERANGE;
-		if (plain) {
-			buf[(*used)++] = (char)*p;
-		} else {
-			buf[(*used)++] = '%';
-			buf[(*used)++] = hex[*p >> 4];
-			buf[(*used)++] = hex[*p & 15];
-		}
-	}
-	buf[*used] = '\0';
-	return 0;
-}
-
 int hs_advice_url(hs_advice_topic topic, char *buf, size_t size)
 {
 	if ((unsigned)topic > HS_ADVICE_COUNT || size == 0)
@@ -202,7 +179,7 @@ int hs_advice_url(hs_advice_topic topic, char *buf, size_t size)
 		return HS_ERANGE;
 	memcpy(buf, scheme, sizeof scheme);
 	size_t used = sizeof scheme - 1;
-	int rc = put_path(buf, size, &used, path);
+	int rc = hs_path_put_uri(buf, size, &used, path);
 	if (rc < 0)
 		return rc;
 	if (topic < HS_ADVICE_COUNT) {

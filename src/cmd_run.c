@@ -268,13 +268,9 @@ static int open_journal(run_ctx *c, double now_mono)
 {
 	char moved[PATH_MAX];
 	int rc = hs_journal_open(c->journal_path, moved, &c->journal);
-	if (rc == HS_EFORMAT) {
-		c->journal_warned = true;
-		c->journal_retry_at = now_mono + JOURNAL_RETRY_S;
-		return rc;
-	}
 	if (rc < 0) {
-		if (!c->journal_warned)
+		/* HS_EFORMAT was said by the journal itself. */
+		if (!c->journal_warned && rc != HS_EFORMAT)
 			hs_warn("journal '%s' cannot be opened (%s); "
 			        "monitoring "
 			        "and alerts go on, and it is retried every "
@@ -282,7 +278,7 @@ static int open_journal(run_ctx *c, double now_mono)
 			        c->journal_path, hs_strerror(rc));
 		c->journal_warned = true;
 		c->journal_retry_at = now_mono + JOURNAL_RETRY_S;
-		return 0;
+		return rc == HS_EFORMAT ? rc : 0;
 	}
 	/* A corrupt journal moved aside (moved[]) was already reported by
 	 * hs_journal_open(), naming where it went. */

@@ -327,8 +327,6 @@ static int migrate(hs_journal *j, int from)
 	return 0;
 }
 
-/* Take the write lock, bring the schema up to date.  HS_ELOCKED when
- * another program holds the lock past the busy timeout. */
 /* Is the open file a headsup journal, or an empty database that can
  * become one?  HS_EFORMAT, said once, for another program's database
  * (tables but no schema version) and for a newer headsup's journal;
@@ -358,6 +356,8 @@ static int check_ours(hs_journal *j, int *version)
 	return 0;
 }
 
+/* Take the write lock, bring the schema up to date.  HS_ELOCKED when
+ * another program holds the lock past the busy timeout. */
 static int lock_and_migrate(hs_journal *j)
 {
 	int rc = exec(j, "BEGIN IMMEDIATE");
@@ -463,17 +463,11 @@ static int reopen_immutable(hs_journal *j)
 {
 	sqlite3_close(j->db);
 	j->db = NULL;
-	char uri[PATH_MAX * 3 + 32];
-	size_t n = (size_t)snprintf(uri, sizeof uri, "file:");
-	for (const unsigned char *p = (const unsigned char *)j->path; *p; p++) {
-		const bool plain =
-		        (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		        (*p >= '0' && *p <= '9') || strchr("/-._~", *p);
-		n += (size_t)(plain ? snprintf(uri + n, sizeof uri - n, "%c",
-		                               *p)
-		                    : snprintf(uri + n, sizeof uri - n,
-		                               "%%%02X", *p));
-	}
+	char uri[PATH_MAX * 3 + 32] = "file:";
+	size_t n = strlen(uri);
+	int rc = hs_path_put_uri(uri, sizeof uri, &n, j->path);
+	if (rc < 0)
+		return rc;
 	snprintf(uri + n, sizeof uri - n, "?immutable=1");
 	return open_db_as(j, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
 }

@@ -137,3 +137,25 @@ FILE *hs_path_open_file(const char *path)
 	}
 	return f;
 }
+
+int hs_path_put_uri(char *buf, size_t size, size_t *used, const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		bool plain = (*p >= 'a' && *p <= 'z') ||
+		             (*p >= 'A' && *p <= 'Z') ||
+		             (*p >= '0' && *p <= '9') || strchr("/-._~", *p);
+		size_t need = plain ? 1 : 3;
+		if (*used + need >= size)
+			return HS_ERANGE;
+		if (plain) {
+			buf[(*used)++] = (char)*p;
+		} else {
+			buf[(*used)++] = '%';
+			buf[(*used)++] = hex[*p >> 4];
+			buf[(*used)++] = hex[*p & 15];
+		}
+	}
+	buf[*used] = '\0';
+	return 0;
+}

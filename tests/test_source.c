@@ -114,19 +114,26 @@ static void image_folders_play_in_name_order(void **state)
 	hs_test_rmtree(dir);
 }
 
-/* A video's frames carry the file's own time stamps. */
-static void video_frames_carry_the_file_time(void **state)
+/* The fixture name opened as a source of this kind (the test is skipped,
+ * loudly, without the fixtures). */
+static hs_source *open_fixture(const char *name, const char *kind)
 {
-	(void)state;
-	char path[4096];
-	if (!hs_test_fixture("video/desk-session.avi", path, sizeof path))
+	char path[4096], err[512];
+	if (!hs_test_fixture(name, path, sizeof path))
 		skip();
 	hs_source_opts o;
 	hs_source_opts_default(&o);
 	hs_source *src = NULL;
-	char err[512];
 	assert_int_equal(hs_source_open(path, &o, &src, err, sizeof err), 0);
-	assert_string_equal(hs_source_kind(src), "video");
+	assert_string_equal(hs_source_kind(src), kind);
+	return src;
+}
+
+/* A video's frames carry the file's own time stamps. */
+static void video_frames_carry_the_file_time(void **state)
+{
+	(void)state;
+	hs_source *src = open_fixture("video/desk-session.avi", "video");
 	assert_false(hs_source_is_live(src));
 	double t;
 	for (int i = 0; i < 10; i++) {
@@ -142,14 +149,7 @@ static void video_frames_carry_the_file_time(void **state)
 static void a_video_is_cut_short_only_well_before_its_count(void **state)
 {
 	(void)state;
-	char path[4096];
-	if (!hs_test_fixture("video/desk-session.avi", path, sizeof path))
-		skip();
-	hs_source_opts o;
-	hs_source_opts_default(&o);
-	hs_source *src = NULL;
-	char err[512];
-	assert_int_equal(hs_source_open(path, &o, &src, err, sizeof err), 0);
+	hs_source *src = open_fixture("video/desk-session.avi", "video");
 	const long want = hs_source_frame_count(src);
 	assert_int_equal(want, 400); /* 200 s at 2 fps */
 	assert_false(hs_source_cut_short(src, want));
@@ -158,11 +158,7 @@ static void a_video_is_cut_short_only_well_before_its_count(void **state)
 	assert_true(hs_source_cut_short(src, 0));
 	hs_source_destroy(src);
 
-	char dir[4096];
-	if (!hs_test_fixture("desk/neck", dir, sizeof dir))
-		skip();
-	assert_int_equal(hs_source_open(dir, &o, &src, err, sizeof err), 0);
-	assert_string_equal(hs_source_kind(src), "images");
+	src = open_fixture("desk/neck", "images");
 	assert_false(hs_source_cut_short(src, 0));
 	hs_source_destroy(src);
 }

@@ -23,6 +23,11 @@ int hs_path_xdg(hs_xdg_kind kind, const char *name, char *buf, size_t size);
 /* Create a folder and its parents; the last one gets mode 'mode'. */
 int hs_path_mkdirs(const char *dir, unsigned mode);
 
+/* Append path to a URI being built in buf (size bytes, *used of them
+ * taken), percent-encoding every byte but letters, digits and "/-._~", as
+ * a file:// URL or an SQLite URI needs.  HS_ERANGE when it does not fit. */
+int hs_path_put_uri(char *buf, size_t size, size_t *used, const char *path);
+
 /* Is there a folder at path? */
 bool hs_path_is_folder(const char *path);
 
