@@ -44,6 +44,7 @@ extern "C" int hsv_facenet_create(const char *onnx_path, hs_facenet **out)
 	});
 }
 
+// cannot throw: destructors are noexcept.
 extern "C" void hsv_facenet_destroy(hs_facenet *net)
 {
 	delete net;

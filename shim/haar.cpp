@@ -33,6 +33,7 @@ extern "C" int hsv_haar_create(const char *face_path, const char *eye_path,
 	});
 }
 
+// cannot throw: destructors are noexcept.
 extern "C" void hsv_haar_destroy(hs_haar *haar)
 {
 	delete haar;

@@ -18,6 +18,7 @@ void hs::note_error(const char *what) noexcept
 	}
 }
 
+// cannot throw: c_str() is noexcept.
 extern "C" const char *hsv_shim_last_error(void)
 {
 	return last_error.c_str();
@@ -31,11 +32,13 @@ extern "C" int hsv_image_create(hs_image **out)
 	});
 }
 
+// cannot throw: destructors are noexcept.
 extern "C" void hsv_image_destroy(hs_image *img)
 {
 	delete img;
 }
 
+// cannot throw: reads two ints.
 extern "C" void hsv_image_size(const hs_image *img, int *width, int *height)
 {
 	*width = img ? img->mat.cols : 0;

@@ -17,6 +17,7 @@ static const hs_shim_table table = { HS_SHIM_TABLE_VERSION, hsv_shim_last_error,
 #undef HS_SHIM_ENTRY
 };
 
+// cannot throw: returns a static table's address (and is noexcept).
 extern "C" __attribute__((visibility("default"))) const hs_shim_table *
 hs_shim_table_v1(void) noexcept
 {

@@ -1,0 +1,90 @@
+#!/bin/sh
+# check-conventions.sh - the rules of ../shared/STYLE.md and the README's
+# architecture that a tool can check, checked on the sources and the built
+# objects, so that a rule is not only written down.
+#
+# Usage: tests/support/check-conventions.sh SOURCE_DIR CORE_LIB SHIM_MODULE
+#   SOURCE_DIR   the repository's top folder
+#   CORE_LIB     the built C core, libhs_core.a
+#   SHIM_MODULE  the built OpenCV module, headsup-vision.so
+# Exit status: 0 when every rule holds, 1 when one does not (each breach is
+# printed as file:line or symbol with the rule it breaks), 77 (ctest
+# "skipped") when nm is missing.
+
+set -u
+src=$1
+core=$2
+shim=$3
+command -v nm >/dev/null 2>&1 || {
+	echo "SKIPPED: nm (binutils) is not installed" >&2
+	exit 77
+}
+status=0
+breach() {
+	echo "convention broken: $*" >&2
+	status=1
+}
+
+# 1. Every C entry point of the C++ shim turns every exception into an error
+#    code: its body runs inside hs::guarded(), or the line above it says
+#    "// cannot throw:" and why.
+out=$(awk '
+	/^extern "C"[[:space:]]*\{/ { next }          # an include block
+	/^extern "C"/ {
+		start = FNR; file = FILENAME; body = ""; inside = 1
+		excused = (previous ~ /^\/\/ cannot throw:/)
+	}
+	inside { body = body $0 "\n" }
+	inside && /^\}/ {
+		if (body !~ /hs::guarded\(/ && !excused)
+			printf "%s:%d: extern \"C\" function outside hs::guarded() with no \"// cannot throw:\" reason\n", file, start
+		inside = 0
+	}
+	{ previous = $0 }
+' "$src"/shim/*.cpp)
+[ -z "$out" ] || breach "$out"
+
+# 2. The module exports one function, the table the core calls through.
+exports=$(nm -D --defined-only "$shim" | awk '$2 == "T" { print $3 }')
+if [ "$exports" != "hs_shim_table_v1" ]; then
+	breach "$shim exports functions other than hs_shim_table_v1:" $exports
+fi
+
+# 3. Every global symbol of the C core carries the hs_ prefix.
+out=$(nm -g --defined-only "$core" |
+	awk 'NF == 3 && $2 ~ /^[TDBR]$/ && $3 !~ /^hs_/ { print $3 }')
+[ -z "$out" ] || breach "global symbols without the hs_ prefix in $core:" $out
+
+# 4. No module ends the program: exit() and abort() belong to main alone.
+out=$(grep -nE '(^|[^_[:alnum:]])(exit|_exit|_Exit|quick_exit|abort)[[:space:]]*\(' \
+	"$src"/src/*.c "$src"/shim/*.cpp | grep -v "^$src/src/main.c:")
+[ -z "$out" ] || breach "exit() or abort() below main:
+$out"
+
+# 5. Numbers are parsed with checked conversions, never atoi() and friends.
+out=$(grep -nE '(^|[^_[:alnum:]])(atoi|atol|atoll|atof)[[:space:]]*\(' \
+	"$src"/src/*.c "$src"/shim/*.cpp)
+[ -z "$out" ] || breach "unchecked number parsing:
+$out"
+
+# 6. Function pointers keep their exact types: no casts to a function
+#    pointer type, no G_CALLBACK().
+out=$(grep -nE '\([[:space:]]*[[:alnum:]_ ]+\(\*\)[[:space:]]*\(|G_CALLBACK' \
+	"$src"/src/*.c "$src"/shim/*.cpp "$src"/include/headsup/*.h)
+[ -z "$out" ] || breach "function pointer cast:
+$out"
+
+# 7. One header per module: every module in src/ (not a command, not main,
+#    not a back-end of another module's interface) has its interface in
+#    include/headsup/.
+for c in "$src"/src/*.c; do
+	m=$(basename "$c" .c)
+	case $m in
+	main | cmd_* | notify_* | report_* | shim_loader) continue ;;
+	esac
+	[ -f "$src/include/headsup/$m.h" ] ||
+		breach "src/$m.c has no interface include/headsup/$m.h"
+done
+
+[ $status -eq 0 ] && echo "conventions: all rules hold"
+exit $status
