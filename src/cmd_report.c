@@ -12,7 +12,9 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -49,7 +51,10 @@ static void print_help(FILE *out)
 	        "                page with charts) or json (stable keys, see "
 	        "the "
 	        "README)\n"
-	        "  --output FILE write to FILE instead of standard output\n"
+	        "  --output FILE write to FILE instead of standard output; "
+	        "without --format,\n"
+	        "                a name ending in .html, .htm or .json picks "
+	        "that format\n"
 	        "  --journal FILE\n"
 	        "                read this journal (it must exist) instead "
 	        "of\n"
@@ -75,6 +80,21 @@ static int parse_days(const char *text, int *days)
 		return HS_EINVAL;
 	*days = (int)v;
 	return 0;
+}
+
+/* The format a file name asks for by its ending (.html, .htm, .json, in
+ * any case), or text. */
+static report_format format_of_name(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	if (dot && strchr(dot, '/') == NULL) {
+		if (strcasecmp(dot, ".html") == 0 ||
+		    strcasecmp(dot, ".htm") == 0)
+			return FORMAT_HTML;
+		if (strcasecmp(dot, ".json") == 0)
+			return FORMAT_JSON;
+	}
+	return FORMAT_TEXT;
 }
 
 static int write_report(const hs_report *r, report_format format,
@@ -131,6 +151,7 @@ int hs_cmd_report(int argc, char **argv)
 	const char *date_text = "today", *output = NULL, *journal = NULL;
 	int days = 1;
 	report_format format = FORMAT_TEXT;
+	bool format_given = false;
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -147,6 +168,7 @@ int hs_cmd_report(int argc, char **argv)
 				        optarg, HS_REPORT_MAX_DAYS);
 			break;
 		case OPT_FORMAT:
+			format_given = true;
 			if (strcmp(optarg, "text") == 0)
 				format = FORMAT_TEXT;
 			else if (strcmp(optarg, "html") == 0)
@@ -180,6 +202,8 @@ int hs_cmd_report(int argc, char **argv)
 	if (optind < argc)
 		return hs_cli_usage_error("report", "unexpected argument '%s'",
 		                          argv[optind]);
+	if (output && !format_given)
+		format = format_of_name(output);
 
 	hs_date date;
 	if (hs_date_parse(date_text, (double)time(NULL), &date) < 0)

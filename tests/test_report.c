@@ -1053,6 +1053,45 @@ static void cli_output_failure_names_the_file(void **state)
 	assert_true(st.st_size > 2000);
 }
 
+/* Without --format, the output file's name picks the format, as a user
+ * writing "--output today.html" means; --format still wins. */
+static void output_name_picks_the_format(void **state)
+{
+	cli_fixture *fx = *state;
+	write_journal(fx->db);
+	static const struct {
+		const char *name, *format, *starts;
+	} cases[] = {
+		{ "day.html", "", "<!DOCTYPE html>" },
+		{ "day.HTM", "", "<!DOCTYPE html>" },
+		{ "day.json", "", "{" },
+		{ "day.txt", "", "headsup report for " },
+		{ "day", "", "headsup report for " },
+		{ "day.html", "--format json", "{" },
+		{ "day.json", "--format text", "headsup report for " },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char args[700], file[600];
+		snprintf(file, sizeof file, "%s/%s", fx->dir, cases[i].name);
+		snprintf(args, sizeof args,
+		         "--date 2026-03-02 %s --output '%s'", cases[i].format,
+		         file);
+		assert_int_equal(report(fx, args, NULL, 0), 0);
+		char head[64] = "";
+		FILE *f = fopen(file, "r");
+		assert_non_null(f);
+		size_t n = fread(head, 1, sizeof head - 1, f);
+		fclose(f);
+		head[n] = '\0';
+		if (strncmp(head, cases[i].starts, strlen(cases[i].starts)) !=
+		    0)
+			fail_msg("--output %s %s starts '%.20s', want '%s'",
+			         cases[i].name, cases[i].format, head,
+			         cases[i].starts);
+		unlink(file);
+	}
+}
+
 /* A week, 2026-02-24 to 2026-03-02, at the desk on four days: mornings,
  * an afternoon and a late evening that runs past midnight, so that the
  * hours of the day all come up. */
@@ -1372,6 +1411,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(cli_empty_day_says_so,
 		                                cli_setup, cli_teardown),
 		cmocka_unit_test_setup_teardown(cli_reports_a_journal_day,
+		                                cli_setup, cli_teardown),
+		cmocka_unit_test_setup_teardown(output_name_picks_the_format,
 		                                cli_setup, cli_teardown),
 		cmocka_unit_test_setup_teardown(
 		        cli_output_failure_names_the_file, cli_setup,
