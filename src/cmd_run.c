@@ -401,7 +401,8 @@ static void handle_control(run_ctx *c, double now)
 	case HS_CONTROL_PAUSE:
 		pause_monitor(c, now, req.pause_s);
 		if (req.pause_s > 0) {
-			hs_duration_format(req.pause_s, words, sizeof words);
+			hs_duration_format_exact(req.pause_s, words,
+			                         sizeof words);
 			snprintf(reply, sizeof reply, "paused for %s%s", words,
 			         c->live ? "; camera released" : "");
 		} else {

@@ -246,7 +246,8 @@ static int add_count(char *buf, size_t size, long count, const char *unit)
 	return (n < 0 || (size_t)n >= size - used) ? HS_ERANGE : 0;
 }
 
-int hs_duration_format(double seconds, char *buf, size_t size)
+/* Words for a duration; 'exact' keeps every unit down to the second. */
+static int format_duration(double seconds, bool exact, char *buf, size_t size)
 {
 	if (!buf || size == 0)
 		return HS_ERANGE;
@@ -255,17 +256,30 @@ int hs_duration_format(double seconds, char *buf, size_t size)
 		return HS_EINVAL;
 	/* Ten years is far beyond any sitting; cap so the cast is defined. */
 	const long whole = (long)floor(fmin(seconds, 315360000.0));
-	int rc;
+	const long h = whole / 3600, m = whole / 60 % 60, sec = whole % 60;
+	int rc = 0;
 	if (whole < 60) {
 		rc = add_count(buf, size, whole, "second");
 	} else if (whole < 3600) {
 		rc = add_count(buf, size, whole / 60, "minute");
 	} else {
-		rc = add_count(buf, size, whole / 3600, "hour");
-		if (rc == 0 && whole / 60 % 60 > 0)
-			rc = add_count(buf, size, whole / 60 % 60, "minute");
+		rc = add_count(buf, size, h, "hour");
+		if (rc == 0 && m > 0)
+			rc = add_count(buf, size, m, "minute");
 	}
+	if (rc == 0 && exact && whole >= 60 && sec > 0)
+		rc = add_count(buf, size, sec, "second");
 	if (rc < 0)
 		buf[0] = '\0';
 	return rc;
+}
+
+int hs_duration_format(double seconds, char *buf, size_t size)
+{
+	return format_duration(seconds, false, buf, size);
+}
+
+int hs_duration_format_exact(double seconds, char *buf, size_t size)
+{
+	return format_duration(seconds, true, buf, size);
 }

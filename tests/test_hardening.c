@@ -86,6 +86,14 @@ static void missing_camera_is_named_and_retried(void **state)
 	assert_string_equal(out, "paused for 1 hour more; 0 frames analysed\n");
 	assert_int_equal(hs_runenv_run(&e, "resume", out, sizeof out), 0);
 	assert_string_equal(out, "resumed\n");
+	/* The reply names the pause asked for; the time left is never more
+	 * than that (rounded up to the minute, it is 2 minutes). */
+	assert_int_equal(hs_runenv_run(&e, "pause 90", out, sizeof out), 0);
+	assert_string_equal(out, "paused for 1 minute 30 seconds\n");
+	assert_int_equal(hs_runenv_run(&e, "status", out, sizeof out), 0);
+	assert_string_equal(out, "paused for 2 minutes more; 0 frames "
+	                         "analysed\n");
+	assert_int_equal(hs_runenv_run(&e, "resume", out, sizeof out), 0);
 	assert_int_equal(hs_runenv_run(&e, "status", out, sizeof out), 0);
 	assert_non_null(strstr(out, "running: waiting for camera"));
 	kill(pid, SIGTERM);

@@ -135,6 +135,35 @@ static void durations_read_in_whole_units(void **state)
 	}
 }
 
+/* A duration the user chose is repeated exactly, seconds and all. */
+static void chosen_durations_keep_their_seconds(void **state)
+{
+	(void)state;
+	static const struct {
+		double s;
+		const char *text;
+	} cases[] = {
+		{ 45.0, "45 seconds" },
+		{ 60.0, "1 minute" },
+		{ 90.0, "1 minute 30 seconds" },
+		{ 61.0, "1 minute 1 second" },
+		{ 3600.0, "1 hour" },
+		{ 3605.0, "1 hour 5 seconds" },
+		{ 5430.0, "1 hour 30 minutes 30 seconds" },
+	};
+	char buf[64];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_int_equal(
+		        hs_duration_format_exact(cases[i].s, buf, sizeof buf),
+		        0);
+		assert_string_equal(buf, cases[i].text);
+	}
+	assert_int_equal(hs_duration_format_exact(-1.0, buf, sizeof buf),
+	                 HS_EINVAL);
+	assert_int_equal(hs_duration_format_exact(90.0, buf, 10), HS_ERANGE);
+	assert_string_equal(buf, "");
+}
+
 static void bad_durations_are_refused(void **state)
 {
 	(void)state;
@@ -839,6 +868,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(durations_read_in_whole_units),
+		cmocka_unit_test(chosen_durations_keep_their_seconds),
 		cmocka_unit_test(bad_durations_are_refused),
 		cmocka_unit_test(summary_names_posture_and_duration),
 		cmocka_unit_test(body_carries_advice_and_link_in_each_style),

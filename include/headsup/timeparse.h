@@ -51,6 +51,9 @@ int hs_duration_parse(const char *text, double *seconds);
  * HS_EINVAL for a negative or non-finite duration, HS_ERANGE when buf is
  * too small (buf is then empty). */
 int hs_duration_format(double seconds, char *buf, size_t size);
+/* The same with every unit down to the second, for a duration the user
+ * chose: "1 minute 30 seconds", "2 hours 5 seconds". */
+int hs_duration_format_exact(double seconds, char *buf, size_t size);
 
 /* Parse an ISO 8601 date and time: "YYYY-MM-DDTHH:MM[:SS]" in local time,
  * or followed by "Z" (UTC) or "+HH:MM"/"-HH:MM"; a space may stand for the
