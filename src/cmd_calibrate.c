@@ -2,6 +2,7 @@
 #include "headsup/analyzer.h"
 #include "headsup/calibration.h"
 #include "headsup/cli.h"
+#include "headsup/clock.h"
 #include "headsup/config.h"
 #include "headsup/err.h"
 #include "headsup/log.h"
@@ -223,7 +224,7 @@ int hs_cmd_calibrate(int argc, char **argv)
 	}
 	snprintf(b.source, sizeof b.source, "%.255s",
 	         cfg.source[0] ? cfg.source : "/dev/video0");
-	b.created_unix = (double)time(NULL);
+	b.created_unix = hs_clock_wall();
 	if (hs_calibration_save(path, &b, err, sizeof err) < 0) {
 		hs_error("%s", err);
 		goto out;

@@ -1,7 +1,7 @@
 /* cmd_report.c - `headsup report`: summarise days of the posture journal
  * as text, HTML or JSON. */
 #include "headsup/cli.h"
-
+#include "headsup/clock.h"
 #include "headsup/err.h"
 #include "headsup/journal.h"
 #include "headsup/log.h"
@@ -206,7 +206,7 @@ int hs_cmd_report(int argc, char **argv)
 		format = format_of_name(output);
 
 	hs_date date;
-	if (hs_date_parse(date_text, (double)time(NULL), &date) < 0)
+	if (hs_date_parse(date_text, hs_clock_wall(), &date) < 0)
 		return hs_cli_usage_error(
 		        "report",
 		        "invalid --date '%s': use today, yesterday or a real "

@@ -18,6 +18,7 @@
  */
 #include "headsup/journal.h"
 
+#include "headsup/clock.h"
 #include "headsup/err.h"
 #include "headsup/log.h"
 #include "headsup/paths.h"
@@ -401,7 +402,7 @@ static int check_sound(hs_journal *j)
  * "<path>.corrupt-YYYYmmdd-HHMMSS" (plus "-N" if taken). */
 static int move_aside(const char *path, char *moved, size_t size)
 {
-	time_t now = time(NULL);
+	time_t now = (time_t)hs_clock_wall();
 	struct tm tm;
 	localtime_r(&now, &tm);
 	char stamp[32];

@@ -1,6 +1,8 @@
 /* log.c - leveled messages on stderr. */
 #include "headsup/log.h"
 
+#include "headsup/clock.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
@@ -38,7 +40,7 @@ void hs_log_(hs_log_level level, const char *fmt, ...)
 		return;
 	if (with_timestamps) {
 		char stamp[32];
-		time_t now = time(NULL);
+		time_t now = (time_t)hs_clock_wall();
 		struct tm tm;
 		localtime_r(&now, &tm);
 		strftime(stamp, sizeof stamp, "%H:%M:%S ", &tm);

@@ -26,8 +26,9 @@
 #define HS_BASELINE_SOURCE_MAX 256
 
 /* Refusal limits of hs_calibration_from_samples(). */
-/* Median |yaw| above this: turned.  "About 20 degrees", with room for a
- * webcam beside the screen: the desk fixtures' camera reads 21.5. */
+/* Median |yaw| above this: turned.  About 20 degrees is the aim; 25 leaves
+ * room for a webcam beside the screen: in the desk fixture the
+ * user faces the screen and reads 21.5 degrees from the camera. */
 #define HS_CALIB_MAX_YAW_DEG 25.0
 #define HS_CALIB_MAX_OFFCENTRE                     \
 	0.30 /* eye midpoint this far from the     \

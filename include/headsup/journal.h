@@ -8,9 +8,10 @@
  * year of 8-hour days is about 120,000 minute rows.
  *
  * Times are unix seconds taken from the caller (the monitor's clock, or a
- * replay's --clock-start plus the file's own time): nothing here reads the
- * clock.  Minute rows start at multiples of 60 s, which are also local
- * minute boundaries.
+ * replay's --clock-start plus the file's own time).  The clock is read only
+ * to name a damaged journal that is set aside (hs_clock_wall(), clock.h).
+ * Minute rows start at multiples of 60 s, which are also local minute
+ * boundaries.
  *
  * When a write fails (read-only folder, full disk, file locked) the
  * unwritten minutes, alerts and session changes stay in memory and are

@@ -35,10 +35,11 @@ bool hs_path_is_folder(const char *path);
  * (NULL with errno EISDIR), rather than opening and failing on read. */
 FILE *hs_path_open_file(const char *path);
 
-/* Find a data file shipped with headsup: $HEADSUP_DATA_DIR, then
- * <exe dir>/share/headsup (build tree), then <exe dir>/../share/headsup and
- * the configured install data dir.  HS_ENOENT when none has it; buf then
- * holds the install path, for messages. */
+/* Find a data file shipped with headsup.  When $HEADSUP_DATA_DIR is set,
+ * only there; otherwise in <exe dir>/share/headsup (build tree), then
+ * <exe dir>/../share/headsup, then the configured install data dir.
+ * HS_ENOENT when none has it; buf then holds the last path tried (the
+ * $HEADSUP_DATA_DIR one, or the install path), for messages. */
 int hs_path_data_file(const char *name, char *buf, size_t size);
 
 #endif

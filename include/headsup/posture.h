@@ -153,7 +153,8 @@ int hs_posture_thresholds_check(const hs_posture_thresholds *t, char *why,
  * --calibration`).  f NULL = no face = away.
  *
  * Rules, in order:
- *   looking_down  f->has_pitch and pitch delta >= looking_down_enter_deg.
+ *   looking_down  f->has_pitch and gaze delta (hs_posture_gaze_delta:
+ *                 pitch delta / head_share) >= looking_down_enter_deg.
  *                 It wins over hunched: a lowered head drops the eyes too.
  *   hunched       drop >= hunched_drop_enter_iod, or lean >=
  *                 hunched_lean_enter with drop >= hunched_lean_drop_iod.
@@ -176,10 +177,10 @@ void hs_posture_classifier_init(hs_posture_classifier *c,
                                 const hs_posture_thresholds *t);
 /* Next state.  calibrated false -> uncalibrated; f NULL -> away (which
  * also forgets the hysteresis: coming back needs the enter thresholds).
- * looking_down holds while the pitch delta >= looking_down_exit_deg;
+ * looking_down holds while the gaze delta >= looking_down_exit_deg;
  * hunched holds while drop >= hunched_drop_exit_iod, or lean >=
  * hunched_lean_exit with drop >= hunched_lean_drop_iod eased by the same
- * factor as the drop rule (exit/enter, 0.30/0.45 by default). */
+ * factor as the drop rule (exit/enter, 0.30/0.43 by default). */
 hs_state hs_posture_classifier_update(hs_posture_classifier *c, bool calibrated,
                                       const hs_features *f);
 

@@ -138,7 +138,8 @@ void hs_report_format_when(const hs_report *r, double t_unix, char *buf,
                            size_t size);
 
 /* Summary values shared by the text and HTML renderers, into buf. */
-/* "40 min, from 09:12"; "none" when there is no stretch. */
+/* "40 min, from 09:12"; "none of a minute or more" when there is no
+ * stretch. */
 void hs_report_format_stretch(const hs_report *r, const hs_report_stretch *s,
                               char *buf, size_t size);
 /* "3 (2 looking down, 1 hunched)". */

@@ -74,7 +74,14 @@ out=$(grep -nE '\([[:space:]]*[[:alnum:]_ ]+\(\*\)[[:space:]]*\(|G_CALLBACK' \
 [ -z "$out" ] || breach "function pointer cast:
 $out"
 
-# 7. One header per module: every module in src/ (not a command, not main,
+# 7. Clocks are read in src/clock.c only; everything else gets the time
+#    from it or as an argument.
+out=$(grep -nE '(^|[^_[:alnum:]])(time[[:space:]]*\([[:space:]]*(NULL|0)[[:space:]]*\)|clock_gettime|gettimeofday|g_get_monotonic_time|g_get_real_time)' \
+	"$src"/src/*.c "$src"/shim/*.cpp | grep -v "^$src/src/clock.c:")
+[ -z "$out" ] || breach "a clock read outside src/clock.c:
+$out"
+
+# 8. One header per module: every module in src/ (not a command, not main,
 #    not a back-end of another module's interface) has its interface in
 #    include/headsup/.
 for c in "$src"/src/*.c; do
