@@ -277,7 +277,7 @@ static void stacked_bar(FILE *out, double x, double w, double base_y,
 /* The smallest of a few round numbers of minutes that is at least m. */
 static double round_up_min(double m)
 {
-	static const double steps[] = { 5, 10, 15, 20, 30, 45, 60 };
+	static const double steps[] = { 1, 2, 5, 10, 15, 20, 30, 45, 60 };
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
 		if (m <= steps[i])
 			return steps[i];
