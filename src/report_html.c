@@ -294,6 +294,14 @@ static void hourly(const hs_report *r, FILE *out, int lo, int hi)
 	const int height = 260, left = 56, bottom = 24, top = 10;
 	int plot_w = CHART_W - left - 10;
 	int plot_h = height - top - bottom;
+	/* At least eight hours on the axis, widened on both sides, so the
+	 * bars of a short day are as wide as those of a long one. */
+	while (hi - lo + 1 < 8) {
+		if (lo > 0)
+			lo--;
+		if (hi - lo + 1 < 8 && hi < 23)
+			hi++;
+	}
 	int n = hi - lo + 1;
 	int days = r->days > 1 ? r->days : 1;
 	double per_day[24][HS_STATE_COUNT], tallest = 0;

@@ -790,6 +790,48 @@ static void build_blocks(hs_date first, hs_date last, const block *bs,
 	hs_report_set_links(r);
 }
 
+/* A day with 20 minutes at the desk, at 07:10 (near the start of the
+ * day, so the axis can only widen one way): the hour chart still spans
+ * eight hours, and its one bar is as narrow as on a full day, not a
+ * slab across the page. */
+static void short_day_keeps_an_eight_hour_axis(void **state)
+{
+	(void)state;
+	static const block b[] = {
+		{ DAY_0900 - 110 * MIN, 20, HS_STATE_UPRIGHT, 0 },
+	};
+	hs_report r;
+	build_blocks(the_day, the_day, b, 1, &r);
+	char *html = render(&r, hs_report_write_html);
+	char *svg = svg_of(html, "time per hour by posture");
+	static svg_text t[64];
+	size_t nt = svg_texts(svg, t, 64);
+	int hours = 0, first = 99, last = -1;
+	for (size_t i = 0; i < nt; i++) {
+		int h;
+		char rest;
+		if (strlen(t[i].text) == 2 &&
+		    sscanf(t[i].text, "%d%c", &h, &rest) == 1) {
+			hours++;
+			first = h < first ? h : first;
+			last = h > last ? h : last;
+		}
+	}
+	if (hours < 8 || first > 7 || last < 7)
+		fail_msg("hour axis %02d to %02d (%d labels), want 8 hours "
+		         "around 07",
+		         first, last, hours);
+	static svg_box box[32];
+	size_t nbox = svg_boxes(svg, box, 32);
+	assert_true(nbox >= 1);
+	for (size_t k = 0; k < nbox; k++)
+		if (box[k].w > 960.0 / 8)
+			fail_msg("a bar %.0f px wide", box[k].w);
+	free(svg);
+	free(html);
+	hs_report_finish(&r);
+}
+
 static void previous_days_read_the_same_in_text_html_and_json(void **state)
 {
 	(void)state;
@@ -1412,6 +1454,7 @@ int main(void)
 		                                cli_setup, cli_teardown),
 		cmocka_unit_test_setup_teardown(cli_reports_a_journal_day,
 		                                cli_setup, cli_teardown),
+		cmocka_unit_test(short_day_keeps_an_eight_hour_axis),
 		cmocka_unit_test_setup_teardown(output_name_picks_the_format,
 		                                cli_setup, cli_teardown),
 		cmocka_unit_test_setup_teardown(
