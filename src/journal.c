@@ -1106,18 +1106,34 @@ static int read_rows(hs_journal *j, sqlite3_stmt *st, size_t elem,
 	return 0;
 }
 
+/* A value read back from the file, where anything may have been written:
+ * what no headsup writes (negative, infinite, or more than a day of
+ * seconds in one minute) counts as nothing, so that a damaged row cannot
+ * turn a report's sums into infinities or NaN. */
+static double column_in(sqlite3_stmt *st, int col, double lo, double hi)
+{
+	double v = sqlite3_column_double(st, col);
+	return isfinite(v) && v >= lo && v <= hi ? v : 0;
+}
+
+static long column_count(sqlite3_stmt *st, int col)
+{
+	sqlite3_int64 v = sqlite3_column_int64(st, col);
+	return v > 0 && v <= LONG_MAX ? (long)v : 0;
+}
+
 static void fill_minute(sqlite3_stmt *st, void *row)
 {
 	hs_journal_minute *m = row;
 	m->start = sqlite3_column_double(st, 0);
 	for (int s = 0; s < HS_STATE_COUNT; s++)
-		m->state_s[s] = sqlite3_column_double(st, 1 + s);
-	m->pitch_mean_deg = sqlite3_column_double(st, 6);
-	m->drop_mean_iod = sqlite3_column_double(st, 7);
-	m->frames = (long)sqlite3_column_int64(st, 8);
-	m->face_frames = (long)sqlite3_column_int64(st, 9);
-	m->pitch_frames = (long)sqlite3_column_int64(st, 10);
-	m->drop_frames = (long)sqlite3_column_int64(st, 11);
+		m->state_s[s] = column_in(st, 1 + s, 0, 86400);
+	m->pitch_mean_deg = column_in(st, 6, -180, 180);
+	m->drop_mean_iod = column_in(st, 7, -100, 100);
+	m->frames = column_count(st, 8);
+	m->face_frames = column_count(st, 9);
+	m->pitch_frames = column_count(st, 10);
+	m->drop_frames = column_count(st, 11);
 }
 
 static void fill_alert(sqlite3_stmt *st, void *row)

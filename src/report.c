@@ -348,7 +348,7 @@ int hs_report_build(const hs_report_input *in, hs_report *out)
 	r.monitored_s = sum_states(r.state_s);
 	r.present_s = present(r.state_s);
 	r.share_upright = share_upright(r.state_s);
-	r.no_data = r.monitored_s <= 0;
+	r.no_data = !(r.monitored_s > 0);
 	if (weight > 0) {
 		r.neck_load_kg = load_sum / weight;
 		r.mean_pitch_deg = pitch_sum / weight;

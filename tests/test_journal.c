@@ -393,6 +393,62 @@ static void reading_never_writes(void **state)
 	assert_int_equal(st.st_size, 0);
 }
 
+/* Rows that no headsup writes (edited by hand, or damaged in a way SQLite
+ * cannot see) read as nothing: no infinities, NaN or negative counts reach
+ * a report's sums, and the good minute is kept. */
+static void impossible_values_read_as_nothing(void **state)
+{
+	fixture *fx = *state;
+	hs_journal *j = NULL;
+	assert_int_equal(hs_journal_open(fx->db, NULL, &j), 0);
+	assert_int_equal(hs_journal_begin_session(j, T0, "cam", NULL), 0);
+	for (int i = 0; i < 120; i++)
+		assert_int_equal(hs_journal_add_frame(j, T0 + 0.5 * i, 0.5,
+		                                      HS_STATE_UPRIGHT, NULL,
+		                                      true),
+		                 0);
+	hs_journal_close(j);
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
+	/* One row a minute after the good one, one value bad in each. */
+	static const char *const bad[] = {
+		"upright_s = 9e999",
+		"looking_down_s = -9e999",
+		"hunched_s = -5",
+		"away_s = 1e300",
+		"pitch_mean_deg = 9e999",
+		"drop_mean_iod = -1e300",
+		"frames = -7",
+		"pitch_frames = -9223372036854775807",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char sql[256];
+		const double minute = T0 + 60 * (double)(i + 1);
+		snprintf(sql, sizeof sql,
+		         "INSERT INTO minutes (minute, session) VALUES (%.0f, "
+		         "1); UPDATE minutes SET %s WHERE minute = %.0f",
+		         minute, bad[i], minute);
+		exec_ok(db, sql);
+	}
+	sqlite3_close(db);
+
+	hs_journal_minute *m = NULL;
+	size_t n = 0;
+	read_all(fx->db, &m, &n);
+	assert_int_equal(n, 9);
+	assert_true(m[0].state_s[HS_STATE_UPRIGHT] == 60);
+	assert_true(total_seconds(m, n) == 60);
+	for (size_t i = 0; i < n; i++) {
+		for (int s = 0; s < HS_STATE_COUNT; s++)
+			assert_true(isfinite(m[i].state_s[s]) &&
+			            m[i].state_s[s] >= 0);
+		assert_true(isfinite(m[i].pitch_mean_deg));
+		assert_true(isfinite(m[i].drop_mean_iod));
+		assert_true(m[i].frames >= 0 && m[i].pitch_frames >= 0);
+	}
+	free(m);
+}
+
 static void corrupt_journal_is_kept_aside_and_a_new_one_started(void **state)
 {
 	fixture *fx = *state;
@@ -762,6 +818,7 @@ int main(void)
 		JOURNAL_TEST(newer_journal_is_refused),
 		JOURNAL_TEST(another_programs_database_is_left_untouched),
 		JOURNAL_TEST(reading_never_writes),
+		JOURNAL_TEST(impossible_values_read_as_nothing),
 		JOURNAL_TEST(
 		        corrupt_journal_is_kept_aside_and_a_new_one_started),
 		JOURNAL_TEST(killed_writer_loses_at_most_one_commit_interval),
