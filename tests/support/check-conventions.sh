@@ -43,6 +43,8 @@ out=$(awk '
 	{ previous = $0 }
 ' "$src"/shim/*.cpp)
 [ -z "$out" ] || breach "$out"
+cat "$src"/shim/*.cpp | grep -q '^extern "C" [^{]' ||
+	breach "no extern \"C\" functions found in $src/shim"
 
 # 2. The module exports one function, the table the core calls through.
 # (Names starting with "__" belong to the toolchain: a sanitizer build adds
@@ -52,10 +54,14 @@ if [ "$exports" != "hs_shim_table_v1" ]; then
 	breach "$shim exports functions other than hs_shim_table_v1:" $exports
 fi
 
-# 3. Every global symbol of the C core carries the hs_ prefix.
-out=$(nm -g --defined-only "$core" |
+# 3. Every global symbol of the C core carries the hs_ prefix (and there
+#    are some: an unreadable library must not pass for a clean one).
+symbols=$(nm -g --defined-only "$core") || breach "nm cannot read $core"
+out=$(printf '%s\n' "$symbols" |
 	awk 'NF == 3 && $2 ~ /^[TDBR]$/ && $3 !~ /^(hs_|__)/ { print $3 }')
 [ -z "$out" ] || breach "global symbols without the hs_ prefix in $core:" $out
+printf '%s\n' "$symbols" | grep -q ' T hs_' ||
+	breach "no hs_ functions found in $core"
 
 # 4. No module ends the program: exit() and abort() belong to main alone.
 out=$(grep -nE '(^|[^_[:alnum:]])(exit|_exit|_Exit|quick_exit|abort)[[:space:]]*\(' \
