@@ -119,4 +119,18 @@ run_ctest build-fuzz -R '^fuzz_' ||
 total=$(sed -n 's/.*tests passed, 0 tests failed out of \([0-9]*\).*/\1/p' "$counts" |
 	awk '{ n += $1 } END { print n + 0 }')
 say "all tests passed"
-echo "headsup: $total passed, 0 failed"
+# CTest counts a test program as passed when some of its cmocka tests were
+# skipped (a missing fixture or tool); say how many, and why, so a skip is
+# never mistaken for a pass.
+logs=(build/Testing/Temporary/LastTest.log build-asan/Testing/Temporary/LastTest.log)
+skipped=$(cat "${logs[@]}" 2>/dev/null |
+	sed -n 's/^\[  SKIPPED \] \([0-9]*\) test(s), listed below:.*/\1/p' |
+	awk '{ n += $1 } END { print n + 0 }')
+if [ "$skipped" -gt 0 ]; then
+	echo "Of these, $skipped cmocka tests were skipped (plain and sanitizer runs together); the reasons given, with how often:"
+	cat "${logs[@]}" 2>/dev/null | sed -n 's/^\([0-9:]* \)\{0,1\}SKIPPED: //p' |
+		sort | uniq -c | sort -rn | sed 's/^/  /'
+	echo "headsup: $total passed, 0 failed, $skipped cmocka tests skipped"
+else
+	echo "headsup: $total passed, 0 failed, none skipped"
+fi

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include "testutil.h"
@@ -235,6 +236,9 @@ static void folder_in_name_order_as_json_and_table(void **state)
 	snprintf(args, sizeof args, "--json '%s'", dir);
 	assert_int_equal(analyze(args), 0);
 	assert_int_equal(count_lines(out), 16);
+	static char by_folder[1 << 16];
+	assert_true(strlen(out) < sizeof by_folder);
+	snprintf(by_folder, sizeof by_folder, "%s", out);
 	long frame = 0;
 	for (char *line = out; *line; frame++) {
 		char *nl = strchr(line, '\n');
@@ -248,6 +252,38 @@ static void folder_in_name_order_as_json_and_table(void **state)
 		    strcmp(keys, "source,frame,time_s,face") != 0)
 			fail_msg("line %ld has keys %s", frame, keys);
 		line = nl + 1;
+	}
+
+	/* Name order: each line reads the same as the image of that rank
+	 * in the sorted list of the folder's images, given one by one. */
+	struct dirent **names = NULL;
+	int n = scandir(dir, &names, NULL, alphasort);
+	assert_true(n > 0);
+	static char files[1 << 14];
+	size_t used = snprintf(files, sizeof files, "--json");
+	for (int i = 0; i < n; i++) {
+		if (strstr(names[i]->d_name, ".jpg"))
+			used += snprintf(files + used, sizeof files - used,
+			                 " '%s/%s'", dir, names[i]->d_name);
+		free(names[i]);
+	}
+	free(names);
+	assert_true(used < sizeof files);
+	assert_int_equal(analyze(files), 0);
+	assert_int_equal(count_lines(out), 16);
+	const char *a = by_folder, *b = out;
+	for (int i = 0; i < 16; i++) {
+		const char *fa = strstr(a, "\"face\""),
+		           *fb = strstr(b, "\"face\"");
+		assert_true(fa && fb);
+		size_t la = strcspn(fa, "\n"), lb = strcspn(fb, "\n");
+		if (la != lb || strncmp(fa, fb, la) != 0)
+			fail_msg(
+			        "frame %d of the folder is not its image %d in "
+			        "name order",
+			        i, i);
+		a = fa + la;
+		b = fb + lb;
 	}
 
 	/* The table: a header and one row per image. */
@@ -341,6 +377,7 @@ static void calibration_adds_posture_and_features(void **state)
 	assert_int_equal(n, all);
 	assert_true(all > 100);
 	faces = lines_with(0, 1e9, "\"face\": true", &all);
+	assert_true(faces > 100); /* the man faces the camera throughout */
 	n = lines_with(0, 1e9, "\"features\": {\"pitch_delta_deg\": ", &all);
 	assert_int_equal(n, faces);
 	n = lines_with(0, 1e9, "\"lean_ratio\": ", &all);

@@ -616,21 +616,47 @@ static void only_baseline_and_journal_are_stored_privately(void **state)
 	hs_runenv_free(&e);
 }
 
-/* Is this strace line a successful open for writing or creation of a
- * file outside headsup's own folders? */
+/* Where the last "quoted" argument of an strace line starts (after its
+ * quote), or NULL. */
+static const char *last_quoted(const char *line)
+{
+	const char *last = NULL;
+	for (const char *p = line; (p = strchr(p, '"'));) {
+		const char *e = p + 1;
+		while (*e && *e != '"')
+			e += e[0] == '\\' && e[1] ? 2 : 1;
+		if (!*e)
+			break;
+		last = p + 1;
+		p = e + 1;
+	}
+	return last;
+}
+
+/* Is this strace line a successful open for writing, creation, rename or
+ * link of a file outside headsup's own folders? */
 static bool writes_elsewhere(const char *line, const char *dir)
 {
-	if (!strstr(line, "open") ||
-	    !(strstr(line, "O_WRONLY") || strstr(line, "O_RDWR") ||
-	      strstr(line, "O_CREAT")))
+	const char *call = line + strspn(line, "0123456789 ");
+	const bool opens = strncmp(call, "open", 4) == 0 &&
+	                   (strstr(line, "O_WRONLY") ||
+	                    strstr(line, "O_RDWR") || strstr(line, "O_CREAT"));
+	/* These name the file they make last: creat's only path, the new
+	 * name of a rename or link. */
+	const bool makes = strncmp(call, "creat(", 6) == 0 ||
+	                   strncmp(call, "rename", 6) == 0 ||
+	                   strncmp(call, "link", 4) == 0 ||
+	                   strncmp(call, "symlink", 7) == 0;
+	if (!opens && !makes)
 		return false;
 	const char *ret = strrchr(line, '=');
 	if (!ret || strtol(ret + 1, NULL, 10) < 0)
 		return false; /* failed: nothing written */
-	const char *q = strchr(line, '"');
+	const char *q = opens ? strchr(line, '"') : last_quoted(line);
 	if (!q)
 		return true;
-	q++;
+	if (opens)
+		q++;
 	if (strncmp(q, "/dev/null\"", 10) == 0)
 		return false;
 	static const char *const mine[] = { "/data/headsup/", "/state/headsup/",

@@ -231,6 +231,17 @@ int main(int argc, char **argv)
 			for (int i = 0; i < RUNS; i++)
 				bin[f][i] = time_binary(path, date, cases[c],
 				                        formats[f]);
+		/* Any failed run is a failure, not just a slow median. */
+		for (int i = 0; i < RUNS; i++) {
+			failed |= lib[i] < 0;
+			for (int k = 0; k < 3; k++)
+				failed |= bin[k][i] < 0;
+		}
+		if (lib[0] < 0) {
+			fprintf(stderr, "cannot load the report from %s\n",
+			        path);
+			continue; /* r was never filled */
+		}
 		double ml = median(lib, RUNS);
 		printf("report --days %d: library %.1f ms; binary text %.1f "
 		       "ms, "

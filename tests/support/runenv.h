@@ -243,7 +243,8 @@ static inline int hs_runenv_count(const char *haystack, const char *needle)
 	return n;
 }
 
-/* The number after "key": in a JSON text (the first one); NAN if none. */
+/* The number after "key": in a JSON text (the first one); NAN if none or
+ * if what follows is not a number (null, a string). */
 static inline double hs_runenv_json_number(const char *json, const char *key)
 {
 	char pat[128];
@@ -251,7 +252,9 @@ static inline double hs_runenv_json_number(const char *json, const char *key)
 	const char *p = strstr(json, pat);
 	if (!p)
 		return 0.0 / 0.0;
-	return strtod(p + strlen(pat), NULL);
+	char *end = NULL;
+	double v = strtod(p + strlen(pat), &end);
+	return end == p + strlen(pat) ? 0.0 / 0.0 : v;
 }
 
 /* Calibrate from the first 'seconds' of a source, into the environment's
