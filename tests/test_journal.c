@@ -352,20 +352,27 @@ static void another_programs_database_is_left_untouched(void **state)
 	free(after);
 }
 
+/* A journal at path with one session from T0: 'frames' frames half a
+ * second apart, all in 'state'. */
+static void write_frames(const char *path, int frames, hs_state state)
+{
+	hs_journal *j = NULL;
+	assert_int_equal(hs_journal_open(path, NULL, &j), 0);
+	assert_int_equal(hs_journal_begin_session(j, T0, "cam", NULL), 0);
+	for (int i = 0; i < frames; i++)
+		assert_int_equal(hs_journal_add_frame(j, T0 + 0.5 * i, 0.5,
+		                                      state, NULL, true),
+		                 0);
+	hs_journal_close(j);
+}
+
 /* A report reads the journal without writing to it: the bytes stay the
  * same, and an empty file stays empty (it reads as "nothing yet"). */
 static void reading_never_writes(void **state)
 {
 	fixture *fx = *state;
+	write_frames(fx->db, 240, HS_STATE_UPRIGHT);
 	hs_journal *j = NULL;
-	assert_int_equal(hs_journal_open(fx->db, NULL, &j), 0);
-	assert_int_equal(hs_journal_begin_session(j, T0, "cam", NULL), 0);
-	for (int i = 0; i < 240; i++)
-		assert_int_equal(hs_journal_add_frame(j, T0 + 0.5 * i, 0.5,
-		                                      HS_STATE_UPRIGHT, NULL,
-		                                      true),
-		                 0);
-	hs_journal_close(j);
 	size_t len0, len1;
 	char *before = slurp(fx->db, &len0);
 	assert_non_null(before);
@@ -399,15 +406,7 @@ static void reading_never_writes(void **state)
 static void impossible_values_read_as_nothing(void **state)
 {
 	fixture *fx = *state;
-	hs_journal *j = NULL;
-	assert_int_equal(hs_journal_open(fx->db, NULL, &j), 0);
-	assert_int_equal(hs_journal_begin_session(j, T0, "cam", NULL), 0);
-	for (int i = 0; i < 120; i++)
-		assert_int_equal(hs_journal_add_frame(j, T0 + 0.5 * i, 0.5,
-		                                      HS_STATE_UPRIGHT, NULL,
-		                                      true),
-		                 0);
-	hs_journal_close(j);
+	write_frames(fx->db, 120, HS_STATE_UPRIGHT);
 	sqlite3 *db = NULL;
 	assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
 	/* One row a minute after the good one, one value bad in each. */
@@ -611,15 +610,8 @@ static void read_only_journal_can_be_reported(void **state)
 	char mnt[512];
 	if (!journal_on_tmpfs(fx, "ro", "size=1m", mnt, sizeof mnt))
 		skip();
+	write_frames(fx->db, 120, HS_STATE_HUNCHED);
 	hs_journal *j = NULL;
-	assert_int_equal(hs_journal_open(fx->db, NULL, &j), 0);
-	assert_int_equal(hs_journal_begin_session(j, T0, "cam", NULL), 0);
-	for (int i = 0; i < 120; i++)
-		assert_int_equal(hs_journal_add_frame(j, T0 + 0.5 * i, 0.5,
-		                                      HS_STATE_HUNCHED, NULL,
-		                                      true),
-		                 0);
-	hs_journal_close(j);
 	bool remounted = run_ok("mount -o remount,ro ", mnt, "");
 	j = NULL;
 	int rc = remounted ? hs_journal_open_existing(fx->db, &j) : -1;
