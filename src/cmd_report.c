@@ -5,6 +5,7 @@
 #include "headsup/err.h"
 #include "headsup/journal.h"
 #include "headsup/log.h"
+#include "headsup/paths.h"
 #include "headsup/report.h"
 #include "headsup/timeparse.h"
 
@@ -14,7 +15,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -86,14 +86,12 @@ static int parse_days(const char *text, int *days)
  * any case), or text. */
 static report_format format_of_name(const char *name)
 {
-	const char *dot = strrchr(name, '.');
-	if (dot && strchr(dot, '/') == NULL) {
-		if (strcasecmp(dot, ".html") == 0 ||
-		    strcasecmp(dot, ".htm") == 0)
-			return FORMAT_HTML;
-		if (strcasecmp(dot, ".json") == 0)
-			return FORMAT_JSON;
-	}
+	static const char *const html[] = { ".html", ".htm" };
+	static const char *const json[] = { ".json" };
+	if (hs_path_has_ext(name, html, sizeof html / sizeof html[0]))
+		return FORMAT_HTML;
+	if (hs_path_has_ext(name, json, sizeof json / sizeof json[0]))
+		return FORMAT_JSON;
 	return FORMAT_TEXT;
 }
 

@@ -114,6 +114,27 @@ static GDBusConnection *connect_bounded(GError **err)
 	return w.bus;
 }
 
+/* The server's GetServerInformation reply (name, vendor, version, spec),
+ * or NULL when it does not answer within timeout_ms (said at debug level).
+ * The caller unrefs the reply. */
+static GVariant *server_information(GDBusConnection *bus, int timeout_ms)
+{
+	GError *err = NULL;
+	GVariant *reply = g_dbus_connection_call_sync(
+	        bus, "org.freedesktop.Notifications",
+	        "/org/freedesktop/Notifications",
+	        "org.freedesktop.Notifications", "GetServerInformation", NULL,
+	        G_VARIANT_TYPE("(ssss)"), G_DBUS_CALL_FLAGS_NONE, timeout_ms,
+	        NULL, &err);
+	if (!reply) {
+		hs_debug(
+		        "no notification server answers on the session bus: %s",
+		        err->message);
+		g_error_free(err);
+	}
+	return reply;
+}
+
 /* Ask the server for its name; HS_ENOSERVER when nothing answers. */
 static int probe_server(GDBusConnection **bus_out)
 {
@@ -138,17 +159,8 @@ static int probe_server(GDBusConnection **bus_out)
 	 * monitor should rather carry on and print its alerts. */
 	g_dbus_connection_set_exit_on_close(bus, FALSE);
 
-	GVariant *reply = g_dbus_connection_call_sync(
-	        bus, "org.freedesktop.Notifications",
-	        "/org/freedesktop/Notifications",
-	        "org.freedesktop.Notifications", "GetServerInformation", NULL,
-	        G_VARIANT_TYPE("(ssss)"), G_DBUS_CALL_FLAGS_NONE,
-	        PROBE_TIMEOUT_MS, NULL, &err);
+	GVariant *reply = server_information(bus, PROBE_TIMEOUT_MS);
 	if (!reply) {
-		hs_debug(
-		        "no notification server answers on the session bus: %s",
-		        err->message);
-		g_error_free(err);
 		g_object_unref(bus);
 		return HS_ENOSERVER;
 	}
@@ -269,21 +281,10 @@ static void on_action(NotifyNotification *nn, char *action, gpointer data)
  * and a server that stays silent costs 2 s and the terminal fallback. */
 static bool server_answers(libnotify_state *st)
 {
-	GError *err = NULL;
-	GVariant *info = g_dbus_connection_call_sync(
-	        st->bus, "org.freedesktop.Notifications",
-	        "/org/freedesktop/Notifications",
-	        "org.freedesktop.Notifications", "GetServerInformation", NULL,
-	        G_VARIANT_TYPE("(ssss)"), G_DBUS_CALL_FLAGS_NONE,
-	        ALIVE_TIMEOUT_MS, NULL, &err);
-	if (!info) {
-		hs_debug("notification server does not answer: %s",
-		         err->message);
-		g_error_free(err);
-		return false;
-	}
-	g_variant_unref(info);
-	return true;
+	GVariant *info = server_information(st->bus, ALIVE_TIMEOUT_MS);
+	if (info)
+		g_variant_unref(info);
+	return info != NULL;
 }
 
 static int ln_send(void *state, const hs_alert_msg *msg)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -136,6 +137,17 @@ FILE *hs_path_open_file(const char *path)
 		return NULL;
 	}
 	return f;
+}
+
+bool hs_path_has_ext(const char *name, const char *const exts[], size_t n)
+{
+	const char *dot = strrchr(name, '.');
+	if (!dot || strchr(dot, '/'))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(dot, exts[i]) == 0)
+			return true;
+	return false;
 }
 
 int hs_path_put_uri(char *buf, size_t size, size_t *used, const char *path)

@@ -3,6 +3,7 @@
 
 #include "headsup/clock.h"
 #include "headsup/err.h"
+#include "headsup/paths.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -10,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -32,13 +32,7 @@ bool hs_source_is_image_name(const char *name)
 	static const char *const exts[] = { ".jpg",  ".jpeg", ".png",  ".bmp",
 		                            ".webp", ".tif",  ".tiff", ".pgm",
 		                            ".ppm",  ".pnm" };
-	const char *dot = strrchr(name, '.');
-	if (!dot)
-		return false;
-	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
-		if (strcasecmp(dot, exts[i]) == 0)
-			return true;
-	return false;
+	return hs_path_has_ext(name, exts, sizeof exts / sizeof exts[0]);
 }
 
 static bool all_digits(const char *s)

@@ -257,11 +257,11 @@ static int format_duration(double seconds, bool exact, char *buf, size_t size)
 	/* Ten years is far beyond any sitting; cap so the cast is defined. */
 	const long whole = (long)floor(fmin(seconds, 315360000.0));
 	const long h = whole / 3600, m = whole / 60 % 60, sec = whole % 60;
-	int rc = 0;
+	int rc;
 	if (whole < 60) {
 		rc = add_count(buf, size, whole, "second");
 	} else if (whole < 3600) {
-		rc = add_count(buf, size, whole / 60, "minute");
+		rc = add_count(buf, size, m, "minute");
 	} else {
 		rc = add_count(buf, size, h, "hour");
 		if (rc == 0 && m > 0)

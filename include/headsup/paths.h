@@ -23,6 +23,10 @@ int hs_path_xdg(hs_xdg_kind kind, const char *name, char *buf, size_t size);
 /* Create a folder and its parents; the last one gets mode 'mode'. */
 int hs_path_mkdirs(const char *dir, unsigned mode);
 
+/* Does the file name end in one of the n extensions exts (".png"; any
+ * case)?  Only the part after the last '/' counts. */
+bool hs_path_has_ext(const char *name, const char *const exts[], size_t n);
+
 /* Append path to a URI being built in buf (size bytes, *used of them
  * taken), percent-encoding every byte but letters, digits and "/-._~", as
  * a file:// URL or an SQLite URI needs.  HS_ERANGE when it does not fit. */
