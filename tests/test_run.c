@@ -998,6 +998,99 @@ static void preview_runs_on_a_display(void **state)
 	hs_runenv_free(&e);
 }
 
+/* The window the user places the camera with: it appears on the display
+ * under its title, frame-sized, and shows a picture (not a blank or black
+ * window); SIGTERM then closes it and ends the monitor within a second.
+ * Read from the X server itself with xwininfo (x11-utils) and ImageMagick's
+ * import, as a person would see it. */
+static void preview_window_shows_the_picture(void **state)
+{
+	(void)state;
+	char src[4096], args[4300], out[16384], cmd[256];
+	REQUIRE_FIXTURE(DESK, src);
+	if (!getenv("HEADSUP_SESSION_DIR") || !getenv("DISPLAY")) {
+		fprintf(stderr, "SKIPPED: not inside a private desktop session "
+		                "(ctest: test_run_dunst)\n");
+		skip();
+		return;
+	}
+	if (hs_test_run("command -v xwininfo && command -v import", NULL, 0) !=
+	    0) {
+		fprintf(stderr, "SKIPPED: needs xwininfo (x11-utils) and "
+		                "import (imagemagick)\n");
+		skip();
+		return;
+	}
+	hs_runenv e;
+	hs_runenv_make(&e, true);
+	hs_runenv_fmt(args, sizeof args,
+	              "run --preview --realtime --source '%s' "
+	              "--set notify=terminal",
+	              src);
+	pid_t pid = hs_runenv_spawn(&e, args);
+
+	/* The window, by its title: "0x400007 "headsup preview": ..." */
+	unsigned long win = 0;
+	const double end = hs_runenv_now() + 20;
+	while (!win && hs_runenv_now() < end) {
+		if (hs_test_run("xwininfo -root -tree", out, sizeof out) == 0) {
+			const char *t = strstr(out, "\"headsup preview\"");
+			if (t) {
+				const char *line = t;
+				while (line > out && line[-1] != '\n')
+					line--;
+				win = strtoul(line, NULL, 16);
+			}
+		}
+		if (!win)
+			hs_runenv_sleep(0.2);
+	}
+	assert_true(win != 0);
+
+	/* Frame-sized (the desk clip is 640x360; the plain window has no
+	 * tool bar), and once frames are shown, not one flat colour. */
+	int w = 0, h = 0;
+	snprintf(cmd, sizeof cmd, "xwininfo -id 0x%lx", win);
+	for (int tries = 0; tries < 50 && !(w == 640 && h == 360); tries++) {
+		if (tries)
+			hs_runenv_sleep(0.1);
+		assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
+		const char *p = strstr(out, "Width: ");
+		assert_non_null(p);
+		w = (int)strtol(p + 7, NULL, 10);
+		p = strstr(out, "Height: ");
+		assert_non_null(p);
+		h = (int)strtol(p + 8, NULL, 10);
+	}
+	fprintf(stderr, "preview window 0x%lx: %dx%d\n", win, w, h);
+	assert_int_equal(w, 640);
+	assert_int_equal(h, 360);
+	double spread = 0;
+	for (int tries = 0; tries < 25 && spread < 0.05; tries++) {
+		hs_runenv_sleep(0.2);
+		snprintf(cmd, sizeof cmd,
+		         "import -silent -window 0x%lx png:- | convert png:- "
+		         "-colorspace gray -format '%%[fx:standard_deviation]' "
+		         "info:",
+		         win);
+		if (hs_test_run(cmd, out, sizeof out) == 0)
+			spread = strtod(out, NULL);
+	}
+	fprintf(stderr, "preview grey-level spread %.3f\n", spread);
+	assert_true(spread >= 0.05);
+
+	/* Stopping with the window open is as quick and clean as without. */
+	const double t0 = hs_runenv_now();
+	kill(pid, SIGTERM);
+	assert_int_equal(hs_runenv_wait(pid, 5), 0);
+	assert_true(hs_runenv_now() - t0 < 1.0);
+	assert_int_equal(hs_test_run("xwininfo -root -tree | grep -c "
+	                             "'\"headsup preview\"'",
+	                             NULL, 0),
+	                 1); /* grep found nothing: the window is gone */
+	hs_runenv_free(&e);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -1026,6 +1119,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest session_tests[] = {
 		cmocka_unit_test(desk_session_alert_reaches_dunst),
 		cmocka_unit_test(preview_runs_on_a_display),
+		cmocka_unit_test(preview_window_shows_the_picture),
 	};
 	if (argc > 1 && strcmp(argv[1], "--session") == 0)
 		return cmocka_run_group_tests_name("run_session", session_tests,
