@@ -72,6 +72,40 @@ static void every_default_lies_within_its_own_range(void **state)
 	assert_int_equal(cfg.camera_width, 640);
 }
 
+/* The table every loop here, the help, the man page and the completion
+ * walk: it holds (at least) each setting the issue asks to be configurable,
+ * under its section, so none of those loops can pass on a short table. */
+static void the_table_holds_every_required_setting(void **state)
+{
+	(void)state;
+	static const char *const required[][2] = {
+		{ "alerts", "sustain_s" },
+		{ "alerts", "cooldown_s" },
+		{ "monitor", "rate_hz" },
+		{ "monitor", "source" },
+		{ "pose", "fov_deg" },
+		{ "posture", "looking_down_enter_deg" },
+		{ "posture", "looking_down_exit_deg" },
+		{ "posture", "hunched_drop_enter_iod" },
+		{ "posture", "hunched_drop_exit_iod" },
+		{ "posture", "hunched_lean_enter" },
+		{ "posture", "hunched_lean_exit" },
+	};
+	const size_t n = sizeof required / sizeof required[0];
+	assert_true(hs_setting_count >= n);
+	for (size_t r = 0; r < n; r++) {
+		size_t found = 0;
+		for (size_t i = 0; i < hs_setting_count; i++)
+			if (strcmp(hs_settings[i].section, required[r][0]) ==
+			            0 &&
+			    strcmp(hs_settings[i].key, required[r][1]) == 0)
+				found++;
+		if (found != 1)
+			fail_msg("[%s] %s: %zu entries in the table, want 1",
+			         required[r][0], required[r][1], found);
+	}
+}
+
 static void a_good_file_sets_what_it_says(void **state)
 {
 	(void)state;
@@ -353,6 +387,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_default_lies_within_its_own_range),
+		cmocka_unit_test(the_table_holds_every_required_setting),
 		cmocka_unit_test(a_good_file_sets_what_it_says),
 		cmocka_unit_test(bad_files_name_the_line_the_key_and_the_range),
 		cmocka_unit_test(odd_bytes_are_errors_not_crashes),

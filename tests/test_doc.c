@@ -60,6 +60,19 @@ static void page_has_every_section_command_and_setting(void **state)
 			         sections[i]);
 		at = found;
 	}
+	/* The table walked below holds every command users are told of. */
+	static const char *const commands[] = { "run",     "calibrate",
+		                                "analyze", "report",
+		                                "pause",   "resume",
+		                                "status",  "advice" };
+	for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++) {
+		int found = 0;
+		for (int i = 0; i < hs_command_count; i++)
+			found += strcmp(hs_commands[i].name, commands[c]) == 0;
+		if (found != 1)
+			fail_msg("'%s': %d entries in the command table",
+			         commands[c], found);
+	}
 	for (int i = 0; i < hs_command_count; i++) {
 		char name[64], want[256];
 		roff_word(hs_commands[i].name, name, sizeof name, true);
