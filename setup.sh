@@ -32,7 +32,7 @@ runtime_pkgs=(build-essential cmake pkg-config libopencv-dev opencv-data
 	libnotify-dev libsqlite3-dev libcmocka-dev)
 test_pkgs=(dbus dbus-x11 dunst xvfb libnotify-bin chromium clang
 	libclang-rt-14-dev valgrind strace sqlite3 procps imagemagick tzdata
-	groff-base desktop-file-utils clang-format x11-utils)
+	groff-base man-db desktop-file-utils clang-format x11-utils systemd)
 
 pkgs=("${runtime_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
