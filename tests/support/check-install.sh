@@ -125,12 +125,18 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 else
 	echo "SKIPPED (part): systemd-analyze is not installed" >&2
 fi
-if command -v desktop-file-validate >/dev/null 2>&1; then
-	for d in share/applications etc/xdg/autostart; do
-		desktop-file-validate "$prefix/$d/headsup.desktop" ||
+# The menu and autostart entries: valid, and starting this prefix's binary.
+for d in share/applications etc/xdg/autostart; do
+	entry=$prefix/$d/headsup.desktop
+	grep -qx "Exec=$hs run" "$entry" && grep -qx "TryExec=$hs" "$entry" ||
+		fail "$d/headsup.desktop does not start $hs: $(grep Exec "$entry")"
+	if command -v desktop-file-validate >/dev/null 2>&1; then
+		desktop-file-validate "$entry" ||
 			fail "$d/headsup.desktop is not a valid desktop entry"
-	done
-fi
+	else
+		echo "SKIPPED (part): desktop-file-validate is not installed" >&2
+	fi
+done
 
 [ "$status" = 0 ] && echo "install check: every installed piece works from $prefix"
 exit "$status"
