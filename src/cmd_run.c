@@ -523,10 +523,18 @@ static void analyse_frame(run_ctx *c, double t)
 		        "to record a baseline for this camera.",
 		        st.baseline_from_w, st.baseline_from_h, source_name(c),
 		        an.frame_w, an.frame_h, HS_MONITOR_SELFCAL_S);
-	if (st.self_calibrated)
+	if (st.self_calibrated) {
 		hs_info("calibrated from the first seconds of a steady face "
 		        "(kept for this run only); run 'headsup calibrate' "
 		        "for a baseline you choose");
+		/* Started by the session, nobody reads the line above: the
+		 * user learns it once per run, on the desktop. */
+		hs_notify_notice(c->notify, "headsup calibrated itself",
+		                 "It took how you sat for a few seconds just "
+		                 "now as your upright posture. For a baseline "
+		                 "you choose, sit upright and run: headsup "
+		                 "calibrate");
+	}
 	if (st.changed)
 		hs_info("%.1f s: %s", t, hs_state_name(st.state));
 

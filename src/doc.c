@@ -120,7 +120,14 @@ int hs_doc_write_man(FILE *out)
 	      ".B headsup report\n"
 	      "makes daily summaries.\n"
 	      "When no notification server is reachable, reminders are printed "
-	      "on the terminal instead.\n",
+	      "on the terminal instead.\n"
+	      ".PP\n"
+	      "Before a baseline is recorded, the monitor calibrates itself "
+	      "from "
+	      "a few seconds of a steady, frontal face, and says so: on the "
+	      "terminal, and in one low-urgency desktop notice for each start "
+	      "(the monitor is usually started by the session, where nobody "
+	      "reads its terminal).\n",
 	      out);
 	commands(out);
 	fputs(".SH OPTIONS\n"

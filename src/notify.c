@@ -139,6 +139,15 @@ int hs_notify_send(hs_notify *n, const hs_alert_msg *msg)
 	return frc == 0 ? 0 : rc;
 }
 
+int hs_notify_notice(hs_notify *n, const char *summary, const char *body)
+{
+	if (!n || !summary || !body)
+		return HS_EINVAL;
+	if (!n->ops->notice)
+		return 0;
+	return n->ops->notice(n->state, summary, body);
+}
+
 void hs_notify_poll(hs_notify *n)
 {
 	n->ops->poll(n->state);

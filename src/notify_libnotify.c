@@ -26,6 +26,7 @@
 
 #define APP_NAME "headsup"
 #define CATEGORY "x-headsup.posture"
+#define NOTICE_CATEGORY "x-headsup.notice"
 #define FALLBACK_ICON "dialog-information"
 #define CONNECT_TIMEOUT_MS 3000
 #define PROBE_TIMEOUT_MS 5000 /* long enough to start an activatable server */
@@ -335,6 +336,34 @@ static int ln_send(void *state, const hs_alert_msg *msg)
 	return 0;
 }
 
+/* A notice: plain text (escaped where the server reads markup), low
+ * urgency, no actions; the server owns it once shown. */
+static int ln_notice(void *state, const char *summary, const char *body)
+{
+	libnotify_state *st = state;
+	if (!server_answers(st))
+		return HS_ENOSERVER;
+	char *text = st->body_style == HS_BODY_PLAIN
+	                     ? g_strdup(body)
+	                     : g_markup_escape_text(body, -1);
+	NotifyNotification *nn =
+	        notify_notification_new(summary, text, st->icon);
+	g_free(text);
+	notify_notification_set_app_name(nn, APP_NAME);
+	notify_notification_set_urgency(nn, NOTIFY_URGENCY_LOW);
+	notify_notification_set_category(nn, NOTICE_CATEGORY);
+	GError *err = NULL;
+	int rc = 0;
+	if (!notify_notification_show(nn, &err)) {
+		hs_debug("cannot show notice '%s': %s", summary,
+		         err ? err->message : "unknown error");
+		g_clear_error(&err);
+		rc = HS_ENOSERVER;
+	}
+	g_object_unref(nn);
+	return rc;
+}
+
 static void ln_poll(void *state)
 {
 	(void)state;
@@ -381,4 +410,5 @@ const hs_notifier_ops hs_notifier_libnotify = {
 	.take_snooze = ln_take_snooze,
 	.take_show_advice = ln_take_show_advice,
 	.close = ln_close,
+	.notice = ln_notice,
 };

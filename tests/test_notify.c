@@ -753,6 +753,56 @@ static void dunst_shows_summary_and_body(void **state)
 	hs_notify_destroy(n);
 }
 
+/* A notice (the monitor calibrated itself) reaches the desktop as its own
+ * kind: app headsup, its own category, the text escaped for a server that
+ * reads markup, and it leaves the alerts on screen alone. */
+static void notice_reaches_the_desktop_as_a_notice(void **state)
+{
+	(void)state;
+	REQUIRE_DUNST();
+	hs_notify *n = desktop_on_a_clear_screen();
+	hs_alert_msg m;
+	make_msg(&m, HS_STATE_HUNCHED, 45.0, NULL);
+	assert_int_equal(hs_notify_send(n, &m), 0);
+	assert_int_equal(hs_notify_notice(n, "headsup calibrated itself",
+	                                  "sit <upright> & run it"),
+	                 0);
+	hs_notify_poll(n);
+	assert_int_equal(dunst_displayed(), 2);
+	char *history = dunst_history();
+	char want[512];
+	json_field(want, sizeof want, "summary", "headsup calibrated itself");
+	assert_non_null(strstr(history, want));
+	json_field(want, sizeof want, "body",
+	           "sit &lt;upright&gt; &amp; run it");
+	if (!strstr(history, want))
+		fprintf(stderr, "want %s\nhistory: %s\n", want, history);
+	assert_non_null(strstr(history, want));
+	json_field(want, sizeof want, "category", "x-headsup.notice");
+	assert_non_null(strstr(history, want));
+	json_field(want, sizeof want, "category", "x-headsup.posture");
+	assert_non_null(strstr(history, want));
+	free(history);
+	assert_int_equal(hs_notify_notice(n, NULL, "x"), HS_EINVAL);
+	hs_notify_destroy(n);
+}
+
+/* On the terminal a notice adds nothing: the monitor's log line says it. */
+static void terminal_shows_no_notices(void **state)
+{
+	(void)state;
+	hs_notify *n = NULL;
+	assert_int_equal(hs_notify_create("terminal", &n), 0);
+	captured c;
+	capture_stderr(&c);
+	int rc = hs_notify_notice(n, "headsup calibrated itself", "text");
+	char *err = release_stderr(&c);
+	assert_int_equal(rc, 0);
+	assert_string_equal(err, "");
+	free(err);
+	hs_notify_destroy(n);
+}
+
 static void newer_alert_replaces_older_of_same_kind(void **state)
 {
 	(void)state;
@@ -892,6 +942,8 @@ int main(void)
 		 * connection once one was made. */
 		cmocka_unit_test(no_session_bus_falls_back_to_terminal),
 		cmocka_unit_test(dunst_shows_summary_and_body),
+		cmocka_unit_test(notice_reaches_the_desktop_as_a_notice),
+		cmocka_unit_test(terminal_shows_no_notices),
 		cmocka_unit_test(newer_alert_replaces_older_of_same_kind),
 		cmocka_unit_test(snooze_action_reaches_the_monitor),
 		cmocka_unit_test(show_advice_action_opens_the_page),

@@ -998,6 +998,49 @@ static void preview_runs_on_a_display(void **state)
 	hs_runenv_free(&e);
 }
 
+/* A monitor started by the session with no baseline calibrates itself and
+ * tells the user so once, on the desktop (nobody reads its terminal), with
+ * how to record a baseline; with a baseline, nothing of the kind. */
+static void self_calibration_is_told_on_the_desktop(void **state)
+{
+	(void)state;
+	char src[4096], args[4300], out[16384];
+	REQUIRE_FIXTURE(NECK, src);
+	if (!getenv("HEADSUP_SESSION_DIR") ||
+	    !getenv("DBUS_SESSION_BUS_ADDRESS")) {
+		fprintf(stderr, "SKIPPED: not inside a private desktop session "
+		                "(ctest: test_run_dunst)\n");
+		skip();
+		return;
+	}
+	static const char notice[] = "\"summary\":{\"type\":\"s\",\"data\":"
+	                             "\"headsup calibrated itself\"}";
+	hs_runenv e;
+	hs_runenv_make(&e, true);
+	hs_runenv_fmt(args, sizeof args, "run --source '%s'", src);
+	for (int calibrated = 0; calibrated < 2; calibrated++) {
+		if (calibrated)
+			assert_int_equal(hs_runenv_calibrate(&e, src, 5), 0);
+		char *before = dunst_history();
+		const int had = hs_runenv_count(before, notice);
+		free(before);
+		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+		assert_null(strstr(out, "alerts go to the terminal"));
+		char *history = dunst_history();
+		const int told = hs_runenv_count(history, notice) - had;
+		if (calibrated) {
+			assert_int_equal(told, 0);
+		} else {
+			assert_int_equal(told, 1);
+			assert_non_null(
+			        strstr(history, "run: headsup calibrate"));
+			assert_non_null(strstr(history, "x-headsup.notice"));
+		}
+		free(history);
+	}
+	hs_runenv_free(&e);
+}
+
 /* The window the user places the camera with: it appears on the display
  * under its title, frame-sized, and shows a picture (not a blank or black
  * window); SIGTERM then closes it and ends the monitor within a second.
@@ -1118,6 +1161,7 @@ int main(int argc, char **argv)
 	};
 	const struct CMUnitTest session_tests[] = {
 		cmocka_unit_test(desk_session_alert_reaches_dunst),
+		cmocka_unit_test(self_calibration_is_told_on_the_desktop),
 		cmocka_unit_test(preview_runs_on_a_display),
 		cmocka_unit_test(preview_window_shows_the_picture),
 	};

@@ -62,6 +62,11 @@ typedef struct hs_notifier_ops {
 	bool (*take_snooze)(void *state);
 	bool (*take_show_advice)(void *state);
 	void (*close)(void *state);
+	/* A one-off notice that is not a posture alert ("headsup calibrated
+	 * itself"): low urgency, no actions, no advice link.  NULL for a
+	 * back-end without notices (the console: the log line that goes
+	 * with every notice already says it on the terminal). */
+	int (*notice)(void *state, const char *summary, const char *body);
 } hs_notifier_ops;
 
 /* Desktop notifications through libnotify on the session bus.  Summary =
@@ -100,6 +105,12 @@ const char *hs_notify_backend(const hs_notify *n);
  * the life of n, and the desktop is tried again for the next alert.
  * Returns 0 once the alert was shown somewhere. */
 int hs_notify_send(hs_notify *n, const hs_alert_msg *msg);
+/* Show a notice (see hs_notifier_ops.notice) on the desktop.  It is for a
+ * monitor started by the session (autostart, systemd), whose terminal
+ * nobody reads, so there is no terminal fallback: the caller logs the same
+ * thing.  0 when shown or when the back-end has no notices, HS_ENOSERVER
+ * when the server did not take it, HS_EINVAL for missing text. */
+int hs_notify_notice(hs_notify *n, const char *summary, const char *body);
 /* Run pending action callbacks; never blocks.  Call it often (every
  * frame). */
 void hs_notify_poll(hs_notify *n);
