@@ -801,6 +801,21 @@ static void kill_9_loses_at_most_a_minute(void **state)
 
 /* ---- inside tests/support/desktop-session.sh: a real dunst ------------ */
 
+/* Skip, saying so, outside the private desktop session (its scratch
+ * folder and var, the display or the session bus, must be set). */
+#define REQUIRE_SESSION(var)                                                 \
+	do {                                                                 \
+		if (!getenv("HEADSUP_SESSION_DIR") || !getenv(var)) {        \
+			fprintf(stderr,                                      \
+			        "SKIPPED: not inside a private desktop "     \
+			        "session; run tests/support/desktop-session" \
+			        ".sh test_run --session (ctest: "            \
+			        "test_run_dunst)\n");                        \
+			skip();                                              \
+			return;                                              \
+		}                                                            \
+	} while (0)
+
 /* `dunstctl history` with the blanks between JSON tokens taken out, so
  * searches do not depend on its pretty-printing. */
 static char *dunst_history(void)
@@ -831,15 +846,7 @@ static void desk_session_alert_reaches_dunst(void **state)
 	(void)state;
 	char src[4096], args[4300], out[16384];
 	REQUIRE_FIXTURE(DESK, src);
-	if (!getenv("HEADSUP_SESSION_DIR") ||
-	    !getenv("DBUS_SESSION_BUS_ADDRESS")) {
-		fprintf(stderr,
-		        "SKIPPED: not inside a private desktop session; "
-		        "run tests/support/desktop-session.sh test_run "
-		        "--session (ctest: test_run_dunst)\n");
-		skip();
-		return;
-	}
+	REQUIRE_SESSION("DBUS_SESSION_BUS_ADDRESS");
 	hs_runenv e;
 	hs_runenv_make(&e, true);
 	char *before = dunst_history();
@@ -971,12 +978,7 @@ static void preview_runs_on_a_display(void **state)
 	(void)state;
 	char src[4096], args[4300], out[16384];
 	REQUIRE_FIXTURE(NECK, src);
-	if (!getenv("HEADSUP_SESSION_DIR") || !getenv("DISPLAY")) {
-		fprintf(stderr, "SKIPPED: not inside a private desktop session "
-		                "(ctest: test_run_dunst)\n");
-		skip();
-		return;
-	}
+	REQUIRE_SESSION("DISPLAY");
 	hs_runenv e;
 	hs_runenv_make(&e, true);
 	hs_runenv_fmt(args, sizeof args,
@@ -1006,13 +1008,7 @@ static void self_calibration_is_told_on_the_desktop(void **state)
 	(void)state;
 	char src[4096], args[4300], out[16384];
 	REQUIRE_FIXTURE(NECK, src);
-	if (!getenv("HEADSUP_SESSION_DIR") ||
-	    !getenv("DBUS_SESSION_BUS_ADDRESS")) {
-		fprintf(stderr, "SKIPPED: not inside a private desktop session "
-		                "(ctest: test_run_dunst)\n");
-		skip();
-		return;
-	}
+	REQUIRE_SESSION("DBUS_SESSION_BUS_ADDRESS");
 	static const char notice[] = "\"summary\":{\"type\":\"s\",\"data\":"
 	                             "\"headsup calibrated itself\"}";
 	hs_runenv e;
@@ -1051,12 +1047,7 @@ static void preview_window_shows_the_picture(void **state)
 	(void)state;
 	char src[4096], args[4300], out[16384], cmd[256];
 	REQUIRE_FIXTURE(DESK, src);
-	if (!getenv("HEADSUP_SESSION_DIR") || !getenv("DISPLAY")) {
-		fprintf(stderr, "SKIPPED: not inside a private desktop session "
-		                "(ctest: test_run_dunst)\n");
-		skip();
-		return;
-	}
+	REQUIRE_SESSION("DISPLAY");
 	if (hs_test_run("command -v xwininfo && command -v import", NULL, 0) !=
 	    0) {
 		fprintf(stderr, "SKIPPED: needs xwininfo (x11-utils) and "
