@@ -1,10 +1,18 @@
 #!/bin/sh
-# check-install.sh - install the build into a fresh prefix, as a user would
-# with `cmake --install build --prefix DIR`, and check that what was
-# installed works on its own: the installed binary finds its own vision
-# module, models and head model (never the build or source tree's), its
-# advice and man page are there, and the desktop files are valid and point
-# at the installed binary.
+# check-install.sh - install the build as a user or packager would, and check
+# that what was installed works on its own: the installed binary finds its
+# own vision module, models and head model (never the build or source
+# tree's), its advice and man page are there, the systemd unit and both
+# desktop entries are valid and start the installed binary, and the install
+# manifest lists every file (so that it can be uninstalled).
+#
+# It installs with `DESTDIR=STAGE cmake --install BUILD --prefix PREFIX`,
+# where PREFIX has a blank in its name (the unit and entries must quote it)
+# and is then linked to its staged copy, so that the paths written into the
+# unit and entries really lead to the binary.  Absolute install folders
+# (/etc/xdg/autostart for a /usr build) land in STAGE too; nothing outside
+# a temporary folder is written, and the build's own install_manifest.txt
+# is put back as it was.
 #
 # Usage: tests/support/check-install.sh BUILD_DIR SOURCE_DIR MODELS
 #   MODELS   "models" when the build has both face models (they must then
@@ -31,42 +39,85 @@ fail() {
 	echo "install check failed: $*" >&2
 	status=1
 }
+# Does file $2 hold a line equal to $1 (no pattern characters)?
+has_line() {
+	grep -qxF -- "$1" "$2"
+}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/headsup-install-XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-prefix=$tmp/prefix
-if ! cmake --install "$build" --prefix "$prefix" >"$tmp/install.log" 2>&1; then
+tmp=$(cd "$tmp" && pwd -P) || exit 1
+manifest=$build/install_manifest.txt
+saved_manifest=
+if [ -e "$manifest" ]; then
+	saved_manifest=$tmp/manifest.saved
+	cp -p "$manifest" "$saved_manifest" || exit 1
+fi
+cleanup() {
+	if [ -n "$saved_manifest" ]; then
+		cp -p "$saved_manifest" "$manifest"
+	else
+		rm -f "$manifest"
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+stage=$tmp/stage
+prefix="$tmp/my prefix"
+real=$stage$prefix
+if ! DESTDIR=$stage cmake --install "$build" --prefix "$prefix" \
+	>"$tmp/install.log" 2>&1; then
 	cat "$tmp/install.log" >&2
-	fail "cmake --install --prefix did not succeed"
+	fail "DESTDIR=... cmake --install --prefix did not succeed"
 	exit 1
 fi
+ln -s "$real" "$prefix" || exit 1
+cp "$manifest" "$tmp/manifest" || exit 1
 
-# Everything a user is told is installed (README, "To install").
-unit=$prefix/lib/systemd/user/headsup.service
-for f in bin/headsup lib/headsup/headsup-vision.so share/headsup/face3d.csv \
-	share/headsup/advice.html share/man/man1/headsup.1 \
-	share/applications/headsup.desktop etc/xdg/autostart/headsup.desktop \
-	share/icons/hicolor/scalable/apps/headsup.svg \
-	share/bash-completion/completions/headsup lib/systemd/user/headsup.service; do
-	[ -s "$prefix/$f" ] || fail "$f was not installed"
+# Every file in the manifest (which, like CMake's own entries, leaves out
+# DESTDIR) was staged.
+while IFS= read -r f; do
+	[ -e "$stage$f" ] || fail "the manifest lists $f, which was not installed"
+done <"$tmp/manifest"
+# The installed file whose path ends in $1 (exactly one), as the manifest
+# gives it: the path on the system it is installed for.
+installed() {
+	n=$(grep -c -- "$1\$" "$tmp/manifest")
+	if [ "$n" != 1 ]; then
+		fail "$n installed files end in $1, want 1"
+		echo /nonexistent
+		return
+	fi
+	grep -- "$1\$" "$tmp/manifest"
+}
+hs=$(installed /bin/headsup)
+unit=$stage$(installed /systemd/user/headsup.service)
+menu=$stage$(installed /applications/headsup.desktop)
+autostart=$stage$(installed /autostart/headsup.desktop)
+for f in /headsup/headsup-vision.so /headsup/face3d.csv /headsup/advice.html \
+	/man1/headsup.1 /apps/headsup.svg /completions/headsup; do
+	installed "$f" >/dev/null
 done
 if [ "$models" = models ]; then
-	for f in blazeface-front-128.onnx facemesh-192.onnx; do
-		[ -s "$prefix/share/headsup/$f" ] ||
-			fail "share/headsup/$f was not installed"
-	done
+	installed /headsup/blazeface-front-128.onnx >/dev/null
+	installed /headsup/facemesh-192.onnx >/dev/null
 fi
+for f in "$hs" "$unit" "$menu" "$autostart"; do
+	case $f in */nonexistent) status=1 ;; esac # (said inside $(...))
+done
 [ "$status" = 0 ] || exit 1
+[ "$hs" = "$prefix/bin/headsup" ] || fail "the binary is not in $prefix/bin: $hs"
 
 # The installed binary, run from elsewhere, on a picture with no face: it
 # loads the models at start, so a model it cannot find shows as a warning,
-# and strace shows where each of its files came from.
+# and strace (successful calls only, one file per process) shows where each
+# of its files came from.  LeakSanitizer cannot run under strace, in a
+# sanitizer build.
 cd "$tmp" || exit 1
 convert -size 320x240 xc:gray60 "$tmp/blank.png" || exit 1
-hs=$prefix/bin/headsup
-# (LeakSanitizer cannot run under strace, in a sanitizer build.)
 ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
-	strace -f -qq -e trace=open,openat -o "$tmp/trace" \
+	strace -ff -z -qq -e trace=open,openat -o "$tmp/trace" \
 	"$hs" analyze --json "$tmp/blank.png" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 [ "$rc" = 0 ] || fail "installed 'headsup analyze' exited $rc: $(cat "$tmp/err")"
@@ -74,26 +125,27 @@ grep -q '"face": false' "$tmp/out" || fail "no analysis line: $(cat "$tmp/out")"
 if [ "$models" = models ] && [ -s "$tmp/err" ]; then
 	fail "installed 'headsup analyze' warned: $(cat "$tmp/err")"
 fi
-# Files opened successfully, by absolute path.
-grep -v ' = -1 ' "$tmp/trace" | sed -n 's/.*open[at]*([^"]*"\([^"]*\)".*/\1/p' |
-	sort -u >"$tmp/opened"
-for f in headsup-vision.so face3d.csv; do
-	grep -qx "$prefix/[^ ]*/$f" "$tmp/opened" ||
-		grep -qx "$prefix/bin/\.\./[^ ]*/$f" "$tmp/opened" ||
-		fail "$f was not loaded from the prefix"
-done
+# Files opened, by absolute path, with any "/bin/../" folded away.
+cat "$tmp"/trace.* | sed -n 's/^[^"]*"\([^"]*\)".*/\1/p' |
+	sed 's#/[^/]*/\.\./#/#g' | sort -u >"$tmp/opened"
+# (The binary runs through the prefix's link, so it sees its staged path.)
+loaded_from_prefix() {
+	has_line "$stage$(installed "$1")" "$tmp/opened" ||
+		fail "$(basename "$1") was not loaded from the prefix"
+}
+loaded_from_prefix /headsup/headsup-vision.so
+loaded_from_prefix /headsup/face3d.csv
 if [ "$models" = models ]; then
-	for f in blazeface-front-128.onnx facemesh-192.onnx; do
-		grep -q "^$prefix/.*/$f\$" "$tmp/opened" ||
-			fail "$f was not loaded from the prefix"
-	done
+	loaded_from_prefix /headsup/blazeface-front-128.onnx
+	loaded_from_prefix /headsup/facemesh-192.onnx
 fi
 if grep -e "^$build/" -e "^$src/" "$tmp/opened" >"$tmp/strays"; then
 	fail "the installed binary read from the build or source tree: $(cat "$tmp/strays")"
 fi
 
 # A face, when the fixtures are there: found by the installed BlazeFace.
-face=$src/../shared/fixtures/headpose/pointing04/person01/person01146+0+0.jpg
+fixtures=${HEADSUP_FIXTURES:-$src/../shared/fixtures}
+face=$fixtures/headpose/pointing04/person01/person01146+0+0.jpg
 if [ "$models" = models ]; then
 	if [ -r "$face" ]; then
 		"$hs" analyze --json "$face" >"$tmp/face" 2>&1 ||
@@ -101,7 +153,7 @@ if [ "$models" = models ]; then
 		grep -q '"face": true, "detector": "blazeface"' "$tmp/face" ||
 			fail "installed BlazeFace found no face: $(cat "$tmp/face")"
 	else
-		echo "SKIPPED (part): ../shared/fixtures is missing; the face" \
+		echo "SKIPPED (part): no fixtures at $fixtures; the face" \
 			"check on an installed build did not run" >&2
 	fi
 fi
@@ -109,34 +161,38 @@ fi
 # Advice and man page from the prefix.
 "$hs" advice hunched >"$tmp/advice" 2>&1 && [ -s "$tmp/advice" ] ||
 	fail "installed 'headsup advice hunched' failed: $(cat "$tmp/advice")"
-page=$(MANPATH=$prefix/share/man man -w headsup 2>/dev/null)
-[ "$page" = "$prefix/share/man/man1/headsup.1" ] ||
-	fail "man -w headsup gives '$page', not the installed page"
+man_page=$stage$(installed /man1/headsup.1)
+man_dir=${man_page%/man1/headsup.1}
+if command -v man >/dev/null 2>&1; then
+	page=$(MANPATH=$man_dir man -w headsup 2>/dev/null)
+	[ "$page" = "$man_page" ] ||
+		fail "man -w headsup gives '$page', not the installed page"
+else
+	echo "SKIPPED (part): man (man-db) is not installed" >&2
+fi
 
-# The systemd unit starts the binary of this prefix, and systemd accepts it
-# (systemd-analyze also checks that ExecStart is executable and that the
-# man page of Documentation= is found).
-grep -qx "ExecStart=$hs run" "$unit" ||
+# The systemd unit starts the binary of this prefix, quoted for its blank,
+# and systemd accepts it (systemd-analyze also checks that ExecStart is
+# executable and that the man page of Documentation= is found).
+has_line "ExecStart=\"$hs\" run" "$unit" ||
 	fail "the unit does not start $hs: $(grep ExecStart "$unit")"
 if command -v systemd-analyze >/dev/null 2>&1; then
-	MANPATH=$prefix/share/man systemd-analyze verify "$unit" \
-		>"$tmp/verify" 2>&1 ||
+	MANPATH=$man_dir systemd-analyze verify "$unit" >"$tmp/verify" 2>&1 ||
 		fail "systemd-analyze verify: $(cat "$tmp/verify")"
 else
 	echo "SKIPPED (part): systemd-analyze is not installed" >&2
 fi
 # The menu and autostart entries: valid, and starting this prefix's binary.
-for d in share/applications etc/xdg/autostart; do
-	entry=$prefix/$d/headsup.desktop
-	grep -qx "Exec=$hs run" "$entry" && grep -qx "TryExec=$hs" "$entry" ||
-		fail "$d/headsup.desktop does not start $hs: $(grep Exec "$entry")"
+for entry in "$menu" "$autostart"; do
+	has_line "Exec=\"$hs\" run" "$entry" && has_line "TryExec=$hs" "$entry" ||
+		fail "$entry does not start $hs: $(grep Exec "$entry")"
 	if command -v desktop-file-validate >/dev/null 2>&1; then
 		desktop-file-validate "$entry" ||
-			fail "$d/headsup.desktop is not a valid desktop entry"
+			fail "$entry is not a valid desktop entry"
 	else
 		echo "SKIPPED (part): desktop-file-validate is not installed" >&2
 	fi
 done
 
-[ "$status" = 0 ] && echo "install check: every installed piece works from $prefix"
+[ "$status" = 0 ] && echo "install check: every installed piece works from '$prefix'"
 exit "$status"

@@ -1,0 +1,66 @@
+# install-launchers.cmake - part of `cmake --install` (CMakeLists.txt
+# includes it with install(SCRIPT)).  Writes the systemd user unit and the
+# two desktop entries (menu, autostart) with the absolute path of the binary
+# as really installed: for the --prefix given at install time, not only the
+# one configured, so `cmake --install build --prefix ~/.local` gets a unit
+# that starts ~/.local/bin/headsup.  DESTDIR staging is honoured but never
+# written into the files, as packagers expect.  The files go straight to
+# their folders (nothing is written into the build tree, which may belong to
+# another user than the one installing) and into the install manifest.
+#
+# Set by CMakeLists.txt before this runs: HS_DIST_DIR (the dist/ folder),
+# HS_BINDIR, HS_UNIT_DIR, HS_AUTOSTART_DIR, HS_APPLICATIONS_DIR (each
+# relative to the prefix, or absolute).
+
+macro(hs_full_path out dir)
+	if(IS_ABSOLUTE "${dir}")
+		set(${out} "${dir}")
+	else()
+		set(${out} "${CMAKE_INSTALL_PREFIX}/${dir}")
+	endif()
+endmacro()
+
+hs_full_path(hs_bindir_full "${HS_BINDIR}")
+set(hs_exe "${hs_bindir_full}/headsup")
+
+# systemd's ExecStart: "%" starts a specifier, also in the program's path
+# (doubled to stand for itself; "$" is only expanded in the arguments); a
+# path with a blank, quote or backslash is quoted, C-style.
+set(HS_UNIT_EXEC "${hs_exe}")
+if(HS_UNIT_EXEC MATCHES "[ \t\"'\\\\]")
+	string(REPLACE "\\" "\\\\" HS_UNIT_EXEC "${HS_UNIT_EXEC}")
+	string(REPLACE "\"" "\\\"" HS_UNIT_EXEC "${HS_UNIT_EXEC}")
+	set(HS_UNIT_EXEC "\"${HS_UNIT_EXEC}\"")
+endif()
+string(REPLACE "%" "%%" HS_UNIT_EXEC "${HS_UNIT_EXEC}")
+
+# The desktop entry's Exec (Desktop Entry Specification, "The Exec key"): an
+# argument with a reserved character is double-quoted, and inside the
+# quotes ", `, $ and \ take a backslash; then the key file's own escaping
+# doubles every backslash, and a literal % is written %%.  TryExec is a
+# plain string: only the key file's escaping applies.
+set(HS_DESKTOP_EXEC "${hs_exe}")
+if(HS_DESKTOP_EXEC MATCHES "[] \t\n\"'\\\\><~|&;$*?#()`[]")
+	string(REGEX REPLACE "([\"`$\\\\])" "\\\\\\1" HS_DESKTOP_EXEC
+		"${HS_DESKTOP_EXEC}")
+	set(HS_DESKTOP_EXEC "\"${HS_DESKTOP_EXEC}\"")
+endif()
+string(REPLACE "\\" "\\\\" HS_DESKTOP_EXEC "${HS_DESKTOP_EXEC}")
+string(REPLACE "%" "%%" HS_DESKTOP_EXEC "${HS_DESKTOP_EXEC}")
+string(REPLACE "\\" "\\\\" HS_TRYEXEC "${hs_exe}")
+
+macro(hs_install_launcher template dir name)
+	hs_full_path(hs_dir_full "${dir}")
+	set(hs_dest "$ENV{DESTDIR}${hs_dir_full}/${name}")
+	message(STATUS "Installing: ${hs_dest}")
+	file(READ "${HS_DIST_DIR}/${template}" hs_text)
+	string(CONFIGURE "${hs_text}" hs_text @ONLY)
+	file(MAKE_DIRECTORY "$ENV{DESTDIR}${hs_dir_full}")
+	file(WRITE "${hs_dest}" "${hs_text}")
+	# Listed without DESTDIR, as CMake lists the files it installs.
+	list(APPEND CMAKE_INSTALL_MANIFEST_FILES "${hs_dir_full}/${name}")
+endmacro()
+
+hs_install_launcher(headsup.service.in "${HS_UNIT_DIR}" headsup.service)
+hs_install_launcher(headsup.desktop.in "${HS_AUTOSTART_DIR}" headsup.desktop)
+hs_install_launcher(headsup.desktop.in "${HS_APPLICATIONS_DIR}" headsup.desktop)
