@@ -80,7 +80,9 @@ typedef struct run_ctx {
 	char journal_path[PATH_MAX];
 	double journal_retry_at;
 	bool journal_warned;
-	double forget_at; /* journal time of the next keep_days check */
+	bool selfcal_told; /* the desktop notice of self-calibration was sent */
+	bool base_dropped; /* a baseline from the file did not fit the camera */
+	double forget_at;  /* journal time of the next keep_days check */
 	hs_control *control;
 	hs_lock *lock;
 	hs_screenlock *screen;
@@ -523,17 +525,34 @@ static void analyse_frame(run_ctx *c, double t)
 		        "to record a baseline for this camera.",
 		        st.baseline_from_w, st.baseline_from_h, source_name(c),
 		        an.frame_w, an.frame_h, HS_MONITOR_SELFCAL_S);
+	if (st.baseline_dropped)
+		c->base_dropped = true;
 	if (st.self_calibrated) {
 		hs_info("calibrated from the first seconds of a steady face "
 		        "(kept for this run only); run 'headsup calibrate' "
 		        "for a baseline you choose");
 		/* Started by the session, nobody reads the line above: the
-		 * user learns it once per run, on the desktop. */
-		hs_notify_notice(c->notify, "headsup calibrated itself",
-		                 "It took how you sat for a few seconds just "
-		                 "now as your upright posture. For a baseline "
-		                 "you choose, sit upright and run: headsup "
-		                 "calibrate");
+		 * user learns it on the desktop, once per run. */
+		if (!c->selfcal_told)
+			hs_notify_notice(
+			        c->notify, "headsup calibrated itself",
+			        c->base_dropped
+			                ? "Your baseline was recorded with a "
+			                  "camera picture of another shape, so "
+			                  "it took how you sat for a few "
+			                  "seconds "
+			                  "just now as upright. To record a "
+			                  "new "
+			                  "baseline, sit upright and run: "
+			                  "headsup calibrate"
+			                : "It took how you sat for a few "
+			                  "seconds "
+			                  "just now as your upright posture. "
+			                  "For "
+			                  "a baseline you choose, sit upright "
+			                  "and "
+			                  "run: headsup calibrate");
+		c->selfcal_told = true;
 	}
 	if (st.changed)
 		hs_info("%.1f s: %s", t, hs_state_name(st.state));

@@ -64,8 +64,8 @@ typedef struct hs_notifier_ops {
 	void (*close)(void *state);
 	/* A one-off notice that is not a posture alert ("headsup calibrated
 	 * itself"): low urgency, no actions, no advice link.  NULL for a
-	 * back-end without notices (the console: the log line that goes
-	 * with every notice already says it on the terminal). */
+	 * back-end without notices (the console: the monitor's own
+	 * messages say the same on the terminal). */
 	int (*notice)(void *state, const char *summary, const char *body);
 } hs_notifier_ops;
 
