@@ -4,6 +4,7 @@
 #include "headsup/cli.h"
 #include "headsup/clock.h"
 #include "headsup/config.h"
+#include "headsup/control.h"
 #include "headsup/err.h"
 #include "headsup/log.h"
 #include "headsup/monitor.h"
@@ -20,6 +21,72 @@
 
 #define MAX_SAMPLES 1200
 #define SAMPLE_RATE_HZ 5.0
+
+/* A monitor (`headsup run`) running while this records: it is paused for
+ * the recording, so that the camera is free and no reminder interrupts,
+ * then told to read the new baseline, then resumed. */
+typedef struct running_monitor {
+	char path[PATH_MAX]; /* its control socket */
+	bool running;
+	bool paused_here; /* paused by us, so resumed by us */
+} running_monitor;
+
+/* Margin on the pause asked for: if this process dies mid-way, the
+ * monitor resumes by itself that long after the recording was due to end. */
+#define PAUSE_MARGIN_S 60.0
+
+static void pause_running_monitor(running_monitor *m, double seconds)
+{
+	char reply[HS_CONTROL_LINE_MAX + 1], line[64];
+	memset(m, 0, sizeof *m);
+	if (hs_control_default_path(m->path, sizeof m->path) < 0 ||
+	    hs_control_send(m->path, "status", reply, sizeof reply) < 0)
+		return; /* none runs (or none we may reach) */
+	m->running = true;
+	if (strncmp(reply, "paused", 6) == 0)
+		return; /* the user's own pause stays as it is */
+	snprintf(line, sizeof line, "pause %.0f", ceil(seconds));
+	if (hs_control_send(m->path, line, reply, sizeof reply) == 0 &&
+	    strncmp(reply, "error: ", 7) != 0) {
+		m->paused_here = true;
+		fputs("The running monitor is paused while you calibrate.\n",
+		      stderr);
+	}
+}
+
+/* After the recording: a stored baseline (at stored_path) is taken up by
+ * the monitor, which is resumed if we paused it. */
+static void release_running_monitor(const running_monitor *m,
+                                    const char *stored_path)
+{
+	char reply[HS_CONTROL_LINE_MAX + 1], want[PATH_MAX + 32];
+	if (!m->running)
+		return;
+	if (stored_path) {
+		int rc =
+		        hs_control_send(m->path, "reload", reply, sizeof reply);
+		/* (the reply gives at most 228 bytes of the path) */
+		snprintf(want, sizeof want, "baseline reloaded from '%.228s'",
+		         stored_path);
+		if (rc < 0)
+			hs_warn("the running monitor did not answer (%s); "
+			        "restart it to use the new baseline",
+			        hs_strerror(rc));
+		else if (strncmp(reply, "error: ", 7) == 0)
+			hs_warn("the running monitor kept its baseline: %s",
+			        reply + 7);
+		else if (strcmp(reply, want) == 0)
+			printf("The running monitor now uses it.\n");
+		else
+			printf("The running monitor reads another file: %s\n",
+			       reply);
+	}
+	if (m->paused_here &&
+	    hs_control_send(m->path, "resume", reply, sizeof reply) < 0)
+		hs_warn("the running monitor did not answer 'resume'; it "
+		        "resumes by itself within %.0f s",
+		        PAUSE_MARGIN_S);
+}
 
 static void usage(FILE *out)
 {
@@ -44,6 +111,13 @@ static void usage(FILE *out)
 	      "in most frames, the head turned more than about 25 degrees\n"
 	      "from the camera (a webcam beside the screen is fine), or the\n"
 	      "face far from the middle of the picture.\n\n"
+	      "While 'headsup run' is running, it is paused for the "
+	      "recording\n"
+	      "(so the camera is free and no reminder interrupts), then it "
+	      "takes\n"
+	      "up the new baseline at once and watches again; a pause of "
+	      "your\n"
+	      "own is left as it is.\n\n"
 	      "Exit status: 0 stored, 1 refused or the camera/file failed,\n"
 	      "2 usage or configuration error.\n\n",
 	      out);
@@ -136,10 +210,12 @@ int hs_cmd_calibrate(int argc, char **argv)
 	hs_analyzer *az = NULL;
 	hs_image *img = NULL;
 	hs_calib_sample *samples = calloc(MAX_SAMPLES, sizeof *samples);
+	running_monitor monitor = { .running = false };
 	int status = HS_EXIT_FAILURE;
 	if (!samples)
 		goto out;
 	hs_cv_set_threads(1);
+	pause_running_monitor(&monitor, cfg.calibrate_s + PAUSE_MARGIN_S);
 	if (hs_source_open(cfg.source, &so, &src, err, sizeof err) < 0) {
 		hs_error("%s", err);
 		goto out;
@@ -238,7 +314,9 @@ int hs_cmd_calibrate(int argc, char **argv)
 out:
 	hs_image_destroy(img);
 	hs_analyzer_destroy(az);
-	hs_source_destroy(src);
+	hs_source_destroy(src); /* the camera is free before the monitor
+	                           takes it back */
+	release_running_monitor(&monitor, status == HS_EXIT_OK ? path : NULL);
 	free(samples);
 	return status;
 }

@@ -134,10 +134,13 @@ static void usage(FILE *out)
 	      "running\n"
 	      "monitor through a socket in $XDG_RUNTIME_DIR/headsup/; while "
 	      "paused\n"
-	      "the camera is released.  SIGHUP reloads the settings file.  "
-	      "Only\n"
-	      "one monitor runs at a time.  No frame is ever written "
-	      "anywhere.\n\n",
+	      "the camera is released.  'headsup calibrate' pauses it while "
+	      "it\n"
+	      "records and then hands it the new baseline.  SIGHUP reloads "
+	      "the\n"
+	      "settings file.  Only one monitor runs at a time.  No frame "
+	      "is\n"
+	      "ever written anywhere.\n\n",
 	      out);
 	hs_config_print_help(out);
 	fputs("\nExit status: 0 at the end of a file or when stopped; 1 when "
@@ -393,6 +396,41 @@ static void status_reply(const run_ctx *c, double now, char *reply, size_t size)
 		         c->live && !c->src ? ", camera released" : "");
 }
 
+/* `reload` (sent by `headsup calibrate` once it stored a baseline): read the
+ * baseline file again and watch against it; a file that cannot be read
+ * leaves the baseline in use as it is.  The journal starts a session that
+ * names the new baseline. */
+static void reload_baseline(run_ctx *c, char *reply, size_t size)
+{
+	char err[4200];
+	hs_baseline b;
+	if (!c->cal_path[0]) {
+		snprintf(reply, size,
+		         "error: this monitor has no baseline file");
+		return;
+	}
+	if (hs_calibration_load(c->cal_path, &b, err, sizeof err) < 0) {
+		hs_warn("baseline not reloaded, the one in use stays: %s", err);
+		snprintf(reply, size,
+		         "error: baseline not reloaded, the one in use stays: "
+		         "%.190s",
+		         err);
+		return;
+	}
+	hs_monitor_set_baseline(c->mon, &b);
+	c->base_dropped = false;
+	if (c->journal) {
+		const double t =
+		        isnan(c->last_analysed_t) ? 0.0 : c->last_analysed_t;
+		const double wall =
+		        c->live ? hs_clock_wall() : c->clock_start + t;
+		hs_journal_begin_session(c->journal, wall, source_name(c),
+		                         c->cal_path);
+	}
+	hs_info("baseline reloaded from '%s'", c->cal_path);
+	snprintf(reply, size, "baseline reloaded from '%.228s'", c->cal_path);
+}
+
 static void handle_control(run_ctx *c, double now)
 {
 	hs_control_request req;
@@ -422,6 +460,9 @@ static void handle_control(run_ctx *c, double now)
 		snprintf(reply, sizeof reply, "resumed");
 		hs_info("resumed");
 		resume_monitor(c);
+		break;
+	case HS_CONTROL_RELOAD:
+		reload_baseline(c, reply, sizeof reply);
 		break;
 	case HS_CONTROL_STATUS:
 	default:

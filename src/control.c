@@ -59,6 +59,10 @@ int hs_control_parse(const char *line, hs_control_request *req)
 		*req = (hs_control_request){ .cmd = HS_CONTROL_STATUS };
 		return 0;
 	}
+	if (strcmp(line, "reload") == 0) {
+		*req = (hs_control_request){ .cmd = HS_CONTROL_RELOAD };
+		return 0;
+	}
 	if (strncmp(line, "pause ", 6) != 0)
 		return HS_EINVAL;
 	const char *num = line + 6;

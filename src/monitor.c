@@ -51,6 +51,14 @@ void hs_monitor_restart(hs_monitor *m)
 	m->selfcal_n = 0;
 }
 
+void hs_monitor_set_baseline(hs_monitor *m, const hs_baseline *base)
+{
+	m->base = *base;
+	m->calibrated = true;
+	hs_monitor_restart(m);
+	m->classifier.state = HS_STATE_UNCALIBRATED;
+}
+
 /* Is this sample usable for self-calibration and close to the run so
  * far? */
 static bool steady_with_run(const hs_monitor *m, const hs_analysis *an)

@@ -77,6 +77,9 @@ static void answer(hs_control *srv, const hs_control_request *req, int *paused)
 	case HS_CONTROL_STATUS:
 		hs_control_reply(srv, *paused ? "paused" : "watching");
 		return;
+	case HS_CONTROL_RELOAD:
+		hs_control_reply(srv, "baseline reloaded");
+		return;
 	}
 }
 
@@ -137,6 +140,8 @@ static void requests_parse_strictly(void **state)
 	assert_int_equal(req.cmd, HS_CONTROL_RESUME);
 	assert_int_equal(hs_control_parse("status", &req), 0);
 	assert_int_equal(req.cmd, HS_CONTROL_STATUS);
+	assert_int_equal(hs_control_parse("reload", &req), 0);
+	assert_int_equal(req.cmd, HS_CONTROL_RELOAD);
 
 	static const char *const bad[] = {
 		"",
@@ -152,6 +157,8 @@ static void requests_parse_strictly(void **state)
 		"Resume",
 		"stop",
 		"status\r",
+		"reload now",
+		"reload ",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		req = (hs_control_request){ .cmd = HS_CONTROL_STATUS,

@@ -204,6 +204,49 @@ static void hunched_alerts_once_after_sustain(void **state)
 	assert_true(first >= 130 + 20 && first <= 130 + 20 + cfg.smooth_s + 1);
 }
 
+/* `headsup calibrate` while the monitor runs: the new baseline is taken up
+ * at once, and the posture is judged against it from then on. */
+static void new_baseline_is_taken_up_while_running(void **state)
+{
+	(void)state;
+	hs_config cfg;
+	hs_monitor m, other;
+	calibrated(&m, &cfg, 20, 300);
+	hs_analysis low = face_at(true, 0, 260);
+	int alerts = 0;
+	hs_state last;
+	feed(&m, 100, 110, &low, &alerts, &last);
+	assert_int_equal(last, HS_STATE_HUNCHED);
+
+	/* A baseline recorded sitting where "low" sits. */
+	hs_monitor_init(&other, &cfg, NULL);
+	bool made = false;
+	for (double t = 0; t < 6 && !made; t += 0.5) {
+		hs_monitor_step st;
+		hs_monitor_step_frame(&other, t, &low, &st);
+		made = st.self_calibrated;
+	}
+	assert_true(made);
+	hs_monitor_set_baseline(&m, &other.base);
+	assert_true(m.calibrated);
+	hs_monitor_step st;
+	hs_monitor_step_frame(&m, 110, &low, &st);
+	assert_int_equal(st.state, HS_STATE_UPRIGHT);
+	assert_false(st.self_calibrated);
+	feed(&m, 110.5, 200, &low, &alerts, &last);
+	assert_int_equal(last, HS_STATE_UPRIGHT);
+	assert_int_equal(alerts, 0);
+
+	/* An uncalibrated monitor needs no seconds of self-calibration. */
+	hs_monitor fresh;
+	hs_monitor_init(&fresh, &cfg, NULL);
+	hs_monitor_step_frame(&fresh, 0, &low, &st);
+	assert_int_equal(st.state, HS_STATE_UNCALIBRATED);
+	hs_monitor_set_baseline(&fresh, &other.base);
+	hs_monitor_step_frame(&fresh, 0.5, &low, &st);
+	assert_int_equal(st.state, HS_STATE_UPRIGHT);
+}
+
 static void returning_upright_resets_the_sustain_timer(void **state)
 {
 	(void)state;
@@ -354,6 +397,7 @@ int main(void)
 		cmocka_unit_test(steady_face_calibrates_after_five_seconds),
 		cmocka_unit_test(restless_face_or_nobody_does_not_calibrate),
 		cmocka_unit_test(hunched_alerts_once_after_sustain),
+		cmocka_unit_test(new_baseline_is_taken_up_while_running),
 		cmocka_unit_test(returning_upright_resets_the_sustain_timer),
 		cmocka_unit_test(nobody_there_never_alerts),
 		cmocka_unit_test(

@@ -659,6 +659,69 @@ static void pause_and_resume_reach_the_running_monitor(void **state)
 	hs_runenv_free(&e);
 }
 
+/* `headsup calibrate` while a monitor runs: the monitor is paused for the
+ * recording (so the camera is free), takes up the new baseline and is
+ * resumed; a pause of the user's own is left as it is; a failed recording
+ * resumes the monitor with its baseline unchanged. */
+static void calibrate_while_running_hands_over_the_baseline(void **state)
+{
+	(void)state;
+	char src[4096], args[4300], out[4096], reply[256];
+	REQUIRE_FIXTURE(DESK, src);
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	hs_runenv_fmt(args, sizeof args,
+	              "-v run --realtime --source '%s' --set notify=terminal",
+	              src);
+	pid_t pid = hs_runenv_spawn(&e, args);
+	wait_until_watching(&e);
+	hs_runenv_fmt(args, sizeof args, "calibrate --source '%s' --seconds 5",
+	              src);
+
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+	assert_non_null(strstr(out, "The running monitor is paused while you "
+	                            "calibrate.\n"));
+	assert_non_null(strstr(out, "The running monitor now uses it.\n"));
+	char *log = hs_runenv_slurp(e.log);
+	const char *paused = strstr(log, "info: paused for 1 minute 5 seconds");
+	const char *reloaded = strstr(log, "info: baseline reloaded from '");
+	const char *resumed = strstr(log, "info: resumed");
+	assert_non_null(paused);
+	assert_non_null(reloaded);
+	assert_non_null(resumed);
+	assert_true(paused < reloaded && reloaded < resumed);
+	free(log);
+	assert_int_equal(hs_runenv_status(&e, reply, sizeof reply), 0);
+	assert_true(strncmp(reply, "running", 7) == 0);
+
+	/* Paused by the user: the new baseline is taken, the pause stays. */
+	assert_int_equal(hs_runenv_run(&e, "pause", out, sizeof out), 0);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+	assert_null(strstr(out, "is paused while you calibrate"));
+	assert_non_null(strstr(out, "The running monitor now uses it.\n"));
+	assert_int_equal(hs_runenv_status(&e, reply, sizeof reply), 0);
+	assert_true(strncmp(reply, "paused until", 12) == 0);
+	assert_int_equal(hs_runenv_run(&e, "resume", out, sizeof out), 0);
+
+	/* A recording that fails: resumed, and no baseline read again. */
+	hs_runenv_write(&e, "not-a-picture.jpg", "plain text\n");
+	hs_runenv_fmt(args, sizeof args,
+	              "calibrate --source '%s/not-a-picture.jpg' --seconds 5",
+	              e.dir);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 1);
+	assert_null(strstr(out, "now uses it"));
+	assert_int_equal(hs_runenv_status(&e, reply, sizeof reply), 0);
+	assert_true(strncmp(reply, "running", 7) == 0);
+	log = hs_runenv_slurp(e.log);
+	assert_int_equal(hs_runenv_count(log, "baseline reloaded from"), 2);
+	assert_int_equal(hs_runenv_count(log, "info: resumed"), 3);
+	free(log);
+
+	kill(pid, SIGTERM);
+	assert_int_equal(hs_runenv_wait(pid, 5), 0);
+	hs_runenv_free(&e);
+}
+
 /* SIGTERM and SIGINT mid-replay: exit 0 within a second, and the journal
  * holds every analysed frame (the desk clip is analysed at 2 Hz, so each
  * analysed frame is half a second of monitoring). */
@@ -1153,6 +1216,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(desk_session_report_matches_ground_truth),
 		cmocka_unit_test(keep_days_forgets_old_days),
 		cmocka_unit_test(pause_and_resume_reach_the_running_monitor),
+		cmocka_unit_test(
+		        calibrate_while_running_hands_over_the_baseline),
 		cmocka_unit_test(stop_signals_lose_nothing),
 		cmocka_unit_test(kill_9_loses_at_most_a_minute),
 		cmocka_unit_test(preview_without_a_display_is_refused),

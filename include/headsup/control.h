@@ -10,6 +10,8 @@
  *   pause <seconds>   stop watching for that long; 0 means until resumed
  *   resume            watch again
  *   status            say what the monitor is doing
+ *   reload            read the baseline file again (after `headsup
+ *                     calibrate` stored a new one)
  *
  * Replies are one line of text for the user; a reply that starts with
  * "error: " reports a failure.  Nothing here touches the network.
@@ -26,6 +28,7 @@ typedef enum hs_control_cmd {
 	HS_CONTROL_PAUSE,
 	HS_CONTROL_RESUME,
 	HS_CONTROL_STATUS,
+	HS_CONTROL_RELOAD,
 } hs_control_cmd;
 
 typedef struct hs_control_request {

@@ -70,4 +70,9 @@ bool hs_monitor_frame_due(double *next_t, double t, double rate_hz);
 /* Forget the smoothing window (after a pause or a camera gap). */
 void hs_monitor_restart(hs_monitor *m);
 
+/* Take up a new baseline (a fresh `headsup calibrate`) while running: the
+ * posture is then decided afresh from the frames that follow, as at
+ * start-up; alerts and their cool-down go on. */
+void hs_monitor_set_baseline(hs_monitor *m, const hs_baseline *base);
+
 #endif
