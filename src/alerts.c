@@ -15,7 +15,8 @@ void hs_alerts_init(hs_alerts *a, double sustain_s, double cooldown_s)
 		.cooldown_s = non_negative(cooldown_s),
 		.grace_s = HS_ALERTS_GRACE_S,
 		.kind = HS_STATE_UPRIGHT,
-		.quiet_until = -INFINITY,
+		.snooze_until = -INFINITY,
+		.pause_until = -INFINITY,
 	};
 }
 
@@ -76,27 +77,42 @@ bool hs_alerts_update(hs_alerts *a, double t, hs_state state, hs_alert *out)
 	return true;
 }
 
-void hs_alerts_snooze(hs_alerts *a, double t, double duration_s)
+/* *until = t + duration_s, unless that is earlier than it already is. */
+static void extend(double *until, double t, double duration_s)
 {
 	if (isnan(t) || isnan(duration_s))
 		return;
-	double until = t + non_negative(duration_s);
-	if (until > a->quiet_until)
-		a->quiet_until = until;
+	double end = t + non_negative(duration_s);
+	if (end > *until)
+		*until = end;
+}
+
+void hs_alerts_snooze(hs_alerts *a, double t, double duration_s)
+{
+	extend(&a->snooze_until, t, duration_s);
 }
 
 void hs_alerts_pause(hs_alerts *a, double t, double duration_s)
 {
-	hs_alerts_snooze(a, t, duration_s);
+	extend(&a->pause_until, t, duration_s);
 	end_stretch(a);
 }
 
 void hs_alerts_resume(hs_alerts *a)
 {
-	a->quiet_until = -INFINITY;
+	a->pause_until = -INFINITY;
 }
 
 bool hs_alerts_quiet(const hs_alerts *a, double t)
 {
-	return t < a->quiet_until;
+	return t < a->snooze_until || t < a->pause_until;
+}
+
+bool hs_alerts_snoozed(const hs_alerts *a, double t, double *left_s)
+{
+	if (!(t < a->snooze_until))
+		return false;
+	if (left_s)
+		*left_s = a->snooze_until - t;
+	return true;
 }

@@ -13,6 +13,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,11 +25,12 @@
 
 /* A monitor (`headsup run`) running while this records: it is paused for
  * the recording, so that the camera is free and no reminder interrupts,
- * then told to read the new baseline, then resumed. */
+ * then told to read the new baseline, then resumed.  The requests are
+ * marked as calibrate's (control.h): a pause of the user's own is never
+ * ended by us, and a snooze goes on to its own end. */
 typedef struct running_monitor {
 	char path[PATH_MAX]; /* its control socket */
 	bool running;
-	bool paused_here; /* paused by us, so resumed by us */
 } running_monitor;
 
 /* Margin on the pause asked for: if this process dies mid-way, the
@@ -39,53 +41,75 @@ static void pause_running_monitor(running_monitor *m, double seconds)
 {
 	char reply[HS_CONTROL_LINE_MAX + 1], line[64];
 	memset(m, 0, sizeof *m);
-	if (hs_control_default_path(m->path, sizeof m->path) < 0 ||
-	    hs_control_send(m->path, "status", reply, sizeof reply) < 0)
-		return; /* none runs (or none we may reach) */
+	if (hs_control_default_path(m->path, sizeof m->path) < 0)
+		return;
+	snprintf(line, sizeof line, "pause %.0f calibrate", ceil(seconds));
+	int rc = hs_control_send(m->path, line, reply, sizeof reply);
+	if (rc == HS_ENOENT || rc == HS_EACCES)
+		return; /* none runs, or none we may reach */
+	/* Even without an answer in time it may act on the request, so it
+	 * is asked to resume afterwards all the same (harmless if not
+	 * paused by us). */
 	m->running = true;
-	if (strncmp(reply, "paused", 6) == 0)
-		return; /* the user's own pause stays as it is */
-	snprintf(line, sizeof line, "pause %.0f", ceil(seconds));
-	if (hs_control_send(m->path, line, reply, sizeof reply) == 0 &&
-	    strncmp(reply, "error: ", 7) != 0) {
-		m->paused_here = true;
+	if (rc == 0 && strncmp(reply, "paused for ", 11) == 0)
 		fputs("The running monitor is paused while you calibrate.\n",
 		      stderr);
-	}
+	else if (rc == 0 && strncmp(reply, "error: ", 7) == 0)
+		hs_warn("the running monitor was not paused: %s", reply + 7);
 }
 
 /* After the recording: a stored baseline (at stored_path) is taken up by
- * the monitor, which is resumed if we paused it. */
+ * the monitor when it is the monitor's own file, and the monitor resumes
+ * unless the user paused it. */
 static void release_running_monitor(const running_monitor *m,
                                     const char *stored_path)
 {
-	char reply[HS_CONTROL_LINE_MAX + 1], want[PATH_MAX + 32];
+	char reply[HS_CONTROL_LINE_MAX + 1], line[HS_CONTROL_LINE_MAX + 2];
+	char full[PATH_MAX];
 	if (!m->running)
 		return;
 	if (stored_path) {
-		int rc =
-		        hs_control_send(m->path, "reload", reply, sizeof reply);
-		/* (the reply gives at most 228 bytes of the path) */
-		snprintf(want, sizeof want, "baseline reloaded from '%.228s'",
-		         stored_path);
+		int rc = HS_ERANGE;
+		if (realpath(stored_path, full) &&
+		    strlen(full) + 8 <= HS_CONTROL_LINE_MAX) {
+			snprintf(line, sizeof line, "reload %s", full);
+			rc = hs_control_send(m->path, line, reply,
+			                     sizeof reply);
+		}
 		if (rc < 0)
-			hs_warn("the running monitor did not answer (%s); "
-			        "restart it to use the new baseline",
+			hs_warn("the running monitor was not told of the new "
+			        "baseline (%s); restart it to use it",
 			        hs_strerror(rc));
-		else if (strncmp(reply, "error: ", 7) == 0)
-			hs_warn("the running monitor kept its baseline: %s",
-			        reply + 7);
-		else if (strcmp(reply, want) == 0)
+		else if (strncmp(reply, "baseline reloaded", 17) == 0)
 			printf("The running monitor now uses it.\n");
+		else if (strncmp(reply, "error: this monitor reads", 25) == 0)
+			printf("The running monitor reads another baseline "
+			       "(%s), and keeps it.\n",
+			       strchr(reply, '\'') ? strchr(reply, '\'')
+			                           : reply);
 		else
-			printf("The running monitor reads another file: %s\n",
-			       reply);
+			hs_warn("the running monitor kept its baseline (%s); "
+			        "restart it to use the new one",
+			        reply);
 	}
-	if (m->paused_here &&
-	    hs_control_send(m->path, "resume", reply, sizeof reply) < 0)
+	if (hs_control_send(m->path, "resume calibrate", reply, sizeof reply) <
+	    0)
 		hs_warn("the running monitor did not answer 'resume'; it "
 		        "resumes by itself within %.0f s",
 		        PAUSE_MARGIN_S);
+}
+
+/* Ctrl+C, SIGTERM or a closed terminal ends the recording cleanly, so
+ * that a monitor paused for it is resumed at once; a second signal kills as
+ * usual (SA_RESETHAND), should the camera hang.  Killed outright, this
+ * leaves the monitor paused until PAUSE_MARGIN_S after the recording was
+ * due to end. */
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
 }
 
 static void usage(FILE *out)
@@ -115,11 +139,16 @@ static void usage(FILE *out)
 	      "recording\n"
 	      "(so the camera is free and no reminder interrupts), then it "
 	      "takes\n"
-	      "up the new baseline at once and watches again; a pause of "
+	      "up the new baseline at once and watches again.  A pause of "
 	      "your\n"
-	      "own is left as it is.\n\n"
-	      "Exit status: 0 stored, 1 refused or the camera/file failed,\n"
-	      "2 usage or configuration error.\n\n",
+	      "own stays as it is, and so does a snooze.  With --output "
+	      "naming\n"
+	      "another file than the monitor's baseline, the monitor keeps "
+	      "its\n"
+	      "own.  Ctrl+C ends the recording and resumes the monitor.\n\n"
+	      "Exit status: 0 stored, 1 refused, interrupted, or the "
+	      "camera/file\n"
+	      "failed, 2 usage or configuration error.\n\n",
 	      out);
 	fputs(hs_disclaimer, out);
 }
@@ -215,6 +244,12 @@ int hs_cmd_calibrate(int argc, char **argv)
 	if (!samples)
 		goto out;
 	hs_cv_set_threads(1);
+	struct sigaction sa = { .sa_handler = on_interrupt,
+		                .sa_flags = SA_RESETHAND };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL); /* the terminal closed */
 	pause_running_monitor(&monitor, cfg.calibrate_s + PAUSE_MARGIN_S);
 	if (hs_source_open(cfg.source, &so, &src, err, sizeof err) < 0) {
 		hs_error("%s", err);
@@ -233,7 +268,7 @@ int hs_cmd_calibrate(int argc, char **argv)
 	long frames = 0;
 	double t, t0 = NAN, t_last = NAN, next_t = -INFINITY;
 	int frame_w = 0, frame_h = 0, last_shown = -1;
-	while ((rc = hs_source_grab(src, &t)) == 0) {
+	while (!interrupted && (rc = hs_source_grab(src, &t)) == 0) {
 		frames++;
 		if (isnan(t0))
 			t0 = t;
@@ -264,6 +299,10 @@ int hs_cmd_calibrate(int argc, char **argv)
 	if (tty)
 		fputs("\r                    \r", stderr);
 	const char *name = cfg.source[0] ? cfg.source : "/dev/video0";
+	if (interrupted) {
+		hs_error("calibration interrupted. %s", kept);
+		goto out;
+	}
 	if (rc < 0 && rc != HS_EEOF) {
 		hs_error("reading '%s' failed: %s. %s", name, hs_strerror(rc),
 		         kept);

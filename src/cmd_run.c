@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define PREVIEW_TITLE "headsup preview"
@@ -90,8 +91,10 @@ typedef struct run_ctx {
 	double clock_start;  /* file sources: wall time of the file's t = 0 */
 	double paused_until; /* hs_clock_steady(); INFINITY = until resumed */
 	bool paused;
-	bool opening;         /* waiting in open_source() for the camera */
-	bool screen_released; /* camera let go for a locked screen */
+	bool paused_for_calibrate; /* the pause is calibrate's, not the user's
+	                            */
+	bool opening;              /* waiting in open_source() for the camera */
+	bool screen_released;      /* camera let go for a locked screen */
 	double next_t, last_analysed_t;
 	double first_t, wall0; /* --realtime pacing */
 	long frames, analysed;
@@ -330,6 +333,7 @@ static void pause_monitor(run_ctx *c, double now, double seconds)
 static void resume_monitor(run_ctx *c)
 {
 	c->paused = false;
+	c->paused_for_calibrate = false;
 	hs_alerts_resume(&c->mon->alerts);
 	hs_monitor_restart(c->mon);
 	c->next_t = -INFINITY;
@@ -382,10 +386,10 @@ static void status_reply(const run_ctx *c, double now, char *reply, size_t size)
 		/* Snooze times are on the alerts' clock: the camera's
 		 * steady clock (clock.h), or the file's own. */
 		const double t = c->live ? now : c->last_analysed_t;
-		const hs_alerts *a = &c->mon->alerts;
+		double left;
 		if (n > 0 && (size_t)n < size && isfinite(t) &&
-		    hs_alerts_quiet(a, t)) {
-			format_left(a->quiet_until - t, words, sizeof words);
+		    hs_alerts_snoozed(&c->mon->alerts, t, &left)) {
+			format_left(left, words, sizeof words);
 			n += snprintf(reply + n, size - (size_t)n,
 			              ", reminders snoozed for %s more", words);
 		}
@@ -400,13 +404,23 @@ static void status_reply(const run_ctx *c, double now, char *reply, size_t size)
  * baseline file again and watch against it; a file that cannot be read
  * leaves the baseline in use as it is.  The journal starts a session that
  * names the new baseline. */
-static void reload_baseline(run_ctx *c, char *reply, size_t size)
+static void reload_baseline(run_ctx *c, const char *path, char *reply,
+                            size_t size)
 {
 	char err[4200];
 	hs_baseline b;
+	struct stat asked, own;
 	if (!c->cal_path[0]) {
 		snprintf(reply, size,
 		         "error: this monitor has no baseline file");
+		return;
+	}
+	/* Only its own file, however named (./cal.ini, a link...). */
+	if (stat(path, &asked) != 0 || stat(c->cal_path, &own) != 0 ||
+	    asked.st_dev != own.st_dev || asked.st_ino != own.st_ino) {
+		snprintf(reply, size,
+		         "error: this monitor reads its baseline from '%.200s'",
+		         c->cal_path);
 		return;
 	}
 	if (hs_calibration_load(c->cal_path, &b, err, sizeof err) < 0) {
@@ -439,7 +453,21 @@ static void handle_control(run_ctx *c, double now)
 	char reply[256], words[96];
 	switch (req.cmd) {
 	case HS_CONTROL_PAUSE:
+		if (req.calibrate && c->paused) {
+			/* Already paused (by the user, or an earlier
+			 * calibrate): it stays so, at least for the
+			 * recording, and stays whoever's it was. */
+			const double until =
+			        req.pause_s > 0 ? now + req.pause_s : INFINITY;
+			if (until > c->paused_until)
+				c->paused_until = until;
+			hs_alerts_pause(&c->mon->alerts, now,
+			                req.pause_s > 0 ? req.pause_s : 1e12);
+			snprintf(reply, sizeof reply, "already paused");
+			break;
+		}
 		pause_monitor(c, now, req.pause_s);
+		c->paused_for_calibrate = req.calibrate;
 		if (req.pause_s > 0) {
 			hs_duration_format_exact(req.pause_s, words,
 			                         sizeof words);
@@ -457,12 +485,17 @@ static void handle_control(run_ctx *c, double now)
 			snprintf(reply, sizeof reply, "not paused");
 			break;
 		}
+		if (req.calibrate && !c->paused_for_calibrate) {
+			snprintf(reply, sizeof reply,
+			         "paused by the user: stays paused");
+			break;
+		}
 		snprintf(reply, sizeof reply, "resumed");
 		hs_info("resumed");
 		resume_monitor(c);
 		break;
 	case HS_CONTROL_RELOAD:
-		reload_baseline(c, reply, sizeof reply);
+		reload_baseline(c, req.path, reply, sizeof reply);
 		break;
 	case HS_CONTROL_STATUS:
 	default:

@@ -51,16 +51,28 @@ int hs_control_default_path(char *buf, size_t size)
 
 int hs_control_parse(const char *line, hs_control_request *req)
 {
-	if (strcmp(line, "resume") == 0) {
-		*req = (hs_control_request){ .cmd = HS_CONTROL_RESUME };
+	hs_control_request r = { .cmd = HS_CONTROL_STATUS };
+	if (strcmp(line, "resume") == 0 ||
+	    strcmp(line, "resume calibrate") == 0) {
+		r.cmd = HS_CONTROL_RESUME;
+		r.calibrate = line[6] != '\0';
+		*req = r;
 		return 0;
 	}
 	if (strcmp(line, "status") == 0) {
-		*req = (hs_control_request){ .cmd = HS_CONTROL_STATUS };
+		*req = r;
 		return 0;
 	}
-	if (strcmp(line, "reload") == 0) {
-		*req = (hs_control_request){ .cmd = HS_CONTROL_RELOAD };
+	if (strncmp(line, "reload /", 8) == 0) {
+		const char *path = line + 7;
+		if (strlen(path) >= sizeof r.path)
+			return HS_EINVAL;
+		for (const char *p = path; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				return HS_EINVAL;
+		r.cmd = HS_CONTROL_RELOAD;
+		memcpy(r.path, path, strlen(path) + 1);
+		*req = r;
 		return 0;
 	}
 	if (strncmp(line, "pause ", 6) != 0)
@@ -71,11 +83,15 @@ int hs_control_parse(const char *line, hs_control_request *req)
 	char *end;
 	errno = 0;
 	long long s = strtoll(num, &end, 10);
-	if (errno != 0 || *end != '\0' || s < 0 ||
-	    (double)s > HS_CONTROL_PAUSE_MAX_S)
+	if (strcmp(end, " calibrate") == 0)
+		r.calibrate = true;
+	else if (*end != '\0')
 		return HS_EINVAL;
-	*req = (hs_control_request){ .cmd = HS_CONTROL_PAUSE,
-		                     .pause_s = (double)s };
+	if (errno != 0 || s < 0 || (double)s > HS_CONTROL_PAUSE_MAX_S)
+		return HS_EINVAL;
+	r.cmd = HS_CONTROL_PAUSE;
+	r.pause_s = (double)s;
+	*req = r;
 	return 0;
 }
 

@@ -246,15 +246,32 @@ static void snooze_silences_until_its_end(void **state)
 	feed(&a, &log, 70, 71, 1, H); /* still hunched at the end: due */
 	expect(&log, 0, 70, H, 70);
 
-	/* Resume ends a snooze early. */
+	/* A pause and its resume (a `headsup calibrate` in between) leave
+	 * a snooze chosen before to run to its own end. */
 	hs_alerts_init(&a, 30, 600);
 	log = (fired){ 0 };
-	hs_alerts_snooze(&a, 0, INFINITY);
-	feed(&a, &log, 0, 50, 1, H);
-	assert_int_equal(log.n, 0);
+	hs_alerts_snooze(&a, 0, 120);
+	hs_alerts_pause(&a, 10, 30);
 	hs_alerts_resume(&a);
-	feed(&a, &log, 50, 51, 1, H);
-	expect(&log, 0, 50, H, 50);
+	double left = 0;
+	assert_true(hs_alerts_snoozed(&a, 20, &left));
+	assert_true(left == 100);
+	feed(&a, &log, 20, 120, 1, H);
+	assert_int_equal(log.n, 0);
+	assert_false(hs_alerts_snoozed(&a, 120, NULL));
+	feed(&a, &log, 120, 121, 1, H);
+	expect(&log, 0, 120, H, 100);
+
+	/* Resume ends a pause early, without waiting for its end. */
+	hs_alerts_init(&a, 30, 600);
+	log = (fired){ 0 };
+	hs_alerts_pause(&a, 0, INFINITY);
+	assert_true(hs_alerts_quiet(&a, 1e6));
+	assert_false(hs_alerts_snoozed(&a, 1, NULL));
+	hs_alerts_resume(&a);
+	assert_false(hs_alerts_quiet(&a, 1));
+	feed(&a, &log, 1, 32, 1, H);
+	expect(&log, 0, 31, H, 30);
 }
 
 static void pause_silences_and_forgets(void **state)

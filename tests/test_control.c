@@ -140,8 +140,22 @@ static void requests_parse_strictly(void **state)
 	assert_int_equal(req.cmd, HS_CONTROL_RESUME);
 	assert_int_equal(hs_control_parse("status", &req), 0);
 	assert_int_equal(req.cmd, HS_CONTROL_STATUS);
-	assert_int_equal(hs_control_parse("reload", &req), 0);
+	assert_false(req.calibrate);
+	/* calibrate's own requests */
+	assert_int_equal(hs_control_parse("pause 65 calibrate", &req), 0);
+	assert_int_equal(req.cmd, HS_CONTROL_PAUSE);
+	assert_true(req.pause_s == 65);
+	assert_true(req.calibrate);
+	assert_int_equal(hs_control_parse("resume calibrate", &req), 0);
+	assert_int_equal(req.cmd, HS_CONTROL_RESUME);
+	assert_true(req.calibrate);
+	assert_int_equal(hs_control_parse("resume", &req), 0);
+	assert_false(req.calibrate);
+	assert_int_equal(
+	        hs_control_parse("reload /home/a b/.local/state/c.ini", &req),
+	        0);
 	assert_int_equal(req.cmd, HS_CONTROL_RELOAD);
+	assert_string_equal(req.path, "/home/a b/.local/state/c.ini");
 
 	static const char *const bad[] = {
 		"",
@@ -157,8 +171,14 @@ static void requests_parse_strictly(void **state)
 		"Resume",
 		"stop",
 		"status\r",
-		"reload now",
+		"reload",
 		"reload ",
+		"reload relative/c.ini",
+		"reload /a\tb",
+		"pause 60 calibrated",
+		"pause 60  calibrate",
+		"pause calibrate",
+		"resume calibrate now",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		req = (hs_control_request){ .cmd = HS_CONTROL_STATUS,

@@ -48,7 +48,8 @@ typedef struct hs_alerts {
 	/* per kind: time of its last alert, when any */
 	bool alerted[HS_STATE_COUNT];
 	double last_alert[HS_STATE_COUNT];
-	double quiet_until; /* snooze or pause end */
+	double snooze_until; /* end of a snooze ("Snooze 30 min") */
+	double pause_until;  /* end of a pause (`headsup pause`) */
 	bool has_t;
 	double last_t;
 } hs_alerts;
@@ -64,12 +65,14 @@ bool hs_alerts_update(hs_alerts *a, double t, hs_state state, hs_alert *out);
 /* Silence alerts until t + duration_s (INFINITY: until resumed).  A later
  * snooze can extend the quiet time, never shorten it. */
 void hs_alerts_snooze(hs_alerts *a, double t, double duration_s);
-/* Like snooze, and forget the running stretch: nothing is watched while
- * paused, so nothing that came before counts after. */
+/* Silence alerts for a pause, and forget the running stretch: nothing is
+ * watched while paused, so nothing that came before counts after. */
 void hs_alerts_pause(hs_alerts *a, double t, double duration_s);
-/* End a snooze or pause now. */
+/* End a pause now.  A snooze chosen before it goes on to its own end. */
 void hs_alerts_resume(hs_alerts *a);
 /* True while snoozed or paused at time t. */
 bool hs_alerts_quiet(const hs_alerts *a, double t);
+/* True while snoozed at time t (then *left_s: the seconds left). */
+bool hs_alerts_snoozed(const hs_alerts *a, double t, double *left_s);
 
 #endif

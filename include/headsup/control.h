@@ -10,8 +10,16 @@
  *   pause <seconds>   stop watching for that long; 0 means until resumed
  *   resume            watch again
  *   status            say what the monitor is doing
- *   reload            read the baseline file again (after `headsup
- *                     calibrate` stored a new one)
+ *
+ * and, from `headsup calibrate`:
+ *
+ *   pause <seconds> calibrate   pause for a recording; a monitor already
+ *                     paused stays paused (at least that long), and its
+ *                     pause stays the user's
+ *   resume calibrate  end a pause that calibrate asked for, and only such
+ *                     a pause (not one the user asked for meanwhile)
+ *   reload <path>     read the baseline again, when <path> (absolute) is
+ *                     the monitor's own baseline file
  *
  * Replies are one line of text for the user; a reply that starts with
  * "error: " reports a failure.  Nothing here touches the network.
@@ -19,6 +27,7 @@
 #ifndef HEADSUP_CONTROL_H
 #define HEADSUP_CONTROL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -34,6 +43,8 @@ typedef enum hs_control_cmd {
 typedef struct hs_control_request {
 	hs_control_cmd cmd;
 	double pause_s; /* HS_CONTROL_PAUSE: seconds, 0 = until resumed */
+	bool calibrate; /* PAUSE, RESUME: asked by `headsup calibrate` */
+	char path[256]; /* HS_CONTROL_RELOAD: the baseline file */
 } hs_control_request;
 
 /* Longest pause a request may ask for (7 days, like the duration parser). */
