@@ -78,7 +78,9 @@ int hs_control_parse(const char *line, hs_control_request *req)
 	if (strncmp(line, "pause ", 6) != 0)
 		return HS_EINVAL;
 	const char *num = line + 6;
-	if (*num < '0' || *num > '9')
+	/* Digits, no sign and no leading zero: one spelling per request. */
+	if (*num < '0' || *num > '9' ||
+	    (num[0] == '0' && num[1] >= '0' && num[1] <= '9'))
 		return HS_EINVAL;
 	char *end;
 	errno = 0;

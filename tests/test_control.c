@@ -175,6 +175,7 @@ static void requests_parse_strictly(void **state)
 		"reload ",
 		"reload relative/c.ini",
 		"reload /a\tb",
+		"pause 0900",
 		"pause 60 calibrated",
 		"pause 60  calibrate",
 		"pause calibrate",
