@@ -774,6 +774,26 @@ static void calibrate_while_running_hands_over_the_baseline(void **state)
 
 	kill(pid, SIGTERM);
 	assert_int_equal(hs_runenv_wait(pid, 5), 0);
+
+	/* The journal's sessions name the baseline each part was watched
+	 * against: self-calibrated first, then the file (twice reloaded). */
+	char cmd[4400], rows[4096];
+	hs_runenv_fmt(cmd, sizeof cmd,
+	              "sqlite3 '%s/data/headsup/journal.db' 'SELECT "
+	              "calibration FROM sessions ORDER BY id'",
+	              e.dir);
+	if (hs_test_run("command -v sqlite3", NULL, 0) != 0) {
+		fprintf(stderr, "SKIPPED (part): sqlite3 is not installed; "
+		                "the journal's sessions were not read\n");
+	} else {
+		assert_int_equal(hs_test_run(cmd, rows, sizeof rows), 0);
+		char want[4400];
+		hs_runenv_fmt(want, sizeof want,
+		              "self\n%s/state/headsup/calibration.ini\n%s/"
+		              "state/headsup/calibration.ini\n",
+		              e.dir, e.dir);
+		assert_string_equal(rows, want);
+	}
 	hs_runenv_free(&e);
 }
 
