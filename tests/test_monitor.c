@@ -73,6 +73,19 @@ static double feed(hs_monitor *m, double t0, double t1, const hs_analysis *an,
 	return first;
 }
 
+/* Feed an uncalibrated monitor the face an from t = 0 until it has
+ * calibrated itself on it (within 6 s). */
+static void self_calibrate(hs_monitor *m, const hs_analysis *an)
+{
+	bool made = false;
+	for (double t = 0; t < 6 && !made; t += 0.5) {
+		hs_monitor_step st;
+		hs_monitor_step_frame(m, t, an, &st);
+		made = st.self_calibrated;
+	}
+	assert_true(made);
+}
+
 /* cfg set up by settings(), and a monitor with it and a baseline made
  * from 6 s of the upright face. */
 static void calibrated(hs_monitor *m, hs_config *cfg, double sustain_s,
@@ -81,13 +94,7 @@ static void calibrated(hs_monitor *m, hs_config *cfg, double sustain_s,
 	settings(cfg, sustain_s, cooldown_s);
 	hs_monitor_init(m, cfg, NULL);
 	hs_analysis up = face_at(true, 0, 200);
-	bool made = false;
-	for (double t = 0; t < 6 && !made; t += 0.5) {
-		hs_monitor_step st;
-		hs_monitor_step_frame(m, t, &up, &st);
-		made = st.self_calibrated;
-	}
-	assert_true(made);
+	self_calibrate(m, &up);
 	hs_monitor_restart(m);
 }
 
@@ -220,13 +227,7 @@ static void new_baseline_is_taken_up_while_running(void **state)
 
 	/* A baseline recorded sitting where "low" sits. */
 	hs_monitor_init(&other, &cfg, NULL);
-	bool made = false;
-	for (double t = 0; t < 6 && !made; t += 0.5) {
-		hs_monitor_step st;
-		hs_monitor_step_frame(&other, t, &low, &st);
-		made = st.self_calibrated;
-	}
-	assert_true(made);
+	self_calibrate(&other, &low);
 	hs_monitor_set_baseline(&m, &other.base);
 	assert_true(m.calibrated);
 	hs_monitor_step st;
