@@ -83,7 +83,8 @@ typedef struct run_ctx {
 	bool journal_warned;
 	bool selfcal_told; /* the desktop notice of self-calibration was sent */
 	bool base_dropped; /* a baseline from the file did not fit the camera */
-	double forget_at;  /* journal time of the next keep_days check */
+	bool base_from_file; /* the baseline in use is the recorded one */
+	double forget_at;    /* journal time of the next keep_days check */
 	hs_control *control;
 	hs_lock *lock;
 	hs_screenlock *screen;
@@ -360,6 +361,21 @@ static void format_left(double seconds, char *buf, size_t size)
 	hs_duration_format(left, buf, size);
 }
 
+/* ", baseline recorded 2026-11-26 09:12" (local time), or ", baseline
+ * self-calibrated": which baseline the posture is judged against. */
+static int baseline_words(const run_ctx *c, char *buf, size_t size)
+{
+	if (!c->base_from_file)
+		return snprintf(buf, size, ", baseline self-calibrated");
+	const time_t when = (time_t)c->mon->base.created_unix;
+	struct tm tm;
+	char date[32];
+	if (when > 0 && localtime_r(&when, &tm) &&
+	    strftime(date, sizeof date, "%Y-%m-%d %H:%M", &tm) > 0)
+		return snprintf(buf, size, ", baseline recorded %s", date);
+	return snprintf(buf, size, ", baseline from '%s'", c->cal_path);
+}
+
 /* What `headsup status` prints: "paused ..." or "running: ...", then the
  * frames analysed so far. */
 static void status_reply(const run_ctx *c, double now, char *reply, size_t size)
@@ -383,6 +399,8 @@ static void status_reply(const run_ctx *c, double now, char *reply, size_t size)
 		             "running: watching %s '%s', posture %s",
 		             hs_source_kind(c->src), source_name(c),
 		             hs_state_name(c->mon->state));
+		if (n > 0 && (size_t)n < size && c->mon->calibrated)
+			n += baseline_words(c, reply + n, size - (size_t)n);
 		/* Snooze times are on the alerts' clock: the camera's
 		 * steady clock (clock.h), or the file's own. */
 		const double t = c->live ? now : c->last_analysed_t;
@@ -433,6 +451,7 @@ static void reload_baseline(run_ctx *c, const char *path, char *reply,
 	}
 	hs_monitor_set_baseline(c->mon, &b);
 	c->base_dropped = false;
+	c->base_from_file = true;
 	if (c->journal) {
 		const double t =
 		        isnan(c->last_analysed_t) ? 0.0 : c->last_analysed_t;
@@ -599,8 +618,10 @@ static void analyse_frame(run_ctx *c, double t)
 		        "to record a baseline for this camera.",
 		        st.baseline_from_w, st.baseline_from_h, source_name(c),
 		        an.frame_w, an.frame_h, HS_MONITOR_SELFCAL_S);
-	if (st.baseline_dropped)
+	if (st.baseline_dropped) {
 		c->base_dropped = true;
+		c->base_from_file = false;
+	}
 	if (st.self_calibrated) {
 		hs_info("calibrated from the first seconds of a steady face "
 		        "(kept for this run only); run 'headsup calibrate' "
@@ -976,6 +997,7 @@ static int prepare(run_ctx *c, int *status)
 	if (!c->mon)
 		return -1;
 	hs_monitor_init(c->mon, &c->cfg, have_base ? &base : NULL);
+	c->base_from_file = have_base;
 
 	hs_source_opts_default(&c->so);
 	c->so.width = (int)c->cfg.camera_width;

@@ -10,7 +10,9 @@ static void print_help(FILE *out)
 {
 	fputs("Usage: headsup status\n"
 	      "Say whether the monitor is running or paused, what it watches,\n"
-	      "the posture it sees now and how many frames it has analysed.\n\n"
+	      "the posture it sees now, the baseline it compares with (when\n"
+	      "it was recorded, or self-calibrated) and how many frames it\n"
+	      "has analysed.\n\n"
 	      "Options:\n"
 	      "  -h, --help  show this help and exit\n\n"
 	      "The monitor is reached through its control socket,\n"

@@ -675,6 +675,13 @@ static void calibrate_while_running_hands_over_the_baseline(void **state)
 	              src);
 	pid_t pid = hs_runenv_spawn(&e, args);
 	wait_until_watching(&e);
+	/* `status` says which baseline the posture is judged against. */
+	assert_true(hs_runenv_wait_log(&e,
+	                               "info: calibrated from the first "
+	                               "seconds",
+	                               20));
+	assert_int_equal(hs_runenv_status(&e, reply, sizeof reply), 0);
+	assert_non_null(strstr(reply, ", baseline self-calibrated; "));
 	hs_runenv_fmt(args, sizeof args, "calibrate --source '%s' --seconds 5",
 	              src);
 
@@ -693,6 +700,10 @@ static void calibrate_while_running_hands_over_the_baseline(void **state)
 	free(log);
 	assert_int_equal(hs_runenv_status(&e, reply, sizeof reply), 0);
 	assert_true(strncmp(reply, "running", 7) == 0);
+	/* ", baseline recorded YYYY-MM-DD HH:MM; " (TZ=UTC here) */
+	const char *rec = strstr(reply, ", baseline recorded 20");
+	assert_non_null(rec);
+	assert_true(strlen(rec) > 37 && rec[36] == ';');
 
 	/* Paused by the user: the new baseline is taken, the pause stays. */
 	assert_int_equal(hs_runenv_run(&e, "pause", out, sizeof out), 0);
