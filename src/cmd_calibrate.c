@@ -252,7 +252,10 @@ int hs_cmd_calibrate(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL); /* the terminal closed */
 	pause_running_monitor(&monitor, cfg.calibrate_s + PAUSE_MARGIN_S);
 	if (hs_source_open(cfg.source, &so, &src, err, sizeof err) < 0) {
-		hs_error("%s", err);
+		if (interrupted) /* the signal cut the opening short */
+			hs_error("calibration interrupted. %s", kept);
+		else
+			hs_error("%s", err);
 		goto out;
 	}
 	if (hs_analyzer_create(cfg.model, cfg.fov_deg, &az) < 0 ||

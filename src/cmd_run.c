@@ -89,13 +89,17 @@ typedef struct run_ctx {
 	hs_lock *lock;
 	hs_screenlock *screen;
 	char cal_path[PATH_MAX];
-	double clock_start;  /* file sources: wall time of the file's t = 0 */
-	double paused_until; /* hs_clock_steady(); INFINITY = until resumed */
+	double clock_start; /* file sources: wall time of the file's t = 0 */
+	/* Pauses, on hs_clock_steady(): the user's (`headsup pause`; ends at
+	 * user_until, INFINITY = until resumed, -INFINITY = none) and those
+	 * of `headsup calibrate` runs (calib_holds of them, the last one
+	 * ending by calib_until).  paused = either is on. */
+	double user_until;
+	double calib_until;
+	int calib_holds;
 	bool paused;
-	bool paused_for_calibrate; /* the pause is calibrate's, not the user's
-	                            */
-	bool opening;              /* waiting in open_source() for the camera */
-	bool screen_released;      /* camera let go for a locked screen */
+	bool opening;         /* waiting in open_source() for the camera */
+	bool screen_released; /* camera let go for a locked screen */
 	double next_t, last_analysed_t;
 	double first_t, wall0; /* --realtime pacing */
 	long frames, analysed;
@@ -297,7 +301,7 @@ static int open_journal(run_ctx *c, double now_mono)
 	hs_journal_set_commit_interval(c->journal, c->cfg.commit_s);
 	double wall = c->live ? hs_clock_wall() : c->clock_start;
 	hs_journal_begin_session(c->journal, wall, source_name(c),
-	                         c->mon->calibrated ? c->cal_path : "self");
+	                         c->base_from_file ? c->cal_path : "self");
 	forget_old_days(c, wall);
 	return 0;
 }
@@ -317,11 +321,32 @@ static void send_alert(run_ctx *c, const hs_alert *a, double wall)
 	}
 }
 
-static void pause_monitor(run_ctx *c, double now, double seconds)
+/* When the pause ends (INFINITY: at `headsup resume`). */
+static double pause_end(const run_ctx *c)
 {
+	return fmax(c->user_until,
+	            c->calib_holds > 0 ? c->calib_until : -INFINITY);
+}
+
+/* Pause for seconds (0: until resumed), as the user asked or as a
+ * calibrate run asked (which holds the monitor paused alongside any pause
+ * of the user's, never changing it). */
+static void pause_monitor(run_ctx *c, double now, double seconds,
+                          bool calibrate)
+{
+	const double until = seconds > 0 ? now + seconds : INFINITY;
+	if (calibrate) {
+		c->calib_holds++;
+		c->calib_until = fmax(c->calib_until, until);
+	} else {
+		c->user_until = until;
+	}
+	const bool was_paused = c->paused;
 	c->paused = true;
-	c->paused_until = seconds > 0 ? now + seconds : INFINITY;
-	hs_alerts_pause(&c->mon->alerts, now, seconds > 0 ? seconds : 1e12);
+	const double end = pause_end(c);
+	hs_alerts_pause(&c->mon->alerts, now, isfinite(end) ? end - now : 1e12);
+	if (was_paused)
+		return;
 	if (c->live)
 		release_source(c);
 	if (c->journal)
@@ -334,17 +359,26 @@ static void pause_monitor(run_ctx *c, double now, double seconds)
 static void resume_monitor(run_ctx *c)
 {
 	c->paused = false;
-	c->paused_for_calibrate = false;
+	c->user_until = c->calib_until = -INFINITY;
+	c->calib_holds = 0;
 	hs_alerts_resume(&c->mon->alerts);
 	hs_monitor_restart(c->mon);
 	c->next_t = -INFINITY;
 	c->first_t = NAN; /* a --realtime replay goes on from here */
 }
 
-/* End a timed pause that is due; whether the monitor is still paused. */
+/* End the pauses that are due; whether the monitor is still paused. */
 static bool still_paused(run_ctx *c, double now)
 {
-	if (c->paused && now >= c->paused_until) {
+	if (!c->paused)
+		return false;
+	if (now >= c->user_until)
+		c->user_until = -INFINITY;
+	if (c->calib_holds > 0 && now >= c->calib_until) {
+		c->calib_holds = 0; /* a calibrate that never said it ended */
+		c->calib_until = -INFINITY;
+	}
+	if (c->user_until == -INFINITY && c->calib_holds == 0) {
 		hs_info("pause over");
 		resume_monitor(c);
 	}
@@ -382,8 +416,14 @@ static void status_reply(const run_ctx *c, double now, char *reply, size_t size)
 {
 	char words[96];
 	int n;
-	if (c->paused && isfinite(c->paused_until)) {
-		format_left(c->paused_until - now, words, sizeof words);
+	if (c->paused && !(c->user_until > now) && c->calib_holds > 0) {
+		format_left(c->calib_until - now, words, sizeof words);
+		n = snprintf(reply, size,
+		             "paused while 'headsup calibrate' records (%s "
+		             "more at most)",
+		             words);
+	} else if (c->paused && isfinite(pause_end(c))) {
+		format_left(pause_end(c) - now, words, sizeof words);
 		n = snprintf(reply, size, "paused for %s more", words);
 	} else if (c->paused) {
 		n = snprintf(reply, size, "paused until 'headsup resume'");
@@ -471,22 +511,14 @@ static void handle_control(run_ctx *c, double now)
 		return;
 	char reply[256], words[96];
 	switch (req.cmd) {
-	case HS_CONTROL_PAUSE:
-		if (req.calibrate && c->paused) {
-			/* Already paused (by the user, or an earlier
-			 * calibrate): it stays so, at least for the
-			 * recording, and stays whoever's it was. */
-			const double until =
-			        req.pause_s > 0 ? now + req.pause_s : INFINITY;
-			if (until > c->paused_until)
-				c->paused_until = until;
-			hs_alerts_pause(&c->mon->alerts, now,
-			                req.pause_s > 0 ? req.pause_s : 1e12);
+	case HS_CONTROL_PAUSE: {
+		const bool was_paused = c->paused;
+		pause_monitor(c, now, req.pause_s, req.calibrate);
+		if (req.calibrate && was_paused) {
+			/* It stays paused; the user's pause is unchanged. */
 			snprintf(reply, sizeof reply, "already paused");
 			break;
 		}
-		pause_monitor(c, now, req.pause_s);
-		c->paused_for_calibrate = req.calibrate;
 		if (req.pause_s > 0) {
 			hs_duration_format_exact(req.pause_s, words,
 			                         sizeof words);
@@ -499,15 +531,26 @@ static void handle_control(run_ctx *c, double now)
 		}
 		hs_info("%s", reply);
 		break;
+	}
 	case HS_CONTROL_RESUME:
 		if (!c->paused) {
 			snprintf(reply, sizeof reply, "not paused");
 			break;
 		}
-		if (req.calibrate && !c->paused_for_calibrate) {
-			snprintf(reply, sizeof reply,
-			         "paused by the user: stays paused");
-			break;
+		if (req.calibrate) {
+			/* The end of one calibrate's hold; the user's pause,
+			 * or another calibrate's hold, keeps it paused. */
+			if (c->calib_holds > 0 && --c->calib_holds == 0)
+				c->calib_until = -INFINITY;
+			if (c->user_until > now || c->calib_holds > 0) {
+				snprintf(reply, sizeof reply,
+				         c->user_until > now
+				                 ? "paused by the user: stays "
+				                   "paused"
+				                 : "another calibration holds "
+				                   "it paused");
+				break;
+			}
 		}
 		snprintf(reply, sizeof reply, "resumed");
 		hs_info("resumed");
@@ -1087,6 +1130,7 @@ int hs_cmd_run(int argc, char **argv)
 {
 	run_ctx c;
 	memset(&c, 0, sizeof c);
+	c.user_until = c.calib_until = -INFINITY; /* not paused */
 	int status = HS_EXIT_OK;
 	if (parse_args(argc, argv, &c.o, &status) < 0)
 		return status;

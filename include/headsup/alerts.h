@@ -62,8 +62,9 @@ void hs_alerts_set_grace(hs_alerts *a, double grace_s);
  * with out filled in; out is untouched otherwise. */
 bool hs_alerts_update(hs_alerts *a, double t, hs_state state, hs_alert *out);
 
-/* Silence alerts until t + duration_s (INFINITY: until resumed).  A later
- * snooze can extend the quiet time, never shorten it. */
+/* Silence alerts until t + duration_s ("Snooze 30 min").  A later snooze
+ * can extend the quiet time, never shorten it; a pause and its resume
+ * leave it running to its end. */
 void hs_alerts_snooze(hs_alerts *a, double t, double duration_s);
 /* Silence alerts for a pause, and forget the running stretch: nothing is
  * watched while paused, so nothing that came before counts after. */

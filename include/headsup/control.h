@@ -13,11 +13,12 @@
  *
  * and, from `headsup calibrate`:
  *
- *   pause <seconds> calibrate   pause for a recording; a monitor already
- *                     paused stays paused (at least that long), and its
- *                     pause stays the user's
- *   resume calibrate  end a pause that calibrate asked for, and only such
- *                     a pause (not one the user asked for meanwhile)
+ *   pause <seconds> calibrate   hold the monitor paused for a recording,
+ *                     at most that long; a pause of the user's own runs
+ *                     alongside, unchanged ("already paused" when one
+ *                     was on)
+ *   resume calibrate  end that hold; the monitor watches again unless the
+ *                     user paused it, or another calibrate holds it
  *   reload <path>     read the baseline again, when <path> (absolute) is
  *                     the monitor's own baseline file
  *
