@@ -72,7 +72,8 @@ static void release_running_monitor(const running_monitor *m,
 		int rc = HS_ERANGE;
 		if (realpath(stored_path, full) &&
 		    strlen(full) + 8 <= HS_CONTROL_LINE_MAX) {
-			snprintf(line, sizeof line, "reload %s", full);
+			/* (the check above: the whole path fits) */
+			snprintf(line, sizeof line, "reload %.248s", full);
 			rc = hs_control_send(m->path, line, reply,
 			                     sizeof reply);
 		}
