@@ -58,6 +58,13 @@ static void pause_running_monitor(running_monitor *m, double seconds)
 		hs_warn("the running monitor was not paused: %s", reply + 7);
 }
 
+/* From the first quote on ("'<file>'"), or all of text without one. */
+static const char *after_quote(const char *text)
+{
+	const char *q = strchr(text, '\'');
+	return q ? q : text;
+}
+
 /* After the recording: a stored baseline (at stored_path) is taken up by
  * the monitor when it is the monitor's own file, and the monitor resumes
  * unless the user paused it. */
@@ -84,10 +91,10 @@ static void release_running_monitor(const running_monitor *m,
 		else if (strncmp(reply, "baseline reloaded", 17) == 0)
 			printf("The running monitor now uses it.\n");
 		else if (strncmp(reply, "error: this monitor reads", 25) == 0)
+			/* "... from '<its file>'": the quoted name */
 			printf("The running monitor reads another baseline "
 			       "(%s), and keeps it.\n",
-			       strchr(reply, '\'') ? strchr(reply, '\'')
-			                           : reply);
+			       after_quote(reply));
 		else
 			hs_warn("the running monitor kept its baseline (%s); "
 			        "restart it to use the new one",

@@ -275,6 +275,19 @@ static void forget_old_days(run_ctx *c, double wall)
 	        day, c->cfg.keep_days);
 }
 
+/* Wall-clock time of source time t: now for a camera, the file's own
+ * timeline from --clock-start for a file. */
+static double wall_at(const run_ctx *c, double t)
+{
+	return c->live ? hs_clock_wall() : c->clock_start + t;
+}
+
+/* Source time of the last analysed frame (0 before the first). */
+static double last_t(const run_ctx *c)
+{
+	return isnan(c->last_analysed_t) ? 0.0 : c->last_analysed_t;
+}
+
 /* Open the journal, or plan a retry; HS_EFORMAT (said) when the file is
  * not a journal this version may write. */
 static int open_journal(run_ctx *c, double now_mono)
@@ -299,7 +312,7 @@ static int open_journal(run_ctx *c, double now_mono)
 		hs_info("journal '%s' is writable again", c->journal_path);
 	c->journal_warned = false;
 	hs_journal_set_commit_interval(c->journal, c->cfg.commit_s);
-	double wall = c->live ? hs_clock_wall() : c->clock_start;
+	double wall = wall_at(c, 0.0);
 	hs_journal_begin_session(c->journal, wall, source_name(c),
 	                         c->base_from_file ? c->cal_path : "self");
 	forget_old_days(c, wall);
@@ -330,8 +343,8 @@ static double pause_end(const run_ctx *c)
 
 /* Pause for seconds (0: until resumed), as the user asked or as a
  * calibrate run asked (which holds the monitor paused alongside any pause
- * of the user's, never changing it). */
-static void pause_monitor(run_ctx *c, double now, double seconds,
+ * of the user's, never changing it).  Whether it was paused already. */
+static bool pause_monitor(run_ctx *c, double now, double seconds,
                           bool calibrate)
 {
 	const double until = seconds > 0 ? now + seconds : INFINITY;
@@ -346,11 +359,12 @@ static void pause_monitor(run_ctx *c, double now, double seconds,
 	const double end = pause_end(c);
 	hs_alerts_pause(&c->mon->alerts, now, isfinite(end) ? end - now : 1e12);
 	if (was_paused)
-		return;
+		return true;
 	if (c->live)
 		release_source(c);
 	if (c->journal)
 		hs_journal_flush(c->journal);
+	return false;
 }
 
 /* Watch again after a pause; the main loop takes the camera back (see
@@ -492,14 +506,9 @@ static void reload_baseline(run_ctx *c, const char *path, char *reply,
 	hs_monitor_set_baseline(c->mon, &b);
 	c->base_dropped = false;
 	c->base_from_file = true;
-	if (c->journal) {
-		const double t =
-		        isnan(c->last_analysed_t) ? 0.0 : c->last_analysed_t;
-		const double wall =
-		        c->live ? hs_clock_wall() : c->clock_start + t;
-		hs_journal_begin_session(c->journal, wall, source_name(c),
-		                         c->cal_path);
-	}
+	if (c->journal)
+		hs_journal_begin_session(c->journal, wall_at(c, last_t(c)),
+		                         source_name(c), c->cal_path);
 	hs_info("baseline reloaded from '%s'", c->cal_path);
 	snprintf(reply, size, "baseline reloaded from '%.228s'", c->cal_path);
 }
@@ -512,8 +521,8 @@ static void handle_control(run_ctx *c, double now)
 	char reply[256], words[96];
 	switch (req.cmd) {
 	case HS_CONTROL_PAUSE: {
-		const bool was_paused = c->paused;
-		pause_monitor(c, now, req.pause_s, req.calibrate);
+		const bool was_paused =
+		        pause_monitor(c, now, req.pause_s, req.calibrate);
 		if (req.calibrate && was_paused) {
 			/* It stays paused; the user's pause is unchanged. */
 			snprintf(reply, sizeof reply, "already paused");
@@ -631,6 +640,26 @@ static void frame_unreadable(run_ctx *c, double t, int rc)
 		        t, source_name(c), hs_strerror(rc));
 }
 
+/* The monitor calibrated itself.  Started by the session, nobody reads its
+ * terminal: the user learns it on the desktop, once per run. */
+static void tell_self_calibrated(run_ctx *c)
+{
+	static const char fresh[] =
+	        "It took how you sat for a few seconds just now as your "
+	        "upright posture. For a baseline you choose, sit upright and "
+	        "run: headsup calibrate";
+	static const char replaced[] =
+	        "Your baseline was recorded with a camera picture of another "
+	        "shape, so it took how you sat for a few seconds just now as "
+	        "upright. To record a new baseline, sit upright and run: "
+	        "headsup calibrate";
+	if (c->selfcal_told)
+		return;
+	hs_notify_notice(c->notify, "headsup calibrated itself",
+	                 c->base_dropped ? replaced : fresh);
+	c->selfcal_told = true;
+}
+
 /* One analysed frame at source time t. */
 static void analyse_frame(run_ctx *c, double t)
 {
@@ -669,33 +698,12 @@ static void analyse_frame(run_ctx *c, double t)
 		hs_info("calibrated from the first seconds of a steady face "
 		        "(kept for this run only); run 'headsup calibrate' "
 		        "for a baseline you choose");
-		/* Started by the session, nobody reads the line above: the
-		 * user learns it on the desktop, once per run. */
-		if (!c->selfcal_told)
-			hs_notify_notice(
-			        c->notify, "headsup calibrated itself",
-			        c->base_dropped
-			                ? "Your baseline was recorded with a "
-			                  "camera picture of another shape, so "
-			                  "it took how you sat for a few "
-			                  "seconds "
-			                  "just now as upright. To record a "
-			                  "new "
-			                  "baseline, sit upright and run: "
-			                  "headsup calibrate"
-			                : "It took how you sat for a few "
-			                  "seconds "
-			                  "just now as your upright posture. "
-			                  "For "
-			                  "a baseline you choose, sit upright "
-			                  "and "
-			                  "run: headsup calibrate");
-		c->selfcal_told = true;
+		tell_self_calibrated(c);
 	}
 	if (st.changed)
 		hs_info("%.1f s: %s", t, hs_state_name(st.state));
 
-	const double wall = c->live ? hs_clock_wall() : c->clock_start + t;
+	const double wall = wall_at(c, t);
 	double dt = isnan(c->last_analysed_t) ? 1.0 / c->cfg.rate_hz
 	                                      : t - c->last_analysed_t;
 	dt = fmin(fmax(dt, 0), 2.0 / c->cfg.rate_hz);
@@ -754,8 +762,7 @@ static int check_file_read(run_ctx *c)
 		        "the file looks truncated or damaged; what was read "
 		        "is in the journal",
 		        source_name(c), c->frames,
-		        hs_source_frame_count(c->src),
-		        isnan(c->last_analysed_t) ? 0.0 : c->last_analysed_t);
+		        hs_source_frame_count(c->src), last_t(c));
 		return HS_EFORMAT;
 	}
 	return 0;
@@ -1106,12 +1113,7 @@ static int prepare(run_ctx *c, int *status)
 static void finish(run_ctx *c)
 {
 	if (c->journal) {
-		double end = c->live ? hs_clock_wall()
-		                     : c->clock_start +
-		                               (isnan(c->last_analysed_t)
-		                                        ? 0
-		                                        : c->last_analysed_t);
-		hs_journal_end_session(c->journal, end);
+		hs_journal_end_session(c->journal, wall_at(c, last_t(c)));
 		hs_journal_close(c->journal);
 	}
 	if (c->o.preview)

@@ -288,6 +288,31 @@ static bool server_answers(libnotify_state *st)
 	return info != NULL;
 }
 
+/* A notification of headsup's, not yet shown. */
+static NotifyNotification *
+new_notification(const libnotify_state *st, const char *summary,
+                 const char *body, NotifyUrgency urgency, const char *category)
+{
+	NotifyNotification *nn =
+	        notify_notification_new(summary, body, st->icon);
+	notify_notification_set_app_name(nn, APP_NAME);
+	notify_notification_set_urgency(nn, urgency);
+	notify_notification_set_category(nn, category);
+	return nn;
+}
+
+/* Show nn; HS_ENOSERVER (said at debug level) when the server refuses. */
+static int show(NotifyNotification *nn, const char *summary)
+{
+	GError *err = NULL;
+	if (notify_notification_show(nn, &err))
+		return 0;
+	hs_debug("cannot show notification '%s': %s", summary,
+	         err ? err->message : "unknown error");
+	g_clear_error(&err);
+	return HS_ENOSERVER;
+}
+
 static int ln_send(void *state, const hs_alert_msg *msg)
 {
 	libnotify_state *st = state;
@@ -299,11 +324,8 @@ static int ln_send(void *state, const hs_alert_msg *msg)
 	if (rc < 0)
 		return rc;
 
-	NotifyNotification *nn =
-	        notify_notification_new(msg->summary, body, st->icon);
-	notify_notification_set_app_name(nn, APP_NAME);
-	notify_notification_set_urgency(nn, NOTIFY_URGENCY_NORMAL);
-	notify_notification_set_category(nn, CATEGORY);
+	NotifyNotification *nn = new_notification(
+	        st, msg->summary, body, NOTIFY_URGENCY_NORMAL, CATEGORY);
 	g_object_set_data_full(G_OBJECT(nn), URL_KEY, g_strdup(msg->advice_url),
 	                       g_free);
 	if (st->actions) {
@@ -315,11 +337,7 @@ static int ln_send(void *state, const hs_alert_msg *msg)
 		                               st, NULL);
 	}
 
-	GError *err = NULL;
-	if (!notify_notification_show(nn, &err)) {
-		hs_debug("cannot show notification '%s': %s", msg->summary,
-		         err ? err->message : "unknown error");
-		g_clear_error(&err);
+	if (show(nn, msg->summary) < 0) {
 		g_object_unref(nn);
 		return HS_ENOSERVER;
 	}
@@ -346,20 +364,10 @@ static int ln_notice(void *state, const char *summary, const char *body)
 	char *text = st->body_style == HS_BODY_PLAIN
 	                     ? g_strdup(body)
 	                     : g_markup_escape_text(body, -1);
-	NotifyNotification *nn =
-	        notify_notification_new(summary, text, st->icon);
+	NotifyNotification *nn = new_notification(
+	        st, summary, text, NOTIFY_URGENCY_LOW, NOTICE_CATEGORY);
 	g_free(text);
-	notify_notification_set_app_name(nn, APP_NAME);
-	notify_notification_set_urgency(nn, NOTIFY_URGENCY_LOW);
-	notify_notification_set_category(nn, NOTICE_CATEGORY);
-	GError *err = NULL;
-	int rc = 0;
-	if (!notify_notification_show(nn, &err)) {
-		hs_debug("cannot show notice '%s': %s", summary,
-		         err ? err->message : "unknown error");
-		g_clear_error(&err);
-		rc = HS_ENOSERVER;
-	}
+	int rc = show(nn, summary);
 	g_object_unref(nn);
 	return rc;
 }
