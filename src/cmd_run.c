@@ -7,6 +7,7 @@
  */
 #include "headsup/analyzer.h"
 #include "headsup/calibration.h"
+#include "headsup/camwatch.h"
 #include "headsup/cli.h"
 #include "headsup/clock.h"
 #include "headsup/config.h"
@@ -39,6 +40,7 @@
 #define RETRY_MIN_S 1.0
 #define RETRY_MAX_S 30.0
 #define JOURNAL_RETRY_S 60.0
+#define LEND_CHECK_S 5.0 /* is a lent camera free yet? */
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reload_requested;
@@ -98,7 +100,18 @@ typedef struct run_ctx {
 	double calib_until;
 	int calib_holds;
 	bool paused;
-	bool opening;         /* waiting in open_source() for the camera */
+	bool opening; /* waiting in open_source() for the camera */
+	/* Lending the camera to another program (a video call): while we
+	 * hold it, watch sees its device opened; it is then lent until
+	 * lent_until (-INFINITY: not lent), and after that for as long as
+	 * a program holds it open other than the idle ones, which held it
+	 * while we had it (and so were not using it: PipeWire, say). */
+	hs_camwatch *watch;
+	bool watch_warned;
+	long idle[32];
+	int n_idle;
+	double lent_until;
+	char lent_to[64];     /* the newest such program, "" when none seen */
 	bool screen_released; /* camera let go for a locked screen */
 	double next_t, last_analysed_t;
 	double first_t, wall0; /* --realtime pacing */
@@ -148,7 +161,11 @@ static void usage(FILE *out)
 	      "the\n"
 	      "settings file.  Only one monitor runs at a time.  No frame "
 	      "is\n"
-	      "ever written anywhere.\n\n",
+	      "ever written anywhere.\n\n"
+	      "When another program opens the camera (a video call), the\n"
+	      "monitor lets go of it, leaves it alone for lend_camera_s and\n"
+	      "for as long as that program keeps it open, then takes it "
+	      "back.\n\n",
 	      out);
 	hs_config_print_help(out);
 	fputs("\nExit status: 0 at the end of a file or when stopped; 1 when "
@@ -194,6 +211,52 @@ static const char *source_name(const run_ctx *c)
 static void handle_control(run_ctx *c, double now);
 static bool still_paused(run_ctx *c, double now);
 
+/* Programs holding the camera open now, other than the idle ones; the
+ * newest one's name goes to c->lent_to. */
+static int camera_users(run_ctx *c)
+{
+	char dev[PATH_MAX];
+	long pids[64];
+	hs_source_camera_path(c->cfg.source, dev, sizeof dev);
+	const int n = hs_camwatch_holders(dev, pids, 64);
+	int users = 0;
+	long newest = 0;
+	for (int i = 0; i < n && i < 64; i++) {
+		bool idle = false;
+		for (int k = 0; k < c->n_idle; k++)
+			idle = idle || c->idle[k] == pids[i];
+		if (!idle) {
+			users++;
+			newest = pids[i] > newest ? pids[i] : newest;
+		}
+	}
+	if (newest > 0)
+		hs_camwatch_name(newest, c->lent_to, sizeof c->lent_to);
+	return users;
+}
+
+/* Watch the camera we now hold for other programs opening it; opened
+ * before the watch starts, our own open is not seen.  Whoever holds it
+ * open now cannot be streaming from it (our open would have failed), so
+ * they are idle. */
+static void watch_camera(run_ctx *c)
+{
+	char dev[PATH_MAX];
+	if (!c->live)
+		return;
+	hs_source_camera_path(c->cfg.source, dev, sizeof dev);
+	const int rc = hs_camwatch_create(dev, &c->watch);
+	if (rc < 0 && !c->watch_warned) {
+		hs_warn("cannot watch camera '%s' for other programs (%s): a "
+		        "video call will find it busy; 'headsup pause' "
+		        "frees it",
+		        dev, hs_strerror(rc));
+		c->watch_warned = true;
+	}
+	const int n = hs_camwatch_holders(dev, c->idle, 32);
+	c->n_idle = n < 32 ? n : 32;
+}
+
 /* Open the source.  A camera that is missing or busy is retried with a
  * growing delay until it comes back (or the user stops us); a file that
  * cannot be read is an error.  While it waits, `headsup status`, `pause`
@@ -210,10 +273,12 @@ static int open_source(run_ctx *c)
 			rc = hs_source_open(c->cfg.source, &c->so, &c->src, err,
 			                    sizeof err);
 			if (rc == 0) {
-				if (told)
+				if (told || isfinite(c->lent_until))
 					hs_info("camera '%s' is back",
 					        source_name(c));
 				c->live = hs_source_is_live(c->src);
+				c->lent_until = -INFINITY;
+				watch_camera(c);
 				break;
 			}
 			/* A file, or a device that is no camera at all, will
@@ -226,9 +291,16 @@ static int open_source(run_ctx *c)
 			}
 			if (!told) {
 				/* A camera held by a video call is normal: say
-				 * it once, then wait quietly. */
-				hs_warn("%s; retrying until it is available",
-				        err);
+				 * it once, then wait quietly; when it was lent,
+				 * it is what was expected. */
+				if (isfinite(c->lent_until) && rc == HS_EBUSY)
+					hs_info("%s; trying again until it is "
+					        "free",
+					        err);
+				else
+					hs_warn("%s; retrying until it is "
+					        "available",
+					        err);
 				told = true;
 			}
 			rc = HS_EINTERRUPTED;
@@ -253,6 +325,48 @@ static void release_source(run_ctx *c)
 {
 	hs_source_destroy(c->src);
 	c->src = NULL;
+	hs_camwatch_destroy(c->watch);
+	c->watch = NULL;
+}
+
+/* Another program opened the camera, most likely a video call starting:
+ * a camera streams to one program at a time, so let it have the camera
+ * for lend_camera_s and for as long as it keeps it open after that.  Its
+ * first try may have failed while we held the camera; the next one finds
+ * it free. */
+static void lend_camera(run_ctx *c, double now)
+{
+	char words[96];
+	c->lent_to[0] = '\0';
+	const bool seen = camera_users(c) > 0;
+	hs_duration_format_exact((double)c->cfg.lend_camera_s, words,
+	                         sizeof words);
+	hs_info("another program opened camera '%s'%s%s%s: letting it have "
+	        "the camera; headsup takes it back once it is free, %s from "
+	        "now at the earliest",
+	        source_name(c), seen ? " (" : "", seen ? c->lent_to : "",
+	        seen ? ")" : "", words);
+	release_source(c);
+	hs_monitor_restart(c->mon);
+	c->next_t = -INFINITY;
+	c->lent_until = now + (double)c->cfg.lend_camera_s;
+	if (c->journal)
+		hs_journal_flush(c->journal);
+}
+
+/* Whether a lent camera may be taken back: once lend_camera_s is over and
+ * no program holds it open but the idle ones (checked every
+ * LEND_CHECK_S).  A program of another user, which cannot be seen, makes
+ * the camera answer "busy", and open_source() waits for it. */
+static bool lent_camera_free(run_ctx *c, double now)
+{
+	if (now < c->lent_until)
+		return false;
+	if (camera_users(c) > 0) {
+		c->lent_until = now + LEND_CHECK_S;
+		return false;
+	}
+	return true;
 }
 
 /* [journal] keep_days: forget the days before the last keep_days ones
@@ -399,6 +513,11 @@ static bool still_paused(run_ctx *c, double now)
 	return c->paused;
 }
 
+static const char *lent_to(const run_ctx *c)
+{
+	return c->lent_to[0] ? c->lent_to : "another program";
+}
+
 /* Time left, rounded up to what hs_duration_format() shows (a pause of
  * 10 minutes just begun has 10 minutes left, not 9). */
 static void format_left(double seconds, char *buf, size_t size)
@@ -441,9 +560,19 @@ static void status_reply(const run_ctx *c, double now, char *reply, size_t size)
 		n = snprintf(reply, size, "paused for %s more", words);
 	} else if (c->paused) {
 		n = snprintf(reply, size, "paused until 'headsup resume'");
-	} else if (c->opening) {
-		n = snprintf(reply, size, "running: waiting for camera '%s'",
-		             source_name(c));
+	} else if (!c->src && c->screen && hs_screenlock_locked(c->screen)) {
+		n = snprintf(reply, size, "running: screen locked");
+	} else if (!c->src && now < c->lent_until) {
+		n = snprintf(reply, size,
+		             "running: camera '%s' lent to %s until it is free",
+		             source_name(c), lent_to(c));
+	} else if (c->opening || (!c->src && isfinite(c->lent_until))) {
+		char also[96] = "";
+		if (isfinite(c->lent_until))
+			snprintf(also, sizeof also, " (lent to %s)",
+			         lent_to(c));
+		n = snprintf(reply, size, "running: waiting for camera '%s'%s",
+		             source_name(c), also);
 	} else if (!c->src) {
 		/* Between requests the loop holds no camera only while the
 		 * screen is locked: after a pause it takes it back at once. */
@@ -736,7 +865,11 @@ static void reload_settings(run_ctx *c)
 	snprintf(c->cfg.model, sizeof c->cfg.model, "%s", tmp.model);
 	c->cfg.fov_deg = tmp.fov_deg;
 	hs_monitor_reconfigure(c->mon, &c->cfg);
-	c->forget_at = -INFINITY; /* keep_days may have changed */
+	c->forget_at = -INFINITY;    /* keep_days may have changed */
+	if (isfinite(c->lent_until)) /* a shorter lend_camera_s counts now */
+		c->lent_until =
+		        fmin(c->lent_until,
+		             hs_clock_steady() + (double)c->cfg.lend_camera_s);
 	if (c->journal)
 		hs_journal_set_commit_interval(c->journal, c->cfg.commit_s);
 	hs_info("settings reloaded");
@@ -817,10 +950,21 @@ static int loop(run_ctx *c)
 			hs_clock_sleep(0.2);
 			continue;
 		}
-		/* Released for a pause or a locked screen: take it back. */
+		/* Released for a pause, a locked screen or another program:
+		 * take it back. */
 		if (!c->src) {
+			if (isfinite(c->lent_until) &&
+			    !lent_camera_free(c, now)) {
+				hs_clock_sleep(0.2);
+				continue;
+			}
 			if ((rc = open_source(c)) < 0)
 				break;
+			continue;
+		}
+		if (c->watch && hs_camwatch_opened(c->watch) &&
+		    c->cfg.lend_camera_s > 0) {
+			lend_camera(c, now);
 			continue;
 		}
 		double t;
@@ -1122,6 +1266,7 @@ static void finish(run_ctx *c)
 	hs_control_destroy(c->control);
 	hs_notify_destroy(c->notify);
 	hs_source_destroy(c->src);
+	hs_camwatch_destroy(c->watch);
 	hs_image_destroy(c->img);
 	hs_analyzer_destroy(c->az);
 	free(c->mon);
@@ -1133,6 +1278,7 @@ int hs_cmd_run(int argc, char **argv)
 	run_ctx c;
 	memset(&c, 0, sizeof c);
 	c.user_until = c.calib_until = -INFINITY; /* not paused */
+	c.lent_until = -INFINITY;                 /* the camera is ours */
 	int status = HS_EXIT_OK;
 	if (parse_args(argc, argv, &c.o, &status) < 0)
 		return status;

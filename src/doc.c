@@ -127,7 +127,15 @@ int hs_doc_write_man(FILE *out)
 	      "a few seconds of a steady, frontal face, and says so: on the "
 	      "terminal, and in one low-urgency desktop notice for each start "
 	      "(the monitor is usually started by the session, where nobody "
-	      "reads its terminal).\n",
+	      "reads its terminal).\n"
+	      ".PP\n"
+	      "A webcam streams to one program at a time.\n"
+	      "While the monitor holds the camera it watches the device for "
+	      "another program opening it (a video call starting); it then "
+	      "lets go of the camera, leaves it alone for\n"
+	      ".B [monitor] lend_camera_s\n"
+	      "seconds and then for as long as that program keeps it open, "
+	      "and takes it back once it is free.\n",
 	      out);
 	commands(out);
 	fputs(".SH OPTIONS\n"

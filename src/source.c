@@ -51,15 +51,20 @@ typedef struct camera {
 	hs_capture *cap;
 } camera;
 
+void hs_source_camera_path(const char *spec, char *buf, unsigned long size)
+{
+	if (!spec[0])
+		snprintf(buf, size, "/dev/video0");
+	else if (all_digits(spec))
+		snprintf(buf, size, "/dev/video%s", spec);
+	else
+		snprintf(buf, size, "%s", spec);
+}
+
 static int camera_open(const char *spec, const hs_source_opts *o, void **st)
 {
 	char dev[PATH_MAX];
-	if (!spec[0])
-		snprintf(dev, sizeof dev, "/dev/video0");
-	else if (all_digits(spec))
-		snprintf(dev, sizeof dev, "/dev/video%s", spec);
-	else
-		snprintf(dev, sizeof dev, "%s", spec);
+	hs_source_camera_path(spec, dev, sizeof dev);
 	camera *c = calloc(1, sizeof *c);
 	if (!c)
 		return HS_ENOMEM;

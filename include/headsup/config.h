@@ -47,6 +47,9 @@
 	  "frame rate asked of the camera (low spares CPU)")                                     \
 	X(monitor, camera_width, INT, 640, 160, 3840, "frame width asked of the camera")        \
 	X(monitor, camera_height, INT, 480, 120, 2160, "frame height asked of the camera")      \
+	X(monitor, lend_camera_s, INT, 30, 0, 3600,                                              \
+	  "when another program opens the camera (a video call), let go of it this long, "      \
+	  "then take it back once it is free; 0 = keep it")                                      \
 	X(pose, fov_deg, DOUBLE, 60.0, 20.0, 150.0,                                              \
 	  "horizontal field of view of the camera in degrees")                                   \
 	X(pose, model, STRING, "", 0, 0,                                                         \
