@@ -23,7 +23,8 @@ int hs_camwatch_create(const char *path, hs_camwatch **out)
 	if (!w)
 		return HS_ENOMEM;
 	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (w->fd < 0 || inotify_add_watch(w->fd, path, IN_OPEN) < 0) {
+	if (w->fd < 0 ||
+	    inotify_add_watch(w->fd, path, IN_OPEN | IN_CLOSE) < 0) {
 		/* EMFILE, ENOSPC: out of inotify instances or watches, not
 		 * of files or disk space */
 		const int rc = errno == ENOSPC || errno == EMFILE
@@ -36,15 +37,15 @@ int hs_camwatch_create(const char *path, hs_camwatch **out)
 	return 0;
 }
 
-bool hs_camwatch_opened(hs_camwatch *w)
+int hs_camwatch_poll(hs_camwatch *w)
 {
 	/* Aligned as inotify's records need.  The kernel folds repeats at
-	 * the end of its queue into one, so this cannot count opens; it
+	 * the end of its queue into one, so opens cannot be counted; it
 	 * also queues IN_IGNORED (the node was deleted) and IN_Q_OVERFLOW,
-	 * which are not opens. */
+	 * which are neither. */
 	char buf[4096]
 	        __attribute__((aligned(__alignof__(struct inotify_event))));
-	bool opened = false;
+	int seen = 0;
 	ssize_t n;
 	while ((n = read(w->fd, buf, sizeof buf)) > 0) {
 		for (ssize_t at = 0;
@@ -52,11 +53,13 @@ bool hs_camwatch_opened(hs_camwatch *w)
 			const struct inotify_event *e =
 			        (const struct inotify_event *)(buf + at);
 			if (e->mask & IN_OPEN)
-				opened = true;
+				seen |= HS_CAMWATCH_OPENED;
+			if (e->mask & IN_CLOSE)
+				seen |= HS_CAMWATCH_CLOSED;
 			at += (ssize_t)(sizeof *e + e->len);
 		}
 	}
-	return opened; /* read() ends with EAGAIN: nothing more */
+	return seen; /* read() ends with EAGAIN: nothing more */
 }
 
 void hs_camwatch_destroy(hs_camwatch *w)
@@ -68,36 +71,41 @@ void hs_camwatch_destroy(hs_camwatch *w)
 	free(w);
 }
 
-/* Whether the process whose /proc folder is open as procfd holds target
- * open: its descriptors' links name what they point at, and reading a link
- * never touches the file itself. */
-static bool holds(int procfd, const char *target)
+/* Add the descriptors of process pid (its /proc folder open as procfd)
+ * that hold target to out (room for max; *found counts all): their links
+ * name what they point at, and reading a link never touches the file. */
+static void add_holders(long pid, int procfd, const char *target,
+                        hs_camwatch_holder *out, int max, int *found)
 {
 	const int fdfd =
 	        openat(procfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fdfd < 0)
-		return false; /* another user's process, or gone */
+		return; /* another user's process, or gone */
 	DIR *d = fdopendir(fdfd);
 	if (!d) {
 		close(fdfd);
-		return false;
+		return;
 	}
-	bool found = false;
 	struct dirent *de;
 	char link[PATH_MAX];
-	while (!found && (de = readdir(d))) {
+	while ((de = readdir(d))) {
 		const ssize_t n =
 		        readlinkat(fdfd, de->d_name, link, sizeof link - 1);
 		if (n <= 0)
 			continue;
 		link[n] = '\0';
-		found = strcmp(link, target) == 0;
+		if (strcmp(link, target) != 0)
+			continue;
+		if (*found < max)
+			out[*found] = (hs_camwatch_holder){
+				pid, (int)strtol(de->d_name, NULL, 10)
+			};
+		(*found)++;
 	}
 	closedir(d); /* closes fdfd */
-	return found;
 }
 
-int hs_camwatch_holders(const char *path, long *pids, int max)
+int hs_camwatch_holders(const char *path, hs_camwatch_holder *out, int max)
 {
 	char target[PATH_MAX];
 	if (!realpath(path, target))
@@ -117,15 +125,31 @@ int hs_camwatch_holders(const char *path, long *pids, int max)
 		                          O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (procfd < 0)
 			continue;
-		if (holds(procfd, target)) {
-			if (found < max)
-				pids[found] = pid;
-			found++;
-		}
+		add_holders(pid, procfd, target, out, max, &found);
 		close(procfd);
 	}
 	closedir(proc);
 	return found;
+}
+
+int hs_camwatch_new_holders(const hs_camwatch_holder *now, int n,
+                            const hs_camwatch_holder *idle, int n_idle,
+                            long *pid)
+{
+	int count = 0;
+	*pid = 0;
+	for (int i = 0; i < n; i++) {
+		bool was_idle = false;
+		for (int k = 0; k < n_idle && !was_idle; k++)
+			was_idle = idle[k].pid == now[i].pid &&
+			           idle[k].fd == now[i].fd;
+		if (was_idle)
+			continue;
+		count++;
+		if (now[i].pid > *pid)
+			*pid = now[i].pid;
+	}
+	return count;
 }
 
 void hs_camwatch_name(long pid, char *buf, size_t size)

@@ -40,7 +40,7 @@
 #define RETRY_MIN_S 1.0
 #define RETRY_MAX_S 30.0
 #define JOURNAL_RETRY_S 60.0
-#define LEND_CHECK_S 5.0 /* is a lent camera free yet? */
+#define LEND_CHECK_S 30.0 /* is a lent camera free yet, without a close? */
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reload_requested;
@@ -102,16 +102,20 @@ typedef struct run_ctx {
 	bool paused;
 	bool opening; /* waiting in open_source() for the camera */
 	/* Lending the camera to another program (a video call): while we
-	 * hold it, watch sees its device opened; it is then lent until
-	 * lent_until (-INFINITY: not lent), and after that for as long as
-	 * a program holds it open other than the idle ones, which held it
-	 * while we had it (and so were not using it: PipeWire, say). */
+	 * hold it, watch sees its device opened (cam_events: what it saw
+	 * but the loop has not yet acted on).  The camera is then lent
+	 * until lend_min_end at least, and after that for as long as it is
+	 * held open by a descriptor not among the idle ones, which held it
+	 * when we last opened it (and so were not using it: PipeWire, say).
+	 * lent_until: when to look next (-INFINITY: not lent); a close seen
+	 * by the watch brings that forward. */
 	hs_camwatch *watch;
+	int cam_events;
 	bool watch_warned;
-	long idle[32];
+	hs_camwatch_holder idle[32];
 	int n_idle;
-	double lent_until;
-	char lent_to[64];     /* the newest such program, "" when none seen */
+	double lend_min_end, lent_until;
+	char lent_to[64];     /* the program it is lent to, "" when none seen */
 	bool screen_released; /* camera let go for a locked screen */
 	double next_t, last_analysed_t;
 	double first_t, wall0; /* --realtime pacing */
@@ -211,42 +215,37 @@ static const char *source_name(const run_ctx *c)
 static void handle_control(run_ctx *c, double now);
 static bool still_paused(run_ctx *c, double now);
 
-/* Programs holding the camera open now, other than the idle ones; the
- * newest one's name goes to c->lent_to. */
+/* Descriptors holding the camera open now other than the idle ones; the
+ * name of the program that has them goes to c->lent_to. */
 static int camera_users(run_ctx *c)
 {
 	char dev[PATH_MAX];
-	long pids[64];
+	hs_camwatch_holder now[64];
+	long pid;
 	hs_source_camera_path(c->cfg.source, dev, sizeof dev);
-	const int n = hs_camwatch_holders(dev, pids, 64);
-	int users = 0;
-	long newest = 0;
-	for (int i = 0; i < n && i < 64; i++) {
-		bool idle = false;
-		for (int k = 0; k < c->n_idle; k++)
-			idle = idle || c->idle[k] == pids[i];
-		if (!idle) {
-			users++;
-			newest = pids[i] > newest ? pids[i] : newest;
-		}
-	}
-	if (newest > 0)
-		hs_camwatch_name(newest, c->lent_to, sizeof c->lent_to);
+	const int n = hs_camwatch_holders(dev, now, 64);
+	const int users = hs_camwatch_new_holders(now, n < 64 ? n : 64, c->idle,
+	                                          c->n_idle, &pid);
+	if (pid > 0)
+		hs_camwatch_name(pid, c->lent_to, sizeof c->lent_to);
 	return users;
 }
 
 /* Watch the camera we now hold for other programs opening it; opened
  * before the watch starts, our own open is not seen.  Whoever holds it
  * open now cannot be streaming from it (our open would have failed), so
- * they are idle. */
+ * those descriptors are idle. */
 static void watch_camera(run_ctx *c)
 {
 	char dev[PATH_MAX];
+	hs_camwatch_destroy(c->watch);
+	c->watch = NULL;
+	c->cam_events = 0;
 	if (!c->live)
 		return;
 	hs_source_camera_path(c->cfg.source, dev, sizeof dev);
 	const int rc = hs_camwatch_create(dev, &c->watch);
-	if (rc < 0 && !c->watch_warned) {
+	if (rc < 0 && !c->watch_warned && c->cfg.lend_camera_s > 0) {
 		hs_warn("cannot watch camera '%s' for other programs (%s): a "
 		        "video call will find it busy; 'headsup pause' "
 		        "frees it",
@@ -255,6 +254,13 @@ static void watch_camera(run_ctx *c)
 	}
 	const int n = hs_camwatch_holders(dev, c->idle, 32);
 	c->n_idle = n < 32 ? n : 32;
+	/* A program that opened it since we did may be among them: then
+	 * none counts as idle, which errs on the side of the call. */
+	if (c->watch) {
+		c->cam_events = hs_camwatch_poll(c->watch);
+		if (c->cam_events & HS_CAMWATCH_OPENED)
+			c->n_idle = 0;
+	}
 }
 
 /* Open the source.  A camera that is missing or busy is retried with a
@@ -265,7 +271,7 @@ static int open_source(run_ctx *c)
 {
 	char err[4200];
 	double delay = RETRY_MIN_S;
-	bool told = false;
+	int told = 0; /* the failure last said, so that a new one is said */
 	int rc = HS_EINTERRUPTED;
 	c->opening = true;
 	while (!stop_requested) {
@@ -289,7 +295,7 @@ static int open_source(run_ctx *c)
 				hs_error("%s", err);
 				break;
 			}
-			if (!told) {
+			if (rc != told) {
 				/* A camera held by a video call is normal: say
 				 * it once, then wait quietly; when it was lent,
 				 * it is what was expected. */
@@ -301,7 +307,7 @@ static int open_source(run_ctx *c)
 					hs_warn("%s; retrying until it is "
 					        "available",
 					        err);
-				told = true;
+				told = rc;
 			}
 			rc = HS_EINTERRUPTED;
 		}
@@ -325,8 +331,8 @@ static void release_source(run_ctx *c)
 {
 	hs_source_destroy(c->src);
 	c->src = NULL;
-	hs_camwatch_destroy(c->watch);
-	c->watch = NULL;
+	/* The camera's watch stays until it is opened again: while lent,
+	 * its closes say when to look whether the camera is free. */
 }
 
 /* Another program opened the camera, most likely a video call starting:
@@ -349,18 +355,21 @@ static void lend_camera(run_ctx *c, double now)
 	release_source(c);
 	hs_monitor_restart(c->mon);
 	c->next_t = -INFINITY;
-	c->lent_until = now + (double)c->cfg.lend_camera_s;
+	c->lend_min_end = c->lent_until = now + (double)c->cfg.lend_camera_s;
 	if (c->journal)
 		hs_journal_flush(c->journal);
 }
 
 /* Whether a lent camera may be taken back: once lend_camera_s is over and
- * no program holds it open but the idle ones (checked every
- * LEND_CHECK_S).  A program of another user, which cannot be seen, makes
+ * no descriptor but the idle ones holds it open.  That is looked at when
+ * lend_camera_s ends, after each close of the camera, and every
+ * LEND_CHECK_S.  A program of another user, which cannot be seen, makes
  * the camera answer "busy", and open_source() waits for it. */
 static bool lent_camera_free(run_ctx *c, double now)
 {
-	if (now < c->lent_until)
+	const bool closed =
+	        c->watch && (hs_camwatch_poll(c->watch) & HS_CAMWATCH_CLOSED);
+	if (now < c->lend_min_end || (now < c->lent_until && !closed))
 		return false;
 	if (camera_users(c) > 0) {
 		c->lent_until = now + LEND_CHECK_S;
@@ -562,11 +571,11 @@ static void status_reply(const run_ctx *c, double now, char *reply, size_t size)
 		n = snprintf(reply, size, "paused until 'headsup resume'");
 	} else if (!c->src && c->screen && hs_screenlock_locked(c->screen)) {
 		n = snprintf(reply, size, "running: screen locked");
-	} else if (!c->src && now < c->lent_until) {
+	} else if (isfinite(c->lent_until) && !c->opening) {
 		n = snprintf(reply, size,
 		             "running: camera '%s' lent to %s until it is free",
 		             source_name(c), lent_to(c));
-	} else if (c->opening || (!c->src && isfinite(c->lent_until))) {
+	} else if (c->opening) {
 		char also[96] = "";
 		if (isfinite(c->lent_until))
 			snprintf(also, sizeof also, " (lent to %s)",
@@ -865,11 +874,13 @@ static void reload_settings(run_ctx *c)
 	snprintf(c->cfg.model, sizeof c->cfg.model, "%s", tmp.model);
 	c->cfg.fov_deg = tmp.fov_deg;
 	hs_monitor_reconfigure(c->mon, &c->cfg);
-	c->forget_at = -INFINITY;    /* keep_days may have changed */
-	if (isfinite(c->lent_until)) /* a shorter lend_camera_s counts now */
-		c->lent_until =
-		        fmin(c->lent_until,
-		             hs_clock_steady() + (double)c->cfg.lend_camera_s);
+	c->forget_at = -INFINITY;      /* keep_days may have changed */
+	if (isfinite(c->lent_until)) { /* a shorter lend_camera_s counts */
+		const double end =
+		        hs_clock_steady() + (double)c->cfg.lend_camera_s;
+		c->lend_min_end = fmin(c->lend_min_end, end);
+		c->lent_until = fmin(c->lent_until, end);
+	}
 	if (c->journal)
 		hs_journal_set_commit_interval(c->journal, c->cfg.commit_s);
 	hs_info("settings reloaded");
@@ -962,10 +973,15 @@ static int loop(run_ctx *c)
 				break;
 			continue;
 		}
-		if (c->watch && hs_camwatch_opened(c->watch) &&
-		    c->cfg.lend_camera_s > 0) {
-			lend_camera(c, now);
-			continue;
+		if (c->watch) {
+			const int ev =
+			        c->cam_events | hs_camwatch_poll(c->watch);
+			c->cam_events = 0;
+			if ((ev & HS_CAMWATCH_OPENED) &&
+			    c->cfg.lend_camera_s > 0) {
+				lend_camera(c, now);
+				continue;
+			}
 		}
 		double t;
 		rc = hs_source_grab(c->src, &t);

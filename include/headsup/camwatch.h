@@ -5,8 +5,9 @@
  * monitor holds the camera it watches the device node with inotify: the
  * monitor opens the camera before it starts watching, so an open seen
  * afterwards is another program's.  The monitor then lets go of the camera
- * ([monitor] lend_camera_s) and takes it back once no new program holds
- * it open (cmd_run.c).
+ * ([monitor] lend_camera_s) and takes it back once no descriptor holds it
+ * open but those that did while the monitor held it (cmd_run.c); closes
+ * tell it when to look again.
  *
  * Paths may be symbolic links (/dev/v4l/by-id/...): both the watch and
  * the holders follow them to the device itself.
@@ -24,19 +25,39 @@ typedef struct hs_camwatch hs_camwatch;
  * used up.  *out is set only on success. */
 int hs_camwatch_create(const char *path, hs_camwatch **out);
 
-/* Whether path has been opened, by anyone, since the last call (or since
- * hs_camwatch_create()).  Never blocks. */
-bool hs_camwatch_opened(hs_camwatch *w);
+/* What hs_camwatch_poll() saw: path opened, or closed, by anyone. */
+enum {
+	HS_CAMWATCH_OPENED = 1,
+	HS_CAMWATCH_CLOSED = 2
+};
+
+/* HS_CAMWATCH_* bits for what happened to path since the last call (or
+ * since hs_camwatch_create()); 0 for nothing.  Never blocks. */
+int hs_camwatch_poll(hs_camwatch *w);
 
 /* Stop watching.  Accepts NULL. */
 void hs_camwatch_destroy(hs_camwatch *w);
 
-/* The processes other than this one that hold path open now: up to max
- * pids go to pids; returns how many were found (0 when path does not
+/* One open file of path: the process and its descriptor number. */
+typedef struct hs_camwatch_holder {
+	long pid;
+	int fd;
+} hs_camwatch_holder;
+
+/* The open files of path held by processes other than this one: up to
+ * max go to out; returns how many were found (0 when path does not
  * resolve).  Processes of other users cannot be seen.  Reads /proc only,
  * never the files the processes hold, so a hung network mount cannot
- * stall it; costs about a microsecond per open file on the machine. */
-int hs_camwatch_holders(const char *path, long *pids, int max);
+ * stall it; costs one to two microseconds per open file on the machine. */
+int hs_camwatch_holders(const char *path, hs_camwatch_holder *out, int max);
+
+/* How many of the n holders in now are not among the n_idle in idle (the
+ * same process may hold the camera idle in one descriptor and use it in
+ * another).  *pid gets the highest pid among them, usually the program
+ * started last, or 0. */
+int hs_camwatch_new_holders(const hs_camwatch_holder *now, int n,
+                            const hs_camwatch_holder *idle, int n_idle,
+                            long *pid);
 
 /* The command name of process pid ("zoom"); "" once it has gone. */
 void hs_camwatch_name(long pid, char *buf, size_t size);
