@@ -91,6 +91,7 @@ typedef struct run_ctx {
 	hs_lock *lock;
 	hs_screenlock *screen;
 	char cal_path[PATH_MAX];
+	char source_label[PATH_MAX]; /* see source_name() */
 	double clock_start; /* file sources: wall time of the file's t = 0 */
 	/* Pauses, on hs_clock_steady(): the user's (`headsup pause`; ends at
 	 * user_until, INFINITY = until resumed, -INFINITY = none) and those
@@ -207,9 +208,10 @@ static int load_settings(const run_opts *o, hs_config *cfg, char *err,
 	return 0;
 }
 
+/* The source as messages name it: a camera by its device. */
 static const char *source_name(const run_ctx *c)
 {
-	return c->cfg.source[0] ? c->cfg.source : "/dev/video0";
+	return c->source_label;
 }
 
 static void handle_control(run_ctx *c, double now);
@@ -1145,6 +1147,12 @@ static int prepare(run_ctx *c, int *status)
 		hs_error("%s", err);
 		return -1;
 	}
+	if (hs_source_pick(c->cfg.source) == &hs_source_camera)
+		hs_source_camera_path(c->cfg.source, c->source_label,
+		                      sizeof c->source_label);
+	else
+		snprintf(c->source_label, sizeof c->source_label, "%s",
+		         c->cfg.source);
 	c->clock_start = hs_clock_wall();
 	if (c->o.clock_start &&
 	    hs_datetime_parse(c->o.clock_start, &c->clock_start) < 0) {

@@ -64,8 +64,9 @@ static void missing_camera_is_named_and_retried(void **state)
 	(void)state;
 	hs_runenv e;
 	hs_runenv_make(&e, false);
-	pid_t pid = hs_runenv_spawn(
-	        &e, "run --source /dev/video99 --set notify=terminal");
+	/* Named by number, as users often do; said by its device. */
+	pid_t pid =
+	        hs_runenv_spawn(&e, "run --source 99 --set notify=terminal");
 	assert_true(hs_runenv_wait_log(
 	        &e, "cannot open camera '/dev/video99': no such device", 10));
 	hs_runenv_sleep(3.0); /* past a few retries: still waiting */
