@@ -221,13 +221,12 @@ static bool still_paused(run_ctx *c, double now);
  * name of the program that has them goes to c->lent_to. */
 static int camera_users(run_ctx *c)
 {
-	char dev[PATH_MAX];
 	hs_camwatch_holder now[64];
+	const int room = (int)(sizeof now / sizeof now[0]);
 	long pid;
-	hs_source_camera_path(c->cfg.source, dev, sizeof dev);
-	const int n = hs_camwatch_holders(dev, now, 64);
-	const int users = hs_camwatch_new_holders(now, n < 64 ? n : 64, c->idle,
-	                                          c->n_idle, &pid);
+	const int n = hs_camwatch_holders(source_name(c), now, room);
+	const int users = hs_camwatch_new_holders(now, n < room ? n : room,
+	                                          c->idle, c->n_idle, &pid);
 	if (pid > 0)
 		hs_camwatch_name(pid, c->lent_to, sizeof c->lent_to);
 	return users;
@@ -239,13 +238,13 @@ static int camera_users(run_ctx *c)
  * those descriptors are idle. */
 static void watch_camera(run_ctx *c)
 {
-	char dev[PATH_MAX];
+	const char *dev = source_name(c);
+	const int room = (int)(sizeof c->idle / sizeof c->idle[0]);
 	hs_camwatch_destroy(c->watch);
 	c->watch = NULL;
 	c->cam_events = 0;
 	if (!c->live)
 		return;
-	hs_source_camera_path(c->cfg.source, dev, sizeof dev);
 	const int rc = hs_camwatch_create(dev, &c->watch);
 	if (rc < 0 && !c->watch_warned && c->cfg.lend_camera_s > 0) {
 		hs_warn("cannot watch camera '%s' for other programs (%s): a "
@@ -254,8 +253,8 @@ static void watch_camera(run_ctx *c)
 		        dev, hs_strerror(rc));
 		c->watch_warned = true;
 	}
-	const int n = hs_camwatch_holders(dev, c->idle, 32);
-	c->n_idle = n < 32 ? n : 32;
+	const int n = hs_camwatch_holders(dev, c->idle, room);
+	c->n_idle = n < room ? n : room;
 	/* A program that opened it since we did may be among them: then
 	 * none counts as idle, which errs on the side of the call. */
 	if (c->watch) {
