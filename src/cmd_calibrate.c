@@ -309,7 +309,8 @@ int hs_cmd_calibrate(int argc, char **argv)
 	}
 	if (tty)
 		fputs("\r                    \r", stderr);
-	const char *name = cfg.source[0] ? cfg.source : "/dev/video0";
+	char name[PATH_MAX];
+	hs_source_name(cfg.source, name, sizeof name);
 	if (interrupted) {
 		hs_error("calibration interrupted. %s", kept);
 		goto out;

@@ -96,11 +96,10 @@ typedef struct run_ctx {
 	/* Pauses, on hs_clock_steady(): the user's (`headsup pause`; ends at
 	 * user_until, INFINITY = until resumed, -INFINITY = none) and those
 	 * of `headsup calibrate` runs (calib_holds of them, the last one
-	 * ending by calib_until).  paused = either is on. */
+	 * ending by calib_until).  Paused while either is on (is_paused()). */
 	double user_until;
 	double calib_until;
 	int calib_holds;
-	bool paused;
 	bool opening; /* waiting in open_source() for the camera */
 	/* Lending the camera to another program (a video call): while we
 	 * hold it, watch sees its device opened (cam_events: what it saw
@@ -216,6 +215,7 @@ static const char *source_name(const run_ctx *c)
 
 static void handle_control(run_ctx *c, double now);
 static bool still_paused(run_ctx *c, double now);
+static bool is_paused(const run_ctx *c);
 
 /* Descriptors holding the camera open now other than the idle ones; the
  * name of the program that has them goes to c->lent_to. */
@@ -276,7 +276,7 @@ static int open_source(run_ctx *c)
 	int rc = HS_EINTERRUPTED;
 	c->opening = true;
 	while (!stop_requested) {
-		if (!c->paused) {
+		if (!is_paused(c)) {
 			rc = hs_source_open(c->cfg.source, &c->so, &c->src, err,
 			                    sizeof err);
 			if (rc == 0) {
@@ -313,11 +313,11 @@ static int open_source(run_ctx *c)
 			rc = HS_EINTERRUPTED;
 		}
 		for (double waited = 0;
-		     (c->paused || waited < delay) && !stop_requested;
+		     (is_paused(c) || waited < delay) && !stop_requested;
 		     waited += 0.25) {
 			hs_clock_sleep(0.25);
 			const double now = hs_clock_steady();
-			const bool was_paused = c->paused;
+			const bool was_paused = is_paused(c);
 			handle_control(c, now);
 			if (!still_paused(c, now) && was_paused)
 				break; /* resumed: try the camera at once */
@@ -465,6 +465,11 @@ static double pause_end(const run_ctx *c)
 	            c->calib_holds > 0 ? c->calib_until : -INFINITY);
 }
 
+static bool is_paused(const run_ctx *c)
+{
+	return pause_end(c) > -INFINITY;
+}
+
 /* Pause for seconds (0: until resumed), as the user asked or as a
  * calibrate run asked (which holds the monitor paused alongside any pause
  * of the user's, never changing it).  Whether it was paused already. */
@@ -472,14 +477,13 @@ static bool pause_monitor(run_ctx *c, double now, double seconds,
                           bool calibrate)
 {
 	const double until = seconds > 0 ? now + seconds : INFINITY;
+	const bool was_paused = is_paused(c);
 	if (calibrate) {
 		c->calib_holds++;
 		c->calib_until = fmax(c->calib_until, until);
 	} else {
 		c->user_until = until;
 	}
-	const bool was_paused = c->paused;
-	c->paused = true;
 	const double end = pause_end(c);
 	hs_alerts_pause(&c->mon->alerts, now, isfinite(end) ? end - now : 1e12);
 	if (was_paused)
@@ -496,7 +500,6 @@ static bool pause_monitor(run_ctx *c, double now, double seconds,
  * it. */
 static void resume_monitor(run_ctx *c)
 {
-	c->paused = false;
 	c->user_until = c->calib_until = -INFINITY;
 	c->calib_holds = 0;
 	hs_alerts_resume(&c->mon->alerts);
@@ -508,7 +511,7 @@ static void resume_monitor(run_ctx *c)
 /* End the pauses that are due; whether the monitor is still paused. */
 static bool still_paused(run_ctx *c, double now)
 {
-	if (!c->paused)
+	if (!is_paused(c))
 		return false;
 	if (now >= c->user_until)
 		c->user_until = -INFINITY;
@@ -520,7 +523,7 @@ static bool still_paused(run_ctx *c, double now)
 		hs_info("pause over");
 		resume_monitor(c);
 	}
-	return c->paused;
+	return is_paused(c);
 }
 
 static const char *lent_to(const run_ctx *c)
@@ -559,16 +562,16 @@ static void status_reply(const run_ctx *c, double now, char *reply, size_t size)
 {
 	char words[96];
 	int n;
-	if (c->paused && !(c->user_until > now) && c->calib_holds > 0) {
+	if (is_paused(c) && !(c->user_until > now) && c->calib_holds > 0) {
 		format_left(c->calib_until - now, words, sizeof words);
 		n = snprintf(reply, size,
 		             "paused while 'headsup calibrate' records (%s "
 		             "more at most)",
 		             words);
-	} else if (c->paused && isfinite(pause_end(c))) {
+	} else if (is_paused(c) && isfinite(pause_end(c))) {
 		format_left(pause_end(c) - now, words, sizeof words);
 		n = snprintf(reply, size, "paused for %s more", words);
-	} else if (c->paused) {
+	} else if (is_paused(c)) {
 		n = snprintf(reply, size, "paused until 'headsup resume'");
 	} else if (!c->src && c->screen && hs_screenlock_locked(c->screen)) {
 		n = snprintf(reply, size, "running: screen locked");
@@ -681,7 +684,7 @@ static void handle_control(run_ctx *c, double now)
 		break;
 	}
 	case HS_CONTROL_RESUME:
-		if (!c->paused) {
+		if (!is_paused(c)) {
 			snprintf(reply, sizeof reply, "not paused");
 			break;
 		}
@@ -951,7 +954,7 @@ static int loop(run_ctx *c)
 				hs_clock_sleep(0.5);
 				continue;
 			}
-			if (c->screen_released && !c->paused) {
+			if (c->screen_released && !is_paused(c)) {
 				c->screen_released = false;
 				hs_info("screen unlocked: watching again");
 				hs_monitor_restart(c->mon);
@@ -1146,12 +1149,7 @@ static int prepare(run_ctx *c, int *status)
 		hs_error("%s", err);
 		return -1;
 	}
-	if (hs_source_pick(c->cfg.source) == &hs_source_camera)
-		hs_source_camera_path(c->cfg.source, c->source_label,
-		                      sizeof c->source_label);
-	else
-		snprintf(c->source_label, sizeof c->source_label, "%s",
-		         c->cfg.source);
+	hs_source_name(c->cfg.source, c->source_label, sizeof c->source_label);
 	c->clock_start = hs_clock_wall();
 	if (c->o.clock_start &&
 	    hs_datetime_parse(c->o.clock_start, &c->clock_start) < 0) {

@@ -51,12 +51,11 @@ typedef struct camera {
 	hs_capture *cap;
 } camera;
 
-void hs_source_camera_path(const char *spec, char *buf, unsigned long size)
+void hs_source_name(const char *spec, char *buf, unsigned long size)
 {
-	if (!spec[0])
-		snprintf(buf, size, "/dev/video0");
-	else if (all_digits(spec))
-		snprintf(buf, size, "/dev/video%s", spec);
+	/* "" and numbers are cameras (hs_source_pick()) */
+	if (!spec[0] || all_digits(spec))
+		snprintf(buf, size, "/dev/video%s", spec[0] ? spec : "0");
 	else
 		snprintf(buf, size, "%s", spec);
 }
@@ -64,7 +63,7 @@ void hs_source_camera_path(const char *spec, char *buf, unsigned long size)
 static int camera_open(const char *spec, const hs_source_opts *o, void **st)
 {
 	char dev[PATH_MAX];
-	hs_source_camera_path(spec, dev, sizeof dev);
+	hs_source_name(spec, dev, sizeof dev);
 	camera *c = calloc(1, sizeof *c);
 	if (!c)
 		return HS_ENOMEM;
@@ -369,11 +368,7 @@ void hs_source_describe_error(const char *spec, int rc, char *err,
 {
 	const hs_source_ops *ops = hs_source_pick(spec);
 	char name[256];
-	if (ops == &hs_source_camera && (!spec[0] || all_digits(spec)))
-		snprintf(name, sizeof name, "/dev/video%s",
-		         spec[0] ? spec : "0");
-	else
-		snprintf(name, sizeof name, "%s", spec);
+	hs_source_name(spec, name, sizeof name);
 	snprintf(err, errsize, "cannot open %s '%s': %s",
 	         ops == &hs_source_camera  ? "camera"
 	         : ops == &hs_source_video ? "video"

@@ -28,14 +28,16 @@ static void specs_pick_the_right_back_end(void **state)
 	assert_true(hs_source_is_image_name("a.png"));
 	assert_false(hs_source_is_image_name("labels.csv"));
 	/* The device a camera spec opens, which is also the one watched
-	 * for other programs opening it (camwatch.h). */
+	 * for other programs opening it (camwatch.h); files as given. */
 	char dev[64];
-	hs_source_camera_path("", dev, sizeof dev);
+	hs_source_name("", dev, sizeof dev);
 	assert_string_equal(dev, "/dev/video0");
-	hs_source_camera_path("2", dev, sizeof dev);
+	hs_source_name("2", dev, sizeof dev);
 	assert_string_equal(dev, "/dev/video2");
-	hs_source_camera_path("/dev/v4l/by-id/usb-cam", dev, sizeof dev);
+	hs_source_name("/dev/v4l/by-id/usb-cam", dev, sizeof dev);
 	assert_string_equal(dev, "/dev/v4l/by-id/usb-cam");
+	hs_source_name("clip.avi", dev, sizeof dev);
+	assert_string_equal(dev, "clip.avi");
 }
 
 /* The camera messages.  This machine has no camera, so a busy or locked

@@ -54,9 +54,9 @@ typedef struct hs_source hs_source;
 int hs_source_open(const char *spec, const hs_source_opts *o, hs_source **out,
                    char *err, unsigned long errsize);
 void hs_source_destroy(hs_source *src);
-/* The device node a camera spec names: "" and "0" are /dev/video0, "N"
- * /dev/videoN, a path itself. */
-void hs_source_camera_path(const char *spec, char *buf, unsigned long size);
+/* The source as messages name it: a camera by its device node ("" and
+ * "0" are /dev/video0, "N" /dev/videoN), anything else as given. */
+void hs_source_name(const char *spec, char *buf, unsigned long size);
 /* The message hs_source_open() gives when opening spec failed with rc
  * (HS_ENOENT, HS_EBUSY, HS_EACCES, HS_EFORMAT, ...). */
 void hs_source_describe_error(const char *spec, int rc, char *err,
