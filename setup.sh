@@ -68,11 +68,16 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null ||
 cmake --build build -j "$jobs" || die "the build failed"
 
 if [ "$mode" = run ]; then
-	dev=${HEADSUP_CAMERA:-/dev/video0}
-	if [ ! -e "$dev" ]; then
+	# HEADSUP_CAMERA names a camera; else headsup finds the first webcam.
+	if [ -n "${HEADSUP_CAMERA:-}" ]; then
+		[ -e "$HEADSUP_CAMERA" ] || no_camera="no camera at $HEADSUP_CAMERA"
+	elif ! build/headsup cameras >/dev/null 2>&1; then
+		no_camera="no webcam found ('build/headsup cameras' lists the video devices)"
+	fi
+	if [ -n "${no_camera:-}" ]; then
 		cat >&2 <<MSG
 
-setup: no camera at $dev.
+setup: $no_camera.
 headsup is built; replay a video instead to see it work:
     build/headsup run --source path/to/video.avi --realtime
 or analyse images and clips:
@@ -81,7 +86,7 @@ MSG
 		exit 1
 	fi
 	say "starting headsup run (Ctrl+C stops it)"
-	exec build/headsup run --source "$dev"
+	exec build/headsup run ${HEADSUP_CAMERA:+--source "$HEADSUP_CAMERA"}
 fi
 
 # Each stage's CTest summary is kept, to add them up at the end.

@@ -30,6 +30,8 @@ const hs_command hs_commands[] = {
 	{ "resume", "", "resume a paused monitor", hs_cmd_resume },
 	{ "status", "", "say whether the monitor runs, and what it sees",
 	  hs_cmd_status },
+	{ "cameras", "", "list the video devices and say which one is watched",
+	  hs_cmd_cameras },
 };
 const int hs_command_count = (int)(sizeof hs_commands / sizeof hs_commands[0]);
 

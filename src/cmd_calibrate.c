@@ -131,7 +131,7 @@ static void usage(FILE *out)
 	      "  --source S       camera device, video file or image folder\n"
 	      "                   (default: the [monitor] source setting, "
 	      "else\n"
-	      "                   the first webcam)\n"
+	      "                   the first webcam: see 'headsup cameras')\n"
 	      "  --seconds N      how long to record (default 5); for a file,\n"
 	      "                   N seconds of the file's own time\n"
 	      "  --config F       settings file (default\n"
@@ -259,7 +259,10 @@ int hs_cmd_calibrate(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL); /* the terminal closed */
 	pause_running_monitor(&monitor, cfg.calibrate_s + PAUSE_MARGIN_S);
-	if (hs_source_open(cfg.source, &so, &src, err, sizeof err) < 0) {
+	/* The default camera is looked for once the monitor let it go. */
+	char name[PATH_MAX];
+	hs_source_name(cfg.source, name, sizeof name);
+	if (hs_source_open(name, &so, &src, err, sizeof err) < 0) {
 		if (interrupted) /* the signal cut the opening short */
 			hs_error("calibration interrupted. %s", kept);
 		else
@@ -309,8 +312,6 @@ int hs_cmd_calibrate(int argc, char **argv)
 	}
 	if (tty)
 		fputs("\r                    \r", stderr);
-	char name[PATH_MAX];
-	hs_source_name(cfg.source, name, sizeof name);
 	if (interrupted) {
 		hs_error("calibration interrupted. %s", kept);
 		goto out;
@@ -350,7 +351,7 @@ int hs_cmd_calibrate(int argc, char **argv)
 		goto out;
 	}
 	snprintf(b.source, sizeof b.source, "%.255s",
-	         cfg.source[0] ? cfg.source : "/dev/video0");
+	         cfg.source[0] ? cfg.source : name);
 	b.created_unix = hs_clock_wall();
 	if (hs_calibration_save(path, &b, err, sizeof err) < 0) {
 		hs_error("%s", err);

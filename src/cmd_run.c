@@ -131,9 +131,11 @@ static void usage(FILE *out)
 	      "looking down or hunched for a while.  Runs until the end of a\n"
 	      "file, or until interrupted (Ctrl+C, SIGTERM).\n\n"
 	      "Options:\n"
-	      "  --source S           camera device (/dev/video0, or a "
+	      "  --source S           camera device (/dev/video2, or a "
 	      "number),\n"
-	      "                       video file or image folder\n"
+	      "                       video file or image folder (default:\n"
+	      "                       the [monitor] source setting, else the\n"
+	      "                       first webcam: see 'headsup cameras')\n"
 	      "  --rate HZ            frames analysed per second (default 2)\n"
 	      "  --config F           settings file (default\n"
 	      "                       $XDG_CONFIG_HOME/headsup/config.ini)\n"
@@ -277,8 +279,12 @@ static int open_source(run_ctx *c)
 	c->opening = true;
 	while (!stop_requested) {
 		if (!is_paused(c)) {
-			rc = hs_source_open(c->cfg.source, &c->so, &c->src, err,
-			                    sizeof err);
+			/* The first webcam is looked for again each time:
+			 * it may be another device node after a replug. */
+			hs_source_name(c->cfg.source, c->source_label,
+			               sizeof c->source_label);
+			rc = hs_source_open(c->source_label, &c->so, &c->src,
+			                    err, sizeof err);
 			if (rc == 0) {
 				if (told || isfinite(c->lent_until))
 					hs_info("camera '%s' is back",

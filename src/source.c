@@ -1,6 +1,7 @@
 /* source.c - frame sources: camera, video file, image list. */
 #include "headsup/source.h"
 
+#include "headsup/cameras.h"
 #include "headsup/clock.h"
 #include "headsup/err.h"
 #include "headsup/paths.h"
@@ -54,8 +55,10 @@ typedef struct camera {
 void hs_source_name(const char *spec, char *buf, unsigned long size)
 {
 	/* "" and numbers are cameras (hs_source_pick()) */
-	if (!spec[0] || all_digits(spec))
-		snprintf(buf, size, "/dev/video%s", spec[0] ? spec : "0");
+	if (!spec[0])
+		hs_cameras_default(buf, size);
+	else if (all_digits(spec))
+		snprintf(buf, size, "/dev/video%s", spec);
 	else
 		snprintf(buf, size, "%s", spec);
 }

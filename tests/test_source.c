@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "headsup/cameras.h"
 #include "headsup/err.h"
 #include "headsup/paths.h"
 #include "headsup/source.h"
@@ -29,9 +30,10 @@ static void specs_pick_the_right_back_end(void **state)
 	assert_false(hs_source_is_image_name("labels.csv"));
 	/* The device a camera spec opens, which is also the one watched
 	 * for other programs opening it (camwatch.h); files as given. */
-	char dev[64];
-	hs_source_name("", dev, sizeof dev);
-	assert_string_equal(dev, "/dev/video0");
+	char dev[64], webcam[64];
+	hs_source_name("", dev, sizeof dev); /* the first webcam */
+	hs_cameras_default(webcam, sizeof webcam);
+	assert_string_equal(dev, webcam);
 	hs_source_name("2", dev, sizeof dev);
 	assert_string_equal(dev, "/dev/video2");
 	hs_source_name("/dev/v4l/by-id/usb-cam", dev, sizeof dev);
@@ -47,7 +49,7 @@ static void camera_failures_say_what_to_do(void **state)
 {
 	(void)state;
 	char err[512];
-	hs_source_describe_error("", HS_EBUSY, err, sizeof err);
+	hs_source_describe_error("0", HS_EBUSY, err, sizeof err);
 	assert_string_equal(err, "cannot open camera '/dev/video0': device "
 	                         "busy (another application may be using it)");
 	hs_source_describe_error("1", HS_ENOENT, err, sizeof err);

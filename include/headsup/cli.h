@@ -33,6 +33,7 @@ int hs_cmd_advice(int argc, char **argv);
 int hs_cmd_pause(int argc, char **argv);
 int hs_cmd_resume(int argc, char **argv);
 int hs_cmd_status(int argc, char **argv);
+int hs_cmd_cameras(int argc, char **argv);
 
 /* The "heuristic, not a diagnosis" note every help text carries. */
 extern const char hs_disclaimer[];

@@ -4,7 +4,8 @@
  *
  * Each back-end is one const table of functions; hs_source_open() picks one
  * from the spec:
- *   ""  or a number N        the camera /dev/videoN (N = 0 when empty)
+ *   ""                       the first webcam (see cameras.h)
+ *   a number N               the camera /dev/videoN
  *   /dev/...                 a camera device
  *   a folder                 its image files in name order
  *   *.jpg, *.png, ...        one image
@@ -54,8 +55,9 @@ typedef struct hs_source hs_source;
 int hs_source_open(const char *spec, const hs_source_opts *o, hs_source **out,
                    char *err, unsigned long errsize);
 void hs_source_destroy(hs_source *src);
-/* The source as messages name it: a camera by its device node ("" and
- * "0" are /dev/video0, "N" /dev/videoN), anything else as given. */
+/* The source as messages name it, and as it should be opened: a camera
+ * by its device node ("" the first webcam found now, see cameras.h, "N"
+ * /dev/videoN), anything else as given. */
 void hs_source_name(const char *spec, char *buf, unsigned long size);
 /* The message hs_source_open() gives when opening spec failed with rc
  * (HS_ENOENT, HS_EBUSY, HS_EACCES, HS_EFORMAT, ...). */
