@@ -72,6 +72,17 @@ extern "C" int hsv_image_from_bgr(hs_image *img, const unsigned char *bgr,
 	});
 }
 
+extern "C" int hsv_image_mean_luma(const hs_image *img, double *luma)
+{
+	return hs::guarded([&] {
+		if (img->mat.empty())
+			return (int)HS_EINVAL;
+		const cv::Scalar m = cv::mean(img->mat); // B, G, R
+		*luma = (0.114 * m[0] + 0.587 * m[1] + 0.299 * m[2]) / 255.0;
+		return 0;
+	});
+}
+
 extern "C" int hsv_image_resize(const hs_image *src, int w, int h,
                                 hs_image *dst)
 {

@@ -8,6 +8,7 @@
 #include "headsup/paths.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,12 +92,18 @@ void hs_analyzer_destroy(hs_analyzer *a)
 int hs_analyzer_run(hs_analyzer *a, const hs_image *img, hs_analysis *out)
 {
 	memset(out, 0, sizeof *out);
+	out->luma = NAN;
 	hs_image_size(img, &out->frame_w, &out->frame_h);
 	if (out->frame_w <= 0 || out->frame_h <= 0)
 		return HS_EINVAL;
 	int rc = hs_detector_detect(a->det, img, &out->face);
-	if (rc < 0 || !out->face.found)
+	if (rc < 0)
 		return rc;
+	if (!out->face.found) {
+		if (hs_image_mean_luma(img, &out->luma) < 0)
+			out->luma = NAN;
+		return 0;
+	}
 	if (out->frame_w != a->cam_w || out->frame_h != a->cam_h) {
 		hs_camera_model_from_fov(&a->cam, out->frame_w, out->frame_h,
 		                         a->hfov_deg);

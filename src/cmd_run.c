@@ -84,6 +84,9 @@ typedef struct run_ctx {
 	double journal_retry_at;
 	bool journal_warned;
 	bool selfcal_told; /* the desktop notice of self-calibration was sent */
+	bool dark_told;    /* the desktop notice of a dark camera was sent */
+	int dark_times;    /* stretches of darkness said so far */
+	double open_t;     /* the first analysed frame since opening, or NAN */
 	bool base_dropped; /* a baseline from the file did not fit the camera */
 	bool base_from_file; /* the baseline in use is the recorded one */
 	double forget_at;    /* journal time of the next keep_days check */
@@ -290,6 +293,7 @@ static int open_source(run_ctx *c)
 					hs_info("camera '%s' is back",
 					        source_name(c));
 				c->live = hs_source_is_live(c->src);
+				c->open_t = NAN;
 				c->lent_until = -INFINITY;
 				watch_camera(c);
 				break;
@@ -603,6 +607,10 @@ static void status_reply(const run_ctx *c, double now, char *reply, size_t size)
 		             hs_state_name(c->mon->state));
 		if (n > 0 && (size_t)n < size && c->mon->calibrated)
 			n += baseline_words(c, reply + n, size - (size_t)n);
+		if (n > 0 && (size_t)n < size && c->mon->dark)
+			n += snprintf(reply + n, size - (size_t)n,
+			              ", but the camera shows only darkness "
+			              "(privacy shutter closed?)");
 		/* Snooze times are on the alerts' clock: the camera's
 		 * steady clock (clock.h), or the file's own. */
 		const double t = c->live ? now : c->last_analysed_t;
@@ -808,6 +816,32 @@ static void tell_self_calibrated(run_ctx *c)
 	c->selfcal_told = true;
 }
 
+/* The camera has seen only darkness for HS_MONITOR_DARK_S, or sees again.
+ * Darkness from the first frames on is most likely a privacy shutter the
+ * user forgot: they believe they are watched, so they are told on the
+ * desktop, once per run.  Darkness that comes later (the shutter closed
+ * on purpose, the light switched off on leaving) is only logged. */
+static void tell_dark(run_ctx *c)
+{
+	if (!c->mon->dark) {
+		hs_info("camera '%s' sees again", source_name(c));
+		return;
+	}
+	/* warned once; later stretches are part of the day */
+	hs_log_(c->dark_times++ ? HS_LOG_INFO : HS_LOG_WARN,
+	        "'%s' has shown only darkness for %.0f s: is a privacy "
+	        "shutter closed, the lens covered, or the room dark? headsup "
+	        "cannot see your posture until it can see you",
+	        source_name(c), HS_MONITOR_DARK_S);
+	if (c->dark_told || !(c->mon->dark_since - c->open_t < 2.0))
+		return;
+	hs_notify_notice(c->notify, "headsup cannot see you",
+	                 "The camera shows only darkness. If it has a privacy "
+	                 "shutter, open it and headsup watches your posture "
+	                 "again. To let it rest instead, run: headsup pause");
+	c->dark_told = true;
+}
+
 /* One analysed frame at source time t. */
 static void analyse_frame(run_ctx *c, double t)
 {
@@ -822,7 +856,10 @@ static void analyse_frame(run_ctx *c, double t)
 		hs_debug("frame at %.2f s could not be analysed: %s", t,
 		         hs_shim_last_error());
 		memset(&an, 0, sizeof an);
+		an.luma = NAN;
 	}
+	if (isnan(c->open_t))
+		c->open_t = t;
 	hs_monitor_step st;
 	hs_monitor_step_frame(c->mon, t, &an, &st);
 	if (st.baseline_rescaled)
@@ -850,6 +887,8 @@ static void analyse_frame(run_ctx *c, double t)
 	}
 	if (st.changed)
 		hs_info("%.1f s: %s", t, hs_state_name(st.state));
+	if (st.dark_changed)
+		tell_dark(c);
 
 	const double wall = wall_at(c, t);
 	double dt = isnan(c->last_analysed_t) ? 1.0 / c->cfg.rate_hz

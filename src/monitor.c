@@ -31,6 +31,7 @@ void hs_monitor_init(hs_monitor *m, const hs_config *cfg,
 	hs_posture_classifier_init(&m->classifier, &th);
 	hs_alerts_init(&m->alerts, cfg->sustain_s, cfg->cooldown_s);
 	m->state = m->calibrated ? HS_STATE_AWAY : HS_STATE_UNCALIBRATED;
+	m->dark_since = NAN;
 }
 
 void hs_monitor_reconfigure(hs_monitor *m, const hs_config *cfg)
@@ -49,6 +50,8 @@ void hs_monitor_restart(hs_monitor *m)
 {
 	hs_smoother_reset(&m->smoother);
 	m->selfcal_n = 0;
+	m->dark_since = NAN;
+	m->dark = false;
 }
 
 void hs_monitor_set_baseline(hs_monitor *m, const hs_baseline *base)
@@ -131,6 +134,21 @@ static void fit_baseline(hs_monitor *m, const hs_analysis *an,
 	m->classifier.state = HS_STATE_UNCALIBRATED;
 }
 
+/* Has the camera seen only darkness for HS_MONITOR_DARK_S? */
+static bool update_dark(hs_monitor *m, double t, const hs_analysis *an)
+{
+	const bool was = m->dark;
+	if (!an->face.found && an->luma < HS_MONITOR_DARK_LUMA) {
+		if (isnan(m->dark_since))
+			m->dark_since = t;
+		m->dark = m->dark || t - m->dark_since >= HS_MONITOR_DARK_S;
+	} else {
+		m->dark_since = NAN;
+		m->dark = false;
+	}
+	return m->dark != was;
+}
+
 void hs_monitor_step_frame(hs_monitor *m, double t, const hs_analysis *an,
                            hs_monitor_step *out)
 {
@@ -168,6 +186,7 @@ void hs_monitor_step_frame(hs_monitor *m, double t, const hs_analysis *an,
 	m->state = next;
 	out->state = next;
 	out->alert = hs_alerts_update(&m->alerts, t, next, &out->alert_info);
+	out->dark_changed = update_dark(m, t, an);
 }
 
 bool hs_monitor_frame_due(double *next_t, double t, double rate_hz)

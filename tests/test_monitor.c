@@ -17,13 +17,14 @@
 #define H 480
 
 /* A frontal face in a 640x480 frame, eyes 60 px apart at height eye_y,
- * shifted right by dx; no face when found is false. */
+ * shifted right by dx; when found is false, no face in a lit room. */
 static hs_analysis face_at(bool found, float dx, float eye_y)
 {
 	hs_analysis an;
 	memset(&an, 0, sizeof an);
 	an.frame_w = W;
 	an.frame_h = H;
+	an.luma = found ? NAN : 0.45;
 	if (!found)
 		return an;
 	hs_face *f = &an.face;
@@ -278,6 +279,68 @@ static void nobody_there_never_alerts(void **state)
 	assert_int_equal(alerts, 0);
 }
 
+/* Feed frames at 2 Hz from t0 to t1; how many said that the darkness
+ * began or ended, and the time of the last such frame (NAN if none). */
+static int feed_dark(hs_monitor *m, double t0, double t1, const hs_analysis *an,
+                     double *when)
+{
+	int n = 0;
+	*when = NAN;
+	for (double t = t0; t < t1 - 1e-9; t += 0.5) {
+		hs_monitor_step st;
+		hs_monitor_step_frame(m, t, an, &st);
+		if (st.dark_changed) {
+			n++;
+			*when = t;
+		}
+	}
+	return n;
+}
+
+/* A closed privacy shutter: black frames and no face.  After 30 s the
+ * monitor says it cannot see, once; a face, or light, ends that at once.
+ * An empty chair in a lit room is not darkness, however long. */
+static void a_covered_camera_is_told_after_30_seconds(void **state)
+{
+	(void)state;
+	hs_config cfg;
+	hs_monitor m;
+	calibrated(&m, &cfg, 30, 600);
+	hs_analysis black = face_at(false, 0, 0);
+	black.luma = 0.02;
+	hs_analysis chair = face_at(false, 0, 0); /* lit, nobody there */
+	hs_analysis up = face_at(true, 0, 200);
+	double when;
+	assert_int_equal(feed_dark(&m, 100, 130, &black, &when), 0);
+	assert_false(m.dark);
+	assert_int_equal(feed_dark(&m, 130, 200, &black, &when), 1);
+	assert_near(when, 130.0, 1e-9);
+	assert_true(m.dark);
+	assert_near(m.dark_since, 100.0, 1e-9);
+	assert_int_equal(m.state, HS_STATE_AWAY); /* the posture is unknown */
+	/* The user opens the shutter: the first frame with a face ends it. */
+	assert_int_equal(feed_dark(&m, 200, 201, &up, &when), 1);
+	assert_near(when, 200.0, 1e-9);
+	assert_false(m.dark);
+	/* Nobody at the desk in a lit room: never darkness. */
+	assert_int_equal(feed_dark(&m, 201, 1000, &chair, &when), 0);
+	/* Dark again, then the light comes on with the chair still empty. */
+	assert_int_equal(feed_dark(&m, 1000, 1040, &black, &when), 1);
+	assert_int_equal(feed_dark(&m, 1040, 1041, &chair, &when), 1);
+	assert_false(m.dark);
+	/* Darkness counts from the camera's reopening, not from before. */
+	assert_int_equal(feed_dark(&m, 1100, 1120, &black, &when), 0);
+	hs_monitor_restart(&m);
+	assert_int_equal(feed_dark(&m, 1120, 1150, &black, &when), 0);
+	assert_int_equal(feed_dark(&m, 1150, 1151, &black, &when), 1);
+	assert_near(when, 1150.0, 1e-9);
+	/* No measure (a frame that could not be analysed) is not dark. */
+	hs_monitor_restart(&m);
+	hs_analysis unknown = face_at(false, 0, 0);
+	unknown.luma = NAN;
+	assert_int_equal(feed_dark(&m, 2000, 2100, &unknown, &when), 0);
+}
+
 /* SIGHUP's new settings take effect without losing the baseline. */
 static void reconfigure_keeps_baseline_and_applies_sustain(void **state)
 {
@@ -400,6 +463,7 @@ int main(void)
 		cmocka_unit_test(new_baseline_is_taken_up_while_running),
 		cmocka_unit_test(returning_upright_resets_the_sustain_timer),
 		cmocka_unit_test(nobody_there_never_alerts),
+		cmocka_unit_test(a_covered_camera_is_told_after_30_seconds),
 		cmocka_unit_test(
 		        reconfigure_keeps_baseline_and_applies_sustain),
 		cmocka_unit_test(baseline_follows_the_frame_size),

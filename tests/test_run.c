@@ -32,6 +32,7 @@
 #define DESK "video/desk-session.avi"
 #define GAZE "video/steady-gaze.avi"
 #define NECK "desk/neck"
+#define FRONT_FACE "headpose/pointing04/person01/person01146+0+0.jpg"
 #define DAY "2026-11-20"
 
 /* The alerts of a JSON report: count, and each one's kind and clock
@@ -1240,6 +1241,62 @@ static void self_calibration_is_told_on_the_desktop(void **state)
 	hs_runenv_free(&e);
 }
 
+/* A folder of images as the camera's frames, one a second: first faces
+ * copies of the face image (its size, 384x288), then dark black ones. */
+static void face_then_dark(const hs_runenv *e, const char *name,
+                           const char *face, int faces, int dark)
+{
+	char dir[512], path[600];
+	hs_runenv_fmt(dir, sizeof dir, "%s/%s", e->dir, name);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	for (int i = 0; i < faces; i++) {
+		hs_runenv_fmt(path, sizeof path, "%s/%03d.jpg", dir, i);
+		assert_int_equal(symlink(face, path), 0);
+	}
+	for (int i = faces; i < faces + dark; i++) {
+		hs_runenv_fmt(path, sizeof path, "%s/%03d.ppm", dir, i);
+		FILE *f = fopen(path, "wb");
+		assert_non_null(f);
+		fprintf(f, "P6\n384 288\n255\n");
+		for (int px = 0; px < 384 * 288 * 3; px++)
+			fputc(px % 7 == 0 ? 9 : 3, f); /* sensor noise */
+		assert_int_equal(fclose(f), 0);
+	}
+}
+
+/* A camera whose privacy shutter is closed shows black frames: after 30 s
+ * the monitor says it cannot see, in its log and, when it was dark from
+ * the start (a shutter the user forgot), once on the desktop.  Darkness
+ * that comes later (closed on purpose) is logged only. */
+static void a_covered_camera_is_told_on_the_desktop(void **state)
+{
+	(void)state;
+	char face[4096], args[4300], out[16384];
+	REQUIRE_FIXTURE(FRONT_FACE, face);
+	REQUIRE_SESSION("DBUS_SESSION_BUS_ADDRESS");
+	static const char notice[] = "\"summary\":{\"type\":\"s\",\"data\":"
+	                             "\"headsup cannot see you\"}";
+	hs_runenv e;
+	hs_runenv_make(&e, true);
+	face_then_dark(&e, "shut", face, 0, 45);
+	face_then_dark(&e, "later", face, 10, 45);
+	for (int later = 0; later < 2; later++) {
+		char *before = dunst_history();
+		const int had = hs_runenv_count(before, notice);
+		free(before);
+		hs_runenv_fmt(args, sizeof args, "run --source %s/%s", e.dir,
+		              later ? "later" : "shut");
+		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+		assert_non_null(strstr(out, "has shown only darkness for 30 s: "
+		                            "is a privacy shutter closed"));
+		char *history = dunst_history();
+		const int told = hs_runenv_count(history, notice) - had;
+		free(history);
+		assert_int_equal(told, later ? 0 : 1);
+	}
+	hs_runenv_free(&e);
+}
+
 /* The window the user places the camera with: it appears on the display
  * under its title, frame-sized, and shows a picture (not a blank or black
  * window); SIGTERM then closes it and ends the monitor within a second.
@@ -1367,6 +1424,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest session_tests[] = {
 		cmocka_unit_test(desk_session_alert_reaches_dunst),
 		cmocka_unit_test(self_calibration_is_told_on_the_desktop),
+		cmocka_unit_test(a_covered_camera_is_told_on_the_desktop),
 		cmocka_unit_test(preview_runs_on_a_display),
 		cmocka_unit_test(preview_window_shows_the_picture),
 	};

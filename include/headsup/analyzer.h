@@ -21,6 +21,9 @@ typedef struct hs_analysis {
 	bool has_pose;
 	bool pose_from_mesh; /* the face mesh gave the pose, not PnP */
 	int frame_w, frame_h;
+	/* The frame's mean brightness, 0 (black) to 1, measured only when
+	 * no face was found (is the camera covered?); NAN otherwise. */
+	double luma;
 } hs_analysis;
 
 /* model_path NULL or "" for the installed model (Haar when unusable);

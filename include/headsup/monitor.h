@@ -22,6 +22,14 @@
 #define HS_MONITOR_SELFCAL_S 5.0
 #define HS_MONITOR_SELFCAL_MAX 256 /* samples kept for self-calibration */
 
+/* A frame with no face and a mean brightness under HS_MONITOR_DARK_LUMA
+ * (about 20 of 255) is dark: a closed privacy shutter, a covered lens or
+ * an unlit room give such frames, an empty chair in a lit room does not.
+ * After HS_MONITOR_DARK_S seconds of them the monitor says it cannot see;
+ * one frame with a face or some light ends that. */
+#define HS_MONITOR_DARK_LUMA 0.08
+#define HS_MONITOR_DARK_S 30.0
+
 typedef struct hs_monitor {
 	hs_baseline base;
 	bool calibrated;
@@ -34,6 +42,8 @@ typedef struct hs_monitor {
 	double selfcal_t[HS_MONITOR_SELFCAL_MAX];
 	size_t selfcal_n;
 	char selfcal_why[256]; /* why the last attempt was refused */
+	double dark_since; /* time of the first of the dark frames, or NAN */
+	bool dark;         /* dark for HS_MONITOR_DARK_S or more */
 } hs_monitor;
 
 typedef struct hs_monitor_step {
@@ -51,6 +61,9 @@ typedef struct hs_monitor_step {
 	 * monitor calibrates itself again from the frames that follow. */
 	bool baseline_rescaled, baseline_dropped;
 	int baseline_from_w, baseline_from_h;
+	/* hs_monitor.dark changed with this frame: the camera has seen only
+	 * darkness since dark_since, or sees again. */
+	bool dark_changed;
 } hs_monitor_step;
 
 /* Set up from the settings; base may be NULL (uncalibrated: the monitor
@@ -67,7 +80,8 @@ void hs_monitor_step_frame(hs_monitor *m, double t, const hs_analysis *an,
  * Frames between are skipped, so a replay is analysed like live use. */
 bool hs_monitor_frame_due(double *next_t, double t, double rate_hz);
 
-/* Forget the smoothing window (after a pause or a camera gap). */
+/* Forget the smoothing window and any darkness (after a pause or a camera
+ * gap). */
 void hs_monitor_restart(hs_monitor *m);
 
 /* Take up a new baseline (a fresh `headsup calibrate`) while running: the

@@ -32,6 +32,9 @@ void hs_image_size(const hs_image *img, int *width, int *height);
 int hs_image_load(hs_image *img, const char *path);
 /* Fill img with a copy of w x h BGR pixels (row stride = 3 * w). */
 int hs_image_from_bgr(hs_image *img, const unsigned char *bgr, int w, int h);
+/* Mean brightness of img (Rec. 601 luma), 0 for black to 1 for white;
+ * HS_EINVAL for an empty image. */
+int hs_image_mean_luma(const hs_image *img, double *luma);
 /* Resize src to w x h pixels into dst (bilinear; area when shrinking). */
 int hs_image_resize(const hs_image *src, int w, int h, hs_image *dst);
 /* Sample img through the affine map A into out, w x h RGB floats (row

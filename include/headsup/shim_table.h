@@ -22,6 +22,7 @@
 	V(image_size, (const hs_image *img, int *width, int *height),          \
 	  (img, width, height))                                                \
 	R(image_load, (hs_image * img, const char *path), (img, path))         \
+	R(image_mean_luma, (const hs_image *img, double *luma), (img, luma))   \
 	R(image_from_bgr,                                                      \
 	  (hs_image * img, const unsigned char *bgr, int w, int h),            \
 	  (img, bgr, w, h))                                                    \
