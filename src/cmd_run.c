@@ -823,16 +823,17 @@ static void tell_self_calibrated(run_ctx *c)
  * on purpose, the light switched off on leaving) is only logged. */
 static void tell_dark(run_ctx *c)
 {
+	const char *what = c->live ? "camera " : "";
 	if (!c->mon->dark) {
-		hs_info("camera '%s' sees again", source_name(c));
+		hs_info("%s'%s' is no longer dark", what, source_name(c));
 		return;
 	}
 	/* warned once; later stretches are part of the day */
 	hs_log_(c->dark_times++ ? HS_LOG_INFO : HS_LOG_WARN,
-	        "'%s' has shown only darkness for %.0f s: is a privacy "
+	        "%s'%s' has shown only darkness for %.0f s: is a privacy "
 	        "shutter closed, the lens covered, or the room dark? headsup "
 	        "cannot see your posture until it can see you",
-	        source_name(c), HS_MONITOR_DARK_S);
+	        what, source_name(c), HS_MONITOR_DARK_S);
 	if (c->dark_told || !(c->mon->dark_since - c->open_t < 2.0))
 		return;
 	hs_notify_notice(c->notify, "headsup cannot see you",
