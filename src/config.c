@@ -352,6 +352,16 @@ static int parse_assignment(hs_config *cfg, const char *section, char *line,
 		}
 		return HS_ECONFIG;
 	}
+	/* A second line for the same key is a mistake, not an override:
+	 * which of the two the user meant cannot be told. */
+	const unsigned first = set_line[s - hs_settings];
+	if (first) {
+		say(err, errsize,
+		    "%s: [%s] %s is already set at line %u; keep only one of "
+		    "the two",
+		    where, s->section, s->key, first);
+		return HS_ECONFIG;
+	}
 	size_t n = strlen(value);
 	if (n > 0 && value[0] == '"') {
 		if (n < 2 || value[n - 1] != '"') {

@@ -1,24 +1,65 @@
-/* report_text.c - the terminal report, 80 columns wide. */
+/* report_text.c - the terminal report, 80 columns wide, in UTF-8 or, for a
+ * terminal in another character set, in ASCII. */
 #include "headsup/report.h"
 
 #include "headsup/cli.h"
 #include "headsup/err.h"
 
+#include <langinfo.h>
+#include <locale.h>
 #include <math.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define BAR_COLS 50
 #define WIDTH 80
 
+/* The characters the report draws with.  Each bar glyph is one column
+ * wide in either set, so the bars and their durations line up the same. */
+typedef struct glyphs {
+	const char *bar[HS_STATE_COUNT];
+	const char *degree; /* after a number of degrees */
+} glyphs;
+
 /* One block per state, darkest for upright so the good part reads solid. */
-static const char *const bar_glyph[HS_STATE_COUNT] = {
-	[HS_STATE_UPRIGHT] = "\u2588",      /* full block */
-	[HS_STATE_LOOKING_DOWN] = "\u2593", /* dark shade */
-	[HS_STATE_HUNCHED] = "\u2592",      /* medium shade */
-	[HS_STATE_AWAY] = "\u2591",         /* light shade */
-	[HS_STATE_UNCALIBRATED] = "\u00b7", /* middle dot */
+static const glyphs utf8_glyphs = {
+	.bar = {
+		[HS_STATE_UPRIGHT] = "\u2588",      /* full block */
+		[HS_STATE_LOOKING_DOWN] = "\u2593", /* dark shade */
+		[HS_STATE_HUNCHED] = "\u2592",      /* medium shade */
+		[HS_STATE_AWAY] = "\u2591",         /* light shade */
+		[HS_STATE_UNCALIBRATED] = "\u00b7", /* middle dot */
+	},
+	.degree = "\u00b0",
 };
+
+/* The same from dense to light in ASCII, for terminals that would show
+ * UTF-8 as garbage. */
+static const glyphs ascii_glyphs = {
+	.bar = {
+		[HS_STATE_UPRIGHT] = "#",
+		[HS_STATE_LOOKING_DOWN] = "=",
+		[HS_STATE_HUNCHED] = "+",
+		[HS_STATE_AWAY] = "-",
+		[HS_STATE_UNCALIBRATED] = ".",
+	},
+	.degree = " deg",
+};
+
+hs_report_charset hs_report_locale_charset(void)
+{
+	/* A locale object of its own: the program's locale stays "C", so
+	 * numbers keep their decimal point in JSON, settings and logs. */
+	locale_t loc = newlocale(LC_CTYPE_MASK, "", (locale_t)0);
+	if (loc == (locale_t)0)
+		return HS_REPORT_ASCII; /* not installed: as the C library */
+	const char *codeset = nl_langinfo_l(CODESET, loc);
+	const bool utf8 = codeset && (strcasecmp(codeset, "UTF-8") == 0 ||
+	                              strcasecmp(codeset, "UTF8") == 0);
+	freelocale(loc);
+	return utf8 ? HS_REPORT_UTF8 : HS_REPORT_ASCII;
+}
 
 static void line(FILE *out, const char *label, const char *value)
 {
@@ -76,7 +117,7 @@ static void wrap(FILE *out, const char *text, int indent)
 	}
 }
 
-static void summary(const hs_report *r, FILE *out)
+static void summary(const hs_report *r, const glyphs *g, FILE *out)
 {
 	char a[64], value[128];
 	hs_report_format_duration(r->monitored_s, a, sizeof a);
@@ -109,9 +150,9 @@ static void summary(const hs_report *r, FILE *out)
 		line(out, "Worst hour", "none");
 	if (r->neck_load_kg >= 0) {
 		snprintf(value, sizeof value,
-		         "about %.1f kg on average (head %.0f\u00b0 below "
+		         "about %.1f kg on average (head %.0f%s below "
 		         "upright)",
-		         r->neck_load_kg, r->mean_pitch_deg);
+		         r->neck_load_kg, r->mean_pitch_deg, g->degree);
 		line(out, "Neck load", value);
 		line(out, "",
 		     "an estimate after Hansraj 2014, not a diagnosis");
@@ -134,7 +175,7 @@ static void summary(const hs_report *r, FILE *out)
 	}
 }
 
-static void hour_bars(const hs_report *r, FILE *out)
+static void hour_bars(const hs_report *r, const glyphs *g, FILE *out)
 {
 	int lo = -1, hi = -1;
 	/* One day: the whole hour is the full bar.  Several days: the
@@ -155,9 +196,12 @@ static void hour_bars(const hs_report *r, FILE *out)
 	}
 	if (lo < 0)
 		return;
-	fputs("\nHour by hour: \u2588 upright  \u2593 looking down  \u2592 "
-	      "hunched  \u2591 away  \u00b7 uncalibrated\n",
-	      out);
+	fprintf(out,
+	        "\nHour by hour: %s upright  %s looking down  %s hunched  %s "
+	        "away  %s uncalibrated\n",
+	        g->bar[HS_STATE_UPRIGHT], g->bar[HS_STATE_LOOKING_DOWN],
+	        g->bar[HS_STATE_HUNCHED], g->bar[HS_STATE_AWAY],
+	        g->bar[HS_STATE_UNCALIBRATED]);
 	if (r->days > 1)
 		fprintf(out,
 		        "  (time in each hour over all %d days; the longest "
@@ -171,7 +215,7 @@ static void hour_bars(const hs_report *r, FILE *out)
 			cum += r->hours[h][s];
 			int upto = (int)lround(cum / scale * BAR_COLS);
 			for (; col < upto; col++)
-				fputs(bar_glyph[s], out);
+				fputs(g->bar[s], out);
 		}
 		char dur[32];
 		hs_report_format_duration(cum, dur, sizeof dur);
@@ -182,6 +226,14 @@ static void hour_bars(const hs_report *r, FILE *out)
 
 int hs_report_write_text(const hs_report *r, FILE *out)
 {
+	return hs_report_write_text_in(r, out, hs_report_locale_charset());
+}
+
+int hs_report_write_text_in(const hs_report *r, FILE *out,
+                            hs_report_charset charset)
+{
+	const glyphs *g =
+	        charset == HS_REPORT_UTF8 ? &utf8_glyphs : &ascii_glyphs;
 	char title[96];
 	day_title(r, title, sizeof title);
 	fprintf(out, "headsup report for %s\n\n", title);
@@ -193,8 +245,8 @@ int hs_report_write_text(const hs_report *r, FILE *out)
 		        r->days == 1 ? "this day" : "these days");
 		return ferror(out) ? HS_EIO : 0;
 	}
-	summary(r, out);
-	hour_bars(r, out);
+	summary(r, g, out);
+	hour_bars(r, g, out);
 
 	const hs_advice *adv = hs_advice_get(r->advice);
 	if (adv) {

@@ -13,6 +13,7 @@
 
 #include "headsup/config.h"
 #include "headsup/err.h"
+#include "runenv.h"
 #include "testutil.h"
 
 /* Parse text as if it were the file "test.ini". */
@@ -236,6 +237,103 @@ static void bad_files_name_the_line_the_key_and_the_range(void **state)
 	}
 }
 
+/* A key written twice in one file is refused, naming both lines, rather
+ * than the later line silently winning: the user may well be editing the
+ * first one and wondering why nothing changes. */
+static void a_key_set_twice_names_both_lines(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *message;
+	} cases[] = {
+		/* Twice in one section. */
+		{ "[alerts]\nsustain_s = 5\ncooldown_s = 60\nsustain_s = 6\n",
+		  "test.ini:4: [alerts] sustain_s is already set at line 2; "
+		  "keep only one of the two" },
+		/* The same section header twice, the key under each. */
+		{ "# mine\n[alerts]\nsustain_s = 5\n\n[monitor]\nrate_hz = "
+		  "1\n[alerts]\nsustain_s = 6\n",
+		  "test.ini:8: [alerts] sustain_s is already set at line 3; "
+		  "keep only one of the two" },
+		/* Even with the same value, and spelt differently. */
+		{ "[monitor]\nsource = /dev/video2\nsource=\"/dev/video2\"\n",
+		  "test.ini:3: [monitor] source is already set at line 2; "
+		  "keep only one of the two" },
+		/* Said before anything about the second value. */
+		{ "[alerts]\nsustain_s = 5\nsustain_s = abc\n",
+		  "test.ini:3: [alerts] sustain_s is already set at line 2; "
+		  "keep only one of the two" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		hs_config cfg, before;
+		hs_config_defaults(&cfg);
+		before = cfg;
+		char err[512] = "";
+		int rc = parse_text(&cfg, cases[i].text, err, sizeof err);
+		if (rc != HS_ECONFIG || strcmp(err, cases[i].message) != 0)
+			fail_msg("case %zu: rc %d, message\n  got  '%s'\n  "
+			         "want '%s'",
+			         i, rc, err, cases[i].message);
+		assert_memory_equal(&cfg, &before, sizeof cfg);
+	}
+
+	/* The same key name in two sections is two settings, and a section
+	 * may come back for other keys. */
+	hs_config cfg;
+	hs_config_defaults(&cfg);
+	char err[512] = "";
+	assert_int_equal(parse_text(&cfg,
+	                            "[alerts]\nsustain_s = 5\n[monitor]\n"
+	                            "rate_hz = 1\n[alerts]\ncooldown_s = 9\n",
+	                            err, sizeof err),
+	                 0);
+	assert_true(cfg.sustain_s == 5.0);
+	assert_true(cfg.cooldown_s == 9.0);
+	assert_true(cfg.rate_hz == 1.0);
+}
+
+/* `headsup run` with such a file: status 2, the file and both lines, and
+ * nothing started (no journal, lock or socket), as for an unknown key; a
+ * --set of the same key does not excuse the file. */
+static void run_refuses_a_file_with_a_key_set_twice(void **state)
+{
+	(void)state;
+	char out[8192], want[512];
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	hs_runenv_write(&e, "config/headsup/config.ini",
+	                "[alerts]\nsustain_s = 5\n[pose]\nfov_deg = 70\n"
+	                "[alerts]\nsustain_s = 6\n");
+	static const char *const args[] = {
+		"run --source x.avi",
+		"run --source x.avi --set sustain_s=7",
+	};
+	for (size_t i = 0; i < sizeof args / sizeof args[0]; i++) {
+		assert_int_equal(hs_runenv_run(&e, args[i], out, sizeof out),
+		                 2);
+		hs_runenv_fmt(want, sizeof want,
+		              "%s/config/headsup/config.ini:6: [alerts] "
+		              "sustain_s is already set at line 2",
+		              e.dir);
+		assert_non_null(strstr(out, want));
+		hs_runenv_fmt(want, sizeof want,
+		              "find '%s/data' '%s/run' -mindepth 1", e.dir,
+		              e.dir);
+		assert_int_equal(hs_test_run(want, out, sizeof out), 0);
+		assert_string_equal(out, "");
+	}
+	/* The same with --config FILE. */
+	hs_runenv_write(&e, "other.ini",
+	                "[alerts]\nnotify = terminal\nnotify = desktop\n");
+	assert_int_equal(hs_runenv_run(&e,
+	                               "run --config other.ini --source x.avi",
+	                               out, sizeof out),
+	                 2);
+	assert_non_null(strstr(out, "other.ini:3: [alerts] notify is already "
+	                            "set at line 2"));
+	hs_runenv_free(&e);
+}
+
 static void odd_bytes_are_errors_not_crashes(void **state)
 {
 	(void)state;
@@ -390,6 +488,8 @@ int main(void)
 		cmocka_unit_test(the_table_holds_every_required_setting),
 		cmocka_unit_test(a_good_file_sets_what_it_says),
 		cmocka_unit_test(bad_files_name_the_line_the_key_and_the_range),
+		cmocka_unit_test(a_key_set_twice_names_both_lines),
+		cmocka_unit_test(run_refuses_a_file_with_a_key_set_twice),
 		cmocka_unit_test(odd_bytes_are_errors_not_crashes),
 		cmocka_unit_test(defaults_then_file_then_command_line),
 		cmocka_unit_test(help_lists_every_setting_within_80_columns),

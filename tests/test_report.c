@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <limits.h>
+#include <locale.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -705,12 +706,23 @@ static int fits_80_columns(const char *text)
 	return lines;
 }
 
+/* The text report as on a UTF-8 terminal, and as on any other. */
+static int write_text_utf8(const hs_report *r, FILE *out)
+{
+	return hs_report_write_text_in(r, out, HS_REPORT_UTF8);
+}
+
+static int write_text_ascii(const hs_report *r, FILE *out)
+{
+	return hs_report_write_text_in(r, out, HS_REPORT_ASCII);
+}
+
 static void text_fits_80_columns(void **state)
 {
 	(void)state;
 	hs_report r;
 	build_day(&r);
-	char *text = render(&r, hs_report_write_text);
+	char *text = render(&r, write_text_utf8);
 	assert_true(fits_80_columns(text) > 20);
 	assert_non_null(strstr(text, "Time monitored       3 h 00 min"));
 	assert_non_null(strstr(text, "69% of the time at the desk"));
@@ -723,6 +735,82 @@ static void text_fits_80_columns(void **state)
 	assert_non_null(strstr(text, "  09 \u2588\u2588\u2588\u2588\u2588"));
 	assert_non_null(strstr(text, "file://"));
 	free(text);
+	hs_report_finish(&r);
+}
+
+/* Each UTF-8 glyph of the text report and its ASCII stand-in. */
+static const char *const glyph_pairs[][2] = {
+	{ "\u2588", "#" }, { "\u2593", "=" }, { "\u2592", "+" },
+	{ "\u2591", "-" }, { "\u00b7", "." }, { "\u00b0", " deg" },
+};
+
+/* text with every glyph replaced by its stand-in; the caller frees. */
+static char *to_ascii(const char *text)
+{
+	char *out = malloc(4 * strlen(text) + 1), *o = out;
+	assert_non_null(out);
+	for (const char *p = text; *p;) {
+		size_t i = 0;
+		for (; i < sizeof glyph_pairs / sizeof glyph_pairs[0]; i++) {
+			size_t n = strlen(glyph_pairs[i][0]);
+			if (strncmp(p, glyph_pairs[i][0], n) == 0) {
+				o = stpcpy(o, glyph_pairs[i][1]);
+				p += n;
+				break;
+			}
+		}
+		if (i == sizeof glyph_pairs / sizeof glyph_pairs[0])
+			*o++ = *p++;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* The first byte of text of 0x80 or above, or NULL when it is ASCII. */
+static const char *non_ascii(const char *text)
+{
+	for (const char *p = text; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			return p;
+	return NULL;
+}
+
+/* For a terminal that is not UTF-8 (LC_ALL=C, Latin-1), the text report
+ * is pure ASCII, and it is the UTF-8 one glyph for glyph: the same lines,
+ * the bars as long and the durations after them in the same column. */
+static void text_for_other_charsets_is_ascii_of_the_same_shape(void **state)
+{
+	(void)state;
+	hs_report r;
+	build_day(&r);
+	char *utf8 = render(&r, write_text_utf8);
+	char *ascii = render(&r, write_text_ascii);
+	/* The UTF-8 report draws every state and the degree sign... */
+	for (size_t i = 0; i < sizeof glyph_pairs / sizeof glyph_pairs[0]; i++)
+		assert_non_null(strstr(utf8, glyph_pairs[i][0]));
+	/* ... the other none of them, nor any other byte above 0x7f. */
+	const char *odd = non_ascii(ascii);
+	if (odd)
+		fail_msg("byte 0x%02x in the ASCII report: %.40s",
+		         (unsigned char)*odd, odd);
+	char *want = to_ascii(utf8);
+	assert_string_equal(ascii, want);
+	fits_80_columns(ascii);
+	assert_non_null(strstr(ascii,
+	                       "\nHour by hour: # upright  = looking down  + "
+	                       "hunched  - away  . uncalibrated\n"));
+	/* 09:00-10:00 upright: a full bar, then the hour's time. */
+	assert_non_null(strstr(ascii, "  09 ##################################"
+	                              "################ 1 h 00 min\n"));
+	/* 10:00-11:00: 30 min upright, 30 looking down, in the legend's
+	 * order. */
+	assert_non_null(strstr(ascii, "  10 #########################"
+	                              "========================= 1 h 00 "
+	                              "min\n"));
+	assert_non_null(strstr(ascii, " deg below upright)"));
+	free(want);
+	free(ascii);
+	free(utf8);
 	hs_report_finish(&r);
 }
 
@@ -1070,6 +1158,71 @@ static void cli_reports_a_journal_day(void **state)
 	assert_json(out, "$.monitored_s", "25200.0");
 	assert_int_equal(report(fx, "--date 2026-03-02", out, sizeof out), 0);
 	assert_non_null(strstr(out, "Hour by hour"));
+}
+
+/* `headsup report` with LC_ALL=locale; stdout into out. */
+static int report_in(const cli_fixture *fx, const char *locale,
+                     const char *args, char *out, size_t size)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "LC_ALL=%s '%s' report --journal '%s' %s",
+	         locale, hs_test_bin(), fx->db, args);
+	return hs_test_run(cmd, out, size);
+}
+
+/* The report in a terminal follows the character set of the user's
+ * locale: UTF-8 blocks in a UTF-8 one, ASCII in C or POSIX (and in one
+ * that is not installed).  The HTML page and the JSON are UTF-8 files
+ * whatever the locale, byte for byte the same. */
+static void cli_text_follows_the_locale_charset(void **state)
+{
+	cli_fixture *fx = *state;
+	locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	if (utf8 == (locale_t)0) {
+		fprintf(stderr, "no C.UTF-8 locale on this machine\n");
+		skip();
+	}
+	freelocale(utf8);
+	write_journal(fx->db);
+	static char out[65536], other[65536];
+	static const char *const ascii_locales[] = { "C", "POSIX",
+		                                     "xx_NONE.UTF-8" };
+	for (size_t i = 0; i < sizeof ascii_locales / sizeof ascii_locales[0];
+	     i++) {
+		assert_int_equal(report_in(fx, ascii_locales[i],
+		                           "--date 2026-03-02", out,
+		                           sizeof out),
+		                 0);
+		assert_non_null(strstr(out, "Hour by hour: # upright"));
+		assert_non_null(strstr(out, "  09 ######"));
+		const char *odd = non_ascii(out);
+		if (odd)
+			fail_msg("LC_ALL=%s: byte 0x%02x in the report: %.40s",
+			         ascii_locales[i], (unsigned char)*odd, odd);
+	}
+	assert_int_equal(
+	        report_in(fx, "C.UTF-8", "--date 2026-03-02", out, sizeof out),
+	        0);
+	assert_non_null(strstr(out, "  09 \u2588\u2588\u2588"));
+	assert_non_null(strstr(out, "\u00b0 below upright"));
+	fits_80_columns(out);
+
+	static const char *const formats[] = { "--format html",
+		                               "--format json" };
+	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+		char args[64];
+		snprintf(args, sizeof args, "--date 2026-03-02 %s", formats[i]);
+		assert_int_equal(report_in(fx, "C", args, out, sizeof out), 0);
+		assert_int_equal(
+		        report_in(fx, "C.UTF-8", args, other, sizeof other), 0);
+		assert_string_equal(out, other);
+	}
+	/* The HTML page keeps its degree sign and dash in LC_ALL=C. */
+	assert_int_equal(report_in(fx, "C", "--date 2026-03-02 --format html",
+	                           out, sizeof out),
+	                 0);
+	assert_non_null(strstr(out, "\u00b0 below"));
+	assert_non_null(strstr(out, "charset=\"utf-8\""));
 }
 
 static void cli_output_failure_names_the_file(void **state)
@@ -1446,6 +1599,8 @@ int main(void)
 		cmocka_unit_test(json_has_the_stable_keys),
 		cmocka_unit_test(seconds_without_a_stretch_are_not_called_none),
 		cmocka_unit_test(text_fits_80_columns),
+		cmocka_unit_test(
+		        text_for_other_charsets_is_ascii_of_the_same_shape),
 		cmocka_unit_test(html_is_self_contained_with_charts),
 		cmocka_unit_test(
 		        previous_days_read_the_same_in_text_html_and_json),
@@ -1457,6 +1612,9 @@ int main(void)
 		                                cli_setup, cli_teardown),
 		cmocka_unit_test_setup_teardown(cli_reports_a_journal_day,
 		                                cli_setup, cli_teardown),
+		cmocka_unit_test_setup_teardown(
+		        cli_text_follows_the_locale_charset, cli_setup,
+		        cli_teardown),
 		cmocka_unit_test(short_day_keeps_an_eight_hour_axis),
 		cmocka_unit_test_setup_teardown(output_name_picks_the_format,
 		                                cli_setup, cli_teardown),

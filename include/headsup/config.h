@@ -127,7 +127,8 @@ extern const size_t hs_setting_count;
 void hs_config_defaults(hs_config *cfg);
 
 /* Parse an INI stream over cfg.  name is used in messages ("file:line").
- * On an unknown section or key, a bad value or a value out of range, write
+ * On an unknown section or key, a key set twice (even under a repeated
+ * section header), a bad value or a value out of range, write
  * "name:line: what is wrong" into err (size errsize) and return HS_ECONFIG;
  * cfg is then left unchanged (parsing is all or nothing). */
 int hs_config_parse(hs_config *cfg, FILE *in, const char *name, char *err,

@@ -149,8 +149,26 @@ void hs_report_format_alerts(const hs_report *r, char *buf, size_t size);
 bool hs_report_format_worst_hour(const hs_report *r, const char *dash,
                                  char *buf, size_t size);
 
-/* Renderers.  0 or HS_EIO when writing fails. */
+/* The characters the terminal report may use: UTF-8 (block characters for
+ * the hour bars, a degree sign) or plain ASCII stand-ins ('#', '=', '+',
+ * '-', '.', one column each like the blocks, and "deg"). */
+typedef enum hs_report_charset {
+	HS_REPORT_ASCII,
+	HS_REPORT_UTF8
+} hs_report_charset;
+
+/* HS_REPORT_UTF8 when the user's locale (LC_ALL, else LC_CTYPE, else LANG)
+ * has the UTF-8 character set; HS_REPORT_ASCII otherwise, and when that
+ * locale is not installed.  Only reads it: the program's own locale is
+ * left as it is (C, so numbers keep their decimal point). */
+hs_report_charset hs_report_locale_charset(void);
+
+/* Renderers.  0 or HS_EIO when writing fails.  The text one writes in the
+ * character set of the user's locale (hs_report_locale_charset()); the
+ * _in one in the one given.  HTML and JSON are always UTF-8 files. */
 int hs_report_write_text(const hs_report *r, FILE *out);
+int hs_report_write_text_in(const hs_report *r, FILE *out,
+                            hs_report_charset charset);
 int hs_report_write_html(const hs_report *r, FILE *out);
 int hs_report_write_json(const hs_report *r, FILE *out);
 
