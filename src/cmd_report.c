@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -95,12 +96,69 @@ static report_format format_of_name(const char *name)
 	return FORMAT_TEXT;
 }
 
+/* Is output (followed through links) the journal, or its write-ahead log?
+ * Writing the report there would destroy the days it reports on. */
+static bool is_journal_file(const char *output, const char *journal)
+{
+	struct stat o, j;
+	if (stat(output, &o) != 0)
+		return false;
+	static const char *const ends[] = { "", "-wal", "-shm" };
+	for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+		char name[PATH_MAX + 8];
+		snprintf(name, sizeof name, "%s%s", journal, ends[i]);
+		if (stat(name, &j) == 0 && j.st_dev == o.st_dev &&
+		    j.st_ino == o.st_ino)
+			return true;
+	}
+	return false;
+}
+
+/* Open where the report goes.  A regular file, new or old, is written as
+ * a temporary file beside it (*tmp) and renamed over it by
+ * close_output(), so a failed write (a full disk) leaves the old report
+ * whole; through a link, the file linked to is replaced and the link
+ * stays.  Devices and pipes (/dev/stdout, a FIFO) are written directly.
+ * NULL with errno set on failure. */
+static FILE *open_output(const char *output, char *target, char *tmp)
+{
+	struct stat st;
+	tmp[0] = '\0';
+	if (stat(output, &st) == 0 && !S_ISREG(st.st_mode))
+		return fopen(output, "w");
+	if (!realpath(output, target))
+		snprintf(target, PATH_MAX, "%s", output); /* a new file */
+	if (snprintf(tmp, PATH_MAX, "%s.tmp-XXXXXX", target) >= PATH_MAX) {
+		tmp[0] = '\0';
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	const int fd = mkstemp(tmp);
+	if (fd < 0) {
+		tmp[0] = '\0';
+		return NULL;
+	}
+	/* The mode a plain fopen() would give a new file. */
+	const mode_t mask = umask(0);
+	umask(mask);
+	FILE *f = fchmod(fd, 0666 & ~mask) == 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		const int saved = errno;
+		close(fd);
+		unlink(tmp);
+		tmp[0] = '\0';
+		errno = saved;
+	}
+	return f;
+}
+
 static int write_report(const hs_report *r, report_format format,
                         const char *output)
 {
 	FILE *out = stdout;
+	char target[PATH_MAX], tmp[PATH_MAX] = "";
 	if (output) {
-		out = fopen(output, "w");
+		out = open_output(output, target, tmp);
 		if (!out) {
 			hs_error("cannot write report '%s': %s", output,
 			         strerror(errno));
@@ -119,7 +177,13 @@ static int write_report(const hs_report *r, report_format format,
 		rc = HS_EIO;
 		saved = errno;
 	}
+	if (rc == 0 && tmp[0] && rename(tmp, target) != 0) {
+		rc = HS_EIO;
+		saved = errno;
+	}
 	if (rc < 0) {
+		if (tmp[0])
+			unlink(tmp);
 		hs_error("cannot write report '%s': %s",
 		         output ? output : "standard output",
 		         saved ? strerror(saved) : hs_strerror(rc));
@@ -218,6 +282,12 @@ int hs_cmd_report(int argc, char **argv)
 		hs_error("cannot find the journal: set XDG_DATA_HOME or HOME");
 		return HS_EXIT_FAILURE;
 	}
+	if (output && is_journal_file(output, path))
+		return hs_cli_usage_error(
+		        "report",
+		        "--output '%s' is the journal the report is made from; "
+		        "writing there would erase it: choose another file",
+		        output);
 	hs_journal *j = NULL;
 	int rc = hs_journal_open_existing(path, &j);
 	if (rc == HS_ENOENT && journal && access(path, F_OK) != 0) {

@@ -431,6 +431,103 @@ static void corrupt_journal_is_kept_aside(void **state)
 	hs_runenv_free(&e);
 }
 
+/* `report --output` naming the journal itself (directly, through a link,
+ * or the journal given with --journal) is refused: the report would have
+ * replaced the days it reports on.  A report written through a link
+ * replaces the file linked to and leaves the link. */
+static void report_output_never_erases_the_journal(void **state)
+{
+	(void)state;
+	char src[4096], cmd[2048], args[1024], out[16384];
+	REQUIRE_FIXTURE(DESK, src);
+	hs_runenv e;
+	hs_runenv_make_calibrated(&e, src, 30);
+	assert_int_equal(hs_runenv_run_desk(&e, src, DAY, "", out, sizeof out),
+	                 0);
+	hs_runenv_fmt(cmd, sizeof cmd,
+	              "cd '%s' && cp data/headsup/journal.db keep.db && "
+	              "ln -s data/headsup/journal.db today.json && "
+	              "echo old > old.html && ln -s old.html latest.html",
+	              e.dir);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+	static const char *const refused[] = {
+		"report --date " DAY " --output data/headsup/journal.db",
+		"report --date " DAY " --output today.json",
+		"report --date " DAY " --journal keep.db --output ./keep.db",
+	};
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		assert_int_equal(hs_runenv_run(&e, refused[i], out, sizeof out),
+		                 2);
+		assert_non_null(strstr(out, "is the journal the report is made "
+		                            "from; writing there would erase "
+		                            "it: choose another file"));
+	}
+	hs_runenv_fmt(cmd, sizeof cmd,
+	              "cd '%s' && cmp data/headsup/journal.db keep.db", e.dir);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+	assert_true(fabs(hs_runenv_report_number(&e, DAY, "monitored_s") -
+	                 200) <= 1);
+	/* Through a link: old.html gets the report, the link stays. */
+	hs_runenv_fmt(args, sizeof args,
+	              "report --date " DAY " --output latest.html");
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+	hs_runenv_fmt(cmd, sizeof cmd,
+	              "cd '%s' && test -L latest.html && grep -c '<svg' "
+	              "old.html && ls | grep -c tmp-",
+	              e.dir);
+	assert_int_equal(hs_test_run(cmd, out, sizeof out), 1); /* no tmp */
+	assert_true(atoi(out) >= 1);
+	hs_runenv_free(&e);
+}
+
+static void fill_disk(const char *data, bool full);
+
+/* A report that cannot be written whole (a full disk) leaves the report
+ * already there as it was, and no temporary file behind. */
+static void a_failed_report_keeps_the_old_one(void **state)
+{
+	(void)state;
+	char src[4096], dir[512], path[600], args[1024], out[16384];
+	REQUIRE_FIXTURE(DESK, src);
+	hs_runenv e;
+	hs_runenv_make_calibrated(&e, src, 30);
+	assert_int_equal(hs_runenv_run_desk(&e, src, DAY, "", out, sizeof out),
+	                 0);
+	hs_runenv_fmt(dir, sizeof dir, "%s/reports", e.dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	if (mount("tmpfs", dir, "tmpfs", 0, "size=64k,mode=0700") != 0) {
+		const int saved = errno;
+		hs_runenv_free(&e);
+		SKIP_LOUDLY("cannot mount a small tmpfs (%s); the full-disk "
+		            "case needs root",
+		            strerror(saved));
+	}
+	/* No assertion until the tmpfs is unmounted again. */
+	hs_runenv_fmt(path, sizeof path, "%s/day.html", dir);
+	FILE *f = fopen(path, "w");
+	const bool made = f && fputs("yesterday's report\n", f) >= 0;
+	if (f)
+		fclose(f);
+	fill_disk(dir, true);
+	hs_runenv_fmt(args, sizeof args, "report --date " DAY " --output '%s'",
+	              path);
+	const int st = hs_runenv_run(&e, args, out, sizeof out);
+	char *kept = hs_runenv_slurp(path);
+	char listing[1024];
+	hs_runenv_fmt(args, sizeof args, "ls '%s'", dir);
+	hs_test_run(args, listing, sizeof listing);
+	umount(dir);
+	assert_true(made);
+	assert_int_equal(st, 1);
+	assert_non_null(strstr(out, "cannot write report"));
+	assert_non_null(strstr(out, "No space left on device"));
+	assert_non_null(kept);
+	assert_string_equal(kept, "yesterday's report\n");
+	free(kept);
+	assert_string_equal(listing, "day.html\nfill\n");
+	hs_runenv_free(&e);
+}
+
 /* A calibrated environment whose data folder (its path into data) is a
  * 1 MB tmpfs; false, with errno set and e freed, when it cannot be
  * mounted. */
@@ -872,6 +969,8 @@ int main(void)
 		cmocka_unit_test(folder_given_for_a_file_is_named),
 		cmocka_unit_test(another_programs_database_is_not_a_journal),
 		cmocka_unit_test(corrupt_journal_is_kept_aside),
+		cmocka_unit_test(report_output_never_erases_the_journal),
+		cmocka_unit_test(a_failed_report_keeps_the_old_one),
 		cmocka_unit_test(full_disk_warns_and_keeps_monitoring),
 		cmocka_unit_test(disk_filling_up_mid_run_loses_nothing),
 		cmocka_unit_test(
