@@ -168,7 +168,11 @@ static void usage(FILE *out)
 	      "it\n"
 	      "records and then hands it the new baseline.  SIGHUP reloads "
 	      "the\n"
-	      "settings file.  Only one monitor runs at a time.  No frame "
+	      "settings file (the source, camera size and rate, models, "
+	      "field of\n"
+	      "view and notify wait for a restart, and a warning names "
+	      "them).\n"
+	      "Only one monitor runs at a time.  No frame "
 	      "is\n"
 	      "ever written anywhere.\n\n"
 	      "When another program opens the camera (a video call), the\n"
@@ -907,6 +911,41 @@ static void analyse_frame(run_ctx *c, double t)
 		draw_preview(c, &an, &st);
 }
 
+/* The settings used only when the monitor starts: the source, the
+ * camera's size and rate, the models, the field of view and the
+ * notification back-end.  A reload keeps their old values in cfg and
+ * lists those that changed in names ("[monitor] source, [pose] fov_deg"). */
+static void keep_start_settings(hs_config *cfg, const hs_config *old,
+                                char *names, size_t size)
+{
+	static const char *const at_start[] = { "source",       "camera_fps",
+		                                "camera_width", "camera_height",
+		                                "fov_deg",      "model",
+		                                "notify" };
+	names[0] = '\0';
+	for (size_t i = 0; i < hs_setting_count; i++) {
+		const hs_setting *s = &hs_settings[i];
+		bool start_only = false;
+		for (size_t k = 0; k < sizeof at_start / sizeof at_start[0];
+		     k++)
+			start_only |= strcmp(s->key, at_start[k]) == 0;
+		if (!start_only)
+			continue;
+		char *now = (char *)cfg + s->offset;
+		const char *was = (const char *)old + s->offset;
+		const size_t n = s->type == HS_SETTING_INT ? sizeof(long)
+		                 : s->type == HS_SETTING_DOUBLE
+		                         ? sizeof(double)
+		                         : strlen(was) + 1;
+		if (memcmp(now, was, n) == 0)
+			continue;
+		memcpy(now, was, n);
+		const size_t used = strlen(names);
+		snprintf(names + used, size - used, "%s[%s] %s",
+		         used ? ", " : "", s->section, s->key);
+	}
+}
+
 static void reload_settings(run_ctx *c)
 {
 	char err[4200];
@@ -915,14 +954,18 @@ static void reload_settings(run_ctx *c)
 		hs_warn("settings not reloaded, the old ones stay: %s", err);
 		return;
 	}
-	hs_config tmp = c->cfg;
-	/* Thresholds, alerts, rate and commit interval change at once; the
-	 * source, model and field of view need a restart (as do the camera
-	 * size and the notification back-end, which are used at start-up). */
+	/* Thresholds, alerts, rate, camera lending and the journal's
+	 * settings change at once; the others wait for a restart. */
+	char later[512];
+	keep_start_settings(&cfg, &c->cfg, later, sizeof later);
+	if (later[0])
+		hs_warn("%s changed, but headsup reads %s only when it "
+		        "starts: restart it for the new value%s (systemctl "
+		        "--user restart headsup, or stop and start 'headsup "
+		        "run')",
+		        later, strchr(later, ',') ? "them" : "it",
+		        strchr(later, ',') ? "s" : "");
 	c->cfg = cfg;
-	snprintf(c->cfg.source, sizeof c->cfg.source, "%s", tmp.source);
-	snprintf(c->cfg.model, sizeof c->cfg.model, "%s", tmp.model);
-	c->cfg.fov_deg = tmp.fov_deg;
 	hs_monitor_reconfigure(c->mon, &c->cfg);
 	c->forget_at = -INFINITY;      /* keep_days may have changed */
 	if (isfinite(c->lent_until)) { /* a shorter lend_camera_s counts */
@@ -1204,6 +1247,14 @@ static int prepare(run_ctx *c, int *status)
 		        "--clock-start takes an ISO 8601 time such as "
 		        "2026-03-14T09:00:00, not '%s'",
 		        c->o.clock_start);
+		return -1;
+	}
+	if (c->o.clock_start &&
+	    hs_source_pick(c->cfg.source) == &hs_source_camera) {
+		hs_cli_usage_error(
+		        "run",
+		        "--clock-start is for replaying a file: the camera's "
+		        "frames are journalled at the time they are taken");
 		return -1;
 	}
 	/* Checked before anything starts: without a display the window's

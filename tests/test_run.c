@@ -319,6 +319,18 @@ static void bad_set_option_is_a_usage_error(void **state)
 		assert_nothing_started(&e);
 		hs_runenv_free(&e);
 	}
+	/* A camera's frames carry the time they are taken: a start time
+	 * for them would be silently ignored, so it is refused. */
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	assert_int_equal(hs_runenv_run(&e,
+	                               "run --source /dev/video9 "
+	                               "--clock-start 2026-11-20T09:00:00",
+	                               out, sizeof out),
+	                 2);
+	assert_non_null(strstr(out, "--clock-start is for replaying a file"));
+	assert_nothing_started(&e);
+	hs_runenv_free(&e);
 }
 
 /* A damaged baseline stops the monitor (status 2) with the file, the line
@@ -974,6 +986,17 @@ static void kill_9_loses_at_most_a_minute(void **state)
 	                "[alerts]\nsustain_s = 120\n");
 	kill(pid, SIGHUP);
 	assert_true(hs_runenv_wait_log(&e, "settings reloaded", 5));
+	/* Settings read only at start-up are named, not silently dropped. */
+	hs_runenv_write(&e, "config/headsup/config.ini",
+	                "[alerts]\nsustain_s = 120\n[pose]\nfov_deg = 90\n"
+	                "[monitor]\ncamera_width = 1280\n");
+	kill(pid, SIGHUP);
+	assert_true(hs_runenv_wait_log(&e,
+	                               "[monitor] camera_width, [pose] "
+	                               "fov_deg changed, but headsup reads "
+	                               "them only when it starts: restart it "
+	                               "for the new values",
+	                               5));
 
 	/* Run on, then read the analysed count and kill at once. */
 	while (hs_runenv_now() - started < 70)
