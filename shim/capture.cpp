@@ -7,7 +7,6 @@
 #include <memory>
 #include <sys/ioctl.h>
 #include <opencv2/videoio.hpp>
-#include <sys/stat.h>
 #include <unistd.h>
 
 struct hs_capture {
@@ -62,13 +61,9 @@ extern "C" int hsv_capture_open_camera(const char *device, int width,
 extern "C" int hsv_capture_open_video(const char *path, hs_capture **out)
 {
 	return hs::guarded([&] {
-		struct stat st;
-		if (stat(path, &st) != 0)
-			return hs_err_from_errno(errno);
-		if (!S_ISREG(st.st_mode))
-			return (int)HS_EFORMAT;
-		if (access(path, R_OK) != 0)
-			return hs_err_from_errno(errno);
+		int rc = hs::check_readable(path);
+		if (rc < 0)
+			return rc;
 		auto cap = std::make_unique<hs_capture>();
 		// FFmpeg reads every container we meet; trying every other
 		// back-end on a bad file only prints their noise.

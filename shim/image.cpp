@@ -3,10 +3,13 @@
 
 #include <cerrno>
 #include <cmath>
+#include <fcntl.h>
+#include <iostream>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <string>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static thread_local std::string last_error;
 
@@ -45,14 +48,53 @@ extern "C" void hsv_image_size(const hs_image *img, int *width, int *height)
 	*height = img ? img->mat.rows : 0;
 }
 
+int hs::check_readable(const char *path) noexcept
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return hs_err_from_errno(errno);
+	if (!S_ISREG(st.st_mode))
+		return HS_EFORMAT;
+	// open(), not access(): the same test the reader will meet
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return hs_err_from_errno(errno);
+	close(fd);
+	return 0;
+}
+
+// cv::imread writes some failures straight to std::cerr ("imread_('x.bmp'):
+// can't read header: ..."), not through its logger; while one image is read,
+// std::cerr goes nowhere, unless the libraries are allowed to speak.
+namespace
+{
+class cerr_silenced
+{
+      public:
+	cerr_silenced() noexcept
+	    : saved(hs::libraries_quiet() ? std::cerr.rdbuf(nullptr) : nullptr)
+	{
+	}
+	~cerr_silenced()
+	{
+		if (saved)
+			std::cerr.rdbuf(saved); // also clears badbit
+	}
+	cerr_silenced(const cerr_silenced &) = delete;
+	cerr_silenced &operator=(const cerr_silenced &) = delete;
+
+      private:
+	std::streambuf *saved;
+};
+} // namespace
+
 extern "C" int hsv_image_load(hs_image *img, const char *path)
 {
 	return hs::guarded([&] {
-		struct stat st;
-		if (stat(path, &st) != 0)
-			return hs_err_from_errno(errno);
-		if (!S_ISREG(st.st_mode))
-			return (int)HS_EFORMAT;
+		int rc = hs::check_readable(path);
+		if (rc < 0)
+			return rc;
+		cerr_silenced quiet;
 		img->mat = cv::imread(path, cv::IMREAD_COLOR);
 		if (img->mat.empty())
 			return (int)HS_EFORMAT;

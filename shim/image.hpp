@@ -21,6 +21,17 @@ namespace hs
 // scratch image, allocated once.
 void to_rgb_floats(const cv::Mat &bgr, cv::Mat &rgb, float *dst, double scale,
                    double bias);
+
+// Can this file be opened for reading?  0, or why not, in the words of its
+// errno (HS_ENOENT, HS_EACCES, HS_ENAMETOOLONG, ...), which cv::imread and
+// cv::VideoCapture both reduce to "failed"; HS_EFORMAT when it is no
+// regular file (a folder, a FIFO).  Asked before OpenCV reads a path.
+int check_readable(const char *path) noexcept;
+
+// Whether OpenCV and FFmpeg keep quiet on stderr (headsup says what went
+// wrong in its own words), decided once when the core first fetches the
+// shim's table (table.cpp).
+bool libraries_quiet() noexcept;
 } // namespace hs
 
 #endif

@@ -15,8 +15,8 @@ const hs_command hs_commands[] = {
 	{ "calibrate", "[--source S] [--seconds N] [--config F] [--output F]",
 	  "record your upright posture as the baseline", hs_cmd_calibrate },
 	{ "analyze",
-	  "[--json] [--calibration F] [--fov DEG] [--fps N] [--model F] "
-	  "PATH...",
+	  "[--json] [--calibration F] [--config F] [--fov DEG] [--fps N] "
+	  "[--model F] PATH...",
 	  "print head pose for every frame of images, folders or videos",
 	  hs_cmd_analyze },
 	{ "report",

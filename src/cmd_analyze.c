@@ -38,14 +38,20 @@ static void usage(FILE *out)
 	      "Options:\n"
 	      "  --json               one JSON object per frame (JSON Lines)\n"
 	      "  --calibration FILE   also classify each frame against this\n"
-	      "                       baseline (see 'headsup calibrate')\n"
+	      "                       baseline (see 'headsup calibrate'),\n"
+	      "                       with the posture thresholds 'headsup\n"
+	      "                       run' uses\n"
+	      "  --config F           settings file (default\n"
+	      "                       $XDG_CONFIG_HOME/headsup/config.ini):\n"
+	      "                       thresholds, field of view and model\n"
 	      "  --fov DEG            camera's horizontal field of view\n"
-	      "                       (default 60)\n"
+	      "                       (default: [pose] fov_deg, 60)\n"
 	      "  --fps N              time base of image folders: frame i is "
 	      "at\n"
 	      "                       i/N seconds (default 1)\n"
-	      "  --model FILE         face detector model (default: the "
-	      "installed one)\n"
+	      "  --model FILE         face detector model (default: [pose] "
+	      "model,\n"
+	      "                       else the installed one)\n"
 	      "  -h, --help           show this help\n\n"
 	      "Angles are in degrees: pitch_down_deg > 0 means the head is "
 	      "tilted\n"
@@ -315,7 +321,8 @@ int hs_cmd_analyze(int argc, char **argv)
 		OPT_CAL,
 		OPT_FOV,
 		OPT_FPS,
-		OPT_MODEL
+		OPT_MODEL,
+		OPT_CONFIG
 	};
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
@@ -323,12 +330,12 @@ int hs_cmd_analyze(int argc, char **argv)
 		{ "fov", required_argument, NULL, OPT_FOV },
 		{ "fps", required_argument, NULL, OPT_FPS },
 		{ "model", required_argument, NULL, OPT_MODEL },
+		{ "config", required_argument, NULL, OPT_CONFIG },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	hs_config defaults;
-	hs_config_defaults(&defaults);
-	analyze_opts o = { .fov_deg = defaults.fov_deg, .image_fps = 1.0 };
+	analyze_opts o = { .fov_deg = NAN, .image_fps = 1.0 };
+	const char *config = NULL;
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -358,6 +365,9 @@ int hs_cmd_analyze(int argc, char **argv)
 		case OPT_MODEL:
 			o.model = optarg;
 			break;
+		case OPT_CONFIG:
+			config = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return HS_EXIT_OK;
@@ -367,6 +377,19 @@ int hs_cmd_analyze(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return hs_cli_usage_error("analyze", "no PATH given");
+	/* The settings `headsup run` uses, so that both read frames alike;
+	 * the options given here win. */
+	hs_config cfg;
+	char why[4200];
+	hs_config_defaults(&cfg);
+	if (hs_config_load(&cfg, config, why, sizeof why) < 0) {
+		hs_error("%s", why);
+		return HS_EXIT_USAGE;
+	}
+	if (isnan(o.fov_deg))
+		o.fov_deg = cfg.fov_deg;
+	if (!o.model)
+		o.model = cfg.model;
 
 	if (o.calibration) {
 		char err[4200];
@@ -376,7 +399,7 @@ int hs_cmd_analyze(int argc, char **argv)
 			return HS_EXIT_FAILURE;
 		}
 		o.has_base = true;
-		hs_posture_thresholds_from_config(&defaults, &o.th);
+		hs_posture_thresholds_from_config(&cfg, &o.th);
 	}
 	hs_cv_set_threads(1);
 	hs_analyzer *az = NULL;

@@ -123,7 +123,8 @@ typedef struct run_ctx {
 	double next_t, last_analysed_t;
 	double first_t, wall0; /* --realtime pacing */
 	long frames, analysed;
-	long unreadable; /* analysed frames that could not be decoded */
+	long unreadable;   /* analysed frames that could not be decoded */
+	int unreadable_rc; /* why the first of them could not be */
 } run_ctx;
 
 static void usage(FILE *out)
@@ -790,6 +791,7 @@ static void frame_unreadable(run_ctx *c, double t, int rc)
 	c->unreadable++;
 	if (c->unreadable > 1)
 		return;
+	c->unreadable_rc = rc;
 	const char *name = hs_source_frame_name(c->src);
 	if (name)
 		hs_warn("cannot read image '%s': %s; skipping it", name,
@@ -984,10 +986,17 @@ static void reload_settings(run_ctx *c)
 static int check_file_read(run_ctx *c)
 {
 	if (c->analysed > 0 && c->unreadable == c->analysed) {
-		hs_error("nothing in '%s' could be read: %s", source_name(c),
-		         strcmp(hs_source_kind(c->src), "images") == 0
-		                 ? "no image there can be decoded"
-		                 : "no frame of the video can be decoded");
+		const bool images =
+		        strcmp(hs_source_kind(c->src), "images") == 0;
+		if (c->unreadable_rc != HS_EFORMAT)
+			hs_error("nothing in '%s' could be read: %s",
+			         source_name(c), hs_strerror(c->unreadable_rc));
+		else
+			hs_error("nothing in '%s' could be read: %s",
+			         source_name(c),
+			         images ? "no image there can be decoded"
+			                : "no frame of the video can be "
+			                  "decoded");
 		return HS_EFORMAT;
 	}
 	if (c->unreadable > 0)

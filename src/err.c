@@ -61,6 +61,8 @@ int hs_err_from_errno(int errnum)
 		return HS_EINTERRUPTED;
 	case EISDIR:
 		return HS_EISDIR;
+	case ENAMETOOLONG:
+		return HS_ENAMETOOLONG;
 	default:
 		return HS_EIO;
 	}

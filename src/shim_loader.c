@@ -74,6 +74,11 @@ static int load(void)
 	if (tried)
 		return HS_ENOTSUP;
 	tried = true;
+	/* The module silences OpenCV's and FFmpeg's own messages (headsup
+	 * says what failed in its words) unless OPENCV_LOG_LEVEL is set:
+	 * with -vv they speak, for debugging. */
+	if (hs_log_get_level() >= HS_LOG_DEBUG)
+		setenv("OPENCV_LOG_LEVEL", "WARNING", 0);
 	void *h = find_module();
 	if (!h) {
 		if (!load_error[0])

@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,7 +237,7 @@ static int images_open(const char *spec, const hs_source_opts *o, void **st)
 {
 	struct stat sb;
 	if (stat(spec, &sb) != 0)
-		return HS_ENOENT;
+		return hs_err_from_errno(errno);
 	images *im = calloc(1, sizeof *im);
 	if (!im)
 		return HS_ENOMEM;
@@ -370,7 +371,7 @@ void hs_source_describe_error(const char *spec, int rc, char *err,
                               unsigned long errsize)
 {
 	const hs_source_ops *ops = hs_source_pick(spec);
-	char name[256];
+	char name[PATH_MAX]; /* the whole path, even one too long to open */
 	hs_source_name(spec, name, sizeof name);
 	snprintf(err, errsize, "cannot open %s '%s': %s",
 	         ops == &hs_source_camera  ? "camera"

@@ -13,7 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -35,23 +41,58 @@ static int remove_tmp(void **state)
 	return 0;
 }
 
-/* Run `headsup analyze ARGS` with stdout into out, stderr into err;
- * returns the exit status. */
-static int analyze(const char *args)
+#define SKIP_LOUDLY(...)                                  \
+	do {                                              \
+		fprintf(stderr, "SKIPPED: " __VA_ARGS__); \
+		fputc('\n', stderr);                      \
+		skip();                                   \
+		return;                                   \
+	} while (0)
+
+/* The file at path (up to size-1 bytes) into buf, "" when unreadable. */
+static void read_into(const char *path, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	FILE *f = fopen(path, "r");
+	if (f) {
+		size_t n = fread(buf, 1, size - 1, f);
+		buf[n] = '\0';
+		fclose(f);
+	}
+}
+
+/* Run `ENV headsup analyze ARGS` (ENV: variables for the shell, or "")
+ * with stdout into out, stderr into err; returns the exit status. */
+static int analyze_env(const char *env, const char *args)
 {
 	char cmd[8192], errpath[300];
 	snprintf(errpath, sizeof errpath, "%s/stderr.txt", tmp);
-	snprintf(cmd, sizeof cmd, "'%s' analyze %s 2>'%s'", hs_test_bin(), args,
-	         errpath);
+	/* analyze reads the user's settings as run does: none here. */
+	snprintf(cmd, sizeof cmd,
+	         "XDG_CONFIG_HOME='%s/no-config' %s '%s' analyze %s 2>'%s'",
+	         tmp, env, hs_test_bin(), args, errpath);
 	int rc = hs_test_run(cmd, out, sizeof out);
-	err[0] = '\0';
-	FILE *f = fopen(errpath, "r");
-	if (f) {
-		size_t n = fread(err, 1, sizeof err - 1, f);
-		err[n] = '\0';
-		fclose(f);
-	}
+	read_into(errpath, err, sizeof err);
 	return rc;
+}
+
+static int analyze(const char *args)
+{
+	return analyze_env("", args);
+}
+
+/* Every line on stderr is headsup's own ("headsup: error: ..."), none
+ * printed by OpenCV ("[ WARN:0@0.02] global ...", "imread_(...)") or
+ * FFmpeg ("[mjpeg @ 0x55...] overread 8"). */
+static void assert_only_headsup_spoke(void)
+{
+	for (const char *l = err; *l;) {
+		size_t len = strcspn(l, "\n");
+		if (strncmp(l, "headsup: ", 9) != 0)
+			fail_msg("a line on stderr is not headsup's: %.*s",
+			         (int)len, l);
+		l += len + (l[len] == '\n');
+	}
 }
 
 static int count_lines(const char *s)
@@ -328,6 +369,8 @@ static void truncated_video_fails_cleanly(void **state)
 	assert_int_equal(analyze(args), 1);
 	assert_non_null(strstr(err, cut));
 	assert_non_null(strstr(err, "truncated"));
+	/* Said once, by headsup; FFmpeg's "[mjpeg @ ...] overread" is not. */
+	assert_only_headsup_spoke();
 	/* The frames before the cut were still reported. */
 	assert_true(count_lines(out) > 0);
 }
@@ -412,8 +455,229 @@ static void calibration_adds_posture_and_features(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* Copy the first n bytes of the file from into to, each "MJPG" in them
+ * replaced by rep (a codec tag no decoder knows, say). */
+static void copy_head(const char *from, const char *to, size_t n,
+                      const char *rep)
+{
+	static char buf[1 << 20];
+	assert_true(n <= sizeof buf);
+	FILE *in = fopen(from, "rb"), *o = fopen(to, "wb");
+	assert_true(in && o);
+	size_t got = fread(buf, 1, n, in);
+	assert_int_equal(got, n);
+	for (size_t i = 0; rep && i + 4 <= n; i++)
+		if (memcmp(buf + i, "MJPG", 4) == 0)
+			memcpy(buf + i, rep, 4);
+	assert_int_equal(fwrite(buf, 1, n, o), n);
+	fclose(in);
+	assert_int_equal(fclose(o), 0);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* When a file cannot be read, headsup says why in its own words, and the
+ * libraries' own lines (OpenCV's logger, cv::imread on std::cerr,
+ * FFmpeg) stay off stderr; with OpenCV's OPENCV_LOG_LEVEL set, someone
+ * debugging still gets them. */
+static void only_headsup_speaks_on_stderr(void **state)
+{
+	(void)state;
+	char video[PATH_MAX], path[300], args[400];
+	if (!hs_test_fixture("video/steady-gaze.avi", video, sizeof video))
+		skip();
+	/* Text named .jpg, and a BMP cut after its signature: cv::imread
+	 * printed "imread_('x.bmp'): can't read header: ..." for this. */
+	snprintf(path, sizeof path, "%s/x.jpg", tmp);
+	write_file(path, "this is text, not a picture\n");
+	snprintf(args, sizeof args, "--json '%s'", path);
+	assert_int_equal(analyze(args), 1);
+	assert_non_null(strstr(err, "not an image that can be decoded"));
+	assert_only_headsup_spoke();
+	snprintf(path, sizeof path, "%s/x.bmp", tmp);
+	write_file(path, "BM");
+	snprintf(args, sizeof args, "--json '%s'", path);
+	assert_int_equal(analyze(args), 1);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "not an image that can be decoded"));
+	assert_only_headsup_spoke();
+
+	/* A video in a codec FFmpeg has no decoder for: OpenCV's logger
+	 * said "[ERROR:0@0.03] ... Could not find decoder for codec_id=0". */
+	snprintf(path, sizeof path, "%s/unknown-codec.avi", tmp);
+	copy_head(video, path, 300000, "ZZZZ");
+	snprintf(args, sizeof args, "--json '%s'", path);
+	assert_int_equal(analyze(args), 1);
+	assert_non_null(strstr(err, "not a video that can be decoded"));
+	assert_only_headsup_spoke();
+
+	/* A video cut short (head -c): FFmpeg said "[mjpeg @ 0x..]". */
+	snprintf(path, sizeof path, "%s/cut.avi", tmp);
+	copy_head(video, path, 200000, NULL);
+	snprintf(args, sizeof args, "--json '%s'", path);
+	assert_int_equal(analyze(args), 1);
+	assert_non_null(strstr(err, "truncated"));
+	assert_only_headsup_spoke();
+
+	/* Debugging: OpenCV's own variable lets both libraries speak. */
+	assert_int_equal(analyze_env("OPENCV_LOG_LEVEL=INFO", args), 1);
+	assert_non_null(strstr(err, "[mjpeg @ "));
+	snprintf(args, sizeof args, "--json '%s/unknown-codec.avi'", tmp);
+	assert_int_equal(analyze_env("OPENCV_LOG_LEVEL=INFO", args), 1);
+	assert_non_null(strstr(err, "Could not find decoder"));
+}
+
+/* Run `headsup analyze --json path` as a user who may not read the test's
+ * unreadable files, without a shell: ourselves, or, when we are root
+ * (who reads any file), a child that becomes 'nobody' first.  Returns
+ * the exit status, 125 when the child could not become 'nobody'. */
+static int analyze_as_user(const char *path, uid_t uid, gid_t gid)
+{
+	char outpath[300], errpath[300];
+	snprintf(outpath, sizeof outpath, "%s/stdout.txt", tmp);
+	snprintf(errpath, sizeof errpath, "%s/stderr.txt", tmp);
+	int fo = open(outpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int fe = open(errpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(fo >= 0 && fe >= 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (dup2(fo, 1) < 0 || dup2(fe, 2) < 0)
+			_exit(125);
+		if (geteuid() == 0 &&
+		    (setgroups(0, NULL) != 0 || setgid(gid) != 0 ||
+		     setuid(uid) != 0 || getuid() != uid || geteuid() != uid))
+			_exit(125);
+		const char *bin = hs_test_bin();
+		execl(bin, bin, "analyze", "--json", path, (char *)NULL);
+		_exit(126);
+	}
+	close(fo);
+	close(fe);
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		assert_true(errno == EINTR);
+	read_into(outpath, out, sizeof out);
+	read_into(errpath, err, sizeof err);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* An image or video the user may not read (mode 000, or another user's
+ * with 0600) is "permission denied", named, alone or in a folder; not
+ * "not an image", the reason cv::imread gave. */
+static void unreadable_files_say_permission_denied(void **state)
+{
+	(void)state;
+	char img[PATH_MAX], video[PATH_MAX], path[400], want[600];
+	if (!hs_test_fixture("headpose/aflw2000/image00050.jpg", img,
+	                     sizeof img) ||
+	    !hs_test_fixture("video/steady-gaze.avi", video, sizeof video))
+		skip();
+	const bool root = geteuid() == 0;
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	if (root) {
+		/* root as another user, to whom our 0600 files are closed */
+		const struct passwd *pw = getpwnam("nobody");
+		uid = pw ? pw->pw_uid : 65534;
+		gid = pw ? pw->pw_gid : 65534;
+		assert_int_equal(chmod(tmp, 0711), 0);
+	}
+	const mode_t closed = root ? 0600 : 0000;
+	struct stat st;
+	assert_int_equal(stat(img, &st), 0);
+	const size_t img_size = (size_t)st.st_size;
+	snprintf(path, sizeof path, "%s/ok.jpg", tmp);
+	copy_head(img, path, img_size, NULL);
+	assert_int_equal(chmod(path, 0644), 0);
+	snprintf(path, sizeof path, "%s/locked.jpg", tmp);
+	copy_head(img, path, img_size, NULL);
+	snprintf(path, sizeof path, "%s/folder", tmp);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(chmod(path, 0755), 0); /* whatever the umask */
+	snprintf(path, sizeof path, "%s/folder/locked.jpg", tmp);
+	copy_head(img, path, img_size, NULL);
+	snprintf(path, sizeof path, "%s/locked.avi", tmp);
+	copy_head(video, path, 65536, NULL);
+
+	/* First a readable image: this user can run headsup here at all. */
+	snprintf(path, sizeof path, "%s/ok.jpg", tmp);
+	int rc = analyze_as_user(path, uid, gid);
+	if (rc != 0)
+		SKIP_LOUDLY("as uid %d, headsup cannot analyse a readable "
+		            "image here (exit %d%s), so no file can be tested "
+		            "as unreadable: %s",
+		            (int)uid, rc,
+		            rc == 125   ? ": cannot drop root's privileges"
+		            : rc == 126 ? ": cannot run the program"
+		                        : "",
+		            err);
+	assert_non_null(strstr(out, "\"face\": true"));
+
+	snprintf(path, sizeof path, "%s/locked.jpg", tmp);
+	assert_int_equal(chmod(path, closed), 0);
+	assert_int_equal(analyze_as_user(path, uid, gid), 1);
+	snprintf(want, sizeof want, "cannot read image '%s': permission denied",
+	         path);
+	assert_non_null(strstr(err, want));
+	assert_only_headsup_spoke();
+
+	snprintf(path, sizeof path, "%s/folder/locked.jpg", tmp);
+	assert_int_equal(chmod(path, closed), 0);
+	snprintf(path, sizeof path, "%s/folder", tmp);
+	assert_int_equal(analyze_as_user(path, uid, gid), 1);
+	snprintf(want, sizeof want,
+	         "cannot read image '%s/folder/locked.jpg': permission denied",
+	         tmp);
+	assert_non_null(strstr(err, want));
+	assert_only_headsup_spoke();
+
+	snprintf(path, sizeof path, "%s/locked.avi", tmp);
+	assert_int_equal(chmod(path, closed), 0);
+	assert_int_equal(analyze_as_user(path, uid, gid), 1);
+	snprintf(want, sizeof want, "cannot open video '%s': permission denied",
+	         path);
+	assert_non_null(strstr(err, want));
+	assert_only_headsup_spoke();
+}
+
+/* A path longer than the system takes (a name over 255 bytes) is said to
+ * be that, naming the whole path, not "input/output error". */
+static void over_long_path_is_said_so(void **state)
+{
+	(void)state;
+	char path[600], args[700], want[800];
+	int n = snprintf(path, sizeof path, "%s/", tmp);
+	memset(path + n, 'a', 300);
+	strcpy(path + n + 300, ".avi");
+	snprintf(args, sizeof args, "--json '%s'", path);
+	assert_int_equal(analyze(args), 1);
+	snprintf(want, sizeof want,
+	         "cannot open video '%s': file name too long", path);
+	assert_non_null(strstr(err, want));
+	/* The same for a folder name too long on the way to the file. */
+	strcpy(path + n + 300, "/clip.avi");
+	snprintf(args, sizeof args, "--json '%s'", path);
+	assert_int_equal(analyze(args), 1);
+	snprintf(want, sizeof want,
+	         "cannot open video '%s': file name too long", path);
+	assert_non_null(strstr(err, want));
+}
+
 int main(void)
 {
+	/* The libraries' own variables, when the caller has them, would let
+	 * OpenCV and FFmpeg speak (only_headsup_speaks_on_stderr). */
+	unsetenv("OPENCV_LOG_LEVEL");
+	unsetenv("OPENCV_FFMPEG_LOGLEVEL");
+	unsetenv("OPENCV_FFMPEG_DEBUG");
 #define T(f) cmocka_unit_test_setup_teardown(f, make_tmp, remove_tmp)
 	const struct CMUnitTest tests[] = {
 		T(missing_file_is_named_and_others_still_run),
@@ -424,6 +688,9 @@ int main(void)
 		T(folder_in_name_order_as_json_and_table),
 		T(truncated_video_fails_cleanly),
 		T(calibration_adds_posture_and_features),
+		T(only_headsup_speaks_on_stderr),
+		T(unreadable_files_say_permission_denied),
+		T(over_long_path_is_said_so),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

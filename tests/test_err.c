@@ -41,6 +41,7 @@ static void errno_maps_to_what_users_are_told(void **state)
 	/* $XDG_DATA_HOME set to a file: say so, not "no such file". */
 	assert_int_equal(hs_err_from_errno(ENOTDIR), HS_ENOTDIR);
 	assert_int_equal(hs_err_from_errno(EISDIR), HS_EISDIR);
+	assert_int_equal(hs_err_from_errno(ENAMETOOLONG), HS_ENAMETOOLONG);
 	assert_string_equal(hs_err_name(HS_EBUSY), "BUSY");
 	assert_string_equal(hs_strerror(HS_EBUSY), "device or resource busy");
 }

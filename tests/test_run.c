@@ -333,6 +333,47 @@ static void bad_set_option_is_a_usage_error(void **state)
 	hs_runenv_free(&e);
 }
 
+/* `analyze --calibration` judges frames with the thresholds `run` uses:
+ * those of the settings file (or --config F), not the built-in ones. */
+static void analyze_uses_the_settings_run_uses(void **state)
+{
+	(void)state;
+	char desk[4096], args[4600];
+	REQUIRE_FIXTURE(DESK, desk);
+	static char out[1 << 20];
+	hs_runenv e;
+	hs_runenv_make_calibrated(&e, desk, 30);
+	hs_runenv_fmt(args, sizeof args,
+	              "analyze --json --calibration "
+	              "state/headsup/calibration.ini '%s'",
+	              desk);
+	static const char hunched[] = "\"posture\": \"hunched\"";
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+	assert_true(hs_runenv_count(out, hunched) > 50); /* 90 s hunched */
+	/* Thresholds no posture reaches: nothing reads hunched. */
+	static const char never[] = "[posture]\nhunched_drop_enter_iod = 5\n"
+	                            "hunched_drop_exit_iod = 4\n"
+	                            "hunched_lean_enter = 3\n"
+	                            "hunched_lean_exit = 2.9\n";
+	hs_runenv_write(&e, "config/headsup/config.ini", never);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+	assert_int_equal(hs_runenv_count(out, hunched), 0);
+	/* The same from a file named with --config. */
+	hs_runenv_write(&e, "config/headsup/config.ini", "");
+	hs_runenv_write(&e, "never.ini", never);
+	hs_runenv_fmt(args, sizeof args,
+	              "analyze --json --config never.ini --calibration "
+	              "state/headsup/calibration.ini '%s'",
+	              desk);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+	assert_int_equal(hs_runenv_count(out, hunched), 0);
+	/* A bad settings file is a configuration error here too. */
+	hs_runenv_write(&e, "never.ini", "[posture]\nhunched = 1\n");
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 2);
+	assert_non_null(strstr(out, "never.ini:2: unknown key 'hunched'"));
+	hs_runenv_free(&e);
+}
+
 /* A damaged baseline stops the monitor (status 2) with the file, the line
  * and what to do: record a new one. */
 static void damaged_baseline_says_how_to_replace_it(void **state)
@@ -1427,6 +1468,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(
 		        bad_config_names_file_and_line_and_starts_nothing),
 		cmocka_unit_test(bad_set_option_is_a_usage_error),
+		cmocka_unit_test(analyze_uses_the_settings_run_uses),
 		cmocka_unit_test(damaged_baseline_says_how_to_replace_it),
 		cmocka_unit_test(settings_precedence_default_file_command_line),
 		cmocka_unit_test(run_help_lists_every_setting),

@@ -67,6 +67,26 @@ static void camera_failures_say_what_to_do(void **state)
 	                         "can be decoded");
 }
 
+/* A path the system refuses as too long (here a name over 255 bytes) is
+ * said to be that, naming all of it, not "input/output error". */
+static void a_path_too_long_is_said_so(void **state)
+{
+	(void)state;
+	char spec[400], want[600], err[1024];
+	int n = snprintf(spec, sizeof spec, "/tmp/");
+	memset(spec + n, 'a', 300);
+	strcpy(spec + n + 300, ".avi");
+	hs_source_opts o;
+	hs_source_opts_default(&o);
+	hs_source *src = NULL;
+	assert_int_equal(hs_source_open(spec, &o, &src, err, sizeof err),
+	                 HS_ENAMETOOLONG);
+	assert_null(src);
+	snprintf(want, sizeof want,
+	         "cannot open video '%s': file name too long", spec);
+	assert_string_equal(err, want);
+}
+
 /* A real device node that is no camera gets the same message. */
 static void a_device_that_is_no_camera_is_named(void **state)
 {
@@ -182,6 +202,7 @@ int main(void)
 		cmocka_unit_test(specs_pick_the_right_back_end),
 		cmocka_unit_test(camera_failures_say_what_to_do),
 		cmocka_unit_test(a_device_that_is_no_camera_is_named),
+		cmocka_unit_test(a_path_too_long_is_said_so),
 		cmocka_unit_test(image_folders_play_in_name_order),
 		cmocka_unit_test(video_frames_carry_the_file_time),
 		cmocka_unit_test(

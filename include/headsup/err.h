@@ -7,29 +7,30 @@
 #ifndef HEADSUP_ERR_H
 #define HEADSUP_ERR_H
 
-#define HS_ERR_MAP(X)                             \
-	X(NOMEM, "out of memory")                 \
-	X(INVAL, "invalid argument")              \
-	X(IO, "input/output error")               \
-	X(NOENT, "no such file or device")        \
-	X(ACCES, "permission denied")             \
-	X(BUSY, "device or resource busy")        \
-	X(EOF, "end of input")                    \
-	X(FORMAT, "unrecognised or corrupt data") \
-	X(CHECKSUM, "checksum mismatch")          \
-	X(OPENCV, "OpenCV error")                 \
-	X(NOFACE, "no face found")                \
-	X(CONFIG, "configuration error")          \
-	X(RANGE, "value out of range")            \
-	X(LOCKED, "locked by another process")    \
-	X(CORRUPT, "database is corrupt")         \
-	X(NOSPC, "no space left on device")       \
-	X(DB, "database error")                   \
-	X(NOTSUP, "not supported")                \
-	X(NOSERVER, "no notification server")     \
-	X(INTERRUPTED, "interrupted")             \
-	X(ISDIR, "is a folder, not a file")       \
-	X(NOTDIR, "a part of the path is a file, not a folder")
+#define HS_ERR_MAP(X)                                           \
+	X(NOMEM, "out of memory")                               \
+	X(INVAL, "invalid argument")                            \
+	X(IO, "input/output error")                             \
+	X(NOENT, "no such file or device")                      \
+	X(ACCES, "permission denied")                           \
+	X(BUSY, "device or resource busy")                      \
+	X(EOF, "end of input")                                  \
+	X(FORMAT, "unrecognised or corrupt data")               \
+	X(CHECKSUM, "checksum mismatch")                        \
+	X(OPENCV, "OpenCV error")                               \
+	X(NOFACE, "no face found")                              \
+	X(CONFIG, "configuration error")                        \
+	X(RANGE, "value out of range")                          \
+	X(LOCKED, "locked by another process")                  \
+	X(CORRUPT, "database is corrupt")                       \
+	X(NOSPC, "no space left on device")                     \
+	X(DB, "database error")                                 \
+	X(NOTSUP, "not supported")                              \
+	X(NOSERVER, "no notification server")                   \
+	X(INTERRUPTED, "interrupted")                           \
+	X(ISDIR, "is a folder, not a file")                     \
+	X(NOTDIR, "a part of the path is a file, not a folder") \
+	X(NAMETOOLONG, "file name too long")
 
 typedef enum hs_err {
 	HS_OK = 0,
