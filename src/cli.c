@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <string.h>
 
 const hs_command hs_commands[] = {
 	{ "run",
@@ -77,6 +78,12 @@ int hs_cli_bad_option(const char *cmd, char *const *argv)
 	if (optopt >= 128)
 		return hs_cli_usage_error(cmd, "option '%s' needs a value",
 		                          arg);
+	/* "--help=x": getopt names the option by its short letter. */
+	const char *word = optind > 0 ? argv[optind - 1] : "";
+	const char *eq = strchr(word, '=');
+	if (is_short && strncmp(word, "--", 2) == 0 && eq)
+		return hs_cli_usage_error(cmd, "option '%.*s' takes no value",
+		                          (int)(eq - word), word);
 	static const char *const global[] = {
 		"-v", "-vv", "-q", "-V", "--verbose", "--quiet", "--version"
 	};

@@ -4,6 +4,7 @@
 #include "headsup/advice.h"
 #include "headsup/cli.h"
 #include "headsup/err.h"
+#include "headsup/log.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -160,15 +161,21 @@ int hs_cmd_advice(int argc, char **argv)
 	if (url)
 		return print_url(topic < 0 ? HS_ADVICE_COUNT
 		                           : (hs_advice_topic)topic);
+	errno = 0;
 	if (html)
 		rc = hs_advice_write_html(stdout);
 	else
 		rc = hs_advice_print(stdout, topic, text_width());
-	if (rc == 0 && fflush(stdout) != 0)
+	/* The writers fail with the stream's errno (a full disk, a closed
+	 * pipe) still set; say that, as the other commands do. */
+	int saved = errno;
+	if (rc == 0 && fflush(stdout) != 0) {
 		rc = HS_EIO;
+		saved = errno;
+	}
 	if (rc < 0) {
-		fprintf(stderr, "headsup: cannot write the advice: %s\n",
-		        hs_strerror(rc));
+		hs_error("cannot write the advice to standard output: %s",
+		         saved ? strerror(saved) : hs_strerror(rc));
 		return HS_EXIT_FAILURE;
 	}
 	return HS_EXIT_OK;

@@ -272,7 +272,7 @@ int hs_cmd_report(int argc, char **argv)
 		return hs_cli_usage_error(
 		        "report",
 		        "invalid --date '%s': use today, yesterday or a real "
-		        "day as YYYY-MM-DD",
+		        "day from 1970 on as YYYY-MM-DD",
 		        date_text);
 
 	char path[PATH_MAX];

@@ -1238,6 +1238,42 @@ static int parse_args(int argc, char **argv, run_opts *o, int *status)
 	return 0;
 }
 
+/* A journal named with --journal is taken as the user typed it: its
+ * folder must exist (a typo makes no folders), and a file already there
+ * must be a database (the default journal, found damaged, is moved aside
+ * and started again; a file the user named is theirs, and left alone).
+ * Said here, with -1. */
+static int check_named_journal(const char *path)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	else
+		snprintf(dir, sizeof dir, ".");
+	if (!hs_path_is_folder(dir)) {
+		hs_error("cannot keep the journal in '%s': folder '%s' does "
+		         "not exist; create it, or give another path",
+		         path, dir);
+		return -1;
+	}
+	static const char magic[16] = "SQLite format 3";
+	char head[16];
+	FILE *f = fopen(path, "rb");
+	const size_t n = f ? fread(head, 1, sizeof head, f) : 0;
+	if (f)
+		fclose(f);
+	if (n > 0 && (n < sizeof head || memcmp(head, magic, n) != 0)) {
+		hs_error("'%s' is not a headsup journal (nor any database); it "
+		         "was left as it is: give the path of a journal, or of "
+		         "a file that does not exist yet",
+		         path);
+		return -1;
+	}
+	return 0;
+}
+
 /* Everything before the loop that can fail with a usage/config error. */
 static int prepare(run_ctx *c, int *status)
 {
@@ -1303,14 +1339,23 @@ static int prepare(run_ctx *c, int *status)
 		if (rc == 0)
 			have_base = true;
 		else if (rc != HS_ENOENT || c->o.calibration) {
-			/* A damaged or foreign file: say how to replace it. */
+			/* A damaged or foreign file, or a wrong name, is the
+			 * user's to fix (2); a file that cannot be read (its
+			 * permissions, the disk) is a runtime failure (1). */
+			const bool theirs = rc == HS_EFORMAT ||
+			                    rc == HS_ENOENT ||
+			                    rc == HS_EISDIR || rc == HS_ENOTDIR;
 			hs_error(
 			        "%s%s", err,
 			        rc == HS_EFORMAT && !strstr(err, "calibrate")
 			                ? "; run 'headsup calibrate' to record "
 			                  "a new baseline"
+			        : rc == HS_EACCES
+			                ? "; check the file's permissions, or "
+			                  "run 'headsup calibrate' to record a "
+			                  "new baseline"
 			                : "");
-			*status = HS_EXIT_USAGE;
+			*status = theirs ? HS_EXIT_USAGE : HS_EXIT_FAILURE;
 			return -1;
 		}
 	}
@@ -1343,6 +1388,10 @@ static int prepare(run_ctx *c, int *status)
 		hs_error("journal '%s' is a folder: give the path of a file, "
 		         "such as '%s/journal.db'",
 		         c->journal_path, c->journal_path);
+		*status = HS_EXIT_USAGE;
+		return -1;
+	}
+	if (c->o.journal && check_named_journal(c->journal_path) < 0) {
 		*status = HS_EXIT_USAGE;
 		return -1;
 	}

@@ -817,10 +817,16 @@ static int commit(hs_journal *j, double t)
 			sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
 		for (size_t i = 0; i < j->n_sessions; i++)
 			j->sessions[i].new_id = 0;
-		if (!j->failing)
+		if (!j->failing && j->n_minutes > 0)
 			hs_warn("cannot write journal '%s': %s (%s); keeping "
 			        "%zu minute(s) in memory and retrying",
 			        j->path, hs_strerror(rc), why, j->n_minutes);
+		else if (!j->failing)
+			hs_warn("cannot write journal '%s': %s (%s); retrying, "
+			        "and keeping what is watched in memory until "
+			        "it "
+			        "can be written",
+			        j->path, hs_strerror(rc), why);
 		else
 			hs_debug("journal '%s' still failing: %s", j->path,
 			         why);

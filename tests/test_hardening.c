@@ -431,6 +431,68 @@ static void corrupt_journal_is_kept_aside(void **state)
 	hs_runenv_free(&e);
 }
 
+/* A journal the user names with --journal is taken as typed: a file there
+ * that is no database is left alone (not moved aside as a damaged
+ * default journal is), and a folder that does not exist is not made. */
+static void a_journal_named_by_the_user_is_left_alone(void **state)
+{
+	(void)state;
+	char src[4096], args[4600], out[16384], cmd[1024];
+	REQUIRE_FIXTURE(DESK, src);
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	static const char notes[] = "my notes, not a journal\n";
+	hs_runenv_write(&e, "notes.txt", notes);
+	hs_runenv_fmt(args, sizeof args,
+	              "run --source '%s' --journal notes.txt", src);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 2);
+	assert_non_null(strstr(out, "'notes.txt' is not a headsup journal "
+	                            "(nor any database); it was left as it "
+	                            "is"));
+	char path[600];
+	hs_runenv_fmt(path, sizeof path, "%s/notes.txt", e.dir);
+	char *kept = hs_runenv_slurp(path);
+	assert_non_null(kept);
+	assert_string_equal(kept, notes);
+	free(kept);
+	hs_runenv_fmt(cmd, sizeof cmd, "ls '%s' | grep -c corrupt", e.dir);
+	assert_int_equal(hs_test_run(cmd, out, sizeof out), 1); /* none */
+	/* A typo in the folder: said, and nothing is created. */
+	hs_runenv_fmt(args, sizeof args,
+	              "run --source '%s' --journal '%s/typo/j.db'", src, e.dir);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 2);
+	assert_non_null(strstr(out, "/typo' does not exist; create it, or "
+	                            "give another path"));
+	hs_runenv_fmt(path, sizeof path, "%s/typo", e.dir);
+	assert_int_not_equal(access(path, F_OK), 0);
+	/* A new file in an existing folder, and an empty one, are fine. */
+	hs_runenv_write(&e, "empty.db", "");
+	for (int i = 0; i < 2; i++) {
+		hs_runenv_fmt(args, sizeof args,
+		              "run --source '%s' --journal %s", src,
+		              i ? "empty.db" : "new.db");
+		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+	}
+	hs_runenv_free(&e);
+}
+
+/* Output that cannot be written says why, in the system's words. */
+static void advice_to_a_full_disk_says_so(void **state)
+{
+	(void)state;
+	char out[4096], line[1024];
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	/* In a shell of its own: the run's own 2>&1 then applies to it. */
+	hs_runenv_fmt(line, sizeof line, "sh -c \"'%s' advice >/dev/full\"",
+	              hs_test_bin());
+	assert_int_equal(hs_runenv_shell(&e, line, out, sizeof out), 1);
+	assert_non_null(strstr(out, "error: cannot write the advice to "
+	                            "standard output: No space left on "
+	                            "device"));
+	hs_runenv_free(&e);
+}
+
 /* `report --output` naming the journal itself (directly, through a link,
  * or the journal given with --journal) is refused: the report would have
  * replaced the days it reports on.  A report written through a link
@@ -969,6 +1031,8 @@ int main(void)
 		cmocka_unit_test(folder_given_for_a_file_is_named),
 		cmocka_unit_test(another_programs_database_is_not_a_journal),
 		cmocka_unit_test(corrupt_journal_is_kept_aside),
+		cmocka_unit_test(a_journal_named_by_the_user_is_left_alone),
+		cmocka_unit_test(advice_to_a_full_disk_says_so),
 		cmocka_unit_test(report_output_never_erases_the_journal),
 		cmocka_unit_test(a_failed_report_keeps_the_old_one),
 		cmocka_unit_test(full_disk_warns_and_keeps_monitoring),
