@@ -67,26 +67,114 @@ double hs_report_neck_load_kg(double pitch_deg)
 	return kg[i - 1] + f * (kg[i] - kg[i - 1]);
 }
 
+/* Durations shown together are to the second under this, in whole
+ * minutes from it up. */
+#define SECONDS_BELOW_S 600
+
+hs_report_unit hs_report_unit_for(double total_s)
+{
+	return total_s >= 0 && lround(total_s) >= SECONDS_BELOW_S
+	               ? HS_REPORT_UNIT_MIN
+	               : HS_REPORT_UNIT_S;
+}
+
+/* parts_s[i] in units, never below 0. */
+static double in_units(const double *parts_s, size_t i, hs_report_unit unit)
+{
+	return parts_s[i] > 0 ? parts_s[i] / unit : 0;
+}
+
+void hs_report_round_parts(const double *parts_s, size_t n, long total,
+                           hs_report_unit unit, long *units)
+{
+	long sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		units[i] = (long)floor(in_units(parts_s, i, unit));
+		sum += units[i];
+	}
+	/* One unit at a time to the part furthest below its exact value:
+	 * the largest remainder, ties to the larger part, then the earlier
+	 * one.  A part that had one has a remainder below 0, so it comes
+	 * again only when every part has had one.  Taking away (a total
+	 * below the parts, from rounding of the caller's sum) goes the
+	 * other way. */
+	for (; sum < total && n > 0; sum++) {
+		size_t best = 0;
+		double best_rem = -INFINITY;
+		for (size_t i = 0; i < n; i++) {
+			double q = in_units(parts_s, i, unit);
+			double rem = q - (double)units[i];
+			if (rem > best_rem ||
+			    (rem == best_rem &&
+			     q > in_units(parts_s, best, unit))) {
+				best = i;
+				best_rem = rem;
+			}
+		}
+		units[best]++;
+	}
+	for (; sum > total; sum--) {
+		size_t worst = n;
+		double worst_rem = INFINITY;
+		for (size_t i = 0; i < n; i++) {
+			double rem =
+			        in_units(parts_s, i, unit) - (double)units[i];
+			if (units[i] > 0 && rem < worst_rem) {
+				worst = i;
+				worst_rem = rem;
+			}
+		}
+		if (worst == n)
+			break; /* every part is 0 already */
+		units[worst]--;
+	}
+}
+
+void hs_report_format_units(long n, hs_report_unit unit, char *buf, size_t size)
+{
+	if (unit == HS_REPORT_UNIT_S) {
+		if (n < 60)
+			snprintf(buf, size, "%ld s", n);
+		else if (n % 60)
+			snprintf(buf, size, "%ld min %ld s", n / 60, n % 60);
+		else
+			snprintf(buf, size, "%ld min", n / 60);
+		return;
+	}
+	if (n < 60)
+		snprintf(buf, size, "%ld min", n);
+	else
+		snprintf(buf, size, "%ld h %02ld min", n / 60, n % 60);
+}
+
 void hs_report_format_duration(double s, char *buf, size_t size)
 {
-	long total = lround(s);
-	if (total < 60) {
-		snprintf(buf, size, "%ld s", total);
-		return;
-	}
-	if (total < 600) { /* short stretches: to the second */
-		if (total % 60)
-			snprintf(buf, size, "%ld min %ld s", total / 60,
-			         total % 60);
-		else
-			snprintf(buf, size, "%ld min", total / 60);
-		return;
-	}
-	long min = lround(s / 60.0);
-	if (min < 60)
-		snprintf(buf, size, "%ld min", min);
+	hs_report_unit unit = hs_report_unit_for(s);
+	hs_report_format_units(s > 0 ? lround(s / unit) : 0, unit, buf, size);
+}
+
+int hs_report_percent(double share)
+{
+	return share >= 0 ? (int)lround(100 * share) : -1;
+}
+
+/* s seconds to the nearest unit, but no more than 'most' units. */
+static long round_within(double s, hs_report_unit unit, long most)
+{
+	long n = s > 0 ? lround(s / unit) : 0;
+	return n < most ? n : most;
+}
+
+/* n units that stand for s seconds; "under 1 min" rather than "0 min"
+ * when s is above 0. */
+static void format_part(double s, long n, hs_report_unit unit, char *buf,
+                        size_t size)
+{
+	if (n == 0 && s > 0)
+		snprintf(buf, size, "under 1 %s",
+		         unit == HS_REPORT_UNIT_S ? "s" : "min");
 	else
-		snprintf(buf, size, "%ld h %02ld min", min / 60, min % 60);
+		hs_report_format_units(n, unit, buf, size);
 }
 
 void hs_report_format_iso(double t_unix, char *buf, size_t size)
@@ -124,9 +212,11 @@ void hs_report_format_when(const hs_report *r, double t_unix, char *buf,
 	snprintf(buf, size, "%s %s", date, clock);
 }
 
-void hs_report_format_stretch(const hs_report *r, const hs_report_stretch *s,
-                              char *buf, size_t size)
+void hs_report_format_stretch(const hs_report *r, const hs_report_shown *f,
+                              bool bad, char *buf, size_t size)
 {
+	const hs_report_stretch *s =
+	        bad ? &r->longest_bad : &r->longest_upright;
 	if (s->duration_s <= 0) {
 		/* Stretches are whole minutes mostly in the state, so a day
 		 * can have upright seconds and still no stretch. */
@@ -134,7 +224,8 @@ void hs_report_format_stretch(const hs_report *r, const hs_report_stretch *s,
 		return;
 	}
 	char dur[32], at[32];
-	hs_report_format_duration(s->duration_s, dur, sizeof dur);
+	format_part(s->duration_s, bad ? f->longest_bad : f->longest_upright,
+	            f->unit, dur, sizeof dur);
 	hs_report_format_when(r, s->start, at, sizeof at);
 	snprintf(buf, size, "%s, from %s", dur, at);
 }
@@ -146,19 +237,32 @@ void hs_report_format_alerts(const hs_report *r, char *buf, size_t size)
 	         r->alerts_by_kind[HS_STATE_HUNCHED]);
 }
 
-bool hs_report_format_worst_hour(const hs_report *r, const char *dash,
-                                 char *buf, size_t size)
+bool hs_report_format_worst_hour(const hs_report *r, const hs_report_shown *f,
+                                 const char *dash, char *buf, size_t size)
 {
 	if (r->worst_hour < 0)
 		return false;
 	const double *h = r->hours[r->worst_hour];
 	char bad[32];
-	hs_report_format_duration(h[HS_STATE_LOOKING_DOWN] +
-	                                  h[HS_STATE_HUNCHED],
-	                          bad, sizeof bad);
+	format_part(h[HS_STATE_LOOKING_DOWN] + h[HS_STATE_HUNCHED],
+	            f->worst_hour_bad, f->unit, bad, sizeof bad);
 	snprintf(buf, size, "%02d:00%s%02d:00, %s looking down or hunched",
 	         r->worst_hour, dash, (r->worst_hour + 1) % 24, bad);
 	return true;
+}
+
+void hs_report_format_previous(const hs_report_shown *f, char *buf, size_t size)
+{
+	if (f->prev_share_upright < 0)
+		snprintf(buf, size, "no time at the desk to compare");
+	else if (f->share_upright < 0)
+		snprintf(buf, size, "upright %d%% of desk time",
+		         f->prev_share_upright);
+	else
+		snprintf(buf, size,
+		         "upright %d%% of desk time; now %d%% (%+d points)",
+		         f->prev_share_upright, f->share_upright,
+		         f->share_upright - f->prev_share_upright);
 }
 
 static double sum_states(const double s[HS_STATE_COUNT])
@@ -179,6 +283,36 @@ static double share_upright(const double s[HS_STATE_COUNT])
 {
 	double p = present(s);
 	return p > 0 ? s[HS_STATE_UPRIGHT] / p : -1;
+}
+
+void hs_report_round(const hs_report *r, hs_report_shown *out)
+{
+	hs_report_shown f;
+	memset(&f, 0, sizeof f);
+	f.unit = hs_report_unit_for(r->monitored_s);
+	f.monitored = r->monitored_s > 0 ? lround(r->monitored_s / f.unit) : 0;
+	hs_report_round_parts(r->state_s, HS_STATE_COUNT, f.monitored, f.unit,
+	                      f.state);
+	double hour_s[24];
+	for (int h = 0; h < 24; h++)
+		hour_s[h] = sum_states(r->hours[h]);
+	hs_report_round_parts(hour_s, 24, f.monitored, f.unit, f.hour);
+
+	const long bad =
+	        f.state[HS_STATE_LOOKING_DOWN] + f.state[HS_STATE_HUNCHED];
+	f.longest_upright = round_within(r->longest_upright.duration_s, f.unit,
+	                                 f.state[HS_STATE_UPRIGHT]);
+	f.longest_bad = round_within(r->longest_bad.duration_s, f.unit, bad);
+	if (r->worst_hour >= 0) {
+		const double *h = r->hours[r->worst_hour];
+		long hour = f.hour[r->worst_hour];
+		f.worst_hour_bad = round_within(
+		        h[HS_STATE_LOOKING_DOWN] + h[HS_STATE_HUNCHED], f.unit,
+		        bad < hour ? bad : hour);
+	}
+	f.share_upright = hs_report_percent(r->share_upright);
+	f.prev_share_upright = hs_report_percent(r->prev_share_upright);
+	*out = f;
 }
 
 static stretch_kind minute_kind(const hs_journal_minute *m, double *secs)

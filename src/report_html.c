@@ -55,37 +55,41 @@ static void row(FILE *out, const char *label, const char *value)
 	fputs("</td></tr>\n", out);
 }
 
-static void stretch_row(FILE *out, const hs_report *r, const char *label,
-                        const hs_report_stretch *s)
+static void stretch_row(FILE *out, const hs_report *r, const hs_report_shown *f,
+                        const char *label, bool bad)
 {
 	char value[96];
-	hs_report_format_stretch(r, s, value, sizeof value);
+	hs_report_format_stretch(r, f, bad, value, sizeof value);
 	row(out, label, value);
 }
 
+/* The same figures as the text report, rounded the same way (report.h):
+ * the states add up to the time monitored as printed. */
 static void summary(const hs_report *r, FILE *out)
 {
+	hs_report_shown f;
+	hs_report_round(r, &f);
 	char a[64], value[160];
 	fputs("<section><h2>Summary</h2><table>\n", out);
-	hs_report_format_duration(r->monitored_s, a, sizeof a);
+	hs_report_format_units(f.monitored, f.unit, a, sizeof a);
 	row(out, "Time monitored", a);
 	for (int s = 0; s < HS_STATE_COUNT; s++) {
 		if (s == HS_STATE_UNCALIBRATED && r->state_s[s] <= 0)
 			continue;
-		hs_report_format_duration(r->state_s[s], a, sizeof a);
-		if (s == HS_STATE_UPRIGHT && r->share_upright >= 0)
+		hs_report_format_units(f.state[s], f.unit, a, sizeof a);
+		if (s == HS_STATE_UPRIGHT && f.share_upright >= 0)
 			snprintf(value, sizeof value,
-			         "%s (%.0f%% of the time at the desk)", a,
-			         100 * r->share_upright);
+			         "%s (%d%% of the time at the desk)", a,
+			         f.share_upright);
 		else
 			snprintf(value, sizeof value, "%s", a);
 		row(out, hs_report_state_label((hs_state)s), value);
 	}
 	hs_report_format_alerts(r, value, sizeof value);
 	row(out, "Alerts", value);
-	stretch_row(out, r, "Longest upright stretch", &r->longest_upright);
-	stretch_row(out, r, "Longest bad stretch", &r->longest_bad);
-	if (hs_report_format_worst_hour(r, "\u2013", value, sizeof value))
+	stretch_row(out, r, &f, "Longest upright stretch", false);
+	stretch_row(out, r, &f, "Longest bad stretch", true);
+	if (hs_report_format_worst_hour(r, &f, "\u2013", value, sizeof value))
 		row(out, "Worst hour", value);
 	if (r->neck_load_kg >= 0) {
 		snprintf(value, sizeof value,
@@ -96,17 +100,7 @@ static void summary(const hs_report *r, FILE *out)
 	}
 	/* As the text report words it: the week before has its share even
 	 * when the report's days have no desk time to set against it. */
-	if (r->prev_share_upright < 0)
-		snprintf(value, sizeof value, "no time at the desk to compare");
-	else if (r->share_upright >= 0)
-		snprintf(value, sizeof value,
-		         "upright %.0f%% of desk time; now %.0f%% (%+.0f "
-		         "points)",
-		         100 * r->prev_share_upright, 100 * r->share_upright,
-		         100 * (r->share_upright - r->prev_share_upright));
-	else
-		snprintf(value, sizeof value, "upright %.0f%% of desk time",
-		         100 * r->prev_share_upright);
+	hs_report_format_previous(&f, value, sizeof value);
 	row(out, "Previous 7 days", value);
 	fputs("</table></section>\n", out);
 }
@@ -388,12 +382,14 @@ static void trend(const hs_report *r, FILE *out)
 		stacked_bar(out, x + slot * 0.2, slot * 0.6, top + plot_h,
 		            plot_h, scale, d->state_s);
 		double bar_top = top + plot_h - d->monitored_s / scale * plot_h;
+		/* Rounded as the summary's share, so a day of its own
+		 * reads the same here. */
 		if (d->share_upright >= 0)
 			fprintf(out,
 			        "<text x=\"%.1f\" y=\"%.1f\" "
-			        "text-anchor=\"middle\">%.0f%%</text>\n",
+			        "text-anchor=\"middle\">%d%%</text>\n",
 			        x + slot / 2, bar_top - 4,
-			        100 * d->share_upright);
+			        hs_report_percent(d->share_upright));
 		fprintf(out,
 		        "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\"%s>"
 		        "%02d-%02d</text>\n",

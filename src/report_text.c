@@ -85,11 +85,11 @@ static void day_title(const hs_report *r, char *buf, size_t size)
 	snprintf(buf, size, "%s to %s (%d days)", a, b, r->days);
 }
 
-static void stretch_line(FILE *out, const hs_report *r, const char *label,
-                         const hs_report_stretch *s)
+static void stretch_line(FILE *out, const hs_report *r,
+                         const hs_report_shown *f, const char *label, bool bad)
 {
 	char value[80];
-	hs_report_format_stretch(r, s, value, sizeof value);
+	hs_report_format_stretch(r, f, bad, value, sizeof value);
 	line(out, label, value);
 }
 
@@ -117,19 +117,22 @@ static void wrap(FILE *out, const char *text, int indent)
 	}
 }
 
-static void summary(const hs_report *r, const glyphs *g, FILE *out)
+/* The durations are f's: the states add up to the time monitored as
+ * printed (report.h). */
+static void summary(const hs_report *r, const hs_report_shown *f,
+                    const glyphs *g, FILE *out)
 {
 	char a[64], value[128];
-	hs_report_format_duration(r->monitored_s, a, sizeof a);
+	hs_report_format_units(f->monitored, f->unit, a, sizeof a);
 	line(out, "Time monitored", a);
 	for (int s = 0; s < HS_STATE_COUNT; s++) {
 		if (s == HS_STATE_UNCALIBRATED && r->state_s[s] <= 0)
 			continue;
-		hs_report_format_duration(r->state_s[s], a, sizeof a);
-		if (s == HS_STATE_UPRIGHT && r->share_upright >= 0) {
+		hs_report_format_units(f->state[s], f->unit, a, sizeof a);
+		if (s == HS_STATE_UPRIGHT && f->share_upright >= 0) {
 			snprintf(value, sizeof value,
-			         "%-12s %.0f%% of the time at the desk", a,
-			         100 * r->share_upright);
+			         "%-12s %d%% of the time at the desk", a,
+			         f->share_upright);
 			line(out, hs_report_state_label((hs_state)s), value);
 		} else {
 			line(out, hs_report_state_label((hs_state)s), a);
@@ -142,9 +145,9 @@ static void summary(const hs_report *r, const glyphs *g, FILE *out)
 		hs_report_format_alerts(r, value, sizeof value);
 		line(out, "Alerts", value);
 	}
-	stretch_line(out, r, "Longest upright", &r->longest_upright);
-	stretch_line(out, r, "Longest bad stretch", &r->longest_bad);
-	if (hs_report_format_worst_hour(r, "-", value, sizeof value))
+	stretch_line(out, r, f, "Longest upright", false);
+	stretch_line(out, r, f, "Longest bad stretch", true);
+	if (hs_report_format_worst_hour(r, f, "-", value, sizeof value))
 		line(out, "Worst hour", value);
 	else
 		line(out, "Worst hour", "none");
@@ -157,25 +160,13 @@ static void summary(const hs_report *r, const glyphs *g, FILE *out)
 		line(out, "",
 		     "an estimate after Hansraj 2014, not a diagnosis");
 	}
-	if (r->prev_share_upright < 0) {
-		line(out, "Previous 7 days", "no time at the desk to compare");
-	} else {
-		snprintf(a, sizeof a, "%.0f%%", 100 * r->prev_share_upright);
-		if (r->share_upright >= 0)
-			snprintf(value, sizeof value,
-			         "upright %s of desk time; now %.0f%% (%+.0f "
-			         "points)",
-			         a, 100 * r->share_upright,
-			         100 * (r->share_upright -
-			                r->prev_share_upright));
-		else
-			snprintf(value, sizeof value, "upright %s of desk time",
-			         a);
-		line(out, "Previous 7 days", value);
-	}
+	hs_report_format_previous(f, value, sizeof value);
+	line(out, "Previous 7 days", value);
 }
 
-static void hour_bars(const hs_report *r, const glyphs *g, FILE *out)
+/* Each hour's label is f's: they add up to the time monitored. */
+static void hour_bars(const hs_report *r, const hs_report_shown *f,
+                      const glyphs *g, FILE *out)
 {
 	int lo = -1, hi = -1;
 	/* One day: the whole hour is the full bar.  Several days: the
@@ -218,7 +209,7 @@ static void hour_bars(const hs_report *r, const glyphs *g, FILE *out)
 				fputs(g->bar[s], out);
 		}
 		char dur[32];
-		hs_report_format_duration(cum, dur, sizeof dur);
+		hs_report_format_units(f->hour[h], f->unit, dur, sizeof dur);
 		fprintf(out, "%*s %s\n", BAR_COLS - col, "",
 		        cum > 0 ? dur : "");
 	}
@@ -245,8 +236,10 @@ int hs_report_write_text_in(const hs_report *r, FILE *out,
 		        r->days == 1 ? "this day" : "these days");
 		return ferror(out) ? HS_EIO : 0;
 	}
-	summary(r, g, out);
-	hour_bars(r, g, out);
+	hs_report_shown f;
+	hs_report_round(r, &f);
+	summary(r, &f, g, out);
+	hour_bars(r, &f, g, out);
 
 	const hs_advice *adv = hs_advice_get(r->advice);
 	if (adv) {

@@ -1585,10 +1585,419 @@ static void durations_read_naturally(void **state)
 	}
 }
 
+/* ---- figures as printed ------------------------------------------------ */
+
+/* The reviewer's day: 78.5 s upright and 31.5 s hunched, 110 s in all.
+ * Rounded each on its own they read 79 + 32 = 111 s against "110 s". */
+static void parts_add_up_to_the_total_shown(void **state)
+{
+	(void)state;
+	char buf[32];
+	long u[HS_STATE_COUNT];
+	double day[HS_STATE_COUNT] = {
+		[HS_STATE_UPRIGHT] = 78.5, [HS_STATE_HUNCHED] = 31.5
+	};
+	assert_int_equal(hs_report_unit_for(110), HS_REPORT_UNIT_S);
+	hs_report_round_parts(day, HS_STATE_COUNT, 110, HS_REPORT_UNIT_S, u);
+	/* The tie of two halves goes to the larger part. */
+	assert_int_equal(u[HS_STATE_UPRIGHT], 79);
+	assert_int_equal(u[HS_STATE_HUNCHED], 31);
+	assert_int_equal(u[HS_STATE_LOOKING_DOWN] + u[HS_STATE_AWAY] +
+	                         u[HS_STATE_UNCALIBRATED],
+	                 0);
+	hs_report_format_units(u[HS_STATE_UPRIGHT], HS_REPORT_UNIT_S, buf,
+	                       sizeof buf);
+	assert_string_equal(buf, "1 min 19 s");
+	hs_report_format_units(u[HS_STATE_HUNCHED], HS_REPORT_UNIT_S, buf,
+	                       sizeof buf);
+	assert_string_equal(buf, "31 s");
+	hs_report_format_units(110, HS_REPORT_UNIT_S, buf, sizeof buf);
+	assert_string_equal(buf, "1 min 50 s");
+
+	/* A week with 13 min 20 s at the desk: shown in whole minutes, all
+	 * of them, not "7 min 30 s" beside "13 min".  On their own 7.5 and
+	 * 5.83 min round to 8 + 6 = 14. */
+	double week[HS_STATE_COUNT] = {
+		[HS_STATE_UPRIGHT] = 450, [HS_STATE_HUNCHED] = 350
+	};
+	assert_int_equal(hs_report_unit_for(800), HS_REPORT_UNIT_MIN);
+	hs_report_round_parts(week, HS_STATE_COUNT, 13, HS_REPORT_UNIT_MIN, u);
+	assert_int_equal(u[HS_STATE_UPRIGHT], 7);
+	assert_int_equal(u[HS_STATE_HUNCHED], 6);
+	week[HS_STATE_UPRIGHT] = 440; /* 7 min 20 s, 6 min */
+	week[HS_STATE_HUNCHED] = 360;
+	hs_report_round_parts(week, HS_STATE_COUNT, 13, HS_REPORT_UNIT_MIN, u);
+	assert_int_equal(u[HS_STATE_UPRIGHT], 7);
+	assert_int_equal(u[HS_STATE_HUNCHED], 6);
+	hs_report_format_units(13, HS_REPORT_UNIT_MIN, buf, sizeof buf);
+	assert_string_equal(buf, "13 min");
+	hs_report_format_units(185, HS_REPORT_UNIT_MIN, buf, sizeof buf);
+	assert_string_equal(buf, "3 h 05 min");
+	/* The unit changes where a lone duration's did: 10 min. */
+	assert_int_equal(hs_report_unit_for(599.4), HS_REPORT_UNIT_S);
+	assert_int_equal(hs_report_unit_for(599.5), HS_REPORT_UNIT_MIN);
+
+	/* Any parts: they add up to the total asked for (also one away from
+	 * their rounded sum), each within a unit of its exact value, and a
+	 * part of 0 stays 0. */
+	unsigned seed = 12345;
+	for (int c = 0; c < 2000; c++) {
+		double p[24], sum = 0;
+		long got[24];
+		size_t n = 1 + (size_t)(c % 24);
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			p[i] = (seed >> 8) % 5 == 0
+			               ? 0
+			               : (double)((seed >> 4) % 720000) / 100;
+			sum += p[i];
+		}
+		hs_report_unit unit = hs_report_unit_for(sum);
+		long total = lround(sum / unit) + (c % 3) - 1;
+		if (total < 0)
+			total = 0;
+		hs_report_round_parts(p, n, total, unit, got);
+		long shown = 0;
+		for (size_t i = 0; i < n; i++) {
+			shown += got[i];
+			if (fabs((double)got[i] - p[i] / unit) > 2 ||
+			    (p[i] == 0 && got[i] != 0 && (c % 3) != 2) ||
+			    got[i] < 0)
+				fail_msg("case %d: part %zu of %.2f s shown as "
+				         "%ld units of %d s",
+				         c, i, p[i], got[i], (int)unit);
+		}
+		if (shown != total)
+			fail_msg("case %d: parts add up to %ld, total %ld", c,
+			         shown, total);
+		if (c % 3 == 1) /* the total of the parts themselves */
+			for (size_t i = 0; i < n; i++)
+				if (fabs((double)got[i] - p[i] / unit) >= 1)
+					fail_msg("case %d: part %zu of %.2f s "
+					         "shown as %ld units",
+					         c, i, p[i], got[i]);
+	}
+}
+
+/* A duration as printed ("3 h 05 min", "1 min 19 s", "31 s"), at the start
+ * of s, in seconds; -1 when s does not start with one.  *unit_s is set to
+ * the smallest unit it names. */
+static long printed_seconds(const char *s, long *unit_s)
+{
+	long total = 0, smallest = 0;
+	bool any = false;
+	for (;;) {
+		long v;
+		int used = 0;
+		char word[8];
+		if (sscanf(s, "%ld %7[a-z]%n", &v, word, &used) != 2 ||
+		    !(s[used] == '\0' || s[used] == ' ' || s[used] == ',' ||
+		      s[used] == '\n'))
+			break;
+		/* "71%" is no duration: the number must be followed by a
+		 * space and a unit. */
+		const char *after = s + strspn(s, "0123456789");
+		if (*after != ' ')
+			break;
+		long mult = strcmp(word, "h") == 0     ? 3600
+		            : strcmp(word, "min") == 0 ? 60
+		            : strcmp(word, "s") == 0   ? 1
+		                                       : 0;
+		if (!mult)
+			break;
+		total += v * mult;
+		smallest = mult;
+		any = true;
+		s += used;
+		while (*s == ' ')
+			s++;
+	}
+	if (unit_s)
+		*unit_s = smallest;
+	return any ? total : -1;
+}
+
+/* The value after 'label' in the text report, or NULL. */
+static const char *text_line(const char *text, const char *label)
+{
+	char key[64];
+	snprintf(key, sizeof key, "\n  %s ", label);
+	const char *p = strstr(text, key);
+	if (!p)
+		return NULL;
+	p += strlen(key);
+	return p + strspn(p, " ");
+}
+
+static long text_seconds(const char *text, const char *label)
+{
+	const char *p = text_line(text, label);
+	if (!p)
+		fail_msg("no \"%s\" line in the text report", label);
+	long s = printed_seconds(p, NULL);
+	if (s < 0)
+		fail_msg("\"%s\" is no duration: %.40s", label, p);
+	return s;
+}
+
+/* A stretch or the worst hour, whose duration follows 'prefix' on the
+ * line; "under 1 min" counts as 0; -1 when there is none. */
+static long text_part(const char *text, const char *label, const char *prefix)
+{
+	const char *p = text_line(text, label);
+	if (!p)
+		fail_msg("no \"%s\" line in the text report", label);
+	if (strncmp(p, "none", 4) == 0)
+		return -1;
+	p += strlen(prefix);
+	if (strncmp(p, "under 1 ", 8) == 0)
+		return 0;
+	long s = printed_seconds(p, NULL);
+	if (s < 0)
+		fail_msg("\"%s\" has no duration: %.40s", label, p);
+	return s;
+}
+
+/* What a careful reader of the text report adds up: the states to the time
+ * monitored, the hour bars' labels to the same, and no stretch longer
+ * than the state time it is part of.  Returns the time monitored, in
+ * seconds as printed. */
+static long check_text_adds_up(const char *text)
+{
+	fits_80_columns(text);
+	long unit = 0;
+	const char *mon = text_line(text, "Time monitored");
+	assert_non_null(mon);
+	long monitored = printed_seconds(mon, &unit);
+	assert_true(monitored >= 0);
+	long state[HS_STATE_COUNT] = { 0 }, sum = 0;
+	for (int s = 0; s < HS_STATE_COUNT; s++) {
+		const char *label = hs_report_state_label((hs_state)s);
+		if (s == HS_STATE_UNCALIBRATED && !text_line(text, label))
+			continue;
+		state[s] = text_seconds(text, label);
+		sum += state[s];
+	}
+	if (sum != monitored)
+		fail_msg("the states add up to %ld s, the time monitored "
+		         "reads %ld s:\n%s",
+		         sum, monitored, text);
+
+	long hours = 0;
+	for (const char *p = strstr(text, "\nHour by hour"); p && *p;) {
+		const char *eol = strchr(p + 1, '\n');
+		if (!eol)
+			break;
+		int h;
+		if (sscanf(p, "\n  %2d ", &h) == 1 && p[5] == ' ') {
+			const char *q = p + 6;
+			while (q < eol && !(*q >= '0' && *q <= '9'))
+				q++;
+			if (q < eol)
+				hours += printed_seconds(q, NULL);
+		}
+		p = eol;
+	}
+	if (hours != monitored)
+		fail_msg("the hour bars add up to %ld s, the time monitored "
+		         "reads %ld s:\n%s",
+		         hours, monitored, text);
+
+	long bad = state[HS_STATE_LOOKING_DOWN] + state[HS_STATE_HUNCHED];
+	long up = text_part(text, "Longest upright", "");
+	long worst = text_part(text, "Worst hour", "00:00-00:00, ");
+	long bad_run = text_part(text, "Longest bad stretch", "");
+	if (up > state[HS_STATE_UPRIGHT] || bad_run > bad || worst > bad)
+		fail_msg("a part reads longer than its whole:\n%s", text);
+	return monitored;
+}
+
+/* The same for the HTML page's summary. */
+static long check_html_adds_up(const char *html)
+{
+	char v[160];
+	html_value(html, "Time monitored", v, sizeof v);
+	long monitored = printed_seconds(v, NULL), sum = 0;
+	assert_true(monitored >= 0);
+	for (int s = 0; s < HS_STATE_COUNT; s++) {
+		char key[64];
+		snprintf(key, sizeof key, "<tr><th>%s</th>",
+		         hs_report_state_label((hs_state)s));
+		if (!strstr(html, key))
+			continue;
+		html_value(html, hs_report_state_label((hs_state)s), v,
+		           sizeof v);
+		long t = printed_seconds(v, NULL);
+		if (t < 0)
+			fail_msg("HTML %s is no duration: %s",
+			         hs_report_state_label((hs_state)s), v);
+		sum += t;
+	}
+	if (sum != monitored)
+		fail_msg("HTML: the states add up to %ld s, the time "
+		         "monitored reads %ld s",
+		         sum, monitored);
+	return monitored;
+}
+
+/* A report of these minutes, each given its seconds in each state. */
+static void build_minutes(hs_date first, hs_date last, hs_journal_minute *m,
+                          size_t n, hs_report *r)
+{
+	hs_report_input in = {
+		.first = first, .last = last, .minutes = m, .n_minutes = n
+	};
+	assert_int_equal(hs_report_build(&in, r), 0);
+}
+
+static hs_journal_minute minute_of(double start, double upright, double hunched)
+{
+	hs_journal_minute m;
+	memset(&m, 0, sizeof m);
+	m.start = start;
+	m.state_s[HS_STATE_UPRIGHT] = upright;
+	m.state_s[HS_STATE_HUNCHED] = hunched;
+	return m;
+}
+
+static void printed_times_add_up_to_the_time_monitored(void **state)
+{
+	(void)state;
+	/* The reviewer's day, 78.5 s upright and 31.5 s hunched. */
+	hs_journal_minute day[2] = { minute_of(DAY_0900, 50, 10),
+		                     minute_of(DAY_0900 + MIN, 28.5, 21.5) };
+	hs_report r;
+	build_minutes(the_day, the_day, day, 2, &r);
+	char *text = render(&r, write_text_ascii);
+	char *html = render(&r, hs_report_write_html);
+	assert_int_equal(check_text_adds_up(text), 110);
+	assert_int_equal(check_html_adds_up(html), 110);
+	assert_non_null(strstr(text, "\n  Upright              1 min 19 s"));
+	assert_non_null(strstr(text, "\n  Hunched              31 s\n"));
+	free(text);
+	free(html);
+	hs_report_finish(&r);
+
+	/* The reviewer's week, 13 min 20 s: 7 min 30 s upright on the
+	 * Tuesday, 5 min 50 s hunched on the Thursday, all in whole
+	 * minutes. */
+	const hs_date first = { 2026, 2, 24 };
+	double tue = hs_date_start(first) + 9 * 3600;
+	double thu = hs_date_start(hs_date_add_days(first, 2)) + 14 * 3600;
+	hs_journal_minute week[16];
+	size_t n = 0;
+	for (int i = 0; i < 8; i++)
+		week[n++] = minute_of(tue + i * MIN, i < 7 ? 60 : 30, 0);
+	for (int i = 0; i < 6; i++)
+		week[n++] = minute_of(thu + i * MIN, 0, i < 5 ? 60 : 50);
+	build_minutes(first, the_day, week, n, &r);
+	text = render(&r, write_text_ascii);
+	html = render(&r, hs_report_write_html);
+	assert_int_equal(check_text_adds_up(text), 13 * 60);
+	assert_int_equal(check_html_adds_up(html), 13 * 60);
+	assert_non_null(strstr(text, "\n  Upright              7 min "));
+	assert_non_null(strstr(text, "\n  Hunched              6 min\n"));
+	/* 7.5 min in a row, but not more than the 7 min upright shown. */
+	assert_non_null(strstr(text, "\n  Longest upright      7 min, from "
+	                             "2026-02-24 09:00\n"));
+	free(text);
+	free(html);
+	hs_report_finish(&r);
+
+	/* Days of odd seconds in every state, short and long: the same
+	 * holds whatever the numbers. */
+	static hs_journal_minute many[3000];
+	unsigned seed = 777;
+	for (int c = 0; c < 60; c++) {
+		size_t len = (size_t)(c < 30 ? 1 + c % 9 : 40 + 97 * c);
+		double at = hs_date_start(first) + 6 * 3600;
+		for (size_t i = 0; i < len; i++) {
+			hs_journal_minute *m = &many[i];
+			memset(m, 0, sizeof *m);
+			m->start = at + (double)i * MIN;
+			double left = 60;
+			for (int s = 0; s < HS_STATE_COUNT; s++) {
+				seed = seed * 1103515245u + 12345u;
+				double v = (double)((seed >> 8) % 1000) / 999 *
+				           left;
+				if ((seed >> 20) % 3 == 0 &&
+				    s != HS_STATE_UNCALIBRATED)
+					v = 0;
+				m->state_s[s] = floor(v * 100) / 100;
+				left -= m->state_s[s];
+			}
+		}
+		build_minutes(first, the_day, many, len, &r);
+		text = render(&r, write_text_ascii);
+		html = render(&r, hs_report_write_html);
+		check_text_adds_up(text);
+		check_html_adds_up(html);
+		free(text);
+		free(html);
+		hs_report_finish(&r);
+	}
+}
+
+/* The share of the week before and of the day, each printed rounded: the
+ * change is their difference as printed, 71 - 49 = 22, not the 23 of the
+ * unrounded 71.4 - 48.6. */
+static void change_in_points_is_the_difference_printed(void **state)
+{
+	(void)state;
+	assert_int_equal(hs_report_percent(0.486), 49);
+	assert_int_equal(hs_report_percent(0.714), 71);
+	assert_int_equal(hs_report_percent(0.125), 13);
+	assert_int_equal(hs_report_percent(-1), -1);
+
+	hs_journal_minute m[2] = { minute_of(PREV_0900, 24.3, 25.7),
+		                   minute_of(DAY_0900, 35.7, 14.3) };
+	hs_report r;
+	build_minutes(the_day, the_day, m, 2, &r);
+	char *text = render(&r, hs_report_write_text);
+	char *html = render(&r, hs_report_write_html);
+	char *json = render(&r, hs_report_write_json);
+	const char *want = "upright 49% of desk time; now 71% (+22 points)";
+	char v[160];
+	text_value(text, "Previous 7 days", v, sizeof v);
+	assert_string_equal(v, want);
+	html_value(html, "Previous 7 days", v, sizeof v);
+	assert_string_equal(v, want);
+	assert_non_null(strstr(text, "71% of the time at the desk"));
+	/* JSON keeps the exact change. */
+	char *points = json_get(json, "$.previous_7_days.change_points");
+	assert_true(fabs(atof(points) - 22.8) < 0.01);
+	free(points);
+	free(text);
+	free(html);
+	free(json);
+	hs_report_finish(&r);
+
+	/* 12.5%: the summary and the day's label on the trend chart round
+	 * it alike. */
+	m[0] = minute_of(DAY_0900, 7.5, 52.5);
+	build_minutes(the_day, the_day, m, 1, &r);
+	text = render(&r, hs_report_write_text);
+	html = render(&r, hs_report_write_html);
+	assert_non_null(strstr(text, " 13% of the time at the desk"));
+	html_value(html, "Upright", v, sizeof v);
+	/* 7.5 + 52.5 s: the tie goes to the larger part, 7 + 53. */
+	assert_string_equal(v, "7 s (13% of the time at the desk)");
+	char *svg = svg_of(html, "daily trend");
+	assert_non_null(strstr(svg, ">13%</text>"));
+	assert_null(strstr(svg, ">12%</text>"));
+	free(svg);
+	free(text);
+	free(html);
+	hs_report_finish(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(durations_read_naturally),
+		cmocka_unit_test(parts_add_up_to_the_total_shown),
+		cmocka_unit_test(printed_times_add_up_to_the_time_monitored),
+		cmocka_unit_test(change_in_points_is_the_difference_printed),
 		cmocka_unit_test(neck_load_follows_hansraj),
 		cmocka_unit_test(figures_of_a_synthetic_day),
 		cmocka_unit_test(short_hunching_gets_the_hunched_advice),

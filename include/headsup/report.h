@@ -127,8 +127,70 @@ double hs_report_neck_load_kg(double pitch_deg);
 const char *hs_report_state_key(hs_state s);
 const char *hs_report_state_label(hs_state s);
 
-/* "7 h 58 min", "40 min", "45 s" into buf. */
+/* How the text and HTML reports show durations and percentages, so that
+ * the figures printed side by side agree as a reader adds them up (the
+ * JSON report keeps exact seconds and shares):
+ *
+ * - The summary's durations are one group, shown in one unit chosen from
+ *   the time monitored (hs_report_unit_for()): to the second under 10
+ *   minutes ("9 min 59 s"), in whole minutes from 10 minutes up ("40 min",
+ *   "3 h 05 min" from an hour up).  The group is the time monitored, the
+ *   time in each state, the longest stretches, the worst hour and the
+ *   text report's hour-bar labels.
+ * - The times in the states add up, as printed, to the time monitored,
+ *   and so do the hour-bar labels: each part is rounded down to the unit
+ *   and the units that are left go to the largest remainders (ties to the
+ *   larger part, then to the earlier one), hs_report_round_parts().
+ * - A stretch and the worst hour are rounded to the nearest unit but never
+ *   shown longer than the state times they are part of; a time above 0
+ *   that rounds to 0 reads "under 1 min" ("under 1 s").
+ * - A duration shown on its own (how long a posture had lasted when an
+ *   alert came) takes the unit from its own length.
+ * - Percentages are whole, rounded half away from 0 (hs_report_percent());
+ *   a change in points is the difference of the two percentages printed.
+ */
+typedef enum hs_report_unit {
+	HS_REPORT_UNIT_S = 1,    /* to the second */
+	HS_REPORT_UNIT_MIN = 60, /* whole minutes */
+} hs_report_unit;
+
+/* The unit of durations shown together whose total is total_s. */
+hs_report_unit hs_report_unit_for(double total_s);
+
+/* Whole units of parts_s[0..n) (seconds, none negative) that add up to
+ * total (units), by largest remainder.  total is normally the rounded sum
+ * of the parts, lround(sum / unit); it is given so that two breakdowns of
+ * one figure (states, hours) add up to the same printed total. */
+void hs_report_round_parts(const double *parts_s, size_t n, long total,
+                           hs_report_unit unit, long *units);
+
+/* n units: "45 s", "1 min 19 s", "2 min" (seconds); "40 min", "3 h 00
+ * min" (minutes). */
+void hs_report_format_units(long n, hs_report_unit unit, char *buf,
+                            size_t size);
+
+/* A duration on its own, in the unit of its own length: "7 h 58 min",
+ * "40 min", "45 s" into buf. */
 void hs_report_format_duration(double s, char *buf, size_t size);
+
+/* A share 0..1 as a whole percentage; -1 for a share below 0 (none). */
+int hs_report_percent(double share);
+
+/* The figures of a report as the text and HTML reports print them (the
+ * rules above).  Durations are in 'unit'. */
+typedef struct hs_report_shown {
+	hs_report_unit unit;
+	long monitored;
+	long state[HS_STATE_COUNT]; /* add up to monitored */
+	long hour[24];              /* every state; add up to monitored */
+	long longest_upright, longest_bad;
+	long worst_hour_bad; /* 0 when there is no worst hour */
+	int share_upright;   /* percent; -1 without time at the desk */
+	int prev_share_upright;
+} hs_report_shown;
+
+void hs_report_round(const hs_report *r, hs_report_shown *out);
+
 /* Local time as ISO 8601 with offset: "2026-03-02T09:12:00+01:00". */
 void hs_report_format_iso(double t_unix, char *buf, size_t size);
 /* Local "HH:MM". */
@@ -137,17 +199,23 @@ void hs_report_format_clock(double t_unix, char *buf, size_t size);
 void hs_report_format_when(const hs_report *r, double t_unix, char *buf,
                            size_t size);
 
-/* Summary values shared by the text and HTML renderers, into buf. */
-/* "40 min, from 09:12"; "none of a minute or more" when there is no
- * stretch. */
-void hs_report_format_stretch(const hs_report *r, const hs_report_stretch *s,
-                              char *buf, size_t size);
+/* Summary values shared by the text and HTML renderers, into buf; f is
+ * hs_report_round() of r. */
+/* The longest upright stretch, or with 'bad' the longest bad one: "40 min,
+ * from 09:12"; "none of a minute or more" when there is no stretch. */
+void hs_report_format_stretch(const hs_report *r, const hs_report_shown *f,
+                              bool bad, char *buf, size_t size);
 /* "3 (2 looking down, 1 hunched)". */
 void hs_report_format_alerts(const hs_report *r, char *buf, size_t size);
 /* "14:00-15:00, 25 min looking down or hunched", with 'dash' between the
  * hours; false, buf untouched, when there is no worst hour. */
-bool hs_report_format_worst_hour(const hs_report *r, const char *dash,
-                                 char *buf, size_t size);
+bool hs_report_format_worst_hour(const hs_report *r, const hs_report_shown *f,
+                                 const char *dash, char *buf, size_t size);
+/* The HS_REPORT_BASELINE_DAYS days before: "upright 50% of desk time; now
+ * 69% (+19 points)", "upright 54% of desk time" when the report's days
+ * have no desk time, "no time at the desk to compare". */
+void hs_report_format_previous(const hs_report_shown *f, char *buf,
+                               size_t size);
 
 /* The characters the terminal report may use: UTF-8 (block characters for
  * the hour bars, a degree sign) or plain ASCII stand-ins ('#', '=', '+',
