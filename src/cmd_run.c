@@ -674,11 +674,11 @@ static void reload_baseline(run_ctx *c, const char *path, char *reply,
 	snprintf(reply, size, "baseline reloaded from '%.228s'", c->cal_path);
 }
 
-static void handle_control(run_ctx *c, double now)
+/* Carry out one request of `headsup pause`, `resume`, `status` or
+ * `calibrate`, and answer it. */
+static void answer_request(run_ctx *c, double now, const hs_control_request *r)
 {
-	hs_control_request req;
-	if (!c->control || hs_control_poll(c->control, &req) != 1)
-		return;
+	const hs_control_request req = *r;
 	char reply[256], words[96];
 	switch (req.cmd) {
 	case HS_CONTROL_PAUSE: {
@@ -735,6 +735,17 @@ static void handle_control(run_ctx *c, double now)
 		break;
 	}
 	hs_control_reply(c->control, reply);
+}
+
+/* Answer the requests waiting on the control socket: all of them, since
+ * while paused the loop comes here only a few times a second. */
+static void handle_control(run_ctx *c, double now)
+{
+	hs_control_request req;
+	for (int i = 0; i < HS_CONTROL_CLIENTS && c->control &&
+	                hs_control_poll(c->control, &req) == 1;
+	     i++)
+		answer_request(c, now, &req);
 }
 
 static void draw_preview(run_ctx *c, const hs_analysis *an,

@@ -21,24 +21,31 @@
 #include <time.h>
 #include <unistd.h>
 
-/* How long a client may take to send its line, and how long the client
- * waits for the monitor (which answers within a frame or two). */
-#define READ_DEADLINE_S 2.0
+/* How long the client waits for the monitor (which answers within a frame
+ * or two). */
 #define CLIENT_TIMEOUT_S 3
 
-typedef enum client_state {
-	CLIENT_NONE,    /* nobody connected */
-	CLIENT_READING, /* connected, request line incomplete */
-	CLIENT_ANSWER,  /* request handed to the caller, reply pending */
-} client_state;
+typedef enum slot_state {
+	SLOT_FREE,    /* nobody connected */
+	SLOT_READING, /* connected, request line incomplete */
+	SLOT_READY,   /* whole line read, not yet handed to the caller */
+	SLOT_ANSWER,  /* request handed to the caller, reply pending */
+} slot_state;
+
+/* One connection: its own line buffer and its own deadline, so an idle or
+ * slow client holds up nobody but itself. */
+typedef struct slot {
+	int fd;
+	slot_state state;
+	double since; /* hs_clock_steady() when it was accepted */
+	size_t len;
+	char line[HS_CONTROL_LINE_MAX + 2];
+} slot;
 
 struct hs_control {
 	int listen_fd;
-	int client_fd;
-	client_state state;
-	double since; /* hs_clock_steady() when the client was accepted */
-	size_t len;
-	char line[HS_CONTROL_LINE_MAX + 2];
+	int answering; /* the slot in SLOT_ANSWER, or -1 */
+	slot slots[HS_CONTROL_CLIENTS];
 	dev_t dev; /* the socket file we made, so destroy removes only it */
 	ino_t ino;
 	char path[];
@@ -160,7 +167,9 @@ int hs_control_create(const char *path, hs_control **out)
 	if (!srv)
 		return HS_ENOMEM;
 	memcpy(srv->path, path, path_len);
-	srv->client_fd = -1;
+	srv->answering = -1;
+	for (int i = 0; i < HS_CONTROL_CLIENTS; i++)
+		srv->slots[i].fd = -1;
 	srv->listen_fd =
 	        socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (srv->listen_fd < 0) {
@@ -182,7 +191,7 @@ int hs_control_create(const char *path, hs_control **out)
 		goto fail_close;
 	}
 	if (chmod(path, 0600) != 0 || lstat(path, &st) != 0 ||
-	    listen(srv->listen_fd, 8) != 0) {
+	    listen(srv->listen_fd, 2 * HS_CONTROL_CLIENTS) != 0) {
 		rc = hs_err_from_errno(errno);
 		hs_error("cannot listen on control socket '%s': %s", path,
 		         hs_strerror(rc));
@@ -202,16 +211,18 @@ fail_free:
 	return rc;
 }
 
-static void drop_client(hs_control *srv)
+static void drop_client(hs_control *srv, slot *s)
 {
-	if (srv->client_fd >= 0)
-		close(srv->client_fd);
-	srv->client_fd = -1;
-	srv->state = CLIENT_NONE;
-	srv->len = 0;
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	s->state = SLOT_FREE;
+	s->len = 0;
+	if (srv->answering == (int)(s - srv->slots))
+		srv->answering = -1;
 }
 
-static void answer(hs_control *srv, const char *text)
+static void answer(hs_control *srv, slot *s, const char *text)
 {
 	char msg[HS_CONTROL_LINE_MAX + 2];
 	int n = snprintf(msg, sizeof msg - 1, "%s", text);
@@ -222,15 +233,65 @@ static void answer(hs_control *srv, const char *text)
 	msg[n++] = '\n';
 	/* A few dozen bytes always fit the socket buffer of a fresh
 	 * connection; a client that went away just misses the answer. */
-	if (send(srv->client_fd, msg, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) !=
-	    n)
+	if (send(s->fd, msg, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) != n)
 		hs_debug("control client left before its answer: %s",
 		         strerror(errno));
-	drop_client(srv);
+	drop_client(srv, s);
 }
 
-static bool accept_client(hs_control *srv)
+/* Read what the client sent: SLOT_READY once a whole line is in s->line;
+ * a client that left, failed or sent too much is dropped. */
+static void read_line(hs_control *srv, slot *s)
 {
+	size_t room = sizeof s->line - 1 - s->len;
+	ssize_t n = recv(s->fd, s->line + s->len, room, MSG_DONTWAIT);
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			drop_client(srv, s);
+		return;
+	}
+	s->len += (size_t)n;
+	s->line[s->len] = '\0';
+	char *nl = memchr(s->line, '\n', s->len);
+	if (nl) {
+		*nl = '\0';
+		s->state = SLOT_READY;
+	} else if (n == 0) {
+		/* The client shut down: what it sent is the line. */
+		if (s->len > 0)
+			s->state = SLOT_READY;
+		else
+			drop_client(srv, s);
+	} else if (s->len >= sizeof s->line - 1) {
+		answer(srv, s, "error: request too long");
+	}
+}
+
+/* The slot for a new connection: a free one, else the one that has waited
+ * longest for its line (a client that sends at once has its line read
+ * before the next connection is taken, so it is not the one dropped).
+ * NULL when every slot holds a request: the rest wait in the backlog. */
+static slot *slot_for_newcomer(hs_control *srv)
+{
+	slot *oldest = NULL;
+	for (int i = 0; i < HS_CONTROL_CLIENTS; i++) {
+		slot *s = &srv->slots[i];
+		if (s->state == SLOT_FREE)
+			return s;
+		if (s->state == SLOT_READING &&
+		    (!oldest || s->since < oldest->since))
+			oldest = s;
+	}
+	return oldest;
+}
+
+/* Take one waiting connection of our own user; false when there is none
+ * or no room for it. */
+static bool accept_client(hs_control *srv, double now)
+{
+	slot *s = slot_for_newcomer(srv);
+	if (!s)
+		return false;
 	int fd = accept4(srv->listen_fd, NULL, NULL,
 	                 SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0) {
@@ -246,72 +307,72 @@ static bool accept_client(hs_control *srv)
 		hs_warn("control socket '%s': refused a request from uid %ld",
 		        srv->path, (long)cred.uid);
 		close(fd);
-		return false;
+		return true; /* more may be waiting */
 	}
-	srv->client_fd = fd;
-	srv->state = CLIENT_READING;
-	srv->since = hs_clock_steady();
-	srv->len = 0;
+	if (s->state != SLOT_FREE) {
+		hs_debug("control socket '%s': all %d connections taken; "
+		         "dropped the one waiting longest for its line",
+		         srv->path, HS_CONTROL_CLIENTS);
+		drop_client(srv, s);
+	}
+	s->fd = fd;
+	s->state = SLOT_READING;
+	s->since = now;
+	s->len = 0;
+	read_line(srv, s); /* most clients have sent their line already */
 	return true;
-}
-
-/* Read what the client sent; true when a whole line is in srv->line. */
-static bool read_line(hs_control *srv)
-{
-	size_t room = sizeof srv->line - 1 - srv->len;
-	ssize_t n =
-	        recv(srv->client_fd, srv->line + srv->len, room, MSG_DONTWAIT);
-	if (n < 0) {
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-			drop_client(srv);
-		else if (hs_clock_steady() - srv->since > READ_DEADLINE_S)
-			drop_client(srv); /* connected but never asked */
-		return false;
-	}
-	srv->len += (size_t)n;
-	srv->line[srv->len] = '\0';
-	char *nl = memchr(srv->line, '\n', srv->len);
-	if (nl) {
-		*nl = '\0';
-		return true;
-	}
-	if (n == 0) { /* the client shut down: what it sent is the line */
-		if (srv->len > 0)
-			return true;
-		drop_client(srv);
-		return false;
-	}
-	if (srv->len >= sizeof srv->line - 1) {
-		answer(srv, "error: request too long");
-		return false;
-	}
-	return false;
 }
 
 int hs_control_poll(hs_control *srv, hs_control_request *req)
 {
-	if (srv->state == CLIENT_ANSWER)
-		answer(srv, "error: the monitor gave no answer");
-	if (srv->state == CLIENT_NONE && !accept_client(srv))
-		return 0;
-	if (!read_line(srv))
-		return 0;
-	if (hs_control_parse(srv->line, req) != 0) {
+	if (srv->answering >= 0)
+		answer(srv, &srv->slots[srv->answering],
+		       "error: the monitor gave no answer");
+	const double now = hs_clock_steady();
+	for (int i = 0; i < HS_CONTROL_CLIENTS; i++)
+		if (srv->slots[i].state == SLOT_READING)
+			read_line(srv, &srv->slots[i]);
+	for (int i = 0; i < HS_CONTROL_CLIENTS; i++)
+		if (!accept_client(srv, now))
+			break;
+
+	/* Hand out the oldest whole request; drop whoever ran out of time
+	 * before sending one. */
+	for (;;) {
+		slot *next = NULL;
+		for (int i = 0; i < HS_CONTROL_CLIENTS; i++) {
+			slot *s = &srv->slots[i];
+			if (s->state == SLOT_READING &&
+			    now - s->since > HS_CONTROL_READ_DEADLINE_S) {
+				hs_debug("control socket '%s': dropped a "
+				         "client that sent no request in "
+				         "%.0f s",
+				         srv->path, HS_CONTROL_READ_DEADLINE_S);
+				drop_client(srv, s);
+			}
+			if (s->state == SLOT_READY &&
+			    (!next || s->since < next->since))
+				next = s;
+		}
+		if (!next)
+			return 0;
+		if (hs_control_parse(next->line, req) == 0) {
+			next->state = SLOT_ANSWER;
+			srv->answering = (int)(next - srv->slots);
+			return 1;
+		}
 		char msg[HS_CONTROL_LINE_MAX + 1];
 		snprintf(msg, sizeof msg, "error: unknown request '%.64s'",
-		         srv->line);
-		answer(srv, msg);
-		return 0;
+		         next->line);
+		answer(srv, next, msg);
 	}
-	srv->state = CLIENT_ANSWER;
-	return 1;
 }
 
 int hs_control_reply(hs_control *srv, const char *text)
 {
-	if (srv->state != CLIENT_ANSWER)
+	if (srv->answering < 0)
 		return HS_EINVAL;
-	answer(srv, text);
+	answer(srv, &srv->slots[srv->answering], text);
 	return 0;
 }
 
@@ -319,7 +380,8 @@ void hs_control_destroy(hs_control *srv)
 {
 	if (!srv)
 		return;
-	drop_client(srv);
+	for (int i = 0; i < HS_CONTROL_CLIENTS; i++)
+		drop_client(srv, &srv->slots[i]);
 	close(srv->listen_fd);
 	struct stat st;
 	if (lstat(srv->path, &st) == 0 && st.st_dev == srv->dev &&
@@ -446,7 +508,8 @@ int hs_control_command_main(int argc, char **argv, const char *request,
 	if (first < 0)
 		return status;
 	if (first < argc)
-		return hs_cli_usage_error(
-		        request, "takes no arguments, got '%s'", argv[first]);
+		return hs_cli_usage_error(request,
+		                          "%s takes no arguments, got '%s'",
+		                          request, argv[first]);
 	return hs_control_command(request);
 }

@@ -7,12 +7,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -312,6 +314,130 @@ static int run_cli(const char *args, char *out, size_t size)
 	return hs_test_run(cmd, out, size);
 }
 
+/* A client that connects to 'path' and, until the test writes, says
+ * nothing; connecting and reading on it give up after 'timeout_s'. */
+static int connect_silent(const char *path, int timeout_s)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	struct timeval tv = { timeout_s, 0 };
+	assert_int_equal(
+	        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), 0);
+	assert_int_equal(
+	        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv), 0);
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path);
+	assert_int_equal(connect(fd, (struct sockaddr *)&addr, sizeof addr), 0);
+	return fd;
+}
+
+/* Send "status" as `headsup status` does; the seconds it took to answer. */
+static double timed_status(void)
+{
+	char reply[HS_CONTROL_LINE_MAX + 2];
+	double t0 = now_s();
+	assert_int_equal(hs_control_send(sock, "status", reply, sizeof reply),
+	                 0);
+	double took = now_s() - t0;
+	assert_string_equal(reply, "watching");
+	return took;
+}
+
+/* Wait for the server to close 'fd' without an answer; the seconds from
+ * 'since' until it did. */
+static double seconds_until_dropped(int fd, double since)
+{
+	char got[64];
+	assert_int_equal(recv(fd, got, sizeof got, 0), 0); /* EOF, no reply */
+	return now_s() - since;
+}
+
+static void idle_clients_do_not_hold_up_a_request(void **state)
+{
+	(void)state;
+	pid_t server = spawn_server(sock, 3);
+	int idle[3];
+	double connected = now_s();
+	for (int i = 0; i < 3; i++)
+		idle[i] = connect_silent(sock, 5);
+	struct timespec settle = { 0, 100 * 1000 * 1000 };
+	nanosleep(&settle, NULL); /* the server has taken them all by now */
+
+	/* Answered at once, not after the silent ones' deadlines. */
+	assert_true(timed_status() < HS_CONTROL_READ_DEADLINE_S / 4);
+	char out[1024];
+	double t0 = now_s();
+	assert_int_equal(run_cli("status", out, sizeof out), 0);
+	assert_string_equal(out, "watching\n");
+	assert_true(now_s() - t0 < HS_CONTROL_READ_DEADLINE_S / 2);
+
+	/* Each silent client is let go after its own deadline. */
+	for (int i = 0; i < 3; i++) {
+		double after = seconds_until_dropped(idle[i], connected);
+		assert_true(after > HS_CONTROL_READ_DEADLINE_S - 0.5);
+		assert_true(after < HS_CONTROL_READ_DEADLINE_S + 1.5);
+		close(idle[i]);
+	}
+	assert_true(timed_status() < HS_CONTROL_READ_DEADLINE_S / 4);
+	wait_server(server);
+}
+
+static void more_idle_clients_than_connections(void **state)
+{
+	(void)state;
+	pid_t server = spawn_server(sock, 1);
+	enum {
+		N = HS_CONTROL_CLIENTS + 4
+	};
+	int idle[N];
+	for (int i = 0; i < N; i++)
+		idle[i] = connect_silent(sock, 5);
+	struct timespec settle = { 0, 100 * 1000 * 1000 };
+	nanosleep(&settle, NULL);
+
+	/* A newcomer takes the place of the client silent longest. */
+	assert_true(timed_status() < HS_CONTROL_READ_DEADLINE_S / 4);
+	char got[8];
+	assert_int_equal(recv(idle[0], got, sizeof got, MSG_DONTWAIT), 0);
+	assert_int_equal(recv(idle[N - 1], got, sizeof got, MSG_DONTWAIT), -1);
+	assert_true(errno == EAGAIN || errno == EWOULDBLOCK); /* still on */
+	for (int i = 0; i < N; i++)
+		close(idle[i]);
+	wait_server(server);
+}
+
+static void half_a_line_holds_up_nobody(void **state)
+{
+	(void)state;
+	pid_t server = spawn_server(sock, 4);
+	int slow = connect_silent(sock, 5);
+	assert_int_equal(write(slow, "stat", 4), 4);
+	struct timespec settle = { 0, 100 * 1000 * 1000 };
+	nanosleep(&settle, NULL);
+
+	assert_true(timed_status() < HS_CONTROL_READ_DEADLINE_S / 4);
+	/* The slow client's half line was kept apart, and it may finish. */
+	assert_int_equal(write(slow, "us\n", 3), 3);
+	char got[32] = { 0 };
+	assert_int_equal(recv(slow, got, sizeof got - 1, 0), 9);
+	assert_string_equal(got, "watching\n");
+	close(slow);
+
+	/* One that never finishes is dropped after its deadline, unanswered,
+	 * and others are answered meanwhile. */
+	double connected = now_s();
+	int stalled = connect_silent(sock, 5);
+	assert_int_equal(write(stalled, "pau", 3), 3);
+	nanosleep(&settle, NULL);
+	assert_true(timed_status() < HS_CONTROL_READ_DEADLINE_S / 4);
+	double after = seconds_until_dropped(stalled, connected);
+	assert_true(after > HS_CONTROL_READ_DEADLINE_S - 0.5);
+	assert_true(after < HS_CONTROL_READ_DEADLINE_S + 1.5);
+	close(stalled);
+	assert_true(timed_status() < HS_CONTROL_READ_DEADLINE_S / 4);
+	wait_server(server);
+}
+
 static void pause_and_resume_commands_reach_the_monitor(void **state)
 {
 	(void)state;
@@ -391,11 +517,29 @@ static void bad_arguments_are_usage_errors(void **state)
 		{ "run -vx", "'-v' goes before the command" },
 		{ "run --source", "option '--source' needs a value" },
 		{ "report --date", "option '--date' needs a value" },
+		/* a value given to an option that takes none */
+		{ "run --help=x", "option '--help' takes no value" },
+		{ "--help=1", "option '--help' takes no value" },
+		{ "report --date 1969-12-31", "a real day from 1970 on" },
 	};
 	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
 		assert_int_equal(run_cli(refused[i][0], out, sizeof out), 2);
 		assert_non_null(strstr(out, refused[i][1]));
 	}
+}
+
+static void extra_argument_names_the_command(void **state)
+{
+	(void)state;
+	char out[1024];
+	assert_int_equal(run_cli("status extra", out, sizeof out), 2);
+	assert_string_equal(out, "headsup: status takes no arguments, got "
+	                         "'extra'\n"
+	                         "Usage: headsup status\n"
+	                         "Try 'headsup status --help'.\n");
+	assert_int_equal(run_cli("resume now", out, sizeof out), 2);
+	assert_non_null(
+	        strstr(out, "headsup: resume takes no arguments, got 'now'\n"));
 }
 
 int main(void)
@@ -416,6 +560,14 @@ int main(void)
 		        teardown),
 		cmocka_unit_test_setup_teardown(bad_arguments_are_usage_errors,
 		                                setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		        idle_clients_do_not_hold_up_a_request, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		        more_idle_clients_than_connections, setup, teardown),
+		cmocka_unit_test_setup_teardown(half_a_line_holds_up_nobody,
+		                                setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		        extra_argument_names_the_command, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,7 +5,9 @@
  * $XDG_RUNTIME_DIR/headsup/control.sock (folder 0700, socket 0600), and
  * only answers processes of its own user (SO_PEERCRED).  A client connects,
  * sends one request line and reads one reply line; then the connection
- * closes.  Requests:
+ * closes.  Several clients may be connected at once; one that is slow or
+ * silent does not hold up the others (HS_CONTROL_CLIENTS below).
+ * Requests:
  *
  *   pause <seconds>   stop watching for that long; 0 means until resumed
  *   resume            watch again
@@ -56,6 +58,16 @@ enum {
 	HS_CONTROL_LINE_MAX = 255
 };
 
+/* The server keeps this many connections at once, each with its own line
+ * buffer and deadline: a client has HS_CONTROL_READ_DEADLINE_S from its
+ * connection to send its line, then it is dropped, delaying nobody else.
+ * When every connection is taken, a newcomer replaces the one that has
+ * waited longest without a whole line. */
+enum {
+	HS_CONTROL_CLIENTS = 8
+};
+#define HS_CONTROL_READ_DEADLINE_S 2.0
+
 /* "$XDG_RUNTIME_DIR/headsup/control.sock" into buf. */
 int hs_control_default_path(char *buf, size_t size);
 
@@ -70,8 +82,11 @@ int hs_control_create(const char *path, hs_control **out);
 
 /* Look for a request without blocking: 1 when one was read into *req (the
  * caller then answers it with hs_control_reply()), 0 when there is none
- * yet.  Malformed requests and other users are answered or dropped here.
- * A request left unanswered is closed at the next poll. */
+ * yet.  Takes new connections, reads every connected client's line so far
+ * and hands out the request that came first; the others wait for the next
+ * polls, so a caller may poll again at once after its reply.  Malformed
+ * requests, other users and clients past their deadline are answered or
+ * dropped here.  A request left unanswered is closed at the next poll. */
 int hs_control_poll(hs_control *srv, hs_control_request *req);
 
 /* Answer the request the last poll returned, and close its connection. */
