@@ -114,8 +114,11 @@ static int by_number(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int hs_cameras_list(const char *dir, hs_camera *out, int max)
+int hs_cameras_list(const char *dir, const char *skip, hs_camera *out, int max)
 {
+	char skip_real[PATH_MAX] = "", real[PATH_MAX];
+	if (skip && skip[0] && !realpath(skip, skip_real))
+		skip_real[0] = '\0';
 	DIR *d = opendir(dir);
 	if (!d)
 		return 0;
@@ -134,7 +137,12 @@ int hs_cameras_list(const char *dir, hs_camera *out, int max)
 		memset(cam, 0, sizeof *cam);
 		snprintf(cam->path, sizeof cam->path, "%s/video%ld", dir,
 		         nums[i]);
-		probe(cam);
+		cam->skipped = skip_real[0] && realpath(cam->path, real) &&
+		               strcmp(real, skip_real) == 0;
+		if (cam->skipped)
+			cam->kind = HS_CAMERA_COLOUR;
+		else
+			probe(cam);
 	}
 	return n;
 }
@@ -153,11 +161,12 @@ int hs_cameras_pick(const hs_camera *cams, int n)
 
 int hs_cameras_default(char *buf, size_t size)
 {
-	hs_camera cams[32];
-	const int n = hs_cameras_list("/dev", cams, 32);
-	const int i = hs_cameras_pick(cams, n < 32 ? n : 32);
+	hs_camera cams[HS_CAMERAS_MAX];
+	const int n = hs_cameras_list("/dev", NULL, cams, HS_CAMERAS_MAX);
+	const int i =
+	        hs_cameras_pick(cams, n < HS_CAMERAS_MAX ? n : HS_CAMERAS_MAX);
 	snprintf(buf, size, "%s", i >= 0 ? cams[i].path : "/dev/video0");
-	return n;
+	return i >= 0 ? 0 : HS_ENOENT;
 }
 
 int hs_camera_stable_name(const char *dir, const char *path, char *buf,

@@ -75,15 +75,21 @@ int hs_cli_bad_option(const char *cmd, char *const *argv)
 	char shortopt[3] = { '-', (char)optopt, '\0' };
 	const bool is_short = optopt > 0 && optopt < 128;
 	const char *arg = is_short ? shortopt : argv[optind - 1];
+	/* A long option given a value it takes none of ("--help=x",
+	 * "--json=1"): getopt has moved past its word and names the option
+	 * by its value, a short letter or not.  A letter refused inside a
+	 * bundle ("-Zv") leaves the word before it in argv[optind - 1]. */
+	const char *word = optind > 0 ? argv[optind - 1] : "";
+	const char *eq = strchr(word, '=');
+	const char *next = argv[optind];
+	const bool in_bundle = is_short && next && next[0] == '-' && next[1] &&
+	                       next[1] != '-' && strchr(next + 1, optopt);
+	if (optopt != 0 && !in_bundle && word[0] == '-' && word[1] == '-' && eq)
+		return hs_cli_usage_error(cmd, "option '%.*s' takes no value",
+		                          (int)(eq - word), word);
 	if (optopt >= 128)
 		return hs_cli_usage_error(cmd, "option '%s' needs a value",
 		                          arg);
-	/* "--help=x": getopt names the option by its short letter. */
-	const char *word = optind > 0 ? argv[optind - 1] : "";
-	const char *eq = strchr(word, '=');
-	if (is_short && strncmp(word, "--", 2) == 0 && eq)
-		return hs_cli_usage_error(cmd, "option '%.*s' takes no value",
-		                          (int)(eq - word), word);
 	static const char *const global[] = {
 		"-v", "-vv", "-q", "-V", "--verbose", "--quiet", "--version"
 	};

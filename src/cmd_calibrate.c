@@ -262,7 +262,7 @@ int hs_cmd_calibrate(int argc, char **argv)
 	/* The default camera is looked for once the monitor let it go. */
 	char name[PATH_MAX];
 	hs_source_name(cfg.source, name, sizeof name);
-	if (hs_source_open(name, &so, &src, err, sizeof err) < 0) {
+	if (hs_source_open(cfg.source, &so, &src, err, sizeof err) < 0) {
 		if (interrupted) /* the signal cut the opening short */
 			hs_error("calibration interrupted. %s", kept);
 		else

@@ -4,10 +4,13 @@
  */
 #include "headsup/cameras.h"
 #include "headsup/cli.h"
+#include "headsup/control.h"
 #include "headsup/err.h"
 #include "headsup/log.h"
 
+#include <limits.h>
 #include <stdio.h>
+#include <string.h>
 
 enum {
 	MAX_CAMERAS = 64
@@ -23,7 +26,8 @@ static void print_help(FILE *out)
 	      "device's stable name (/dev/v4l/by-id/...) keeps naming it when\n"
 	      "its number changes; use that for --source or [monitor] source.\n"
 	      "Asking a device what it is starts no stream: no camera light\n"
-	      "comes on.\n\n"
+	      "comes on.  The camera a running monitor watches is not asked\n"
+	      "(the monitor would take that for a video call starting).\n\n"
 	      "Options:\n"
 	      "  -h, --help  show this help and exit\n\n"
 	      "Exit status: 0 a webcam to watch was found, 1 none was, 2 "
@@ -33,6 +37,24 @@ static void print_help(FILE *out)
 	fputs(hs_disclaimer, out);
 }
 
+/* The camera a running monitor watches now, read from its status
+ * ("running: watching camera '/dev/video0', ..."), or "": opening it to
+ * ask what it is would look to the monitor like a video call starting. */
+static void watched_by_monitor(char *buf, size_t size)
+{
+	static const char mark[] = "watching camera '";
+	char path[PATH_MAX], reply[512];
+	buf[0] = '\0';
+	if (hs_control_default_path(path, sizeof path) < 0 ||
+	    hs_control_send(path, "status", reply, sizeof reply) < 0)
+		return;
+	const char *p = strstr(reply, mark);
+	if (p) {
+		p += sizeof mark - 1;
+		snprintf(buf, size, "%.*s", (int)strcspn(p, "'"), p);
+	}
+}
+
 int hs_cmd_cameras(int argc, char **argv)
 {
 	int status;
@@ -40,12 +62,15 @@ int hs_cmd_cameras(int argc, char **argv)
 	if (first < 0)
 		return status;
 	if (first < argc)
-		return hs_cli_usage_error("cameras", "unexpected argument '%s'",
-		                          argv[first]);
-	static hs_camera cams[MAX_CAMERAS];
-	int n = hs_cameras_list("/dev", cams, MAX_CAMERAS);
-	if (n > MAX_CAMERAS)
-		n = MAX_CAMERAS;
+		return hs_cli_usage_error(
+		        "cameras", "cameras takes no arguments, got '%s'",
+		        argv[first]);
+	char watched[PATH_MAX];
+	watched_by_monitor(watched, sizeof watched);
+	static hs_camera cams[HS_CAMERAS_MAX];
+	int n = hs_cameras_list("/dev", watched, cams, HS_CAMERAS_MAX);
+	if (n > HS_CAMERAS_MAX)
+		n = HS_CAMERAS_MAX;
 	if (n == 0) {
 		hs_error("no video devices in /dev. Is a webcam plugged in? "
 		         "A laptop's camera can also be switched off, by a "
@@ -56,13 +81,20 @@ int hs_cmd_cameras(int argc, char **argv)
 	const int pick = hs_cameras_pick(cams, n);
 	for (int i = 0; i < n; i++) {
 		const hs_camera *c = &cams[i];
-		printf("%-12s %s%s", c->path, hs_camera_kind_words(c->kind),
-		       i == pick ? ", watched when no source is set" : "");
+		printf("%-12s %s", c->path,
+		       c->skipped ? "watched by the running monitor"
+		                  : hs_camera_kind_words(c->kind));
 		if (c->kind == HS_CAMERA_UNREADABLE)
 			printf(": %s%s", hs_strerror(c->error),
 			       c->error == HS_EACCES
 			               ? " (is your user in the 'video' group?)"
 			               : "");
+		if (i == pick)
+			fputs(c->kind == HS_CAMERA_UNREADABLE
+			              ? "; the one to watch when no source is "
+			                "set, once it can be opened"
+			              : "; watched when no source is set",
+			      stdout);
 		putchar('\n');
 		if (c->card[0])
 			printf("%-12s %s (%s%s%s)\n", "", c->card, c->driver,
@@ -75,13 +107,16 @@ int hs_cmd_cameras(int argc, char **argv)
 		                          sizeof stable) == 0)
 			printf("%-12s stable name: %s\n", "", stable);
 	}
-	if (pick < 0) {
+	if (pick < 0)
 		fputs("\nNone of these is a colour webcam, so 'headsup run' "
 		      "has none to watch by\n"
 		      "default.  To use one anyway, name it: headsup run "
 		      "--source /dev/videoN\n",
 		      stdout);
+	if (fflush(stdout) != 0)
 		return HS_EXIT_FAILURE;
-	}
-	return fflush(stdout) == 0 ? HS_EXIT_OK : HS_EXIT_FAILURE;
+	/* 0 only when there is a webcam 'headsup run' can open. */
+	return pick >= 0 && cams[pick].kind != HS_CAMERA_UNREADABLE
+	               ? HS_EXIT_OK
+	               : HS_EXIT_FAILURE;
 }

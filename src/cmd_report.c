@@ -116,15 +116,19 @@ static bool is_journal_file(const char *output, const char *journal)
 
 /* Open where the report goes.  A regular file, new or old, is written as
  * a temporary file beside it (*tmp) and renamed over it by
- * close_output(), so a failed write (a full disk) leaves the old report
- * whole; through a link, the file linked to is replaced and the link
- * stays.  Devices and pipes (/dev/stdout, a FIFO) are written directly.
- * NULL with errno set on failure. */
+ * write_report(), so a failed write (a full disk) leaves the old report
+ * whole; an old file keeps its permissions, and through a link the file
+ * linked to is replaced and the link stays.  Devices and pipes
+ * (/dev/stdout, a FIFO), a link to a file not made yet, and a file in a
+ * folder where no new file may be made are written in place.  NULL with
+ * errno set on failure. */
 static FILE *open_output(const char *output, char *target, char *tmp)
 {
-	struct stat st;
+	struct stat st, link;
 	tmp[0] = '\0';
-	if (stat(output, &st) == 0 && !S_ISREG(st.st_mode))
+	const bool exists = stat(output, &st) == 0;
+	if ((exists && !S_ISREG(st.st_mode)) ||
+	    (!exists && lstat(output, &link) == 0))
 		return fopen(output, "w");
 	if (!realpath(output, target))
 		snprintf(target, PATH_MAX, "%s", output); /* a new file */
@@ -136,12 +140,15 @@ static FILE *open_output(const char *output, char *target, char *tmp)
 	const int fd = mkstemp(tmp);
 	if (fd < 0) {
 		tmp[0] = '\0';
-		return NULL;
+		return exists && (errno == EACCES || errno == EROFS)
+		               ? fopen(output, "w")
+		               : NULL;
 	}
-	/* The mode a plain fopen() would give a new file. */
+	/* An old report's mode, or the one a plain fopen() would give. */
 	const mode_t mask = umask(0);
 	umask(mask);
-	FILE *f = fchmod(fd, 0666 & ~mask) == 0 ? fdopen(fd, "w") : NULL;
+	const mode_t mode = exists ? st.st_mode & 07777 : 0666 & ~mask;
+	FILE *f = fchmod(fd, mode) == 0 ? fdopen(fd, "w") : NULL;
 	if (!f) {
 		const int saved = errno;
 		close(fd);

@@ -26,6 +26,7 @@
 #include "headsup/timeparse.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -35,6 +36,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define PREVIEW_TITLE "headsup preview"
 #define RETRY_MIN_S 1.0
@@ -86,7 +88,7 @@ typedef struct run_ctx {
 	bool selfcal_told; /* the desktop notice of self-calibration was sent */
 	bool dark_told;    /* the desktop notice of a dark camera was sent */
 	int dark_times;    /* stretches of darkness said so far */
-	double open_t;     /* the first analysed frame since opening, or NAN */
+	double open_t;     /* the run's first analysed frame, or NAN */
 	bool base_dropped; /* a baseline from the file did not fit the camera */
 	bool base_from_file; /* the baseline in use is the recorded one */
 	double forget_at;    /* journal time of the next keep_days check */
@@ -291,14 +293,13 @@ static int open_source(run_ctx *c)
 			 * it may be another device node after a replug. */
 			hs_source_name(c->cfg.source, c->source_label,
 			               sizeof c->source_label);
-			rc = hs_source_open(c->source_label, &c->so, &c->src,
-			                    err, sizeof err);
+			rc = hs_source_open(c->cfg.source, &c->so, &c->src, err,
+			                    sizeof err);
 			if (rc == 0) {
 				if (told || isfinite(c->lent_until))
 					hs_info("camera '%s' is back",
 					        source_name(c));
 				c->live = hs_source_is_live(c->src);
-				c->open_t = NAN;
 				c->lent_until = -INFINITY;
 				watch_camera(c);
 				break;
@@ -1271,11 +1272,17 @@ static int check_named_journal(const char *path)
 	}
 	static const char magic[16] = "SQLite format 3";
 	char head[16];
-	FILE *f = fopen(path, "rb");
-	const size_t n = f ? fread(head, 1, sizeof head, f) : 0;
-	if (f)
-		fclose(f);
-	if (n > 0 && (n < sizeof head || memcmp(head, magic, n) != 0)) {
+	struct stat st;
+	ssize_t n = 0;
+	/* Non-blocking: a FIFO named by mistake must not hang the start. */
+	const int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0 && fstat(fd, &st) == 0)
+		n = S_ISREG(st.st_mode) ? read(fd, head, sizeof head)
+		                        : (ssize_t)sizeof head + 1;
+	if (fd >= 0)
+		close(fd);
+	if (n > 0 &&
+	    (n != sizeof head || memcmp(head, magic, sizeof head) != 0)) {
 		hs_error("'%s' is not a headsup journal (nor any database); it "
 		         "was left as it is: give the path of a journal, or of "
 		         "a file that does not exist yet",
@@ -1294,7 +1301,6 @@ static int prepare(run_ctx *c, int *status)
 		hs_error("%s", err);
 		return -1;
 	}
-	hs_source_name(c->cfg.source, c->source_label, sizeof c->source_label);
 	c->clock_start = hs_clock_wall();
 	if (c->o.clock_start &&
 	    hs_datetime_parse(c->o.clock_start, &c->clock_start) < 0) {
@@ -1336,6 +1342,9 @@ static int prepare(run_ctx *c, int *status)
 		*status = HS_EXIT_FAILURE;
 		return -1;
 	}
+	/* Only now: looking for the first webcam opens each video device,
+	 * which a running monitor would take for a video call starting. */
+	hs_source_name(c->cfg.source, c->source_label, sizeof c->source_label);
 	*status = HS_EXIT_FAILURE;
 	if (c->o.calibration)
 		snprintf(c->cal_path, sizeof c->cal_path, "%s",
@@ -1465,6 +1474,7 @@ int hs_cmd_run(int argc, char **argv)
 	run_ctx c;
 	memset(&c, 0, sizeof c);
 	c.user_until = c.calib_until = -INFINITY; /* not paused */
+	c.open_t = NAN;                           /* no frame analysed yet */
 	c.lent_until = -INFINITY;                 /* the camera is ours */
 	int status = HS_EXIT_OK;
 	if (parse_args(argc, argv, &c.o, &status) < 0)

@@ -138,6 +138,8 @@ static void fit_baseline(hs_monitor *m, const hs_analysis *an,
 static bool update_dark(hs_monitor *m, double t, const hs_analysis *an)
 {
 	const bool was = m->dark;
+	if (!an->face.found && isnan(an->luma))
+		return false; /* not measured: no news either way */
 	if (!an->face.found && an->luma < HS_MONITOR_DARK_LUMA) {
 		if (isnan(m->dark_since))
 			m->dark_since = t;

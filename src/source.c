@@ -67,6 +67,10 @@ void hs_source_name(const char *spec, char *buf, unsigned long size)
 static int camera_open(const char *spec, const hs_source_opts *o, void **st)
 {
 	char dev[PATH_MAX];
+	/* No webcam at all is no reason to open some other video device
+	 * (an infrared camera, a metadata node) in its place. */
+	if (!spec[0] && hs_cameras_default(dev, sizeof dev) < 0)
+		return HS_ENOENT;
 	hs_source_name(spec, dev, sizeof dev);
 	camera *c = calloc(1, sizeof *c);
 	if (!c)
@@ -372,6 +376,14 @@ void hs_source_describe_error(const char *spec, int rc, char *err,
 {
 	const hs_source_ops *ops = hs_source_pick(spec);
 	char name[PATH_MAX]; /* the whole path, even one too long to open */
+	if (!spec[0] && rc == HS_ENOENT &&
+	    hs_cameras_default(name, sizeof name) < 0) {
+		snprintf(err, errsize,
+		         "cannot find a webcam: no video device here captures "
+		         "colour images (is one plugged in? 'headsup cameras' "
+		         "lists the video devices)");
+		return;
+	}
 	hs_source_name(spec, name, sizeof name);
 	snprintf(err, errsize, "cannot open %s '%s': %s",
 	         ops == &hs_source_camera  ? "camera"

@@ -97,7 +97,7 @@ static void nodes_are_listed_in_number_order(void **state)
 	link_node("/dev/null", "video7");
 	link_node("gone", "video3");
 	hs_camera cams[8];
-	assert_int_equal(hs_cameras_list(tmp, cams, 8), 5);
+	assert_int_equal(hs_cameras_list(tmp, NULL, cams, 8), 5);
 	const char *const order[] = { "video0", "video2", "video3", "video7",
 		                      "video10" };
 	for (int i = 0; i < 5; i++) {
@@ -115,13 +115,24 @@ static void nodes_are_listed_in_number_order(void **state)
 	assert_int_equal(hs_cameras_pick(cams, 5), 2);
 	/* A short array gets the first nodes; the count is all of them. */
 	memset(cams, 0, sizeof cams);
-	assert_int_equal(hs_cameras_list(tmp, cams, 2), 5);
+	assert_int_equal(hs_cameras_list(tmp, NULL, cams, 2), 5);
 	assert_non_null(strstr(cams[1].path, "/video2"));
 	assert_string_equal(cams[2].path, "");
+	/* The node a running monitor watches is not opened, even when
+	 * named by a link: it counts as the webcam it is. */
+	char link[PATH_MAX];
+	snprintf(link, sizeof link, "%s/by-id-cam", tmp);
+	assert_int_equal(symlink("video2", link), 0);
+	assert_int_equal(hs_cameras_list(tmp, link, cams, 8), 5);
+	assert_true(cams[1].skipped);
+	assert_int_equal(cams[1].kind, HS_CAMERA_COLOUR);
+	assert_false(cams[0].skipped || cams[2].skipped || cams[3].skipped ||
+	             cams[4].skipped);
+	assert_int_equal(hs_cameras_pick(cams, 5), 1);
 	/* No such folder: no nodes. */
 	char none[PATH_MAX];
 	snprintf(none, sizeof none, "%s/none", tmp);
-	assert_int_equal(hs_cameras_list(none, cams, 8), 0);
+	assert_int_equal(hs_cameras_list(none, NULL, cams, 8), 0);
 }
 
 /* udev's links name a device by maker and serial (by-id) or by port
@@ -168,14 +179,32 @@ static void stable_names_follow_udev_links(void **state)
 static void an_empty_source_is_the_webcam_found(void **state)
 {
 	(void)state;
-	hs_camera cams[32];
-	int n = hs_cameras_list("/dev", cams, 32);
-	const int i = hs_cameras_pick(cams, n < 32 ? n : 32);
+	hs_camera cams[HS_CAMERAS_MAX];
+	int n = hs_cameras_list("/dev", NULL, cams, HS_CAMERAS_MAX);
+	const int i =
+	        hs_cameras_pick(cams, n < HS_CAMERAS_MAX ? n : HS_CAMERAS_MAX);
 	char def[PATH_MAX], name[PATH_MAX];
-	assert_int_equal(hs_cameras_default(def, sizeof def), n);
+	assert_int_equal(hs_cameras_default(def, sizeof def),
+	                 i >= 0 ? 0 : HS_ENOENT);
 	assert_string_equal(def, i >= 0 ? cams[i].path : "/dev/video0");
 	hs_source_name("", name, sizeof name);
 	assert_string_equal(name, def);
+	/* With no webcam, no other video device is opened in its place,
+	 * and the message says what to do. */
+	if (i < 0) {
+		hs_source_opts o;
+		hs_source_opts_default(&o);
+		hs_source *src = NULL;
+		char err[512];
+		assert_int_equal(hs_source_open("", &o, &src, err, sizeof err),
+		                 HS_ENOENT);
+		assert_null(src);
+		assert_string_equal(err,
+		                    "cannot find a webcam: no video device "
+		                    "here captures colour images (is one "
+		                    "plugged in? 'headsup cameras' lists the "
+		                    "video devices)");
+	}
 }
 
 /* What `headsup cameras` tells the user on this machine: every node, and
@@ -183,8 +212,8 @@ static void an_empty_source_is_the_webcam_found(void **state)
 static void the_cameras_command_lists_the_nodes(void **state)
 {
 	(void)state;
-	hs_camera cams[32];
-	const int n = hs_cameras_list("/dev", cams, 32);
+	hs_camera cams[HS_CAMERAS_MAX];
+	const int n = hs_cameras_list("/dev", NULL, cams, HS_CAMERAS_MAX);
 	char cmd[PATH_MAX + 64], out[16384];
 	snprintf(cmd, sizeof cmd, "'%s' cameras 2>&1", hs_test_bin());
 	const int status = hs_test_run(cmd, out, sizeof out);
@@ -194,16 +223,19 @@ static void the_cameras_command_lists_the_nodes(void **state)
 		assert_non_null(strstr(out, "no video devices in /dev"));
 		assert_non_null(strstr(out, "Is a webcam plugged in?"));
 	} else {
-		const int i = hs_cameras_pick(cams, n < 32 ? n : 32);
-		assert_int_equal(status, i >= 0 ? 0 : 1);
-		for (int k = 0; k < n && k < 32; k++)
+		const int i = hs_cameras_pick(
+		        cams, n < HS_CAMERAS_MAX ? n : HS_CAMERAS_MAX);
+		assert_int_equal(
+		        status,
+		        i >= 0 && cams[i].kind != HS_CAMERA_UNREADABLE ? 0 : 1);
+		for (int k = 0; k < n && k < HS_CAMERAS_MAX; k++)
 			assert_non_null(strstr(out, cams[k].path));
 		if (i >= 0)
-			assert_non_null(strstr(out, "watched when no source"));
+			assert_non_null(strstr(out, "when no source is set"));
 	}
 	snprintf(cmd, sizeof cmd, "'%s' cameras extra 2>&1", hs_test_bin());
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 2);
-	assert_non_null(strstr(out, "unexpected argument 'extra'"));
+	assert_non_null(strstr(out, "cameras takes no arguments, got 'extra'"));
 	snprintf(cmd, sizeof cmd, "'%s' cameras --help", hs_test_bin());
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
 	assert_non_null(strstr(out, "/dev/v4l/by-id"));

@@ -519,6 +519,8 @@ static void bad_arguments_are_usage_errors(void **state)
 		{ "report --date", "option '--date' needs a value" },
 		/* a value given to an option that takes none */
 		{ "run --help=x", "option '--help' takes no value" },
+		{ "analyze --json=1 x.png", "option '--json' takes no value" },
+		{ "run --source=x -Zv", "unknown option '-Z'" },
 		{ "--help=1", "option '--help' takes no value" },
 		{ "report --date 1969-12-31", "a real day from 1970 on" },
 	};

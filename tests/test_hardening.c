@@ -509,7 +509,8 @@ static void report_output_never_erases_the_journal(void **state)
 	hs_runenv_fmt(cmd, sizeof cmd,
 	              "cd '%s' && cp data/headsup/journal.db keep.db && "
 	              "ln -s data/headsup/journal.db today.json && "
-	              "echo old > old.html && ln -s old.html latest.html",
+	              "echo old > old.html && chmod 600 old.html && "
+	              "ln -s old.html latest.html",
 	              e.dir);
 	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
 	static const char *const refused[] = {
@@ -529,13 +530,15 @@ static void report_output_never_erases_the_journal(void **state)
 	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
 	assert_true(fabs(hs_runenv_report_number(&e, DAY, "monitored_s") -
 	                 200) <= 1);
-	/* Through a link: old.html gets the report, the link stays. */
+	/* Through a link: old.html gets the report, keeps its private
+	 * mode, and the link stays. */
 	hs_runenv_fmt(args, sizeof args,
 	              "report --date " DAY " --output latest.html");
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
 	hs_runenv_fmt(cmd, sizeof cmd,
 	              "cd '%s' && test -L latest.html && grep -c '<svg' "
-	              "old.html && ls | grep -c tmp-",
+	              "old.html && test \"$(stat -c %%a old.html)\" = 600 && "
+	              "ls | grep -c tmp-",
 	              e.dir);
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 1); /* no tmp */
 	assert_true(atoi(out) >= 1);

@@ -339,6 +339,11 @@ static void a_covered_camera_is_told_after_30_seconds(void **state)
 	hs_analysis unknown = face_at(false, 0, 0);
 	unknown.luma = NAN;
 	assert_int_equal(feed_dark(&m, 2000, 2100, &unknown, &when), 0);
+	/* ... nor does it break a stretch of darkness in two. */
+	assert_int_equal(feed_dark(&m, 3000, 3020, &black, &when), 0);
+	assert_int_equal(feed_dark(&m, 3020, 3021, &unknown, &when), 0);
+	assert_int_equal(feed_dark(&m, 3021, 3031, &black, &when), 1);
+	assert_near(when, 3030.0, 1e-9);
 }
 
 /* SIGHUP's new settings take effect without losing the baseline. */

@@ -1906,7 +1906,7 @@ static void printed_times_add_up_to_the_time_monitored(void **state)
 
 	/* Days of odd seconds in every state, short and long: the same
 	 * holds whatever the numbers. */
-	static hs_journal_minute many[3000];
+	static hs_journal_minute many[40 + 97 * 59];
 	unsigned seed = 777;
 	for (int c = 0; c < 60; c++) {
 		size_t len = (size_t)(c < 30 ? 1 + c % 9 : 40 + 97 * c);

@@ -18,7 +18,11 @@
 #ifndef HEADSUP_CAMERAS_H
 #define HEADSUP_CAMERAS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+/* Nodes looked at, at most (a machine has a handful). */
+#define HS_CAMERAS_MAX 64
 
 typedef enum hs_camera_kind {
 	HS_CAMERA_COLOUR,     /* captures colour: a webcam */
@@ -35,13 +39,16 @@ typedef struct hs_camera {
 	char driver[17]; /* "uvcvideo" */
 	char bus[33];    /* where it sits: "usb-0000:00:14.0-8" */
 	hs_camera_kind kind;
-	int error; /* HS_EACCES, ... when UNREADABLE, else 0 */
+	int error;    /* HS_EACCES, ... when UNREADABLE, else 0 */
+	bool skipped; /* not asked (the skip node): COLOUR, nothing known */
 } hs_camera;
 
 /* The video device nodes in dir ("/dev") named videoN, in number order:
  * up to max go to out; returns how many there are (may exceed max), 0
- * when there are none or dir cannot be read. */
-int hs_cameras_list(const char *dir, hs_camera *out, int max);
+ * when there are none or dir cannot be read.  The node skip (any name of
+ * it; NULL for none) is not opened: a running monitor that holds it
+ * would take the open for a video call starting. */
+int hs_cameras_list(const char *dir, const char *skip, hs_camera *out, int max);
 
 /* Which of the n cameras is the default: the first COLOUR one; else the
  * first UNREADABLE one (most likely the webcam, and opening it will say
@@ -51,9 +58,8 @@ int hs_cameras_list(const char *dir, hs_camera *out, int max);
  * -1 when none fits. */
 int hs_cameras_pick(const hs_camera *cams, int n);
 
-/* Write the default camera's node ("/dev/video2") to buf; "/dev/video0"
- * when there is none, so that messages name the usual place.  Returns
- * the number of nodes found in /dev. */
+/* Write the default camera's node ("/dev/video2") to buf and return 0;
+ * when none fits, "/dev/video0" (the name messages use) and HS_ENOENT. */
 int hs_cameras_default(char *buf, size_t size);
 
 /* A name for the node path that stays when numbers move: the link to it

@@ -10,6 +10,10 @@
  * HS_SHIM_FUNCS(R, V): R rows return int (0 or a negative hs_err), V rows
  * return nothing.  Each row: name (without the hs_ prefix), parameter list,
  * argument list.
+ *
+ * A module from another build (an older install) may be found: new rows go
+ * at the end and every change bumps HS_SHIM_TABLE_VERSION, which the
+ * loader checks before it calls anything.
  */
 #ifndef HEADSUP_SHIM_TABLE_H
 #define HEADSUP_SHIM_TABLE_H
@@ -22,7 +26,6 @@
 	V(image_size, (const hs_image *img, int *width, int *height),          \
 	  (img, width, height))                                                \
 	R(image_load, (hs_image * img, const char *path), (img, path))         \
-	R(image_mean_luma, (const hs_image *img, double *luma), (img, luma))   \
 	R(image_from_bgr,                                                      \
 	  (hs_image * img, const unsigned char *bgr, int w, int h),            \
 	  (img, bgr, w, h))                                                    \
@@ -78,9 +81,10 @@
 	R(image_crop_affine,                                                   \
 	  (const hs_image *img, const double A[6], int w, int h, float scale,  \
 	   float bias, float *out),                                            \
-	  (img, A, w, h, scale, bias, out))
+	  (img, A, w, h, scale, bias, out))                                    \
+	R(image_mean_luma, (const hs_image *img, double *luma), (img, luma))
 
-#define HS_SHIM_TABLE_VERSION 4
+#define HS_SHIM_TABLE_VERSION 5
 #define HS_SHIM_TABLE_SYMBOL "hs_shim_table_v1"
 
 typedef struct hs_shim_table {
