@@ -171,10 +171,9 @@ static void usage(FILE *out)
 	      "it\n"
 	      "records and then hands it the new baseline.  SIGHUP reloads "
 	      "the\n"
-	      "settings file (the source, camera size and rate, models, "
-	      "field of\n"
-	      "view and notify wait for a restart, and a warning names "
-	      "them).\n"
+	      "settings file (those read only at start, marked below, wait "
+	      "for\n"
+	      "a restart, and a warning names them).\n"
 	      "Only one monitor runs at a time.  No frame "
 	      "is\n"
 	      "ever written anywhere.\n\n"
@@ -925,25 +924,16 @@ static void analyse_frame(run_ctx *c, double t)
 		draw_preview(c, &an, &st);
 }
 
-/* The settings used only when the monitor starts: the source, the
- * camera's size and rate, the models, the field of view and the
- * notification back-end.  A reload keeps their old values in cfg and
- * lists those that changed in names ("[monitor] source, [pose] fov_deg"). */
+/* A reload keeps the old value of every setting read only at start-up
+ * (hs_setting_at_start()), and lists those that changed in names
+ * ("[monitor] source, [pose] fov_deg"). */
 static void keep_start_settings(hs_config *cfg, const hs_config *old,
                                 char *names, size_t size)
 {
-	static const char *const at_start[] = { "source",       "camera_fps",
-		                                "camera_width", "camera_height",
-		                                "fov_deg",      "model",
-		                                "notify" };
 	names[0] = '\0';
 	for (size_t i = 0; i < hs_setting_count; i++) {
 		const hs_setting *s = &hs_settings[i];
-		bool start_only = false;
-		for (size_t k = 0; k < sizeof at_start / sizeof at_start[0];
-		     k++)
-			start_only |= strcmp(s->key, at_start[k]) == 0;
-		if (!start_only)
+		if (!hs_setting_at_start(s))
 			continue;
 		char *now = (char *)cfg + s->offset;
 		const char *was = (const char *)old + s->offset;

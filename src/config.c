@@ -597,6 +597,30 @@ static void describe_range(const hs_setting *s, char *buf, size_t size)
 	         s->type == HS_SETTING_INT ? "whole, " : "", s->min, s->max);
 }
 
+bool hs_setting_at_start(const hs_setting *s)
+{
+	/* The frame source and the camera opened with it, the models and
+	 * the camera model built from the field of view, and the notifier:
+	 * all made once, when the monitor starts. */
+	static const char *const keys[] = { "source",       "camera_fps",
+		                            "camera_width", "camera_height",
+		                            "fov_deg",      "model",
+		                            "notify" };
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (strcmp(s->key, keys[i]) == 0)
+			return true;
+	return false;
+}
+
+/* A setting's help, and when it is read if only at start-up. */
+static void help_text(const hs_setting *s, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s%s", s->help,
+	         hs_setting_at_start(s) ? "; read when the monitor starts "
+	                                  "(a reload keeps the old value)"
+	                                : "");
+}
+
 void hs_config_print_help(FILE *out)
 {
 	fputs("Settings (config.ini sections and keys; default, allowed "
@@ -618,7 +642,9 @@ void hs_config_print_help(FILE *out)
 			         s->default_text);
 		describe_range(s, range, sizeof range);
 		fprintf(out, "    %-34s (%s)\n", head, range);
-		wrap(out, s->help, 8, 78);
+		char help[512];
+		help_text(s, help, sizeof help);
+		wrap(out, help, 8, 78);
 	}
 }
 
@@ -640,7 +666,9 @@ void hs_config_print_man(FILE *out)
 		if (s->type == HS_SETTING_STRING)
 			fputs("\\(dq", out);
 		fprintf(out, " (%s)\"\n", range);
-		hs_doc_roff(out, s->help, false);
+		char help[512];
+		help_text(s, help, sizeof help);
+		hs_doc_roff(out, help, false);
 		fputc('\n', out);
 	}
 }

@@ -470,6 +470,35 @@ static void help_lists_every_setting_within_80_columns(void **state)
 	}
 	assert_non_null(strstr(text, "sustain_s = 30.0"));
 	assert_non_null(strstr(text, "(1 to 7200)"));
+	/* Settings a reload cannot change say so, and only those: the
+	 * source, the camera, the models and the notifier. */
+	int at_start = 0;
+	for (size_t i = 0; i < hs_setting_count; i++) {
+		const char *k = hs_settings[i].key;
+		const bool want = !strcmp(k, "source") ||
+		                  !strncmp(k, "camera_", 7) ||
+		                  !strcmp(k, "fov_deg") ||
+		                  !strcmp(k, "model") || !strcmp(k, "notify");
+		if (hs_setting_at_start(&hs_settings[i]) != want)
+			fail_msg("'%s' is%s read only at start", k,
+			         want ? " not" : "");
+		at_start += want;
+	}
+	/* The help as one line of words, however it was wrapped. */
+	char *flat = strdup(text), *w = flat;
+	assert_non_null(flat);
+	for (const char *r = text; *r; r++)
+		if (!(*r == '\n' || *r == ' ') || (w > flat && w[-1] != ' '))
+			*w++ = *r == '\n' ? ' ' : *r;
+	*w = '\0';
+	int marks = 0;
+	for (const char *p = flat;
+	     (p = strstr(p, "read when the monitor starts (a reload keeps "
+	                    "the old value)"));
+	     p++)
+		marks++;
+	free(flat);
+	assert_int_equal(marks, at_start);
 	for (char *line = text; *line;) {
 		char *nl = strchr(line, '\n');
 		size_t len = nl ? (size_t)(nl - line) : strlen(line);

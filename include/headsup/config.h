@@ -156,6 +156,11 @@ int hs_config_check(const hs_config *cfg, char *err, size_t errsize);
  * HS_ECONFIG too ("cannot open config 'F': No such file or directory"). */
 int hs_config_load(hs_config *cfg, const char *path, char *err, size_t errsize);
 
+/* Is s read only when the monitor starts (the source, the camera's size
+ * and rate, the models, the field of view, the notifier)?  A reload
+ * (SIGHUP) keeps such a setting's old value. */
+bool hs_setting_at_start(const hs_setting *s);
+
 /* Print the settings table for --help, grouped by section: per setting a
  * line "key = default  (range)" and the help text wrapped under it, all
  * within 78 columns. */
