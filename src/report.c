@@ -81,7 +81,7 @@ hs_report_unit hs_report_unit_for(double total_s)
 /* parts_s[i] in units, never below 0. */
 static double in_units(const double *parts_s, size_t i, hs_report_unit unit)
 {
-	return parts_s[i] > 0 ? parts_s[i] / unit : 0;
+	return parts_s[i] > 0 ? parts_s[i] / (double)unit : 0;
 }
 
 void hs_report_round_parts(const double *parts_s, size_t n, long total,
@@ -150,7 +150,8 @@ void hs_report_format_units(long n, hs_report_unit unit, char *buf, size_t size)
 void hs_report_format_duration(double s, char *buf, size_t size)
 {
 	hs_report_unit unit = hs_report_unit_for(s);
-	hs_report_format_units(s > 0 ? lround(s / unit) : 0, unit, buf, size);
+	hs_report_format_units(s > 0 ? lround(s / (double)unit) : 0, unit, buf,
+	                       size);
 }
 
 int hs_report_percent(double share)
@@ -161,7 +162,7 @@ int hs_report_percent(double share)
 /* s seconds to the nearest unit, but no more than 'most' units. */
 static long round_within(double s, hs_report_unit unit, long most)
 {
-	long n = s > 0 ? lround(s / unit) : 0;
+	long n = s > 0 ? lround(s / (double)unit) : 0;
 	return n < most ? n : most;
 }
 
@@ -290,7 +291,9 @@ void hs_report_round(const hs_report *r, hs_report_shown *out)
 	hs_report_shown f;
 	memset(&f, 0, sizeof f);
 	f.unit = hs_report_unit_for(r->monitored_s);
-	f.monitored = r->monitored_s > 0 ? lround(r->monitored_s / f.unit) : 0;
+	f.monitored = r->monitored_s > 0
+	                      ? lround(r->monitored_s / (double)f.unit)
+	                      : 0;
 	hs_report_round_parts(r->state_s, HS_STATE_COUNT, f.monitored, f.unit,
 	                      f.state);
 	double hour_s[24];
