@@ -555,6 +555,11 @@ static int analyze_as_user(const char *path, uid_t uid, gid_t gid)
 		    (setgroups(0, NULL) != 0 || setgid(gid) != 0 ||
 		     setuid(uid) != 0 || getuid() != uid || geteuid() != uid))
 			_exit(125);
+		/* No settings: as analyze_env(), and root's would be
+		 * unreadable to 'nobody'. */
+		if (setenv("XDG_CONFIG_HOME", "/nonexistent/headsup-config",
+		           1) != 0)
+			_exit(125);
 		const char *bin = hs_test_bin();
 		execl(bin, bin, "analyze", "--json", path, (char *)NULL);
 		_exit(126);
