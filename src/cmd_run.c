@@ -988,17 +988,14 @@ static void reload_settings(run_ctx *c)
 static int check_file_read(run_ctx *c)
 {
 	if (c->analysed > 0 && c->unreadable == c->analysed) {
-		const bool images =
-		        strcmp(hs_source_kind(c->src), "images") == 0;
-		if (c->unreadable_rc != HS_EFORMAT)
-			hs_error("nothing in '%s' could be read: %s",
-			         source_name(c), hs_strerror(c->unreadable_rc));
-		else
-			hs_error("nothing in '%s' could be read: %s",
-			         source_name(c),
-			         images ? "no image there can be decoded"
-			                : "no frame of the video can be "
-			                  "decoded");
+		const char *why =
+		        c->unreadable_rc != HS_EFORMAT
+		                ? hs_strerror(c->unreadable_rc)
+		        : strcmp(hs_source_kind(c->src), "images") == 0
+		                ? "no image there can be decoded"
+		                : "no frame of the video can be decoded";
+		hs_error("nothing in '%s' could be read: %s", source_name(c),
+		         why);
 		return HS_EFORMAT;
 	}
 	if (c->unreadable > 0)

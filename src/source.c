@@ -376,8 +376,8 @@ void hs_source_describe_error(const char *spec, int rc, char *err,
 {
 	const hs_source_ops *ops = hs_source_pick(spec);
 	char name[PATH_MAX]; /* the whole path, even one too long to open */
-	if (!spec[0] && rc == HS_ENOENT &&
-	    hs_cameras_default(name, sizeof name) < 0) {
+	/* camera_open() found no webcam (it searched just now). */
+	if (!spec[0] && rc == HS_ENOENT) {
 		snprintf(err, errsize,
 		         "cannot find a webcam: no video device here captures "
 		         "colour images (is one plugged in? 'headsup cameras' "

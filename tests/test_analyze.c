@@ -41,14 +41,6 @@ static int remove_tmp(void **state)
 	return 0;
 }
 
-#define SKIP_LOUDLY(...)                                  \
-	do {                                              \
-		fprintf(stderr, "SKIPPED: " __VA_ARGS__); \
-		fputc('\n', stderr);                      \
-		skip();                                   \
-		return;                                   \
-	} while (0)
-
 /* The file at path (up to size-1 bytes) into buf, "" when unreadable. */
 static void read_into(const char *path, char *buf, size_t size)
 {

@@ -135,6 +135,19 @@ static void nodes_are_listed_in_number_order(void **state)
 	assert_int_equal(hs_cameras_list(none, NULL, cams, 8), 0);
 }
 
+/* The stable name of tmp/node is tmp/link, or there is none (NULL). */
+static void assert_stable_name(const char *node, const char *link)
+{
+	char path[PATH_MAX], name[PATH_MAX], want[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s", tmp, node);
+	const int rc = hs_camera_stable_name(tmp, path, name, sizeof name);
+	assert_int_equal(rc, link ? 0 : HS_ENOENT);
+	if (link) {
+		snprintf(want, sizeof want, "%s/%s", tmp, link);
+		assert_string_equal(name, want);
+	}
+}
+
 /* udev's links name a device by maker and serial (by-id) or by port
  * (by-path); either keeps naming it when its number changes. */
 static void stable_names_follow_udev_links(void **state)
@@ -153,25 +166,12 @@ static void stable_names_follow_udev_links(void **state)
 	link_node("../../video2", "v4l/by-id/usb-Maker_Cam_123-video-index0");
 	link_node("../../video2", "v4l/by-path/pci-0000:00:14.0-usb-0:8-video");
 	link_node("../../video0", "v4l/by-path/pci-0000:00:14.0-usb-0:1-video");
-	char path[PATH_MAX], name[PATH_MAX], want[PATH_MAX];
-	snprintf(path, sizeof path, "%s/video2", tmp);
-	assert_int_equal(hs_camera_stable_name(tmp, path, name, sizeof name),
-	                 0);
-	snprintf(want, sizeof want,
-	         "%s/v4l/by-id/usb-Maker_Cam_123-video-index0", tmp);
-	assert_string_equal(name, want);
-	snprintf(path, sizeof path, "%s/video0", tmp);
-	assert_int_equal(hs_camera_stable_name(tmp, path, name, sizeof name),
-	                 0);
-	snprintf(want, sizeof want,
-	         "%s/v4l/by-path/pci-0000:00:14.0-usb-0:1-video", tmp);
-	assert_string_equal(name, want);
-	snprintf(path, sizeof path, "%s/video4", tmp);
-	assert_int_equal(hs_camera_stable_name(tmp, path, name, sizeof name),
-	                 HS_ENOENT);
-	snprintf(path, sizeof path, "%s/video9", tmp);
-	assert_int_equal(hs_camera_stable_name(tmp, path, name, sizeof name),
-	                 HS_ENOENT);
+	assert_stable_name("video2",
+	                   "v4l/by-id/usb-Maker_Cam_123-video-index0");
+	assert_stable_name("video0",
+	                   "v4l/by-path/pci-0000:00:14.0-usb-0:1-video");
+	assert_stable_name("video4", NULL); /* no link to it */
+	assert_stable_name("video9", NULL); /* no such node */
 }
 
 /* The source "" (no --source, no [monitor] source) opens what the list

@@ -151,6 +151,22 @@ static void a_good_file_sets_what_it_says(void **state)
 	assert_non_null(strstr(err, "test.ini:2:"));
 }
 
+/* Parsing text (case i of a table) is refused with exactly message, and
+ * all or nothing: the config is as it was, even the lines before. */
+static void assert_refused(size_t i, const char *text, const char *message)
+{
+	hs_config cfg, before;
+	hs_config_defaults(&cfg);
+	cfg.cooldown_s = 77.0; /* not a default: must survive */
+	before = cfg;
+	char err[512] = "";
+	int rc = parse_text(&cfg, text, err, sizeof err);
+	if (rc != HS_ECONFIG || strcmp(err, message) != 0)
+		fail_msg("case %zu: rc %d, message\n  got  '%s'\n  want '%s'",
+		         i, rc, err, message);
+	assert_memory_equal(&cfg, &before, sizeof cfg);
+}
+
 static void bad_files_name_the_line_the_key_and_the_range(void **state)
 {
 	(void)state;
@@ -220,21 +236,8 @@ static void bad_files_name_the_line_the_key_and_the_range(void **state)
 		  "below "
 		  "the value that enters it" },
 	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		hs_config cfg, before;
-		hs_config_defaults(&cfg);
-		cfg.cooldown_s = 77.0; /* not a default: must survive */
-		before = cfg;
-		char err[512] = "";
-		int rc = parse_text(&cfg, cases[i].text, err, sizeof err);
-		if (rc != HS_ECONFIG || strcmp(err, cases[i].message) != 0)
-			fail_msg("case %zu: rc %d, message\n  got  '%s'\n  "
-			         "want '%s'",
-			         i, rc, err, cases[i].message);
-		/* All or nothing: even lines before the bad one are not kept.
-		 */
-		assert_memory_equal(&cfg, &before, sizeof cfg);
-	}
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		assert_refused(i, cases[i].text, cases[i].message);
 }
 
 /* A key written twice in one file is refused, naming both lines, rather
@@ -264,18 +267,8 @@ static void a_key_set_twice_names_both_lines(void **state)
 		  "test.ini:3: [alerts] sustain_s is already set at line 2; "
 		  "keep only one of the two" },
 	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		hs_config cfg, before;
-		hs_config_defaults(&cfg);
-		before = cfg;
-		char err[512] = "";
-		int rc = parse_text(&cfg, cases[i].text, err, sizeof err);
-		if (rc != HS_ECONFIG || strcmp(err, cases[i].message) != 0)
-			fail_msg("case %zu: rc %d, message\n  got  '%s'\n  "
-			         "want '%s'",
-			         i, rc, err, cases[i].message);
-		assert_memory_equal(&cfg, &before, sizeof cfg);
-	}
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		assert_refused(i, cases[i].text, cases[i].message);
 
 	/* The same key name in two sections is two settings, and a section
 	 * may come back for other keys. */

@@ -40,14 +40,6 @@
 #define DESK "video/desk-session.avi"
 #define DAY "2026-11-20"
 
-#define SKIP_LOUDLY(...)                                  \
-	do {                                              \
-		fprintf(stderr, "SKIPPED: " __VA_ARGS__); \
-		fputc('\n', stderr);                      \
-		skip();                                   \
-		return;                                   \
-	} while (0)
-
 static bool have_tool(const char *name)
 {
 	char cmd[256];

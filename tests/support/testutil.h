@@ -35,4 +35,14 @@ bool hs_test_near(double a, double b, double eps, const char *expr, int line);
 			fail();                                   \
 	} while (0)
 
+/* Skip the cmocka test, saying why on stderr ("SKIPPED: ..."), so that
+ * the suite's summary can list it.  For files that include <cmocka.h>. */
+#define SKIP_LOUDLY(...)                                  \
+	do {                                              \
+		fprintf(stderr, "SKIPPED: " __VA_ARGS__); \
+		fputc('\n', stderr);                      \
+		skip();                                   \
+		return;                                   \
+	} while (0)
+
 #endif
