@@ -17,9 +17,7 @@ struct hs_facenet {
 	cv::dnn::Net net;
 	std::vector<cv::String> out_names;
 	std::vector<cv::Mat> outs;
-	cv::Mat square; // letterboxed 128x128 BGR
-	cv::Mat rgb;    // 128x128 RGB
-	cv::Mat input;  // [1,128,128,3] float32, continuous
+	cv::Mat input; // [1,128,128,3] float32, continuous
 	float scores[HS_FACENET_ANCHORS];
 	float regressors[HS_FACENET_ANCHORS * 16];
 };
@@ -61,7 +59,7 @@ static int copy_out(const cv::Mat &m, float *dst, size_t count)
 
 // Letterbox src into dst (HS_FACENET_INPUT_FLOATS): the longer side fills
 // the square, centred; BGR becomes RGB in [-1,1].  square and rgb are
-// scratch images, allocated once.
+// the caller's scratch images, reused from frame to frame.
 static void letterbox(const cv::Mat &src, cv::Mat &square, cv::Mat &rgb,
                       float *dst, hs_letterbox *lb)
 {

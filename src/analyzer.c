@@ -56,8 +56,10 @@ int hs_analyzer_create(const char *model_path, double hfov_deg,
                        hs_analyzer **out)
 {
 	hs_analyzer *a = calloc(1, sizeof *a);
-	if (!a)
+	if (!a) {
+		hs_error("out of memory for the face analysis");
 		return HS_ENOMEM;
+	}
 	int rc = hs_detector_create(model_path, &a->det);
 	if (rc < 0) {
 		free(a);

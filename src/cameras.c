@@ -83,7 +83,7 @@ static void probe(hs_camera *cam)
 	copy_text(cam->bus, sizeof cam->bus, caps.bus_info,
 	          sizeof caps.bus_info);
 	/* The node's own functions; capabilities is the whole device's. */
-	const unsigned node_caps = caps.capabilities & V4L2_CAP_DEVICE_CAPS
+	const unsigned node_caps = (caps.capabilities & V4L2_CAP_DEVICE_CAPS)
 	                                   ? caps.device_caps
 	                                   : caps.capabilities;
 	if (!(node_caps & V4L2_CAP_VIDEO_CAPTURE))

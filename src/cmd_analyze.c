@@ -408,6 +408,7 @@ int hs_cmd_analyze(int argc, char **argv)
 	if (rc < 0)
 		return HS_EXIT_FAILURE;
 	if ((rc = hs_image_create(&img)) < 0) {
+		hs_error("cannot make a frame buffer: %s", hs_strerror(rc));
 		hs_analyzer_destroy(az);
 		return HS_EXIT_FAILURE;
 	}

@@ -260,8 +260,6 @@ int hs_cmd_calibrate(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL); /* the terminal closed */
 	pause_running_monitor(&monitor, cfg.calibrate_s + PAUSE_MARGIN_S);
 	/* The default camera is looked for once the monitor let it go. */
-	char name[PATH_MAX];
-	hs_source_name(cfg.source, name, sizeof name);
 	if (hs_source_open(cfg.source, &so, &src, err, sizeof err) < 0) {
 		if (interrupted) /* the signal cut the opening short */
 			hs_error("calibration interrupted. %s", kept);
@@ -269,9 +267,13 @@ int hs_cmd_calibrate(int argc, char **argv)
 			hs_error("%s", err);
 		goto out;
 	}
-	if (hs_analyzer_create(cfg.model, cfg.fov_deg, &az) < 0 ||
-	    hs_image_create(&img) < 0)
+	const char *name = hs_source_device(src);
+	if (hs_analyzer_create(cfg.model, cfg.fov_deg, &az) < 0)
 		goto out;
+	if ((rc = hs_image_create(&img)) < 0) {
+		hs_error("cannot make a frame buffer: %s", hs_strerror(rc));
+		goto out;
+	}
 
 	const bool tty = isatty(STDERR_FILENO);
 	fprintf(stderr,

@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #define PREVIEW_TITLE "headsup preview"
+#define MAX_SET 64 /* settings given on the command line */
 #define RETRY_MIN_S 1.0
 #define RETRY_MAX_S 30.0
 #define JOURNAL_RETRY_S 60.0
@@ -66,8 +67,8 @@ typedef struct run_opts {
 	const char *clock_start;
 	bool realtime, preview;
 	/* command-line settings, applied over the config file */
-	const char *set_keys[64];
-	const char *set_values[64];
+	const char *set_keys[MAX_SET];
+	const char *set_values[MAX_SET];
 	int n_set;
 } run_opts;
 
@@ -97,6 +98,7 @@ typedef struct run_ctx {
 	hs_screenlock *screen;
 	char cal_path[PATH_MAX];
 	char source_label[PATH_MAX]; /* see source_name() */
+	bool preview_shown;          /* its window is open */
 	double clock_start; /* file sources: wall time of the file's t = 0 */
 	/* Pauses, on hs_clock_steady(): the user's (`headsup pause`; ends at
 	 * user_until, INFINITY = until resumed, -INFINITY = none) and those
@@ -290,11 +292,12 @@ static int open_source(run_ctx *c)
 		if (!is_paused(c)) {
 			/* The first webcam is looked for again each time:
 			 * it may be another device node after a replug. */
-			hs_source_name(c->cfg.source, c->source_label,
-			               sizeof c->source_label);
 			rc = hs_source_open(c->cfg.source, &c->so, &c->src, err,
 			                    sizeof err);
 			if (rc == 0) {
+				snprintf(c->source_label,
+				         sizeof c->source_label, "%s",
+				         hs_source_device(c->src));
 				if (told || isfinite(c->lent_until))
 					hs_info("camera '%s' is back",
 					        source_name(c));
@@ -602,9 +605,9 @@ static void status_reply(const run_ctx *c, double now, char *reply, size_t size)
 		n = snprintf(reply, size, "running: waiting for camera '%s'%s",
 		             source_name(c), also);
 	} else if (!c->src) {
-		/* Between requests the loop holds no camera only while the
-		 * screen is locked: after a pause it takes it back at once. */
-		n = snprintf(reply, size, "running: screen locked");
+		/* Just resumed or unlocked: the loop opens it next. */
+		n = snprintf(reply, size, "running: taking camera '%s' back",
+		             source_name(c));
 	} else {
 		n = snprintf(reply, size,
 		             "running: watching %s '%s', posture %s",
@@ -790,6 +793,7 @@ static void draw_preview(run_ctx *c, const hs_analysis *an,
 		hs_image_draw_text(c->img, 10, 75, line, 0xffffff);
 	}
 	hs_preview_show(PREVIEW_TITLE, c->img);
+	c->preview_shown = true;
 	int key = hs_preview_poll_key(1);
 	if (key == 'q' || key == 27)
 		stop_requested = 1;
@@ -924,32 +928,6 @@ static void analyse_frame(run_ctx *c, double t)
 		draw_preview(c, &an, &st);
 }
 
-/* A reload keeps the old value of every setting read only at start-up
- * (hs_setting_at_start()), and lists those that changed in names
- * ("[monitor] source, [pose] fov_deg"). */
-static void keep_start_settings(hs_config *cfg, const hs_config *old,
-                                char *names, size_t size)
-{
-	names[0] = '\0';
-	for (size_t i = 0; i < hs_setting_count; i++) {
-		const hs_setting *s = &hs_settings[i];
-		if (!hs_setting_at_start(s))
-			continue;
-		char *now = (char *)cfg + s->offset;
-		const char *was = (const char *)old + s->offset;
-		const size_t n = s->type == HS_SETTING_INT ? sizeof(long)
-		                 : s->type == HS_SETTING_DOUBLE
-		                         ? sizeof(double)
-		                         : strlen(was) + 1;
-		if (memcmp(now, was, n) == 0)
-			continue;
-		memcpy(now, was, n);
-		const size_t used = strlen(names);
-		snprintf(names + used, size - used, "%s[%s] %s",
-		         used ? ", " : "", s->section, s->key);
-	}
-}
-
 static void reload_settings(run_ctx *c)
 {
 	char err[4200];
@@ -961,7 +939,7 @@ static void reload_settings(run_ctx *c)
 	/* Thresholds, alerts, rate, camera lending and the journal's
 	 * settings change at once; the others wait for a restart. */
 	char later[512];
-	keep_start_settings(&cfg, &c->cfg, later, sizeof later);
+	hs_config_keep_start(&cfg, &c->cfg, later, sizeof later);
 	if (later[0])
 		hs_warn("%s changed, but headsup reads %s only when it "
 		        "starts: restart it for the new value%s (systemctl "
@@ -1154,11 +1132,11 @@ static int parse_args(int argc, char **argv, run_opts *o, int *status)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static char set_buf[64][HS_CONFIG_STR_MAX + 64];
+	static char set_buf[MAX_SET][HS_CONFIG_STR_MAX + 64];
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (o->n_set >= 64 &&
+		if (o->n_set >= MAX_SET &&
 		    (c == OPT_SOURCE || c == OPT_RATE || c == OPT_SET)) {
 			*status =
 			        hs_cli_usage_error("run", "too many settings");
@@ -1409,9 +1387,12 @@ static int prepare(run_ctx *c, int *status)
 		return -1;
 	}
 	hs_cv_set_threads(1);
-	if (hs_analyzer_create(c->cfg.model, c->cfg.fov_deg, &c->az) < 0 ||
-	    hs_image_create(&c->img) < 0)
+	if (hs_analyzer_create(c->cfg.model, c->cfg.fov_deg, &c->az) < 0)
 		return -1;
+	if ((rc = hs_image_create(&c->img)) < 0) {
+		hs_error("cannot make a frame buffer: %s", hs_strerror(rc));
+		return -1;
+	}
 	/* notify = desktop with no server is not a configuration error:
 	 * the server may just not be up yet (status 1, which systemd
 	 * retries). */
@@ -1443,7 +1424,7 @@ static void finish(run_ctx *c)
 		hs_journal_end_session(c->journal, wall_at(c, last_t(c)));
 		hs_journal_close(c->journal);
 	}
-	if (c->o.preview)
+	if (c->preview_shown)
 		hs_preview_close(PREVIEW_TITLE);
 	hs_screenlock_destroy(c->screen);
 	hs_control_destroy(c->control);

@@ -612,6 +612,29 @@ bool hs_setting_at_start(const hs_setting *s)
 	return false;
 }
 
+void hs_config_keep_start(hs_config *cfg, const hs_config *old, char *names,
+                          size_t size)
+{
+	names[0] = '\0';
+	for (size_t i = 0; i < hs_setting_count; i++) {
+		const hs_setting *s = &hs_settings[i];
+		if (!hs_setting_at_start(s))
+			continue;
+		char *now = (char *)cfg + s->offset;
+		const char *was = (const char *)old + s->offset;
+		const size_t n = s->type == HS_SETTING_INT ? sizeof(long)
+		                 : s->type == HS_SETTING_DOUBLE
+		                         ? sizeof(double)
+		                         : strlen(was) + 1;
+		if (memcmp(now, was, n) == 0)
+			continue;
+		memcpy(now, was, n);
+		const size_t used = strlen(names);
+		snprintf(names + used, size - used, "%s[%s] %s",
+		         used ? ", " : "", s->section, s->key);
+	}
+}
+
 /* A setting's help, and when it is read if only at start-up. */
 static void help_text(const hs_setting *s, char *buf, size_t size)
 {

@@ -41,22 +41,6 @@ _Static_assert(HS_STATE_COUNT == 5,
 #define BUSY_TIMEOUT_MS 1500
 #define DEFAULT_COMMIT_S 60.0
 
-/* Our own names, the same as posture.h's, so the journal needs nothing
- * else to read and write kinds. */
-static const char *const state_names[HS_STATE_COUNT] = {
-#define STATE_NAME(name, str) [HS_STATE_##name] = str,
-	HS_STATE_MAP(STATE_NAME)
-#undef STATE_NAME
-};
-
-static int state_from_name(const char *name)
-{
-	for (int s = 0; s < HS_STATE_COUNT; s++)
-		if (name && strcmp(state_names[s], name) == 0)
-			return s;
-	return -1;
-}
-
 /* ---- schema -------------------------------------------------------------- */
 
 static const char *const migrations[HS_JOURNAL_SCHEMA_VERSION] = {
@@ -692,11 +676,6 @@ int hs_journal_default_path(char *buf, size_t size)
 	return hs_path_xdg(HS_XDG_DATA, "journal.db", buf, size);
 }
 
-const char *hs_journal_path(const hs_journal *j)
-{
-	return j ? j->path : "";
-}
-
 /* ---- writing ----------------------------------------------------------------
  */
 
@@ -770,7 +749,7 @@ static int write_alert(hs_journal *j, const pending_alert *p)
 	long long sid = session_id(j, p->session);
 	if (sid)
 		sqlite3_bind_int64(st, 2, sid);
-	sqlite3_bind_text(st, 3, state_names[p->a.kind], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, hs_state_name(p->a.kind), -1, SQLITE_STATIC);
 	sqlite3_bind_double(st, 4, p->a.after_s);
 	if (p->a.topic[0])
 		sqlite3_bind_text(st, 5, p->a.topic, -1, SQLITE_STATIC);
@@ -1146,7 +1125,7 @@ static void fill_alert(sqlite3_stmt *st, void *row)
 {
 	hs_journal_alert *a = row;
 	a->t = sqlite3_column_double(st, 0);
-	int kind = state_from_name((const char *)sqlite3_column_text(st, 1));
+	int kind = hs_state_from_name((const char *)sqlite3_column_text(st, 1));
 	a->kind = kind < 0 ? HS_STATE_HUNCHED : (hs_state)kind;
 	a->after_s = sqlite3_column_double(st, 2);
 	copy_text(a->topic, sizeof a->topic,

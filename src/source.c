@@ -19,6 +19,7 @@
 struct hs_source {
 	const hs_source_ops *ops;
 	void *state;
+	char device[PATH_MAX]; /* hs_source_device() */
 };
 
 void hs_source_opts_default(hs_source_opts *o)
@@ -69,9 +70,12 @@ static int camera_open(const char *spec, const hs_source_opts *o, void **st)
 	char dev[PATH_MAX];
 	/* No webcam at all is no reason to open some other video device
 	 * (an infrared camera, a metadata node) in its place. */
-	if (!spec[0] && hs_cameras_default(dev, sizeof dev) < 0)
-		return HS_ENOENT;
-	hs_source_name(spec, dev, sizeof dev);
+	if (!spec[0]) {
+		if (hs_cameras_default(dev, sizeof dev) < 0)
+			return HS_ENOENT;
+	} else {
+		hs_source_name(spec, dev, sizeof dev);
+	}
 	camera *c = calloc(1, sizeof *c);
 	if (!c)
 		return HS_ENOMEM;
@@ -371,12 +375,11 @@ static const char *what_failed(const hs_source_ops *ops, int rc)
 	}
 }
 
-void hs_source_describe_error(const char *spec, int rc, char *err,
-                              unsigned long errsize)
+/* The message for opening spec, found to be device name, failing with rc. */
+static void describe_error(const char *spec, const char *name, int rc,
+                           char *err, unsigned long errsize)
 {
 	const hs_source_ops *ops = hs_source_pick(spec);
-	char name[PATH_MAX]; /* the whole path, even one too long to open */
-	/* camera_open() found no webcam (it searched just now). */
 	if (!spec[0] && rc == HS_ENOENT) {
 		snprintf(err, errsize,
 		         "cannot find a webcam: no video device here captures "
@@ -384,12 +387,20 @@ void hs_source_describe_error(const char *spec, int rc, char *err,
 		         "lists the video devices)");
 		return;
 	}
-	hs_source_name(spec, name, sizeof name);
 	snprintf(err, errsize, "cannot open %s '%s': %s",
 	         ops == &hs_source_camera  ? "camera"
 	         : ops == &hs_source_video ? "video"
 	                                   : "image",
 	         name, what_failed(ops, rc));
+}
+
+void hs_source_describe_error(const char *spec, int rc, char *err,
+                              unsigned long errsize)
+{
+	char name[PATH_MAX]; /* the whole path, even one too long to open */
+	if (spec[0] || rc != HS_ENOENT)
+		hs_source_name(spec, name, sizeof name);
+	describe_error(spec, name, rc, err, errsize);
 }
 
 int hs_source_open(const char *spec, const hs_source_opts *o, hs_source **out,
@@ -399,9 +410,20 @@ int hs_source_open(const char *spec, const hs_source_opts *o, hs_source **out,
 	hs_source *s = calloc(1, sizeof *s);
 	if (!s)
 		return HS_ENOMEM;
-	int rc = ops->open(spec, o, &s->state);
+	/* The first webcam is looked for once, and the device found is the
+	 * one opened, named in messages and given by hs_source_device(). */
+	int rc = 0;
+	if (!spec[0])
+		rc = hs_cameras_default(s->device, sizeof s->device) < 0
+		             ? HS_ENOENT
+		             : 0;
+	else
+		hs_source_name(spec, s->device, sizeof s->device);
+	if (rc == 0)
+		rc = ops->open(ops == &hs_source_camera ? s->device : spec, o,
+		               &s->state);
 	if (rc < 0) {
-		hs_source_describe_error(spec, rc, err, errsize);
+		describe_error(spec, s->device, rc, err, errsize);
 		free(s);
 		return rc;
 	}
@@ -443,6 +465,11 @@ bool hs_source_cut_short(hs_source *src, long frames_read)
 	const long want = hs_source_frame_count(src);
 	return strcmp(hs_source_kind(src), "video") == 0 && want > 0 &&
 	       frames_read + 2 + want / 100 < want;
+}
+
+const char *hs_source_device(const hs_source *src)
+{
+	return src->device;
 }
 
 const char *hs_source_kind(const hs_source *src)

@@ -503,6 +503,32 @@ static void help_lists_every_setting_within_80_columns(void **state)
 	free(text);
 }
 
+/* A reload (SIGHUP) takes new thresholds at once, but keeps the source,
+ * the camera and the field of view the monitor started with, and names
+ * what it kept so the user knows to restart. */
+static void a_reload_keeps_what_is_read_only_at_start(void **state)
+{
+	(void)state;
+	hs_config old, cfg;
+	char names[256];
+	hs_config_defaults(&old);
+	cfg = old;
+	hs_config_keep_start(&cfg, &old, names, sizeof names);
+	assert_string_equal(names, "");
+
+	snprintf(cfg.source, sizeof cfg.source, "/dev/video4");
+	cfg.fov_deg = old.fov_deg + 10;
+	cfg.camera_width = old.camera_width * 2;
+	cfg.sustain_s = old.sustain_s + 15;
+	hs_config_keep_start(&cfg, &old, names, sizeof names);
+	assert_string_equal(cfg.source, old.source);
+	assert_true(cfg.fov_deg == old.fov_deg);
+	assert_int_equal(cfg.camera_width, old.camera_width);
+	assert_true(cfg.sustain_s == old.sustain_s + 15); /* taken at once */
+	assert_string_equal(names, "[monitor] source, [monitor] camera_width, "
+	                           "[pose] fov_deg");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -515,6 +541,7 @@ int main(void)
 		cmocka_unit_test(odd_bytes_are_errors_not_crashes),
 		cmocka_unit_test(defaults_then_file_then_command_line),
 		cmocka_unit_test(help_lists_every_setting_within_80_columns),
+		cmocka_unit_test(a_reload_keeps_what_is_read_only_at_start),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -161,6 +161,12 @@ int hs_config_load(hs_config *cfg, const char *path, char *err, size_t errsize);
  * (SIGHUP) keeps such a setting's old value. */
 bool hs_setting_at_start(const hs_setting *s);
 
+/* For a reload: put back into cfg the old value of every setting read only
+ * at start-up, and list those that differed in names (size bytes), as
+ * "[monitor] source, [pose] fov_deg"; "" when none did. */
+void hs_config_keep_start(hs_config *cfg, const hs_config *old, char *names,
+                          size_t size);
+
 /* Print the settings table for --help, grouped by section: per setting a
  * line "key = default  (range)" and the help text wrapped under it, all
  * within 78 columns. */

@@ -61,9 +61,6 @@ void hs_journal_close(hs_journal *j);
 /* $XDG_DATA_HOME/headsup/journal.db into buf. */
 int hs_journal_default_path(char *buf, size_t size);
 
-/* The path the journal was opened with. */
-const char *hs_journal_path(const hs_journal *j);
-
 /* Start a session (source: camera or file name; calibration: the baseline
  * file or "auto"; either may be NULL) and commit it.  A session still open
  * is ended first at t_unix. */

@@ -72,6 +72,9 @@ long hs_source_frame_count(hs_source *src);
  * 1% and 2 frames short still counts as whole.  False for other kinds and
  * when the count is unknown. */
 bool hs_source_cut_short(hs_source *src, long frames_read);
+/* What was opened, as hs_source_name() names it: for the first webcam,
+ * the device found when it was opened. */
+const char *hs_source_device(const hs_source *src);
 const char *hs_source_kind(const hs_source *src);
 bool hs_source_is_live(const hs_source *src);
 
