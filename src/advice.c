@@ -12,6 +12,7 @@
 #include "headsup/err.h"
 #include "headsup/paths.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -39,8 +40,8 @@ static const hs_advice topics[HS_ADVICE_COUNT] = {
 	                             "\n"
 	                             "Bring the work up to your eyes rather "
 	                             "than your eyes down to the "
-	                             "work. Raise the screen until its top "
-	                             "edge sits near eye level, and "
+	                             "work. Raise the screen to eye level, "
+	                             "and "
 	                             "stand a book or papers up on a holder or "
 	                             "a pile of books instead "
 	                             "of laying them flat on the desk.\n"
@@ -72,18 +73,18 @@ static const hs_advice topics[HS_ADVICE_COUNT] = {
 	                        "your shoulders rather "
 	                        "than in front of them." },
 	[HS_ADVICE_ACTIVE] = { "active", "Keep your back strong",
-	                       "Your back has worked hard today; some "
-	                       "exercise, strength training "
-	                       "or yoga can help it recover.",
+	                       "Long or frequent stretches of poor posture "
+	                       "tire the back; exercise, strength "
+	                       "training or yoga can help it recover.",
 	                       "Exercising regularly is the best way the "
 	                       "article gives to keep "
 	                       "back spasms from coming back. Strength "
 	                       "training builds the muscles "
 	                       "that hold you upright, and yoga trains "
 	                       "strength and suppleness "
-	                       "together. Both can be done at home, ideally "
-	                       "with a trainer to "
-	                       "guide you at first.\n"
+	                       "together. Exercises that build muscle can "
+	                       "be done at home, ideally with a trainer to "
+	                       "guide you.\n"
 	                       "\n"
 	                       "Massage helps muscles that are already tired "
 	                       "or knotted: working "
@@ -123,13 +124,9 @@ static const hs_advice topics[HS_ADVICE_COUNT] = {
 	                          "or a physiotherapist rather than to rely on "
 	                          "posture tips.\n"
 	                          "\n"
-	                          "headsup is a heuristic, not a diagnosis. It "
-	                          "estimates where your "
-	                          "head is from a webcam image; it cannot see "
-	                          "your spine or know why "
-	                          "something hurts. Its reminders are only "
-	                          "reminders, and a quiet day "
-	                          "does not mean that all is well." },
+	                          "headsup's reminders are only reminders: "
+	                          "a quiet day is no proof that nothing is "
+	                          "wrong, so trust how you feel." },
 };
 
 const hs_advice *hs_advice_get(hs_advice_topic topic)
@@ -141,9 +138,16 @@ const hs_advice *hs_advice_get(hs_advice_topic topic)
 
 int hs_advice_from_id(const char *id)
 {
-	for (int i = 0; i < HS_ADVICE_COUNT; i++)
-		if (id && strcmp(topics[i].id, id) == 0)
+	for (int i = 0; id && i < HS_ADVICE_COUNT; i++) {
+		/* "looking_down", as the report's JSON names the posture,
+		 * is the topic "looking-down" */
+		const char *t = topics[i].id, *p = id;
+		while (*t && (tolower((unsigned char)*p) == *t ||
+		              (*p == '_' && *t == '-')))
+			p++, t++;
+		if (!*t && !*p)
 			return i;
+	}
 	return -1;
 }
 
@@ -379,14 +383,14 @@ int hs_advice_print(FILE *out, int topic, int width)
 		}
 		wrap(out, not_a_diagnosis, strlen(not_a_diagnosis), width);
 	} else {
+		static const char note[] =
+		        "headsup is a heuristic, not a diagnosis; see "
+		        "'headsup advice clinician'.";
+		const bool clinician = topic == HS_ADVICE_CLINICIAN;
 		print_topic(out, &topics[topic], width);
-		if (topic != HS_ADVICE_CLINICIAN) {
-			static const char note[] =
-			        "headsup is a heuristic, not a diagnosis; "
-			        "see 'headsup advice clinician'.";
-			fputc('\n', out);
-			wrap(out, note, strlen(note), width);
-		}
+		fputc('\n', out);
+		wrap(out, clinician ? not_a_diagnosis : note,
+		     strlen(clinician ? not_a_diagnosis : note), width);
 	}
 	char credit[128];
 	snprintf(credit, sizeof credit,

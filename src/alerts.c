@@ -77,6 +77,15 @@ bool hs_alerts_update(hs_alerts *a, double t, hs_state state, hs_alert *out)
 	return true;
 }
 
+void hs_alerts_note_sent(hs_alerts *a, hs_state kind, double t)
+{
+	if (!hs_state_is_bad(kind) || !isfinite(t))
+		return;
+	if (!a->alerted[kind] || t > a->last_alert[kind])
+		a->last_alert[kind] = t;
+	a->alerted[kind] = true;
+}
+
 /* *until = t + duration_s, unless that is earlier than it already is. */
 static void extend(double *until, double t, double duration_s)
 {

@@ -49,9 +49,9 @@ static void print_help(FILE *out)
 	        "default 1)\n"
 	        "  --format F    text (default, fits 80 columns), html (one "
 	        "self-contained\n"
-	        "                page with charts) or json (stable keys, see "
-	        "the "
-	        "README)\n"
+	        "                page with charts) or json (stable keys, "
+	        "listed in the\n"
+	        "                README, installed in share/doc/headsup)\n"
 	        "  --output FILE write to FILE instead of standard output; "
 	        "without --format,\n"
 	        "                a name ending in .html, .htm or .json picks "
@@ -144,10 +144,9 @@ static FILE *open_output(const char *output, char *target, char *tmp)
 		               ? fopen(output, "w")
 		               : NULL;
 	}
-	/* An old report's mode, or the one a plain fopen() would give. */
-	const mode_t mask = umask(0);
-	umask(mask);
-	const mode_t mode = exists ? st.st_mode & 07777 : 0666 & ~mask;
+	/* An old report's mode; a new one is private, as the journal is:
+	 * it tells how its reader sat all day. */
+	const mode_t mode = exists ? st.st_mode & 07777 : 0600;
 	FILE *f = fchmod(fd, mode) == 0 ? fdopen(fd, "w") : NULL;
 	if (!f) {
 		const int saved = errno;

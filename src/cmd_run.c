@@ -21,6 +21,7 @@
 #include "headsup/monitor.h"
 #include "headsup/notify.h"
 #include "headsup/paths.h"
+#include "headsup/report.h"
 #include "headsup/screenlock.h"
 #include "headsup/source.h"
 #include "headsup/timeparse.h"
@@ -430,6 +431,24 @@ static double last_t(const run_ctx *c)
 	return isnan(c->last_analysed_t) ? 0.0 : c->last_analysed_t;
 }
 
+/* Alerts sent before this run started at wall (by the monitor before a
+ * log-out, an update or a crash, or by the replay of the file before)
+ * still count for the cooldown: the journal has them.  The alerts' clock
+ * reads now_mono then for a camera, 0 (the file's start) for a file. */
+static void recall_alerts(run_ctx *c, double now_mono, double wall)
+{
+	const double t0 = c->live ? now_mono : 0.0;
+	hs_journal_alert *sent = NULL;
+	size_t n = 0;
+	if (hs_journal_read_alerts(c->journal, wall - c->cfg.cooldown_s,
+	                           wall + 1, &sent, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		hs_alerts_note_sent(&c->mon->alerts, sent[i].kind,
+		                    t0 - (wall - sent[i].t));
+	free(sent);
+}
+
 /* Open the journal, or plan a retry; HS_EFORMAT (said) when the file is
  * not a journal this version may write. */
 static int open_journal(run_ctx *c, double now_mono)
@@ -458,6 +477,7 @@ static int open_journal(run_ctx *c, double now_mono)
 	hs_journal_begin_session(c->journal, wall, source_name(c),
 	                         c->base_from_file ? c->cal_path : "self");
 	forget_old_days(c, wall);
+	recall_alerts(c, now_mono, wall);
 	return 0;
 }
 
@@ -587,8 +607,12 @@ static void status_reply(const run_ctx *c, double now, char *reply, size_t size)
 		             "more at most)",
 		             words);
 	} else if (is_paused(c) && isfinite(pause_end(c))) {
+		char until[8];
 		format_left(pause_end(c) - now, words, sizeof words);
-		n = snprintf(reply, size, "paused for %s more", words);
+		hs_report_format_clock(hs_clock_wall() + (pause_end(c) - now),
+		                       until, sizeof until);
+		n = snprintf(reply, size, "paused for %s more (until %s)",
+		             words, until);
 	} else if (is_paused(c)) {
 		n = snprintf(reply, size, "paused until 'headsup resume'");
 	} else if (!c->src && c->screen && hs_screenlock_locked(c->screen)) {

@@ -169,9 +169,10 @@ int hs_doc_write_man(FILE *out)
 	      "(or the file given with\n"
 	      ".B \\-\\-config\n"
 	      "to\n"
-	      ".B run\n"
+	      ".BR run ,\n"
+	      ".B calibrate\n"
 	      "or\n"
-	      ".BR calibrate ),\n"
+	      ".BR analyze ),\n"
 	      "an INI file with\n"
 	      ".B [section]\n"
 	      "headers and\n"
@@ -187,10 +188,9 @@ int hs_doc_write_man(FILE *out)
 	      "these; text values may be put in double quotes.\n"
 	      "Command-line options override the file, which overrides the "
 	      "built-in defaults.\n"
-	      "An unknown section or key, or a value that is not a number or "
-	      "is "
-	      "out of its range, is an error that names the file and line; "
-	      "nothing is started then (exit status 2).\n"
+	      "An unknown section or key, a key set twice, or a value that is "
+	      "not a number or is out of its range, is an error that names "
+	      "the file and line; nothing is started then (exit status 2).\n"
 	      "Each setting is shown with its default and its allowed range.\n",
 	      out);
 	hs_config_print_man(out);

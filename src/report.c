@@ -159,9 +159,12 @@ int hs_report_percent(double share)
 	return share >= 0 ? (int)lround(100 * share) : -1;
 }
 
-/* s seconds to the nearest unit, but no more than 'most' units. */
-static long round_within(double s, hs_report_unit unit, long most)
+/* s seconds, part of all_s shown as 'most' units: to the nearest unit,
+ * but no more than 'most', and 'most' itself when s is all of all_s. */
+static long round_within(double s, double all_s, hs_report_unit unit, long most)
 {
+	if (s > 0 && s >= all_s - 1e-6)
+		return most;
 	long n = s > 0 ? lround(s / (double)unit) : 0;
 	return n < most ? n : most;
 }
@@ -219,9 +222,10 @@ void hs_report_format_stretch(const hs_report *r, const hs_report_shown *f,
 	const hs_report_stretch *s =
 	        bad ? &r->longest_bad : &r->longest_upright;
 	if (s->duration_s <= 0) {
-		/* Stretches are whole minutes mostly in the state, so a day
-		 * can have upright seconds and still no stretch. */
-		snprintf(buf, size, "none of a minute or more");
+		/* Stretches are built of minutes mostly in the state, so a
+		 * day can have such seconds and still no stretch. */
+		snprintf(buf, size, "none: no minute was mostly %s",
+		         bad ? "looking down or hunched" : "upright");
 		return;
 	}
 	char dur[32], at[32];
@@ -254,16 +258,19 @@ bool hs_report_format_worst_hour(const hs_report *r, const hs_report_shown *f,
 
 void hs_report_format_previous(const hs_report_shown *f, char *buf, size_t size)
 {
-	if (f->prev_share_upright < 0)
+	const int was = f->prev_share_upright, now = f->share_upright;
+	if (was < 0)
 		snprintf(buf, size, "no time at the desk to compare");
-	else if (f->share_upright < 0)
-		snprintf(buf, size, "upright %d%% of desk time",
-		         f->prev_share_upright);
+	else if (now < 0)
+		snprintf(buf, size, "upright %d%% of desk time", was);
+	else if (now == was)
+		snprintf(buf, size,
+		         "upright %d%% of desk time; now %d%% (no change)", was,
+		         now);
 	else
 		snprintf(buf, size,
 		         "upright %d%% of desk time; now %d%% (%+d points)",
-		         f->prev_share_upright, f->share_upright,
-		         f->share_upright - f->prev_share_upright);
+		         was, now, now - was);
 }
 
 static double sum_states(const double s[HS_STATE_COUNT])
@@ -303,15 +310,19 @@ void hs_report_round(const hs_report *r, hs_report_shown *out)
 
 	const long bad =
 	        f.state[HS_STATE_LOOKING_DOWN] + f.state[HS_STATE_HUNCHED];
-	f.longest_upright = round_within(r->longest_upright.duration_s, f.unit,
+	const double bad_s = r->state_s[HS_STATE_LOOKING_DOWN] +
+	                     r->state_s[HS_STATE_HUNCHED];
+	f.longest_upright = round_within(r->longest_upright.duration_s,
+	                                 r->state_s[HS_STATE_UPRIGHT], f.unit,
 	                                 f.state[HS_STATE_UPRIGHT]);
-	f.longest_bad = round_within(r->longest_bad.duration_s, f.unit, bad);
+	f.longest_bad =
+	        round_within(r->longest_bad.duration_s, bad_s, f.unit, bad);
 	if (r->worst_hour >= 0) {
 		const double *h = r->hours[r->worst_hour];
 		long hour = f.hour[r->worst_hour];
 		f.worst_hour_bad = round_within(
-		        h[HS_STATE_LOOKING_DOWN] + h[HS_STATE_HUNCHED], f.unit,
-		        bad < hour ? bad : hour);
+		        h[HS_STATE_LOOKING_DOWN] + h[HS_STATE_HUNCHED], bad_s,
+		        f.unit, bad < hour ? bad : hour);
 	}
 	f.share_upright = hs_report_percent(r->share_upright);
 	f.prev_share_upright = hs_report_percent(r->prev_share_upright);
@@ -338,34 +349,61 @@ static stretch_kind minute_kind(const hs_journal_minute *m, double *secs)
 	return RUN_NONE;
 }
 
+/* Seconds of minute m in the posture of a run of kind k. */
+static double run_secs(const hs_journal_minute *m, stretch_kind k)
+{
+	if (k == RUN_UPRIGHT)
+		return m->state_s[HS_STATE_UPRIGHT];
+	if (k == RUN_BAD)
+		return m->state_s[HS_STATE_LOOKING_DOWN] +
+		       m->state_s[HS_STATE_HUNCHED];
+	return 0;
+}
+
+/* Does minute b follow minute a with no gap? */
+static bool adjoins(const hs_journal_minute *a, const hs_journal_minute *b)
+{
+	return b->start > a->start && b->start - a->start <= 60.5;
+}
+
 /* Longest runs of consecutive minutes that are mostly upright, and mostly
- * looking down or hunched.  A gap in the minutes ends a run. */
+ * looking down or hunched.  A gap in the minutes ends a run.  The minutes
+ * just before and after a run add their time in its posture, taken to
+ * adjoin it: a 90 s hunch from 09:00:30 is minute 09:00 mostly upright
+ * with 30 s hunched, then minute 09:01 all hunched, so one stretch of
+ * 90 s from 09:00:30 wherever the minutes fall. */
 static void find_stretches(hs_report *r)
 {
 	stretch_kind run = RUN_NONE;
 	hs_report_stretch cur = { 0, 0 };
-	double prev_start = -1e18;
 	for (size_t i = 0; i <= r->n_minutes; i++) {
 		stretch_kind k = RUN_NONE;
 		double secs = 0;
 		const hs_journal_minute *m =
 		        i < r->n_minutes ? &r->minutes[i] : NULL;
+		const hs_journal_minute *prev =
+		        i > 0 ? &r->minutes[i - 1] : NULL;
 		if (m)
 			k = minute_kind(m, &secs);
-		bool continues = m && k == run && m->start - prev_start <= 60.5;
-		if (!continues) {
+		const bool next_to_prev = m && prev && adjoins(prev, m);
+		if (!(next_to_prev && k == run)) {
 			hs_report_stretch *best =
 			        run == RUN_UPRIGHT ? &r->longest_upright
 			        : run == RUN_BAD   ? &r->longest_bad
 			                           : NULL;
+			if (best && next_to_prev)
+				cur.duration_s += run_secs(m, run);
 			if (best && cur.duration_s > best->duration_s)
 				*best = cur;
 			run = k;
 			cur = (hs_report_stretch){ m ? m->start : 0, 0 };
+			if (k != RUN_NONE && next_to_prev) {
+				const double lead = run_secs(prev, k);
+				cur.start -= lead;
+				cur.duration_s = lead;
+			}
 		}
 		cur.duration_s += secs;
-		if (m)
-			prev_start = m->start;
 	}
 }
 

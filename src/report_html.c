@@ -17,11 +17,15 @@
 #define MIN_LABEL_GAP 60
 
 static const char *const state_colour[HS_STATE_COUNT] = {
-	[HS_STATE_UPRIGHT] = "#2e8b57",
-	[HS_STATE_LOOKING_DOWN] = "#e3a21a",
-	[HS_STATE_HUNCHED] = "#c8553d",
-	[HS_STATE_AWAY] = "#c9ccd1",
-	[HS_STATE_UNCALIBRATED] = "#8aa0c8",
+	/* Okabe and Ito's palette, told apart with the common colour
+	 * blindnesses and by lightness alone (printed in grey): dark blue
+	 * upright against orange and vermilion, a mid grey for away that
+	 * stands out from the empty track. */
+	[HS_STATE_UPRIGHT] = "#0072b2",
+	[HS_STATE_LOOKING_DOWN] = "#e69f00",
+	[HS_STATE_HUNCHED] = "#d55e00",
+	[HS_STATE_AWAY] = "#999999",
+	[HS_STATE_UNCALIBRATED] = "#56b4e9",
 };
 
 static const char css[] =
@@ -38,6 +42,9 @@ static const char css[] =
         ".sw{display:inline-block;width:12px;height:12px;margin-right:5px;"
         "vertical-align:-1px;border:1px solid #0002}"
         "svg{display:block;max-width:100%;height:auto}"
+        /* on a narrow window a chart scrolls rather than shrinking its
+         * labels out of reach */
+        "section{overflow-x:auto}svg.chart{min-width:720px}"
         "svg text{font:12px system-ui,sans-serif;fill:#444}"
         ".note{background:#f5f5ef;border-left:4px solid #999;padding:.6em 1em}"
         ".muted{color:#666}"
@@ -69,7 +76,7 @@ static void summary(const hs_report *r, FILE *out)
 {
 	hs_report_shown f;
 	hs_report_round(r, &f);
-	char a[64], value[160];
+	char a[64], value[256];
 	fputs("<section><h2>Summary</h2><table>\n", out);
 	hs_report_format_units(f.monitored, f.unit, a, sizeof a);
 	row(out, "Time monitored", a);
@@ -93,8 +100,9 @@ static void summary(const hs_report *r, FILE *out)
 		row(out, "Worst hour", value);
 	if (r->neck_load_kg >= 0) {
 		snprintf(value, sizeof value,
-		         "about %.1f kg on average, head %.0f\u00b0 below "
-		         "upright (estimate, not a diagnosis)",
+		         "about %.0f kg on average, head %.0f\u00b0 below "
+		         "upright (from the head's tilt only, not from "
+		         "hunching; an estimate, not a diagnosis)",
 		         r->neck_load_kg, r->mean_pitch_deg);
 		row(out, "Neck load", value);
 	}
@@ -162,6 +170,26 @@ static int label_step(double px_per_hour)
 	return 24;
 }
 
+/* A chart's figures in words, for screen readers: <desc> is its SVG's
+ * accessible description. */
+static void states_desc(const hs_report *r, FILE *out)
+{
+	hs_report_shown f;
+	hs_report_round(r, &f);
+	const char *sep = "";
+	fputs("<desc>", out);
+	for (int s = 0; s < HS_STATE_COUNT; s++) {
+		if (f.state[s] <= 0)
+			continue;
+		char dur[32];
+		hs_report_format_units(f.state[s], f.unit, dur, sizeof dur);
+		fprintf(out, "%s%s %s", sep, hs_report_state_label((hs_state)s),
+		        dur);
+		sep = ", ";
+	}
+	fputs(".</desc>\n", out);
+}
+
 static void timeline(const hs_report *r, FILE *out, int lo, int hi)
 {
 	const int row_h = 26, gap = 6, top = 6;
@@ -174,6 +202,7 @@ static void timeline(const hs_report *r, FILE *out, int lo, int hi)
 	        "aria-label=\"posture timeline\" class=\"chart\" width=\"%d\" "
 	        "height=\"%d\" viewBox=\"0 0 %d %d\">\n",
 	        CHART_W, height, CHART_W, height);
+	states_desc(r, out);
 	for (int d = 0; d < rows; d++) {
 		char date[16];
 		hs_date_format(hs_date_add_days(r->first, d), date,
@@ -278,11 +307,10 @@ static double round_up_min(double m)
 	return 30 * ceil(m / 30);
 }
 
-/* One bar per hour of the day.  For one day, the minutes spent in each
- * posture in that hour, on a scale of the whole hour.  For several days,
- * the average minutes per day (days without monitoring count as none), on
- * a scale that the tallest bar fills: a 60-minute scale would leave the
- * bars of a week with a few days at the desk hard to see. */
+/* One bar per hour of the day: the minutes spent in each posture in that
+ * hour, over all the days of the report, as the text report and the JSON
+ * give them.  For one day the scale is the whole hour; for several, a
+ * round number that the tallest bar nearly fills. */
 static void hourly(const hs_report *r, FILE *out, int lo, int hi)
 {
 	const int height = 260, left = 56, bottom = 24, top = 10;
@@ -298,13 +326,11 @@ static void hourly(const hs_report *r, FILE *out, int lo, int hi)
 	}
 	int n = hi - lo + 1;
 	int days = r->days > 1 ? r->days : 1;
-	double per_day[24][HS_STATE_COUNT], tallest = 0;
+	double tallest = 0;
 	for (int h = 0; h < 24; h++) {
 		double total = 0;
-		for (int s = 0; s < HS_STATE_COUNT; s++) {
-			per_day[h][s] = r->hours[h][s] / days;
-			total += per_day[h][s];
-		}
+		for (int s = 0; s < HS_STATE_COUNT; s++)
+			total += r->hours[h][s];
 		if (total > tallest)
 			tallest = total;
 	}
@@ -315,15 +341,30 @@ static void hourly(const hs_report *r, FILE *out, int lo, int hi)
 	fputs("<section><h2>Hour by hour</h2>\n", out);
 	if (days > 1)
 		fprintf(out,
-		        "<p class=\"muted\">Average time per day in each hour "
-		        "of the day, over the %d days of this report (days "
-		        "without monitoring count as none).</p>\n",
+		        "<p class=\"muted\">Time in each hour of the day, "
+		        "added up over the %d days of this report.</p>\n",
 		        days);
 	fprintf(out,
 	        "<svg role=\"img\" aria-label=\"time per hour by posture\" "
 	        "class=\"chart\" width=\"%d\" height=\"%d\" "
-	        "viewBox=\"0 0 %d %d\">\n",
+	        "viewBox=\"0 0 %d %d\">\n<desc>",
 	        CHART_W, height, CHART_W, height);
+	for (int h = 0; h < 24; h++) {
+		const double *t = r->hours[h];
+		double all = 0;
+		for (int s = 0; s < HS_STATE_COUNT; s++)
+			all += t[s];
+		if (all > 0)
+			fprintf(out,
+			        "%02d:00, %.0f min, %.0f min of it looking "
+			        "down "
+			        "or hunched. ",
+			        h, all / 60,
+			        (t[HS_STATE_LOOKING_DOWN] +
+			         t[HS_STATE_HUNCHED]) /
+			                60);
+	}
+	fputs("</desc>\n", out);
 	fprintf(out,
 	        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
 	        "stroke=\"#999\"/>"
@@ -334,15 +375,10 @@ static void hourly(const hs_report *r, FILE *out, int lo, int hi)
 	        left, top + plot_h, left + plot_w, top + plot_h, left, top,
 	        left + plot_w, top, left - 6, top + plot_h, left - 6, top + 10,
 	        scale / 60);
-	if (days > 1)
-		fprintf(out,
-		        "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">per day"
-		        "</text>\n",
-		        left - 6, top + 24);
 	for (int h = lo; h <= hi; h++) {
 		double x = left + (h - lo) * slot;
 		stacked_bar(out, x + slot * 0.15, slot * 0.7, top + plot_h,
-		            plot_h, scale, per_day[h]);
+		            plot_h, scale, r->hours[h]);
 		fprintf(out,
 		        "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%02d"
 		        "</text>\n",
@@ -369,6 +405,18 @@ static void trend(const hs_report *r, FILE *out)
 	        "aria-label=\"daily trend\" class=\"chart\" width=\"%d\" "
 	        "height=\"%d\" viewBox=\"0 0 %d %d\">\n",
 	        HS_REPORT_BASELINE_DAYS, CHART_W, height, CHART_W, height);
+	fputs("<desc>", out);
+	for (size_t i = 0; i < r->n_daily; i++) {
+		const hs_report_day *d = &r->daily[i];
+		char dur[32];
+		if (d->share_upright < 0)
+			continue;
+		hs_report_format_duration(d->monitored_s, dur, sizeof dur);
+		fprintf(out, "%02d-%02d, %s at the desk, %d%% upright. ",
+		        d->date.month, d->date.day, dur,
+		        hs_report_percent(d->share_upright));
+	}
+	fputs("</desc>\n", out);
 	fprintf(out,
 	        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
 	        "stroke=\"#999\"/>"
@@ -452,18 +500,24 @@ static void advice(const hs_report *r, FILE *out)
 	fputs("</p></section>\n", out);
 }
 
-static void note(FILE *out)
+static void note(const hs_report *r, FILE *out)
 {
 	fputs("<section><h2>Not a diagnosis</h2>\n<div class=\"note\"><p>",
 	      out);
 	hs_html_escape(out, hs_disclaimer);
+	if (r->no_data || r->neck_load_kg < 0) { /* no neck load shown */
+		fputs("</p></div></section>\n", out);
+		return;
+	}
 	fputs("</p><p>The neck load is an estimate from the head's forward "
 	      "tilt, after Hansraj, &ldquo;Assessment of stresses in the "
 	      "cervical spine caused by posture and position of the "
 	      "head&rdquo;, Surgical Technology International 25 (2014): about "
 	      "5&nbsp;kg upright, 12&nbsp;kg at 15&deg;, 18&nbsp;kg at "
 	      "30&deg;, "
-	      "22&nbsp;kg at 45&deg; and 27&nbsp;kg at 60&deg;.</p></div>"
+	      "22&nbsp;kg at 45&deg; and 27&nbsp;kg at 60&deg;. It counts "
+	      "the tilt only: a head pushed forward when hunched also loads "
+	      "the neck, and that is not in this figure.</p></div>"
 	      "</section>\n",
 	      out);
 }
@@ -506,7 +560,7 @@ int hs_report_write_html(const hs_report *r, FILE *out)
 		alert_list(r, out);
 		advice(r, out);
 	}
-	note(out);
+	note(r, out);
 	fputs("</body></html>\n", out);
 	return ferror(out) ? HS_EIO : 0;
 }

@@ -153,10 +153,11 @@ static void summary(const hs_report *r, const hs_report_shown *f,
 		line(out, "Worst hour", "none");
 	if (r->neck_load_kg >= 0) {
 		snprintf(value, sizeof value,
-		         "about %.1f kg on average (head %.0f%s below "
+		         "about %.0f kg on average (head %.0f%s below "
 		         "upright)",
 		         r->neck_load_kg, r->mean_pitch_deg, g->degree);
 		line(out, "Neck load", value);
+		line(out, "", "from the head's tilt only, not from hunching;");
 		line(out, "",
 		     "an estimate after Hansraj 2014, not a diagnosis");
 	}

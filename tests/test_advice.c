@@ -61,7 +61,12 @@ static void ids_round_trip(void **state)
 		assert_string_equal(a->id, ids[i]);
 		assert_int_equal(hs_advice_from_id(a->id), i);
 	}
-	assert_int_equal(hs_advice_from_id("looking_down"), -1);
+	/* the posture's own name, as the report's JSON gives it */
+	assert_int_equal(hs_advice_from_id("looking_down"),
+	                 HS_ADVICE_LOOKING_DOWN);
+	assert_int_equal(hs_advice_from_id("Hunched"), HS_ADVICE_HUNCHED);
+	assert_int_equal(hs_advice_from_id("looking"), -1);
+	assert_int_equal(hs_advice_from_id("looking-down-"), -1);
 	assert_int_equal(hs_advice_from_id(""), -1);
 	assert_int_equal(hs_advice_from_id(NULL), -1);
 	assert_null(hs_advice_get(HS_ADVICE_COUNT));
@@ -105,7 +110,19 @@ static void every_topic_has_a_title_a_sentence_and_a_body(void **state)
 	assert_non_null(
 	        strstr(hs_advice_get(HS_ADVICE_GENERAL)->body, "electrolytes"));
 	assert_non_null(strstr(hs_advice_get(HS_ADVICE_CLINICIAN)->body,
-	                       "not a diagnosis"));
+	                       "physiotherapist"));
+	/* Each form says "not a diagnosis" once: the clinician topic on its
+	 * own, and the whole advice. */
+	const int forms[] = { -1, HS_ADVICE_CLINICIAN };
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		const int topic = forms[i];
+		char *text = capture_print(topic, 78);
+		const char *first = strstr(flat(text), "not a diagnosis");
+		if (!first || strstr(first + 1, "not a diagnosis"))
+			fail_msg("topic %d says 'not a diagnosis' %s", topic,
+			         first ? "twice" : "nowhere");
+		free(text);
+	}
 	assert_string_equal(hs_advice_source_title,
 	                    "Treatment of Upper Back Spasms");
 }

@@ -193,6 +193,33 @@ static void the_cooldown_is_per_kind(void **state)
 	expect(&log, 1, 70, L, 30);
 }
 
+/* A monitor restarted 100 s after a hunched alert (the journal has it)
+ * keeps that alert's cooldown: no hunched alert until 600 s after it.
+ * Other kinds, and alerts older than the cooldown, change nothing. */
+static void an_alert_before_a_restart_keeps_its_cooldown(void **state)
+{
+	(void)state;
+	hs_alerts a;
+	hs_alerts_init(&a, 30, 600);
+	hs_alerts_note_sent(&a, H, -100);
+	hs_alerts_note_sent(&a, H, -700); /* older: the latest counts */
+	hs_alerts_note_sent(&a, A, -5);   /* not an alert kind */
+	hs_alerts_note_sent(&a, L, NAN);
+	fired log = { 0 };
+	feed(&a, &log, 0, 40, 1, L); /* looking down: due at 30 as usual */
+	feed(&a, &log, 40, 520, 1, H);
+	assert_int_equal(log.n, 2);
+	expect(&log, 0, 30, L, 30);
+	expect(&log, 1, 500, H, 460); /* 600 s after the one at -100 */
+
+	hs_alerts_init(&a, 30, 600);
+	hs_alerts_note_sent(&a, H, -600); /* cooled down by t = 0 */
+	log = (fired){ 0 };
+	feed(&a, &log, 0, 40, 1, H);
+	assert_int_equal(log.n, 1);
+	expect(&log, 0, 30, H, 30);
+}
+
 static void switching_kind_restarts_the_timer(void **state)
 {
 	(void)state;
@@ -403,6 +430,7 @@ int main(void)
 		cmocka_unit_test(a_long_away_resets),
 		cmocka_unit_test(no_second_alert_within_cooldown),
 		cmocka_unit_test(the_cooldown_is_per_kind),
+		cmocka_unit_test(an_alert_before_a_restart_keeps_its_cooldown),
 		cmocka_unit_test(switching_kind_restarts_the_timer),
 		cmocka_unit_test(zero_cooldown_alerts_once_per_sustain),
 		cmocka_unit_test(snooze_silences_until_its_end),

@@ -160,6 +160,39 @@ static void steady_gaze_never_alerts(void **state)
 	hs_runenv_free(&e);
 }
 
+/* The cooldown outlives a restart: the journal has the last alert.  A
+ * replay that goes on from where the last one ended (as a monitor started
+ * again after a log-out would) stays quiet about a hunch within
+ * cooldown_s of the last alert, and alerts again after it. */
+static void a_restart_keeps_the_cooldown(void **state)
+{
+	(void)state;
+	char src[4096], args[4300], out[16384];
+	REQUIRE_FIXTURE(DESK, src);
+	hs_runenv e;
+	hs_runenv_make_calibrated(&e, src, 30);
+	static const struct {
+		const char *start;
+		int alerts;
+	} runs[] = {
+		{ "09:00:00", 1 }, /* at 09:01:01 */
+		{ "09:03:20", 0 }, /* due at 09:04:21, within 600 s */
+		{ "09:20:00", 1 }, /* long after */
+	};
+	for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+		hs_runenv_fmt(args, sizeof args,
+		              "run --source '%s' --set notify=terminal "
+		              "--set cooldown_s=600 --clock-start " DAY "T%s",
+		              src, runs[i].start);
+		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+		if (hs_runenv_count(out, "headsup: Hunched for") !=
+		    runs[i].alerts)
+			fail_msg("replay from %s: want %d alert(s), got:\n%s",
+			         runs[i].start, runs[i].alerts, out);
+	}
+	hs_runenv_free(&e);
+}
+
 /* With no session bus at all, or one that is not there, the alert goes
  * to the terminal, the user is told once that desktop notifications are
  * off, and monitoring runs to the end of the file. */
@@ -697,7 +730,7 @@ static void pause_and_resume_reach_the_running_monitor(void **state)
 	assert_int_equal(hs_runenv_status(&e, reply, sizeof reply), 0);
 	assert_true(strncmp(reply, "paused", 6) == 0);
 	assert_int_equal(hs_runenv_run(&e, "status", out, sizeof out), 0);
-	if (strncmp(out, "paused for 10 minutes more; ", 28) != 0)
+	if (strncmp(out, "paused for 10 minutes more (until ", 34) != 0)
 		fail_msg("status while paused says '%s'", out);
 	assert_int_equal(hs_runenv_run(&e, "resume", out, sizeof out), 0);
 	assert_non_null(strstr(out, "resumed"));
@@ -1463,6 +1496,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(desk_session_alerts_once_while_hunched),
 		cmocka_unit_test(steady_gaze_never_alerts),
+		cmocka_unit_test(a_restart_keeps_the_cooldown),
 		cmocka_unit_test(no_session_bus_alerts_on_terminal),
 		cmocka_unit_test(without_calibration_it_calibrates_itself),
 		cmocka_unit_test(

@@ -62,6 +62,10 @@ void hs_alerts_set_grace(hs_alerts *a, double grace_s);
  * with out filled in; out is untouched otherwise. */
 bool hs_alerts_update(hs_alerts *a, double t, hs_state state, hs_alert *out);
 
+/* An alert of kind sent at time t by an earlier run (on this clock, so t
+ * may be before any update): its cooldown runs on as if sent here, so a
+ * restart of the monitor does not repeat it.  The latest one counts. */
+void hs_alerts_note_sent(hs_alerts *a, hs_state kind, double t);
 /* Silence alerts until t + duration_s ("Snooze 30 min").  A later snooze
  * can extend the quiet time, never shorten it; a pause and its resume
  * leave it running to its end. */

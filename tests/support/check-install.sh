@@ -96,7 +96,8 @@ unit=$stage$(installed /systemd/user/headsup.service)
 menu=$stage$(installed /applications/headsup.desktop)
 autostart=$stage$(installed /autostart/headsup.desktop)
 for f in /headsup/headsup-vision.so /headsup/face3d.csv /headsup/advice.html \
-	/man1/headsup.1 /apps/headsup.svg /completions/headsup; do
+	/man1/headsup.1 /apps/headsup.svg /completions/headsup \
+	/doc/headsup/README.md; do
 	installed "$f" >/dev/null
 done
 if [ "$models" = models ]; then
