@@ -70,8 +70,18 @@ enum {
 	M_PITCH,
 	M_YAW,
 	M_ROLL,
+	M_TMP, /* scratch for spread() */
 	M_COUNT
 };
+
+/* The median distance of v[0..n) from med (the median absolute
+ * deviation), with tmp room for n values. */
+static double spread(const double *v, size_t n, double med, double *tmp)
+{
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = fabs(v[i] - med);
+	return hs_median(tmp, n);
+}
 
 int hs_calibration_from_samples(const hs_calib_sample *s, size_t n, int frame_w,
                                 int frame_h, hs_baseline *out, char *why,
@@ -153,6 +163,60 @@ int hs_calibration_from_samples(const hs_calib_sample *s, size_t n, int frame_w,
 			    "your head is turned %.0f° to your %s; face the "
 			    "screen",
 			    fabs(yaw), yaw > 0 ? "left" : "right");
+			goto cleanup;
+		}
+	}
+	if (fabs(b.roll_deg) > HS_CALIB_MAX_ROLL_DEG) {
+		/* roll + = the subject's left eye lower (pose.h) */
+		say(why, whysize,
+		    "your head is tilted %.0f° toward your %s shoulder (or the "
+		    "camera is on its side); hold your head level",
+		    fabs(b.roll_deg), b.roll_deg > 0 ? "left" : "right");
+		goto cleanup;
+	}
+	if (b.iod_px < HS_CALIB_MIN_IOD_PX) {
+		say(why, whysize,
+		    "your face is very small in the picture (eyes %.0f px "
+		    "apart, at least %d needed); sit nearer the camera",
+		    b.iod_px, HS_CALIB_MIN_IOD_PX);
+		goto cleanup;
+	}
+	/* Frame to frame, the head of someone sitting still moves by a
+	 * degree or so (about 1 in the fixtures' clips); several times the
+	 * limit means the user moved, or more than one person was seen. */
+	if (n_face >= HS_CALIB_SPREAD_MIN_FRAMES) {
+		double moved = 0;
+		if (b.has_pitch) {
+			moved = fmax(moved, spread(col[M_PITCH], n_pitch,
+			                           b.pitch_deg, col[M_TMP]));
+			moved = fmax(moved,
+			             spread(col[M_YAW], n_pitch,
+			                    hs_median(col[M_YAW], n_pitch),
+			                    col[M_TMP]));
+		}
+		if (n_roll)
+			moved = fmax(moved, spread(col[M_ROLL], n_roll,
+			                           b.roll_deg, col[M_TMP]));
+		const double shift =
+		        fmax(spread(col[M_X], n_face, b.eye_mid_x, col[M_TMP]),
+		             spread(col[M_Y], n_face, b.eye_mid_y,
+		                    col[M_TMP])) /
+		        b.iod_px;
+		if (moved > HS_CALIB_MAX_SPREAD_DEG) {
+			say(why, whysize,
+			    "your head turned or tilted a lot while it "
+			    "recorded "
+			    "(typically %.0f° from where it mostly was); sit "
+			    "still, upright, and try again",
+			    moved);
+			goto cleanup;
+		}
+		if (shift > HS_CALIB_MAX_SHIFT_IOD) {
+			say(why, whysize,
+			    "your head moved a lot while it recorded "
+			    "(typically %.1f eye distances from where it "
+			    "mostly was); sit still, upright, and try again",
+			    shift);
 			goto cleanup;
 		}
 	}
@@ -588,7 +652,13 @@ static int write_file(int fd, const hs_baseline *b)
 		close(fd);
 		return hs_err_from_errno(e);
 	}
+	errno = 0;
 	int rc = hs_calibration_write(f, b);
+	if (rc == 0 && fflush(f) != 0)
+		rc = HS_EIO;
+	/* Say why, as the system did (no space left, mostly). */
+	if (rc == HS_EIO && errno != 0)
+		rc = hs_err_from_errno(errno);
 	if (rc == 0 && fsync(fileno(f)) != 0)
 		rc = hs_err_from_errno(errno);
 	if (fclose(f) != 0 && rc == 0)

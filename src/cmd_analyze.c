@@ -232,6 +232,11 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 	hs_source_opts so;
 	hs_source_opts_default(&so);
 	so.image_fps = o->image_fps;
+	if (!path[0]) {
+		hs_error("an empty path was given; analyze reads image and "
+		         "video files and folders of images");
+		return false;
+	}
 	if (hs_source_pick(path) == &hs_source_camera) {
 		hs_error("'%s' is a device, not a file; analyze reads image "
 		         "and video files and folders of images (a camera is "

@@ -75,6 +75,7 @@ static void release_running_monitor(const running_monitor *m,
 	char full[PATH_MAX];
 	if (!m->running)
 		return;
+	fflush(stdout); /* what was stored, before what the monitor says */
 	if (stored_path) {
 		int rc = HS_ERANGE;
 		if (realpath(stored_path, full) &&
@@ -95,6 +96,14 @@ static void release_running_monitor(const running_monitor *m,
 			printf("The running monitor reads another baseline "
 			       "(%s), and keeps it.\n",
 			       after_quote(reply));
+		else if (strncmp(reply, "error: the new baseline was recorded",
+		                 36) == 0)
+			/* Another camera, or the same at another size:
+			 * restarting would not help. */
+			hs_warn("the running monitor cannot use it and keeps "
+			        "its own: %s; calibrate from the camera it "
+			        "watches",
+			        reply + 7);
 		else
 			hs_warn("the running monitor kept its baseline (%s); "
 			        "restart it to use the new one",
@@ -141,8 +150,10 @@ static void usage(FILE *out)
 	      "  -h, --help       show this help\n\n"
 	      "The old baseline is kept when calibration is refused: no face\n"
 	      "in most frames, the head turned more than about 25 degrees\n"
-	      "from the camera (a webcam beside the screen is fine), or the\n"
-	      "face far from the middle of the picture.\n\n"
+	      "from the camera (a webcam beside the screen is fine) or tilted\n"
+	      "more than 30 to one side, a face too small to measure, a head\n"
+	      "that moved while it recorded, or the face far from the middle\n"
+	      "of the picture.\n\n"
 	      "While 'headsup run' is running, it is paused for the "
 	      "recording\n"
 	      "(so the camera is free and no reminder interrupts), then it "

@@ -21,6 +21,7 @@
 #include "headsup/monitor.h"
 #include "headsup/notify.h"
 #include "headsup/paths.h"
+#include "headsup/pause.h"
 #include "headsup/report.h"
 #include "headsup/screenlock.h"
 #include "headsup/source.h"
@@ -92,23 +93,19 @@ typedef struct run_ctx {
 	int dark_times;    /* stretches of darkness said so far */
 	double open_t;     /* the run's first analysed frame, or NAN */
 	bool base_dropped; /* a baseline from the file did not fit the camera */
-	bool base_from_file; /* the baseline in use is the recorded one */
-	double forget_at;    /* journal time of the next keep_days check */
+	int frame_w, frame_h; /* of the last frame analysed, 0 before one */
+	bool base_from_file;  /* the baseline in use is the recorded one */
+	double forget_at;     /* journal time of the next keep_days check */
 	hs_control *control;
 	hs_lock *lock;
 	hs_screenlock *screen;
 	char cal_path[PATH_MAX];
 	char source_label[PATH_MAX]; /* see source_name() */
 	bool preview_shown;          /* its window is open */
-	double clock_start; /* file sources: wall time of the file's t = 0 */
-	/* Pauses, on hs_clock_steady(): the user's (`headsup pause`; ends at
-	 * user_until, INFINITY = until resumed, -INFINITY = none) and those
-	 * of `headsup calibrate` runs (calib_holds of them, the last one
-	 * ending by calib_until).  Paused while either is on (is_paused()). */
-	double user_until;
-	double calib_until;
-	int calib_holds;
-	bool opening; /* waiting in open_source() for the camera */
+	double unjournalled_s; /* monitored while the journal was not open */
+	double clock_start;    /* file sources: wall time of the file's t = 0 */
+	hs_pause pause; /* the user's and calibrate's, on hs_clock_steady() */
+	bool opening;   /* waiting in open_source() for the camera */
 	/* Lending the camera to another program (a video call): while we
 	 * hold it, watch sees its device opened (cam_events: what it saw
 	 * but the loop has not yet acted on).  The camera is then lent
@@ -229,7 +226,6 @@ static const char *source_name(const run_ctx *c)
 
 static void handle_control(run_ctx *c, double now);
 static bool still_paused(run_ctx *c, double now);
-static bool is_paused(const run_ctx *c);
 
 /* Descriptors holding the camera open now other than the idle ones; the
  * name of the program that has them goes to c->lent_to. */
@@ -290,7 +286,7 @@ static int open_source(run_ctx *c)
 	int rc = HS_EINTERRUPTED;
 	c->opening = true;
 	while (!stop_requested) {
-		if (!is_paused(c)) {
+		if (!hs_pause_active(&c->pause)) {
 			/* The first webcam is looked for again each time:
 			 * it may be another device node after a replug. */
 			rc = hs_source_open(c->cfg.source, &c->so, &c->src, err,
@@ -332,11 +328,12 @@ static int open_source(run_ctx *c)
 			rc = HS_EINTERRUPTED;
 		}
 		for (double waited = 0;
-		     (is_paused(c) || waited < delay) && !stop_requested;
+		     (hs_pause_active(&c->pause) || waited < delay) &&
+		     !stop_requested;
 		     waited += 0.25) {
 			hs_clock_sleep(0.25);
 			const double now = hs_clock_steady();
-			const bool was_paused = is_paused(c);
+			const bool was_paused = hs_pause_active(&c->pause);
 			handle_control(c, now);
 			if (!still_paused(c, now) && was_paused)
 				break; /* resumed: try the camera at once */
@@ -399,9 +396,12 @@ static bool lent_camera_free(run_ctx *c, double now)
 }
 
 /* [journal] keep_days: forget the days before the last keep_days ones
- * (today not counted); checked when the journal opens and then hourly. */
+ * (today not counted); checked when the journal opens and then hourly.
+ * Counted back from the clock's today at the latest, so that a replay
+ * set in the future never forgets days that really were. */
 static void forget_old_days(run_ctx *c, double wall)
 {
+	wall = fmin(wall, hs_clock_wall());
 	if (!c->journal || c->cfg.keep_days <= 0 || wall < c->forget_at)
 		return;
 	c->forget_at = wall + 3600;
@@ -496,33 +496,15 @@ static void send_alert(run_ctx *c, const hs_alert *a, double wall)
 	}
 }
 
-/* When the pause ends (INFINITY: at `headsup resume`). */
-static double pause_end(const run_ctx *c)
-{
-	return fmax(c->user_until,
-	            c->calib_holds > 0 ? c->calib_until : -INFINITY);
-}
-
-static bool is_paused(const run_ctx *c)
-{
-	return pause_end(c) > -INFINITY;
-}
-
 /* Pause for seconds (0: until resumed), as the user asked or as a
  * calibrate run asked (which holds the monitor paused alongside any pause
  * of the user's, never changing it).  Whether it was paused already. */
 static bool pause_monitor(run_ctx *c, double now, double seconds,
                           bool calibrate)
 {
-	const double until = seconds > 0 ? now + seconds : INFINITY;
-	const bool was_paused = is_paused(c);
-	if (calibrate) {
-		c->calib_holds++;
-		c->calib_until = fmax(c->calib_until, until);
-	} else {
-		c->user_until = until;
-	}
-	const double end = pause_end(c);
+	const bool was_paused =
+	        hs_pause_start(&c->pause, now, seconds, calibrate);
+	const double end = hs_pause_end(&c->pause);
 	hs_alerts_pause(&c->mon->alerts, now, isfinite(end) ? end - now : 1e12);
 	if (was_paused)
 		return true;
@@ -538,8 +520,7 @@ static bool pause_monitor(run_ctx *c, double now, double seconds,
  * it. */
 static void resume_monitor(run_ctx *c)
 {
-	c->user_until = c->calib_until = -INFINITY;
-	c->calib_holds = 0;
+	hs_pause_init(&c->pause);
 	hs_alerts_resume(&c->mon->alerts);
 	hs_monitor_restart(c->mon);
 	c->next_t = -INFINITY;
@@ -549,19 +530,11 @@ static void resume_monitor(run_ctx *c)
 /* End the pauses that are due; whether the monitor is still paused. */
 static bool still_paused(run_ctx *c, double now)
 {
-	if (!is_paused(c))
-		return false;
-	if (now >= c->user_until)
-		c->user_until = -INFINITY;
-	if (c->calib_holds > 0 && now >= c->calib_until) {
-		c->calib_holds = 0; /* a calibrate that never said it ended */
-		c->calib_until = -INFINITY;
-	}
-	if (c->user_until == -INFINITY && c->calib_holds == 0) {
+	if (hs_pause_expire(&c->pause, now)) {
 		hs_info("pause over");
 		resume_monitor(c);
 	}
-	return is_paused(c);
+	return hs_pause_active(&c->pause);
 }
 
 static const char *lent_to(const run_ctx *c)
@@ -600,20 +573,22 @@ static void status_reply(const run_ctx *c, double now, char *reply, size_t size)
 {
 	char words[96];
 	int n;
-	if (is_paused(c) && !(c->user_until > now) && c->calib_holds > 0) {
-		format_left(c->calib_until - now, words, sizeof words);
+	if (hs_pause_calibrating_only(&c->pause, now)) {
+		format_left(c->pause.calib_until - now, words, sizeof words);
 		n = snprintf(reply, size,
 		             "paused while 'headsup calibrate' records (%s "
 		             "more at most)",
 		             words);
-	} else if (is_paused(c) && isfinite(pause_end(c))) {
+	} else if (hs_pause_active(&c->pause) &&
+	           isfinite(hs_pause_end(&c->pause))) {
 		char until[8];
-		format_left(pause_end(c) - now, words, sizeof words);
-		hs_report_format_clock(hs_clock_wall() + (pause_end(c) - now),
+		format_left(hs_pause_end(&c->pause) - now, words, sizeof words);
+		hs_report_format_clock(hs_clock_wall() +
+		                               (hs_pause_end(&c->pause) - now),
 		                       until, sizeof until);
 		n = snprintf(reply, size, "paused for %s more (until %s)",
 		             words, until);
-	} else if (is_paused(c)) {
+	} else if (hs_pause_active(&c->pause)) {
 		n = snprintf(reply, size, "paused until 'headsup resume'");
 	} else if (!c->src && c->screen && hs_screenlock_locked(c->screen)) {
 		n = snprintf(reply, size, "running: screen locked");
@@ -691,6 +666,19 @@ static void reload_baseline(run_ctx *c, const char *path, char *reply,
 		         err);
 		return;
 	}
+	/* One that does not fit the frames watched would be dropped at the
+	 * next frame: refused now, so the caller hears it. */
+	hs_baseline fit = b;
+	if (c->frame_w > 0 &&
+	    hs_baseline_fit_frame(&fit, c->frame_w, c->frame_h) < 0) {
+		snprintf(reply, size,
+		         "error: the new baseline was recorded from %dx%d "
+		         "frames, but this monitor watches %dx%d ones, another "
+		         "shape; the one in use stays",
+		         b.frame_w, b.frame_h, c->frame_w, c->frame_h);
+		hs_warn("baseline not reloaded: %s", reply + 7);
+		return;
+	}
 	hs_monitor_set_baseline(c->mon, &b);
 	c->base_dropped = false;
 	c->base_from_file = true;
@@ -730,18 +718,18 @@ static void answer_request(run_ctx *c, double now, const hs_control_request *r)
 		break;
 	}
 	case HS_CONTROL_RESUME:
-		if (!is_paused(c)) {
+		if (!hs_pause_active(&c->pause)) {
 			snprintf(reply, sizeof reply, "not paused");
 			break;
 		}
 		if (req.calibrate) {
 			/* The end of one calibrate's hold; the user's pause,
 			 * or another calibrate's hold, keeps it paused. */
-			if (c->calib_holds > 0 && --c->calib_holds == 0)
-				c->calib_until = -INFINITY;
-			if (c->user_until > now || c->calib_holds > 0) {
+			const hs_pause_hold held =
+			        hs_pause_release_calibrate(&c->pause, now);
+			if (held != HS_PAUSE_RESUMED) {
 				snprintf(reply, sizeof reply,
-				         c->user_until > now
+				         held == HS_PAUSE_HELD_BY_USER
 				                 ? "paused by the user: stays "
 				                   "paused"
 				                 : "another calibration holds "
@@ -908,6 +896,10 @@ static void analyse_frame(run_ctx *c, double t)
 		c->open_t = t;
 	hs_monitor_step st;
 	hs_monitor_step_frame(c->mon, t, &an, &st);
+	if (an.frame_w > 0) {
+		c->frame_w = an.frame_w;
+		c->frame_h = an.frame_h;
+	}
 	if (st.baseline_rescaled)
 		hs_info("the baseline was recorded from %dx%d frames; scaled "
 		        "to these %dx%d frames of the same shape",
@@ -945,6 +937,8 @@ static void analyse_frame(run_ctx *c, double t)
 		hs_journal_add_frame(c->journal, wall, dt, st.state,
 		                     st.has_features ? &st.f : NULL,
 		                     an.face.found);
+	else
+		c->unjournalled_s += dt;
 	if (st.alert)
 		send_alert(c, &st.alert_info, wall);
 	forget_old_days(c, wall);
@@ -1053,7 +1047,7 @@ static int loop(run_ctx *c)
 				hs_clock_sleep(0.5);
 				continue;
 			}
-			if (c->screen_released && !is_paused(c)) {
+			if (c->screen_released && !hs_pause_active(&c->pause)) {
 				c->screen_released = false;
 				hs_info("screen unlocked: watching again");
 				hs_monitor_restart(c->mon);
@@ -1300,6 +1294,16 @@ static int prepare(run_ctx *c, int *status)
 		        c->o.clock_start);
 		return -1;
 	}
+	/* A day ahead at most (time zones): a year typed wrong would put
+	 * the replay where no day has been. */
+	if (c->o.clock_start && c->clock_start > hs_clock_wall() + 86400) {
+		hs_cli_usage_error("run",
+		                   "--clock-start '%s' is in the future; a "
+		                   "replay is journalled as a time that has "
+		                   "passed",
+		                   c->o.clock_start);
+		return -1;
+	}
 	if (c->o.clock_start &&
 	    hs_source_pick(c->cfg.source) == &hs_source_camera) {
 		hs_cli_usage_error(
@@ -1442,11 +1446,23 @@ static int prepare(run_ctx *c, int *status)
 	return 0;
 }
 
-static void finish(run_ctx *c)
+/* Release everything; whether all that was monitored is in the journal
+ * (what is not was said). */
+static bool finish(run_ctx *c)
 {
+	bool kept = true;
 	if (c->journal) {
 		hs_journal_end_session(c->journal, wall_at(c, last_t(c)));
-		hs_journal_close(c->journal);
+		kept = hs_journal_close(c->journal) == 0;
+	}
+	if (c->unjournalled_s > 0) {
+		char words[96];
+		hs_duration_format_exact(c->unjournalled_s, words,
+		                         sizeof words);
+		hs_error("%s of monitoring are not in the journal: '%s' "
+		         "could not be opened meanwhile",
+		         words, c->journal_path);
+		kept = false;
 	}
 	if (c->preview_shown)
 		hs_preview_close(PREVIEW_TITLE);
@@ -1459,15 +1475,16 @@ static void finish(run_ctx *c)
 	hs_analyzer_destroy(c->az);
 	free(c->mon);
 	hs_lock_release(c->lock);
+	return kept;
 }
 
 int hs_cmd_run(int argc, char **argv)
 {
 	run_ctx c;
 	memset(&c, 0, sizeof c);
-	c.user_until = c.calib_until = -INFINITY; /* not paused */
-	c.open_t = NAN;                           /* no frame analysed yet */
-	c.lent_until = -INFINITY;                 /* the camera is ours */
+	hs_pause_init(&c.pause);
+	c.open_t = NAN;           /* no frame analysed yet */
+	c.lent_until = -INFINITY; /* the camera is ours */
 	int status = HS_EXIT_OK;
 	if (parse_args(argc, argv, &c.o, &status) < 0)
 		return status;
@@ -1493,6 +1510,8 @@ int hs_cmd_run(int argc, char **argv)
 		        isnan(c.last_analysed_t) ? 0.0 : c.last_analysed_t,
 		        source_name(&c), c.frames, c.analysed);
 	}
-	finish(&c);
+	/* Monitoring the journal lost is a failure, even of a clean stop. */
+	if (!finish(&c) && status == HS_EXIT_OK)
+		status = HS_EXIT_FAILURE;
 	return status;
 }

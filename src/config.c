@@ -405,27 +405,60 @@ static int parse_section(char *line, char *section, size_t size,
 	return 0;
 }
 
+/* The longest line a settings file may have: room for the longest value
+ * with its key, comment and spaces.  A file with no line end at all
+ * (/dev/zero, say) is not read into memory whole. */
+#define LINE_MAX_BYTES (HS_CONFIG_STR_MAX + 1024)
+
+/* One line of in into line (LINE_MAX_BYTES + 1 bytes), newline kept; its
+ * length, 0 at the end of the file, -1 when it is longer than
+ * LINE_MAX_BYTES.  *nul: whether it holds a NUL byte. */
+static long read_line(FILE *in, char *line, bool *nul)
+{
+	long n = 0;
+	int ch;
+	*nul = false;
+	while ((ch = getc(in)) != EOF) {
+		if (n == LINE_MAX_BYTES)
+			return -1;
+		*nul |= ch == '\0';
+		line[n++] = (char)ch;
+		if (ch == '\n')
+			break;
+	}
+	line[n] = '\0';
+	return n;
+}
+
 int hs_config_parse(hs_config *cfg, FILE *in, const char *name, char *err,
                     size_t errsize)
 {
 	hs_config *work = malloc(sizeof *work);
 	unsigned *set_line = calloc(hs_setting_count, sizeof *set_line);
-	char *line = NULL;
-	size_t cap = 0;
+	char *line = malloc(LINE_MAX_BYTES + 1);
 	int rc = HS_ENOMEM;
-	if (!work || !set_line)
+	if (!work || !set_line || !line)
 		goto cleanup;
 	*work = *cfg;
 
 	char section[64] = "";
 	char where[PATH_MAX + 32];
 	unsigned lineno = 0;
-	ssize_t len;
+	long len;
+	bool nul;
 	errno = 0;
-	while ((len = getline(&line, &cap, in)) >= 0) {
+	while ((len = read_line(in, line, &nul)) != 0) {
 		lineno++;
 		snprintf(where, sizeof where, "%s:%u", name, lineno);
-		if (memchr(line, '\0', (size_t)len)) {
+		if (len < 0) {
+			say(err, errsize,
+			    "%s: line is longer than %d bytes; is this a "
+			    "settings file?",
+			    where, LINE_MAX_BYTES);
+			rc = HS_ECONFIG;
+			goto cleanup;
+		}
+		if (nul) {
 			say(err, errsize, "%s: line holds a NUL byte", where);
 			rc = HS_ECONFIG;
 			goto cleanup;

@@ -255,6 +255,8 @@ static void read_line(hs_control *srv, slot *s)
 	char *nl = memchr(s->line, '\n', s->len);
 	if (nl) {
 		*nl = '\0';
+		if (nl > s->line && nl[-1] == '\r') /* "status\r\n" (nc -C) */
+			nl[-1] = '\0';
 		s->state = SLOT_READY;
 	} else if (n == 0) {
 		/* The client shut down: what it sent is the line. */

@@ -63,6 +63,8 @@ int hs_err_from_errno(int errnum)
 		return HS_EISDIR;
 	case ENAMETOOLONG:
 		return HS_ENAMETOOLONG;
+	case ELOOP:
+		return HS_ELOOP;
 	default:
 		return HS_EIO;
 	}

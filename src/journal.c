@@ -461,14 +461,20 @@ static int reopen_immutable(hs_journal *j)
  * existing one; the -wal and -shm files take the same mode. */
 static int make_private_file(const char *path)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	/* Non-blocking: a FIFO in its place must not hang the monitor. */
+	int fd = open(path, O_RDWR | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return hs_err_from_errno(errno);
 	struct stat st;
-	if (fstat(fd, &st) == 0 && (st.st_mode & 077))
+	int rc = 0;
+	if (fstat(fd, &st) != 0)
+		rc = hs_err_from_errno(errno);
+	else if (!S_ISREG(st.st_mode))
+		rc = HS_ENOTFILE;
+	else if (st.st_mode & 077)
 		fchmod(fd, 0600);
 	close(fd);
-	return 0;
+	return rc;
 }
 
 static hs_journal *journal_new(const char *path)
@@ -613,6 +619,11 @@ int hs_journal_open_existing(const char *path, hs_journal **out)
 	if (S_ISDIR(st.st_mode)) {
 		hs_error("journal '%s' is a folder, not a journal file", path);
 		return HS_EISDIR;
+	}
+	if (!S_ISREG(st.st_mode)) { /* a FIFO would block the open */
+		hs_error("journal '%s' is not a regular file, so not a journal",
+		         path);
+		return HS_ENOTFILE;
 	}
 	hs_journal *j = journal_new(path);
 	if (!j)
@@ -1028,18 +1039,18 @@ int hs_journal_add_alert(hs_journal *j, double t_unix, hs_state kind,
 	return commit(j, t_unix);
 }
 
-void hs_journal_close(hs_journal *j)
+int hs_journal_close(hs_journal *j)
 {
 	if (!j)
-		return;
+		return 0;
 	int rc = j->in_session ? hs_journal_end_session(j, j->last_t)
 	                       : commit(j, j->last_t);
 	if (rc < 0)
-		hs_warn("journal '%s': %zu pending minute(s) and alert(s) "
-		        "could "
-		        "not be written: %s",
-		        j->path, hs_journal_pending(j), hs_strerror(rc));
+		hs_error("journal '%s': %zu pending minute(s) and alert(s) "
+		         "could not be written, and are lost: %s",
+		         j->path, hs_journal_pending(j), hs_strerror(rc));
 	journal_free(j);
+	return rc;
 }
 
 /* ---- reading

@@ -4,8 +4,11 @@
 #include "headsup/err.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
@@ -117,9 +120,24 @@ void hs_sha256_final_hex(hs_sha256 *s, char hex[65])
 
 int hs_sha256_file(const char *path, char hex[65])
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	/* Only a regular file: /dev/zero or a pipe would be read for ever,
+	 * and a FIFO with no writer would not even open. */
+	const int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
 		return hs_err_from_errno(errno);
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		const int rc = fstat(fd, &st) < 0    ? HS_EIO
+		               : S_ISDIR(st.st_mode) ? HS_EISDIR
+		                                     : HS_ENOTFILE;
+		close(fd);
+		return rc;
+	}
+	FILE *f = fdopen(fd, "rb");
+	if (!f) {
+		close(fd);
+		return HS_ENOMEM;
+	}
 	hs_sha256 s;
 	hs_sha256_init(&s);
 	unsigned char buf[65536];

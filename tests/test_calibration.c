@@ -179,6 +179,72 @@ static void refuses_a_turned_head_and_names_the_side(void **state)
 	assert_near(b.pitch_deg, 0, 1e-9);
 }
 
+/* A head on one side, a face too small to measure, and a head (or
+ * several people) moving while it records are refused, each with what to
+ * change; a head that sits still, with its small jitter, is not. */
+static void refuses_a_tilted_tiny_or_moving_head(void **state)
+{
+	(void)state;
+	enum {
+		N = 9
+	};
+	hs_calib_sample s[N];
+	hs_baseline b = sentinel(), before = b;
+	char why[256] = "";
+
+	for (int i = 0; i < N; i++) {
+		s[i] = sample_at(320, 240);
+		s[i].pose.roll_deg = 35; /* + = the subject's left eye lower */
+	}
+	assert_int_equal(
+	        hs_calibration_from_samples(s, N, W, H, &b, why, sizeof why),
+	        HS_EINVAL);
+	assert_non_null(strstr(why, "tilted 35° toward your left shoulder"));
+	assert_same_baseline(&b, &before);
+
+	/* eyes 10 px apart */
+	for (int i = 0; i < N; i++) {
+		s[i] = sample_at(320, 240);
+		s[i].face.kp[HS_KP_RIGHT_EYE].x = 315;
+		s[i].face.kp[HS_KP_LEFT_EYE].x = 325;
+	}
+	assert_int_equal(
+	        hs_calibration_from_samples(s, N, W, H, &b, why, sizeof why),
+	        HS_EINVAL);
+	assert_non_null(strstr(why, "eyes 10 px apart"));
+
+	/* Faces turned from -40 to +40: a median of 0, but nobody still. */
+	for (int i = 0; i < N; i++) {
+		s[i] = sample_at(320, 240);
+		s[i].pose.yaw_deg = -40 + 10 * i;
+	}
+	assert_int_equal(
+	        hs_calibration_from_samples(s, N, W, H, &b, why, sizeof why),
+	        HS_EINVAL);
+	assert_non_null(strstr(why, "turned or tilted a lot"));
+
+	/* The eyes wandering across the picture by two eye distances. */
+	for (int i = 0; i < N; i++)
+		s[i] = sample_at(200.0f + 30.0f * (float)i, 240);
+	assert_int_equal(
+	        hs_calibration_from_samples(s, N, W, H, &b, why, sizeof why),
+	        HS_EINVAL);
+	assert_non_null(strstr(why, "moved a lot"));
+	assert_same_baseline(&b, &before);
+
+	/* Sitting still: a degree or two and a few pixels of jitter. */
+	for (int i = 0; i < N; i++) {
+		s[i] = sample_at(320.0f + (float)(i % 3) * 2,
+		                 240.0f - (float)(i % 2) * 2);
+		s[i].pose.pitch_down_deg += (i % 4) - 1.5;
+		s[i].pose.yaw_deg += (i % 3) - 1;
+		s[i].pose.roll_deg += (i % 2) * 2 - 1;
+	}
+	assert_int_equal(
+	        hs_calibration_from_samples(s, N, W, H, &b, why, sizeof why),
+	        0);
+}
+
 static void
 refuses_an_off_centre_face_and_says_where_the_camera_is(void **state)
 {
@@ -558,6 +624,7 @@ int main(void)
 		cmocka_unit_test(medians_make_the_baseline),
 		cmocka_unit_test(refuses_when_most_frames_have_no_face),
 		cmocka_unit_test(refuses_a_turned_head_and_names_the_side),
+		cmocka_unit_test(refuses_a_tilted_tiny_or_moving_head),
 		cmocka_unit_test(
 		        refuses_an_off_centre_face_and_says_where_the_camera_is),
 		cmocka_unit_test(a_baseline_scales_to_frames_of_the_same_shape),

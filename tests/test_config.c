@@ -353,6 +353,15 @@ static void odd_bytes_are_errors_not_crashes(void **state)
 	                    "test.ini:2: monitor.source: value is 512 bytes "
 	                    "long (allowed: at most 511)");
 	free(text);
+	/* A "line" that never ends, as /dev/zero gives: refused once it is
+	 * too long for any setting, not read into memory whole. */
+	FILE *zero = fopen("/dev/zero", "r");
+	assert_non_null(zero);
+	assert_int_equal(
+	        hs_config_parse(&cfg, zero, "/dev/zero", err, sizeof err),
+	        HS_ECONFIG);
+	fclose(zero);
+	assert_non_null(strstr(err, "/dev/zero:1: line is longer than"));
 	/* A tiny error buffer truncates but still terminates. */
 	char small[8];
 	assert_int_equal(parse_text(&cfg, "[x]\n", small, sizeof small),

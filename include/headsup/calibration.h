@@ -30,6 +30,19 @@
  * room for a webcam beside the screen: in the desk fixture the
  * user faces the screen and reads 21.5 degrees from the camera. */
 #define HS_CALIB_MAX_YAW_DEG 25.0
+/* |median roll| above this: the head tilted to one side, or the camera
+ * turned on its side. */
+#define HS_CALIB_MAX_ROLL_DEG 30.0
+/* Median eye distance below this many pixels: too far from the camera
+ * for the head drop and lean-in to be measured. */
+#define HS_CALIB_MIN_IOD_PX 12
+/* With at least HS_CALIB_SPREAD_MIN_FRAMES faces: the median absolute
+ * deviation of pitch, yaw or roll above HS_CALIB_MAX_SPREAD_DEG, or of
+ * the eye midpoint above HS_CALIB_MAX_SHIFT_IOD eye distances, means the
+ * head moved (or several people were seen) while it recorded. */
+#define HS_CALIB_SPREAD_MIN_FRAMES 5
+#define HS_CALIB_MAX_SPREAD_DEG 8.0
+#define HS_CALIB_MAX_SHIFT_IOD 0.5
 #define HS_CALIB_MAX_OFFCENTRE                     \
 	0.30 /* eye midpoint this far from the     \
 	        centre, as a fraction of the frame \
@@ -63,8 +76,11 @@ typedef struct hs_calib_sample {
  *
  * Refuses with HS_EINVAL, and a sentence telling the user what to change
  * in why, when more than half the frames have no face, when the median
- * head yaw is beyond HS_CALIB_MAX_YAW_DEG, or when the eye midpoint is
- * further than HS_CALIB_MAX_OFFCENTRE from the frame centre.  out is only
+ * head yaw is beyond HS_CALIB_MAX_YAW_DEG or the roll beyond
+ * HS_CALIB_MAX_ROLL_DEG, when the eyes are closer than
+ * HS_CALIB_MIN_IOD_PX, when the head moved while it recorded (see
+ * HS_CALIB_MAX_SPREAD_DEG), or when the eye midpoint is further than
+ * HS_CALIB_MAX_OFFCENTRE from the frame centre.  out is only
  * written on success (so the caller's old baseline survives a refusal). */
 int hs_calibration_from_samples(const hs_calib_sample *s, size_t n, int frame_w,
                                 int frame_h, hs_baseline *out, char *why,

@@ -30,7 +30,9 @@
 	X(INTERRUPTED, "interrupted")                           \
 	X(ISDIR, "is a folder, not a file")                     \
 	X(NOTDIR, "a part of the path is a file, not a folder") \
-	X(NAMETOOLONG, "file name too long")
+	X(NAMETOOLONG, "file name too long")                    \
+	X(NOTFILE, "not a regular file")                        \
+	X(LOOP, "a loop of symbolic links")
 
 typedef enum hs_err {
 	HS_OK = 0,

@@ -54,9 +54,9 @@ int hs_journal_open(const char *path, char *moved_to, hs_journal **out);
  * upgraded, as `headsup run` would. */
 int hs_journal_open_existing(const char *path, hs_journal **out);
 
-/* Write what is pending and close; accepts NULL.  What cannot be written
- * is reported with a warning. */
-void hs_journal_close(hs_journal *j);
+/* Write what is pending and close; accepts NULL.  0, or the error when
+ * something could not be written: then it is lost, and said so. */
+int hs_journal_close(hs_journal *j);
 
 /* $XDG_DATA_HOME/headsup/journal.db into buf. */
 int hs_journal_default_path(char *buf, size_t size);
