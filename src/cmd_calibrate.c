@@ -101,8 +101,10 @@ static void release_running_monitor(const running_monitor *m,
 			/* Another camera, or the same at another size:
 			 * restarting would not help. */
 			hs_warn("the running monitor cannot use it and keeps "
-			        "its own: %s; calibrate from the camera it "
-			        "watches",
+			        "the baseline it has until it stops: %s. The "
+			        "file now holds the new one, which the monitor "
+			        "will not fit when it starts again: calibrate "
+			        "from the camera it watches",
 			        reply + 7);
 		else
 			hs_warn("the running monitor kept its baseline (%s); "

@@ -93,9 +93,11 @@ typedef struct run_ctx {
 	int dark_times;    /* stretches of darkness said so far */
 	double open_t;     /* the run's first analysed frame, or NAN */
 	bool base_dropped; /* a baseline from the file did not fit the camera */
-	int frame_w, frame_h; /* of the last frame analysed, 0 before one */
-	bool base_from_file;  /* the baseline in use is the recorded one */
-	double forget_at;     /* journal time of the next keep_days check */
+	int frame_w, frame_h;   /* of the last frame analysed, 0 before one */
+	char selfcal_said[256]; /* the last refusal of self-calibration seen */
+	bool selfcal_refusal_told; /* one was said: the next go to -v */
+	bool base_from_file;       /* the baseline in use is the recorded one */
+	double forget_at; /* journal time of the next keep_days check */
 	hs_control *control;
 	hs_lock *lock;
 	hs_screenlock *screen;
@@ -152,7 +154,8 @@ static void usage(FILE *out)
 	      "  --journal F          journal database (default\n"
 	      "                       $XDG_DATA_HOME/headsup/journal.db)\n"
 	      "  --clock-start T      for files: the wall-clock time of the\n"
-	      "                       file's start, ISO 8601 (default now)\n"
+	      "                       file's start, ISO 8601 (default now;\n"
+	      "                       not more than a day ahead)\n"
 	      "  --realtime           replay a file at its own speed (demos)\n"
 	      "  --preview            show the camera image, keypoints, "
 	      "angles\n"
@@ -185,11 +188,13 @@ static void usage(FILE *out)
 	hs_config_print_help(out);
 	fputs("\nExit status: 0 at the end of a file or when stopped; 1 when "
 	      "the\n"
-	      "source cannot be read, --preview has no display, or notify = "
+	      "source cannot be read, --preview has no display, notify = "
 	      "desktop and\n"
-	      "no notification server answers; 2 on a usage or configuration "
-	      "error,\n"
-	      "or when another monitor is already running.\n\n",
+	      "no notification server answers, or some of the monitoring "
+	      "could not\n"
+	      "be kept in the journal (said at the end); 2 on a usage or\n"
+	      "configuration error, or when another monitor is already "
+	      "running.\n\n",
 	      out);
 	fputs(hs_disclaimer, out);
 }
@@ -477,7 +482,9 @@ static int open_journal(run_ctx *c, double now_mono)
 	hs_journal_begin_session(c->journal, wall, source_name(c),
 	                         c->base_from_file ? c->cal_path : "self");
 	forget_old_days(c, wall);
-	recall_alerts(c, now_mono, wall);
+	/* A file replayed "now" has no place in the day's alerts. */
+	if (c->live || c->o.clock_start)
+		recall_alerts(c, now_mono, wall);
 	return 0;
 }
 
@@ -581,11 +588,19 @@ static void status_reply(const run_ctx *c, double now, char *reply, size_t size)
 		             words);
 	} else if (hs_pause_active(&c->pause) &&
 	           isfinite(hs_pause_end(&c->pause))) {
-		char until[8];
-		format_left(hs_pause_end(&c->pause) - now, words, sizeof words);
-		hs_report_format_clock(hs_clock_wall() +
-		                               (hs_pause_end(&c->pause) - now),
-		                       until, sizeof until);
+		char until[32], clock[8];
+		const double left = hs_pause_end(&c->pause) - now;
+		format_left(left, words, sizeof words);
+		hs_report_format_clock(hs_clock_wall() + left, clock,
+		                       sizeof clock);
+		snprintf(until, sizeof until, "%s", clock);
+		if (left >= 86400) { /* which day, too */
+			char day[16];
+			hs_date_format(
+			        hs_date_from_unix(hs_clock_wall() + left), day,
+			        sizeof day);
+			snprintf(until, sizeof until, "%s %s", day, clock);
+		}
 		n = snprintf(reply, size, "paused for %s more (until %s)",
 		             words, until);
 	} else if (hs_pause_active(&c->pause)) {
@@ -899,6 +914,22 @@ static void analyse_frame(run_ctx *c, double t)
 	if (an.frame_w > 0) {
 		c->frame_w = an.frame_w;
 		c->frame_h = an.frame_h;
+	}
+	/* Why self-calibration was refused: once as a warning (a camera
+	 * on its side would otherwise stay uncalibrated without a word),
+	 * then, as the attempts go on every few seconds, in -v only. */
+	if (!c->mon->calibrated && c->mon->selfcal_why[0] &&
+	    strcmp(c->mon->selfcal_why, c->selfcal_said) != 0) {
+		snprintf(c->selfcal_said, sizeof c->selfcal_said, "%s",
+		         c->mon->selfcal_why);
+		if (c->selfcal_refusal_told)
+			hs_info("cannot calibrate itself yet: %s",
+			        c->selfcal_said);
+		else
+			hs_warn("cannot calibrate itself yet: %s; it tries "
+			        "again meanwhile",
+			        c->selfcal_said);
+		c->selfcal_refusal_told = true;
 	}
 	if (st.baseline_rescaled)
 		hs_info("the baseline was recorded from %dx%d frames; scaled "

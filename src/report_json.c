@@ -126,8 +126,8 @@ int hs_report_write_json(const hs_report *r, FILE *out)
 	number_or_null(out, r->neck_load_kg, 2);
 	fputs(", \"mean_pitch_deg\": ", out);
 	number_or_null(out, r->mean_pitch_deg, 2);
-	fputs(", \"neck_load_note\": \"estimate after Hansraj 2014, not a "
-	      "diagnosis\"",
+	fputs(", \"neck_load_note\": \"estimate after Hansraj 2014 from the "
+	      "head's tilt only, not from hunching; not a diagnosis\"",
 	      out);
 
 	fprintf(out,

@@ -177,7 +177,7 @@ static void a_restart_keeps_the_cooldown(void **state)
 	} runs[] = {
 		{ "09:00:00", 1 }, /* at 09:01:01 */
 		{ "09:03:20", 0 }, /* due at 09:04:21, within 600 s */
-		{ "09:20:00", 1 }, /* long after */
+		{ "09:11:00", 1 }, /* due at 09:12:01, 660 s after */
 	};
 	for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
 		hs_runenv_fmt(args, sizeof args,
@@ -832,8 +832,9 @@ static void calibrate_while_running_hands_over_the_baseline(void **state)
 		hs_runenv_fmt(args, sizeof args,
 		              "calibrate --source '%s' --seconds 3", gaze);
 		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
-		assert_non_null(strstr(out, "the running monitor cannot use "
-		                            "it and keeps its own"));
+		assert_non_null(strstr(out,
+		                       "the running monitor cannot use "
+		                       "it and keeps the baseline it has"));
 		assert_non_null(strstr(out, "but this monitor watches 640x360 "
 		                            "ones, another shape"));
 		assert_int_equal(hs_runenv_status(&e, reply, sizeof reply), 0);
