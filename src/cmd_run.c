@@ -93,8 +93,7 @@ typedef struct run_ctx {
 	int dark_times;    /* stretches of darkness said so far */
 	double open_t;     /* the run's first analysed frame, or NAN */
 	bool base_dropped; /* a baseline from the file did not fit the camera */
-	int frame_w, frame_h;   /* of the last frame analysed, 0 before one */
-	char selfcal_said[256]; /* the last refusal of self-calibration seen */
+	int frame_w, frame_h; /* of the last frame analysed, 0 before one */
 	bool selfcal_refusal_told; /* one was said: the next go to -v */
 	bool base_from_file;       /* the baseline in use is the recorded one */
 	double forget_at; /* journal time of the next keep_days check */
@@ -588,21 +587,15 @@ static void status_reply(const run_ctx *c, double now, char *reply, size_t size)
 		             words);
 	} else if (hs_pause_active(&c->pause) &&
 	           isfinite(hs_pause_end(&c->pause))) {
-		char until[32], clock[8];
 		const double left = hs_pause_end(&c->pause) - now;
+		const double end = hs_clock_wall() + left;
+		char day[16] = "", clock[8];
 		format_left(left, words, sizeof words);
-		hs_report_format_clock(hs_clock_wall() + left, clock,
-		                       sizeof clock);
-		snprintf(until, sizeof until, "%s", clock);
-		if (left >= 86400) { /* which day, too */
-			char day[16];
-			hs_date_format(
-			        hs_date_from_unix(hs_clock_wall() + left), day,
-			        sizeof day);
-			snprintf(until, sizeof until, "%s %s", day, clock);
-		}
-		n = snprintf(reply, size, "paused for %s more (until %s)",
-		             words, until);
+		hs_report_format_clock(end, clock, sizeof clock);
+		if (left >= 86400) /* which day, too */
+			hs_date_format(hs_date_from_unix(end), day, sizeof day);
+		n = snprintf(reply, size, "paused for %s more (until %s%s%s)",
+		             words, day, day[0] ? " " : "", clock);
 	} else if (hs_pause_active(&c->pause)) {
 		n = snprintf(reply, size, "paused until 'headsup resume'");
 	} else if (!c->src && c->screen && hs_screenlock_locked(c->screen)) {
@@ -918,17 +911,14 @@ static void analyse_frame(run_ctx *c, double t)
 	/* Why self-calibration was refused: once as a warning (a camera
 	 * on its side would otherwise stay uncalibrated without a word),
 	 * then, as the attempts go on every few seconds, in -v only. */
-	if (!c->mon->calibrated && c->mon->selfcal_why[0] &&
-	    strcmp(c->mon->selfcal_why, c->selfcal_said) != 0) {
-		snprintf(c->selfcal_said, sizeof c->selfcal_said, "%s",
-		         c->mon->selfcal_why);
+	if (st.self_cal_refused) {
 		if (c->selfcal_refusal_told)
 			hs_info("cannot calibrate itself yet: %s",
-			        c->selfcal_said);
+			        c->mon->selfcal_why);
 		else
 			hs_warn("cannot calibrate itself yet: %s; it tries "
 			        "again meanwhile",
-			        c->selfcal_said);
+			        c->mon->selfcal_why);
 		c->selfcal_refusal_told = true;
 	}
 	if (st.baseline_rescaled)

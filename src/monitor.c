@@ -84,12 +84,16 @@ static bool steady_with_run(const hs_monitor *m, const hs_analysis *an)
 	return iod > 0 && hypot(x - x0, y - y0) <= SELFCAL_STEADY_IOD * iod;
 }
 
-static bool try_self_calibration(hs_monitor *m, double t, const hs_analysis *an)
+/* Gather one more steady frame; once there are HS_MONITOR_SELFCAL_S of
+ * them, calibrate from them (self_calibrated) or say why not
+ * (self_cal_refused, m->selfcal_why). */
+static void try_self_calibration(hs_monitor *m, double t, const hs_analysis *an,
+                                 hs_monitor_step *out)
 {
 	if (!steady_with_run(m, an) || m->selfcal_n == HS_MONITOR_SELFCAL_MAX) {
 		m->selfcal_n = 0;
 		if (!steady_with_run(m, an))
-			return false;
+			return;
 	}
 	m->selfcal[m->selfcal_n].face = an->face;
 	m->selfcal[m->selfcal_n].pose = an->pose;
@@ -97,18 +101,19 @@ static bool try_self_calibration(hs_monitor *m, double t, const hs_analysis *an)
 	m->selfcal_t[m->selfcal_n] = t;
 	m->selfcal_n++;
 	if (t - m->selfcal_t[0] < HS_MONITOR_SELFCAL_S)
-		return false;
+		return;
 	hs_baseline b;
 	if (hs_calibration_from_samples(m->selfcal, m->selfcal_n, an->frame_w,
 	                                an->frame_h, &b, m->selfcal_why,
 	                                sizeof m->selfcal_why) < 0) {
 		m->selfcal_n = 0;
-		return false;
+		out->self_cal_refused = true;
+		return;
 	}
 	m->base = b;
 	m->calibrated = true;
 	m->selfcal_n = 0;
-	return true;
+	out->self_calibrated = true;
 }
 
 /* A baseline from frames of another size: scale it, or, when the shape
@@ -158,7 +163,7 @@ void hs_monitor_step_frame(hs_monitor *m, double t, const hs_analysis *an,
 	if (m->calibrated)
 		fit_baseline(m, an, out);
 	if (!m->calibrated)
-		out->self_calibrated = try_self_calibration(m, t, an);
+		try_self_calibration(m, t, an, out);
 
 	const hs_features *sample = NULL;
 	if (m->calibrated && an->face.found &&

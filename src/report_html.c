@@ -326,13 +326,12 @@ static void hourly(const hs_report *r, FILE *out, int lo, int hi)
 	}
 	int n = hi - lo + 1;
 	int days = r->days > 1 ? r->days : 1;
-	double tallest = 0;
+	double total[24], tallest = 0;
 	for (int h = 0; h < 24; h++) {
-		double total = 0;
+		total[h] = 0;
 		for (int s = 0; s < HS_STATE_COUNT; s++)
-			total += r->hours[h][s];
-		if (total > tallest)
-			tallest = total;
+			total[h] += r->hours[h][s];
+		tallest = fmax(tallest, total[h]);
 	}
 	/* In seconds; more than an hour on the day the clocks go back. */
 	double scale = days == 1 ? fmax(3600, tallest)
@@ -349,21 +348,16 @@ static void hourly(const hs_report *r, FILE *out, int lo, int hi)
 	        "class=\"chart\" width=\"%d\" height=\"%d\" "
 	        "viewBox=\"0 0 %d %d\">\n<desc>",
 	        CHART_W, height, CHART_W, height);
-	for (int h = 0; h < 24; h++) {
-		const double *t = r->hours[h];
-		double all = 0;
-		for (int s = 0; s < HS_STATE_COUNT; s++)
-			all += t[s];
-		if (all > 0)
+	for (int h = 0; h < 24; h++)
+		if (total[h] > 0)
 			fprintf(out,
 			        "%02d:00, %.0f min, %.0f min of it looking "
 			        "down "
 			        "or hunched. ",
-			        h, all / 60,
-			        (t[HS_STATE_LOOKING_DOWN] +
-			         t[HS_STATE_HUNCHED]) /
+			        h, total[h] / 60,
+			        (r->hours[h][HS_STATE_LOOKING_DOWN] +
+			         r->hours[h][HS_STATE_HUNCHED]) /
 			                60);
-	}
 	fputs("</desc>\n", out);
 	fprintf(out,
 	        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "

@@ -126,12 +126,13 @@ int hs_sha256_file(const char *path, char hex[65])
 	if (fd < 0)
 		return hs_err_from_errno(errno);
 	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		const int rc = fstat(fd, &st) < 0    ? HS_EIO
-		               : S_ISDIR(st.st_mode) ? HS_EISDIR
-		                                     : HS_ENOTFILE;
+	const int bad = fstat(fd, &st) < 0     ? hs_err_from_errno(errno)
+	                : S_ISDIR(st.st_mode)  ? HS_EISDIR
+	                : !S_ISREG(st.st_mode) ? HS_ENOTFILE
+	                                       : 0;
+	if (bad < 0) {
 		close(fd);
-		return rc;
+		return bad;
 	}
 	FILE *f = fdopen(fd, "rb");
 	if (!f) {

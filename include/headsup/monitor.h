@@ -54,6 +54,8 @@ typedef struct hs_monitor_step {
 	bool alert; /* an alert is due now */
 	hs_alert alert_info;
 	bool self_calibrated; /* the baseline was made from this frame */
+	/* a self-calibration was tried and refused: why is in selfcal_why */
+	bool self_cal_refused;
 	/* The frame's size differs from the baseline's, which was made from
 	 * baseline_from_w x baseline_from_h frames: rescaled = same shape,
 	 * so the baseline was scaled to fit (hs_baseline_fit_frame());
