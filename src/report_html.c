@@ -28,6 +28,15 @@ static const char *const state_colour[HS_STATE_COUNT] = {
 	[HS_STATE_UNCALIBRATED] = "#56b4e9",
 };
 
+/* The page's neutral colours, light first.  The charts draw theirs as SVG
+ * attributes (the light ones), each element with a class that the dark
+ * sheet restyles: "track" the empty day row, "gap" the hour lines cut
+ * through it (the page's own background), "grid" a value's line across a
+ * chart and "axis" a chart's base line and ticks.  The states keep their
+ * fills in both: on the dark background every one of them stands out by
+ * at least 3:1 (upright, the darkest, 3.6:1 on the page and 3.1:1 on the
+ * track), as WCAG asks of parts of a chart.  Dark is for the screen only;
+ * paper stays white. */
 static const char css[] =
         "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;"
         "max-width:1000px;margin:2em auto;padding:0 1em;color:#222;"
@@ -48,8 +57,17 @@ static const char css[] =
         "svg text{font:12px system-ui,sans-serif;fill:#444}"
         ".note{background:#f5f5ef;border-left:4px solid #999;padding:.6em 1em}"
         ".muted{color:#666}"
+        "@media screen and (prefers-color-scheme:dark){"
+        "body{color:#e6e6e6;background:#121212}h2{border-color:#333}"
+        "a{color:#8ab4f8}a:visited{color:#c58af9}.sw{border-color:#fff4}"
+        "svg text{fill:#c8c8c8}.note{background:#1e1e1a;border-color:#777}"
+        ".muted{color:#a0a0a0}.track{fill:#222}.gap{stroke:#121212}"
+        ".grid{stroke:#333}.axis{stroke:#777}}"
+        /* on paper a chart shrinks to the page instead of being cut off
+         * at its right edge */
         "@media print{body{max-width:none;margin:0;font-size:10pt}"
-        "h2{break-after:avoid}section{break-inside:avoid}"
+        "h2{break-after:avoid}section{break-inside:avoid;overflow:visible}"
+        "svg.chart{min-width:0}"
         "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
         "a{color:inherit}}";
 
@@ -158,16 +176,64 @@ static void hour_span(const hs_report *r, int *lo, int *hi)
 	}
 }
 
-/* Hours between two labels of a clock axis with px_per_hour pixels to an
+/* Minutes between two labels of a clock axis with px_per_hour pixels to an
  * hour: the fewest that keep "00:00" labels (about 30 px wide) apart.  A
- * divisor of 24, so that the labels fall on the same hours every day. */
-static int label_step(double px_per_hour)
+ * divisor of a day, so that the labels fall on the same times every day.
+ * Quarter and half hours only with twice the room, so that a short day
+ * reads in finer steps without a label at every finger's width. */
+static int label_step_min(double px_per_hour)
 {
-	static const int steps[] = { 1, 2, 3, 4, 6, 12 };
-	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
-		if (steps[i] * px_per_hour >= MIN_LABEL_GAP)
+	static const int steps[] = { 15, 30, 60, 120, 180, 240, 360, 720 };
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		double gap = steps[i] / 60.0 * px_per_hour;
+		if (gap >= (steps[i] < 60 ? 2 : 1) * MIN_LABEL_GAP)
 			return steps[i];
-	return 24;
+	}
+	return 24 * 60;
+}
+
+/* A value axis in minutes for a bar as tall as most_min: returns its top,
+ * a round number of minutes, and sets *step_min to the distance between
+ * its lines, the finest of a few round steps that needs at most four of
+ * them.  The tallest bar then reaches two thirds of the way up or more
+ * (once it is a few minutes tall). */
+static double axis_scale(double most_min, double *step_min)
+{
+	static const double steps[] = { 1,  2,   5,   10,  15,  30,
+		                        60, 120, 240, 480, 720, 1440 };
+	const double eps = 1e-9; /* sums of seconds are not exact */
+	double step = 1440 * ceil(most_min / (4 * 1440) - eps);
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+		if (ceil(most_min / steps[i] - eps) <= 4) {
+			step = steps[i];
+			break;
+		}
+	*step_min = step;
+	return fmax(1, ceil(most_min / step - eps)) * step;
+}
+
+/* The value axis of a bar chart whose bars stand on base_y and reach
+ * plot_h pixels up at scale_min: the base line and a grid line at each
+ * step, each labelled in its unit, minutes under an hour's step and hours
+ * from there (so "120 min" but "3 h"). */
+static void value_axis(FILE *out, int left, int right, int base_y, int plot_h,
+                       double scale_min, double step_min)
+{
+	for (int i = 0; i * step_min <= scale_min + 1e-9; i++) {
+		double v = i * step_min;
+		double y = base_y - v / scale_min * plot_h;
+		char label[32] = "0";
+		if (i > 0 && step_min < 60)
+			snprintf(label, sizeof label, "%.0f min", v);
+		else if (i > 0)
+			snprintf(label, sizeof label, "%.0f h", v / 60);
+		fprintf(out,
+		        "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+		        "stroke=\"%s\" class=\"%s\"/><text x=\"%d\" "
+		        "y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
+		        left, y, right, y, i ? "#ddd" : "#999",
+		        i ? "grid" : "axis", left - 6, y + 4, label);
+	}
 }
 
 /* A chart's figures in words, for screen readers: <desc> is its SVG's
@@ -210,8 +276,8 @@ static void timeline(const hs_report *r, FILE *out, int lo, int hi)
 		int y = top + d * (row_h + gap);
 		fprintf(out,
 		        "<text x=\"0\" y=\"%d\">%s</text><rect x=\"%d\" "
-		        "y=\"%d\" "
-		        "width=\"%d\" height=\"%d\" fill=\"#f1f1f1\"/>\n",
+		        "y=\"%d\" width=\"%d\" height=\"%d\" "
+		        "fill=\"#f1f1f1\" class=\"track\"/>\n",
 		        y + row_h / 2 + 4, date, LABEL_W, y, plot_w, row_h);
 	}
 	/* One rectangle per run of minutes with the same main state, each
@@ -254,24 +320,30 @@ static void timeline(const hs_report *r, FILE *out, int lo, int hi)
 			        state_colour[state]);
 		i = k;
 	}
-	int axis_y = top + rows * (row_h + gap) + 12;
-	int every = label_step(plot_w / ((double)span_s / 3600));
+	/* The hours cut through the rows; below them a tick and a label at
+	 * each step of the clock. */
+	int rows_end = top + rows * (row_h + gap) - gap;
 	for (int h = lo; h <= hi + 1; h++) {
 		double x = LABEL_W + (h - lo) * 3600.0 / span_s * plot_w;
 		fprintf(out,
 		        "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
-		        "stroke=\"#fff\" stroke-width=\"1\"/>",
-		        x, top, x, axis_y - 14);
-		if (h % every == 0) {
-			const char *anchor = h == lo       ? "start"
-			                     : h == hi + 1 ? "end"
-			                                   : "middle";
-			fprintf(out,
-			        "<text x=\"%.1f\" y=\"%d\" "
-			        "text-anchor=\"%s\">%02d:00</text>",
-			        x, axis_y, anchor, h % 24);
-		}
-		fputc('\n', out);
+		        "stroke=\"#fff\" class=\"gap\"/>\n",
+		        x, top, x, rows_end);
+	}
+	int every = label_step_min(plot_w / (span_s / 3600));
+	int first = lo * 60, last = (hi + 1) * 60;
+	for (int m = (first + every - 1) / every * every; m <= last;
+	     m += every) {
+		double x = LABEL_W + (m - first) * 60.0 / span_s * plot_w;
+		const char *anchor = m == first  ? "start"
+		                     : m == last ? "end"
+		                                 : "middle";
+		fprintf(out,
+		        "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
+		        "stroke=\"#999\" class=\"axis\"/><text x=\"%.1f\" "
+		        "y=\"%d\" text-anchor=\"%s\">%02d:%02d</text>\n",
+		        x, rows_end, x, rows_end + 5, x, rows_end + 18, anchor,
+		        m / 60 % 24, m % 60);
 	}
 	fputs("</svg>\n", out);
 	legend(out);
@@ -297,20 +369,10 @@ static void stacked_bar(FILE *out, double x, double w, double base_y,
 	}
 }
 
-/* The smallest of a few round numbers of minutes that is at least m. */
-static double round_up_min(double m)
-{
-	static const double steps[] = { 1, 2, 5, 10, 15, 20, 30, 45, 60 };
-	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
-		if (m <= steps[i])
-			return steps[i];
-	return 30 * ceil(m / 30);
-}
-
 /* One bar per hour of the day: the minutes spent in each posture in that
  * hour, over all the days of the report, as the text report and the JSON
  * give them.  For one day the scale is the whole hour; for several, a
- * round number that the tallest bar nearly fills. */
+ * round number that the tallest bar mostly fills. */
 static void hourly(const hs_report *r, FILE *out, int lo, int hi)
 {
 	const int height = 260, left = 56, bottom = 24, top = 10;
@@ -333,9 +395,10 @@ static void hourly(const hs_report *r, FILE *out, int lo, int hi)
 			total[h] += r->hours[h][s];
 		tallest = fmax(tallest, total[h]);
 	}
-	/* In seconds; more than an hour on the day the clocks go back. */
-	double scale = days == 1 ? fmax(3600, tallest)
-	                         : 60 * round_up_min(tallest / 60);
+	/* More than an hour on the day the clocks go back. */
+	double step_min;
+	double scale_min = axis_scale(
+	        days == 1 ? fmax(60, tallest / 60) : tallest / 60, &step_min);
 	double slot = (double)plot_w / n;
 	fputs("<section><h2>Hour by hour</h2>\n", out);
 	if (days > 1)
@@ -359,20 +422,12 @@ static void hourly(const hs_report *r, FILE *out, int lo, int hi)
 			         r->hours[h][HS_STATE_HUNCHED]) /
 			                60);
 	fputs("</desc>\n", out);
-	fprintf(out,
-	        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-	        "stroke=\"#999\"/>"
-	        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-	        "stroke=\"#ddd\"/>"
-	        "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>"
-	        "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.0f min</text>\n",
-	        left, top + plot_h, left + plot_w, top + plot_h, left, top,
-	        left + plot_w, top, left - 6, top + plot_h, left - 6, top + 10,
-	        scale / 60);
+	value_axis(out, left, left + plot_w, top + plot_h, plot_h, scale_min,
+	           step_min);
 	for (int h = lo; h <= hi; h++) {
 		double x = left + (h - lo) * slot;
 		stacked_bar(out, x + slot * 0.15, slot * 0.7, top + plot_h,
-		            plot_h, scale, r->hours[h]);
+		            plot_h, scale_min * 60, r->hours[h]);
 		fprintf(out,
 		        "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%02d"
 		        "</text>\n",
@@ -386,10 +441,11 @@ static void trend(const hs_report *r, FILE *out)
 	const int height = 240, left = 56, bottom = 24, top = 22;
 	int plot_w = CHART_W - left - 10;
 	int plot_h = height - top - bottom;
-	double scale = 3600;
+	double longest = 3600;
 	for (size_t i = 0; i < r->n_daily; i++)
-		if (r->daily[i].monitored_s > scale)
-			scale = r->daily[i].monitored_s;
+		longest = fmax(longest, r->daily[i].monitored_s);
+	double step_min;
+	double scale = 60 * axis_scale(longest / 60, &step_min);
 	double slot = (double)plot_w / (double)r->n_daily;
 	fprintf(out,
 	        "<section><h2>Trend</h2>\n<p class=\"muted\">The %d days "
@@ -411,12 +467,8 @@ static void trend(const hs_report *r, FILE *out)
 		        hs_report_percent(d->share_upright));
 	}
 	fputs("</desc>\n", out);
-	fprintf(out,
-	        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-	        "stroke=\"#999\"/>"
-	        "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.1f h</text>\n",
-	        left, top + plot_h, left + plot_w, top + plot_h, left - 6,
-	        top + 10, scale / 3600);
+	value_axis(out, left, left + plot_w, top + plot_h, plot_h, scale / 60,
+	           step_min);
 	for (size_t i = 0; i < r->n_daily; i++) {
 		const hs_report_day *d = &r->daily[i];
 		double x = left + (double)i * slot;
@@ -535,6 +587,7 @@ int hs_report_write_html(const hs_report *r, FILE *out)
 	        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
 	        "charset=\"utf-8\">\n<meta name=\"viewport\" "
 	        "content=\"width=device-width, initial-scale=1\">\n"
+	        "<meta name=\"color-scheme\" content=\"light dark\">\n"
 	        "<title>headsup report %s</title>\n<style>%s</style>\n"
 	        "</head><body>\n<h1>Posture report: %s</h1>\n",
 	        title, css, title);

@@ -918,6 +918,308 @@ static void build_blocks(hs_date first, hs_date last, const block *bs,
 	hs_report_set_links(r);
 }
 
+/* ---- the page on a dark desktop ----------------------------------------- */
+
+/* Relative luminance of "#rrggbb" or "#rgb" (WCAG 2). */
+static double luminance(const char *hex)
+{
+	unsigned c[3];
+	if (strlen(hex) == 4 &&
+	    sscanf(hex, "#%1x%1x%1x", &c[0], &c[1], &c[2]) == 3)
+		for (int i = 0; i < 3; i++)
+			c[i] *= 17;
+	else if (strlen(hex) != 7 ||
+	         sscanf(hex, "#%2x%2x%2x", &c[0], &c[1], &c[2]) != 3)
+		fail_msg("no colour: \"%s\"", hex);
+	double l[3];
+	for (int i = 0; i < 3; i++) {
+		double v = c[i] / 255.0;
+		l[i] = v <= 0.03928 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+	}
+	return 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2];
+}
+
+static double contrast(const char *a, const char *b)
+{
+	double la = luminance(a), lb = luminance(b);
+	return (fmax(la, lb) + 0.05) / (fmin(la, lb) + 0.05);
+}
+
+/* The colour that 'property' gets in the rule for 'selector' of a style
+ * sheet (its first such rule) into buf. */
+static void css_colour(const char *sheet, const char *selector,
+                       const char *property, char *buf, size_t size)
+{
+	char key[64];
+	snprintf(key, sizeof key, "%s{", selector);
+	const char *rule = strstr(sheet, key);
+	if (!rule)
+		fail_msg("no rule for %s in: %s", selector, sheet);
+	const char *end = strchr(rule, '}');
+	snprintf(key, sizeof key, "%s:", property);
+	const char *p = strstr(rule, key);
+	if (!p || p > end)
+		fail_msg("%s has no %s", selector, property);
+	p += strlen(key);
+	snprintf(buf, size, "%.*s", (int)strcspn(p, ";}"), p);
+}
+
+/* The block of a style sheet under this @media query, braces balanced. */
+static char *media_block(const char *html, const char *query)
+{
+	const char *p = strstr(html, query);
+	if (!p)
+		fail_msg("no \"%s\" in the page's style", query);
+	p = strchr(p, '{');
+	assert_non_null(p);
+	int depth = 0;
+	const char *q = p;
+	do {
+		depth += *q == '{';
+		depth -= *q == '}';
+		q++;
+	} while (depth > 0 && *q);
+	assert_int_equal(depth, 0);
+	return strndup(p + 1, (size_t)(q - p - 2));
+}
+
+/* For a desktop in dark mode the page asks the browser for dark controls
+ * and scroll bars and turns its own background, text and chart lines
+ * dark, on screen only; the states keep their colours, each still clear
+ * of the dark background and of the empty day row (3:1 as WCAG asks of a
+ * chart's parts); and nothing neutral in a chart is left out of the dark
+ * rules: each line and each rect that is not a state has a class that
+ * they restyle. */
+static void html_follows_a_dark_desktop(void **state)
+{
+	(void)state;
+	hs_report r;
+	build_day(&r);
+	char *html = render(&r, hs_report_write_html);
+	const char *meta = strstr(html, "<meta name=\"color-scheme\" "
+	                                "content=\"light dark\">");
+	assert_non_null(meta);
+	assert_true(meta < strstr(html, "</head>"));
+	char *dark = media_block(
+	        html, "@media screen and (prefers-color-scheme:dark)");
+
+	char bg[16], fg[16], track[16], text[16];
+	css_colour(dark, "body", "background", bg, sizeof bg);
+	css_colour(dark, "body", "color", fg, sizeof fg);
+	css_colour(dark, ".track", "fill", track, sizeof track);
+	css_colour(dark, "svg text", "fill", text, sizeof text);
+	if (luminance(bg) > 0.02)
+		fail_msg("dark background %s is not dark", bg);
+	if (contrast(fg, bg) < 7 || contrast(text, bg) < 4.5)
+		fail_msg("text %s and chart text %s on %s: too faint", fg, text,
+		         bg);
+	if (contrast(track, bg) < 1.1)
+		fail_msg("the empty day row %s vanishes into %s", track, bg);
+	for (int s = 0; s < HS_STATE_COUNT; s++) {
+		if (strstr(dark, state_fill[s]))
+			fail_msg("dark mode changes the colour of %s",
+			         hs_report_state_label((hs_state)s));
+		if (contrast(state_fill[s], bg) < 3 ||
+		    contrast(state_fill[s], track) < 3)
+			fail_msg("%s %s: %.2f:1 on %s, %.2f:1 on the row %s",
+			         hs_report_state_label((hs_state)s),
+			         state_fill[s], contrast(state_fill[s], bg), bg,
+			         contrast(state_fill[s], track), track);
+	}
+
+	int lines = 0, neutral_rects = 0;
+	for (const char *p = html; (p = strchr(p, '<')); p++) {
+		bool line = strncmp(p, "<line ", 6) == 0;
+		bool rect = strncmp(p, "<rect ", 6) == 0;
+		if (!line && !rect)
+			continue;
+		const char *end = strchr(p, '>');
+		char fill[16] = "";
+		const char *f = strstr(p, "fill=\"");
+		if (rect && f && f < end)
+			sscanf(f, "fill=\"%15[^\"]", fill);
+		if (rect && state_of_fill(fill) >= 0)
+			continue;
+		lines += line;
+		neutral_rects += rect;
+		const char *c = strstr(p, "class=\"");
+		if (!c || c > end)
+			fail_msg("drawn in one colour for light and dark: %.*s",
+			         (int)(end - p + 1), p);
+		char sel[40] = ".";
+		sscanf(c, "class=\"%30[^\"]", sel + 1);
+		strcat(sel, "{");
+		if (!strstr(dark, sel))
+			fail_msg("dark mode does not restyle %.*s",
+			         (int)(end - p), sel);
+	}
+	assert_true(lines > 0 && neutral_rects > 0);
+	free(dark);
+	free(html);
+	hs_report_finish(&r);
+}
+
+/* ---- chart axes ------------------------------------------------------------
+ */
+
+/* The value axis of a bar chart: its labels ("0", "15 min", "2 h") in
+ * minutes, each on a horizontal line at its own height, evenly spaced.
+ * Sets the base line's y and the pixels to a minute; returns the top of
+ * the scale in minutes. */
+static double read_value_axis(const char *svg, double *base_y,
+                              double *px_per_min)
+{
+	static svg_text t[256];
+	static svg_line l[256];
+	size_t nt = svg_texts(svg, t, 256), nl = svg_lines(svg, l, 256);
+	double v[32], y[32];
+	int n = 0;
+	for (size_t i = 0; i < nt; i++) {
+		double value;
+		char unit[8] = "";
+		if (strcmp(t[i].text, "0") == 0)
+			value = 0;
+		else if (sscanf(t[i].text, "%lf %7s", &value, unit) == 2 &&
+		         (strcmp(unit, "min") == 0 || strcmp(unit, "h") == 0))
+			value *= strcmp(unit, "h") == 0 ? 60 : 1;
+		else
+			continue;
+		bool on_line = false;
+		for (size_t k = 0; k < nl; k++)
+			on_line |= l[k].y1 == l[k].y2 &&
+			           fabs(l[k].y1 - (t[i].y - 4)) < 1 &&
+			           l[k].x1 > t[i].x && l[k].x2 > l[k].x1 + 500;
+		if (!on_line)
+			fail_msg("axis label \"%s\" is on no grid line",
+			         t[i].text);
+		assert_true(n < 32);
+		v[n] = value;
+		y[n++] = t[i].y - 4;
+	}
+	if (n < 3 || n > 7)
+		fail_msg("%d labels on the value axis, want 3 to 7", n);
+	assert_true(v[0] == 0);
+	*base_y = y[0];
+	*px_per_min = (y[0] - y[n - 1]) / v[n - 1];
+	for (int i = 1; i < n; i++) {
+		if (fabs(v[i] - v[i - 1] - v[1]) > 1e-9)
+			fail_msg("value axis steps %g then %g min", v[1],
+			         v[i] - v[i - 1]);
+		if (fabs(y[0] - y[i] - v[i] * *px_per_min) > 0.5)
+			fail_msg("the %g min line is at y %.1f", v[i], y[i]);
+	}
+	return v[n - 1];
+}
+
+/* Minutes of the bar above the label 'label', read against the axis. */
+static double bar_min(const char *svg, const char *label, double base_y,
+                      double px_per_min)
+{
+	static svg_text t[256];
+	static svg_box b[512];
+	size_t nt = svg_texts(svg, t, 256), nb = svg_boxes(svg, b, 512);
+	for (size_t i = 0; i < nt; i++) {
+		if (strcmp(t[i].text, label) != 0)
+			continue;
+		double top = base_y;
+		for (size_t k = 0; k < nb; k++)
+			if (fabs(b[k].x + b[k].w / 2 - t[i].x) < 1) {
+				assert_true(fabs(b[k].y + b[k].h - top) < 0.1);
+				top = b[k].y;
+			}
+		return (base_y - top) / px_per_min;
+	}
+	fail_msg("no bar labelled %s", label);
+	return -1;
+}
+
+/* The clock labels of a timeline, each with its tick below the rows;
+ * returns how many, their texts one after another in 'texts'. */
+static size_t timeline_ticks(const char *svg, char texts[][8], size_t max)
+{
+	static svg_text t[256];
+	static svg_line l[256];
+	static svg_box b[256];
+	size_t nt = svg_texts(svg, t, 256), nl = svg_lines(svg, l, 256);
+	size_t nb = svg_boxes(svg, b, 256), n = 0;
+	double rows_end = 0;
+	for (size_t k = 0; k < nb; k++)
+		rows_end = fmax(rows_end, b[k].y + b[k].h);
+	for (size_t i = 0; i < nt; i++) {
+		int hh, mm;
+		char rest;
+		if (sscanf(t[i].text, "%d:%d%c", &hh, &mm, &rest) != 2)
+			continue;
+		bool tick = false;
+		for (size_t k = 0; k < nl; k++)
+			tick |= l[k].x1 == l[k].x2 &&
+			        fabs(l[k].x1 - t[i].x) < 0.1 &&
+			        l[k].y1 >= rows_end - 0.01 &&
+			        l[k].y2 > l[k].y1 && l[k].y2 < t[i].y - 8;
+		if (!tick)
+			fail_msg("clock label %s has no tick", t[i].text);
+		assert_true(n < max);
+		snprintf(texts[n++], 8, "%s", t[i].text);
+	}
+	return n;
+}
+
+/* Each chart can be read off its axes: the timeline's clock in half hours
+ * over a three-hour day and in quarter hours over a short one, each label
+ * on its tick; the hour chart's minutes and the trend's hours as evenly
+ * spaced lines labelled with their unit, against which the bars measure
+ * what the day holds (09:00 to 10:00 all upright; Friday's four hours). */
+static void html_chart_axes_are_labelled_with_units(void **state)
+{
+	(void)state;
+	hs_report r;
+	build_day(&r);
+	char *html = render(&r, hs_report_write_html);
+
+	char *svg = svg_of(html, "posture timeline");
+	char clock[32][8];
+	size_t n = timeline_ticks(svg, clock, 32);
+	static const char *const want[] = { "09:00", "09:30", "10:00", "10:30",
+		                            "11:00", "11:30", "12:00" };
+	assert_int_equal(n, 7);
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(clock[i], want[i]);
+	free(svg);
+
+	double base, px, top;
+	svg = svg_of(html, "time per hour by posture");
+	top = read_value_axis(svg, &base, &px);
+	assert_true(top == 60); /* one day: the whole hour */
+	assert_non_null(strstr(svg, ">15 min</text>"));
+	assert_true(fabs(bar_min(svg, "09", base, px) - 60) < 0.1);
+	assert_true(fabs(bar_min(svg, "11", base, px) - 60) < 0.1);
+	free(svg);
+
+	svg = svg_of(html, "daily trend");
+	top = read_value_axis(svg, &base, &px);
+	assert_true(top == 4 * 60);
+	assert_non_null(strstr(svg, ">1 h</text>"));
+	assert_true(fabs(bar_min(svg, "02-27", base, px) - 4 * 60) < 0.1);
+	assert_true(fabs(bar_min(svg, "03-02", base, px) - 3 * 60) < 0.1);
+	free(svg);
+	free(html);
+	hs_report_finish(&r);
+
+	/* Twenty minutes from 07:10: the clock in quarter hours. */
+	static const block b[] = {
+		{ DAY_0900 - 110 * MIN, 20, HS_STATE_UPRIGHT, 0 },
+	};
+	build_blocks(the_day, the_day, b, 1, &r);
+	html = render(&r, hs_report_write_html);
+	svg = svg_of(html, "posture timeline");
+	n = timeline_ticks(svg, clock, 32);
+	assert_int_equal(n, 5);
+	assert_string_equal(clock[1], "07:15");
+	free(svg);
+	free(html);
+	hs_report_finish(&r);
+}
+
 /* A day with 20 minutes at the desk, at 07:10 (near the start of the
  * day, so the axis can only widen one way): the hour chart still spans
  * eight hours, and its one bar is as narrow as on a full day, not a
@@ -1525,8 +1827,9 @@ static bool png_size(const char *path, unsigned *w, unsigned *h)
 	return true;
 }
 
-/* A 1000x1400 screenshot of an HTML page by headless Chromium. */
-static void screenshot(const char *html, const char *png)
+/* A 1000x1400 screenshot of an HTML page by headless Chromium, with
+ * these extra flags. */
+static void screenshot(const char *html, const char *png, const char *flags)
 {
 	unlink(png);
 	char cmd[4096];
@@ -1535,9 +1838,9 @@ static void screenshot(const char *html, const char *png)
 	         "--no-sandbox --disable-gpu --disable-quic --no-first-run "
 	         "--disable-background-networking --disable-component-update "
 	         "--disable-sync --user-data-dir=\"$profile\" "
-	         "--window-size=1000,1400 --screenshot='%s' 'file://%s' "
+	         "--window-size=1000,1400 %s --screenshot='%s' 'file://%s' "
 	         ">/dev/null 2>&1; rc=$?; rm -rf \"$profile\"; exit $rc",
-	         png, html);
+	         flags, png, html);
 	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
 	unsigned w = 0, h = 0;
 	assert_true(png_size(png, &w, &h));
@@ -1546,21 +1849,47 @@ static void screenshot(const char *html, const char *png)
 	fprintf(stderr, "screenshot of the HTML report: %s\n", png);
 }
 
-static void html_renders_in_chromium(void **state)
+/* Skips the test without Chromium to render the page or ImageMagick to
+ * read its pixels: without convert a blank page would pass for a drawn
+ * one. */
+static void need_browser(void)
 {
-	cli_fixture *fx = *state;
 	if (hs_test_run("command -v chromium >/dev/null", NULL, 0) != 0) {
 		fprintf(stderr, "SKIPPED: chromium is not installed; the HTML "
 		                "report was not checked in a browser\n");
 		skip();
 	}
-	/* Without convert the screenshot's pixels cannot be read, and a
-	 * blank page would pass for a drawn one. */
 	if (hs_test_run("command -v convert >/dev/null", NULL, 0) != 0) {
 		fprintf(stderr, "SKIPPED: ImageMagick 'convert' missing; the "
 		                "screenshot's colours cannot be checked\n");
 		skip();
 	}
+}
+
+/* The distinct colours of a PNG, as ImageMagick lists them, into buf. */
+static void png_colours(const char *png, char *buf, size_t size)
+{
+	char cmd[700];
+	snprintf(cmd, sizeof cmd,
+	         "convert '%s' -unique-colors txt:- 2>/dev/null", png);
+	assert_int_equal(hs_test_run(cmd, buf, size), 0);
+}
+
+/* The mean lightness of a PNG, 0 black to 1 white. */
+static double png_lightness(const char *png)
+{
+	char cmd[700], out[64] = "";
+	snprintf(cmd, sizeof cmd,
+	         "convert '%s' -colorspace Gray -format '%%[fx:mean]' info:",
+	         png);
+	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
+	return atof(out);
+}
+
+static void html_renders_in_chromium(void **state)
+{
+	cli_fixture *fx = *state;
+	need_browser();
 	write_journal(fx->db);
 	char args[700], html[600], png[600];
 	snprintf(html, sizeof html, "%s/report.html", fx->dir);
@@ -1569,7 +1898,7 @@ static void html_renders_in_chromium(void **state)
 	         "--date 2026-03-02 --format html --output '%s'", html);
 	assert_int_equal(report(fx, args, NULL, 0), 0);
 
-	screenshot(html, png);
+	screenshot(html, png, "");
 
 	/* A week's page too, to look at: day rows and averaged hours. */
 	char week_db[600], week_html[600];
@@ -1583,14 +1912,12 @@ static void html_renders_in_chromium(void **state)
 	         "--format html --output '%s'",
 	         hs_test_bin(), week_db, week_html);
 	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
-	screenshot(week_html, "/tmp/headsup-report-week-screenshot.png");
+	screenshot(week_html, "/tmp/headsup-report-week-screenshot.png", "");
 
 	/* The charts' fills are on the page: upright blue, looking-down
 	 * orange and hunched vermilion appear as exact pixel colours. */
 	static char colours[1 << 20];
-	snprintf(cmd, sizeof cmd,
-	         "convert '%s' -unique-colors txt:- 2>/dev/null", png);
-	assert_int_equal(hs_test_run(cmd, colours, sizeof colours), 0);
+	png_colours(png, colours, sizeof colours);
 	assert_non_null(strstr(colours, "#0072B2"));
 	assert_non_null(strstr(colours, "#E69F00"));
 	assert_non_null(strstr(colours, "#D55E00"));
@@ -1598,6 +1925,40 @@ static void html_renders_in_chromium(void **state)
 	for (const char *p = colours; (p = strchr(p, '\n')); p++)
 		lines++;
 	assert_true(lines > 20); /* text and charts, not a blank page */
+}
+
+/* In a browser that prefers dark, as on a dark desktop, the page is dark
+ * (where the light page is light), its day rows are dark grey instead of
+ * light, and the states keep their exact colours. */
+static void html_is_dark_in_a_dark_browser(void **state)
+{
+	cli_fixture *fx = *state;
+	need_browser();
+	write_journal(fx->db);
+	char args[700], html[600];
+	snprintf(html, sizeof html, "%s/report.html", fx->dir);
+	snprintf(args, sizeof args,
+	         "--date 2026-03-02 --days 2 --format html --output '%s'",
+	         html);
+	assert_int_equal(report(fx, args, NULL, 0), 0);
+	const char *light = "/tmp/headsup-report-light-screenshot.png";
+	const char *dark = "/tmp/headsup-report-dark-screenshot.png";
+	screenshot(html, light, "");
+	screenshot(html, dark, "--blink-settings=preferredColorScheme=0");
+
+	double l = png_lightness(light), d = png_lightness(dark);
+	if (l < 0.75 || d > 0.25)
+		fail_msg("mean lightness %.2f light, %.2f dark", l, d);
+	static char colours[1 << 20];
+	png_colours(dark, colours, sizeof colours);
+	assert_non_null(strstr(colours, "#0072B2"));
+	assert_non_null(strstr(colours, "#E69F00"));
+	assert_non_null(strstr(colours, "#D55E00"));
+	assert_non_null(strstr(colours, "#999999"));
+	assert_non_null(strstr(colours, "#222222")); /* the empty row */
+	assert_null(strstr(colours, "#F1F1F1"));
+	png_colours(light, colours, sizeof colours);
+	assert_non_null(strstr(colours, "#F1F1F1"));
 }
 
 static int set_tz(void **state)
@@ -2055,6 +2416,8 @@ int main(void)
 		cmocka_unit_test(
 		        text_for_other_charsets_is_ascii_of_the_same_shape),
 		cmocka_unit_test(html_is_self_contained_with_charts),
+		cmocka_unit_test(html_follows_a_dark_desktop),
+		cmocka_unit_test(html_chart_axes_are_labelled_with_units),
 		cmocka_unit_test(
 		        previous_days_read_the_same_in_text_html_and_json),
 		cmocka_unit_test(
@@ -2077,6 +2440,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 		        week_html_has_legible_hours_and_bars_per_day, cli_setup,
 		        cli_teardown),
+		cmocka_unit_test_setup_teardown(html_is_dark_in_a_dark_browser,
+		                                cli_setup, cli_teardown),
 		cmocka_unit_test_setup_teardown(html_renders_in_chromium,
 		                                cli_setup, cli_teardown),
 	};
