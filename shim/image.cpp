@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <fcntl.h>
 #include <iostream>
 #include <opencv2/imgcodecs.hpp>
@@ -88,6 +89,53 @@ class cerr_silenced
 };
 } // namespace
 
+// cv::imread throws when the size an image's header states passes one of
+// OpenCV's limits (validateInputImageSize(), which names the limit in the
+// assertion it fails); each can be changed in the environment.
+namespace
+{
+struct size_limit {
+	const char *assertion, *variable, *fallback, *unit;
+};
+const size_limit size_limits[] = {
+	{ "CV_IO_MAX_IMAGE_PIXELS", "OPENCV_IO_MAX_IMAGE_PIXELS", "1073741824",
+	  "pixels in all" },
+	{ "CV_IO_MAX_IMAGE_WIDTH", "OPENCV_IO_MAX_IMAGE_WIDTH", "1048576",
+	  "pixels wide" },
+	{ "CV_IO_MAX_IMAGE_HEIGHT", "OPENCV_IO_MAX_IMAGE_HEIGHT", "1048576",
+	  "pixels high" },
+};
+
+// HS_ETOOLARGE, with the image's size and the limit it passes as the last
+// error ("40000x40000 pixels, over the limit of 1073741824 pixels in all
+// (OPENCV_IO_MAX_IMAGE_PIXELS)"), when e is OpenCV refusing the size of
+// the image at path; HS_EFORMAT for a size it cannot have (0 wide); 0
+// when e is something else.
+int refused_size(const char *path, const cv::Exception &e)
+{
+	if (e.func != "validateInputImageSize")
+		return 0;
+	for (const size_limit &l : size_limits) {
+		if (e.err.find(l.assertion) == std::string::npos)
+			continue;
+		const char *set = std::getenv(l.variable);
+		const std::string limit = std::string("the limit of ") +
+		                          (set && set[0] ? set : l.fallback) +
+		                          " " + l.unit + " (" + l.variable +
+		                          ")";
+		unsigned long long w, h;
+		hs::note_error(hs::header_size(path, &w, &h)
+		                       ? (std::to_string(w) + "x" +
+		                          std::to_string(h) + " pixels, over " +
+		                          limit)
+		                                 .c_str()
+		                       : ("over " + limit).c_str());
+		return HS_ETOOLARGE;
+	}
+	return HS_EFORMAT;
+}
+} // namespace
+
 extern "C" int hsv_image_load(hs_image *img, const char *path)
 {
 	return hs::guarded([&] {
@@ -95,7 +143,13 @@ extern "C" int hsv_image_load(hs_image *img, const char *path)
 		if (rc < 0)
 			return rc;
 		cerr_silenced quiet;
-		img->mat = cv::imread(path, cv::IMREAD_COLOR);
+		try {
+			img->mat = cv::imread(path, cv::IMREAD_COLOR);
+		} catch (const cv::Exception &e) {
+			if ((rc = refused_size(path, e)) < 0)
+				return rc;
+			throw;
+		}
 		if (img->mat.empty())
 			return (int)HS_EFORMAT;
 		return 0;

@@ -28,6 +28,12 @@ void to_rgb_floats(const cv::Mat &bgr, cv::Mat &rgb, float *dst, double scale,
 // regular file (a folder, a FIFO).  Asked before OpenCV reads a path.
 int check_readable(const char *path) noexcept;
 
+// The width and height in the header of the image file at path (PNG, JPEG,
+// BMP, PNM or TIFF), read without decoding it; false for other formats and
+// headers that cannot be read.
+bool header_size(const char *path, unsigned long long *w,
+                 unsigned long long *h) noexcept;
+
 // Whether OpenCV and FFmpeg keep quiet on stderr (headsup says what went
 // wrong in its own words), decided once when the core first fetches the
 // shim's table (table.cpp).

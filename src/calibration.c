@@ -160,7 +160,8 @@ int hs_calibration_from_samples(const hs_calib_sample *s, size_t n, int frame_w,
 		double yaw = hs_median(col[M_YAW], n_pitch);
 		if (fabs(yaw) > HS_CALIB_MAX_YAW_DEG) {
 			say(why, whysize,
-			    "your head is turned %.0f° to your %s; face the "
+			    "your head is turned %.0f degrees to your %s; face "
+			    "the "
 			    "screen",
 			    fabs(yaw), yaw > 0 ? "left" : "right");
 			goto cleanup;
@@ -169,7 +170,9 @@ int hs_calibration_from_samples(const hs_calib_sample *s, size_t n, int frame_w,
 	if (fabs(b.roll_deg) > HS_CALIB_MAX_ROLL_DEG) {
 		/* roll + = the subject's left eye lower (pose.h) */
 		say(why, whysize,
-		    "your head is tilted %.0f° toward your %s shoulder (or the "
+		    "your head is tilted %.0f degrees toward your %s shoulder "
+		    "(or "
+		    "the "
 		    "camera is on its side); hold your head level",
 		    fabs(b.roll_deg), b.roll_deg > 0 ? "left" : "right");
 		goto cleanup;
@@ -206,7 +209,8 @@ int hs_calibration_from_samples(const hs_calib_sample *s, size_t n, int frame_w,
 			say(why, whysize,
 			    "your head turned or tilted a lot while it "
 			    "recorded "
-			    "(typically %.0f° from where it mostly was); sit "
+			    "(typically %.0f degrees from where it mostly "
+			    "was); sit "
 			    "still, upright, and try again",
 			    moved);
 			goto cleanup;

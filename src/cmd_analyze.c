@@ -173,11 +173,17 @@ static void print_row(const char *source, long frame, double t,
 static void print_row_body(const char *source, long frame, double t,
                            const hs_analysis *an)
 {
-	const char *name = source;
-	size_t len = strlen(name);
-	if (len > 32)
-		name += len - 32;
-	printf("%-32s %6ld %8.2f ", name, frame, t);
+	/* A long path keeps its end, the file's name, and shows it was
+	 * cut. */
+	size_t len = strlen(source);
+	if (len > 32) {
+		const char *end = source + len - 29;
+		while ((*end & 0xc0) == 0x80) /* not inside a UTF-8 character */
+			end++;
+		printf("...%-29s", end);
+	} else
+		printf("%-32s", source);
+	printf(" %6ld %8.2f ", frame, t);
 	if (!an->face.found) {
 		printf("%-9s %5s %7s %7s %7s", "no face", "", "", "", "");
 		return;
@@ -260,11 +266,15 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 		rc = hs_source_retrieve(src, img);
 		if (rc < 0) {
 			const char *name = hs_source_frame_name(src);
-			hs_error("cannot read %s '%s': %s",
+			/* too large: its size and the limit it passes */
+			hs_error("cannot read %s '%s': %s%s%s",
 			         name ? "image" : "frame", name ? name : path,
 			         rc == HS_EFORMAT ? "not an image that can be "
 			                            "decoded"
-			                          : hs_strerror(rc));
+			                          : hs_strerror(rc),
+			         rc == HS_ETOOLARGE ? ": " : "",
+			         rc == HS_ETOOLARGE ? hs_shim_last_error()
+			                            : "");
 			ok = false;
 			frame++;
 			continue;
@@ -284,10 +294,14 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 		        o->has_base ? posture_of(o, &base, path, &an, &warned,
 		                                 &posture)
 		                    : NULL;
+		/* The table names the image a row is about (a folder's
+		 * file); JSON keeps "source" the path as given. */
+		const char *image = hs_source_frame_name(src);
 		if (o->json)
 			print_json(path, frame, t, &an, p);
 		else
-			print_row(path, frame, t, &an, p, header_done);
+			print_row(image ? image : path, frame, t, &an, p,
+			          header_done);
 		frame++;
 	}
 	if (rc != HS_EEOF) {

@@ -8,8 +8,10 @@
 #include "headsup/err.h"
 #include "headsup/log.h"
 #include "headsup/monitor.h"
+#include "headsup/report.h"
 #include "headsup/source.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -57,6 +60,36 @@ static void pause_running_monitor(running_monitor *m, double seconds)
 	else if (rc == 0 && strncmp(reply, "error: ", 7) == 0)
 		hs_warn("the running monitor was not paused: %s", reply + 7);
 }
+
+/* Is the camera device that spec names there at all?  Asked before a
+ * running monitor is paused for it. */
+static bool device_exists(const char *spec)
+{
+	char dev[PATH_MAX];
+	struct stat st;
+	hs_source_name(spec, dev, sizeof dev);
+	return stat(dev, &st) == 0 || hs_err_from_errno(errno) != HS_ENOENT;
+}
+
+/* Why the frame just grabbed from src could not be read (rc), into buf:
+ * "cannot read image 'a.png': too large to decode: 40000x40000 pixels,
+ * over the limit of ...", "a frame cannot be decoded (...)". */
+static void describe_unread(hs_source *src, int rc, char *buf, size_t size)
+{
+	const char *image = hs_source_frame_name(src);
+	if (!image) {
+		snprintf(buf, size, "a frame cannot be decoded (%s)",
+		         hs_strerror(rc));
+		return;
+	}
+	snprintf(buf, size, "cannot read image '%s': %s%s%s", image,
+	         rc == HS_EFORMAT ? "not an image that can be decoded"
+	                          : hs_strerror(rc),
+	         rc == HS_ETOOLARGE ? ": " : "",
+	         rc == HS_ETOOLARGE ? hs_shim_last_error() : "");
+}
+
+#define DEGREE "\u00b0"
 
 /* From the first quote on ("'<file>'"), or all of text without one. */
 static const char *after_quote(const char *text)
@@ -129,6 +162,20 @@ static void on_interrupt(int sig)
 {
 	(void)sig;
 	interrupted = 1;
+}
+
+/* Open the frame source spec into *src, or say why not (kept: what a
+ * failure leaves of the baseline). */
+static int open_source(const char *spec, const hs_source_opts *so,
+                       const char *kept, hs_source **src)
+{
+	char err[4200];
+	int rc = hs_source_open(spec, so, src, err, sizeof err);
+	if (rc < 0 && interrupted) /* the signal cut the opening short */
+		hs_error("calibration interrupted. %s", kept);
+	else if (rc < 0)
+		hs_error("%s", err);
+	return rc;
 }
 
 static void usage(FILE *out)
@@ -233,15 +280,18 @@ int hs_cmd_calibrate(int argc, char **argv)
 		return hs_cli_usage_error("calibrate", "--seconds: %s", err);
 
 	char path[PATH_MAX];
+	int rc;
 	if (output)
 		snprintf(path, sizeof path, "%s", output);
-	else if (hs_calibration_default_path(path, sizeof path) < 0) {
-		hs_error("cannot tell where to store the baseline: set "
-		         "$XDG_STATE_HOME or $HOME");
+	else if ((rc = hs_calibration_default_path(path, sizeof path)) < 0) {
+		hs_error("cannot tell where to store the baseline: %s",
+		         rc == HS_ERANGE ? "$XDG_STATE_HOME (or $HOME) makes "
+		                           "too long a path; use --output F"
+		                         : "set $XDG_STATE_HOME or $HOME");
 		return HS_EXIT_FAILURE;
 	}
 	/* Before the user sits through the recording: can it be stored? */
-	int rc = hs_calibration_check_writable(path, err, sizeof err);
+	rc = hs_calibration_check_writable(path, err, sizeof err);
 	if (rc < 0) {
 		hs_error("%s", err);
 		return rc == HS_EISDIR ? HS_EXIT_USAGE : HS_EXIT_FAILURE;
@@ -271,15 +321,22 @@ int hs_cmd_calibrate(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL); /* the terminal closed */
-	pause_running_monitor(&monitor, cfg.calibrate_s + PAUSE_MARGIN_S);
-	/* The default camera is looked for once the monitor let it go. */
-	if (hs_source_open(cfg.source, &so, &src, err, sizeof err) < 0) {
-		if (interrupted) /* the signal cut the opening short */
-			hs_error("calibration interrupted. %s", kept);
-		else
-			hs_error("%s", err);
+	/* A file is opened before the monitor hears of this, so that a bad
+	 * path fails at once and leaves it alone; a camera once the monitor
+	 * let go of it (the default camera is looked for then), unless the
+	 * device named is not there at all. */
+	const bool camera = hs_source_pick(cfg.source) == &hs_source_camera;
+	if (camera && cfg.source[0] && !device_exists(cfg.source)) {
+		hs_source_describe_error(cfg.source, HS_ENOENT, err,
+		                         sizeof err);
+		hs_error("%s", err);
 		goto out;
 	}
+	if (!camera && open_source(cfg.source, &so, kept, &src) < 0)
+		goto out;
+	pause_running_monitor(&monitor, cfg.calibrate_s + PAUSE_MARGIN_S);
+	if (camera && open_source(cfg.source, &so, kept, &src) < 0)
+		goto out;
 	const char *name = hs_source_device(src);
 	if (hs_analyzer_create(cfg.model, cfg.fov_deg, &az) < 0)
 		goto out;
@@ -297,6 +354,7 @@ int hs_cmd_calibrate(int argc, char **argv)
 	long frames = 0;
 	double t, t0 = NAN, t_last = NAN, next_t = -INFINITY;
 	int frame_w = 0, frame_h = 0, last_shown = -1;
+	char unread[1024] = ""; /* why the first unreadable frame was */
 	while (!interrupted && (rc = hs_source_grab(src, &t)) == 0) {
 		frames++;
 		if (isnan(t0))
@@ -306,8 +364,13 @@ int hs_cmd_calibrate(int argc, char **argv)
 			break;
 		if (!hs_monitor_frame_due(&next_t, t, SAMPLE_RATE_HZ))
 			continue;
-		if (hs_source_retrieve(src, img) < 0)
+		int read_rc = hs_source_retrieve(src, img);
+		if (read_rc < 0) {
+			if (!unread[0]) /* the first, said if none is read */
+				describe_unread(src, read_rc, unread,
+				                sizeof unread);
 			continue;
+		}
 		hs_analysis an;
 		if (hs_analyzer_run(az, img, &an) < 0)
 			continue;
@@ -344,7 +407,8 @@ int hs_cmd_calibrate(int argc, char **argv)
 		goto out;
 	}
 	if (n == 0) {
-		hs_error("no frames to calibrate on from '%s'. %s", name, kept);
+		hs_error("no frames to calibrate on from '%s'%s%s. %s", name,
+		         unread[0] ? ": " : "", unread, kept);
 		goto out;
 	}
 	/* A file shorter than asked (by more than a frame or so). */
@@ -373,10 +437,13 @@ int hs_cmd_calibrate(int argc, char **argv)
 		goto out;
 	}
 	printf("Baseline stored in %s\n", path);
+	/* Degrees as the terminal report writes them (report.h). */
+	const char *deg =
+	        hs_report_locale_charset() == HS_REPORT_UTF8 ? DEGREE : " deg";
 	printf("  frames used: %zu, eye distance %.0f px", n, b.iod_px);
 	if (b.has_pitch)
-		printf(", head pitch %.1f deg", b.pitch_deg);
-	printf(", roll %.1f deg\n", b.roll_deg);
+		printf(", head pitch %.1f%s", b.pitch_deg, deg);
+	printf(", roll %.1f%s\n", b.roll_deg, deg);
 	status = HS_EXIT_OK;
 out:
 	hs_image_destroy(img);

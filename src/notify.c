@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "headsup/advice.h"
 #include "headsup/err.h"
@@ -262,6 +263,27 @@ int hs_notify_format_body(const char *advice, const char *url,
 		rc = HS_EINVAL;
 		break;
 	}
+	if (rc < 0)
+		buf[0] = '\0';
+	return rc;
+}
+
+int hs_notify_format_line(const hs_alert_msg *msg, double at_unix, char *buf,
+                          size_t size)
+{
+	if (!msg || !buf || size == 0)
+		return HS_EINVAL;
+	buf[0] = '\0';
+	const time_t t = (time_t)floor(at_unix);
+	struct tm local;
+	char stamp[16];
+	/* as the monitor's log lines around it are stamped (log.h) */
+	if (!isfinite(at_unix) || !localtime_r(&t, &local) ||
+	    strftime(stamp, sizeof stamp, "%H:%M:%S", &local) == 0)
+		return HS_EINVAL;
+	size_t len = 0;
+	int rc = append(buf, size, &len, "%s headsup: %s - %s %s\n", stamp,
+	                msg->summary, msg->advice, msg->advice_url);
 	if (rc < 0)
 		buf[0] = '\0';
 	return rc;

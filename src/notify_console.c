@@ -1,15 +1,17 @@
 /* notify_console.c - alerts as lines on the terminal (stderr), for when no
  * notification server is reachable or the user asked for the terminal.
  *
- *   headsup: Hunched for 45 seconds - <advice sentence> <advice url>
+ *   14:05:59 headsup: Hunched for 45 seconds - <advice sentence> <advice url>
  *
- * There is nothing to click, so it never reports a snooze or an advice
- * request.
+ * The local time it was shown comes first, as on the monitor's log lines,
+ * for whoever reads the terminal later.  There is nothing to click, so it never
+ * reports a snooze or an advice request.
  */
 #include "headsup/notify.h"
 
 #include <stdio.h>
 
+#include "headsup/clock.h"
 #include "headsup/err.h"
 
 static int console_open(void **state)
@@ -21,8 +23,12 @@ static int console_open(void **state)
 static int console_send(void *state, const hs_alert_msg *msg)
 {
 	(void)state;
-	if (fprintf(stderr, "headsup: %s - %s %s\n", msg->summary, msg->advice,
-	            msg->advice_url) < 0)
+	char line[HS_NOTIFY_SUMMARY_MAX + HS_NOTIFY_ADVICE_MAX +
+	          HS_NOTIFY_URL_MAX + 32];
+	int rc = hs_notify_format_line(msg, hs_clock_wall(), line, sizeof line);
+	if (rc < 0)
+		return rc;
+	if (fputs(line, stderr) < 0)
 		return HS_EIO;
 	fflush(stderr);
 	return 0;

@@ -10,7 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "headsup/calibration.h"
 #include "headsup/err.h"
@@ -141,9 +148,9 @@ static void refuses_a_turned_head_and_names_the_side(void **state)
 	assert_int_equal(
 	        hs_calibration_from_samples(s, 3, W, H, &b, why, sizeof why),
 	        HS_EINVAL);
-	assert_string_equal(why,
-	                    "your head is turned 38° to your left; face the "
-	                    "screen");
+	assert_string_equal(
+	        why, "your head is turned 38 degrees to your left; face the "
+	             "screen");
 	assert_same_baseline(&b, &before);
 
 	/* Turned the other way, and just past the limit of about 20
@@ -153,8 +160,8 @@ static void refuses_a_turned_head_and_names_the_side(void **state)
 		double yaw;
 		const char *says; /* NULL: accepted */
 	} cases[] = {
-		{ -35, "35° to your right" },
-		{ -27, "27° to your right" },
+		{ -35, "35 degrees to your right" },
+		{ -27, "27 degrees to your right" },
 		{ 23, NULL },
 	};
 	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
@@ -209,7 +216,8 @@ static void refuses_a_tilted_tiny_or_moving_head(void **state)
 		s[i] = sample_at(320, 240);
 		s[i].pose.roll_deg = 35; /* + = the subject's left eye lower */
 	}
-	assert_refused_saying(s, N, "tilted 35° toward your left shoulder");
+	assert_refused_saying(s, N,
+	                      "tilted 35 degrees toward your left shoulder");
 
 	/* eyes 10 px apart */
 	for (int i = 0; i < N; i++) {
@@ -619,8 +627,275 @@ static void save_is_private_and_atomic(void **state)
 	hs_test_rmtree(dir);
 }
 
+/* ---- the command, beside a running monitor ----------------------------------
+ */
+
+/* A stand-in for `headsup run`'s control socket under runtime_dir: a child
+ * process that appends each request line to log and answers as a monitor
+ * would.  Returns its pid, for stop_fake_monitor(). */
+static pid_t start_fake_monitor(const char *runtime_dir, const char *log)
+{
+	char dir[PATH_MAX];
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	snprintf(dir, sizeof dir, "%s/headsup", runtime_dir);
+	assert_int_equal(mkdir(runtime_dir, 0700), 0);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_true(snprintf(addr.sun_path, sizeof addr.sun_path,
+	                     "%s/control.sock",
+	                     dir) < (int)sizeof addr.sun_path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&addr, sizeof addr), 0);
+	assert_int_equal(listen(fd, 8), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid > 0) {
+		close(fd);
+		return pid;
+	}
+	/* Gone with the test, even one that failed before stopping it; and
+	 * not holding the test's output open. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() == 1)
+		_exit(1);
+	int null = open("/dev/null", O_RDWR);
+	if (null < 0 || dup2(null, STDOUT_FILENO) < 0 ||
+	    dup2(null, STDERR_FILENO) < 0)
+		_exit(1);
+	for (;;) {
+		int c = accept(fd, NULL, NULL);
+		if (c < 0)
+			_exit(1);
+		char line[300];
+		size_t n = 0;
+		ssize_t r;
+		while (n < sizeof line - 1 &&
+		       (r = read(c, line + n, sizeof line - 1 - n)) > 0) {
+			n += (size_t)r;
+			if (memchr(line, '\n', n))
+				break;
+		}
+		line[n] = '\0';
+		FILE *f = fopen(log, "a");
+		if (f) {
+			fputs(line, f);
+			fclose(f);
+		}
+		const char *reply = strncmp(line, "pause", 5) == 0
+		                            ? "paused for 1 minute 5 seconds\n"
+		                    : strncmp(line, "reload", 6) == 0
+		                            ? "baseline reloaded from 'x'\n"
+		                            : "resumed\n";
+		if (write(c, reply, strlen(reply)) < 0)
+			_exit(1);
+		close(c);
+	}
+}
+
+static void stop_fake_monitor(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* `headsup calibrate ARGS` in locale (LC_ALL) with its files in dir (and
+ * the fake monitor's socket in dir/run); stdout into out, stderr into err.
+ * Its status. */
+static int calibrate_in_locale(const char *locale, const char *dir,
+                               const char *args, char *out, size_t out_size,
+                               char *err, size_t err_size)
+{
+	char cmd[3 * PATH_MAX], errpath[PATH_MAX + 16];
+	snprintf(errpath, sizeof errpath, "%s/stderr.txt", dir);
+	snprintf(cmd, sizeof cmd,
+	         "LC_ALL='%s' HOME='%s' XDG_CONFIG_HOME='%s/cfg' "
+	         "XDG_STATE_HOME='%s/state' XDG_DATA_HOME='%s/data' "
+	         "XDG_CACHE_HOME='%s/cache' XDG_RUNTIME_DIR='%s/run' '%s' "
+	         "calibrate %s 2>'%s'",
+	         locale, dir, dir, dir, dir, dir, dir, hs_test_bin(), args,
+	         errpath);
+	int rc = hs_test_run(cmd, out, out_size);
+	FILE *f = fopen(errpath, "r");
+	err[0] = '\0';
+	if (f) {
+		err[fread(err, 1, err_size - 1, f)] = '\0';
+		fclose(f);
+	}
+	return rc;
+}
+
+static int calibrate_in(const char *dir, const char *args, char *out,
+                        size_t out_size, char *err, size_t err_size)
+{
+	return calibrate_in_locale("C", dir, args, out, out_size, err,
+	                           err_size);
+}
+
+static void read_log(const char *log, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	FILE *f = fopen(log, "r");
+	if (f) {
+		buf[fread(buf, 1, size - 1, f)] = '\0';
+		fclose(f);
+	}
+}
+
+/* A --source that is not there fails at once, naming it, with status 1,
+ * and the running monitor is not paused for it (nor asked anything). */
+static void a_missing_source_leaves_the_monitor_alone(void **state)
+{
+	(void)state;
+	char dir[PATH_MAX], run[PATH_MAX + 8], log[PATH_MAX + 16];
+	char args[PATH_MAX + 64], want[PATH_MAX + 128], out[4096], err[4096],
+	        asked[4096];
+	hs_test_tmpdir(dir, sizeof dir);
+	snprintf(run, sizeof run, "%s/run", dir);
+	snprintf(log, sizeof log, "%s/requests.txt", dir);
+	pid_t monitor = start_fake_monitor(run, log);
+
+	static const struct {
+		const char *source, *kind, *why;
+	} cases[] = {
+		{ "missing.avi", "video", "no such file or folder" },
+		{ "missing.jpg", "image", "no such file or folder" },
+		{ "/dev/video-headsup-none", "camera",
+		  "no such device (is a webcam plugged in?)" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const bool file = cases[i].source[0] != '/';
+		snprintf(args, sizeof args, "--source '%s%s%s'",
+		         file ? dir : "", file ? "/" : "", cases[i].source);
+		assert_int_equal(calibrate_in(dir, args, out, sizeof out, err,
+		                              sizeof err),
+		                 1);
+		snprintf(want, sizeof want,
+		         "headsup: error: cannot open %s '%s%s%s': %s\n",
+		         cases[i].kind, file ? dir : "", file ? "/" : "",
+		         cases[i].source, cases[i].why);
+		assert_string_equal(err, want);
+		assert_string_equal(out, "");
+	}
+	stop_fake_monitor(monitor);
+	read_log(log, asked, sizeof asked);
+	assert_string_equal(asked, "");
+	hs_test_rmtree(dir);
+}
+
+/* The same monitor for a source that is there: paused for the recording,
+ * told of the new baseline, resumed (so the test above would have seen
+ * requests, had calibrate sent any). */
+static void a_good_source_pauses_the_monitor_for_the_recording(void **state)
+{
+	(void)state;
+	char video[PATH_MAX];
+	if (!hs_test_fixture("video/desk-session.avi", video, sizeof video))
+		SKIP_LOUDLY("calibrate from a video needs the fixtures");
+	char dir[PATH_MAX], run[PATH_MAX + 8], log[PATH_MAX + 16];
+	char args[2 * PATH_MAX + 64], want[PATH_MAX + 128], out[4096],
+	        err[4096], asked[4096];
+	hs_test_tmpdir(dir, sizeof dir);
+	snprintf(run, sizeof run, "%s/run", dir);
+	snprintf(log, sizeof log, "%s/requests.txt", dir);
+	pid_t monitor = start_fake_monitor(run, log);
+	snprintf(args, sizeof args, "--source '%s' --seconds 2", video);
+	assert_int_equal(
+	        calibrate_in(dir, args, out, sizeof out, err, sizeof err), 0);
+	stop_fake_monitor(monitor);
+	assert_non_null(strstr(err, "The running monitor is paused while you "
+	                            "calibrate.\n"));
+	assert_non_null(strstr(out, "The running monitor now uses it.\n"));
+	read_log(log, asked, sizeof asked);
+	snprintf(want, sizeof want,
+	         "pause 62 calibrate\nreload %s/state/headsup/"
+	         "calibration.ini\nresume calibrate\n",
+	         dir);
+	assert_string_equal(asked, want);
+	hs_test_rmtree(dir);
+}
+
+/* An image too large to decode is named, with its size and the limit,
+ * rather than only "no frames to calibrate on". */
+static void a_too_large_image_is_said_so(void **state)
+{
+	(void)state;
+	char dir[PATH_MAX], image[PATH_MAX + 16], args[2 * PATH_MAX + 64],
+	        want[2 * PATH_MAX + 300], out[4096], err[4096];
+	hs_test_tmpdir(dir, sizeof dir);
+	snprintf(image, sizeof image, "%s/huge.ppm", dir);
+	FILE *f = fopen(image, "w");
+	assert_non_null(f);
+	fputs("P6\n40000 40000\n255\n", f); /* the header is enough */
+	assert_int_equal(fclose(f), 0);
+	snprintf(args, sizeof args, "--source '%s' --output '%s/cal.ini'",
+	         image, dir);
+	assert_int_equal(
+	        calibrate_in(dir, args, out, sizeof out, err, sizeof err), 1);
+	snprintf(want, sizeof want,
+	         "headsup: error: no frames to calibrate on from '%s': cannot "
+	         "read image '%s': too large to decode: 40000x40000 pixels, "
+	         "over the limit of 1073741824 pixels in all "
+	         "(OPENCV_IO_MAX_IMAGE_PIXELS). No baseline was stored.\n",
+	         image, image);
+	assert_non_null(strstr(err, want));
+	hs_test_rmtree(dir);
+}
+
+static void assert_ascii(const char *text)
+{
+	for (const char *p = text; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			fail_msg("byte 0x%02x in: %s", (unsigned char)*p, text);
+}
+
+/* Angles read as the terminal report writes them: a degree sign where the
+ * locale is UTF-8, " deg" elsewhere (LC_ALL=C), never UTF-8 bytes that a
+ * terminal of another character set shows as garbage; the refusals too. */
+static void angles_are_written_in_the_locale_charset(void **state)
+{
+	(void)state;
+	char video[PATH_MAX], turned[PATH_MAX];
+	if (!hs_test_fixture("video/desk-session.avi", video, sizeof video) ||
+	    !hs_test_fixture("headpose/pointing04/person01/"
+	                     "person01150+0+60.jpg",
+	                     turned, sizeof turned))
+		SKIP_LOUDLY("calibrate's output needs the fixtures");
+	char dir[PATH_MAX], args[2 * PATH_MAX + 64], out[4096], err[4096];
+	hs_test_tmpdir(dir, sizeof dir);
+	snprintf(args, sizeof args,
+	         "--source '%s' --seconds 2 --output '%s/cal.ini'", video, dir);
+	assert_int_equal(calibrate_in_locale("C", dir, args, out, sizeof out,
+	                                     err, sizeof err),
+	                 0);
+	assert_ascii(out);
+	assert_ascii(err);
+	assert_non_null(strstr(out, " deg, roll "));
+	assert_non_null(strstr(out, " deg\n"));
+	assert_int_equal(calibrate_in_locale("C.UTF-8", dir, args, out,
+	                                     sizeof out, err, sizeof err),
+	                 0);
+	assert_non_null(strstr(out, "°, roll "));
+	assert_non_null(strstr(out, "°\n"));
+	assert_null(strstr(out, "deg"));
+
+	/* A head turned 60 degrees is refused, saying by how much in
+	 * words every terminal shows. */
+	snprintf(args, sizeof args, "--source '%s' --output '%s/cal.ini'",
+	         turned, dir);
+	assert_int_equal(calibrate_in_locale("POSIX", dir, args, out,
+	                                     sizeof out, err, sizeof err),
+	                 1);
+	assert_ascii(err);
+	assert_non_null(strstr(err, "calibration refused: your head is "
+	                            "turned "));
+	assert_non_null(
+	        strstr(err, " degrees to your right; face the screen."));
+	hs_test_rmtree(dir);
+}
+
 int main(void)
 {
+	/* OpenCV's size limit at its default (a_too_large_image_...). */
+	unsetenv("OPENCV_IO_MAX_IMAGE_PIXELS");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(medians_make_the_baseline),
 		cmocka_unit_test(refuses_when_most_frames_have_no_face),
@@ -637,6 +912,11 @@ int main(void)
 		cmocka_unit_test(the_reader_rejects_what_is_not_a_calibration),
 		cmocka_unit_test(the_writer_refuses_what_cannot_be_read_back),
 		cmocka_unit_test(save_is_private_and_atomic),
+		cmocka_unit_test(a_missing_source_leaves_the_monitor_alone),
+		cmocka_unit_test(
+		        a_good_source_pauses_the_monitor_for_the_recording),
+		cmocka_unit_test(a_too_large_image_is_said_so),
+		cmocka_unit_test(angles_are_written_in_the_locale_charset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

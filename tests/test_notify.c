@@ -586,6 +586,58 @@ static void check_no_bus(const char *bus, double max_s)
 	hs_notify_destroy(n);
 }
 
+/* The terminal's line starts with the local time (HH:MM:SS, as the
+ * monitor's log lines) at which it was shown, so that someone reading the
+ * terminal later knows when. */
+static void terminal_line_says_when(void **state)
+{
+	(void)state;
+	char *old_tz = saved_env("TZ");
+	hs_alert_msg m;
+	make_msg(&m, HS_STATE_HUNCHED, 45.0, "file:///a/advice.html#hunched");
+	char line[HS_NOTIFY_SUMMARY_MAX + HS_NOTIFY_ADVICE_MAX +
+	          HS_NOTIFY_URL_MAX + 32],
+	        want[sizeof line];
+	const double at = 1795701959.9; /* 2026-11-26 14:05:59.9 UTC */
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	assert_int_equal(hs_notify_format_line(&m, at, line, sizeof line), 0);
+	snprintf(want, sizeof want,
+	         "14:05:59 headsup: Hunched for 45 seconds - %s "
+	         "file:///a/advice.html#hunched\n",
+	         m.advice);
+	assert_string_equal(line, want);
+	setenv("TZ", "CET-1", 1); /* local time, not UTC */
+	tzset();
+	assert_int_equal(hs_notify_format_line(&m, at, line, sizeof line), 0);
+	assert_true(strncmp(line, "15:05:59 headsup: Hunched", 25) == 0);
+	assert_int_equal(hs_notify_format_line(&m, at, line, 20), HS_ERANGE);
+	assert_string_equal(line, "");
+	assert_int_equal(hs_notify_format_line(&m, NAN, line, sizeof line),
+	                 HS_EINVAL);
+
+	/* The terminal back-end prints it at the time it shows it. */
+	captured c;
+	capture_stderr(&c);
+	const time_t before = time(NULL);
+	int rc = hs_notifier_console.send(NULL, &m);
+	const time_t after = time(NULL);
+	char *err = release_stderr(&c);
+	bool said_then = false; /* at one of the seconds it took */
+	for (time_t t = before; t <= after && !said_then; t++) {
+		assert_int_equal(
+		        hs_notify_format_line(&m, (double)t, want, sizeof want),
+		        0);
+		said_then = strcmp(err, want) == 0;
+	}
+	restore_env("TZ", old_tz);
+	tzset();
+	assert_int_equal(rc, 0);
+	if (!said_then)
+		fail_msg("the terminal said %swant %s", err, want);
+	free(err);
+}
+
 static void no_session_bus_falls_back_to_terminal(void **state)
 {
 	(void)state;
@@ -940,6 +992,7 @@ int main(void)
 		                       reset_fakes),
 		/* Before the dunst tests: GIO keeps the session bus
 		 * connection once one was made. */
+		cmocka_unit_test(terminal_line_says_when),
 		cmocka_unit_test(no_session_bus_falls_back_to_terminal),
 		cmocka_unit_test(dunst_shows_summary_and_body),
 		cmocka_unit_test(notice_reaches_the_desktop_as_a_notice),

@@ -196,6 +196,91 @@ static void a_video_is_cut_short_only_well_before_its_count(void **state)
 	hs_source_destroy(src);
 }
 
+static void write_bytes(const char *path, const unsigned char *bytes, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(bytes, 1, n, f), n);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* An image whose header states more pixels than OpenCV decodes is
+ * HS_ETOOLARGE, and the shim's last error gives the size the header
+ * states and the limit, whatever the format (the header alone is enough:
+ * OpenCV refuses before reading a pixel). */
+static void a_too_large_image_says_its_size(void **state)
+{
+	(void)state;
+	/* P5 with a comment; BMP stored top-down (a negative height); TIFF
+	 * both ways round, the width a LONG or a SHORT. */
+	static const unsigned char pgm[] = "P5\n# big\n50000\t30000 255\n";
+	/* clang-format off */
+	static const unsigned char bmp[54] = {
+		'B', 'M', 54, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0, 40, 0, 0, 0,
+		0x50, 0xc3, 0, 0,       /* width 50000 */
+		0xd0, 0x8a, 0xff, 0xff, /* height -30000: rows top-down */
+		1, 0, 24, 0,            /* planes, bits */
+	};
+	static const unsigned char tiff_be[] = {
+		'M', 'M', 0, 42, 0, 0, 0, 8, 0, 6,
+		1, 0, 0, 4, 0, 0, 0, 1, 0, 0, 0xc3, 0x50,       /* width 50000 */
+		1, 1, 0, 3, 0, 0, 0, 1, 0x75, 0x30, 0, 0,       /* length 30000 */
+		1, 2, 0, 3, 0, 0, 0, 1, 0, 8, 0, 0,             /* 8 bits */
+		1, 6, 0, 3, 0, 0, 0, 1, 0, 1, 0, 0,             /* grey */
+		1, 0x11, 0, 4, 0, 0, 0, 1, 0, 0, 0, 8,          /* strip at 8 */
+		1, 0x17, 0, 4, 0, 0, 0, 1, 0x59, 0x68, 0x2f, 0, /* its size */
+		0, 0, 0, 0,
+	};
+	static const unsigned char tiff_le[] = {
+		'I', 'I', 42, 0, 8, 0, 0, 0, 6, 0,
+		0, 1, 3, 0, 1, 0, 0, 0, 0x50, 0xc3, 0, 0,       /* width 50000 */
+		1, 1, 4, 0, 1, 0, 0, 0, 0x30, 0x75, 0, 0,       /* length 30000 */
+		2, 1, 3, 0, 1, 0, 0, 0, 8, 0, 0, 0,             /* 8 bits */
+		6, 1, 3, 0, 1, 0, 0, 0, 1, 0, 0, 0,             /* grey */
+		0x11, 1, 4, 0, 1, 0, 0, 0, 8, 0, 0, 0,          /* strip at 8 */
+		0x17, 1, 4, 0, 1, 0, 0, 0, 0, 0x2f, 0x68, 0x59, /* its size */
+		0, 0, 0, 0,
+	};
+	/* clang-format on */
+	static const struct {
+		const char *name;
+		const unsigned char *bytes;
+		size_t size;
+	} files[] = {
+		{ "a.pgm", pgm, sizeof pgm - 1 },
+		{ "b.bmp", bmp, sizeof bmp },
+		{ "c.tif", tiff_be, sizeof tiff_be },
+		{ "d.tif", tiff_le, sizeof tiff_le },
+	};
+	char dir[256], path[512], err[512];
+	hs_test_tmpdir(dir, sizeof dir);
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
+		write_bytes(path, files[i].bytes, files[i].size);
+	}
+	hs_source_opts o;
+	hs_source_opts_default(&o);
+	hs_source *src = NULL;
+	hs_image *img = NULL;
+	assert_int_equal(hs_image_create(&img), 0);
+	assert_int_equal(hs_source_open(dir, &o, &src, err, sizeof err), 0);
+	double t;
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		assert_int_equal(hs_source_grab(src, &t), 0);
+		const int rc = hs_source_retrieve(src, img);
+		if (rc != HS_ETOOLARGE)
+			fail_msg("%s: %s (%s)", files[i].name, hs_strerror(rc),
+			         hs_shim_last_error());
+		assert_string_equal(hs_shim_last_error(),
+		                    "50000x30000 pixels, over the limit of "
+		                    "1073741824 pixels in all "
+		                    "(OPENCV_IO_MAX_IMAGE_PIXELS)");
+	}
+	hs_source_destroy(src);
+	hs_image_destroy(img);
+	hs_test_rmtree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +292,8 @@ int main(void)
 		cmocka_unit_test(video_frames_carry_the_file_time),
 		cmocka_unit_test(
 		        a_video_is_cut_short_only_well_before_its_count),
+		cmocka_unit_test(a_too_large_image_says_its_size),
 	};
+	unsetenv("OPENCV_IO_MAX_IMAGE_PIXELS"); /* its default, 2^30 */
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

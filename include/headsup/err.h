@@ -32,7 +32,8 @@
 	X(NOTDIR, "a part of the path is a file, not a folder") \
 	X(NAMETOOLONG, "file name too long")                    \
 	X(NOTFILE, "not a regular file")                        \
-	X(LOOP, "a loop of symbolic links")
+	X(LOOP, "a loop of symbolic links")                     \
+	X(TOOLARGE, "too large to decode")
 
 typedef enum hs_err {
 	HS_OK = 0,

@@ -78,7 +78,8 @@ typedef struct hs_notifier_ops {
  * the session bus or the server cannot be reached (it never starts a
  * bus, and gives up after at most 3 s to connect plus 5 s for an answer). */
 extern const hs_notifier_ops hs_notifier_libnotify;
-/* "headsup: Hunched for 45 seconds - <advice> <url>" on stderr. */
+/* "14:05:59 headsup: Hunched for 45 seconds - <advice> <url>" on stderr,
+ * at the local time it is shown (hs_notify_format_line()). */
 extern const hs_notifier_ops hs_notifier_console;
 
 /* The chosen back-end and its state. */
@@ -140,6 +141,15 @@ typedef enum hs_body_style {
  * is too small. */
 int hs_notify_format_body(const char *advice, const char *url,
                           hs_body_style style, char *buf, size_t size);
+
+/* The terminal's line for msg, shown at at_unix (wall clock, seconds since
+ * the epoch), which starts with the local time, as the monitor's log lines
+ * do, so that it can be read later:
+ * "14:05:59 headsup: Hunched for 45 seconds - <advice> <url>\n".
+ * HS_ERANGE when buf is too small, HS_EINVAL for a time that has no local
+ * time. */
+int hs_notify_format_line(const hs_alert_msg *msg, double at_unix, char *buf,
+                          size_t size);
 
 /* Fill msg for an alert of kind that has lasted lasted_s: the summary, the
  * advice sentence for the state (headsup/advice.h) and the link to its

@@ -28,7 +28,8 @@ void hs_image_destroy(hs_image *img);
 /* Width and height in pixels; 0 when the image is empty. */
 void hs_image_size(const hs_image *img, int *width, int *height);
 /* Decode an image file into img.  HS_ENOENT when missing, HS_EFORMAT when
- * the file is not an image OpenCV can decode. */
+ * the file is not an image OpenCV can decode, HS_ETOOLARGE when it is over
+ * OpenCV's size limits (its size and the limit in hs_shim_last_error()). */
 int hs_image_load(hs_image *img, const char *path);
 /* Fill img with a copy of w x h BGR pixels (row stride = 3 * w). */
 int hs_image_from_bgr(hs_image *img, const unsigned char *bgr, int w, int h);
