@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/videodev2.h>
 #include <memory>
+#include <string>
 #include <sys/ioctl.h>
 #include <opencv2/videoio.hpp>
 #include <unistd.h>
@@ -66,8 +67,11 @@ extern "C" int hsv_capture_open_video(const char *path, hs_capture **out)
 			return rc;
 		auto cap = std::make_unique<hs_capture>();
 		// FFmpeg reads every container we meet; trying every other
-		// back-end on a bad file only prints their noise.
-		if (!cap->vc.open(path, cv::CAP_FFMPEG))
+		// back-end on a bad file only prints their noise.  "file:"
+		// keeps FFmpeg to the file: a path that reads like a URL
+		// ("http://...", "tcp:...") is not fetched, and a name with
+		// a colon ("take:1.avi") is not taken for a protocol.
+		if (!cap->vc.open(std::string("file:") + path, cv::CAP_FFMPEG))
 			return (int)HS_EFORMAT;
 		*out = cap.release();
 		return 0;

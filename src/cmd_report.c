@@ -10,6 +10,7 @@
 #include "headsup/timeparse.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -127,9 +128,18 @@ static FILE *open_output(const char *output, char *target, char *tmp)
 	struct stat st, link;
 	tmp[0] = '\0';
 	const bool exists = stat(output, &st) == 0;
-	if ((exists && !S_ISREG(st.st_mode)) ||
-	    (!exists && lstat(output, &link) == 0))
-		return fopen(output, "w");
+	if (exists && !S_ISREG(st.st_mode))
+		return fopen(output, "w"); /* a pipe, a terminal... */
+	if (!exists && lstat(output, &link) == 0) {
+		/* A link to a file yet to be: made through the link, private
+		 * like any new report. */
+		const int fd =
+		        open(output, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (fd >= 0 && !f)
+			close(fd);
+		return f;
+	}
 	if (!realpath(output, target))
 		snprintf(target, PATH_MAX, "%s", output); /* a new file */
 	if (snprintf(tmp, PATH_MAX, "%s.tmp-XXXXXX", target) >= PATH_MAX) {
@@ -282,10 +292,14 @@ int hs_cmd_report(int argc, char **argv)
 		        date_text);
 
 	char path[PATH_MAX];
+	int rc;
 	if (journal) {
 		snprintf(path, sizeof path, "%s", journal);
-	} else if (hs_journal_default_path(path, sizeof path) < 0) {
-		hs_error("cannot find the journal: set XDG_DATA_HOME or HOME");
+	} else if ((rc = hs_journal_default_path(path, sizeof path)) < 0) {
+		hs_error("cannot find the journal: %s",
+		         rc == HS_ERANGE ? "$XDG_DATA_HOME (or $HOME) makes "
+		                           "too long a path; use --journal F"
+		                         : "set $XDG_DATA_HOME or $HOME");
 		return HS_EXIT_FAILURE;
 	}
 	if (output && is_journal_file(output, path))
@@ -295,7 +309,7 @@ int hs_cmd_report(int argc, char **argv)
 		        "writing there would erase it: choose another file",
 		        output);
 	hs_journal *j = NULL;
-	int rc = hs_journal_open_existing(path, &j);
+	rc = hs_journal_open_existing(path, &j);
 	if (rc == HS_ENOENT && journal && access(path, F_OK) != 0) {
 		/* A journal the user named must be there: a typo is not an
 		 * empty day. */

@@ -2,9 +2,13 @@
  *
  * Frames come from the camera (or a replayed file), are analysed at the
  * configured rate, and go through the pure monitor core (monitor.c); this
- * file does the I/O around it: the source, the journal, notifications, the
- * control socket, the single-instance lock, signals and the preview.
+ * file does the I/O around it: the journal, notifications, the screen
+ * lock, the single-instance lock, signals and the preview.  The source and
+ * the camera lent to a video call are in cmd_run_camera.c, the control
+ * socket's requests in cmd_run_control.c.
  */
+#include "cmd_run.h"
+
 #include "headsup/analyzer.h"
 #include "headsup/calibration.h"
 #include "headsup/camwatch.h"
@@ -22,7 +26,6 @@
 #include "headsup/notify.h"
 #include "headsup/paths.h"
 #include "headsup/pause.h"
-#include "headsup/report.h"
 #include "headsup/screenlock.h"
 #include "headsup/source.h"
 #include "headsup/timeparse.h"
@@ -41,19 +44,15 @@
 #include <unistd.h>
 
 #define PREVIEW_TITLE "headsup preview"
-#define MAX_SET 64 /* settings given on the command line */
-#define RETRY_MIN_S 1.0
-#define RETRY_MAX_S 30.0
 #define JOURNAL_RETRY_S 60.0
-#define LEND_CHECK_S 30.0 /* is a lent camera free yet, without a close? */
 
-static volatile sig_atomic_t stop_requested;
+volatile sig_atomic_t hs_run_stop_requested;
 static volatile sig_atomic_t reload_requested;
 
 static void on_stop(int sig)
 {
 	(void)sig;
-	stop_requested = 1;
+	hs_run_stop_requested = 1;
 }
 
 static void on_hup(int sig)
@@ -61,74 +60,6 @@ static void on_hup(int sig)
 	(void)sig;
 	reload_requested = 1;
 }
-
-typedef struct run_opts {
-	const char *config;
-	const char *calibration;
-	const char *journal;
-	const char *clock_start;
-	bool realtime, preview;
-	/* command-line settings, applied over the config file */
-	const char *set_keys[MAX_SET];
-	const char *set_values[MAX_SET];
-	int n_set;
-} run_opts;
-
-typedef struct run_ctx {
-	run_opts o;
-	hs_config cfg;
-	hs_source_opts so;
-	hs_source *src;
-	bool live;
-	hs_analyzer *az;
-	hs_image *img;
-	hs_monitor *mon;
-	hs_notify *notify;
-	hs_journal *journal;
-	char journal_path[PATH_MAX];
-	double journal_retry_at;
-	bool journal_warned;
-	bool selfcal_told; /* the desktop notice of self-calibration was sent */
-	bool dark_told;    /* the desktop notice of a dark camera was sent */
-	int dark_times;    /* stretches of darkness said so far */
-	double open_t;     /* the run's first analysed frame, or NAN */
-	bool base_dropped; /* a baseline from the file did not fit the camera */
-	int frame_w, frame_h; /* of the last frame analysed, 0 before one */
-	bool selfcal_refusal_told; /* one was said: the next go to -v */
-	bool base_from_file;       /* the baseline in use is the recorded one */
-	double forget_at; /* journal time of the next keep_days check */
-	hs_control *control;
-	hs_lock *lock;
-	hs_screenlock *screen;
-	char cal_path[PATH_MAX];
-	char source_label[PATH_MAX]; /* see source_name() */
-	bool preview_shown;          /* its window is open */
-	double unjournalled_s; /* monitored while the journal was not open */
-	double clock_start;    /* file sources: wall time of the file's t = 0 */
-	hs_pause pause; /* the user's and calibrate's, on hs_clock_steady() */
-	bool opening;   /* waiting in open_source() for the camera */
-	/* Lending the camera to another program (a video call): while we
-	 * hold it, watch sees its device opened (cam_events: what it saw
-	 * but the loop has not yet acted on).  The camera is then lent
-	 * until lend_min_end at least, and after that for as long as it is
-	 * held open by a descriptor not among the idle ones, which held it
-	 * when we last opened it (and so were not using it: PipeWire, say).
-	 * lent_until: when to look next (-INFINITY: not lent); a close seen
-	 * by the watch brings that forward. */
-	hs_camwatch *watch;
-	int cam_events;
-	bool watch_warned;
-	hs_camwatch_holder idle[32];
-	int n_idle;
-	double lend_min_end, lent_until;
-	char lent_to[64];     /* the program it is lent to, "" when none seen */
-	bool screen_released; /* camera let go for a locked screen */
-	double next_t, last_analysed_t;
-	double first_t, wall0; /* --realtime pacing */
-	long frames, analysed;
-	long unreadable;   /* analysed frames that could not be decoded */
-	int unreadable_rc; /* why the first of them could not be */
-} run_ctx;
 
 static void usage(FILE *out)
 {
@@ -222,183 +153,6 @@ static int load_settings(const run_opts *o, hs_config *cfg, char *err,
 	return 0;
 }
 
-/* The source as messages name it: a camera by its device. */
-static const char *source_name(const run_ctx *c)
-{
-	return c->source_label;
-}
-
-static void handle_control(run_ctx *c, double now);
-static bool still_paused(run_ctx *c, double now);
-
-/* Descriptors holding the camera open now other than the idle ones; the
- * name of the program that has them goes to c->lent_to. */
-static int camera_users(run_ctx *c)
-{
-	hs_camwatch_holder now[64];
-	const int room = (int)(sizeof now / sizeof now[0]);
-	long pid;
-	const int n = hs_camwatch_holders(source_name(c), now, room);
-	const int users = hs_camwatch_new_holders(now, n < room ? n : room,
-	                                          c->idle, c->n_idle, &pid);
-	if (pid > 0)
-		hs_camwatch_name(pid, c->lent_to, sizeof c->lent_to);
-	return users;
-}
-
-/* Watch the camera we now hold for other programs opening it; opened
- * before the watch starts, our own open is not seen.  Whoever holds it
- * open now cannot be streaming from it (our open would have failed), so
- * those descriptors are idle. */
-static void watch_camera(run_ctx *c)
-{
-	const char *dev = source_name(c);
-	const int room = (int)(sizeof c->idle / sizeof c->idle[0]);
-	hs_camwatch_destroy(c->watch);
-	c->watch = NULL;
-	c->cam_events = 0;
-	if (!c->live)
-		return;
-	const int rc = hs_camwatch_create(dev, &c->watch);
-	if (rc < 0 && !c->watch_warned && c->cfg.lend_camera_s > 0) {
-		hs_warn("cannot watch camera '%s' for other programs (%s): a "
-		        "video call will find it busy; 'headsup pause' "
-		        "frees it",
-		        dev, hs_strerror(rc));
-		c->watch_warned = true;
-	}
-	const int n = hs_camwatch_holders(dev, c->idle, room);
-	c->n_idle = n < room ? n : room;
-	/* A program that opened it since we did may be among them: then
-	 * none counts as idle, which errs on the side of the call. */
-	if (c->watch) {
-		c->cam_events = hs_camwatch_poll(c->watch);
-		if (c->cam_events & HS_CAMWATCH_OPENED)
-			c->n_idle = 0;
-	}
-}
-
-/* Open the source.  A camera that is missing or busy is retried with a
- * growing delay until it comes back (or the user stops us); a file that
- * cannot be read is an error.  While it waits, `headsup status`, `pause`
- * and `resume` are answered as usual, and a pause holds the retries. */
-static int open_source(run_ctx *c)
-{
-	char err[4200];
-	double delay = RETRY_MIN_S;
-	int told = 0; /* the failure last said, so that a new one is said */
-	int rc = HS_EINTERRUPTED;
-	c->opening = true;
-	while (!stop_requested) {
-		if (!hs_pause_active(&c->pause)) {
-			/* The first webcam is looked for again each time:
-			 * it may be another device node after a replug. */
-			rc = hs_source_open(c->cfg.source, &c->so, &c->src, err,
-			                    sizeof err);
-			if (rc == 0) {
-				snprintf(c->source_label,
-				         sizeof c->source_label, "%s",
-				         hs_source_device(c->src));
-				if (told || isfinite(c->lent_until))
-					hs_info("camera '%s' is back",
-					        source_name(c));
-				c->live = hs_source_is_live(c->src);
-				c->lent_until = -INFINITY;
-				watch_camera(c);
-				break;
-			}
-			/* A file, or a device that is no camera at all, will
-			 * not get better by waiting. */
-			if (hs_source_pick(c->cfg.source) !=
-			            &hs_source_camera ||
-			    rc == HS_EFORMAT) {
-				hs_error("%s", err);
-				break;
-			}
-			if (rc != told) {
-				/* A camera held by a video call is normal: say
-				 * it once, then wait quietly; when it was lent,
-				 * it is what was expected. */
-				if (isfinite(c->lent_until) && rc == HS_EBUSY)
-					hs_info("%s; trying again until it is "
-					        "free",
-					        err);
-				else
-					hs_warn("%s; retrying until it is "
-					        "available",
-					        err);
-				told = rc;
-			}
-			rc = HS_EINTERRUPTED;
-		}
-		for (double waited = 0;
-		     (hs_pause_active(&c->pause) || waited < delay) &&
-		     !stop_requested;
-		     waited += 0.25) {
-			hs_clock_sleep(0.25);
-			const double now = hs_clock_steady();
-			const bool was_paused = hs_pause_active(&c->pause);
-			handle_control(c, now);
-			if (!still_paused(c, now) && was_paused)
-				break; /* resumed: try the camera at once */
-		}
-		delay = fmin(delay * 2, RETRY_MAX_S);
-	}
-	c->opening = false;
-	return rc;
-}
-
-static void release_source(run_ctx *c)
-{
-	hs_source_destroy(c->src);
-	c->src = NULL;
-	/* The camera's watch stays until it is opened again: while lent,
-	 * its closes say when to look whether the camera is free. */
-}
-
-/* Another program opened the camera, most likely a video call starting:
- * a camera streams to one program at a time, so let it have the camera
- * for lend_camera_s and for as long as it keeps it open after that.  Its
- * first try may have failed while we held the camera; the next one finds
- * it free. */
-static void lend_camera(run_ctx *c, double now)
-{
-	char words[96];
-	c->lent_to[0] = '\0';
-	const bool seen = camera_users(c) > 0;
-	hs_duration_format_exact((double)c->cfg.lend_camera_s, words,
-	                         sizeof words);
-	hs_info("another program opened camera '%s'%s%s%s: letting it have "
-	        "the camera; headsup takes it back once it is free, %s from "
-	        "now at the earliest",
-	        source_name(c), seen ? " (" : "", seen ? c->lent_to : "",
-	        seen ? ")" : "", words);
-	release_source(c);
-	hs_monitor_restart(c->mon);
-	c->next_t = -INFINITY;
-	c->lend_min_end = c->lent_until = now + (double)c->cfg.lend_camera_s;
-	if (c->journal)
-		hs_journal_flush(c->journal);
-}
-
-/* Whether a lent camera may be taken back: once lend_camera_s is over and
- * no descriptor but the idle ones holds it open.  That is looked at when
- * lend_camera_s ends, after each close of the camera, and every
- * LEND_CHECK_S.  A program of another user, which cannot be seen, makes
- * the camera answer "busy", and open_source() waits for it. */
-static bool lent_camera_free(run_ctx *c, double now)
-{
-	const bool closed =
-	        c->watch && (hs_camwatch_poll(c->watch) & HS_CAMWATCH_CLOSED);
-	if (now < c->lend_min_end || (now < c->lent_until && !closed))
-		return false;
-	if (camera_users(c) > 0) {
-		c->lent_until = now + LEND_CHECK_S;
-		return false;
-	}
-	return true;
-}
-
 /* [journal] keep_days: forget the days before the last keep_days ones
  * (today not counted); checked when the journal opens and then hourly.
  * Counted back from the clock's today at the latest, so that a replay
@@ -420,19 +174,6 @@ static void forget_old_days(run_ctx *c, double wall)
 	hs_date_format(first, day, sizeof day);
 	hs_info("journal: forgot %ld minute(s) before %s (keep_days = %ld)", n,
 	        day, c->cfg.keep_days);
-}
-
-/* Wall-clock time of source time t: now for a camera, the file's own
- * timeline from --clock-start for a file. */
-static double wall_at(const run_ctx *c, double t)
-{
-	return c->live ? hs_clock_wall() : c->clock_start + t;
-}
-
-/* Source time of the last analysed frame (0 before the first). */
-static double last_t(const run_ctx *c)
-{
-	return isnan(c->last_analysed_t) ? 0.0 : c->last_analysed_t;
 }
 
 /* Alerts sent before this run started at wall (by the monitor before a
@@ -502,275 +243,6 @@ static void send_alert(run_ctx *c, const hs_alert *a, double wall)
 	}
 }
 
-/* Pause for seconds (0: until resumed), as the user asked or as a
- * calibrate run asked (which holds the monitor paused alongside any pause
- * of the user's, never changing it).  Whether it was paused already. */
-static bool pause_monitor(run_ctx *c, double now, double seconds,
-                          bool calibrate)
-{
-	const bool was_paused =
-	        hs_pause_start(&c->pause, now, seconds, calibrate);
-	const double end = hs_pause_end(&c->pause);
-	hs_alerts_pause(&c->mon->alerts, now, isfinite(end) ? end - now : 1e12);
-	if (was_paused)
-		return true;
-	if (c->live)
-		release_source(c);
-	if (c->journal)
-		hs_journal_flush(c->journal);
-	return false;
-}
-
-/* Watch again after a pause; the main loop takes the camera back (see
- * open_source()), so that the reply to `headsup resume` never waits for
- * it. */
-static void resume_monitor(run_ctx *c)
-{
-	hs_pause_init(&c->pause);
-	hs_alerts_resume(&c->mon->alerts);
-	hs_monitor_restart(c->mon);
-	c->next_t = -INFINITY;
-	c->first_t = NAN; /* a --realtime replay goes on from here */
-}
-
-/* End the pauses that are due; whether the monitor is still paused. */
-static bool still_paused(run_ctx *c, double now)
-{
-	if (hs_pause_expire(&c->pause, now)) {
-		hs_info("pause over");
-		resume_monitor(c);
-	}
-	return hs_pause_active(&c->pause);
-}
-
-static const char *lent_to(const run_ctx *c)
-{
-	return c->lent_to[0] ? c->lent_to : "another program";
-}
-
-/* Time left, rounded up to what hs_duration_format() shows (a pause of
- * 10 minutes just begun has 10 minutes left, not 9). */
-static void format_left(double seconds, char *buf, size_t size)
-{
-	double left = ceil(fmax(seconds, 0));
-	if (left >= 60)
-		left = ceil(left / 60) * 60;
-	hs_duration_format(left, buf, size);
-}
-
-/* ", baseline recorded 2026-11-26 09:12" (local time), or ", baseline
- * self-calibrated": which baseline the posture is judged against. */
-static int baseline_words(const run_ctx *c, char *buf, size_t size)
-{
-	if (!c->base_from_file)
-		return snprintf(buf, size, ", baseline self-calibrated");
-	const time_t when = (time_t)c->mon->base.created_unix;
-	struct tm tm;
-	char date[32];
-	if (when > 0 && localtime_r(&when, &tm) &&
-	    strftime(date, sizeof date, "%Y-%m-%d %H:%M", &tm) > 0)
-		return snprintf(buf, size, ", baseline recorded %s", date);
-	return snprintf(buf, size, ", baseline from '%s'", c->cal_path);
-}
-
-/* What `headsup status` prints: "paused ..." or "running: ...", then the
- * frames analysed so far. */
-static void status_reply(const run_ctx *c, double now, char *reply, size_t size)
-{
-	char words[96];
-	int n;
-	if (hs_pause_calibrating_only(&c->pause, now)) {
-		format_left(c->pause.calib_until - now, words, sizeof words);
-		n = snprintf(reply, size,
-		             "paused while 'headsup calibrate' records (%s "
-		             "more at most)",
-		             words);
-	} else if (hs_pause_active(&c->pause) &&
-	           isfinite(hs_pause_end(&c->pause))) {
-		const double left = hs_pause_end(&c->pause) - now;
-		const double end = hs_clock_wall() + left;
-		char day[16] = "", clock[8];
-		format_left(left, words, sizeof words);
-		hs_report_format_clock(end, clock, sizeof clock);
-		if (left >= 86400) /* which day, too */
-			hs_date_format(hs_date_from_unix(end), day, sizeof day);
-		n = snprintf(reply, size, "paused for %s more (until %s%s%s)",
-		             words, day, day[0] ? " " : "", clock);
-	} else if (hs_pause_active(&c->pause)) {
-		n = snprintf(reply, size, "paused until 'headsup resume'");
-	} else if (!c->src && c->screen && hs_screenlock_locked(c->screen)) {
-		n = snprintf(reply, size, "running: screen locked");
-	} else if (isfinite(c->lent_until) && !c->opening) {
-		n = snprintf(reply, size,
-		             "running: camera '%s' lent to %s until it is free",
-		             source_name(c), lent_to(c));
-	} else if (c->opening) {
-		char also[96] = "";
-		if (isfinite(c->lent_until))
-			snprintf(also, sizeof also, " (lent to %s)",
-			         lent_to(c));
-		n = snprintf(reply, size, "running: waiting for camera '%s'%s",
-		             source_name(c), also);
-	} else if (!c->src) {
-		/* Just resumed or unlocked: the loop opens it next. */
-		n = snprintf(reply, size, "running: taking camera '%s' back",
-		             source_name(c));
-	} else {
-		n = snprintf(reply, size,
-		             "running: watching %s '%s', posture %s",
-		             hs_source_kind(c->src), source_name(c),
-		             hs_state_name(c->mon->state));
-		if (n > 0 && (size_t)n < size && c->mon->calibrated)
-			n += baseline_words(c, reply + n, size - (size_t)n);
-		if (n > 0 && (size_t)n < size && c->mon->dark)
-			n += snprintf(reply + n, size - (size_t)n,
-			              ", but the camera shows only darkness "
-			              "(privacy shutter closed?)");
-		/* Snooze times are on the alerts' clock: the camera's
-		 * steady clock (clock.h), or the file's own. */
-		const double t = c->live ? now : c->last_analysed_t;
-		double left;
-		if (n > 0 && (size_t)n < size && isfinite(t) &&
-		    hs_alerts_snoozed(&c->mon->alerts, t, &left)) {
-			format_left(left, words, sizeof words);
-			n += snprintf(reply + n, size - (size_t)n,
-			              ", reminders snoozed for %s more", words);
-		}
-	}
-	if (n > 0 && (size_t)n < size)
-		snprintf(reply + n, size - (size_t)n, "; %ld frames analysed%s",
-		         c->analysed,
-		         c->live && !c->src ? ", camera released" : "");
-}
-
-/* `reload` (sent by `headsup calibrate` once it stored a baseline): read the
- * baseline file again and watch against it; a file that cannot be read
- * leaves the baseline in use as it is.  The journal starts a session that
- * names the new baseline. */
-static void reload_baseline(run_ctx *c, const char *path, char *reply,
-                            size_t size)
-{
-	char err[4200];
-	hs_baseline b;
-	struct stat asked, own;
-	if (!c->cal_path[0]) {
-		snprintf(reply, size,
-		         "error: this monitor has no baseline file");
-		return;
-	}
-	/* Only its own file, however named (./cal.ini, a link...). */
-	if (stat(path, &asked) != 0 || stat(c->cal_path, &own) != 0 ||
-	    asked.st_dev != own.st_dev || asked.st_ino != own.st_ino) {
-		snprintf(reply, size,
-		         "error: this monitor reads its baseline from '%.200s'",
-		         c->cal_path);
-		return;
-	}
-	if (hs_calibration_load(c->cal_path, &b, err, sizeof err) < 0) {
-		hs_warn("baseline not reloaded, the one in use stays: %s", err);
-		snprintf(reply, size,
-		         "error: baseline not reloaded, the one in use stays: "
-		         "%.190s",
-		         err);
-		return;
-	}
-	/* One that does not fit the frames watched would be dropped at the
-	 * next frame: refused now, so the caller hears it. */
-	hs_baseline fit = b;
-	if (c->frame_w > 0 &&
-	    hs_baseline_fit_frame(&fit, c->frame_w, c->frame_h) < 0) {
-		snprintf(reply, size,
-		         "error: the new baseline was recorded from %dx%d "
-		         "frames, but this monitor watches %dx%d ones, another "
-		         "shape; the one in use stays",
-		         b.frame_w, b.frame_h, c->frame_w, c->frame_h);
-		hs_warn("baseline not reloaded: %s", reply + 7);
-		return;
-	}
-	hs_monitor_set_baseline(c->mon, &b);
-	c->base_dropped = false;
-	c->base_from_file = true;
-	if (c->journal)
-		hs_journal_begin_session(c->journal, wall_at(c, last_t(c)),
-		                         source_name(c), c->cal_path);
-	hs_info("baseline reloaded from '%s'", c->cal_path);
-	snprintf(reply, size, "baseline reloaded from '%.228s'", c->cal_path);
-}
-
-/* Carry out one request of `headsup pause`, `resume`, `status` or
- * `calibrate`, and answer it. */
-static void answer_request(run_ctx *c, double now, const hs_control_request *r)
-{
-	const hs_control_request req = *r;
-	char reply[256], words[96];
-	switch (req.cmd) {
-	case HS_CONTROL_PAUSE: {
-		const bool was_paused =
-		        pause_monitor(c, now, req.pause_s, req.calibrate);
-		if (req.calibrate && was_paused) {
-			/* It stays paused; the user's pause is unchanged. */
-			snprintf(reply, sizeof reply, "already paused");
-			break;
-		}
-		if (req.pause_s > 0) {
-			hs_duration_format_exact(req.pause_s, words,
-			                         sizeof words);
-			snprintf(reply, sizeof reply, "paused for %s%s", words,
-			         c->live ? "; camera released" : "");
-		} else {
-			snprintf(reply, sizeof reply,
-			         "paused until 'headsup resume'%s",
-			         c->live ? "; camera released" : "");
-		}
-		hs_info("%s", reply);
-		break;
-	}
-	case HS_CONTROL_RESUME:
-		if (!hs_pause_active(&c->pause)) {
-			snprintf(reply, sizeof reply, "not paused");
-			break;
-		}
-		if (req.calibrate) {
-			/* The end of one calibrate's hold; the user's pause,
-			 * or another calibrate's hold, keeps it paused. */
-			const hs_pause_hold held =
-			        hs_pause_release_calibrate(&c->pause, now);
-			if (held != HS_PAUSE_RESUMED) {
-				snprintf(reply, sizeof reply,
-				         held == HS_PAUSE_HELD_BY_USER
-				                 ? "paused by the user: stays "
-				                   "paused"
-				                 : "another calibration holds "
-				                   "it paused");
-				break;
-			}
-		}
-		snprintf(reply, sizeof reply, "resumed");
-		hs_info("resumed");
-		resume_monitor(c);
-		break;
-	case HS_CONTROL_RELOAD:
-		reload_baseline(c, req.path, reply, sizeof reply);
-		break;
-	case HS_CONTROL_STATUS:
-	default:
-		status_reply(c, now, reply, sizeof reply);
-		break;
-	}
-	hs_control_reply(c->control, reply);
-}
-
-/* Answer the requests waiting on the control socket: all of them, since
- * while paused the loop comes here only a few times a second. */
-static void handle_control(run_ctx *c, double now)
-{
-	hs_control_request req;
-	for (int i = 0; i < HS_CONTROL_CLIENTS && c->control &&
-	                hs_control_poll(c->control, &req) == 1;
-	     i++)
-		answer_request(c, now, &req);
-}
-
 static void draw_preview(run_ctx *c, const hs_analysis *an,
                          const hs_monitor_step *st)
 {
@@ -816,7 +288,7 @@ static void draw_preview(run_ctx *c, const hs_analysis *an,
 	c->preview_shown = true;
 	int key = hs_preview_poll_key(1);
 	if (key == 'q' || key == 27)
-		stop_requested = 1;
+		hs_run_stop_requested = 1;
 }
 
 /* A frame that cannot be decoded is skipped (it says nothing about the
@@ -829,8 +301,10 @@ static void frame_unreadable(run_ctx *c, double t, int rc)
 	c->unreadable_rc = rc;
 	const char *name = hs_source_frame_name(c->src);
 	if (name)
-		hs_warn("cannot read image '%s': %s; skipping it", name,
-		        rc == HS_EFORMAT ? "not an image" : hs_strerror(rc));
+		hs_warn("cannot read image '%s': %s%s%s; skipping it", name,
+		        rc == HS_EFORMAT ? "not an image" : hs_strerror(rc),
+		        rc == HS_ETOOLARGE ? ": " : "",
+		        rc == HS_ETOOLARGE ? hs_shim_last_error() : "");
 	else
 		hs_warn("the frame at %.1f s of '%s' cannot be decoded (%s); "
 		        "skipping it",
@@ -1030,19 +504,30 @@ static int check_file_read(run_ctx *c)
 	return 0;
 }
 
+/* --realtime: wait for the frame's time, answering the control socket
+ * meanwhile (a clip may have seconds between frames). */
+static void pace_until(run_ctx *c, double when)
+{
+	double now;
+	while ((now = hs_clock_steady()) < when && !hs_run_stop_requested) {
+		hs_clock_sleep(fmin(when - now, 0.25));
+		hs_run_handle_control(c, hs_clock_steady());
+	}
+}
+
 static int loop(run_ctx *c)
 {
 	int rc = 0;
 	c->next_t = -INFINITY;
 	c->last_analysed_t = NAN;
 	c->first_t = NAN;
-	while (!stop_requested) {
+	while (!hs_run_stop_requested) {
 		const double now = hs_clock_steady();
 		if (reload_requested) {
 			reload_requested = 0;
 			reload_settings(c);
 		}
-		handle_control(c, now);
+		hs_run_handle_control(c, now);
 		hs_notify_poll(c->notify);
 		if (hs_notify_take_snooze(c->notify)) {
 			hs_alerts_snooze(&c->mon->alerts,
@@ -1058,7 +543,7 @@ static int loop(run_ctx *c)
 			bool locked = hs_screenlock_locked(c->screen);
 			if (locked && c->src && c->live) {
 				hs_info("screen locked: camera released");
-				release_source(c);
+				hs_run_release_source(c);
 				c->screen_released = true;
 				if (c->journal)
 					hs_journal_flush(c->journal);
@@ -1075,7 +560,7 @@ static int loop(run_ctx *c)
 				c->next_t = -INFINITY;
 			}
 		}
-		if (still_paused(c, now)) {
+		if (hs_run_still_paused(c, now)) {
 			hs_clock_sleep(0.2);
 			continue;
 		}
@@ -1083,11 +568,11 @@ static int loop(run_ctx *c)
 		 * take it back. */
 		if (!c->src) {
 			if (isfinite(c->lent_until) &&
-			    !lent_camera_free(c, now)) {
+			    !hs_run_lent_camera_free(c, now)) {
 				hs_clock_sleep(0.2);
 				continue;
 			}
-			if ((rc = open_source(c)) < 0)
+			if ((rc = hs_run_open_source(c)) < 0)
 				break;
 			continue;
 		}
@@ -1097,7 +582,7 @@ static int loop(run_ctx *c)
 			c->cam_events = 0;
 			if ((ev & HS_CAMWATCH_OPENED) &&
 			    c->cfg.lend_camera_s > 0) {
-				lend_camera(c, now);
+				hs_run_lend_camera(c, now);
 				continue;
 			}
 		}
@@ -1111,7 +596,8 @@ static int loop(run_ctx *c)
 			/* A signal cuts the camera's wait for a frame short
 			 * (OpenCV's V4L2 back-end gives up on EINTR): deal
 			 * with the signal, the camera is fine. */
-			if (c->live && (stop_requested || reload_requested)) {
+			if (c->live &&
+			    (hs_run_stop_requested || reload_requested)) {
 				rc = 0;
 				continue;
 			}
@@ -1123,10 +609,10 @@ static int loop(run_ctx *c)
 			hs_warn("camera '%s' stopped delivering frames; "
 			        "reopening it",
 			        source_name(c));
-			release_source(c);
+			hs_run_release_source(c);
 			hs_monitor_restart(c->mon);
 			c->next_t = -INFINITY;
-			if ((rc = open_source(c)) < 0)
+			if ((rc = hs_run_open_source(c)) < 0)
 				break;
 			continue;
 		}
@@ -1136,8 +622,9 @@ static int loop(run_ctx *c)
 				c->first_t = t;
 				c->wall0 = now;
 			}
-			hs_clock_sleep(c->wall0 + (t - c->first_t) -
-			               hs_clock_steady());
+			pace_until(c, c->wall0 + (t - c->first_t));
+			if (hs_pause_active(&c->pause))
+				continue; /* paused meanwhile */
 		}
 		if (hs_monitor_frame_due(&c->next_t, t, c->cfg.rate_hz))
 			analyse_frame(c, t);
@@ -1412,10 +899,12 @@ static int prepare(run_ctx *c, int *status)
 	if (c->o.journal)
 		snprintf(c->journal_path, sizeof c->journal_path, "%s",
 		         c->o.journal);
-	else if (hs_journal_default_path(c->journal_path,
-	                                 sizeof c->journal_path) < 0) {
-		hs_error("cannot tell where the journal goes: set "
-		         "$XDG_DATA_HOME or $HOME");
+	else if ((rc = hs_journal_default_path(c->journal_path,
+	                                       sizeof c->journal_path)) < 0) {
+		hs_error("cannot tell where the journal goes: %s",
+		         rc == HS_ERANGE ? "$XDG_DATA_HOME (or $HOME) makes "
+		                           "too long a path; use --journal F"
+		                         : "set $XDG_DATA_HOME or $HOME");
 		return -1;
 	}
 	if (hs_path_is_folder(c->journal_path)) {
@@ -1429,7 +918,7 @@ static int prepare(run_ctx *c, int *status)
 		*status = HS_EXIT_USAGE;
 		return -1;
 	}
-	if ((rc = open_source(c)) < 0) {
+	if ((rc = hs_run_open_source(c)) < 0) {
 		/* Stopped while waiting for the camera: a clean stop. */
 		if (rc == HS_EINTERRUPTED)
 			*status = HS_EXIT_OK;

@@ -35,17 +35,28 @@ static bool can_connect(const char *path, bool abstract)
 
 int hs_display_check(char *why, size_t size)
 {
+	/* Qt's other platforms draw off screen, on a console, or for a VNC
+	 * client over the network (vnc: a server with no password): none
+	 * shows the camera on this machine's screen alone. */
 	const char *qpa = getenv("QT_QPA_PLATFORM");
-	if (qpa && *qpa && strncmp(qpa, "xcb", 3) != 0)
-		return 0;
+	if (qpa && *qpa && strncmp(qpa, "wayland", 7) == 0)
+		return 0; /* a local socket, always */
+	if (qpa && *qpa && strncmp(qpa, "xcb", 3) != 0) {
+		snprintf(why, size,
+		         "QT_QPA_PLATFORM '%s' is not a window on this screen "
+		         "(only xcb and wayland are used, so that camera "
+		         "pictures stay on this machine)",
+		         qpa);
+		return HS_EINVAL;
+	}
 	const char *display = getenv("DISPLAY");
 	if (!display || !*display) {
 		snprintf(why, size,
 		         "DISPLAY is not set (no graphical session)");
 		return HS_ENOENT;
 	}
-	/* [host]:N[.screen]; only a local display ("" or "unix" host) has
-	 * a socket to try. */
+	/* [host]:N[.screen]; only a local display ("" or "unix" host) is
+	 * used: to another host, the pictures would cross the network. */
 	const char *colon = strrchr(display, ':');
 	if (!colon || !isdigit((unsigned char)colon[1])) {
 		snprintf(why, size, "DISPLAY '%s' is not a display name",
@@ -54,8 +65,14 @@ int hs_display_check(char *why, size_t size)
 	}
 	size_t host_len = (size_t)(colon - display);
 	if (!(host_len == 0 ||
-	      (host_len == 4 && strncmp(display, "unix", 4) == 0)))
-		return 0;
+	      (host_len == 4 && strncmp(display, "unix", 4) == 0))) {
+		snprintf(why, size,
+		         "DISPLAY '%s' is reached over the network (ssh -X?), "
+		         "and camera pictures never leave this machine; run "
+		         "it in the desktop session itself",
+		         display);
+		return HS_EINVAL;
+	}
 	char path[64];
 	snprintf(path, sizeof path, "/tmp/.X11-unix/X%ld",
 	         strtol(colon + 1, NULL, 10));

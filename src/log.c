@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 static hs_log_level current_level = HS_LOG_WARN;
@@ -46,10 +47,24 @@ void hs_log_(hs_log_level level, const char *fmt, ...)
 		strftime(stamp, sizeof stamp, "%H:%M:%S ", &tm);
 		fputs(stamp, stderr);
 	}
-	fprintf(stderr, "headsup: %s: ", level_names[level]);
-	va_list ap;
+	char buf[8192], *msg = buf;
+	va_list ap, again;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	va_copy(again, ap);
+	const int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	if (n >= (int)sizeof buf && (msg = malloc((size_t)n + 1)) != NULL)
+		vsnprintf(msg, (size_t)n + 1, fmt, again);
+	else if (!msg)
+		msg = buf; /* truncated, rather than lost */
+	va_end(again);
 	va_end(ap);
-	fputc('\n', stderr);
+	/* Names come from outside (files, devices, programs): their control
+	 * characters would move the cursor or recolour the terminal. */
+	for (unsigned char *p = (unsigned char *)msg; *p; p++)
+		if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+			*p = '?';
+	fprintf(stderr, "headsup: %s: %s\n", level_names[level],
+	        n < 0 ? fmt : msg);
+	if (msg != buf)
+		free(msg);
 }

@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 static void print_help(FILE *out)
 {
@@ -92,6 +93,13 @@ static int dispatch(int argc, char **argv)
  * A command that failed has said why already. */
 int main(int argc, char **argv)
 {
+	/* A crash leaves no core file: it would hold camera frames (and a
+	 * report's journal) on disk, where systemd-coredump keeps them. */
+	struct rlimit core;
+	if (getrlimit(RLIMIT_CORE, &core) == 0) {
+		core.rlim_cur = 0;
+		setrlimit(RLIMIT_CORE, &core);
+	}
 	int status = dispatch(argc, argv);
 	errno = 0;
 	if ((fflush(stdout) != 0 || ferror(stdout)) && status == HS_EXIT_OK) {

@@ -293,12 +293,17 @@ static void folder_in_name_order_as_json_and_table(void **state)
 	struct dirent **names = NULL;
 	int n = scandir(dir, &names, NULL, alphasort);
 	assert_true(n > 0);
-	static char files[1 << 14];
+	static char files[1 << 14], images[16][256];
 	size_t used = snprintf(files, sizeof files, "--json");
+	int n_images = 0;
 	for (int i = 0; i < n; i++) {
-		if (strstr(names[i]->d_name, ".jpg"))
+		if (strstr(names[i]->d_name, ".jpg")) {
 			used += snprintf(files + used, sizeof files - used,
 			                 " '%s/%s'", dir, names[i]->d_name);
+			assert_true(n_images < 16);
+			snprintf(images[n_images++], sizeof images[0], "%s",
+			         names[i]->d_name);
+		}
 		free(names[i]);
 	}
 	free(names);
@@ -320,7 +325,9 @@ static void folder_in_name_order_as_json_and_table(void **state)
 		b = fb + lb;
 	}
 
-	/* The table: a header and one row per image. */
+	/* The table: a header and one row per image, which names its image
+	 * file, not only the folder (a long path keeps its end). */
+	assert_int_equal(n_images, 16);
 	snprintf(args, sizeof args, "'%s'", dir);
 	assert_int_equal(analyze(args), 0);
 	assert_int_equal(count_lines(out), 17);
@@ -331,6 +338,56 @@ static void folder_in_name_order_as_json_and_table(void **state)
 	assert_non_null(strstr(out, "yaw"));
 	assert_non_null(strstr(out, "roll"));
 	assert_non_null(strstr(nl + 1, "blazeface"));
+	char *row = nl + 1;
+	for (int i = 0; i < 16; i++) {
+		char want[300];
+		nl = strchr(row, '\n');
+		assert_non_null(nl);
+		*nl = '\0';
+		snprintf(want, sizeof want, "/%.255s ", images[i]);
+		if (!strstr(row, want))
+			fail_msg("row %d does not name its image %s: %s", i,
+			         images[i], row);
+		row = nl + 1;
+	}
+	/* A short path is shown whole: run from the folder's parent. */
+	char cmd[2 * PATH_MAX + 64], *slash = strrchr(dir, '/');
+	*slash = '\0';
+	snprintf(cmd, sizeof cmd,
+	         "cd '%s' && XDG_CONFIG_HOME='%s/no-config' '%s' analyze "
+	         "'%s'",
+	         dir, tmp, hs_test_bin(), slash + 1);
+	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
+	snprintf(args, sizeof args, "\n%s/%s ", slash + 1, images[0]);
+	assert_non_null(strstr(out, args));
+}
+
+/* A video's path is a file's, however it reads: one that looks like a URL
+ * is read from the disk, never fetched (FFmpeg would connect to the host),
+ * and a colon in a name does not make it a protocol. */
+static void video_path_like_a_url_is_a_file(void **state)
+{
+	(void)state;
+	char video[PATH_MAX], cmd[3 * PATH_MAX];
+	if (!hs_test_fixture("video/steady-gaze.avi", video, sizeof video))
+		skip();
+	snprintf(cmd, sizeof cmd,
+	         "cd '%s' && mkdir -p 'http:/127.0.0.1:9' && "
+	         "cp '%s' 'http:/127.0.0.1:9/clip.avi' && cp '%s' take:1.avi",
+	         tmp, video, video);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+	static const char *const names[] = { "http://127.0.0.1:9/clip.avi",
+		                             "take:1.avi" };
+	for (size_t i = 0; i < 2; i++) {
+		/* Relative, as a user types it. */
+		snprintf(cmd, sizeof cmd, "cd '%s' && '%s' analyze --json '%s'",
+		         tmp, hs_test_bin(), names[i]);
+		assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
+		const int n = count_lines(out);
+		if (n < 230 || n > 260)
+			fail_msg("'%s': %d frames read, not the clip's 250",
+			         names[i], n);
+	}
 }
 
 static void truncated_video_fails_cleanly(void **state)
@@ -668,6 +725,111 @@ static void over_long_path_is_said_so(void **state)
 	assert_non_null(strstr(err, want));
 }
 
+/* CRC-32 of the PNG chunk type and data in p (n bytes). */
+static unsigned long png_crc(const unsigned char *p, size_t n)
+{
+	unsigned long c = 0xffffffffUL;
+	for (size_t i = 0; i < n; i++) {
+		c ^= p[i];
+		for (int k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0xedb88320UL & (0UL - (c & 1)));
+	}
+	return c ^ 0xffffffffUL;
+}
+
+static void put_be32(unsigned char *p, unsigned long v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (24 - 8 * i));
+}
+
+static void write_bytes(const char *path, const void *bytes, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(bytes, 1, n, f), n);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* The header of a w x h PNG (RGB, 8 bits), with an empty image data chunk:
+ * all OpenCV reads before it refuses a size. */
+static void write_png_header(const char *path, unsigned long w, unsigned long h)
+{
+	unsigned char png[8 + 25 + 12 + 12] = "\x89PNG\r\n\x1a\n";
+	unsigned char *ihdr = png + 8;
+	put_be32(ihdr, 13);
+	memcpy(ihdr + 4, "IHDR", 4);
+	put_be32(ihdr + 8, w);
+	put_be32(ihdr + 12, h);
+	memcpy(ihdr + 16, "\x08\x02\x00\x00\x00", 5);
+	put_be32(ihdr + 21, png_crc(ihdr + 4, 17));
+	unsigned char *idat = ihdr + 25, *iend = idat + 12;
+	memcpy(idat + 4, "IDAT", 4);
+	put_be32(idat + 8, png_crc(idat + 4, 4));
+	memcpy(iend + 4, "IEND", 4);
+	put_be32(iend + 8, png_crc(iend + 4, 4));
+	write_bytes(path, png, sizeof png);
+}
+
+/* An image larger than OpenCV decodes is named, with its size and the
+ * limit it passes (not "OpenCV error"), status 1; the other paths are
+ * still read.  OpenCV refuses the size from the header alone, so the
+ * files here are headers. */
+static void too_large_image_says_its_size_and_the_limit(void **state)
+{
+	(void)state;
+	char png[300], jpg[300], ppm[300], img[PATH_MAX], args[2 * PATH_MAX];
+	char want[2 * PATH_MAX];
+	snprintf(png, sizeof png, "%s/huge.png", tmp);
+	write_png_header(png, 40000, 40000);
+	/* a JFIF 1.01 header, a 65000 x 65000 frame, a scan */
+	static const unsigned char jpeg[] = {
+		0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 'J',  'F',  'I',  'F',
+		0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00,
+		0xff, 0xc0, 0x00, 0x11, 0x08, 0xfd, 0xe8, 0xfd, 0xe8, 0x03,
+		0x01, 0x11, 0x00, 0x02, 0x11, 0x00, 0x03, 0x11, 0x00, 0xff,
+		0xda, 0x00, 0x0c, 0x03, 0x01, 0x00, 0x02, 0x11, 0x03, 0x11,
+		0x00, 0x3f, 0x00, 0x00, 0xff, 0xd9,
+	};
+	snprintf(jpg, sizeof jpg, "%s/huge.jpg", tmp);
+	write_bytes(jpg, jpeg, sizeof jpeg);
+	snprintf(ppm, sizeof ppm, "%s/wide.ppm", tmp);
+	write_file(ppm, "P6\n# one row\n2000000 1\n255\n");
+	const bool have_img = hs_test_fixture(
+	        "headpose/aflw2000/image00050.jpg", img, sizeof img);
+	snprintf(args, sizeof args, "--json '%s' '%s' '%s' %s%s%s", png, jpg,
+	         ppm, have_img ? "'" : "", have_img ? img : "",
+	         have_img ? "'" : "");
+	assert_int_equal(analyze(args), 1);
+	snprintf(want, sizeof want,
+	         "headsup: error: cannot read image '%s': too large to "
+	         "decode: 40000x40000 pixels, over the limit of 1073741824 "
+	         "pixels in all (OPENCV_IO_MAX_IMAGE_PIXELS)\n"
+	         "headsup: error: cannot read image '%s': too large to "
+	         "decode: 65000x65000 pixels, over the limit of 1073741824 "
+	         "pixels in all (OPENCV_IO_MAX_IMAGE_PIXELS)\n"
+	         "headsup: error: cannot read image '%s': too large to "
+	         "decode: 2000000x1 pixels, over the limit of 1048576 pixels "
+	         "wide (OPENCV_IO_MAX_IMAGE_WIDTH)\n",
+	         png, jpg, ppm);
+	assert_string_equal(err, want);
+	assert_int_equal(count_lines(out), have_img ? 1 : 0);
+	if (!have_img)
+		return;
+	assert_non_null(strstr(out, "image00050.jpg"));
+
+	/* A limit lowered in the environment is the one said. */
+	snprintf(args, sizeof args, "'%s'", img);
+	assert_int_equal(analyze_env("OPENCV_IO_MAX_IMAGE_PIXELS=1000", args),
+	                 1);
+	snprintf(want, sizeof want,
+	         "headsup: error: cannot read image '%s': too large to "
+	         "decode: 450x450 pixels, over the limit of 1000 pixels in "
+	         "all (OPENCV_IO_MAX_IMAGE_PIXELS)\n",
+	         img);
+	assert_string_equal(err, want);
+}
+
 int main(void)
 {
 	/* The libraries' own variables, when the caller has them, would let
@@ -675,6 +837,10 @@ int main(void)
 	unsetenv("OPENCV_LOG_LEVEL");
 	unsetenv("OPENCV_FFMPEG_LOGLEVEL");
 	unsetenv("OPENCV_FFMPEG_DEBUG");
+	/* OpenCV's size limits, at their defaults (too_large_image_...). */
+	unsetenv("OPENCV_IO_MAX_IMAGE_PIXELS");
+	unsetenv("OPENCV_IO_MAX_IMAGE_WIDTH");
+	unsetenv("OPENCV_IO_MAX_IMAGE_HEIGHT");
 #define T(f) cmocka_unit_test_setup_teardown(f, make_tmp, remove_tmp)
 	const struct CMUnitTest tests[] = {
 		T(missing_file_is_named_and_others_still_run),
@@ -683,11 +849,13 @@ int main(void)
 		T(unwritable_output_is_a_failure),
 		T(video_gives_one_line_per_frame),
 		T(folder_in_name_order_as_json_and_table),
+		T(video_path_like_a_url_is_a_file),
 		T(truncated_video_fails_cleanly),
 		T(calibration_adds_posture_and_features),
 		T(only_headsup_speaks_on_stderr),
 		T(unreadable_files_say_permission_denied),
 		T(over_long_path_is_said_so),
+		T(too_large_image_says_its_size_and_the_limit),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "headsup/control.h"
 #include "runenv.h"
@@ -912,6 +914,73 @@ static void monitor_uses_only_local_sockets_and_its_own_files(void **state)
 	hs_runenv_free(&e);
 }
 
+/* A crash of the running monitor would write its memory, camera frames
+ * included, to a core file (or to systemd-coredump): whatever limit the
+ * session allows, the monitor runs with a core size limit of 0. */
+static void a_crash_leaves_no_core_file(void **state)
+{
+	(void)state;
+	char src[4096], args[4300], path[64], line[256];
+	REQUIRE_FIXTURE(DESK, src);
+	struct rlimit core, saved;
+	assert_int_equal(getrlimit(RLIMIT_CORE, &saved), 0);
+	if (saved.rlim_max == 0)
+		SKIP_LOUDLY("the hard core size limit here is 0 already, so a "
+		            "limit set by headsup cannot be told apart");
+	core = saved;
+	core.rlim_cur = saved.rlim_max; /* the session allows core files */
+	assert_int_equal(setrlimit(RLIMIT_CORE, &core), 0);
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	hs_runenv_fmt(args, sizeof args,
+	              "-v run --source '%s' --realtime --set "
+	              "notify=terminal",
+	              src);
+	const pid_t pid = hs_runenv_spawn(&e, args);
+	assert_int_equal(setrlimit(RLIMIT_CORE, &saved), 0);
+	assert_true(pid > 0);
+	assert_true(hs_runenv_wait_log(&e, "watching", 60));
+	hs_runenv_fmt(path, sizeof path, "/proc/%ld/limits", (long)pid);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	char soft[32] = "";
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "Max core file size %31s", soft) == 1)
+			break;
+	fclose(f);
+	fprintf(stderr, "the monitor's core size limit: %s\n", soft);
+	assert_string_equal(soft, "0");
+	kill(pid, SIGTERM);
+	assert_int_equal(hs_runenv_wait(pid, 30), 0);
+	hs_runenv_free(&e);
+}
+
+/* A report written through a link to a file not there yet is made
+ * private (0600) like any new report, whatever the umask. */
+static void a_report_through_a_link_is_private(void **state)
+{
+	(void)state;
+	char src[4096], args[4300], path[4200], out[4096];
+	REQUIRE_FIXTURE(DESK, src);
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	assert_int_equal(hs_runenv_run_desk(&e, src, DAY, "", out, sizeof out),
+	                 0);
+	hs_runenv_fmt(path, sizeof path, "%s/link.html", e.dir);
+	assert_int_equal(symlink("target.html", path), 0);
+	const mode_t old = umask(0);
+	hs_runenv_fmt(args, sizeof args,
+	              "report --date " DAY " --format html --output link.html");
+	const int st = hs_runenv_run(&e, args, out, sizeof out);
+	umask(old);
+	assert_int_equal(st, 0);
+	struct stat target;
+	hs_runenv_fmt(path, sizeof path, "%s/target.html", e.dir);
+	assert_int_equal(stat(path, &target), 0);
+	assert_int_equal(target.st_mode & 0777, 0600);
+	hs_runenv_free(&e);
+}
+
 /* ---- long runs ------------------------------------------------------------
  */
 
@@ -1063,6 +1132,8 @@ int main(void)
 		        only_baseline_and_journal_are_stored_privately),
 		cmocka_unit_test(
 		        monitor_uses_only_local_sockets_and_its_own_files),
+		cmocka_unit_test(a_crash_leaves_no_core_file),
+		cmocka_unit_test(a_report_through_a_link_is_private),
 		cmocka_unit_test(soak_10000_frames_keeps_memory_flat),
 		cmocka_unit_test(valgrind_finds_no_leak),
 	};

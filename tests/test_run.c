@@ -1270,7 +1270,8 @@ static void hung_notification_server_costs_seconds_not_the_monitor(void **state)
 }
 
 /* --preview without a display is refused before anything starts, with the
- * reason (the window toolkit would otherwise abort the process). */
+ * reason (the window toolkit would otherwise abort the process), and so is
+ * a display that is not this machine's screen. */
 static void preview_without_a_display_is_refused(void **state)
 {
 	(void)state;
@@ -1298,6 +1299,18 @@ static void preview_without_a_display_is_refused(void **state)
 	hs_runenv_set(&e, var);
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 1);
 	assert_non_null(strstr(out, "no X server answers on display"));
+	assert_nothing_started(&e);
+	/* Displays that would carry camera pictures over the network: one
+	 * on another host (ssh -X), and Qt's VNC server. */
+	hs_runenv_set(&e, "DISPLAY=localhost:10.0");
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 1);
+	assert_non_null(strstr(out, "DISPLAY 'localhost:10.0' is reached over "
+	                            "the network"));
+	assert_nothing_started(&e);
+	hs_runenv_set(&e, "DISPLAY=:0 QT_QPA_PLATFORM=vnc");
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 1);
+	assert_non_null(strstr(out, "QT_QPA_PLATFORM 'vnc' is not a window "
+	                            "on this screen"));
 	assert_nothing_started(&e);
 	hs_runenv_free(&e);
 }

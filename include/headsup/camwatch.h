@@ -6,8 +6,8 @@
  * monitor opens the camera before it starts watching, so an open seen
  * afterwards is another program's.  The monitor then lets go of the camera
  * ([monitor] lend_camera_s) and takes it back once no descriptor holds it
- * open but those that did while the monitor held it (cmd_run.c); closes
- * tell it when to look again.
+ * open but those that did while the monitor held it (cmd_run_camera.c);
+ * closes tell it when to look again.
  *
  * Paths may be symbolic links (/dev/v4l/by-id/...): both the watch and
  * the holders follow them to the device itself.

@@ -2,18 +2,20 @@
  *
  * OpenCV's window (Qt in Debian's build) aborts the whole process when it
  * cannot reach a display, so `run --preview` asks here first.  Only what
- * can be known without a toolkit is checked: that DISPLAY is set and, for
- * a display on this machine, that its X server accepts a connection.  A
- * remote display, or a Qt platform chosen with QT_QPA_PLATFORM, is
- * trusted.
+ * can be known without a toolkit is checked: that DISPLAY is set and its
+ * X server accepts a connection.  Camera pictures stay on this machine, so
+ * a display on another host (ssh -X) is refused, and of Qt's platforms
+ * (QT_QPA_PLATFORM) only xcb and wayland are used: vnc, say, would serve
+ * the window to the network.
  */
 #ifndef HEADSUP_DISPLAY_H
 #define HEADSUP_DISPLAY_H
 
 #include <stddef.h>
 
-/* 0 when a window can be tried; HS_ENOENT with the reason in why (a
- * sentence fragment such as "DISPLAY is not set") when it cannot. */
+/* 0 when a window can be tried; HS_ENOENT (no display) or HS_EINVAL (one
+ * that is not this machine's screen) with the reason in why, a sentence
+ * fragment such as "DISPLAY is not set", when it cannot. */
 int hs_display_check(char *why, size_t size);
 
 #endif
