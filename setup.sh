@@ -32,7 +32,7 @@ runtime_pkgs=(build-essential cmake pkg-config libopencv-dev opencv-data
 	libnotify-dev libsqlite3-dev libcmocka-dev)
 test_pkgs=(dbus dbus-x11 dunst xvfb libnotify-bin chromium clang
 	libclang-rt-14-dev valgrind strace sqlite3 procps imagemagick tzdata
-	groff-base man-db desktop-file-utils clang-format x11-utils systemd)
+	groff-base man-db mandoc desktop-file-utils clang-format x11-utils systemd)
 
 pkgs=("${runtime_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
@@ -84,6 +84,11 @@ or analyse images and clips:
     build/headsup analyze path/to/images/
 MSG
 		exit 1
+	fi
+	# Through sudo, the monitor would be root's: root's journal and
+	# baseline, and no desktop session to show its warnings in.
+	if [ "$(id -u)" -eq 0 ] && [ -n "${SUDO_USER:-}" ]; then
+		die "headsup is built, but not started as root: run 'build/headsup run' (or ./setup.sh run) as $SUDO_USER"
 	fi
 	say "starting headsup run (Ctrl+C stops it)"
 	exec build/headsup run ${HEADSUP_CAMERA:+--source "$HEADSUP_CAMERA"}

@@ -11,6 +11,18 @@ _headsup_section()
 	sed -n "/^${heading}:/,/^\$/{s/^  \([a-z][a-z-]*\) .*/\1/p}"
 }
 
+# The options of a help text, from its "Options:" section only (the prose
+# around it names other commands' options): one line each, "--name", or
+# "--name ARG" for one that takes a value.  An option's line starts with
+# at most six blanks; the lines that go on describing it are indented
+# further.
+_headsup_options()
+{
+	sed -n '/^Options:/,/^$/{
+		s/^ \{1,6\}\(-[A-Za-z], \)\{0,1\}\(--[a-z][a-z-]*\)\( [A-Z][A-Z=]*\)\{0,1\}.*/\2\3/p
+	}'
+}
+
 _headsup()
 {
 	local cur prev cmd i
@@ -18,7 +30,8 @@ _headsup()
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local bin=${COMP_WORDS[0]/#\~/$HOME}
 
-	# The command is the first word that is not an option.
+	# The command is the first word that is not an option (the options
+	# before it take no value).
 	cmd=
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
@@ -32,58 +45,70 @@ _headsup()
 
 	if [[ -z $cmd ]]; then
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W '--verbose --quiet --help --version' -- "$cur"))
+			mapfile -t COMPREPLY < <(compgen -W "$("$bin" --help 2>/dev/null |
+				_headsup_options | cut -d' ' -f1)" -- "$cur")
 		else
-			COMPREPLY=($(compgen -W "$("$bin" --help 2>/dev/null | _headsup_section Commands)" -- "$cur"))
+			mapfile -t COMPREPLY < <(compgen -W "$("$bin" --help 2>/dev/null | _headsup_section Commands)" -- "$cur")
 		fi
 		return
 	fi
 
-	case $prev in
-	--source)
-		COMPREPLY=($(compgen -W "$(compgen -G '/dev/video*')" -- "$cur")
-			$(compgen -f -- "$cur"))
-		compopt -o filenames 2>/dev/null
+	local options
+	options=$("$bin" "$cmd" --help 2>/dev/null | _headsup_options)
+
+	# The value of an option that takes one ("--name ARG" above).
+	local arg=
+	[[ $prev =~ ^--[a-z][a-z-]*$ ]] &&
+		arg=$(printf '%s\n' "$options" | sed -n "s/^${prev} \(.*\)/\1/p")
+	if [[ -n $arg ]]; then
+		case $prev in
+		--source)
+			mapfile -t COMPREPLY < <(compgen -W "$(compgen -G '/dev/video*')" -- "$cur"
+				compgen -f -- "$cur")
+			compopt -o filenames 2>/dev/null
+			;;
+		--format)
+			mapfile -t COMPREPLY < <(compgen -W 'text html json' -- "$cur")
+			;;
+		--date)
+			mapfile -t COMPREPLY < <(compgen -W 'today yesterday' -- "$cur")
+			;;
+		--set)
+			# "    key = value   (range)" rows of the settings table.
+			local keys
+			keys=$("$bin" run --help 2>/dev/null |
+				sed -n 's/^    \([a-z_][a-z_]*\) = .*/\1=/p')
+			mapfile -t COMPREPLY < <(compgen -W "$keys" -- "$cur")
+			compopt -o nospace 2>/dev/null
+			;;
+		*)
+			# A file (F, FILE); a number or a time has nothing to
+			# offer.
+			if [[ $arg == F || $arg == FILE ]]; then
+				mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+				compopt -o filenames 2>/dev/null
+			fi
+			;;
+		esac
 		return
-		;;
-	--config | --calibration | --journal | --output | --model)
-		COMPREPLY=($(compgen -f -- "$cur"))
-		compopt -o filenames 2>/dev/null
-		return
-		;;
-	--format)
-		COMPREPLY=($(compgen -W 'text html json' -- "$cur"))
-		return
-		;;
-	--date)
-		COMPREPLY=($(compgen -W 'today yesterday' -- "$cur"))
-		return
-		;;
-	--set)
-		# "    key = value   (range)" rows of the settings table.
-		local keys
-		keys=$("$bin" run --help 2>/dev/null |
-			sed -n 's/^    \([a-z_][a-z_]*\) = .*/\1=/p')
-		COMPREPLY=($(compgen -W "$keys" -- "$cur"))
-		compopt -o nospace 2>/dev/null
-		return
-		;;
-	--seconds | --rate | --fov | --fps | --days | --clock-start)
-		return # a number or a time: nothing to offer
-		;;
-	esac
+	fi
 
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "$("$bin" "$cmd" --help 2>/dev/null |
-			grep -o -- '--[a-z][a-z-]*' | sort -u)" -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -W "$(printf '%s\n' "$options" |
+			cut -d' ' -f1)" -- "$cur")
 		return
 	fi
 	case $cmd in
 	advice)
-		COMPREPLY=($(compgen -W "$("$bin" advice --help 2>/dev/null | _headsup_section Topics)" -- "$cur"))
+		# One topic, and none for the whole page (--html).
+		for ((i++; i < COMP_CWORD; i++)); do
+			[[ ${COMP_WORDS[i]} == --html || ${COMP_WORDS[i]} != -* ]] &&
+				return
+		done
+		mapfile -t COMPREPLY < <(compgen -W "$("$bin" advice --help 2>/dev/null | _headsup_section Topics)" -- "$cur")
 		;;
 	analyze)
-		COMPREPLY=($(compgen -f -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		compopt -o filenames 2>/dev/null
 		;;
 	esac

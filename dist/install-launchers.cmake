@@ -9,8 +9,8 @@
 # another user than the one installing) and into the install manifest.
 #
 # Set by CMakeLists.txt before this runs: HS_DIST_DIR (the dist/ folder),
-# HS_BINDIR, HS_UNIT_DIR, HS_AUTOSTART_DIR, HS_APPLICATIONS_DIR (each
-# relative to the prefix, or absolute).
+# HS_BINDIR, HS_UNIT_DIR, HS_AUTOSTART_DIR (empty: no autostart entry),
+# HS_APPLICATIONS_DIR (each relative to the prefix, or absolute).
 
 macro(hs_full_path out dir)
 	if(IS_ABSOLUTE "${dir}")
@@ -49,6 +49,8 @@ string(REPLACE "\\" "\\\\" HS_DESKTOP_EXEC "${HS_DESKTOP_EXEC}")
 string(REPLACE "%" "%%" HS_DESKTOP_EXEC "${HS_DESKTOP_EXEC}")
 string(REPLACE "\\" "\\\\" HS_TRYEXEC "${hs_exe}")
 
+# Each file is readable by all (the session and systemd read it as the
+# user), whatever the installer's umask, as install() makes its files.
 macro(hs_install_launcher template dir name)
 	hs_full_path(hs_dir_full "${dir}")
 	set(hs_dest "$ENV{DESTDIR}${hs_dir_full}/${name}")
@@ -57,10 +59,14 @@ macro(hs_install_launcher template dir name)
 	string(CONFIGURE "${hs_text}" hs_text @ONLY)
 	file(MAKE_DIRECTORY "$ENV{DESTDIR}${hs_dir_full}")
 	file(WRITE "${hs_dest}" "${hs_text}")
+	file(CHMOD "${hs_dest}" PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ
+		WORLD_READ)
 	# Listed without DESTDIR, as CMake lists the files it installs.
 	list(APPEND CMAKE_INSTALL_MANIFEST_FILES "${hs_dir_full}/${name}")
 endmacro()
 
 hs_install_launcher(headsup.service.in "${HS_UNIT_DIR}" headsup.service)
-hs_install_launcher(headsup.desktop.in "${HS_AUTOSTART_DIR}" headsup.desktop)
+if(HS_AUTOSTART_DIR)
+	hs_install_launcher(headsup.desktop.in "${HS_AUTOSTART_DIR}" headsup.desktop)
+endif()
 hs_install_launcher(headsup.desktop.in "${HS_APPLICATIONS_DIR}" headsup.desktop)

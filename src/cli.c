@@ -9,20 +9,20 @@
 const hs_command hs_commands[] = {
 	{ "run",
 	  "[--source S] [--rate HZ] [--config F] [--set KEY=VALUE]... "
-	  "[--calibration F] [--journal F] [--clock-start ISO8601] "
+	  "[--calibration F] [--journal F] [--clock-start T] "
 	  "[--realtime] [--preview]",
 	  "watch posture from the webcam (or a video) and warn when it lasts",
 	  hs_cmd_run },
 	{ "calibrate", "[--source S] [--seconds N] [--config F] [--output F]",
 	  "record your upright posture as the baseline", hs_cmd_calibrate },
 	{ "analyze",
-	  "[--json] [--calibration F] [--config F] [--fov DEG] [--fps N] "
-	  "[--model F] PATH...",
+	  "[--json] [--calibration FILE] [--config F] [--fov DEG] [--fps N] "
+	  "[--model FILE] PATH...",
 	  "print head pose for every frame of images, folders or videos",
 	  hs_cmd_analyze },
 	{ "report",
 	  "[--date today|yesterday|YYYY-MM-DD] [--days N] "
-	  "[--format text|html|json] [--output F] [--journal F]",
+	  "[--format text|html|json] [--output FILE] [--journal FILE]",
 	  "summarise a day of the posture journal", hs_cmd_report },
 	{ "advice", "[--html | --url] [TOPIC]", "print the posture advice",
 	  hs_cmd_advice },

@@ -62,7 +62,9 @@ static void usage(FILE *out)
 	      "pixels.\n\n"
 	      "Exit status: 0 when every path was read, 1 when one could not "
 	      "be\n"
-	      "(the others are still processed), 2 on a usage error.\n\n",
+	      "(the others are still processed), 2 on a usage or "
+	      "configuration\n"
+	      "error.\n\n",
 	      out);
 	fputs(hs_disclaimer, out);
 }

@@ -27,8 +27,8 @@ static void print_help(FILE *out)
 	      "  -V, --version  show the version and exit\n\n"
 	      "Run 'headsup COMMAND --help' for a command's options.\n\n"
 	      "Exit status: 0 success, 1 runtime failure (camera, file, "
-	      "database),\n"
-	      "2 usage or configuration error.\n\n",
+	      "database,\n"
+	      "output), 2 usage or configuration error.\n\n",
 	      out);
 	fputs(hs_disclaimer, out);
 	fputs("\nSee headsup(1) for files, settings and privacy.\n", out);

@@ -35,7 +35,9 @@ static void *open_module(const char *path)
 }
 
 /* $HEADSUP_VISION_MODULE, then beside the binary (build tree), then the
- * install location, then the build tree the library was made in. */
+ * install location.  Never the build tree by its path: the installed
+ * binary would carry it, and load whatever is found there once the build
+ * is gone (in /tmp, anyone's). */
 static void *find_module(void)
 {
 	const char *env = getenv("HEADSUP_VISION_MODULE");
@@ -59,12 +61,7 @@ static void *find_module(void)
 				return h;
 		}
 	}
-	if ((h = open_module(HS_INSTALL_LIBDIR "/" MODULE_NAME)))
-		return h;
-#ifdef HS_BUILD_VISION_MODULE
-	h = open_module(HS_BUILD_VISION_MODULE);
-#endif
-	return h;
+	return open_module(HS_INSTALL_LIBDIR "/" MODULE_NAME);
 }
 
 static int load(void)

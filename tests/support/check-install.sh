@@ -2,15 +2,17 @@
 # check-install.sh - install the build as a user or packager would, and check
 # that what was installed works on its own: the installed binary finds its
 # own vision module, models and head model (never the build or source
-# tree's), its advice and man page are there, the systemd unit and both
-# desktop entries are valid and start the installed binary, and the install
-# manifest lists every file (so that it can be uninstalled).
+# tree's), its advice and man page are there, the systemd unit and the menu
+# entry are valid and start the installed binary, no autostart entry turns
+# the monitor on for every account, every file is readable by all even
+# after an install under umask 077, and the install manifest lists every
+# file (so that it can be uninstalled).
 #
 # It installs with `DESTDIR=STAGE cmake --install BUILD --prefix PREFIX`,
 # where PREFIX has a blank in its name (the unit and entries must quote it)
 # and is then linked to its staged copy, so that the paths written into the
-# unit and entries really lead to the binary.  Absolute install folders
-# (/etc/xdg/autostart for a /usr build) land in STAGE too; nothing outside
+# unit and entry really lead to the binary.  Absolute install folders land
+# in STAGE too; nothing outside
 # a temporary folder is written, and the build's own install_manifest.txt
 # is put back as it was.
 #
@@ -66,7 +68,9 @@ trap 'exit 1' INT TERM HUP
 stage=$tmp/stage
 prefix="$tmp/my prefix"
 real=$stage$prefix
-if ! DESTDIR=$stage cmake --install "$build" --prefix "$prefix" \
+# Under a strict umask, as root's often is: what the session and systemd
+# read must still be readable by all.
+if ! (umask 077 && DESTDIR=$stage cmake --install "$build" --prefix "$prefix") \
 	>"$tmp/install.log" 2>&1; then
 	cat "$tmp/install.log" >&2
 	fail "DESTDIR=... cmake --install --prefix did not succeed"
@@ -94,7 +98,10 @@ installed() {
 hs=$(installed /bin/headsup)
 unit=$stage$(installed /systemd/user/headsup.service)
 menu=$stage$(installed /applications/headsup.desktop)
-autostart=$stage$(installed /autostart/headsup.desktop)
+# Nothing starts watching anyone's webcam at log-in unless they turn it on.
+if grep -q -- "/autostart/" "$tmp/manifest"; then
+	fail "an autostart entry was installed: $(grep -- /autostart/ "$tmp/manifest")"
+fi
 for f in /headsup/headsup-vision.so /headsup/face3d.csv /headsup/advice.html \
 	/man1/headsup.1 /apps/headsup.svg /completions/headsup \
 	/doc/headsup/README.md; do
@@ -104,7 +111,7 @@ if [ "$models" = models ]; then
 	installed /headsup/blazeface-front-128.onnx >/dev/null
 	installed /headsup/facemesh-192.onnx >/dev/null
 fi
-for f in "$hs" "$unit" "$menu" "$autostart"; do
+for f in "$hs" "$unit" "$menu"; do
 	case $f in */nonexistent) status=1 ;; esac # (said inside $(...))
 done
 [ "$status" = 0 ] || exit 1
@@ -183,8 +190,12 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 else
 	echo "SKIPPED (part): systemd-analyze is not installed" >&2
 fi
-# The menu and autostart entries: valid, and starting this prefix's binary.
-for entry in "$menu" "$autostart"; do
+# Every installed file is readable by all (the folders CMake makes follow
+# the umask, as with any CMake project).
+unreadable=$(find "$real" -type f ! -perm -0444)
+[ -z "$unreadable" ] || fail "not readable by all after a umask 077 install: $unreadable"
+# The menu entry: valid, and starting this prefix's binary.
+for entry in "$menu"; do
 	has_line "Exec=\"$hs\" run" "$entry" && has_line "TryExec=$hs" "$entry" ||
 		fail "$entry does not start $hs: $(grep Exec "$entry")"
 	if command -v desktop-file-validate >/dev/null 2>&1; then
