@@ -26,6 +26,12 @@ die() {
 	exit 1
 }
 
+# Through sudo, the build would be root's and the monitor too: root's
+# journal and baseline, and no desktop session to show its warnings in.
+if [ "$mode" = run ] && [ "$(id -u)" -eq 0 ] && [ -n "${SUDO_USER:-}" ]; then
+	die "run './setup.sh run' as $SUDO_USER, not through sudo: it asks sudo for the Debian packages itself"
+fi
+
 # Debian packages.  npm is only installed when no npm is on the PATH (a
 # Node.js from elsewhere already brings its own, and conflicts with Debian's).
 runtime_pkgs=(build-essential cmake pkg-config libopencv-dev opencv-data
@@ -84,11 +90,6 @@ or analyse images and clips:
     build/headsup analyze path/to/images/
 MSG
 		exit 1
-	fi
-	# Through sudo, the monitor would be root's: root's journal and
-	# baseline, and no desktop session to show its warnings in.
-	if [ "$(id -u)" -eq 0 ] && [ -n "${SUDO_USER:-}" ]; then
-		die "headsup is built, but not started as root: run 'build/headsup run' (or ./setup.sh run) as $SUDO_USER"
 	fi
 	say "starting headsup run (Ctrl+C stops it)"
 	exec build/headsup run ${HEADSUP_CAMERA:+--source "$HEADSUP_CAMERA"}

@@ -11,6 +11,7 @@
 #include "headsup/source.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -176,7 +177,11 @@ static void print_row_body(const char *source, long frame, double t,
                            const hs_analysis *an)
 {
 	/* A long path keeps its end, the file's name, and shows it was
-	 * cut. */
+	 * cut; control characters in it are not sent to the terminal. */
+	char shown[PATH_MAX];
+	snprintf(shown, sizeof shown, "%s", source);
+	hs_log_clean(shown);
+	source = shown;
 	size_t len = strlen(source);
 	if (len > 32) {
 		const char *end = source + len - 29;

@@ -8,6 +8,7 @@
 #include "headsup/err.h"
 #include "headsup/log.h"
 #include "headsup/monitor.h"
+#include "headsup/paths.h"
 #include "headsup/report.h"
 #include "headsup/source.h"
 
@@ -285,10 +286,9 @@ int hs_cmd_calibrate(int argc, char **argv)
 	if (output)
 		snprintf(path, sizeof path, "%s", output);
 	else if ((rc = hs_calibration_default_path(path, sizeof path)) < 0) {
-		hs_error("cannot tell where to store the baseline: %s",
-		         rc == HS_ERANGE ? "$XDG_STATE_HOME (or $HOME) makes "
-		                           "too long a path; use --output F"
-		                         : "set $XDG_STATE_HOME or $HOME");
+		hs_error("cannot tell where to store the baseline: %s%s",
+		         hs_path_xdg_advice(HS_XDG_STATE, rc),
+		         rc == HS_ERANGE ? "; use --output F" : "");
 		return HS_EXIT_FAILURE;
 	}
 	/* Before the user sits through the recording: can it be stored? */

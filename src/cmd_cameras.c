@@ -80,6 +80,10 @@ int hs_cmd_cameras(int argc, char **argv)
 	}
 	const int pick = hs_cameras_pick(cams, n);
 	for (int i = 0; i < n; i++) {
+		/* A virtual camera's name is anyone's to choose. */
+		hs_log_clean(cams[i].card);
+		hs_log_clean(cams[i].driver);
+		hs_log_clean(cams[i].bus);
 		const hs_camera *c = &cams[i];
 		printf("%-12s %s", c->path,
 		       c->skipped ? "watched by the running monitor"

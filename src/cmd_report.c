@@ -133,8 +133,8 @@ static FILE *open_output(const char *output, char *target, char *tmp)
 	if (!exists && lstat(output, &link) == 0) {
 		/* A link to a file yet to be: made through the link, private
 		 * like any new report. */
-		const int fd =
-		        open(output, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		const int fd = open(
+		        output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 		if (fd >= 0 && !f)
 			close(fd);
@@ -296,10 +296,9 @@ int hs_cmd_report(int argc, char **argv)
 	if (journal) {
 		snprintf(path, sizeof path, "%s", journal);
 	} else if ((rc = hs_journal_default_path(path, sizeof path)) < 0) {
-		hs_error("cannot find the journal: %s",
-		         rc == HS_ERANGE ? "$XDG_DATA_HOME (or $HOME) makes "
-		                           "too long a path; use --journal F"
-		                         : "set $XDG_DATA_HOME or $HOME");
+		hs_error("cannot find the journal: %s%s",
+		         hs_path_xdg_advice(HS_XDG_DATA, rc),
+		         rc == HS_ERANGE ? "; use --journal FILE" : "");
 		return HS_EXIT_FAILURE;
 	}
 	if (output && is_journal_file(output, path))

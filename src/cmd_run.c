@@ -624,6 +624,8 @@ static int loop(run_ctx *c)
 				c->wall0 = now;
 			}
 			pace_until(c, c->wall0 + (t - c->first_t));
+			if (hs_run_stop_requested)
+				break;
 			if (hs_pause_active(&c->pause))
 				continue; /* paused meanwhile */
 		}
@@ -902,10 +904,9 @@ static int prepare(run_ctx *c, int *status)
 		         c->o.journal);
 	else if ((rc = hs_journal_default_path(c->journal_path,
 	                                       sizeof c->journal_path)) < 0) {
-		hs_error("cannot tell where the journal goes: %s",
-		         rc == HS_ERANGE ? "$XDG_DATA_HOME (or $HOME) makes "
-		                           "too long a path; use --journal F"
-		                         : "set $XDG_DATA_HOME or $HOME");
+		hs_error("cannot tell where the journal goes: %s%s",
+		         hs_path_xdg_advice(HS_XDG_DATA, rc),
+		         rc == HS_ERANGE ? "; use --journal F" : "");
 		return -1;
 	}
 	if (hs_path_is_folder(c->journal_path)) {

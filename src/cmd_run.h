@@ -6,8 +6,8 @@
  * to a video call; cmd_run_control.c answers `headsup pause`, `resume`,
  * `status` and `calibrate` through the control socket.
  */
-#ifndef HS_CMD_RUN_H
-#define HS_CMD_RUN_H
+#ifndef HEADSUP_CMD_RUN_H
+#define HEADSUP_CMD_RUN_H
 
 #include "headsup/analyzer.h"
 #include "headsup/calibration.h"

@@ -471,8 +471,8 @@ int hs_control_command(const char *line)
 	char path[PATH_MAX];
 	int rc = hs_control_default_path(path, sizeof path);
 	if (rc < 0) {
-		fprintf(stderr, "headsup: cannot find the control socket: %s\n",
-		        hs_strerror(rc));
+		hs_error("cannot find the control socket: %s",
+		         hs_path_xdg_advice(HS_XDG_RUNTIME, rc));
 		return HS_EXIT_FAILURE;
 	}
 	char reply[HS_CONTROL_LINE_MAX + 2];

@@ -4,10 +4,12 @@
 #include "headsup/err.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -33,22 +35,10 @@ static bool can_connect(const char *path, bool abstract)
 	return ok;
 }
 
-int hs_display_check(char *why, size_t size)
+/* An X display on this machine: DISPLAY is [unix]:N[.screen] and its
+ * server answers. */
+static int check_x11(char *why, size_t size)
 {
-	/* Qt's other platforms draw off screen, on a console, or for a VNC
-	 * client over the network (vnc: a server with no password): none
-	 * shows the camera on this machine's screen alone. */
-	const char *qpa = getenv("QT_QPA_PLATFORM");
-	if (qpa && *qpa && strncmp(qpa, "wayland", 7) == 0)
-		return 0; /* a local socket, always */
-	if (qpa && *qpa && strncmp(qpa, "xcb", 3) != 0) {
-		snprintf(why, size,
-		         "QT_QPA_PLATFORM '%s' is not a window on this screen "
-		         "(only xcb and wayland are used, so that camera "
-		         "pictures stay on this machine)",
-		         qpa);
-		return HS_EINVAL;
-	}
 	const char *display = getenv("DISPLAY");
 	if (!display || !*display) {
 		snprintf(why, size,
@@ -56,7 +46,8 @@ int hs_display_check(char *why, size_t size)
 		return HS_ENOENT;
 	}
 	/* [host]:N[.screen]; only a local display ("" or "unix" host) is
-	 * used: to another host, the pictures would cross the network. */
+	 * used: to another host, or to localhost over TCP (ssh -X), the
+	 * pictures would cross a network. */
 	const char *colon = strrchr(display, ':');
 	if (!colon || !isdigit((unsigned char)colon[1])) {
 		snprintf(why, size, "DISPLAY '%s' is not a display name",
@@ -80,4 +71,70 @@ int hs_display_check(char *why, size_t size)
 		return 0;
 	snprintf(why, size, "no X server answers on display '%s'", display);
 	return HS_ENOENT;
+}
+
+/* A Wayland compositor: $WAYLAND_DISPLAY (default wayland-0), a name in
+ * $XDG_RUNTIME_DIR or an absolute path, accepts a connection. */
+static int check_wayland(char *why, size_t size)
+{
+	const char *name = getenv("WAYLAND_DISPLAY");
+	const char *runtime = getenv("XDG_RUNTIME_DIR");
+	char path[PATH_MAX];
+	if (!name || !*name)
+		name = "wayland-0";
+	if (name[0] == '/')
+		snprintf(path, sizeof path, "%s", name);
+	else
+		snprintf(path, sizeof path, "%s/%s", runtime ? runtime : "",
+		         name);
+	if (can_connect(path, false))
+		return 0;
+	snprintf(why, size, "no Wayland compositor answers on '%s'", path);
+	return HS_ENOENT;
+}
+
+/* QT_QPA_PLATFORM is a ';'-separated list of "name[:options]" that Qt
+ * tries in turn.  Whether every name is one that draws on this machine's
+ * screen (xcb, wayland, wayland-egl; Qt ignores their case); which of
+ * them are named goes to *x11 and *wayland. */
+static bool platforms_local(const char *qpa, bool *x11, bool *wayland)
+{
+	*x11 = *wayland = false;
+	for (const char *p = qpa; *p;) {
+		const size_t len = strcspn(p, ";");
+		const size_t name = strcspn(p, ";:");
+		if (name == 3 && strncasecmp(p, "xcb", 3) == 0)
+			*x11 = true;
+		else if ((name == 7 && strncasecmp(p, "wayland", 7) == 0) ||
+		         (name == 11 && strncasecmp(p, "wayland-egl", 11) == 0))
+			*wayland = true;
+		else if (len > 0)
+			return false;
+		p += len + (p[len] == ';');
+	}
+	return *x11 || *wayland;
+}
+
+int hs_display_check(char *why, size_t size)
+{
+	/* Qt's other platforms draw off screen, on a console, or for a VNC
+	 * client over the network (vnc: a server with no password): none
+	 * shows the camera on this machine's screen alone. */
+	const char *qpa = getenv("QT_QPA_PLATFORM");
+	if (!qpa || !*qpa)
+		return check_x11(why, size); /* Qt 5's choice: xcb */
+	bool x11, wayland;
+	if (!platforms_local(qpa, &x11, &wayland)) {
+		snprintf(why, size,
+		         "QT_QPA_PLATFORM '%s' is not a window on this screen "
+		         "(only xcb and wayland are used, so that camera "
+		         "pictures stay on this machine)",
+		         qpa);
+		return HS_EINVAL;
+	}
+	/* Qt takes the first that works; each is checked, as Qt would
+	 * abort the process when none does. */
+	if (wayland && check_wayland(why, size) == 0)
+		return 0;
+	return x11 ? check_x11(why, size) : HS_ENOENT;
 }

@@ -19,7 +19,7 @@
  * page built from one version is the same byte for byte whenever it is
  * built.  The build sets it beside HS_VERSION. */
 #ifndef HS_RELEASE_DATE
-#define HS_RELEASE_DATE "2026-11-27"
+#error "HS_RELEASE_DATE (YYYY-MM-DD) comes from CMakeLists.txt"
 #endif
 #ifndef HS_CASCADE_DIR
 #define HS_CASCADE_DIR "/usr/share/opencv4/haarcascades"
@@ -673,7 +673,7 @@ static void environment(FILE *out)
 	      "monitor release the camera while the screen is locked "
 	      "(default: logind's own choice, the session of the process or "
 	      "the user's graphical one).\n"
-	      ".TP\n.BR DISPLAY \", \" QT_QPA_PLATFORM\n"
+	      ".TP\n.BR DISPLAY \", \" WAYLAND_DISPLAY \", \" QT_QPA_PLATFORM\n"
 	      "The display of the\n.B \\-\\-preview\nwindow; see PRIVACY.\n"
 	      ".TP\n.B COLUMNS\n"
 	      "Width to which\n.B headsup advice\nwraps its text.\n"
@@ -683,7 +683,11 @@ static void environment(FILE *out)
 	      "what failed in its words) unless one of these is set;\n"
 	      ".B \\-vv\n"
 	      "sets the first to\n"
-	      ".BR WARNING .\n",
+	      ".BR WARNING .\n"
+	      ".TP\n.BR OPENCV_IO_MAX_IMAGE_PIXELS \", \" "
+	      "OPENCV_IO_MAX_IMAGE_WIDTH \", \" OPENCV_IO_MAX_IMAGE_HEIGHT\n"
+	      "OpenCV's limits on the size of an image it decodes; an image "
+	      "over them is refused, naming its size and the limit.\n",
 	      out);
 }
 
@@ -809,8 +813,9 @@ int hs_doc_write_man(FILE *out)
 	      "host (ssh \\-X), and Qt platforms other than xcb and wayland "
 	      "(vnc would serve the window to the network), are refused.\n"
 	      "Video files are read as files, never as URLs.\n"
-	      "A crash leaves no core file: the core size limit is set to "
-	      "0.\n"
+	      "The core size limit is set to 0, so a crash leaves no core "
+	      "file (which would hold camera frames) where the kernel or "
+	      "systemd-coredump writes it.\n"
 	      "Messages go to standard error; under the systemd unit the user "
 	      "journal keeps them (warnings by default, and the reminders only "
 	      "when no notification server answers).\n"

@@ -35,35 +35,45 @@ void hs_log_set_timestamps(bool on)
 	with_timestamps = on;
 }
 
+void hs_log_clean(char *text)
+{
+	for (unsigned char *p = (unsigned char *)text; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			p[0] = p[1] = '?', p++; /* C1: U+0080 to U+009F */
+}
+
 void hs_log_(hs_log_level level, const char *fmt, ...)
 {
 	if (level > current_level)
 		return;
-	if (with_timestamps) {
-		char stamp[32];
-		time_t now = (time_t)hs_clock_wall();
-		struct tm tm;
-		localtime_r(&now, &tm);
-		strftime(stamp, sizeof stamp, "%H:%M:%S ", &tm);
-		fputs(stamp, stderr);
-	}
 	char buf[8192], *msg = buf;
 	va_list ap, again;
 	va_start(ap, fmt);
 	va_copy(again, ap);
 	const int n = vsnprintf(buf, sizeof buf, fmt, ap);
-	if (n >= (int)sizeof buf && (msg = malloc((size_t)n + 1)) != NULL)
-		vsnprintf(msg, (size_t)n + 1, fmt, again);
-	else if (!msg)
-		msg = buf; /* truncated, rather than lost */
+	if (n >= (int)sizeof buf) {
+		char *big = malloc((size_t)n + 1);
+		if (big) { /* else it is said cut short, rather than lost */
+			vsnprintf(big, (size_t)n + 1, fmt, again);
+			msg = big;
+		}
+	}
 	va_end(again);
 	va_end(ap);
-	/* Names come from outside (files, devices, programs): their control
-	 * characters would move the cursor or recolour the terminal. */
-	for (unsigned char *p = (unsigned char *)msg; *p; p++)
-		if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
-			*p = '?';
-	fprintf(stderr, "headsup: %s: %s\n", level_names[level],
+	/* Names come from outside (files, devices, programs): a control
+	 * character would move the cursor, recolour the terminal or, as a
+	 * line break, forge a message of its own. */
+	hs_log_clean(msg);
+	char stamp[32] = "";
+	if (with_timestamps) {
+		time_t now = (time_t)hs_clock_wall();
+		struct tm tm;
+		localtime_r(&now, &tm);
+		strftime(stamp, sizeof stamp, "%H:%M:%S ", &tm);
+	}
+	fprintf(stderr, "%sheadsup: %s: %s\n", stamp, level_names[level],
 	        n < 0 ? fmt : msg);
 	if (msg != buf)
 		free(msg);

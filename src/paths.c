@@ -60,6 +60,26 @@ int hs_path_xdg(hs_xdg_kind kind, const char *name, char *buf, size_t size)
 	return put(buf, size, "%s/headsup%s%s", first, sep, name);
 }
 
+const char *hs_path_xdg_advice(hs_xdg_kind kind, int rc)
+{
+	static const char *const words[][2] = {
+		[HS_XDG_CONFIG] = { "set $XDG_CONFIG_HOME or $HOME",
+		                    "$XDG_CONFIG_HOME (or $HOME) makes too "
+		                    "long "
+		                    "a path" },
+		[HS_XDG_STATE] = { "set $XDG_STATE_HOME or $HOME",
+		                   "$XDG_STATE_HOME (or $HOME) makes too long "
+		                   "a "
+		                   "path" },
+		[HS_XDG_DATA] = { "set $XDG_DATA_HOME or $HOME",
+		                  "$XDG_DATA_HOME (or $HOME) makes too long a "
+		                  "path" },
+		[HS_XDG_RUNTIME] = { "set $XDG_RUNTIME_DIR",
+		                     "$XDG_RUNTIME_DIR makes too long a path" },
+	};
+	return words[kind][rc == HS_ERANGE];
+}
+
 int hs_path_mkdirs(const char *dir, unsigned mode)
 {
 	char tmp[PATH_MAX];

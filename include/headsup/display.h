@@ -3,10 +3,10 @@
  * OpenCV's window (Qt in Debian's build) aborts the whole process when it
  * cannot reach a display, so `run --preview` asks here first.  Only what
  * can be known without a toolkit is checked: that DISPLAY is set and its
- * X server accepts a connection.  Camera pictures stay on this machine, so
- * a display on another host (ssh -X) is refused, and of Qt's platforms
- * (QT_QPA_PLATFORM) only xcb and wayland are used: vnc, say, would serve
- * the window to the network.
+ * X server accepts a connection (or, for QT_QPA_PLATFORM=wayland, that the
+ * compositor does).  Camera pictures stay on this machine, so a display on
+ * another host (ssh -X) is refused, and of Qt's platforms only xcb and
+ * wayland are used: vnc, say, would serve the window to the network.
  */
 #ifndef HEADSUP_DISPLAY_H
 #define HEADSUP_DISPLAY_H

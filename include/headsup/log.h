@@ -21,8 +21,14 @@ hs_log_level hs_log_get_level(void);
 /* Prefix messages with a wall-clock time stamp (for long-running `run`). */
 void hs_log_set_timestamps(bool on);
 
+/* Each message is one line with no control characters: those of names
+ * from outside (a file called "a\nheadsup: error: ...") become '?'. */
 void hs_log_(hs_log_level level, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
+
+/* Replace text's control characters (C0, DEL, and C1 in UTF-8) with '?',
+ * in place: for names printed to a terminal. */
+void hs_log_clean(char *text);
 
 #define hs_error(...) hs_log_(HS_LOG_ERROR, __VA_ARGS__)
 #define hs_warn(...) hs_log_(HS_LOG_WARN, __VA_ARGS__)

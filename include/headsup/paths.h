@@ -19,6 +19,9 @@ typedef enum hs_xdg_kind {
  * Relative XDG variables are ignored, as the spec says.  HS_ERANGE when
  * buf is too small, HS_ENOENT when neither the variable nor $HOME is set. */
 int hs_path_xdg(hs_xdg_kind kind, const char *name, char *buf, size_t size);
+/* What to do about hs_path_xdg()'s failure rc, for a message:
+ * "set $XDG_DATA_HOME or $HOME", or that they make too long a path. */
+const char *hs_path_xdg_advice(hs_xdg_kind kind, int rc);
 
 /* Create a folder and its parents; the last one gets mode 'mode'. */
 int hs_path_mkdirs(const char *dir, unsigned mode);
