@@ -273,15 +273,11 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 		rc = hs_source_retrieve(src, img);
 		if (rc < 0) {
 			const char *name = hs_source_frame_name(src);
-			/* too large: its size and the limit it passes */
-			hs_error("cannot read %s '%s': %s%s%s",
+			char why[1024];
+			hs_source_unreadable_words(rc, why, sizeof why);
+			hs_error("cannot read %s '%s': %s",
 			         name ? "image" : "frame", name ? name : path,
-			         rc == HS_EFORMAT ? "not an image that can be "
-			                            "decoded"
-			                          : hs_strerror(rc),
-			         rc == HS_ETOOLARGE ? ": " : "",
-			         rc == HS_ETOOLARGE ? hs_shim_last_error()
-			                            : "");
+			         why);
 			ok = false;
 			frame++;
 			continue;

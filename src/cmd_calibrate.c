@@ -83,14 +83,10 @@ static void describe_unread(hs_source *src, int rc, char *buf, size_t size)
 		         hs_strerror(rc));
 		return;
 	}
-	snprintf(buf, size, "cannot read image '%s': %s%s%s", image,
-	         rc == HS_EFORMAT ? "not an image that can be decoded"
-	                          : hs_strerror(rc),
-	         rc == HS_ETOOLARGE ? ": " : "",
-	         rc == HS_ETOOLARGE ? hs_shim_last_error() : "");
+	char why[1024];
+	hs_source_unreadable_words(rc, why, sizeof why);
+	snprintf(buf, size, "cannot read image '%s': %s", image, why);
 }
-
-#define DEGREE "\u00b0"
 
 /* From the first quote on ("'<file>'"), or all of text without one. */
 static const char *after_quote(const char *text)
@@ -355,7 +351,8 @@ int hs_cmd_calibrate(int argc, char **argv)
 	long frames = 0;
 	double t, t0 = NAN, t_last = NAN, next_t = -INFINITY;
 	int frame_w = 0, frame_h = 0, last_shown = -1;
-	char unread[1024] = ""; /* why the first unreadable frame was */
+	char unread[PATH_MAX + 1100] =
+	        ""; /* why the first unreadable frame was */
 	while (!interrupted && (rc = hs_source_grab(src, &t)) == 0) {
 		frames++;
 		if (isnan(t0))
@@ -439,8 +436,7 @@ int hs_cmd_calibrate(int argc, char **argv)
 	}
 	printf("Baseline stored in %s\n", path);
 	/* Degrees as the terminal report writes them (report.h). */
-	const char *deg =
-	        hs_report_locale_charset() == HS_REPORT_UTF8 ? DEGREE : " deg";
+	const char *deg = hs_report_degree(hs_report_locale_charset());
 	printf("  frames used: %zu, eye distance %.0f px", n, b.iod_px);
 	if (b.has_pitch)
 		printf(", head pitch %.1f%s", b.pitch_deg, deg);

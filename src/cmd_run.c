@@ -301,11 +301,10 @@ static void frame_unreadable(run_ctx *c, double t, int rc)
 		return;
 	c->unreadable_rc = rc;
 	const char *name = hs_source_frame_name(c->src);
+	char why[1024];
+	hs_source_unreadable_words(rc, why, sizeof why);
 	if (name)
-		hs_warn("cannot read image '%s': %s%s%s; skipping it", name,
-		        rc == HS_EFORMAT ? "not an image" : hs_strerror(rc),
-		        rc == HS_ETOOLARGE ? ": " : "",
-		        rc == HS_ETOOLARGE ? hs_shim_last_error() : "");
+		hs_warn("cannot read image '%s': %s; skipping it", name, why);
 	else
 		hs_warn("the frame at %.1f s of '%s' cannot be decoded (%s); "
 		        "skipping it",

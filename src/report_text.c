@@ -47,6 +47,12 @@ static const glyphs ascii_glyphs = {
 	.degree = " deg",
 };
 
+const char *hs_report_degree(hs_report_charset charset)
+{
+	return charset == HS_REPORT_UTF8 ? utf8_glyphs.degree
+	                                 : ascii_glyphs.degree;
+}
+
 hs_report_charset hs_report_locale_charset(void)
 {
 	/* A locale object of its own: the program's locale stays "C", so

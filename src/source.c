@@ -394,6 +394,17 @@ static void describe_error(const char *spec, const char *name, int rc,
 	         name, what_failed(ops, rc));
 }
 
+void hs_source_unreadable_words(int rc, char *buf, unsigned long size)
+{
+	if (rc == HS_EFORMAT)
+		snprintf(buf, size, "not an image that can be decoded");
+	else if (rc == HS_ETOOLARGE) /* its size, and the limit passed */
+		snprintf(buf, size, "%s: %s", hs_strerror(rc),
+		         hs_shim_last_error());
+	else
+		snprintf(buf, size, "%s", hs_strerror(rc));
+}
+
 void hs_source_describe_error(const char *spec, int rc, char *err,
                               unsigned long errsize)
 {

@@ -188,8 +188,9 @@ static void bad_image_in_a_folder_is_skipped(void **state)
 	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
 	assert_int_equal(
 	        hs_runenv_run_desk(&e, "imgs", DAY, "", out, sizeof out), 0);
-	assert_non_null(strstr(out, "cannot read image 'imgs/class3_zzz.jpg': "
-	                            "not an image; skipping it"));
+	assert_non_null(
+	        strstr(out, "cannot read image 'imgs/class3_zzz.jpg': "
+	                    "not an image that can be decoded; skipping it"));
 	assert_non_null(strstr(out, "1 of 9 analysed frames of 'imgs' could "
 	                            "not be read"));
 	hs_runenv_free(&e);

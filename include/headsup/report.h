@@ -230,6 +230,8 @@ typedef enum hs_report_charset {
  * locale is not installed.  Only reads it: the program's own locale is
  * left as it is (C, so numbers keep their decimal point). */
 hs_report_charset hs_report_locale_charset(void);
+/* How degrees are written in charset: a degree sign, or " deg". */
+const char *hs_report_degree(hs_report_charset charset);
 
 /* Renderers.  0 or HS_EIO when writing fails.  The text one writes in the
  * character set of the user's locale (hs_report_locale_charset()); the

@@ -65,6 +65,10 @@ void hs_source_describe_error(const char *spec, int rc, char *err,
                               unsigned long errsize);
 int hs_source_grab(hs_source *src, double *t_s);
 int hs_source_retrieve(hs_source *src, hs_image *img);
+/* Why hs_source_retrieve() could not read an image (rc), in words for a
+ * message: "not an image that can be decoded", "too large to decode:
+ * 40000x40000 pixels, over the limit of ...", or rc's own words. */
+void hs_source_unreadable_words(int rc, char *buf, unsigned long size);
 const char *hs_source_frame_name(hs_source *src);
 long hs_source_frame_count(hs_source *src);
 /* Did a video stop well short of the frame count its container states,
