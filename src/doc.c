@@ -332,7 +332,7 @@ static const doc_command doc_commands[] = {
 	  "number and a unit, *h*, *m* or *s*, largest first: *90s*, *30m*, "
 	  "*1h*, *1h30m*; from 1 second to at most 7 days.\n"
 	  "The monitor's answer is printed.",
-	  { { NULL } },
+	  { { .name = NULL } }, /* no options */
 	  {
 	          [HS_EXIT_OK] = "The monitor paused.",
 	          [HS_EXIT_FAILURE] = "No monitor runs, or it did not answer.",
@@ -342,7 +342,7 @@ static const doc_command doc_commands[] = {
 	  "",
 	  "It takes the camera again and watches your posture.\n"
 	  "A snooze chosen from a reminder runs on to its own end.",
-	  { { NULL } },
+	  { { .name = NULL } }, /* no options */
 	  {
 	          [HS_EXIT_OK] = "The monitor answered.",
 	          [HS_EXIT_FAILURE] = "No monitor runs, or it did not answer.",
@@ -354,7 +354,7 @@ static const doc_command doc_commands[] = {
 	  "(when that "
 	  "was recorded, or that the monitor calibrated itself) and how many "
 	  "frames it has analysed.",
-	  { { NULL } },
+	  { { .name = NULL } }, /* no options */
 	  {
 	          [HS_EXIT_OK] = "The monitor answered, running or paused.",
 	          [HS_EXIT_FAILURE] = "No monitor runs, or it did not answer.",
@@ -370,7 +370,7 @@ static const doc_command doc_commands[] = {
 	  "Asking a device what it is starts no stream, so no camera light "
 	  "comes on; the camera a running monitor watches is not asked (the "
 	  "monitor would take that for a video call starting).",
-	  { { NULL } },
+	  { { .name = NULL } }, /* no options */
 	  {
 	          [HS_EXIT_OK] = "A webcam to watch was found.",
 	          [HS_EXIT_FAILURE] = "No webcam to watch was found, or it "
@@ -573,9 +573,8 @@ static void exit_status(FILE *out)
 {
 	static const char *const meaning[] = {
 		[HS_EXIT_OK] = "Success.",
-		[HS_EXIT_FAILURE] =
-		        "A runtime failure (camera, file, database, "
-		        "output).",
+		[HS_EXIT_FAILURE] = ("A runtime failure (camera, file, "
+		                     "database, output)."),
 		[HS_EXIT_USAGE] = "A usage or configuration error.",
 	};
 	fputs(".SH EXIT STATUS\n"

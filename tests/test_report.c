@@ -1159,7 +1159,7 @@ static size_t timeline_ticks(const char *svg, char texts[][8], size_t max)
 		if (!tick)
 			fail_msg("clock label %s has no tick", t[i].text);
 		assert_true(n < max);
-		snprintf(texts[n++], 8, "%s", t[i].text);
+		snprintf(texts[n++], 8, "%.7s", t[i].text);
 	}
 	return n;
 }
@@ -2056,14 +2056,14 @@ static void parts_add_up_to_the_total_shown(void **state)
 			sum += p[i];
 		}
 		hs_report_unit unit = hs_report_unit_for(sum);
-		long total = lround(sum / unit) + (c % 3) - 1;
+		long total = lround(sum / (double)unit) + (c % 3) - 1;
 		if (total < 0)
 			total = 0;
 		hs_report_round_parts(p, n, total, unit, got);
 		long shown = 0;
 		for (size_t i = 0; i < n; i++) {
 			shown += got[i];
-			if (fabs((double)got[i] - p[i] / unit) > 2 ||
+			if (fabs((double)got[i] - p[i] / (double)unit) > 2 ||
 			    (p[i] == 0 && got[i] != 0 && (c % 3) != 2) ||
 			    got[i] < 0)
 				fail_msg("case %d: part %zu of %.2f s shown as "
@@ -2075,7 +2075,8 @@ static void parts_add_up_to_the_total_shown(void **state)
 			         shown, total);
 		if (c % 3 == 1) /* the total of the parts themselves */
 			for (size_t i = 0; i < n; i++)
-				if (fabs((double)got[i] - p[i] / unit) >= 1)
+				if (fabs((double)got[i] -
+				         p[i] / (double)unit) >= 1)
 					fail_msg("case %d: part %zu of %.2f s "
 					         "shown as %ld units",
 					         c, i, p[i], got[i]);
