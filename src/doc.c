@@ -116,8 +116,7 @@ enum {
 
 typedef struct doc_command {
 	const char *name;
-	const char *synopsis; /* after "headsup NAME", as --help spells it */
-	const char *about;    /* prose, after the summary of hs_commands[] */
+	const char *about; /* prose, after the summary of hs_commands[] */
 	doc_option options[DOC_MAX_OPTIONS]; /* ended by a NULL name */
 	/* What exit statuses 0, 1 and 2 mean for this command (prose, as
 	 * its --help says); NULL where it is just the general meaning. */
@@ -134,11 +133,11 @@ typedef struct doc_command {
 	"{$XDG_CONFIG_HOME/headsup/config.ini}; a file named here must " \
 	"exist."
 
+/* Status 1 of the commands that talk to the running monitor. */
+#define NO_MONITOR "No monitor runs, or it did not answer."
+
 static const doc_command doc_commands[] = {
 	{ "run",
-	  "[--source S] [--rate HZ] [--config F] [--set KEY=VALUE]... "
-	  "[--calibration F] [--journal F] [--clock-start T] [--realtime] "
-	  "[--preview]",
 	  "It runs until the end of a file, or until it is interrupted "
 	  "(Ctrl+C, SIGTERM).\n"
 	  "A video file or a folder of images is monitored in its own time: "
@@ -205,7 +204,6 @@ static const doc_command doc_commands[] = {
 	                            "running.",
 	  } },
 	{ "calibrate",
-	  "[--source S] [--seconds N] [--config F] [--output F]",
 	  "Sit upright, facing the screen, as you would like to sit, and hold "
 	  "still until the countdown ends.\n"
 	  "The recording is refused, and the old baseline kept, when there is "
@@ -236,8 +234,6 @@ static const doc_command doc_commands[] = {
 	                              "failed.",
 	  } },
 	{ "analyze",
-	  "[--json] [--calibration FILE] [--config F] [--fov DEG] [--fps N] "
-	  "[--model FILE] PATH...",
 	  "Each {PATH} is an image, a folder of images (read in name order) "
 	  "or a video file; the frames are read with the settings *headsup "
 	  "run* uses.\n"
@@ -272,8 +268,6 @@ static const doc_command doc_commands[] = {
 	                              "others are still analysed).",
 	  } },
 	{ "report",
-	  "[--date today|yesterday|YYYY-MM-DD] [--days N] "
-	  "[--format text|html|json] [--output FILE] [--journal FILE]",
 	  "It gives the time monitored and upright, the time looking down, "
 	  "hunched and away, the reminders, the longest stretches, the worst "
 	  "hour, bars hour by hour, the change against the 7 days before, an "
@@ -308,7 +302,6 @@ static const doc_command doc_commands[] = {
 	                              "be read or written.",
 	  } },
 	{ "advice",
-	  "[--html | --url] [TOPIC]",
 	  "Without a {TOPIC}, every topic is printed; the text is wrapped to "
 	  "the terminal's width (*$COLUMNS* when set).",
 	  {
@@ -325,7 +318,6 @@ static const doc_command doc_commands[] = {
 	          [HS_EXIT_USAGE] = "Also for an unknown topic.",
 	  } },
 	{ "pause",
-	  "[DURATION]",
 	  "No reminders are given until {DURATION} has passed or *headsup "
 	  "resume* is run; without {DURATION}, until *headsup resume*.\n"
 	  "{DURATION} is a number of seconds (*90*), or parts of a whole "
@@ -335,20 +327,18 @@ static const doc_command doc_commands[] = {
 	  { { .name = NULL } }, /* no options */
 	  {
 	          [HS_EXIT_OK] = "The monitor paused.",
-	          [HS_EXIT_FAILURE] = "No monitor runs, or it did not answer.",
+	          [HS_EXIT_FAILURE] = NO_MONITOR,
 	          [HS_EXIT_USAGE] = "Also for a bad {DURATION}.",
 	  } },
 	{ "resume",
-	  "",
 	  "It takes the camera again and watches your posture.\n"
 	  "A snooze chosen from a reminder runs on to its own end.",
 	  { { .name = NULL } }, /* no options */
 	  {
 	          [HS_EXIT_OK] = "The monitor answered.",
-	          [HS_EXIT_FAILURE] = "No monitor runs, or it did not answer.",
+	          [HS_EXIT_FAILURE] = NO_MONITOR,
 	  } },
 	{ "status",
-	  "",
 	  "The answer tells whether it is running or paused, what it "
 	  "watches, the posture it sees now, the baseline it compares with "
 	  "(when that "
@@ -357,10 +347,9 @@ static const doc_command doc_commands[] = {
 	  { { .name = NULL } }, /* no options */
 	  {
 	          [HS_EXIT_OK] = "The monitor answered, running or paused.",
-	          [HS_EXIT_FAILURE] = "No monitor runs, or it did not answer.",
+	          [HS_EXIT_FAILURE] = NO_MONITOR,
 	  } },
 	{ "cameras",
-	  "",
 	  "For each device it says what it is (a webcam, an infrared camera, "
 	  "a virtual camera, or a node that is no camera) and its stable name "
 	  "under {/dev/v4l/by-id/}, which keeps naming it when its number "
@@ -385,13 +374,6 @@ static const doc_command *doc_command_get(const char *name)
 		if (strcmp(doc_commands[i].name, name) == 0)
 			return &doc_commands[i];
 	return NULL;
-}
-
-/* The synopsis of command i, as its --help spells it. */
-static const char *synopsis_of(int i)
-{
-	const doc_command *d = doc_command_get(hs_commands[i].name);
-	return d ? d->synopsis : hs_commands[i].args;
 }
 
 /* The arguments of a synopsis, "[--source S] PATH...", as roff: literal
@@ -445,8 +427,8 @@ static void synopsis(FILE *out)
 		fputs(".SY \"headsup ", out);
 		hs_doc_roff(out, hs_commands[i].name, true);
 		fputs("\"\n", out);
-		if (synopsis_of(i)[0])
-			synopsis_args(out, synopsis_of(i));
+		if (hs_commands[i].args[0])
+			synopsis_args(out, hs_commands[i].args);
 		fputs(".YS\n", out);
 	}
 }
