@@ -35,7 +35,7 @@ fi
 # Debian packages.  npm is only installed when no npm is on the PATH (a
 # Node.js from elsewhere already brings its own, and conflicts with Debian's).
 runtime_pkgs=(build-essential cmake pkg-config libopencv-dev opencv-data
-	libnotify-dev libsqlite3-dev libcmocka-dev)
+	libjpeg-dev libnotify-dev libsqlite3-dev libcmocka-dev)
 test_pkgs=(dbus dbus-x11 dunst xvfb libnotify-bin chromium clang
 	libclang-rt-14-dev valgrind strace sqlite3 procps imagemagick tzdata
 	groff-base man-db mandoc desktop-file-utils clang-format x11-utils systemd)

@@ -1,5 +1,6 @@
 // capture.cpp - hs_capture: a V4L2 camera or a video file via cv::VideoCapture.
 #include "image.hpp"
+#include "jpeg.hpp"
 
 #include <cerrno>
 #include <fcntl.h>
@@ -7,12 +8,18 @@
 #include <memory>
 #include <string>
 #include <sys/ioctl.h>
+#include <vector>
 #include <opencv2/videoio.hpp>
 #include <unistd.h>
 
 struct hs_capture {
 	cv::VideoCapture vc;
 	bool is_camera = false;
+	// A camera sending MJPG: OpenCV hands over each frame's JPEG bytes
+	// (into raw, which keeps its capacity) and jpeg decodes them, so
+	// libjpeg's warnings about stray bytes stay off stderr (jpeg.hpp).
+	std::unique_ptr<hs::jpeg_decoder> jpeg;
+	std::vector<unsigned char> raw;
 };
 
 // Find why a device cannot be used before OpenCV hides the reason: missing,
@@ -54,6 +61,13 @@ extern "C" int hsv_capture_open_camera(const char *device, int width,
 		cap->vc.set(cv::CAP_PROP_FRAME_HEIGHT, height);
 		cap->vc.set(cv::CAP_PROP_FPS, fps);
 		cap->vc.set(cv::CAP_PROP_BUFFERSIZE, 1);
+		const int fourcc = (int)cap->vc.get(cv::CAP_PROP_FOURCC);
+		if ((fourcc == cv::VideoWriter::fourcc('M', 'J', 'P', 'G') ||
+		     fourcc == cv::VideoWriter::fourcc('J', 'P', 'E', 'G')) &&
+		    cap->vc.set(cv::CAP_PROP_CONVERT_RGB, 0)) {
+			cap->jpeg = std::make_unique<hs::jpeg_decoder>();
+			cap->raw.reserve((size_t)width * (size_t)height * 3);
+		}
 		*out = cap.release();
 		return 0;
 	});
@@ -123,8 +137,14 @@ extern "C" int hsv_capture_grab(hs_capture *cap, double *pos_s)
 extern "C" int hsv_capture_retrieve(hs_capture *cap, hs_image *img)
 {
 	return hs::guarded([&] {
-		if (!cap->vc.retrieve(img->mat) || img->mat.empty())
+		if (!cap->jpeg) {
+			if (!cap->vc.retrieve(img->mat) || img->mat.empty())
+				return (int)HS_EFORMAT;
+			return 0;
+		}
+		if (!cap->vc.retrieve(cap->raw) || cap->raw.empty())
 			return (int)HS_EFORMAT;
-		return 0;
+		return cap->jpeg->decode(cap->raw.data(), cap->raw.size(),
+		                         img->mat, nullptr);
 	});
 }

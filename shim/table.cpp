@@ -26,9 +26,9 @@ static const hs_shim_table table = { HS_SHIM_TABLE_VERSION, hsv_shim_last_error,
 // ... findDecoder imread_(...)", "[mjpeg @ 0x55...] overread 8") for failures
 // that headsup reports itself, so both are silenced, unless someone debugging
 // asks for them with OpenCV's own variables: OPENCV_LOG_LEVEL (e.g. =INFO)
-// lets both libraries speak as they would by default; OPENCV_FFMPEG_LOGLEVEL
-// or OPENCV_FFMPEG_DEBUG set FFmpeg's level alone (OpenCV then prints
-// FFmpeg's lines on standard output).
+// lets both libraries (and libjpeg: jpeg.cpp) speak as they would by
+// default; OPENCV_FFMPEG_LOGLEVEL or OPENCV_FFMPEG_DEBUG set FFmpeg's level
+// alone (OpenCV then prints FFmpeg's lines on standard output).
 static bool silence_libraries() noexcept
 {
 	if (std::getenv("OPENCV_LOG_LEVEL"))

@@ -6,10 +6,15 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jpeglib.h>
 
 #include "headsup/cameras.h"
 #include "headsup/err.h"
@@ -281,6 +286,159 @@ static void a_too_large_image_says_its_size(void **state)
 	hs_test_rmtree(dir);
 }
 
+/* A w x h JPEG of rgb (3 bytes a pixel), in memory from malloc(). */
+static unsigned char *encode_jpeg(unsigned char *rgb, int w, int h,
+                                  unsigned long *size)
+{
+	struct jpeg_compress_struct c;
+	struct jpeg_error_mgr e;
+	unsigned char *out = NULL;
+	c.err = jpeg_std_error(&e);
+	jpeg_create_compress(&c);
+	*size = 0;
+	jpeg_mem_dest(&c, &out, size);
+	c.image_width = (JDIMENSION)w;
+	c.image_height = (JDIMENSION)h;
+	c.input_components = 3;
+	c.in_color_space = JCS_RGB;
+	jpeg_set_defaults(&c);
+	jpeg_set_quality(&c, 95, TRUE);
+	jpeg_start_compress(&c, TRUE);
+	while (c.next_scanline < c.image_height) {
+		JSAMPROW row =
+		        (JSAMPROW)(rgb + (size_t)c.next_scanline * 3 * w);
+		jpeg_write_scanlines(&c, &row, 1);
+	}
+	jpeg_finish_compress(&c);
+	jpeg_destroy_compress(&c);
+	return out;
+}
+
+/* Pixel (x, y) of img as RGB, through the same sampling the face mesh
+ * uses (an identity map). */
+static void pixel_rgb(const hs_image *img, int x, int y, float rgb[3])
+{
+	const double A[6] = { 1, 0, x, 0, 1, y };
+	assert_int_equal(hs_image_crop_affine(img, A, 1, 1, 1.0f, 0.0f, rgb),
+	                 0);
+}
+
+static void assert_colour(const float got[3], const unsigned char want[3])
+{
+	for (int c = 0; c < 3; c++)
+		if (fabsf(got[c] - want[c]) > 12)
+			fail_msg("channel %d: %.0f, expected about %d", c,
+			         (double)got[c], want[c]);
+}
+
+/* Many webcams send MJPG frames with stray bytes between segments, and
+ * libjpeg prints "Corrupt JPEG data: ..." for each (through OpenCV, one
+ * line a frame in the user's journal).  A camera's frames are decoded by
+ * hs_image_decode_jpeg(): such a frame decodes to the right picture,
+ * the damage is counted, and nothing reaches stderr; data that is no JPEG
+ * is an error saying why. */
+static void camera_jpeg_frames_decode_quietly(void **state)
+{
+	(void)state;
+	enum {
+		W = 64,
+		H = 48
+	};
+	static const unsigned char red[3] = { 220, 40, 30 },
+	                           blue[3] = { 30, 60, 210 };
+	static unsigned char rgb[H][W][3];
+	for (int y = 0; y < H; y++)
+		for (int x = 0; x < W; x++)
+			memcpy(rgb[y][x], x < W / 2 ? red : blue, 3);
+	unsigned long n = 0;
+	unsigned char *clean = encode_jpeg(&rgb[0][0][0], W, H, &n);
+	assert_non_null(clean);
+	assert_int_equal(clean[2], 0xff); /* an APP0 segment follows SOI */
+	assert_int_equal(clean[3], 0xe0);
+	/* 3 stray bytes before the segment after APP0 (a table) */
+	const size_t at = 4 + ((size_t)clean[4] << 8 | clean[5]);
+	unsigned char *stray = malloc(n + 3);
+	assert_non_null(stray);
+	memcpy(stray, clean, at);
+	memcpy(stray + at, "\x12\x34\x56", 3);
+	memcpy(stray + at + 3, clean + at, n - at);
+
+	char dir[256], log[512];
+	hs_test_tmpdir(dir, sizeof dir);
+	snprintf(log, sizeof log, "%s/stderr", dir);
+	fflush(stderr);
+	const int saved = dup(2);
+	const int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(saved >= 0 && fd >= 0);
+	dup2(fd, 2);
+	close(fd);
+
+	hs_image *img = NULL;
+	assert_int_equal(hs_image_create(&img), 0);
+	int damaged = -1, w, h;
+	int rc_clean = hs_image_decode_jpeg(img, clean, n, &damaged);
+	const int damaged_clean = damaged;
+	float left[3], right[3];
+	pixel_rgb(img, 5, 20, left);
+	pixel_rgb(img, 60, 20, right);
+
+	int rc_stray = hs_image_decode_jpeg(img, stray, n + 3, &damaged);
+	const int damaged_stray = damaged;
+	hs_image_size(img, &w, &h);
+	float left2[3], right2[3];
+	pixel_rgb(img, 5, 20, left2);
+	pixel_rgb(img, 60, 20, right2);
+
+	/* cut off half way through the picture: the rest is filled in */
+	size_t sos = 2;
+	while (sos + 1 < n && !(clean[sos] == 0xff && clean[sos + 1] == 0xda))
+		sos++;
+	int rc_cut =
+	        hs_image_decode_jpeg(img, clean, sos + (n - sos) / 2, &damaged);
+	const int damaged_cut = damaged;
+	int rc_junk = hs_image_decode_jpeg(
+	        img, (const unsigned char *)"hello, world", 12, &damaged);
+	char why[256];
+	snprintf(why, sizeof why, "%s", hs_shim_last_error());
+	int rc_empty = hs_image_decode_jpeg(img, clean, 0, NULL);
+
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+
+	assert_int_equal(rc_clean, 0);
+	assert_int_equal(damaged_clean, 0);
+	assert_colour(left, red);
+	assert_colour(right, blue);
+	assert_int_equal(rc_stray, 0);
+	assert_true(damaged_stray >= 1);
+	assert_int_equal(w, W);
+	assert_int_equal(h, H);
+	assert_colour(left2, red);
+	assert_colour(right2, blue);
+	assert_int_equal(rc_cut, 0);
+	assert_true(damaged_cut >= 1);
+	assert_int_equal(rc_junk, HS_EFORMAT);
+	assert_non_null(strstr(why, "Not a JPEG file"));
+	assert_int_equal(rc_empty, HS_EFORMAT);
+	struct stat st;
+	assert_int_equal(stat(log, &st), 0);
+	if (st.st_size != 0) {
+		char text[512] = "";
+		FILE *f = fopen(log, "r");
+		if (f) {
+			text[fread(text, 1, sizeof text - 1, f)] = '\0';
+			fclose(f);
+		}
+		fail_msg("decoding printed on stderr: %s", text);
+	}
+
+	hs_image_destroy(img);
+	free(stray);
+	free(clean);
+	hs_test_rmtree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,7 +451,9 @@ int main(void)
 		cmocka_unit_test(
 		        a_video_is_cut_short_only_well_before_its_count),
 		cmocka_unit_test(a_too_large_image_says_its_size),
+		cmocka_unit_test(camera_jpeg_frames_decode_quietly),
 	};
 	unsetenv("OPENCV_IO_MAX_IMAGE_PIXELS"); /* its default, 2^30 */
+	unsetenv("OPENCV_LOG_LEVEL");           /* the libraries keep quiet */
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,6 +31,13 @@ void hs_image_size(const hs_image *img, int *width, int *height);
  * the file is not an image OpenCV can decode, HS_ETOOLARGE when it is over
  * OpenCV's size limits (its size and the limit in hs_shim_last_error()). */
 int hs_image_load(hs_image *img, const char *path);
+/* Decode one JPEG held in memory (a camera's MJPG frame) into img.  Damage
+ * libjpeg decodes around (stray bytes between segments, a cut-off end) is
+ * no error and prints nothing: *damaged (when not NULL) counts it.
+ * HS_EFORMAT when the data cannot be decoded (libjpeg's reason in
+ * hs_shim_last_error()). */
+int hs_image_decode_jpeg(hs_image *img, const unsigned char *data, size_t size,
+                         int *damaged);
 /* Fill img with a copy of w x h BGR pixels (row stride = 3 * w). */
 int hs_image_from_bgr(hs_image *img, const unsigned char *bgr, int w, int h);
 /* Mean brightness of img (Rec. 601 luma), 0 for black to 1 for white;

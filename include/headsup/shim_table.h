@@ -82,9 +82,13 @@
 	  (const hs_image *img, const double A[6], int w, int h, float scale,  \
 	   float bias, float *out),                                            \
 	  (img, A, w, h, scale, bias, out))                                    \
-	R(image_mean_luma, (const hs_image *img, double *luma), (img, luma))
+	R(image_mean_luma, (const hs_image *img, double *luma), (img, luma))   \
+	R(image_decode_jpeg,                                                   \
+	  (hs_image * img, const unsigned char *data, size_t size,             \
+	   int *damaged),                                                      \
+	  (img, data, size, damaged))
 
-#define HS_SHIM_TABLE_VERSION 5
+#define HS_SHIM_TABLE_VERSION 6
 #define HS_SHIM_TABLE_SYMBOL "hs_shim_table_v1"
 
 typedef struct hs_shim_table {
