@@ -66,7 +66,12 @@ macro(hs_install_launcher template dir name)
 endmacro()
 
 hs_install_launcher(headsup.service.in "${HS_UNIT_DIR}" headsup.service)
+# Started from the menu, the monitor has no terminal: it says on the desktop
+# that it watches, or why not (run --announce).  Started at log-in, it
+# starts quietly, as the systemd unit does.
+set(HS_DESKTOP_RUN_ARGS "")
 if(HS_AUTOSTART_DIR)
 	hs_install_launcher(headsup.desktop.in "${HS_AUTOSTART_DIR}" headsup.desktop)
 endif()
+set(HS_DESKTOP_RUN_ARGS " --announce")
 hs_install_launcher(headsup.desktop.in "${HS_APPLICATIONS_DIR}" headsup.desktop)

@@ -10,7 +10,7 @@ const hs_command hs_commands[] = {
 	{ "run",
 	  "[--source S] [--rate HZ] [--config F] [--set KEY=VALUE]... "
 	  "[--calibration F] [--journal F] [--clock-start T] "
-	  "[--realtime] [--preview]",
+	  "[--realtime] [--preview] [--announce]",
 	  "watch posture from the webcam (or a video) and warn when it lasts",
 	  hs_cmd_run },
 	{ "calibrate", "[--source S] [--seconds N] [--config F] [--output F]",
@@ -29,6 +29,7 @@ const hs_command hs_commands[] = {
 	{ "pause", "[DURATION]",
 	  "pause the running monitor and release the camera", hs_cmd_pause },
 	{ "resume", "", "resume a paused monitor", hs_cmd_resume },
+	{ "stop", "", "end the running monitor", hs_cmd_stop },
 	{ "status", "", "say whether the monitor runs, and what it sees",
 	  hs_cmd_status },
 	{ "cameras", "", "list the video devices and say which one is watched",

@@ -92,6 +92,10 @@ static void usage(FILE *out)
 	      "angles\n"
 	      "                       and state in a window (to place the "
 	      "camera)\n"
+	      "  --announce           say on the desktop that it started, or "
+	      "why\n"
+	      "                       it could not (the menu entry's "
+	      "choice)\n"
 	      "  -h, --help           show this help\n\n"
 	      "With a file, the file's own time stamps are the time base: a\n"
 	      "200 s clip is 200 s of monitoring however fast it is read, and "
@@ -329,6 +333,50 @@ static void tell_self_calibrated(run_ctx *c)
 	hs_notify_notice(c->notify, "headsup calibrated itself",
 	                 c->base_dropped ? replaced : fresh);
 	c->selfcal_told = true;
+}
+
+/* --announce, which the menu entry passes: started from a menu, the monitor
+ * has no terminal, so the desktop is told that it watches now, or why it
+ * does not (below, and hs_run_open_source() while it waits for a camera).
+ * Once a run, as a low-urgency notice. */
+static void announce_started(run_ctx *c)
+{
+	if (!c->o.announce)
+		return;
+	char lasts[64], body[512];
+	hs_duration_format_exact(c->cfg.sustain_s, lasts, sizeof lasts);
+	snprintf(body, sizeof body,
+	         "It tells you only when looking down or hunching has lasted "
+	         "%s.%s To pause it: headsup pause; to end it: headsup stop.",
+	         lasts,
+	         c->mon->calibrated
+	                 ? ""
+	                 : " It takes the first seconds it sees you as your "
+	                   "upright posture: sit upright, facing the screen.");
+	hs_notify_notice(c->notify, "headsup is watching your posture", body);
+}
+
+/* --announce, and the monitor could not start: a second one (the menu
+ * entry clicked again), or the error it printed.  Through a desktop
+ * notifier of its own (the run's may not be made yet, or be the
+ * terminal's); nothing when no notification server answers. */
+static void announce_failed(const run_ctx *c)
+{
+	if (!c->o.announce)
+		return;
+	const hs_notifier_ops *ops = &hs_notifier_libnotify;
+	void *state = NULL;
+	if (ops->open(&state) < 0)
+		return;
+	if (c->other_pid)
+		ops->notice(state, "headsup is already running",
+		            "It is watching your posture. To see what it sees: "
+		            "headsup status; to pause it: headsup pause; to "
+		            "end it: headsup stop.");
+	else
+		ops->notice(state, "headsup could not start",
+		            hs_log_last_error());
+	ops->close(state);
 }
 
 /* The camera has seen only darkness for HS_MONITOR_DARK_S, or sees again.
@@ -646,6 +694,7 @@ static int parse_args(int argc, char **argv, run_opts *o, int *status)
 		OPT_CLOCK,
 		OPT_REALTIME,
 		OPT_PREVIEW,
+		OPT_ANNOUNCE,
 	};
 	static const struct option opts[] = {
 		{ "source", required_argument, NULL, OPT_SOURCE },
@@ -657,6 +706,7 @@ static int parse_args(int argc, char **argv, run_opts *o, int *status)
 		{ "clock-start", required_argument, NULL, OPT_CLOCK },
 		{ "realtime", no_argument, NULL, OPT_REALTIME },
 		{ "preview", no_argument, NULL, OPT_PREVIEW },
+		{ "announce", no_argument, NULL, OPT_ANNOUNCE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -725,6 +775,9 @@ static int parse_args(int argc, char **argv, run_opts *o, int *status)
 			break;
 		case OPT_PREVIEW:
 			o->preview = true;
+			break;
+		case OPT_ANNOUNCE:
+			o->announce = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -837,6 +890,7 @@ static int prepare(run_ctx *c, int *status)
 		rc = hs_lock_acquire(lock_path, &c->lock, &holder);
 	if (rc == HS_ELOCKED) {
 		hs_error("already running (pid %ld)", holder);
+		c->other_pid = holder > 0 ? holder : -1;
 		return -1;
 	}
 	if (rc < 0) {
@@ -919,6 +973,14 @@ static int prepare(run_ctx *c, int *status)
 		*status = HS_EXIT_USAGE;
 		return -1;
 	}
+	/* notify = desktop with no server is not a configuration error:
+	 * the server may just not be up yet (status 1, which systemd
+	 * retries).  Made before the source is opened: --announce may have
+	 * to say that it waits for the camera. */
+	if ((rc = hs_notify_create(c->cfg.notify, &c->notify)) < 0) {
+		*status = rc == HS_EINVAL ? HS_EXIT_USAGE : HS_EXIT_FAILURE;
+		return -1;
+	}
 	if ((rc = hs_run_open_source(c)) < 0) {
 		/* Stopped while waiting for the camera: a clean stop. */
 		if (rc == HS_EINTERRUPTED)
@@ -930,13 +992,6 @@ static int prepare(run_ctx *c, int *status)
 		return -1;
 	if ((rc = hs_image_create(&c->img)) < 0) {
 		hs_error("cannot make a frame buffer: %s", hs_strerror(rc));
-		return -1;
-	}
-	/* notify = desktop with no server is not a configuration error:
-	 * the server may just not be up yet (status 1, which systemd
-	 * retries). */
-	if ((rc = hs_notify_create(c->cfg.notify, &c->notify)) < 0) {
-		*status = rc == HS_EINVAL ? HS_EXIT_USAGE : HS_EXIT_FAILURE;
 		return -1;
 	}
 	if (c->live)
@@ -1014,12 +1069,15 @@ int hs_cmd_run(int argc, char **argv)
 		hs_info("watching '%s' with %s at %.1f frames/s",
 		        source_name(&c), hs_analyzer_detector(c.az),
 		        c.cfg.rate_hz);
+		announce_started(&c);
 		int rc = loop(&c);
 		status = rc < 0 ? HS_EXIT_FAILURE : HS_EXIT_OK;
 		hs_info("stopped at %.1f s of '%s' after %ld frames (%ld "
 		        "analysed)",
 		        isnan(c.last_analysed_t) ? 0.0 : c.last_analysed_t,
 		        source_name(&c), c.frames, c.analysed);
+	} else if (status != HS_EXIT_OK) {
+		announce_failed(&c);
 	}
 	/* Monitoring the journal lost is a failure, even of a clean stop. */
 	if (!finish(&c) && status == HS_EXIT_OK)

@@ -40,6 +40,7 @@ typedef struct run_opts {
 	const char *journal;
 	const char *clock_start;
 	bool realtime, preview;
+	bool announce; /* say on the desktop that it started, or why not */
 	/* command-line settings, applied over the config file */
 	const char *set_keys[MAX_SET];
 	const char *set_values[MAX_SET];
@@ -62,6 +63,8 @@ typedef struct run_ctx {
 	bool journal_warned;
 	bool selfcal_told; /* the desktop notice of self-calibration was sent */
 	bool dark_told;    /* the desktop notice of a dark camera was sent */
+	bool wait_told;    /* --announce: the notice of waiting for a camera */
+	long other_pid;    /* the monitor already running, when one was */
 	int dark_times;    /* stretches of darkness said so far */
 	double open_t;     /* the run's first analysed frame, or NAN */
 	bool base_dropped; /* a baseline from the file did not fit the camera */

@@ -9,8 +9,10 @@
 
 #include "headsup/err.h"
 #include "headsup/log.h"
+#include "headsup/notify.h"
 #include "headsup/timeparse.h"
 
+#include <ctype.h>
 #include <stdio.h>
 
 #define RETRY_MIN_S 1.0
@@ -68,6 +70,23 @@ static void watch_camera(run_ctx *c)
  * growing delay until it comes back (or the user stops us); a file that
  * cannot be read is an error.  While it waits, `headsup status`, `pause`
  * and `resume` are answered as usual, and a pause holds the retries. */
+/* --announce: the monitor was started (from the menu) and cannot open the
+ * camera yet.  Once, at the start only: later the camera was there, and
+ * the user saw it watched. */
+static void tell_waiting(run_ctx *c, const char *why)
+{
+	if (!c->o.announce || c->wait_told || c->frames > 0 || !c->notify)
+		return;
+	char body[4400];
+	snprintf(body, sizeof body,
+	         "%s. It starts watching your posture as soon as the camera "
+	         "can be opened. To end it: headsup stop.",
+	         why);
+	body[0] = (char)toupper((unsigned char)body[0]);
+	hs_notify_notice(c->notify, "headsup is waiting for the camera", body);
+	c->wait_told = true;
+}
+
 int hs_run_open_source(run_ctx *c)
 {
 	char err[4200];
@@ -114,6 +133,7 @@ int hs_run_open_source(run_ctx *c)
 					        "available",
 					        err);
 				told = rc;
+				tell_waiting(c, err);
 			}
 			rc = HS_EINTERRUPTED;
 		}

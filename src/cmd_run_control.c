@@ -266,6 +266,13 @@ static void answer_request(run_ctx *c, double now, const hs_control_request *r)
 	case HS_CONTROL_RELOAD:
 		reload_baseline(c, req.path, reply, sizeof reply);
 		break;
+	case HS_CONTROL_STOP:
+		/* As SIGTERM: the loop ends, the journal is written and
+		 * the camera released; `headsup stop` waits for that. */
+		hs_info("stopping, as 'headsup stop' asked");
+		hs_run_stop_requested = 1;
+		snprintf(reply, sizeof reply, "stopping");
+		break;
 	case HS_CONTROL_STATUS:
 	default:
 		status_reply(c, now, reply, sizeof reply);

@@ -66,6 +66,11 @@ int hs_control_parse(const char *line, hs_control_request *req)
 		*req = r;
 		return 0;
 	}
+	if (strcmp(line, "stop") == 0) {
+		r.cmd = HS_CONTROL_STOP;
+		*req = r;
+		return 0;
+	}
 	if (strcmp(line, "status") == 0) {
 		*req = r;
 		return 0;

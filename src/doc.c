@@ -191,6 +191,12 @@ static const doc_command doc_commands[] = {
 	            "the monitor.\n"
 	            "It needs a graphical display on this machine (see "
 	            "PRIVACY)." },
+	          { "--announce", NULL, NULL,
+	            "Say on the desktop, in a low-urgency notification, that "
+	            "the monitor watches now, that it waits for the camera, or "
+	            "why it could not start (one already runs, a setting is "
+	            "wrong).  The menu entry starts it so, since it has no "
+	            "terminal to print on." },
 	  },
 	  {
 	          [HS_EXIT_OK] = "At the end of a file, or when stopped.",
@@ -337,6 +343,20 @@ static const doc_command doc_commands[] = {
 	  {
 	          [HS_EXIT_OK] = "The monitor answered.",
 	          [HS_EXIT_FAILURE] = NO_MONITOR,
+	  } },
+	{ "stop",
+	  "It ends as on *SIGTERM*: the journal is written, the camera "
+	  "released, and the monitor exits; *headsup stop* waits until it "
+	  "has, then prints *stopped*.\n"
+	  "Under the systemd unit, *systemctl --user stop headsup* does the "
+	  "same and keeps systemd informed.",
+	  { { .name = NULL } }, /* no options */
+	  {
+	          [HS_EXIT_OK] = "The monitor stopped.",
+	          [HS_EXIT_FAILURE] =
+	                  NO_MONITOR " Also when it still runs "
+	                             "10 seconds after it was asked to "
+	                             "stop.",
 	  } },
 	{ "status",
 	  "The answer tells whether it is running or paused, what it "
@@ -589,7 +609,8 @@ static void files(FILE *out)
 	      ".TP\n.I \\%$XDG_RUNTIME_DIR/headsup/control.sock\n"
 	      "The control socket through which\n.BR \"headsup pause\" ,\n"
 	      ".BR \"headsup resume\" ,\n"
-	      ".B headsup status\nand\n"
+	      ".BR \"headsup status\" ,\n"
+	      ".B headsup stop\nand\n"
 	      ".B headsup calibrate\n"
 	      "(which pauses a running monitor while it records, then hands "
 	      "it the new baseline)\n"

@@ -6,10 +6,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static hs_log_level current_level = HS_LOG_WARN;
 static bool with_timestamps;
+static char last_error[1024];
 
 static const char *const level_names[] = {
 	[HS_LOG_ERROR] = "error",
@@ -28,6 +30,11 @@ void hs_log_set_level(hs_log_level level)
 hs_log_level hs_log_get_level(void)
 {
 	return current_level;
+}
+
+const char *hs_log_last_error(void)
+{
+	return last_error;
 }
 
 void hs_log_set_timestamps(bool on)
@@ -66,6 +73,14 @@ void hs_log_(hs_log_level level, const char *fmt, ...)
 	 * character would move the cursor, recolour the terminal or, as a
 	 * line break, forge a message of its own. */
 	hs_log_clean(msg);
+	if (level == HS_LOG_ERROR) { /* cut short when long */
+		const char *text = n < 0 ? fmt : msg;
+		size_t len = strlen(text);
+		if (len >= sizeof last_error)
+			len = sizeof last_error - 1;
+		memcpy(last_error, text, len);
+		last_error[len] = '\0';
+	}
 	char stamp[32] = "";
 	if (with_timestamps) {
 		time_t now = (time_t)hs_clock_wall();

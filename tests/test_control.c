@@ -82,6 +82,9 @@ static void answer(hs_control *srv, const hs_control_request *req, int *paused)
 	case HS_CONTROL_RELOAD:
 		hs_control_reply(srv, "baseline reloaded");
 		return;
+	case HS_CONTROL_STOP:
+		hs_control_reply(srv, "stopping");
+		return;
 	}
 }
 
@@ -143,6 +146,8 @@ static void requests_parse_strictly(void **state)
 	assert_int_equal(hs_control_parse("status", &req), 0);
 	assert_int_equal(req.cmd, HS_CONTROL_STATUS);
 	assert_false(req.calibrate);
+	assert_int_equal(hs_control_parse("stop", &req), 0);
+	assert_int_equal(req.cmd, HS_CONTROL_STOP);
 	/* calibrate's own requests */
 	assert_int_equal(hs_control_parse("pause 65 calibrate", &req), 0);
 	assert_int_equal(req.cmd, HS_CONTROL_PAUSE);
@@ -171,7 +176,8 @@ static void requests_parse_strictly(void **state)
 		"pause 10 ",
 		"resume now",
 		"Resume",
-		"stop",
+		"stop now",
+		"Stop",
 		"status\r",
 		"reload",
 		"reload ",

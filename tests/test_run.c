@@ -754,6 +754,8 @@ static void pause_and_resume_reach_the_running_monitor(void **state)
 	assert_non_null(strstr(out, "not running"));
 	assert_int_equal(hs_runenv_run(&e, "status", out, sizeof out), 1);
 	assert_non_null(strstr(out, "not running"));
+	assert_int_equal(hs_runenv_run(&e, "stop", out, sizeof out), 1);
+	assert_non_null(strstr(out, "not running"));
 	hs_runenv_free(&e);
 }
 
@@ -979,16 +981,18 @@ static void calibrate_while_running_hands_over_the_baseline(void **state)
 	hs_runenv_free(&e);
 }
 
-/* SIGTERM and SIGINT mid-replay: exit 0 within a second, and the journal
- * holds every analysed frame (the desk clip is analysed at 2 Hz, so each
- * analysed frame is half a second of monitoring). */
+/* SIGTERM, SIGINT or `headsup stop` mid-replay: exit 0 within a second, and
+ * the journal holds every analysed frame (the desk clip is analysed at 2 Hz, so
+ * each analysed frame is half a second of monitoring). */
 static void stop_signals_lose_nothing(void **state)
 {
 	(void)state;
 	char src[4096], args[4300];
 	REQUIRE_FIXTURE(DESK, src);
-	static const int sigs[] = { SIGTERM, SIGINT };
-	for (size_t i = 0; i < 2; i++) {
+	/* SIGTERM, SIGINT, then `headsup stop` (0), which returns once the
+	 * monitor has finished */
+	static const int sigs[] = { SIGTERM, SIGINT, 0 };
+	for (size_t i = 0; i < 3; i++) {
 		hs_runenv e;
 		hs_runenv_make_calibrated(&e, src, 30);
 		hs_runenv_fmt(
@@ -999,9 +1003,19 @@ static void stop_signals_lose_nothing(void **state)
 		pid_t pid = hs_runenv_spawn(&e, args);
 		wait_until_watching(&e);
 		hs_runenv_sleep(3.0);
-		kill(pid, sigs[i]);
 		const double t0 = hs_runenv_now();
-		assert_int_equal(hs_runenv_wait(pid, 5), 0);
+		int rc;
+		if (sigs[i]) {
+			kill(pid, sigs[i]);
+			rc = hs_runenv_wait(pid, 5);
+		} else {
+			char out[1024];
+			assert_int_equal(
+			        hs_runenv_run(&e, "stop", out, sizeof out), 0);
+			assert_string_equal(out, "stopping\nstopped\n");
+			rc = hs_runenv_wait(pid, 0.5); /* it has finished */
+		}
+		assert_int_equal(rc, 0);
 		const double took = hs_runenv_now() - t0;
 		fprintf(stderr, "exited %.2f s after signal %d\n", took,
 		        sigs[i]);
@@ -1381,6 +1395,110 @@ static void self_calibration_is_told_on_the_desktop(void **state)
 	hs_runenv_free(&e);
 }
 
+/* Notices with this summary in dunst's history since 'had' of them. */
+static int notices_since(const char *summary, int had, char **history)
+{
+	char needle[256];
+	hs_runenv_fmt(needle, sizeof needle,
+	              "\"summary\":{\"type\":\"s\",\"data\":\"%s\"}", summary);
+	*history = dunst_history();
+	return hs_runenv_count(*history, needle) - had;
+}
+
+static int notices_now(const char *summary)
+{
+	char *history;
+	const int n = notices_since(summary, 0, &history);
+	free(history);
+	return n;
+}
+
+/* `run --announce`, as the menu entry starts it with no terminal to read:
+ * the desktop is told that it watches (and, uncalibrated, to sit
+ * upright), that it waits for a camera, that one already runs (the entry
+ * clicked twice), or why it could not start; once each.  `headsup stop`
+ * ends a monitor waiting for its camera too. */
+static void announce_says_on_the_desktop_that_it_started(void **state)
+{
+	(void)state;
+	char src[4096], gaze[4096], args[4300], out[16384];
+	REQUIRE_FIXTURE(NECK, src);
+	REQUIRE_FIXTURE(GAZE, gaze);
+	REQUIRE_SESSION("DBUS_SESSION_BUS_ADDRESS");
+	static const char *const said[] = {
+		"headsup is watching your posture",
+		"headsup is waiting for the camera",
+		"headsup is already running",
+		"headsup could not start",
+	};
+	enum {
+		WATCHING,
+		WAITING,
+		ALREADY,
+		FAILED,
+		N
+	};
+	int had[N];
+	for (int i = 0; i < N; i++)
+		had[i] = notices_now(said[i]);
+	hs_runenv e;
+	hs_runenv_make(&e, true);
+	char *history;
+
+	hs_runenv_fmt(args, sizeof args, "run --announce --source '%s'", src);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+	assert_int_equal(notices_since(said[WATCHING], had[WATCHING], &history),
+	                 1);
+	assert_non_null(strstr(history, "has lasted 30 seconds."));
+	assert_non_null(strstr(history, "sit upright, facing the screen"));
+	assert_non_null(strstr(history, "to end it: headsup stop"));
+	free(history);
+
+	/* Clicked again while one runs. */
+	hs_runenv_fmt(args, sizeof args,
+	              "run --realtime --source '%s' --set notify=terminal",
+	              gaze);
+	pid_t pid = hs_runenv_spawn(&e, args);
+	wait_until_watching(&e);
+	hs_runenv_fmt(args, sizeof args, "run --announce --source '%s'", gaze);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 2);
+	assert_int_equal(notices_since(said[ALREADY], had[ALREADY], &history),
+	                 1);
+	free(history);
+	assert_int_equal(hs_runenv_run(&e, "stop", out, sizeof out), 0);
+	assert_int_equal(hs_runenv_wait(pid, 1), 0);
+
+	/* A settings file it cannot use: the error itself. */
+	hs_runenv_write(&e, "bad.ini", "[alerts]\nsustian_s = 30\n");
+	hs_runenv_fmt(args, sizeof args,
+	              "run --announce --config bad.ini --source '%s'", gaze);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 2);
+	assert_int_equal(notices_since(said[FAILED], had[FAILED], &history), 1);
+	if (!strstr(history, "bad.ini:2: unknown key"))
+		fail_msg("the notice does not give the error: %s", history);
+	free(history);
+
+	/* No camera yet: it says it waits, once, and `stop` ends it. */
+	pid = hs_runenv_spawn(&e, "run --announce --source /dev/video63");
+	const double end = hs_runenv_now() + 10;
+	while (notices_now(said[WAITING]) == had[WAITING] &&
+	       hs_runenv_now() < end)
+		hs_runenv_sleep(0.2);
+	hs_runenv_sleep(2.5); /* a retry or two, told no more */
+	assert_int_equal(notices_since(said[WAITING], had[WAITING], &history),
+	                 1);
+	/* (the server takes markup, so the quotes come escaped) */
+	assert_non_null(strstr(history, "Cannot open camera "));
+	assert_non_null(strstr(history, "/dev/video63"));
+	free(history);
+	assert_int_equal(hs_runenv_run(&e, "stop", out, sizeof out), 0);
+	assert_int_equal(hs_runenv_wait(pid, 1), 0);
+	/* None said it watched without a camera, or failed. */
+	assert_int_equal(notices_now(said[WATCHING]) - had[WATCHING], 1);
+	assert_int_equal(notices_now(said[FAILED]) - had[FAILED], 1);
+	hs_runenv_free(&e);
+}
+
 /* A folder of images as the camera's frames, one a second: first faces
  * copies of the face image (its size, 384x288), then dark black ones. */
 static void face_then_dark(const hs_runenv *e, const char *name,
@@ -1567,6 +1685,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(desk_session_alert_reaches_dunst),
 		cmocka_unit_test(self_calibration_is_told_on_the_desktop),
 		cmocka_unit_test(a_covered_camera_is_told_on_the_desktop),
+		cmocka_unit_test(announce_says_on_the_desktop_that_it_started),
 		cmocka_unit_test(preview_runs_on_a_display),
 		cmocka_unit_test(preview_window_shows_the_picture),
 	};

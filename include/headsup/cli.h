@@ -32,6 +32,7 @@ int hs_cmd_report(int argc, char **argv);
 int hs_cmd_advice(int argc, char **argv);
 int hs_cmd_pause(int argc, char **argv);
 int hs_cmd_resume(int argc, char **argv);
+int hs_cmd_stop(int argc, char **argv);
 int hs_cmd_status(int argc, char **argv);
 int hs_cmd_cameras(int argc, char **argv);
 

@@ -12,6 +12,7 @@
  *   pause <seconds>   stop watching for that long; 0 means until resumed
  *   resume            watch again
  *   status            say what the monitor is doing
+ *   stop              end the monitor, as SIGTERM does
  *
  * and, from `headsup calibrate`:
  *
@@ -41,6 +42,7 @@ typedef enum hs_control_cmd {
 	HS_CONTROL_RESUME,
 	HS_CONTROL_STATUS,
 	HS_CONTROL_RELOAD,
+	HS_CONTROL_STOP,
 } hs_control_cmd;
 
 typedef struct hs_control_request {

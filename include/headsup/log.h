@@ -26,6 +26,10 @@ void hs_log_set_timestamps(bool on);
 void hs_log_(hs_log_level level, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 
+/* The text of the last error message (after "headsup: error: "), whether
+ * or not it was printed; "" when there was none. */
+const char *hs_log_last_error(void);
+
 /* Replace text's control characters (C0, DEL, and C1 in UTF-8) with '?',
  * in place: for names printed to a terminal. */
 void hs_log_clean(char *text);

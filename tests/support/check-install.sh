@@ -194,9 +194,14 @@ fi
 # the umask, as with any CMake project).
 unreadable=$(find "$real" -type f ! -perm -0444)
 [ -z "$unreadable" ] || fail "not readable by all after a umask 077 install: $unreadable"
-# The menu entry: valid, and starting this prefix's binary.
+# The menu entry: valid, and starting this prefix's binary, which says on
+# the desktop that it started; its actions reach the running monitor.
 for entry in "$menu"; do
-	has_line "Exec=\"$hs\" run" "$entry" && has_line "TryExec=$hs" "$entry" ||
+	has_line "Exec=\"$hs\" run --announce" "$entry" &&
+		has_line "TryExec=$hs" "$entry" &&
+		has_line "Exec=\"$hs\" pause 1h" "$entry" &&
+		has_line "Exec=\"$hs\" resume" "$entry" &&
+		has_line "Exec=\"$hs\" stop" "$entry" ||
 		fail "$entry does not start $hs: $(grep Exec "$entry")"
 	if command -v desktop-file-validate >/dev/null 2>&1; then
 		desktop-file-validate "$entry" ||
