@@ -66,6 +66,11 @@ fi
 
 say "fetching the face models"
 models/fetch-model.sh || die "could not fetch the face models (see above)"
+if [ "$mode" = test ]; then
+	# axe-core, pinned in models/fetch-model.sh, for tests/test_a11y.c
+	say "fetching the test tools (axe-core)"
+	models/fetch-model.sh --test-tools || die "could not fetch the test tools (see above)"
+fi
 
 jobs=$(nproc 2>/dev/null || echo 2)
 say "building (build/)"

@@ -7,7 +7,13 @@
 #                converted by models/tfjs2onnx.mjs (needs node) and the
 #                converted file checked as well.
 #
-# Usage: models/fetch-model.sh [DEST_DIR]
+# With --test-tools it fetches instead the tools the tests use, pinned below
+# in the manifest's form (they are not models, and are never installed):
+#
+#   [axe-core]   one JavaScript file, taken from the package as it is, for
+#                tests/test_a11y.c; placed as DEST_DIR/axe-core/axe.min.js.
+#
+# Usage: models/fetch-model.sh [--test-tools] [DEST_DIR]
 # Idempotent: a file already in place with the right checksum is kept (and
 # its package is not downloaded).  Every model is tried; the exit status is
 # non-zero when any of them could not be put in place.
@@ -16,7 +22,27 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 manifest="$here/manifest.ini"
+fetch="blazeface facemesh"
+if [ "${1:-}" = --test-tools ]; then
+	fetch="axe_core"
+	shift
+fi
 dest=${1:-"$here/cache"}
+
+# The test tools' pins, with the keys of manifest.ini.  sha256 is that of
+# the file placed; for axe-core it is also the one axe-core itself lists for
+# this version in the package's sri-history.json.
+test_tools='
+[axe-core]
+name = axe-core, the accessibility rules engine that tests/test_a11y.c runs in headless Chromium
+package = axe-core
+version = 4.14.1
+path = package/axe.min.js
+installed_as = axe-core/axe.min.js
+sha256 = 29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c
+licence = MPL-2.0
+provenance = Deque Systems axe-core, published on the npm registry; used by the tests only, never installed or committed.
+'
 
 say() { echo "fetch-model: $*"; }
 warn() { echo "fetch-model: $*" >&2; }
@@ -50,7 +76,7 @@ need() {
 		eval "$_k=\$_v"
 	done
 	if [ -n "$_missing" ]; then
-		warn "$manifest: [$_sec] lacks:$_missing"
+		warn "${where:-$manifest}: [$_sec] lacks:$_missing"
 		return 1
 	fi
 }
@@ -134,6 +160,30 @@ fetch_blazeface() {
 	say "$target verified (sha256 $sha256)"
 }
 
+# --- [axe-core]: one script from the package, for the tests -----------------
+fetch_axe_core() {
+	# Its section is read from test_tools (above), not from manifest.ini.
+	manifest="$work/test-tools.ini"
+	where="$here/fetch-model.sh (test_tools)"
+	printf '%s' "$test_tools" >"$manifest" || return 1
+	need axe-core package version path installed_as sha256 || return 1
+	target="$dest/$installed_as"
+	cached "$target" "$sha256" && return 0
+	mkdir -p "$(dirname "$target")" || {
+		warn "cannot create $(dirname "$target")"
+		return 1
+	}
+	w="$work/axe-core"
+	pack "$package" "$version" "$w" || return 1
+	[ -f "$w/$path" ] || {
+		warn "$path is not in $package@$version"
+		return 1
+	}
+	check "$w/$path" "$sha256" "$package@$version: $path" || return 1
+	place "$w/$path" "$target" || return 1
+	say "$target verified (sha256 $sha256)"
+}
+
 # --- [facemesh]: TensorFlow.js json + bin, converted to ONNX -----------------
 fetch_facemesh() {
 	need facemesh package version json_path json_sha256 bin_path bin_sha256 \
@@ -182,10 +232,10 @@ trap 'rm -rf "$work"' EXIT
 trap 'exit 130' HUP INT TERM
 
 status=0
-for model in blazeface facemesh; do
+for model in $fetch; do
 	# In the || context set -e is off, so every step above checks itself.
 	"fetch_$model" || {
-		warn "[$model] was not fetched"
+		warn "[$(echo "$model" | tr _ -)] was not fetched"
 		status=1
 	}
 done

@@ -223,7 +223,7 @@ static const char page_style[] =
         "*{box-sizing:border-box}\n"
         "body{margin:0;background:var(--bg);color:var(--fg);"
         "font:1.05rem/1.6 system-ui,-apple-system,\"Segoe UI\",sans-serif}\n"
-        "main{max-width:40rem;margin:0 auto;padding:2rem 1.25rem 3rem}\n"
+        "main{max-width:40rem;margin:0 auto;padding:2rem 1.25rem 1rem}\n"
         "h1{font-size:1.7rem;margin:0 0 .25rem}\n"
         "h2{font-size:1.25rem;margin:2.2rem 0 .5rem}\n"
         ".lead{color:var(--muted);margin-top:0}\n"
@@ -238,10 +238,13 @@ static const char page_style[] =
         ".short{font-weight:600}\n"
         ".note{background:var(--box);border-left:4px solid var(--accent);"
         "padding:.75rem 1rem;margin:2.5rem 0 1rem;border-radius:4px}\n"
-        "footer{color:var(--muted);font-size:.9rem;"
-        "border-top:1px solid var(--rule);margin-top:2rem;padding-top:.75rem}\n"
+        ".note h2{margin:0 0 .25rem;font-size:1.05rem}\n"
+        "footer{color:var(--muted);font-size:.9rem;max-width:40rem;"
+        "margin:0 auto;padding:0 1.25rem 2rem}\n"
+        "footer p{border-top:1px solid var(--rule);margin:0;"
+        "padding-top:.75rem}\n"
         "@media print{:root{--fg:#000;--bg:#fff;--muted:#333;--accent:#000;"
-        "--box:#fff;--rule:#999}body{font-size:11pt}main{max-width:none;"
+        "--box:#fff;--rule:#999}body{font-size:11pt}main,footer{max-width:none;"
         "padding:0}nav a{text-decoration:none}section{break-inside:avoid}"
         ".note{border:1px solid #000}}\n";
 
@@ -286,16 +289,18 @@ int hs_advice_write_html(FILE *out)
 		html_paragraphs(out, topics[i].body);
 		fputs("</section>\n", out);
 	}
-	fputs("<aside class=\"note\" id=\"not-a-diagnosis\">\n"
-	      "<p><strong>Not a diagnosis.</strong> ",
+	/* A section with its heading, as the topics: the contents link here,
+	 * and a screen reader's list of headings finds it too. */
+	fputs("<section class=\"note\" id=\"not-a-diagnosis\">\n"
+	      "<h2>Not a diagnosis</h2>\n<p>",
 	      out);
 	hs_html_escape_n(out, not_a_diagnosis, strlen(not_a_diagnosis));
-	fputs("</p>\n</aside>\n<footer>\n<p>This advice is written in our own "
-	      "words from the article <cite>",
+	fputs("</p>\n</section>\n</main>\n<footer>\n<p>This advice is written "
+	      "in our own words from the article <cite>",
 	      out);
 	hs_html_escape_n(out, hs_advice_source_title,
 	                 strlen(hs_advice_source_title));
-	fputs("</cite>.</p>\n</footer>\n</main>\n</body>\n</html>\n", out);
+	fputs("</cite>.</p>\n</footer>\n</body>\n</html>\n", out);
 	return ferror(out) ? HS_EIO : 0;
 }
 

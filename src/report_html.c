@@ -1,6 +1,8 @@
 /* report_html.c - the report as one self-contained HTML page: inline CSS,
  * inline SVG charts, no script and no external resource; links go only to
- * the local advice page.  Readable on screen and on paper. */
+ * the local advice page.  Readable on screen and on paper, and without
+ * seeing the charts: each chart has its figures in a table beside it, and
+ * tells its postures apart by pattern as well as by colour. */
 #include "headsup/report.h"
 #include "headsup/html.h"
 
@@ -35,8 +37,14 @@ static const char *const state_colour[HS_STATE_COUNT] = {
  * chart and "axis" a chart's base line and ticks.  The states keep their
  * fills in both: on the dark background every one of them stands out by
  * at least 3:1 (upright, the darkest, 3.6:1 on the page and 3.1:1 on the
- * track), as WCAG asks of parts of a chart.  Dark is for the screen only;
- * paper stays white. */
+ * track), as WCAG asks of parts of a chart.  On the light page the lighter
+ * states do not reach 3:1, and colour alone would not tell the states
+ * apart for everyone: each state but upright is also drawn with a pattern
+ * of dark lines or dots ("st-<state>", the patterns' ids "hs-<state>"),
+ * and each chart has its figures in a table.  Dark is for the screen only;
+ * paper stays white.  With forced colours (a high-contrast theme) the
+ * browser recolours the page but not the SVG, so the neutral parts of the
+ * charts take the theme's colours there, and the states keep theirs. */
 static const char css[] =
         "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;"
         "max-width:1000px;margin:2em auto;padding:0 1em;color:#222;"
@@ -46,14 +54,26 @@ static const char css[] =
         "table{border-collapse:collapse}"
         "td,th{padding:3px 14px 3px 0;text-align:left;vertical-align:top}"
         "th{font-weight:600}"
+        "caption{text-align:left;font-weight:600;padding:.3em 0}"
+        ".fig td{text-align:right;white-space:nowrap}"
+        /* a wide table's caption stays in view as the table scrolls */
+        ".scroll caption{position:sticky;left:0;max-width:calc(100vw - 3em)}"
+        "details{margin:.5em 0}summary{cursor:pointer}"
         ".legend{margin:.4em 0}"
         ".legend span{display:inline-block;margin-right:1.2em}"
-        ".sw{display:inline-block;width:12px;height:12px;margin-right:5px;"
-        "vertical-align:-1px;border:1px solid #0002}"
-        "svg{display:block;max-width:100%;height:auto}"
-        /* on a narrow window a chart scrolls rather than shrinking its
-         * labels out of reach */
-        "section{overflow-x:auto}svg.chart{min-width:720px}"
+        ".sw{display:inline-block;margin-right:5px;vertical-align:-2px;"
+        "border:1px solid #0003}"
+        ".defs{position:absolute;width:0;height:0;overflow:hidden}"
+        ".st-looking_down{fill:url(#hs-looking_down)}"
+        ".st-hunched{fill:url(#hs-hunched)}"
+        ".st-away{fill:url(#hs-away)}"
+        ".st-uncalibrated{fill:url(#hs-uncalibrated)}"
+        "svg.chart{display:block;max-width:100%;height:auto}"
+        /* on a narrow window (or zoomed in) a chart scrolls rather than
+         * shrinking its labels out of reach; the keyboard can scroll it
+         * too, as the box takes the focus */
+        ".scroll{overflow-x:auto}svg.chart{min-width:720px}"
+        ".scroll:focus-visible{outline:2px solid;outline-offset:2px}"
         "svg text{font:12px system-ui,sans-serif;fill:#444}"
         ".note{background:#f5f5ef;border-left:4px solid #999;padding:.6em 1em}"
         ".muted{color:#666}"
@@ -63,13 +83,65 @@ static const char css[] =
         "svg text{fill:#c8c8c8}.note{background:#1e1e1a;border-color:#777}"
         ".muted{color:#a0a0a0}.track{fill:#222}.gap{stroke:#121212}"
         ".grid{stroke:#333}.axis{stroke:#777}}"
+        "@media (forced-colors:active){svg text{fill:CanvasText}"
+        ".track{fill:Canvas;stroke:CanvasText}.gap{stroke:Canvas}"
+        ".grid{stroke:GrayText}.axis{stroke:CanvasText}"
+        ".st,.sw{forced-color-adjust:none}}"
         /* on paper a chart shrinks to the page instead of being cut off
          * at its right edge */
         "@media print{body{max-width:none;margin:0;font-size:10pt}"
-        "h2{break-after:avoid}section{break-inside:avoid;overflow:visible}"
-        "svg.chart{min-width:0}"
+        "h2{break-after:avoid}section{break-inside:avoid}"
+        ".scroll{overflow:visible}svg.chart{min-width:0}"
         "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
         "a{color:inherit}}";
+
+/* The patterns of the states after upright (solid, as the good part
+ * should read): stripes for looking down, a cross-hatch for hunched,
+ * level lines for away and dots for uncalibrated, each dark over the
+ * state's colour.  Tiles in the page's own pixels, so that adjacent bars
+ * of one state join up. */
+static const char *const state_pattern[HS_STATE_COUNT] = {
+	[HS_STATE_LOOKING_DOWN] = "<path d=\"M-1,1 l2,-2 M0,8 l8,-8 M7,9 "
+	                          "l2,-2\"/>",
+	[HS_STATE_HUNCHED] = "<path d=\"M-1,1 l2,-2 M0,8 l8,-8 M7,9 l2,-2 "
+	                     "M-1,7 l2,2 M0,0 l8,8 M7,-1 l2,2\"/>",
+	[HS_STATE_AWAY] = "<path d=\"M0,4 h8\"/>",
+	[HS_STATE_UNCALIBRATED] = "<circle cx=\"4\" cy=\"4\" r=\"1.4\" "
+	                          "stroke=\"none\" fill=\"#000\" "
+	                          "fill-opacity=\".5\"/>",
+};
+
+/* The patterns, once per page, in an SVG of no size that the charts and
+ * the legends refer to. */
+static void pattern_defs(FILE *out)
+{
+	fputs("<svg class=\"defs\" width=\"0\" height=\"0\" "
+	      "aria-hidden=\"true\" focusable=\"false\"><defs>\n",
+	      out);
+	for (int s = 0; s < HS_STATE_COUNT; s++) {
+		if (!state_pattern[s])
+			continue;
+		fprintf(out,
+		        "<pattern id=\"hs-%s\" width=\"8\" height=\"8\" "
+		        "patternUnits=\"userSpaceOnUse\"><rect width=\"8\" "
+		        "height=\"8\" fill=\"%s\"/><g stroke=\"#000\" "
+		        "stroke-opacity=\".5\" stroke-width=\"1.5\">%s</g>"
+		        "</pattern>\n",
+		        hs_report_state_key((hs_state)s), state_colour[s],
+		        state_pattern[s]);
+	}
+	fputs("</defs></svg>\n", out);
+}
+
+/* A bar of state s: its colour as an attribute (what a reader without the
+ * page's style sheet sees) and its class (the pattern). */
+static void state_rect(FILE *out, double x, double y, double w, double h, int s)
+{
+	fprintf(out,
+	        "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
+	        "fill=\"%s\" class=\"st st-%s\"/>\n",
+	        x, y, w, h, state_colour[s], hs_report_state_key((hs_state)s));
+}
 
 static void row(FILE *out, const char *label, const char *value)
 {
@@ -131,15 +203,21 @@ static void summary(const hs_report *r, FILE *out)
 	fputs("</table></section>\n", out);
 }
 
+/* The key to a chart: each state's colour and pattern, with its name.  The
+ * swatches are drawn in SVG as the bars are, so that they keep their
+ * colours where a high-contrast theme repaints the page's backgrounds. */
 static void legend(FILE *out)
 {
-	fputs("<div class=\"legend\">", out);
+	fputs("<p class=\"legend\">", out);
 	for (int s = 0; s < HS_STATE_COUNT; s++)
 		fprintf(out,
-		        "<span><i class=\"sw\" style=\"background:%s\"></i>%s"
-		        "</span>",
-		        state_colour[s], hs_report_state_label((hs_state)s));
-	fputs("</div>\n", out);
+		        "<span><svg class=\"sw\" width=\"14\" height=\"14\" "
+		        "aria-hidden=\"true\" focusable=\"false\"><rect "
+		        "width=\"14\" height=\"14\" fill=\"%s\" "
+		        "class=\"st st-%s\"/></svg>%s</span>",
+		        state_colour[s], hs_report_state_key((hs_state)s),
+		        hs_report_state_label((hs_state)s));
+	fputs("</p>\n", out);
 }
 
 static int dominant(const double s[HS_STATE_COUNT])
@@ -237,7 +315,7 @@ static void value_axis(FILE *out, int left, int right, int base_y, int plot_h,
 }
 
 /* A chart's figures in words, for screen readers: <desc> is its SVG's
- * accessible description. */
+ * accessible description; the table after the chart has the rest. */
 static void states_desc(const hs_report *r, FILE *out)
 {
 	hs_report_shown f;
@@ -253,7 +331,110 @@ static void states_desc(const hs_report *r, FILE *out)
 		        dur);
 		sep = ", ";
 	}
-	fputs(".</desc>\n", out);
+	fputs(". The table after the chart lists each stretch.</desc>\n", out);
+}
+
+/* A scroll box around a chart or a wide table: it scrolls sideways on a
+ * narrow window, and takes the keyboard focus so that arrow keys scroll
+ * it; it is named by the element with id 'label'. */
+static void scroll_open(FILE *out, const char *label)
+{
+	fprintf(out,
+	        "<div class=\"scroll\" tabindex=\"0\" role=\"group\" "
+	        "aria-labelledby=\"%s\">\n",
+	        label);
+}
+
+/* "09:05" for a second of the day; the end of the day is "24:00". */
+static void clock_of(int second_of_day, char *buf, size_t size)
+{
+	snprintf(buf, size, "%02d:%02d", second_of_day / 3600,
+	         second_of_day / 60 % 60);
+}
+
+/* A run of minutes with the same main state on one day: one bar of the
+ * timeline, one row of its table. */
+typedef struct minute_run {
+	int day; /* from the report's first day */
+	int state;
+	int from_s, to_s; /* seconds of the local day */
+} minute_run;
+
+typedef struct run_iter {
+	size_t i;
+	int day;
+	double next_day;
+} run_iter;
+
+static void runs_begin(const hs_report *r, run_iter *it)
+{
+	it->i = 0;
+	it->day = 0;
+	it->next_day = hs_date_start(hs_date_add_days(r->first, 1));
+}
+
+/* The next run, each placed at its local time of day.  A run ends where
+ * the clock does not go on by a minute: at a gap, and where it jumps on a
+ * day the clocks change (the hour skipped in spring stays empty; the hour
+ * repeated in autumn is drawn over itself). */
+static bool runs_next(const hs_report *r, run_iter *it, minute_run *out)
+{
+	if (it->i >= r->n_minutes)
+		return false;
+	const hs_journal_minute *m = &r->minutes[it->i];
+	while (m->start >= it->next_day && it->day < r->days - 1) {
+		it->day++;
+		it->next_day =
+		        hs_date_start(hs_date_add_days(r->first, it->day + 1));
+	}
+	int state = dominant(m->state_s);
+	int from_s = second_of_day(m->start), to_s = from_s + 60;
+	size_t k = it->i + 1;
+	while (k < r->n_minutes && r->minutes[k].start < it->next_day &&
+	       r->minutes[k].start - r->minutes[k - 1].start <= 60.5 &&
+	       second_of_day(r->minutes[k].start) == to_s &&
+	       dominant(r->minutes[k].state_s) == state) {
+		to_s += 60;
+		k++;
+	}
+	it->i = k;
+	*out = (minute_run){ it->day, state, from_s, to_s };
+	return true;
+}
+
+/* The timeline's runs as a table, behind a disclosure (a long day has
+ * many), for whoever cannot see or tell apart the bars. */
+static void timeline_table(const hs_report *r, FILE *out)
+{
+	fputs("<details><summary>The timeline as a table</summary>\n"
+	      "<table class=\"runs\"><caption>Each stretch of minutes in one "
+	      "posture (a minute counts as the posture it was mostly "
+	      "in)</caption>\n<thead><tr>",
+	      out);
+	if (r->days > 1)
+		fputs("<th scope=\"col\">Day</th>", out);
+	fputs("<th scope=\"col\">From</th><th scope=\"col\">To</th>"
+	      "<th scope=\"col\">Posture</th></tr></thead>\n<tbody>\n",
+	      out);
+	run_iter it;
+	minute_run run;
+	runs_begin(r, &it);
+	while (runs_next(r, &it, &run)) {
+		char date[16], from[16], to[16];
+		clock_of(run.from_s, from, sizeof from);
+		clock_of(run.to_s, to, sizeof to);
+		fputs("<tr>", out);
+		if (r->days > 1) {
+			hs_date_format(hs_date_add_days(r->first, run.day),
+			               date, sizeof date);
+			fprintf(out, "<td>%s</td>", date);
+		}
+		fprintf(out,
+		        "<th scope=\"row\">%s</th><td>%s</td><td>%s</td>"
+		        "</tr>\n",
+		        from, to, hs_report_state_label((hs_state)run.state));
+	}
+	fputs("</tbody></table></details>\n", out);
 }
 
 static void timeline(const hs_report *r, FILE *out, int lo, int hi)
@@ -263,10 +444,12 @@ static void timeline(const hs_report *r, FILE *out, int lo, int hi)
 	int plot_w = CHART_W - LABEL_W - 10;
 	int height = top + rows * (row_h + gap) + 22;
 	double span_s = (hi + 1 - lo) * 3600.0;
+	fputs("<section><h2 id=\"timeline\">Timeline</h2>\n", out);
+	scroll_open(out, "timeline");
 	fprintf(out,
-	        "<section><h2>Timeline</h2>\n<svg role=\"img\" "
-	        "aria-label=\"posture timeline\" class=\"chart\" width=\"%d\" "
-	        "height=\"%d\" viewBox=\"0 0 %d %d\">\n",
+	        "<svg role=\"img\" aria-label=\"posture timeline\" "
+	        "class=\"chart\" width=\"%d\" height=\"%d\" "
+	        "viewBox=\"0 0 %d %d\">\n",
 	        CHART_W, height, CHART_W, height);
 	states_desc(r, out);
 	for (int d = 0; d < rows; d++) {
@@ -280,32 +463,13 @@ static void timeline(const hs_report *r, FILE *out, int lo, int hi)
 		        "fill=\"#f1f1f1\" class=\"track\"/>\n",
 		        y + row_h / 2 + 4, date, LABEL_W, y, plot_w, row_h);
 	}
-	/* One rectangle per run of minutes with the same main state, each
-	 * placed at its local time of day.  A run ends where the clock does
-	 * not go on by a minute: at a gap, and where it jumps on a day the
-	 * clocks change (the hour skipped in spring stays empty; the hour
-	 * repeated in autumn is drawn over itself). */
-	int day = 0;
-	double next_day = hs_date_start(hs_date_add_days(r->first, 1));
-	for (size_t i = 0; i < r->n_minutes;) {
-		const hs_journal_minute *m = &r->minutes[i];
-		while (m->start >= next_day && day < rows - 1) {
-			day++;
-			next_day = hs_date_start(
-			        hs_date_add_days(r->first, day + 1));
-		}
-		int state = dominant(m->state_s);
-		int from_s = second_of_day(m->start), to_s = from_s + 60;
-		size_t k = i + 1;
-		while (k < r->n_minutes && r->minutes[k].start < next_day &&
-		       r->minutes[k].start - r->minutes[k - 1].start <= 60.5 &&
-		       second_of_day(r->minutes[k].start) == to_s &&
-		       dominant(r->minutes[k].state_s) == state) {
-			to_s += 60;
-			k++;
-		}
-		double from = from_s - lo * 3600.0;
-		double to = to_s - lo * 3600.0;
+	/* One rectangle per run, cut to the hours on the axis. */
+	run_iter it;
+	minute_run run;
+	runs_begin(r, &it);
+	while (runs_next(r, &it, &run)) {
+		double from = run.from_s - lo * 3600.0;
+		double to = run.to_s - lo * 3600.0;
 		double x0 = LABEL_W + from / span_s * plot_w;
 		double x1 = LABEL_W + to / span_s * plot_w;
 		if (x0 < LABEL_W)
@@ -313,12 +477,8 @@ static void timeline(const hs_report *r, FILE *out, int lo, int hi)
 		if (x1 > LABEL_W + plot_w)
 			x1 = LABEL_W + plot_w;
 		if (x1 > x0)
-			fprintf(out,
-			        "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
-			        "height=\"%d\" fill=\"%s\"/>\n",
-			        x0, top + day * (row_h + gap), x1 - x0, row_h,
-			        state_colour[state]);
-		i = k;
+			state_rect(out, x0, top + run.day * (row_h + gap),
+			           x1 - x0, row_h, run.state);
 	}
 	/* The hours cut through the rows; below them a tick and a label at
 	 * each step of the clock. */
@@ -345,8 +505,9 @@ static void timeline(const hs_report *r, FILE *out, int lo, int hi)
 		        x, rows_end, x, rows_end + 5, x, rows_end + 18, anchor,
 		        m / 60 % 24, m % 60);
 	}
-	fputs("</svg>\n", out);
+	fputs("</svg>\n</div>\n", out);
 	legend(out);
+	timeline_table(r, out);
 	fputs("</section>\n", out);
 }
 
@@ -361,12 +522,69 @@ static void stacked_bar(FILE *out, double x, double w, double base_y,
 		if (h <= 0)
 			continue;
 		y -= h;
-		fprintf(out,
-		        "<rect x=\"%.1f\" y=\"%.2f\" width=\"%.1f\" "
-		        "height=\"%.2f\" "
-		        "fill=\"%s\"/>\n",
-		        x, y, w, h, state_colour[i]);
+		state_rect(out, x, y, w, h, i);
 	}
+}
+
+/* A table of times has a column for each state, but for uncalibrated only
+ * when some of its rows have any (as the summary): 'uncalibrated'. */
+static bool state_column(int s, bool uncalibrated)
+{
+	return s != HS_STATE_UNCALIBRATED || uncalibrated;
+}
+
+static void state_headers(FILE *out, bool uncalibrated)
+{
+	for (int s = 0; s < HS_STATE_COUNT; s++)
+		if (state_column(s, uncalibrated))
+			fprintf(out, "<th scope=\"col\">%s</th>",
+			        hs_report_state_label((hs_state)s));
+}
+
+/* The cells of one row: parts_s in 'unit', rounded to add up to total
+ * (report.h), so that a row reads as the bar it stands for. */
+static void state_cells(FILE *out, const double parts_s[HS_STATE_COUNT],
+                        long total, hs_report_unit unit, bool uncalibrated)
+{
+	long units[HS_STATE_COUNT];
+	hs_report_round_parts(parts_s, HS_STATE_COUNT, total, unit, units);
+	for (int s = 0; s < HS_STATE_COUNT; s++) {
+		if (!state_column(s, uncalibrated))
+			continue;
+		char dur[32];
+		hs_report_format_units(units[s], unit, dur, sizeof dur);
+		fprintf(out, "<td>%s</td>", dur);
+	}
+}
+
+/* The hour chart's figures: for each hour from the first to the last at
+ * the desk, the time in each posture, rounded as the text report's hour
+ * bars (their totals add up to the time monitored). */
+static void hourly_table(const hs_report *r, FILE *out)
+{
+	hs_report_shown f;
+	hs_report_round(r, &f);
+	int lo, hi;
+	hour_span(r, &lo, &hi);
+	fputs("<details><summary>The hours as a table</summary>\n", out);
+	scroll_open(out, "hours-table");
+	fprintf(out,
+	        "<table class=\"fig\"><caption id=\"hours-table\">Time in "
+	        "each posture, hour by hour%s</caption>\n<thead><tr>"
+	        "<th scope=\"col\">Hour</th>",
+	        r->days > 1 ? ", over all the days of this report" : "");
+	const bool uncalibrated = r->state_s[HS_STATE_UNCALIBRATED] > 0;
+	state_headers(out, uncalibrated);
+	fputs("<th scope=\"col\">In all</th></tr></thead>\n<tbody>\n", out);
+	for (int h = lo; h <= hi; h++) {
+		char dur[32];
+		fprintf(out, "<tr><th scope=\"row\">%02d:00\u2013%02d:00</th>",
+		        h, (h + 1) % 24);
+		state_cells(out, r->hours[h], f.hour[h], f.unit, uncalibrated);
+		hs_report_format_units(f.hour[h], f.unit, dur, sizeof dur);
+		fprintf(out, "<td>%s</td></tr>\n", dur);
+	}
+	fputs("</tbody></table>\n</div></details>\n", out);
 }
 
 /* One bar per hour of the day: the minutes spent in each posture in that
@@ -380,6 +598,7 @@ static void hourly(const hs_report *r, FILE *out, int lo, int hi)
 	int plot_h = height - top - bottom;
 	/* At least eight hours on the axis, widened on both sides, so the
 	 * bars of a short day are as wide as those of a long one. */
+	int first = lo, last = hi;
 	while (hi - lo + 1 < 8) {
 		if (lo > 0)
 			lo--;
@@ -400,28 +619,20 @@ static void hourly(const hs_report *r, FILE *out, int lo, int hi)
 	double scale_min = axis_scale(
 	        days == 1 ? fmax(60, tallest / 60) : tallest / 60, &step_min);
 	double slot = (double)plot_w / n;
-	fputs("<section><h2>Hour by hour</h2>\n", out);
+	fputs("<section><h2 id=\"hours\">Hour by hour</h2>\n", out);
 	if (days > 1)
 		fprintf(out,
 		        "<p class=\"muted\">Time in each hour of the day, "
 		        "added up over the %d days of this report.</p>\n",
 		        days);
+	scroll_open(out, "hours");
 	fprintf(out,
 	        "<svg role=\"img\" aria-label=\"time per hour by posture\" "
 	        "class=\"chart\" width=\"%d\" height=\"%d\" "
-	        "viewBox=\"0 0 %d %d\">\n<desc>",
-	        CHART_W, height, CHART_W, height);
-	for (int h = 0; h < 24; h++)
-		if (total[h] > 0)
-			fprintf(out,
-			        "%02d:00, %.0f min, %.0f min of it looking "
-			        "down "
-			        "or hunched. ",
-			        h, total[h] / 60,
-			        (r->hours[h][HS_STATE_LOOKING_DOWN] +
-			         r->hours[h][HS_STATE_HUNCHED]) /
-			                60);
-	fputs("</desc>\n", out);
+	        "viewBox=\"0 0 %d %d\">\n<desc>Bars of the time in each "
+	        "posture for each hour from %02d:00 to %02d:00. The table "
+	        "after the chart gives the figures.</desc>\n",
+	        CHART_W, height, CHART_W, height, first, (last + 1) % 24);
 	value_axis(out, left, left + plot_w, top + plot_h, plot_h, scale_min,
 	           step_min);
 	for (int h = lo; h <= hi; h++) {
@@ -433,7 +644,53 @@ static void hourly(const hs_report *r, FILE *out, int lo, int hi)
 		        "</text>\n",
 		        x + slot / 2, height - 6, h);
 	}
-	fputs("</svg>\n</section>\n", out);
+	fputs("</svg>\n</div>\n", out);
+	legend(out);
+	hourly_table(r, out);
+	fputs("</section>\n", out);
+}
+
+/* The trend's figures: each day's time monitored, share upright and time
+ * in each posture, rounded within the day (a duration of its own length,
+ * its parts adding up to it). */
+static void trend_table(const hs_report *r, FILE *out)
+{
+	fputs("<details><summary>The days as a table</summary>\n", out);
+	scroll_open(out, "trend-table");
+	fprintf(out,
+	        "<table class=\"fig\"><caption id=\"trend-table\">Each day: "
+	        "the "
+	        "%d days before, then the days of this report</caption>\n"
+	        "<thead><tr><th scope=\"col\">Day</th><th scope=\"col\">Time "
+	        "monitored</th><th scope=\"col\">Upright share of desk "
+	        "time</th>",
+	        HS_REPORT_BASELINE_DAYS);
+	bool uncalibrated = false;
+	for (size_t i = 0; i < r->n_daily; i++)
+		uncalibrated |= r->daily[i].state_s[HS_STATE_UNCALIBRATED] > 0;
+	state_headers(out, uncalibrated);
+	fputs("</tr></thead>\n<tbody>\n", out);
+	for (size_t i = 0; i < r->n_daily; i++) {
+		const hs_report_day *d = &r->daily[i];
+		hs_report_unit unit = hs_report_unit_for(d->monitored_s);
+		long total = d->monitored_s > 0
+		                     ? lround(d->monitored_s / (double)unit)
+		                     : 0;
+		char date[16], dur[32], share[32] = "no time at the desk";
+		hs_date_format(d->date, date, sizeof date);
+		hs_report_format_units(total, unit, dur, sizeof dur);
+		if (d->share_upright >= 0)
+			snprintf(share, sizeof share, "%d%%",
+			         hs_report_percent(d->share_upright));
+		fprintf(out,
+		        "<tr><th scope=\"row\">%s%s</th><td>%s</td><td>%s</td>",
+		        date,
+		        i >= HS_REPORT_BASELINE_DAYS ? " (this report)" : "",
+		        dur, share);
+		state_cells(out, d->state_s, total, unit, uncalibrated);
+		fputs("</tr>\n", out);
+	}
+	fputs("</tbody></table>\n</div></details>\n", out);
 }
 
 static void trend(const hs_report *r, FILE *out)
@@ -448,25 +705,19 @@ static void trend(const hs_report *r, FILE *out)
 	double scale = 60 * axis_scale(longest / 60, &step_min);
 	double slot = (double)plot_w / (double)r->n_daily;
 	fprintf(out,
-	        "<section><h2>Trend</h2>\n<p class=\"muted\">The %d days "
-	        "before, "
-	        "then the days of this report. Above each bar: the share of "
-	        "desk time spent upright.</p>\n<svg role=\"img\" "
-	        "aria-label=\"daily trend\" class=\"chart\" width=\"%d\" "
-	        "height=\"%d\" viewBox=\"0 0 %d %d\">\n",
-	        HS_REPORT_BASELINE_DAYS, CHART_W, height, CHART_W, height);
-	fputs("<desc>", out);
-	for (size_t i = 0; i < r->n_daily; i++) {
-		const hs_report_day *d = &r->daily[i];
-		char dur[32];
-		if (d->share_upright < 0)
-			continue;
-		hs_report_format_duration(d->monitored_s, dur, sizeof dur);
-		fprintf(out, "%02d-%02d, %s at the desk, %d%% upright. ",
-		        d->date.month, d->date.day, dur,
-		        hs_report_percent(d->share_upright));
-	}
-	fputs("</desc>\n", out);
+	        "<section><h2 id=\"trend\">Trend</h2>\n<p class=\"muted\">The "
+	        "%d days before, then the days of this report (their dates in "
+	        "bold). Above each bar: the share of desk time spent "
+	        "upright.</p>\n",
+	        HS_REPORT_BASELINE_DAYS);
+	scroll_open(out, "trend");
+	fprintf(out,
+	        "<svg role=\"img\" aria-label=\"daily trend\" class=\"chart\" "
+	        "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n"
+	        "<desc>Bars of the time in each posture on each of the %zu "
+	        "days, with the share of desk time spent upright. The table "
+	        "after the chart gives the figures.</desc>\n",
+	        CHART_W, height, CHART_W, height, r->n_daily);
 	value_axis(out, left, left + plot_w, top + plot_h, plot_h, scale / 60,
 	           step_min);
 	for (size_t i = 0; i < r->n_daily; i++) {
@@ -491,7 +742,10 @@ static void trend(const hs_report *r, FILE *out)
 		        covered ? " font-weight=\"bold\"" : "", d->date.month,
 		        d->date.day);
 	}
-	fputs("</svg>\n</section>\n", out);
+	fputs("</svg>\n</div>\n", out);
+	legend(out);
+	trend_table(r, out);
+	fputs("</section>\n", out);
 }
 
 static void alert_list(const hs_report *r, FILE *out)
@@ -501,8 +755,10 @@ static void alert_list(const hs_report *r, FILE *out)
 		fputs("<p>No alerts.</p></section>\n", out);
 		return;
 	}
-	fputs("<table><tr><th>Time</th><th>Posture</th><th>Had lasted</th>"
-	      "<th>Advice</th></tr>\n",
+	fputs("<table><thead><tr><th scope=\"col\">Time</th>"
+	      "<th scope=\"col\">Posture</th><th scope=\"col\">Had "
+	      "lasted</th><th scope=\"col\">Advice</th></tr></thead>\n"
+	      "<tbody>\n",
 	      out);
 	for (size_t i = 0; i < r->n_alerts; i++) {
 		const hs_report_alert *a = &r->alerts[i];
@@ -523,7 +779,7 @@ static void alert_list(const hs_report *r, FILE *out)
 		}
 		fputs("</td></tr>\n", out);
 	}
-	fputs("</table></section>\n", out);
+	fputs("</tbody></table></section>\n", out);
 }
 
 static void advice(const hs_report *r, FILE *out)
@@ -589,7 +845,7 @@ int hs_report_write_html(const hs_report *r, FILE *out)
 	        "content=\"width=device-width, initial-scale=1\">\n"
 	        "<meta name=\"color-scheme\" content=\"light dark\">\n"
 	        "<title>headsup report %s</title>\n<style>%s</style>\n"
-	        "</head><body>\n<h1>Posture report: %s</h1>\n",
+	        "</head><body>\n<main>\n<h1>Posture report: %s</h1>\n",
 	        title, css, title);
 	if (r->no_data) {
 		fprintf(out,
@@ -600,6 +856,7 @@ int hs_report_write_html(const hs_report *r, FILE *out)
 	} else {
 		int lo, hi;
 		hour_span(r, &lo, &hi);
+		pattern_defs(out);
 		summary(r, out);
 		timeline(r, out, lo, hi);
 		hourly(r, out, lo, hi);
@@ -608,6 +865,6 @@ int hs_report_write_html(const hs_report *r, FILE *out)
 		advice(r, out);
 	}
 	note(r, out);
-	fputs("</body></html>\n", out);
+	fputs("</main>\n</body></html>\n", out);
 	return ferror(out) ? HS_EIO : 0;
 }

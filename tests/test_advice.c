@@ -155,6 +155,37 @@ static void html_page_is_self_contained(void **state)
 	free(html);
 }
 
+/* Every link within the page leads to a section that starts with its
+ * heading, the note that it is not a diagnosis as well: a reader who
+ * follows one, or a screen reader's list of headings, finds it by name.
+ * The credit is the page's footer, outside its main part. */
+static void html_links_lead_to_headings(void **state)
+{
+	(void)state;
+	char *html = capture_html();
+	int links = 0;
+	for (const char *p = html; (p = strstr(p, "<a href=\"#")); p++) {
+		char id[64], want[96];
+		assert_int_equal(sscanf(p, "<a href=\"#%63[^\"]", id), 1);
+		snprintf(want, sizeof want, "id=\"%s\">", id);
+		const char *to = strstr(html, want);
+		if (!to)
+			fail_msg("the link to #%s leads nowhere", id);
+		to += strlen(want);
+		while (*to == '\n')
+			to++;
+		if (strncmp(to, "<h2>", 4) != 0)
+			fail_msg("#%s starts with no heading: %.40s", id, to);
+		links++;
+	}
+	assert_int_equal(links, HS_ADVICE_COUNT + 1);
+	assert_non_null(strstr(html, "<h2>Not a diagnosis</h2>"));
+	const char *main_end = strstr(html, "</main>");
+	const char *footer = strstr(html, "<footer>");
+	assert_true(main_end && footer && main_end < footer);
+	free(html);
+}
+
 static void terminal_text_wraps_and_credits(void **state)
 {
 	(void)state;
@@ -296,6 +327,7 @@ int main(void)
 		cmocka_unit_test(ids_round_trip),
 		cmocka_unit_test(every_topic_has_a_title_a_sentence_and_a_body),
 		cmocka_unit_test(html_page_is_self_contained),
+		cmocka_unit_test(html_links_lead_to_headings),
 		cmocka_unit_test(terminal_text_wraps_and_credits),
 		cmocka_unit_test(url_points_at_the_page_and_the_anchor),
 		cmocka_unit_test(advice_command_prints_lists_and_fails_clearly),

@@ -888,10 +888,19 @@ static void html_is_self_contained_with_charts(void **state)
 	assert_null(strstr(html, "<img"));
 	assert_non_null(strstr(html, "<style>"));
 	assert_non_null(strstr(html, "@media print"));
+	/* Three charts; the other SVGs (the patterns, the keys' swatches)
+	 * are hidden from screen readers. */
 	int charts = 0;
 	for (const char *p = html; (p = strstr(p, "<svg")); p++) {
+		const char *end = strchr(p, '>');
+		const char *img = strstr(p, "role=\"img\"");
+		if (!img || img > end) {
+			const char *hidden = strstr(p, "aria-hidden=\"true\"");
+			assert_true(hidden && hidden < end);
+			continue;
+		}
 		const char *w = strstr(p, "width=\"960\"");
-		assert_true(w && w < strchr(p, '>'));
+		assert_true(w && w < end);
 		charts++;
 	}
 	assert_int_equal(charts, 3); /* timeline, hours, trend */
@@ -2395,6 +2404,286 @@ static void change_in_points_is_the_difference_printed(void **state)
 	hs_report_finish(&r);
 }
 
+/* ---- the page without seeing it, or without its colours ------------------ */
+
+#define TABLE_ROWS 64
+#define TABLE_COLS 10
+
+typedef struct html_table {
+	int rows;
+	int cols[TABLE_ROWS];
+	char cell[TABLE_ROWS][TABLE_COLS][64];
+} html_table;
+
+/* The cells, header row first, of the table whose caption starts with
+ * 'caption'. */
+static void read_table(const char *html, const char *caption, html_table *t)
+{
+	char key[128];
+	snprintf(key, sizeof key, ">%s", caption);
+	const char *p = strstr(html, key);
+	if (!p)
+		fail_msg("no table \"%s\" in the HTML page", caption);
+	const char *end = strstr(p, "</table>");
+	assert_non_null(end);
+	memset(t, 0, sizeof *t);
+	while ((p = strstr(p, "<tr>")) && p < end) {
+		assert_true(t->rows < TABLE_ROWS);
+		const char *row_end = strstr(p, "</tr>");
+		int c = 0;
+		for (const char *q = p; (q = strstr(q, "<t")) && q < row_end;
+		     q++) {
+			if (q[2] != 'h' && q[2] != 'd')
+				continue;
+			const char *text = strchr(q, '>') + 1;
+			assert_true(c < TABLE_COLS);
+			snprintf(t->cell[t->rows][c++], 64, "%.*s",
+			         (int)(strstr(text, "</t") - text), text);
+		}
+		t->cols[t->rows++] = c;
+		p = row_end;
+	}
+}
+
+/* The row of a table whose first cell is 'first'; fails without one. */
+static int table_row(const html_table *t, const char *first)
+{
+	for (int i = 0; i < t->rows; i++)
+		if (strcmp(t->cell[i][0], first) == 0)
+			return i;
+	fail_msg("no row \"%s\" in the table", first);
+	return -1;
+}
+
+/* The column headed 'head'; -1 without one. */
+static int table_col(const html_table *t, const char *head)
+{
+	for (int c = 0; c < t->cols[0]; c++)
+		if (strcmp(t->cell[0][c], head) == 0)
+			return c;
+	return -1;
+}
+
+static const char *cell(const html_table *t, const char *row, const char *col)
+{
+	int c = table_col(t, col);
+	if (c < 0)
+		fail_msg("no column \"%s\" in the table", col);
+	return t->cell[table_row(t, row)][c];
+}
+
+/* Each chart has its figures in a table after it, in its section, for
+ * whoever cannot see the bars or tell their colours apart: the timeline
+ * each run of minutes, the hours the time in each posture (adding up, row
+ * by row, to the hour's total, which is the text report's hour label),
+ * the trend each day's time, share and postures. */
+static void html_charts_have_tables_of_their_figures(void **state)
+{
+	(void)state;
+	hs_report r;
+	build_day(&r);
+	char *html = render(&r, hs_report_write_html);
+	static const char *const charts[] = { "posture timeline",
+		                              "time per hour by posture",
+		                              "daily trend" };
+	for (size_t i = 0; i < 3; i++) {
+		char key[96];
+		snprintf(key, sizeof key, "aria-label=\"%s\"", charts[i]);
+		const char *svg = strstr(html, key);
+		assert_non_null(svg);
+		const char *table = strstr(svg, "<table");
+		if (!table || table > strstr(svg, "</section>"))
+			fail_msg("the chart \"%s\" has no table", charts[i]);
+	}
+
+	static html_table t;
+	read_table(html, "Each stretch of minutes", &t);
+	static const char *const runs[][3] = {
+		{ "09:00", "10:00", "Upright" },
+		{ "10:00", "10:30", "Looking down" },
+		{ "10:30", "11:00", "Upright" },
+		{ "11:00", "11:20", "Hunched" },
+		{ "11:20", "11:40", "Away" },
+		{ "11:40", "12:00", "Upright" },
+	};
+	assert_int_equal(t.rows, 7);
+	for (int i = 0; i < 6; i++)
+		for (int c = 0; c < 3; c++)
+			assert_string_equal(t.cell[i + 1][c], runs[i][c]);
+
+	hs_report_shown f;
+	hs_report_round(&r, &f);
+	read_table(html, "Time in each posture, hour by hour", &t);
+	assert_int_equal(t.rows, 4); /* 09:00 to 12:00 */
+	assert_int_equal(table_col(&t, "Uncalibrated"), -1); /* none */
+	for (int i = 1; i < t.rows; i++) {
+		int h = atoi(t.cell[i][0]);
+		long sum = 0,
+		     all = printed_seconds(t.cell[i][t.cols[i] - 1], NULL);
+		for (int c = 1; c < t.cols[i] - 1; c++)
+			sum += printed_seconds(t.cell[i][c], NULL);
+		if (sum != all || all != f.hour[h] * (long)f.unit)
+			fail_msg("hour %s: the postures add up to %ld s, the "
+			         "hour reads %ld s, the text report %ld s",
+			         t.cell[i][0], sum, all,
+			         f.hour[h] * (long)f.unit);
+	}
+	assert_string_equal(cell(&t, "10:00\u201311:00", "Upright"), "30 min");
+	assert_string_equal(cell(&t, "10:00\u201311:00", "Looking down"),
+	                    "30 min");
+	assert_string_equal(cell(&t, "11:00\u201312:00", "Away"), "20 min");
+
+	read_table(html, "Each day", &t);
+	assert_int_equal(t.rows, 1 + 8); /* the week before, then the day */
+	assert_string_equal(cell(&t, "2026-02-27", "Time monitored"),
+	                    "4 h 00 min");
+	assert_string_equal(
+	        cell(&t, "2026-02-27", "Upright share of desk time"), "50%");
+	assert_string_equal(cell(&t, "2026-02-27", "Hunched"), "2 h 00 min");
+	assert_string_equal(cell(&t, "2026-02-28", "Time monitored"), "0 s");
+	const char *day = "2026-03-02 (this report)";
+	char v[128];
+	html_value(html, "Time monitored", v, sizeof v);
+	assert_string_equal(cell(&t, day, "Time monitored"), v);
+	html_value(html, "Hunched", v, sizeof v);
+	assert_string_equal(cell(&t, day, "Hunched"), v);
+	assert_string_equal(cell(&t, day, "Upright share of desk time"), "69%");
+	free(html);
+	hs_report_finish(&r);
+}
+
+/* Colour is not all that tells the postures apart: each but upright is
+ * drawn with a pattern of its own as well (a reader who cannot tell orange
+ * from vermilion, or the page printed in grey), in the charts and in the
+ * key beside each chart.  A high-contrast theme repaints the page but not
+ * the SVG: the charts' text and lines take the theme's colours then. */
+static void html_tells_postures_apart_by_more_than_colour(void **state)
+{
+	(void)state;
+	hs_report r;
+	build_day(&r);
+	char *html = render(&r, hs_report_write_html);
+	char drawing[HS_STATE_COUNT][400] = { { 0 } };
+	for (int s = 0; s < HS_STATE_COUNT; s++) {
+		const char *key = hs_report_state_key((hs_state)s);
+		char want[128];
+		snprintf(want, sizeof want, ".st-%s{fill:url(#hs-%s)}", key,
+		         key);
+		bool styled = strstr(html, want) != NULL;
+		snprintf(want, sizeof want, "<pattern id=\"hs-%s\"", key);
+		const char *p = strstr(html, want);
+		if (s == HS_STATE_UPRIGHT) {
+			assert_false(styled || p); /* solid */
+			continue;
+		}
+		if (!styled || !p)
+			fail_msg("%s has no pattern",
+			         hs_report_state_label((hs_state)s));
+		p = strstr(p, "<g ");
+		assert_non_null(p);
+		snprintf(drawing[s], sizeof drawing[s], "%.*s",
+		         (int)(strstr(p, "</pattern>") - p), p);
+		for (int o = 0; o < s; o++)
+			if (strcmp(drawing[s], drawing[o]) == 0)
+				fail_msg("%s and %s have one pattern",
+				         hs_report_state_label((hs_state)s),
+				         hs_report_state_label((hs_state)o));
+	}
+	/* Every bar of a state is of its class. */
+	for (const char *p = html; (p = strstr(p, "<rect ")); p++) {
+		char fill[16] = "", cls[64] = "", want[64];
+		const char *end = strchr(p, '>');
+		const char *f = strstr(p, "fill=\"");
+		if (f && f < end)
+			sscanf(f, "fill=\"%15[^\"]", fill);
+		int s = state_of_fill(fill);
+		if (s < 0 || strncmp(p, "<rect width=\"8\"", 15) == 0)
+			continue; /* not a state, or a pattern's ground */
+		const char *c = strstr(p, "class=\"");
+		if (c && c < end)
+			sscanf(c, "class=\"%63[^\"]", cls);
+		snprintf(want, sizeof want, "st st-%s",
+		         hs_report_state_key((hs_state)s));
+		if (strcmp(cls, want) != 0)
+			fail_msg("a %s bar of class \"%s\": %.*s",
+			         hs_report_state_label((hs_state)s), cls,
+			         (int)(end - p + 1), p);
+	}
+	/* A key after each chart, in its section, with every state. */
+	static const char *const charts[] = { "posture timeline",
+		                              "time per hour by posture",
+		                              "daily trend" };
+	for (size_t i = 0; i < 3; i++) {
+		char key[96];
+		snprintf(key, sizeof key, "aria-label=\"%s\"", charts[i]);
+		const char *legend =
+		        strstr(strstr(html, key), "class=\"legend\"");
+		if (!legend || legend > strstr(strstr(html, key), "</section>"))
+			fail_msg("the chart \"%s\" has no key", charts[i]);
+		const char *legend_end = strstr(legend, "</p>");
+		for (int s = 0; s < HS_STATE_COUNT; s++) {
+			char want[96];
+			snprintf(want, sizeof want,
+			         "class=\"st st-%s\"/></svg>%s",
+			         hs_report_state_key((hs_state)s),
+			         hs_report_state_label((hs_state)s));
+			const char *sw = strstr(legend, want);
+			if (!sw || sw > legend_end)
+				fail_msg("the key of \"%s\" lacks %s",
+				         charts[i],
+				         hs_report_state_label((hs_state)s));
+		}
+	}
+	char *forced = media_block(html, "@media (forced-colors:active)");
+	assert_non_null(strstr(forced, "svg text{fill:CanvasText}"));
+	free(forced);
+	free(html);
+	hs_report_finish(&r);
+}
+
+/* The page has its main landmark; a chart wider than a narrow window (or
+ * a window zoomed in) scrolls in a box of its own, which the keyboard can
+ * reach and which is named by the chart's heading, and the page as a
+ * whole does not scroll sideways. */
+static void html_charts_scroll_by_keyboard(void **state)
+{
+	(void)state;
+	hs_report r;
+	build_day(&r);
+	char *html = render(&r, hs_report_write_html);
+	assert_non_null(strstr(html, "<body>\n<main>\n<h1>"));
+	assert_non_null(strstr(html, "</main>\n</body></html>\n"));
+	assert_non_null(strstr(html, ".scroll{overflow-x:auto}"));
+	assert_null(strstr(html, "section{overflow"));
+	int charts = 0;
+	for (const char *p = html; (p = strstr(p, "<svg role=\"img\"")); p++) {
+		static const char box[] =
+		        "<div class=\"scroll\" tabindex=\"0\" "
+		        "role=\"group\" aria-labelledby=\"";
+		const char *b = p - 1;
+		while (b > html && *b != '<')
+			b--;
+		char id[32] = "", heading[64];
+		if (strncmp(b, box, strlen(box)) != 0 ||
+		    sscanf(b + strlen(box), "%31[^\"]", id) != 1)
+			fail_msg("a chart outside a scroll box: %.80s", b);
+		snprintf(heading, sizeof heading, "<h2 id=\"%s\">", id);
+		assert_non_null(strstr(html, heading));
+		charts++;
+	}
+	assert_int_equal(charts, 3);
+	free(html);
+	hs_report_finish(&r);
+
+	static const block none[] = { { DAY_0900, 0, HS_STATE_UPRIGHT, 0 } };
+	build_blocks(the_day, the_day, none, 0, &r);
+	html = render(&r, hs_report_write_html);
+	assert_non_null(strstr(html, "<body>\n<main>\n<h1>"));
+	assert_non_null(strstr(html, "</main>\n</body></html>\n"));
+	free(html);
+	hs_report_finish(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2418,6 +2707,9 @@ int main(void)
 		        text_for_other_charsets_is_ascii_of_the_same_shape),
 		cmocka_unit_test(html_is_self_contained_with_charts),
 		cmocka_unit_test(html_follows_a_dark_desktop),
+		cmocka_unit_test(html_charts_have_tables_of_their_figures),
+		cmocka_unit_test(html_tells_postures_apart_by_more_than_colour),
+		cmocka_unit_test(html_charts_scroll_by_keyboard),
 		cmocka_unit_test(html_chart_axes_are_labelled_with_units),
 		cmocka_unit_test(
 		        previous_days_read_the_same_in_text_html_and_json),
