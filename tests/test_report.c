@@ -1895,14 +1895,25 @@ static double png_lightness(const char *png)
 	return atof(out);
 }
 
+/* Where a screenshot goes: the test's own folder, removed afterwards, or
+ * $HEADSUP_SCREENSHOT_DIR when set, to look at after the run. */
+static void shot_path(const cli_fixture *fx, const char *name, char *buf,
+                      size_t size)
+{
+	const char *keep = getenv("HEADSUP_SCREENSHOT_DIR");
+	snprintf(buf, size, "%s/headsup-report-%s.png",
+	         keep && keep[0] ? keep : fx->dir, name);
+}
+
 static void html_renders_in_chromium(void **state)
 {
 	cli_fixture *fx = *state;
 	need_browser();
 	write_journal(fx->db);
-	char args[700], html[600], png[600];
+	char args[700], html[600], png[600], week_png[600];
 	snprintf(html, sizeof html, "%s/report.html", fx->dir);
-	snprintf(png, sizeof png, "/tmp/headsup-report-screenshot.png");
+	shot_path(fx, "screenshot", png, sizeof png);
+	shot_path(fx, "week-screenshot", week_png, sizeof week_png);
 	snprintf(args, sizeof args,
 	         "--date 2026-03-02 --format html --output '%s'", html);
 	assert_int_equal(report(fx, args, NULL, 0), 0);
@@ -1921,7 +1932,7 @@ static void html_renders_in_chromium(void **state)
 	         "--format html --output '%s'",
 	         hs_test_bin(), week_db, week_html);
 	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
-	screenshot(week_html, "/tmp/headsup-report-week-screenshot.png", "");
+	screenshot(week_html, week_png, "");
 
 	/* The charts' fills are on the page: upright blue, looking-down
 	 * orange and hunched vermilion appear as exact pixel colours. */
@@ -1944,14 +1955,14 @@ static void html_is_dark_in_a_dark_browser(void **state)
 	cli_fixture *fx = *state;
 	need_browser();
 	write_journal(fx->db);
-	char args[700], html[600];
+	char args[700], html[600], light[600], dark[600];
 	snprintf(html, sizeof html, "%s/report.html", fx->dir);
 	snprintf(args, sizeof args,
 	         "--date 2026-03-02 --days 2 --format html --output '%s'",
 	         html);
 	assert_int_equal(report(fx, args, NULL, 0), 0);
-	const char *light = "/tmp/headsup-report-light-screenshot.png";
-	const char *dark = "/tmp/headsup-report-dark-screenshot.png";
+	shot_path(fx, "light-screenshot", light, sizeof light);
+	shot_path(fx, "dark-screenshot", dark, sizeof dark);
 	screenshot(html, light, "");
 	screenshot(html, dark, "--blink-settings=preferredColorScheme=0");
 
