@@ -70,7 +70,8 @@ static void letterbox(const cv::Mat &src, cv::Mat &square, cv::Mat &rgb,
 	const int ox = (HS_FACENET_INPUT - w) / 2;
 	const int oy = (HS_FACENET_INPUT - h) / 2;
 	square.create(HS_FACENET_INPUT, HS_FACENET_INPUT, CV_8UC3);
-	square.setTo(cv::Scalar::all(0));
+	// setTo() would allocate a pattern buffer at every frame
+	std::memset(square.data, 0, square.total() * square.elemSize());
 	cv::Mat roi = square(cv::Rect(ox, oy, w, h));
 	cv::resize(src, roi, roi.size(), 0, 0, cv::INTER_AREA);
 	lb->scale = scale;

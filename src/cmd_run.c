@@ -45,6 +45,10 @@
 
 #define PREVIEW_TITLE "headsup preview"
 #define JOURNAL_RETRY_S 60.0
+/* Without a camera to read (paused, screen locked, camera lent), the loop
+ * looks at the screen lock, the notifications and the lent camera this
+ * often; a request on the control socket or a signal wakes it at once. */
+#define IDLE_S 1.0
 
 volatile sig_atomic_t hs_run_stop_requested;
 static volatile sig_atomic_t reload_requested;
@@ -53,12 +57,14 @@ static void on_stop(int sig)
 {
 	(void)sig;
 	hs_run_stop_requested = 1;
+	hs_control_wake();
 }
 
 static void on_hup(int sig)
 {
 	(void)sig;
 	reload_requested = 1;
+	hs_control_wake();
 }
 
 static void usage(FILE *out)
@@ -558,7 +564,7 @@ static void pace_until(run_ctx *c, double when)
 {
 	double now;
 	while ((now = hs_clock_steady()) < when && !hs_run_stop_requested) {
-		hs_clock_sleep(fmin(when - now, 0.25));
+		hs_control_wait(c->control, when - now);
 		hs_run_handle_control(c, hs_clock_steady());
 	}
 }
@@ -598,7 +604,7 @@ static int loop(run_ctx *c)
 				continue;
 			}
 			if (locked) {
-				hs_clock_sleep(0.5);
+				hs_control_wait(c->control, IDLE_S);
 				continue;
 			}
 			if (c->screen_released && !hs_pause_active(&c->pause)) {
@@ -609,7 +615,9 @@ static int loop(run_ctx *c)
 			}
 		}
 		if (hs_run_still_paused(c, now)) {
-			hs_clock_sleep(0.2);
+			hs_control_wait(
+			        c->control,
+			        fmin(hs_pause_end(&c->pause) - now, IDLE_S));
 			continue;
 		}
 		/* Released for a pause, a locked screen or another program:
@@ -617,7 +625,7 @@ static int loop(run_ctx *c)
 		if (!c->src) {
 			if (isfinite(c->lent_until) &&
 			    !hs_run_lent_camera_free(c, now)) {
-				hs_clock_sleep(0.2);
+				hs_control_wait(c->control, IDLE_S);
 				continue;
 			}
 			if ((rc = hs_run_open_source(c)) < 0)

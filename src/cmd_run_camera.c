@@ -137,12 +137,18 @@ int hs_run_open_source(run_ctx *c)
 			}
 			rc = HS_EINTERRUPTED;
 		}
-		for (double waited = 0;
-		     (hs_pause_active(&c->pause) || waited < delay) &&
-		     !hs_run_stop_requested;
-		     waited += 0.25) {
-			hs_clock_sleep(0.25);
-			const double now = hs_clock_steady();
+		/* Until the next try, or the end of a pause, waking only for
+		 * a request on the control socket or a signal. */
+		const double retry_at = hs_clock_steady() + delay;
+		double now;
+		while (!hs_run_stop_requested &&
+		       ((now = hs_clock_steady()) < retry_at ||
+		        hs_pause_active(&c->pause))) {
+			const double until = hs_pause_active(&c->pause)
+			                             ? hs_pause_end(&c->pause)
+			                             : retry_at;
+			hs_control_wait(c->control, until - now);
+			now = hs_clock_steady();
 			const bool was_paused = hs_pause_active(&c->pause);
 			hs_run_handle_control(c, now);
 			if (!hs_run_still_paused(c, now) && was_paused)

@@ -282,7 +282,8 @@ static void answer_request(run_ctx *c, double now, const hs_control_request *r)
 }
 
 /* Answer the requests waiting on the control socket: all of them, since
- * while paused the loop comes here only a few times a second. */
+ * while paused the loop comes here only once a second, or when one
+ * arrives (hs_control_wait()). */
 void hs_run_handle_control(run_ctx *c, double now)
 {
 	hs_control_request req;

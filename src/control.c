@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +52,13 @@ struct hs_control {
 	ino_t ino;
 	char path[];
 };
+
+/* The self-pipe: hs_control_wake(), called from a signal handler, writes
+ * a byte that ends the poll() of hs_control_wait(), even when the signal
+ * came just before the poll began (its flag already tested).  Made once
+ * and kept open for the life of the process, so that a late signal never
+ * writes into a descriptor reused for a file. */
+static int wake_pipe[2] = { -1, -1 };
 
 int hs_control_default_path(char *buf, size_t size)
 {
@@ -175,6 +184,9 @@ int hs_control_create(const char *path, hs_control **out)
 	srv->answering = -1;
 	for (int i = 0; i < HS_CONTROL_CLIENTS; i++)
 		srv->slots[i].fd = -1;
+	/* Without it, a signal ends a wait by interrupting poll() alone. */
+	if (wake_pipe[0] < 0 && pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+		wake_pipe[0] = wake_pipe[1] = -1;
 	srv->listen_fd =
 	        socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (srv->listen_fd < 0) {
@@ -381,6 +393,48 @@ int hs_control_reply(hs_control *srv, const char *text)
 		return HS_EINVAL;
 	answer(srv, &srv->slots[srv->answering], text);
 	return 0;
+}
+
+void hs_control_wake(void)
+{
+	if (wake_pipe[1] < 0)
+		return;
+	const int saved = errno;
+	ssize_t r = write(wake_pipe[1], "", 1); /* full: already woken */
+	(void)r;
+	errno = saved;
+}
+
+void hs_control_wait(hs_control *srv, double timeout_s)
+{
+	if (!srv) {
+		hs_clock_sleep(timeout_s);
+		return;
+	}
+	const double now = hs_clock_steady();
+	struct pollfd fds[2 + HS_CONTROL_CLIENTS];
+	nfds_t n = 0;
+	fds[n++] = (struct pollfd){ .fd = srv->listen_fd, .events = POLLIN };
+	if (wake_pipe[0] >= 0)
+		fds[n++] =
+		        (struct pollfd){ .fd = wake_pipe[0], .events = POLLIN };
+	for (int i = 0; i < HS_CONTROL_CLIENTS; i++) {
+		const slot *s = &srv->slots[i];
+		if (s->state == SLOT_READY)
+			return;
+		if (s->state != SLOT_READING)
+			continue;
+		fds[n++] = (struct pollfd){ .fd = s->fd, .events = POLLIN };
+		timeout_s = fmin(timeout_s,
+		                 s->since + HS_CONTROL_READ_DEADLINE_S - now);
+	}
+	if (!(timeout_s > 0))
+		return;
+	/* rounded up, so that the deadline has passed when it returns */
+	poll(fds, n, (int)ceil(fmin(timeout_s, 3600.0) * 1000));
+	char drain[64];
+	while (wake_pipe[0] >= 0 && read(wake_pipe[0], drain, sizeof drain) > 0)
+		;
 }
 
 void hs_control_destroy(hs_control *srv)

@@ -1,5 +1,6 @@
 /* shim_loader.c - loads headsup-vision.so on first use and implements
- * shim.h by calling through its table (see shim_table.h). */
+ * shim.h by calling through its table, and likewise headsup-preview.so for
+ * the preview window (see shim_table.h). */
 #include "headsup/shim_table.h"
 
 #include "headsup/err.h"
@@ -19,10 +20,14 @@
 #define HS_REL_LIBDIR "lib"
 #endif
 #define MODULE_NAME "headsup-vision.so"
+#define PREVIEW_NAME "headsup-preview.so"
 
+static void *module; /* the vision module's handle */
 static const hs_shim_table *table;
 static bool tried;
 static char load_error[PATH_MAX + 256];
+static const hs_preview_table *preview;
+static bool preview_tried;
 
 static void *open_module(const char *path)
 {
@@ -96,7 +101,49 @@ static int load(void)
 		dlclose(h);
 		return HS_ENOTSUP;
 	}
+	module = h;
 	table = t; /* the module stays loaded until exit */
+	return 0;
+}
+
+/* The preview module, from the folder the vision module came from. */
+static int load_preview(void)
+{
+	if (preview)
+		return 0;
+	if (preview_tried)
+		return HS_ENOTSUP;
+	preview_tried = true;
+	int rc = load();
+	if (rc < 0)
+		return rc;
+	char dir[PATH_MAX], path[PATH_MAX + 64];
+	void *h = NULL;
+	load_error[0] = '\0';
+	if (dlinfo(module, RTLD_DI_ORIGIN, dir) == 0) {
+		snprintf(path, sizeof path, "%s/%s", dir, PREVIEW_NAME);
+		h = open_module(path);
+	}
+	if (!h) {
+		if (!load_error[0])
+			snprintf(load_error, sizeof load_error,
+			         "%s not found beside the vision module",
+			         PREVIEW_NAME);
+		hs_error("cannot load the preview module: %s (reinstall "
+		         "headsup)",
+		         load_error);
+		return HS_ENOTSUP;
+	}
+	const hs_preview_table *(*get)(void);
+	*(void **)&get = dlsym(h, HS_PREVIEW_TABLE_SYMBOL);
+	const hs_preview_table *t = get ? get() : NULL;
+	if (!t || t->version != HS_PREVIEW_TABLE_VERSION) {
+		hs_error("the preview module does not match this headsup "
+		         "(reinstall headsup)");
+		dlclose(h);
+		return HS_ENOTSUP;
+	}
+	preview = t; /* stays loaded until exit, as the vision module */
 	return 0;
 }
 
@@ -120,3 +167,19 @@ const char *hs_shim_last_error(void)
 HS_SHIM_FUNCS(HS_SHIM_FORWARD, HS_SHIM_VFORWARD)
 #undef HS_SHIM_FORWARD
 #undef HS_SHIM_VFORWARD
+
+#define HS_PREVIEW_FORWARD(name, params, args)             \
+	int hs_##name params                               \
+	{                                                  \
+		int rc_ = load_preview();                  \
+		return rc_ < 0 ? rc_ : preview->name args; \
+	}
+#define HS_PREVIEW_VFORWARD(name, params, args) \
+	void hs_##name params                   \
+	{                                       \
+		if (load_preview() == 0)        \
+			preview->name args;     \
+	}
+HS_PREVIEW_FUNCS(HS_PREVIEW_FORWARD, HS_PREVIEW_VFORWARD)
+#undef HS_PREVIEW_FORWARD
+#undef HS_PREVIEW_VFORWARD

@@ -358,6 +358,73 @@ static double seconds_until_dropped(int fd, double since)
 	return now_s() - since;
 }
 
+/* A monitor with nothing to do sleeps in hs_control_wait() for the whole
+ * time it gives, yet a client connecting meanwhile ends the sleep at once,
+ * and one that connects and stays silent ends it at its deadline; so does
+ * a signal. */
+static void wait_sleeps_until_a_client_comes(void **state)
+{
+	(void)state;
+	hs_control *srv = NULL;
+	assert_int_equal(hs_control_create(sock, &srv), 0);
+	double t0 = now_s();
+	hs_control_wait(srv, 0.3);
+	double took = now_s() - t0;
+	assert_true(took > 0.25 && took < 1.0);
+
+	/* `headsup status` 0.3 s into a 10 s sleep. */
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct timespec later = { 0, 300 * 1000 * 1000 };
+		nanosleep(&later, NULL);
+		char reply[HS_CONTROL_LINE_MAX + 2];
+		int rc = hs_control_send(sock, "status", reply, sizeof reply);
+		_exit(rc == 0 && strcmp(reply, "watching") == 0 ? 0 : 1);
+	}
+	hs_control_request req;
+	int n;
+	t0 = now_s();
+	while ((n = hs_control_poll(srv, &req)) != 1 && now_s() - t0 < 5)
+		hs_control_wait(srv, 10);
+	took = now_s() - t0;
+	assert_int_equal(n, 1);
+	assert_int_equal(req.cmd, HS_CONTROL_STATUS);
+	assert_true(took > 0.25 && took < 1.5);
+	assert_int_equal(hs_control_reply(srv, "watching"), 0);
+	int st = 0;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+
+	/* A client that says nothing wakes the sleep when it connects, and
+	 * again when its time for a line is up; then it is dropped. */
+	int fd = connect_silent(sock, 5);
+	t0 = now_s();
+	hs_control_wait(srv, 10);
+	assert_true(now_s() - t0 < 0.5);
+	assert_int_equal(hs_control_poll(srv, &req), 0);
+	hs_control_wait(srv, 10);
+	took = now_s() - t0;
+	assert_true(took > HS_CONTROL_READ_DEADLINE_S - 0.5);
+	assert_true(took < HS_CONTROL_READ_DEADLINE_S + 1.0);
+	assert_int_equal(hs_control_poll(srv, &req), 0);
+	char got[8];
+	assert_int_equal(recv(fd, got, sizeof got, 0), 0); /* dropped */
+	close(fd);
+
+	/* A signal handler's hs_control_wake() ends the wait, also when it
+	 * came before the wait began (after the loop tested its flag): the
+	 * wait returns at once, once. */
+	hs_control_wake();
+	t0 = now_s();
+	hs_control_wait(srv, 10);
+	assert_true(now_s() - t0 < 0.5);
+	t0 = now_s();
+	hs_control_wait(srv, 0.3);
+	assert_true(now_s() - t0 > 0.25);
+	hs_control_destroy(srv);
+}
+
 static void idle_clients_do_not_hold_up_a_request(void **state)
 {
 	(void)state;
@@ -563,6 +630,8 @@ int main(void)
 		        nothing_listening_means_not_running, setup, teardown),
 		cmocka_unit_test_setup_teardown(poll_never_blocks, setup,
 		                                teardown),
+		cmocka_unit_test_setup_teardown(
+		        wait_sleeps_until_a_client_comes, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		        pause_and_resume_commands_reach_the_monitor, setup,
 		        teardown),

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,6 +107,79 @@ static void missing_camera_is_named_and_retried(void **state)
 	const double t0 = hs_runenv_now();
 	assert_int_equal(hs_runenv_wait(pid, 5), 0);
 	assert_true(hs_runenv_now() - t0 < 1.0);
+	hs_runenv_free(&e);
+}
+
+/* How often pid went to sleep in the next 'seconds' (the voluntary
+ * context switches of all its threads): how often it wakes up. */
+static long wakeups_in(pid_t pid, double seconds)
+{
+	long total[2] = { 0, 0 };
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass)
+			hs_runenv_sleep(seconds);
+		char path[300], line[256];
+		snprintf(path, sizeof path, "/proc/%ld/task", (long)pid);
+		DIR *d = opendir(path);
+		assert_non_null(d);
+		const struct dirent *t;
+		while ((t = readdir(d))) {
+			snprintf(path, sizeof path, "/proc/%ld/task/%s/status",
+			         (long)pid, t->d_name);
+			FILE *f = t->d_name[0] != '.' ? fopen(path, "r") : NULL;
+			long n;
+			while (f && fgets(line, sizeof line, f))
+				if (sscanf(line, "voluntary_ctxt_switches: %ld",
+				           &n) == 1)
+					total[pass] += n;
+			if (f)
+				fclose(f);
+		}
+		closedir(d);
+	}
+	return total[1] - total[0];
+}
+
+/* An idle monitor sleeps until it has something to do: waiting for a
+ * missing camera it wakes for each retry (1, 2, 4 ... 30 s apart), and
+ * paused it looks around once a second (it used to wake four or five
+ * times a second in both); a request is still answered at once. */
+static void an_idle_monitor_sleeps(void **state)
+{
+	(void)state;
+	char src[4096], args[4300], out[1024];
+	REQUIRE_FIXTURE(DESK, src);
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	pid_t pid =
+	        hs_runenv_spawn(&e, "run --source 98 --set notify=terminal");
+	assert_true(hs_runenv_wait_log(&e, "cannot open camera", 10));
+	hs_runenv_sleep(1.5); /* past the first retry */
+	long n = wakeups_in(pid, 3.0);
+	if (n > 4)
+		fail_msg("waiting for the camera, it woke %ld times in 3 s", n);
+	double t0 = hs_runenv_now();
+	assert_int_equal(hs_runenv_run(&e, "status", out, sizeof out), 0);
+	assert_true(hs_runenv_now() - t0 < 1.0);
+	kill(pid, SIGTERM);
+	assert_int_equal(hs_runenv_wait(pid, 5), 0);
+
+	hs_runenv_fmt(args, sizeof args,
+	              "run --realtime --source '%s' --set notify=terminal",
+	              src);
+	pid = hs_runenv_spawn(&e, args);
+	t0 = hs_runenv_now();
+	while (hs_runenv_frames_analysed(&e) < 1 && hs_runenv_now() - t0 < 20)
+		hs_runenv_sleep(0.1);
+	assert_int_equal(hs_runenv_run(&e, "pause", out, sizeof out), 0);
+	n = wakeups_in(pid, 3.0);
+	if (n > 6)
+		fail_msg("paused, it woke %ld times in 3 s", n);
+	t0 = hs_runenv_now();
+	assert_int_equal(hs_runenv_run(&e, "resume", out, sizeof out), 0);
+	assert_true(hs_runenv_now() - t0 < 1.0);
+	kill(pid, SIGTERM);
+	assert_int_equal(hs_runenv_wait(pid, 5), 0);
 	hs_runenv_free(&e);
 }
 
@@ -1109,6 +1183,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(missing_camera_is_named_and_retried),
+		cmocka_unit_test(an_idle_monitor_sleeps),
 		cmocka_unit_test(
 		        truncated_video_is_an_error_and_keeps_what_was_read),
 		cmocka_unit_test(unreadable_video_is_an_error),

@@ -94,6 +94,18 @@ int hs_control_poll(hs_control *srv, hs_control_request *req);
 /* Answer the request the last poll returned, and close its connection. */
 int hs_control_reply(hs_control *srv, const char *text);
 
+/* Sleep up to timeout_s seconds, but no longer than there is nothing for
+ * hs_control_poll() to do: returns as soon as a client connects or sends,
+ * when a client's deadline for its line passes, at once when a whole
+ * request waits, and early when a signal arrives.  Reads nothing.  With
+ * srv NULL, a plain sleep.  So an idle monitor wakes only when it has
+ * something to do, and still answers at once. */
+void hs_control_wait(hs_control *srv, double timeout_s);
+
+/* End the current or next hs_control_wait() at once: for signal handlers
+ * (async-signal-safe), after they set the flag the loop tests. */
+void hs_control_wake(void);
+
 /* Stop listening and remove the socket file.  Accepts NULL. */
 void hs_control_destroy(hs_control *srv);
 

@@ -64,10 +64,6 @@
 	  (const double *object_pts, const double *image_pts, int n,           \
 	   const double K[9], bool use_guess, double rvec[3], double tvec[3]), \
 	  (object_pts, image_pts, n, K, use_guess, rvec, tvec))                \
-	R(preview_show, (const char *title, const hs_image *img),              \
-	  (title, img))                                                        \
-	R(preview_poll_key, (int ms), (ms))                                    \
-	V(preview_close, (const char *title), (title))                         \
 	V(cv_set_threads, (int n), (n))                                        \
 	R(image_resize, (const hs_image *src, int w, int h, hs_image *dst),    \
 	  (src, w, h, dst))                                                    \
@@ -88,17 +84,36 @@
 	   int *damaged),                                                      \
 	  (img, data, size, damaged))
 
-#define HS_SHIM_TABLE_VERSION 6
+#define HS_SHIM_TABLE_VERSION 7
 #define HS_SHIM_TABLE_SYMBOL "hs_shim_table_v1"
 
+/* The --preview window is a module of its own, headsup-preview.so, found
+ * beside the vision module and loaded on the first hs_preview_ call: it
+ * alone needs OpenCV's highgui, and with it Qt, which would otherwise be
+ * loaded by every monitor, calibrate and analyze (some 8 MB resident and
+ * ten milliseconds of start-up).  Same rules as HS_SHIM_FUNCS. */
+#define HS_PREVIEW_FUNCS(R, V)                                    \
+	R(preview_show, (const char *title, const hs_image *img), \
+	  (title, img))                                           \
+	R(preview_poll_key, (int ms), (ms))                       \
+	V(preview_close, (const char *title), (title))
+
+#define HS_PREVIEW_TABLE_VERSION 1
+#define HS_PREVIEW_TABLE_SYMBOL "hs_preview_table_v1"
+
+#define HS_SHIM_SLOT(name, params, args) int(*name) params;
+#define HS_SHIM_VSLOT(name, params, args) void(*name) params;
 typedef struct hs_shim_table {
 	int version; /* HS_SHIM_TABLE_VERSION */
 	const char *(*last_error)(void);
-#define HS_SHIM_SLOT(name, params, args) int(*name) params;
-#define HS_SHIM_VSLOT(name, params, args) void(*name) params;
 	HS_SHIM_FUNCS(HS_SHIM_SLOT, HS_SHIM_VSLOT)
+} hs_shim_table;
+
+typedef struct hs_preview_table {
+	int version; /* HS_PREVIEW_TABLE_VERSION */
+	HS_PREVIEW_FUNCS(HS_SHIM_SLOT, HS_SHIM_VSLOT)
+} hs_preview_table;
 #undef HS_SHIM_SLOT
 #undef HS_SHIM_VSLOT
-} hs_shim_table;
 
 #endif

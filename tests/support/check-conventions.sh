@@ -4,9 +4,11 @@
 # objects, so that a rule is not only written down.
 #
 # Usage: tests/support/check-conventions.sh SOURCE_DIR CORE_LIB SHIM_MODULE
-#   SOURCE_DIR   the repository's top folder
-#   CORE_LIB     the built C core, libhs_core.a
-#   SHIM_MODULE  the built OpenCV module, headsup-vision.so
+#        PREVIEW_MODULE
+#   SOURCE_DIR      the repository's top folder
+#   CORE_LIB        the built C core, libhs_core.a
+#   SHIM_MODULE     the built OpenCV module, headsup-vision.so
+#   PREVIEW_MODULE  the built preview window module, headsup-preview.so
 # Exit status: 0 when every rule holds, 1 when one does not (each breach is
 # printed as file:line or symbol with the rule it breaks), 77 (ctest
 # "skipped") when nm is missing.
@@ -15,6 +17,7 @@ set -u
 src=$1
 core=$2
 shim=$3
+preview=$4
 command -v nm >/dev/null 2>&1 || {
 	echo "SKIPPED: nm (binutils) is not installed" >&2
 	exit 77
@@ -46,13 +49,18 @@ out=$(awk '
 cat "$src"/shim/*.cpp | grep -q '^extern "C" [^{]' ||
 	breach "no extern \"C\" functions found in $src/shim"
 
-# 2. The module exports one function, the table the core calls through.
+# 2. Each module exports one function, the table the core calls through.
 # (Names starting with "__" belong to the toolchain: a sanitizer build adds
 # __asan_default_options and __odr_asan.* ones.)
-exports=$(nm -D --defined-only "$shim" | awk '$2 == "T" && $3 !~ /^__/ { print $3 }')
-if [ "$exports" != "hs_shim_table_v1" ]; then
-	breach "$shim exports functions other than hs_shim_table_v1:" $exports
-fi
+for pair in "$shim hs_shim_table_v1" "$preview hs_preview_table_v1"; do
+	module=${pair% *}
+	table=${pair##* }
+	exports=$(nm -D --defined-only "$module" |
+		awk '$2 == "T" && $3 !~ /^__/ { print $3 }')
+	if [ "$exports" != "$table" ]; then
+		breach "$module exports functions other than $table:" $exports
+	fi
+done
 
 # 3. Every global symbol of the C core carries the hs_ prefix (and there
 #    are some: an unreadable library must not pass for a clean one).

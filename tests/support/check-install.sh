@@ -102,7 +102,8 @@ menu=$stage$(installed /applications/headsup.desktop)
 if grep -q -- "/autostart/" "$tmp/manifest"; then
 	fail "an autostart entry was installed: $(grep -- /autostart/ "$tmp/manifest")"
 fi
-for f in /headsup/headsup-vision.so /headsup/face3d.csv /headsup/advice.html \
+for f in /headsup/headsup-vision.so /headsup/headsup-preview.so \
+	/headsup/face3d.csv /headsup/advice.html \
 	/man1/headsup.1 /apps/headsup.svg /completions/headsup \
 	/doc/headsup/README.md; do
 	installed "$f" >/dev/null
@@ -149,6 +150,10 @@ if [ "$models" = models ]; then
 fi
 if grep -e "^$build/" -e "^$src/" "$tmp/opened" >"$tmp/strays"; then
 	fail "the installed binary read from the build or source tree: $(cat "$tmp/strays")"
+fi
+# The preview window's toolkit (highgui, Qt) is loaded for --preview only.
+if grep -e headsup-preview -e libopencv_highgui -e libQt5 "$tmp/opened" >"$tmp/gui"; then
+	fail "'headsup analyze' loaded the preview window's libraries: $(cat "$tmp/gui")"
 fi
 
 # A face, when the fixtures are there: found by the installed BlazeFace.
