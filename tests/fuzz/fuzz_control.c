@@ -51,6 +51,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case HS_CONTROL_STATUS:
 		snprintf(again, sizeof again, "status");
 		break;
+	case HS_CONTROL_STOP:
+		snprintf(again, sizeof again, "stop");
+		break;
 	case HS_CONTROL_RELOAD:
 		if (memchr(req.path, '\0', sizeof req.path) == NULL ||
 		    req.path[0] != '/')
