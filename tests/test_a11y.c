@@ -559,14 +559,6 @@ static void advice_page_is_accessible(void **state)
 	hs_test_rmtree(dir);
 }
 
-static int set_tz(void **state)
-{
-	(void)state;
-	setenv("TZ", "Europe/Berlin", 1);
-	tzset();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -575,5 +567,5 @@ int main(void)
 		cmocka_unit_test(empty_report_is_accessible),
 		cmocka_unit_test(advice_page_is_accessible),
 	};
-	return cmocka_run_group_tests(tests, set_tz, NULL);
+	return cmocka_run_group_tests(tests, hs_test_tz_berlin, NULL);
 }

@@ -23,21 +23,10 @@ static void log_error(const char *text)
 {
 	char path[300];
 	snprintf(path, sizeof path, "%s/stderr.txt", dir);
-	fflush(stderr);
-	const int saved = dup(2);
-	const int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	assert_true(saved >= 0 && fd >= 0);
-	dup2(fd, 2);
-	close(fd);
+	const int saved = hs_test_stderr_begin(path);
+	assert_true(saved >= 0);
 	hs_error("cannot read image '%s': not an image", text);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	FILE *f = fopen(path, "r");
-	assert_non_null(f);
-	const size_t n = fread(got, 1, sizeof got - 1, f);
-	got[n] = '\0';
-	fclose(f);
+	hs_test_stderr_end(saved, path, got, sizeof got);
 }
 
 static int setup(void **state)

@@ -1981,14 +1981,6 @@ static void html_is_dark_in_a_dark_browser(void **state)
 	assert_non_null(strstr(colours, "#F1F1F1"));
 }
 
-static int set_tz(void **state)
-{
-	(void)state;
-	setenv("TZ", "Europe/Berlin", 1);
-	tzset();
-	return 0;
-}
-
 static void durations_read_naturally(void **state)
 {
 	(void)state;
@@ -2749,5 +2741,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(html_renders_in_chromium,
 		                                cli_setup, cli_teardown),
 	};
-	return cmocka_run_group_tests(tests, set_tz, NULL);
+	return cmocka_run_group_tests(tests, hs_test_tz_berlin, NULL);
 }

@@ -10,6 +10,7 @@
 
 #include "headsup/err.h"
 #include "headsup/timeparse.h"
+#include "testutil.h"
 
 /* 2026-03-02 00:30 in Europe/Berlin = 2026-03-01 23:30 UTC. */
 #define JUST_AFTER_MIDNIGHT 1772407800.0
@@ -131,14 +132,6 @@ static void bad_durations_are_refused(void **state)
 	assert_int_equal(hs_duration_parse(NULL, &s), HS_EINVAL);
 }
 
-static int set_tz(void **state)
-{
-	(void)state;
-	setenv("TZ", "Europe/Berlin", 1);
-	tzset();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,5 +141,5 @@ int main(void)
 		cmocka_unit_test(durations_in_every_form),
 		cmocka_unit_test(bad_durations_are_refused),
 	};
-	return cmocka_run_group_tests(tests, set_tz, NULL);
+	return cmocka_run_group_tests(tests, hs_test_tz_berlin, NULL);
 }

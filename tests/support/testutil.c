@@ -5,8 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <sys/wait.h>
+#include <time.h>
 
 bool hs_test_fixture(const char *rel, char *buf, size_t size)
 {
@@ -80,4 +83,41 @@ bool hs_test_near(double a, double b, double eps, const char *expr, int line)
 	fprintf(stderr, "line %d: %s = %.17g, want %.17g (within %g)\n", line,
 	        expr, a, b, eps);
 	return false;
+}
+
+int hs_test_stderr_begin(const char *path)
+{
+	fflush(stderr);
+	const int saved = dup(2);
+	const int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (saved < 0 || fd < 0 || dup2(fd, 2) < 0) {
+		if (saved >= 0)
+			close(saved);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return saved;
+}
+
+void hs_test_stderr_end(int saved, const char *path, char *got, size_t size)
+{
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	got[0] = '\0';
+	FILE *f = fopen(path, "r");
+	if (f) {
+		got[fread(got, 1, size - 1, f)] = '\0';
+		fclose(f);
+	}
+}
+
+int hs_test_tz_berlin(void **state)
+{
+	(void)state;
+	setenv("TZ", "Europe/Berlin", 1);
+	tzset();
+	return 0;
 }

@@ -20,6 +20,17 @@ void hs_test_rmtree(const char *dir);
  * (may be NULL) and return its exit status (-1 when it did not exit). */
 int hs_test_run(const char *cmd, char *out, size_t size);
 
+/* Send this process's stderr into the file at path (made or emptied)
+ * until hs_test_stderr_end(); returns what to give that, or -1. */
+int hs_test_stderr_begin(const char *path);
+/* Put stderr back and read what went to path into got (size-1 bytes at
+ * most, NUL-terminated). */
+void hs_test_stderr_end(int saved, const char *path, char *got, size_t size);
+
+/* A cmocka group setup: local time is Europe/Berlin (UTC+1, UTC+2 in
+ * summer), where the tests' days and clock changes are written. */
+int hs_test_tz_berlin(void **state);
+
 /* The headsup binary under test ($HEADSUP_BIN, else the build tree's). */
 const char *hs_test_bin(void);
 
