@@ -57,43 +57,6 @@ static int copy_out(const cv::Mat &m, float *dst, size_t count)
 	return 0;
 }
 
-// Letterbox src into dst (HS_FACENET_INPUT_FLOATS): the longer side fills
-// the square, centred; BGR becomes RGB in [-1,1].  square and rgb are
-// the caller's scratch images, reused from frame to frame.
-static void letterbox(const cv::Mat &src, cv::Mat &square, cv::Mat &rgb,
-                      float *dst, hs_letterbox *lb)
-{
-	const int side = std::max(src.cols, src.rows);
-	const float scale = (float)side / HS_FACENET_INPUT;
-	const int w = std::max(1, cvRound((float)src.cols / scale));
-	const int h = std::max(1, cvRound((float)src.rows / scale));
-	const int ox = (HS_FACENET_INPUT - w) / 2;
-	const int oy = (HS_FACENET_INPUT - h) / 2;
-	square.create(HS_FACENET_INPUT, HS_FACENET_INPUT, CV_8UC3);
-	// setTo() would allocate a pattern buffer at every frame
-	std::memset(square.data, 0, square.total() * square.elemSize());
-	cv::Mat roi = square(cv::Rect(ox, oy, w, h));
-	cv::resize(src, roi, roi.size(), 0, 0, cv::INTER_AREA);
-	lb->scale = scale;
-	lb->pad_x = (float)ox * scale;
-	lb->pad_y = (float)oy * scale;
-
-	hs::to_rgb_floats(square, rgb, dst, 2.0 / 255.0, -1.0);
-}
-
-extern "C" int hsv_facenet_letterbox(const hs_image *img, float *input,
-                                     hs_letterbox *lb)
-{
-	return hs::guarded([&] {
-		if (img->mat.empty() || !input)
-			return (int)HS_EINVAL;
-		// one pair of scratch images per thread, reused frame to frame
-		thread_local cv::Mat square, rgb;
-		letterbox(img->mat, square, rgb, input, lb);
-		return 0;
-	});
-}
-
 // cv::dnn on f->input, outputs copied into f->scores and f->regressors.
 static int forward(hs_facenet *f, const float **scores,
                    const float **regressors)

@@ -192,32 +192,16 @@ extern "C" int hsv_image_resize(const hs_image *src, int w, int h,
 	});
 }
 
-void hs::to_rgb_floats(const cv::Mat &bgr, cv::Mat &rgb, float *dst,
-                       double scale, double bias)
-{
-	cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
-	cv::Mat flat(bgr.rows, bgr.cols, CV_32FC3, dst);
-	rgb.convertTo(flat, CV_32FC3, scale, bias);
-}
-
-extern "C" int hsv_image_crop_affine(const hs_image *img, const double A[6],
-                                     int w, int h, float scale, float bias,
-                                     float *out)
+extern "C" int hsv_image_pixels(const hs_image *img, hs_pixels *out)
 {
 	return hs::guarded([&] {
-		if (w <= 0 || h <= 0 || img->mat.empty() || !out)
+		const cv::Mat &m = img->mat;
+		if (m.empty() || m.type() != CV_8UC3)
 			return (int)HS_EINVAL;
-		for (int i = 0; i < 6; i++)
-			if (!std::isfinite(A[i]))
-				return (int)HS_EINVAL;
-		// scratch images per thread, reused frame to frame
-		thread_local cv::Mat crop, rgb;
-		const cv::Matx23d map(A[0], A[1], A[2], A[3], A[4], A[5]);
-		// WARP_INVERSE_MAP: A takes output pixels to frame pixels
-		cv::warpAffine(img->mat, crop, map, cv::Size(w, h),
-		               cv::INTER_LINEAR | cv::WARP_INVERSE_MAP,
-		               cv::BORDER_CONSTANT, cv::Scalar::all(0));
-		hs::to_rgb_floats(crop, rgb, out, scale, bias);
+		out->bgr = m.data;
+		out->w = m.cols;
+		out->h = m.rows;
+		out->stride = m.step[0];
 		return 0;
 	});
 }

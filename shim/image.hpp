@@ -16,12 +16,6 @@ struct hs_image {
 
 namespace hs
 {
-// A network's input from a BGR image: RGB floats, value * scale + bias,
-// written into dst (bgr.rows x bgr.cols x 3, the caller's).  rgb is a
-// scratch image, allocated once.
-void to_rgb_floats(const cv::Mat &bgr, cv::Mat &rgb, float *dst, double scale,
-                   double bias);
-
 // Can this file be opened for reading?  0, or why not, in the words of its
 // errno (HS_ENOENT, HS_EACCES, HS_ENAMETOOLONG, ...), which cv::imread and
 // cv::VideoCapture both reduce to "failed"; HS_EFORMAT when it is no

@@ -1,8 +1,9 @@
 /* detector.c - the face detector back-ends and their selection.
  *
- * BlazeFace runs on the C engine (nn.h); OpenCV only letterboxes the frame
- * (shim/facenet.cpp, whose cv::dnn path stays as the engine's reference in
- * the tests and the benchmark). */
+ * BlazeFace runs on the C engine (nn.h) on the frame letterboxed by
+ * resample.h, so a frame allocates nothing and calls no OpenCV; its cv::dnn
+ * path (shim/facenet.cpp) stays as the engine's reference in the tests and
+ * the benchmark. */
 #include "headsup/detector.h"
 
 #include "headsup/blazeface.h"
@@ -10,6 +11,7 @@
 #include "headsup/log.h"
 #include "headsup/nn.h"
 #include "headsup/paths.h"
+#include "headsup/resample.h"
 #include "headsup/sha256.h"
 
 #include <limits.h>
@@ -58,6 +60,8 @@ typedef struct blazeface {
 	hs_nn *nn;
 	int scores[2], regs[2]; /* output index of each layer's tensors */
 	float input[HS_FACENET_INPUT_FLOATS];
+	float *scratch; /* the letterbox's, as wide as the widest frame yet */
+	size_t scratch_floats;
 	float anchors[HS_BF_ANCHORS][2];
 	hs_bf_detection cand[MAX_CANDIDATES];
 	hs_bf_detection faces[MAX_CANDIDATES];
@@ -121,8 +125,15 @@ static int blazeface_detect(void *state, const hs_image *img, hs_face *face)
 	hs_letterbox lb;
 	memset(face, 0, sizeof *face);
 	face->detector = hs_detector_blazeface.name;
-	int rc = hs_facenet_letterbox(img, b->input, &lb);
+	hs_pixels px;
+	int rc = hs_image_pixels(img, &px);
+	/* RGB in [-1, 1], as the network was trained */
 	if (rc < 0 ||
+	    (rc = hs_resample_reserve(&px, &b->scratch, &b->scratch_floats)) <
+	            0 ||
+	    (rc = hs_resample_letterbox(&px, HS_FACENET_INPUT, 2.0f / 255.0f,
+	                                -1.0f, b->scratch, b->scratch_floats,
+	                                b->input, &lb)) < 0 ||
 	    (rc = hs_nn_run(b->nn, b->input, HS_FACENET_INPUT_FLOATS)) < 0)
 		return rc;
 	int n = 0;
@@ -153,6 +164,7 @@ static void blazeface_destroy(void *state)
 	if (!b)
 		return;
 	hs_nn_destroy(b->nn);
+	free(b->scratch);
 	free(b);
 }
 

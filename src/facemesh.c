@@ -4,6 +4,7 @@
 
 #include "headsup/err.h"
 #include "headsup/nn.h"
+#include "headsup/resample.h"
 #include "headsup/sha256.h"
 
 #include <math.h>
@@ -101,8 +102,10 @@ int hs_facemesh_run(hs_facemesh *fm, const hs_image *img, const hs_face *face,
 	if (rc < 0)
 		return rc;
 	/* The network takes RGB in [0, 1]. */
-	if ((rc = hs_image_crop_affine(img, A, HS_MESH_INPUT, HS_MESH_INPUT,
-	                               1.0f / 255.0f, 0.0f, fm->input)) < 0 ||
+	hs_pixels px;
+	if ((rc = hs_image_pixels(img, &px)) < 0 ||
+	    (rc = hs_resample_affine(&px, A, HS_MESH_INPUT, HS_MESH_INPUT,
+	                             1.0f / 255.0f, 0.0f, fm->input)) < 0 ||
 	    (rc = hs_nn_run(fm->nn, fm->input, INPUT_FLOATS)) < 0)
 		return rc;
 	const float *mesh = hs_nn_output(fm->nn, fm->out_mesh, NULL);

@@ -18,6 +18,7 @@
 
 #include "headsup/err.h"
 #include "headsup/nn.h"
+#include "headsup/resample.h"
 #include "headsup/shim.h"
 #include "onnxwriter.h"
 #include "testutil.h"
@@ -121,6 +122,8 @@ static void blazeface_matches_cv_dnn(void **state)
 	hs_facenet *dnn = NULL;
 	hs_image *img = NULL;
 	static float input[HS_FACENET_INPUT_FLOATS];
+	float *scratch = NULL;
+	size_t scratch_n = 0;
 	assert_int_equal(hs_nn_create(MODEL, &nn, err, sizeof err), 0);
 	assert_int_equal(hs_facenet_create(MODEL, &dnn), 0);
 	assert_int_equal(hs_image_create(&img), 0);
@@ -135,14 +138,22 @@ static void blazeface_matches_cv_dnn(void **state)
 		if (!hs_test_fixture(photos[p], path, sizeof path))
 			continue;
 		hs_letterbox lb;
+		hs_pixels px;
 		assert_int_equal(hs_image_load(img, path), 0);
-		assert_int_equal(hs_facenet_letterbox(img, input, &lb), 0);
+		assert_int_equal(hs_image_pixels(img, &px), 0);
+		assert_int_equal(hs_resample_reserve(&px, &scratch, &scratch_n),
+		                 0);
+		assert_int_equal(hs_resample_letterbox(
+		                         &px, HS_FACENET_INPUT, 2.0f / 255.0f,
+		                         -1.0f, scratch, scratch_n, input, &lb),
+		                 0);
 		compare_with_dnn(nn, dnn, input, photos[p]);
 		photos_run++;
 	}
 	printf("C engine vs cv::dnn on %d photos and a random input: max "
 	       "|difference| %.3g (logits), %.3g (regressors)\n",
 	       photos_run, worst_score, worst_reg);
+	free(scratch);
 	hs_image_destroy(img);
 	hs_facenet_destroy(dnn);
 	hs_nn_destroy(nn);

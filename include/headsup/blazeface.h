@@ -8,6 +8,7 @@
 #define HEADSUP_BLAZEFACE_H
 
 #include "headsup/face.h"
+#include "headsup/resample.h"
 #include "headsup/shim.h"
 
 #define HS_BF_INPUT HS_FACENET_INPUT

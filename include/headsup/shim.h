@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "headsup/resample.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -45,13 +47,9 @@ int hs_image_from_bgr(hs_image *img, const unsigned char *bgr, int w, int h);
 int hs_image_mean_luma(const hs_image *img, double *luma);
 /* Resize src to w x h pixels into dst (bilinear; area when shrinking). */
 int hs_image_resize(const hs_image *src, int w, int h, hs_image *dst);
-/* Sample img through the affine map A into out, w x h RGB floats (row
- * major, 3 per pixel): pixel (u, v) of the result is the frame at
- * (A[0] u + A[1] v + A[2], A[3] u + A[4] v + A[5]), bilinear, black
- * outside the frame, each channel scaled to value * scale + bias.  This is
- * how the face-mesh network gets its rotated, face-centred input. */
-int hs_image_crop_affine(const hs_image *img, const double A[6], int w, int h,
-                         float scale, float bias, float *out);
+/* A view of img's BGR pixels (resample.h), valid until img changes;
+ * HS_EINVAL for an empty image. */
+int hs_image_pixels(const hs_image *img, hs_pixels *out);
 /* Draw a filled/hollow circle or a text label, for the preview window. */
 void hs_image_draw_circle(hs_image *img, float x, float y, float r,
                           unsigned rgb);
@@ -89,24 +87,11 @@ int hs_capture_retrieve(hs_capture *cap, hs_image *img);
 /* ---- BlazeFace network --------------------------------------------------- */
 typedef struct hs_facenet hs_facenet;
 
-/* Where the square network input sits in the frame: frame pixel =
- * (input pixel) * scale - pad. */
-typedef struct hs_letterbox {
-	float scale;        /* frame pixels per network input pixel */
-	float pad_x, pad_y; /* frame-pixel offset of the square's corner */
-} hs_letterbox;
-
 #define HS_FACENET_INPUT 128
 #define HS_FACENET_ANCHORS 896 /* 16*16*2 + 8*8*6 */
 
 /* Floats of the network input: NHWC [1,128,128,3], RGB in [-1,1]. */
 #define HS_FACENET_INPUT_FLOATS (HS_FACENET_INPUT * HS_FACENET_INPUT * 3)
-
-/* Letterbox img into input (HS_FACENET_INPUT_FLOATS, the caller's): the
- * longer side scaled (area-averaged) to 128 and centred, zeros around,
- * RGB scaled to [-1,1].  lb says where the square sits in the frame.  The
- * C engine (nn.h) runs the network on it. */
-int hs_facenet_letterbox(const hs_image *img, float *input, hs_letterbox *lb);
 
 /* The network through OpenCV's dnn module: the reference the C engine is
  * tested and measured against. */

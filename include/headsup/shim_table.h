@@ -67,24 +67,18 @@
 	V(cv_set_threads, (int n), (n))                                        \
 	R(image_resize, (const hs_image *src, int w, int h, hs_image *dst),    \
 	  (src, w, h, dst))                                                    \
-	R(facenet_letterbox,                                                   \
-	  (const hs_image *img, float *input, hs_letterbox *lb),               \
-	  (img, input, lb))                                                    \
 	R(facenet_forward,                                                     \
 	  (hs_facenet * net, const float *input, const float **scores,         \
 	   const float **regressors),                                          \
 	  (net, input, scores, regressors))                                    \
-	R(image_crop_affine,                                                   \
-	  (const hs_image *img, const double A[6], int w, int h, float scale,  \
-	   float bias, float *out),                                            \
-	  (img, A, w, h, scale, bias, out))                                    \
 	R(image_mean_luma, (const hs_image *img, double *luma), (img, luma))   \
 	R(image_decode_jpeg,                                                   \
 	  (hs_image * img, const unsigned char *data, size_t size,             \
 	   int *damaged),                                                      \
-	  (img, data, size, damaged))
+	  (img, data, size, damaged))                                          \
+	R(image_pixels, (const hs_image *img, hs_pixels *out), (img, out))
 
-#define HS_SHIM_TABLE_VERSION 7
+#define HS_SHIM_TABLE_VERSION 8
 #define HS_SHIM_TABLE_SYMBOL "hs_shim_table_v1"
 
 /* The --preview window is a module of its own, headsup-preview.so, found

@@ -53,6 +53,7 @@
 #include "headsup/paths.h"
 #include "headsup/pose.h"
 #include "headsup/posture.h"
+#include "headsup/resample.h"
 #include "headsup/shim.h"
 #include "testutil.h"
 
@@ -374,6 +375,8 @@ static void forward_figures(hs_image **frames, int nf, figures *fg)
 	        calloc((size_t)nf * HS_FACENET_INPUT_FLOATS, sizeof *inputs);
 	double *tn = calloc(2 * (size_t)nf, sizeof *tn);
 	double *td = calloc((size_t)nf, sizeof *td);
+	float *scratch = NULL;
+	size_t scratch_n = 0;
 	if (!inputs || !tn || !td)
 		goto cleanup;
 	if (hs_path_data_file("blazeface-front-128.onnx", model, sizeof model) <
@@ -388,8 +391,12 @@ static void forward_figures(hs_image **frames, int nf, figures *fg)
 	}
 	for (int i = 0; i < nf; i++) {
 		hs_letterbox lb;
-		if (hs_facenet_letterbox(
-		            frames[i],
+		hs_pixels px;
+		if (hs_image_pixels(frames[i], &px) < 0 ||
+		    hs_resample_reserve(&px, &scratch, &scratch_n) < 0 ||
+		    hs_resample_letterbox(
+		            &px, HS_FACENET_INPUT, 2.0f / 255.0f, -1.0f,
+		            scratch, scratch_n,
 		            inputs + (size_t)i * HS_FACENET_INPUT_FLOATS,
 		            &lb) < 0)
 			goto cleanup;
@@ -408,6 +415,7 @@ cleanup:
 	free(inputs);
 	free(tn);
 	free(td);
+	free(scratch);
 }
 
 /* Median ms per 640x480 frame: ours (detect + pose) and Haar's face
