@@ -168,6 +168,10 @@ struct hs_journal {
 	double last_commit_t;
 	double last_t;
 	bool failing; /* the last commit failed (warned already) */
+	/* A reader that made the -wal and -shm files (none were there when
+	 * it opened the journal) removes them when it leaves: the file SQLite
+	 * opened (links resolved), else "". */
+	char tidy[PATH_MAX];
 
 	sqlite3_stmt *st_minute, *st_alert, *st_session, *st_end;
 };
@@ -492,6 +496,32 @@ static hs_journal *journal_new(const char *path)
 	return j;
 }
 
+/* Does "<name><suffix>" exist? */
+static bool companion_exists(const char *name, const char *suffix)
+{
+	char file[PATH_MAX + 8];
+	snprintf(file, sizeof file, "%s%s", name, suffix);
+	return access(file, F_OK) == 0 || errno != ENOENT;
+}
+
+/* A read-only connection to a WAL journal makes its -wal and -shm files
+ * but cannot remove them: SQLite removes them only when a connection that
+ * may write closes last.  So open one, read, and close it.  SQLite then
+ * copies anything in the -wal into the journal and removes both, if and
+ * only if no other connection has the journal open (it takes the file's
+ * exclusive lock first): a monitor running keeps its files, and nothing
+ * written can be lost. */
+static void remove_companions(const char *name)
+{
+	if (!companion_exists(name, "-wal") && !companion_exists(name, "-shm"))
+		return;
+	sqlite3 *db = NULL;
+	if (sqlite3_open_v2(name, &db, SQLITE_OPEN_READWRITE, NULL) ==
+	    SQLITE_OK)
+		sqlite3_exec(db, "PRAGMA schema_version", NULL, NULL, NULL);
+	sqlite3_close(db);
+}
+
 static void journal_free(hs_journal *j)
 {
 	sqlite3_finalize(j->st_minute);
@@ -499,6 +529,8 @@ static void journal_free(hs_journal *j)
 	sqlite3_finalize(j->st_session);
 	sqlite3_finalize(j->st_end);
 	sqlite3_close(j->db);
+	if (j->tidy[0])
+		remove_companions(j->tidy);
 	free(j->sessions);
 	free(j->minutes);
 	free(j->alerts);
@@ -634,6 +666,11 @@ int hs_journal_open_existing(const char *path, hs_journal **out)
 		hs_error("cannot open journal '%s': %s", path, open_reason(rc));
 		goto fail;
 	}
+	/* SQLite makes the -wal and -shm files at the first read. */
+	const char *name = sqlite3_db_filename(j->db, "main");
+	if (name && name[0] && !companion_exists(name, "-wal") &&
+	    !companion_exists(name, "-shm"))
+		snprintf(j->tidy, sizeof j->tidy, "%s", name);
 	int version = 0;
 	rc = check_ours(j, &version);
 	if (rc == HS_EACCES) {

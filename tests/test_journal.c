@@ -400,6 +400,104 @@ static void reading_never_writes(void **state)
 	assert_int_equal(st.st_size, 0);
 }
 
+/* Does "<db><suffix>" exist? */
+static bool companion_exists(const char *db, const char *suffix)
+{
+	char file[PATH_MAX + 8];
+	snprintf(file, sizeof file, "%s%s", db, suffix);
+	return access(file, F_OK) == 0;
+}
+
+/* With no monitor running, a report leaves the journal's folder as it
+ * found it: SQLite's -wal and -shm files, which reading a WAL journal
+ * makes, are gone again once it is closed. */
+static void reading_leaves_no_wal_files_behind(void **state)
+{
+	fixture *fx = *state;
+	write_frames(fx->db, 240, HS_STATE_UPRIGHT);
+	assert_false(companion_exists(fx->db, "-wal"));
+	assert_false(companion_exists(fx->db, "-shm"));
+	hs_journal_minute *m = NULL;
+	size_t n = 0;
+	read_all(fx->db, &m, &n);
+	assert_true(total_seconds(m, n) == 120);
+	free(m);
+	assert_false(companion_exists(fx->db, "-wal"));
+	assert_false(companion_exists(fx->db, "-shm"));
+
+	/* Through a link too: the files are beside the file linked to. */
+	char link[PATH_MAX];
+	snprintf(link, sizeof link, "%s/link.db", fx->dir);
+	assert_int_equal(symlink(fx->db, link), 0);
+	read_all(link, &m, &n);
+	assert_true(total_seconds(m, n) == 120);
+	free(m);
+	assert_false(companion_exists(fx->db, "-wal"));
+	assert_false(companion_exists(fx->db, "-shm"));
+}
+
+/* A report while a monitor writes (another process, as in real life):
+ * the monitor's -wal and -shm files stay, and nothing it wrote, before
+ * the report or after, is lost. */
+static void reading_keeps_a_running_writers_files(void **state)
+{
+	fixture *fx = *state;
+	int go[2], ready[2];
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(ready), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		hs_journal *j = NULL;
+		char c = 0;
+		if (hs_journal_open(fx->db, NULL, &j) != 0 ||
+		    hs_journal_begin_session(j, T0, "cam", NULL) != 0)
+			_exit(3);
+		/* 60 s upright, then a change of state, which commits */
+		for (int i = 0; i <= 120; i++)
+			if (hs_journal_add_frame(j, T0 + 0.5 * i, 0.5,
+			                         i < 120 ? HS_STATE_UPRIGHT
+			                                 : HS_STATE_HUNCHED,
+			                         NULL, true) != 0)
+				_exit(4);
+		if (write(ready[1], "w", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(5);
+		for (int i = 121; i < 240; i++)
+			if (hs_journal_add_frame(j, T0 + 0.5 * i, 0.5,
+			                         HS_STATE_HUNCHED, NULL,
+			                         true) != 0)
+				_exit(6);
+		_exit(hs_journal_close(j) == 0 ? 0 : 7);
+	}
+	close(go[0]);
+	close(ready[1]);
+	char c = 0;
+	assert_int_equal(read(ready[0], &c, 1), 1);
+
+	hs_journal_minute *m = NULL;
+	size_t n = 0;
+	read_all(fx->db, &m, &n);
+	bool kept = companion_exists(fx->db, "-wal") &&
+	            companion_exists(fx->db, "-shm");
+	assert_int_equal(write(go[1], "g", 1), 1);
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	close(go[1]);
+	close(ready[0]);
+	assert_true(kept);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_true(total_seconds(m, n) == 60.5);
+	free(m);
+
+	read_all(fx->db, &m, &n);
+	assert_true(total_seconds(m, n) == 120);
+	assert_true(m[n - 1].state_s[HS_STATE_HUNCHED] == 60);
+	free(m);
+	assert_false(companion_exists(fx->db, "-wal"));
+	assert_false(companion_exists(fx->db, "-shm"));
+}
+
 /* Rows that no headsup writes (edited by hand, or damaged in a way SQLite
  * cannot see) read as nothing: no infinities, NaN or negative counts reach
  * a report's sums, and the good minute is kept. */
@@ -810,6 +908,8 @@ int main(void)
 		JOURNAL_TEST(newer_journal_is_refused),
 		JOURNAL_TEST(another_programs_database_is_left_untouched),
 		JOURNAL_TEST(reading_never_writes),
+		JOURNAL_TEST(reading_leaves_no_wal_files_behind),
+		JOURNAL_TEST(reading_keeps_a_running_writers_files),
 		JOURNAL_TEST(impossible_values_read_as_nothing),
 		JOURNAL_TEST(
 		        corrupt_journal_is_kept_aside_and_a_new_one_started),
