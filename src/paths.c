@@ -80,26 +80,38 @@ const char *hs_path_xdg_advice(hs_xdg_kind kind, int rc)
 	return words[kind][rc == HS_ERANGE];
 }
 
+/* mkdir with exactly 'mode', whatever the umask (which may take bits
+ * away, even the owner's).  1 when something is there already. */
+static int make_dir(const char *path, mode_t mode)
+{
+	if (mkdir(path, mode) != 0)
+		return errno == EEXIST ? 1 : hs_err_from_errno(errno);
+	if (chmod(path, mode) != 0)
+		return hs_err_from_errno(errno);
+	return 0;
+}
+
 int hs_path_mkdirs(const char *dir, unsigned mode)
 {
 	char tmp[PATH_MAX];
 	if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp)
 		return HS_ERANGE;
+	int rc;
 	for (char *p = tmp + 1; *p; p++) {
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-			return hs_err_from_errno(errno);
+		rc = make_dir(tmp, 0700);
+		if (rc < 0)
+			return rc;
 		*p = '/';
 	}
-	if (mkdir(tmp, (mode_t)mode) != 0) {
-		if (errno != EEXIST)
-			return hs_err_from_errno(errno);
-		struct stat st;
-		if (stat(tmp, &st) != 0 || !S_ISDIR(st.st_mode))
-			return HS_ENOENT;
-	}
+	rc = make_dir(tmp, (mode_t)mode);
+	if (rc < 0)
+		return rc;
+	struct stat st;
+	if (rc == 1 && (stat(tmp, &st) != 0 || !S_ISDIR(st.st_mode)))
+		return HS_ENOENT;
 	return 0;
 }
 

@@ -23,7 +23,9 @@ int hs_path_xdg(hs_xdg_kind kind, const char *name, char *buf, size_t size);
  * "set $XDG_DATA_HOME or $HOME", or that they make too long a path. */
 const char *hs_path_xdg_advice(hs_xdg_kind kind, int rc);
 
-/* Create a folder and its parents; the last one gets mode 'mode'. */
+/* Create a folder and its missing parents: the parents private to the
+ * user (0700, as the XDG spec asks), the last one with mode 'mode', both
+ * whatever the umask.  Folders already there are left as they are. */
 int hs_path_mkdirs(const char *dir, unsigned mode);
 
 /* Does the file name end in one of the n extensions exts (".png"; any
