@@ -476,6 +476,11 @@ int hs_control_send(const char *path, const char *line, char *reply,
 	if (size == 0 || strlen(line) > HS_CONTROL_LINE_MAX ||
 	    strchr(line, '\n'))
 		return HS_EINVAL;
+	/* Not even a connection into a folder another user could have made
+	 * (/tmp/headsup-UID without $XDG_RUNTIME_DIR). */
+	rc = hs_lock_check_dir(path);
+	if (rc < 0)
+		return rc;
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return hs_err_from_errno(errno);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,43 +26,108 @@ int hs_lock_default_path(char *buf, size_t size)
 	return hs_path_xdg(HS_XDG_RUNTIME, "run.lock", buf, size);
 }
 
-int hs_lock_private_dir(const char *path)
+/* The folder that holds path into dir: 0, or 1 when path is a bare name
+ * in the current folder (nothing to make or check). */
+static int folder_of(const char *path, char *dir, size_t size)
 {
-	char dir[PATH_MAX];
-	if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir)
+	if (snprintf(dir, size, "%s", path) >= (int)size)
 		return HS_ERANGE;
 	char *slash = strrchr(dir, '/');
 	if (!slash)
-		return 0; /* a name in the current folder: nothing to make */
+		return 1;
 	if (slash == dir)
 		slash[1] = '\0'; /* "/name": the root folder */
 	else
 		*slash = '\0';
-	int rc = hs_path_mkdirs(dir, 0700);
-	if (rc < 0) {
-		hs_error("cannot make folder '%s': %s", dir, hs_strerror(rc));
-		return rc;
-	}
+	return 0;
+}
+
+/* May other users write in the folder that holds dir, as in /tmp?  Then
+ * they may have made dir themselves, or put files in it while it was
+ * open to them. */
+static bool in_shared_folder(const char *dir)
+{
+	char parent[PATH_MAX];
+	struct stat st;
+	if (folder_of(dir, parent, sizeof parent) != 0)
+		snprintf(parent, sizeof parent, ".");
+	if (stat(parent, &st) != 0)
+		return true; /* cannot tell: the stricter rule */
+	return (st.st_mode & 0022) != 0 ||
+	       (st.st_uid != getuid() && st.st_uid != 0);
+}
+
+/* Is dir a folder (not a link to one) of this user that nobody else can
+ * have put anything in?  An error, said, when not.  A folder of ours with
+ * a looser mode is tightened when 'tighten' (and nobody else may write
+ * where it is), accepted as it is when not. */
+static int check_folder(const char *dir, bool tighten)
+{
+	static const char advice[] =
+	        "headsup does not use it: remove it, or set $XDG_RUNTIME_DIR "
+	        "to a folder of your own";
 	struct stat st;
 	if (lstat(dir, &st) != 0) {
-		rc = hs_err_from_errno(errno);
-		hs_error("cannot inspect folder '%s': %s", dir,
-		         hs_strerror(rc));
+		int rc = hs_err_from_errno(errno);
+		if (rc != HS_ENOENT || tighten)
+			hs_error("cannot inspect folder '%s': %s", dir,
+			         hs_strerror(rc));
 		return rc;
 	}
-	if (!S_ISDIR(st.st_mode) || st.st_uid != getuid()) {
-		hs_error("folder '%s' is not a folder of this user (uid %u); "
-		         "refusing to keep private files there",
-		         dir, (unsigned)getuid());
+	if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode)) {
+		hs_error("'%s' is %s, not a folder; %s", dir,
+		         S_ISLNK(st.st_mode) ? "a symbolic link" : "a file",
+		         advice);
 		return HS_EACCES;
 	}
-	if ((st.st_mode & 0077) != 0 && chmod(dir, 0700) != 0) {
-		rc = hs_err_from_errno(errno);
+	if (st.st_uid != getuid()) {
+		hs_error("folder '%s' belongs to uid %u, not to you (uid %u); "
+		         "%s",
+		         dir, (unsigned)st.st_uid, (unsigned)getuid(), advice);
+		return HS_EACCES;
+	}
+	if ((st.st_mode & 0077) == 0)
+		return 0;
+	if (in_shared_folder(dir)) {
+		hs_error("folder '%s' has mode %04o, not 0700: other users may "
+		         "have put files in it; %s",
+		         dir, (unsigned)(st.st_mode & 07777), advice);
+		return HS_EACCES;
+	}
+	if (tighten && chmod(dir, 0700) != 0) {
+		int rc = hs_err_from_errno(errno);
 		hs_error("cannot make folder '%s' private (mode 0700): %s", dir,
 		         hs_strerror(rc));
 		return rc;
 	}
 	return 0;
+}
+
+int hs_lock_private_dir(const char *path)
+{
+	char dir[PATH_MAX];
+	int rc = folder_of(path, dir, sizeof dir);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	struct stat st;
+	if (lstat(dir, &st) != 0 && errno == ENOENT) {
+		rc = hs_path_mkdirs(dir, 0700);
+		if (rc < 0) {
+			hs_error("cannot make folder '%s': %s", dir,
+			         hs_strerror(rc));
+			return rc;
+		}
+	}
+	return check_folder(dir, true);
+}
+
+int hs_lock_check_dir(const char *path)
+{
+	char dir[PATH_MAX];
+	int rc = folder_of(path, dir, sizeof dir);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	return check_folder(dir, false);
 }
 
 /* The pid the holder wrote, or 0.  The holder writes it right after

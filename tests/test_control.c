@@ -320,6 +320,40 @@ static int run_cli(const char *args, char *out, size_t size)
 	return hs_test_run(cmd, out, size);
 }
 
+/* With the runtime folder in a place every user may write to (as
+ * /tmp/headsup-UID without $XDG_RUNTIME_DIR), `headsup status` does not
+ * even connect to a socket in a folder left open (0777), where another
+ * user could have put it: it names the folder and stops. */
+static void client_never_connects_into_an_open_folder(void **state)
+{
+	(void)state;
+	char shared[72], dir[88], path[104], cmd[512], out[1024];
+	snprintf(shared, sizeof shared, "%s/tmp", tmp);
+	snprintf(dir, sizeof dir, "%s/headsup", shared);
+	snprintf(path, sizeof path, "%s/control.sock", dir);
+	assert_int_equal(mkdir(shared, 0700), 0);
+	assert_int_equal(chmod(shared, 01777), 0);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_int_equal(chmod(dir, 0777), 0);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path);
+	assert_int_equal(bind(fd, (struct sockaddr *)&addr, sizeof addr), 0);
+	assert_int_equal(listen(fd, 4), 0);
+
+	snprintf(cmd, sizeof cmd, "XDG_RUNTIME_DIR='%s' '%s' status 2>&1",
+	         shared, hs_test_bin());
+	int status = hs_test_run(cmd, out, sizeof out);
+	int taken = accept(fd, NULL, NULL);
+	close(fd);
+	if (taken >= 0)
+		close(taken);
+	assert_int_equal(status, 1);
+	assert_int_equal(taken, -1); /* nobody connected */
+	assert_non_null(strstr(out, dir));
+	assert_non_null(strstr(out, "mode 0777"));
+}
+
 /* A client that connects to 'path' and, until the test writes, says
  * nothing; connecting and reading on it give up after 'timeout_s'. */
 static int connect_silent(const char *path, int timeout_s)
@@ -628,6 +662,9 @@ int main(void)
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		        nothing_listening_means_not_running, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		        client_never_connects_into_an_open_folder, setup,
+		        teardown),
 		cmocka_unit_test_setup_teardown(poll_never_blocks, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(

@@ -163,6 +163,83 @@ static void symlinked_folder_is_refused(void **state)
 	assert_null(lock);
 }
 
+/* Without $XDG_RUNTIME_DIR the lock and the socket go to /tmp/headsup-UID,
+ * in a folder every user may write to; 'shared' stands for /tmp (mode
+ * 1777), and dir (PATH_MAX bytes) gets "<shared>/headsup-UID". */
+static void shared_runtime_dir(char *dir)
+{
+	char shared[96];
+	snprintf(shared, sizeof shared, "%s/tmp", tmp);
+	assert_int_equal(mkdir(shared, 0700), 0);
+	assert_int_equal(chmod(shared, 01777), 0);
+	snprintf(dir, PATH_MAX, "%s/headsup-%u", shared, (unsigned)getuid());
+}
+
+/* hs_lock_acquire() in dir, refused: HS_EACCES, an error that names dir
+ * and says 'why', and no file made there. */
+static void assert_refused(const char *dir, const char *why)
+{
+	char path[PATH_MAX + 16], log[PATH_MAX], got[1024];
+	snprintf(path, sizeof path, "%s/run.lock", dir);
+	snprintf(log, sizeof log, "%s/stderr", tmp);
+	hs_lock *lock = NULL;
+	const int saved = hs_test_stderr_begin(log);
+	assert_true(saved >= 0);
+	int rc = hs_lock_acquire(path, &lock, NULL);
+	hs_test_stderr_end(saved, log, got, sizeof got);
+	assert_int_equal(rc, HS_EACCES);
+	assert_null(lock);
+	assert_non_null(strstr(got, dir));
+	assert_non_null(strstr(got, why));
+	assert_int_not_equal(access(path, F_OK), 0);
+}
+
+/* The fallback folder is made private when missing; one already there is
+ * used only when it is a real folder of ours with mode 0700.  One of ours
+ * left open (0777) may hold files another user put there (a socket to
+ * answer in the monitor's place, a lock file to hold): it is refused, not
+ * tightened and used. */
+static void shared_runtime_folder_must_be_ours_and_private(void **state)
+{
+	(void)state;
+	char dir[PATH_MAX], path[PATH_MAX + 16];
+	shared_runtime_dir(dir);
+	snprintf(path, sizeof path, "%s/run.lock", dir);
+	hs_lock *lock = NULL;
+	assert_int_equal(hs_lock_acquire(path, &lock, NULL), 0);
+	hs_lock_release(lock);
+	struct stat st;
+	assert_int_equal(lstat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	assert_int_equal(unlink(path), 0);
+
+	assert_int_equal(chmod(dir, 0777), 0);
+	assert_refused(dir, "mode 0777");
+	assert_int_equal(lstat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0777); /* left as it was */
+
+	/* A link to a private folder of ours is refused all the same. */
+	char real[PATH_MAX + 8], file[PATH_MAX + 32];
+	snprintf(real, sizeof real, "%s-real", dir);
+	assert_int_equal(rename(dir, real), 0);
+	assert_int_equal(chmod(real, 0700), 0);
+	assert_int_equal(symlink(real, dir), 0);
+	assert_refused(dir, "symbolic link");
+	snprintf(file, sizeof file, "%s/run.lock", real);
+	assert_int_not_equal(access(file, F_OK), 0);
+	assert_int_equal(unlink(dir), 0);
+
+	/* Another user's folder (made as root; otherwise /tmp itself, which
+	 * is root's, stands for it). */
+	if (getuid() == 0) {
+		assert_int_equal(mkdir(dir, 0700), 0);
+		assert_int_equal(chown(dir, 65534, 65534), 0);
+		assert_refused(dir, "belongs to uid 65534");
+	} else {
+		assert_refused("/tmp", "belongs to uid 0");
+	}
+}
+
 static void default_path_is_in_the_runtime_folder(void **state)
 {
 	(void)state;
@@ -172,6 +249,16 @@ static void default_path_is_in_the_runtime_folder(void **state)
 	snprintf(want, sizeof want, "%s/headsup/run.lock", tmp);
 	assert_string_equal(path, want);
 	assert_int_equal(hs_lock_default_path(path, 8), HS_ERANGE);
+	/* Without it (or with a relative one): in /tmp, whose folders are
+	 * checked as shared_runtime_folder_must_be_ours_and_private says. */
+	snprintf(want, sizeof want, "/tmp/headsup-%u/run.lock",
+	         (unsigned)getuid());
+	setenv("XDG_RUNTIME_DIR", "run", 1);
+	assert_int_equal(hs_lock_default_path(path, sizeof path), 0);
+	assert_string_equal(path, want);
+	unsetenv("XDG_RUNTIME_DIR");
+	assert_int_equal(hs_lock_default_path(path, sizeof path), 0);
+	assert_string_equal(path, want);
 }
 
 int main(void)
@@ -189,6 +276,9 @@ int main(void)
 		        same_process_cannot_take_it_twice, setup, teardown),
 		cmocka_unit_test_setup_teardown(symlinked_folder_is_refused,
 		                                setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		        shared_runtime_folder_must_be_ours_and_private, setup,
+		        teardown),
 		cmocka_unit_test_setup_teardown(
 		        default_path_is_in_the_runtime_folder, setup, teardown),
 	};

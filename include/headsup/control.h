@@ -112,7 +112,8 @@ void hs_control_destroy(hs_control *srv);
 /* Client: send 'line' to the monitor at 'path' and read its reply into
  * 'reply' (newline stripped).  Waits at most a few seconds.  HS_ENOENT
  * when no monitor listens there, HS_EIO when it did not answer in time,
- * HS_EACCES when the socket may not be used. */
+ * HS_EACCES when the socket may not be used: not our own monitor's, or in
+ * a folder hs_lock_check_dir() refuses (said). */
 int hs_control_send(const char *path, const char *line, char *reply,
                     size_t size);
 

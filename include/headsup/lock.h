@@ -18,10 +18,19 @@ int hs_lock_default_path(char *buf, size_t size);
 
 /* Make the folder that will hold 'path' (the part before the last '/')
  * with mode 0700, and check that it is a real folder owned by this user
- * that nobody else can enter; a folder of ours with a looser mode is
- * tightened.  The control socket lives in the same folder.  HS_EACCES
- * when the folder belongs to someone else or is a symbolic link. */
+ * that nobody else can enter.  A folder of ours with a looser mode is
+ * tightened, unless other users may write where it is (as in /tmp, the
+ * place without $XDG_RUNTIME_DIR): there they may have put files in it,
+ * and it is refused.  The control socket lives in the same folder.
+ * HS_EACCES, said with the folder's name, when the folder belongs to
+ * someone else, is a symbolic link or is refused for its mode. */
 int hs_lock_private_dir(const char *path);
+
+/* Check the folder of 'path' as hs_lock_private_dir() would, without
+ * making or changing anything (for the clients of the control socket):
+ * HS_ENOENT, unsaid, when it is not there; HS_EACCES, said, when it is
+ * refused; 0 when a loose folder would only be tightened. */
+int hs_lock_check_dir(const char *path);
 
 /* Take the single-instance lock at 'path'.  HS_ELOCKED when another
  * process holds it; *holder_pid (may be NULL) then gets that process's
