@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "headsup/control.h"
 #include "runenv.h"
@@ -1652,42 +1653,132 @@ static void preview_window_shows_the_picture(void **state)
 	hs_runenv_free(&e);
 }
 
+/* Each test ends what it left running, even when it fails. */
+#define RUN_TEST(f) cmocka_unit_test_teardown(f, hs_runenv_teardown)
+
+/* The helpers' own promise: a test that fails while a monitor it started
+ * runs leaves nothing running for the tests after it.  A child process
+ * runs two tests in a group of their own: one that starts a monitor
+ * (waiting for a camera that never comes) and fails, then one that looks
+ * for that monitor. */
+static pid_t abandoned = -1;
+static char abandoned_dir[128];
+static int abandoned_report = -1;
+
+static void fails_with_a_monitor_running(void **state)
+{
+	(void)state;
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	hs_runenv_fmt(abandoned_dir, sizeof abandoned_dir, "%s", e.dir);
+	abandoned = hs_runenv_spawn(&e, "run --source /dev/video63");
+	assert_true(abandoned > 0);
+	assert_int_equal(write(abandoned_report, &abandoned, sizeof abandoned),
+	                 (ssize_t)sizeof abandoned);
+	hs_runenv_wait_log(&e, "video63", 10); /* well under way */
+	fail_msg("failing on purpose, with headsup (pid %ld) running",
+	         (long)abandoned);
+}
+
+static void the_failed_tests_monitor_is_gone(void **state)
+{
+	(void)state;
+	hs_test_rmtree(abandoned_dir);
+	assert_true(abandoned > 0);
+	/* Killed and reaped: no child of this process any more. */
+	assert_int_equal(waitpid(abandoned, NULL, WNOHANG), -1);
+}
+
+static void a_failed_test_leaves_no_monitor_running(void **state)
+{
+	(void)state;
+	char dir[64], log[128];
+	hs_test_tmpdir(dir, sizeof dir);
+	hs_runenv_fmt(log, sizeof log, "%s/cmocka.log", dir);
+	int report[2];
+	assert_int_equal(pipe(report), 0);
+	/* What the child leaves running comes to this process. */
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	const pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		close(report[0]);
+		abandoned_report = report[1];
+		/* Its cmocka lines ("FAILED") to a file, not to the log. */
+		if (freopen(log, "w", stdout) == NULL ||
+		    dup2(fileno(stdout), 2) < 0)
+			_exit(100);
+		cmocka_set_test_filter(NULL); /* whatever picked this one */
+		const struct CMUnitTest group[] = {
+			RUN_TEST(fails_with_a_monitor_running),
+			RUN_TEST(the_failed_tests_monitor_is_gone),
+		};
+		_exit(cmocka_run_group_tests_name("failing_on_purpose", group,
+		                                  NULL, NULL));
+	}
+	close(report[1]);
+	int status = -1;
+	assert_int_equal(waitpid(child, &status, 0), child);
+	pid_t monitor = -1;
+	const ssize_t got = read(report[0], &monitor, sizeof monitor);
+	close(report[0]);
+	/* Whatever it left is this process's child now: ended here, so
+	 * that this test leaks nothing either. */
+	const bool left = got == (ssize_t)sizeof monitor && monitor > 0 &&
+	                  waitpid(monitor, NULL, WNOHANG) == 0;
+	if (left) {
+		kill(monitor, SIGKILL);
+		waitpid(monitor, NULL, 0);
+	}
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
+	char *said = hs_runenv_slurp(log);
+	fprintf(stderr, "%s",
+	        left || !WIFEXITED(status) || WEXITSTATUS(status) != 1 ? said
+	                                                               : "");
+	free(said);
+	hs_test_rmtree(dir);
+	assert_int_equal(got, (ssize_t)sizeof monitor);
+	assert_false(left);
+	/* Exactly one failure, the one on purpose. */
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 1);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(desk_session_alerts_once_while_hunched),
-		cmocka_unit_test(steady_gaze_never_alerts),
-		cmocka_unit_test(a_restart_keeps_the_cooldown),
-		cmocka_unit_test(no_session_bus_alerts_on_terminal),
-		cmocka_unit_test(without_calibration_it_calibrates_itself),
-		cmocka_unit_test(
-		        bad_config_names_file_and_line_and_starts_nothing),
-		cmocka_unit_test(bad_set_option_is_a_usage_error),
-		cmocka_unit_test(analyze_uses_the_settings_run_uses),
-		cmocka_unit_test(damaged_baseline_says_how_to_replace_it),
-		cmocka_unit_test(settings_precedence_default_file_command_line),
-		cmocka_unit_test(run_help_lists_every_setting),
-		cmocka_unit_test(refused_calibration_keeps_the_old_baseline),
-		cmocka_unit_test(calibrate_names_short_sources_and_bad_output),
-		cmocka_unit_test(baseline_from_another_frame_size),
-		cmocka_unit_test(desk_session_report_matches_ground_truth),
-		cmocka_unit_test(keep_days_forgets_old_days),
-		cmocka_unit_test(pause_and_resume_reach_the_running_monitor),
-		cmocka_unit_test(
-		        calibrate_while_running_hands_over_the_baseline),
-		cmocka_unit_test(stop_signals_lose_nothing),
-		cmocka_unit_test(kill_9_loses_at_most_a_minute),
-		cmocka_unit_test(preview_without_a_display_is_refused),
-		cmocka_unit_test(
+		RUN_TEST(desk_session_alerts_once_while_hunched),
+		RUN_TEST(steady_gaze_never_alerts),
+		RUN_TEST(a_restart_keeps_the_cooldown),
+		RUN_TEST(no_session_bus_alerts_on_terminal),
+		RUN_TEST(without_calibration_it_calibrates_itself),
+		RUN_TEST(bad_config_names_file_and_line_and_starts_nothing),
+		RUN_TEST(bad_set_option_is_a_usage_error),
+		RUN_TEST(analyze_uses_the_settings_run_uses),
+		RUN_TEST(damaged_baseline_says_how_to_replace_it),
+		RUN_TEST(settings_precedence_default_file_command_line),
+		RUN_TEST(run_help_lists_every_setting),
+		RUN_TEST(refused_calibration_keeps_the_old_baseline),
+		RUN_TEST(calibrate_names_short_sources_and_bad_output),
+		RUN_TEST(baseline_from_another_frame_size),
+		RUN_TEST(desk_session_report_matches_ground_truth),
+		RUN_TEST(keep_days_forgets_old_days),
+		RUN_TEST(pause_and_resume_reach_the_running_monitor),
+		RUN_TEST(calibrate_while_running_hands_over_the_baseline),
+		RUN_TEST(stop_signals_lose_nothing),
+		RUN_TEST(kill_9_loses_at_most_a_minute),
+		RUN_TEST(preview_without_a_display_is_refused),
+		RUN_TEST(
 		        hung_notification_server_costs_seconds_not_the_monitor),
+		RUN_TEST(a_failed_test_leaves_no_monitor_running),
 	};
 	const struct CMUnitTest session_tests[] = {
-		cmocka_unit_test(desk_session_alert_reaches_dunst),
-		cmocka_unit_test(self_calibration_is_told_on_the_desktop),
-		cmocka_unit_test(a_covered_camera_is_told_on_the_desktop),
-		cmocka_unit_test(announce_says_on_the_desktop_that_it_started),
-		cmocka_unit_test(preview_runs_on_a_display),
-		cmocka_unit_test(preview_window_shows_the_picture),
+		RUN_TEST(desk_session_alert_reaches_dunst),
+		RUN_TEST(self_calibration_is_told_on_the_desktop),
+		RUN_TEST(a_covered_camera_is_told_on_the_desktop),
+		RUN_TEST(announce_says_on_the_desktop_that_it_started),
+		RUN_TEST(preview_runs_on_a_display),
+		RUN_TEST(preview_window_shows_the_picture),
 	};
 	if (argc > 1 && strcmp(argv[1], "--session") == 0)
 		return cmocka_run_group_tests_name("run_session", session_tests,

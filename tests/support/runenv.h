@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -156,6 +157,65 @@ static inline int hs_runenv_shell(const hs_runenv *e, const char *line,
 	return st;
 }
 
+/* The processes hs_runenv_spawn() started that no hs_runenv_wait() has
+ * reaped yet.  A failed assertion leaves the test by a longjmp, past its
+ * own kill and wait: hs_runenv_teardown() ends what it left running, so
+ * that no monitor outlives its test (an exit handler does the same for
+ * tests without that teardown, and a test program killed outright takes
+ * them with it: PR_SET_PDEATHSIG). */
+typedef struct hs_runenv_started {
+	pid_t owner; /* the test process; its children's exits do nothing */
+	size_t n;
+	struct {
+		pid_t pid;
+		char log[192];
+	} runs[16];
+} hs_runenv_started;
+
+static inline hs_runenv_started *hs_runenv_running(void)
+{
+	static hs_runenv_started started;
+	return &started;
+}
+
+static inline void hs_runenv_forget(pid_t pid)
+{
+	hs_runenv_started *s = hs_runenv_running();
+	for (size_t i = 0; i < s->n; i++)
+		if (s->runs[i].pid == pid)
+			s->runs[i] = s->runs[--s->n];
+}
+
+/* Kill and reap every process a test started and left running, saying
+ * so.  A cmocka teardown (cmocka_unit_test_teardown()). */
+static inline int hs_runenv_teardown(void **state)
+{
+	(void)state;
+	hs_runenv_started *s = hs_runenv_running();
+	if (s->owner != getpid())
+		return 0;
+	while (s->n > 0) {
+		const pid_t pid = s->runs[s->n - 1].pid;
+		/* Only a child not yet reaped: its pid cannot have been
+		 * given to another process. */
+		if (waitpid(pid, NULL, WNOHANG) == 0) {
+			fprintf(stderr,
+			        "test cleanup: killing headsup (pid %ld), left "
+			        "running by the test; its output is in %s\n",
+			        (long)pid, s->runs[s->n - 1].log);
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+		}
+		hs_runenv_forget(pid);
+	}
+	return 0;
+}
+
+static inline void hs_runenv_at_exit(void)
+{
+	hs_runenv_teardown(NULL);
+}
+
 /* Start "headsup ARGS" in the background, output to e->log (appended).
  * The pid returned is headsup's own (the shell execs it). */
 static inline pid_t hs_runenv_spawn(hs_runenv *e, const char *args)
@@ -163,12 +223,30 @@ static inline pid_t hs_runenv_spawn(hs_runenv *e, const char *args)
 	char cmd[8192];
 	hs_runenv_fmt(cmd, sizeof cmd, "exec env %s '%s' %s >>'%s' 2>&1",
 	              e->vars, hs_test_bin(), args, e->log);
+	hs_runenv_started *s = hs_runenv_running();
+	if (s->owner != getpid()) {
+		s->owner = getpid();
+		atexit(hs_runenv_at_exit);
+	}
+	if (s->n == sizeof s->runs / sizeof s->runs[0]) {
+		fprintf(stderr, "test error: more than %zu runs at once\n",
+		        s->n);
+		abort();
+	}
+	const pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0) {
-		if (chdir(e->dir) != 0)
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
+		    getppid() != parent || chdir(e->dir) != 0)
 			_exit(127);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
+	}
+	if (pid > 0) {
+		s->runs[s->n].pid = pid;
+		snprintf(s->runs[s->n].log, sizeof s->runs[s->n].log, "%s",
+		         e->log);
+		s->n++;
 	}
 	return pid;
 }
@@ -181,14 +259,19 @@ static inline int hs_runenv_wait(pid_t pid, double timeout_s)
 	for (;;) {
 		int st;
 		pid_t r = waitpid(pid, &st, WNOHANG);
-		if (r == pid)
+		if (r == pid) {
+			hs_runenv_forget(pid);
 			return WIFEXITED(st) ? WEXITSTATUS(st)
 			                     : 128 + WTERMSIG(st);
-		if (r < 0)
+		}
+		if (r < 0) {
+			hs_runenv_forget(pid);
 			return -1;
+		}
 		if (hs_runenv_now() > end) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &st, 0);
+			hs_runenv_forget(pid);
 			return -1;
 		}
 		hs_runenv_sleep(0.02);
