@@ -1,6 +1,9 @@
 /* cli.c - the subcommand table and shared usage helpers. */
 #include "headsup/cli.h"
 
+#include "headsup/err.h"
+#include "headsup/log.h"
+
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -123,4 +126,21 @@ int hs_cli_help_only(int argc, char **argv, void (*help)(FILE *out),
 		return -1;
 	}
 	return optind;
+}
+
+int hs_cli_baseline_error(int rc, const char *err)
+{
+	const char *advice = "";
+	if (rc == HS_EFORMAT && !strstr(err, "calibrate"))
+		advice = "; run 'headsup calibrate' to record a new baseline";
+	else if (rc == HS_EACCES)
+		advice = "; check the file's permissions, or run 'headsup "
+		         "calibrate' to record a new baseline";
+	else if (rc == HS_ENOENT)
+		advice = "; check the name, or run 'headsup calibrate "
+		         "--output FILE' to record a baseline there";
+	hs_error("%s%s", err, advice);
+	const bool theirs = rc == HS_EFORMAT || rc == HS_ENOENT ||
+	                    rc == HS_EISDIR || rc == HS_ENOTDIR;
+	return theirs ? HS_EXIT_USAGE : HS_EXIT_FAILURE;
 }

@@ -37,7 +37,8 @@ static void usage(FILE *out)
 	      "an image, a folder of images (in name order) or a video "
 	      "file.\n\n"
 	      "Options:\n"
-	      "  --json               one JSON object per frame (JSON Lines)\n"
+	      "  --json               one JSON object per frame (JSON Lines;\n"
+	      "                       the keys are listed in the README)\n"
 	      "  --calibration FILE   also classify each frame against this\n"
 	      "                       baseline (see 'headsup calibrate'),\n"
 	      "                       with the posture thresholds 'headsup\n"
@@ -63,9 +64,12 @@ static void usage(FILE *out)
 	      "pixels.\n\n"
 	      "Exit status: 0 when every path was read, 1 when one could not "
 	      "be\n"
-	      "(the others are still processed), 2 on a usage or "
+	      "(the others are still processed) or the --calibration file "
+	      "cannot\n"
+	      "be read (permissions, the disk), 2 on a usage or "
 	      "configuration\n"
-	      "error.\n\n",
+	      "error (a --calibration file that is damaged or not there "
+	      "included).\n\n",
 	      out);
 	fputs(hs_disclaimer, out);
 }
@@ -415,11 +419,10 @@ int hs_cmd_analyze(int argc, char **argv)
 
 	if (o.calibration) {
 		char err[4200];
-		if (hs_calibration_load(o.calibration, &o.base, err,
-		                        sizeof err) < 0) {
-			hs_error("%s", err);
-			return HS_EXIT_FAILURE;
-		}
+		int rc = hs_calibration_load(o.calibration, &o.base, err,
+		                             sizeof err);
+		if (rc < 0)
+			return hs_cli_baseline_error(rc, err);
 		o.has_base = true;
 		hs_posture_thresholds_from_config(&cfg, &o.th);
 	}

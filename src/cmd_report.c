@@ -316,6 +316,17 @@ int hs_cmd_report(int argc, char **argv)
 		return HS_EXIT_FAILURE;
 	} else if (rc == HS_ENOENT) {
 		hs_info("no journal at '%s' yet", path);
+	} else if (rc == HS_ECORRUPT && journal) {
+		/* named by the user: theirs, and `run` leaves it alone too */
+		hs_error("'%s' is not a headsup journal (nor any readable "
+		         "database): give the path of a journal",
+		         path);
+		return HS_EXIT_FAILURE;
+	} else if (rc == HS_ECORRUPT) {
+		hs_error("journal '%s' is corrupt; the next 'headsup run' "
+		         "moves it aside and starts a new one",
+		         path);
+		return HS_EXIT_FAILURE;
 	} else if (rc < 0) {
 		return HS_EXIT_FAILURE; /* the journal said why */
 	}

@@ -103,10 +103,12 @@ static void usage(FILE *out)
 	      "                       it could not (the menu entry's "
 	      "choice)\n"
 	      "  -h, --help           show this help\n\n"
-	      "With a file, the file's own time stamps are the time base: a\n"
-	      "200 s clip is 200 s of monitoring however fast it is read, and "
-	      "it\n"
-	      "is analysed at the same rate as a camera.\n\n"
+	      "With a file, the file's own time stamps are the time base (a\n"
+	      "folder of images: one image a second): a 200 s clip is 200 s "
+	      "of\n"
+	      "monitoring however fast it is read, and it is analysed at the "
+	      "same\n"
+	      "rate as a camera.\n\n"
 	      "'headsup pause [DURATION]' and 'headsup resume' reach the "
 	      "running\n"
 	      "monitor through a socket in $XDG_RUNTIME_DIR/headsup/; while "
@@ -129,8 +131,9 @@ static void usage(FILE *out)
 	hs_config_print_help(out);
 	fputs("\nExit status: 0 at the end of a file or when stopped; 1 when "
 	      "the\n"
-	      "source cannot be read, --preview has no display, notify = "
-	      "desktop and\n"
+	      "source or the baseline file cannot be read (permissions, the "
+	      "disk),\n"
+	      "--preview has no display, notify = desktop and\n"
 	      "no notification server answers, or some of the monitoring "
 	      "could not\n"
 	      "be kept in the journal (said at the end); 2 on a usage or\n"
@@ -869,9 +872,9 @@ static int prepare(run_ctx *c, int *status)
 	 * the replay where no day has been. */
 	if (c->o.clock_start && c->clock_start > hs_clock_wall() + 86400) {
 		hs_cli_usage_error("run",
-		                   "--clock-start '%s' is in the future; a "
-		                   "replay is journalled as a time that has "
-		                   "passed",
+		                   "--clock-start '%s' is more than a day "
+		                   "ahead; a replay is journalled as a time "
+		                   "that has passed",
 		                   c->o.clock_start);
 		return -1;
 	}
@@ -924,23 +927,7 @@ static int prepare(run_ctx *c, int *status)
 		if (rc == 0)
 			have_base = true;
 		else if (rc != HS_ENOENT || c->o.calibration) {
-			/* A damaged or foreign file, or a wrong name, is the
-			 * user's to fix (2); a file that cannot be read (its
-			 * permissions, the disk) is a runtime failure (1). */
-			const bool theirs = rc == HS_EFORMAT ||
-			                    rc == HS_ENOENT ||
-			                    rc == HS_EISDIR || rc == HS_ENOTDIR;
-			hs_error(
-			        "%s%s", err,
-			        rc == HS_EFORMAT && !strstr(err, "calibrate")
-			                ? "; run 'headsup calibrate' to record "
-			                  "a new baseline"
-			        : rc == HS_EACCES
-			                ? "; check the file's permissions, or "
-			                  "run 'headsup calibrate' to record a "
-			                  "new baseline"
-			                : "");
-			*status = theirs ? HS_EXIT_USAGE : HS_EXIT_FAILURE;
+			*status = hs_cli_baseline_error(rc, err);
 			return -1;
 		}
 	}

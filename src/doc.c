@@ -140,8 +140,9 @@ static const doc_command doc_commands[] = {
 	{ "run",
 	  "It runs until the end of a file, or until it is interrupted "
 	  "(Ctrl+C, SIGTERM).\n"
-	  "A video file or a folder of images is monitored in its own time: "
-	  "its time stamps are the clock, so a 200-second clip is 200 seconds "
+	  "A video file or a folder of images (one image a second) is "
+	  "monitored in its own time: its time stamps are the clock, so a "
+	  "200-second clip is 200 seconds "
 	  "of monitoring however fast it is read, analysed at the same rate "
 	  "as a camera.\n"
 	  "SIGHUP reads the settings file again; the settings read only at "
@@ -250,7 +251,7 @@ static const doc_command doc_commands[] = {
 	  {
 	          { "--json", NULL, NULL,
 	            "One JSON object per frame, a line each (JSON Lines), "
-	            "instead of a table." },
+	            "instead of a table; the README lists the keys." },
 	          { "--calibration", "FILE", NULL,
 	            "Also classify each frame against the baseline in "
 	            "{FILE} (see *headsup calibrate*), with the posture "
@@ -346,8 +347,8 @@ static const doc_command doc_commands[] = {
 	  } },
 	{ "stop",
 	  "It ends as on *SIGTERM*: the journal is written, the camera "
-	  "released, and the monitor exits; *headsup stop* waits until it "
-	  "has, then prints *stopped*.\n"
+	  "released, and the monitor exits; *headsup stop* prints "
+	  "*stopping*, waits until it has, then prints *stopped*.\n"
 	  "Under the systemd unit, *systemctl --user stop headsup* does the "
 	  "same and keeps systemd informed.",
 	  { { .name = NULL } }, /* no options */
@@ -610,7 +611,10 @@ static void files(FILE *out)
 	      "The control socket through which\n.BR \"headsup pause\" ,\n"
 	      ".BR \"headsup resume\" ,\n"
 	      ".BR \"headsup status\" ,\n"
-	      ".B headsup stop\nand\n"
+	      ".BR \"headsup stop\" ,\n"
+	      ".B headsup cameras\n"
+	      "(which asks which camera it watches, so as not to open that "
+	      "one) and\n"
 	      ".B headsup calibrate\n"
 	      "(which pauses a running monitor while it records, then hands "
 	      "it the new baseline)\n"
@@ -718,7 +722,8 @@ int hs_doc_write_man(FILE *out)
 	fputs(".SH DESCRIPTION\n"
 	      ".B headsup\n"
 	      "runs in the background during desk work.\n"
-	      "A few times a second it finds your face in the webcam image, "
+	      "Twice a second (by default) it finds your face in the webcam "
+	      "image, "
 	      "estimates the pose of your head and compares it with a baseline "
 	      "recorded while you sat upright\n"
 	      ".RB ( \"headsup calibrate\" ).\n"

@@ -678,15 +678,8 @@ int hs_journal_open_existing(const char *path, hs_journal **out)
 		if (rc == 0)
 			rc = check_ours(j, &version);
 	}
-	if (rc == HS_EFORMAT)
-		goto fail;
-	if (rc == HS_ECORRUPT) {
-		hs_error(
-		        "journal '%s' is corrupt; the next 'headsup run' moves "
-		        "it aside and starts a new one",
-		        path);
-		goto fail;
-	}
+	if (rc == HS_EFORMAT || rc == HS_ECORRUPT)
+		goto fail; /* said by check_ours(), or the caller's to say */
 	if (rc < 0) {
 		hs_error("cannot read journal '%s': %s", path, open_reason(rc));
 		goto fail;

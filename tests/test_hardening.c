@@ -429,8 +429,8 @@ static void folder_given_for_a_file_is_named(void **state)
 		  1 },
 		{ "run --calibration", "--source x.avi", "Is a directory", 2 },
 		{ "run --config", "--source x.avi", "Is a directory", 2 },
-		/* analyze: a file it cannot read is status 1 */
-		{ "analyze --calibration", "x.png", "Is a directory", 1 },
+		/* analyze as run: the baseline is the user's to fix */
+		{ "analyze --calibration", "x.png", "Is a directory", 2 },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		hs_runenv_fmt(args, sizeof args, "%s '%s' %s", cases[i].cmd,
@@ -439,6 +439,34 @@ static void folder_given_for_a_file_is_named(void **state)
 		                 cases[i].status);
 		assert_non_null(strstr(out, cases[i].says));
 		assert_non_null(strstr(out, e.dir));
+	}
+	hs_runenv_free(&e);
+}
+
+/* A --calibration file that is not there, or is no baseline, is the
+ * user's to fix: `run` and `analyze` both say what to do and exit 2. */
+static void a_wrong_baseline_file_says_what_to_do(void **state)
+{
+	(void)state;
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	hs_runenv_write(&e, "junk.ini", "this is no baseline\n");
+	char args[1200], out[8192];
+	static const char *const cmds[] = { "run --source x.avi",
+		                            "analyze x.png" };
+	for (int i = 0; i < 2; i++) {
+		hs_runenv_fmt(args, sizeof args, "%s --calibration nothere.ini",
+		              cmds[i]);
+		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 2);
+		assert_non_null(strstr(out, "cannot open calibration "
+		                            "'nothere.ini'"));
+		assert_non_null(strstr(out, "check the name, or run 'headsup "
+		                            "calibrate --output FILE'"));
+		hs_runenv_fmt(args, sizeof args, "%s --calibration junk.ini",
+		              cmds[i]);
+		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 2);
+		assert_non_null(strstr(out, "junk.ini"));
+		assert_non_null(strstr(out, "headsup calibrate"));
 	}
 	hs_runenv_free(&e);
 }
@@ -492,6 +520,11 @@ static void corrupt_journal_is_kept_aside(void **state)
 	hs_runenv_make_calibrated(&e, src, 30);
 	static const char junk[] = "not a database, but somebody's data\n";
 	hs_runenv_write(&e, "data/headsup/journal.db", junk);
+	/* A report first: it says what the next run will do, and does not
+	 * do it itself. */
+	assert_int_equal(hs_runenv_run(&e, "report", out, sizeof out), 1);
+	assert_non_null(strstr(out, "/journal.db' is corrupt; the next "
+	                            "'headsup run' moves it aside"));
 	assert_int_equal(hs_runenv_run_desk(&e, src, DAY, "", out, sizeof out),
 	                 0);
 	/* The user is told where the old file went ... */
@@ -539,6 +572,14 @@ static void a_journal_named_by_the_user_is_left_alone(void **state)
 	assert_non_null(kept);
 	assert_string_equal(kept, notes);
 	free(kept);
+	/* A report on it says the same, and does not promise that `run`
+	 * moves it aside, as it would the default journal. */
+	assert_int_equal(hs_runenv_run(&e, "report --journal notes.txt", out,
+	                               sizeof out),
+	                 1);
+	assert_non_null(strstr(out, "'notes.txt' is not a headsup journal "
+	                            "(nor any readable database)"));
+	assert_null(strstr(out, "aside"));
 	hs_runenv_fmt(cmd, sizeof cmd, "ls '%s' | grep -c corrupt", e.dir);
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 1); /* none */
 	/* A typo in the folder: said, and nothing is created. */
@@ -1196,6 +1237,7 @@ int main(void)
 		cmocka_unit_test(
 		        read_only_journal_folder_warns_once_and_goes_on),
 		cmocka_unit_test(folder_given_for_a_file_is_named),
+		cmocka_unit_test(a_wrong_baseline_file_says_what_to_do),
 		cmocka_unit_test(another_programs_database_is_not_a_journal),
 		cmocka_unit_test(corrupt_journal_is_kept_aside),
 		cmocka_unit_test(a_journal_named_by_the_user_is_left_alone),

@@ -51,6 +51,13 @@ int hs_cli_usage_error(const char *cmd, const char *fmt, ...)
  * it goes. */
 int hs_cli_bad_option(const char *cmd, char *const *argv);
 
+/* Say why the baseline file could not be loaded (err and rc from
+ * hs_calibration_load()) with what to do about it, and return the exit
+ * status: HS_EXIT_USAGE when the file is the user's to fix (damaged,
+ * another program's, not there, a folder), HS_EXIT_FAILURE when it could
+ * not be read (its permissions, the disk).  For `run` and `analyze`. */
+int hs_cli_baseline_error(int rc, const char *err);
+
 /* Option parsing for a command whose only option is -h/--help: returns the
  * index of the first operand, or -1 with *status set (help printed: 0;
  * unknown option: 2). */

@@ -45,13 +45,14 @@ typedef struct hs_journal hs_journal;
  * file cannot be written. */
 int hs_journal_open(const char *path, char *moved_to, hs_journal **out);
 
-/* Open an existing journal for reading (reports), read-only.  HS_ENOENT,
- * unsaid, when there is no file or it is an empty database.  Said on the
- * log: HS_ECORRUPT when it is not a readable database (it is left in
- * place: the next `headsup run` moves it aside), HS_EFORMAT for another
- * program's database or a newer headsup's journal, other errors when it
- * cannot be read.  Only an older headsup's journal is written to: it is
- * upgraded, as `headsup run` would. */
+/* Open an existing journal for reading (reports), read-only.  Unsaid:
+ * HS_ENOENT when there is no file or it is an empty database, and
+ * HS_ECORRUPT when it is not a readable database (left in place; what
+ * happens to it next depends on whether it is the default journal, which
+ * `headsup run` moves aside, or one the user named).  Said on the log:
+ * HS_EFORMAT for another program's database or a newer headsup's journal,
+ * other errors when it cannot be read.  Only an older headsup's journal is
+ * written to: it is upgraded, as `headsup run` would. */
 int hs_journal_open_existing(const char *path, hs_journal **out);
 
 /* Write what is pending and close; accepts NULL.  0, or the error when
