@@ -202,7 +202,8 @@ static const doc_command doc_commands[] = {
 	  {
 	          [HS_EXIT_OK] = "At the end of a file, or when stopped.",
 	          [HS_EXIT_FAILURE] =
-	                  "The source cannot be read, *--preview* finds no "
+	                  "The source or the baseline file cannot be read, "
+	                  "*--preview* finds no "
 	                  "display, *notify = desktop* is set and no "
 	                  "notification server answers, or some of the "
 	                  "monitoring could not be kept in the journal "
@@ -272,7 +273,10 @@ static const doc_command doc_commands[] = {
 	  {
 	          [HS_EXIT_OK] = "Every {PATH} was read.",
 	          [HS_EXIT_FAILURE] = "One {PATH} could not be read (the "
-	                              "others are still analysed).",
+	                              "others are still analysed), or the "
+	                              "*--calibration* file cannot be read.",
+	          [HS_EXIT_USAGE] = "Also when the *--calibration* file is "
+	                            "damaged or not there.",
 	  } },
 	{ "report",
 	  "It gives the time monitored and upright, the time looking down, "
