@@ -504,6 +504,47 @@ static void check_page(const char *path, const char *name)
 /* ---- the tests ------------------------------------------------------------
  */
 
+/* The checks find what they look for: a page with faults that axe and the
+ * page's own checks know (an image without a text alternative, grey text
+ * on grey, a link to nowhere, a page wider than the window) is found out,
+ * each fault by name.  Without it, a harness that reported nothing (axe
+ * running no rule, its findings not read) would pass every page below. */
+static void a_page_with_known_faults_is_caught(void **state)
+{
+	(void)state;
+	if (!have_tools())
+		skip();
+	char dir[256], path[512];
+	hs_test_tmpdir(dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/faulty.html", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
+	      "charset=\"utf-8\"><title>faults</title></head>\n<body><main>\n"
+	      "<h1>Faults</h1>\n<img src=\"missing.png\" width=\"20\" "
+	      "height=\"20\">\n<p style=\"color:#888;background:#999\">faint "
+	      "text</p>\n<p><a href=\"#nowhere\">a link to nowhere</a></p>\n"
+	      "<div style=\"width:3000px\">wide</div>\n</main></body></html>\n",
+	      f);
+	assert_int_equal(fclose(f), 0);
+	inline_axe(path, dir, "faulty.html");
+	static char found[1 << 16];
+	found[0] = '\0';
+	check_in(dir, "faulty.html", &modes[0], found, sizeof found);
+	hs_test_rmtree(dir);
+	static const char *const faults[] = {
+		"axe image-alt (",
+		"axe color-contrast (",
+		"leads to #nowhere, which is not on the page",
+		"it scrolls sideways as a whole",
+	};
+	for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++)
+		if (!strstr(found, faults[i])) {
+			fprintf(stderr, "found in faulty.html:\n%s", found);
+			fail_msg("the fault '%s' was not found", faults[i]);
+		}
+}
+
 static void day_report_is_accessible(void **state)
 {
 	(void)state;
@@ -562,6 +603,7 @@ static void advice_page_is_accessible(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_page_with_known_faults_is_caught),
 		cmocka_unit_test(day_report_is_accessible),
 		cmocka_unit_test(week_report_is_accessible),
 		cmocka_unit_test(empty_report_is_accessible),

@@ -814,8 +814,10 @@ static void too_large_image_says_its_size_and_the_limit(void **state)
 	         png, jpg, ppm);
 	assert_string_equal(err, want);
 	assert_int_equal(count_lines(out), have_img ? 1 : 0);
+	/* The rest needs the fixture image: without it the test is skipped
+	 * (hs_test_fixture() said why), not passed on the part above. */
 	if (!have_img)
-		return;
+		skip();
 	assert_non_null(strstr(out, "image00050.jpg"));
 
 	/* A limit lowered in the environment is the one said. */

@@ -204,7 +204,7 @@ static hs_facemesh *model_or_skip(void)
 	char path[PATH_MAX], err[PATH_MAX + 256];
 	if (hs_path_data_file("facemesh-192.onnx", path, sizeof path) < 0) {
 		fprintf(stderr,
-		        "SKIP: face-mesh model '%s' is missing; run "
+		        "SKIPPED: face-mesh model '%s' is missing; run "
 		        "models/fetch-model.sh\n",
 		        path);
 		skip();

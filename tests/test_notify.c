@@ -755,16 +755,24 @@ static void json_field(char *buf, size_t size, const char *key,
 	snprintf(buf + n, size - n, "\"}");
 }
 
-static char *dunst_history(void)
+/* dunst's history as it is now: the notifications closed so far (by the
+ * user, or by the program that sent them), none of those on screen. */
+static char *dunst_closed(void)
 {
-	assert_int_equal(hs_test_run("dunstctl close-all", NULL, 0), 0);
-	/* close-all is a D-Bus call; history is read in the next call. */
 	char *raw = malloc(1 << 20);
 	assert_non_null(raw);
 	assert_int_equal(hs_test_run("dunstctl history", raw, 1 << 20), 0);
 	char *squeezed = json_squeeze(raw);
 	free(raw);
 	return squeezed;
+}
+
+/* Every notification shown so far: those on screen are closed first. */
+static char *dunst_history(void)
+{
+	assert_int_equal(hs_test_run("dunstctl close-all", NULL, 0), 0);
+	/* close-all is a D-Bus call; history is read in the next call. */
+	return dunst_closed();
 }
 
 static int dunst_displayed(void)
@@ -860,6 +868,16 @@ static void newer_alert_replaces_older_of_same_kind(void **state)
 	(void)state;
 	REQUIRE_DUNST();
 	hs_notify *n = desktop_on_a_clear_screen();
+	/* The three alerts' summaries, as dunst's history gives them. */
+	char older[256], newer[256], hunched[256];
+	json_field(older, sizeof older, "summary", "Looking down for 1 minute");
+	json_field(newer, sizeof newer, "summary",
+	           "Looking down for 33 minutes");
+	json_field(hunched, sizeof hunched, "summary", "Hunched for 1 minute");
+	char *closed = dunst_closed();
+	const int had[3] = { count_of(closed, older), count_of(closed, newer),
+		             count_of(closed, hunched) };
+	free(closed);
 	hs_alert_msg m;
 	make_msg(&m, HS_STATE_LOOKING_DOWN, 60.0, NULL);
 	assert_int_equal(hs_notify_send(n, &m), 0);
@@ -870,6 +888,17 @@ static void newer_alert_replaces_older_of_same_kind(void **state)
 	hs_notify_poll(n);
 	/* The first "Looking down" made way for the second. */
 	assert_int_equal(dunst_displayed(), 2);
+	/* It is the older one that went (closed, so in dunst's history): the
+	 * newer one stays on screen beside the hunched one. */
+	closed = dunst_closed();
+	if (count_of(closed, older) - had[0] != 1 ||
+	    count_of(closed, newer) - had[1] != 0 ||
+	    count_of(closed, hunched) - had[2] != 0) {
+		fprintf(stderr, "closed: %s\n", closed);
+		fail_msg("not the older 'Looking down' alone was closed "
+		         "(dunst's history above)");
+	}
+	free(closed);
 	hs_notify_destroy(n);
 	hs_test_run("dunstctl close-all", NULL, 0);
 }

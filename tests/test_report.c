@@ -1537,7 +1537,8 @@ static void cli_text_follows_the_locale_charset(void **state)
 	cli_fixture *fx = *state;
 	locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 	if (utf8 == (locale_t)0) {
-		fprintf(stderr, "no C.UTF-8 locale on this machine\n");
+		fprintf(stderr, "SKIPPED: no C.UTF-8 locale on this "
+		                "machine\n");
 		skip();
 	}
 	freelocale(utf8);
