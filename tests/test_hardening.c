@@ -885,6 +885,9 @@ static void only_baseline_and_journal_are_stored_privately(void **state)
 	              e.dir);
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
 	fprintf(stderr, "stored:\n%s", out);
+	/* What the user relies on being kept is there. */
+	assert_non_null(strstr(out, " f state/headsup/calibration.ini\n"));
+	assert_non_null(strstr(out, " f data/headsup/journal.db\n"));
 	char *line = out;
 	int n = 0;
 	while (*line) {
