@@ -18,26 +18,10 @@
 #include "headsup/source.h"
 #include "testutil.h"
 
-static char tmp[64];
-
-static int setup(void **state)
-{
-	(void)state;
-	hs_test_tmpdir(tmp, sizeof tmp);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	hs_test_rmtree(tmp);
-	return 0;
-}
-
 static void node(const char *name)
 {
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/%s", tmp, name);
+	snprintf(path, sizeof path, "%s/%s", hs_test_tmp, name);
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
 	fclose(f);
@@ -46,7 +30,7 @@ static void node(const char *name)
 static void link_node(const char *to, const char *name)
 {
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/%s", tmp, name);
+	snprintf(path, sizeof path, "%s/%s", hs_test_tmp, name);
 	assert_int_equal(symlink(to, path), 0);
 }
 
@@ -97,12 +81,12 @@ static void nodes_are_listed_in_number_order(void **state)
 	link_node("/dev/null", "video7");
 	link_node("gone", "video3");
 	hs_camera cams[8];
-	assert_int_equal(hs_cameras_list(tmp, NULL, cams, 8), 5);
+	assert_int_equal(hs_cameras_list(hs_test_tmp, NULL, cams, 8), 5);
 	const char *const order[] = { "video0", "video2", "video3", "video7",
 		                      "video10" };
 	for (int i = 0; i < 5; i++) {
 		char want[PATH_MAX];
-		snprintf(want, sizeof want, "%s/%s", tmp, order[i]);
+		snprintf(want, sizeof want, "%s/%s", hs_test_tmp, order[i]);
 		assert_string_equal(cams[i].path, want);
 	}
 	assert_int_equal(cams[0].kind, HS_CAMERA_NO_CAPTURE);
@@ -115,15 +99,15 @@ static void nodes_are_listed_in_number_order(void **state)
 	assert_int_equal(hs_cameras_pick(cams, 5), 2);
 	/* A short array gets the first nodes; the count is all of them. */
 	memset(cams, 0, sizeof cams);
-	assert_int_equal(hs_cameras_list(tmp, NULL, cams, 2), 5);
+	assert_int_equal(hs_cameras_list(hs_test_tmp, NULL, cams, 2), 5);
 	assert_non_null(strstr(cams[1].path, "/video2"));
 	assert_string_equal(cams[2].path, "");
 	/* The node a running monitor watches is not opened, even when
 	 * named by a link: it counts as the webcam it is. */
 	char link[PATH_MAX];
-	snprintf(link, sizeof link, "%s/by-id-cam", tmp);
+	snprintf(link, sizeof link, "%s/by-id-cam", hs_test_tmp);
 	assert_int_equal(symlink("video2", link), 0);
-	assert_int_equal(hs_cameras_list(tmp, link, cams, 8), 5);
+	assert_int_equal(hs_cameras_list(hs_test_tmp, link, cams, 8), 5);
 	assert_true(cams[1].skipped);
 	assert_int_equal(cams[1].kind, HS_CAMERA_COLOUR);
 	assert_false(cams[0].skipped || cams[2].skipped || cams[3].skipped ||
@@ -131,19 +115,21 @@ static void nodes_are_listed_in_number_order(void **state)
 	assert_int_equal(hs_cameras_pick(cams, 5), 1);
 	/* No such folder: no nodes. */
 	char none[PATH_MAX];
-	snprintf(none, sizeof none, "%s/none", tmp);
+	snprintf(none, sizeof none, "%s/none", hs_test_tmp);
 	assert_int_equal(hs_cameras_list(none, NULL, cams, 8), 0);
 }
 
-/* The stable name of tmp/node is tmp/link, or there is none (NULL). */
+/* The stable name of hs_test_tmp/node is hs_test_tmp/link, or there is none
+ * (NULL). */
 static void assert_stable_name(const char *node, const char *link)
 {
 	char path[PATH_MAX], name[PATH_MAX], want[PATH_MAX];
-	snprintf(path, sizeof path, "%s/%s", tmp, node);
-	const int rc = hs_camera_stable_name(tmp, path, name, sizeof name);
+	snprintf(path, sizeof path, "%s/%s", hs_test_tmp, node);
+	const int rc =
+	        hs_camera_stable_name(hs_test_tmp, path, name, sizeof name);
 	assert_int_equal(rc, link ? 0 : HS_ENOENT);
 	if (link) {
-		snprintf(want, sizeof want, "%s/%s", tmp, link);
+		snprintf(want, sizeof want, "%s/%s", hs_test_tmp, link);
 		assert_string_equal(name, want);
 	}
 }
@@ -157,11 +143,11 @@ static void stable_names_follow_udev_links(void **state)
 	node("video2");
 	node("video4");
 	char dir[PATH_MAX];
-	snprintf(dir, sizeof dir, "%s/v4l", tmp);
+	snprintf(dir, sizeof dir, "%s/v4l", hs_test_tmp);
 	assert_int_equal(mkdir(dir, 0700), 0);
-	snprintf(dir, sizeof dir, "%s/v4l/by-id", tmp);
+	snprintf(dir, sizeof dir, "%s/v4l/by-id", hs_test_tmp);
 	assert_int_equal(mkdir(dir, 0700), 0);
-	snprintf(dir, sizeof dir, "%s/v4l/by-path", tmp);
+	snprintf(dir, sizeof dir, "%s/v4l/by-path", hs_test_tmp);
 	assert_int_equal(mkdir(dir, 0700), 0);
 	link_node("../../video2", "v4l/by-id/usb-Maker_Cam_123-video-index0");
 	link_node("../../video2", "v4l/by-path/pci-0000:00:14.0-usb-0:8-video");
@@ -246,9 +232,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(the_default_is_the_first_colour_camera),
 		cmocka_unit_test_setup_teardown(
-		        nodes_are_listed_in_number_order, setup, teardown),
+		        nodes_are_listed_in_number_order, hs_test_tmp_setup,
+		        hs_test_tmp_teardown),
 		cmocka_unit_test_setup_teardown(stable_names_follow_udev_links,
-		                                setup, teardown),
+		                                hs_test_tmp_setup,
+		                                hs_test_tmp_teardown),
 		cmocka_unit_test(an_empty_source_is_the_webcam_found),
 		cmocka_unit_test(the_cameras_command_lists_the_nodes),
 	};

@@ -18,22 +18,6 @@
 #include "headsup/lock.h"
 #include "testutil.h"
 
-static char tmp[64]; /* "/tmp/headsup-test-XXXXXX" */
-
-static int setup(void **state)
-{
-	(void)state;
-	hs_test_tmpdir(tmp, sizeof tmp);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	hs_test_rmtree(tmp);
-	return 0;
-}
-
 static void read_file(const char *path, char *buf, size_t size)
 {
 	FILE *f = fopen(path, "r");
@@ -73,7 +57,7 @@ static void second_run_is_refused_with_the_first_ones_pid(void **state)
 {
 	(void)state;
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/runtime/headsup/run.lock", tmp);
+	snprintf(path, sizeof path, "%s/runtime/headsup/run.lock", hs_test_tmp);
 	pid_t holder = spawn_holder(path);
 
 	hs_lock *lock = (hs_lock *)&holder; /* sentinel: must stay untouched */
@@ -101,7 +85,7 @@ static void files_are_private(void **state)
 {
 	(void)state;
 	char path[256], dir[128];
-	snprintf(dir, sizeof dir, "%s/headsup", tmp);
+	snprintf(dir, sizeof dir, "%s/headsup", hs_test_tmp);
 	snprintf(path, sizeof path, "%s/run.lock", dir);
 	assert_int_equal(mkdir(dir, 0755), 0); /* too open: gets tightened */
 	hs_lock *lock = NULL;
@@ -118,7 +102,7 @@ static void stale_file_of_a_dead_process_does_not_block(void **state)
 {
 	(void)state;
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/run.lock", tmp);
+	snprintf(path, sizeof path, "%s/run.lock", hs_test_tmp);
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
 	fputs("4194303\n", f);
@@ -139,7 +123,7 @@ static void same_process_cannot_take_it_twice(void **state)
 {
 	(void)state;
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/run.lock", tmp);
+	snprintf(path, sizeof path, "%s/run.lock", hs_test_tmp);
 	hs_lock *first = NULL, *second = NULL;
 	assert_int_equal(hs_lock_acquire(path, &first, NULL), 0);
 	long pid = 0;
@@ -153,8 +137,8 @@ static void symlinked_folder_is_refused(void **state)
 {
 	(void)state;
 	char real[128], link[128], path[256];
-	snprintf(real, sizeof real, "%s/real", tmp);
-	snprintf(link, sizeof link, "%s/link", tmp);
+	snprintf(real, sizeof real, "%s/real", hs_test_tmp);
+	snprintf(link, sizeof link, "%s/link", hs_test_tmp);
 	snprintf(path, sizeof path, "%s/run.lock", link);
 	assert_int_equal(mkdir(real, 0700), 0);
 	assert_int_equal(symlink(real, link), 0);
@@ -163,13 +147,14 @@ static void symlinked_folder_is_refused(void **state)
 	assert_null(lock);
 }
 
-/* Without $XDG_RUNTIME_DIR the lock and the socket go to /tmp/headsup-UID,
- * in a folder every user may write to; 'shared' stands for /tmp (mode
- * 1777), and dir (PATH_MAX bytes) gets "<shared>/headsup-UID". */
+/* Without $XDG_RUNTIME_DIR the lock and the socket go to
+ * /hs_test_tmp/headsup-UID, in a folder every user may write to; 'shared'
+ * stands for /hs_test_tmp (mode 1777), and dir (PATH_MAX bytes) gets
+ * "<shared>/headsup-UID". */
 static void shared_runtime_dir(char *dir)
 {
 	char shared[96];
-	snprintf(shared, sizeof shared, "%s/tmp", tmp);
+	snprintf(shared, sizeof shared, "%s/tmp", hs_test_tmp);
 	assert_int_equal(mkdir(shared, 0700), 0);
 	assert_int_equal(chmod(shared, 01777), 0);
 	snprintf(dir, PATH_MAX, "%s/headsup-%u", shared, (unsigned)getuid());
@@ -181,7 +166,7 @@ static void assert_refused(const char *dir, const char *why)
 {
 	char path[PATH_MAX + 16], log[PATH_MAX], got[1024];
 	snprintf(path, sizeof path, "%s/run.lock", dir);
-	snprintf(log, sizeof log, "%s/stderr", tmp);
+	snprintf(log, sizeof log, "%s/stderr", hs_test_tmp);
 	hs_lock *lock = NULL;
 	const int saved = hs_test_stderr_begin(log);
 	assert_true(saved >= 0);
@@ -229,8 +214,8 @@ static void shared_runtime_folder_must_be_ours_and_private(void **state)
 	assert_int_not_equal(access(file, F_OK), 0);
 	assert_int_equal(unlink(dir), 0);
 
-	/* Another user's folder (made as root; otherwise /tmp itself, which
-	 * is root's, stands for it). */
+	/* Another user's folder (made as root; otherwise /hs_test_tmp itself,
+	 * which is root's, stands for it). */
 	if (getuid() == 0) {
 		assert_int_equal(mkdir(dir, 0700), 0);
 		assert_int_equal(chown(dir, 65534, 65534), 0);
@@ -243,14 +228,15 @@ static void shared_runtime_folder_must_be_ours_and_private(void **state)
 static void default_path_is_in_the_runtime_folder(void **state)
 {
 	(void)state;
-	setenv("XDG_RUNTIME_DIR", tmp, 1);
+	setenv("XDG_RUNTIME_DIR", hs_test_tmp, 1);
 	char path[PATH_MAX], want[PATH_MAX];
 	assert_int_equal(hs_lock_default_path(path, sizeof path), 0);
-	snprintf(want, sizeof want, "%s/headsup/run.lock", tmp);
+	snprintf(want, sizeof want, "%s/headsup/run.lock", hs_test_tmp);
 	assert_string_equal(path, want);
 	assert_int_equal(hs_lock_default_path(path, 8), HS_ERANGE);
-	/* Without it (or with a relative one): in /tmp, whose folders are
-	 * checked as shared_runtime_folder_must_be_ours_and_private says. */
+	/* Without it (or with a relative one): in /hs_test_tmp, whose folders
+	 * are checked as shared_runtime_folder_must_be_ours_and_private says.
+	 */
 	snprintf(want, sizeof want, "/tmp/headsup-%u/run.lock",
 	         (unsigned)getuid());
 	setenv("XDG_RUNTIME_DIR", "run", 1);
@@ -265,22 +251,26 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
-		        second_run_is_refused_with_the_first_ones_pid, setup,
-		        teardown),
-		cmocka_unit_test_setup_teardown(files_are_private, setup,
-		                                teardown),
+		        second_run_is_refused_with_the_first_ones_pid,
+		        hs_test_tmp_setup, hs_test_tmp_teardown),
+		cmocka_unit_test_setup_teardown(files_are_private,
+		                                hs_test_tmp_setup,
+		                                hs_test_tmp_teardown),
 		cmocka_unit_test_setup_teardown(
-		        stale_file_of_a_dead_process_does_not_block, setup,
-		        teardown),
+		        stale_file_of_a_dead_process_does_not_block,
+		        hs_test_tmp_setup, hs_test_tmp_teardown),
 		cmocka_unit_test_setup_teardown(
-		        same_process_cannot_take_it_twice, setup, teardown),
+		        same_process_cannot_take_it_twice, hs_test_tmp_setup,
+		        hs_test_tmp_teardown),
 		cmocka_unit_test_setup_teardown(symlinked_folder_is_refused,
-		                                setup, teardown),
+		                                hs_test_tmp_setup,
+		                                hs_test_tmp_teardown),
 		cmocka_unit_test_setup_teardown(
-		        shared_runtime_folder_must_be_ours_and_private, setup,
-		        teardown),
+		        shared_runtime_folder_must_be_ours_and_private,
+		        hs_test_tmp_setup, hs_test_tmp_teardown),
 		cmocka_unit_test_setup_teardown(
-		        default_path_is_in_the_runtime_folder, setup, teardown),
+		        default_path_is_in_the_runtime_folder,
+		        hs_test_tmp_setup, hs_test_tmp_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,22 +20,6 @@
 #include "headsup/paths.h"
 #include "testutil.h"
 
-static char tmp[64]; /* "/tmp/headsup-test-XXXXXX" */
-
-static int setup(void **state)
-{
-	(void)state;
-	hs_test_tmpdir(tmp, sizeof tmp);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	hs_test_rmtree(tmp);
-	return 0;
-}
-
 /* The mode bits of path, or -1 when it is not there. */
 static int mode_of(const char *path)
 {
@@ -43,12 +27,13 @@ static int mode_of(const char *path)
 	return stat(path, &st) == 0 ? (int)(st.st_mode & 07777) : -1;
 }
 
-/* Every folder from tmp down to path (tmp not included) has mode 0700. */
+/* Every folder from hs_test_tmp down to path (hs_test_tmp not included) has
+ * mode 0700. */
 static void assert_private_down_to(const char *path)
 {
 	char part[PATH_MAX];
 	snprintf(part, sizeof part, "%s", path);
-	size_t keep = strlen(tmp);
+	size_t keep = strlen(hs_test_tmp);
 	for (char *p = part + keep + 1;; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
@@ -74,7 +59,7 @@ static void made_folders_are_private_whatever_the_umask(void **state)
 	for (size_t i = 0; i < sizeof masks / sizeof masks[0]; i++) {
 		char dir[PATH_MAX];
 		snprintf(dir, sizeof dir, "%s/u%04o/home/.local/share/headsup",
-		         tmp, (unsigned)masks[i]);
+		         hs_test_tmp, (unsigned)masks[i]);
 		const mode_t old = umask(masks[i]);
 		int rc = hs_path_mkdirs(dir, 0700);
 		umask(old);
@@ -83,7 +68,7 @@ static void made_folders_are_private_whatever_the_umask(void **state)
 	}
 
 	char home[128], dir[PATH_MAX];
-	snprintf(home, sizeof home, "%s/mine", tmp);
+	snprintf(home, sizeof home, "%s/mine", hs_test_tmp);
 	assert_int_equal(mkdir(home, 0700), 0);
 	assert_int_equal(chmod(home, 0755), 0);
 	snprintf(dir, sizeof dir, "%s/.local/state/headsup", home);
@@ -108,12 +93,13 @@ static void the_users_folders_are_private_under_umask_000(void **state)
 	snprintf(journal, sizeof journal,
 	         "%s/home/.local/share/headsup/"
 	         "journal.db",
-	         tmp);
+	         hs_test_tmp);
 	snprintf(cal, sizeof cal,
 	         "%s/home/.local/state/headsup/"
 	         "calibration.ini",
-	         tmp);
-	snprintf(lock_path, sizeof lock_path, "%s/run/headsup/run.lock", tmp);
+	         hs_test_tmp);
+	snprintf(lock_path, sizeof lock_path, "%s/run/headsup/run.lock",
+	         hs_test_tmp);
 	char err[512] = "";
 	hs_journal *j = NULL;
 	hs_lock *lock = NULL;
@@ -139,11 +125,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
-		        made_folders_are_private_whatever_the_umask, setup,
-		        teardown),
+		        made_folders_are_private_whatever_the_umask,
+		        hs_test_tmp_setup, hs_test_tmp_teardown),
 		cmocka_unit_test_setup_teardown(
-		        the_users_folders_are_private_under_umask_000, setup,
-		        teardown),
+		        the_users_folders_are_private_under_umask_000,
+		        hs_test_tmp_setup, hs_test_tmp_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -121,3 +121,19 @@ int hs_test_tz_berlin(void **state)
 	tzset();
 	return 0;
 }
+
+char hs_test_tmp[64];
+
+int hs_test_tmp_setup(void **state)
+{
+	(void)state;
+	hs_test_tmpdir(hs_test_tmp, sizeof hs_test_tmp);
+	return 0;
+}
+
+int hs_test_tmp_teardown(void **state)
+{
+	(void)state;
+	hs_test_rmtree(hs_test_tmp);
+	return 0;
+}

@@ -16,6 +16,12 @@ void hs_test_tmpdir(char *buf, size_t size);
 /* Remove a folder tree made by hs_test_tmpdir(). */
 void hs_test_rmtree(const char *dir);
 
+/* A cmocka setup and teardown giving each test a fresh temporary folder
+ * ("/tmp/headsup-test-XXXXXX"), its path in hs_test_tmp. */
+extern char hs_test_tmp[64];
+int hs_test_tmp_setup(void **state);
+int hs_test_tmp_teardown(void **state);
+
 /* Run a shell command, capture up to size-1 bytes of its stdout into out
  * (may be NULL) and return its exit status (-1 when it did not exit). */
 int hs_test_run(const char *cmd, char *out, size_t size);
