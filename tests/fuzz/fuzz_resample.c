@@ -98,8 +98,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	                          out, &lb) != 0)
 		abort();
 	check_range(out, (size_t)side * side * 3, scale, bias);
+	const float square = (float)side * lb.scale; /* in frame pixels */
 	if (!(lb.scale > 0) || lb.pad_x < 0 || lb.pad_y < 0 ||
-	    lb.pad_x > side * lb.scale || lb.pad_y > side * lb.scale)
+	    lb.pad_x > square || lb.pad_y > square)
 		abort();
 	free(out);
 
