@@ -466,7 +466,7 @@ static int reopen_immutable(hs_journal *j)
 static int make_private_file(const char *path)
 {
 	/* Non-blocking: a FIFO in its place must not hang the monitor. */
-	int fd = open(path, O_RDWR | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0600);
+	int fd = hs_path_open_private(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return hs_err_from_errno(errno);
 	struct stat st;

@@ -158,7 +158,7 @@ int hs_lock_acquire(const char *path, hs_lock **out, long *holder_pid)
 	if (rc < 0)
 		return rc;
 	hs_lock *lock = NULL;
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	int fd = hs_path_open_private(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		rc = hs_err_from_errno(errno);
 		hs_error("cannot open lock file '%s': %s", path,

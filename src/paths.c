@@ -4,6 +4,7 @@
 #include "headsup/err.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -202,4 +203,27 @@ int hs_path_put_uri(char *buf, size_t size, size_t *used, const char *path)
 	}
 	buf[*used] = '\0';
 	return 0;
+}
+
+int hs_path_open_private(const char *path, int flags)
+{
+	/* Twice: a file removed between the two opens is made again. */
+	for (int tries = 0; tries < 2; tries++) {
+		int fd = open(path, flags | O_CREAT | O_EXCL, 0600);
+		if (fd >= 0) {
+			if (fchmod(fd, 0600) != 0) {
+				const int saved = errno;
+				close(fd);
+				errno = saved;
+				return -1;
+			}
+			return fd;
+		}
+		if (errno != EEXIST)
+			return -1;
+		fd = open(path, flags);
+		if (fd >= 0 || errno != ENOENT)
+			return fd;
+	}
+	return -1;
 }

@@ -121,6 +121,35 @@ static void the_users_folders_are_private_under_umask_000(void **state)
 	assert_private_down_to(lock_path);
 }
 
+/* Under a umask that takes even the owner's write bit (0277), the journal
+ * and the lock file are still made 0600: 0400 would lock the user out of
+ * them at the next start. */
+static void the_users_files_are_0600_whatever_the_umask(void **state)
+{
+	(void)state;
+	char journal[PATH_MAX], lock_path[PATH_MAX];
+	snprintf(journal, sizeof journal, "%s/data/journal.db", hs_test_tmp);
+	snprintf(lock_path, sizeof lock_path, "%s/run/headsup/run.lock",
+	         hs_test_tmp);
+	hs_journal *j = NULL;
+	hs_lock *lock = NULL;
+	const mode_t old = umask(0277);
+	int rc_journal = hs_journal_open(journal, NULL, &j);
+	int rc_lock = hs_lock_acquire(lock_path, &lock, NULL);
+	umask(old);
+	assert_int_equal(rc_journal, 0);
+	assert_int_equal(rc_lock, 0);
+	assert_int_equal(hs_journal_close(j), 0);
+	hs_lock_release(lock);
+	assert_int_equal(mode_of(journal), 0600);
+	assert_int_equal(mode_of(lock_path), 0600);
+	/* A file already there keeps the mode it has. */
+	assert_int_equal(chmod(lock_path, 0644), 0);
+	assert_int_equal(hs_lock_acquire(lock_path, &lock, NULL), 0);
+	hs_lock_release(lock);
+	assert_int_equal(mode_of(lock_path), 0644);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -129,6 +158,9 @@ int main(void)
 		        hs_test_tmp_setup, hs_test_tmp_teardown),
 		cmocka_unit_test_setup_teardown(
 		        the_users_folders_are_private_under_umask_000,
+		        hs_test_tmp_setup, hs_test_tmp_teardown),
+		cmocka_unit_test_setup_teardown(
+		        the_users_files_are_0600_whatever_the_umask,
 		        hs_test_tmp_setup, hs_test_tmp_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,6 +28,12 @@ const char *hs_path_xdg_advice(hs_xdg_kind kind, int rc);
  * whatever the umask.  Folders already there are left as they are. */
 int hs_path_mkdirs(const char *dir, unsigned mode);
 
+/* open(2) path with flags (O_CREAT is added), a file made here getting
+ * mode 0600 whatever the umask (which may take even the owner's write
+ * bit, and so lock the user out of it at the next start); a file already
+ * there keeps its mode.  The descriptor, or -1 with errno. */
+int hs_path_open_private(const char *path, int flags);
+
 /* Does the file name end in one of the n extensions exts (".png"; any
  * case)?  Only the part after the last '/' counts. */
 bool hs_path_has_ext(const char *name, const char *const exts[], size_t n);
