@@ -69,6 +69,36 @@ static void *find_module(void)
 	return open_module(HS_INSTALL_LIBDIR "/" MODULE_NAME);
 }
 
+/* Why a module was not found, said with what to do; load_error keeps the
+ * detail (open_module()'s, else 'where'). */
+static void say_missing(const char *what, const char *name, const char *where)
+{
+	if (!load_error[0])
+		snprintf(load_error, sizeof load_error, "%s not found %s", name,
+		         where);
+	hs_error("cannot load the %s module: %s (reinstall headsup)", what,
+	         load_error);
+}
+
+/* The table module h exports under symbol, when it is of the version this
+ * headsup was built with (every table starts with its version); else said,
+ * h closed, and NULL. */
+static const void *table_of(void *h, const char *what, const char *symbol,
+                            int version)
+{
+	const void *(*get)(void);
+	*(void **)&get = dlsym(h, symbol);
+	const void *t = get ? get() : NULL;
+	if (!t || *(const int *)t != version) {
+		hs_error("the %s module does not match this headsup (reinstall "
+		         "headsup)",
+		         what);
+		dlclose(h);
+		return NULL;
+	}
+	return t;
+}
+
 static int load(void)
 {
 	if (table)
@@ -83,24 +113,14 @@ static int load(void)
 		setenv("OPENCV_LOG_LEVEL", "WARNING", 0);
 	void *h = find_module();
 	if (!h) {
-		if (!load_error[0])
-			snprintf(load_error, sizeof load_error,
-			         "%s not found beside the program or in %s",
-			         MODULE_NAME, HS_INSTALL_LIBDIR);
-		hs_error(
-		        "cannot load the vision module: %s (reinstall headsup)",
-		        load_error);
+		say_missing("vision", MODULE_NAME,
+		            "beside the program or in " HS_INSTALL_LIBDIR);
 		return HS_ENOTSUP;
 	}
-	const hs_shim_table *(*get)(void);
-	*(void **)&get = dlsym(h, HS_SHIM_TABLE_SYMBOL);
-	const hs_shim_table *t = get ? get() : NULL;
-	if (!t || t->version != HS_SHIM_TABLE_VERSION) {
-		hs_error("the vision module does not match this headsup "
-		         "(reinstall headsup)");
-		dlclose(h);
+	const hs_shim_table *t = table_of(h, "vision", HS_SHIM_TABLE_SYMBOL,
+	                                  HS_SHIM_TABLE_VERSION);
+	if (!t)
 		return HS_ENOTSUP;
-	}
 	module = h;
 	table = t; /* the module stays loaded until exit */
 	return 0;
@@ -125,24 +145,15 @@ static int load_preview(void)
 		h = open_module(path);
 	}
 	if (!h) {
-		if (!load_error[0])
-			snprintf(load_error, sizeof load_error,
-			         "%s not found beside the vision module",
-			         PREVIEW_NAME);
-		hs_error("cannot load the preview module: %s (reinstall "
-		         "headsup)",
-		         load_error);
+		say_missing("preview", PREVIEW_NAME,
+		            "beside the vision module");
 		return HS_ENOTSUP;
 	}
-	const hs_preview_table *(*get)(void);
-	*(void **)&get = dlsym(h, HS_PREVIEW_TABLE_SYMBOL);
-	const hs_preview_table *t = get ? get() : NULL;
-	if (!t || t->version != HS_PREVIEW_TABLE_VERSION) {
-		hs_error("the preview module does not match this headsup "
-		         "(reinstall headsup)");
-		dlclose(h);
+	const hs_preview_table *t =
+	        table_of(h, "preview", HS_PREVIEW_TABLE_SYMBOL,
+	                 HS_PREVIEW_TABLE_VERSION);
+	if (!t)
 		return HS_ENOTSUP;
-	}
 	preview = t; /* stays loaded until exit, as the vision module */
 	return 0;
 }
