@@ -137,6 +137,7 @@ extern "C" int hsv_capture_grab(hs_capture *cap, double *pos_s)
 extern "C" int hsv_capture_retrieve(hs_capture *cap, hs_image *img)
 {
 	return hs::guarded([&] {
+		hs::note_error(""); // no reason, unless the decoder gives one
 		if (!cap->jpeg) {
 			if (!cap->vc.retrieve(img->mat) || img->mat.empty())
 				return (int)HS_EFORMAT;

@@ -3,12 +3,14 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
 #include <iostream>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <string>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -64,28 +66,99 @@ int hs::check_readable(const char *path) noexcept
 	return 0;
 }
 
-// cv::imread writes some failures straight to std::cerr ("imread_('x.bmp'):
-// can't read header: ..."), not through its logger; while one image is read,
-// std::cerr goes nowhere, unless the libraries are allowed to speak.
+// While cv::imread decodes a file, the codec libraries it calls write their
+// complaints straight to stderr: libjpeg "Premature end of JPEG file" for a
+// cut-off JPEG (which it still decodes, the missing part grey), libpng
+// "libpng error: Read Error", OpenCV itself "imread_('x.bmp'): can't read
+// header".  Unless the libraries are allowed to speak, standard error is
+// pointed at a memory file for that time, and what was written becomes the
+// reason headsup gives in its own message.  headsup has no other thread
+// that could write meanwhile.
 namespace
 {
-class cerr_silenced
+// OpenCV's own complaint, without what names OpenCV's source:
+// "imread_('a.bmp'): can't read data: OpenCV(4.6.0)
+// ./modules/.../bitstrm.cpp:110: error:
+// (-2:Unspecified error) Unexpected end of input stream in function
+// 'getBytes'" becomes "can't read data: Unexpected end of input stream".
+std::string without_opencv_frame(std::string s)
+{
+	if (s.compare(0, 8, "imread_(") == 0) {
+		const size_t colon = s.find("): ");
+		if (colon != std::string::npos)
+			s.erase(0, colon + 3);
+	}
+	const size_t cv = s.find("OpenCV(");
+	const size_t kind =
+	        s.find("error: (", cv == std::string::npos ? 0 : cv);
+	const size_t why =
+	        kind == std::string::npos ? kind : s.find(") ", kind);
+	if (cv == std::string::npos || why == std::string::npos)
+		return s;
+	std::string rest = s.substr(why + 2);
+	const size_t in = rest.rfind(" in function '");
+	if (in != std::string::npos)
+		rest.erase(in);
+	return s.substr(0, cv) + rest;
+}
+
+class stderr_caught
 {
       public:
-	cerr_silenced() noexcept
-	    : saved(hs::libraries_quiet() ? std::cerr.rdbuf(nullptr) : nullptr)
+	stderr_caught() noexcept
 	{
+		if (!hs::libraries_quiet())
+			return;
+		std::fflush(stderr);
+		sink = memfd_create("headsup-decoder-messages", MFD_CLOEXEC);
+		if (sink < 0)
+			return;
+		saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+		if (saved < 0 || dup2(sink, STDERR_FILENO) < 0)
+			stop();
 	}
-	~cerr_silenced()
+	~stderr_caught()
 	{
-		if (saved)
-			std::cerr.rdbuf(saved); // also clears badbit
+		stop();
+		if (sink >= 0)
+			close(sink);
 	}
-	cerr_silenced(const cerr_silenced &) = delete;
-	cerr_silenced &operator=(const cerr_silenced &) = delete;
+	stderr_caught(const stderr_caught &) = delete;
+	stderr_caught &operator=(const stderr_caught &) = delete;
+
+	// Stop catching; the last line written, made printable and cut to
+	// fit a message ("" when nothing was).
+	std::string last_line()
+	{
+		stop();
+		char buf[4096];
+		ssize_t n = sink >= 0 ? pread(sink, buf, sizeof buf, 0) : 0;
+		std::string all(buf, n > 0 ? (size_t)n : 0), line;
+		size_t end = all.find_last_not_of(" \t\r\n");
+		if (end == std::string::npos)
+			return line;
+		size_t begin = all.find_last_of('\n', end);
+		begin = begin == std::string::npos ? 0 : begin + 1;
+		for (size_t i = begin; i <= end && line.size() < 300; i++) {
+			const unsigned char c = (unsigned char)all[i];
+			line += c >= 0x20 && c < 0x7f ? (char)c : '?';
+		}
+		return without_opencv_frame(line);
+	}
 
       private:
-	std::streambuf *saved;
+	void stop() noexcept
+	{
+		if (saved < 0)
+			return;
+		std::cerr.flush();
+		std::fflush(stderr);
+		dup2(saved, STDERR_FILENO);
+		close(saved);
+		saved = -1;
+	}
+
+	int sink = -1, saved = -1;
 };
 } // namespace
 
@@ -142,7 +215,7 @@ extern "C" int hsv_image_load(hs_image *img, const char *path)
 		int rc = hs::check_readable(path);
 		if (rc < 0)
 			return rc;
-		cerr_silenced quiet;
+		stderr_caught caught;
 		try {
 			img->mat = cv::imread(path, cv::IMREAD_COLOR);
 		} catch (const cv::Exception &e) {
@@ -150,9 +223,11 @@ extern "C" int hsv_image_load(hs_image *img, const char *path)
 				return rc;
 			throw;
 		}
+		const std::string said = caught.last_line();
+		hs::note_error(said.c_str());
 		if (img->mat.empty())
 			return (int)HS_EFORMAT;
-		return 0;
+		return said.empty() ? 0 : (int)HS_IMAGE_DAMAGED;
 	});
 }
 

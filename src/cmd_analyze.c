@@ -286,6 +286,11 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 			frame++;
 			continue;
 		}
+		if (rc == HS_IMAGE_DAMAGED)
+			hs_warn("image '%s' is damaged (%s); what could be "
+			        "decoded of it is analysed",
+			        hs_source_frame_name(src),
+			        hs_shim_last_error());
 		hs_analysis an;
 		rc = hs_analyzer_run(az, img, &an);
 		if (rc < 0) {

@@ -266,7 +266,9 @@ static int images_open(const char *spec, const hs_source_opts *o, void **st)
 			if (e->d_name[0] == '.' ||
 			    !hs_source_is_image_name(e->d_name))
 				continue;
-			snprintf(path, sizeof path, "%s/%s", spec, e->d_name);
+			size_t n = strlen(spec); /* "dir/" gives "dir/a.jpg" */
+			snprintf(path, sizeof path, "%s%s%s", spec,
+			         n && spec[n - 1] == '/' ? "" : "/", e->d_name);
 			rc = images_add(im, &cap, path);
 		}
 		closedir(d);
@@ -396,11 +398,14 @@ static void describe_error(const char *spec, const char *name, int rc,
 
 void hs_source_unreadable_words(int rc, char *buf, unsigned long size)
 {
-	if (rc == HS_EFORMAT)
+	const char *said = hs_shim_last_error(); /* the decoder's reason */
+	if (rc == HS_EFORMAT && said[0])
+		snprintf(buf, size, "not an image that can be decoded (%s)",
+		         said);
+	else if (rc == HS_EFORMAT)
 		snprintf(buf, size, "not an image that can be decoded");
 	else if (rc == HS_ETOOLARGE) /* its size, and the limit passed */
-		snprintf(buf, size, "%s: %s", hs_strerror(rc),
-		         hs_shim_last_error());
+		snprintf(buf, size, "%s: %s", hs_strerror(rc), said);
 	else
 		snprintf(buf, size, "%s", hs_strerror(rc));
 }

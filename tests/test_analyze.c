@@ -360,6 +360,14 @@ static void folder_in_name_order_as_json_and_table(void **state)
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
 	snprintf(args, sizeof args, "\n%s/%s ", slash + 1, images[0]);
 	assert_non_null(strstr(out, args));
+	/* Given as "folder/", it is still "folder/image", not "folder//". */
+	snprintf(cmd, sizeof cmd,
+	         "cd '%s' && XDG_CONFIG_HOME='%s/no-config' '%s' analyze "
+	         "'%s/'",
+	         dir, tmp, hs_test_bin(), slash + 1);
+	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
+	assert_non_null(strstr(out, args));
+	assert_null(strstr(out, "//"));
 }
 
 /* A video's path is a file's, however it reads: one that looks like a URL
@@ -771,6 +779,65 @@ static void write_png_header(const char *path, unsigned long w, unsigned long h)
 	write_bytes(path, png, sizeof png);
 }
 
+/* A PNG whose image data is missing: libpng's reason is given in
+ * headsup's message ("libpng error: Not enough image data"), not on a
+ * line of libpng's own; status 1. */
+static void damaged_png_gives_its_decoders_reason(void **state)
+{
+	(void)state;
+	char png[300], args[400], want[600];
+	snprintf(png, sizeof png, "%s/empty.png", tmp);
+	write_png_header(png, 64, 64);
+	snprintf(args, sizeof args, "--json '%s'", png);
+	assert_int_equal(analyze(args), 1);
+	snprintf(want, sizeof want,
+	         "headsup: error: cannot read image '%s': not an image that "
+	         "can be decoded (libpng error: ",
+	         png);
+	assert_non_null(strstr(err, want));
+	assert_int_equal(count_lines(err), 1);
+	assert_only_headsup_spoke();
+	assert_string_equal(out, "");
+}
+
+/* A JPEG cut off halfway decodes, its missing part grey: it is analysed,
+ * with a warning that names it and gives libjpeg's words, and status 0.
+ * libjpeg printed "Premature end of JPEG file" on its own line before;
+ * with OPENCV_LOG_LEVEL set it still does. */
+static void cut_jpeg_is_analysed_with_a_warning(void **state)
+{
+	(void)state;
+	char img[PATH_MAX], cut[300], args[PATH_MAX + 20], want[600];
+	if (!hs_test_fixture("headpose/aflw2000/image00050.jpg", img,
+	                     sizeof img))
+		skip();
+	struct stat st;
+	assert_int_equal(stat(img, &st), 0);
+	snprintf(cut, sizeof cut, "%s/cut.jpg", tmp);
+	copy_head(img, cut, (size_t)st.st_size / 2, NULL);
+	snprintf(args, sizeof args, "--json '%s'", cut);
+	assert_int_equal(analyze(args), 0);
+	snprintf(want, sizeof want,
+	         "headsup: warning: image '%s' is damaged (Premature end of "
+	         "JPEG file)",
+	         cut);
+	assert_non_null(strstr(err, want));
+	assert_int_equal(count_lines(err), 1);
+	assert_only_headsup_spoke();
+	assert_int_equal(count_lines(out), 1);
+	assert_non_null(strstr(out, "\"frame\": 0"));
+
+	/* The whole file: no warning. */
+	snprintf(args, sizeof args, "--json '%s'", img);
+	assert_int_equal(analyze(args), 0);
+	assert_string_equal(err, "");
+
+	snprintf(args, sizeof args, "--json '%s'", cut);
+	assert_int_equal(analyze_env("OPENCV_LOG_LEVEL=INFO", args), 0);
+	assert_non_null(strstr(err, "Premature end of JPEG file\n"));
+	assert_null(strstr(err, "headsup: warning"));
+}
+
 /* An image larger than OpenCV decodes is named, with its size and the
  * limit it passes (not "OpenCV error"), status 1; the other paths are
  * still read.  OpenCV refuses the size from the header alone, so the
@@ -858,6 +925,8 @@ int main(void)
 		T(unreadable_files_say_permission_denied),
 		T(over_long_path_is_said_so),
 		T(too_large_image_says_its_size_and_the_limit),
+		T(damaged_png_gives_its_decoders_reason),
+		T(cut_jpeg_is_analysed_with_a_warning),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

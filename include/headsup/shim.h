@@ -29,9 +29,21 @@ int hs_image_create(hs_image **out);
 void hs_image_destroy(hs_image *img);
 /* Width and height in pixels; 0 when the image is empty. */
 void hs_image_size(const hs_image *img, int *width, int *height);
-/* Decode an image file into img.  HS_ENOENT when missing, HS_EFORMAT when
- * the file is not an image OpenCV can decode, HS_ETOOLARGE when it is over
- * OpenCV's size limits (its size and the limit in hs_shim_last_error()). */
+/* hs_image_load()'s result for an image decoded in spite of damage its
+ * decoder complained about, e.g. a cut-off JPEG, whose missing part comes
+ * out grey. */
+enum {
+	HS_IMAGE_DAMAGED = 1
+};
+/* Decode an image file into img: 0, or HS_IMAGE_DAMAGED with the decoder's
+ * complaint in hs_shim_last_error() ("Premature end of JPEG file").
+ * HS_ENOENT when missing; HS_EFORMAT when the file is not an image OpenCV
+ * can decode, with the decoder's reason, if it gave one, in
+ * hs_shim_last_error() ("libpng error: Read Error"; else ""); HS_ETOOLARGE
+ * when it is over OpenCV's size limits (its size and the limit in
+ * hs_shim_last_error()).  The decoders' own lines never reach stderr,
+ * unless the libraries may speak (OPENCV_LOG_LEVEL set): then they do, and
+ * a damaged image gives 0. */
 int hs_image_load(hs_image *img, const char *path);
 /* Decode one JPEG held in memory (a camera's MJPG frame) into img.  Damage
  * libjpeg decodes around (stray bytes between segments, a cut-off end) is

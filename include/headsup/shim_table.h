@@ -7,9 +7,9 @@
  * function of shim.h; src/shim_loader.c implements shim.h by calling
  * through it.
  *
- * HS_SHIM_FUNCS(R, V): R rows return int (0 or a negative hs_err), V rows
- * return nothing.  Each row: name (without the hs_ prefix), parameter list,
- * argument list.
+ * HS_SHIM_FUNCS(R, V): R rows return int (0 or a negative hs_err, unless
+ * shim.h says otherwise), V rows return nothing.  Each row: name (without the
+ * hs_ prefix), parameter list, argument list.
  *
  * A module from another build (an older install) may be found: new rows go
  * at the end and every change bumps HS_SHIM_TABLE_VERSION, which the
@@ -78,7 +78,7 @@
 	  (img, data, size, damaged))                                          \
 	R(image_pixels, (const hs_image *img, hs_pixels *out), (img, out))
 
-#define HS_SHIM_TABLE_VERSION 8
+#define HS_SHIM_TABLE_VERSION 9
 #define HS_SHIM_TABLE_SYMBOL "hs_shim_table_v1"
 
 /* The --preview window is a module of its own, headsup-preview.so, found

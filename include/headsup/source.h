@@ -34,7 +34,8 @@ typedef struct hs_source_ops {
 	 * in seconds: the file's own time for a video, index / image_fps
 	 * for images, hs_clock_steady() for a camera.  HS_EEOF at the end. */
 	int (*grab)(void *state, double *t_s);
-	/* Decode the frame last grabbed. */
+	/* Decode the frame last grabbed: 0, HS_IMAGE_DAMAGED for an image
+	 * file decoded in spite of damage (shim.h), or an error. */
 	int (*retrieve)(void *state, hs_image *img);
 	/* Name of the frame last grabbed (the image file), or NULL. */
 	const char *(*frame_name)(void *state);
@@ -66,8 +67,10 @@ void hs_source_describe_error(const char *spec, int rc, char *err,
 int hs_source_grab(hs_source *src, double *t_s);
 int hs_source_retrieve(hs_source *src, hs_image *img);
 /* Why hs_source_retrieve() could not read an image (rc), in words for a
- * message: "not an image that can be decoded", "too large to decode:
- * 40000x40000 pixels, over the limit of ...", or rc's own words. */
+ * message: "not an image that can be decoded (libpng error: Read Error)",
+ * "too large to decode: 40000x40000 pixels, over the limit of ...", or
+ * rc's own words.  Asked right after the retrieve, as the decoder's reason
+ * is the shim's last error. */
 void hs_source_unreadable_words(int rc, char *buf, unsigned long size);
 const char *hs_source_frame_name(hs_source *src);
 long hs_source_frame_count(hs_source *src);
