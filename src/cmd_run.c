@@ -897,16 +897,20 @@ static int prepare(run_ctx *c, int *status)
 	char lock_path[PATH_MAX];
 	long holder = 0;
 	int rc = hs_lock_default_path(lock_path, sizeof lock_path);
-	if (rc == 0)
-		rc = hs_lock_acquire(lock_path, &c->lock, &holder);
+	if (rc < 0) {
+		hs_error("cannot find a place for the single-instance lock: "
+		         "%s",
+		         hs_path_xdg_advice(HS_XDG_RUNTIME, rc));
+		*status = HS_EXIT_FAILURE;
+		return -1;
+	}
+	rc = hs_lock_acquire(lock_path, &c->lock, &holder);
 	if (rc == HS_ELOCKED) {
 		hs_error("already running (pid %ld)", holder);
 		c->other_pid = holder > 0 ? holder : -1;
 		return -1;
 	}
-	if (rc < 0) {
-		hs_error("cannot take the single-instance lock '%s': %s",
-		         lock_path, hs_strerror(rc));
+	if (rc < 0) { /* said, with the file or folder */
 		*status = HS_EXIT_FAILURE;
 		return -1;
 	}

@@ -466,8 +466,10 @@ static int connect_error(int errnum)
 	}
 }
 
-int hs_control_send(const char *path, const char *line, char *reply,
-                    size_t size)
+/* hs_control_send(), once the socket's folder has passed
+ * hs_lock_check_dir(). */
+static int send_checked(const char *path, const char *line, char *reply,
+                        size_t size)
 {
 	struct sockaddr_un addr;
 	int rc = fill_address(path, &addr);
@@ -476,11 +478,6 @@ int hs_control_send(const char *path, const char *line, char *reply,
 	if (size == 0 || strlen(line) > HS_CONTROL_LINE_MAX ||
 	    strchr(line, '\n'))
 		return HS_EINVAL;
-	/* Not even a connection into a folder another user could have made
-	 * (/tmp/headsup-UID without $XDG_RUNTIME_DIR). */
-	rc = hs_lock_check_dir(path);
-	if (rc < 0)
-		return rc;
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return hs_err_from_errno(errno);
@@ -530,6 +527,15 @@ out:
 	return rc;
 }
 
+int hs_control_send(const char *path, const char *line, char *reply,
+                    size_t size)
+{
+	/* Not even a connection into a folder another user could have made
+	 * (/tmp/headsup-UID without $XDG_RUNTIME_DIR). */
+	int rc = hs_lock_check_dir(path);
+	return rc < 0 ? rc : send_checked(path, line, reply, size);
+}
+
 int hs_control_command(const char *line)
 {
 	char path[PATH_MAX];
@@ -539,8 +545,12 @@ int hs_control_command(const char *line)
 		         hs_path_xdg_advice(HS_XDG_RUNTIME, rc));
 		return HS_EXIT_FAILURE;
 	}
+	/* A refused folder is said there, and is all there is to say. */
+	rc = hs_lock_check_dir(path);
+	if (rc < 0 && rc != HS_ENOENT)
+		return HS_EXIT_FAILURE;
 	char reply[HS_CONTROL_LINE_MAX + 2];
-	rc = hs_control_send(path, line, reply, sizeof reply);
+	rc = send_checked(path, line, reply, sizeof reply);
 	if (rc == HS_ENOENT) {
 		fprintf(stderr,
 		        "headsup is not running (nothing listens on '%s')\n",

@@ -103,10 +103,19 @@ static int check_folder(const char *dir, bool tighten)
 	return 0;
 }
 
+/* folder_of(), said when path is too long. */
+static int folder_of_said(const char *path, char *dir, size_t size)
+{
+	int rc = folder_of(path, dir, size);
+	if (rc < 0)
+		hs_error("path '%s' is too long", path);
+	return rc;
+}
+
 int hs_lock_private_dir(const char *path)
 {
 	char dir[PATH_MAX];
-	int rc = folder_of(path, dir, sizeof dir);
+	int rc = folder_of_said(path, dir, sizeof dir);
 	if (rc != 0)
 		return rc < 0 ? rc : 0;
 	struct stat st;
@@ -124,7 +133,7 @@ int hs_lock_private_dir(const char *path)
 int hs_lock_check_dir(const char *path)
 {
 	char dir[PATH_MAX];
-	int rc = folder_of(path, dir, sizeof dir);
+	int rc = folder_of_said(path, dir, sizeof dir);
 	if (rc != 0)
 		return rc < 0 ? rc : 0;
 	return check_folder(dir, false);
@@ -187,6 +196,7 @@ int hs_lock_acquire(const char *path, hs_lock **out, long *holder_pid)
 	lock = malloc(sizeof *lock);
 	if (!lock) {
 		rc = HS_ENOMEM;
+		hs_error("cannot lock '%s': %s", path, hs_strerror(rc));
 		goto fail;
 	}
 	lock->fd = fd;

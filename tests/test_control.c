@@ -352,6 +352,21 @@ static void client_never_connects_into_an_open_folder(void **state)
 	assert_int_equal(taken, -1); /* nobody connected */
 	assert_non_null(strstr(out, dir));
 	assert_non_null(strstr(out, "mode 0777"));
+	/* That is the whole message: no "cannot reach the monitor" after. */
+	assert_non_null(strchr(out, '\n'));
+	assert_string_equal(strchr(out, '\n'), "\n");
+
+	/* A monitor refuses the folder for its lock the same way, in one
+	 * line, before it opens any source. */
+	snprintf(cmd, sizeof cmd,
+	         "XDG_RUNTIME_DIR='%s' XDG_CONFIG_HOME='%s/config' "
+	         "XDG_STATE_HOME='%s/state' XDG_DATA_HOME='%s/data' '%s' run "
+	         "--source '%s/no-such.avi' 2>&1",
+	         shared, tmp, tmp, tmp, hs_test_bin(), tmp);
+	assert_int_equal(hs_test_run(cmd, out, sizeof out), 1);
+	assert_non_null(strstr(out, dir));
+	assert_non_null(strstr(out, "mode 0777"));
+	assert_string_equal(strchr(out, '\n'), "\n");
 }
 
 /* A client that connects to 'path' and, until the test writes, says

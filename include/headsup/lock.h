@@ -29,12 +29,14 @@ int hs_lock_private_dir(const char *path);
 /* Check the folder of 'path' as hs_lock_private_dir() would, without
  * making or changing anything (for the clients of the control socket):
  * HS_ENOENT, unsaid, when it is not there; HS_EACCES, said, when it is
- * refused; 0 when a loose folder would only be tightened. */
+ * refused (any other error is said too); 0 when a loose folder would only
+ * be tightened. */
 int hs_lock_check_dir(const char *path);
 
 /* Take the single-instance lock at 'path'.  HS_ELOCKED when another
  * process holds it; *holder_pid (may be NULL) then gets that process's
- * pid, or 0 when it has not written it yet.  *out is set only on success. */
+ * pid, or 0 when it has not written it yet.  Any other failure is said,
+ * with the file or folder it concerns.  *out is set only on success. */
 int hs_lock_acquire(const char *path, hs_lock **out, long *holder_pid);
 
 /* Give the lock up (the file stays, emptied).  Accepts NULL. */
