@@ -10,6 +10,7 @@
 #include <csetjmp>
 #include <cstdio>
 #include <jpeglib.h>
+#include <memory>
 #include <new>
 
 struct hs::jpeg_decoder::state {
@@ -121,6 +122,17 @@ int hs::jpeg_decoder::decode(const unsigned char *data, std::size_t size,
 		hs::note_error("no JPEG data");
 		return HS_EFORMAT;
 	}
+	// libjpeg keeps the Huffman and quantisation tables a frame brought
+	// for the next frames that lack them (its "abbreviated" streams), and
+	// an MJPG frame usually has no Huffman tables: after a damaged frame
+	// whose stray bytes made one, the frames after it would decode wrong
+	// until one brought its own (found by fuzz_jpeg).  Each frame starts
+	// afresh instead, decoded from its own bytes alone.
+	jpeg_destroy_decompress(&s->cinfo);
+	s->created = false;
+	if (!create(s))
+		throw std::bad_alloc();
+	s->created = true;
 	unsigned w, h;
 	if (!read_header(s, data, size, &w, &h)) {
 		hs::note_error(s->message);
@@ -150,7 +162,11 @@ extern "C" int hsv_image_decode_jpeg(hs_image *img, const unsigned char *data,
                                      size_t size, int *damaged)
 {
 	return hs::guarded([&] {
-		hs::jpeg_decoder decoder;
-		return decoder.decode(data, size, img->mat, damaged);
+		// One decoder kept from call to call, as a camera keeps its
+		// own: each frame starts where a damaged one left it.
+		static thread_local std::unique_ptr<hs::jpeg_decoder> decoder;
+		if (!decoder)
+			decoder = std::make_unique<hs::jpeg_decoder>();
+		return decoder->decode(data, size, img->mat, damaged);
 	});
 }

@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,9 +288,11 @@ static void a_too_large_image_says_its_size(void **state)
 	hs_test_rmtree(dir);
 }
 
-/* A w x h JPEG of rgb (3 bytes a pixel), in memory from malloc(). */
+/* A w x h JPEG of rgb (3 bytes a pixel), in memory from malloc(); with
+ * Huffman tables made for this picture when 'optimize', JPEG's standard
+ * ones when not. */
 static unsigned char *encode_jpeg(unsigned char *rgb, int w, int h,
-                                  unsigned long *size)
+                                  bool optimize, unsigned long *size)
 {
 	struct jpeg_compress_struct c;
 	struct jpeg_error_mgr e;
@@ -304,6 +307,7 @@ static unsigned char *encode_jpeg(unsigned char *rgb, int w, int h,
 	c.in_color_space = JCS_RGB;
 	jpeg_set_defaults(&c);
 	jpeg_set_quality(&c, 95, TRUE);
+	c.optimize_coding = optimize ? TRUE : FALSE;
 	jpeg_start_compress(&c, TRUE);
 	while (c.next_scanline < c.image_height) {
 		JSAMPROW row =
@@ -313,6 +317,25 @@ static unsigned char *encode_jpeg(unsigned char *rgb, int w, int h,
 	jpeg_finish_compress(&c);
 	jpeg_destroy_compress(&c);
 	return out;
+}
+
+/* The JPEG of n bytes without its Huffman tables (DHT segments), as many
+ * cameras send their MJPG frames, into out (n bytes); its size. */
+static size_t strip_dht(const unsigned char *jpg, size_t n, unsigned char *out)
+{
+	size_t m = 2, i = 2;
+	memcpy(out, jpg, 2);
+	while (i + 4 <= n && !(jpg[i] == 0xff && jpg[i + 1] == 0xda)) {
+		const size_t len = 2 + ((size_t)jpg[i + 2] << 8 | jpg[i + 3]);
+		if (jpg[i + 1] != 0xc4) {
+			memcpy(out + m, jpg + i, len);
+			m += len;
+		}
+		i += len;
+	}
+	assert_true(i < n && m < i); /* tables were left out */
+	memcpy(out + m, jpg + i, n - i);
+	return m + n - i;
 }
 
 /* Pixel (x, y) of img as RGB, through the same sampling the face mesh
@@ -354,7 +377,7 @@ static void camera_jpeg_frames_decode_quietly(void **state)
 		for (int x = 0; x < W; x++)
 			memcpy(rgb[y][x], x < W / 2 ? red : blue, 3);
 	unsigned long n = 0;
-	unsigned char *clean = encode_jpeg(&rgb[0][0][0], W, H, &n);
+	unsigned char *clean = encode_jpeg(&rgb[0][0][0], W, H, false, &n);
 	assert_non_null(clean);
 	assert_int_equal(clean[2], 0xff); /* an APP0 segment follows SOI */
 	assert_int_equal(clean[3], 0xe0);
@@ -369,20 +392,7 @@ static void camera_jpeg_frames_decode_quietly(void **state)
 	 * MJPG frames, which then use JPEG's standard ones, as ours do. */
 	unsigned char *no_dht = malloc(n);
 	assert_non_null(no_dht);
-	size_t m = 2, i = 2;
-	memcpy(no_dht, clean, 2);
-	while (i + 4 <= n && !(clean[i] == 0xff && clean[i + 1] == 0xda)) {
-		const size_t len =
-		        2 + ((size_t)clean[i + 2] << 8 | clean[i + 3]);
-		if (clean[i + 1] != 0xc4) {
-			memcpy(no_dht + m, clean + i, len);
-			m += len;
-		}
-		i += len;
-	}
-	assert_true(i < n && m < i); /* tables were left out */
-	memcpy(no_dht + m, clean + i, n - i);
-	m += n - i;
+	const size_t m = strip_dht(clean, n, no_dht);
 
 	char dir[256], log[512];
 	hs_test_tmpdir(dir, sizeof dir);
@@ -457,6 +467,67 @@ static void camera_jpeg_frames_decode_quietly(void **state)
 	hs_test_rmtree(dir);
 }
 
+/* A frame decodes from its own bytes alone.  libjpeg keeps the Huffman
+ * tables of one frame for the next frames that have none, as a camera's
+ * MJPG frames often do not: after a frame that brought tables of its own
+ * (a damaged one whose stray bytes made a table), every later frame
+ * decoded wrong, with warnings, until one brought tables again. */
+static void camera_frames_do_not_inherit_tables(void **state)
+{
+	(void)state;
+	enum {
+		W = 64,
+		H = 48
+	};
+	static const unsigned char red[3] = { 220, 40, 30 },
+	                           blue[3] = { 30, 60, 210 },
+	                           green[3] = { 40, 200, 60 };
+	static unsigned char rgb[H][W][3];
+	for (int y = 0; y < H; y++)
+		for (int x = 0; x < W; x++)
+			memcpy(rgb[y][x], x < W / 2 ? red : blue, 3);
+	unsigned long n = 0, n_own = 0;
+	unsigned char *standard = encode_jpeg(&rgb[0][0][0], W, H, false, &n);
+	unsigned char *no_dht = malloc(n);
+	assert_true(standard && no_dht);
+	const size_t m = strip_dht(standard, n, no_dht);
+	for (int y = 0; y < H; y++) /* another picture, its own tables */
+		for (int x = 0; x < W; x++)
+			memcpy(rgb[y][x], (x / 4 + y / 4) % 2 ? green : red, 3);
+	unsigned char *own = encode_jpeg(&rgb[0][0][0], W, H, true, &n_own);
+	assert_non_null(own);
+
+	char dir[256], log[512];
+	hs_test_tmpdir(dir, sizeof dir);
+	snprintf(log, sizeof log, "%s/stderr", dir);
+	const int saved = hs_test_stderr_begin(log);
+	assert_true(saved >= 0);
+	hs_image *img = NULL;
+	assert_int_equal(hs_image_create(&img), 0);
+	int damaged[3] = { -1, -1, -1 }, rc[3];
+	float left[3], right[3];
+	rc[0] = hs_image_decode_jpeg(img, no_dht, m, &damaged[0]);
+	rc[1] = hs_image_decode_jpeg(img, own, n_own, &damaged[1]);
+	rc[2] = hs_image_decode_jpeg(img, no_dht, m, &damaged[2]);
+	pixel_rgb(img, 5, 20, left);
+	pixel_rgb(img, 60, 20, right);
+	char printed[512];
+	hs_test_stderr_end(saved, log, printed, sizeof printed);
+
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(rc[i], 0);
+		assert_int_equal(damaged[i], 0);
+	}
+	assert_colour(left, red);
+	assert_colour(right, blue);
+	assert_string_equal(printed, "");
+	hs_image_destroy(img);
+	free(own);
+	free(no_dht);
+	free(standard);
+	hs_test_rmtree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -470,6 +541,7 @@ int main(void)
 		        a_video_is_cut_short_only_well_before_its_count),
 		cmocka_unit_test(a_too_large_image_says_its_size),
 		cmocka_unit_test(camera_jpeg_frames_decode_quietly),
+		cmocka_unit_test(camera_frames_do_not_inherit_tables),
 	};
 	unsetenv("OPENCV_IO_MAX_IMAGE_PIXELS"); /* its default, 2^30 */
 	unsetenv("OPENCV_LOG_LEVEL");           /* the libraries keep quiet */
