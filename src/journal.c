@@ -1103,7 +1103,7 @@ static int query(hs_journal *j, const char *sql, double from, double to,
 /* Step through the rows of st, letting fill() turn each into one element
  * of a growing array. */
 static int read_rows(hs_journal *j, sqlite3_stmt *st, size_t elem,
-                     void (*fill)(sqlite3_stmt *st, void *row), void **out,
+                     bool (*fill)(sqlite3_stmt *st, void *row), void **out,
                      size_t *n)
 {
 	unsigned char *arr = NULL;
@@ -1118,8 +1118,8 @@ static int read_rows(hs_journal *j, sqlite3_stmt *st, size_t elem,
 		arr = g;
 		void *row = arr + count * elem;
 		memset(row, 0, elem);
-		fill(st, row);
-		count++;
+		if (fill(st, row)) /* false: a row to pass over */
+			count++;
 	}
 	if (src != SQLITE_DONE) {
 		hs_error("cannot read journal '%s': %s", j->path,
@@ -1148,7 +1148,7 @@ static long column_count(sqlite3_stmt *st, int col)
 	return v > 0 && v <= LONG_MAX ? (long)v : 0;
 }
 
-static void fill_minute(sqlite3_stmt *st, void *row)
+static bool fill_minute(sqlite3_stmt *st, void *row)
 {
 	hs_journal_minute *m = row;
 	m->start = sqlite3_column_double(st, 0);
@@ -1160,20 +1160,27 @@ static void fill_minute(sqlite3_stmt *st, void *row)
 	m->face_frames = column_count(st, 9);
 	m->pitch_frames = column_count(st, 10);
 	m->drop_frames = column_count(st, 11);
+	return true;
 }
 
-static void fill_alert(sqlite3_stmt *st, void *row)
+/* An alert of a kind headsup never gives (unknown, or upright) is passed
+ * over; a duration no state can have had (negative, infinite, more than a
+ * day) counts as nothing, as in column_in(). */
+static bool fill_alert(sqlite3_stmt *st, void *row)
 {
 	hs_journal_alert *a = row;
 	a->t = sqlite3_column_double(st, 0);
 	int kind = hs_state_from_name((const char *)sqlite3_column_text(st, 1));
-	a->kind = kind < 0 ? HS_STATE_HUNCHED : (hs_state)kind;
-	a->after_s = sqlite3_column_double(st, 2);
+	if (kind != HS_STATE_LOOKING_DOWN && kind != HS_STATE_HUNCHED)
+		return false;
+	a->kind = (hs_state)kind;
+	a->after_s = column_in(st, 2, 0, 86400);
 	copy_text(a->topic, sizeof a->topic,
 	          (const char *)sqlite3_column_text(st, 3));
+	return true;
 }
 
-static void fill_session(sqlite3_stmt *st, void *row)
+static bool fill_session(sqlite3_stmt *st, void *row)
 {
 	hs_journal_session *s = row;
 	s->id = sqlite3_column_int64(st, 0);
@@ -1183,6 +1190,7 @@ static void fill_session(sqlite3_stmt *st, void *row)
 	          (const char *)sqlite3_column_text(st, 3));
 	copy_text(s->calibration, sizeof s->calibration,
 	          (const char *)sqlite3_column_text(st, 4));
+	return true;
 }
 
 int hs_journal_read_minutes(hs_journal *j, double from, double to,

@@ -546,6 +546,53 @@ static void impossible_values_read_as_nothing(void **state)
 	free(m);
 }
 
+/* Alerts no headsup writes read as the minutes do: an impossible
+ * duration as 0 (an infinite one made `report --format json` print
+ * "after_s": inf, which is no JSON), and a kind that never alerts is
+ * passed over (it counted as hunched). */
+static void impossible_alerts_read_as_nothing(void **state)
+{
+	fixture *fx = *state;
+	write_frames(fx->db, 120, HS_STATE_UPRIGHT);
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
+	static const char *const rows[] = {
+		"'hunched', 9e999",
+		"'looking_down', -9e999",
+		"'looking_down', 1e300",
+		"'hunched', -5",
+		"'bogus', 10",
+		"'upright', 10",
+		"'away', 10",
+		"'hunched', 45",
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		char sql[256];
+		snprintf(sql, sizeof sql,
+		         "INSERT INTO alerts (time_unix, kind, after_s, topic) "
+		         "VALUES (%.0f, %s, 'hunched')",
+		         T0 + 1 + (double)i, rows[i]);
+		exec_ok(db, sql);
+	}
+	sqlite3_close(db);
+
+	hs_journal *j = NULL;
+	assert_int_equal(hs_journal_open_existing(fx->db, &j), 0);
+	hs_journal_alert *a = NULL;
+	size_t n = 0;
+	assert_int_equal(hs_journal_read_alerts(j, 0, 4e9, &a, &n), 0);
+	hs_journal_close(j);
+	assert_int_equal(n, 5);
+	static const double after[] = { 0, 0, 0, 0, 45 };
+	for (size_t i = 0; i < n; i++) {
+		assert_true(a[i].t == T0 + 1 + (double)(i < 4 ? i : 7));
+		assert_true(a[i].kind == HS_STATE_HUNCHED ||
+		            a[i].kind == HS_STATE_LOOKING_DOWN);
+		assert_true(a[i].after_s == after[i]);
+	}
+	free(a);
+}
+
 static void corrupt_journal_is_kept_aside_and_a_new_one_started(void **state)
 {
 	fixture *fx = *state;
@@ -911,6 +958,7 @@ int main(void)
 		JOURNAL_TEST(reading_leaves_no_wal_files_behind),
 		JOURNAL_TEST(reading_keeps_a_running_writers_files),
 		JOURNAL_TEST(impossible_values_read_as_nothing),
+		JOURNAL_TEST(impossible_alerts_read_as_nothing),
 		JOURNAL_TEST(
 		        corrupt_journal_is_kept_aside_and_a_new_one_started),
 		JOURNAL_TEST(killed_writer_loses_at_most_one_commit_interval),

@@ -137,7 +137,10 @@ typedef struct hs_journal_session {
  * array (*out, free() it; NULL when *n is 0). */
 int hs_journal_read_minutes(hs_journal *j, double from, double to,
                             hs_journal_minute **out, size_t *n);
-/* Committed alerts with from <= t < to, in time order (free() *out). */
+/* Committed alerts with from <= t < to, in time order (free() *out).
+ * Rows no headsup writes are read as the minutes' are: one of a kind that
+ * never alerts is passed over, and an impossible after_s (negative,
+ * infinite, over a day) reads as 0. */
 int hs_journal_read_alerts(hs_journal *j, double from, double to,
                            hs_journal_alert **out, size_t *n);
 /* Sessions that overlap [from, to), by start (free() *out). */
