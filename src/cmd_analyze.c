@@ -62,13 +62,12 @@ static void usage(FILE *out)
 	      "tilted toward the subject's left shoulder.  Positions are in "
 	      "frame\n"
 	      "pixels.\n\n"
-	      "Exit status: 0 when every path was read, 1 when one could not "
-	      "be\n"
-	      "(the others are still processed) or the --calibration file "
-	      "cannot\n"
-	      "be read (permissions, the disk), 2 on a usage or "
-	      "configuration\n"
-	      "error (a --calibration file that is damaged or not there "
+	      "Exit status: 0 when every path was read (a damaged image its\n"
+	      "decoder could still read is analysed, with a warning), 1 when\n"
+	      "one could not be (the others are still processed) or the\n"
+	      "--calibration file cannot be read (permissions, the disk), 2 "
+	      "on\na usage or configuration error (a --calibration file that "
+	      "is\ndamaged or not there "
 	      "included).\n\n",
 	      out);
 	fputs(hs_disclaimer, out);

@@ -271,7 +271,9 @@ static const doc_command doc_commands[] = {
 	            "setting, and when that is empty, the installed one." },
 	  },
 	  {
-	          [HS_EXIT_OK] = "Every {PATH} was read.",
+	          [HS_EXIT_OK] = "Every {PATH} was read (a damaged image "
+	                         "its decoder could still read is analysed, "
+	                         "with a warning).",
 	          [HS_EXIT_FAILURE] = "One {PATH} could not be read (the "
 	                              "others are still analysed), or the "
 	                              "*--calibration* file cannot be read.",
