@@ -4,6 +4,7 @@
 #include "headsup/log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -100,6 +101,13 @@ int main(int argc, char **argv)
 		core.rlim_cur = 0;
 		setrlimit(RLIMIT_CORE, &core);
 	}
+	/* Started with standard input, output or error closed (2>&-), the
+	 * next file opened would take its number: the lock file would get
+	 * the log lines meant for stderr, a report file the errors. */
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			return HS_EXIT_FAILURE;
 	int status = dispatch(argc, argv);
 	errno = 0;
 	if ((fflush(stdout) != 0 || ferror(stdout)) && status == HS_EXIT_OK) {

@@ -1046,6 +1046,35 @@ static void stop_signals_lose_nothing(void **state)
 	}
 }
 
+/* Started with standard error closed (2>&-), the monitor opened its lock
+ * file as descriptor 2, and its warnings went there, over its pid.  Now
+ * the lock file holds the pid alone, and the monitor stops cleanly. */
+static void closed_stderr_takes_no_file(void **state)
+{
+	(void)state;
+	char src[4096], line[8600], out[4096], want[64];
+	REQUIRE_FIXTURE(GAZE, src);
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	/* (The "cd" before the line goes into the background with the
+	 * monitor: the paths after it are whole.) */
+	hs_runenv_fmt(
+	        line, sizeof line,
+	        "'%s' run --realtime --source '%s' --set notify=terminal "
+	        ">/dev/null 2>&- & pid=$!; "
+	        "for i in $(seq 200); do [ -S '%s/run/headsup/control.sock' "
+	        "] && break; sleep 0.1; done; sleep 1; "
+	        "echo \"pid $pid\"; cat '%s/run/headsup/run.lock'; "
+	        "kill $pid; wait $pid; echo \"status $?\"",
+	        hs_test_bin(), src, e.dir, e.dir);
+	assert_int_equal(hs_runenv_shell(&e, line, out, sizeof out), 0);
+	long pid = 0;
+	assert_int_equal(sscanf(out, "pid %ld", &pid), 1);
+	hs_runenv_fmt(want, sizeof want, "pid %ld\n%ld\nstatus 0\n", pid, pid);
+	assert_string_equal(out, want);
+	hs_runenv_free(&e);
+}
+
 /* One long realtime run (about 75 s of test time) that is also used to
  * check, while it runs, the single-instance lock and SIGHUP; then kill -9.
  *
@@ -1772,6 +1801,7 @@ int main(int argc, char **argv)
 		RUN_TEST(calibrate_while_running_hands_over_the_baseline),
 		RUN_TEST(stop_signals_lose_nothing),
 		RUN_TEST(kill_9_loses_at_most_a_minute),
+		RUN_TEST(closed_stderr_takes_no_file),
 		RUN_TEST(preview_without_a_display_is_refused),
 		RUN_TEST(
 		        hung_notification_server_costs_seconds_not_the_monitor),
