@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,7 +143,15 @@ const hs_source_ops hs_source_camera = {
 typedef struct video {
 	hs_capture *cap;
 	long count;
+	double fps;     /* the file's frame rate, or FFmpeg's guess of 25 */
+	long grabbed;   /* frames grabbed so far */
+	bool unstamped; /* no time stamps of its own: see video_grab() */
 } video;
+
+/* The frame rate of an unstamped stream: FFmpeg reads raw MJPEG as 25 a
+ * second, and says 1200000 for it. */
+#define UNSTAMPED_FPS 25.0
+#define MAX_FPS 1000.0
 
 static int video_open(const char *spec, const hs_source_opts *o, void **st)
 {
@@ -158,14 +167,27 @@ static int video_open(const char *spec, const hs_source_opts *o, void **st)
 	hs_capture_info info;
 	hs_capture_get_info(v->cap, &info);
 	v->count = info.frame_count;
+	v->fps = info.fps > 0 && info.fps <= MAX_FPS ? info.fps : UNSTAMPED_FPS;
 	*st = v;
 	return 0;
 }
 
+/* A frame's time is the file's own stamp.  A stream without stamps (raw
+ * MJPEG, JPEGs one after another) gets them from FFmpeg far below zero,
+ * or none at all: its frames are then timed by their number, from 0. */
 static int video_grab(void *st, double *t_s)
 {
 	video *v = st;
-	return hs_capture_grab(v->cap, t_s);
+	double stamp = 0;
+	int rc = hs_capture_grab(v->cap, &stamp);
+	if (rc < 0)
+		return rc;
+	if (v->grabbed == 0)
+		v->unstamped = !(isfinite(stamp) && stamp >= 0);
+	*t_s = v->unstamped || !isfinite(stamp) ? (double)v->grabbed / v->fps
+	                                        : stamp;
+	v->grabbed++;
+	return 0;
 }
 
 static int video_retrieve(void *st, hs_image *img)

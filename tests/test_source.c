@@ -528,6 +528,94 @@ static void camera_frames_do_not_inherit_tables(void **state)
 	hs_test_rmtree(dir);
 }
 
+/* Junk after the picture, which libjpeg meets only once every row is in
+ * (reading on to the end): the frame is whole and kept, with the damage
+ * counted.  It was refused ("Unsupported marker type 0x84"), a camera
+ * frame lost. */
+static void junk_after_the_picture_keeps_the_frame(void **state)
+{
+	(void)state;
+	enum {
+		W = 64,
+		H = 48
+	};
+	static const unsigned char red[3] = { 220, 40, 30 },
+	                           blue[3] = { 30, 60, 210 };
+	static unsigned char rgb[H][W][3];
+	for (int y = 0; y < H; y++)
+		for (int x = 0; x < W; x++)
+			memcpy(rgb[y][x], x < W / 2 ? red : blue, 3);
+	unsigned long n = 0;
+	unsigned char *clean = encode_jpeg(&rgb[0][0][0], W, H, false, &n);
+	unsigned char *junk = malloc(n + 2);
+	assert_true(clean && junk);
+	assert_true(clean[n - 2] == 0xff && clean[n - 1] == 0xd9); /* EOI */
+	memcpy(junk, clean, n - 2);
+	memcpy(junk + n - 2, "\xff\x84\xff\xd9", 4); /* a marker no JPEG has */
+
+	hs_image *img = NULL;
+	assert_int_equal(hs_image_create(&img), 0);
+	int damaged = -1, w = 0, h = 0;
+	assert_int_equal(hs_image_decode_jpeg(img, junk, n + 2, &damaged), 0);
+	assert_true(damaged >= 1);
+	hs_image_size(img, &w, &h);
+	assert_int_equal(w, W);
+	assert_int_equal(h, H);
+	float left[3], right[3];
+	pixel_rgb(img, 5, 20, left);
+	pixel_rgb(img, 60, 20, right);
+	assert_colour(left, red);
+	assert_colour(right, blue);
+	hs_image_destroy(img);
+	free(junk);
+	free(clean);
+}
+
+/* A stream without time stamps of its own (JPEGs one after another, as
+ * raw MJPEG): FFmpeg gives its frames times far below zero, which reached
+ * the journal as minutes 240,000 years back.  Its frames are timed by
+ * their number instead, 25 a second, from 0. */
+static void unstamped_video_is_timed_from_zero(void **state)
+{
+	(void)state;
+	enum {
+		W = 32,
+		H = 24,
+		FRAMES = 6
+	};
+	static unsigned char rgb[H][W][3];
+	memset(rgb, 128, sizeof rgb);
+	unsigned long n = 0;
+	unsigned char *jpg = encode_jpeg(&rgb[0][0][0], W, H, false, &n);
+	assert_non_null(jpg);
+	char dir[256], path[300], err[512];
+	hs_test_tmpdir(dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/raw.mjpeg", dir);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	for (int i = 0; i < FRAMES; i++)
+		assert_int_equal(fwrite(jpg, 1, n, f), n);
+	assert_int_equal(fclose(f), 0);
+	free(jpg);
+
+	hs_source_opts o;
+	hs_source_opts_default(&o);
+	hs_source *src = NULL;
+	assert_int_equal(hs_source_open(path, &o, &src, err, sizeof err), 0);
+	assert_string_equal(hs_source_kind(src), "video");
+	double t;
+	int frames = 0;
+	while (hs_source_grab(src, &t) == 0) {
+		if (fabs(t - frames / 25.0) > 1e-9)
+			fail_msg("frame %d at %g s, expected %g", frames, t,
+			         frames / 25.0);
+		frames++;
+	}
+	assert_int_equal(frames, FRAMES);
+	hs_source_destroy(src);
+	hs_test_rmtree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -542,6 +630,8 @@ int main(void)
 		cmocka_unit_test(a_too_large_image_says_its_size),
 		cmocka_unit_test(camera_jpeg_frames_decode_quietly),
 		cmocka_unit_test(camera_frames_do_not_inherit_tables),
+		cmocka_unit_test(junk_after_the_picture_keeps_the_frame),
+		cmocka_unit_test(unstamped_video_is_timed_from_zero),
 	};
 	unsetenv("OPENCV_IO_MAX_IMAGE_PIXELS"); /* its default, 2^30 */
 	unsetenv("OPENCV_LOG_LEVEL");           /* the libraries keep quiet */
