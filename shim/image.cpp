@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fcntl.h>
 #include <iostream>
+#include <mutex>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <string>
@@ -73,7 +74,7 @@ int hs::check_readable(const char *path) noexcept
 // header".  Unless the libraries are allowed to speak, standard error is
 // pointed at a memory file for that time, and what was written becomes the
 // reason headsup gives in its own message.  headsup has no other thread
-// that could write meanwhile.
+// that could write meanwhile, and loads are made one at a time.
 namespace
 {
 // OpenCV's own complaint, without what names OpenCV's source:
@@ -131,8 +132,14 @@ class stderr_caught
 	std::string last_line()
 	{
 		stop();
-		char buf[4096];
-		ssize_t n = sink >= 0 ? pread(sink, buf, sizeof buf, 0) : 0;
+		char buf[4096]; // the end of what was written: its last line
+		struct stat st;
+		const off_t from =
+		        sink >= 0 && fstat(sink, &st) == 0 &&
+		                        st.st_size > (off_t)sizeof buf
+		                ? st.st_size - (off_t)sizeof buf
+		                : 0;
+		ssize_t n = sink >= 0 ? pread(sink, buf, sizeof buf, from) : 0;
 		std::string all(buf, n > 0 ? (size_t)n : 0), line;
 		size_t end = all.find_last_not_of(" \t\r\n");
 		if (end == std::string::npos)
@@ -205,6 +212,7 @@ int refused_size(const char *path, const cv::Exception &e)
 		                       : ("over " + limit).c_str());
 		return HS_ETOOLARGE;
 	}
+	hs::note_error("the header gives no usable size"); // 0 wide, say
 	return HS_EFORMAT;
 }
 } // namespace
@@ -215,6 +223,10 @@ extern "C" int hsv_image_load(hs_image *img, const char *path)
 		int rc = hs::check_readable(path);
 		if (rc < 0)
 			return rc;
+		img->mat.release(); // nothing of the last image, whatever comes
+		// Standard error is the whole process's: one load at a time.
+		static std::mutex one_at_a_time;
+		const std::lock_guard<std::mutex> lock(one_at_a_time);
 		stderr_caught caught;
 		try {
 			img->mat = cv::imread(path, cv::IMREAD_COLOR);

@@ -82,12 +82,18 @@ bool read_header(state *s, const unsigned char *data, std::size_t size,
 	return true;
 }
 
-// The pixels, into rows of stride bytes from dst, after read_header().
+// The pixels, into rows of stride bytes from dst, after read_header().  An
+// error after the last row (junk after the picture, met while libjpeg
+// reads on to its end) leaves the picture whole: it counts as damage.
 bool read_pixels(state *s, unsigned char *dst, std::size_t stride)
 {
 	if (setjmp(s->jump)) {
+		const bool whole =
+		        s->cinfo.output_height > 0 &&
+		        s->cinfo.output_scanline == s->cinfo.output_height;
 		jpeg_abort_decompress(&s->cinfo);
-		return false;
+		s->warnings += whole;
+		return whole;
 	}
 	jpeg_start_decompress(&s->cinfo);
 	while (s->cinfo.output_scanline < s->cinfo.output_height) {

@@ -286,7 +286,7 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 			continue;
 		}
 		if (rc == HS_IMAGE_DAMAGED)
-			hs_warn("image '%s' is damaged (%s); what could be "
+			hs_warn("image '%s' may be damaged (%s); what could be "
 			        "decoded of it is analysed",
 			        hs_source_frame_name(src),
 			        hs_shim_last_error());

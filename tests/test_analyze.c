@@ -800,6 +800,61 @@ static void damaged_png_gives_its_decoders_reason(void **state)
 	assert_string_equal(out, "");
 }
 
+/* The reason given is the image's own, and its decoder's last word: not
+ * the previous image's (a header of width 0 repeated "libpng error"
+ * from the file before), nor a line from the start of a long complaint
+ * (after 200 warnings it gave the first). */
+static void decoder_reason_is_this_images_last_word(void **state)
+{
+	(void)state;
+	char dir[300], path[340], args[400], want[700];
+	snprintf(dir, sizeof dir, "%s/imgs", tmp);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof path, "%s/a.png", dir);
+	write_png_header(path, 64, 64); /* "Not enough image data" */
+	snprintf(path, sizeof path, "%s/b.pnm", dir);
+	write_file(path, "PF\n0 5\n-1.0\n"); /* a float map 0 wide */
+	snprintf(args, sizeof args, "--json '%s'", dir);
+	assert_int_equal(analyze(args), 1);
+	snprintf(want, sizeof want,
+	         "headsup: error: cannot read image '%s/b.pnm': not an image "
+	         "that can be decoded (the header gives no usable size)\n",
+	         dir);
+	assert_non_null(strstr(err, want));
+	assert_int_equal(count_lines(err), 2);
+
+	/* 200 text chunks whose checksums are wrong (a warning each), then
+	 * no image data: the error is what is said. */
+	static unsigned char png[8 + 25 + 200 * 17 + 12 + 12];
+	unsigned char *p = png;
+	write_png_header(path, 64, 64);
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(png, 1, 33, f), 33); /* signature and IHDR */
+	fclose(f);
+	p += 33;
+	for (int i = 0; i < 200; i++, p += 17) {
+		put_be32(p, 5);
+		memcpy(p + 4, "tEXtk\0abc", 9);
+		put_be32(p + 13, 0xdeadbeef);
+	}
+	put_be32(p, 0);
+	memcpy(p + 4, "IDAT", 4);
+	put_be32(p + 8, png_crc(p + 4, 4));
+	p += 12;
+	put_be32(p, 0);
+	memcpy(p + 4, "IEND", 4);
+	put_be32(p + 8, png_crc(p + 4, 4));
+	p += 12;
+	snprintf(path, sizeof path, "%s/text.png", tmp);
+	write_bytes(path, png, (size_t)(p - png));
+	snprintf(args, sizeof args, "--json '%s'", path);
+	assert_int_equal(analyze(args), 1);
+	assert_non_null(strstr(err, "(libpng error: "));
+	assert_int_equal(count_lines(err), 1);
+	assert_only_headsup_spoke();
+}
+
 /* A JPEG cut off halfway decodes, its missing part grey: it is analysed,
  * with a warning that names it and gives libjpeg's words, and status 0.
  * libjpeg printed "Premature end of JPEG file" on its own line before;
@@ -817,10 +872,11 @@ static void cut_jpeg_is_analysed_with_a_warning(void **state)
 	copy_head(img, cut, (size_t)st.st_size / 2, NULL);
 	snprintf(args, sizeof args, "--json '%s'", cut);
 	assert_int_equal(analyze(args), 0);
-	snprintf(want, sizeof want,
-	         "headsup: warning: image '%s' is damaged (Premature end of "
-	         "JPEG file)",
-	         cut);
+	snprintf(
+	        want, sizeof want,
+	        "headsup: warning: image '%s' may be damaged (Premature end of "
+	        "JPEG file)",
+	        cut);
 	assert_non_null(strstr(err, want));
 	assert_int_equal(count_lines(err), 1);
 	assert_only_headsup_spoke();
@@ -927,6 +983,7 @@ int main(void)
 		T(too_large_image_says_its_size_and_the_limit),
 		T(damaged_png_gives_its_decoders_reason),
 		T(cut_jpeg_is_analysed_with_a_warning),
+		T(decoder_reason_is_this_images_last_word),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,9 +29,9 @@ int hs_image_create(hs_image **out);
 void hs_image_destroy(hs_image *img);
 /* Width and height in pixels; 0 when the image is empty. */
 void hs_image_size(const hs_image *img, int *width, int *height);
-/* hs_image_load()'s result for an image decoded in spite of damage its
- * decoder complained about, e.g. a cut-off JPEG, whose missing part comes
- * out grey. */
+/* hs_image_load()'s result for an image decoded although its decoder
+ * complained: damage (a cut-off JPEG, whose missing part comes out grey),
+ * or a flaw in what is around the pixels (a PNG's gamma chunk). */
 enum {
 	HS_IMAGE_DAMAGED = 1
 };
