@@ -229,9 +229,12 @@ int hs_datetime_parse(const char *text, double *unix_s)
 		         .tm_hour = h,
 		         .tm_min = mi,
 		         .tm_sec = sec,
-		         .tm_isdst = -1 };
+		         .tm_isdst = -1,
+		         .tm_wday = -1 };
+	/* -1 is also a real time (00:59:59 on 1 January 1970 in London):
+	 * only a tm_wday left alone says the conversion failed. */
 	time_t t = utc ? timegm(&tm) : mktime(&tm);
-	if (t == (time_t)-1)
+	if (t == (time_t)-1 && tm.tm_wday == -1)
 		return HS_EINVAL;
 	*unix_s = (double)t - off_min * 60.0;
 	return 0;

@@ -132,6 +132,24 @@ static void bad_durations_are_refused(void **state)
 	assert_int_equal(hs_duration_parse(NULL, &s), HS_EINVAL);
 }
 
+/* A time whose Unix value is -1 is a time, not an error: in Berlin (CET
+ * then), one second before 1 January 1970 01:00 was refused as "not an
+ * ISO 8601 time". */
+static void the_second_before_the_epoch_is_a_time(void **state)
+{
+	(void)state;
+	double t = 42;
+	assert_int_equal(hs_datetime_parse("1970-01-01T00:59:59", &t), 0);
+	assert_true(t == -1);
+	assert_int_equal(hs_datetime_parse("1970-01-01T00:59:58", &t), 0);
+	assert_true(t == -2);
+	assert_int_equal(hs_datetime_parse("1970-01-01T01:00:00", &t), 0);
+	assert_true(t == 0);
+	t = 42;
+	assert_int_equal(hs_datetime_parse("2026-02-30T10:00", &t), HS_EINVAL);
+	assert_true(t == 42);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +158,7 @@ int main(void)
 		cmocka_unit_test(days_add_across_months_and_clock_changes),
 		cmocka_unit_test(durations_in_every_form),
 		cmocka_unit_test(bad_durations_are_refused),
+		cmocka_unit_test(the_second_before_the_epoch_is_a_time),
 	};
 	return cmocka_run_group_tests(tests, hs_test_tz_berlin, NULL);
 }
