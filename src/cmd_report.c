@@ -208,6 +208,21 @@ static int write_report(const hs_report *r, report_format format,
 	return HS_EXIT_OK;
 }
 
+/* A journal that cannot be read as a database: the default one is moved
+ * aside by the next `run`; one the user named is theirs, and `run` leaves
+ * it alone too. */
+static void say_corrupt(const char *path, bool named)
+{
+	if (named)
+		hs_error("'%s' is not a headsup journal (nor any readable "
+		         "database): give the path of a journal",
+		         path);
+	else
+		hs_error("journal '%s' is corrupt; the next 'headsup run' "
+		         "moves it aside and starts a new one",
+		         path);
+}
+
 int hs_cmd_report(int argc, char **argv)
 {
 	enum {
@@ -316,16 +331,8 @@ int hs_cmd_report(int argc, char **argv)
 		return HS_EXIT_FAILURE;
 	} else if (rc == HS_ENOENT) {
 		hs_info("no journal at '%s' yet", path);
-	} else if (rc == HS_ECORRUPT && journal) {
-		/* named by the user: theirs, and `run` leaves it alone too */
-		hs_error("'%s' is not a headsup journal (nor any readable "
-		         "database): give the path of a journal",
-		         path);
-		return HS_EXIT_FAILURE;
 	} else if (rc == HS_ECORRUPT) {
-		hs_error("journal '%s' is corrupt; the next 'headsup run' "
-		         "moves it aside and starts a new one",
-		         path);
+		say_corrupt(path, journal != NULL);
 		return HS_EXIT_FAILURE;
 	} else if (rc < 0) {
 		return HS_EXIT_FAILURE; /* the journal said why */
@@ -334,6 +341,10 @@ int hs_cmd_report(int argc, char **argv)
 	hs_report report;
 	rc = hs_report_load(j, date, days, &report);
 	hs_journal_close(j);
+	if (rc == HS_ECORRUPT) { /* damaged past what opening it reads */
+		say_corrupt(path, journal != NULL);
+		return HS_EXIT_FAILURE;
+	}
 	if (rc < 0) {
 		hs_error("cannot build the report from '%s': %s", path,
 		         hs_strerror(rc));
