@@ -213,10 +213,28 @@ static void recall_alerts(run_ctx *c, double now_mono, double wall)
 static int open_journal(run_ctx *c, double now_mono)
 {
 	char moved[PATH_MAX];
-	int rc = hs_journal_open(c->journal_path, moved, &c->journal);
+	/* A corrupt journal the user named is theirs: left as it is. */
+	int rc = c->o.journal
+	                 ? hs_journal_open_named(c->journal_path, &c->journal)
+	                 : hs_journal_open(c->journal_path, moved, &c->journal);
+	if (rc == HS_ECORRUPT && c->o.journal) {
+		if (!c->journal_warned)
+			hs_error("journal '%s' is corrupt; it was left as it "
+			         "is: move it away, or give another path",
+			         c->journal_path);
+		c->journal_warned = true;
+		c->journal_retry_at = now_mono + JOURNAL_RETRY_S;
+		return HS_EFORMAT;
+	}
 	if (rc < 0) {
 		/* HS_EFORMAT was said by the journal itself. */
-		if (!c->journal_warned && rc != HS_EFORMAT)
+		if (!c->journal_warned && rc == HS_ECORRUPT)
+			hs_warn("journal '%s' is corrupt and cannot be moved "
+			        "aside (can its folder be written?); "
+			        "monitoring and alerts go on, and it is "
+			        "retried every minute",
+			        c->journal_path);
+		else if (!c->journal_warned && rc != HS_EFORMAT)
 			hs_warn("journal '%s' cannot be opened (%s); "
 			        "monitoring "
 			        "and alerts go on, and it is retried every "
@@ -668,6 +686,10 @@ static int loop(run_ctx *c)
 			hs_warn("camera '%s' stopped delivering frames; "
 			        "reopening it",
 			        source_name(c));
+			/* Reopening may wait long (unplugged): what is
+			 * watched so far is written first. */
+			if (c->journal)
+				hs_journal_flush(c->journal);
 			hs_run_release_source(c);
 			hs_monitor_restart(c->mon);
 			c->next_t = -INFINITY;

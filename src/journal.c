@@ -172,6 +172,12 @@ struct hs_journal {
 	 * it opened the journal) removes them when it leaves: the file SQLite
 	 * opened (links resolved), else "". */
 	char tidy[PATH_MAX];
+	/* A writer: may a corrupt journal be moved aside (the default one),
+	 * or is it the user's, to be left alone (one they named)?  And the
+	 * file it has open, to notice one moved or deleted meanwhile. */
+	bool may_move_aside;
+	dev_t dev;
+	ino_t ino;
 
 	sqlite3_stmt *st_minute, *st_alert, *st_session, *st_end;
 };
@@ -461,9 +467,11 @@ static int reopen_immutable(hs_journal *j)
 	return open_db_as(j, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
 }
 
-/* Create the file with mode 0600 (SQLite would use 0644), or tighten an
- * existing one; the -wal and -shm files take the same mode. */
-static int make_private_file(const char *path)
+/* Create the file with mode 0600 (SQLite would use 0644), or, with
+ * 'tighten', make an existing one 0600 (once it is known to be a journal:
+ * another program's database keeps its mode); the -wal and -shm files
+ * take the file's mode. */
+static int make_private_file(const char *path, bool tighten)
 {
 	/* Non-blocking: a FIFO in its place must not hang the monitor. */
 	int fd = hs_path_open_private(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
@@ -475,7 +483,7 @@ static int make_private_file(const char *path)
 		rc = hs_err_from_errno(errno);
 	else if (!S_ISREG(st.st_mode))
 		rc = HS_ENOTFILE;
-	else if (st.st_mode & 077)
+	else if (tighten && (st.st_mode & 077))
 		fchmod(fd, 0600);
 	close(fd);
 	return rc;
@@ -522,13 +530,22 @@ static void remove_companions(const char *name)
 	sqlite3_close(db);
 }
 
+/* Close the database and its statements. */
+static void close_db(hs_journal *j)
+{
+	sqlite3_stmt **st[] = { &j->st_minute, &j->st_alert, &j->st_session,
+		                &j->st_end };
+	for (size_t i = 0; i < sizeof st / sizeof st[0]; i++) {
+		sqlite3_finalize(*st[i]);
+		*st[i] = NULL;
+	}
+	sqlite3_close(j->db);
+	j->db = NULL;
+}
+
 static void journal_free(hs_journal *j)
 {
-	sqlite3_finalize(j->st_minute);
-	sqlite3_finalize(j->st_alert);
-	sqlite3_finalize(j->st_session);
-	sqlite3_finalize(j->st_end);
-	sqlite3_close(j->db);
+	close_db(j);
 	if (j->tidy[0])
 		remove_companions(j->tidy);
 	free(j->sessions);
@@ -552,17 +569,14 @@ static const char *open_reason(int rc)
 	}
 }
 
-int hs_journal_open(const char *path, char *moved_to, hs_journal **out)
+/* Open or create the journal at j->path for writing, into j (see
+ * hs_journal_open()). */
+static int open_file(hs_journal *j, char *moved_to)
 {
-	if (!path || !out)
-		return HS_EINVAL;
+	const char *path = j->path;
 	if (moved_to)
 		moved_to[0] = '\0';
-	hs_journal *j = journal_new(path);
-	if (!j)
-		return HS_ENOMEM;
 	int rc;
-
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s", path);
 	char *slash = strrchr(dir, '/');
@@ -574,66 +588,104 @@ int hs_journal_open(const char *path, char *moved_to, hs_journal **out)
 			 * not repeat it every minute. */
 			hs_debug("cannot create journal folder '%s': %s", dir,
 			         hs_strerror(rc));
-			goto fail;
+			return rc;
 		}
 	}
 	if (hs_path_is_folder(path)) {
 		rc = HS_EISDIR;
-		goto fail_open;
+		goto fail;
 	}
-	rc = make_private_file(path);
+	rc = make_private_file(path, false);
 	if (rc < 0)
-		goto fail_open;
+		goto fail;
 	rc = open_db(j, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
 	if (rc < 0)
-		goto fail_open;
+		goto fail;
 	/* Another program's database is not touched (check_sound() would
 	 * already switch it to WAL). */
 	int version;
 	if (check_ours(j, &version) == HS_EFORMAT) {
-		rc = HS_EFORMAT;
-		goto fail;
+		close_db(j);
+		return HS_EFORMAT;
 	}
 	rc = check_sound(j);
+	if (rc == HS_ECORRUPT && !j->may_move_aside) {
+		close_db(j);
+		return HS_ECORRUPT; /* the caller says it: the user's file */
+	}
 	if (rc == HS_ECORRUPT) {
-		sqlite3_close(j->db);
-		j->db = NULL;
+		close_db(j);
 		char moved[PATH_MAX];
 		rc = move_aside(path, moved, sizeof moved);
 		if (rc < 0) {
-			hs_error("journal '%s' is corrupt and cannot be moved "
+			/* Said by the caller, once: this is retried. */
+			hs_debug("journal '%s' is corrupt and cannot be moved "
 			         "aside: %s",
 			         path, hs_strerror(rc));
-			goto fail;
+			return HS_ECORRUPT;
 		}
 		hs_warn("journal '%s' was corrupt; it was kept as '%s' and a "
 		        "new journal was started",
 		        path, moved);
 		if (moved_to)
 			snprintf(moved_to, PATH_MAX, "%s", moved);
-		rc = make_private_file(path);
+		rc = make_private_file(path, false);
 		if (rc == 0)
 			rc = open_db(j, SQLITE_OPEN_READWRITE |
 			                        SQLITE_OPEN_CREATE);
 		if (rc == 0)
 			rc = check_sound(j);
 	}
-	if (rc < 0)
-		goto fail_open;
-	rc = exec(j, "PRAGMA synchronous = NORMAL");
+	if (rc == 0)
+		rc = make_private_file(path, true); /* ours: 0600 */
+	if (rc == 0)
+		rc = exec(j, "PRAGMA synchronous = NORMAL");
 	if (rc == 0)
 		rc = lock_and_migrate(j);
+	struct stat st;
+	if (rc == 0 && stat(path, &st) != 0)
+		rc = hs_err_from_errno(errno);
 	if (rc < 0)
-		goto fail_open;
-	*out = j;
+		goto fail;
+	j->dev = st.st_dev;
+	j->ino = st.st_ino;
 	return 0;
 
-fail_open:
+fail:
 	if (rc != HS_EFORMAT)
 		hs_debug("cannot open journal '%s': %s", path, open_reason(rc));
-fail:
-	journal_free(j);
+	close_db(j);
 	return rc;
+}
+
+static int open_writer(const char *path, bool may_move_aside, char *moved_to,
+                       hs_journal **out)
+{
+	if (!path || !out)
+		return HS_EINVAL;
+	if (moved_to)
+		moved_to[0] = '\0';
+	hs_journal *j = journal_new(path);
+	if (!j)
+		return HS_ENOMEM;
+	j->may_move_aside = may_move_aside;
+	int rc = open_file(j, moved_to);
+	if (rc < 0) {
+		journal_free(j);
+		return rc;
+	}
+	*out = j;
+	return 0;
+}
+
+int hs_journal_open(const char *path, char *moved_to, hs_journal **out)
+{
+	return open_writer(path, true, moved_to, out);
+}
+
+int hs_journal_open_named(const char *path, hs_journal **out)
+{
+	return open_writer(path, false, NULL, out);
 }
 
 int hs_journal_open_existing(const char *path, hs_journal **out)
@@ -811,6 +863,77 @@ static void prune_sessions(hs_journal *j)
 	j->n_sessions = keep;
 }
 
+/* Has the journal's file been moved or deleted since it was opened (by
+ * the user, or a clean-up)?  SQLite would go on writing into the file it
+ * has open, wherever that now is, and its -wal under the old name, where
+ * nothing would ever read it. */
+static bool file_replaced(const hs_journal *j)
+{
+	struct stat st;
+	if (stat(j->path, &st) != 0)
+		return errno == ENOENT;
+	return st.st_dev != j->dev || st.st_ino != j->ino;
+}
+
+/* The -wal (emptied) and -shm files a moved journal leaves under its old
+ * name, which the new file there must not take up. */
+static void remove_leftovers(const char *path)
+{
+	char wal[PATH_MAX + 8], shm[PATH_MAX + 8];
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	snprintf(shm, sizeof shm, "%s-shm", path);
+	struct stat st;
+	if (lstat(wal, &st) == 0 && (!S_ISREG(st.st_mode) || st.st_size > 0))
+		return; /* not ours to remove */
+	unlink(wal);
+	unlink(shm);
+}
+
+/* Go on in a new file at the journal's path: the file open was moved or
+ * deleted ('corrupt' false; what was committed is first copied from its
+ * -wal into it, so a moved journal is whole), or went corrupt (then moved
+ * aside, as at opening).  The sessions are written again into the new
+ * file, with what is pending, at the next write. */
+static int start_again(hs_journal *j, bool corrupt)
+{
+	if (j->db && !corrupt)
+		sqlite3_wal_checkpoint_v2(
+		        j->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	close_db(j);
+	if (!corrupt)
+		remove_leftovers(j->path);
+	for (size_t i = 0; i < j->n_sessions; i++) {
+		session_rec *s = &j->sessions[i];
+		s->db_id = 0;
+		s->new_id = 0;
+		s->end_dirty = false; /* the end goes in with the row */
+	}
+	return open_file(j, NULL);
+}
+
+/* Write everything pending in one transaction; on failure it is rolled
+ * back, and why (SQLite's words) goes into why. */
+static int write_pending(hs_journal *j, char *why, size_t size)
+{
+	int rc = exec(j, "BEGIN IMMEDIATE");
+	for (size_t i = 0; rc == 0 && i < j->n_sessions; i++)
+		rc = write_session(j, &j->sessions[i]);
+	for (size_t i = 0; rc == 0 && i < j->n_minutes; i++)
+		rc = write_minute(j, &j->minutes[i]);
+	for (size_t i = 0; rc == 0 && i < j->n_alerts; i++)
+		rc = write_alert(j, &j->alerts[i]);
+	if (rc == 0)
+		rc = exec(j, "COMMIT");
+	if (rc < 0) {
+		snprintf(why, size, "%s", db_msg(j->db));
+		if (!sqlite3_get_autocommit(j->db))
+			sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+		for (size_t i = 0; i < j->n_sessions; i++)
+			j->sessions[i].new_id = 0;
+	}
+	return rc;
+}
+
 static int commit(hs_journal *j, double t)
 {
 	j->last_commit_t = t;
@@ -822,21 +945,29 @@ static int commit(hs_journal *j, double t)
 		if (!dirty)
 			return 0;
 	}
-	int rc = exec(j, "BEGIN IMMEDIATE");
-	for (size_t i = 0; rc == 0 && i < j->n_sessions; i++)
-		rc = write_session(j, &j->sessions[i]);
-	for (size_t i = 0; rc == 0 && i < j->n_minutes; i++)
-		rc = write_minute(j, &j->minutes[i]);
-	for (size_t i = 0; rc == 0 && i < j->n_alerts; i++)
-		rc = write_alert(j, &j->alerts[i]);
+	char why[512] = "";
+	int rc = 0;
+	if (j->db && file_replaced(j)) {
+		hs_warn("journal '%s' was moved or deleted while headsup ran; "
+		        "what was written until then stays in that file, and "
+		        "a new journal was started in its place",
+		        j->path);
+		rc = start_again(j, false);
+	} else if (!j->db) { /* starting again failed: retried */
+		rc = open_file(j, NULL);
+	}
 	if (rc == 0)
-		rc = exec(j, "COMMIT");
+		rc = write_pending(j, why, sizeof why);
+	/* Damaged while open (the disk, or another program): moved aside
+	 * and started again, as at opening, if it may be. */
+	if (rc == HS_ECORRUPT && j->may_move_aside) {
+		rc = start_again(j, true);
+		if (rc == 0)
+			rc = write_pending(j, why, sizeof why);
+	}
 	if (rc < 0) {
-		const char *why = db_msg(j->db);
-		if (!sqlite3_get_autocommit(j->db))
-			sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
-		for (size_t i = 0; i < j->n_sessions; i++)
-			j->sessions[i].new_id = 0;
+		if (!why[0])
+			snprintf(why, sizeof why, "%s", open_reason(rc));
 		if (!j->failing && j->n_minutes > 0)
 			hs_warn("cannot write journal '%s': %s (%s); keeping "
 			        "%zu minute(s) in memory and retrying",
@@ -844,8 +975,7 @@ static int commit(hs_journal *j, double t)
 		else if (!j->failing)
 			hs_warn("cannot write journal '%s': %s (%s); retrying, "
 			        "and keeping what is watched in memory until "
-			        "it "
-			        "can be written",
+			        "it can be written",
 			        j->path, hs_strerror(rc), why);
 		else
 			hs_debug("journal '%s' still failing: %s", j->path,
@@ -1075,10 +1205,14 @@ int hs_journal_close(hs_journal *j)
 		return 0;
 	int rc = j->in_session ? hs_journal_end_session(j, j->last_t)
 	                       : commit(j, j->last_t);
-	if (rc < 0)
-		hs_error("journal '%s': %zu pending minute(s) and alert(s) "
-		         "could not be written, and are lost: %s",
-		         j->path, hs_journal_pending(j), hs_strerror(rc));
+	if (rc < 0 && j->n_minutes + j->n_alerts > 0)
+		hs_error("journal '%s': %zu minute(s) and %zu alert(s) could "
+		         "not be written, and are lost: %s",
+		         j->path, j->n_minutes, j->n_alerts, hs_strerror(rc));
+	else if (rc < 0)
+		hs_error("journal '%s': the session's start or end could not "
+		         "be written: %s",
+		         j->path, hs_strerror(rc));
 	journal_free(j);
 	return rc;
 }
@@ -1160,6 +1294,15 @@ static bool fill_minute(sqlite3_stmt *st, void *row)
 	m->face_frames = column_count(st, 9);
 	m->pitch_frames = column_count(st, 10);
 	m->drop_frames = column_count(st, 11);
+	/* A minute holds 60 s at most.  Sessions that overlap in time (a
+	 * file replayed twice at the same --clock-start) would give it
+	 * more: its seconds are scaled down to 60, shares kept. */
+	double sum = 0;
+	for (int s = 0; s < HS_STATE_COUNT; s++)
+		sum += m->state_s[s];
+	if (sum > 60)
+		for (int s = 0; s < HS_STATE_COUNT; s++)
+			m->state_s[s] *= 60 / sum;
 	return true;
 }
 

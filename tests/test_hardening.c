@@ -550,6 +550,22 @@ static void corrupt_journal_is_kept_aside(void **state)
 	              e.dir);
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
 	assert_int_equal(atoi(out), 1);
+
+	/* Damaged past its first page, which opening it reads: a report
+	 * says the same (it said only "cannot build the report"). */
+	char path[600];
+	hs_runenv_fmt(path, sizeof path, "%s/data/headsup/journal.db", e.dir);
+	FILE *f = fopen(path, "r+b");
+	assert_non_null(f);
+	static char pages[5 * 4096]; /* 2 to 6 */
+	memset(pages, 0x5a, sizeof pages);
+	assert_int_equal(fseek(f, 4096, SEEK_SET), 0);
+	assert_int_equal(fwrite(pages, 1, sizeof pages, f), sizeof pages);
+	assert_int_equal(fclose(f), 0);
+	hs_runenv_fmt(cmd, sizeof cmd, "report --date %s", DAY);
+	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 1);
+	assert_non_null(strstr(out, "/journal.db' is corrupt; the next "
+	                            "'headsup run' moves it aside"));
 	hs_runenv_free(&e);
 }
 
@@ -603,6 +619,30 @@ static void a_journal_named_by_the_user_is_left_alone(void **state)
 		              i ? "empty.db" : "new.db");
 		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
 	}
+	/* A journal of its own, damaged: left as it is too (it was moved
+	 * aside and a new journal put in its place), status 2. */
+	hs_runenv_fmt(path, sizeof path, "%s/new.db", e.dir);
+	FILE *f = fopen(path, "r+b");
+	assert_non_null(f);
+	static char junk[4096];
+	memset(junk, 0x5a, sizeof junk);
+	assert_int_equal(fseek(f, 4096, SEEK_SET), 0); /* page 2 */
+	assert_int_equal(fwrite(junk, 1, sizeof junk, f), sizeof junk);
+	assert_int_equal(fclose(f), 0);
+	char *damaged = hs_runenv_slurp(path);
+	assert_non_null(damaged);
+	hs_runenv_fmt(args, sizeof args, "run --source '%s' --journal new.db",
+	              src);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 2);
+	assert_non_null(strstr(out, "journal 'new.db' is corrupt; it was left "
+	                            "as it is"));
+	kept = hs_runenv_slurp(path);
+	assert_non_null(kept);
+	assert_memory_equal(kept, damaged, 8192);
+	free(kept);
+	free(damaged);
+	hs_runenv_fmt(cmd, sizeof cmd, "ls '%s' | grep -c corrupt", e.dir);
+	assert_int_equal(hs_test_run(cmd, out, sizeof out), 1); /* none */
 	hs_runenv_free(&e);
 }
 

@@ -331,6 +331,7 @@ static void another_programs_database_is_left_untouched(void **state)
 	exec_ok(db, "CREATE TABLE notes (body TEXT);"
 	            "INSERT INTO notes VALUES ('buy milk');");
 	sqlite3_close(db);
+	assert_int_equal(chmod(fx->db, 0664), 0);
 	size_t len0, len1;
 	char *before = slurp(fx->db, &len0);
 	assert_non_null(before);
@@ -338,6 +339,10 @@ static void another_programs_database_is_left_untouched(void **state)
 	hs_journal *j = NULL;
 	assert_int_equal(hs_journal_open(fx->db, NULL, &j), HS_EFORMAT);
 	assert_null(j);
+	/* Its mode too (it was made 0600 before the check). */
+	struct stat st;
+	assert_int_equal(stat(fx->db, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0664);
 	assert_int_equal(hs_journal_open_existing(fx->db, &j), HS_EFORMAT);
 	assert_null(j);
 
@@ -591,6 +596,192 @@ static void impossible_alerts_read_as_nothing(void **state)
 		assert_true(a[i].after_s == after[i]);
 	}
 	free(a);
+}
+
+/* The same stretch journalled twice (a file replayed twice at the same
+ * --clock-start): each minute read back holds 60 s, shared as the
+ * sessions had it, not 120 s ("6 min 40 s monitored" in 3 min 20 s). */
+static void overlapping_sessions_fill_a_minute_once(void **state)
+{
+	fixture *fx = *state;
+	hs_journal *j = NULL;
+	assert_int_equal(hs_journal_open(fx->db, NULL, &j), 0);
+	for (int run = 0; run < 2; run++) {
+		assert_int_equal(hs_journal_begin_session(j, T0, "clip", NULL),
+		                 0);
+		for (int i = 0; i < 240; i++) /* 90 s upright, 30 hunched */
+			assert_int_equal(
+			        hs_journal_add_frame(j, T0 + 0.5 * i, 0.5,
+			                             i < 180 ? HS_STATE_UPRIGHT
+			                                     : HS_STATE_HUNCHED,
+			                             NULL, true),
+			        0);
+		assert_int_equal(hs_journal_end_session(j, T0 + 120), 0);
+	}
+	hs_journal_close(j);
+	hs_journal_minute *m = NULL;
+	size_t n = 0;
+	read_all(fx->db, &m, &n);
+	assert_int_equal(n, 2);
+	assert_true(fabs(m[0].state_s[HS_STATE_UPRIGHT] - 60) < 1e-9);
+	assert_true(fabs(m[1].state_s[HS_STATE_UPRIGHT] - 30) < 1e-9);
+	assert_true(fabs(m[1].state_s[HS_STATE_HUNCHED] - 30) < 1e-9);
+	assert_true(fabs(total_seconds(m, n) - 120) < 1e-9);
+	free(m);
+}
+
+/* Minutes and sessions in the journal file at path, read back. */
+static void count_rows(const char *path, long *minutes, long *sessions,
+                       double *seconds)
+{
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+	                 SQLITE_OK);
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(
+	        sqlite3_prepare_v2(db,
+	                           "SELECT (SELECT count(*) FROM minutes),"
+	                           " (SELECT count(*) FROM sessions),"
+	                           " (SELECT total(upright_s) FROM minutes)",
+	                           -1, &st, NULL),
+	        SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	*minutes = sqlite3_column_int64(st, 0);
+	*sessions = sqlite3_column_int64(st, 1);
+	*seconds = sqlite3_column_double(st, 2);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/* One session, 'frames' upright frames half a second apart from T0 + at,
+ * each minute committed at the next. */
+static void add_upright(hs_journal *j, double at, int frames)
+{
+	for (int i = 0; i < frames; i++)
+		assert_int_equal(hs_journal_add_frame(j, T0 + at + 0.5 * i, 0.5,
+		                                      HS_STATE_UPRIGHT, NULL,
+		                                      true),
+		                 0);
+}
+
+/* The journal moved (or deleted) while the monitor writes: SQLite wrote
+ * on into the moved file's -wal, under the old name, where nothing reads
+ * it, and the time after the move was lost without a word.  Now what was
+ * written before stays in the moved file, and the rest goes into a new
+ * journal at the path, its session written again, said once. */
+static void journal_moved_while_open_goes_on_in_a_new_file(void **state)
+{
+	fixture *fx = *state;
+	hs_journal *j = NULL;
+	assert_int_equal(hs_journal_open(fx->db, NULL, &j), 0);
+	assert_int_equal(hs_journal_begin_session(j, T0, "cam", NULL), 0);
+	add_upright(j, 0, 240); /* two minutes, committed every minute */
+	assert_int_equal(hs_journal_flush(j), 0);
+	char moved[PATH_MAX + 8];
+	snprintf(moved, sizeof moved, "%s.kept", fx->db);
+	assert_int_equal(rename(fx->db, moved), 0);
+
+	char log[PATH_MAX + 16], said[2048];
+	snprintf(log, sizeof log, "%s/stderr", fx->dir);
+	int saved = hs_test_stderr_begin(log);
+	assert_true(saved >= 0);
+	add_upright(j, 120, 240); /* two more */
+	int rc_close = hs_journal_close(j);
+	hs_test_stderr_end(saved, log, said, sizeof said);
+	assert_int_equal(rc_close, 0);
+	assert_non_null(strstr(said, "was moved or deleted while headsup ran"));
+	assert_null(strstr(strstr(said, "was moved") + 1, "was moved"));
+
+	long minutes, sessions;
+	double seconds;
+	count_rows(moved, &minutes, &sessions, &seconds);
+	assert_int_equal(minutes, 2);
+	assert_int_equal(sessions, 1);
+	assert_true(seconds == 120);
+	count_rows(fx->db, &minutes, &sessions, &seconds);
+	assert_int_equal(minutes, 2);
+	assert_int_equal(sessions, 1);
+	assert_true(seconds == 120);
+
+	/* Deleted: the same, the new file takes what follows. */
+	assert_int_equal(hs_journal_open(fx->db, NULL, &j), 0);
+	assert_int_equal(hs_journal_begin_session(j, T0 + 600, "cam", NULL), 0);
+	assert_int_equal(unlink(fx->db), 0);
+	saved = hs_test_stderr_begin(log);
+	add_upright(j, 600, 120);
+	rc_close = hs_journal_close(j);
+	hs_test_stderr_end(saved, log, said, sizeof said);
+	assert_int_equal(rc_close, 0);
+	count_rows(fx->db, &minutes, &sessions, &seconds);
+	assert_int_equal(minutes, 1);
+	assert_int_equal(sessions, 1);
+	assert_true(seconds == 60);
+}
+
+/* Overwrite pages 2 to 6 of the database at path (of 4096 bytes). */
+static void smash_pages(const char *path)
+{
+	FILE *f = fopen(path, "r+b");
+	assert_non_null(f);
+	static char junk[5 * 4096];
+	memset(junk, 0x5a, sizeof junk);
+	assert_int_equal(fseek(f, 4096, SEEK_SET), 0);
+	assert_int_equal(fwrite(junk, 1, sizeof junk, f), sizeof junk);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* The journal damaged while the monitor writes: every write failed
+ * until exit, and all since was lost.  Now it is moved aside and a new
+ * journal takes what is pending; a journal the user named is left as it
+ * is, and kept pending as for any failing write. */
+static void journal_damaged_while_open_is_moved_aside(void **state)
+{
+	fixture *fx = *state;
+	hs_journal *j = NULL;
+	assert_int_equal(hs_journal_open(fx->db, NULL, &j), 0);
+	assert_int_equal(hs_journal_begin_session(j, T0, "cam", NULL), 0);
+	for (int k = 0; k < 40; k++) /* pages enough to damage */
+		add_upright(j, 60.0 * k, 120);
+	assert_int_equal(hs_journal_flush(j), 0);
+	/* Into the file itself, then damaged there; the checkpoint, from
+	 * another connection, makes the monitor's read the file again. */
+	sqlite3 *other = NULL;
+	assert_int_equal(sqlite3_open(fx->db, &other), SQLITE_OK);
+	exec_ok(other, "PRAGMA wal_checkpoint(TRUNCATE)");
+	sqlite3_close(other);
+	smash_pages(fx->db);
+
+	char log[PATH_MAX + 16], said[4096];
+	snprintf(log, sizeof log, "%s/stderr", fx->dir);
+	int saved = hs_test_stderr_begin(log);
+	assert_true(saved >= 0);
+	add_upright(j, 2400, 240);
+	int rc_close = hs_journal_close(j);
+	hs_test_stderr_end(saved, log, said, sizeof said);
+	assert_int_equal(rc_close, 0);
+	assert_non_null(strstr(said, "was corrupt; it was kept as '"));
+	long minutes, sessions;
+	double seconds;
+	count_rows(fx->db, &minutes, &sessions, &seconds);
+	assert_int_equal(sessions, 1);
+	assert_int_equal(minutes, 2);
+	assert_true(seconds == 120);
+
+	/* Named by the user: not moved, not replaced. */
+	char named[PATH_MAX + 8];
+	snprintf(named, sizeof named, "%s/mine.db", fx->dir);
+	write_frames(named, 2400, HS_STATE_UPRIGHT);
+	smash_pages(named);
+	size_t len0, len1;
+	char *before = slurp(named, &len0);
+	j = NULL;
+	assert_int_equal(hs_journal_open_named(named, &j), HS_ECORRUPT);
+	assert_null(j);
+	char *after = slurp(named, &len1);
+	assert_int_equal(len1, len0);
+	assert_memory_equal(after, before, len0);
+	free(before);
+	free(after);
 }
 
 static void corrupt_journal_is_kept_aside_and_a_new_one_started(void **state)
@@ -959,6 +1150,9 @@ int main(void)
 		JOURNAL_TEST(reading_keeps_a_running_writers_files),
 		JOURNAL_TEST(impossible_values_read_as_nothing),
 		JOURNAL_TEST(impossible_alerts_read_as_nothing),
+		JOURNAL_TEST(overlapping_sessions_fill_a_minute_once),
+		JOURNAL_TEST(journal_moved_while_open_goes_on_in_a_new_file),
+		JOURNAL_TEST(journal_damaged_while_open_is_moved_aside),
 		JOURNAL_TEST(
 		        corrupt_journal_is_kept_aside_and_a_new_one_started),
 		JOURNAL_TEST(killed_writer_loses_at_most_one_commit_interval),

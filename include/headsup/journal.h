@@ -18,6 +18,12 @@
  * written at the next commit; the call returns HS_EACCES, HS_ENOSPC or
  * HS_ELOCKED.  The journal logs one warning per run of failures and an
  * info message when writing works again.
+ *
+ * A file that goes corrupt while open is moved aside (if it may be: see
+ * hs_journal_open_named()) and a new one started, which gets what is
+ * pending.  A file moved or deleted while open (SQLite would write on into
+ * it wherever it went, its -wal left under the old name) keeps what was
+ * written to it, and a new file is started at the path, said once.
  */
 #ifndef HEADSUP_JOURNAL_H
 #define HEADSUP_JOURNAL_H
@@ -44,6 +50,9 @@ typedef struct hs_journal hs_journal;
  * program holds the write lock; HS_EACCES / HS_ENOSPC when the folder or
  * file cannot be written. */
 int hs_journal_open(const char *path, char *moved_to, hs_journal **out);
+/* hs_journal_open() for a journal the user named (--journal): a corrupt
+ * file is theirs, and left as it is: HS_ECORRUPT, unsaid. */
+int hs_journal_open_named(const char *path, hs_journal **out);
 
 /* Open an existing journal for reading (reports), read-only.  Unsaid:
  * HS_ENOENT when there is no file or it is an empty database, and
@@ -134,7 +143,9 @@ typedef struct hs_journal_session {
 } hs_journal_session;
 
 /* Committed minutes with from <= start < to, in time order, into a new
- * array (*out, free() it; NULL when *n is 0). */
+ * array (*out, free() it; NULL when *n is 0).  Each holds at most 60 s:
+ * sessions that overlap in time (a file replayed twice at the same
+ * --clock-start) have their seconds scaled down to 60 together. */
 int hs_journal_read_minutes(hs_journal *j, double from, double to,
                             hs_journal_minute **out, size_t *n);
 /* Committed alerts with from <= t < to, in time order (free() *out).
