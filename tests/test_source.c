@@ -356,6 +356,25 @@ static void assert_colour(const float got[3], const unsigned char want[3])
 			         (double)got[c], want[c]);
 }
 
+/* The camera frame of these tests: 64x48, red on the left half, blue on
+ * the right, as a JPEG with standard tables (malloc()ed; *n its size). */
+enum {
+	CAM_W = 64,
+	CAM_H = 48
+};
+static const unsigned char red[3] = { 220, 40, 30 }, blue[3] = { 30, 60, 210 };
+
+static unsigned char *red_blue_jpeg(unsigned long *n)
+{
+	static unsigned char rgb[CAM_H][CAM_W][3];
+	for (int y = 0; y < CAM_H; y++)
+		for (int x = 0; x < CAM_W; x++)
+			memcpy(rgb[y][x], x < CAM_W / 2 ? red : blue, 3);
+	unsigned char *jpg = encode_jpeg(&rgb[0][0][0], CAM_W, CAM_H, false, n);
+	assert_non_null(jpg);
+	return jpg;
+}
+
 /* Many webcams send MJPG frames with stray bytes between segments, and
  * libjpeg prints "Corrupt JPEG data: ..." for each (through OpenCV, one
  * line a frame in the user's journal).  A camera's frames are decoded by
@@ -366,18 +385,8 @@ static void assert_colour(const float got[3], const unsigned char want[3])
 static void camera_jpeg_frames_decode_quietly(void **state)
 {
 	(void)state;
-	enum {
-		W = 64,
-		H = 48
-	};
-	static const unsigned char red[3] = { 220, 40, 30 },
-	                           blue[3] = { 30, 60, 210 };
-	static unsigned char rgb[H][W][3];
-	for (int y = 0; y < H; y++)
-		for (int x = 0; x < W; x++)
-			memcpy(rgb[y][x], x < W / 2 ? red : blue, 3);
 	unsigned long n = 0;
-	unsigned char *clean = encode_jpeg(&rgb[0][0][0], W, H, false, &n);
+	unsigned char *clean = red_blue_jpeg(&n);
 	assert_non_null(clean);
 	assert_int_equal(clean[2], 0xff); /* an APP0 segment follows SOI */
 	assert_int_equal(clean[3], 0xe0);
@@ -444,8 +453,8 @@ static void camera_jpeg_frames_decode_quietly(void **state)
 	assert_colour(right, blue);
 	assert_int_equal(rc_stray, 0);
 	assert_true(damaged_stray >= 1);
-	assert_int_equal(w, W);
-	assert_int_equal(h, H);
+	assert_int_equal(w, CAM_W);
+	assert_int_equal(h, CAM_H);
 	assert_colour(left2, red);
 	assert_colour(right2, blue);
 	assert_int_equal(rc_no_dht, 0);
@@ -475,26 +484,18 @@ static void camera_jpeg_frames_decode_quietly(void **state)
 static void camera_frames_do_not_inherit_tables(void **state)
 {
 	(void)state;
-	enum {
-		W = 64,
-		H = 48
-	};
-	static const unsigned char red[3] = { 220, 40, 30 },
-	                           blue[3] = { 30, 60, 210 },
-	                           green[3] = { 40, 200, 60 };
-	static unsigned char rgb[H][W][3];
-	for (int y = 0; y < H; y++)
-		for (int x = 0; x < W; x++)
-			memcpy(rgb[y][x], x < W / 2 ? red : blue, 3);
+	static const unsigned char green[3] = { 40, 200, 60 };
 	unsigned long n = 0, n_own = 0;
-	unsigned char *standard = encode_jpeg(&rgb[0][0][0], W, H, false, &n);
+	unsigned char *standard = red_blue_jpeg(&n);
 	unsigned char *no_dht = malloc(n);
-	assert_true(standard && no_dht);
+	assert_non_null(no_dht);
 	const size_t m = strip_dht(standard, n, no_dht);
-	for (int y = 0; y < H; y++) /* another picture, its own tables */
-		for (int x = 0; x < W; x++)
+	static unsigned char rgb[CAM_H][CAM_W][3];
+	for (int y = 0; y < CAM_H; y++) /* another picture, its own tables */
+		for (int x = 0; x < CAM_W; x++)
 			memcpy(rgb[y][x], (x / 4 + y / 4) % 2 ? green : red, 3);
-	unsigned char *own = encode_jpeg(&rgb[0][0][0], W, H, true, &n_own);
+	unsigned char *own =
+	        encode_jpeg(&rgb[0][0][0], CAM_W, CAM_H, true, &n_own);
 	assert_non_null(own);
 
 	char dir[256], log[512];
@@ -535,18 +536,8 @@ static void camera_frames_do_not_inherit_tables(void **state)
 static void junk_after_the_picture_keeps_the_frame(void **state)
 {
 	(void)state;
-	enum {
-		W = 64,
-		H = 48
-	};
-	static const unsigned char red[3] = { 220, 40, 30 },
-	                           blue[3] = { 30, 60, 210 };
-	static unsigned char rgb[H][W][3];
-	for (int y = 0; y < H; y++)
-		for (int x = 0; x < W; x++)
-			memcpy(rgb[y][x], x < W / 2 ? red : blue, 3);
 	unsigned long n = 0;
-	unsigned char *clean = encode_jpeg(&rgb[0][0][0], W, H, false, &n);
+	unsigned char *clean = red_blue_jpeg(&n);
 	unsigned char *junk = malloc(n + 2);
 	assert_true(clean && junk);
 	assert_true(clean[n - 2] == 0xff && clean[n - 1] == 0xd9); /* EOI */
@@ -559,8 +550,8 @@ static void junk_after_the_picture_keeps_the_frame(void **state)
 	assert_int_equal(hs_image_decode_jpeg(img, junk, n + 2, &damaged), 0);
 	assert_true(damaged >= 1);
 	hs_image_size(img, &w, &h);
-	assert_int_equal(w, W);
-	assert_int_equal(h, H);
+	assert_int_equal(w, CAM_W);
+	assert_int_equal(h, CAM_H);
 	float left[3], right[3];
 	pixel_rgb(img, 5, 20, left);
 	pixel_rgb(img, 60, 20, right);
