@@ -702,8 +702,21 @@ static int open_temp(const char *path, char *tmp, size_t tmpsize, char *err,
 	return fd;
 }
 
-int hs_calibration_check_writable(const char *path, char *err, size_t errsize)
+/* The file a baseline saved at path goes to, into target (PATH_MAX
+ * bytes): path itself, or through a link the file it links to (the link
+ * stays).  A baseline is replaced by renaming a new file over it, so
+ * anything but a regular file (a device, a FIFO, a folder) is refused,
+ * said in err: /dev/full or a FIFO would have been replaced by a file. */
+static int save_target(const char *path, char *target, char *err,
+                       size_t errsize)
 {
+	struct stat st, link;
+	if (!path[0]) {
+		say(err, errsize,
+		    "cannot save calibration: no file named; give the path "
+		    "of a file");
+		return HS_EINVAL;
+	}
 	if (hs_path_is_folder(path)) {
 		say(err, errsize,
 		    "cannot save calibration '%s': it is a folder; give the "
@@ -711,8 +724,34 @@ int hs_calibration_check_writable(const char *path, char *err, size_t errsize)
 		    path);
 		return HS_EISDIR;
 	}
+	const bool exists = stat(path, &st) == 0;
+	if (exists && !S_ISREG(st.st_mode)) {
+		say(err, errsize,
+		    "cannot save calibration '%s': it is not a regular file "
+		    "(a device or a pipe); give the path of a file",
+		    path);
+		return HS_ENOTFILE;
+	}
+	if (!exists && lstat(path, &link) == 0) {
+		say(err, errsize,
+		    "cannot save calibration '%s': it is a link to nothing; "
+		    "remove it, or give another path",
+		    path);
+		return HS_ENOENT;
+	}
+	if (!exists || !realpath(path, target))
+		snprintf(target, PATH_MAX, "%s", path);
+	return 0;
+}
+
+int hs_calibration_check_writable(const char *path, char *err, size_t errsize)
+{
+	char target[PATH_MAX];
+	int rc = save_target(path, target, err, errsize);
+	if (rc < 0)
+		return rc;
 	char tmp[PATH_MAX];
-	int fd = open_temp(path, tmp, sizeof tmp, err, errsize);
+	int fd = open_temp(target, tmp, sizeof tmp, err, errsize);
 	if (fd < 0)
 		return fd;
 	close(fd);
@@ -729,11 +768,13 @@ int hs_calibration_save(const char *path, const hs_baseline *b, char *err,
 		    why);
 		return HS_EINVAL;
 	}
-	char tmp[PATH_MAX];
-	int fd = open_temp(path, tmp, sizeof tmp, err, errsize);
+	char target[PATH_MAX], tmp[PATH_MAX];
+	int rc = save_target(path, target, err, errsize);
+	if (rc < 0)
+		return rc;
+	int fd = open_temp(target, tmp, sizeof tmp, err, errsize);
 	if (fd < 0)
 		return fd;
-	int rc;
 	if (fchmod(fd, 0600) != 0) {
 		rc = hs_err_from_errno(errno);
 		close(fd);
@@ -742,7 +783,7 @@ int hs_calibration_save(const char *path, const hs_baseline *b, char *err,
 	rc = write_file(fd, b);
 	if (rc < 0)
 		goto fail;
-	if (rename(tmp, path) != 0) {
+	if (rename(tmp, target) != 0) {
 		rc = hs_err_from_errno(errno);
 		goto fail;
 	}
@@ -761,7 +802,7 @@ int hs_calibration_load(const char *path, hs_baseline *out, char *err,
 	if (!f) {
 		int rc = hs_err_from_errno(errno);
 		say(err, errsize, "cannot open calibration '%s': %s", path,
-		    strerror(errno));
+		    hs_path_open_error(errno));
 		return rc;
 	}
 	int rc = hs_calibration_read(f, path, out, err, errsize);

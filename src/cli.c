@@ -140,7 +140,9 @@ int hs_cli_baseline_error(int rc, const char *err)
 		advice = "; check the name, or run 'headsup calibrate "
 		         "--output FILE' to record a baseline there";
 	hs_error("%s%s", err, advice);
+	/* HS_EINVAL: a pipe or a device (hs_path_open_file()) */
 	const bool theirs = rc == HS_EFORMAT || rc == HS_ENOENT ||
-	                    rc == HS_EISDIR || rc == HS_ENOTDIR;
+	                    rc == HS_EISDIR || rc == HS_ENOTDIR ||
+	                    rc == HS_EINVAL;
 	return theirs ? HS_EXIT_USAGE : HS_EXIT_FAILURE;
 }

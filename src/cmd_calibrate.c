@@ -214,7 +214,9 @@ static void usage(FILE *out)
 	      "own.  Ctrl+C ends the recording and resumes the monitor.\n\n"
 	      "Exit status: 0 stored, 1 refused, interrupted, or the "
 	      "camera/file\n"
-	      "failed, 2 usage or configuration error.\n\n",
+	      "failed, 2 usage or configuration error (an --output that can "
+	      "hold\nno baseline, such as a folder or a device, "
+	      "included).\n\n",
 	      out);
 	fputs(hs_disclaimer, out);
 }
@@ -291,7 +293,12 @@ int hs_cmd_calibrate(int argc, char **argv)
 	rc = hs_calibration_check_writable(path, err, sizeof err);
 	if (rc < 0) {
 		hs_error("%s", err);
-		return rc == HS_EISDIR ? HS_EXIT_USAGE : HS_EXIT_FAILURE;
+		/* A path that can never hold a baseline is a usage error;
+		 * one that cannot now (permissions, the disk), a failure. */
+		return rc == HS_EISDIR || rc == HS_ENOTFILE ||
+		                       rc == HS_EINVAL || rc == HS_ENOENT
+		               ? HS_EXIT_USAGE
+		               : HS_EXIT_FAILURE;
 	}
 	/* What a refusal leaves: the old baseline, or none. */
 	const char *kept = access(path, F_OK) == 0

@@ -826,6 +826,17 @@ static int parse_args(int argc, char **argv, run_opts *o, int *status)
 		                             argv[optind]);
 		return -1;
 	}
+	/* An empty name (a variable that was not set) names no file: it
+	 * is not taken for "the default", nor tried every minute. */
+	const char *empty = o->journal && !o->journal[0] ? "--journal"
+	                    : o->calibration && !o->calibration[0]
+	                            ? "--calibration"
+	                            : NULL;
+	if (empty) {
+		*status = hs_cli_usage_error(
+		        "run", "%s needs the path of a file, not ''", empty);
+		return -1;
+	}
 	return 0;
 }
 

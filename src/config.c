@@ -562,7 +562,7 @@ int hs_config_load(hs_config *cfg, const char *path, char *err, size_t errsize)
 			return 0;
 		}
 		say(err, errsize, "cannot open config '%s': %s",
-		    path ? path : found, strerror(errno));
+		    path ? path : found, hs_path_open_error(errno));
 		return HS_ECONFIG;
 	}
 	hs_config fresh;

@@ -240,6 +240,9 @@ static const doc_command doc_commands[] = {
 	          [HS_EXIT_FAILURE] = "The recording was refused or "
 	                              "interrupted, or the camera or file "
 	                              "failed.",
+	          [HS_EXIT_USAGE] = "Also when *--output* can hold no "
+	                            "baseline (a folder, a device, a pipe), "
+	                            "said before recording.",
 	  } },
 	{ "analyze",
 	  "Each {PATH} is an image, a folder of images (read in name order) "

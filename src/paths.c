@@ -162,14 +162,31 @@ bool hs_path_is_folder(const char *path)
 
 FILE *hs_path_open_file(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	struct stat st;
-	if (f && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(f);
-		errno = EISDIR;
+	/* Non-blocking: a FIFO nobody writes to would hang the open. */
+	const int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
 		return NULL;
+	struct stat st;
+	int err = 0;
+	if (fstat(fd, &st) != 0)
+		err = errno;
+	else if (!S_ISREG(st.st_mode))
+		err = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+	else if (fcntl(fd, F_SETFL, 0) != 0) /* blocking reads again */
+		err = errno;
+	FILE *f = err ? NULL : fdopen(fd, "r");
+	if (!f) {
+		err = err ? err : errno;
+		close(fd);
+		errno = err;
 	}
 	return f;
+}
+
+const char *hs_path_open_error(int errnum)
+{
+	return errnum == EINVAL ? "not a regular file (a pipe or a device)"
+	                        : strerror(errnum);
 }
 
 bool hs_path_has_ext(const char *name, const char *const exts[], size_t n)

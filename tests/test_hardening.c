@@ -445,6 +445,31 @@ static void folder_given_for_a_file_is_named(void **state)
 		assert_non_null(strstr(out, cases[i].says));
 		assert_non_null(strstr(out, e.dir));
 	}
+	/* A FIFO nobody writes to in place of the settings or the baseline:
+	 * refused at once (the settings' open hung until Ctrl+C). */
+	char fifo[600], line[2000];
+	hs_runenv_fmt(fifo, sizeof fifo, "%s/fifo", e.dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	static const char *const opts[] = { "run --source x.avi --config",
+		                            "run --source x.avi --calibration",
+		                            "analyze x.png --calibration" };
+	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+		hs_runenv_fmt(line, sizeof line, "timeout 20 '%s' %s fifo",
+		              hs_test_bin(), opts[i]);
+		assert_int_equal(hs_runenv_shell(&e, line, out, sizeof out), 2);
+		assert_non_null(strstr(out, "'fifo': not a regular file (a "
+		                            "pipe or a device)"));
+	}
+	/* An empty name: a usage error, nothing started (the journal's was
+	 * "retried every minute", the baseline's ignored). */
+	static const char *const empty[] = { "--journal", "--calibration" };
+	for (size_t i = 0; i < 2; i++) {
+		hs_runenv_fmt(args, sizeof args, "run --source x.avi %s ''",
+		              empty[i]);
+		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 2);
+		assert_non_null(
+		        strstr(out, "needs the path of a file, not ''"));
+	}
 	hs_runenv_free(&e);
 }
 

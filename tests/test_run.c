@@ -581,6 +581,38 @@ static void calibrate_names_short_sources_and_bad_output(void **state)
 	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 2);
 	assert_non_null(strstr(out, "it is a folder; give the path of a file"));
 	assert_null(strstr(out, "Recording"));
+
+	/* A pipe, or no name at all, are refused before recording too (a
+	 * pipe, like a device such as /dev/full, was replaced by a file);
+	 * through a link the file linked to gets the baseline. */
+	char path[600];
+	hs_runenv_fmt(path, sizeof path, "%s/pipe", e.dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	hs_runenv_fmt(cmd, sizeof cmd, "calibrate --source '%s' --output pipe",
+	              gaze);
+	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 2);
+	assert_non_null(strstr(out, "'pipe': it is not a regular file"));
+	struct stat st;
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	hs_runenv_fmt(cmd, sizeof cmd, "calibrate --source '%s' --output ''",
+	              gaze);
+	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 2);
+	assert_non_null(strstr(out, "no file named"));
+	assert_null(strstr(out, "Recording"));
+	hs_runenv_write(&e, "target.ini", "old\n");
+	hs_runenv_fmt(path, sizeof path, "%s/link.ini", e.dir);
+	assert_int_equal(symlink("target.ini", path), 0);
+	hs_runenv_fmt(cmd, sizeof cmd,
+	              "calibrate --source '%s' --output link.ini", gaze);
+	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 0);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	hs_runenv_fmt(path, sizeof path, "%s/target.ini", e.dir);
+	char *stored = hs_runenv_slurp(path);
+	assert_non_null(stored);
+	assert_non_null(strstr(stored, "[baseline]"));
+	free(stored);
 	hs_runenv_free(&e);
 }
 

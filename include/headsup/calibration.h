@@ -108,12 +108,16 @@ int hs_calibration_read(FILE *in, const char *name, hs_baseline *out, char *err,
 
 /* Write b to path atomically (temporary file in the same folder, then
  * rename), mode 0600; the folder is created with mode 0700 when missing.
- * On failure err says what went wrong with which path. */
+ * Through a link, the file linked to is replaced and the link stays; an
+ * empty path, a device or a pipe is refused (HS_EINVAL, HS_ENOTFILE), as
+ * the rename would replace it.  On failure err says what went wrong with
+ * which path. */
 int hs_calibration_save(const char *path, const hs_baseline *b, char *err,
                         size_t errsize);
 
 /* Could a baseline be saved at path?  Asked before the user sits through
- * a recording: HS_EISDIR when path is a folder, or the error of creating
+ * a recording: HS_EISDIR when path is a folder, the refusals of
+ * hs_calibration_save(), or the error of creating
  * the folder or a file in it, with err naming path; 0 (with the folder
  * created, as hs_calibration_save() would) when it can. */
 int hs_calibration_check_writable(const char *path, char *err, size_t errsize);

@@ -46,9 +46,13 @@ int hs_path_put_uri(char *buf, size_t size, size_t *used, const char *path);
 /* Is there a folder at path? */
 bool hs_path_is_folder(const char *path);
 
-/* fopen(path, "r") for a file the user named: a folder is refused too
- * (NULL with errno EISDIR), rather than opening and failing on read. */
+/* fopen(path, "r") for a file the user named, which must be a regular
+ * file: NULL with errno EISDIR for a folder, EINVAL for a pipe or a device
+ * (a FIFO nobody writes to would hang the read), rather than failing or
+ * waiting on read. */
 FILE *hs_path_open_file(const char *path);
+/* Why hs_path_open_file() failed with errnum, in words for a message. */
+const char *hs_path_open_error(int errnum);
 
 /* Find a data file shipped with headsup.  When $HEADSUP_DATA_DIR is set,
  * only there; otherwise in <exe dir>/share/headsup (build tree), then
