@@ -17,6 +17,16 @@ static void set_thresholds(hs_monitor *m, const hs_config *cfg)
 	m->classifier.state = keep;
 }
 
+/* The gap a bad stretch survives: a glance away, and at slow rates two
+ * analysis periods, as a camera's frames come a little early or late (at
+ * 0.1 Hz the frames were 10 s +- a camera frame apart, and a stretch of
+ * 10.02 s gaps never reached its alert). */
+static double grace_for(const hs_config *cfg)
+{
+	return fmax(HS_ALERTS_GRACE_S,
+	            cfg->rate_hz > 0 ? 2.0 / cfg->rate_hz : 0);
+}
+
 void hs_monitor_init(hs_monitor *m, const hs_config *cfg,
                      const hs_baseline *base)
 {
@@ -30,6 +40,7 @@ void hs_monitor_init(hs_monitor *m, const hs_config *cfg,
 	hs_posture_thresholds_from_config(cfg, &th);
 	hs_posture_classifier_init(&m->classifier, &th);
 	hs_alerts_init(&m->alerts, cfg->sustain_s, cfg->cooldown_s);
+	hs_alerts_set_grace(&m->alerts, grace_for(cfg));
 	m->state = m->calibrated ? HS_STATE_AWAY : HS_STATE_UNCALIBRATED;
 	m->dark_since = NAN;
 }
@@ -44,6 +55,7 @@ void hs_monitor_reconfigure(hs_monitor *m, const hs_config *cfg)
 	m->alerts.next_due += cfg->sustain_s - m->alerts.sustain_s;
 	m->alerts.sustain_s = cfg->sustain_s;
 	m->alerts.cooldown_s = cfg->cooldown_s;
+	hs_alerts_set_grace(&m->alerts, grace_for(cfg));
 }
 
 void hs_monitor_restart(hs_monitor *m)
@@ -100,7 +112,10 @@ static void try_self_calibration(hs_monitor *m, double t, const hs_analysis *an,
 	m->selfcal[m->selfcal_n].has_pose = an->has_pose;
 	m->selfcal_t[m->selfcal_n] = t;
 	m->selfcal_n++;
-	if (t - m->selfcal_t[0] < HS_MONITOR_SELFCAL_S)
+	/* HS_MONITOR_SELFCAL_S of them, and enough for the steadiness check
+	 * (at a slow rate, 5 s held two frames, and no check). */
+	if (t - m->selfcal_t[0] < HS_MONITOR_SELFCAL_S ||
+	    m->selfcal_n < HS_CALIB_SPREAD_MIN_FRAMES)
 		return;
 	hs_baseline b;
 	if (hs_calibration_from_samples(m->selfcal, m->selfcal_n, an->frame_w,

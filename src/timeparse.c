@@ -258,7 +258,8 @@ static int format_duration(double seconds, bool exact, char *buf, size_t size)
 	if (!isfinite(seconds) || seconds < 0.0)
 		return HS_EINVAL;
 	/* Ten years is far beyond any sitting; cap so the cast is defined. */
-	const long whole = (long)floor(fmin(seconds, 315360000.0));
+	/* (A hair over: 30 s reached as 29.999999999999886 is 30 s.) */
+	const long whole = (long)floor(fmin(seconds, 315360000.0) + 1e-6);
 	const long h = whole / 3600, m = whole / 60 % 60, sec = whole % 60;
 	int rc;
 	if (whole < 60) {

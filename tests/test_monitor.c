@@ -212,6 +212,56 @@ static void hunched_alerts_once_after_sustain(void **state)
 	assert_true(first >= 130 + 20 && first <= 130 + 20 + cfg.smooth_s + 1);
 }
 
+/* At the slowest rate (0.1 Hz) a camera's analysed frames come 10 s apart
+ * give or take a camera frame: a hunch seen every 10.02 s still alerts
+ * (the gap passed the 10 s grace, and the stretch began again at every
+ * frame: no alert in an hour). */
+static void slowest_rate_alerts_through_uneven_gaps(void **state)
+{
+	(void)state;
+	hs_config cfg;
+	hs_monitor m;
+	settings(&cfg, 30, 600);
+	cfg.rate_hz = 0.1;
+	hs_monitor_init(&m, &cfg, NULL);
+	hs_analysis up = face_at(true, 0, 200), low = face_at(true, 0, 260);
+	self_calibrate(&m, &up);
+	hs_monitor_restart(&m);
+	int alerts = 0;
+	double first = NAN;
+	for (int i = 0; i < 12; i++) {
+		const double t = 100 + 10.02 * i;
+		hs_monitor_step st;
+		hs_monitor_step_frame(&m, t, &low, &st);
+		if (st.alert && alerts++ == 0)
+			first = t;
+	}
+	assert_int_equal(alerts, 1);
+	assert_true(first <= 100 + 30 + cfg.smooth_s + 10.02 * 2);
+}
+
+/* Self-calibration needs enough frames for its steadiness check: at
+ * 0.1 Hz, 5 s held two frames, and a face that moved between them made
+ * the baseline (their mean). */
+static void slow_rate_self_calibration_waits_for_five_frames(void **state)
+{
+	(void)state;
+	hs_config cfg;
+	hs_monitor m;
+	settings(&cfg, 30, 600);
+	cfg.rate_hz = 0.1;
+	hs_monitor_init(&m, &cfg, NULL);
+	hs_analysis up = face_at(true, 0, 200);
+	int made_at = -1;
+	for (int i = 0; i < 8 && made_at < 0; i++) {
+		hs_monitor_step st;
+		hs_monitor_step_frame(&m, 10.0 * i, &up, &st);
+		if (st.self_calibrated)
+			made_at = i;
+	}
+	assert_int_equal(made_at, HS_CALIB_SPREAD_MIN_FRAMES - 1);
+}
+
 /* `headsup calibrate` while the monitor runs: the new baseline is taken up
  * at once, and the posture is judged against it from then on. */
 static void new_baseline_is_taken_up_while_running(void **state)
@@ -465,6 +515,9 @@ int main(void)
 		cmocka_unit_test(steady_face_calibrates_after_five_seconds),
 		cmocka_unit_test(restless_face_or_nobody_does_not_calibrate),
 		cmocka_unit_test(hunched_alerts_once_after_sustain),
+		cmocka_unit_test(slowest_rate_alerts_through_uneven_gaps),
+		cmocka_unit_test(
+		        slow_rate_self_calibration_waits_for_five_frames),
 		cmocka_unit_test(new_baseline_is_taken_up_while_running),
 		cmocka_unit_test(returning_upright_resets_the_sustain_timer),
 		cmocka_unit_test(nobody_there_never_alerts),

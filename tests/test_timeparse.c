@@ -150,6 +150,24 @@ static void the_second_before_the_epoch_is_a_time(void **state)
 	assert_true(t == 42);
 }
 
+/* A duration reached through sums of frame times reads as the whole it
+ * is: an alert due after 30 s fired at 1030.0999999999999 - 1000.1 =
+ * 29.999999999999886 s and said "29 seconds". */
+static void durations_a_hair_short_read_whole(void **state)
+{
+	(void)state;
+	char buf[64];
+	assert_int_equal(hs_duration_format(1030.0999999999999 - 1000.1, buf,
+	                                    sizeof buf),
+	                 0);
+	assert_string_equal(buf, "30 seconds");
+	assert_int_equal(hs_duration_format(29.9, buf, sizeof buf), 0);
+	assert_string_equal(buf, "29 seconds");
+	assert_int_equal(hs_duration_format(119.99999999999, buf, sizeof buf),
+	                 0);
+	assert_string_equal(buf, "2 minutes");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +177,7 @@ int main(void)
 		cmocka_unit_test(durations_in_every_form),
 		cmocka_unit_test(bad_durations_are_refused),
 		cmocka_unit_test(the_second_before_the_epoch_is_a_time),
+		cmocka_unit_test(durations_a_hair_short_read_whole),
 	};
 	return cmocka_run_group_tests(tests, hs_test_tz_berlin, NULL);
 }

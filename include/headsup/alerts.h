@@ -29,8 +29,8 @@
 
 #include "headsup/posture.h"
 
-/* Default grace: covers the slowest analysis rate the settings allow
- * (0.1 Hz, one frame every 10 s) and a glance away. */
+/* Default grace: a glance away.  The monitor widens it to two analysis
+ * periods at slow rates (20 s at the slowest, 0.1 Hz). */
 #define HS_ALERTS_GRACE_S 10.0
 
 typedef struct hs_alert {
