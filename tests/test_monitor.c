@@ -212,6 +212,15 @@ static void hunched_alerts_once_after_sustain(void **state)
 	assert_true(first >= 130 + 20 && first <= 130 + 20 + cfg.smooth_s + 1);
 }
 
+/* An uncalibrated monitor at the slowest rate the settings allow, 0.1 Hz
+ * (sustain 30 s, cooldown 600 s). */
+static void slowest_monitor(hs_monitor *m, hs_config *cfg)
+{
+	settings(cfg, 30, 600);
+	cfg->rate_hz = 0.1;
+	hs_monitor_init(m, cfg, NULL);
+}
+
 /* At the slowest rate (0.1 Hz) a camera's analysed frames come 10 s apart
  * give or take a camera frame: a hunch seen every 10.02 s still alerts
  * (the gap passed the 10 s grace, and the stretch began again at every
@@ -221,9 +230,7 @@ static void slowest_rate_alerts_through_uneven_gaps(void **state)
 	(void)state;
 	hs_config cfg;
 	hs_monitor m;
-	settings(&cfg, 30, 600);
-	cfg.rate_hz = 0.1;
-	hs_monitor_init(&m, &cfg, NULL);
+	slowest_monitor(&m, &cfg);
 	hs_analysis up = face_at(true, 0, 200), low = face_at(true, 0, 260);
 	self_calibrate(&m, &up);
 	hs_monitor_restart(&m);
@@ -248,9 +255,7 @@ static void slow_rate_self_calibration_waits_for_five_frames(void **state)
 	(void)state;
 	hs_config cfg;
 	hs_monitor m;
-	settings(&cfg, 30, 600);
-	cfg.rate_hz = 0.1;
-	hs_monitor_init(&m, &cfg, NULL);
+	slowest_monitor(&m, &cfg);
 	hs_analysis up = face_at(true, 0, 200);
 	int made_at = -1;
 	for (int i = 0; i < 8 && made_at < 0; i++) {
