@@ -19,7 +19,6 @@ struct hs::jpeg_decoder::state {
 	std::jmp_buf jump;
 	int warnings;
 	char message[JMSG_LENGTH_MAX];
-	bool created;
 };
 
 namespace
@@ -68,10 +67,8 @@ bool create(state *s)
 bool read_header(state *s, const unsigned char *data, std::size_t size,
                  unsigned *w, unsigned *h)
 {
-	if (setjmp(s->jump)) {
-		jpeg_abort_decompress(&s->cinfo);
+	if (setjmp(s->jump))
 		return false;
-	}
 	s->warnings = 0;
 	jpeg_mem_src(&s->cinfo, data, (unsigned long)size);
 	jpeg_read_header(&s->cinfo, TRUE);
@@ -91,7 +88,6 @@ bool read_pixels(state *s, unsigned char *dst, std::size_t stride)
 		const bool whole =
 		        s->cinfo.output_height > 0 &&
 		        s->cinfo.output_scanline == s->cinfo.output_height;
-		jpeg_abort_decompress(&s->cinfo);
 		s->warnings += whole;
 		return whole;
 	}
@@ -107,19 +103,42 @@ bool read_pixels(state *s, unsigned char *dst, std::size_t stride)
 
 hs::jpeg_decoder::jpeg_decoder() : s(new state())
 {
-	if (!create(s)) {
-		delete s;
-		throw std::bad_alloc();
-	}
-	s->created = true;
 }
 
 hs::jpeg_decoder::~jpeg_decoder()
 {
-	if (s->created)
-		jpeg_destroy_decompress(&s->cinfo);
 	delete s;
 }
+
+namespace
+{
+// libjpeg's decompress object for one frame: made first, destroyed on
+// every way out.  libjpeg keeps the Huffman and quantisation tables a
+// frame brought for the next frames that lack them (its "abbreviated"
+// streams), and an MJPG frame usually has no Huffman tables: after a
+// damaged frame whose stray bytes made one, the frames after it decoded
+// wrong until one brought its own (found by fuzz_jpeg).  So no object
+// outlives its frame, and each decodes from its own bytes alone.
+class decompress_for_one_frame
+{
+      public:
+	explicit decompress_for_one_frame(state *st) : s(st)
+	{
+		if (!create(s))
+			throw std::bad_alloc();
+	}
+	~decompress_for_one_frame()
+	{
+		jpeg_destroy_decompress(&s->cinfo);
+	}
+	decompress_for_one_frame(const decompress_for_one_frame &) = delete;
+	decompress_for_one_frame &
+	operator=(const decompress_for_one_frame &) = delete;
+
+      private:
+	state *s;
+};
+} // namespace
 
 int hs::jpeg_decoder::decode(const unsigned char *data, std::size_t size,
                              cv::Mat &bgr, int *damaged)
@@ -128,33 +147,17 @@ int hs::jpeg_decoder::decode(const unsigned char *data, std::size_t size,
 		hs::note_error("no JPEG data");
 		return HS_EFORMAT;
 	}
-	// libjpeg keeps the Huffman and quantisation tables a frame brought
-	// for the next frames that lack them (its "abbreviated" streams), and
-	// an MJPG frame usually has no Huffman tables: after a damaged frame
-	// whose stray bytes made one, the frames after it would decode wrong
-	// until one brought its own (found by fuzz_jpeg).  Each frame starts
-	// afresh instead, decoded from its own bytes alone.
-	jpeg_destroy_decompress(&s->cinfo);
-	s->created = false;
-	if (!create(s))
-		throw std::bad_alloc();
-	s->created = true;
+	const decompress_for_one_frame frame(s);
 	unsigned w, h;
 	if (!read_header(s, data, size, &w, &h)) {
 		hs::note_error(s->message);
 		return HS_EFORMAT;
 	}
 	if ((unsigned long)w * h > max_pixels) {
-		jpeg_abort_decompress(&s->cinfo);
 		hs::note_error("the JPEG frame is too large");
 		return HS_ETOOLARGE;
 	}
-	try {
-		bgr.create((int)h, (int)w, CV_8UC3);
-	} catch (...) {
-		jpeg_abort_decompress(&s->cinfo); // ready for the next frame
-		throw;
-	}
+	bgr.create((int)h, (int)w, CV_8UC3);
 	if (!read_pixels(s, bgr.data, bgr.step[0])) {
 		hs::note_error(s->message);
 		return HS_EFORMAT;
@@ -169,7 +172,7 @@ extern "C" int hsv_image_decode_jpeg(hs_image *img, const unsigned char *data,
 {
 	return hs::guarded([&] {
 		// One decoder kept from call to call, as a camera keeps its
-		// own: each frame starts where a damaged one left it.
+		// own: what one frame leaves in it, the next meets.
 		static thread_local std::unique_ptr<hs::jpeg_decoder> decoder;
 		if (!decoder)
 			decoder = std::make_unique<hs::jpeg_decoder>();

@@ -209,7 +209,8 @@ static void recall_alerts(run_ctx *c, double now_mono, double wall)
 }
 
 /* Open the journal, or plan a retry; HS_EFORMAT (said) when the file is
- * not a journal this version may write. */
+ * not a journal this version may write, or one the user named that is
+ * corrupt. */
 static int open_journal(run_ctx *c, double now_mono)
 {
 	char moved[PATH_MAX];
@@ -217,32 +218,30 @@ static int open_journal(run_ctx *c, double now_mono)
 	int rc = c->o.journal
 	                 ? hs_journal_open_named(c->journal_path, &c->journal)
 	                 : hs_journal_open(c->journal_path, moved, &c->journal);
-	if (rc == HS_ECORRUPT && c->o.journal) {
-		if (!c->journal_warned)
+	static const char going_on[] = "monitoring and alerts go on, and it "
+	                               "is retried every minute";
+	if (rc < 0) {
+		/* The user's own file, corrupt, waits for the user as another
+		 * program's does (HS_EFORMAT, said by the journal itself). */
+		const bool theirs =
+		        rc == HS_EFORMAT || (rc == HS_ECORRUPT && c->o.journal);
+		if (c->journal_warned || rc == HS_EFORMAT) {
+			/* said already */
+		} else if (theirs) {
 			hs_error("journal '%s' is corrupt; it was left as it "
 			         "is: move it away, or give another path",
 			         c->journal_path);
-		c->journal_warned = true;
-		c->journal_retry_at = now_mono + JOURNAL_RETRY_S;
-		return HS_EFORMAT;
-	}
-	if (rc < 0) {
-		/* HS_EFORMAT was said by the journal itself. */
-		if (!c->journal_warned && rc == HS_ECORRUPT)
+		} else if (rc == HS_ECORRUPT) {
 			hs_warn("journal '%s' is corrupt and cannot be moved "
-			        "aside (can its folder be written?); "
-			        "monitoring and alerts go on, and it is "
-			        "retried every minute",
-			        c->journal_path);
-		else if (!c->journal_warned && rc != HS_EFORMAT)
-			hs_warn("journal '%s' cannot be opened (%s); "
-			        "monitoring "
-			        "and alerts go on, and it is retried every "
-			        "minute",
-			        c->journal_path, hs_strerror(rc));
+			        "aside (can its folder be written?); %s",
+			        c->journal_path, going_on);
+		} else {
+			hs_warn("journal '%s' cannot be opened (%s); %s",
+			        c->journal_path, hs_strerror(rc), going_on);
+		}
 		c->journal_warned = true;
 		c->journal_retry_at = now_mono + JOURNAL_RETRY_S;
-		return rc == HS_EFORMAT ? rc : 0;
+		return theirs ? HS_EFORMAT : 0;
 	}
 	/* A corrupt journal moved aside (moved[]) was already reported by
 	 * hs_journal_open(), naming where it went. */

@@ -663,8 +663,6 @@ static int open_writer(const char *path, bool may_move_aside, char *moved_to,
 {
 	if (!path || !out)
 		return HS_EINVAL;
-	if (moved_to)
-		moved_to[0] = '\0';
 	hs_journal *j = journal_new(path);
 	if (!j)
 		return HS_ENOMEM;
