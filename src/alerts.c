@@ -14,9 +14,9 @@ void hs_alerts_init(hs_alerts *a, double sustain_s, double cooldown_s)
 		.sustain_s = non_negative(sustain_s),
 		.cooldown_s = non_negative(cooldown_s),
 		.grace_s = HS_ALERTS_GRACE_S,
-		.kind = HS_STATE_UPRIGHT,
 		.snooze_until = -INFINITY,
 		.pause_until = -INFINITY,
+		.last_state = HS_STATE_UNCALIBRATED,
 	};
 }
 
@@ -25,14 +25,10 @@ void hs_alerts_set_grace(hs_alerts *a, double grace_s)
 	a->grace_s = non_negative(grace_s);
 }
 
-static void end_stretch(hs_alerts *a)
+static void clear_shares(hs_alerts *a)
 {
-	a->kind = HS_STATE_UPRIGHT;
-}
-
-static bool in_stretch(const hs_alerts *a)
-{
-	return hs_state_is_bad(a->kind);
+	for (int k = 0; k < HS_STATE_COUNT; k++)
+		a->share[k] = 0;
 }
 
 static bool cooled_down(const hs_alerts *a, hs_state kind, double t)
@@ -40,39 +36,57 @@ static bool cooled_down(const hs_alerts *a, hs_state kind, double t)
 	return !a->alerted[kind] || t - a->last_alert[kind] >= a->cooldown_s;
 }
 
+/* The kind that had most of the stretch's time since its start or last
+ * alert; now on a tie. */
+static hs_state major_kind(const hs_alerts *a, hs_state now)
+{
+	double down = a->share[HS_STATE_LOOKING_DOWN];
+	double hunched = a->share[HS_STATE_HUNCHED];
+	if (down > hunched)
+		return HS_STATE_LOOKING_DOWN;
+	if (hunched > down)
+		return HS_STATE_HUNCHED;
+	return now;
+}
+
 bool hs_alerts_update(hs_alerts *a, double t, hs_state state, hs_alert *out)
 {
 	if (!isfinite(t) || (a->has_t && t < a->last_t))
 		return false;
+	/* The time since the previous update goes to the state it gave. */
+	if (a->has_t && hs_state_is_bad(a->last_state))
+		a->share[a->last_state] += t - a->last_t;
 	a->has_t = true;
 	a->last_t = t;
+	a->last_state = state;
 
+	bool grace_over = a->in_stretch && t - a->last_seen > a->grace_s;
 	if (!hs_state_is_bad(state)) {
 		/* upright, uncalibrated and anything unknown end the
 		 * stretch; away only once the grace is over. */
-		if (state != HS_STATE_AWAY ||
-		    (in_stretch(a) && t - a->last_seen > a->grace_s))
-			end_stretch(a);
+		if (state != HS_STATE_AWAY || grace_over)
+			a->in_stretch = false;
 		return false;
 	}
 
-	if (in_stretch(a) &&
-	    (a->kind != state || t - a->last_seen > a->grace_s))
-		end_stretch(a);
-	if (!in_stretch(a)) {
-		a->kind = state;
+	if (!a->in_stretch || grace_over) {
+		a->in_stretch = true;
 		a->since = t;
 		a->next_due = t + a->sustain_s;
+		clear_shares(a);
 	}
 	a->last_seen = t;
 
-	if (t < a->next_due || hs_alerts_quiet(a, t) ||
-	    !cooled_down(a, state, t))
+	if (t < a->next_due || hs_alerts_quiet(a, t))
 		return false;
-	a->alerted[state] = true;
-	a->last_alert[state] = t;
+	hs_state kind = major_kind(a, state);
+	if (!cooled_down(a, kind, t))
+		return false;
+	a->alerted[kind] = true;
+	a->last_alert[kind] = t;
 	a->next_due = t + a->sustain_s;
-	out->kind = state;
+	clear_shares(a);
+	out->kind = kind;
 	out->lasted_s = t - a->since;
 	return true;
 }
@@ -104,7 +118,7 @@ void hs_alerts_snooze(hs_alerts *a, double t, double duration_s)
 void hs_alerts_pause(hs_alerts *a, double t, double duration_s)
 {
 	extend(&a->pause_until, t, duration_s);
-	end_stretch(a);
+	a->in_stretch = false;
 }
 
 void hs_alerts_resume(hs_alerts *a)

@@ -185,12 +185,14 @@ static void the_cooldown_is_per_kind(void **state)
 	hs_alerts a;
 	hs_alerts_init(&a, 30, 600);
 	fired log = { 0 };
-	feed(&a, &log, 0, 40, 1, H);  /* hunched alert at 30 */
-	feed(&a, &log, 40, 80, 1, L); /* looking_down alert at 70 */
-	feed(&a, &log, 80, 200, 1, H);
+	feed(&a, &log, 0, 40, 1, H); /* hunched alert at 30 */
+	feed(&a, &log, 40, 41, 1, U);
+	feed(&a, &log, 41, 80, 1, L); /* looking_down alert at 71 */
+	feed(&a, &log, 80, 81, 1, U);
+	feed(&a, &log, 81, 200, 1, H);
 	assert_int_equal(log.n, 2);
 	expect(&log, 0, 30, H, 30);
-	expect(&log, 1, 70, L, 30);
+	expect(&log, 1, 71, L, 30);
 }
 
 /* A monitor restarted 100 s after a hunched alert (the journal has it)
@@ -207,10 +209,11 @@ static void an_alert_before_a_restart_keeps_its_cooldown(void **state)
 	hs_alerts_note_sent(&a, L, NAN);
 	fired log = { 0 };
 	feed(&a, &log, 0, 40, 1, L); /* looking down: due at 30 as usual */
-	feed(&a, &log, 40, 520, 1, H);
+	feed(&a, &log, 40, 41, 1, U);
+	feed(&a, &log, 41, 520, 1, H);
 	assert_int_equal(log.n, 2);
 	expect(&log, 0, 30, L, 30);
-	expect(&log, 1, 500, H, 460); /* 600 s after the one at -100 */
+	expect(&log, 1, 500, H, 459); /* 600 s after the one at -100 */
 
 	hs_alerts_init(&a, 30, 600);
 	hs_alerts_note_sent(&a, H, -600); /* cooled down by t = 0 */
@@ -220,25 +223,48 @@ static void an_alert_before_a_restart_keeps_its_cooldown(void **state)
 	expect(&log, 0, 30, H, 30);
 }
 
-static void switching_kind_restarts_the_timer(void **state)
+/* Hunched over the keyboard, then a look down at notes, then hunched
+ * again: one stretch of bad posture, not three short ones. */
+static void switching_kind_keeps_the_stretch(void **state)
 {
 	(void)state;
 	hs_alerts a;
 	hs_alerts_init(&a, 30, 600);
 	fired log = { 0 };
 	feed(&a, &log, 0, 20, 1, H);
-	feed(&a, &log, 20, 40, 1, L);
-	feed(&a, &log, 40, 69, 1, H); /* hunched since 40: due at 70 */
-	assert_int_equal(log.n, 0);
-	feed(&a, &log, 69, 71, 1, H);
-	expect(&log, 0, 70, H, 30);
+	feed(&a, &log, 20, 29, 1, L);
+	feed(&a, &log, 29, 60, 1, H);
+	assert_int_equal(log.n, 1);
+	expect(&log, 0, 30, H, 30); /* 21 s hunched, 9 s looking down */
 
-	/* Alternating every frame: never 30 s of one kind. */
+	/* The name goes by time, not by the frame at hand. */
+	hs_alerts_init(&a, 30, 600);
+	log = (fired){ 0 };
+	feed(&a, &log, 0, 12, 1, H);
+	feed(&a, &log, 12, 29, 1, L);
+	feed(&a, &log, 29, 31, 1, H); /* 12 s hunched, 18 s looking down */
+	assert_int_equal(log.n, 1);
+	expect(&log, 0, 30, L, 30);
+
+	/* Every frame the other kind: alerts like a steady stretch, the
+	 * name from the frame at hand on a tie. */
 	hs_alerts_init(&a, 30, 600);
 	log = (fired){ 0 };
 	for (int i = 0; i < 1000; i++)
 		feed(&a, &log, i, i + 1, 1, i % 2 ? H : L);
-	assert_int_equal(log.n, 0);
+	assert_int_equal(log.n, 2);
+	expect(&log, 0, 30, L, 30);
+	expect(&log, 1, 630, L, 630);
+
+	/* Still the same one stretch after an alert: the next one names
+	 * what came since, and the cooldown is that kind's. */
+	hs_alerts_init(&a, 30, 600);
+	log = (fired){ 0 };
+	feed(&a, &log, 0, 40, 1, H);
+	feed(&a, &log, 40, 200, 1, L);
+	assert_int_equal(log.n, 2);
+	expect(&log, 0, 30, H, 30);
+	expect(&log, 1, 60, L, 60); /* since 30: 10 s hunched, 20 s down */
 }
 
 static void zero_cooldown_alerts_once_per_sustain(void **state)
@@ -343,38 +369,52 @@ static void time_going_backwards_is_ignored(void **state)
 /* ---- every short timeline against a reference ---------------------------
  *
  * The reference decides from the whole history, the way the rules read:
- * the stretch of the current bad kind reaches back over updates of that
- * kind (and away), as long as no two consecutive updates of that kind are
- * more than grace apart; it alerts when it has lasted sustain, no alert of
- * that kind came within cooldown, and none of this stretch within sustain.
+ * the stretch reaches back over bad updates of either kind (and away), as
+ * long as no two consecutive bad updates are more than grace apart; it
+ * alerts when it has lasted sustain and none of its alerts came within
+ * sustain, naming the kind whose updates held most of the time since the
+ * stretch began or last alerted, when no alert of that kind came within
+ * cooldown.
  */
 #define STEPS 8
 
-static bool reference(const double *t, const hs_state *st, int i,
-                      const bool *fired_at, double sustain, double cooldown,
-                      double grace)
+static bool is_bad(hs_state s)
 {
-	hs_state s = st[i];
-	if (s != H && s != L)
+	return s == H || s == L;
+}
+
+static bool reference(const double *t, const hs_state *st, int i,
+                      const hs_state *fired_as, double sustain, double cooldown,
+                      double grace, hs_state *kind)
+{
+	if (!is_bad(st[i]))
 		return false;
 	int start = i, seen = i;
 	for (int k = i - 1; k >= 0; k--) {
 		if (st[k] == A)
 			continue;
-		if (st[k] != s || t[seen] - t[k] > grace)
+		if (!is_bad(st[k]) || t[seen] - t[k] > grace)
 			break;
 		start = seen = k;
 	}
 	if (t[i] - t[start] < sustain)
 		return false;
-	for (int k = 0; k < i; k++) {
-		if (!fired_at[k] || st[k] != s)
-			continue;
-		if (t[i] - t[k] < cooldown)
-			return false;
-		if (k >= start && t[i] - t[k] < sustain)
+	int from = start;
+	for (int k = start; k < i; k++)
+		if (fired_as[k] != U)
+			from = k;
+	if (from != start || fired_as[start] != U) {
+		if (t[i] - t[from] < sustain)
 			return false;
 	}
+	double held[HS_STATE_COUNT] = { 0 };
+	for (int k = from; k < i; k++)
+		if (is_bad(st[k]))
+			held[st[k]] += t[k + 1] - t[k];
+	*kind = held[H] > held[L] ? H : held[L] > held[H] ? L : st[i];
+	for (int k = 0; k < i; k++)
+		if (fired_as[k] == *kind && t[i] - t[k] < cooldown)
+			return false;
 	return true;
 }
 
@@ -386,12 +426,12 @@ static void every_short_timeline_follows_the_rules(void **state)
 	 * gaps of exactly grace and beyond it, and whole seconds hit the
 	 * sustain and cooldown edges exactly. */
 	const double sustain = 2, cooldown = 3, grace = 2;
-	long cases = 0;
+	long cases = 0, alerts = 0;
 	for (int gap_at = 0; gap_at < STEPS; gap_at++) {
 		for (unsigned code = 0; code < (1u << (2 * STEPS)); code++) {
 			double t[STEPS];
 			hs_state st[STEPS];
-			bool fired_at[STEPS] = { false };
+			hs_state fired_as[STEPS]; /* U: none */
 			hs_alerts a;
 			hs_alerts_init(&a, sustain, cooldown);
 			hs_alerts_set_grace(&a, grace);
@@ -401,22 +441,27 @@ static void every_short_timeline_follows_the_rules(void **state)
 				t[i] = now;
 				st[i] = alphabet[(code >> (2 * i)) & 3u];
 				hs_alert out;
+				hs_state kind = U;
 				bool got =
 				        hs_alerts_update(&a, t[i], st[i], &out);
-				bool want = reference(t, st, i, fired_at,
-				                      sustain, cooldown, grace);
+				bool want =
+				        reference(t, st, i, fired_as, sustain,
+				                  cooldown, grace, &kind);
 				if (got != want)
 					fail_msg("timeline %#x gap %d step %d: "
 					         "got %d, want %d",
 					         code, gap_at, i, got, want);
-				fired_at[i] = got;
-				if (got)
-					assert_int_equal(out.kind, st[i]);
+				fired_as[i] = got ? kind : U;
+				if (got) {
+					assert_int_equal(out.kind, kind);
+					alerts++;
+				}
 				cases++;
 			}
 		}
 	}
 	assert_int_equal(cases, (long)STEPS * STEPS * (1L << (2 * STEPS)));
+	assert_true(alerts > 0);
 }
 
 int main(void)
@@ -431,7 +476,7 @@ int main(void)
 		cmocka_unit_test(no_second_alert_within_cooldown),
 		cmocka_unit_test(the_cooldown_is_per_kind),
 		cmocka_unit_test(an_alert_before_a_restart_keeps_its_cooldown),
-		cmocka_unit_test(switching_kind_restarts_the_timer),
+		cmocka_unit_test(switching_kind_keeps_the_stretch),
 		cmocka_unit_test(zero_cooldown_alerts_once_per_sustain),
 		cmocka_unit_test(snooze_silences_until_its_end),
 		cmocka_unit_test(pause_silences_and_forgets),

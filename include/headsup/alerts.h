@@ -3,14 +3,19 @@
  * Pure policy: feed it the smoothed state of every analysed frame with the
  * frame's time (seconds, any monotonic scale); it says when to warn.
  *
- *   - A bad state (looking_down, hunched) must last sustain_s before its
- *     alert; the alert fires on the first update at or after that point.
+ *   - Bad posture (looking_down, hunched, or the two in turn) must last
+ *     sustain_s before its alert; the alert fires on the first update at
+ *     or after that point.  One stretch runs across both kinds, so a
+ *     person who hunches, reads their notes, and hunches again is warned
+ *     as one who only hunched would be.
+ *   - The alert names the kind that took most of the stretch's time since
+ *     its start, or since its previous alert (on a tie, the kind of the
+ *     update at hand); lasted_s is the whole stretch.
  *   - No second alert of the same kind within cooldown_s of the last one.
- *     A bad state that simply continues alerts again once both cooldown_s
- *     and sustain_s have passed since its previous alert.
+ *     A bad stretch that simply continues alerts again once both cooldown_s
+ *     (of the kind it names) and sustain_s have passed since its previous
+ *     alert.
  *   - upright and uncalibrated end the running bad stretch at once.
- *   - Switching between looking_down and hunched starts a new stretch for
- *     the new kind.
  *   - away never alerts.  A short away (a missed face, a glance at a phone)
  *     does not end a long hunch: a stretch survives gaps of up to grace_s
  *     without its state, whether the frames in between said away or did
@@ -40,11 +45,13 @@ typedef struct hs_alert {
 
 typedef struct hs_alerts {
 	double sustain_s, cooldown_s, grace_s;
-	/* the running bad stretch; kind HS_STATE_UPRIGHT when none */
-	hs_state kind;
+	/* the running bad stretch, when in_stretch */
+	bool in_stretch;
 	double since;     /* start of the stretch */
-	double last_seen; /* last update that reported kind */
+	double last_seen; /* last update that reported a bad state */
 	double next_due;  /* earliest time of its next alert */
+	/* per kind: seconds of the stretch since its start or last alert */
+	double share[HS_STATE_COUNT];
 	/* per kind: time of its last alert, when any */
 	bool alerted[HS_STATE_COUNT];
 	double last_alert[HS_STATE_COUNT];
@@ -52,6 +59,7 @@ typedef struct hs_alerts {
 	double pause_until;  /* end of a pause (`headsup pause`) */
 	bool has_t;
 	double last_t;
+	hs_state last_state; /* the state given at last_t */
 } hs_alerts;
 
 void hs_alerts_init(hs_alerts *a, double sustain_s, double cooldown_s);

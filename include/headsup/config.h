@@ -73,7 +73,7 @@
 	X(posture, hunched_lean_exit, DOUBLE, 1.08, 1.0, 3.0,                                    \
 	  "hunched (by lean) ends below this size ratio")                                        \
 	X(alerts, sustain_s, DOUBLE, 30.0, 1.0, 7200.0,                                          \
-	  "a bad posture must last this long before an alert")                                   \
+	  "looking down or hunched (in any mix) must last this long before an alert")            \
 	X(alerts, cooldown_s, DOUBLE, 600.0, 0.0, 86400.0,                                       \
 	  "no second alert of the same kind within this time, across restarts")                  \
 	X(alerts, snooze_min, DOUBLE, 30.0, 1.0, 1440.0,                                         \
