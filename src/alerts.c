@@ -73,17 +73,20 @@ bool hs_alerts_update(hs_alerts *a, double t, hs_state state, hs_alert *out)
 		a->in_stretch = true;
 		a->since = t;
 		a->next_due = t + a->sustain_s;
+		a->stretch_alert = -INFINITY;
 		clear_shares(a);
 	}
 	a->last_seen = t;
 
-	if (t < a->next_due || hs_alerts_quiet(a, t))
+	if (t < a->next_due || hs_alerts_quiet(a, t) ||
+	    t - a->stretch_alert < a->cooldown_s)
 		return false;
 	hs_state kind = major_kind(a, state);
 	if (!cooled_down(a, kind, t))
 		return false;
 	a->alerted[kind] = true;
 	a->last_alert[kind] = t;
+	a->stretch_alert = t;
 	a->next_due = t + a->sustain_s;
 	clear_shares(a);
 	out->kind = kind;

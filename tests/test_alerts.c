@@ -256,15 +256,15 @@ static void switching_kind_keeps_the_stretch(void **state)
 	expect(&log, 0, 30, L, 30);
 	expect(&log, 1, 630, L, 630);
 
-	/* Still the same one stretch after an alert: the next one names
-	 * what came since, and the cooldown is that kind's. */
+	/* Still the same one stretch after an alert: the next one waits
+	 * for the cooldown, whatever its kind, and names what came since. */
 	hs_alerts_init(&a, 30, 600);
 	log = (fired){ 0 };
 	feed(&a, &log, 0, 40, 1, H);
-	feed(&a, &log, 40, 200, 1, L);
+	feed(&a, &log, 40, 700, 1, L);
 	assert_int_equal(log.n, 2);
 	expect(&log, 0, 30, H, 30);
-	expect(&log, 1, 60, L, 60); /* since 30: 10 s hunched, 20 s down */
+	expect(&log, 1, 630, L, 630); /* since 30: 10 s hunched, 590 down */
 }
 
 static void zero_cooldown_alerts_once_per_sustain(void **state)
@@ -372,9 +372,9 @@ static void time_going_backwards_is_ignored(void **state)
  * the stretch reaches back over bad updates of either kind (and away), as
  * long as no two consecutive bad updates are more than grace apart; it
  * alerts when it has lasted sustain and none of its alerts came within
- * sustain, naming the kind whose updates held most of the time since the
- * stretch began or last alerted, when no alert of that kind came within
- * cooldown.
+ * sustain or cooldown, naming the kind whose updates held most of the time
+ * since the stretch began or last alerted, when no alert of that kind came
+ * within cooldown.
  */
 #define STEPS 8
 
@@ -403,10 +403,9 @@ static bool reference(const double *t, const hs_state *st, int i,
 	for (int k = start; k < i; k++)
 		if (fired_as[k] != U)
 			from = k;
-	if (from != start || fired_as[start] != U) {
-		if (t[i] - t[from] < sustain)
-			return false;
-	}
+	if (fired_as[from] != U &&
+	    (t[i] - t[from] < sustain || t[i] - t[from] < cooldown))
+		return false;
 	double held[HS_STATE_COUNT] = { 0 };
 	for (int k = from; k < i; k++)
 		if (is_bad(st[k]))

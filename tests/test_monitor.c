@@ -320,6 +320,37 @@ static void returning_upright_resets_the_sustain_timer(void **state)
 	assert_int_equal(alerts, 0);
 }
 
+/* Hunched at the keyboard, then a look down at notes, in turn every 12 s:
+ * bad posture all along, so it is warned of as a steady hunch would be. */
+static void hunching_and_looking_down_in_turn_alerts(void **state)
+{
+	(void)state;
+	hs_config cfg;
+	hs_monitor m;
+	calibrated(&m, &cfg, 30, 300);
+	hs_analysis low = face_at(true, 0, 260), down = face_at(true, 0, 200);
+	down.pose.pitch_down_deg = 35;
+	int alerts = 0;
+	hs_state last = HS_STATE_AWAY;
+	bool seen[HS_STATE_COUNT] = { false };
+	double first = NAN;
+	/* Five minutes of it: one alert, the cooldown (300 s) keeps the
+	 * other kind from following it. */
+	for (double t = 100; t < 388; t += 24) {
+		double at = feed(&m, t, t + 12, &low, &alerts, &last);
+		seen[last] = true;
+		if (isnan(first))
+			first = at;
+		at = feed(&m, t + 12, t + 24, &down, &alerts, &last);
+		seen[last] = true;
+		if (isnan(first))
+			first = at;
+	}
+	assert_true(seen[HS_STATE_HUNCHED] && seen[HS_STATE_LOOKING_DOWN]);
+	assert_int_equal(alerts, 1);
+	assert_true(first >= 130 && first <= 130 + cfg.smooth_s + 1);
+}
+
 static void nobody_there_never_alerts(void **state)
 {
 	(void)state;
@@ -525,6 +556,7 @@ int main(void)
 		        slow_rate_self_calibration_waits_for_five_frames),
 		cmocka_unit_test(new_baseline_is_taken_up_while_running),
 		cmocka_unit_test(returning_upright_resets_the_sustain_timer),
+		cmocka_unit_test(hunching_and_looking_down_in_turn_alerts),
 		cmocka_unit_test(nobody_there_never_alerts),
 		cmocka_unit_test(a_covered_camera_is_told_after_30_seconds),
 		cmocka_unit_test(

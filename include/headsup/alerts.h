@@ -13,8 +13,8 @@
  *     update at hand); lasted_s is the whole stretch.
  *   - No second alert of the same kind within cooldown_s of the last one.
  *     A bad stretch that simply continues alerts again once both cooldown_s
- *     (of the kind it names) and sustain_s have passed since its previous
- *     alert.
+ *     and sustain_s have passed since its previous alert, whatever kind
+ *     either names.
  *   - upright and uncalibrated end the running bad stretch at once.
  *   - away never alerts.  A short away (a missed face, a glance at a phone)
  *     does not end a long hunch: a stretch survives gaps of up to grace_s
@@ -47,9 +47,10 @@ typedef struct hs_alerts {
 	double sustain_s, cooldown_s, grace_s;
 	/* the running bad stretch, when in_stretch */
 	bool in_stretch;
-	double since;     /* start of the stretch */
-	double last_seen; /* last update that reported a bad state */
-	double next_due;  /* earliest time of its next alert */
+	double since;         /* start of the stretch */
+	double last_seen;     /* last update that reported a bad state */
+	double next_due;      /* earliest time of its next alert */
+	double stretch_alert; /* its last alert; -INFINITY when none */
 	/* per kind: seconds of the stretch since its start or last alert */
 	double share[HS_STATE_COUNT];
 	/* per kind: time of its last alert, when any */
