@@ -9,7 +9,10 @@
 #include "headsup/log.h"
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 /* The monitor stops within a second (its last journal write included);
  * this leaves room for a slow disk. */
@@ -36,6 +39,30 @@ static void print_help(FILE *out)
 	fputs(hs_disclaimer, out);
 }
 
+/* The monitor still runs after STOP_WAIT_S: say why that may be. */
+static void say_still_runs(int unsaid, long pid, const char *sock)
+{
+	char kill_it[64] = "";
+	if (pid > 0)
+		snprintf(kill_it, sizeof kill_it,
+		         "; 'kill %ld' ends it as "
+		         "'headsup stop' would",
+		         pid);
+	if (unsaid == HS_ENOENT)
+		hs_error("a monitor runs but does not listen on '%s', and it "
+		         "did not stop within %.0f seconds%s",
+		         sock, STOP_WAIT_S, kill_it);
+	else if (unsaid == HS_EIO)
+		hs_error(
+		        "the monitor did not answer on '%s', and it still runs "
+		        "after %.0f seconds%s",
+		        sock, STOP_WAIT_S, kill_it);
+	else
+		hs_error("the monitor said it would stop, but it still runs "
+		         "after %.0f seconds%s",
+		         STOP_WAIT_S, kill_it);
+}
+
 int hs_cmd_stop(int argc, char **argv)
 {
 	int status;
@@ -46,36 +73,64 @@ int hs_cmd_stop(int argc, char **argv)
 		return hs_cli_usage_error("stop",
 		                          "stop takes no arguments, got '%s'",
 		                          argv[first]);
-	status = hs_control_command("stop"); /* prints "stopping" */
-	if (status != HS_EXIT_OK)
+	/* Prints "stopping".  A monitor already on its way out (another
+	 * `headsup stop`, a SIGTERM) may have closed its socket, or close it
+	 * unread: whether one is on its way out shows by its lock. */
+	int unsaid = 0;
+	status = hs_control_command_or_silence("stop", &unsaid);
+	if (status != HS_EXIT_OK && unsaid == 0)
 		return status;
+	char sock[PATH_MAX] = "", path[PATH_MAX] = "";
+	int rc = hs_control_default_path(sock, sizeof sock);
+	if (rc == 0)
+		rc = hs_lock_default_path(path, sizeof path);
+	if (rc == 0 && unsaid == HS_ENOENT && access(path, F_OK) != 0) {
+		fprintf(stderr,
+		        "headsup is not running (nothing listens on '%s')\n",
+		        sock);
+		return HS_EXIT_FAILURE;
+	}
 	/* The monitor gives up its single-instance lock last, once the
 	 * journal is closed and the camera released. */
-	char path[PATH_MAX];
-	int rc = hs_lock_default_path(path, sizeof path);
 	const double until = hs_clock_steady() + STOP_WAIT_S;
+	bool held = false;
+	long pid = 0;
 	while (rc == 0) {
 		hs_lock *lock = NULL;
-		rc = hs_lock_acquire(path, &lock, NULL);
+		rc = hs_lock_acquire(path, &lock, &pid);
 		if (rc == 0) {
 			hs_lock_release(lock);
 			break;
 		}
 		if (rc != HS_ELOCKED)
 			break;
+		held = true;
 		if (hs_clock_steady() >= until) {
-			hs_error("the monitor said it would stop, but it still "
-			         "runs after %.0f seconds",
-			         STOP_WAIT_S);
+			say_still_runs(unsaid, pid, sock);
 			return HS_EXIT_FAILURE;
 		}
 		hs_clock_sleep(0.05);
 		rc = 0;
+		/* A monitor that is starting takes its lock before it
+		 * listens: ask it again. */
+		char reply[HS_CONTROL_LINE_MAX + 2];
+		if (unsaid &&
+		    hs_control_send(sock, "stop", reply, sizeof reply) == 0 &&
+		    strcmp(reply, "stopping") == 0) {
+			puts("stopping");
+			unsaid = 0;
+		}
 	}
 	if (rc < 0) {
 		hs_error("cannot tell whether the monitor has stopped: "
 		         "its lock '%s': %s",
 		         path, hs_strerror(rc));
+		return HS_EXIT_FAILURE;
+	}
+	if (unsaid == HS_ENOENT && !held) {
+		fprintf(stderr,
+		        "headsup is not running (nothing listens on '%s')\n",
+		        sock);
 		return HS_EXIT_FAILURE;
 	}
 	puts("stopped");

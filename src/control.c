@@ -538,6 +538,11 @@ int hs_control_send(const char *path, const char *line, char *reply,
 
 int hs_control_command(const char *line)
 {
+	return hs_control_command_or_silence(line, NULL);
+}
+
+int hs_control_command_or_silence(const char *line, int *unsaid)
+{
 	char path[PATH_MAX];
 	int rc = hs_control_default_path(path, sizeof path);
 	if (rc < 0) {
@@ -551,6 +556,10 @@ int hs_control_command(const char *line)
 		return HS_EXIT_FAILURE;
 	char reply[HS_CONTROL_LINE_MAX + 2];
 	rc = send_checked(path, line, reply, sizeof reply);
+	if ((rc == HS_ENOENT || rc == HS_EIO) && unsaid) {
+		*unsaid = rc;
+		return HS_EXIT_FAILURE;
+	}
 	if (rc == HS_ENOENT) {
 		fprintf(stderr,
 		        "headsup is not running (nothing listens on '%s')\n",

@@ -792,6 +792,88 @@ static void pause_and_resume_reach_the_running_monitor(void **state)
 	hs_runenv_free(&e);
 }
 
+/* Two `headsup stop` at once (a double click on a launcher, a script and
+ * a person): neither may say the monitor "did not answer".  Each says it
+ * stopped (status 0), or, when the monitor was already gone when it
+ * looked, that it is not running (1). */
+static void two_stops_at_once(void **state)
+{
+	(void)state;
+	char src[4096], args[4300], out[4096], line[4096];
+	REQUIRE_FIXTURE(GAZE, src);
+	int stopped = 0;
+	for (int round = 0; round < 4; round++) {
+		hs_runenv e;
+		hs_runenv_make(&e, false);
+		hs_runenv_fmt(
+		        args, sizeof args,
+		        "run --realtime --source '%s' --set notify=terminal",
+		        src);
+		pid_t pid = hs_runenv_spawn(&e, args);
+		wait_until_watching(&e);
+		hs_runenv_fmt(
+		        line, sizeof line,
+		        "sh -c '(\"$0\" stop; echo \"status $?\") >a 2>&1 & "
+		        "(\"$0\" stop; echo \"status $?\") >b 2>&1 & wait' "
+		        "'%s'",
+		        hs_test_bin());
+		assert_int_equal(hs_runenv_shell(&e, line, out, sizeof out), 0);
+		assert_int_equal(hs_runenv_wait(pid, 2), 0);
+		for (int k = 0; k < 2; k++) {
+			char path[300];
+			hs_runenv_fmt(path, sizeof path, "%s/%s", e.dir,
+			              k ? "b" : "a");
+			char *said = hs_runenv_slurp(path);
+			fprintf(stderr, "stop %d of round %d:\n%s", k, round,
+			        said);
+			if (strstr(said, "stopped\nstatus 0\n"))
+				stopped++;
+			else if (!strstr(said, "headsup is not running") ||
+			         !strstr(said, "status 1\n"))
+				fail_msg("a second stop said '%s'", said);
+			free(said);
+		}
+		hs_runenv_free(&e);
+	}
+	/* at least the one that was answered, every round */
+	assert_true(stopped >= 4);
+}
+
+/* A monitor that could not make its control socket (here a folder stands
+ * where it goes) still runs: `headsup stop` must not call it "not
+ * running", but say that it does not listen, and how to end it. */
+static void stop_names_a_monitor_that_does_not_listen(void **state)
+{
+	(void)state;
+	char src[4096], args[4300], out[4096], sock[300];
+	REQUIRE_FIXTURE(GAZE, src);
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	hs_runenv_fmt(sock, sizeof sock, "%s/run/headsup", e.dir);
+	assert_int_equal(mkdir(sock, 0700), 0);
+	hs_runenv_fmt(sock, sizeof sock, "%s/run/headsup/control.sock", e.dir);
+	assert_int_equal(mkdir(sock, 0700), 0);
+	hs_runenv_fmt(args, sizeof args,
+	              "-v run --realtime --source '%s' --set notify=terminal",
+	              src);
+	pid_t pid = hs_runenv_spawn(&e, args);
+	assert_true(hs_runenv_wait_log(&e, "watching", 20));
+	char *log = hs_runenv_slurp(e.log);
+	assert_non_null(strstr(log, "control socket"));
+	free(log);
+	assert_int_equal(hs_runenv_run(&e, "stop", out, sizeof out), 1);
+	char want[400];
+	hs_runenv_fmt(want, sizeof want,
+	              "a monitor runs but does not listen on '%s'", sock);
+	assert_non_null(strstr(out, want));
+	hs_runenv_fmt(want, sizeof want, "'kill %ld' ends it", (long)pid);
+	assert_non_null(strstr(out, want));
+	/* as it says: SIGTERM ends it as `headsup stop` would */
+	kill(pid, SIGTERM);
+	assert_int_equal(hs_runenv_wait(pid, 5), 0);
+	hs_runenv_free(&e);
+}
+
 /* `headsup calibrate` while a monitor runs: the monitor is paused for the
  * recording (so the camera is free), takes up the new baseline and is
  * resumed; a pause of the user's own is left as it is; a failed recording
@@ -1832,6 +1914,8 @@ int main(int argc, char **argv)
 		RUN_TEST(pause_and_resume_reach_the_running_monitor),
 		RUN_TEST(calibrate_while_running_hands_over_the_baseline),
 		RUN_TEST(stop_signals_lose_nothing),
+		RUN_TEST(two_stops_at_once),
+		RUN_TEST(stop_names_a_monitor_that_does_not_listen),
 		RUN_TEST(kill_9_loses_at_most_a_minute),
 		RUN_TEST(closed_stderr_takes_no_file),
 		RUN_TEST(preview_without_a_display_is_refused),

@@ -122,6 +122,12 @@ int hs_control_send(const char *path, const char *line, char *reply,
  * answer on stderr) and return the exit status: HS_EXIT_OK, or
  * HS_EXIT_FAILURE with "headsup is not running" when nothing listens. */
 int hs_control_command(const char *line);
+/* The same, except that two failures are left to the caller to tell (and
+ * *unsaid set to them, HS_EXIT_FAILURE returned): HS_ENOENT, nothing
+ * listens, and HS_EIO, the monitor took the connection and gave no answer.
+ * A monitor on its way out gives either; `headsup stop` tells them apart
+ * by the single-instance lock. */
+int hs_control_command_or_silence(const char *line, int *unsaid);
 
 /* The whole of a command that takes no arguments and sends one request
  * ("resume", "status", also the command's name): --help through help(),
