@@ -490,13 +490,8 @@ static int next_line(reader *r, char *buf, size_t size)
 static int parse_double(reader *r, const key_info *k, const char *text,
                         double *out)
 {
-	/* Plain decimal notation only: no "inf", "nan" or hex. */
-	size_t ok = strspn(text, "0123456789+-.eE");
-	char *end = NULL;
-	errno = 0;
-	double v = strtod(text, &end);
-	if (text[0] == '\0' || text[ok] != '\0' || *end != '\0' ||
-	    errno == ERANGE || !isfinite(v))
+	double v = 0;
+	if (hs_config_number(text, false, &v) < 0)
 		return fail(r, "%s = '%s' is not a number", k->name, text);
 	if (!(v >= k->min && v <= k->max))
 		return fail(r, "%s = %s is out of range (%g to %g)", k->name,
@@ -507,14 +502,13 @@ static int parse_double(reader *r, const key_info *k, const char *text,
 
 static int parse_int(reader *r, const key_info *k, const char *text, long *out)
 {
-	char *end = NULL;
-	errno = 0;
-	long v = strtol(text, &end, 10);
-	if (text[0] == '\0' || *end != '\0' || errno == ERANGE)
+	double number = 0;
+	if (hs_config_number(text, true, &number) < 0)
 		return fail(r, "%s = '%s' is not a whole number", k->name,
 		            text);
+	const long v = (long)number;
 	/* the limits are far inside long's range: exact as doubles */
-	if ((double)v < k->min || (double)v > k->max)
+	if (number < k->min || number > k->max)
 		return fail(r, "%s = %s is out of range (%g to %g)", k->name,
 		            text, k->min, k->max);
 	*out = v;

@@ -336,9 +336,8 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 
 static bool parse_positive(const char *s, double min, double max, double *out)
 {
-	char *end;
-	double v = strtod(s, &end);
-	if (end == s || *end || !isfinite(v) || v < min || v > max)
+	double v = 0;
+	if (hs_config_number(s, false, &v) < 0 || v < min || v > max)
 		return false;
 	*out = v;
 	return true;

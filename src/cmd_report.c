@@ -2,6 +2,7 @@
  * as text, HTML or JSON. */
 #include "headsup/cli.h"
 #include "headsup/clock.h"
+#include "headsup/config.h"
 #include "headsup/err.h"
 #include "headsup/journal.h"
 #include "headsup/log.h"
@@ -75,10 +76,9 @@ static void print_help(FILE *out)
 
 static int parse_days(const char *text, int *days)
 {
-	char *end = NULL;
-	errno = 0;
-	long v = strtol(text, &end, 10);
-	if (errno || end == text || *end || v < 1 || v > HS_REPORT_MAX_DAYS)
+	double v = 0;
+	if (hs_config_number(text, true, &v) < 0 || v < 1 ||
+	    v > HS_REPORT_MAX_DAYS)
 		return HS_EINVAL;
 	*days = (int)v;
 	return 0;

@@ -141,6 +141,27 @@ static bool plain_number(const char *text, bool integer)
 	return true;
 }
 
+int hs_config_number(const char *text, bool integer, double *out)
+{
+	if (!text || !plain_number(text, integer))
+		return HS_EINVAL;
+	char *end = NULL;
+	errno = 0;
+	double v;
+	if (integer) {
+		long n = strtol(text, &end, 10);
+		v = (double)n;
+	} else {
+		v = strtod(text, &end);
+	}
+	if (end == text || *end)
+		return HS_EINVAL;
+	if (errno == ERANGE || !isfinite(v))
+		return HS_ERANGE;
+	*out = v;
+	return 0;
+}
+
 /* Convert text for setting s and store it in cfg.  On failure write what
  * is wrong (without position) into why. */
 static int assign(hs_config *cfg, const hs_setting *s, const char *text,
@@ -150,16 +171,15 @@ static int assign(hs_config *cfg, const hs_setting *s, const char *text,
 	format_range(s, range, sizeof range);
 	switch (s->type) {
 	case HS_SETTING_INT: {
-		char *end = NULL;
-		errno = 0;
-		long v = plain_number(text, true) ? strtol(text, &end, 10) : 0;
-		if (!end || *end || errno == ERANGE) {
+		double number = 0;
+		if (hs_config_number(text, true, &number) < 0) {
 			say(why, whysize,
 			    "%s.%s: '%s' is not a whole number (allowed: %s)",
 			    s->section, s->key, text, range);
 			return HS_ECONFIG;
 		}
-		if ((double)v < s->min || (double)v > s->max) {
+		const long v = (long)number;
+		if (number < s->min || number > s->max) {
 			say(why, whysize,
 			    "%s.%s: %ld is out of range (allowed: %s)",
 			    s->section, s->key, v, range);
@@ -169,10 +189,8 @@ static int assign(hs_config *cfg, const hs_setting *s, const char *text,
 		return 0;
 	}
 	case HS_SETTING_DOUBLE: {
-		char *end = NULL;
-		errno = 0;
-		double v = plain_number(text, false) ? strtod(text, &end) : 0.0;
-		if (!end || *end || !isfinite(v)) {
+		double v = 0;
+		if (hs_config_number(text, false, &v) < 0) {
 			say(why, whysize,
 			    "%s.%s: '%s' is not a number (allowed: %s)",
 			    s->section, s->key, text, range);

@@ -165,6 +165,20 @@ static void missing_file_is_named_and_others_still_run(void **state)
 	assert_non_null(strstr(out, "\"face\": true"));
 }
 
+/* --fov and --fps are read as every number is (hs_config_number): a
+ * blank or hex is a usage error naming the option, as in --set. */
+static void odd_numbers_are_usage_errors(void **state)
+{
+	(void)state;
+	assert_int_equal(analyze("--fov 0x3c x.jpg"), 2);
+	assert_non_null(strstr(err, "--fov takes degrees from 20 to 150, "
+	                            "not '0x3c'"));
+	assert_int_equal(analyze("--fps ' 2' x.jpg"), 2);
+	assert_non_null(strstr(err, "--fps takes images per second"));
+	assert_int_equal(analyze("--fov 1e9 x.jpg"), 2);
+	assert_int_equal(count_lines(out), 0);
+}
+
 static void non_image_is_refused_clearly(void **state)
 {
 	(void)state;
@@ -969,6 +983,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, make_tmp, remove_tmp)
 	const struct CMUnitTest tests[] = {
 		T(missing_file_is_named_and_others_still_run),
+		T(odd_numbers_are_usage_errors),
 		T(non_image_is_refused_clearly),
 		T(json_is_utf8_whatever_the_file_name),
 		T(unwritable_output_is_a_failure),

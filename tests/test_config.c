@@ -369,6 +369,45 @@ static void odd_bytes_are_errors_not_crashes(void **state)
 	assert_string_equal(small, "test.in");
 }
 
+/* Every number headsup is given is read one way: the settings file,
+ * --set, the baseline file and the options of analyze and report.  A
+ * blank, hex or a word is refused wherever it is typed. */
+static void numbers_are_read_alike_everywhere(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		bool integer;
+		int rc;
+		double v;
+	} cases[] = {
+		{ "2", false, 0, 2 },
+		{ "+2.5", false, 0, 2.5 },
+		{ "-0.5e1", false, 0, -5 },
+		{ "07", true, 0, 7 },
+		{ "-3", true, 0, -3 },
+		{ " 2", false, HS_EINVAL, 0 },
+		{ "2 ", false, HS_EINVAL, 0 },
+		{ "0x10", false, HS_EINVAL, 0 },
+		{ "inf", false, HS_EINVAL, 0 },
+		{ "nan", false, HS_EINVAL, 0 },
+		{ "", false, HS_EINVAL, 0 },
+		{ "2.5", true, HS_EINVAL, 0 },
+		{ "1e3", true, HS_EINVAL, 0 },
+		{ "--2", false, HS_EINVAL, 0 },
+		{ "1e999", false, HS_ERANGE, 0 },
+		{ "99999999999999999999", true, HS_ERANGE, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		double v = -42;
+		int rc = hs_config_number(cases[i].text, cases[i].integer, &v);
+		if (rc != cases[i].rc)
+			fail_msg("'%s': %d, want %d", cases[i].text, rc,
+			         cases[i].rc);
+		assert_true(rc == 0 ? v == cases[i].v : v == -42);
+	}
+}
+
 static void defaults_then_file_then_command_line(void **state)
 {
 	(void)state;
@@ -548,6 +587,7 @@ int main(void)
 		cmocka_unit_test(a_key_set_twice_names_both_lines),
 		cmocka_unit_test(run_refuses_a_file_with_a_key_set_twice),
 		cmocka_unit_test(odd_bytes_are_errors_not_crashes),
+		cmocka_unit_test(numbers_are_read_alike_everywhere),
 		cmocka_unit_test(defaults_then_file_then_command_line),
 		cmocka_unit_test(help_lists_every_setting_within_80_columns),
 		cmocka_unit_test(a_reload_keeps_what_is_read_only_at_start),

@@ -1459,6 +1459,12 @@ static void cli_rejects_bad_dates(void **state)
 	assert_int_equal(report(fx, "--date 2>&1", out, sizeof out), 2);
 	assert_non_null(strstr(out, "--date"));
 	assert_int_equal(report(fx, "--days 0 2>/dev/null", NULL, 0), 2);
+	/* read as every number is (hs_config_number) */
+	assert_int_equal(report(fx, "--days ' 3' 2>/dev/null", NULL, 0), 2);
+	assert_int_equal(report(fx, "--days 0x3 2>/dev/null", NULL, 0), 2);
+	/* +3 is a number: the missing journal is what stops it */
+	assert_int_equal(report(fx, "--days +3 2>&1", out, sizeof out), 1);
+	assert_non_null(strstr(out, "no journal"));
 	assert_int_equal(report(fx, "--format pdf 2>/dev/null", NULL, 0), 2);
 	assert_int_equal(report(fx, "--help", out, sizeof out), 0);
 	assert_non_null(strstr(out, "--days N"));

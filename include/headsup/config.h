@@ -138,6 +138,13 @@ int hs_config_parse(hs_config *cfg, FILE *in, const char *name, char *err,
  * file, the baseline file and `--set` read a key or a value. */
 char *hs_config_trim(char *s);
 
+/* Read a number as every number headsup is given is read (settings, the
+ * baseline file, options): plain decimal notation, a sign, and for a
+ * non-integer a point and an exponent; no blanks, hex, "inf" or "nan".
+ * 0 and *out; HS_EINVAL when text is not such a number, HS_ERANGE when
+ * it is too large for a double (or, integer, for a long). */
+int hs_config_number(const char *text, bool integer, double *out);
+
 /* Set one setting from text ("section.key" or "key"), as the command line
  * does.  HS_ECONFIG with a message in err on failure. */
 int hs_config_set(hs_config *cfg, const char *key, const char *value, char *err,
