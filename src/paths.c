@@ -30,19 +30,21 @@ static int put(char *buf, size_t size, const char *fmt, ...)
 	return (n < 0 || (size_t)n >= size) ? HS_ERANGE : 0;
 }
 
+static const struct {
+	const char *var, *fallback;
+} xdg_table[] = {
+	[HS_XDG_CONFIG] = { "XDG_CONFIG_HOME", ".config" },
+	[HS_XDG_STATE] = { "XDG_STATE_HOME", ".local/state" },
+	[HS_XDG_DATA] = { "XDG_DATA_HOME", ".local/share" },
+	[HS_XDG_RUNTIME] = { "XDG_RUNTIME_DIR", NULL },
+};
+
 int hs_path_xdg(hs_xdg_kind kind, const char *name, char *buf, size_t size)
 {
-	static const struct {
-		const char *var, *fallback;
-	} table[] = {
-		[HS_XDG_CONFIG] = { "XDG_CONFIG_HOME", ".config" },
-		[HS_XDG_STATE] = { "XDG_STATE_HOME", ".local/state" },
-		[HS_XDG_DATA] = { "XDG_DATA_HOME", ".local/share" },
-		[HS_XDG_RUNTIME] = { "XDG_RUNTIME_DIR", NULL },
-	};
 	const char *sep = name ? "/" : "";
 	name = name ? name : "";
-	const char *base = getenv(table[kind].var);
+	/* A relative value does not count (the XDG base directory spec). */
+	const char *base = getenv(xdg_table[kind].var);
 	if (base && base[0] == '/')
 		return put(buf, size, "%s/headsup%s%s", base, sep, name);
 	if (kind == HS_XDG_RUNTIME) {
@@ -55,7 +57,8 @@ int hs_path_xdg(hs_xdg_kind kind, const char *name, char *buf, size_t size)
 	if (!home || home[0] != '/')
 		return HS_ENOENT;
 	char first[PATH_MAX];
-	int rc = put(first, sizeof first, "%s/%s", home, table[kind].fallback);
+	int rc = put(first, sizeof first, "%s/%s", home,
+	             xdg_table[kind].fallback);
 	if (rc < 0)
 		return rc;
 	return put(buf, size, "%s/headsup%s%s", first, sep, name);
@@ -63,22 +66,33 @@ int hs_path_xdg(hs_xdg_kind kind, const char *name, char *buf, size_t size)
 
 const char *hs_path_xdg_advice(hs_xdg_kind kind, int rc)
 {
-	static const char *const words[][2] = {
-		[HS_XDG_CONFIG] = { "set $XDG_CONFIG_HOME or $HOME",
-		                    "$XDG_CONFIG_HOME (or $HOME) makes too "
-		                    "long "
-		                    "a path" },
-		[HS_XDG_STATE] = { "set $XDG_STATE_HOME or $HOME",
-		                   "$XDG_STATE_HOME (or $HOME) makes too long "
-		                   "a "
-		                   "path" },
-		[HS_XDG_DATA] = { "set $XDG_DATA_HOME or $HOME",
-		                  "$XDG_DATA_HOME (or $HOME) makes too long a "
-		                  "path" },
-		[HS_XDG_RUNTIME] = { "set $XDG_RUNTIME_DIR",
-		                     "$XDG_RUNTIME_DIR makes too long a path" },
-	};
-	return words[kind][rc == HS_ERANGE];
+	static _Thread_local char text[640];
+	const char *var = xdg_table[kind].var;
+	if (kind == HS_XDG_RUNTIME) {
+		snprintf(text, sizeof text, "$%s makes too long a path", var);
+		return text;
+	}
+	if (rc == HS_ERANGE) {
+		snprintf(text, sizeof text,
+		         "$%s (or $HOME) makes too long a path", var);
+		return text;
+	}
+	/* Neither gave an absolute path: say what each holds. */
+	const char *value = getenv(var), *home = getenv("HOME");
+	char why_var[300] = "", why_home[300];
+	if (value && value[0])
+		snprintf(why_var, sizeof why_var,
+		         "$%s ('%.200s') is not an absolute path, and ", var,
+		         value);
+	if (home && home[0])
+		snprintf(why_home, sizeof why_home,
+		         "$HOME ('%.200s') is not an absolute path", home);
+	else
+		snprintf(why_home, sizeof why_home, "$HOME is not set");
+	snprintf(text, sizeof text,
+	         "%s%s; set $%s or $HOME to an absolute path", why_var,
+	         why_home, var);
+	return text;
 }
 
 /* mkdir with exactly 'mode', whatever the umask (which may take bits

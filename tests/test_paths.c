@@ -150,6 +150,41 @@ static void the_users_files_are_0600_whatever_the_umask(void **state)
 	assert_int_equal(mode_of(lock_path), 0644);
 }
 
+/* Without an absolute $XDG_DATA_HOME or $HOME there is nowhere to keep
+ * the journal; the message says what each variable holds, not only to
+ * "set" one that is set. */
+static void a_relative_home_is_named(void **state)
+{
+	(void)state;
+	char buf[PATH_MAX];
+	assert_int_equal(setenv("XDG_DATA_HOME", "/abs/data", 1), 0);
+	assert_int_equal(setenv("HOME", "relhome", 1), 0);
+	assert_int_equal(
+	        hs_path_xdg(HS_XDG_DATA, "journal.db", buf, sizeof buf), 0);
+	assert_string_equal(buf, "/abs/data/headsup/journal.db");
+
+	assert_int_equal(unsetenv("XDG_DATA_HOME"), 0);
+	int rc = hs_path_xdg(HS_XDG_DATA, "journal.db", buf, sizeof buf);
+	assert_int_equal(rc, HS_ENOENT);
+	assert_string_equal(hs_path_xdg_advice(HS_XDG_DATA, rc),
+	                    "$HOME ('relhome') is not an absolute path; set "
+	                    "$XDG_DATA_HOME or $HOME to an absolute path");
+
+	assert_int_equal(setenv("XDG_STATE_HOME", "state", 1), 0);
+	assert_int_equal(unsetenv("HOME"), 0);
+	rc = hs_path_xdg(HS_XDG_STATE, NULL, buf, sizeof buf);
+	assert_int_equal(rc, HS_ENOENT);
+	assert_string_equal(hs_path_xdg_advice(HS_XDG_STATE, rc),
+	                    "$XDG_STATE_HOME ('state') is not an absolute "
+	                    "path, and $HOME is not set; set $XDG_STATE_HOME "
+	                    "or $HOME to an absolute path");
+
+	/* relative XDG values do not count: $HOME's fallback does */
+	assert_int_equal(setenv("HOME", "/home/u", 1), 0);
+	assert_int_equal(hs_path_xdg(HS_XDG_STATE, NULL, buf, sizeof buf), 0);
+	assert_string_equal(buf, "/home/u/.local/state/headsup");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -162,6 +197,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 		        the_users_files_are_0600_whatever_the_umask,
 		        hs_test_tmp_setup, hs_test_tmp_teardown),
+		cmocka_unit_test(a_relative_home_is_named),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

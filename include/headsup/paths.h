@@ -17,10 +17,13 @@ typedef enum hs_xdg_kind {
 
 /* "<base>/headsup/<name>" into buf (name may be NULL for the folder).
  * Relative XDG variables are ignored, as the spec says.  HS_ERANGE when
- * buf is too small, HS_ENOENT when neither the variable nor $HOME is set. */
+ * buf is too small, HS_ENOENT when neither the variable nor $HOME is an
+ * absolute path. */
 int hs_path_xdg(hs_xdg_kind kind, const char *name, char *buf, size_t size);
-/* What to do about hs_path_xdg()'s failure rc, for a message:
- * "set $XDG_DATA_HOME or $HOME", or that they make too long a path. */
+/* What to do about hs_path_xdg()'s failure rc, for a message: what the
+ * variables hold ("$HOME ('home') is not an absolute path; set
+ * $XDG_DATA_HOME or $HOME to an absolute path"), or that they make too
+ * long a path.  In a buffer of this thread's, until the next call. */
 const char *hs_path_xdg_advice(hs_xdg_kind kind, int rc);
 
 /* Create a folder and its missing parents: the parents private to the
