@@ -84,18 +84,14 @@ int hs_cmd_stop(int argc, char **argv)
 	int rc = hs_control_default_path(sock, sizeof sock);
 	if (rc == 0)
 		rc = hs_lock_default_path(path, sizeof path);
-	if (rc == 0 && unsaid == HS_ENOENT && access(path, F_OK) != 0) {
-		fprintf(stderr,
-		        "headsup is not running (nothing listens on '%s')\n",
-		        sock);
-		return HS_EXIT_FAILURE;
-	}
 	/* The monitor gives up its single-instance lock last, once the
-	 * journal is closed and the camera released. */
+	 * journal is closed and the camera released.  No lock file: no
+	 * monitor ever ran here (and nothing is made to find that out). */
 	const double until = hs_clock_steady() + STOP_WAIT_S;
 	bool held = false;
 	long pid = 0;
-	while (rc == 0) {
+	bool look = unsaid != HS_ENOENT || access(path, F_OK) == 0;
+	while (rc == 0 && look) {
 		hs_lock *lock = NULL;
 		rc = hs_lock_acquire(path, &lock, &pid);
 		if (rc == 0) {
@@ -128,9 +124,7 @@ int hs_cmd_stop(int argc, char **argv)
 		return HS_EXIT_FAILURE;
 	}
 	if (unsaid == HS_ENOENT && !held) {
-		fprintf(stderr,
-		        "headsup is not running (nothing listens on '%s')\n",
-		        sock);
+		hs_control_say_not_running(sock);
 		return HS_EXIT_FAILURE;
 	}
 	puts("stopped");

@@ -536,6 +536,12 @@ int hs_control_send(const char *path, const char *line, char *reply,
 	return rc < 0 ? rc : send_checked(path, line, reply, size);
 }
 
+void hs_control_say_not_running(const char *path)
+{
+	fprintf(stderr, "headsup is not running (nothing listens on '%s')\n",
+	        path);
+}
+
 int hs_control_command(const char *line)
 {
 	return hs_control_command_or_silence(line, NULL);
@@ -561,9 +567,7 @@ int hs_control_command_or_silence(const char *line, int *unsaid)
 		return HS_EXIT_FAILURE;
 	}
 	if (rc == HS_ENOENT) {
-		fprintf(stderr,
-		        "headsup is not running (nothing listens on '%s')\n",
-		        path);
+		hs_control_say_not_running(path);
 		return HS_EXIT_FAILURE;
 	}
 	if (rc == HS_EIO) {

@@ -128,6 +128,8 @@ int hs_control_command(const char *line);
  * A monitor on its way out gives either; `headsup stop` tells them apart
  * by the single-instance lock. */
 int hs_control_command_or_silence(const char *line, int *unsaid);
+/* "headsup is not running (nothing listens on 'path')", on stderr. */
+void hs_control_say_not_running(const char *path);
 
 /* The whole of a command that takes no arguments and sends one request
  * ("resume", "status", also the command's name): --help through help(),
