@@ -83,6 +83,65 @@ static double spread(const double *v, size_t n, double med, double *tmp)
 	return hs_median(tmp, n);
 }
 
+/* How far v[0..n) (in time order) settled elsewhere: the median of its
+ * last third minus that of its first third, when that is more than limit
+ * and more than four standard errors of the jitter; 0 otherwise.  The
+ * jitter is read from the differences of neighbours, which one step
+ * hardly changes; floor keeps a perfectly steady series from making any
+ * small step significant.  tmp has room for n values. */
+static double step(const double *v, size_t n, double limit, double floor,
+                   double *tmp)
+{
+	const size_t k = n / 3;
+	if (k < 2)
+		return 0;
+	for (size_t i = 0; i + 1 < n; i++)
+		tmp[i] = fabs(v[i + 1] - v[i]);
+	/* MAD to standard deviation, and a difference to one value */
+	const double sd =
+	        fmax(1.4826 * hs_median(tmp, n - 1) / sqrt(2.0), floor);
+	/* a median of k values: 1.25 times the error of their mean */
+	const double se = 1.25 * sd * sqrt(2.0 / (double)k);
+	memcpy(tmp, v, k * sizeof *tmp);
+	const double first = hs_median(tmp, k);
+	memcpy(tmp, v + (n - k), k * sizeof *tmp);
+	const double moved = hs_median(tmp, k) - first;
+	return fabs(moved) > limit && fabs(moved) > 4 * se ? moved : 0;
+}
+
+/* Did the head settle elsewhere partway through (HS_CALIB_MAX_STEP_*)?
+ * The columns are still in time order.  Says so in why. */
+static bool stepped(double *const col[M_COUNT], size_t n_face, size_t n_pitch,
+                    char *why, size_t whysize)
+{
+	memcpy(col[M_TMP], col[M_IOD], n_face * sizeof *col[M_TMP]);
+	const double iod = hs_median(col[M_TMP], n_face);
+	if (!(iod > 0))
+		return false;
+	const double drop = step(col[M_Y], n_face, HS_CALIB_MAX_STEP_IOD * iod,
+	                         0.01 * iod, col[M_TMP]) /
+	                    iod;
+	if (drop != 0) {
+		say(why, whysize,
+		    "your head %s by %.1f eye distances while it recorded; "
+		    "sit upright and still for the whole recording, and try "
+		    "again",
+		    drop > 0 ? "sank" : "rose", fabs(drop));
+		return true;
+	}
+	const double tipped = step(col[M_PITCH], n_pitch, HS_CALIB_MAX_STEP_DEG,
+	                           0.5, col[M_TMP]);
+	if (tipped != 0) {
+		say(why, whysize,
+		    "your head tipped %.0f degrees %s while it recorded; "
+		    "keep your eyes on the screen for the whole recording, "
+		    "and try again",
+		    fabs(tipped), tipped > 0 ? "down" : "up");
+		return true;
+	}
+	return false;
+}
+
 int hs_calibration_from_samples(const hs_calib_sample *s, size_t n, int frame_w,
                                 int frame_h, hs_baseline *out, char *why,
                                 size_t whysize)
@@ -145,6 +204,9 @@ int hs_calibration_from_samples(const hs_calib_sample *s, size_t n, int frame_w,
 		    missing, n);
 		goto cleanup;
 	}
+	if (n_face >= HS_CALIB_SPREAD_MIN_FRAMES &&
+	    stepped(col, n_face, n_pitch, why, whysize))
+		goto cleanup;
 	hs_baseline b = {
 		.eye_mid_x = hs_median(col[M_X], n_face),
 		.eye_mid_y = hs_median(col[M_Y], n_face),

@@ -254,6 +254,53 @@ static void refuses_a_tilted_tiny_or_moving_head(void **state)
 	        0);
 }
 
+/* Upright for the first frames, then slumped or looking down for the
+ * rest: the median deviation sees the minority as noise, so a step is
+ * checked for its own sake; a baseline half slumped would hide every
+ * later slump. */
+static void refuses_a_slump_or_a_look_down_partway(void **state)
+{
+	(void)state;
+	enum {
+		N = 9
+	};
+	hs_calib_sample s[N];
+	/* eyes 60 px apart (sample_at); from the fourth frame 0.9 eye
+	 * distances lower, as the worst hunch of the neck fixtures */
+	for (int i = 0; i < N; i++)
+		s[i] = sample_at(320, i < 3 ? 240.0f : 294.0f);
+	assert_refused_saying(s, N, "your head sank by 0.9 eye distances");
+	/* two thirds upright: still a step between the first and last */
+	for (int i = 0; i < N; i++)
+		s[i] = sample_at(320, i < 6 ? 240.0f : 270.0f);
+	assert_refused_saying(s, N, "your head sank by 0.5 eye distances");
+	for (int i = 0; i < N; i++) {
+		s[i] = sample_at(320, 240);
+		s[i].pose.pitch_down_deg += i < 4 ? 0 : 12;
+	}
+	assert_refused_saying(s, N, "your head tipped 12 degrees down");
+
+	/* A slow settling within the limits is sitting still, and so is
+	 * jitter that makes a step as large look like chance. */
+	for (int i = 0; i < N; i++) {
+		s[i] = sample_at(320, 240.0f + 2.0f * (float)i);
+		s[i].pose.pitch_down_deg += i;
+	}
+	hs_baseline b;
+	char why[256] = "";
+	assert_int_equal(
+	        hs_calibration_from_samples(s, N, W, H, &b, why, sizeof why),
+	        0);
+	static const double jitter[N] = { 0, 12, -2, 10, 3, 14, 8, 16, 10 };
+	for (int i = 0; i < N; i++) {
+		s[i] = sample_at(320, 240);
+		s[i].pose.pitch_down_deg += jitter[i];
+	}
+	assert_int_equal(
+	        hs_calibration_from_samples(s, N, W, H, &b, why, sizeof why),
+	        0);
+}
+
 static void
 refuses_an_off_centre_face_and_says_where_the_camera_is(void **state)
 {
@@ -901,6 +948,7 @@ int main(void)
 		cmocka_unit_test(refuses_when_most_frames_have_no_face),
 		cmocka_unit_test(refuses_a_turned_head_and_names_the_side),
 		cmocka_unit_test(refuses_a_tilted_tiny_or_moving_head),
+		cmocka_unit_test(refuses_a_slump_or_a_look_down_partway),
 		cmocka_unit_test(
 		        refuses_an_off_centre_face_and_says_where_the_camera_is),
 		cmocka_unit_test(a_baseline_scales_to_frames_of_the_same_shape),

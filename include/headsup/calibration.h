@@ -43,6 +43,17 @@
 #define HS_CALIB_SPREAD_MIN_FRAMES 5
 #define HS_CALIB_MAX_SPREAD_DEG 8.0
 #define HS_CALIB_MAX_SHIFT_IOD 0.5
+/* A slump or a look down partway through: the median of the last third
+ * of the faces differs from that of the first third by more than this in
+ * eye height (eye distances) or pitch (degrees), and by over four times
+ * what the frame-to-frame jitter explains.  The spread above misses such
+ * a step, which moves only some of the frames.  The limits are what would
+ * itself count as a bad posture by default (hunched: a drop of 0.43;
+ * looking down: 15 x 0.6 = 9 degrees of pitch): a smaller step leaves
+ * the baseline close enough.  Photos taken one by one drift more than a
+ * recording: the neck fixtures' classes step up to 0.19 and 3.5. */
+#define HS_CALIB_MAX_STEP_IOD 0.4
+#define HS_CALIB_MAX_STEP_DEG 9.0
 #define HS_CALIB_MAX_OFFCENTRE                     \
 	0.30 /* eye midpoint this far from the     \
 	        centre, as a fraction of the frame \
