@@ -357,7 +357,8 @@ int hs_cmd_calibrate(int argc, char **argv)
 	size_t n = 0;
 	long frames = 0;
 	double t, t0 = NAN, t_last = NAN, next_t = -INFINITY;
-	int frame_w = 0, frame_h = 0, last_shown = -1;
+	int frame_w = 0, frame_h = 0, resized_w = 0, resized_h = 0,
+	    last_shown = -1;
 	char unread[PATH_MAX + 1100] =
 	        ""; /* why the first unreadable frame was */
 	while (!interrupted && (rc = hs_source_grab(src, &t)) == 0) {
@@ -379,6 +380,13 @@ int hs_cmd_calibrate(int argc, char **argv)
 		hs_analysis an;
 		if (hs_analyzer_run(az, img, &an) < 0)
 			continue;
+		/* Eye positions and distances are in pixels of the frame:
+		 * frames of two sizes cannot make one baseline. */
+		if (n > 0 && (an.frame_w != frame_w || an.frame_h != frame_h)) {
+			resized_w = an.frame_w;
+			resized_h = an.frame_h;
+			break;
+		}
 		frame_w = an.frame_w;
 		frame_h = an.frame_h;
 		if (n < MAX_SAMPLES) {
@@ -397,6 +405,12 @@ int hs_cmd_calibrate(int argc, char **argv)
 		fputs("\r                    \r", stderr);
 	if (interrupted) {
 		hs_error("calibration interrupted. %s", kept);
+		goto out;
+	}
+	if (resized_w) {
+		hs_error("the frames of '%s' change size (%dx%d, then %dx%d); "
+		         "calibrate on frames of one size. %s",
+		         name, frame_w, frame_h, resized_w, resized_h, kept);
 		goto out;
 	}
 	if (rc < 0 && rc != HS_EEOF) {
@@ -444,7 +458,13 @@ int hs_cmd_calibrate(int argc, char **argv)
 	printf("Baseline stored in %s\n", path);
 	/* Degrees as the terminal report writes them (report.h). */
 	const char *deg = hs_report_degree(hs_report_locale_charset());
-	printf("  frames used: %zu, eye distance %.0f px", n, b.iod_px);
+	size_t with_face = 0;
+	for (size_t i = 0; i < n; i++)
+		with_face += samples[i].face.found;
+	printf("  frames used: %zu", with_face);
+	if (with_face < n)
+		printf(" (of %zu; the others show no face)", n);
+	printf(", eye distance %.0f px", b.iod_px);
 	if (b.has_pitch)
 		printf(", head pitch %.1f%s", b.pitch_deg, deg);
 	printf(", roll %.1f%s\n", b.roll_deg, deg);

@@ -2,6 +2,7 @@
 #include "headsup/monitor.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* A face is steady enough to calibrate on when its eye midpoint stays
@@ -43,6 +44,7 @@ void hs_monitor_init(hs_monitor *m, const hs_config *cfg,
 	hs_alerts_set_grace(&m->alerts, grace_for(cfg));
 	m->state = m->calibrated ? HS_STATE_AWAY : HS_STATE_UNCALIBRATED;
 	m->dark_since = NAN;
+	m->selfcal_turned_since = NAN;
 }
 
 void hs_monitor_reconfigure(hs_monitor *m, const hs_config *cfg)
@@ -62,6 +64,7 @@ void hs_monitor_restart(hs_monitor *m)
 {
 	hs_smoother_reset(&m->smoother);
 	m->selfcal_n = 0;
+	m->selfcal_turned_since = NAN;
 	m->dark_since = NAN;
 	m->dark = false;
 }
@@ -74,18 +77,28 @@ void hs_monitor_set_baseline(hs_monitor *m, const hs_baseline *base)
 	m->classifier.state = HS_STATE_UNCALIBRATED;
 }
 
+typedef enum selfcal_fit {
+	SELFCAL_FITS,   /* one more sample of the run */
+	SELFCAL_UNUSED, /* no face, or no eyes: the run starts again */
+	SELFCAL_TURNED, /* the head turned past HS_CALIB_MAX_YAW_DEG */
+	SELFCAL_OTHER,  /* elsewhere than the run, or another frame size */
+} selfcal_fit;
+
 /* Is this sample usable for self-calibration and close to the run so
  * far? */
-static bool steady_with_run(const hs_monitor *m, const hs_analysis *an)
+static selfcal_fit fit_with_run(const hs_monitor *m, const hs_analysis *an)
 {
 	const hs_face *f = &an->face;
 	if (!f->found || (f->kp_valid & HS_KP_EYES) != HS_KP_EYES)
-		return false;
+		return SELFCAL_UNUSED;
 	if (an->has_pose && an->pose.has_pitch &&
 	    fabs(an->pose.yaw_deg) > HS_CALIB_MAX_YAW_DEG)
-		return false;
+		return SELFCAL_TURNED;
 	if (m->selfcal_n == 0)
-		return true;
+		return SELFCAL_FITS;
+	/* pixels of two frame sizes do not pool */
+	if (an->frame_w != m->selfcal_w || an->frame_h != m->selfcal_h)
+		return SELFCAL_OTHER;
 	const hs_face *first = &m->selfcal[0].face;
 	double x0 = (first->kp[0].x + first->kp[1].x) / 2,
 	       y0 = (first->kp[0].y + first->kp[1].y) / 2;
@@ -93,7 +106,31 @@ static bool steady_with_run(const hs_monitor *m, const hs_analysis *an)
 	       y = (f->kp[0].y + f->kp[1].y) / 2;
 	double iod = hypot(first->kp[1].x - first->kp[0].x,
 	                   first->kp[1].y - first->kp[0].y);
-	return iod > 0 && hypot(x - x0, y - y0) <= SELFCAL_STEADY_IOD * iod;
+	return iod > 0 && hypot(x - x0, y - y0) <= SELFCAL_STEADY_IOD * iod
+	               ? SELFCAL_FITS
+	               : SELFCAL_OTHER;
+}
+
+/* A head turned for HS_MONITOR_SELFCAL_S gives no sample at all: say so
+ * then (and every HS_MONITOR_SELFCAL_S after), as a refusal would, or a
+ * camera beside the screen would leave the monitor uncalibrated without
+ * a word. */
+static void note_turned(hs_monitor *m, double t, const hs_analysis *an,
+                        hs_monitor_step *out)
+{
+	if (isnan(m->selfcal_turned_since))
+		m->selfcal_turned_since = t;
+	if (t - m->selfcal_turned_since < HS_MONITOR_SELFCAL_S)
+		return;
+	/* yaw + = head turned toward the subject's left (pose.h) */
+	const double yaw = an->pose.yaw_deg;
+	snprintf(m->selfcal_why, sizeof m->selfcal_why,
+	         "your head is turned %.0f degrees to your %s from the camera; "
+	         "face the screen, and if you do, put the camera in front "
+	         "of you (over or under the screen)",
+	         fabs(yaw), yaw > 0 ? "left" : "right");
+	out->self_cal_refused = true;
+	m->selfcal_turned_since = t;
 }
 
 /* Gather one more steady frame; once there are HS_MONITOR_SELFCAL_S of
@@ -102,10 +139,22 @@ static bool steady_with_run(const hs_monitor *m, const hs_analysis *an)
 static void try_self_calibration(hs_monitor *m, double t, const hs_analysis *an,
                                  hs_monitor_step *out)
 {
-	if (!steady_with_run(m, an) || m->selfcal_n == HS_MONITOR_SELFCAL_MAX) {
+	selfcal_fit fit = fit_with_run(m, an);
+	if (fit == SELFCAL_TURNED)
+		note_turned(m, t, an, out);
+	else
+		m->selfcal_turned_since = NAN;
+	if (fit == SELFCAL_OTHER || m->selfcal_n == HS_MONITOR_SELFCAL_MAX) {
+		m->selfcal_n = 0; /* a new run, from this sample */
+		fit = fit_with_run(m, an);
+	}
+	if (fit != SELFCAL_FITS) {
 		m->selfcal_n = 0;
-		if (!steady_with_run(m, an))
-			return;
+		return;
+	}
+	if (m->selfcal_n == 0) {
+		m->selfcal_w = an->frame_w;
+		m->selfcal_h = an->frame_h;
 	}
 	m->selfcal[m->selfcal_n].face = an->face;
 	m->selfcal[m->selfcal_n].pose = an->pose;

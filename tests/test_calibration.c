@@ -939,6 +939,53 @@ static void angles_are_written_in_the_locale_charset(void **state)
 	hs_test_rmtree(dir);
 }
 
+/* A folder of photos of two sizes: eye positions in pixels of one size
+ * cannot be pooled with the other's, so it is refused, naming both; and
+ * the summary counts the frames that showed a face, not blank ones. */
+static void frames_of_two_sizes_are_refused(void **state)
+{
+	(void)state;
+	char neck[PATH_MAX];
+	if (!hs_test_fixture("desk/neck/class3_000.jpg", neck, sizeof neck))
+		SKIP_LOUDLY("calibrate on photos needs the fixtures");
+	if (hs_test_run("command -v convert >/dev/null", NULL, 0) != 0)
+		SKIP_LOUDLY("ImageMagick's convert is not installed");
+	char dir[PATH_MAX], cmd[7 * PATH_MAX], args[2 * PATH_MAX + 64],
+	        cal[PATH_MAX + 16], out[4096], err[4096];
+	hs_test_tmpdir(dir, sizeof dir);
+	char *slash = strrchr(neck, '/');
+	*slash = '\0';
+	snprintf(cmd, sizeof cmd,
+	         "mkdir '%s/mixed' && cp '%s'/class3_00*.jpg "
+	         "'%s'/class3_01*.jpg "
+	         "'%s/mixed/' && convert '%s/class3_020.jpg' -resize 640x360 "
+	         "'%s/mixed/class3_020.jpg'",
+	         dir, neck, neck, dir, neck, dir);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+	snprintf(args, sizeof args,
+	         "--source '%s/mixed' --seconds 10 --output '%s/cal.ini'", dir,
+	         dir);
+	assert_int_equal(
+	        calibrate_in(dir, args, out, sizeof out, err, sizeof err), 1);
+	assert_non_null(strstr(err, "change size (960x540, then 640x360); "
+	                            "calibrate on frames of one size"));
+	snprintf(cal, sizeof cal, "%s/cal.ini", dir);
+	assert_int_equal(access(cal, F_OK), -1); /* nothing stored */
+
+	/* the same photos without the odd one, and two blank frames */
+	snprintf(cmd, sizeof cmd,
+	         "rm '%s/mixed/class3_020.jpg' && convert -size 960x540 "
+	         "xc:gray '%s/mixed/class3_021.png' && cp "
+	         "'%s/mixed/class3_021.png' '%s/mixed/class3_022.png'",
+	         dir, dir, dir, dir);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+	assert_int_equal(
+	        calibrate_in(dir, args, out, sizeof out, err, sizeof err), 0);
+	assert_non_null(strstr(out, "frames used: 4 (of 6; the others show "
+	                            "no face)"));
+	hs_test_rmtree(dir);
+}
+
 int main(void)
 {
 	/* OpenCV's size limit at its default (a_too_large_image_...). */
@@ -949,6 +996,7 @@ int main(void)
 		cmocka_unit_test(refuses_a_turned_head_and_names_the_side),
 		cmocka_unit_test(refuses_a_tilted_tiny_or_moving_head),
 		cmocka_unit_test(refuses_a_slump_or_a_look_down_partway),
+		cmocka_unit_test(frames_of_two_sizes_are_refused),
 		cmocka_unit_test(
 		        refuses_an_off_centre_face_and_says_where_the_camera_is),
 		cmocka_unit_test(a_baseline_scales_to_frames_of_the_same_shape),

@@ -250,6 +250,72 @@ static void slowest_rate_alerts_through_uneven_gaps(void **state)
 /* Self-calibration needs enough frames for its steadiness check: at
  * 0.1 Hz, 5 s held two frames, and a face that moved between them made
  * the baseline (their mean). */
+/* A camera beside the screen: the face reads turned 40 degrees, so no
+ * frame can be calibrated on.  After 5 s the monitor says why (and every
+ * 5 s after, for -v), as it does for a refused attempt; it never
+ * calibrates on the turned face. */
+static void a_turned_head_is_told_not_ignored(void **state)
+{
+	(void)state;
+	hs_config cfg;
+	hs_monitor m;
+	settings(&cfg, 30, 600);
+	hs_monitor_init(&m, &cfg, NULL);
+	hs_analysis turned = face_at(true, 0, 200);
+	turned.pose.yaw_deg = -40;
+	int refused = 0;
+	double first = NAN;
+	for (double t = 0; t < 12; t += 0.5) {
+		hs_monitor_step st;
+		hs_monitor_step_frame(&m, t, &turned, &st);
+		assert_false(st.self_calibrated);
+		if (st.self_cal_refused) {
+			refused++;
+			if (isnan(first))
+				first = t;
+		}
+	}
+	assert_int_equal(refused, 2); /* at 5 s and 10 s */
+	assert_near(first, 5.0, 1e-9);
+	assert_non_null(strstr(m.selfcal_why, "your head is turned 40 "
+	                                      "degrees to your right"));
+	assert_false(m.calibrated);
+	/* facing the camera: calibrated 5 s later, without a word more */
+	hs_analysis up = face_at(true, 0, 200);
+	bool made = false;
+	for (double t = 12; t < 18 && !made; t += 0.5) {
+		hs_monitor_step st;
+		hs_monitor_step_frame(&m, t, &up, &st);
+		assert_false(st.self_cal_refused);
+		made = st.self_calibrated;
+	}
+	assert_true(made);
+}
+
+/* Frames that change size while the monitor calibrates itself (a camera
+ * that settles on another mode): the run starts again with the new size,
+ * so no baseline pools pixels of two sizes. */
+static void self_calibration_starts_again_at_a_new_frame_size(void **state)
+{
+	(void)state;
+	hs_config cfg;
+	hs_monitor m;
+	settings(&cfg, 30, 600);
+	hs_monitor_init(&m, &cfg, NULL);
+	hs_analysis small = face_at(true, 0, 200), large = small;
+	large.frame_w = 2 * W;
+	large.frame_h = 2 * H;
+	double made_at = NAN;
+	for (double t = 0; t < 12 && isnan(made_at); t += 0.5) {
+		hs_monitor_step st;
+		hs_monitor_step_frame(&m, t, t < 3 ? &small : &large, &st);
+		if (st.self_calibrated)
+			made_at = t;
+	}
+	assert_near(made_at, 8.0, 1e-9); /* 5 s from the first large frame */
+	assert_int_equal(m.base.frame_w, 2 * W);
+}
+
 static void slow_rate_self_calibration_waits_for_five_frames(void **state)
 {
 	(void)state;
@@ -554,6 +620,9 @@ int main(void)
 		cmocka_unit_test(slowest_rate_alerts_through_uneven_gaps),
 		cmocka_unit_test(
 		        slow_rate_self_calibration_waits_for_five_frames),
+		cmocka_unit_test(a_turned_head_is_told_not_ignored),
+		cmocka_unit_test(
+		        self_calibration_starts_again_at_a_new_frame_size),
 		cmocka_unit_test(new_baseline_is_taken_up_while_running),
 		cmocka_unit_test(returning_upright_resets_the_sustain_timer),
 		cmocka_unit_test(hunching_and_looking_down_in_turn_alerts),

@@ -41,7 +41,9 @@ typedef struct hs_monitor {
 	hs_calib_sample selfcal[HS_MONITOR_SELFCAL_MAX];
 	double selfcal_t[HS_MONITOR_SELFCAL_MAX];
 	size_t selfcal_n;
-	char selfcal_why[256]; /* why the last attempt was refused */
+	int selfcal_w, selfcal_h;    /* the size of the run's frames */
+	double selfcal_turned_since; /* a head turned since, or NAN */
+	char selfcal_why[256];       /* why the last attempt was refused */
 	double dark_since; /* time of the first of the dark frames, or NAN */
 	bool dark;         /* dark for HS_MONITOR_DARK_S or more */
 } hs_monitor;
