@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "headsup/advice.h"
+#include "headsup/clock.h"
 #include "headsup/err.h"
 #include "headsup/log.h"
 
@@ -26,6 +27,10 @@ struct hs_notify {
 	void *fallback_state;
 	bool fallback_open;
 	bool warned_send_failure;
+	/* "auto" that found no server at the start: the desktop back-end,
+	 * tried again at an alert or notice, at most every retry_s. */
+	const hs_notifier_ops *desktop_later;
+	double retry_s, retry_at;
 };
 
 static int notify_new(const hs_notifier_ops *ops, void *state,
@@ -91,8 +96,42 @@ int hs_notify_create_from(const char *mode, const hs_notifier_ops *desktop,
 		ops->close(state);
 		return rc;
 	}
+	if (want_auto && ops == terminal) {
+		(*out)->desktop_later = desktop;
+		(*out)->retry_s = HS_NOTIFY_RETRY_S;
+		(*out)->retry_at = hs_clock_steady(); /* the first alert */
+	}
 	hs_debug("alerts go through %s", ops->name);
 	return 0;
+}
+
+void hs_notify_set_retry(hs_notify *n, double seconds)
+{
+	if (!n->desktop_later)
+		return;
+	n->retry_at += seconds - n->retry_s;
+	n->retry_s = seconds;
+}
+
+/* A session's notification server often starts after a monitor started
+ * with the session: under "auto", ask for it again now and then, and once
+ * it answers, alerts go to the desktop, the terminal as their fallback. */
+static void try_desktop_again(hs_notify *n)
+{
+	const double now = hs_clock_steady();
+	if (!n->desktop_later || now < n->retry_at)
+		return;
+	n->retry_at = now + n->retry_s;
+	void *state = NULL;
+	if (n->desktop_later->open(&state) < 0)
+		return;
+	n->fallback_ops = n->ops;
+	n->fallback_state = n->state;
+	n->fallback_open = true;
+	n->ops = n->desktop_later;
+	n->state = state;
+	n->desktop_later = NULL;
+	hs_warn("a notification server answers now; alerts go to the desktop");
 }
 
 int hs_notify_create(const char *mode, hs_notify **out)
@@ -120,6 +159,7 @@ int hs_notify_send(hs_notify *n, const hs_alert_msg *msg)
 {
 	if (!n || !msg)
 		return HS_EINVAL;
+	try_desktop_again(n);
 	int rc = n->ops->send(n->state, msg);
 	if (rc == 0 || !n->fallback_ops)
 		return rc;
@@ -144,6 +184,7 @@ int hs_notify_notice(hs_notify *n, const char *summary, const char *body)
 {
 	if (!n || !summary || !body)
 		return HS_EINVAL;
+	try_desktop_again(n);
 	if (!n->ops->notice)
 		return 0;
 	return n->ops->notice(n->state, summary, body);

@@ -438,6 +438,49 @@ static void auto_falls_back_to_terminal_and_warns_once(void **state)
 	assert_int_equal(fk.desktop_closes, 0);
 }
 
+/* Started with the session before its notification server: "auto" asks
+ * again at the first alert and then at most every HS_NOTIFY_RETRY_S, and
+ * once a server answers, alerts go to the desktop (one warning says so),
+ * with the terminal, already open, as their fallback. */
+static void auto_takes_up_a_server_that_starts_later(void **state)
+{
+	(void)state;
+	fk.desktop_open_rc = HS_ENOSERVER;
+	hs_notify *n = NULL;
+	captured c;
+	capture_stderr(&c);
+	assert_int_equal(create_fake("auto", &n), 0);
+	hs_alert_msg m;
+	make_msg(&m, HS_STATE_HUNCHED, 45.0, NULL);
+	assert_int_equal(hs_notify_send(n, &m), 0); /* asks again: none */
+	assert_int_equal(fk.desktop_opens, 2);
+	fk.desktop_open_rc = 0;                     /* the server is up now */
+	assert_int_equal(hs_notify_send(n, &m), 0); /* within a minute */
+	assert_int_equal(fk.desktop_opens, 2);
+	assert_int_equal(fk.terminal_sends, 2);
+	assert_string_equal(hs_notify_backend(n), "fake-terminal");
+
+	hs_notify_set_retry(n, 0); /* as if the minute had passed */
+	assert_int_equal(hs_notify_send(n, &m), 0);
+	assert_int_equal(fk.desktop_opens, 3);
+	assert_int_equal(fk.desktop_sends, 1);
+	assert_string_equal(hs_notify_backend(n), "fake-desktop");
+	/* the desktop failing now: the terminal, opened once, takes it */
+	fk.desktop_send_rc = HS_EIO;
+	assert_int_equal(hs_notify_send(n, &m), 0);
+	assert_int_equal(fk.terminal_sends, 3);
+	assert_int_equal(fk.terminal_opens, 1);
+	assert_int_equal(fk.desktop_opens, 3); /* never asked again */
+	char *err = release_stderr(&c);
+	assert_int_equal(count_of(err, "a notification server answers now; "
+	                               "alerts go to the desktop"),
+	                 1);
+	free(err);
+	hs_notify_destroy(n);
+	assert_int_equal(fk.desktop_closes, 1);
+	assert_int_equal(fk.terminal_closes, 1);
+}
+
 static void auto_falls_back_on_other_desktop_failures_too(void **state)
 {
 	(void)state;
@@ -1009,6 +1052,8 @@ int main(void)
 		cmocka_unit_test_setup(
 		        auto_falls_back_to_terminal_and_warns_once,
 		        reset_fakes),
+		cmocka_unit_test_setup(auto_takes_up_a_server_that_starts_later,
+		                       reset_fakes),
 		cmocka_unit_test_setup(
 		        auto_falls_back_on_other_desktop_failures_too,
 		        reset_fakes),

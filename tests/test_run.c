@@ -1375,6 +1375,54 @@ static void desk_session_alert_reaches_dunst(void **state)
 	hs_runenv_free(&e);
 }
 
+/* A monitor started with the session before its notification server
+ * (autostart races the desktop at log-in): with notify = auto it begins
+ * on the terminal, and its first alert, once dunst is up, reaches the
+ * desktop.  On a bus of its own, without $DISPLAY, so that dunst cannot
+ * be started by D-Bus activation before the test starts it. */
+static void a_server_that_starts_later_gets_the_alerts(void **state)
+{
+	(void)state;
+	char src[4096], cmd[12000], out[16384];
+	REQUIRE_FIXTURE(DESK, src);
+	REQUIRE_SESSION("DISPLAY");
+	hs_runenv e;
+	hs_runenv_make(&e, true);
+	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
+	hs_runenv_fmt(
+	        cmd, sizeof cmd,
+	        "cd '%s' && env -u DISPLAY dbus-run-session -- sh -c '"
+	        "env %s DBUS_SESSION_BUS_ADDRESS=\"$DBUS_SESSION_BUS_ADDRESS\" "
+	        "'\\''%s'\\'' -v run --realtime --source '\\''%s'\\'' "
+	        "--set notify=auto --set sustain_s=5 --clock-start " DAY
+	        "T09:00:00 >run.out 2>&1 & pid=$!; sleep 3; "
+	        "DISPLAY=%s dunst -config '\\''%s/dunstrc'\\'' >dunst.log "
+	        "2>&1 & d=$!; "
+	        "for i in $(seq 600); do grep -q \"alert: \" run.out && break; "
+	        "sleep 0.1; done; sleep 1; dunstctl close-all; "
+	        "dunstctl history >history.json; "
+	        "kill -TERM $pid; wait $pid; echo status=$?; kill $d; true'",
+	        e.dir, e.vars, hs_test_bin(), src, getenv("DISPLAY"),
+	        getenv("HEADSUP_SESSION_DIR"));
+	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
+	char path[300];
+	hs_runenv_fmt(path, sizeof path, "%s/run.out", e.dir);
+	char *log = hs_runenv_slurp(path);
+	fprintf(stderr, "%s\n%s", out, log);
+	assert_non_null(strstr(out, "status=0"));
+	assert_non_null(strstr(log, "no notification server on the session "
+	                            "bus; alerts go to the terminal"));
+	assert_non_null(strstr(log, "a notification server answers now; "
+	                            "alerts go to the desktop"));
+	assert_null(strstr(log, "headsup: Hunched for")); /* not the terminal */
+	free(log);
+	hs_runenv_fmt(path, sizeof path, "%s/history.json", e.dir);
+	char *history = hs_runenv_slurp(path);
+	assert_non_null(strstr(history, "Hunched for 5 seconds"));
+	free(history);
+	hs_runenv_free(&e);
+}
+
 /* A notification server that hangs while it keeps its bus name
  * (tests/support/hung_notifyd.c, on a private bus) costs the desk
  * session's one alert a short wait and the terminal fallback, not
@@ -1925,6 +1973,7 @@ int main(int argc, char **argv)
 	};
 	const struct CMUnitTest session_tests[] = {
 		RUN_TEST(desk_session_alert_reaches_dunst),
+		RUN_TEST(a_server_that_starts_later_gets_the_alerts),
 		RUN_TEST(self_calibration_is_told_on_the_desktop),
 		RUN_TEST(a_covered_camera_is_told_on_the_desktop),
 		RUN_TEST(announce_says_on_the_desktop_that_it_started),

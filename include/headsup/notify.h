@@ -82,13 +82,20 @@ extern const hs_notifier_ops hs_notifier_libnotify;
  * at the local time it is shown (hs_notify_format_line()). */
 extern const hs_notifier_ops hs_notifier_console;
 
+/* At most this often, "auto" without a server asks for one again; a
+ * server that hangs costs each ask a few seconds. */
+#define HS_NOTIFY_RETRY_S 60.0
+
 /* The chosen back-end and its state. */
 typedef struct hs_notify hs_notify;
 
 /* Choose a back-end by mode:
  *   "auto"     libnotify; when it cannot start, the console, with one
  *              warning "no notification server on the session bus; alerts
- *              go to the terminal";
+ *              go to the terminal", and libnotify is tried again at an
+ *              alert or notice, at most every HS_NOTIFY_RETRY_S: once a
+ *              server answers (one started after the monitor, at log-in),
+ *              alerts go to the desktop, with one warning saying so;
  *   "desktop"  libnotify or HS_ENOSERVER (logged as an error);
  *   "terminal" the console.
  * An unknown mode is HS_EINVAL.  *out is untouched on failure. */
@@ -97,6 +104,8 @@ int hs_notify_create(const char *mode, hs_notify **out);
 int hs_notify_create_from(const char *mode, const hs_notifier_ops *desktop,
                           const hs_notifier_ops *terminal, hs_notify **out);
 void hs_notify_destroy(hs_notify *n);
+/* How often "auto" asks again for a server it did not find (tests). */
+void hs_notify_set_retry(hs_notify *n, double seconds);
 
 /* Name of the back-end in use: "libnotify" or "console". */
 const char *hs_notify_backend(const hs_notify *n);
