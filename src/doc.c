@@ -865,6 +865,8 @@ int hs_doc_write_man(FILE *out)
 	      out);
 	hs_doc_roff(out, hs_advice_source_title, false);
 	fputs("\\(rq.\n"
+	      "The advice to see a clinician is ours, drawn from the "
+	      "symptoms the article describes.\n"
 	      ".SH NOTES\n"
 	      ".B headsup\n"
 	      "is a heuristic, not a diagnosis.\n"
