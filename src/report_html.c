@@ -693,6 +693,10 @@ static void trend_table(const hs_report *r, FILE *out)
 	fputs("</tbody></table>\n</div></details>\n", out);
 }
 
+/* Room a trend label needs: a date ("03-02") and a share ("100%"). */
+#define TREND_DATE_PX 44.0
+#define TREND_SHARE_PX 32.0
+
 static void trend(const hs_report *r, FILE *out)
 {
 	const int height = 240, left = 56, bottom = 24, top = 22;
@@ -704,12 +708,21 @@ static void trend(const hs_report *r, FILE *out)
 	double step_min;
 	double scale = 60 * axis_scale(longest / 60, &step_min);
 	double slot = (double)plot_w / (double)r->n_daily;
+	/* Over a few weeks the bars are too narrow for a label each: a
+	 * date every few days, and the shares only in the table. */
+	const int every =
+	        slot >= TREND_DATE_PX ? 1 : (int)ceil(TREND_DATE_PX / slot);
+	const bool shares = slot >= TREND_SHARE_PX;
 	fprintf(out,
 	        "<section><h2 id=\"trend\">Trend</h2>\n<p class=\"muted\">The "
 	        "%d days before, then the days of this report (their dates in "
-	        "bold). Above each bar: the share of desk time spent "
-	        "upright.</p>\n",
-	        HS_REPORT_BASELINE_DAYS);
+	        "bold%s). %s</p>\n",
+	        HS_REPORT_BASELINE_DAYS,
+	        every > 1 ? "; a date under every few days" : "",
+	        shares ? "Above each bar: the share of desk time spent "
+	                 "upright."
+	               : "The share of desk time spent upright on each day "
+	                 "is in the table after the chart.");
 	scroll_open(out, "trend");
 	fprintf(out,
 	        "<svg role=\"img\" aria-label=\"daily trend\" class=\"chart\" "
@@ -729,12 +742,14 @@ static void trend(const hs_report *r, FILE *out)
 		double bar_top = top + plot_h - d->monitored_s / scale * plot_h;
 		/* Rounded as the summary's share, so a day of its own
 		 * reads the same here. */
-		if (d->share_upright >= 0)
+		if (shares && d->share_upright >= 0)
 			fprintf(out,
 			        "<text x=\"%.1f\" y=\"%.1f\" "
 			        "text-anchor=\"middle\">%d%%</text>\n",
 			        x + slot / 2, bar_top - 4,
 			        hs_report_percent(d->share_upright));
+		if (i % (size_t)every != 0)
+			continue;
 		fprintf(out,
 		        "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\"%s>"
 		        "%02d-%02d</text>\n",

@@ -601,6 +601,68 @@ static void several_days_cover_the_days_ending_at_the_date(void **state)
 	hs_report_finish(&r);
 }
 
+/* The trend's date labels ("03-02") with their x, in order; their count. */
+static int trend_dates(const char *svg, double *x, int max)
+{
+	int n = 0;
+	for (const char *p = svg; (p = strstr(p, "<text x=\"")); p++) {
+		double at = strtod(p + 9, NULL);
+		const char *gt = strchr(p, '>');
+		int mm, dd;
+		char end;
+		if (gt && sscanf(gt + 1, "%2d-%2d<%c", &mm, &dd, &end) == 3 &&
+		    n < max)
+			x[n++] = at;
+	}
+	return n;
+}
+
+/* A month in the trend: one bar a day is still drawn, but the dates
+ * under them are spaced so that none runs into the next, and the shares
+ * above such narrow bars are left to the table. */
+static void a_long_trend_keeps_its_labels_apart(void **state)
+{
+	(void)state;
+	static hs_journal_minute minutes[1000];
+	size_t n = synthetic_minutes(minutes);
+	for (int days = 7; days <= 366; days = days < 60 ? days * 3 : 366) {
+		hs_report_input in = {
+			.first = hs_date_add_days(the_day, -(days - 1)),
+			.last = the_day,
+			.minutes = minutes,
+			.n_minutes = n,
+		};
+		hs_report r;
+		assert_int_equal(hs_report_build(&in, &r), 0);
+		char *html = render(&r, hs_report_write_html);
+		char *svg = svg_of(html, "daily trend");
+		static double x[400];
+		int dates = trend_dates(svg, x, 400);
+		const int bars = HS_REPORT_BASELINE_DAYS + days;
+		fprintf(stderr, "%d days: %d dates under %d bars\n", days,
+		        dates, bars);
+		assert_true(dates >= 2 && dates <= bars);
+		for (int i = 1; i < dates; i++)
+			if (x[i] - x[i - 1] < 44)
+				fail_msg("%d days: dates %.1f px apart", days,
+				         x[i] - x[i - 1]);
+		if (days == 7) {
+			assert_int_equal(dates, bars); /* a date each */
+			assert_non_null(strstr(svg, "%</text>"));
+		} else {
+			assert_null(strstr(svg, "%</text>"));
+			assert_non_null(strstr(html,
+			                       "is in the table after the "
+			                       "chart"));
+		}
+		free(svg);
+		free(html);
+		hs_report_finish(&r);
+		if (days == 366)
+			break;
+	}
+}
+
 static void empty_day_has_no_data(void **state)
 {
 	(void)state;
@@ -2706,6 +2768,7 @@ int main(void)
 		cmocka_unit_test(short_hunching_gets_the_hunched_advice),
 		cmocka_unit_test(
 		        several_days_cover_the_days_ending_at_the_date),
+		cmocka_unit_test(a_long_trend_keeps_its_labels_apart),
 		cmocka_unit_test(empty_day_has_no_data),
 		cmocka_unit_test(day_with_a_clock_change_has_23_hours),
 		cmocka_unit_test(json_has_the_stable_keys),
