@@ -868,6 +868,9 @@ int hs_report_write_html(const hs_report *r, FILE *out)
 		        "journal: start it with <code>headsup "
 		        "run</code>.</p>\n",
 		        r->days == 1 ? "this day" : "these days");
+		/* as the text report, from minutes not written */
+		if (r->n_alerts > 0)
+			alert_list(r, out);
 	} else {
 		int lo, hi;
 		hour_span(r, &lo, &hi);

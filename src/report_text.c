@@ -241,6 +241,17 @@ int hs_report_write_text_in(const hs_report *r, FILE *out,
 		        "Monitoring writes the journal: start it with "
 		        "'headsup run'.\n",
 		        r->days == 1 ? "this day" : "these days");
+		/* A monitor stopped short can have written an alert and
+		 * not yet the minute it came in. */
+		if (r->n_alerts > 0) {
+			char value[96];
+			hs_report_format_alerts(r, value, sizeof value);
+			fprintf(out,
+			        "Alerts: %s, from minutes the journal does not "
+			        "hold (the monitor stopped before it wrote "
+			        "them).\n",
+			        value);
+		}
 		return ferror(out) ? HS_EIO : 0;
 	}
 	hs_report_shown f;

@@ -678,6 +678,39 @@ static void empty_day_has_no_data(void **state)
 	hs_report_finish(&r);
 }
 
+/* A monitor stopped soon after an alert may leave the alert in the
+ * journal and not the minute it came in: every format shows it, not the
+ * JSON alone. */
+static void an_alert_without_minutes_is_in_every_format(void **state)
+{
+	(void)state;
+	const hs_journal_alert alert = { .t = DAY_0900 + 40,
+		                         .kind = HS_STATE_HUNCHED,
+		                         .after_s = 30,
+		                         .topic = "hunched" };
+	hs_report_input in = { .first = the_day,
+		               .last = the_day,
+		               .alerts = &alert,
+		               .n_alerts = 1 };
+	hs_report r;
+	assert_int_equal(hs_report_build(&in, &r), 0);
+	assert_true(r.no_data);
+	char *text = render(&r, hs_report_write_text);
+	assert_non_null(strstr(text, "No posture data for this day"));
+	assert_non_null(strstr(text, "Alerts: 1 (0 looking down, 1 hunched), "
+	                             "from minutes the journal does not hold"));
+	char *html = render(&r, hs_report_write_html);
+	assert_non_null(strstr(html, "<h2>Alerts</h2>"));
+	assert_non_null(strstr(html, "<td>Hunched</td><td>30 s</td>"));
+	char *json = render(&r, hs_report_write_json);
+	assert_non_null(strstr(json, "\"no_data\": true"));
+	assert_non_null(strstr(json, "\"kind\": \"hunched\""));
+	free(text);
+	free(html);
+	free(json);
+	hs_report_finish(&r);
+}
+
 static void day_with_a_clock_change_has_23_hours(void **state)
 {
 	(void)state;
@@ -2770,6 +2803,7 @@ int main(void)
 		        several_days_cover_the_days_ending_at_the_date),
 		cmocka_unit_test(a_long_trend_keeps_its_labels_apart),
 		cmocka_unit_test(empty_day_has_no_data),
+		cmocka_unit_test(an_alert_without_minutes_is_in_every_format),
 		cmocka_unit_test(day_with_a_clock_change_has_23_hours),
 		cmocka_unit_test(json_has_the_stable_keys),
 		cmocka_unit_test(seconds_without_a_stretch_are_not_called_none),
