@@ -377,8 +377,20 @@ static void runs_begin(const hs_report *r, run_iter *it)
  * the clock does not go on by a minute: at a gap, and where it jumps on a
  * day the clocks change (the hour skipped in spring stays empty; the hour
  * repeated in autumn is drawn over itself). */
+/* A minute row without a second in any posture (written so by another
+ * program, or emptied by the reader's checks) is not drawn. */
+static bool empty_minute(const hs_journal_minute *m)
+{
+	for (int s = 0; s < HS_STATE_COUNT; s++)
+		if (m->state_s[s] > 0)
+			return false;
+	return true;
+}
+
 static bool runs_next(const hs_report *r, run_iter *it, minute_run *out)
 {
+	while (it->i < r->n_minutes && empty_minute(&r->minutes[it->i]))
+		it->i++;
 	if (it->i >= r->n_minutes)
 		return false;
 	const hs_journal_minute *m = &r->minutes[it->i];
@@ -393,6 +405,7 @@ static bool runs_next(const hs_report *r, run_iter *it, minute_run *out)
 	while (k < r->n_minutes && r->minutes[k].start < it->next_day &&
 	       r->minutes[k].start - r->minutes[k - 1].start <= 60.5 &&
 	       second_of_day(r->minutes[k].start) == to_s &&
+	       !empty_minute(&r->minutes[k]) &&
 	       dominant(r->minutes[k].state_s) == state) {
 		to_s += 60;
 		k++;

@@ -2577,6 +2577,40 @@ static const char *cell(const html_table *t, const char *row, const char *col)
 	return t->cell[table_row(t, row)][c];
 }
 
+/* Minute rows with no time in any posture (another program's, or odd
+ * values the reader set to nothing) are a gap in the timeline, not
+ * upright minutes the summary does not count. */
+static void empty_minutes_are_not_drawn_as_upright(void **state)
+{
+	(void)state;
+	static hs_journal_minute minutes[40];
+	for (int i = 0; i < 40; i++) {
+		memset(&minutes[i], 0, sizeof minutes[i]);
+		minutes[i].start = DAY_0900 + i * MIN;
+		if (i < 10)
+			minutes[i].state_s[HS_STATE_AWAY] = 60;
+		else if (i >= 30)
+			minutes[i].state_s[HS_STATE_HUNCHED] = 60;
+	}
+	hs_report_input in = { .first = the_day,
+		               .last = the_day,
+		               .minutes = minutes,
+		               .n_minutes = 40 };
+	hs_report r;
+	assert_int_equal(hs_report_build(&in, &r), 0);
+	char *html = render(&r, hs_report_write_html);
+	static html_table t;
+	read_table(html, "Each stretch of minutes", &t);
+	assert_int_equal(t.rows, 3);
+	assert_string_equal(t.cell[1][0], "09:00");
+	assert_string_equal(t.cell[1][2], "Away");
+	assert_string_equal(t.cell[2][0], "09:30");
+	assert_string_equal(t.cell[2][2], "Hunched");
+	assert_null(strstr(html, "Upright</td>"));
+	free(html);
+	hs_report_finish(&r);
+}
+
 /* Each chart has its figures in a table after it, in its section, for
  * whoever cannot see the bars or tell their colours apart: the timeline
  * each run of minutes, the hours the time in each posture (adding up, row
@@ -2804,6 +2838,7 @@ int main(void)
 		cmocka_unit_test(a_long_trend_keeps_its_labels_apart),
 		cmocka_unit_test(empty_day_has_no_data),
 		cmocka_unit_test(an_alert_without_minutes_is_in_every_format),
+		cmocka_unit_test(empty_minutes_are_not_drawn_as_upright),
 		cmocka_unit_test(day_with_a_clock_change_has_23_hours),
 		cmocka_unit_test(json_has_the_stable_keys),
 		cmocka_unit_test(seconds_without_a_stretch_are_not_called_none),
