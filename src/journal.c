@@ -1339,15 +1339,18 @@ int hs_journal_read_minutes(hs_journal *j, double from, double to,
 {
 	if (!j || !out || !n)
 		return HS_EINVAL;
+	/* total(), not sum(): another program's huge counts in two rows of
+	 * one minute overflow sum()'s integers, and the read would fail. */
 	static const char sql[] =
-	        "SELECT minute, sum(upright_s), sum(looking_down_s),"
-	        " sum(hunched_s), sum(away_s), sum(uncalibrated_s),"
-	        " sum(pitch_mean_deg * pitch_frames) / "
-	        "nullif(sum(pitch_frames), 0),"
-	        " sum(drop_mean_iod * drop_frames) / nullif(sum(drop_frames), "
+	        "SELECT minute, total(upright_s), total(looking_down_s),"
+	        " total(hunched_s), total(away_s), total(uncalibrated_s),"
+	        " total(pitch_mean_deg * pitch_frames) / "
+	        "nullif(total(pitch_frames), 0),"
+	        " total(drop_mean_iod * drop_frames) / "
+	        "nullif(total(drop_frames), "
 	        "0),"
-	        " sum(frames), sum(face_frames), sum(pitch_frames), "
-	        "sum(drop_frames)"
+	        " total(frames), total(face_frames), total(pitch_frames), "
+	        "total(drop_frames)"
 	        " FROM minutes WHERE minute >= ?1 AND minute < ?2"
 	        " GROUP BY minute ORDER BY minute";
 	sqlite3_stmt *st = NULL;
