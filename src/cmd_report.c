@@ -295,6 +295,14 @@ int hs_cmd_report(int argc, char **argv)
 	if (optind < argc)
 		return hs_cli_usage_error("report", "unexpected argument '%s'",
 		                          argv[optind]);
+	/* An empty name (a variable that was not set) names no file, as in
+	 * `run`. */
+	const char *empty = output && !output[0]     ? "--output"
+	                    : journal && !journal[0] ? "--journal"
+	                                             : NULL;
+	if (empty)
+		return hs_cli_usage_error(
+		        "report", "%s needs the path of a file, not ''", empty);
 	if (output && !format_given)
 		format = format_of_name(output);
 

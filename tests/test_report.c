@@ -1557,6 +1557,12 @@ static void cli_rejects_bad_dates(void **state)
 	/* read as every number is (hs_config_number) */
 	assert_int_equal(report(fx, "--days ' 3' 2>/dev/null", NULL, 0), 2);
 	assert_int_equal(report(fx, "--days 0x3 2>/dev/null", NULL, 0), 2);
+	assert_int_equal(report(fx, "--output '' 2>&1", out, sizeof out), 2);
+	assert_non_null(strstr(out, "--output needs the path of a file, not "
+	                            "''"));
+	/* (report() gives --journal first; the last one counts) */
+	assert_int_equal(report(fx, "--journal '' 2>&1", out, sizeof out), 2);
+	assert_non_null(strstr(out, "--journal needs the path of a file"));
 	/* +3 is a number: the missing journal is what stops it */
 	assert_int_equal(report(fx, "--days +3 2>&1", out, sizeof out), 1);
 	assert_non_null(strstr(out, "no journal"));
