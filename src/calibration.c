@@ -142,6 +142,16 @@ static bool stepped(double *const col[M_COUNT], size_t n_face, size_t n_pitch,
 	return false;
 }
 
+void hs_calibration_say_turned(double yaw_deg, char *buf, size_t size)
+{
+	/* yaw + = head turned toward the subject's left (pose.h) */
+	say(buf, size,
+	    "your head is turned %.0f degrees to your %s from the camera; "
+	    "face the screen, and if you do, put the camera in front of you "
+	    "(over or under the screen)",
+	    fabs(yaw_deg), yaw_deg > 0 ? "left" : "right");
+}
+
 int hs_calibration_from_samples(const hs_calib_sample *s, size_t n, int frame_w,
                                 int frame_h, hs_baseline *out, char *why,
                                 size_t whysize)
@@ -221,11 +231,7 @@ int hs_calibration_from_samples(const hs_calib_sample *s, size_t n, int frame_w,
 		/* yaw + = head turned toward the subject's left (pose.h) */
 		double yaw = hs_median(col[M_YAW], n_pitch);
 		if (fabs(yaw) > HS_CALIB_MAX_YAW_DEG) {
-			say(why, whysize,
-			    "your head is turned %.0f degrees to your %s; face "
-			    "the "
-			    "screen",
-			    fabs(yaw), yaw > 0 ? "left" : "right");
+			hs_calibration_say_turned(yaw, why, whysize);
 			goto cleanup;
 		}
 	}

@@ -2,7 +2,6 @@
 #include "headsup/monitor.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 /* A face is steady enough to calibrate on when its eye midpoint stays
@@ -122,13 +121,8 @@ static void note_turned(hs_monitor *m, double t, const hs_analysis *an,
 		m->selfcal_turned_since = t;
 	if (t - m->selfcal_turned_since < HS_MONITOR_SELFCAL_S)
 		return;
-	/* yaw + = head turned toward the subject's left (pose.h) */
-	const double yaw = an->pose.yaw_deg;
-	snprintf(m->selfcal_why, sizeof m->selfcal_why,
-	         "your head is turned %.0f degrees to your %s from the camera; "
-	         "face the screen, and if you do, put the camera in front "
-	         "of you (over or under the screen)",
-	         fabs(yaw), yaw > 0 ? "left" : "right");
+	hs_calibration_say_turned(an->pose.yaw_deg, m->selfcal_why,
+	                          sizeof m->selfcal_why);
 	out->self_cal_refused = true;
 	m->selfcal_turned_since = t;
 }

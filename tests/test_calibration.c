@@ -149,8 +149,9 @@ static void refuses_a_turned_head_and_names_the_side(void **state)
 	        hs_calibration_from_samples(s, 3, W, H, &b, why, sizeof why),
 	        HS_EINVAL);
 	assert_string_equal(
-	        why, "your head is turned 38 degrees to your left; face the "
-	             "screen");
+	        why, "your head is turned 38 degrees to your left from the "
+	             "camera; face the screen, and if you do, put the camera "
+	             "in front of you (over or under the screen)");
 	assert_same_baseline(&b, &before);
 
 	/* Turned the other way, and just past the limit of about 20
@@ -934,8 +935,10 @@ static void angles_are_written_in_the_locale_charset(void **state)
 	assert_ascii(err);
 	assert_non_null(strstr(err, "calibration refused: your head is "
 	                            "turned "));
-	assert_non_null(
-	        strstr(err, " degrees to your right; face the screen."));
+	assert_non_null(strstr(err,
+	                       " degrees to your right from the camera; face "
+	                       "the screen, and if you do, put the camera in "
+	                       "front of you (over or under the screen)."));
 	hs_test_rmtree(dir);
 }
 

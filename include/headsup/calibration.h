@@ -81,6 +81,10 @@ typedef struct hs_calib_sample {
 	bool has_pose;
 } hs_calib_sample;
 
+/* Why a head turned yaw_deg from the camera cannot be calibrated on, and
+ * what to do: face the screen, or move a camera that is beside it. */
+void hs_calibration_say_turned(double yaw_deg, char *buf, size_t size);
+
 /* Build a baseline from n samples of frames of frame_w x frame_h pixels.
  * Medians of every quantity over the frames with a face.  source is set
  * to "" and created_unix to 0: the caller fills them in.
