@@ -230,6 +230,17 @@ static const frame_posture *posture_of(const analyze_opts *o, hs_baseline *base,
 		        an->frame_w, an->frame_h);
 		*warned = true;
 	}
+	/* Once a run: frames give a pitch the baseline lacks. */
+	static bool pitchless_told;
+	if (fits && !base->has_pitch && an->has_pose && an->pose.has_pitch &&
+	    !pitchless_told) {
+		hs_warn("the calibration '%s' has no head pitch (none was "
+		        "measured when it was recorded), so looking down "
+		        "cannot be told from hunched; record it again with "
+		        "'headsup calibrate'",
+		        o->calibration);
+		pitchless_told = true;
+	}
 	out->has_f = fits && an->face.found &&
 	             hs_posture_features(base, &an->face,
 	                                 an->has_pose ? &an->pose : NULL,

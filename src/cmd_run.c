@@ -456,6 +456,17 @@ static void analyse_frame(run_ctx *c, double t)
 		c->frame_w = an.frame_w;
 		c->frame_h = an.frame_h;
 	}
+	/* A baseline recorded when no pitch was measured (the face model
+	 * missing then): looking down reads as hunched until it is
+	 * recorded again, which only the user can do. */
+	if (!c->pitchless_told && c->mon->calibrated &&
+	    !c->mon->base.has_pitch && an.has_pose && an.pose.has_pitch) {
+		hs_warn("the baseline has no head pitch (none was measured "
+		        "when it was recorded), so looking down cannot be "
+		        "told from hunched; record it again with 'headsup "
+		        "calibrate'");
+		c->pitchless_told = true;
+	}
 	/* Why self-calibration was refused: once as a warning (a camera
 	 * on its side would otherwise stay uncalibrated without a word),
 	 * then, as the attempts go on every few seconds, in -v only. */

@@ -70,6 +70,7 @@ typedef struct run_ctx {
 	bool base_dropped; /* a baseline from the file did not fit the camera */
 	int frame_w, frame_h; /* of the last frame analysed, 0 before one */
 	bool selfcal_refusal_told; /* one was said: the next go to -v */
+	bool pitchless_told;       /* the baseline lacks a pitch: said */
 	bool base_from_file;       /* the baseline in use is the recorded one */
 	double forget_at; /* journal time of the next keep_days check */
 	hs_control *control;

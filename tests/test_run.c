@@ -450,6 +450,44 @@ static void damaged_baseline_says_how_to_replace_it(void **state)
 	}
 }
 
+/* A baseline recorded while no pitch could be measured (the face model
+ * missing or broken then) makes looking down read as hunched for good;
+ * once the frames have a pitch, run and analyze say so, once, and how to
+ * mend it. */
+static void a_baseline_without_pitch_is_told(void **state)
+{
+	(void)state;
+	char src[4096], args[4300], out[16384], cmd[9000];
+	REQUIRE_FIXTURE(DESK, src);
+	hs_runenv e;
+	hs_runenv_make_calibrated(&e, src, 30);
+	hs_runenv_fmt(cmd, sizeof cmd,
+	              "sed -i 's/^has_pitch = true/has_pitch = false/' "
+	              "'%s/state/headsup/calibration.ini' && grep -c "
+	              "'has_pitch = false' '%s/state/headsup/calibration.ini'",
+	              e.dir, e.dir);
+	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
+	hs_runenv_fmt(
+	        args, sizeof args,
+	        "run --source '%s' --set notify=terminal --clock-start " DAY
+	        "T09:00:00",
+	        src);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+	assert_int_equal(hs_runenv_count(out, "the baseline has no head pitch "
+	                                      "(none was measured when it was "
+	                                      "recorded), so looking down "
+	                                      "cannot be told from hunched"),
+	                 1);
+	hs_runenv_fmt(
+	        args, sizeof args,
+	        "analyze --calibration '%s/state/headsup/calibration.ini' "
+	        "'%s'",
+	        e.dir, src);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+	assert_int_equal(hs_runenv_count(out, "has no head pitch"), 1);
+	hs_runenv_free(&e);
+}
+
 /* sustain_s: built-in 30 s < config file 45 s < --set 60 s, seen in the
  * alert the user gets. */
 static void settings_precedence_default_file_command_line(void **state)
@@ -1952,6 +1990,7 @@ int main(int argc, char **argv)
 		RUN_TEST(bad_set_option_is_a_usage_error),
 		RUN_TEST(analyze_uses_the_settings_run_uses),
 		RUN_TEST(damaged_baseline_says_how_to_replace_it),
+		RUN_TEST(a_baseline_without_pitch_is_told),
 		RUN_TEST(settings_precedence_default_file_command_line),
 		RUN_TEST(run_help_lists_every_setting),
 		RUN_TEST(refused_calibration_keeps_the_old_baseline),
