@@ -264,7 +264,7 @@ static void send_alert(run_ctx *c, const hs_alert *a, double wall)
 	hs_alert_msg msg;
 	if (hs_notify_format(&msg, a->kind, a->lasted_s) < 0)
 		return;
-	msg.snooze_min = (unsigned)lround(c->cfg.snooze_min);
+	msg.snooze_min = c->cfg.snooze_min;
 	hs_info("alert: %s", msg.summary);
 	hs_notify_send(c->notify, &msg);
 	if (c->journal) {
@@ -618,7 +618,7 @@ static int loop(run_ctx *c)
 			hs_alerts_snooze(&c->mon->alerts,
 			                 c->live ? now : c->last_analysed_t,
 			                 c->cfg.snooze_min * 60.0);
-			hs_info("alerts snoozed for %.0f minutes",
+			hs_info("alerts snoozed for %g minutes",
 			        c->cfg.snooze_min);
 		}
 		if (!c->journal && now >= c->journal_retry_at)

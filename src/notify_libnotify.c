@@ -332,7 +332,8 @@ static int ln_send(void *state, const hs_alert_msg *msg)
 		notify_notification_add_action(nn, "advice", "Show advice",
 		                               on_action, st, NULL);
 		char label[48];
-		snprintf(label, sizeof label, "Snooze %u min", msg->snooze_min);
+		/* as set: 1.5 is not 2 */
+		snprintf(label, sizeof label, "Snooze %g min", msg->snooze_min);
 		notify_notification_add_action(nn, "snooze", label, on_action,
 		                               st, NULL);
 	}

@@ -979,6 +979,33 @@ static void snooze_action_reaches_the_monitor(void **state)
 	assert_true(snoozed);
 	assert_false(hs_notify_take_snooze(n)); /* once per click */
 	assert_false(hs_notify_take_show_advice(n));
+
+	/* A snooze of 1.5 minutes (alerts.snooze_min) is offered as that,
+	 * not rounded to 2. */
+	hs_test_run("dunstctl close-all", NULL, 0);
+	make_msg(&m, HS_STATE_HUNCHED, 90.0, NULL);
+	m.snooze_min = 1.5;
+	assert_int_equal(hs_notify_send(n, &m), 0);
+	char offered[4200], menu[8192] = "";
+	snprintf(offered, sizeof offered, "%s/dmenu-offered", session_dir);
+	remove(offered);
+	pick_from_context_menu("Snooze 1.5 min (Hunched for 1 minute)");
+	snoozed = false;
+	for (double t0 = now_s(); !snoozed && now_s() - t0 < 5.0;) {
+		hs_notify_poll(n);
+		snoozed = hs_notify_take_snooze(n);
+		if (!snoozed)
+			sleep_ms(20);
+	}
+	FILE *f = fopen(offered, "r");
+	if (f) {
+		size_t got = fread(menu, 1, sizeof menu - 1, f);
+		menu[got] = '\0';
+		fclose(f);
+	}
+	fprintf(stderr, "offered:\n%s", menu);
+	assert_non_null(strstr(menu, "Snooze 1.5 min"));
+	assert_true(snoozed);
 	hs_notify_destroy(n);
 	hs_test_run("dunstctl close-all", NULL, 0);
 }

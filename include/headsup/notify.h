@@ -44,7 +44,7 @@ typedef struct hs_alert_msg {
 	/* "file:///.../advice.html#hunched" */
 	char advice_url[HS_NOTIFY_URL_MAX];
 	/* how long the "Snooze" action silences alerts (default 30) */
-	unsigned snooze_min;
+	double snooze_min;
 } hs_alert_msg;
 
 /* A back-end.  open() makes the back-end's state (NULL is a valid state);
