@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char hs_advice_source_title[] = "Treatment of Upper Back Spasms";
 
@@ -184,8 +185,18 @@ int hs_advice_url(hs_advice_topic topic, char *buf, size_t size)
 	if (found < 0 && found != HS_ENOENT)
 		return found;
 	char clean[PATH_MAX];
-	if (found == 0 && realpath(path, clean))
+	if (found == 0 && realpath(path, clean)) {
 		memcpy(path, clean, strlen(clean) + 1);
+	} else if (path[0] != '/') {
+		/* Not there, under a relative $HEADSUP_DATA_DIR: a file URL
+		 * needs the whole path ("file://dir/..." names a host). */
+		char cwd[PATH_MAX];
+		if (!getcwd(cwd, sizeof cwd) ||
+		    snprintf(clean, sizeof clean, "%s/%s", cwd, path) >=
+		            (int)sizeof clean)
+			return HS_ERANGE;
+		memcpy(path, clean, strlen(clean) + 1);
+	}
 
 	static const char scheme[] = "file://";
 	if (sizeof scheme >= size)

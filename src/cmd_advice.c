@@ -40,7 +40,7 @@ static void print_help(FILE *out)
 	      "TOPIC)\n"
 	      "  -h, --help  show this help and exit\n\n"
 	      "The text is wrapped to the terminal width ($COLUMNS when "
-	      "set).\n\n"
+	      "set), less\nits last column, between 20 and 100 columns.\n\n"
 	      "Exit status: 0 success, 1 the advice page is not installed "
 	      "(--url)\n"
 	      "or output failed, 2 unknown topic or usage error.\n\n",

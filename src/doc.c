@@ -319,7 +319,8 @@ static const doc_command doc_commands[] = {
 	  } },
 	{ "advice",
 	  "Without a {TOPIC}, every topic is printed; the text is wrapped to "
-	  "the terminal's width (*$COLUMNS* when set).",
+	  "the terminal's width (*$COLUMNS* when set), less its last column, "
+	  "between 20 and 100 columns.",
 	  {
 	          { "--html", NULL, NULL,
 	            "Write the whole advice page as HTML to standard output "
@@ -698,7 +699,8 @@ static void environment(FILE *out)
 	      ".TP\n.BR DISPLAY \", \" WAYLAND_DISPLAY \", \" QT_QPA_PLATFORM\n"
 	      "The display of the\n.B \\-\\-preview\nwindow; see PRIVACY.\n"
 	      ".TP\n.B COLUMNS\n"
-	      "Width to which\n.B headsup advice\nwraps its text.\n"
+	      "Width to which\n.B headsup advice\nwraps its text, less the "
+	      "last column, between 20 and 100.\n"
 	      ".TP\n.BR OPENCV_LOG_LEVEL \", \" OPENCV_FFMPEG_LOGLEVEL \", \" "
 	      "OPENCV_FFMPEG_DEBUG\n"
 	      "OpenCV's, FFmpeg's and the image decoders' (libjpeg, libpng) "

@@ -318,6 +318,16 @@ static void advice_command_prints_lists_and_fails_clearly(void **state)
 	         dir, bin);
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 1);
 	assert_non_null(strstr(out, "advice page is not installed"));
+	/* A relative folder without the page: the URL it names is still
+	 * a whole path ("file://none/..." would name a host "none"). */
+	snprintf(cmd, sizeof cmd,
+	         "cd '%s' && HEADSUP_DATA_DIR=none '%s' advice --url hunched "
+	         "2>&1",
+	         dir, bin);
+	assert_int_equal(hs_test_run(cmd, out, sizeof out), 1);
+	snprintf(want, sizeof want, "file://%s/none/advice.html#hunched", dir);
+	if (!strstr(out, want))
+		fail_msg("printed '%s', not '%s'", out, want);
 	hs_test_rmtree(dir);
 }
 
