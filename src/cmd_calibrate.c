@@ -430,16 +430,20 @@ int hs_cmd_calibrate(int argc, char **argv)
 		         unread[0] ? ": " : "", unread, kept);
 		goto out;
 	}
-	/* A file shorter than asked (by more than a frame or so). */
+	/* A file shorter than asked: its last frame lasts a frame period
+	 * (taken as the mean one), so 5 images at 1 fps cover 5 s. */
+	const double period =
+	        frames > 1 ? (t_last - t0) / (double)(frames - 1) : 0;
+	const double covered = t_last - t0 + period;
 	if (rc == HS_EEOF && frames == 1) {
 		hs_warn("'%s' gives a single frame, not %g s of them; the "
 		        "baseline rests on that one",
 		        name, cfg.calibrate_s);
-	} else if (rc == HS_EEOF && t_last - t0 + 1.0 < cfg.calibrate_s) {
+	} else if (rc == HS_EEOF && covered + 0.01 < cfg.calibrate_s) {
 		hs_warn("'%s' ends %.1f s in, before the %g s asked for; the "
 		        "baseline uses the %zu frame%s there %s",
-		        name, t_last - t0, cfg.calibrate_s, n,
-		        n == 1 ? "" : "s", n == 1 ? "is" : "are");
+		        name, covered, cfg.calibrate_s, n, n == 1 ? "" : "s",
+		        n == 1 ? "is" : "are");
 	}
 	hs_baseline b;
 	char why[512];

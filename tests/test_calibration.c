@@ -986,6 +986,14 @@ static void frames_of_two_sizes_are_refused(void **state)
 	        calibrate_in(dir, args, out, sizeof out, err, sizeof err), 0);
 	assert_non_null(strstr(out, "frames used: 4 (of 6; the others show "
 	                            "no face)"));
+	/* Six images at 1 a second cover 6 s, the last one's second too. */
+	assert_non_null(strstr(err, "ends 6.0 s in, before the 10 s asked"));
+	snprintf(args, sizeof args,
+	         "--source '%s/mixed' --seconds 6 --output '%s/cal.ini'", dir,
+	         dir);
+	assert_int_equal(
+	        calibrate_in(dir, args, out, sizeof out, err, sizeof err), 0);
+	assert_null(strstr(err, "asked for"));
 	hs_test_rmtree(dir);
 }
 
