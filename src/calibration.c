@@ -368,7 +368,9 @@ static const key_info keys[] = {
 	{ "roll_deg", T_DOUBLE, OFF(roll_deg), -180, 180 },
 	{ "eye_mid_x", T_DOUBLE, OFF(eye_mid_x), -1e6, 1e6 },
 	{ "eye_mid_y", T_DOUBLE, OFF(eye_mid_y), -1e6, 1e6 },
-	{ "iod_px", T_DOUBLE, OFF(iod_px), 0.5, 1e6 },
+	/* calibrate refuses a smaller face; a hand-made 0.5 made every
+	 * lean-in ratio absurd */
+	{ "iod_px", T_DOUBLE, OFF(iod_px), HS_CALIB_MIN_IOD_PX, 1e6 },
 	{ "box_x", T_DOUBLE, BOX(0), -1e6, 1e6 },
 	{ "box_y", T_DOUBLE, BOX(1), -1e6, 1e6 },
 	{ "box_w", T_DOUBLE, BOX(2), 0, 1e6 },
@@ -696,6 +698,13 @@ int hs_calibration_read(FILE *in, const char *name, hs_baseline *out, char *err,
 	for (size_t i = 0; i < KEY_COUNT; i++)
 		if (!seen[i])
 			return fail(&r, "missing key '%s'", keys[i].name);
+	/* 0 is "no box"; a box under a pixel is no face */
+	for (int k = 2; k < 4; k++)
+		if (b.box[k] > 0 && b.box[k] < 1)
+			return fail(&r,
+			            "%s = %g: a face box is 0 (none) or at "
+			            "least 1 pixel",
+			            k == 2 ? "box_w" : "box_h", b.box[k]);
 	*out = b;
 	return 0;
 }

@@ -525,8 +525,14 @@ static void the_reader_rejects_bad_files_naming_the_line(void **state)
 	        read_edited("pitch_deg", "pitch_deg = 4.5x", HS_EFORMAT),
 	        "cal.ini:10: pitch_deg = '4.5x' is not a number");
 	assert_string_equal(read_edited("iod_px", "iod_px = 0", HS_EFORMAT),
-	                    "cal.ini:14: iod_px = 0 is out of range (0.5 to "
+	                    "cal.ini:14: iod_px = 0 is out of range (12 to "
 	                    "1e+06)");
+	read_edited("iod_px", "iod_px = 11.9", HS_EFORMAT);
+	assert_string_equal(
+	        read_edited("box_w", "box_w = 1e-300", HS_EFORMAT),
+	        "cal.ini:18: box_w = 1e-300: a face box is 0 (none) or at "
+	        "least 1 pixel");
+	read_edited("box_h", "box_h = 0", 0);
 	assert_string_equal(
 	        read_edited("frame_w", "frame_w = 64.5", HS_EFORMAT),
 	        "cal.ini:7: frame_w = '64.5' is not a whole number");
