@@ -528,12 +528,23 @@ int hs_report_build(const hs_report_input *in, hs_report *out)
 		r.neck_load_kg = load_sum / weight;
 		r.mean_pitch_deg = pitch_sum / weight;
 	}
+	/* The worst hour by bad time per real hour in its slot: the night
+	 * the clocks go back, 02:00-03:00 holds two hours and would win for
+	 * that alone (and the hour skipped in spring holds none). */
+	int real_hours[24] = { 0 };
+	for (double t = r.start; t < r.end; t += 3600) {
+		time_t tt = (time_t)t;
+		struct tm tm;
+		if (localtime_r(&tt, &tm))
+			real_hours[tm.tm_hour]++;
+	}
 	double worst = 0;
 	for (int h = 0; h < 24; h++) {
 		double bad = r.hours[h][HS_STATE_LOOKING_DOWN] +
 		             r.hours[h][HS_STATE_HUNCHED];
-		if (bad > worst) {
-			worst = bad;
+		double per_hour = bad / (real_hours[h] > 0 ? real_hours[h] : 1);
+		if (per_hour > worst) {
+			worst = per_hour;
 			r.worst_hour = h;
 		}
 	}

@@ -723,6 +723,38 @@ static void day_with_a_clock_change_has_23_hours(void **state)
 	hs_report_finish(&r);
 }
 
+/* 2026-10-25: Berlin goes back from 03:00 CEST to 02:00 CET, so the
+ * clock's 02:00-03:00 holds two real hours.  15 minutes hunched in each
+ * do not make it worse than an ordinary hour with 25. */
+static void
+the_hour_repeated_in_autumn_is_not_worst_for_its_length(void **state)
+{
+	(void)state;
+	const double utc_0000 = 1792886400.0; /* 02:00 CEST */
+	static hs_journal_minute minutes[60];
+	size_t n = 0;
+	const double starts[] = { utc_0000, utc_0000 + 3600, /* 02:00 twice */
+		                  utc_0000 + 9 * 3600 };     /* 10:00 CET */
+	const int lengths[] = { 15, 15, 25 };
+	for (int b = 0; b < 3; b++)
+		for (int i = 0; i < lengths[b]; i++) {
+			hs_journal_minute *m = &minutes[n++];
+			memset(m, 0, sizeof *m);
+			m->start = starts[b] + i * MIN;
+			m->state_s[HS_STATE_HUNCHED] = 60;
+		}
+	hs_report_input in = { .first = { 2026, 10, 25 },
+		               .last = { 2026, 10, 25 },
+		               .minutes = minutes,
+		               .n_minutes = n };
+	hs_report r;
+	assert_int_equal(hs_report_build(&in, &r), 0);
+	assert_true(r.end - r.start == 25 * 3600);
+	assert_true(r.hours[2][HS_STATE_HUNCHED] == 30 * MIN);
+	assert_int_equal(r.worst_hour, 10);
+	hs_report_finish(&r);
+}
+
 /* ---- renderings ---------------------------------------------------------- */
 
 /* Evaluate a JSON path in a document with SQLite's JSON parser. */
@@ -2846,6 +2878,8 @@ int main(void)
 		cmocka_unit_test(an_alert_without_minutes_is_in_every_format),
 		cmocka_unit_test(empty_minutes_are_not_drawn_as_upright),
 		cmocka_unit_test(day_with_a_clock_change_has_23_hours),
+		cmocka_unit_test(
+		        the_hour_repeated_in_autumn_is_not_worst_for_its_length),
 		cmocka_unit_test(json_has_the_stable_keys),
 		cmocka_unit_test(seconds_without_a_stretch_are_not_called_none),
 		cmocka_unit_test(
