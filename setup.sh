@@ -90,8 +90,9 @@ if [ "$mode" = run ]; then
 
 setup: $no_camera.
 headsup is built; replay a video instead to see it work:
-    build/headsup run --source path/to/video.avi --realtime
-or analyse images and clips:
+    build/headsup run --source path/to/video.avi --realtime --journal /tmp/demo.db
+(a journal of its own, so the replay stays out of yours), or analyse images
+and clips:
     build/headsup analyze path/to/images/
 MSG
 		exit 1
