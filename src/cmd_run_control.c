@@ -258,6 +258,13 @@ static void answer_request(run_ctx *c, double now, const hs_control_request *r)
 				                   "it paused");
 				break;
 			}
+		} else if (hs_pause_release_user(&c->pause, now) ==
+		           HS_PAUSE_HELD_BY_CALIBRATE) {
+			/* The camera is the recording's until it is done. */
+			snprintf(reply, sizeof reply,
+			         "paused while 'headsup calibrate' records; it "
+			         "watches again when that is done");
+			break;
 		}
 		snprintf(reply, sizeof reply, "resumed");
 		hs_info("resumed");

@@ -49,6 +49,14 @@ hs_pause_hold hs_pause_release_calibrate(hs_pause *p, double now)
 	return HS_PAUSE_RESUMED;
 }
 
+hs_pause_hold hs_pause_release_user(hs_pause *p, double now)
+{
+	p->user_until = -INFINITY;
+	if (p->calib_holds > 0 && now < p->calib_until)
+		return HS_PAUSE_HELD_BY_CALIBRATE;
+	return HS_PAUSE_RESUMED;
+}
+
 bool hs_pause_expire(hs_pause *p, double now)
 {
 	if (!hs_pause_active(p))

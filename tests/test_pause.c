@@ -63,6 +63,32 @@ static void calibrate_never_ends_the_users_pause(void **state)
 	assert_true(hs_pause_expire(&p, 600));
 }
 
+/* `headsup resume` while `headsup calibrate` records ends the user's pause
+ * only: the camera stays the recording's until calibrate is done. */
+static void resume_never_ends_a_calibrate_hold(void **state)
+{
+	(void)state;
+	hs_pause p;
+	hs_pause_init(&p);
+	hs_pause_start(&p, 0, 600, false);
+	hs_pause_start(&p, 10, 20, true);
+	assert_int_equal(hs_pause_release_user(&p, 15),
+	                 HS_PAUSE_HELD_BY_CALIBRATE);
+	assert_true(hs_pause_active(&p));
+	assert_true(hs_pause_calibrating_only(&p, 15));
+	assert_true(hs_pause_end(&p) == 30);
+	assert_int_equal(hs_pause_release_calibrate(&p, 25), HS_PAUSE_RESUMED);
+
+	/* without a recording, resume resumes */
+	hs_pause_init(&p);
+	hs_pause_start(&p, 0, 0, false);
+	assert_int_equal(hs_pause_release_user(&p, 5), HS_PAUSE_RESUMED);
+	/* a hold past its time holds nothing */
+	hs_pause_init(&p);
+	hs_pause_start(&p, 0, 20, true);
+	assert_int_equal(hs_pause_release_user(&p, 21), HS_PAUSE_RESUMED);
+}
+
 /* Two calibrate runs at once: the monitor resumes after the second is
  * done, and only calibrating is said while the user has no pause. */
 static void overlapping_calibrations_each_hold_it(void **state)
@@ -112,6 +138,7 @@ int main(void)
 		cmocka_unit_test(a_timed_pause_ends_on_time),
 		cmocka_unit_test(a_pause_without_a_time_waits_for_resume),
 		cmocka_unit_test(calibrate_never_ends_the_users_pause),
+		cmocka_unit_test(resume_never_ends_a_calibrate_hold),
 		cmocka_unit_test(overlapping_calibrations_each_hold_it),
 		cmocka_unit_test(a_calibrate_that_never_reports_back_runs_out),
 	};

@@ -818,6 +818,23 @@ static void pause_and_resume_reach_the_running_monitor(void **state)
 	assert_non_null(strstr(out, "resumed"));
 	assert_int_equal(hs_runenv_status(&e, reply, sizeof reply), 0);
 	assert_true(strncmp(reply, "running", 7) == 0);
+	/* While `headsup calibrate` records (it holds the monitor paused,
+	 * here by its own request), `resume` leaves the camera to it. */
+	char sock[300];
+	hs_runenv_fmt(sock, sizeof sock, "%s/run/headsup/control.sock", e.dir);
+	assert_int_equal(hs_control_send(sock, "pause 80 calibrate", reply,
+	                                 sizeof reply),
+	                 0);
+	assert_int_equal(hs_runenv_run(&e, "resume", out, sizeof out), 0);
+	assert_non_null(strstr(out, "paused while 'headsup calibrate' "
+	                            "records; it watches again when that is "
+	                            "done"));
+	assert_int_equal(hs_runenv_status(&e, reply, sizeof reply), 0);
+	assert_true(strncmp(reply, "paused", 6) == 0);
+	assert_int_equal(
+	        hs_control_send(sock, "resume calibrate", reply, sizeof reply),
+	        0);
+	assert_string_equal(reply, "resumed");
 	kill(pid, SIGTERM);
 	assert_int_equal(hs_runenv_wait(pid, 5), 0);
 	/* Stopped: the socket is gone and pause and status say so. */

@@ -41,6 +41,11 @@ typedef enum hs_pause_hold {
  * monitor paused at now, if anything; the caller resumes on
  * HS_PAUSE_RESUMED (and then calls hs_pause_init()). */
 hs_pause_hold hs_pause_release_calibrate(hs_pause *p, double now);
+/* `headsup resume`: the user's pause ends.  A calibrate run that records
+ * still holds the monitor paused (HS_PAUSE_HELD_BY_CALIBRATE: the camera
+ * is the recording's until it says it is done); otherwise the caller
+ * resumes, as above. */
+hs_pause_hold hs_pause_release_user(hs_pause *p, double now);
 /* End the pauses due by now, including the hold of a calibrate run that
  * never said it was done.  True when that ended the whole pause. */
 bool hs_pause_expire(hs_pause *p, double now);
