@@ -63,13 +63,15 @@ static const char *lent_to(const run_ctx *c)
 }
 
 /* Time left, rounded up to what hs_duration_format() shows (a pause of
- * 10 minutes just begun has 10 minutes left, not 9). */
+ * 10 minutes just begun has 10 minutes left, not 9); seconds under two
+ * minutes, where a whole minute more would be most of it. */
 static void format_left(double seconds, char *buf, size_t size)
 {
 	double left = ceil(fmax(seconds, 0));
-	if (left >= 60)
-		left = ceil(left / 60) * 60;
-	hs_duration_format(left, buf, size);
+	if (left < 120)
+		hs_duration_format_exact(left, buf, size);
+	else
+		hs_duration_format(ceil(left / 60) * 60, buf, size);
 }
 
 /* ", baseline recorded 2026-11-26 09:12" (local time), or ", baseline
@@ -102,7 +104,9 @@ static void status_reply(const run_ctx *c, double now, char *reply, size_t size)
 	} else if (hs_pause_active(&c->pause) &&
 	           isfinite(hs_pause_end(&c->pause))) {
 		const double left = hs_pause_end(&c->pause) - now;
-		const double end = hs_clock_wall() + left;
+		/* HH:MM rounded up, as the time left is: a pause to
+		 * 20:52:25 is not over at 20:52 */
+		const double end = ceil((hs_clock_wall() + left) / 60) * 60;
 		char day[16] = "", clock[8];
 		format_left(left, words, sizeof words);
 		hs_report_format_clock(end, clock, sizeof clock);
