@@ -208,6 +208,31 @@ static void recall_alerts(run_ctx *c, double now_mono, double wall)
 	free(sent);
 }
 
+/* A file replayed at a time the journal already holds (the same
+ * --clock-start again, or "now" after a fast replay wrote minutes ahead
+ * of the clock): its minutes and alerts add to the earlier session's, and
+ * the report counts both.  Said, before anything is written. */
+static void warn_of_overlap(run_ctx *c, double wall)
+{
+	hs_journal_session *s = NULL;
+	size_t n = 0;
+	if (hs_journal_read_sessions(c->journal, wall, wall + 1, &s, &n) < 0 ||
+	    n == 0) {
+		free(s);
+		return;
+	}
+	const time_t t = (time_t)floor(wall);
+	struct tm tm;
+	char when[32] = "this time";
+	if (localtime_r(&t, &tm))
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+	hs_warn("the journal already holds monitoring at %s (of '%s'); this "
+	        "replay's minutes and alerts add to it, and a report counts "
+	        "both: give another --clock-start, or --journal another file",
+	        when, s[0].source);
+	free(s);
+}
+
 /* Open the journal, or plan a retry; HS_EFORMAT (said) when the file is
  * not a journal this version may write, or one the user named that is
  * corrupt. */
@@ -250,6 +275,8 @@ static int open_journal(run_ctx *c, double now_mono)
 	c->journal_warned = false;
 	hs_journal_set_commit_interval(c->journal, c->cfg.commit_s);
 	double wall = wall_at(c, 0.0);
+	if (!c->live)
+		warn_of_overlap(c, wall);
 	hs_journal_begin_session(c->journal, wall, source_name(c),
 	                         c->base_from_file ? c->cal_path : "self");
 	forget_old_days(c, wall);

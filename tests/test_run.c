@@ -488,6 +488,32 @@ static void a_baseline_without_pitch_is_told(void **state)
 	hs_runenv_free(&e);
 }
 
+/* A clip replayed again at the same --clock-start adds its minutes to the
+ * first replay's and the report counts both: said before it starts, and
+ * not for a replay at another time. */
+static void a_replay_over_journalled_time_is_told(void **state)
+{
+	(void)state;
+	char src[4096], args[4300], out[16384];
+	REQUIRE_FIXTURE(GAZE, src);
+	hs_runenv e;
+	hs_runenv_make_calibrated(&e, src, 5);
+	static const char *const starts[] = { "T09:00:00", "T09:00:00",
+		                              "T12:00:00" };
+	for (int i = 0; i < 3; i++) {
+		hs_runenv_fmt(args, sizeof args,
+		              "run --source '%s' --set notify=terminal "
+		              "--clock-start " DAY "%s",
+		              src, starts[i]);
+		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+		assert_int_equal(hs_runenv_count(out, "the journal already "
+		                                      "holds monitoring at " DAY
+		                                      " 09:00:00"),
+		                 i == 1);
+	}
+	hs_runenv_free(&e);
+}
+
 /* sustain_s: built-in 30 s < config file 45 s < --set 60 s, seen in the
  * alert the user gets. */
 static void settings_precedence_default_file_command_line(void **state)
@@ -2009,6 +2035,7 @@ int main(int argc, char **argv)
 		RUN_TEST(analyze_uses_the_settings_run_uses),
 		RUN_TEST(damaged_baseline_says_how_to_replace_it),
 		RUN_TEST(a_baseline_without_pitch_is_told),
+		RUN_TEST(a_replay_over_journalled_time_is_told),
 		RUN_TEST(settings_precedence_default_file_command_line),
 		RUN_TEST(run_help_lists_every_setting),
 		RUN_TEST(refused_calibration_keeps_the_old_baseline),
