@@ -662,6 +662,10 @@ static int loop(run_ctx *c)
 				continue;
 			}
 			if (locked) {
+				/* a pause due to end ends while locked too
+				 * (status said "0 seconds more" till the
+				 * unlock) */
+				hs_run_still_paused(c, now);
 				hs_control_wait(c->control, IDLE_S);
 				continue;
 			}
