@@ -553,6 +553,16 @@ static void analyse_frame(run_ctx *c, double t)
 		draw_preview(c, &an, &st);
 }
 
+static void reload_settings(run_ctx *c);
+
+void hs_run_reload_if_asked(run_ctx *c)
+{
+	if (!reload_requested)
+		return;
+	reload_requested = 0;
+	reload_settings(c);
+}
+
 static void reload_settings(run_ctx *c)
 {
 	char err[4200];
@@ -635,10 +645,7 @@ static int loop(run_ctx *c)
 	c->first_t = NAN;
 	while (!hs_run_stop_requested) {
 		const double now = hs_clock_steady();
-		if (reload_requested) {
-			reload_requested = 0;
-			reload_settings(c);
-		}
+		hs_run_reload_if_asked(c);
 		hs_run_handle_control(c, now);
 		hs_notify_poll(c->notify);
 		if (hs_notify_take_snooze(c->notify)) {

@@ -141,6 +141,9 @@ bool hs_run_lent_camera_free(run_ctx *c, double now);
 
 /* Answer the requests waiting on the control socket. */
 void hs_run_handle_control(run_ctx *c, double now);
+/* Reload the settings when SIGHUP asked for it (also while the camera is
+ * awaited: `systemctl --user reload` gets its answer at once). */
+void hs_run_reload_if_asked(run_ctx *c);
 /* End the pauses that are due; whether the monitor is still paused. */
 bool hs_run_still_paused(run_ctx *c, double now);
 

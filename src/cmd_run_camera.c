@@ -150,6 +150,7 @@ int hs_run_open_source(run_ctx *c)
 			hs_control_wait(c->control, until - now);
 			now = hs_clock_steady();
 			const bool was_paused = hs_pause_active(&c->pause);
+			hs_run_reload_if_asked(c);
 			hs_run_handle_control(c, now);
 			if (!hs_run_still_paused(c, now) && was_paused)
 				break; /* resumed: try the camera at once */

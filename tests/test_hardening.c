@@ -81,6 +81,16 @@ static void missing_camera_is_named_and_retried(void **state)
 	char *log = hs_runenv_slurp(e.log);
 	assert_int_equal(hs_runenv_count(log, "cannot open camera"), 1);
 	free(log);
+	/* SIGHUP while it waits (`systemctl --user reload`) is answered at
+	 * once, not when a camera comes. */
+	hs_runenv_write(&e, "config/headsup/config.ini",
+	                "[alerts]\nsustain_s = banana\n");
+	kill(pid, SIGHUP);
+	assert_true(hs_runenv_wait_log(&e,
+	                               "settings not reloaded, the old "
+	                               "ones stay",
+	                               5));
+	hs_runenv_write(&e, "config/headsup/config.ini", "");
 
 	/* While it waits, it answers: status says so, and a pause (before
 	 * a video call ends, say) holds the retries until resumed. */
