@@ -6,6 +6,7 @@
 #include "headsup/control.h"
 #include "headsup/timeparse.h"
 
+#include <ctype.h>
 #include <stdio.h>
 
 static void print_help(FILE *out)
@@ -30,8 +31,20 @@ static void print_help(FILE *out)
 	fputs(hs_disclaimer, out);
 }
 
+static int bad_duration(const char *text)
+{
+	return hs_cli_usage_error("pause",
+	                          "bad duration '%s': use e.g. 90s, 30m, 1h or "
+	                          "1h30m, from 1 second to 7 days",
+	                          text);
+}
+
 int hs_cmd_pause(int argc, char **argv)
 {
+	/* "-5m" is a (negative) duration, not the options -5 and -m. */
+	if (argc == 2 && argv[1][0] == '-' &&
+	    (isdigit((unsigned char)argv[1][1]) || argv[1][1] == '.'))
+		return bad_duration(argv[1]);
 	int status;
 	const int first = hs_cli_help_only(argc, argv, print_help, &status);
 	if (first < 0)
@@ -41,15 +54,8 @@ int hs_cmd_pause(int argc, char **argv)
 		                          "one DURATION at most, got '%s' too",
 		                          argv[first + 1]);
 	double seconds = 0; /* until resumed */
-	if (first < argc) {
-		int rc = hs_duration_parse(argv[first], &seconds);
-		if (rc < 0)
-			return hs_cli_usage_error("pause",
-			                          "bad duration '%s': use e.g. "
-			                          "90s, 30m, 1h or 1h30m, "
-			                          "from 1 second to 7 days",
-			                          argv[first]);
-	}
+	if (first < argc && hs_duration_parse(argv[first], &seconds) < 0)
+		return bad_duration(argv[first]);
 	char line[64];
 	snprintf(line, sizeof line, "pause %.0f", seconds);
 	return hs_control_command(line);

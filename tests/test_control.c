@@ -602,6 +602,9 @@ static void bad_arguments_are_usage_errors(void **state)
 	}
 	assert_int_equal(run_cli("pause 5x", out, sizeof out), 2);
 	assert_non_null(strstr(out, "bad duration '5x'"));
+	/* a negative duration is named whole, not taken for options */
+	assert_int_equal(run_cli("pause -5m", out, sizeof out), 2);
+	assert_non_null(strstr(out, "bad duration '-5m'"));
 
 	assert_int_equal(run_cli("pause --help", out, sizeof out), 0);
 	assert_non_null(strstr(out, "Usage: headsup pause [DURATION]"));
