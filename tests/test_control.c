@@ -637,7 +637,7 @@ static void bad_arguments_are_usage_errors(void **state)
 	 * and one whose value is missing. */
 	static const char *const refused[][2] = {
 		{ "analyze --bogus x.png", "unknown option '--bogus'" },
-		{ "pause -5m", "unknown option '-5'" },
+		{ "status -5m", "unknown option '-5'" },
 		{ "report -ab", "unknown option '-a'" },
 		{ "run -vx", "'-v' goes before the command" },
 		{ "run --source", "option '--source' needs a value" },
