@@ -216,8 +216,14 @@ static void warn_of_overlap(run_ctx *c, double wall)
 {
 	hs_journal_session *s = NULL;
 	size_t n = 0;
-	if (hs_journal_read_sessions(c->journal, wall, wall + 1, &s, &n) < 0 ||
-	    n == 0) {
+	if (hs_journal_read_sessions(c->journal, wall, wall + 1, &s, &n) < 0)
+		return;
+	/* Ended after this start: not one that ends where this begins, nor
+	 * one never ended (end 0: killed, its end unknown). */
+	size_t k = 0;
+	while (k < n && !(s[k].end > wall + 0.5))
+		k++;
+	if (k == n) {
 		free(s);
 		return;
 	}
@@ -229,7 +235,7 @@ static void warn_of_overlap(run_ctx *c, double wall)
 	hs_warn("the journal already holds monitoring at %s (of '%s'); this "
 	        "replay's minutes and alerts add to it, and a report counts "
 	        "both: give another --clock-start, or --journal another file",
-	        when, s[0].source);
+	        when, s[k].source);
 	free(s);
 }
 

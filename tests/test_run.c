@@ -498,9 +498,11 @@ static void a_replay_over_journalled_time_is_told(void **state)
 	REQUIRE_FIXTURE(GAZE, src);
 	hs_runenv e;
 	hs_runenv_make_calibrated(&e, src, 5);
+	/* the first two sessions end at 09:00:10.04: one from 09:00:11 on,
+	 * in the same minute, overlaps neither */
 	static const char *const starts[] = { "T09:00:00", "T09:00:00",
-		                              "T12:00:00" };
-	for (int i = 0; i < 3; i++) {
+		                              "T12:00:00", "T09:00:11" };
+	for (int i = 0; i < 4; i++) {
 		hs_runenv_fmt(args, sizeof args,
 		              "run --source '%s' --set notify=terminal "
 		              "--clock-start " DAY "%s",
