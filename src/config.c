@@ -150,6 +150,9 @@ int hs_config_number(const char *text, bool integer, double *out)
 	double v;
 	if (integer) {
 		long n = strtol(text, &end, 10);
+		/* exact as a double, so it converts back to a long */
+		if (n > (1L << 53) || n < -(1L << 53))
+			errno = ERANGE;
 		v = (double)n;
 	} else {
 		v = strtod(text, &end);

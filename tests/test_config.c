@@ -397,6 +397,11 @@ static void numbers_are_read_alike_everywhere(void **state)
 		{ "--2", false, HS_EINVAL, 0 },
 		{ "1e999", false, HS_ERANGE, 0 },
 		{ "99999999999999999999", true, HS_ERANGE, 0 },
+		/* found by fuzz_config: LONG_MAX made a double that did not
+		 * convert back to a long */
+		{ "9223372036854775807", true, HS_ERANGE, 0 },
+		{ "9007199254740992", true, 0, 9007199254740992.0 },
+		{ "-9007199254740993", true, HS_ERANGE, 0 },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		double v = -42;

@@ -142,7 +142,8 @@ char *hs_config_trim(char *s);
  * baseline file, options): plain decimal notation, a sign, and for a
  * non-integer a point and an exponent; no blanks, hex, "inf" or "nan".
  * 0 and *out; HS_EINVAL when text is not such a number, HS_ERANGE when
- * it is too large for a double (or, integer, for a long). */
+ * it is too large for a double (or, integer, beyond 2^53, where a double
+ * no longer holds every whole number). */
 int hs_config_number(const char *text, bool integer, double *out);
 
 /* Set one setting from text ("section.key" or "key"), as the command line
