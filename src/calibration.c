@@ -110,12 +110,11 @@ static double step(const double *v, size_t n, double limit, double floor,
 }
 
 /* Did the head settle elsewhere partway through (HS_CALIB_MAX_STEP_*)?
- * The columns are still in time order.  Says so in why. */
+ * The eye heights and pitches are still in time order; iod is the median
+ * eye distance.  Says so in why. */
 static bool stepped(double *const col[M_COUNT], size_t n_face, size_t n_pitch,
-                    char *why, size_t whysize)
+                    double iod, char *why, size_t whysize)
 {
-	memcpy(col[M_TMP], col[M_IOD], n_face * sizeof *col[M_TMP]);
-	const double iod = hs_median(col[M_TMP], n_face);
 	if (!(iod > 0))
 		return false;
 	const double drop = step(col[M_Y], n_face, HS_CALIB_MAX_STEP_IOD * iod,
@@ -140,6 +139,16 @@ static bool stepped(double *const col[M_COUNT], size_t n_face, size_t n_pitch,
 		return true;
 	}
 	return false;
+}
+
+const char hs_baseline_pitchless_advice[] =
+        "has no head pitch (none was measured when it was recorded), so "
+        "looking down cannot be told from hunched; record it again with "
+        "'headsup calibrate'";
+
+bool hs_baseline_lacks_pitch(const hs_baseline *b, const hs_pose *pose)
+{
+	return !b->has_pitch && pose && pose->has_pitch;
 }
 
 void hs_calibration_say_turned(double yaw_deg, char *buf, size_t size)
@@ -214,13 +223,15 @@ int hs_calibration_from_samples(const hs_calib_sample *s, size_t n, int frame_w,
 		    missing, n);
 		goto cleanup;
 	}
+	/* (a median sorts its column: the others keep their time order) */
+	const double iod = hs_median(col[M_IOD], n_face);
 	if (n_face >= HS_CALIB_SPREAD_MIN_FRAMES &&
-	    stepped(col, n_face, n_pitch, why, whysize))
+	    stepped(col, n_face, n_pitch, iod, why, whysize))
 		goto cleanup;
 	hs_baseline b = {
 		.eye_mid_x = hs_median(col[M_X], n_face),
 		.eye_mid_y = hs_median(col[M_Y], n_face),
-		.iod_px = hs_median(col[M_IOD], n_face),
+		.iod_px = iod,
 		.frame_w = frame_w,
 		.frame_h = frame_h,
 		.roll_deg = n_roll ? hs_median(col[M_ROLL], n_roll) : 0,

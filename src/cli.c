@@ -107,6 +107,12 @@ int hs_cli_bad_option(const char *cmd, char *const *argv)
 	return hs_cli_usage_error(cmd, "unknown option '%s'", arg);
 }
 
+int hs_cli_empty_path(const char *cmd, const char *option)
+{
+	return hs_cli_usage_error(cmd, "%s needs the path of a file, not ''",
+	                          option);
+}
+
 int hs_cli_help_only(int argc, char **argv, void (*help)(FILE *out),
                      int *status)
 {

@@ -232,13 +232,10 @@ static const frame_posture *posture_of(const analyze_opts *o, hs_baseline *base,
 	}
 	/* Once a run: frames give a pitch the baseline lacks. */
 	static bool pitchless_told;
-	if (fits && !base->has_pitch && an->has_pose && an->pose.has_pitch &&
-	    !pitchless_told) {
-		hs_warn("the calibration '%s' has no head pitch (none was "
-		        "measured when it was recorded), so looking down "
-		        "cannot be told from hunched; record it again with "
-		        "'headsup calibrate'",
-		        o->calibration);
+	if (fits && !pitchless_told &&
+	    hs_baseline_lacks_pitch(base, an->has_pose ? &an->pose : NULL)) {
+		hs_warn("the calibration '%s' %s", o->calibration,
+		        hs_baseline_pitchless_advice);
 		pitchless_told = true;
 	}
 	out->has_f = fits && an->face.found &&

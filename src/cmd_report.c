@@ -301,8 +301,7 @@ int hs_cmd_report(int argc, char **argv)
 	                    : journal && !journal[0] ? "--journal"
 	                                             : NULL;
 	if (empty)
-		return hs_cli_usage_error(
-		        "report", "%s needs the path of a file, not ''", empty);
+		return hs_cli_empty_path("report", empty);
 	if (output && !format_given)
 		format = format_of_name(output);
 

@@ -493,11 +493,9 @@ static void analyse_frame(run_ctx *c, double t)
 	 * missing then): looking down reads as hunched until it is
 	 * recorded again, which only the user can do. */
 	if (!c->pitchless_told && c->mon->calibrated &&
-	    !c->mon->base.has_pitch && an.has_pose && an.pose.has_pitch) {
-		hs_warn("the baseline has no head pitch (none was measured "
-		        "when it was recorded), so looking down cannot be "
-		        "told from hunched; record it again with 'headsup "
-		        "calibrate'");
+	    hs_baseline_lacks_pitch(&c->mon->base,
+	                            an.has_pose ? &an.pose : NULL)) {
+		hs_warn("the baseline %s", hs_baseline_pitchless_advice);
 		c->pitchless_told = true;
 	}
 	/* Why self-calibration was refused: once as a warning (a camera
@@ -887,8 +885,7 @@ static int parse_args(int argc, char **argv, run_opts *o, int *status)
 	                            ? "--calibration"
 	                            : NULL;
 	if (empty) {
-		*status = hs_cli_usage_error(
-		        "run", "%s needs the path of a file, not ''", empty);
+		*status = hs_cli_empty_path("run", empty);
 		return -1;
 	}
 	return 0;

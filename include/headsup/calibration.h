@@ -81,6 +81,14 @@ typedef struct hs_calib_sample {
 	bool has_pose;
 } hs_calib_sample;
 
+/* Frames now give a pitch (pose may be NULL) that baseline b lacks: it was
+ * recorded while none could be measured (the face model missing), and
+ * looking down reads as hunched against it. */
+bool hs_baseline_lacks_pitch(const hs_baseline *b, const hs_pose *pose);
+/* What to say of such a baseline, after its name: "has no head pitch
+ * (...); record it again with 'headsup calibrate'". */
+extern const char hs_baseline_pitchless_advice[];
+
 /* Why a head turned yaw_deg from the camera cannot be calibrated on, and
  * what to do: face the screen, or move a camera that is beside it. */
 void hs_calibration_say_turned(double yaw_deg, char *buf, size_t size);

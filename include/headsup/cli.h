@@ -51,6 +51,10 @@ int hs_cli_usage_error(const char *cmd, const char *fmt, ...)
  * it goes. */
 int hs_cli_bad_option(const char *cmd, char *const *argv);
 
+/* hs_cli_usage_error() for a path option given as '' (a variable that was
+ * not set): "<option> needs the path of a file, not ''". */
+int hs_cli_empty_path(const char *cmd, const char *option);
+
 /* Say why the baseline file could not be loaded (err and rc from
  * hs_calibration_load()) with what to do about it, and return the exit
  * status: HS_EXIT_USAGE when the file is the user's to fix (damaged,
