@@ -58,7 +58,7 @@ int hs::check_readable(const char *path) noexcept
 	if (stat(path, &st) != 0)
 		return hs_err_from_errno(errno);
 	if (!S_ISREG(st.st_mode))
-		return HS_EFORMAT;
+		return HS_ENOTFILE;
 	// open(), not access(): the same test the reader will meet
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
@@ -220,6 +220,7 @@ int refused_size(const char *path, const cv::Exception &e)
 extern "C" int hsv_image_load(hs_image *img, const char *path)
 {
 	return hs::guarded([&] {
+		hs::note_error(""); // no reason of the last image's either
 		int rc = hs::check_readable(path);
 		if (rc < 0)
 			return rc;

@@ -784,11 +784,28 @@ static int open_temp(const char *path, char *tmp, size_t tmpsize, char *err,
 	return fd;
 }
 
+/* Whether the file at path may be a baseline: its [baseline] section
+ * begins within the first few lines, even in one damaged or edited by
+ * hand.  Anything else there (a journal, the settings, notes: a path
+ * completed one folder off) is not replaced by a new baseline. */
+static bool holds_a_baseline(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return true; /* unreadable: saving says why */
+	char head[4096];
+	const size_t n = fread(head, 1, sizeof head - 1, f);
+	fclose(f);
+	head[n] = '\0';
+	return strstr(head, "[baseline]") != NULL;
+}
+
 /* The file a baseline saved at path goes to, into target (PATH_MAX
  * bytes): path itself, or through a link the file it links to (the link
  * stays).  A baseline is replaced by renaming a new file over it, so
  * anything but a regular file (a device, a FIFO, a folder) is refused,
- * said in err: /dev/full or a FIFO would have been replaced by a file. */
+ * said in err: /dev/full or a FIFO would have been replaced by a file.  So
+ * is a file that holds something else than a baseline. */
 static int save_target(const char *path, char *target, char *err,
                        size_t errsize)
 {
@@ -820,6 +837,14 @@ static int save_target(const char *path, char *target, char *err,
 		    "remove it, or give another path",
 		    path);
 		return HS_ENOENT;
+	}
+	if (exists && st.st_size > 0 && !holds_a_baseline(path)) {
+		say(err, errsize,
+		    "cannot save calibration '%s': it holds something else "
+		    "than a headsup baseline, and was left as it is; give "
+		    "another path",
+		    path);
+		return HS_EFORMAT;
 	}
 	if (!exists || !realpath(path, target))
 		snprintf(target, PATH_MAX, "%s", path);

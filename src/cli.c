@@ -4,9 +4,11 @@
 #include "headsup/err.h"
 #include "headsup/log.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 const hs_command hs_commands[] = {
@@ -46,6 +48,30 @@ const char hs_disclaimer[] = "headsup is a heuristic, not a diagnosis: it "
                              "spreads, or turning, bending or\n"
                              "walking becomes hard, see a clinician.\n";
 
+/* "Usage: headsup CMD ARGS", ARGS wrapped within 80 columns under their
+ * first one; a bracketed group ("[--date today|...]") is not split. */
+static void print_synopsis(FILE *out, const char *cmd, const char *args)
+{
+	const int indent = fprintf(out, "Usage: headsup %s", cmd);
+	int col = indent;
+	for (const char *p = args; *p;) {
+		/* The next word: up to a space outside brackets. */
+		size_t len = 0;
+		for (int depth = 0; p[len] && (depth > 0 || p[len] != ' ');
+		     len++)
+			depth += p[len] == '[' ? 1 : p[len] == ']' ? -1 : 0;
+		if (col > indent && col + 1 + (int)len > 79) {
+			fprintf(out, "\n%*s", indent, "");
+			col = indent;
+		}
+		col += fprintf(out, " %.*s", (int)len, p);
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', out);
+}
+
 int hs_cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	fputs("headsup: ", stderr);
@@ -57,9 +83,7 @@ int hs_cli_usage_error(const char *cmd, const char *fmt, ...)
 	for (int i = 0; i < hs_command_count; i++) {
 		if (cmd && hs_commands[i].name[0] == cmd[0] &&
 		    !__builtin_strcmp(hs_commands[i].name, cmd)) {
-			const char *args = hs_commands[i].args;
-			fprintf(stderr, "Usage: headsup %s%s%s\n", cmd,
-			        args[0] ? " " : "", args);
+			print_synopsis(stderr, cmd, hs_commands[i].args);
 			fprintf(stderr, "Try 'headsup %s --help'.\n", cmd);
 			return HS_EXIT_USAGE;
 		}
@@ -107,10 +131,26 @@ int hs_cli_bad_option(const char *cmd, char *const *argv)
 	return hs_cli_usage_error(cmd, "unknown option '%s'", arg);
 }
 
-int hs_cli_empty_path(const char *cmd, const char *option)
+int hs_cli_empty_path(const char *cmd, ...)
 {
+	va_list ap;
+	va_start(ap, cmd);
+	const char *option, *value, *empty = NULL;
+	while (!empty && (option = va_arg(ap, const char *))) {
+		value = va_arg(ap, const char *);
+		if (value && !value[0])
+			empty = option;
+	}
+	va_end(ap);
+	if (!empty)
+		return 0;
+	if (strcmp(empty, "--source") == 0)
+		return hs_cli_usage_error(cmd,
+		                          "--source needs a camera, a video "
+		                          "file or a folder of images, not ''; "
+		                          "leave it out for the first webcam");
 	return hs_cli_usage_error(cmd, "%s needs the path of a file, not ''",
-	                          option);
+	                          empty);
 }
 
 int hs_cli_help_only(int argc, char **argv, void (*help)(FILE *out),
@@ -151,4 +191,25 @@ int hs_cli_baseline_error(int rc, const char *err)
 	                    rc == HS_EISDIR || rc == HS_ENOTDIR ||
 	                    rc == HS_EINVAL;
 	return theirs ? HS_EXIT_USAGE : HS_EXIT_FAILURE;
+}
+
+static bool stdout_failure_said;
+
+bool hs_cli_stdout_ok(void)
+{
+	/* Asked right after a print that failed, errno is its write's. */
+	const int write_errno = errno;
+	if (stdout_failure_said)
+		return false;
+	if (!ferror(stdout)) {
+		errno = 0;
+		if (fflush(stdout) == 0 && !ferror(stdout))
+			return true;
+	} else {
+		errno = write_errno;
+	}
+	fprintf(stderr, "headsup: cannot write standard output: %s\n",
+	        errno ? strerror(errno) : "write error");
+	stdout_failure_said = true;
+	return false;
 }

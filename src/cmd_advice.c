@@ -167,15 +167,11 @@ int hs_cmd_advice(int argc, char **argv)
 	else
 		rc = hs_advice_print(stdout, topic, text_width());
 	/* The writers fail with the stream's errno (a full disk, a closed
-	 * pipe) still set; say that, as the other commands do. */
-	int saved = errno;
-	if (rc == 0 && fflush(stdout) != 0) {
-		rc = HS_EIO;
-		saved = errno;
-	}
+	 * pipe) still set, which this says. */
+	if (!hs_cli_stdout_ok())
+		return HS_EXIT_FAILURE;
 	if (rc < 0) {
-		hs_error("cannot write the advice to standard output: %s",
-		         saved ? strerror(saved) : hs_strerror(rc));
+		hs_error("cannot write the advice: %s", hs_strerror(rc));
 		return HS_EXIT_FAILURE;
 	}
 	return HS_EXIT_OK;

@@ -4,12 +4,14 @@
 #include "headsup/calibration.h"
 #include "headsup/cli.h"
 #include "headsup/config.h"
+#include "headsup/detector.h"
 #include "headsup/err.h"
 #include "headsup/json.h"
 #include "headsup/log.h"
 #include "headsup/posture.h"
 #include "headsup/source.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct analyze_opts {
 	bool json;
@@ -53,7 +56,8 @@ static void usage(FILE *out)
 	      "                       i/N seconds (default 1)\n"
 	      "  --model FILE         face detector model (default: [pose] "
 	      "model,\n"
-	      "                       else the installed one)\n"
+	      "                       else the installed one); a copy of\n"
+	      "                       the model headsup was built for\n"
 	      "  -h, --help           show this help\n\n"
 	      "Angles are in degrees: pitch_down_deg > 0 means the head is "
 	      "tilted\n"
@@ -256,16 +260,17 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 	hs_source_opts so;
 	hs_source_opts_default(&so);
 	so.image_fps = o->image_fps;
-	if (!path[0]) {
-		hs_error("an empty path was given; analyze reads image and "
-		         "video files and folders of images");
-		return false;
-	}
 	if (hs_source_pick(path) == &hs_source_camera) {
-		hs_error("'%s' is a device, not a file; analyze reads image "
-		         "and video files and folders of images (a camera is "
-		         "watched with 'headsup run --source %s')",
-		         path, path);
+		struct stat sb;
+		if (stat(path, &sb) != 0)
+			hs_error("cannot open '%s': %s", path,
+			         hs_strerror(hs_err_from_errno(errno)));
+		else
+			hs_error("'%s' is a device, not a file; analyze reads "
+			         "image and video files and folders of images "
+			         "(a camera is watched with 'headsup run "
+			         "--source %s')",
+			         path, path);
 		return false;
 	}
 	char err[4096];
@@ -322,6 +327,11 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 			print_row(image ? image : path, frame, t, &an, p,
 			          header_done);
 		frame++;
+		/* Nobody reads the rest: a full disk, a closed pipe. */
+		if (ferror(stdout) && !hs_cli_stdout_ok()) {
+			hs_source_destroy(src);
+			return false;
+		}
 	}
 	if (rc != HS_EEOF) {
 		hs_error("reading '%s' failed after %ld frames: %s", path,
@@ -333,13 +343,12 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 		ok = false;
 	} else if (hs_source_cut_short(src, frame)) {
 		hs_error("video '%s' ended after %ld of %ld frames; the file "
-		         "seems truncated",
+		         "looks truncated or damaged",
 		         path, frame, hs_source_frame_count(src));
 		ok = false;
 	}
 	hs_source_destroy(src);
-	fflush(stdout);
-	return ok;
+	return hs_cli_stdout_ok() && ok;
 }
 
 static bool parse_positive(const char *s, double min, double max, double *out)
@@ -414,6 +423,17 @@ int hs_cmd_analyze(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return hs_cli_usage_error("analyze", "no PATH given");
+	for (int i = optind; i < argc; i++)
+		if (!argv[i][0])
+			return hs_cli_usage_error(
+			        "analyze",
+			        "a PATH given as '' names nothing; give image "
+			        "or video files, or folders of images");
+	const int empty =
+	        hs_cli_empty_path("analyze", "--calibration", o.calibration,
+	                          "--config", config, "--model", o.model, NULL);
+	if (empty)
+		return empty;
 	/* The settings `headsup run` uses, so that both read frames alike;
 	 * the options given here win. */
 	hs_config cfg;
@@ -427,6 +447,10 @@ int hs_cmd_analyze(int argc, char **argv)
 		o.fov_deg = cfg.fov_deg;
 	if (!o.model)
 		o.model = cfg.model;
+	if (hs_detector_check_model(o.model, why, sizeof why) < 0) {
+		hs_error("%s", why);
+		return HS_EXIT_USAGE;
+	}
 
 	if (o.calibration) {
 		char err[4200];
@@ -449,7 +473,7 @@ int hs_cmd_analyze(int argc, char **argv)
 		return HS_EXIT_FAILURE;
 	}
 	bool ok = true, header_done = false;
-	for (int i = optind; i < argc; i++)
+	for (int i = optind; i < argc && hs_cli_stdout_ok(); i++)
 		ok = analyze_path(az, img, argv[i], &o, &header_done) && ok;
 	hs_image_destroy(img);
 	hs_analyzer_destroy(az);

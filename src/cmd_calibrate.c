@@ -5,6 +5,7 @@
 #include "headsup/clock.h"
 #include "headsup/config.h"
 #include "headsup/control.h"
+#include "headsup/detector.h"
 #include "headsup/err.h"
 #include "headsup/log.h"
 #include "headsup/monitor.h"
@@ -217,7 +218,8 @@ static void usage(FILE *out)
 	      "camera/file\n"
 	      "failed, 2 usage or configuration error (an --output that can "
 	      "hold\nno baseline, such as a folder or a device, "
-	      "included).\n\n",
+	      "included; a file that\nholds something else, such as the "
+	      "journal, is left as it is).\n\n",
 	      out);
 	fputs(hs_disclaimer, out);
 }
@@ -266,6 +268,11 @@ int hs_cmd_calibrate(int argc, char **argv)
 	if (optind < argc)
 		return hs_cli_usage_error(
 		        "calibrate", "unexpected argument '%s'", argv[optind]);
+	const int empty =
+	        hs_cli_empty_path("calibrate", "--source", source, "--config",
+	                          config, "--output", output, NULL);
+	if (empty)
+		return empty;
 
 	char err[4200];
 	hs_config cfg;
@@ -279,6 +286,10 @@ int hs_cmd_calibrate(int argc, char **argv)
 	if (seconds &&
 	    hs_config_set(&cfg, "calibrate_s", seconds, err, sizeof err) < 0)
 		return hs_cli_usage_error("calibrate", "--seconds: %s", err);
+	if (hs_detector_check_model(cfg.model, err, sizeof err) < 0) {
+		hs_error("%s", err);
+		return HS_EXIT_USAGE;
+	}
 
 	char path[PATH_MAX];
 	int rc;
@@ -297,7 +308,8 @@ int hs_cmd_calibrate(int argc, char **argv)
 		/* A path that can never hold a baseline is a usage error;
 		 * one that cannot now (permissions, the disk), a failure. */
 		return rc == HS_EISDIR || rc == HS_ENOTFILE ||
-		                       rc == HS_EINVAL || rc == HS_ENOENT
+		                       rc == HS_EINVAL || rc == HS_ENOENT ||
+		                       rc == HS_EFORMAT
 		               ? HS_EXIT_USAGE
 		               : HS_EXIT_FAILURE;
 	}

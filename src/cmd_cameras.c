@@ -117,7 +117,7 @@ int hs_cmd_cameras(int argc, char **argv)
 		      "default.  To use one anyway, name it: headsup run "
 		      "--source /dev/videoN\n",
 		      stdout);
-	if (fflush(stdout) != 0)
+	if (!hs_cli_stdout_ok())
 		return HS_EXIT_FAILURE;
 	/* 0 only when there is a webcam 'headsup run' can open. */
 	return pick >= 0 && cams[pick].kind != HS_CAMERA_UNREADABLE

@@ -69,7 +69,12 @@ static void print_help(FILE *out)
 	        "Exit status: 0 report written (also when the days have no "
 	        "data), 1 the\n"
 	        "journal or the output file cannot be read or written, 2 usage "
-	        "error.\n\n",
+	        "error,\n"
+	        "or a journal that is not one headsup reads (another "
+	        "program's, a\n"
+	        "newer headsup's, a folder; with --journal, also one missing "
+	        "or\n"
+	        "damaged).\n\n",
 	        HS_REPORT_MAX_DAYS);
 	fputs(hs_disclaimer, out);
 }
@@ -210,10 +215,15 @@ static int write_report(const hs_report *r, report_format format,
 
 /* A journal that cannot be read as a database: the default one is moved
  * aside by the next `run`; one the user named is theirs, and `run` leaves
- * it alone too. */
-static void say_corrupt(const char *path, bool named)
+ * it alone too.  opened: it was opened as a headsup journal, and is
+ * damaged further in; else it may be no database at all. */
+static void say_corrupt(const char *path, bool named, bool opened)
 {
-	if (named)
+	if (named && opened)
+		hs_error("journal '%s' is damaged and cannot be read; it was "
+		         "left as it is",
+		         path);
+	else if (named)
 		hs_error("'%s' is not a headsup journal (nor any readable "
 		         "database): give the path of a journal",
 		         path);
@@ -297,11 +307,10 @@ int hs_cmd_report(int argc, char **argv)
 		                          argv[optind]);
 	/* An empty name (a variable that was not set) names no file, as in
 	 * `run`. */
-	const char *empty = output && !output[0]     ? "--output"
-	                    : journal && !journal[0] ? "--journal"
-	                                             : NULL;
+	const int empty = hs_cli_empty_path("report", "--output", output,
+	                                    "--journal", journal, NULL);
 	if (empty)
-		return hs_cli_empty_path("report", empty);
+		return empty;
 	if (output && !format_given)
 		format = format_of_name(output);
 
@@ -335,12 +344,16 @@ int hs_cmd_report(int argc, char **argv)
 		/* A journal the user named must be there: a typo is not an
 		 * empty day. */
 		hs_error("no journal at '%s'", path);
-		return HS_EXIT_FAILURE;
+		return HS_EXIT_USAGE;
 	} else if (rc == HS_ENOENT) {
 		hs_info("no journal at '%s' yet", path);
 	} else if (rc == HS_ECORRUPT) {
-		say_corrupt(path, journal != NULL);
-		return HS_EXIT_FAILURE;
+		say_corrupt(path, journal != NULL, false);
+		return journal ? HS_EXIT_USAGE : HS_EXIT_FAILURE;
+	} else if (rc == HS_EFORMAT || rc == HS_EISDIR || rc == HS_ENOTFILE) {
+		/* Not a journal this headsup reads: as for `run`, the
+		 * setting (or the folder) is the user's to change. */
+		return HS_EXIT_USAGE;
 	} else if (rc < 0) {
 		return HS_EXIT_FAILURE; /* the journal said why */
 	}
@@ -349,8 +362,8 @@ int hs_cmd_report(int argc, char **argv)
 	rc = hs_report_load(j, date, days, &report);
 	hs_journal_close(j);
 	if (rc == HS_ECORRUPT) { /* damaged past what opening it reads */
-		say_corrupt(path, journal != NULL);
-		return HS_EXIT_FAILURE;
+		say_corrupt(path, journal != NULL, true);
+		return journal ? HS_EXIT_USAGE : HS_EXIT_FAILURE;
 	}
 	if (rc < 0) {
 		hs_error("cannot build the report from '%s': %s", path,

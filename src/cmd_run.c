@@ -17,6 +17,7 @@
 #include "headsup/config.h"
 #include "headsup/control.h"
 #include "headsup/display.h"
+#include "headsup/detector.h"
 #include "headsup/err.h"
 #include "headsup/facemesh.h"
 #include "headsup/journal.h"
@@ -137,8 +138,12 @@ static void usage(FILE *out)
 	      "no notification server answers, or some of the monitoring "
 	      "could not\n"
 	      "be kept in the journal (said at the end); 2 on a usage or\n"
-	      "configuration error, or when another monitor is already "
-	      "running.\n\n",
+	      "configuration error, when another monitor is already "
+	      "running, or\n"
+	      "when the journal is not one headsup can keep (another "
+	      "program's\n"
+	      "database, a newer headsup's, a folder, or a file named with\n"
+	      "--journal that is damaged or no journal).\n\n",
 	      out);
 	fputs(hs_disclaimer, out);
 }
@@ -807,6 +812,7 @@ static int parse_args(int argc, char **argv, run_opts *o, int *status)
 		}
 		switch (c) {
 		case OPT_SOURCE:
+			o->source = optarg;
 			o->set_keys[o->n_set] = "source";
 			o->set_values[o->n_set++] = optarg;
 			break;
@@ -836,11 +842,18 @@ static int parse_args(int argc, char **argv, run_opts *o, int *status)
 			char *buf = set_buf[o->n_set];
 			memcpy(buf, optarg, strlen(optarg) + 1);
 			buf[eq - optarg] = '\0';
-			/* Spaces around '=' as in the config file:
-			 * --set "sustain_s = 45". */
+			/* As the line in the config file would be read:
+			 * --set "sustain_s = 45 # for now". */
 			o->set_keys[o->n_set] = hs_config_trim(buf);
-			o->set_values[o->n_set++] =
-			        hs_config_trim(buf + (eq - optarg) + 1);
+			o->set_values[o->n_set] = hs_config_value_as_in_file(
+			        buf + (eq - optarg) + 1);
+			if (!o->set_values[o->n_set++]) {
+				*status = hs_cli_usage_error(
+				        "run",
+				        "--set '%s': unmatched '\"' in value",
+				        optarg);
+				return -1;
+			}
 			break;
 		}
 		case OPT_CONFIG:
@@ -880,15 +893,10 @@ static int parse_args(int argc, char **argv, run_opts *o, int *status)
 	}
 	/* An empty name (a variable that was not set) names no file: it
 	 * is not taken for "the default", nor tried every minute. */
-	const char *empty = o->journal && !o->journal[0] ? "--journal"
-	                    : o->calibration && !o->calibration[0]
-	                            ? "--calibration"
-	                            : NULL;
-	if (empty) {
-		*status = hs_cli_empty_path("run", empty);
-		return -1;
-	}
-	return 0;
+	*status = hs_cli_empty_path("run", "--source", o->source, "--journal",
+	                            o->journal, "--calibration", o->calibration,
+	                            "--config", o->config, NULL);
+	return *status ? -1 : 0;
 }
 
 /* A journal named with --journal is taken as the user typed it: its
@@ -934,11 +942,22 @@ static int check_named_journal(const char *path)
 }
 
 /* Everything before the loop that can fail with a usage/config error. */
+/* notify = desktop with no server is not a configuration error: the
+ * server may just not be up yet (status 1, which systemd retries). */
+static int make_notifier(run_ctx *c, int *status)
+{
+	const int rc = hs_notify_create(c->cfg.notify, &c->notify);
+	if (rc < 0)
+		*status = rc == HS_EINVAL ? HS_EXIT_USAGE : HS_EXIT_FAILURE;
+	return rc < 0 ? -1 : 0;
+}
+
 static int prepare(run_ctx *c, int *status)
 {
 	char err[4200];
 	*status = HS_EXIT_USAGE;
-	if (load_settings(&c->o, &c->cfg, err, sizeof err) < 0) {
+	if (load_settings(&c->o, &c->cfg, err, sizeof err) < 0 ||
+	    hs_detector_check_model(c->cfg.model, err, sizeof err) < 0) {
 		hs_error("%s", err);
 		return -1;
 	}
@@ -1045,10 +1064,18 @@ static int prepare(run_ctx *c, int *status)
 		         rc == HS_ERANGE ? "; use --journal F" : "");
 		return -1;
 	}
-	if (hs_path_is_folder(c->journal_path)) {
+	if (hs_path_is_folder(c->journal_path) && c->o.journal) {
 		hs_error("journal '%s' is a folder: give the path of a file, "
 		         "such as '%s/journal.db'",
 		         c->journal_path, c->journal_path);
+		*status = HS_EXIT_USAGE;
+		return -1;
+	}
+	if (hs_path_is_folder(c->journal_path)) {
+		hs_error("journal '%s' is a folder, where headsup keeps its "
+		         "journal file: move the folder away, or give another "
+		         "journal with --journal F",
+		         c->journal_path);
 		*status = HS_EXIT_USAGE;
 		return -1;
 	}
@@ -1056,20 +1083,21 @@ static int prepare(run_ctx *c, int *status)
 		*status = HS_EXIT_USAGE;
 		return -1;
 	}
-	/* notify = desktop with no server is not a configuration error:
-	 * the server may just not be up yet (status 1, which systemd
-	 * retries).  Made before the source is opened: --announce may have
-	 * to say that it waits for the camera. */
-	if ((rc = hs_notify_create(c->cfg.notify, &c->notify)) < 0) {
-		*status = rc == HS_EINVAL ? HS_EXIT_USAGE : HS_EXIT_FAILURE;
+	/* A camera's notifier is made before the camera is opened:
+	 * --announce may have to say that it waits for it.  A file is
+	 * opened first: one that cannot be read is the error to say, not
+	 * a warning that no notification server answers. */
+	const bool camera = hs_source_pick(c->cfg.source) == &hs_source_camera;
+	if (camera && make_notifier(c, status) < 0)
 		return -1;
-	}
 	if ((rc = hs_run_open_source(c)) < 0) {
 		/* Stopped while waiting for the camera: a clean stop. */
 		if (rc == HS_EINTERRUPTED)
 			*status = HS_EXIT_OK;
 		return -1;
 	}
+	if (!camera && make_notifier(c, status) < 0)
+		return -1;
 	hs_cv_set_threads(1);
 	if (hs_analyzer_create(c->cfg.model, c->cfg.fov_deg, &c->az) < 0)
 		return -1;

@@ -36,6 +36,7 @@ extern volatile sig_atomic_t hs_run_stop_requested;
 
 typedef struct run_opts {
 	const char *config;
+	const char *source; /* the last --source (also among the settings) */
 	const char *calibration;
 	const char *journal;
 	const char *clock_start;
@@ -83,6 +84,7 @@ typedef struct run_ctx {
 	double clock_start;    /* file sources: wall time of the file's t = 0 */
 	hs_pause pause; /* the user's and calibrate's, on hs_clock_steady() */
 	bool opening;   /* waiting in hs_run_open_source() for the camera */
+	int open_rc;    /* meanwhile, why it last failed to open (0: not yet) */
 	/* Lending the camera to another program (a video call): while we
 	 * hold it, watch sees its device opened (cam_events: what it saw
 	 * but the loop has not yet acted on).  The camera is then lent

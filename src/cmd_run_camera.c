@@ -94,6 +94,7 @@ int hs_run_open_source(run_ctx *c)
 	int told = 0; /* the failure last said, so that a new one is said */
 	int rc = HS_EINTERRUPTED;
 	c->opening = true;
+	c->open_rc = 0;
 	while (!hs_run_stop_requested) {
 		if (!hs_pause_active(&c->pause)) {
 			/* The first webcam is looked for again each time:
@@ -120,6 +121,7 @@ int hs_run_open_source(run_ctx *c)
 				hs_error("%s", err);
 				break;
 			}
+			c->open_rc = rc;
 			if (rc != told) {
 				/* A camera held by a video call is normal: say
 				 * it once, then wait quietly; when it was lent,

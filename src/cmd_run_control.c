@@ -122,6 +122,11 @@ static void status_reply(const run_ctx *c, double now, char *reply, size_t size)
 		n = snprintf(reply, size,
 		             "running: camera '%s' lent to %s until it is free",
 		             source_name(c), lent_to(c));
+	} else if (c->opening && !c->cfg.source[0] && c->open_rc == HS_ENOENT &&
+	           !isfinite(c->lent_until)) {
+		/* The first webcam, and there is none: no device to name. */
+		n = snprintf(reply, size,
+		             "running: waiting for a webcam to be plugged in");
 	} else if (c->opening) {
 		char also[96] = "";
 		if (isfinite(c->lent_until))

@@ -128,5 +128,5 @@ int hs_cmd_stop(int argc, char **argv)
 		return HS_EXIT_FAILURE;
 	}
 	puts("stopped");
-	return fflush(stdout) == 0 ? HS_EXIT_OK : HS_EXIT_FAILURE;
+	return hs_cli_stdout_ok() ? HS_EXIT_OK : HS_EXIT_FAILURE;
 }

@@ -4,6 +4,7 @@
 #include "headsup/doc.h"
 #include "headsup/err.h"
 #include "headsup/paths.h"
+#include "headsup/typo.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -11,6 +12,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* --- the table ------------------------------------------------------------ */
 
@@ -175,10 +178,13 @@ static int assign(hs_config *cfg, const hs_setting *s, const char *text,
 	switch (s->type) {
 	case HS_SETTING_INT: {
 		double number = 0;
-		if (hs_config_number(text, true, &number) < 0) {
-			say(why, whysize,
-			    "%s.%s: '%s' is not a whole number (allowed: %s)",
-			    s->section, s->key, text, range);
+		const int rc = hs_config_number(text, true, &number);
+		if (rc < 0) {
+			say(why, whysize, "%s.%s: '%s' is %s (allowed: %s)",
+			    s->section, s->key, text,
+			    rc == HS_ERANGE ? "out of range"
+			                    : "not a whole number",
+			    range);
 			return HS_ECONFIG;
 		}
 		const long v = (long)number;
@@ -193,10 +199,12 @@ static int assign(hs_config *cfg, const hs_setting *s, const char *text,
 	}
 	case HS_SETTING_DOUBLE: {
 		double v = 0;
-		if (hs_config_number(text, false, &v) < 0) {
-			say(why, whysize,
-			    "%s.%s: '%s' is not a number (allowed: %s)",
-			    s->section, s->key, text, range);
+		const int rc = hs_config_number(text, false, &v);
+		if (rc < 0) {
+			say(why, whysize, "%s.%s: '%s' is %s (allowed: %s)",
+			    s->section, s->key, text,
+			    rc == HS_ERANGE ? "out of range" : "not a number",
+			    range);
 			return HS_ECONFIG;
 		}
 		if (v < s->min || v > s->max) {
@@ -329,6 +337,31 @@ static void list_names(const char *section, char *buf, size_t size)
 	}
 }
 
+/* Take the double quotes off a value ("a b" is a b); false when only one
+ * end has one. */
+static bool unquote(char **value)
+{
+	char *v = *value;
+	const size_t n = strlen(v);
+	if (n == 0 || v[0] != '"')
+		return true;
+	if (n < 2 || v[n - 1] != '"')
+		return false;
+	v[n - 1] = '\0';
+	*value = v + 1;
+	return true;
+}
+
+/* The key within two edits of key (a typo), or NULL. */
+static const char *nearest_key(const char *key)
+{
+	const char *keys[128];
+	size_t n = 0;
+	for (size_t i = 0; i < hs_setting_count && n < 128; i++)
+		keys[n++] = hs_settings[i].key;
+	return hs_typo_nearest(key, keys, n);
+}
+
 /* One "key = value" line inside [section]. */
 static int parse_assignment(hs_config *cfg, const char *section, char *line,
                             const char *where, char *err, size_t errsize,
@@ -383,15 +416,10 @@ static int parse_assignment(hs_config *cfg, const char *section, char *line,
 		    where, s->section, s->key, first);
 		return HS_ECONFIG;
 	}
-	size_t n = strlen(value);
-	if (n > 0 && value[0] == '"') {
-		if (n < 2 || value[n - 1] != '"') {
-			say(err, errsize, "%s: %s.%s: unmatched '\"' in value",
-			    where, s->section, s->key);
-			return HS_ECONFIG;
-		}
-		value[n - 1] = '\0';
-		value++;
+	if (!unquote(&value)) {
+		say(err, errsize, "%s: %s.%s: unmatched '\"' in value", where,
+		    s->section, s->key);
+		return HS_ECONFIG;
 	}
 	char why[1024];
 	int rc = assign(cfg, s, value, why, sizeof why);
@@ -559,10 +587,34 @@ int hs_config_set(hs_config *cfg, const char *key, const char *value, char *err,
 	}
 	const hs_setting *s = find_setting(dot ? section : NULL, name);
 	if (!s) {
-		say(err, errsize, "unknown setting '%s'", key);
+		const hs_setting *elsewhere = find_setting(NULL, name);
+		const char *near = nearest_key(name);
+		if (dot && elsewhere)
+			say(err, errsize,
+			    "unknown setting '%s': %s is in [%s] ('%s.%s', or "
+			    "just '%s')",
+			    key, name, elsewhere->section, elsewhere->section,
+			    name, name);
+		else if (near)
+			say(err, errsize,
+			    "unknown setting '%s'; did you mean '%s'? ('run "
+			    "--help' lists the settings)",
+			    key, near);
+		else
+			say(err, errsize,
+			    "unknown setting '%s' ('run --help' lists the "
+			    "settings)",
+			    key);
 		return HS_ECONFIG;
 	}
 	return assign(cfg, s, value, err, errsize);
+}
+
+char *hs_config_value_as_in_file(char *text)
+{
+	cut_comment(text);
+	char *v = hs_config_trim(text);
+	return unquote(&v) ? v : NULL;
 }
 
 int hs_config_load(hs_config *cfg, const char *path, char *err, size_t errsize)
@@ -578,6 +630,21 @@ int hs_config_load(hs_config *cfg, const char *path, char *err, size_t errsize)
 	}
 	FILE *in = hs_path_open_file(path ? path : found);
 	if (!in) {
+		struct stat link;
+		char to[PATH_MAX];
+		ssize_t n;
+		/* A link to nothing is a file the user means to have (one
+		 * kept with their dotfiles, moved): not "no settings". */
+		if (!path && errno == ENOENT && lstat(found, &link) == 0 &&
+		    S_ISLNK(link.st_mode) &&
+		    (n = readlink(found, to, sizeof to - 1)) >= 0) {
+			to[n] = '\0';
+			say(err, errsize,
+			    "cannot open config '%s': it links to '%s', which "
+			    "is not there",
+			    found, to);
+			return HS_ECONFIG;
+		}
 		if (!path && errno == ENOENT) {
 			hs_config_defaults(cfg);
 			return 0;

@@ -586,7 +586,7 @@ int hs_control_command_or_silence(const char *line, int *unsaid)
 		return HS_EXIT_FAILURE;
 	}
 	printf("%s\n", reply);
-	return fflush(stdout) == 0 ? HS_EXIT_OK : HS_EXIT_FAILURE;
+	return hs_cli_stdout_ok() ? HS_EXIT_OK : HS_EXIT_FAILURE;
 }
 
 int hs_control_command_main(int argc, char **argv, const char *request,

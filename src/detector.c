@@ -256,6 +256,22 @@ int hs_detector_create_with(const hs_detector_ops *ops, const char *path,
 	return 0;
 }
 
+int hs_detector_check_model(const char *model_path, char *err, size_t errsize)
+{
+	if (!model_path || !model_path[0])
+		return 0;
+	char why[PATH_MAX + 256];
+	if (hs_sha256_check_file(model_path, HS_MODEL_SHA256, "face model", why,
+	                         sizeof why) == 0)
+		return 0;
+	snprintf(err, errsize,
+	         "%s; a face model named in the settings or by --model must "
+	         "be a copy of the one headsup was built for (%s): leave it "
+	         "unset to use the installed one",
+	         why, MODEL_FILE);
+	return HS_ECONFIG;
+}
+
 int hs_detector_create(const char *model_path, hs_detector **out)
 {
 	char path[PATH_MAX], why[PATH_MAX + sizeof model_error + 128];

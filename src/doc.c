@@ -209,7 +209,12 @@ static const doc_command doc_commands[] = {
 	                  "monitoring could not be kept in the journal "
 	                  "(said when it ends).",
 	          [HS_EXIT_USAGE] = "Also when another monitor is already "
-	                            "running.",
+	                            "running, and when the journal is not "
+	                            "one headsup can keep: another "
+	                            "program's database, a newer headsup's, "
+	                            "a folder, or a file named with "
+	                            "*--journal* that is damaged or no "
+	                            "journal.",
 	  } },
 	{ "calibrate",
 	  "Sit upright, facing the screen, as you would like to sit, and hold "
@@ -243,8 +248,10 @@ static const doc_command doc_commands[] = {
 	                              "interrupted, or the camera or file "
 	                              "failed.",
 	          [HS_EXIT_USAGE] = "Also when *--output* can hold no "
-	                            "baseline (a folder, a device, a pipe), "
-	                            "said before recording.",
+	                            "baseline (a folder, a device, a pipe) "
+	                            "or holds something else (the journal, "
+	                            "the settings), said before recording; "
+	                            "that file is left as it is.",
 	  } },
 	{ "analyze",
 	  "Each {PATH} is an image, a folder of images (read in name order) "
@@ -273,7 +280,10 @@ static const doc_command doc_commands[] = {
 	            "{i}/{N} seconds; {N} from 0.001 to 1000 (default 1)." },
 	          { "--model", "FILE", NULL,
 	            "The face detector model; without it, the *[pose] model* "
-	            "setting, and when that is empty, the installed one." },
+	            "setting, and when that is empty, the installed one.  "
+	            "A model named must be a copy of the one headsup was "
+	            "built for (its checksum is checked); another file is a "
+	            "usage error." },
 	  },
 	  {
 	          [HS_EXIT_OK] = "Every {PATH} was read (a damaged image "
@@ -318,6 +328,11 @@ static const doc_command doc_commands[] = {
 	                         "hold no data.",
 	          [HS_EXIT_FAILURE] = "The journal or the output file cannot "
 	                              "be read or written.",
+	          [HS_EXIT_USAGE] = "Also when the journal is not one "
+	                            "headsup reads (another program's "
+	                            "database, a newer headsup's, a folder), "
+	                            "or one named with *--journal* is "
+	                            "missing, damaged or no journal.",
 	  } },
 	{ "advice",
 	  "Without a {TOPIC}, every topic is printed; the text is wrapped to "

@@ -305,9 +305,9 @@ static int migrate(hs_journal *j, int from)
 	for (int v = from; v < HS_JOURNAL_SCHEMA_VERSION; v++) {
 		int rc = exec(j, migrations[v]);
 		if (rc < 0) {
-			hs_error("journal '%s': cannot upgrade from version "
-			         "%d: %s",
-			         j->path, v, db_msg(j->db));
+			hs_warn("journal '%s': cannot upgrade from version "
+			        "%d: %s",
+			        j->path, v, db_msg(j->db));
 			return rc;
 		}
 		char sql[64];
@@ -340,6 +340,14 @@ static int check_ours(hs_journal *j, int *version)
 		hs_error("'%s' is an SQLite database of another program, not "
 		         "a headsup journal; it was left as it is",
 		         j->path);
+		return HS_EFORMAT;
+	}
+	if (*version < 0) {
+		/* No headsup writes one: upgrading "from" it would run
+		 * whatever lies before the list of upgrades. */
+		hs_error("journal '%s' has schema version %d, which no "
+		         "headsup writes; it was left as it is",
+		         j->path, *version);
 		return HS_EFORMAT;
 	}
 	if (*version > HS_JOURNAL_SCHEMA_VERSION) {
@@ -530,6 +538,25 @@ static void remove_companions(const char *name)
 	sqlite3_close(db);
 }
 
+/* Remove the -wal and -shm files of name when the -wal is empty: those
+ * this process made a moment ago, on a disk too full for SQLite to set up
+ * the -shm (or to remove the two when closing).  Made by us, so no other
+ * connection had the journal open; empty, so they hold nothing.  Whether
+ * they are gone. */
+static bool drop_empty_companions(const char *name)
+{
+	char wal[PATH_MAX + 8], shm[PATH_MAX + 8];
+	snprintf(wal, sizeof wal, "%s-wal", name);
+	snprintf(shm, sizeof shm, "%s-shm", name);
+	struct stat st;
+	if (stat(wal, &st) == 0 && st.st_size > 0)
+		return false;
+	unlink(wal);
+	unlink(shm);
+	return !companion_exists(name, "-wal") &&
+	       !companion_exists(name, "-shm");
+}
+
 /* Close the database and its statements. */
 static void close_db(hs_journal *j)
 {
@@ -567,6 +594,51 @@ static const char *open_reason(int rc)
 	default:
 		return hs_strerror(rc);
 	}
+}
+
+/* Do the journal's tables hold what this headsup writes?  Its writes are
+ * prepared now, once: a table dropped or altered by hand would otherwise
+ * be found at the first write, and a whole day kept in memory and lost. */
+static bool tables_fit(hs_journal *j)
+{
+	struct {
+		sqlite3_stmt **st;
+		const char *sql;
+	} writes[] = {
+		{ &j->st_session, sql_insert_session },
+		{ &j->st_end, sql_end_session },
+		{ &j->st_minute, sql_upsert_minute },
+		{ &j->st_alert, sql_insert_alert },
+	};
+	for (size_t i = 0; i < sizeof writes / sizeof writes[0]; i++)
+		if (prepare(j, writes[i].st, writes[i].sql) == HS_EDB) {
+			hs_debug("journal '%s': its tables are not a headsup "
+			         "journal's: %s",
+			         j->path, db_msg(j->db));
+			return false;
+		}
+	return true;
+}
+
+/* Make the open journal ready for writing: sound, private, its schema up
+ * to date and its tables as this headsup writes them.  HS_ECORRUPT when
+ * it is damaged, or its tables are not what its version says (an upgrade
+ * that fails on what is there, a table dropped by hand). */
+static int make_ready(hs_journal *j)
+{
+	int rc = check_sound(j);
+	if (rc == 0)
+		rc = make_private_file(j->path, true); /* ours: 0600 */
+	if (rc == 0)
+		rc = exec(j, "PRAGMA synchronous = NORMAL");
+	if (rc == 0) {
+		rc = lock_and_migrate(j);
+		if (rc == HS_EDB)
+			rc = HS_ECORRUPT;
+	}
+	if (rc == 0 && !tables_fit(j))
+		rc = HS_ECORRUPT;
+	return rc;
 }
 
 /* Open or create the journal at j->path for writing, into j (see
@@ -608,7 +680,7 @@ static int open_file(hs_journal *j, char *moved_to)
 		close_db(j);
 		return HS_EFORMAT;
 	}
-	rc = check_sound(j);
+	rc = make_ready(j);
 	if (rc == HS_ECORRUPT && !j->may_move_aside) {
 		close_db(j);
 		return HS_ECORRUPT; /* the caller says it: the user's file */
@@ -634,14 +706,8 @@ static int open_file(hs_journal *j, char *moved_to)
 			rc = open_db(j, SQLITE_OPEN_READWRITE |
 			                        SQLITE_OPEN_CREATE);
 		if (rc == 0)
-			rc = check_sound(j);
+			rc = make_ready(j);
 	}
-	if (rc == 0)
-		rc = make_private_file(path, true); /* ours: 0600 */
-	if (rc == 0)
-		rc = exec(j, "PRAGMA synchronous = NORMAL");
-	if (rc == 0)
-		rc = lock_and_migrate(j);
 	struct stat st;
 	if (rc == 0 && stat(path, &st) != 0)
 		rc = hs_err_from_errno(errno);
@@ -710,20 +776,32 @@ int hs_journal_open_existing(const char *path, hs_journal **out)
 	hs_journal *j = journal_new(path);
 	if (!j)
 		return HS_ENOMEM;
-	/* Read-only: a report never changes the file it reads. */
-	int rc = open_db(j, SQLITE_OPEN_READONLY);
+	/* Read-only: a report never changes the file it reads.  A journal
+	 * it may not write (another user's, a read-only medium) is read as
+	 * an immutable file at once: SQLite would make its -wal and -shm
+	 * files with the journal's mode, and could not remove them, and
+	 * they would keep the monitor from opening it. */
+	const bool writable = access(path, W_OK) == 0;
+	int rc = writable ? open_db(j, SQLITE_OPEN_READONLY)
+	                  : reopen_immutable(j);
 	if (rc < 0) {
 		hs_error("cannot open journal '%s': %s", path, open_reason(rc));
 		goto fail;
 	}
 	/* SQLite makes the -wal and -shm files at the first read. */
 	const char *name = sqlite3_db_filename(j->db, "main");
-	if (name && name[0] && !companion_exists(name, "-wal") &&
+	if (writable && name && name[0] && !companion_exists(name, "-wal") &&
 	    !companion_exists(name, "-shm"))
 		snprintf(j->tidy, sizeof j->tidy, "%s", name);
 	int version = 0;
 	rc = check_ours(j, &version);
-	if (rc == HS_EACCES) {
+	/* No room on the disk for those two files: the journal can still be
+	 * read as it is (what a full disk most needs is a report). */
+	if (writable && (rc == HS_EACCES || rc == HS_ENOSPC)) {
+		sqlite3_close(j->db);
+		j->db = NULL;
+		if (j->tidy[0] && drop_empty_companions(j->tidy))
+			j->tidy[0] = '\0';
 		rc = reopen_immutable(j);
 		if (rc == 0)
 			rc = check_ours(j, &version);
@@ -1218,15 +1296,25 @@ int hs_journal_close(hs_journal *j)
 /* ---- reading
  * ------------------------------------------------------------------ */
 
+/* A read that failed with SQLite's code rc: said here, but for damage
+ * (HS_ECORRUPT), which the caller says with what to do about it. */
+static int read_failed(hs_journal *j, int rc)
+{
+	const int err = err_from_sqlite(j->db, rc);
+	if (err == HS_ECORRUPT)
+		hs_debug("journal '%s': %s", j->path, db_msg(j->db));
+	else
+		hs_error("cannot read journal '%s': %s", j->path,
+		         db_msg(j->db));
+	return err;
+}
+
 static int query(hs_journal *j, const char *sql, double from, double to,
                  sqlite3_stmt **st)
 {
 	int rc = sqlite3_prepare_v2(j->db, sql, -1, st, NULL);
-	if (rc != SQLITE_OK) {
-		hs_error("cannot read journal '%s': %s", j->path,
-		         db_msg(j->db));
-		return err_from_sqlite(j->db, rc);
-	}
+	if (rc != SQLITE_OK)
+		return read_failed(j, rc);
 	sqlite3_bind_double(*st, 1, from);
 	sqlite3_bind_double(*st, 2, to);
 	return 0;
@@ -1254,10 +1342,8 @@ static int read_rows(hs_journal *j, sqlite3_stmt *st, size_t elem,
 			count++;
 	}
 	if (src != SQLITE_DONE) {
-		hs_error("cannot read journal '%s': %s", j->path,
-		         db_msg(j->db));
 		free(arr);
-		return err_from_sqlite(j->db, src);
+		return read_failed(j, src);
 	}
 	*out = arr;
 	*n = count;

@@ -2,6 +2,7 @@
 #include "headsup/cli.h"
 #include "headsup/doc.h"
 #include "headsup/log.h"
+#include "headsup/typo.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +27,8 @@ static void print_help(FILE *out)
 	      "  -q, --quiet    errors only\n"
 	      "  -h, --help     show this help and exit\n"
 	      "  -V, --version  show the version and exit\n\n"
-	      "Run 'headsup COMMAND --help' for a command's options.\n\n"
+	      "Run 'headsup COMMAND --help' (or 'headsup help COMMAND') for "
+	      "a\ncommand's options.\n\n"
 	      "Exit status: 0 success, 1 runtime failure (camera, file, "
 	      "database,\n"
 	      "output), 2 usage or configuration error.\n\n",
@@ -62,10 +64,9 @@ static int dispatch(int argc, char **argv)
 			print_help(stdout);
 			return HS_EXIT_OK;
 		case 'M':
-			return hs_doc_write_man(stdout) == 0 &&
-			                       fflush(stdout) == 0
-			               ? HS_EXIT_OK
-			               : HS_EXIT_FAILURE;
+			/* A failed write is said by main(). */
+			hs_doc_write_man(stdout);
+			return HS_EXIT_OK;
 		case 'V':
 			printf("headsup %s\n", HS_VERSION);
 			return HS_EXIT_OK;
@@ -79,13 +80,43 @@ static int dispatch(int argc, char **argv)
 		return HS_EXIT_USAGE;
 	}
 	const char *name = argv[optind];
-	for (int i = 0; i < hs_command_count; i++) {
-		if (strcmp(hs_commands[i].name, name) == 0) {
-			int sub = optind;
-			optind = 0; /* let the command run getopt afresh */
-			return hs_commands[i].main(argc - sub, argv + sub);
-		}
+	/* `headsup help [COMMAND]`, as git and systemctl have it. */
+	const bool help = strcmp(name, "help") == 0;
+	if (help && optind + 1 >= argc) {
+		print_help(stdout);
+		return HS_EXIT_OK;
 	}
+	if (help && optind + 2 < argc)
+		return hs_cli_usage_error(NULL,
+		                          "help takes one COMMAND, not "
+		                          "'%s' too",
+		                          argv[optind + 2]);
+	if (help)
+		name = argv[optind + 1];
+	const char *names[32];
+	for (int i = 0; i < hs_command_count && i < 32; i++) {
+		names[i] = hs_commands[i].name;
+		if (strcmp(hs_commands[i].name, name) != 0)
+			continue;
+		if (help) {
+			char cmd[16], opt[] = "--help";
+			snprintf(cmd, sizeof cmd, "%s", name);
+			char *args[] = { cmd, opt, NULL };
+			optind = 0;
+			return hs_commands[i].main(2, args);
+		}
+		int sub = optind;
+		optind = 0; /* let the command run getopt afresh */
+		return hs_commands[i].main(argc - sub, argv + sub);
+	}
+	const char *near = hs_typo_nearest(
+	        name, names,
+	        (size_t)(hs_command_count < 32 ? hs_command_count : 32));
+	if (near)
+		return hs_cli_usage_error(NULL,
+		                          "unknown command '%s'; did you mean "
+		                          "'%s'?",
+		                          name, near);
 	return hs_cli_usage_error(NULL, "unknown command '%s'", name);
 }
 
@@ -103,17 +134,16 @@ int main(int argc, char **argv)
 	}
 	/* Started with standard input, output or error closed (2>&-), the
 	 * next file opened would take its number: the lock file would get
-	 * the log lines meant for stderr, a report file the errors. */
+	 * the log lines meant for stderr, a report file the errors.
+	 * Standard output is held by a placeholder opened read-only: what is
+	 * printed to a closed output fails, and is said, as on a full disk;
+	 * standard error's goes nowhere, as asked. */
 	for (int fd = 0; fd <= 2; fd++)
 		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
-		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+		    open("/dev/null", fd == 2 ? O_WRONLY : O_RDONLY) != fd)
 			return HS_EXIT_FAILURE;
 	int status = dispatch(argc, argv);
-	errno = 0;
-	if ((fflush(stdout) != 0 || ferror(stdout)) && status == HS_EXIT_OK) {
-		fprintf(stderr, "headsup: cannot write standard output: %s\n",
-		        errno ? strerror(errno) : "write error");
+	if (!hs_cli_stdout_ok() && status == HS_EXIT_OK)
 		status = HS_EXIT_FAILURE;
-	}
 	return status;
 }

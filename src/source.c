@@ -55,12 +55,20 @@ typedef struct camera {
 	hs_capture *cap;
 } camera;
 
+/* Does spec name a camera by number ("0": /dev/video0)?  A file or folder
+ * of that name, there to be read, is what it names instead. */
+static bool camera_number(const char *spec)
+{
+	struct stat sb;
+	return all_digits(spec) && stat(spec, &sb) != 0;
+}
+
 void hs_source_name(const char *spec, char *buf, unsigned long size)
 {
 	/* "" and numbers are cameras (hs_source_pick()) */
 	if (!spec[0])
 		hs_cameras_default(buf, size);
-	else if (all_digits(spec))
+	else if (camera_number(spec))
 		snprintf(buf, size, "/dev/video%s", spec);
 	else
 		snprintf(buf, size, "%s", spec);
@@ -145,6 +153,7 @@ typedef struct video {
 	long count;
 	double fps;     /* the file's frame rate, or FFmpeg's guess of 25 */
 	long grabbed;   /* frames grabbed so far */
+	double last_t;  /* the time of the last one */
 	bool unstamped; /* no time stamps of its own: see video_grab() */
 } video;
 
@@ -186,6 +195,7 @@ static int video_grab(void *st, double *t_s)
 		v->unstamped = !(isfinite(stamp) && stamp >= 0);
 	*t_s = v->unstamped || !isfinite(stamp) ? (double)v->grabbed / v->fps
 	                                        : stamp;
+	v->last_t = *t_s;
 	v->grabbed++;
 	return 0;
 }
@@ -354,10 +364,17 @@ const hs_source_ops hs_source_images = {
 
 const hs_source_ops *hs_source_pick(const char *spec)
 {
-	if (!spec[0] || all_digits(spec) || strncmp(spec, "/dev/", 5) == 0)
+	if (!spec[0] || camera_number(spec))
 		return &hs_source_camera;
+	/* A device, or a path in /dev that is not there (yet): a camera
+	 * plugged in later is waited for.  A file or folder there (such as
+	 * in /dev/shm) is read as one anywhere else. */
 	struct stat sb;
-	if (stat(spec, &sb) == 0 && S_ISDIR(sb.st_mode))
+	const bool exists = stat(spec, &sb) == 0;
+	if ((exists && S_ISCHR(sb.st_mode)) ||
+	    (!exists && strncmp(spec, "/dev/", 5) == 0))
+		return &hs_source_camera;
+	if (exists && S_ISDIR(sb.st_mode))
 		return &hs_source_images;
 	if (hs_source_is_image_name(spec))
 		return &hs_source_images;
@@ -387,6 +404,8 @@ static const char *what_failed(const hs_source_ops *ops, int rc)
 		return "no such file or folder";
 	case HS_EACCES:
 		return "permission denied";
+	case HS_ENOTFILE:
+		return "not a regular file (a folder, a pipe or a device)";
 	case HS_EFORMAT:
 		return ops == &hs_source_video
 		               ? "not a video that can be decoded"
@@ -428,6 +447,8 @@ void hs_source_unreadable_words(int rc, char *buf, unsigned long size)
 		snprintf(buf, size, "not an image that can be decoded");
 	else if (rc == HS_ETOOLARGE) /* its size, and the limit passed */
 		snprintf(buf, size, "%s: %s", hs_strerror(rc), said);
+	else if (rc == HS_ENOTFILE)
+		snprintf(buf, size, "%s", what_failed(&hs_source_images, rc));
 	else
 		snprintf(buf, size, "%s", hs_strerror(rc));
 }
@@ -498,11 +519,27 @@ long hs_source_frame_count(hs_source *src)
 	return src->ops->frame_count(src->state);
 }
 
+bool hs_video_cut_short(long count, double fps, long frames_read, double last_t)
+{
+	if (count <= 0 || frames_read + 2 + count / 100 >= count)
+		return false;
+	if (!isfinite(last_t) || !(fps > 0))
+		return true;
+	/* The count may be FFmpeg's estimate (Matroska, MP4): the duration
+	 * times the rate it read, many times the frames there are when the
+	 * rate varies.  What the time stamps reached tells: a file cut
+	 * short stops well before the end its container states. */
+	const double end = (double)count / fps;
+	return last_t + 2.0 / fps + end / 100 < end;
+}
+
 bool hs_source_cut_short(hs_source *src, long frames_read)
 {
-	const long want = hs_source_frame_count(src);
-	return strcmp(hs_source_kind(src), "video") == 0 && want > 0 &&
-	       frames_read + 2 + want / 100 < want;
+	if (src->ops != &hs_source_video)
+		return false;
+	const video *v = src->state;
+	const double last_t = v->grabbed > 0 && !v->unstamped ? v->last_t : NAN;
+	return hs_video_cut_short(v->count, v->fps, frames_read, last_t);
 }
 
 const char *hs_source_device(const hs_source *src)

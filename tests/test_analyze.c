@@ -87,6 +87,14 @@ static void assert_only_headsup_spoke(void)
 	}
 }
 
+static int count_of(const char *s, const char *needle)
+{
+	int n = 0;
+	for (const char *p = s; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
 static int count_lines(const char *s)
 {
 	int n = 0;
@@ -196,6 +204,47 @@ static void non_image_is_refused_clearly(void **state)
 	/* A device is no file to analyse; a camera is for `run`. */
 	assert_int_equal(analyze("/dev/null"), 1);
 	assert_non_null(strstr(err, "'/dev/null' is a device, not a file"));
+	/* A path given as '' (a variable not set) is a usage error. */
+	assert_int_equal(analyze("''"), 2);
+	assert_non_null(strstr(err, "a PATH given as '' names nothing"));
+}
+
+/* A folder named with digits only, or a file in /dev/shm, is read like
+ * any other (they were taken for cameras: "'2024' is a device", and
+ * `run --source 2024` waited for /dev/video2024 for ever); digits that
+ * name nothing here are said to be missing. */
+static void digits_and_dev_shm_are_files_when_they_are(void **state)
+{
+	(void)state;
+	char img[PATH_MAX], cmd[3 * PATH_MAX + 256], shm[64];
+	if (!hs_test_fixture("headpose/aflw2000/image00050.jpg", img,
+	                     sizeof img))
+		SKIP_LOUDLY("needs the fixtures (headpose/aflw2000)");
+	snprintf(shm, sizeof shm, "/dev/shm/headsup-test-%d.jpg",
+	         (int)getpid());
+	snprintf(cmd, sizeof cmd,
+	         "mkdir -p '%s/2024' && cp '%s' '%s/2024/a.jpg' && cp '%s' "
+	         "'%s'",
+	         tmp, img, tmp, img, shm);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+	snprintf(cmd, sizeof cmd,
+	         "cd '%s' && XDG_CONFIG_HOME='%s/no-config' '%s' analyze "
+	         "--json 2024 '%s' 2>&1",
+	         tmp, tmp, hs_test_bin(), shm);
+	const int rc = hs_test_run(cmd, out, sizeof out);
+	unlink(shm);
+	assert_int_equal(rc, 0);
+	assert_int_equal(count_lines(out), 2);
+	assert_non_null(strstr(out, "\"source\": \"2024\", \"frame\": 0"));
+	const char *second = strstr(out, "\"face\": true");
+	assert_non_null(second);
+	assert_non_null(strstr(second + 1, "\"face\": true"));
+	snprintf(cmd, sizeof cmd,
+	         "cd '%s' && XDG_CONFIG_HOME='%s/no-config' '%s' analyze 2025 "
+	         "2>&1",
+	         tmp, tmp, hs_test_bin());
+	assert_int_equal(hs_test_run(cmd, out, sizeof out), 1);
+	assert_non_null(strstr(out, "cannot open '2025': no such file"));
 }
 
 /* A folder and file named in Latin-1 (or any bytes): the JSON stays valid
@@ -230,9 +279,17 @@ static void unwritable_output_is_a_failure(void **state)
 	snprintf(args, sizeof args, "--json '%s' >/dev/full", img);
 	assert_int_equal(analyze(args), 1);
 	assert_non_null(strstr(err, "cannot write standard output"));
+	assert_non_null(strstr(err, "No space left on device"));
 	snprintf(args, sizeof args, "'%s' >/dev/full", img);
 	assert_int_equal(analyze(args), 1);
-	assert_non_null(strstr(err, "cannot write standard output"));
+	assert_non_null(strstr(err, "cannot write standard output: No space "
+	                            "left on device"));
+	/* Standard output closed: all of it lost, which is said (it was a
+	 * silent success). */
+	snprintf(args, sizeof args, "--json '%s' >&-", img);
+	assert_int_equal(analyze(args), 1);
+	assert_non_null(strstr(err, "cannot write standard output: Bad file "
+	                            "descriptor"));
 }
 
 static void video_gives_one_line_per_frame(void **state)
@@ -836,6 +893,25 @@ static void decoder_reason_is_this_images_last_word(void **state)
 	         dir);
 	assert_non_null(strstr(err, want));
 	assert_int_equal(count_lines(err), 2);
+	/* A pipe and a folder named like images, after a damaged one: no
+	 * reason of the image before theirs. */
+	snprintf(path, sizeof path, "%s/c.jpg", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	snprintf(path, sizeof path, "%s/d.png", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(args, sizeof args, "--json '%s'", dir);
+	assert_int_equal(analyze(args), 1);
+	snprintf(want, sizeof want,
+	         "headsup: error: cannot read image '%s/c.jpg': not a regular "
+	         "file (a folder, a pipe or a device)\n",
+	         dir);
+	assert_non_null(strstr(err, want));
+	assert_int_equal(count_lines(err), 4);
+	assert_int_equal(count_of(err, "Not enough image data"), 1);
+	snprintf(path, sizeof path, "%s/c.jpg", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/d.png", dir);
+	rmdir(path);
 
 	/* 200 text chunks whose checksums are wrong (a warning each), then
 	 * no image data: the error is what is said. */
@@ -985,6 +1061,7 @@ int main(void)
 		T(missing_file_is_named_and_others_still_run),
 		T(odd_numbers_are_usage_errors),
 		T(non_image_is_refused_clearly),
+		T(digits_and_dev_shm_are_files_when_they_are),
 		T(json_is_utf8_whatever_the_file_name),
 		T(unwritable_output_is_a_failure),
 		T(video_gives_one_line_per_frame),

@@ -192,7 +192,7 @@ static void bad_files_name_the_line_the_key_and_the_range(void **state)
 		  "test.ini:2: alerts.sustain_s: '0x10' is not a number "
 		  "(allowed: 1 to 7200)" },
 		{ "[alerts]\nsustain_s = 1e999\n",
-		  "test.ini:2: alerts.sustain_s: '1e999' is not a number "
+		  "test.ini:2: alerts.sustain_s: '1e999' is out of range "
 		  "(allowed: 1 to 7200)" },
 		{ "[alerts]\nsustain_s = 0\n",
 		  "test.ini:2: alerts.sustain_s: 0 is out of range (allowed: 1 "
@@ -205,7 +205,7 @@ static void bad_files_name_the_line_the_key_and_the_range(void **state)
 		  "number (allowed: 160 to 3840)" },
 		{ "[monitor]\ncamera_width = 99999999999999999999999\n",
 		  "test.ini:2: monitor.camera_width: '99999999999999999999999' "
-		  "is not a whole number (allowed: 160 to 3840)" },
+		  "is out of range (allowed: 160 to 3840)" },
 		{ "[monitor]\ncamera_width = 100\n",
 		  "test.ini:2: monitor.camera_width: 100 is out of range "
 		  "(allowed: 160 to 3840)" },
@@ -442,7 +442,31 @@ static void defaults_then_file_then_command_line(void **state)
 	assert_int_equal(
 	        hs_config_set(&cfg, "monitor.sustain_s", "3", err, sizeof err),
 	        HS_ECONFIG);
-	assert_string_equal(err, "unknown setting 'monitor.sustain_s'");
+	assert_string_equal(err,
+	                    "unknown setting 'monitor.sustain_s': "
+	                    "sustain_s is in [alerts] ('alerts.sustain_s', "
+	                    "or just 'sustain_s')");
+	assert_int_equal(
+	        hs_config_set(&cfg, "susatin_s", "45", err, sizeof err),
+	        HS_ECONFIG);
+	assert_string_equal(err, "unknown setting 'susatin_s'; did you mean "
+	                         "'sustain_s'? ('run --help' lists the "
+	                         "settings)");
+	assert_int_equal(hs_config_set(&cfg, "banana", "1", err, sizeof err),
+	                 HS_ECONFIG);
+	assert_string_equal(err, "unknown setting 'banana' ('run --help' lists "
+	                         "the settings)");
+	/* Numbers too large for a double are out of range, not "no
+	 * number". */
+	assert_int_equal(
+	        hs_config_set(&cfg, "sustain_s", "1e309", err, sizeof err),
+	        HS_ECONFIG);
+	assert_string_equal(err, "alerts.sustain_s: '1e309' is out of range "
+	                         "(allowed: 1 to 7200)");
+	assert_int_equal(hs_config_set(&cfg, "camera_width",
+	                               "99999999999999999999", err, sizeof err),
+	                 HS_ECONFIG);
+	assert_non_null(strstr(err, "is out of range"));
 	assert_int_equal(
 	        hs_config_set(&cfg, "rate_hz", "fast", err, sizeof err),
 	        HS_ECONFIG);
@@ -479,6 +503,30 @@ static void defaults_then_file_then_command_line(void **state)
 	         sub);
 	assert_string_equal(err, want);
 	assert_memory_equal(&cfg, &before, sizeof cfg);
+
+	/* --set reads a value as the file's line would be read. */
+	char value[64] = "  \"terminal\"  # for now";
+	assert_string_equal(hs_config_value_as_in_file(value), "terminal");
+	snprintf(value, sizeof value, "clip#2.avi ; the second");
+	assert_string_equal(hs_config_value_as_in_file(value), "clip#2.avi");
+	snprintf(value, sizeof value, "\"half");
+	assert_null(hs_config_value_as_in_file(value));
+
+	/* The default file a link to nothing (dotfiles moved): said, not
+	 * taken for "no settings". */
+	char to[PATH_MAX + 32];
+	snprintf(to, sizeof to, "%s/dotfiles/headsup.ini", dir);
+	assert_int_equal(unlink(sub), 0);
+	assert_int_equal(symlink(to, sub), 0);
+	assert_int_equal(hs_config_load(&cfg, NULL, err, sizeof err),
+	                 HS_ECONFIG);
+	char said[2 * PATH_MAX + 160];
+	snprintf(said, sizeof said,
+	         "cannot open config '%s': it links to '%s', which is not "
+	         "there",
+	         sub, to);
+	assert_string_equal(err, said);
+	assert_int_equal(unlink(sub), 0);
 
 	/* An explicit file must exist. */
 	snprintf(path, sizeof path, "%s/missing.ini", dir);

@@ -25,6 +25,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include "headsup/cameras.h"
 #include "headsup/control.h"
 #include "runenv.h"
 #include "testutil.h"
@@ -121,6 +122,30 @@ static void missing_camera_is_named_and_retried(void **state)
 	const double t0 = hs_runenv_now();
 	assert_int_equal(hs_runenv_wait(pid, 5), 0);
 	assert_true(hs_runenv_now() - t0 < 1.0);
+	hs_runenv_free(&e);
+}
+
+/* With no webcam plugged in at all, status has no device to name: it says
+ * what the monitor waits for. */
+static void no_webcam_at_all_is_said_so(void **state)
+{
+	(void)state;
+	char dev[256];
+	if (hs_cameras_default(dev, sizeof dev) == 0) {
+		SKIP_LOUDLY("this machine has a webcam ('%s'): waiting for "
+		            "none cannot be shown",
+		            dev);
+	}
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	pid_t pid = hs_runenv_spawn(&e, "run --set notify=terminal");
+	assert_true(hs_runenv_wait_log(&e, "cannot find a webcam", 10));
+	char out[1024];
+	assert_int_equal(hs_runenv_run(&e, "status", out, sizeof out), 0);
+	assert_string_equal(out, "running: waiting for a webcam to be plugged "
+	                         "in; 0 frames analysed\n");
+	kill(pid, SIGTERM);
+	assert_int_equal(hs_runenv_wait(pid, 5), 0);
 	hs_runenv_free(&e);
 }
 
@@ -246,6 +271,14 @@ static void unreadable_video_is_an_error(void **state)
 	        1);
 	assert_non_null(strstr(out, "cannot open video 'missing.avi': no such "
 	                            "file"));
+	/* With no notification server either (the test's bus is none), the
+	 * file is the one thing said: nothing would be notified anyway. */
+	assert_int_equal(
+	        hs_runenv_run(&e, "run --source missing.avi", out, sizeof out),
+	        1);
+	assert_non_null(strstr(out, "cannot open video 'missing.avi'"));
+	assert_null(strstr(out, "notification"));
+	assert_int_equal(hs_runenv_count(out, "\n"), 1);
 	hs_runenv_free(&e);
 }
 
@@ -351,6 +384,50 @@ static void corrupt_or_missing_model_falls_back_to_haar(void **state)
 	(void)state;
 	model_falls_back("", "blazeface-front-128.onnx",
 	                 "falling back to the Haar cascades", NULL);
+}
+
+/* A model the user names is not the installed one falling back: a path
+ * typed wrong, or another file, is a usage error that starts nothing
+ * (going on without pitch would miss every look down). */
+static void a_model_named_wrong_is_a_usage_error(void **state)
+{
+	(void)state;
+	char out[8192], cmd[1200];
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	hs_runenv_write(&e, "image.jpg", "not decoded: refused before\n");
+	assert_int_equal(hs_runenv_run(&e,
+	                               "analyze --model nowhere.onnx "
+	                               "image.jpg",
+	                               out, sizeof out),
+	                 2);
+	assert_non_null(strstr(out, "cannot read face model 'nowhere.onnx'"));
+	assert_null(strstr(out, "image.jpg"));
+	hs_runenv_fmt(cmd, sizeof cmd,
+	              "run --source image.jpg --set notify=terminal --set "
+	              "model='%s/facemesh-192.onnx'",
+	              HS_BUILD_DATA_DIR);
+	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 2);
+	assert_non_null(strstr(out, "facemesh-192.onnx' fails its checksum"));
+	assert_non_null(strstr(out, "must be a copy of the one headsup was "
+	                            "built for"));
+	assert_null(strstr(out, "Haar"));
+	hs_runenv_write(&e, "config/headsup/config.ini",
+	                "[pose]\nmodel = typo.onnx\n");
+	assert_int_equal(hs_runenv_run(&e, "calibrate --source image.jpg", out,
+	                               sizeof out),
+	                 2);
+	assert_non_null(strstr(out, "'typo.onnx'"));
+	assert_null(strstr(out, "Recording"));
+	/* A copy of the model itself is taken. */
+	hs_runenv_fmt(cmd, sizeof cmd,
+	              "analyze --json --model '%s/blazeface-front-128.onnx' "
+	              "image.jpg",
+	              HS_BUILD_DATA_DIR);
+	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 1);
+	assert_non_null(strstr(out, "cannot read image 'image.jpg'"));
+	assert_null(strstr(out, "face model"));
+	hs_runenv_free(&e);
 }
 
 /* The face-mesh model damaged or absent: BlazeFace still finds the face
@@ -475,14 +552,35 @@ static void folder_given_for_a_file_is_named(void **state)
 		                            "pipe or a device)"));
 	}
 	/* An empty name: a usage error, nothing started (the journal's was
-	 * "retried every minute", the baseline's ignored). */
-	static const char *const empty[] = { "--journal", "--calibration" };
-	for (size_t i = 0; i < 2; i++) {
-		hs_runenv_fmt(args, sizeof args, "run --source x.avi %s ''",
-		              empty[i]);
+	 * "retried every minute", the baseline's ignored, the settings'
+	 * "No such file", and an empty source opened the webcam). */
+	static const char *const empty[] = {
+		"run --source x.avi --journal",
+		"run --source x.avi --calibration",
+		"run --source x.avi --config",
+		"calibrate --source x.avi --config",
+		"analyze x.png --calibration",
+		"analyze x.png --config",
+		"analyze x.png --model",
+	};
+	for (size_t i = 0; i < sizeof empty / sizeof empty[0]; i++) {
+		hs_runenv_fmt(args, sizeof args, "%s ''", empty[i]);
 		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 2);
 		assert_non_null(
 		        strstr(out, "needs the path of a file, not ''"));
+	}
+	static const char *const no_source[] = {
+		"run --source '' --set notify=terminal",
+		"calibrate --source ''",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(
+		        hs_runenv_run(&e, no_source[i], out, sizeof out), 2);
+		assert_non_null(strstr(out, "--source needs a camera, a video "
+		                            "file or a folder of images, not "
+		                            "''; leave it out for the first "
+		                            "webcam"));
+		assert_null(strstr(out, "webcam:"));
 	}
 	hs_runenv_free(&e);
 }
@@ -542,9 +640,10 @@ static void another_programs_database_is_not_a_journal(void **state)
 	        2);
 	assert_non_null(strstr(out, "'notes.db' is an SQLite database of "
 	                            "another program, not a headsup journal"));
+	/* The same status as `run`'s: the user's to change. */
 	assert_int_equal(
 	        hs_runenv_run(&e, "report --journal notes.db", out, sizeof out),
-	        1);
+	        2);
 	assert_non_null(strstr(out, "not a headsup journal"));
 	hs_runenv_fmt(cmd, sizeof cmd,
 	              "cd '%s' && sqlite3 notes.db '.tables' 'PRAGMA "
@@ -605,6 +704,65 @@ static void corrupt_journal_is_kept_aside(void **state)
 	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 1);
 	assert_non_null(strstr(out, "/journal.db' is corrupt; the next "
 	                            "'headsup run' moves it aside"));
+	assert_int_equal(hs_runenv_count(out, "error:"), 1);
+	/* Named, it is the user's: one message, which does not call it
+	 * "no database" (it said both). */
+	hs_runenv_fmt(cmd, sizeof cmd, "report --date %s --journal '%s'", DAY,
+	              path);
+	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 2);
+	assert_non_null(strstr(out, "/journal.db' is damaged and cannot be "
+	                            "read; it was left as it is"));
+	assert_int_equal(hs_runenv_count(out, "error:"), 1);
+	hs_runenv_free(&e);
+}
+
+/* A journal whose tables are not what its version says (a table dropped
+ * by hand, a version changed by hand) is found when it opens: the default
+ * one is moved aside and a new one started, one the user named is left as
+ * it is.  Before, each write failed, and the whole session, kept in
+ * memory, was lost at the end.  A negative version crashed both. */
+static void a_journal_with_wrong_tables_is_found_at_once(void **state)
+{
+	(void)state;
+	char src[4096], cmd[1200], out[16384], args[4600];
+	REQUIRE_FIXTURE(DESK, src);
+	hs_runenv e;
+	hs_runenv_make_calibrated(&e, src, 30);
+	assert_int_equal(hs_runenv_run_desk(&e, src, DAY, "", out, sizeof out),
+	                 0);
+	hs_runenv_fmt(cmd, sizeof cmd,
+	              "cd '%s' && cp data/headsup/journal.db named.db && "
+	              "sqlite3 named.db 'DROP TABLE minutes' && "
+	              "sqlite3 data/headsup/journal.db 'DROP TABLE alerts'",
+	              e.dir);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+	assert_int_equal(
+	        hs_runenv_run_desk(&e, src, "2026-11-21", "", out, sizeof out),
+	        0);
+	assert_non_null(strstr(out, "it was kept as '"));
+	assert_null(strstr(out, "are lost"));
+	assert_true(
+	        fabs(hs_runenv_report_number(&e, "2026-11-21", "monitored_s") -
+	             200) <= 1);
+	hs_runenv_fmt(args, sizeof args, "--journal '%s/named.db'", e.dir);
+	assert_int_equal(hs_runenv_run_desk(&e, src, "2026-11-22", args, out,
+	                                    sizeof out),
+	                 2);
+	assert_non_null(strstr(out, "named.db' is corrupt; it was left as it "
+	                            "is"));
+	/* A version no headsup writes: said, for run and report alike. */
+	hs_runenv_fmt(cmd, sizeof cmd,
+	              "cd '%s' && sqlite3 data/headsup/journal.db "
+	              "'PRAGMA user_version = -100000'",
+	              e.dir);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+	assert_int_equal(hs_runenv_run(&e, "report", out, sizeof out), 2);
+	assert_non_null(strstr(out, "has schema version -100000, which no "
+	                            "headsup writes"));
+	assert_int_equal(
+	        hs_runenv_run_desk(&e, src, "2026-11-23", "", out, sizeof out),
+	        2);
+	assert_non_null(strstr(out, "has schema version -100000"));
 	hs_runenv_free(&e);
 }
 
@@ -636,7 +794,7 @@ static void a_journal_named_by_the_user_is_left_alone(void **state)
 	 * moves it aside, as it would the default journal. */
 	assert_int_equal(hs_runenv_run(&e, "report --journal notes.txt", out,
 	                               sizeof out),
-	                 1);
+	                 2);
 	assert_non_null(strstr(out, "'notes.txt' is not a headsup journal "
 	                            "(nor any readable database)"));
 	assert_null(strstr(out, "aside"));
@@ -696,9 +854,15 @@ static void advice_to_a_full_disk_says_so(void **state)
 	hs_runenv_fmt(line, sizeof line, "sh -c \"'%s' advice >/dev/full\"",
 	              hs_test_bin());
 	assert_int_equal(hs_runenv_shell(&e, line, out, sizeof out), 1);
-	assert_non_null(strstr(out, "error: cannot write the advice to "
-	                            "standard output: No space left on "
-	                            "device"));
+	assert_non_null(strstr(out, "cannot write standard output: No "
+	                            "space left on device"));
+	assert_int_equal(hs_runenv_count(out, "cannot write"), 1);
+	/* The manual page too (it failed without a word). */
+	hs_runenv_fmt(line, sizeof line, "sh -c \"'%s' --man >/dev/full\"",
+	              hs_test_bin());
+	assert_int_equal(hs_runenv_shell(&e, line, out, sizeof out), 1);
+	assert_non_null(strstr(out, "cannot write standard output: No "
+	                            "space left on device"));
 	hs_runenv_free(&e);
 }
 
@@ -873,12 +1037,23 @@ static void full_disk_warns_and_keeps_monitoring(void **state)
 	/* No assertion until the tmpfs is unmounted again. */
 	int st1 = hs_runenv_run_desk(&e, src, DAY, "", out, sizeof out);
 	fill_disk(data, true);
+	/* The report is read while the disk is full, and leaves no file of
+	 * its own behind. */
+	double full_day1;
+	int st_full = monitored_on_day(&e, &full_day1);
+	char companion[600];
+	hs_runenv_fmt(companion, sizeof companion, "%s/headsup/journal.db-shm",
+	              data);
+	const bool left = access(companion, F_OK) == 0;
 	int st2 =
 	        hs_runenv_run_desk(&e, src, "2026-11-21", "", out, sizeof out);
 	fill_disk(data, false);
 	double day1;
 	int st3 = monitored_on_day(&e, &day1);
 	umount(data);
+	assert_int_equal(st_full, 0);
+	assert_true(fabs(full_day1 - 200) <= 1);
+	assert_false(left);
 	assert_int_equal(st3, 0);
 	assert_int_equal(st1, 0);
 	assert_int_equal(st2, 1);
@@ -1316,6 +1491,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(missing_camera_is_named_and_retried),
+		cmocka_unit_test(no_webcam_at_all_is_said_so),
 		cmocka_unit_test(an_idle_monitor_sleeps),
 		cmocka_unit_test(
 		        truncated_video_is_an_error_and_keeps_what_was_read),
@@ -1325,6 +1501,7 @@ int main(void)
 		cmocka_unit_test(corrupt_or_missing_model_falls_back_to_haar),
 		cmocka_unit_test(
 		        corrupt_or_missing_mesh_model_falls_back_to_pnp),
+		cmocka_unit_test(a_model_named_wrong_is_a_usage_error),
 		cmocka_unit_test(missing_cascades_are_a_clear_error),
 		cmocka_unit_test(
 		        read_only_journal_folder_warns_once_and_goes_on),
@@ -1332,6 +1509,7 @@ int main(void)
 		cmocka_unit_test(a_wrong_baseline_file_says_what_to_do),
 		cmocka_unit_test(another_programs_database_is_not_a_journal),
 		cmocka_unit_test(corrupt_journal_is_kept_aside),
+		cmocka_unit_test(a_journal_with_wrong_tables_is_found_at_once),
 		cmocka_unit_test(a_journal_named_by_the_user_is_left_alone),
 		cmocka_unit_test(advice_to_a_full_disk_says_so),
 		cmocka_unit_test(report_output_never_erases_the_journal),

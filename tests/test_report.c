@@ -1595,8 +1595,9 @@ static void cli_rejects_bad_dates(void **state)
 	/* (report() gives --journal first; the last one counts) */
 	assert_int_equal(report(fx, "--journal '' 2>&1", out, sizeof out), 2);
 	assert_non_null(strstr(out, "--journal needs the path of a file"));
-	/* +3 is a number: the missing journal is what stops it */
-	assert_int_equal(report(fx, "--days +3 2>&1", out, sizeof out), 1);
+	/* +3 is a number: the missing journal is what stops it (a usage
+	 * error too: the journal named is not there) */
+	assert_int_equal(report(fx, "--days +3 2>&1", out, sizeof out), 2);
 	assert_non_null(strstr(out, "no journal"));
 	assert_int_equal(report(fx, "--format pdf 2>/dev/null", NULL, 0), 2);
 	assert_int_equal(report(fx, "--help", out, sizeof out), 0);
@@ -1616,10 +1617,10 @@ static void cli_empty_day_says_so(void **state)
 	         fx->dir, hs_test_bin());
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
 	assert_non_null(strstr(out, "No posture data for this day"));
-	/* A journal named with --journal that is not there is an error, so
-	 * that a typo does not pass for an empty day. */
+	/* A journal named with --journal that is not there is a usage
+	 * error, so that a typo does not pass for an empty day. */
 	assert_int_equal(report(fx, "--date 2026-03-02 2>&1", out, sizeof out),
-	                 1);
+	                 2);
 	assert_non_null(strstr(out, "no journal at '"));
 	/* An empty file, as `touch` leaves it, is an empty day. */
 	FILE *f = fopen(fx->db, "w");

@@ -664,9 +664,26 @@ static void calibrate_names_short_sources_and_bad_output(void **state)
 	hs_runenv_fmt(cmd, sizeof cmd, "calibrate --source '%s' --output ''",
 	              gaze);
 	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 2);
-	assert_non_null(strstr(out, "no file named"));
+	assert_non_null(strstr(out, "--output needs the path of a file, not "
+	                            "''"));
 	assert_null(strstr(out, "Recording"));
-	hs_runenv_write(&e, "target.ini", "old\n");
+	/* A file that holds something else (the journal, the settings: a
+	 * path completed one folder off) is left as it is, said before
+	 * recording; a baseline, even a damaged one, is replaced. */
+	static const char journal_like[] = "SQLite format 3\n[alerts]\n";
+	hs_runenv_write(&e, "journal.db", journal_like);
+	hs_runenv_fmt(cmd, sizeof cmd,
+	              "calibrate --source '%s' --output journal.db", gaze);
+	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 2);
+	assert_non_null(strstr(out, "'journal.db': it holds something else "
+	                            "than a headsup baseline, and was left as "
+	                            "it is"));
+	assert_null(strstr(out, "Recording"));
+	hs_runenv_fmt(path, sizeof path, "%s/journal.db", e.dir);
+	char *kept = hs_runenv_slurp(path);
+	assert_string_equal(kept, journal_like);
+	free(kept);
+	hs_runenv_write(&e, "target.ini", "[baseline]\nversion = banana\n");
 	hs_runenv_fmt(path, sizeof path, "%s/link.ini", e.dir);
 	assert_int_equal(symlink("target.ini", path), 0);
 	hs_runenv_fmt(cmd, sizeof cmd,

@@ -203,6 +203,23 @@ static void a_video_is_cut_short_only_well_before_its_count(void **state)
 	hs_source_destroy(src);
 }
 
+/* The rule on the numbers of real files: a Matroska clip of 252 frames
+ * with 30 fps stamps and every fourth one dropped (FFmpeg says 1000 fps
+ * and 11133 frames) is whole; the desk clip cut after 108 frames is not,
+ * with or without time stamps. */
+static void a_variable_rate_is_not_cut_short(void **state)
+{
+	(void)state;
+	assert_false(hs_video_cut_short(11133, 1000, 252, 11.2));
+	assert_true(hs_video_cut_short(400, 2, 108, 53.5));
+	assert_true(hs_video_cut_short(400, 2, 108, NAN));
+	/* Time stamps that end early, with frames missing, as in the clip
+	 * damaged in its middle. */
+	assert_true(hs_video_cut_short(400, 2, 390, 194.5));
+	assert_false(hs_video_cut_short(400, 2, 396, 197.5));
+	assert_false(hs_video_cut_short(-1, 2, 0, NAN));
+}
+
 static void write_bytes(const char *path, const unsigned char *bytes, size_t n)
 {
 	FILE *f = fopen(path, "wb");
@@ -618,6 +635,7 @@ int main(void)
 		cmocka_unit_test(video_frames_carry_the_file_time),
 		cmocka_unit_test(
 		        a_video_is_cut_short_only_well_before_its_count),
+		cmocka_unit_test(a_variable_rate_is_not_cut_short),
 		cmocka_unit_test(a_too_large_image_says_its_size),
 		cmocka_unit_test(camera_jpeg_frames_decode_quietly),
 		cmocka_unit_test(camera_frames_do_not_inherit_tables),

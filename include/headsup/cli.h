@@ -6,6 +6,7 @@
 #ifndef HEADSUP_CLI_H
 #define HEADSUP_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Exit statuses, documented in --help, the man page and the README. */
@@ -51,9 +52,18 @@ int hs_cli_usage_error(const char *cmd, const char *fmt, ...)
  * it goes. */
 int hs_cli_bad_option(const char *cmd, char *const *argv);
 
-/* hs_cli_usage_error() for a path option given as '' (a variable that was
- * not set): "<option> needs the path of a file, not ''". */
-int hs_cli_empty_path(const char *cmd, const char *option);
+/* Has all that was printed reached standard output?  When not (a full
+ * disk, a closed pipe, a closed descriptor), says so with the reason, once
+ * per process, and returns false.  Ask right after printing, for the
+ * reason to be that write's. */
+bool hs_cli_stdout_ok(void);
+
+/* A path given as '' (a variable that was not set) names nothing: it is
+ * not taken for the default.  The arguments after cmd are pairs of an
+ * option and its value (NULL when not given), ended by NULL.  For the
+ * first option given as '', hs_cli_usage_error() ("<option> needs the
+ * path of a file, not ''") and its status; 0 when there is none. */
+int hs_cli_empty_path(const char *cmd, ...);
 
 /* Say why the baseline file could not be loaded (err and rc from
  * hs_calibration_load()) with what to do about it, and return the exit

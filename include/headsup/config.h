@@ -53,7 +53,7 @@
 	X(pose, fov_deg, DOUBLE, 60.0, 20.0, 150.0,                                              \
 	  "horizontal field of view of the camera in degrees")                                   \
 	X(pose, model, STRING, "", 0, 0,                                                         \
-	  "face model file; empty = the installed BlazeFace model")                              \
+	  "face model file, a copy of the BlazeFace model built for; empty = the installed one")  \
 	X(posture, smooth_s, DOUBLE, 3.0, 0.0, 30.0,                                             \
 	  "features are the median of this many seconds of frames")                              \
 	X(posture, looking_down_enter_deg, DOUBLE, 15.0, 3.0, 60.0,                              \
@@ -150,6 +150,11 @@ int hs_config_number(const char *text, bool integer, double *out);
  * does.  HS_ECONFIG with a message in err on failure. */
 int hs_config_set(hs_config *cfg, const char *key, const char *value, char *err,
                   size_t errsize);
+
+/* The value part of a settings-file line as the parser reads it, in place:
+ * a comment cut off, blanks around it trimmed, double quotes taken off.
+ * NULL when a quote is not matched.  --set reads its values so. */
+char *hs_config_value_as_in_file(char *text);
 
 /* Check what no single setting can: every exit threshold of a posture
  * state must not be above its enter threshold (hysteresis).  hs_config_parse

@@ -30,6 +30,11 @@ typedef struct hs_detector hs_detector;
  * gives one warning naming the file, and the Haar back-end.  HS_ENOENT when
  * the cascades are missing too (error logged with their path). */
 int hs_detector_create(const char *model_path, hs_detector **out);
+/* A model the user named (model_path not NULL or ""): 0 when it is the
+ * model headsup was built for, else HS_ECONFIG with err saying why.  The
+ * commands ask before they start: a path typed wrong is a configuration
+ * error, not a reason to go on without pitch as for a damaged install. */
+int hs_detector_check_model(const char *model_path, char *err, size_t errsize);
 /* Force one back-end (benchmarks and tests). */
 int hs_detector_create_with(const hs_detector_ops *ops, const char *path,
                             hs_detector **out);
