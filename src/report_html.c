@@ -73,6 +73,11 @@ static const char css[] =
          * shrinking its labels out of reach; the keyboard can scroll it
          * too, as the box takes the focus */
         ".scroll{overflow-x:auto}svg.chart{min-width:720px}"
+        /* the trend's box starts at its right end, where the report's own
+         * days are: a reversed flex row puts the start of the scroll
+         * there, with no script */
+        ".scroll.at-end{display:flex;flex-direction:row-reverse;"
+        "align-items:flex-start}"
         ".scroll:focus-visible{outline:2px solid;outline-offset:2px}"
         "svg text{font:12px system-ui,sans-serif;fill:#444}"
         ".note{background:#f5f5ef;border-left:4px solid #999;padding:.6em 1em}"
@@ -293,9 +298,11 @@ static double axis_scale(double most_min, double *step_min)
 /* The value axis of a bar chart whose bars stand on base_y and reach
  * plot_h pixels up at scale_min: the base line and a grid line at each
  * step, each labelled in its unit, minutes under an hour's step and hours
- * from there (so "120 min" but "3 h"). */
+ * from there (so "120 min" but "3 h").  The labels are at the left end of
+ * the lines, and with 'both_sides' at the right end as well, for a chart
+ * that may be seen scrolled to either end. */
 static void value_axis(FILE *out, int left, int right, int base_y, int plot_h,
-                       double scale_min, double step_min)
+                       double scale_min, double step_min, bool both_sides)
 {
 	for (int i = 0; i * step_min <= scale_min + 1e-9; i++) {
 		double v = i * step_min;
@@ -311,6 +318,11 @@ static void value_axis(FILE *out, int left, int right, int base_y, int plot_h,
 		        "y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
 		        left, y, right, y, i ? "#ddd" : "#999",
 		        i ? "grid" : "axis", left - 6, y + 4, label);
+		if (both_sides)
+			fprintf(out,
+			        "<text x=\"%d\" y=\"%.1f\" "
+			        "text-anchor=\"start\">%s</text>\n",
+			        right + 6, y + 4, label);
 	}
 }
 
@@ -336,13 +348,20 @@ static void states_desc(const hs_report *r, FILE *out)
 
 /* A scroll box around a chart or a wide table: it scrolls sideways on a
  * narrow window, and takes the keyboard focus so that arrow keys scroll
- * it; it is named by the element with id 'label'. */
-static void scroll_open(FILE *out, const char *label)
+ * it; it is named by the element with id 'label'.  It opens at its left
+ * end, or with 'at_end' at its right end (a chart whose last bars matter
+ * most). */
+static void scroll_box_open(FILE *out, const char *label, bool at_end)
 {
 	fprintf(out,
-	        "<div class=\"scroll\" tabindex=\"0\" role=\"group\" "
+	        "<div class=\"scroll%s\" tabindex=\"0\" role=\"group\" "
 	        "aria-labelledby=\"%s\">\n",
-	        label);
+	        at_end ? " at-end" : "", label);
+}
+
+static void scroll_open(FILE *out, const char *label)
+{
+	scroll_box_open(out, label, false);
 }
 
 /* "09:05" for a second of the day; the end of the day is "24:00". */
@@ -647,7 +666,7 @@ static void hourly(const hs_report *r, FILE *out, int lo, int hi)
 	        "after the chart gives the figures.</desc>\n",
 	        CHART_W, height, CHART_W, height, first, (last + 1) % 24);
 	value_axis(out, left, left + plot_w, top + plot_h, plot_h, scale_min,
-	           step_min);
+	           step_min, false);
 	for (int h = lo; h <= hi; h++) {
 		double x = left + (h - lo) * slot;
 		stacked_bar(out, x + slot * 0.15, slot * 0.7, top + plot_h,
@@ -710,10 +729,14 @@ static void trend_table(const hs_report *r, FILE *out)
 #define TREND_DATE_PX 44.0
 #define TREND_SHARE_PX 32.0
 
+/* One bar a day, the report's days last.  On a narrow window the chart
+ * opens scrolled to its right end, so that the report's own days are in
+ * view rather than the oldest of the week before; its value axis is
+ * labelled at that end too. */
 static void trend(const hs_report *r, FILE *out)
 {
-	const int height = 240, left = 56, bottom = 24, top = 22;
-	int plot_w = CHART_W - left - 10;
+	const int height = 240, left = 56, right = 56, bottom = 24, top = 22;
+	int plot_w = CHART_W - left - right;
 	int plot_h = height - top - bottom;
 	double longest = 3600;
 	for (size_t i = 0; i < r->n_daily; i++)
@@ -736,7 +759,7 @@ static void trend(const hs_report *r, FILE *out)
 	                 "upright."
 	               : "The share of desk time spent upright on each day "
 	                 "is in the table after the chart.");
-	scroll_open(out, "trend");
+	scroll_box_open(out, "trend", true);
 	fprintf(out,
 	        "<svg role=\"img\" aria-label=\"daily trend\" class=\"chart\" "
 	        "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n"
@@ -745,7 +768,7 @@ static void trend(const hs_report *r, FILE *out)
 	        "after the chart gives the figures.</desc>\n",
 	        CHART_W, height, CHART_W, height, r->n_daily);
 	value_axis(out, left, left + plot_w, top + plot_h, plot_h, scale / 60,
-	           step_min);
+	           step_min, true);
 	for (size_t i = 0; i < r->n_daily; i++) {
 		const hs_report_day *d = &r->daily[i];
 		double x = left + (double)i * slot;

@@ -4,12 +4,14 @@
  * Each page is opened in real headless Chromium with axe-core (pinned and
  * fetched by models/fetch-model.sh --test-tools) inlined into a copy of
  * it, and must show no violation of WCAG 2.1 A and AA, nor of axe's best
- * practices: in light and in dark, at a desktop's width and at 320 CSS
- * pixels (a 1280-pixel window zoomed to 400%, where WCAG asks that nothing
- * but a chart or a table scroll sideways), and with forced colours (a
- * high-contrast theme).  Beside axe, the page reports what axe does not
- * check: that the page as a whole does not scroll sideways, that every
- * chart has a table of its figures, that the postures of a chart's key are
+ * practices: in light and in dark, at a desktop's width, at 640 CSS pixels
+ * (a 1280-pixel laptop zoomed to 200%) and at 320 (zoomed to 400%, where
+ * WCAG asks that nothing but a chart or a table scroll sideways), and with
+ * forced colours (a high-contrast theme).  Beside axe, the page reports
+ * what axe does not check: that the page as a whole does not scroll
+ * sideways, that the trend opens on the report's own day where it
+ * scrolls, that every chart has a table of its figures, that the postures
+ * of a chart's key are
  * told apart by more than colour and still apart under forced colours,
  * that the charts' own text stands out from the page, that nothing on it
  * moves, and that every link within the page leads to a heading.  Every
@@ -191,6 +193,26 @@ static const char runner_js[] =
         "}\n"
         "function name(el) { return (el.textContent || '').trim().slice(0, "
         "40); }\n"
+        /* the trend opens on the report's own day, drawn last at the
+         * right, and on a value axis to read it by, also where its box
+         * scrolls: the last bar, the last date in bold and a "0" of the
+         * axis lie within the box as the page opens */
+        "document.querySelectorAll('svg[aria-label=\"daily trend\"]')"
+        ".forEach(function (svg) {\n"
+        "  var box = svg.parentNode.getBoundingClientRect();\n"
+        "  function seen(el) { var b = el && el.getBoundingClientRect();\n"
+        "    return b && b.left >= box.left - 1 && b.right <= box.right + "
+        "1; }\n"
+        "  var bars = svg.querySelectorAll('rect.st'), days = "
+        "svg.querySelectorAll('text[font-weight=bold]');\n"
+        "  if (!seen(bars[bars.length - 1])) problem('the trend opens "
+        "with the bar of the report\\'s day out of view');\n"
+        "  if (!seen(days[days.length - 1])) problem('the trend opens "
+        "with the date of the report\\'s day out of view');\n"
+        "  if (![].some.call(svg.querySelectorAll('text'), function (t) {\n"
+        "      return t.textContent === '0' && seen(t); }))\n"
+        "    problem('the trend opens with its value axis out of view');\n"
+        "});\n"
         "document.querySelectorAll('details').forEach(function (d) { d.open "
         "= true; });\n"
         /* the page itself never scrolls sideways */
@@ -369,6 +391,8 @@ static const mode modes[] = {
 	{ "light, 1000 px", 1000, false, false, "" },
 	{ "dark, 1000 px", 1000, true, false,
 	  "--blink-settings=preferredColorScheme=0" },
+	/* a 1280-pixel laptop zoomed to 200% */
+	{ "light, 640 px", 640, false, false, "" },
 	{ "light, 320 px", 320, false, false, "" },
 	{ "dark, 320 px", 320, true, false,
 	  "--blink-settings=preferredColorScheme=0" },

@@ -1199,7 +1199,8 @@ static void html_follows_a_dark_desktop(void **state)
  */
 
 /* The value axis of a bar chart: its labels ("0", "15 min", "2 h") in
- * minutes, each on a horizontal line at its own height, evenly spaced.
+ * minutes, each at an end of a horizontal line at its own height, evenly
+ * spaced; a label repeated at the other end of its line counts once.
  * Sets the base line's y and the pixels to a minute; returns the top of
  * the scale in minutes. */
 static double read_value_axis(const char *svg, double *base_y,
@@ -1224,10 +1225,16 @@ static double read_value_axis(const char *svg, double *base_y,
 		for (size_t k = 0; k < nl; k++)
 			on_line |= l[k].y1 == l[k].y2 &&
 			           fabs(l[k].y1 - (t[i].y - 4)) < 1 &&
-			           l[k].x1 > t[i].x && l[k].x2 > l[k].x1 + 500;
+			           (l[k].x1 > t[i].x || l[k].x2 < t[i].x) &&
+			           l[k].x2 > l[k].x1 + 500;
 		if (!on_line)
 			fail_msg("axis label \"%s\" is on no grid line",
 			         t[i].text);
+		bool again = false;
+		for (int k = 0; k < n; k++)
+			again |= v[k] == value && y[k] == t[i].y - 4;
+		if (again)
+			continue;
 		assert_true(n < 32);
 		v[n] = value;
 		y[n++] = t[i].y - 4;
@@ -1334,7 +1341,10 @@ static void html_chart_axes_are_labelled_with_units(void **state)
 	svg = svg_of(html, "daily trend");
 	top = read_value_axis(svg, &base, &px);
 	assert_true(top == 4 * 60);
-	assert_non_null(strstr(svg, ">1 h</text>"));
+	/* at both ends: the trend opens at its right end where it scrolls */
+	const char *one_h = strstr(svg, ">1 h</text>");
+	assert_non_null(one_h);
+	assert_non_null(strstr(one_h + 1, ">1 h</text>"));
 	assert_true(fabs(bar_min(svg, "02-27", base, px) - 4 * 60) < 0.1);
 	assert_true(fabs(bar_min(svg, "03-02", base, px) - 3 * 60) < 0.1);
 	free(svg);
@@ -2822,7 +2832,9 @@ static void html_tells_postures_apart_by_more_than_colour(void **state)
 /* The page has its main landmark; a chart wider than a narrow window (or
  * a window zoomed in) scrolls in a box of its own, which the keyboard can
  * reach and which is named by the chart's heading, and the page as a
- * whole does not scroll sideways. */
+ * whole does not scroll sideways.  The trend's box alone opens at its
+ * right end, on the report's own days (test_a11y sees it so in
+ * Chromium). */
 static void html_charts_scroll_by_keyboard(void **state)
 {
 	(void)state;
@@ -2835,16 +2847,19 @@ static void html_charts_scroll_by_keyboard(void **state)
 	assert_null(strstr(html, "section{overflow"));
 	int charts = 0;
 	for (const char *p = html; (p = strstr(p, "<svg role=\"img\"")); p++) {
-		static const char box[] =
-		        "<div class=\"scroll\" tabindex=\"0\" "
-		        "role=\"group\" aria-labelledby=\"";
+		static const char box[] = "<div class=\"scroll";
+		static const char attrs[] = "\" tabindex=\"0\" "
+		                            "role=\"group\" aria-labelledby=\"";
 		const char *b = p - 1;
 		while (b > html && *b != '<')
 			b--;
-		char id[32] = "", heading[64];
-		if (strncmp(b, box, strlen(box)) != 0 ||
-		    sscanf(b + strlen(box), "%31[^\"]", id) != 1)
+		char cls[16] = "", id[32] = "", heading[64];
+		const char *a = strstr(b, attrs);
+		if (strncmp(b, box, strlen(box)) != 0 || !a || a > p ||
+		    sscanf(b + strlen(box), "%15[^\"]", cls) > 1 ||
+		    sscanf(a + strlen(attrs), "%31[^\"]", id) != 1)
 			fail_msg("a chart outside a scroll box: %.80s", b);
+		assert_string_equal(cls, strcmp(id, "trend") ? "" : " at-end");
 		snprintf(heading, sizeof heading, "<h2 id=\"%s\">", id);
 		assert_non_null(strstr(html, heading));
 		charts++;
