@@ -93,12 +93,19 @@ static const char css[] =
         ".grid{stroke:GrayText}.axis{stroke:CanvasText}"
         ".st,.sw{forced-color-adjust:none}}"
         /* on paper a chart shrinks to the page instead of being cut off
-         * at its right edge */
+         * at its right edge, and the tables of the charts' figures are
+         * printed open, as paper has no button to open them: the content
+         * of a <details> is its ::details-content, which browsers without
+         * that selector drop (they print the summaries alone).  A long
+         * table may break across pages, between its rows; a chart and
+         * its key do not. */
         "@media print{body{max-width:none;margin:0;font-size:10pt}"
-        "h2{break-after:avoid}section{break-inside:avoid}"
+        "h2,summary{break-after:avoid}"
+        "svg.chart,.legend,tr{break-inside:avoid}"
         ".scroll{overflow:visible}svg.chart{min-width:0}"
         "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
-        "a{color:inherit}}";
+        "a{color:inherit}summary{list-style:none;font-weight:600}"
+        "details::details-content{content-visibility:visible}}";
 
 /* The patterns of the states after upright (solid, as the good part
  * should read): stripes for looking down, a cross-hatch for hunched,

@@ -10,12 +10,14 @@
  * forced colours (a high-contrast theme).  Beside axe, the page reports
  * what axe does not check: that the page as a whole does not scroll
  * sideways, that the trend opens on the report's own day where it
- * scrolls, that every chart has a table of its figures, that the postures
- * of a chart's key are
- * told apart by more than colour and still apart under forced colours,
- * that the charts' own text stands out from the page, that nothing on it
- * moves, and that every link within the page leads to a heading.  Every
- * <details> is opened first, so that what it holds is checked too.
+ * scrolls, that each <details> prints open under the page's print rules
+ * (applied to the screen for the check: headless Chromium has no print
+ * media to emulate from its command line), that every chart has a table
+ * of its figures, that the postures of a chart's key are told apart by
+ * more than colour and still apart under forced colours, that the charts'
+ * own text stands out from the page, that nothing on it moves, and that
+ * every link within the page leads to a heading.  Every <details> is then
+ * opened, so that what it holds is checked too.
  *
  * The page runs in an iframe of the width wanted (a headless window is at
  * least 500 pixels wide) and posts what it found to the frame around it,
@@ -213,6 +215,24 @@ static const char runner_js[] =
         "      return t.textContent === '0' && seen(t); }))\n"
         "    problem('the trend opens with its value axis out of view');\n"
         "});\n"
+        /* on paper every closed <details> prints what it holds: the page's
+         * print rules, set for a moment to apply on the screen, show it
+         * (a rule the browser cannot parse is not among them) */
+        "var paper = document.createElement('style');\n"
+        "paper.textContent = [].map.call(document.styleSheets, function (sh) "
+        "{\n"
+        "  return [].map.call(sh.cssRules, function (r) {\n"
+        "    return r.media && /\\bprint\\b/.test(r.media.mediaText) ?\n"
+        "      [].map.call(r.cssRules, function (x) { return x.cssText; "
+        "}).join('\\n') : ''; }).join('\\n'); }).join('\\n');\n"
+        "document.head.appendChild(paper);\n"
+        "document.querySelectorAll('details:not([open])').forEach(function "
+        "(d) {\n"
+        "  [].forEach.call(d.children, function (c) {\n"
+        "    if (c.tagName !== 'SUMMARY' && !c.checkVisibility())\n"
+        "      problem('printed, \"' + name(d.querySelector('summary')) + "
+        "'\" stays closed'); }); });\n"
+        "paper.remove();\n"
         "document.querySelectorAll('details').forEach(function (d) { d.open "
         "= true; });\n"
         /* the page itself never scrolls sideways */
