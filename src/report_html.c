@@ -598,7 +598,13 @@ static void state_cells(FILE *out, const double parts_s[HS_STATE_COUNT],
 
 /* The hour chart's figures: for each hour from the first to the last at
  * the desk, the time in each posture, rounded as the text report's hour
- * bars (their totals add up to the time monitored). */
+ * bars (their totals add up to the time monitored).  Each hour's postures
+ * are rounded to add up to that hour's total, so a posture's column need
+ * not add up to the summary's figure for it: both margins cannot always
+ * hold at once with each cell rounded up or down (9 min 30 s hunched in
+ * one hour and as much upright in the next: the summary gives the extra
+ * minute to upright, the hours to the first hour, which has no upright
+ * time).  The caption says so, rather than a reader finding out. */
 static void hourly_table(const hs_report *r, FILE *out)
 {
 	hs_report_shown f;
@@ -609,7 +615,9 @@ static void hourly_table(const hs_report *r, FILE *out)
 	scroll_open(out, "hours-table");
 	fprintf(out,
 	        "<table class=\"fig\"><caption id=\"hours-table\">Time in "
-	        "each posture, hour by hour%s</caption>\n<thead><tr>"
+	        "each posture, hour by hour%s. Each hour is rounded on its "
+	        "own, so a column can add up to a little more or less than "
+	        "the summary's figure.</caption>\n<thead><tr>"
 	        "<th scope=\"col\">Hour</th>",
 	        r->days > 1 ? ", over all the days of this report" : "");
 	const bool uncalibrated = r->state_s[HS_STATE_UNCALIBRATED] > 0;

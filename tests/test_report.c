@@ -2740,6 +2740,50 @@ static void html_charts_have_tables_of_their_figures(void **state)
 	hs_report_finish(&r);
 }
 
+/* The hour table's rows are each rounded to the hour's total (the text
+ * report's hour labels), so its columns can miss the summary's figures by
+ * a little; the caption tells the reader so.  Three hours of 3 min 30 s
+ * upright and 10 min 30 s hunched: each hour reads 3 min upright, 9 min
+ * in all, where the summary reads 10 min. */
+static void the_hour_table_says_how_it_is_rounded(void **state)
+{
+	(void)state;
+	static hs_journal_minute m[42];
+	for (int h = 0; h < 3; h++)
+		for (int i = 0; i < 14; i++)
+			m[h * 14 + i] = minute_of(DAY_0900 + h * 3600 + i * MIN,
+			                          15, 45);
+	hs_report r;
+	build_minutes(the_day, the_day, m, 42, &r);
+	char *html = render(&r, hs_report_write_html);
+	static html_table t;
+	read_table(html, "Time in each posture, hour by hour", &t);
+	assert_int_equal(t.rows, 4);
+	bool differs = false;
+	for (int s = 0; s < HS_STATE_COUNT; s++) {
+		const char *label = hs_report_state_label((hs_state)s);
+		int c = table_col(&t, label);
+		if (c < 0)
+			continue;
+		long column = 0;
+		for (int i = 1; i < t.rows; i++)
+			column += printed_seconds(t.cell[i][c], NULL);
+		char v[160];
+		html_value(html, label, v, sizeof v);
+		differs |= column != printed_seconds(v, NULL);
+	}
+	assert_true(differs); /* the case the caption is there for */
+	const char *caption = strstr(html, ">Time in each posture, hour");
+	assert_non_null(caption);
+	const char *note = strstr(caption, "Each hour is rounded on its own");
+	if (!note || note > strstr(caption, "</caption>"))
+		fail_msg("the hour table's columns differ from the summary "
+		         "and its caption does not say why: %.200s",
+		         caption);
+	free(html);
+	hs_report_finish(&r);
+}
+
 /* Colour is not all that tells the postures apart: each but upright is
  * drawn with a pattern of its own as well (a reader who cannot tell orange
  * from vermilion, or the page printed in grey), in the charts and in the
@@ -2906,6 +2950,7 @@ int main(void)
 		cmocka_unit_test(html_is_self_contained_with_charts),
 		cmocka_unit_test(html_follows_a_dark_desktop),
 		cmocka_unit_test(html_charts_have_tables_of_their_figures),
+		cmocka_unit_test(the_hour_table_says_how_it_is_rounded),
 		cmocka_unit_test(html_tells_postures_apart_by_more_than_colour),
 		cmocka_unit_test(html_charts_scroll_by_keyboard),
 		cmocka_unit_test(html_chart_axes_are_labelled_with_units),
