@@ -287,8 +287,12 @@ int hs_advice_write_html(FILE *out)
 	      "<main>\n"
 	      "<h1>Posture advice</h1>\n"
 	      "<p class=\"lead\">What headsup's reminders mean, and what may "
-	      "help. "
-	      "Each reminder links to its section below.</p>\n"
+	      "help, in our own words from the article <cite>",
+	      out);
+	/* Named here, above the sections that speak of "the article", and
+	 * not only in the footer at the bottom of the page. */
+	hs_html_escape(out, hs_advice_source_title);
+	fputs("</cite>. Each reminder links to its section below.</p>\n"
 	      "<nav aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n",
 	      out);
 	for (int i = 0; i < HS_ADVICE_COUNT; i++) {

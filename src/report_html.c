@@ -865,7 +865,13 @@ static void advice(const hs_report *r, FILE *out)
 	}
 	fputs("</strong>: ", out);
 	hs_html_escape(out, adv->sentence);
-	fputs("</p></section>\n", out);
+	/* The advice speaks of "the article": say which, here, where the
+	 * reader meets it. */
+	fputs("</p>\n<p class=\"muted\">Advice in our own words from "
+	      "the article <cite>",
+	      out);
+	hs_html_escape(out, hs_advice_source_title);
+	fputs("</cite>.</p></section>\n", out);
 }
 
 static void note(const hs_report *r, FILE *out)

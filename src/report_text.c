@@ -263,6 +263,13 @@ int hs_report_write_text_in(const hs_report *r, FILE *out,
 	if (adv) {
 		fprintf(out, "\nWhat to try: %s\n", adv->title);
 		wrap(out, adv->sentence, 2);
+		/* The advice speaks of "the article": say which. */
+		char credit[128];
+		snprintf(credit, sizeof credit,
+		         "Advice in our own words from the article "
+		         "\"%s\".",
+		         hs_advice_source_title);
+		wrap(out, credit, 2);
 		if (r->advice_url[r->advice][0])
 			fprintf(out, "  %s\n", r->advice_url[r->advice]);
 	}

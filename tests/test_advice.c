@@ -155,6 +155,24 @@ static void html_page_is_self_contained(void **state)
 	free(html);
 }
 
+/* The sections speak of "the article": the lead paragraph, above them,
+ * names it, as well as the footer at the bottom of the page. */
+static void html_lead_names_the_article(void **state)
+{
+	(void)state;
+	char *html = capture_html();
+	const char *lead = strstr(html, "<p class=\"lead\">");
+	assert_non_null(lead);
+	char want[128];
+	snprintf(want, sizeof want, "the article <cite>%s</cite>",
+	         hs_advice_source_title);
+	const char *named = strstr(lead, want);
+	if (!named || named > strstr(lead, "</p>"))
+		fail_msg("the lead does not name the article: %.200s", lead);
+	assert_true(named < strstr(html, "<section"));
+	free(html);
+}
+
 /* Every link within the page leads to a section that starts with its
  * heading, the note that it is not a diagnosis as well: a reader who
  * follows one, or a screen reader's list of headings, finds it by name.
@@ -337,6 +355,7 @@ int main(void)
 		cmocka_unit_test(ids_round_trip),
 		cmocka_unit_test(every_topic_has_a_title_a_sentence_and_a_body),
 		cmocka_unit_test(html_page_is_self_contained),
+		cmocka_unit_test(html_lead_names_the_article),
 		cmocka_unit_test(html_links_lead_to_headings),
 		cmocka_unit_test(terminal_text_wraps_and_credits),
 		cmocka_unit_test(url_points_at_the_page_and_the_anchor),

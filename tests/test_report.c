@@ -2558,6 +2558,46 @@ static void change_in_points_is_the_difference_printed(void **state)
 	hs_report_finish(&r);
 }
 
+/* "What to try" names the article its advice comes from, in the text
+ * report and the HTML page, whichever topic it shows: the advice of a
+ * long bad stretch speaks of "the article's best way". */
+static void what_to_try_names_the_article(void **state)
+{
+	(void)state;
+	hs_report r;
+	build_day(&r);
+	assert_int_equal(r.advice, HS_ADVICE_ACTIVE);
+	assert_non_null(
+	        strstr(hs_advice_get(r.advice)->sentence, "the article's"));
+	char in_text[128], in_html[128];
+	snprintf(in_text, sizeof in_text, "from the article \"%s\".",
+	         hs_advice_source_title);
+	snprintf(in_html, sizeof in_html, "from the article <cite>%s</cite>.",
+	         hs_advice_source_title);
+	for (int t = 0; t < HS_ADVICE_COUNT; t++) {
+		r.advice = (hs_advice_topic)t;
+		char *text = render(&r, write_text_utf8);
+		char *html = render(&r, hs_report_write_html);
+		const char *part = strstr(text, "\nWhat to try: ");
+		assert_non_null(part);
+		const char *named = strstr(part, in_text);
+		if (!named || named > strstr(part, "\n\n"))
+			fail_msg("topic %d: the text's advice does not name "
+			         "the article:\n%s",
+			         t, part);
+		part = strstr(html, "<h2>What to try</h2>");
+		assert_non_null(part);
+		named = strstr(part, in_html);
+		if (!named || named > strstr(part, "</section>"))
+			fail_msg("topic %d: the page's advice does not name "
+			         "the article: %.300s",
+			         t, part);
+		free(text);
+		free(html);
+	}
+	hs_report_finish(&r);
+}
+
 /* ---- the page without seeing it, or without its colours ------------------ */
 
 #define TABLE_ROWS 64
@@ -2951,6 +2991,7 @@ int main(void)
 		cmocka_unit_test(html_follows_a_dark_desktop),
 		cmocka_unit_test(html_charts_have_tables_of_their_figures),
 		cmocka_unit_test(the_hour_table_says_how_it_is_rounded),
+		cmocka_unit_test(what_to_try_names_the_article),
 		cmocka_unit_test(html_tells_postures_apart_by_more_than_colour),
 		cmocka_unit_test(html_charts_scroll_by_keyboard),
 		cmocka_unit_test(html_chart_axes_are_labelled_with_units),
