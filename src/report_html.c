@@ -442,18 +442,19 @@ static bool runs_next(const hs_report *r, run_iter *it, minute_run *out)
 }
 
 /* The timeline's runs as a table, behind a disclosure (a long day has
- * many), for whoever cannot see or tell apart the bars. */
+ * many), for whoever cannot see or tell apart the bars.  Each row is
+ * headed by when its run starts, which a screen reader says before each
+ * cell of the row: over several days that is the date and the time
+ * ("2026-03-01 08:16"), in one cell, as a time alone would not tell the
+ * days apart. */
 static void timeline_table(const hs_report *r, FILE *out)
 {
 	fputs("<details><summary>The timeline as a table</summary>\n"
 	      "<table class=\"runs\"><caption>Each stretch of minutes in one "
 	      "posture (a minute counts as the posture it was mostly "
-	      "in)</caption>\n<thead><tr>",
-	      out);
-	if (r->days > 1)
-		fputs("<th scope=\"col\">Day</th>", out);
-	fputs("<th scope=\"col\">From</th><th scope=\"col\">To</th>"
-	      "<th scope=\"col\">Posture</th></tr></thead>\n<tbody>\n",
+	      "in)</caption>\n<thead><tr><th scope=\"col\">From</th>"
+	      "<th scope=\"col\">To</th><th scope=\"col\">Posture</th>"
+	      "</tr></thead>\n<tbody>\n",
 	      out);
 	run_iter it;
 	minute_run run;
@@ -462,16 +463,14 @@ static void timeline_table(const hs_report *r, FILE *out)
 		char date[16], from[16], to[16];
 		clock_of(run.from_s, from, sizeof from);
 		clock_of(run.to_s, to, sizeof to);
-		fputs("<tr>", out);
+		fputs("<tr><th scope=\"row\">", out);
 		if (r->days > 1) {
 			hs_date_format(hs_date_add_days(r->first, run.day),
 			               date, sizeof date);
-			fprintf(out, "<td>%s</td>", date);
+			fprintf(out, "%s ", date);
 		}
-		fprintf(out,
-		        "<th scope=\"row\">%s</th><td>%s</td><td>%s</td>"
-		        "</tr>\n",
-		        from, to, hs_report_state_label((hs_state)run.state));
+		fprintf(out, "%s</th><td>%s</td><td>%s</td></tr>\n", from, to,
+		        hs_report_state_label((hs_state)run.state));
 	}
 	fputs("</tbody></table></details>\n", out);
 }

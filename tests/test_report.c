@@ -2700,6 +2700,51 @@ static void empty_minutes_are_not_drawn_as_upright(void **state)
 	hs_report_finish(&r);
 }
 
+/* Over several days the timeline table's rows are headed by the date and
+ * the time their run starts: a screen reader says the row's header before
+ * each cell, and "09:00, Upright" would not say which day.  Over one day
+ * the time alone. */
+static void timeline_rows_over_days_are_headed_by_date_and_time(void **state)
+{
+	(void)state;
+	static const block b[] = {
+		{ DAY_0900 - 24 * 3600, 30, HS_STATE_HUNCHED, 5 },
+		{ DAY_0900, 20, HS_STATE_UPRIGHT, 0 },
+	};
+	hs_report r;
+	build_blocks(hs_date_add_days(the_day, -1), the_day, b, 2, &r);
+	char *html = render(&r, hs_report_write_html);
+	const char *table = strstr(html, ">Each stretch of minutes");
+	assert_non_null(table);
+	const char *end = strstr(table, "</table>");
+	static const char *const want[] = {
+		"<tr><th scope=\"row\">2026-03-01 09:00</th><td>09:30</td>"
+		"<td>Hunched</td></tr>",
+		"<tr><th scope=\"row\">2026-03-02 09:00</th><td>09:20</td>"
+		"<td>Upright</td></tr>",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		const char *row = strstr(table, want[i]);
+		if (!row || row > end)
+			fail_msg("no row %s in the table: %.400s", want[i],
+			         table);
+	}
+	int headers = 0;
+	for (const char *p = table; (p = strstr(p, "scope=\"row\"")) && p < end;
+	     p++)
+		headers++;
+	assert_int_equal(headers, 2);
+	free(html);
+	hs_report_finish(&r);
+
+	build_blocks(the_day, the_day, b + 1, 1, &r);
+	html = render(&r, hs_report_write_html);
+	assert_non_null(strstr(html, "<tr><th scope=\"row\">09:00</th>"
+	                             "<td>09:20</td><td>Upright</td></tr>"));
+	free(html);
+	hs_report_finish(&r);
+}
+
 /* Each chart has its figures in a table after it, in its section, for
  * whoever cannot see the bars or tell their colours apart: the timeline
  * each run of minutes, the hours the time in each posture (adding up, row
@@ -2991,6 +3036,8 @@ int main(void)
 		cmocka_unit_test(html_follows_a_dark_desktop),
 		cmocka_unit_test(html_charts_have_tables_of_their_figures),
 		cmocka_unit_test(the_hour_table_says_how_it_is_rounded),
+		cmocka_unit_test(
+		        timeline_rows_over_days_are_headed_by_date_and_time),
 		cmocka_unit_test(what_to_try_names_the_article),
 		cmocka_unit_test(html_tells_postures_apart_by_more_than_colour),
 		cmocka_unit_test(html_charts_scroll_by_keyboard),
