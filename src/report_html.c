@@ -80,6 +80,9 @@ static const char css[] =
         "align-items:flex-start}"
         ".scroll:focus-visible{outline:2px solid;outline-offset:2px}"
         "svg text{font:12px system-ui,sans-serif;fill:#444}"
+        /* the shorthand above would undo the trend's bold dates (a style
+         * sheet outranks an SVG attribute) */
+        "svg text[font-weight=bold]{font-weight:bold}"
         ".note{background:#f5f5ef;border-left:4px solid #999;padding:.6em 1em}"
         ".muted{color:#666}"
         "@media screen and (prefers-color-scheme:dark){"
