@@ -22,7 +22,9 @@ template <class F> int guarded(F &&f) noexcept
 		return f();
 	} catch (const cv::Exception &e) {
 		note_error(e.what());
-		return HS_EOPENCV;
+		// OpenCV's own allocator failing (a huge image under a
+		// memory limit) is no OpenCV fault: say what it is.
+		return e.code == cv::Error::StsNoMem ? HS_ENOMEM : HS_EOPENCV;
 	} catch (const std::bad_alloc &) {
 		note_error("out of memory");
 		return HS_ENOMEM;

@@ -4,6 +4,7 @@
 #include "headsup/cameras.h"
 #include "headsup/clock.h"
 #include "headsup/err.h"
+#include "headsup/log.h"
 #include "headsup/paths.h"
 
 #include <ctype.h>
@@ -33,9 +34,9 @@ void hs_source_opts_default(hs_source_opts *o)
 
 bool hs_source_is_image_name(const char *name)
 {
-	static const char *const exts[] = { ".jpg",  ".jpeg", ".png",  ".bmp",
-		                            ".webp", ".tif",  ".tiff", ".pgm",
-		                            ".ppm",  ".pnm" };
+	static const char *const exts[] = { ".jpg",  ".jpeg", ".jpe",  ".jfif",
+		                            ".png",  ".bmp",  ".webp", ".tif",
+		                            ".tiff", ".pgm",  ".ppm",  ".pnm" };
 	return hs_path_has_ext(name, exts, sizeof exts / sizeof exts[0]);
 }
 
@@ -299,8 +300,15 @@ static int images_open(const char *spec, const hs_source_opts *o, void **st)
 			    !hs_source_is_image_name(e->d_name))
 				continue;
 			size_t n = strlen(spec); /* "dir/" gives "dir/a.jpg" */
-			snprintf(path, sizeof path, "%s%s%s", spec,
-			         n && spec[n - 1] == '/' ? "" : "/", e->d_name);
+			if (snprintf(path, sizeof path, "%s%s%s", spec,
+			             n && spec[n - 1] == '/' ? "" : "/",
+			             e->d_name) >= (int)sizeof path) {
+				/* Cut, it would name another file. */
+				hs_warn("skipping '%s' in '%s': the path is "
+				        "longer than %d bytes",
+				        e->d_name, spec, PATH_MAX - 1);
+				continue;
+			}
 			rc = images_add(im, &cap, path);
 		}
 		closedir(d);

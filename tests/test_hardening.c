@@ -522,7 +522,7 @@ static void folder_given_for_a_file_is_named(void **state)
 		{ "run --journal", "--source x.avi",
 		  "is a folder: give the path of a file, such as", 2 },
 		{ "report --journal", "", "is a folder, not a journal file",
-		  1 },
+		  2 },
 		{ "run --calibration", "--source x.avi", "Is a directory", 2 },
 		{ "run --config", "--source x.avi", "Is a directory", 2 },
 		/* analyze as run: the baseline is the user's to fix */
@@ -536,6 +536,16 @@ static void folder_given_for_a_file_is_named(void **state)
 		assert_non_null(strstr(out, cases[i].says));
 		assert_non_null(strstr(out, e.dir));
 	}
+	/* A folder where the default journal belongs: the user named no
+	 * path, so none is suggested inside it. */
+	hs_runenv_write(&e, "data/headsup/journal.db/x", "");
+	assert_int_equal(
+	        hs_runenv_run(&e, "run --source x.avi", out, sizeof out), 2);
+	assert_non_null(strstr(out, "journal.db' is a folder, where headsup "
+	                            "keeps its journal file: move the folder "
+	                            "away"));
+	assert_int_equal(hs_runenv_run(&e, "report", out, sizeof out), 2);
+	assert_non_null(strstr(out, "is a folder, not a journal file"));
 	/* A FIFO nobody writes to in place of the settings or the baseline:
 	 * refused at once (the settings' open hung until Ctrl+C). */
 	char fifo[600], line[2000];

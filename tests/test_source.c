@@ -34,7 +34,13 @@ static void specs_pick_the_right_back_end(void **state)
 	assert_ptr_equal(hs_source_pick("face.JPG"), &hs_source_images);
 	assert_ptr_equal(hs_source_pick("clip.avi"), &hs_source_video);
 	assert_true(hs_source_is_image_name("a.png"));
+	/* JPEG's other names: a folder of them was "no images". */
+	assert_true(hs_source_is_image_name("a.jfif"));
+	assert_true(hs_source_is_image_name("a.JPE"));
 	assert_false(hs_source_is_image_name("labels.csv"));
+	/* A device is a camera; a file where /dev holds files is a file. */
+	assert_ptr_equal(hs_source_pick("/dev/null"), &hs_source_camera);
+	assert_ptr_equal(hs_source_pick("/dev/shm"), &hs_source_images);
 	/* The device a camera spec opens, which is also the one watched
 	 * for other programs opening it (camwatch.h); files as given. */
 	char dev[64], webcam[64];
