@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -131,26 +132,35 @@ int hs_cli_bad_option(const char *cmd, char *const *argv)
 	return hs_cli_usage_error(cmd, "unknown option '%s'", arg);
 }
 
-int hs_cli_empty_path(const char *cmd, ...)
+int hs_cli_check_paths(const char *cmd, ...)
 {
 	va_list ap;
 	va_start(ap, cmd);
-	const char *option, *value, *empty = NULL;
-	while (!empty && (option = va_arg(ap, const char *))) {
+	const char *option, *value, *bad = NULL, *bad_value = NULL;
+	while (!bad && (option = va_arg(ap, const char *))) {
 		value = va_arg(ap, const char *);
-		if (value && !value[0])
-			empty = option;
+		if (value && (!value[0] || strlen(value) >= PATH_MAX)) {
+			bad = option;
+			bad_value = value;
+		}
 	}
 	va_end(ap);
-	if (!empty)
+	if (!bad)
 		return 0;
-	if (strcmp(empty, "--source") == 0)
+	/* Cut to fit a buffer, a path would name another file. */
+	if (bad_value[0])
+		return hs_cli_usage_error(
+		        cmd,
+		        "%s '%.40s...' is too long for a path "
+		        "(%zu bytes; at most %d)",
+		        bad, bad_value, strlen(bad_value), PATH_MAX - 1);
+	if (strcmp(bad, "--source") == 0)
 		return hs_cli_usage_error(cmd,
 		                          "--source needs a camera, a video "
 		                          "file or a folder of images, not ''; "
 		                          "leave it out for the first webcam");
 	return hs_cli_usage_error(cmd, "%s needs the path of a file, not ''",
-	                          empty);
+	                          bad);
 }
 
 int hs_cli_help_only(int argc, char **argv, void (*help)(FILE *out),

@@ -429,11 +429,11 @@ int hs_cmd_analyze(int argc, char **argv)
 			        "analyze",
 			        "a PATH given as '' names nothing; give image "
 			        "or video files, or folders of images");
-	const int empty =
-	        hs_cli_empty_path("analyze", "--calibration", o.calibration,
-	                          "--config", config, "--model", o.model, NULL);
-	if (empty)
-		return empty;
+	const int unusable = hs_cli_check_paths(
+	        "analyze", "--calibration", o.calibration, "--config", config,
+	        "--model", o.model, NULL);
+	if (unusable)
+		return unusable;
 	/* The settings `headsup run` uses, so that both read frames alike;
 	 * the options given here win. */
 	hs_config cfg;

@@ -268,11 +268,11 @@ int hs_cmd_calibrate(int argc, char **argv)
 	if (optind < argc)
 		return hs_cli_usage_error(
 		        "calibrate", "unexpected argument '%s'", argv[optind]);
-	const int empty =
-	        hs_cli_empty_path("calibrate", "--source", source, "--config",
-	                          config, "--output", output, NULL);
-	if (empty)
-		return empty;
+	const int unusable =
+	        hs_cli_check_paths("calibrate", "--source", source, "--config",
+	                           config, "--output", output, NULL);
+	if (unusable)
+		return unusable;
 
 	char err[4200];
 	hs_config cfg;

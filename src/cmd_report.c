@@ -305,12 +305,11 @@ int hs_cmd_report(int argc, char **argv)
 	if (optind < argc)
 		return hs_cli_usage_error("report", "unexpected argument '%s'",
 		                          argv[optind]);
-	/* An empty name (a variable that was not set) names no file, as in
-	 * `run`. */
-	const int empty = hs_cli_empty_path("report", "--output", output,
-	                                    "--journal", journal, NULL);
-	if (empty)
-		return empty;
+	/* An empty or over-long name names no file, as in `run`. */
+	const int unusable = hs_cli_check_paths("report", "--output", output,
+	                                        "--journal", journal, NULL);
+	if (unusable)
+		return unusable;
 	if (output && !format_given)
 		format = format_of_name(output);
 

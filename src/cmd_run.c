@@ -892,10 +892,11 @@ static int parse_args(int argc, char **argv, run_opts *o, int *status)
 		return -1;
 	}
 	/* An empty name (a variable that was not set) names no file: it
-	 * is not taken for "the default", nor tried every minute. */
-	*status = hs_cli_empty_path("run", "--source", o->source, "--journal",
-	                            o->journal, "--calibration", o->calibration,
-	                            "--config", o->config, NULL);
+	 * is not taken for "the default", nor tried every minute; one too
+	 * long would be cut, and name another. */
+	*status = hs_cli_check_paths(
+	        "run", "--source", o->source, "--journal", o->journal,
+	        "--calibration", o->calibration, "--config", o->config, NULL);
 	return *status ? -1 : 0;
 }
 

@@ -573,11 +573,21 @@ static void folder_given_for_a_file_is_named(void **state)
 		"analyze x.png --config",
 		"analyze x.png --model",
 	};
+	/* A path too long to keep: it would be cut, and name another file
+	 * (a journal or a baseline written somewhere else). */
+	static char longer[PATH_MAX + 2];
+	memset(longer, 'a', PATH_MAX);
 	for (size_t i = 0; i < sizeof empty / sizeof empty[0]; i++) {
 		hs_runenv_fmt(args, sizeof args, "%s ''", empty[i]);
 		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 2);
 		assert_non_null(
 		        strstr(out, "needs the path of a file, not ''"));
+		char *cmd = malloc(PATH_MAX + 200);
+		assert_non_null(cmd);
+		snprintf(cmd, PATH_MAX + 200, "%s %s", empty[i], longer);
+		assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 2);
+		assert_non_null(strstr(out, "...' is too long for a path"));
+		free(cmd);
 	}
 	static const char *const no_source[] = {
 		"run --source '' --set notify=terminal",

@@ -58,12 +58,14 @@ int hs_cli_bad_option(const char *cmd, char *const *argv);
  * reason to be that write's. */
 bool hs_cli_stdout_ok(void);
 
-/* A path given as '' (a variable that was not set) names nothing: it is
- * not taken for the default.  The arguments after cmd are pairs of an
- * option and its value (NULL when not given), ended by NULL.  For the
- * first option given as '', hs_cli_usage_error() ("<option> needs the
- * path of a file, not ''") and its status; 0 when there is none. */
-int hs_cli_empty_path(const char *cmd, ...);
+/* Paths given on the command line that cannot be used as given: '' (a
+ * variable that was not set) names nothing, and is not taken for the
+ * default; one of PATH_MAX bytes or more would be cut where it is kept,
+ * and name another file.  The arguments after cmd are pairs of an option
+ * and its value (NULL when not given), ended by NULL.  For the first such
+ * option, hs_cli_usage_error() ("<option> needs the path of a file, not
+ * ''") and its status; 0 when there is none. */
+int hs_cli_check_paths(const char *cmd, ...);
 
 /* Say why the baseline file could not be loaded (err and rc from
  * hs_calibration_load()) with what to do about it, and return the exit
