@@ -48,8 +48,14 @@ _headsup()
 			mapfile -t COMPREPLY < <(compgen -W "$("$bin" --help 2>/dev/null |
 				_headsup_options | cut -d' ' -f1)" -- "$cur")
 		else
-			mapfile -t COMPREPLY < <(compgen -W "$("$bin" --help 2>/dev/null | _headsup_section Commands)" -- "$cur")
+			mapfile -t COMPREPLY < <(compgen -W "$("$bin" --help 2>/dev/null | _headsup_section Commands) help" -- "$cur")
 		fi
+		return
+	fi
+	# `headsup help COMMAND`: the commands, once.
+	if [[ $cmd == help ]]; then
+		[[ $prev == help ]] &&
+			mapfile -t COMPREPLY < <(compgen -W "$("$bin" --help 2>/dev/null | _headsup_section Commands)" -- "$cur")
 		return
 	fi
 

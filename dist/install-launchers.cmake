@@ -12,13 +12,32 @@
 # HS_BINDIR, HS_UNIT_DIR, HS_AUTOSTART_DIR (empty: no autostart entry),
 # HS_APPLICATIONS_DIR (each relative to the prefix, or absolute).
 
+# A relative --prefix is taken from the folder cmake --install runs in, as
+# CMake takes it for the files it installs itself: the unit and the entries
+# must name the binary by an absolute path (systemd refuses any other), and
+# the manifest list them as CMake lists its own.
+set(hs_prefix "${CMAKE_INSTALL_PREFIX}")
+if(NOT IS_ABSOLUTE "${hs_prefix}")
+	get_filename_component(hs_prefix "${hs_prefix}" ABSOLUTE
+		BASE_DIR "$ENV{PWD}")
+endif()
+
 macro(hs_full_path out dir)
 	if(IS_ABSOLUTE "${dir}")
 		set(${out} "${dir}")
 	else()
-		set(${out} "${CMAKE_INSTALL_PREFIX}/${dir}")
+		set(${out} "${hs_prefix}/${dir}")
 	endif()
 endmacro()
+
+# Installed for one user into ~/.local, the unit goes where a user's
+# systemd looks for it ($XDG_DATA_HOME/systemd/user); ~/.local/lib/systemd
+# is not among those places.  A folder chosen at configure time stays.
+get_filename_component(hs_home_local "$ENV{HOME}/.local" ABSOLUTE)
+if(HS_UNIT_DIR STREQUAL "lib/systemd/user" AND DEFINED ENV{HOME} AND
+		hs_prefix STREQUAL hs_home_local)
+	set(HS_UNIT_DIR "share/systemd/user")
+endif()
 
 hs_full_path(hs_bindir_full "${HS_BINDIR}")
 set(hs_exe "${hs_bindir_full}/headsup")

@@ -542,7 +542,8 @@ static void commands(FILE *out)
 	fputs(".SH COMMANDS\n"
 	      "Each command takes its own options, after its name;\n"
 	      ".B headsup\n.I COMMAND\n.B \\-\\-help\n"
-	      "(or\n.BR \\-h )\n"
+	      "(or\n.BR \\-h ,\n"
+	      "or\n.B headsup help\n.IR COMMAND )\n"
 	      "lists them.\n",
 	      out);
 	for (int i = 0; i < hs_command_count; i++) {

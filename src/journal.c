@@ -662,6 +662,14 @@ static int open_file(hs_journal *j, char *moved_to)
 			         hs_strerror(rc));
 			return rc;
 		}
+		/* The default journal's folder, made by someone else first
+		 * (a per-user install into ~/.local puts the program's own
+		 * files in ~/.local/share/headsup): private too, when it is
+		 * the user's.  A folder the user named is left as it is. */
+		struct stat st;
+		if (j->may_move_aside && stat(dir, &st) == 0 &&
+		    st.st_uid == geteuid() && (st.st_mode & 077))
+			chmod(dir, st.st_mode & 0700);
 	}
 	if (hs_path_is_folder(path)) {
 		rc = HS_EISDIR;

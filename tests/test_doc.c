@@ -468,6 +468,13 @@ static void bash_completes_commands_options_settings_and_topics(void **state)
 			         hs_commands[i].name, out);
 	complete("re", out, sizeof out);
 	assert_string_equal(out, "report\nresume\n");
+	/* `headsup help COMMAND`, which --help names. */
+	complete("he", out, sizeof out);
+	assert_string_equal(out, "help\n");
+	complete("help ca", out, sizeof out);
+	assert_string_equal(out, "calibrate\ncameras\n");
+	complete("help run \"\"", out, sizeof out);
+	assert_string_equal(out, "\n");
 
 	/* A command's own options, global options before it skipped. */
 	complete("-v report --f", out, sizeof out);

@@ -1195,6 +1195,24 @@ static void only_baseline_and_journal_are_stored_privately(void **state)
 		line = nl ? nl + 1 : line + strlen(line);
 	}
 	assert_true(n >= 5); /* 3 folders, baseline, journal */
+	/* The journal's folder made open by someone else first (a per-user
+	 * install into ~/.local puts the program's files there) is made
+	 * private too; the files in it stay as they are. */
+	hs_runenv_fmt(cmd, sizeof cmd,
+	              "cd '%s' && chmod 0755 data/headsup && touch "
+	              "data/headsup/advice.html && chmod 0644 "
+	              "data/headsup/advice.html",
+	              e.dir);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+	assert_int_equal(
+	        hs_runenv_run_desk(&e, src, "2026-11-21", "", out, sizeof out),
+	        0);
+	hs_runenv_fmt(cmd, sizeof cmd,
+	              "cd '%s' && stat -c '%%a' data/headsup "
+	              "data/headsup/advice.html",
+	              e.dir);
+	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
+	assert_string_equal(out, "700\n644\n");
 	hs_runenv_free(&e);
 }
 
