@@ -87,8 +87,9 @@ endmacro()
 hs_install_launcher(headsup.service.in "${HS_UNIT_DIR}" headsup.service)
 # Started from the menu, the monitor has no terminal: it says on the desktop
 # that it watches, or why not (run --announce).  Started at log-in, it
-# starts quietly, as the systemd unit does.
-set(HS_DESKTOP_RUN_ARGS "")
+# starts quietly, as the systemd unit does, and tells only the errors that
+# keep it from starting (run --announce=errors).
+set(HS_DESKTOP_RUN_ARGS " --announce=errors")
 if(HS_AUTOSTART_DIR)
 	hs_install_launcher(headsup.desktop.in "${HS_AUTOSTART_DIR}" headsup.desktop)
 endif()

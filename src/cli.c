@@ -16,7 +16,7 @@ const hs_command hs_commands[] = {
 	{ "run",
 	  "[--source S] [--rate HZ] [--config F] [--set KEY=VALUE]... "
 	  "[--calibration F] [--journal F] [--clock-start T] "
-	  "[--realtime] [--preview] [--announce]",
+	  "[--realtime] [--preview] [--announce[=errors]]",
 	  "watch posture from the webcam (or a video) and warn when it lasts",
 	  hs_cmd_run },
 	{ "calibrate", "[--source S] [--seconds N] [--config F] [--output F]",
@@ -32,10 +32,10 @@ const hs_command hs_commands[] = {
 	  "summarise a day of the posture journal", hs_cmd_report },
 	{ "advice", "[--html | --url] [TOPIC]", "print the posture advice",
 	  hs_cmd_advice },
-	{ "pause", "[DURATION]",
+	{ "pause", "[--announce] [DURATION]",
 	  "pause the running monitor and release the camera", hs_cmd_pause },
-	{ "resume", "", "resume a paused monitor", hs_cmd_resume },
-	{ "stop", "", "end the running monitor", hs_cmd_stop },
+	{ "resume", "[--announce]", "resume a paused monitor", hs_cmd_resume },
+	{ "stop", "[--announce]", "end the running monitor", hs_cmd_stop },
 	{ "status", "", "say whether the monitor runs, and what it sees",
 	  hs_cmd_status },
 	{ "cameras", "", "list the video devices and say which one is watched",
@@ -164,15 +164,20 @@ int hs_cli_check_paths(const char *cmd, ...)
 }
 
 int hs_cli_help_only(int argc, char **argv, void (*help)(FILE *out),
-                     int *status)
+                     bool *announce, int *status)
 {
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "announce", no_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (c == 'A' && announce) {
+			*announce = true;
+			continue;
+		}
 		if (c == 'h') {
 			help(stdout);
 			*status = HS_EXIT_OK;

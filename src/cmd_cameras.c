@@ -58,7 +58,8 @@ static void watched_by_monitor(char *buf, size_t size)
 int hs_cmd_cameras(int argc, char **argv)
 {
 	int status;
-	const int first = hs_cli_help_only(argc, argv, print_help, &status);
+	const int first =
+	        hs_cli_help_only(argc, argv, print_help, NULL, &status);
 	if (first < 0)
 		return status;
 	if (first < argc)

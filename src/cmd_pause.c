@@ -2,6 +2,7 @@
  * through its control socket (see control.h), to stop watching and release
  * the camera for a while.
  */
+#include "headsup/announce.h"
 #include "headsup/cli.h"
 #include "headsup/control.h"
 #include "headsup/timeparse.h"
@@ -11,7 +12,7 @@
 
 static void print_help(FILE *out)
 {
-	fputs("Usage: headsup pause [DURATION]\n"
+	fputs("Usage: headsup pause [--announce] [DURATION]\n"
 	      "Pause the running monitor: it releases the camera and gives no\n"
 	      "reminders until DURATION has passed or 'headsup resume' is "
 	      "run.\n"
@@ -21,6 +22,9 @@ static void print_help(FILE *out)
 	      "h, m and s, largest first: 90s, 30m, 1h, 1h30m; at most 7 "
 	      "days.\n\n"
 	      "Options:\n"
+	      "  --announce  say the answer on the desktop too (the menu "
+	      "entry's\n"
+	      "              choice: it has no terminal)\n"
 	      "  -h, --help  show this help and exit\n\n"
 	      "The monitor is reached through its control socket,\n"
 	      "$XDG_RUNTIME_DIR/headsup/control.sock; its answer is "
@@ -46,7 +50,9 @@ int hs_cmd_pause(int argc, char **argv)
 	    (isdigit((unsigned char)argv[1][1]) || argv[1][1] == '.'))
 		return bad_duration(argv[1]);
 	int status;
-	const int first = hs_cli_help_only(argc, argv, print_help, &status);
+	bool announce = false;
+	const int first =
+	        hs_cli_help_only(argc, argv, print_help, &announce, &status);
 	if (first < 0)
 		return status;
 	if (argc - first > 1)
@@ -58,5 +64,9 @@ int hs_cmd_pause(int argc, char **argv)
 		return bad_duration(argv[first]);
 	char line[64];
 	snprintf(line, sizeof line, "pause %.0f", seconds);
-	return hs_control_command(line);
+	hs_announce *said = announce ? hs_announce_begin() : NULL;
+	status = hs_control_command(line);
+	hs_announce_end(said, status, "headsup is paused",
+	                "headsup could not pause");
+	return status;
 }

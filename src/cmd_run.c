@@ -99,10 +99,13 @@ static void usage(FILE *out)
 	      "angles\n"
 	      "                       and state in a window (to place the "
 	      "camera)\n"
-	      "  --announce           say on the desktop that it started, or "
+	      "  --announce[=errors]  say on the desktop that it started, or "
 	      "why\n"
 	      "                       it could not (the menu entry's "
-	      "choice)\n"
+	      "choice);\n"
+	      "                       =errors: only a usage or configuration\n"
+	      "                       error that keeps it from starting (the\n"
+	      "                       systemd unit's choice)\n"
 	      "  -h, --help           show this help\n\n"
 	      "With a file, the file's own time stamps are the time base (a\n"
 	      "folder of images: one image a second): a 200 s clip is 200 s "
@@ -405,7 +408,7 @@ static void tell_self_calibrated(run_ctx *c)
  * Once a run, as a low-urgency notice. */
 static void announce_started(run_ctx *c)
 {
-	if (!c->o.announce)
+	if (c->o.announce != ANNOUNCE_ALL)
 		return;
 	char lasts[64], body[512];
 	hs_duration_format_exact(c->cfg.sustain_s, lasts, sizeof lasts);
@@ -420,13 +423,20 @@ static void announce_started(run_ctx *c)
 	hs_notify_notice(c->notify, "headsup is watching your posture", body);
 }
 
-/* --announce, and the monitor could not start: a second one (the menu
- * entry clicked again), or the error it printed.  Through a desktop
- * notifier of its own (the run's may not be made yet, or be the
- * terminal's); nothing when no notification server answers. */
-static void announce_failed(const run_ctx *c)
+/* --announce, and the monitor could not start (with status): a second one
+ * (the menu entry clicked again), or the error it printed.  Through a
+ * desktop notifier of its own (the run's may not be made yet, or be the
+ * terminal's); nothing when no notification server answers.  With
+ * --announce=errors (the systemd unit, at each log-in) only an error the
+ * unit will not retry, status 2: settings that cannot be used would
+ * otherwise leave the user unwatched without a word; a failure it retries
+ * would be told every ten seconds, and a second monitor is expected when
+ * the menu entry is in autostart as well. */
+static void announce_failed(const run_ctx *c, int status)
 {
-	if (!c->o.announce)
+	if (c->o.announce == ANNOUNCE_NONE ||
+	    (c->o.announce == ANNOUNCE_ERRORS &&
+	     (status != HS_EXIT_USAGE || c->other_pid)))
 		return;
 	const hs_notifier_ops *ops = &hs_notifier_libnotify;
 	void *state = NULL;
@@ -796,7 +806,7 @@ static int parse_args(int argc, char **argv, run_opts *o, int *status)
 		{ "clock-start", required_argument, NULL, OPT_CLOCK },
 		{ "realtime", no_argument, NULL, OPT_REALTIME },
 		{ "preview", no_argument, NULL, OPT_PREVIEW },
-		{ "announce", no_argument, NULL, OPT_ANNOUNCE },
+		{ "announce", optional_argument, NULL, OPT_ANNOUNCE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -875,7 +885,19 @@ static int parse_args(int argc, char **argv, run_opts *o, int *status)
 			o->preview = true;
 			break;
 		case OPT_ANNOUNCE:
-			o->announce = true;
+			if (!optarg) {
+				o->announce = ANNOUNCE_ALL;
+			} else if (strcmp(optarg, "errors") == 0) {
+				o->announce = ANNOUNCE_ERRORS;
+			} else {
+				*status = hs_cli_usage_error(
+				        "run",
+				        "--announce takes no value, or "
+				        "=errors, "
+				        "not '%s'",
+				        optarg);
+				return -1;
+			}
 			break;
 		case 'h':
 			usage(stdout);
@@ -1189,7 +1211,7 @@ int hs_cmd_run(int argc, char **argv)
 		        isnan(c.last_analysed_t) ? 0.0 : c.last_analysed_t,
 		        source_name(&c), c.frames, c.analysed);
 	} else if (status != HS_EXIT_OK) {
-		announce_failed(&c);
+		announce_failed(&c, status);
 	}
 	/* Monitoring the journal lost is a failure, even of a clean stop. */
 	if (!finish(&c) && status == HS_EXIT_OK)

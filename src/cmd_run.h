@@ -41,7 +41,14 @@ typedef struct run_opts {
 	const char *journal;
 	const char *clock_start;
 	bool realtime, preview;
-	bool announce; /* say on the desktop that it started, or why not */
+	/* --announce: say on the desktop that it started, or why not;
+	 * --announce=errors: only an error that keeps it from starting for
+	 * good (status 2: the systemd unit does not try again). */
+	enum {
+		ANNOUNCE_NONE,
+		ANNOUNCE_ALL,
+		ANNOUNCE_ERRORS
+	} announce;
 	/* command-line settings, applied over the config file */
 	const char *set_keys[MAX_SET];
 	const char *set_values[MAX_SET];

@@ -75,7 +75,8 @@ static void watch_camera(run_ctx *c)
  * the user saw it watched. */
 static void tell_waiting(run_ctx *c, const char *why)
 {
-	if (!c->o.announce || c->wait_told || c->frames > 0 || !c->notify)
+	if (c->o.announce != ANNOUNCE_ALL || c->wait_told || c->frames > 0 ||
+	    !c->notify)
 		return;
 	char body[4400];
 	snprintf(body, sizeof body,

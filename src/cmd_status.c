@@ -25,5 +25,6 @@ static void print_help(FILE *out)
 
 int hs_cmd_status(int argc, char **argv)
 {
-	return hs_control_command_main(argc, argv, "status", print_help);
+	return hs_control_command_main(argc, argv, "status", print_help, NULL,
+	                               NULL);
 }

@@ -1,6 +1,7 @@
 /* cmd_stop.c - `headsup stop`: end the running monitor through its control
  * socket (see control.h), and wait until it has finished.
  */
+#include "headsup/announce.h"
 #include "headsup/cli.h"
 #include "headsup/clock.h"
 #include "headsup/control.h"
@@ -20,7 +21,7 @@
 
 static void print_help(FILE *out)
 {
-	fputs("Usage: headsup stop\n"
+	fputs("Usage: headsup stop [--announce]\n"
 	      "End the running monitor, as Ctrl+C or SIGTERM would: it "
 	      "writes the\n"
 	      "journal, releases the camera and exits.  This waits until it "
@@ -29,6 +30,9 @@ static void print_help(FILE *out)
 	      "the\n"
 	      "same and keeps systemd informed.\n\n"
 	      "Options:\n"
+	      "  --announce  say the answer on the desktop too (the menu "
+	      "entry's\n"
+	      "              choice: it has no terminal)\n"
 	      "  -h, --help  show this help and exit\n\n"
 	      "The monitor is reached through its control socket,\n"
 	      "$XDG_RUNTIME_DIR/headsup/control.sock.\n\n"
@@ -63,16 +67,10 @@ static void say_still_runs(int unsaid, long pid, const char *sock)
 		         STOP_WAIT_S, kill_it);
 }
 
-int hs_cmd_stop(int argc, char **argv)
+/* Ask the monitor to stop and wait until it has. */
+static int stop(void)
 {
 	int status;
-	const int first = hs_cli_help_only(argc, argv, print_help, &status);
-	if (first < 0)
-		return status;
-	if (first < argc)
-		return hs_cli_usage_error("stop",
-		                          "stop takes no arguments, got '%s'",
-		                          argv[first]);
 	/* Prints "stopping".  A monitor already on its way out (another
 	 * `headsup stop`, a SIGTERM) may have closed its socket, or close it
 	 * unread: whether one is on its way out shows by its lock. */
@@ -129,4 +127,23 @@ int hs_cmd_stop(int argc, char **argv)
 	}
 	puts("stopped");
 	return hs_cli_stdout_ok() ? HS_EXIT_OK : HS_EXIT_FAILURE;
+}
+
+int hs_cmd_stop(int argc, char **argv)
+{
+	int status;
+	bool announce = false;
+	const int first =
+	        hs_cli_help_only(argc, argv, print_help, &announce, &status);
+	if (first < 0)
+		return status;
+	if (first < argc)
+		return hs_cli_usage_error("stop",
+		                          "stop takes no arguments, got '%s'",
+		                          argv[first]);
+	hs_announce *said = announce ? hs_announce_begin() : NULL;
+	status = stop();
+	hs_announce_end(said, status, "headsup stopped",
+	                "headsup could not stop");
+	return status;
 }

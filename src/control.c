@@ -1,6 +1,7 @@
 /* control.c - see control.h. */
 #include "headsup/control.h"
 
+#include "headsup/announce.h"
 #include "headsup/cli.h"
 #include "headsup/clock.h"
 #include "headsup/err.h"
@@ -590,15 +591,21 @@ int hs_control_command_or_silence(const char *line, int *unsaid)
 }
 
 int hs_control_command_main(int argc, char **argv, const char *request,
-                            void (*help)(FILE *out))
+                            void (*help)(FILE *out), const char *done,
+                            const char *failed)
 {
 	int status;
-	const int first = hs_cli_help_only(argc, argv, help, &status);
+	bool announce = false;
+	const int first = hs_cli_help_only(argc, argv, help,
+	                                   done ? &announce : NULL, &status);
 	if (first < 0)
 		return status;
 	if (first < argc)
 		return hs_cli_usage_error(request,
 		                          "%s takes no arguments, got '%s'",
 		                          request, argv[first]);
-	return hs_control_command(request);
+	hs_announce *said = announce ? hs_announce_begin() : NULL;
+	status = hs_control_command(request);
+	hs_announce_end(said, status, done, failed);
+	return status;
 }

@@ -197,7 +197,11 @@ static const doc_command doc_commands[] = {
 	            "the monitor watches now, that it waits for the camera, or "
 	            "why it could not start (one already runs, a setting is "
 	            "wrong).  The menu entry starts it so, since it has no "
-	            "terminal to print on." },
+	            "terminal to print on.  With *--announce=errors* only a "
+	            "usage or configuration error that keeps it from starting "
+	            "(status 2) is told: the systemd unit starts it so, at "
+	            "each "
+	            "log-in, and does not try again after such an error." },
 	  },
 	  {
 	          [HS_EXIT_OK] = "At the end of a file, or when stopped.",
@@ -358,7 +362,11 @@ static const doc_command doc_commands[] = {
 	  "number and a unit, *h*, *m* or *s*, largest first: *90s*, *30m*, "
 	  "*1h*, *1h30m*; from 1 second to at most 7 days.\n"
 	  "The monitor's answer is printed.",
-	  { { .name = NULL } }, /* no options */
+	  { { "--announce", NULL, NULL,
+	      "Say the monitor's answer on the desktop too, in a "
+	      "low-urgency notification (also when no monitor answers).  "
+	      "The menu entry's actions run it so, since they have no "
+	      "terminal." } },
 	  {
 	          [HS_EXIT_OK] = "The monitor paused.",
 	          [HS_EXIT_FAILURE] = NO_MONITOR,
@@ -367,7 +375,11 @@ static const doc_command doc_commands[] = {
 	{ "resume",
 	  "It takes the camera again and watches your posture.\n"
 	  "A snooze chosen from a reminder runs on to its own end.",
-	  { { .name = NULL } }, /* no options */
+	  { { "--announce", NULL, NULL,
+	      "Say the monitor's answer on the desktop too, in a "
+	      "low-urgency notification (also when no monitor answers).  "
+	      "The menu entry's actions run it so, since they have no "
+	      "terminal." } },
 	  {
 	          [HS_EXIT_OK] = "The monitor answered.",
 	          [HS_EXIT_FAILURE] = NO_MONITOR,
@@ -378,7 +390,11 @@ static const doc_command doc_commands[] = {
 	  "*stopping*, waits until it has, then prints *stopped*.\n"
 	  "Under the systemd unit, *systemctl --user stop headsup* does the "
 	  "same and keeps systemd informed.",
-	  { { .name = NULL } }, /* no options */
+	  { { "--announce", NULL, NULL,
+	      "Say the monitor's answer on the desktop too, in a "
+	      "low-urgency notification (also when no monitor answers).  "
+	      "The menu entry's actions run it so, since they have no "
+	      "terminal." } },
 	  {
 	          [HS_EXIT_OK] = "The monitor stopped.",
 	          [HS_EXIT_FAILURE] =

@@ -607,7 +607,8 @@ static void bad_arguments_are_usage_errors(void **state)
 	assert_non_null(strstr(out, "bad duration '-5m'"));
 
 	assert_int_equal(run_cli("pause --help", out, sizeof out), 0);
-	assert_non_null(strstr(out, "Usage: headsup pause [DURATION]"));
+	assert_non_null(
+	        strstr(out, "Usage: headsup pause [--announce] [DURATION]"));
 	assert_non_null(strstr(out, "Exit status:"));
 	assert_non_null(strstr(out, "not a diagnosis"));
 	assert_int_equal(run_cli("resume --help", out, sizeof out), 0);

@@ -1776,6 +1776,34 @@ static void announce_says_on_the_desktop_that_it_started(void **state)
 		fail_msg("the notice does not give the error: %s", history);
 	free(history);
 
+	/* As the systemd unit starts it (--announce=errors): only the error
+	 * that stops it for good is told; a start, or a second monitor (the
+	 * menu entry in autostart as well), are not. */
+	hs_runenv_fmt(args, sizeof args,
+	              "run --announce=errors --config bad.ini --source '%s'",
+	              gaze);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 2);
+	assert_int_equal(notices_since(said[FAILED], had[FAILED], &history), 2);
+	free(history);
+	hs_runenv_fmt(args, sizeof args, "run --announce=errors --source '%s'",
+	              src);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+	assert_int_equal(notices_now(said[WATCHING]) - had[WATCHING], 1);
+	hs_runenv_fmt(args, sizeof args,
+	              "run --realtime --source '%s' --set notify=terminal",
+	              gaze);
+	pid = hs_runenv_spawn(&e, args);
+	wait_until_watching(&e);
+	hs_runenv_fmt(args, sizeof args, "run --announce=errors --source '%s'",
+	              gaze);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 2);
+	assert_int_equal(notices_now(said[ALREADY]) - had[ALREADY], 1);
+	assert_int_equal(hs_runenv_run(&e, "stop", out, sizeof out), 0);
+	assert_int_equal(hs_runenv_wait(pid, 1), 0);
+	assert_int_equal(
+	        hs_runenv_run(&e, "run --announce=always", out, sizeof out), 2);
+	assert_non_null(strstr(out, "--announce takes no value, or =errors"));
+
 	/* No camera yet: it says it waits, once, and `stop` ends it. */
 	pid = hs_runenv_spawn(&e, "run --announce --source /dev/video63");
 	const double end = hs_runenv_now() + 10;
@@ -1793,7 +1821,59 @@ static void announce_says_on_the_desktop_that_it_started(void **state)
 	assert_int_equal(hs_runenv_wait(pid, 1), 0);
 	/* None said it watched without a camera, or failed. */
 	assert_int_equal(notices_now(said[WATCHING]) - had[WATCHING], 1);
-	assert_int_equal(notices_now(said[FAILED]) - had[FAILED], 1);
+	assert_int_equal(notices_now(said[FAILED]) - had[FAILED], 2);
+	hs_runenv_free(&e);
+}
+
+/* The menu entry's actions (pause, resume, stop with --announce) have no
+ * terminal: the monitor's answer is said on the desktop, and so is the
+ * lack of a monitor (they failed without a word), and still printed. */
+static void menu_actions_say_their_answer_on_the_desktop(void **state)
+{
+	(void)state;
+	char gaze[4096], args[4300], out[4096];
+	REQUIRE_FIXTURE(GAZE, gaze);
+	REQUIRE_SESSION("DBUS_SESSION_BUS_ADDRESS");
+	static const char *const said[] = {
+		"headsup could not pause",
+		"headsup is paused",
+		"headsup watches again",
+		"headsup stopped",
+	};
+	int had[4];
+	for (int i = 0; i < 4; i++)
+		had[i] = notices_now(said[i]);
+	hs_runenv e;
+	hs_runenv_make(&e, true);
+	char *history;
+	assert_int_equal(
+	        hs_runenv_run(&e, "pause --announce 1h", out, sizeof out), 1);
+	assert_non_null(strstr(out, "headsup is not running"));
+	assert_int_equal(notices_since(said[0], had[0], &history), 1);
+	assert_non_null(strstr(history, "is not running (nothing listens"));
+	free(history);
+
+	hs_runenv_fmt(args, sizeof args,
+	              "run --realtime --source '%s' --set notify=terminal",
+	              gaze);
+	pid_t pid = hs_runenv_spawn(&e, args);
+	wait_until_watching(&e);
+	assert_int_equal(
+	        hs_runenv_run(&e, "pause --announce 1h", out, sizeof out), 0);
+	assert_string_equal(out, "paused for 1 hour\n");
+	assert_int_equal(notices_since(said[1], had[1], &history), 1);
+	assert_non_null(strstr(history, "\"data\":\"paused for 1 hour\""));
+	free(history);
+	assert_int_equal(
+	        hs_runenv_run(&e, "resume --announce", out, sizeof out), 0);
+	assert_int_equal(notices_now(said[2]) - had[2], 1);
+	assert_int_equal(hs_runenv_run(&e, "stop --announce", out, sizeof out),
+	                 0);
+	assert_string_equal(out, "stopping\nstopped\n");
+	assert_int_equal(notices_since(said[3], had[3], &history), 1);
+	assert_non_null(strstr(history, "\"data\":\"stopping stopped\""));
+	free(history);
+	assert_int_equal(hs_runenv_wait(pid, 1), 0);
 	hs_runenv_free(&e);
 }
 
@@ -2080,6 +2160,7 @@ int main(int argc, char **argv)
 		RUN_TEST(self_calibration_is_told_on_the_desktop),
 		RUN_TEST(a_covered_camera_is_told_on_the_desktop),
 		RUN_TEST(announce_says_on_the_desktop_that_it_started),
+		RUN_TEST(menu_actions_say_their_answer_on_the_desktop),
 		RUN_TEST(preview_runs_on_a_display),
 		RUN_TEST(preview_window_shows_the_picture),
 	};

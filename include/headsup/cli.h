@@ -74,10 +74,11 @@ int hs_cli_check_paths(const char *cmd, ...);
  * not be read (its permissions, the disk).  For `run` and `analyze`. */
 int hs_cli_baseline_error(int rc, const char *err);
 
-/* Option parsing for a command whose only option is -h/--help: returns the
- * index of the first operand, or -1 with *status set (help printed: 0;
- * unknown option: 2). */
+/* Option parsing for a command whose only options are -h/--help and, when
+ * announce is not NULL, --announce (which sets *announce; see
+ * announce.h): returns the index of the first operand, or -1 with *status
+ * set (help printed: 0; unknown option: 2). */
 int hs_cli_help_only(int argc, char **argv, void (*help)(FILE *out),
-                     int *status);
+                     bool *announce, int *status);
 
 #endif

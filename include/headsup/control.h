@@ -133,8 +133,11 @@ void hs_control_say_not_running(const char *path);
 
 /* The whole of a command that takes no arguments and sends one request
  * ("resume", "status", also the command's name): --help through help(),
- * a usage error for anything else, then hs_control_command(request). */
+ * a usage error for anything else, then hs_control_command(request).  With
+ * done (and failed) not NULL, it takes --announce too, and the answer is
+ * said on the desktop under that heading (announce.h). */
 int hs_control_command_main(int argc, char **argv, const char *request,
-                            void (*help)(FILE *out));
+                            void (*help)(FILE *out), const char *done,
+                            const char *failed);
 
 #endif

@@ -198,7 +198,7 @@ fi
 # The systemd unit starts the binary of this prefix, quoted for its blank,
 # and systemd accepts it (systemd-analyze also checks that ExecStart is
 # executable and that the man page of Documentation= is found).
-has_line "ExecStart=\"$hs\" run" "$unit" ||
+has_line "ExecStart=\"$hs\" run --announce=errors" "$unit" ||
 	fail "the unit does not start $hs: $(grep ExecStart "$unit")"
 if command -v systemd-analyze >/dev/null 2>&1; then
 	MANPATH=$man_dir systemd-analyze verify "$unit" >"$tmp/verify" 2>&1 ||
@@ -216,9 +216,9 @@ unreadable=$(find "$real" -type f ! -perm -0444)
 for entry in "$menu"; do
 	has_line "Exec=\"$hs\" run --announce" "$entry" &&
 		has_line "TryExec=$hs" "$entry" &&
-		has_line "Exec=\"$hs\" pause 1h" "$entry" &&
-		has_line "Exec=\"$hs\" resume" "$entry" &&
-		has_line "Exec=\"$hs\" stop" "$entry" ||
+		has_line "Exec=\"$hs\" pause --announce 1h" "$entry" &&
+		has_line "Exec=\"$hs\" resume --announce" "$entry" &&
+		has_line "Exec=\"$hs\" stop --announce" "$entry" ||
 		fail "$entry does not start $hs: $(grep Exec "$entry")"
 	if command -v desktop-file-validate >/dev/null 2>&1; then
 		desktop-file-validate "$entry" ||
