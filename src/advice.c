@@ -21,6 +21,12 @@
 
 const char hs_advice_source_title[] = "Treatment of Upper Back Spasms";
 
+const char hs_disclaimer[] = "headsup is a heuristic, not a diagnosis: it "
+                             "estimates head pose from a\n"
+                             "webcam and cannot see your spine. If pain "
+                             "spreads, or turning, bending or\n"
+                             "walking becomes hard, see a clinician.\n";
+
 static const char not_a_diagnosis[] =
         "headsup is a heuristic, not a diagnosis. It guesses how you sit from "
         "the position of your head in a webcam image; it cannot see your spine "

@@ -379,8 +379,8 @@ static const key_info keys[] = {
 	{ "roll_deg", T_DOUBLE, OFF(roll_deg), -180, 180 },
 	{ "eye_mid_x", T_DOUBLE, OFF(eye_mid_x), -1e6, 1e6 },
 	{ "eye_mid_y", T_DOUBLE, OFF(eye_mid_y), -1e6, 1e6 },
-	/* calibrate refuses a smaller face; a hand-made 0.5 made every
-	 * lean-in ratio absurd */
+	/* calibrate refuses a smaller face; a file that gives one (edited
+	 * by hand) would make every lean-in ratio absurd */
 	{ "iod_px", T_DOUBLE, OFF(iod_px), HS_CALIB_MIN_IOD_PX, 1e6 },
 	{ "box_x", T_DOUBLE, BOX(0), -1e6, 1e6 },
 	{ "box_y", T_DOUBLE, BOX(1), -1e6, 1e6 },
@@ -607,7 +607,8 @@ static int parse_value(reader *r, const key_info *k, const char *text,
 		if (strspn(text, "0123456789") != strlen(text) || !text[0])
 			return fail(r, "version = '%s' is not a whole number",
 			            text);
-		if (strcmp(text, "1") != 0)
+		if (strlen(text) > 6 ||
+		    strtol(text, NULL, 10) != HS_CALIBRATION_VERSION)
 			return fail(r,
 			            "unsupported calibration version %s (this "
 			            "headsup reads version %d); run `headsup "

@@ -43,12 +43,6 @@ const hs_command hs_commands[] = {
 };
 const int hs_command_count = (int)(sizeof hs_commands / sizeof hs_commands[0]);
 
-const char hs_disclaimer[] = "headsup is a heuristic, not a diagnosis: it "
-                             "estimates head pose from a\n"
-                             "webcam and cannot see your spine. If pain "
-                             "spreads, or turning, bending or\n"
-                             "walking becomes hard, see a clinician.\n";
-
 /* "Usage: headsup CMD ARGS", ARGS wrapped within 80 columns under their
  * first one; a bracketed group ("[--date today|...]") is not split. */
 static void print_synopsis(FILE *out, const char *cmd, const char *args)

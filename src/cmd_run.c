@@ -9,6 +9,7 @@
  */
 #include "cmd_run.h"
 
+#include "headsup/advice.h"
 #include "headsup/analyzer.h"
 #include "headsup/calibration.h"
 #include "headsup/camwatch.h"
@@ -308,11 +309,10 @@ static void send_alert(run_ctx *c, const hs_alert *a, double wall)
 	msg.snooze_min = c->cfg.snooze_min;
 	hs_info("alert: %s", msg.summary);
 	hs_notify_send(c->notify, &msg);
-	if (c->journal) {
-		const char *topic = strchr(msg.advice_url, '#');
-		hs_journal_add_alert(c->journal, wall, a->kind, a->lasted_s,
-		                     topic ? topic + 1 : "");
-	}
+	if (c->journal)
+		hs_journal_add_alert(
+		        c->journal, wall, a->kind, a->lasted_s,
+		        hs_advice_get(hs_advice_for_state(a->kind))->id);
 }
 
 static void draw_preview(run_ctx *c, const hs_analysis *an,
@@ -559,11 +559,16 @@ static void analyse_frame(run_ctx *c, double t)
 	                                      : t - c->last_analysed_t;
 	dt = fmin(fmax(dt, 0), 2.0 / c->cfg.rate_hz);
 	c->last_analysed_t = t;
-	if (c->journal)
-		hs_journal_add_frame(c->journal, wall, dt, st.state,
-		                     st.has_features ? &st.f : NULL,
-		                     an.face.found);
-	else
+	/* A frame the journal could not take at all (no session begun, out
+	 * of memory) counts as monitoring it lacks, said at the end; one it
+	 * could not write yet it keeps, and says so itself. */
+	const int kept =
+	        c->journal
+	                ? hs_journal_add_frame(c->journal, wall, dt, st.state,
+	                                       st.has_features ? &st.f : NULL,
+	                                       an.face.found)
+	                : HS_EINVAL;
+	if (kept == HS_EINVAL || kept == HS_ENOMEM)
 		c->unjournalled_s += dt;
 	if (st.alert)
 		send_alert(c, &st.alert_info, wall);
@@ -688,9 +693,8 @@ static int loop(run_ctx *c)
 				continue;
 			}
 			if (locked) {
-				/* a pause due to end ends while locked too
-				 * (status said "0 seconds more" till the
-				 * unlock) */
+				/* a pause due to end ends while locked too,
+				 * so that status does not speak of one */
 				hs_run_still_paused(c, now);
 				hs_control_wait(c->control, IDLE_S);
 				continue;
@@ -964,7 +968,6 @@ static int check_named_journal(const char *path)
 	return 0;
 }
 
-/* Everything before the loop that can fail with a usage/config error. */
 /* notify = desktop with no server is not a configuration error: the
  * server may just not be up yet (status 1, which systemd retries). */
 static int make_notifier(run_ctx *c, int *status)
@@ -975,6 +978,7 @@ static int make_notifier(run_ctx *c, int *status)
 	return rc < 0 ? -1 : 0;
 }
 
+/* Everything before the loop that can fail with a usage/config error. */
 static int prepare(run_ctx *c, int *status)
 {
 	char err[4200];

@@ -66,10 +66,6 @@ static void watch_camera(run_ctx *c)
 	}
 }
 
-/* Open the source.  A camera that is missing or busy is retried with a
- * growing delay until it comes back (or the user stops us); a file that
- * cannot be read is an error.  While it waits, `headsup status`, `pause`
- * and `resume` are answered as usual, and a pause holds the retries. */
 /* --announce: the monitor was started (from the menu) and cannot open the
  * camera yet.  Once, at the start only: later the camera was there, and
  * the user saw it watched. */
@@ -88,6 +84,10 @@ static void tell_waiting(run_ctx *c, const char *why)
 	c->wait_told = true;
 }
 
+/* Open the source.  A camera that is missing or busy is retried with a
+ * growing delay until it comes back (or the user stops us); a file that
+ * cannot be read is an error.  While it waits, `headsup status`, `pause`
+ * and `resume` are answered as usual, and a pause holds the retries. */
 int hs_run_open_source(run_ctx *c)
 {
 	char err[4200];

@@ -352,14 +352,9 @@ static bool unquote(char **value)
 	return true;
 }
 
-/* The key within two edits of key (a typo), or NULL. */
-static const char *nearest_key(const char *key)
+static const char *key_at(size_t i)
 {
-	const char *keys[128];
-	size_t n = 0;
-	for (size_t i = 0; i < hs_setting_count && n < 128; i++)
-		keys[n++] = hs_settings[i].key;
-	return hs_typo_nearest(key, keys, n);
+	return hs_settings[i].key;
 }
 
 /* One "key = value" line inside [section]. */
@@ -588,7 +583,8 @@ int hs_config_set(hs_config *cfg, const char *key, const char *value, char *err,
 	const hs_setting *s = find_setting(dot ? section : NULL, name);
 	if (!s) {
 		const hs_setting *elsewhere = find_setting(NULL, name);
-		const char *near = nearest_key(name);
+		const char *near =
+		        hs_typo_nearest(name, key_at, hs_setting_count);
 		if (dot && elsewhere)
 			say(err, errsize,
 			    "unknown setting '%s': %s is in [%s] ('%s.%s', or "

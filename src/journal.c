@@ -1265,7 +1265,11 @@ int hs_journal_add_frame(hs_journal *j, double t_unix, double dt_s,
 int hs_journal_add_alert(hs_journal *j, double t_unix, hs_state kind,
                          double after_s, const char *topic)
 {
-	if (!j || !isfinite(t_unix) || (int)kind < 0 || kind >= HS_STATE_COUNT)
+	/* Checked here, as add_frame checks its own: one row the table
+	 * refuses (NOT NULL, a NaN stored as NULL) would fail every later
+	 * commit, which writes all that is pending or nothing. */
+	if (!j || !isfinite(t_unix) || !isfinite(after_s) || after_s < 0 ||
+	    (kind != HS_STATE_LOOKING_DOWN && kind != HS_STATE_HUNCHED))
 		return HS_EINVAL;
 	pending_alert *arr =
 	        grow(j->alerts, &j->cap_alerts, j->n_alerts + 1, sizeof *arr);

@@ -37,6 +37,11 @@ static void print_help(FILE *out)
 	fputs("\nSee headsup(1) for files, settings and privacy.\n", out);
 }
 
+static const char *command_name(size_t i)
+{
+	return hs_commands[i].name;
+}
+
 static int dispatch(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -93,9 +98,7 @@ static int dispatch(int argc, char **argv)
 		                          argv[optind + 2]);
 	if (help)
 		name = argv[optind + 1];
-	const char *names[32];
-	for (int i = 0; i < hs_command_count && i < 32; i++) {
-		names[i] = hs_commands[i].name;
+	for (int i = 0; i < hs_command_count; i++) {
 		if (strcmp(hs_commands[i].name, name) != 0)
 			continue;
 		if (help) {
@@ -109,9 +112,8 @@ static int dispatch(int argc, char **argv)
 		optind = 0; /* let the command run getopt afresh */
 		return hs_commands[i].main(argc - sub, argv + sub);
 	}
-	const char *near = hs_typo_nearest(
-	        name, names,
-	        (size_t)(hs_command_count < 32 ? hs_command_count : 32));
+	const char *near =
+	        hs_typo_nearest(name, command_name, (size_t)hs_command_count);
 	if (near)
 		return hs_cli_usage_error(NULL,
 		                          "unknown command '%s'; did you mean "

@@ -6,7 +6,7 @@
 #include "headsup/report.h"
 #include "headsup/html.h"
 
-#include "headsup/cli.h"
+#include "headsup/advice.h"
 #include "headsup/err.h"
 
 #include <math.h>
@@ -402,10 +402,6 @@ static void runs_begin(const hs_report *r, run_iter *it)
 	it->next_day = hs_date_start(hs_date_add_days(r->first, 1));
 }
 
-/* The next run, each placed at its local time of day.  A run ends where
- * the clock does not go on by a minute: at a gap, and where it jumps on a
- * day the clocks change (the hour skipped in spring stays empty; the hour
- * repeated in autumn is drawn over itself). */
 /* A minute row without a second in any posture (written so by another
  * program, or emptied by the reader's checks) is not drawn. */
 static bool empty_minute(const hs_journal_minute *m)
@@ -416,6 +412,10 @@ static bool empty_minute(const hs_journal_minute *m)
 	return true;
 }
 
+/* The next run, each placed at its local time of day.  A run ends where
+ * the clock does not go on by a minute: at a gap, and where it jumps on a
+ * day the clocks change (the hour skipped in spring stays empty; the hour
+ * repeated in autumn is drawn over itself). */
 static bool runs_next(const hs_report *r, run_iter *it, minute_run *out)
 {
 	while (it->i < r->n_minutes && empty_minute(&r->minutes[it->i]))

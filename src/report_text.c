@@ -2,7 +2,7 @@
  * terminal in another character set, in ASCII. */
 #include "headsup/report.h"
 
-#include "headsup/cli.h"
+#include "headsup/advice.h"
 #include "headsup/err.h"
 
 #include <langinfo.h>

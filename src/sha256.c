@@ -168,7 +168,7 @@ int hs_sha256_check_file(const char *path, const char *expect, const char *what,
 		        "%s '%s' fails its checksum (sha256 %.12s..., expected "
 		        "%.12s...)",
 		        what, path, hex, expect);
-		return HS_EFORMAT;
+		return HS_ECHECKSUM;
 	}
 	return 0;
 }

@@ -213,6 +213,13 @@ static long video_count(void *st)
 	return v->count;
 }
 
+static bool video_cut_short(void *st, long frames_read)
+{
+	const video *v = st;
+	const double last_t = v->grabbed > 0 && !v->unstamped ? v->last_t : NAN;
+	return hs_video_cut_short(v->count, v->fps, frames_read, last_t);
+}
+
 static void video_close(void *st)
 {
 	video *v = st;
@@ -229,6 +236,7 @@ const hs_source_ops hs_source_video = {
 	.retrieve = video_retrieve,
 	.frame_name = no_frame_name,
 	.frame_count = video_count,
+	.cut_short = video_cut_short,
 	.close = video_close,
 };
 
@@ -543,11 +551,8 @@ bool hs_video_cut_short(long count, double fps, long frames_read, double last_t)
 
 bool hs_source_cut_short(hs_source *src, long frames_read)
 {
-	if (src->ops != &hs_source_video)
-		return false;
-	const video *v = src->state;
-	const double last_t = v->grabbed > 0 && !v->unstamped ? v->last_t : NAN;
-	return hs_video_cut_short(v->count, v->fps, frames_read, last_t);
+	return src->ops->cut_short &&
+	       src->ops->cut_short(src->state, frames_read);
 }
 
 const char *hs_source_device(const hs_source *src)

@@ -33,16 +33,16 @@ size_t hs_typo_distance(const char *a, const char *b)
 	return row[nb];
 }
 
-const char *hs_typo_nearest(const char *word, const char *const *names,
+const char *hs_typo_nearest(const char *word, const char *(*name)(size_t i),
                             size_t n)
 {
 	const char *best = NULL;
 	size_t best_d = 3; /* more than two edits is another word */
 	for (size_t i = 0; i < n; i++) {
-		const size_t d = hs_typo_distance(word, names[i]);
+		const size_t d = hs_typo_distance(word, name(i));
 		if (d < best_d) {
 			best_d = d;
-			best = names[i];
+			best = name(i);
 		} else if (d == best_d && best) {
 			best = NULL; /* two as near: no guess */
 		}

@@ -189,7 +189,7 @@ static void missing_or_corrupt_model_is_named(void **state)
 	fclose(f);
 	assert_int_equal(hs_facemesh_create(path, HS_MESH_MODEL_SHA256, &fm,
 	                                    err, sizeof err),
-	                 HS_EFORMAT);
+	                 HS_ECHECKSUM);
 	assert_non_null(strstr(err, "fails its checksum"));
 	assert_int_equal(hs_facemesh_create(path, NULL, &fm, err, sizeof err),
 	                 HS_EFORMAT);

@@ -115,6 +115,14 @@ static void round_trip_keeps_minutes_alerts_and_sessions(void **state)
 		                                      HS_STATE_LOOKING_DOWN,
 		                                      &down, true),
 		                 0);
+	/* Alerts the table would refuse are refused here, and nothing of
+	 * them kept: one such row held every later commit back. */
+	assert_int_equal(hs_journal_add_alert(j, t - 1, HS_STATE_HUNCHED, NAN,
+	                                      "hunched"),
+	                 HS_EINVAL);
+	assert_int_equal(hs_journal_add_alert(j, t - 1, HS_STATE_UPRIGHT, 19.0,
+	                                      "general"),
+	                 HS_EINVAL);
 	assert_int_equal(hs_journal_add_alert(j, t - 1, HS_STATE_LOOKING_DOWN,
 	                                      19.0, "looking-down"),
 	                 0);

@@ -45,6 +45,11 @@ hs_advice_topic hs_advice_for_state(hs_state state);
 /* The article credited on every page and in the terminal output. */
 extern const char hs_advice_source_title[];
 
+/* The short "heuristic, not a diagnosis" note, in lines of less than 80
+ * columns, that every help text and report ends with (the advice page
+ * says it at more length). */
+extern const char hs_disclaimer[];
+
 /* "file:///.../advice.html#looking-down" into buf: the installed page, or
  * the build tree's copy when running from the build (see
  * hs_path_data_file()).  topic HS_ADVICE_COUNT gives the page itself, with

@@ -9,7 +9,8 @@
  *     ...
  *
  * Building a baseline from samples and reading/writing the file are pure
- * (streams in, numbers out); only hs_calibration_save/_load touch paths.
+ * (streams in, numbers out); only hs_calibration_save, _load and
+ * _check_writable touch paths.
  */
 #ifndef HEADSUP_CALIBRATION_H
 #define HEADSUP_CALIBRATION_H
@@ -102,9 +103,11 @@ void hs_calibration_say_turned(double yaw_deg, char *buf, size_t size);
  * head yaw is beyond HS_CALIB_MAX_YAW_DEG or the roll beyond
  * HS_CALIB_MAX_ROLL_DEG, when the eyes are closer than
  * HS_CALIB_MIN_IOD_PX, when the head moved while it recorded (see
- * HS_CALIB_MAX_SPREAD_DEG), or when the eye midpoint is further than
- * HS_CALIB_MAX_OFFCENTRE from the frame centre.  out is only
- * written on success (so the caller's old baseline survives a refusal). */
+ * HS_CALIB_MAX_SPREAD_DEG), when it sank or tipped down partway (see
+ * HS_CALIB_MAX_STEP_IOD and _DEG), or when the eye midpoint is further
+ * than HS_CALIB_MAX_OFFCENTRE from the frame centre; HS_ENOMEM when out of
+ * memory.  out is only written on success (so the caller's old baseline
+ * survives a refusal). */
 int hs_calibration_from_samples(const hs_calib_sample *s, size_t n, int frame_w,
                                 int frame_h, hs_baseline *out, char *why,
                                 size_t whysize);

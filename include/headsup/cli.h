@@ -6,6 +6,8 @@
 #ifndef HEADSUP_CLI_H
 #define HEADSUP_CLI_H
 
+#include "headsup/advice.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -37,8 +39,7 @@ int hs_cmd_stop(int argc, char **argv);
 int hs_cmd_status(int argc, char **argv);
 int hs_cmd_cameras(int argc, char **argv);
 
-/* The "heuristic, not a diagnosis" note every help text carries. */
-extern const char hs_disclaimer[];
+/* hs_disclaimer, which every help text ends with, is advice.h's. */
 
 /* Print "Usage: headsup <cmd> ..." plus a --help hint on stderr; returns
  * HS_EXIT_USAGE. */

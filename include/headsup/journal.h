@@ -87,7 +87,9 @@ int hs_journal_add_frame(hs_journal *j, double t_unix, double dt_s,
                          hs_state state, const hs_features *f, bool face);
 
 /* An alert of kind (LOOKING_DOWN or HUNCHED) after the state had lasted
- * after_s seconds, linking to advice topic id (may be NULL); commits. */
+ * after_s seconds (finite, not negative), linking to advice topic id (may
+ * be NULL); commits.  HS_EINVAL, and nothing kept, for another kind or a
+ * time that is not a number. */
 int hs_journal_add_alert(hs_journal *j, double t_unix, hs_state kind,
                          double after_s, const char *topic);
 

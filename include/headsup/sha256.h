@@ -19,7 +19,7 @@ void hs_sha256_final_hex(hs_sha256 *s, char hex[65]);
 /* Hash a whole file; HS_ENOENT/HS_EACCES/HS_EIO on failure. */
 int hs_sha256_file(const char *path, char hex[65]);
 /* Does the file at path have the sha256 expect (64 lowercase hex digits)?
- * 0 when it does.  Otherwise the error of hs_sha256_file(), or HS_EFORMAT
+ * 0 when it does.  Otherwise the error of hs_sha256_file(), or HS_ECHECKSUM
  * for another checksum, and why says so, naming the file as "<what>
  * '<path>'" (what: "face model", ...). */
 int hs_sha256_check_file(const char *path, const char *expect, const char *what,

@@ -41,6 +41,9 @@ typedef struct hs_source_ops {
 	const char *(*frame_name)(void *state);
 	/* Frames expected in all (-1 when unknown). */
 	long (*frame_count)(void *state);
+	/* Did it end well short of its frame count, having given
+	 * frames_read (see hs_source_cut_short())?  NULL: never. */
+	bool (*cut_short)(void *state, long frames_read);
 	void (*close)(void *state);
 } hs_source_ops;
 

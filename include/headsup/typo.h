@@ -9,9 +9,9 @@
  * into b; SIZE_MAX for words over 64 letters, which are not suggested. */
 size_t hs_typo_distance(const char *a, const char *b);
 
-/* The name among names[0..n) nearest to word, if within two edits and
- * nearer than the rest; NULL when none is. */
-const char *hs_typo_nearest(const char *word, const char *const *names,
+/* The name among name(0) .. name(n - 1) nearest to word, if within two
+ * edits and nearer than the rest; NULL when none is. */
+const char *hs_typo_nearest(const char *word, const char *(*name)(size_t i),
                             size_t n);
 
 #endif
