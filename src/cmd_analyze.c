@@ -180,6 +180,15 @@ static void print_row(const char *source, long frame, double t,
 	putchar('\n');
 }
 
+/* The characters of UTF-8 text s (its bytes but the continuation ones). */
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += (*s & 0xc0) != 0x80;
+	return n;
+}
+
 static void print_row_body(const char *source, long frame, double t,
                            const hs_analysis *an)
 {
@@ -189,14 +198,21 @@ static void print_row_body(const char *source, long frame, double t,
 	snprintf(shown, sizeof shown, "%s", source);
 	hs_log_clean(shown);
 	source = shown;
-	size_t len = strlen(source);
+	/* Padded by characters, not bytes: a name in UTF-8 ("ünïcödé.jpg")
+	 * keeps the columns after it in line. */
+	size_t len = utf8_chars(source);
 	if (len > 32) {
-		const char *end = source + len - 29;
-		while ((*end & 0xc0) == 0x80) /* not inside a UTF-8 character */
-			end++;
-		printf("...%-29s", end);
-	} else
-		printf("%-32s", source);
+		const char *end = source + strlen(source);
+		for (size_t kept = 0; kept < 29; kept++)
+			do
+				end--;
+			while ((*end & 0xc0) == 0x80);
+		printf("...%s", end);
+		len = 32;
+	} else {
+		fputs(source, stdout);
+	}
+	printf("%*s", (int)(32 - len), "");
 	printf(" %6ld %8.2f ", frame, t);
 	if (!an->face.found) {
 		printf("%-9s %5s %7s %7s %7s", "no face", "", "", "", "");

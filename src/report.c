@@ -202,11 +202,30 @@ void hs_report_format_clock(double t_unix, char *buf, size_t size)
 	snprintf(buf, size, "%02d:%02d", tm.tm_hour, tm.tm_min);
 }
 
+void hs_report_format_clock_zoned(double t_unix, char *buf, size_t size)
+{
+	const double start = hs_date_start(hs_date_from_unix(t_unix));
+	const double next =
+	        hs_date_start(hs_date_add_days(hs_date_from_unix(t_unix), 1));
+	time_t t = (time_t)floor(t_unix), a = (time_t)start,
+	       b = (time_t)next - 1;
+	struct tm tm, tm_a, tm_b;
+	localtime_r(&t, &tm);
+	localtime_r(&a, &tm_a);
+	localtime_r(&b, &tm_b);
+	/* Only on a day the clocks change: 02:30 then means two times. */
+	if (tm_a.tm_gmtoff != tm_b.tm_gmtoff && tm.tm_zone)
+		snprintf(buf, size, "%02d:%02d %s", tm.tm_hour, tm.tm_min,
+		         tm.tm_zone);
+	else
+		snprintf(buf, size, "%02d:%02d", tm.tm_hour, tm.tm_min);
+}
+
 void hs_report_format_when(const hs_report *r, double t_unix, char *buf,
                            size_t size)
 {
-	char clock[8];
-	hs_report_format_clock(t_unix, clock, sizeof clock);
+	char clock[24];
+	hs_report_format_clock_zoned(t_unix, clock, sizeof clock);
 	if (r->days == 1) {
 		snprintf(buf, size, "%s", clock);
 		return;

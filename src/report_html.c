@@ -387,6 +387,7 @@ typedef struct minute_run {
 	int day; /* from the report's first day */
 	int state;
 	int from_s, to_s; /* seconds of the local day */
+	double start;     /* when it begins */
 } minute_run;
 
 typedef struct run_iter {
@@ -440,7 +441,7 @@ static bool runs_next(const hs_report *r, run_iter *it, minute_run *out)
 		k++;
 	}
 	it->i = k;
-	*out = (minute_run){ it->day, state, from_s, to_s };
+	*out = (minute_run){ it->day, state, from_s, to_s, m->start };
 	return true;
 }
 
@@ -463,8 +464,8 @@ static void timeline_table(const hs_report *r, FILE *out)
 	minute_run run;
 	runs_begin(r, &it);
 	while (runs_next(r, &it, &run)) {
-		char date[16], from[16], to[16];
-		clock_of(run.from_s, from, sizeof from);
+		char date[16], from[24], to[16];
+		hs_report_format_clock_zoned(run.start, from, sizeof from);
 		clock_of(run.to_s, to, sizeof to);
 		fputs("<tr><th scope=\"row\">", out);
 		if (r->days > 1) {

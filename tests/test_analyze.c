@@ -247,6 +247,59 @@ static void digits_and_dev_shm_are_files_when_they_are(void **state)
 	assert_non_null(strstr(out, "cannot open '2025': no such file"));
 }
 
+/* The character (not byte) at which needle starts in line s. */
+static long char_column(const char *s, const char *needle)
+{
+	const char *at = strstr(s, needle);
+	if (!at)
+		return -1;
+	long n = 0;
+	for (const char *p = s; p < at; p++)
+		n += (*p & 0xc0) != 0x80;
+	return n;
+}
+
+/* The table keeps its columns in line after a name in UTF-8, long or
+ * short (it padded by bytes: "ünïcödé.jpg" pushed its row right). */
+static void table_columns_stay_in_line_after_utf8_names(void **state)
+{
+	(void)state;
+	char img[PATH_MAX], cmd[4 * PATH_MAX], args[PATH_MAX];
+	if (!hs_test_fixture("headpose/aflw2000/image00050.jpg", img,
+	                     sizeof img))
+		SKIP_LOUDLY("needs the fixtures (headpose/aflw2000)");
+	/* "ünïcödé.jpg", and twelve "ü": longer in bytes than the column */
+	static const char short_name[] = "\xc3\xbc"
+	                                 "n\xc3\xaf"
+	                                 "c\xc3\xb6"
+	                                 "d\xc3\xa9.jpg";
+	char long_name[64] = "";
+	for (int i = 0; i < 12; i++)
+		strcat(long_name, "\xc3\xbc");
+	strcat(long_name, ".jpg");
+	snprintf(cmd, sizeof cmd,
+	         "mkdir '%s/t' && cp '%s' '%s/t/a.jpg' && cp '%s' '%s/t/%s' && "
+	         "cp '%s' '%s/t/%s'",
+	         tmp, img, tmp, img, tmp, short_name, img, tmp, long_name);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+	snprintf(args, sizeof args, "'%s/t'", tmp);
+	assert_int_equal(analyze(args), 0);
+	assert_int_equal(count_lines(out), 4); /* the header and 3 rows */
+	long col = -1;
+	for (const char *line = strchr(out, '\n') + 1; *line;) {
+		const char *nl = strchr(line, '\n');
+		char row[512];
+		snprintf(row, sizeof row, "%.*s", (int)(nl - line), line);
+		const long c = char_column(row, "blazeface");
+		assert_true(c > 32);
+		if (col >= 0 && c != col)
+			fail_msg("'blazeface' at %ld, not %ld, in: %s", c, col,
+			         row);
+		col = c;
+		line = nl + 1;
+	}
+}
+
 /* A folder and file named in Latin-1 (or any bytes): the JSON stays valid
  * UTF-8, with U+FFFD for the stray byte, and the face is still read. */
 static void json_is_utf8_whatever_the_file_name(void **state)
@@ -1063,6 +1116,7 @@ int main(void)
 		T(non_image_is_refused_clearly),
 		T(digits_and_dev_shm_are_files_when_they_are),
 		T(json_is_utf8_whatever_the_file_name),
+		T(table_columns_stay_in_line_after_utf8_names),
 		T(unwritable_output_is_a_failure),
 		T(video_gives_one_line_per_frame),
 		T(folder_in_name_order_as_json_and_table),

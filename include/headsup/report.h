@@ -195,7 +195,12 @@ void hs_report_round(const hs_report *r, hs_report_shown *out);
 void hs_report_format_iso(double t_unix, char *buf, size_t size);
 /* Local "HH:MM". */
 void hs_report_format_clock(double t_unix, char *buf, size_t size);
-/* "09:12", or "2026-02-25 09:12" when r covers several days. */
+/* Local "HH:MM", and on a day the clocks change the zone's name too
+ * ("02:30 CEST", "02:30 CET"), as the hour repeated in autumn would
+ * otherwise read as one. */
+void hs_report_format_clock_zoned(double t_unix, char *buf, size_t size);
+/* "09:12", or "2026-02-25 09:12" when r covers several days (zoned as
+ * hs_report_format_clock_zoned()). */
 void hs_report_format_when(const hs_report *r, double t_unix, char *buf,
                            size_t size);
 
