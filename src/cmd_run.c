@@ -219,8 +219,9 @@ static void recall_alerts(run_ctx *c, double now_mono, double wall)
 
 /* A file replayed at a time the journal already holds (the same
  * --clock-start again, or "now" after a fast replay wrote minutes ahead
- * of the clock): its minutes and alerts add to the earlier session's, and
- * the report counts both.  Said, before anything is written. */
+ * of the clock): its minutes merge with the earlier session's (the
+ * reader scales a minute's seconds down to 60), and its alerts are
+ * counted as well.  Said, before anything is written. */
 static void warn_of_overlap(run_ctx *c, double wall)
 {
 	hs_journal_session *s = NULL;
@@ -242,8 +243,9 @@ static void warn_of_overlap(run_ctx *c, double wall)
 	if (localtime_r(&t, &tm))
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
 	hs_warn("the journal already holds monitoring at %s (of '%s'); this "
-	        "replay's minutes and alerts add to it, and a report counts "
-	        "both: give another --clock-start, or --journal another file",
+	        "replay's minutes are merged with it (a minute holds 60 s at "
+	        "most) and its alerts counted as well: give another "
+	        "--clock-start, or --journal another file",
 	        when, s[k].source);
 	free(s);
 }

@@ -512,6 +512,9 @@ static void a_replay_over_journalled_time_is_told(void **state)
 		                                      "holds monitoring at " DAY
 		                                      " 09:00:00"),
 		                 i == 1);
+		assert_int_equal(hs_runenv_count(out, "minutes are merged "
+		                                      "with it"),
+		                 i == 1);
 	}
 	hs_runenv_free(&e);
 }
