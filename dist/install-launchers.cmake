@@ -18,8 +18,8 @@
 # the manifest list them as CMake lists its own.
 set(hs_prefix "${CMAKE_INSTALL_PREFIX}")
 if(NOT IS_ABSOLUTE "${hs_prefix}")
-	get_filename_component(hs_prefix "${hs_prefix}" ABSOLUTE
-		BASE_DIR "$ENV{PWD}")
+	# (The install script's own folder is where cmake --install runs.)
+	get_filename_component(hs_prefix "${hs_prefix}" ABSOLUTE)
 endif()
 
 macro(hs_full_path out dir)

@@ -69,6 +69,20 @@ static void as_body(char *text)
 	*w = '\0';
 }
 
+/* How many of the n bytes of text s hold whole UTF-8 characters: a last
+ * one cut short is left out. */
+static size_t utf8_whole(const char *s, size_t n)
+{
+	size_t lead = n;
+	while (lead > 0 && (s[lead - 1] & 0xc0) == 0x80)
+		lead--;
+	if (lead == 0)
+		return n;
+	const unsigned char c = (unsigned char)s[lead - 1];
+	const size_t len = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+	return lead - 1 + len <= n ? n : lead - 1;
+}
+
 void hs_announce_end(hs_announce *a, int status, const char *done,
                      const char *failed)
 {
@@ -76,16 +90,28 @@ void hs_announce_end(hs_announce *a, int status, const char *done,
 		return;
 	fflush(stdout);
 	fflush(stderr);
-	char said[SAID_MAX];
-	const ssize_t n = pread(a->kept, said, sizeof said - 1, 0);
-	said[n > 0 ? n : 0] = '\0';
 	dup2(a->out, STDOUT_FILENO);
 	dup2(a->err, STDERR_FILENO);
 	close(a->out);
 	close(a->err);
+	/* All of it to the terminal; the notice's body is its start, cut
+	 * at a character (a cut one would be refused as UTF-8). */
+	FILE *to = status == 0 ? stdout : stderr;
+	char said[SAID_MAX], chunk[4096];
+	size_t kept = 0;
+	ssize_t n;
+	for (off_t at = 0; (n = pread(a->kept, chunk, sizeof chunk, at)) > 0;
+	     at += n) {
+		fwrite(chunk, 1, (size_t)n, to);
+		const size_t room = sizeof said - 1 - kept;
+		const size_t take = (size_t)n < room ? (size_t)n : room;
+		memcpy(said + kept, chunk, take);
+		kept += take;
+	}
+	fflush(to);
 	close(a->kept);
 	free(a);
-	fputs(said, status == 0 ? stdout : stderr);
+	said[utf8_whole(said, kept)] = '\0';
 	as_body(said);
 	const hs_notifier_ops *ops = &hs_notifier_libnotify;
 	void *state = NULL;

@@ -785,20 +785,32 @@ static int open_temp(const char *path, char *tmp, size_t tmpsize, char *err,
 	return fd;
 }
 
-/* Whether the file at path may be a baseline: its [baseline] section
- * begins within the first few lines, even in one damaged or edited by
- * hand.  Anything else there (a journal, the settings, notes: a path
- * completed one folder off) is not replaced by a new baseline. */
-static bool holds_a_baseline(const char *path)
+/* Whether the file at path is recognisably something else than a baseline,
+ * by its first 4 KiB: a database (the journal), binary data, or an INI
+ * file with sections of its own (the settings).  A path completed one
+ * folder off must not lose what is there; a baseline, even damaged or
+ * edited by hand (which the messages about it say to record again), and
+ * an empty file may be replaced. */
+static bool holds_something_else(const char *path)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen(path, "rb");
 	if (!f)
-		return true; /* unreadable: saving says why */
+		return false; /* unreadable: saving says why */
 	char head[4096];
 	const size_t n = fread(head, 1, sizeof head - 1, f);
 	fclose(f);
 	head[n] = '\0';
-	return strstr(head, "[baseline]") != NULL;
+	if (memchr(head, '\0', n)) /* SQLite's, or any binary file */
+		return true;
+	for (const char *line = head; line && *line;) {
+		line += strspn(line, " \t");
+		if (*line == '[' && strncmp(line, "[baseline]", 10) != 0)
+			return true;
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return false;
 }
 
 /* The file a baseline saved at path goes to, into target (PATH_MAX
@@ -839,7 +851,7 @@ static int save_target(const char *path, char *target, char *err,
 		    path);
 		return HS_ENOENT;
 	}
-	if (exists && st.st_size > 0 && !holds_a_baseline(path)) {
+	if (exists && st.st_size > 0 && holds_something_else(path)) {
 		say(err, errsize,
 		    "cannot save calibration '%s': it holds something else "
 		    "than a headsup baseline, and was left as it is; give "

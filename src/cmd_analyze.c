@@ -276,8 +276,16 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 	hs_source_opts so;
 	hs_source_opts_default(&so);
 	so.image_fps = o->image_fps;
-	if (hs_source_pick(path) == &hs_source_camera) {
-		struct stat sb;
+	/* analyze reads no camera: a folder or file named with digits only
+	 * ("2024") is read as "./2024" would be. */
+	char dotted[PATH_MAX];
+	struct stat sb;
+	const char *open_as = path;
+	if (strspn(path, "0123456789") == strlen(path) &&
+	    stat(path, &sb) == 0 &&
+	    snprintf(dotted, sizeof dotted, "./%s", path) < (int)sizeof dotted)
+		open_as = dotted;
+	if (hs_source_pick(open_as) == &hs_source_camera) {
 		if (stat(path, &sb) != 0)
 			hs_error("cannot open '%s': %s", path,
 			         hs_strerror(hs_err_from_errno(errno)));
@@ -291,7 +299,7 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 	}
 	char err[4096];
 	hs_source *src = NULL;
-	if (hs_source_open(path, &so, &src, err, sizeof err) < 0) {
+	if (hs_source_open(open_as, &so, &src, err, sizeof err) < 0) {
 		hs_error("%s", err);
 		return false;
 	}

@@ -46,9 +46,10 @@ static int bad_duration(const char *text)
 int hs_cmd_pause(int argc, char **argv)
 {
 	/* "-5m" is a (negative) duration, not the options -5 and -m. */
-	if (argc == 2 && argv[1][0] == '-' &&
-	    (isdigit((unsigned char)argv[1][1]) || argv[1][1] == '.'))
-		return bad_duration(argv[1]);
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '-' &&
+		    (isdigit((unsigned char)argv[i][1]) || argv[i][1] == '.'))
+			return bad_duration(argv[i]);
 	int status;
 	bool announce = false;
 	const int first =

@@ -561,16 +561,16 @@ static void analyse_frame(run_ctx *c, double t)
 	                                      : t - c->last_analysed_t;
 	dt = fmin(fmax(dt, 0), 2.0 / c->cfg.rate_hz);
 	c->last_analysed_t = t;
-	/* A frame the journal could not take at all (no session begun, out
-	 * of memory) counts as monitoring it lacks, said at the end; one it
-	 * could not write yet it keeps, and says so itself. */
+	/* A frame the journal could not take at all (no session begun)
+	 * counts as monitoring it lacks, said at the end; one it could not
+	 * write yet it keeps, and says so itself. */
 	const int kept =
 	        c->journal
 	                ? hs_journal_add_frame(c->journal, wall, dt, st.state,
 	                                       st.has_features ? &st.f : NULL,
 	                                       an.face.found)
 	                : HS_EINVAL;
-	if (kept == HS_EINVAL || kept == HS_ENOMEM)
+	if (kept == HS_EINVAL)
 		c->unjournalled_s += dt;
 	if (st.alert)
 		send_alert(c, &st.alert_info, wall);

@@ -308,7 +308,10 @@ static int migrate(hs_journal *j, int from)
 			hs_warn("journal '%s': cannot upgrade from version "
 			        "%d: %s",
 			        j->path, v, db_msg(j->db));
-			return rc;
+			/* An upgrade of a journal that fails on what is
+			 * there (a column it adds is there already): its
+			 * tables are not what its version says. */
+			return rc == HS_EDB && from > 0 ? HS_ECORRUPT : rc;
 		}
 		char sql[64];
 		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
@@ -557,6 +560,15 @@ static bool drop_empty_companions(const char *name)
 	       !companion_exists(name, "-shm");
 }
 
+/* Does path's -wal file hold anything (written, not yet checkpointed)? */
+static bool wal_holds_data(const char *path)
+{
+	char wal[PATH_MAX + 8];
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	struct stat st;
+	return stat(wal, &st) == 0 && st.st_size > 0;
+}
+
 /* Close the database and its statements. */
 static void close_db(hs_journal *j)
 {
@@ -623,7 +635,8 @@ static bool tables_fit(hs_journal *j)
 /* Make the open journal ready for writing: sound, private, its schema up
  * to date and its tables as this headsup writes them.  HS_ECORRUPT when
  * it is damaged, or its tables are not what its version says (an upgrade
- * that fails on what is there, a table dropped by hand). */
+ * that fails on what is there, a table dropped by hand: a statement of its
+ * writes cannot be prepared). */
 static int make_ready(hs_journal *j)
 {
 	int rc = check_sound(j);
@@ -631,11 +644,8 @@ static int make_ready(hs_journal *j)
 		rc = make_private_file(j->path, true); /* ours: 0600 */
 	if (rc == 0)
 		rc = exec(j, "PRAGMA synchronous = NORMAL");
-	if (rc == 0) {
+	if (rc == 0)
 		rc = lock_and_migrate(j);
-		if (rc == HS_EDB)
-			rc = HS_ECORRUPT;
-	}
 	if (rc == 0 && !tables_fit(j))
 		rc = HS_ECORRUPT;
 	return rc;
@@ -786,12 +796,14 @@ int hs_journal_open_existing(const char *path, hs_journal **out)
 		return HS_ENOMEM;
 	/* Read-only: a report never changes the file it reads.  A journal
 	 * it may not write (another user's, a read-only medium) is read as
-	 * an immutable file at once: SQLite would make its -wal and -shm
-	 * files with the journal's mode, and could not remove them, and
-	 * they would keep the monitor from opening it. */
+	 * an immutable file at once, unless its -wal holds what a monitor
+	 * wrote (which only a plain read sees): SQLite would make the -wal
+	 * and -shm files with the journal's mode, and could not remove
+	 * them, and they would keep the monitor from opening it. */
 	const bool writable = access(path, W_OK) == 0;
-	int rc = writable ? open_db(j, SQLITE_OPEN_READONLY)
-	                  : reopen_immutable(j);
+	int rc = writable || wal_holds_data(path)
+	                 ? open_db(j, SQLITE_OPEN_READONLY)
+	                 : reopen_immutable(j);
 	if (rc < 0) {
 		hs_error("cannot open journal '%s': %s", path, open_reason(rc));
 		goto fail;

@@ -37,9 +37,10 @@ static void print_help(FILE *out)
 	fputs("\nSee headsup(1) for files, settings and privacy.\n", out);
 }
 
+/* The commands' names, and "help" after them. */
 static const char *command_name(size_t i)
 {
-	return hs_commands[i].name;
+	return i < (size_t)hs_command_count ? hs_commands[i].name : "help";
 }
 
 static int dispatch(int argc, char **argv)
@@ -98,6 +99,10 @@ static int dispatch(int argc, char **argv)
 		                          argv[optind + 2]);
 	if (help)
 		name = argv[optind + 1];
+	if (help && strcmp(name, "help") == 0) {
+		print_help(stdout);
+		return HS_EXIT_OK;
+	}
 	for (int i = 0; i < hs_command_count; i++) {
 		if (strcmp(hs_commands[i].name, name) != 0)
 			continue;
@@ -112,8 +117,8 @@ static int dispatch(int argc, char **argv)
 		optind = 0; /* let the command run getopt afresh */
 		return hs_commands[i].main(argc - sub, argv + sub);
 	}
-	const char *near =
-	        hs_typo_nearest(name, command_name, (size_t)hs_command_count);
+	const char *near = hs_typo_nearest(name, command_name,
+	                                   (size_t)hs_command_count + 1);
 	if (near)
 		return hs_cli_usage_error(NULL,
 		                          "unknown command '%s'; did you mean "

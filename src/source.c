@@ -56,20 +56,12 @@ typedef struct camera {
 	hs_capture *cap;
 } camera;
 
-/* Does spec name a camera by number ("0": /dev/video0)?  A file or folder
- * of that name, there to be read, is what it names instead. */
-static bool camera_number(const char *spec)
-{
-	struct stat sb;
-	return all_digits(spec) && stat(spec, &sb) != 0;
-}
-
 void hs_source_name(const char *spec, char *buf, unsigned long size)
 {
 	/* "" and numbers are cameras (hs_source_pick()) */
 	if (!spec[0])
 		hs_cameras_default(buf, size);
-	else if (camera_number(spec))
+	else if (all_digits(spec))
 		snprintf(buf, size, "/dev/video%s", spec);
 	else
 		snprintf(buf, size, "%s", spec);
@@ -380,7 +372,10 @@ const hs_source_ops hs_source_images = {
 
 const hs_source_ops *hs_source_pick(const char *spec)
 {
-	if (!spec[0] || camera_number(spec))
+	/* A number is a camera ("0": /dev/video0), even where a file of
+	 * that name lies about (a "2>1" typo leaves one): "./1" names the
+	 * file. */
+	if (!spec[0] || all_digits(spec))
 		return &hs_source_camera;
 	/* A device, or a path in /dev that is not there (yet): a camera
 	 * plugged in later is waited for.  A file or folder there (such as

@@ -210,9 +210,9 @@ static void non_image_is_refused_clearly(void **state)
 }
 
 /* A folder named with digits only, or a file in /dev/shm, is read like
- * any other (they were taken for cameras: "'2024' is a device", and
- * `run --source 2024` waited for /dev/video2024 for ever); digits that
- * name nothing here are said to be missing. */
+ * any other by analyze, which reads no camera (they were taken for
+ * cameras: "'2024' is a device"); digits that name nothing here are said
+ * to be missing. */
 static void digits_and_dev_shm_are_files_when_they_are(void **state)
 {
 	(void)state;

@@ -673,8 +673,14 @@ static void calibrate_names_short_sources_and_bad_output(void **state)
 	/* A file that holds something else (the journal, the settings: a
 	 * path completed one folder off) is left as it is, said before
 	 * recording; a baseline, even a damaged one, is replaced. */
-	static const char journal_like[] = "SQLite format 3\n[alerts]\n";
-	hs_runenv_write(&e, "journal.db", journal_like);
+	static const char journal_like[] = "SQLite format 3\0\x10\0";
+	hs_runenv_fmt(path, sizeof path, "%s/journal.db", e.dir);
+	FILE *jf = fopen(path, "wb");
+	assert_non_null(jf);
+	assert_int_equal(fwrite(journal_like, 1, sizeof journal_like, jf),
+	                 sizeof journal_like);
+	assert_int_equal(fclose(jf), 0);
+	hs_runenv_write(&e, "settings.ini", "[alerts]\nsustain_s = 45\n");
 	hs_runenv_fmt(cmd, sizeof cmd,
 	              "calibrate --source '%s' --output journal.db", gaze);
 	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 2);
@@ -682,10 +688,19 @@ static void calibrate_names_short_sources_and_bad_output(void **state)
 	                            "than a headsup baseline, and was left as "
 	                            "it is"));
 	assert_null(strstr(out, "Recording"));
-	hs_runenv_fmt(path, sizeof path, "%s/journal.db", e.dir);
-	char *kept = hs_runenv_slurp(path);
-	assert_string_equal(kept, journal_like);
-	free(kept);
+	struct stat kept;
+	assert_int_equal(stat(path, &kept), 0);
+	assert_int_equal(kept.st_size, sizeof journal_like);
+	hs_runenv_fmt(cmd, sizeof cmd,
+	              "calibrate --source '%s' --output settings.ini", gaze);
+	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 2);
+	assert_non_null(strstr(out, "'settings.ini': it holds something else"));
+	/* A damaged baseline is what the messages about it say to record
+	 * again: it is replaced. */
+	hs_runenv_write(&e, "damaged.ini", "garbage\n");
+	hs_runenv_fmt(cmd, sizeof cmd,
+	              "calibrate --source '%s' --output damaged.ini", gaze);
+	assert_int_equal(hs_runenv_run(&e, cmd, out, sizeof out), 0);
 	hs_runenv_write(&e, "target.ini", "[baseline]\nversion = banana\n");
 	hs_runenv_fmt(path, sizeof path, "%s/link.ini", e.dir);
 	assert_int_equal(symlink("target.ini", path), 0);

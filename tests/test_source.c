@@ -38,7 +38,9 @@ static void specs_pick_the_right_back_end(void **state)
 	assert_true(hs_source_is_image_name("a.jfif"));
 	assert_true(hs_source_is_image_name("a.JPE"));
 	assert_false(hs_source_is_image_name("labels.csv"));
-	/* A device is a camera; a file where /dev holds files is a file. */
+	/* A number is a camera, whatever lies about in the folder; a device
+	 * is a camera; a file where /dev holds files is a file. */
+	assert_ptr_equal(hs_source_pick("2"), &hs_source_camera);
 	assert_ptr_equal(hs_source_pick("/dev/null"), &hs_source_camera);
 	assert_ptr_equal(hs_source_pick("/dev/shm"), &hs_source_images);
 	/* The device a camera spec opens, which is also the one watched

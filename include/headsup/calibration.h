@@ -137,9 +137,10 @@ int hs_calibration_read(FILE *in, const char *name, hs_baseline *out, char *err,
  * Through a link, the file linked to is replaced and the link stays; an
  * empty path, a device or a pipe is refused (HS_EINVAL, HS_ENOTFILE), as
  * the rename would replace it, and so is a file that holds something else
- * than a baseline (HS_EFORMAT: no [baseline] in its first 4 KiB; an empty
- * file may be replaced).  On failure err says what went wrong with
- * which path. */
+ * than a baseline (HS_EFORMAT: binary data such as the journal, or INI
+ * sections other than [baseline] such as the settings, in its first
+ * 4 KiB; a damaged baseline may be replaced).  On failure err says what went
+ * wrong with which path. */
 int hs_calibration_save(const char *path, const hs_baseline *b, char *err,
                         size_t errsize);
 
