@@ -16,9 +16,9 @@ struct hs_announce {
 	int out, err; /* the real ones */
 };
 
-hs_announce *hs_announce_begin(void)
+hs_announce *hs_announce_begin(bool wanted)
 {
-	hs_announce *a = calloc(1, sizeof *a);
+	hs_announce *a = wanted ? calloc(1, sizeof *a) : NULL;
 	if (!a)
 		return NULL;
 	fflush(stdout);
@@ -113,10 +113,5 @@ void hs_announce_end(hs_announce *a, int status, const char *done,
 	free(a);
 	said[utf8_whole(said, kept)] = '\0';
 	as_body(said);
-	const hs_notifier_ops *ops = &hs_notifier_libnotify;
-	void *state = NULL;
-	if (ops->open(&state) < 0)
-		return;
-	ops->notice(state, status == 0 ? done : failed, said);
-	ops->close(state);
+	hs_notify_notice_once(status == 0 ? done : failed, said);
 }

@@ -280,13 +280,13 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 	 * ("2024") is read as "./2024" would be. */
 	char dotted[PATH_MAX];
 	struct stat sb;
+	const bool exists = stat(path, &sb) == 0;
 	const char *open_as = path;
-	if (strspn(path, "0123456789") == strlen(path) &&
-	    stat(path, &sb) == 0 &&
+	if (exists && strspn(path, "0123456789") == strlen(path) &&
 	    snprintf(dotted, sizeof dotted, "./%s", path) < (int)sizeof dotted)
 		open_as = dotted;
 	if (hs_source_pick(open_as) == &hs_source_camera) {
-		if (stat(path, &sb) != 0)
+		if (!exists)
 			hs_error("cannot open '%s': %s", path,
 			         hs_strerror(hs_err_from_errno(errno)));
 		else

@@ -65,7 +65,7 @@ int hs_cmd_pause(int argc, char **argv)
 		return bad_duration(argv[first]);
 	char line[64];
 	snprintf(line, sizeof line, "pause %.0f", seconds);
-	hs_announce *said = announce ? hs_announce_begin() : NULL;
+	hs_announce *said = hs_announce_begin(announce);
 	status = hs_control_command(line);
 	hs_announce_end(said, status, "headsup is paused",
 	                "headsup could not pause");

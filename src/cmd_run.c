@@ -440,19 +440,15 @@ static void announce_failed(const run_ctx *c, int status)
 	    (c->o.announce == ANNOUNCE_ERRORS &&
 	     (status != HS_EXIT_USAGE || c->other_pid)))
 		return;
-	const hs_notifier_ops *ops = &hs_notifier_libnotify;
-	void *state = NULL;
-	if (ops->open(&state) < 0)
-		return;
 	if (c->other_pid)
-		ops->notice(state, "headsup is already running",
-		            "It is watching your posture. To see what it sees: "
-		            "headsup status; to pause it: headsup pause; to "
-		            "end it: headsup stop.");
+		hs_notify_notice_once(
+		        "headsup is already running",
+		        "It is watching your posture. To see what "
+		        "it sees: headsup status; to pause it: "
+		        "headsup pause; to end it: headsup stop.");
 	else
-		ops->notice(state, "headsup could not start",
-		            hs_log_last_error());
-	ops->close(state);
+		hs_notify_notice_once("headsup could not start",
+		                      hs_log_last_error());
 }
 
 /* The camera has seen only darkness for HS_MONITOR_DARK_S, or sees again.
@@ -564,13 +560,9 @@ static void analyse_frame(run_ctx *c, double t)
 	/* A frame the journal could not take at all (no session begun)
 	 * counts as monitoring it lacks, said at the end; one it could not
 	 * write yet it keeps, and says so itself. */
-	const int kept =
-	        c->journal
-	                ? hs_journal_add_frame(c->journal, wall, dt, st.state,
-	                                       st.has_features ? &st.f : NULL,
-	                                       an.face.found)
-	                : HS_EINVAL;
-	if (kept == HS_EINVAL)
+	if (!c->journal || hs_journal_add_frame(c->journal, wall, dt, st.state,
+	                                        st.has_features ? &st.f : NULL,
+	                                        an.face.found) == HS_EINVAL)
 		c->unjournalled_s += dt;
 	if (st.alert)
 		send_alert(c, &st.alert_info, wall);
@@ -1093,18 +1085,18 @@ static int prepare(run_ctx *c, int *status)
 		         rc == HS_ERANGE ? "; use --journal F" : "");
 		return -1;
 	}
-	if (hs_path_is_folder(c->journal_path) && c->o.journal) {
-		hs_error("journal '%s' is a folder: give the path of a file, "
-		         "such as '%s/journal.db'",
-		         c->journal_path, c->journal_path);
-		*status = HS_EXIT_USAGE;
-		return -1;
-	}
 	if (hs_path_is_folder(c->journal_path)) {
-		hs_error("journal '%s' is a folder, where headsup keeps its "
-		         "journal file: move the folder away, or give another "
-		         "journal with --journal F",
-		         c->journal_path);
+		/* A path the user named, or the default one. */
+		if (c->o.journal)
+			hs_error("journal '%s' is a folder: give the path of a "
+			         "file, such as '%s/journal.db'",
+			         c->journal_path, c->journal_path);
+		else
+			hs_error("journal '%s' is a folder, where headsup "
+			         "keeps its journal file: move the folder "
+			         "away, or give another journal with "
+			         "--journal F",
+			         c->journal_path);
 		*status = HS_EXIT_USAGE;
 		return -1;
 	}

@@ -141,7 +141,7 @@ int hs_cmd_stop(int argc, char **argv)
 		return hs_cli_usage_error("stop",
 		                          "stop takes no arguments, got '%s'",
 		                          argv[first]);
-	hs_announce *said = announce ? hs_announce_begin() : NULL;
+	hs_announce *said = hs_announce_begin(announce);
 	status = stop();
 	hs_announce_end(said, status, "headsup stopped",
 	                "headsup could not stop");

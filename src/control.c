@@ -604,7 +604,7 @@ int hs_control_command_main(int argc, char **argv, const char *request,
 		return hs_cli_usage_error(request,
 		                          "%s takes no arguments, got '%s'",
 		                          request, argv[first]);
-	hs_announce *said = announce ? hs_announce_begin() : NULL;
+	hs_announce *said = hs_announce_begin(announce);
 	status = hs_control_command(request);
 	hs_announce_end(said, status, done, failed);
 	return status;

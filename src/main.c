@@ -85,37 +85,29 @@ static int dispatch(int argc, char **argv)
 		print_help(stderr);
 		return HS_EXIT_USAGE;
 	}
-	const char *name = argv[optind];
-	/* `headsup help [COMMAND]`, as git and systemctl have it. */
-	const bool help = strcmp(name, "help") == 0;
-	if (help && optind + 1 >= argc) {
-		print_help(stdout);
-		return HS_EXIT_OK;
-	}
+	/* `headsup help [COMMAND]`, as git and systemctl have it: the
+	 * command's own --help. */
+	const bool help = strcmp(argv[optind], "help") == 0;
 	if (help && optind + 2 < argc)
 		return hs_cli_usage_error(NULL,
 		                          "help takes one COMMAND, not "
 		                          "'%s' too",
 		                          argv[optind + 2]);
-	if (help)
-		name = argv[optind + 1];
-	if (help && strcmp(name, "help") == 0) {
+	char *name =
+	        help && optind + 1 < argc ? argv[optind + 1] : argv[optind];
+	if (strcmp(name, "help") == 0) {
 		print_help(stdout);
 		return HS_EXIT_OK;
 	}
 	for (int i = 0; i < hs_command_count; i++) {
 		if (strcmp(hs_commands[i].name, name) != 0)
 			continue;
-		if (help) {
-			char cmd[16], opt[] = "--help";
-			snprintf(cmd, sizeof cmd, "%s", name);
-			char *args[] = { cmd, opt, NULL };
-			optind = 0;
-			return hs_commands[i].main(2, args);
-		}
-		int sub = optind;
+		char opt[] = "--help";
+		char *for_help[] = { name, opt, NULL };
+		const int sub = optind;
 		optind = 0; /* let the command run getopt afresh */
-		return hs_commands[i].main(argc - sub, argv + sub);
+		return help ? hs_commands[i].main(2, for_help)
+		            : hs_commands[i].main(argc - sub, argv + sub);
 	}
 	const char *near = hs_typo_nearest(name, command_name,
 	                                   (size_t)hs_command_count + 1);

@@ -190,6 +190,16 @@ int hs_notify_notice(hs_notify *n, const char *summary, const char *body)
 	return n->ops->notice(n->state, summary, body);
 }
 
+void hs_notify_notice_once(const char *summary, const char *body)
+{
+	const hs_notifier_ops *ops = &hs_notifier_libnotify;
+	void *state = NULL;
+	if (ops->open(&state) < 0)
+		return;
+	ops->notice(state, summary, body);
+	ops->close(state);
+}
+
 void hs_notify_poll(hs_notify *n)
 {
 	n->ops->poll(n->state);

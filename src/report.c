@@ -213,12 +213,13 @@ void hs_report_format_clock_zoned(double t_unix, char *buf, size_t size)
 	localtime_r(&t, &tm);
 	localtime_r(&a, &tm_a);
 	localtime_r(&b, &tm_b);
+	char clock[8];
+	hs_report_format_clock(t_unix, clock, sizeof clock);
 	/* Only on a day the clocks change: 02:30 then means two times. */
 	if (tm_a.tm_gmtoff != tm_b.tm_gmtoff && tm.tm_zone)
-		snprintf(buf, size, "%02d:%02d %s", tm.tm_hour, tm.tm_min,
-		         tm.tm_zone);
+		snprintf(buf, size, "%s %s", clock, tm.tm_zone);
 	else
-		snprintf(buf, size, "%02d:%02d", tm.tm_hour, tm.tm_min);
+		snprintf(buf, size, "%s", clock);
 }
 
 void hs_report_format_when(const hs_report *r, double t_unix, char *buf,

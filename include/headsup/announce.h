@@ -10,11 +10,14 @@
 #ifndef HEADSUP_ANNOUNCE_H
 #define HEADSUP_ANNOUNCE_H
 
+#include <stdbool.h>
+
 typedef struct hs_announce hs_announce;
 
-/* Start keeping what is printed.  NULL when it cannot be kept (then the
- * command prints as usual, and hs_announce_end() does nothing). */
-hs_announce *hs_announce_begin(void);
+/* Start keeping what is printed, when wanted (--announce given).  NULL when
+ * not wanted or it cannot be kept: the command then prints as usual, and
+ * hs_announce_end() does nothing. */
+hs_announce *hs_announce_begin(bool wanted);
 
 /* Stop keeping it, print it (on standard output when status is 0, else on
  * standard error) and show it in a notice headed done (status 0) or failed

@@ -121,6 +121,10 @@ int hs_notify_send(hs_notify *n, const hs_alert_msg *msg);
  * thing.  0 when shown or when the back-end has no notices, HS_ENOSERVER
  * when the server did not take it, HS_EINVAL for missing text. */
 int hs_notify_notice(hs_notify *n, const char *summary, const char *body);
+/* One notice on the desktop, by a command with no notifier of its own (one
+ * that did not start, or answers the menu entry); nothing when no
+ * notification server answers. */
+void hs_notify_notice_once(const char *summary, const char *body);
 /* Run pending action callbacks; never blocks.  Call it often (every
  * frame). */
 void hs_notify_poll(hs_notify *n);
