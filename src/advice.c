@@ -7,6 +7,7 @@
  * HTML page render the same text.
  */
 #include "headsup/advice.h"
+#include "headsup/text.h"
 #include "headsup/html.h"
 
 #include "headsup/err.h"
@@ -337,43 +338,10 @@ int hs_advice_write_html(FILE *out)
 /* --- the terminal form
  * -------------------------------------------------------- */
 
-/* Columns a UTF-8 string of len bytes takes (one per code point). */
-static int columns(const char *s, size_t len)
-{
-	int n = 0;
-	for (size_t i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
-/* Print one paragraph (len bytes; newlines count as spaces) wrapped to
- * width columns. */
+/* One paragraph (len bytes) wrapped to width columns. */
 static void wrap(FILE *out, const char *text, size_t len, int width)
 {
-	int col = 0;
-	size_t i = 0;
-	while (i < len) {
-		while (i < len && (text[i] == ' ' || text[i] == '\n'))
-			i++;
-		size_t start = i;
-		while (i < len && text[i] != ' ' && text[i] != '\n')
-			i++;
-		if (i == start)
-			break;
-		int w = columns(text + start, i - start);
-		if (col > 0 && col + 1 + w > width) {
-			fputc('\n', out);
-			col = 0;
-		} else if (col > 0) {
-			fputc(' ', out);
-			col++;
-		}
-		fwrite(text + start, 1, i - start, out);
-		col += w;
-	}
-	if (col > 0)
-		fputc('\n', out);
+	hs_text_wrap(out, text, len, 0, width);
 }
 
 static void print_paragraphs(FILE *out, const char *body, int width)
@@ -396,7 +364,7 @@ static void print_paragraphs(FILE *out, const char *body, int width)
 static void print_topic(FILE *out, const hs_advice *a, int width)
 {
 	fprintf(out, "%s\n", a->title);
-	for (int i = columns(a->title, strlen(a->title)); i > 0; i--)
+	for (int i = hs_text_columns(a->title, strlen(a->title)); i > 0; i--)
 		fputc('-', out);
 	fputs("\n", out);
 	wrap(out, a->sentence, strlen(a->sentence), width);

@@ -8,6 +8,7 @@
 #include "headsup/err.h"
 #include "headsup/json.h"
 #include "headsup/log.h"
+#include "headsup/text.h"
 #include "headsup/posture.h"
 #include "headsup/source.h"
 
@@ -180,15 +181,6 @@ static void print_row(const char *source, long frame, double t,
 	putchar('\n');
 }
 
-/* The characters of UTF-8 text s (its bytes but the continuation ones). */
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += (*s & 0xc0) != 0x80;
-	return n;
-}
-
 static void print_row_body(const char *source, long frame, double t,
                            const hs_analysis *an)
 {
@@ -200,7 +192,7 @@ static void print_row_body(const char *source, long frame, double t,
 	source = shown;
 	/* Padded by characters, not bytes: a name in UTF-8 ("ünïcödé.jpg")
 	 * keeps the columns after it in line. */
-	size_t len = utf8_chars(source);
+	size_t len = (size_t)hs_text_columns(source, strlen(source));
 	if (len > 32) {
 		const char *end = source + strlen(source);
 		for (size_t kept = 0; kept < 29; kept++)
@@ -313,7 +305,7 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 		rc = hs_source_retrieve(src, img);
 		if (rc < 0) {
 			const char *name = hs_source_frame_name(src);
-			char why[1024];
+			char why[HS_WHY_MAX];
 			hs_source_unreadable_words(rc, why, sizeof why);
 			hs_error("cannot read %s '%s': %s",
 			         name ? "image" : "frame", name ? name : path,
@@ -362,7 +354,7 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 		         frame, hs_strerror(rc));
 		ok = false;
 	}
-	if (strcmp(hs_source_kind(src), "video") == 0 && frame == 0) {
+	if (hs_source_backend(src) == &hs_source_video && frame == 0) {
 		hs_error("video '%s' has no frames that can be decoded", path);
 		ok = false;
 	} else if (hs_source_cut_short(src, frame)) {
@@ -461,7 +453,7 @@ int hs_cmd_analyze(int argc, char **argv)
 	/* The settings `headsup run` uses, so that both read frames alike;
 	 * the options given here win. */
 	hs_config cfg;
-	char why[4200];
+	char why[HS_MSG_MAX];
 	hs_config_defaults(&cfg);
 	if (hs_config_load(&cfg, config, why, sizeof why) < 0) {
 		hs_error("%s", why);
@@ -477,7 +469,7 @@ int hs_cmd_analyze(int argc, char **argv)
 	}
 
 	if (o.calibration) {
-		char err[4200];
+		char err[HS_MSG_MAX];
 		int rc = hs_calibration_load(o.calibration, &o.base, err,
 		                             sizeof err);
 		if (rc < 0)

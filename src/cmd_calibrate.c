@@ -84,7 +84,7 @@ static void describe_unread(hs_source *src, int rc, char *buf, size_t size)
 		         hs_strerror(rc));
 		return;
 	}
-	char why[1024];
+	char why[HS_WHY_MAX];
 	hs_source_unreadable_words(rc, why, sizeof why);
 	snprintf(buf, size, "cannot read image '%s': %s", image, why);
 }
@@ -167,7 +167,7 @@ static void on_interrupt(int sig)
 static int open_source(const char *spec, const hs_source_opts *so,
                        const char *kept, hs_source **src)
 {
-	char err[4200];
+	char err[HS_MSG_MAX];
 	int rc = hs_source_open(spec, so, src, err, sizeof err);
 	if (rc < 0 && interrupted) /* the signal cut the opening short */
 		hs_error("calibration interrupted. %s", kept);
@@ -274,7 +274,7 @@ int hs_cmd_calibrate(int argc, char **argv)
 	if (unusable)
 		return unusable;
 
-	char err[4200];
+	char err[HS_MSG_MAX];
 	hs_config cfg;
 	if (hs_config_load(&cfg, config, err, sizeof err) < 0) {
 		hs_error("%s", err);

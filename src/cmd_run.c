@@ -162,7 +162,7 @@ static int load_settings(const run_opts *o, hs_config *cfg, char *err,
 	if (rc < 0)
 		return rc;
 	for (int i = 0; i < o->n_set; i++) {
-		char why[1024];
+		char why[HS_WHY_MAX];
 		rc = hs_config_set(&tmp, o->set_keys[i], o->set_values[i], why,
 		                   sizeof why);
 		if (rc < 0) {
@@ -374,7 +374,7 @@ static void frame_unreadable(run_ctx *c, double t, int rc)
 		return;
 	c->unreadable_rc = rc;
 	const char *name = hs_source_frame_name(c->src);
-	char why[1024];
+	char why[HS_WHY_MAX];
 	hs_source_unreadable_words(rc, why, sizeof why);
 	if (name)
 		hs_warn("cannot read image '%s': %s; skipping it", name, why);
@@ -583,7 +583,7 @@ void hs_run_reload_if_asked(run_ctx *c)
 
 static void reload_settings(run_ctx *c)
 {
-	char err[4200];
+	char err[HS_MSG_MAX];
 	hs_config cfg;
 	if (load_settings(&c->o, &cfg, err, sizeof err) < 0) {
 		hs_warn("settings not reloaded, the old ones stay: %s", err);
@@ -622,7 +622,7 @@ static int check_file_read(run_ctx *c)
 		const char *why =
 		        c->unreadable_rc != HS_EFORMAT
 		                ? hs_strerror(c->unreadable_rc)
-		        : strcmp(hs_source_kind(c->src), "images") == 0
+		        : hs_source_backend(c->src) == &hs_source_images
 		                ? "no image there can be decoded"
 		                : "no frame of the video can be decoded";
 		hs_error("nothing in '%s' could be read: %s", source_name(c),
@@ -975,7 +975,7 @@ static int make_notifier(run_ctx *c, int *status)
 /* Everything before the loop that can fail with a usage/config error. */
 static int prepare(run_ctx *c, int *status)
 {
-	char err[4200];
+	char err[HS_MSG_MAX];
 	*status = HS_EXIT_USAGE;
 	if (load_settings(&c->o, &c->cfg, err, sizeof err) < 0 ||
 	    hs_detector_check_model(c->cfg.model, err, sizeof err) < 0) {

@@ -74,7 +74,7 @@ static void tell_waiting(run_ctx *c, const char *why)
 	if (c->o.announce != ANNOUNCE_ALL || c->wait_told || c->frames > 0 ||
 	    !c->notify)
 		return;
-	char body[4400];
+	char body[HS_MSG_MAX + 200];
 	snprintf(body, sizeof body,
 	         "%s. It starts watching your posture as soon as the camera "
 	         "can be opened. To end it: headsup stop.",
@@ -90,7 +90,7 @@ static void tell_waiting(run_ctx *c, const char *why)
  * and `resume` are answered as usual, and a pause holds the retries. */
 int hs_run_open_source(run_ctx *c)
 {
-	char err[4200];
+	char err[HS_MSG_MAX];
 	double delay = RETRY_MIN_S;
 	int told = 0; /* the failure last said, so that a new one is said */
 	int rc = HS_EINTERRUPTED;

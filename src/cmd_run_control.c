@@ -173,7 +173,7 @@ static void status_reply(const run_ctx *c, double now, char *reply, size_t size)
 static void reload_baseline(run_ctx *c, const char *path, char *reply,
                             size_t size)
 {
-	char err[4200];
+	char err[HS_MSG_MAX];
 	hs_baseline b;
 	struct stat asked, own;
 	if (!c->cal_path[0]) {

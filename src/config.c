@@ -4,6 +4,7 @@
 #include "headsup/doc.h"
 #include "headsup/err.h"
 #include "headsup/paths.h"
+#include "headsup/text.h"
 #include "headsup/typo.h"
 
 #include <errno.h>
@@ -36,18 +37,15 @@ const hs_setting hs_settings[] = {
 };
 const size_t hs_setting_count = sizeof hs_settings / sizeof hs_settings[0];
 
-#define SET_DEFAULT_INT(cfg, key, def) (cfg)->key = (def);
-#define SET_DEFAULT_DOUBLE(cfg, key, def) (cfg)->key = (def);
-#define SET_DEFAULT_STRING(cfg, key, def) \
-	snprintf((cfg)->key, sizeof(cfg)->key, "%s", (def));
+const hs_config hs_config_builtin = {
+#define DEFAULT(section, key, type, def, min, max, help) .key = def,
+	HS_SETTINGS(DEFAULT)
+#undef DEFAULT
+};
 
 void hs_config_defaults(hs_config *cfg)
 {
-	memset(cfg, 0, sizeof *cfg);
-#define DEFAULT(section, key, type, def, min, max, help) \
-	SET_DEFAULT_##type(cfg, key, def)
-	HS_SETTINGS(DEFAULT)
-#undef DEFAULT
+	*cfg = hs_config_builtin;
 }
 
 /* Settings whose text must be one of a few words. */
@@ -416,7 +414,7 @@ static int parse_assignment(hs_config *cfg, const char *section, char *line,
 		    s->section, s->key);
 		return HS_ECONFIG;
 	}
-	char why[1024];
+	char why[HS_WHY_MAX];
 	int rc = assign(cfg, s, value, why, sizeof why);
 	if (rc < 0) {
 		say(err, errsize, "%s: %s", where, why);
@@ -661,39 +659,6 @@ int hs_config_load(hs_config *cfg, const char *path, char *err, size_t errsize)
 /* --- help and man page ------------------------------------------------------
  */
 
-/* Print text wrapped to width columns, every line indented by indent. */
-static void wrap(FILE *out, const char *text, int indent, int width)
-{
-	int col = 0;
-	const char *p = text;
-	while (*p) {
-		while (*p == ' ')
-			p++;
-		const char *end = p;
-		while (*end && *end != ' ')
-			end++;
-		int len = (int)(end - p);
-		if (len == 0)
-			break;
-		if (col > 0 && col + 1 + len > width) {
-			fputc('\n', out);
-			col = 0;
-		}
-		if (col == 0) {
-			fprintf(out, "%*s", indent, "");
-			col = indent;
-		} else {
-			fputc(' ', out);
-			col++;
-		}
-		fwrite(p, 1, (size_t)len, out);
-		col += len;
-		p = end;
-	}
-	if (col > 0)
-		fputc('\n', out);
-}
-
 static void describe_range(const hs_setting *s, char *buf, size_t size)
 {
 	if (s->type == HS_SETTING_STRING) {
@@ -784,7 +749,7 @@ void hs_config_print_help(FILE *out)
 		fprintf(out, "    %-34s (%s)\n", head, range);
 		char help[512];
 		help_text(s, help, sizeof help);
-		wrap(out, help, 8, 78);
+		hs_text_wrap(out, help, strlen(help), 8, 78);
 	}
 }
 

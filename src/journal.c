@@ -19,6 +19,7 @@
 #include "headsup/journal.h"
 
 #include "headsup/clock.h"
+#include "headsup/config.h"
 #include "headsup/err.h"
 #include "headsup/log.h"
 #include "headsup/paths.h"
@@ -39,7 +40,6 @@ _Static_assert(HS_STATE_COUNT == 5,
                "the minutes table has one column per state");
 
 #define BUSY_TIMEOUT_MS 1500
-#define DEFAULT_COMMIT_S 60.0
 
 /* ---- schema -------------------------------------------------------------- */
 
@@ -510,7 +510,7 @@ static hs_journal *journal_new(const char *path)
 		free(j);
 		return NULL;
 	}
-	j->commit_s = DEFAULT_COMMIT_S;
+	j->commit_s = hs_config_builtin.commit_s;
 	j->next_local = 1;
 	return j;
 }

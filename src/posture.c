@@ -220,19 +220,12 @@ hs_smoothed hs_smoother_get(const hs_smoother *s, hs_features *out)
  */
 
 /* The built-in defaults come straight from the settings table, so they
- * cannot drift from what `headsup run --help` prints. */
-static const hs_config config_defaults = {
-#define HS_CFG_DEFAULT(section, key, type, def, min, max, help) .key = def,
-	HS_SETTINGS(HS_CFG_DEFAULT)
-#undef HS_CFG_DEFAULT
-};
-
-/* Why the hunched defaults are what they are: see the comment at the
- * [posture] rows of HS_SETTINGS (include/headsup/config.h), where the
- * values live and are tuned on the desk/neck fixtures. */
+ * cannot drift from what `headsup run --help` prints.  Why the hunched
+ * defaults are what they are: see the comment at the [posture] rows of
+ * HS_SETTINGS (include/headsup/config.h), where the values live. */
 void hs_posture_thresholds_default(hs_posture_thresholds *t)
 {
-	hs_posture_thresholds_from_config(&config_defaults, t);
+	hs_posture_thresholds_from_config(&hs_config_builtin, t);
 }
 
 void hs_posture_thresholds_from_config(const hs_config *c,
@@ -248,59 +241,6 @@ void hs_posture_thresholds_from_config(const hs_config *c,
 		.hunched_lean_drop_iod = c->hunched_lean_drop_iod,
 		.hunched_lean_exit = c->hunched_lean_exit,
 	};
-}
-
-static int check_pair(const char *enter_name, double enter,
-                      const char *exit_name, double exit_, char *why,
-                      size_t whysize)
-{
-	if (!isfinite(enter) || !isfinite(exit_)) {
-		snprintf(why, whysize, "%s and %s must be numbers", enter_name,
-		         exit_name);
-		return HS_EINVAL;
-	}
-	if (exit_ > enter) {
-		snprintf(why, whysize,
-		         "%s = %g is above %s = %g; an exit threshold must "
-		         "not exceed its enter threshold",
-		         exit_name, exit_, enter_name, enter);
-		return HS_EINVAL;
-	}
-	return 0;
-}
-
-int hs_posture_thresholds_check(const hs_posture_thresholds *t, char *why,
-                                size_t whysize)
-{
-	int rc = check_pair("looking_down_enter_deg", t->looking_down_enter_deg,
-	                    "looking_down_exit_deg", t->looking_down_exit_deg,
-	                    why, whysize);
-	if (rc == 0)
-		rc = check_pair("hunched_drop_enter_iod",
-		                t->hunched_drop_enter_iod,
-		                "hunched_drop_exit_iod",
-		                t->hunched_drop_exit_iod, why, whysize);
-	if (rc == 0)
-		rc = check_pair("hunched_lean_enter", t->hunched_lean_enter,
-		                "hunched_lean_exit", t->hunched_lean_exit, why,
-		                whysize);
-	if (rc == 0 && !(t->head_share >= 0.2 && t->head_share <= 1.0)) {
-		snprintf(why, whysize, "head_share = %g must be 0.2 to 1",
-		         t->head_share);
-		rc = HS_EINVAL;
-	}
-	if (rc == 0 && !isfinite(t->hunched_lean_drop_iod)) {
-		snprintf(why, whysize,
-		         "hunched_lean_drop_iod must be a number");
-		rc = HS_EINVAL;
-	}
-	if (rc == 0 && !(t->hunched_drop_enter_iod > 0)) {
-		snprintf(why, whysize,
-		         "hunched_drop_enter_iod = %g must be above 0",
-		         t->hunched_drop_enter_iod);
-		rc = HS_EINVAL;
-	}
-	return rc;
 }
 
 /* ---- states ----------------------------------------------------------------

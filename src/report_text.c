@@ -4,6 +4,7 @@
 
 #include "headsup/advice.h"
 #include "headsup/err.h"
+#include "headsup/text.h"
 
 #include <langinfo.h>
 #include <locale.h>
@@ -97,30 +98,6 @@ static void stretch_line(FILE *out, const hs_report *r,
 	char value[80];
 	hs_report_format_stretch(r, f, bad, value, sizeof value);
 	line(out, label, value);
-}
-
-/* Print text wrapped to WIDTH columns, each line indented. */
-static void wrap(FILE *out, const char *text, int indent)
-{
-	const char *p = text;
-	while (*p) {
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		int room = WIDTH - indent;
-		int len = (int)strlen(p);
-		int take = len;
-		if (len > room) {
-			take = room;
-			while (take > 0 && p[take] != ' ')
-				take--;
-			if (take == 0)
-				take = room;
-		}
-		fprintf(out, "%*s%.*s\n", indent, "", take, p);
-		p += take;
-	}
 }
 
 /* The durations are f's: the states add up to the time monitored as
@@ -262,14 +239,15 @@ int hs_report_write_text_in(const hs_report *r, FILE *out,
 	const hs_advice *adv = hs_advice_get(r->advice);
 	if (adv) {
 		fprintf(out, "\nWhat to try: %s\n", adv->title);
-		wrap(out, adv->sentence, 2);
+		hs_text_wrap(out, adv->sentence, strlen(adv->sentence), 2,
+		             WIDTH - 1);
 		/* The advice speaks of "the article": say which. */
 		char credit[128];
 		snprintf(credit, sizeof credit,
 		         "Advice in our own words from the article "
 		         "\"%s\".",
 		         hs_advice_source_title);
-		wrap(out, credit, 2);
+		hs_text_wrap(out, credit, strlen(credit), 2, WIDTH - 1);
 		if (r->advice_url[r->advice][0])
 			fprintf(out, "  %s\n", r->advice_url[r->advice]);
 	}

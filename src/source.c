@@ -3,6 +3,7 @@
 
 #include "headsup/cameras.h"
 #include "headsup/clock.h"
+#include "headsup/config.h"
 #include "headsup/err.h"
 #include "headsup/log.h"
 #include "headsup/paths.h"
@@ -26,9 +27,9 @@ struct hs_source {
 
 void hs_source_opts_default(hs_source_opts *o)
 {
-	o->width = 640;
-	o->height = 480;
-	o->camera_fps = 5.0;
+	o->width = (int)hs_config_builtin.camera_width;
+	o->height = (int)hs_config_builtin.camera_height;
+	o->camera_fps = hs_config_builtin.camera_fps;
 	o->image_fps = 1.0;
 }
 
@@ -67,22 +68,14 @@ void hs_source_name(const char *spec, char *buf, unsigned long size)
 		snprintf(buf, size, "%s", spec);
 }
 
+/* spec: the device node, as hs_source_open() resolved it. */
 static int camera_open(const char *spec, const hs_source_opts *o, void **st)
 {
-	char dev[PATH_MAX];
-	/* No webcam at all is no reason to open some other video device
-	 * (an infrared camera, a metadata node) in its place. */
-	if (!spec[0]) {
-		if (hs_cameras_default(dev, sizeof dev) < 0)
-			return HS_ENOENT;
-	} else {
-		hs_source_name(spec, dev, sizeof dev);
-	}
 	camera *c = calloc(1, sizeof *c);
 	if (!c)
 		return HS_ENOMEM;
-	int rc = hs_capture_open_camera(dev, o->width, o->height, o->camera_fps,
-	                                &c->cap);
+	int rc = hs_capture_open_camera(spec, o->width, o->height,
+	                                o->camera_fps, &c->cap);
 	if (rc < 0) {
 		free(c);
 		return rc;
@@ -481,7 +474,9 @@ int hs_source_open(const char *spec, const hs_source_opts *o, hs_source **out,
 	if (!s)
 		return HS_ENOMEM;
 	/* The first webcam is looked for once, and the device found is the
-	 * one opened, named in messages and given by hs_source_device(). */
+	 * one opened, named in messages and given by hs_source_device().
+	 * No webcam at all is no reason to open some other video device (an
+	 * infrared camera, a metadata node) in its place. */
 	int rc = 0;
 	if (!spec[0])
 		rc = hs_cameras_default(s->device, sizeof s->device) < 0
@@ -558,6 +553,11 @@ const char *hs_source_device(const hs_source *src)
 const char *hs_source_kind(const hs_source *src)
 {
 	return src->ops->name;
+}
+
+const hs_source_ops *hs_source_backend(const hs_source *src)
+{
+	return src->ops;
 }
 
 bool hs_source_is_live(const hs_source *src)

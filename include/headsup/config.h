@@ -123,6 +123,11 @@ typedef struct hs_setting {
 extern const hs_setting hs_settings[];
 extern const size_t hs_setting_count;
 
+/* The built-in defaults, the default column of HS_SETTINGS: modules that
+ * need a default of their own (the camera's size, the commit interval)
+ * take it from here. */
+extern const hs_config hs_config_builtin;
+
 /* Fill cfg with the built-in defaults. */
 void hs_config_defaults(hs_config *cfg);
 

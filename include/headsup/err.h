@@ -44,6 +44,13 @@ typedef enum hs_err {
 	HS_ERR_LAST_
 } hs_err;
 
+/* Room for one message: a sentence that names a path of up to PATH_MAX
+ * (4096) bytes, and why.  The buffers given to functions that take
+ * (char *err, size_t errsize) are this large. */
+#define HS_MSG_MAX 4200
+/* Room for a reason that names no path. */
+#define HS_WHY_MAX 1024
+
 /* Message for an hs_err (or 0); never NULL. */
 const char *hs_strerror(int err);
 

@@ -141,13 +141,11 @@ double hs_posture_gaze_delta(const hs_posture_thresholds *t,
 
 /* The built-in defaults (those of the [posture] rows of HS_SETTINGS). */
 void hs_posture_thresholds_default(hs_posture_thresholds *t);
-/* The [posture] settings of a loaded config. */
+/* The [posture] settings of a loaded config; hs_config_parse and
+ * hs_config_check have checked them (ranges, and each exit threshold not
+ * above its enter one), so the classifier takes them as they are. */
 void hs_posture_thresholds_from_config(const hs_config *c,
                                        hs_posture_thresholds *t);
-/* HS_EINVAL, with the offending pair named in why, when an exit threshold
- * is above its enter threshold or a value is not finite. */
-int hs_posture_thresholds_check(const hs_posture_thresholds *t, char *why,
-                                size_t whysize);
 
 /* Single-frame state, enter thresholds only, no memory (for `analyze
  * --calibration`).  f NULL = no face = away.

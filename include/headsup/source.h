@@ -24,7 +24,8 @@ typedef struct hs_source_opts {
 	double image_fps;  /* time base of an image list: frame i is at i/fps */
 } hs_source_opts;
 
-/* Camera 640x480 at 5 fps, images at 1 fps. */
+/* The camera as the built-in settings ask it (640x480 at 5 fps), images
+ * at 1 fps. */
 void hs_source_opts_default(hs_source_opts *o);
 
 typedef struct hs_source_ops {
@@ -96,6 +97,8 @@ bool hs_video_cut_short(long count, double fps, long frames_read,
  * the device found when it was opened. */
 const char *hs_source_device(const hs_source *src);
 const char *hs_source_kind(const hs_source *src);
+/* The back-end reading it: &hs_source_camera, _video or _images. */
+const hs_source_ops *hs_source_backend(const hs_source *src);
 bool hs_source_is_live(const hs_source *src);
 
 /* Which back-end a spec selects (no I/O beyond stat()). */
