@@ -3,6 +3,7 @@
 
 #include "headsup/err.h"
 #include "headsup/log.h"
+#include "headsup/typo.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -89,7 +90,44 @@ int hs_cli_usage_error(const char *cmd, const char *fmt, ...)
 	return HS_EXIT_USAGE;
 }
 
-int hs_cli_bad_option(const char *cmd, char *const *argv)
+/* The long options of the command being parsed, for option_name(). */
+static const struct option *known_options;
+
+static const char *option_name(size_t i)
+{
+	return known_options[i].name;
+}
+
+/* "--c": more than one of opts starts so (a value of its own "--c=x" is
+ * not part of the name).  The names it could be, in list; 0 when it could
+ * be only one or none. */
+static int ambiguous(const char *word, const struct option *opts, char *list,
+                     size_t size)
+{
+	const char *name = word + 2;
+	const size_t len = strcspn(name, "=");
+	int n = 0, first = -1;
+	size_t used = 0;
+	list[0] = '\0';
+	for (int i = 0; opts[i].name; i++) {
+		if (strncmp(opts[i].name, name, len) != 0)
+			continue;
+		if (first >= 0 && opts[i].val == opts[first].val &&
+		    opts[i].has_arg == opts[first].has_arg)
+			continue; /* another name for the same option */
+		if (first < 0)
+			first = i;
+		n++;
+		int w = snprintf(list + used, size - used, "%s--%s",
+		                 used ? ", " : "", opts[i].name);
+		if (w > 0 && (size_t)w < size - used)
+			used += (size_t)w;
+	}
+	return n > 1 ? n : 0;
+}
+
+int hs_cli_bad_option(const char *cmd, char *const *argv,
+                      const struct option *opts)
 {
 	/* getopt leaves optopt at the short option it refused (inside a
 	 * bundle such as "-5m", whose word argv[optind - 1] is not), at a
@@ -123,6 +161,29 @@ int hs_cli_bad_option(const char *cmd, char *const *argv)
 			                          "command, as in 'headsup %s "
 			                          "%s'",
 			                          arg, arg, cmd);
+	if (opts && !is_short && arg[0] == '-' && arg[1] == '-') {
+		char list[512];
+		if (ambiguous(arg, opts, list, sizeof list))
+			return hs_cli_usage_error(cmd,
+			                          "option '%.*s' is ambiguous: "
+			                          "it could be %s",
+			                          (int)strcspn(arg, "="), arg,
+			                          list);
+		char name[128];
+		snprintf(name, sizeof name, "%.*s", (int)strcspn(arg + 2, "="),
+		         arg + 2);
+		size_t n = 0;
+		while (opts[n].name)
+			n++;
+		known_options = opts;
+		const char *near = hs_typo_nearest(name, option_name, n);
+		if (near)
+			return hs_cli_usage_error(
+			        cmd,
+			        "unknown option '%s'; did you "
+			        "mean '--%s'?",
+			        arg, near);
+	}
 	return hs_cli_usage_error(cmd, "unknown option '%s'", arg);
 }
 
@@ -176,7 +237,7 @@ int hs_cli_help_only(int argc, char **argv, void (*help)(FILE *out),
 			help(stdout);
 			*status = HS_EXIT_OK;
 		} else {
-			*status = hs_cli_bad_option(argv[0], argv);
+			*status = hs_cli_bad_option(argv[0], argv, opts);
 		}
 		return -1;
 	}

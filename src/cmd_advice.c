@@ -132,7 +132,7 @@ int hs_cmd_advice(int argc, char **argv)
 			print_help(stdout);
 			return HS_EXIT_OK;
 		default:
-			return hs_cli_bad_option("advice", argv);
+			return hs_cli_bad_option("advice", argv, opts);
 		}
 	}
 	if (html && url)

@@ -434,7 +434,7 @@ int hs_cmd_analyze(int argc, char **argv)
 			usage(stdout);
 			return HS_EXIT_OK;
 		default:
-			return hs_cli_bad_option("analyze", argv);
+			return hs_cli_bad_option("analyze", argv, opts);
 		}
 	}
 	if (optind >= argc)

@@ -262,7 +262,7 @@ int hs_cmd_calibrate(int argc, char **argv)
 			usage(stdout);
 			return HS_EXIT_OK;
 		default:
-			return hs_cli_bad_option("calibrate", argv);
+			return hs_cli_bad_option("calibrate", argv, opts);
 		}
 	}
 	if (optind < argc)

@@ -299,7 +299,7 @@ int hs_cmd_report(int argc, char **argv)
 			                          "option '%s' needs a value",
 			                          argv[optind - 1]);
 		default:
-			return hs_cli_bad_option("report", argv);
+			return hs_cli_bad_option("report", argv, opts);
 		}
 	}
 	if (optind < argc)

@@ -902,7 +902,7 @@ static int parse_args(int argc, char **argv, run_opts *o, int *status)
 			*status = HS_EXIT_OK;
 			return -1;
 		default:
-			*status = hs_cli_bad_option("run", argv);
+			*status = hs_cli_bad_option("run", argv, opts);
 			return -1;
 		}
 	}

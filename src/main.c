@@ -77,7 +77,7 @@ static int dispatch(int argc, char **argv)
 			printf("headsup %s\n", HS_VERSION);
 			return HS_EXIT_OK;
 		default:
-			return hs_cli_bad_option(NULL, argv);
+			return hs_cli_bad_option(NULL, argv, opts);
 		}
 	}
 	hs_log_set_level((hs_log_level)verbosity);

@@ -649,6 +649,15 @@ static void bad_arguments_are_usage_errors(void **state)
 		{ "run --source=x -Zv", "unknown option '-Z'" },
 		{ "--help=1", "option '--help' takes no value" },
 		{ "report --date 1969-12-31", "a real day from 1970 on" },
+		/* an abbreviation that fits more than one option names them
+		 * (glibc's getopt only refuses it), a typo the one meant */
+		{ "run --c x", "option '--c' is ambiguous: it could be "
+		               "--config, --calibration, --clock-start" },
+		{ "report --d=today", "option '--d' is ambiguous: it could "
+		                      "be --date, --days" },
+		{ "--v", "it could be --verbose, --version" },
+		{ "run --sorce x", "unknown option '--sorce'; did you mean "
+		                   "'--source'?" },
 	};
 	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
 		assert_int_equal(run_cli(refused[i][0], out, sizeof out), 2);

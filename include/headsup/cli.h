@@ -9,6 +9,7 @@
 #include "headsup/advice.h"
 
 #include <stdbool.h>
+#include <getopt.h>
 #include <stdio.h>
 
 /* Exit statuses, documented in --help, the man page and the README. */
@@ -50,8 +51,10 @@ int hs_cli_usage_error(const char *cmd, const char *fmt, ...)
  * (read from optind and optopt): one cmd does not know, even inside a
  * bundle such as "-5m", or one that lacks its value.  A global option
  * given after the command (`headsup run -v`) is named as such, with where
- * it goes. */
-int hs_cli_bad_option(const char *cmd, char *const *argv);
+ * it goes.  opts, the table given to getopt_long(), names the options an
+ * ambiguous abbreviation ("--c") could be, or the one a typo is near. */
+int hs_cli_bad_option(const char *cmd, char *const *argv,
+                      const struct option *opts);
 
 /* Has all that was printed reached standard output?  When not (a full
  * disk, a closed pipe, a closed descriptor), says so with the reason, once

@@ -30,6 +30,11 @@
 #define HS_MONITOR_DARK_LUMA 0.08
 #define HS_MONITOR_DARK_S 30.0
 
+/* The fields are for reading: only hs_monitor_* change them, with one
+ * exception.  alerts is the alert timer of alerts.h, and the caller, who
+ * knows what a notification server did and what the user asked, tells it
+ * so with hs_alerts_note_sent(), hs_alerts_snooze(), hs_alerts_pause()
+ * and hs_alerts_resume(). */
 typedef struct hs_monitor {
 	hs_baseline base;
 	bool calibrated;
