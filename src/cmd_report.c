@@ -320,6 +320,14 @@ int hs_cmd_report(int argc, char **argv)
 		        "invalid --date '%s': use today, yesterday or a real "
 		        "day from 1970 on as YYYY-MM-DD",
 		        date_text);
+	if (!hs_date_exists(date)) {
+		char day[16];
+		hs_date_format(date, day, sizeof day);
+		return hs_cli_usage_error("report",
+		                          "there was no %s in this time zone: "
+		                          "its clocks skipped that day",
+		                          day);
+	}
 
 	char path[PATH_MAX];
 	int rc;

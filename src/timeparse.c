@@ -71,6 +71,13 @@ double hs_date_start(hs_date d)
 	return (double)mktime(&tm);
 }
 
+bool hs_date_exists(hs_date d)
+{
+	/* mktime() moves a time that did not happen on to one that did. */
+	hs_date back = hs_date_from_unix(hs_date_start(d));
+	return hs_date_cmp(back, d) == 0;
+}
+
 int hs_date_format(hs_date d, char *buf, size_t size)
 {
 	int n = snprintf(buf, size, "%04d-%02d-%02d", d.year, d.month, d.day);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -168,6 +169,34 @@ static void durations_a_hair_short_read_whole(void **state)
 	assert_string_equal(buf, "2 minutes");
 }
 
+/* A zone can skip a whole day: Samoa went from 29 to 31 December 2011
+ * when it moved across the date line.  A report for the missing day is
+ * refused rather than blamed on the journal. */
+static void a_skipped_day_did_not_happen(void **state)
+{
+	(void)state;
+	const char *was = getenv("TZ");
+	char saved[64];
+	snprintf(saved, sizeof saved, "%s", was ? was : "");
+	setenv("TZ", "Pacific/Apia", 1);
+	tzset();
+	if (hs_date_from_unix(1325246400.0).day != 31) { /* 12:00 UTC 30 Dec */
+		/* no tz database entry for Apia: the test cannot be made */
+		was ? setenv("TZ", saved, 1) : unsetenv("TZ");
+		tzset();
+		skip();
+	}
+	assert_false(hs_date_exists((hs_date){ 2011, 12, 30 }));
+	assert_true(hs_date_exists((hs_date){ 2011, 12, 29 }));
+	assert_true(hs_date_exists((hs_date){ 2011, 12, 31 }));
+	/* Berlin skips an hour in spring, not the day. */
+	setenv("TZ", "Europe/Berlin", 1);
+	tzset();
+	assert_true(hs_date_exists((hs_date){ 2026, 3, 29 }));
+	was ? setenv("TZ", saved, 1) : unsetenv("TZ");
+	tzset();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +207,7 @@ int main(void)
 		cmocka_unit_test(bad_durations_are_refused),
 		cmocka_unit_test(the_second_before_the_epoch_is_a_time),
 		cmocka_unit_test(durations_a_hair_short_read_whole),
+		cmocka_unit_test(a_skipped_day_did_not_happen),
 	};
 	return cmocka_run_group_tests(tests, hs_test_tz_berlin, NULL);
 }

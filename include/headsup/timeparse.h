@@ -7,6 +7,7 @@
 #ifndef HEADSUP_TIMEPARSE_H
 #define HEADSUP_TIMEPARSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* A local calendar day. */
@@ -31,6 +32,10 @@ hs_date hs_date_add_days(hs_date d, int n);
  * hours long when the clocks change: use the start of the next day as its
  * end. */
 double hs_date_start(hs_date d);
+
+/* Did d happen here?  A time zone can skip a whole day, as Samoa skipped
+ * 30 December 2011 when it moved across the date line. */
+bool hs_date_exists(hs_date d);
 
 /* "YYYY-MM-DD" into buf (at least 11 bytes); HS_ERANGE when too small. */
 int hs_date_format(hs_date d, char *buf, size_t size);
