@@ -169,10 +169,8 @@ static long round_within(double s, double all_s, hs_report_unit unit, long most)
 	return n < most ? n : most;
 }
 
-/* n units that stand for s seconds; "under 1 min" rather than "0 min"
- * when s is above 0. */
-static void format_part(double s, long n, hs_report_unit unit, char *buf,
-                        size_t size)
+void hs_report_format_part(double s, long n, hs_report_unit unit, char *buf,
+                           size_t size)
 {
 	if (n == 0 && s > 0)
 		snprintf(buf, size, "under 1 %s",
@@ -249,8 +247,9 @@ void hs_report_format_stretch(const hs_report *r, const hs_report_shown *f,
 		return;
 	}
 	char dur[32], at[32];
-	format_part(s->duration_s, bad ? f->longest_bad : f->longest_upright,
-	            f->unit, dur, sizeof dur);
+	hs_report_format_part(s->duration_s,
+	                      bad ? f->longest_bad : f->longest_upright,
+	                      f->unit, dur, sizeof dur);
 	hs_report_format_when(r, s->start, at, sizeof at);
 	snprintf(buf, size, "%s, from %s", dur, at);
 }
@@ -269,8 +268,8 @@ bool hs_report_format_worst_hour(const hs_report *r, const hs_report_shown *f,
 		return false;
 	const double *h = r->hours[r->worst_hour];
 	char bad[32];
-	format_part(h[HS_STATE_LOOKING_DOWN] + h[HS_STATE_HUNCHED],
-	            f->worst_hour_bad, f->unit, bad, sizeof bad);
+	hs_report_format_part(h[HS_STATE_LOOKING_DOWN] + h[HS_STATE_HUNCHED],
+	                      f->worst_hour_bad, f->unit, bad, sizeof bad);
 	snprintf(buf, size, "%02d:00%s%02d:00, %s looking down or hunched",
 	         r->worst_hour, dash, (r->worst_hour + 1) % 24, bad);
 	return true;
@@ -323,10 +322,10 @@ void hs_report_round(const hs_report *r, hs_report_shown *out)
 	                      : 0;
 	hs_report_round_parts(r->state_s, HS_STATE_COUNT, f.monitored, f.unit,
 	                      f.state);
-	double hour_s[24];
+	/* Hours are read side by side: two alike must read alike, which
+	 * shares of a common total cannot promise. */
 	for (int h = 0; h < 24; h++)
-		hour_s[h] = sum_states(r->hours[h]);
-	hs_report_round_parts(hour_s, 24, f.monitored, f.unit, f.hour);
+		f.hour[h] = lround(sum_states(r->hours[h]) / (double)f.unit);
 
 	const long bad =
 	        f.state[HS_STATE_LOOKING_DOWN] + f.state[HS_STATE_HUNCHED];

@@ -183,12 +183,13 @@ static void summary(const hs_report *r, FILE *out)
 	hs_report_round(r, &f);
 	char a[64], value[256];
 	fputs("<section><h2>Summary</h2><table>\n", out);
-	hs_report_format_units(f.monitored, f.unit, a, sizeof a);
+	hs_report_format_part(r->monitored_s, f.monitored, f.unit, a, sizeof a);
 	row(out, "Time monitored", a);
 	for (int s = 0; s < HS_STATE_COUNT; s++) {
 		if (s == HS_STATE_UNCALIBRATED && r->state_s[s] <= 0)
 			continue;
-		hs_report_format_units(f.state[s], f.unit, a, sizeof a);
+		hs_report_format_part(r->state_s[s], f.state[s], f.unit, a,
+		                      sizeof a);
 		if (s == HS_STATE_UPRIGHT && f.share_upright >= 0)
 			snprintf(value, sizeof value,
 			         "%s (%d%% of the time at the desk)", a,
@@ -345,10 +346,11 @@ static void states_desc(const hs_report *r, FILE *out)
 	const char *sep = "";
 	fputs("<desc>", out);
 	for (int s = 0; s < HS_STATE_COUNT; s++) {
-		if (f.state[s] <= 0)
+		if (!(r->state_s[s] > 0))
 			continue;
 		char dur[32];
-		hs_report_format_units(f.state[s], f.unit, dur, sizeof dur);
+		hs_report_format_part(r->state_s[s], f.state[s], f.unit, dur,
+		                      sizeof dur);
 		fprintf(out, "%s%s %s", sep, hs_report_state_label((hs_state)s),
 		        dur);
 		sep = ", ";
@@ -594,20 +596,20 @@ static void state_cells(FILE *out, const double parts_s[HS_STATE_COUNT],
 		if (!state_column(s, uncalibrated))
 			continue;
 		char dur[32];
-		hs_report_format_units(units[s], unit, dur, sizeof dur);
+		hs_report_format_part(parts_s[s], units[s], unit, dur,
+		                      sizeof dur);
 		fprintf(out, "<td>%s</td>", dur);
 	}
 }
 
 /* The hour chart's figures: for each hour from the first to the last at
- * the desk, the time in each posture, rounded as the text report's hour
- * bars (their totals add up to the time monitored).  Each hour's postures
- * are rounded to add up to that hour's total, so a posture's column need
- * not add up to the summary's figure for it: both margins cannot always
- * hold at once with each cell rounded up or down (9 min 30 s hunched in
- * one hour and as much upright in the next: the summary gives the extra
- * minute to upright, the hours to the first hour, which has no upright
- * time).  The caption says so, rather than a reader finding out. */
+ * the desk, the time in each posture.  The hour's total is rounded on its
+ * own, as the text report's hour bars are, and its postures are rounded to
+ * add up to it; so a posture's column, or the totals, need not add up to
+ * the summary's figure: both margins cannot always hold at once with each
+ * cell rounded up or down (9 min 30 s hunched in one hour and as much
+ * upright in the next).  The caption says so, rather than a reader finding
+ * out. */
 static void hourly_table(const hs_report *r, FILE *out)
 {
 	hs_report_shown f;
@@ -631,7 +633,11 @@ static void hourly_table(const hs_report *r, FILE *out)
 		fprintf(out, "<tr><th scope=\"row\">%02d:00\u2013%02d:00</th>",
 		        h, (h + 1) % 24);
 		state_cells(out, r->hours[h], f.hour[h], f.unit, uncalibrated);
-		hs_report_format_units(f.hour[h], f.unit, dur, sizeof dur);
+		double hour_s = 0;
+		for (int s = 0; s < HS_STATE_COUNT; s++)
+			hour_s += r->hours[h][s];
+		hs_report_format_part(hour_s, f.hour[h], f.unit, dur,
+		                      sizeof dur);
 		fprintf(out, "<td>%s</td></tr>\n", dur);
 	}
 	fputs("</tbody></table>\n</div></details>\n", out);
@@ -728,7 +734,8 @@ static void trend_table(const hs_report *r, FILE *out)
 		                     : 0;
 		char date[16], dur[32], share[32] = "no time at the desk";
 		hs_date_format(d->date, date, sizeof date);
-		hs_report_format_units(total, unit, dur, sizeof dur);
+		hs_report_format_part(d->monitored_s, total, unit, dur,
+		                      sizeof dur);
 		if (d->share_upright >= 0)
 			snprintf(share, sizeof share, "%d%%",
 			         hs_report_percent(d->share_upright));

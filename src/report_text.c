@@ -106,12 +106,14 @@ static void summary(const hs_report *r, const hs_report_shown *f,
                     const glyphs *g, FILE *out)
 {
 	char a[64], value[128];
-	hs_report_format_units(f->monitored, f->unit, a, sizeof a);
+	hs_report_format_part(r->monitored_s, f->monitored, f->unit, a,
+	                      sizeof a);
 	line(out, "Time monitored", a);
 	for (int s = 0; s < HS_STATE_COUNT; s++) {
 		if (s == HS_STATE_UNCALIBRATED && r->state_s[s] <= 0)
 			continue;
-		hs_report_format_units(f->state[s], f->unit, a, sizeof a);
+		hs_report_format_part(r->state_s[s], f->state[s], f->unit, a,
+		                      sizeof a);
 		if (s == HS_STATE_UPRIGHT && f->share_upright >= 0) {
 			snprintf(value, sizeof value,
 			         "%-12s %d%% of the time at the desk", a,
@@ -148,7 +150,7 @@ static void summary(const hs_report *r, const hs_report_shown *f,
 	line(out, "Previous 7 days", value);
 }
 
-/* Each hour's label is f's: they add up to the time monitored. */
+/* Each hour's label is f's, rounded on its own (report.h). */
 static void hour_bars(const hs_report *r, const hs_report_shown *f,
                       const glyphs *g, FILE *out)
 {
@@ -193,7 +195,8 @@ static void hour_bars(const hs_report *r, const hs_report_shown *f,
 				fputs(g->bar[s], out);
 		}
 		char dur[32];
-		hs_report_format_units(f->hour[h], f->unit, dur, sizeof dur);
+		hs_report_format_part(cum, f->hour[h], f->unit, dur,
+		                      sizeof dur);
 		fprintf(out, "%*s %s\n", BAR_COLS - col, "",
 		        cum > 0 ? dur : "");
 	}

@@ -137,13 +137,17 @@ const char *hs_report_state_label(hs_state s);
  *   "3 h 05 min" from an hour up).  The group is the time monitored, the
  *   time in each state, the longest stretches, the worst hour and the
  *   text report's hour-bar labels.
- * - The times in the states add up, as printed, to the time monitored,
- *   and so do the hour-bar labels: each part is rounded down to the unit
- *   and the units that are left go to the largest remainders (ties to the
- *   larger part, then to the earlier one), hs_report_round_parts().
+ * - The times in the states add up, as printed, to the time monitored:
+ *   each part is rounded down to the unit and the units that are left go
+ *   to the largest remainders (ties to the larger part, then to the
+ *   earlier one), hs_report_round_parts().
+ * - Each hour's total is rounded to the nearest unit on its own: hours
+ *   are compared, and two hours alike must read alike, so they need not
+ *   add up to the time monitored.
  * - A stretch and the worst hour are rounded to the nearest unit but never
- *   shown longer than the state times they are part of; a time above 0
- *   that rounds to 0 reads "under 1 min" ("under 1 s").
+ *   shown longer than the state times they are part of.
+ * - Any time above 0 that rounds to 0 reads "under 1 min" ("under 1 s"),
+ *   hs_report_format_part().
  * - A duration shown on its own (how long a posture had lasted when an
  *   alert came) takes the unit from its own length.
  * - Percentages are whole, rounded half away from 0 (hs_report_percent());
@@ -169,6 +173,11 @@ void hs_report_round_parts(const double *parts_s, size_t n, long total,
 void hs_report_format_units(long n, hs_report_unit unit, char *buf,
                             size_t size);
 
+/* n units that stand for s seconds, as hs_report_format_units(), but
+ * "under 1 min" ("under 1 s") rather than "0 min" when s is above 0. */
+void hs_report_format_part(double s, long n, hs_report_unit unit, char *buf,
+                           size_t size);
+
 /* A duration on its own, in the unit of its own length: "7 h 58 min",
  * "40 min", "45 s" into buf. */
 void hs_report_format_duration(double s, char *buf, size_t size);
@@ -182,7 +191,7 @@ typedef struct hs_report_shown {
 	hs_report_unit unit;
 	long monitored;
 	long state[HS_STATE_COUNT]; /* add up to monitored */
-	long hour[24];              /* every state; add up to monitored */
+	long hour[24];              /* every state, each rounded alone */
 	long longest_upright, longest_bad;
 	long worst_hour_bad; /* 0 when there is no worst hour */
 	int share_upright;   /* percent; -1 without time at the desk */
