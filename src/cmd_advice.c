@@ -5,6 +5,7 @@
 #include "headsup/cli.h"
 #include "headsup/err.h"
 #include "headsup/log.h"
+#include "headsup/text.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -12,14 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
-
-enum {
-	WIDTH_DEFAULT = 78,
-	WIDTH_MIN = 20,
-	WIDTH_MAX = 100
-};
 
 static void print_help(FILE *out)
 {
@@ -58,31 +52,6 @@ static void list_topics(FILE *out)
 	for (int i = 0; i < HS_ADVICE_COUNT; i++)
 		fprintf(out, " %s", hs_advice_get((hs_advice_topic)i)->id);
 	fputc('\n', out);
-}
-
-/* Columns to wrap to: $COLUMNS, else the terminal's width, else 78; kept
- * within a readable range. */
-static int text_width(void)
-{
-	long cols = 0;
-	const char *env = getenv("COLUMNS");
-	if (env && *env) {
-		char *end;
-		errno = 0;
-		cols = strtol(env, &end, 10);
-		if (*end || errno)
-			cols = 0;
-	}
-	struct winsize ws;
-	if (cols <= 0 && isatty(STDOUT_FILENO) &&
-	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		cols = ws.ws_col;
-	if (cols <= 0)
-		return WIDTH_DEFAULT;
-	cols--; /* no text in the last column: some terminals wrap there */
-	if (cols < WIDTH_MIN)
-		return WIDTH_MIN;
-	return cols > WIDTH_MAX ? WIDTH_MAX : (int)cols;
 }
 
 static int print_url(hs_advice_topic topic)
@@ -165,7 +134,7 @@ int hs_cmd_advice(int argc, char **argv)
 	if (html)
 		rc = hs_advice_write_html(stdout);
 	else
-		rc = hs_advice_print(stdout, topic, text_width());
+		rc = hs_advice_print(stdout, topic, hs_text_width());
 	/* The writers fail with the stream's errno (a full disk, a closed
 	 * pipe) still set, which this says. */
 	if (!hs_cli_stdout_ok())

@@ -8,6 +8,7 @@
 #include "headsup/log.h"
 #include "headsup/paths.h"
 #include "headsup/report.h"
+#include "headsup/text.h"
 #include "headsup/timeparse.h"
 
 #include <errno.h>
@@ -188,7 +189,12 @@ static int write_report(const hs_report *r, report_format format,
 	}
 	int rc = format == FORMAT_HTML   ? hs_report_write_html(r, out)
 	         : format == FORMAT_JSON ? hs_report_write_json(r, out)
-	                                 : hs_report_write_text(r, out);
+	         : output
+	                 ? hs_report_write_text(r, out)
+	                 /* a terminal's width, up to the file's */
+	                 : hs_report_write_text_in(
+	                           r, out, hs_report_locale_charset(),
+	                           hs_text_width() < 79 ? hs_text_width() : 79);
 	int saved = errno;
 	if (fflush(out) != 0 && rc == 0) {
 		rc = HS_EIO;

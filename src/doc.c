@@ -304,7 +304,8 @@ static const doc_command doc_commands[] = {
 	  "hunched and away, the reminders, the longest stretches, the worst "
 	  "hour, bars hour by hour, the change against the 7 days before, an "
 	  "estimated load on the neck and the advice that matters most.\n"
-	  "Times are local.",
+	  "Times are local. On a terminal the text fits its width "
+	  "(*$COLUMNS* when set), up to 79 columns.",
 	  {
 	          { "--date", "D", NULL,
 	            "The day to report, or the last of *--days*: *today* "
@@ -734,7 +735,8 @@ static void environment(FILE *out)
 	      "The display of the\n.B \\-\\-preview\nwindow; see PRIVACY.\n"
 	      ".TP\n.B COLUMNS\n"
 	      "Width to which\n.B headsup advice\nwraps its text, less the "
-	      "last column, between 20 and 100.\n"
+	      "last column, between 20 and 100; the text of\n.B headsup "
+	      "report\nkeeps within it too, up to 79.\n"
 	      ".TP\n.BR OPENCV_LOG_LEVEL \", \" OPENCV_FFMPEG_LOGLEVEL \", \" "
 	      "OPENCV_FFMPEG_DEBUG\n"
 	      "OpenCV's, FFmpeg's and the image decoders' (libjpeg, libpng) "

@@ -45,8 +45,10 @@ static const char *const state_colour[HS_STATE_COUNT] = {
  * paper stays white.  With forced colours (a high-contrast theme) the
  * browser recolours the page but not the SVG, so the neutral parts of the
  * charts take the theme's colours there, and the states keep theirs. */
+/* The text follows the size the reader set in the browser (15 px at the
+ * usual 16). */
 static const char css[] =
-        "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;"
+        "body{font:93.75%/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;"
         "max-width:1000px;margin:2em auto;padding:0 1em;color:#222;"
         "background:#fff}"
         "h1{font-size:1.5em;margin-bottom:.2em}"
@@ -224,14 +226,17 @@ static void summary(const hs_report *r, FILE *out)
  * colours where a high-contrast theme repaints the page's backgrounds. */
 static void legend(FILE *out)
 {
+	/* A space between the keys, so that copied text and a browser's
+	 * reading mode do not run the names together. */
 	fputs("<p class=\"legend\">", out);
 	for (int s = 0; s < HS_STATE_COUNT; s++)
 		fprintf(out,
-		        "<span><svg class=\"sw\" width=\"14\" height=\"14\" "
+		        "%s<span><svg class=\"sw\" width=\"14\" height=\"14\" "
 		        "aria-hidden=\"true\" focusable=\"false\"><rect "
 		        "width=\"14\" height=\"14\" fill=\"%s\" "
 		        "class=\"st st-%s\"/></svg>%s</span>",
-		        state_colour[s], hs_report_state_key((hs_state)s),
+		        s ? " " : "", state_colour[s],
+		        hs_report_state_key((hs_state)s),
 		        hs_report_state_label((hs_state)s));
 	fputs("</p>\n", out);
 }
@@ -845,9 +850,11 @@ static void alert_list(const hs_report *r, FILE *out)
 		fprintf(out, "<tr><td>%s</td><td>%s</td><td>%s</td><td>", at,
 		        hs_report_state_label(a->kind), dur);
 		if (adv && r->advice_url[a->topic][0]) {
+			/* "Advice: Hunched", as a list of the page's links
+			 * gives it, rather than the posture's name again */
 			fputs("<a href=\"", out);
 			hs_html_escape(out, r->advice_url[a->topic]);
-			fputs("\">", out);
+			fputs("\">Advice: ", out);
 			hs_html_escape(out, adv->title);
 			fputs("</a>", out);
 		} else if (adv) {

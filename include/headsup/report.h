@@ -248,11 +248,13 @@ hs_report_charset hs_report_locale_charset(void);
 const char *hs_report_degree(hs_report_charset charset);
 
 /* Renderers.  0 or HS_EIO when writing fails.  The text one writes in the
- * character set of the user's locale (hs_report_locale_charset()); the
- * _in one in the one given.  HTML and JSON are always UTF-8 files. */
+ * character set of the user's locale (hs_report_locale_charset()), within
+ * 79 columns (but for a file:// link); the _in one in the character set
+ * given, within width columns (at least 20; a terminal's, text.h).  HTML
+ * and JSON are always UTF-8 files. */
 int hs_report_write_text(const hs_report *r, FILE *out);
 int hs_report_write_text_in(const hs_report *r, FILE *out,
-                            hs_report_charset charset);
+                            hs_report_charset charset, int width);
 int hs_report_write_html(const hs_report *r, FILE *out);
 int hs_report_write_json(const hs_report *r, FILE *out);
 
