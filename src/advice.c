@@ -104,7 +104,12 @@ static const hs_advice topics[HS_ADVICE_COUNT] = {
 	                       "\n"
 	                       "Between sessions, trigger-point tools let you "
 	                       "work on knots "
-	                       "yourself at home." },
+	                       "yourself at home.\n"
+	                       "\n"
+	                       "If your back or neck hurts now, ask a "
+	                       "clinician which exercise suits you before "
+	                       "you start, and stop any that makes the pain "
+	                       "worse." },
 	[HS_ADVICE_GENERAL] = { "general", "Beyond the desk",
 	                        "How you sit is only part of it; sleep, weight "
 	                        "and what you "

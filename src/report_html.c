@@ -196,6 +196,10 @@ static void summary(const hs_report *r, FILE *out)
 			snprintf(value, sizeof value,
 			         "%s (%d%% of the time at the desk)", a,
 			         f.share_upright);
+		else if (s == HS_STATE_UNCALIBRATED)
+			snprintf(value, sizeof value,
+			         "%s, before your upright posture was known",
+			         a);
 		else
 			snprintf(value, sizeof value, "%s", a);
 		row(out, hs_report_state_label((hs_state)s), value);

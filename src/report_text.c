@@ -145,6 +145,13 @@ static void summary(const hs_report *r, const hs_report_shown *f,
 			         a, f->share_upright);
 			line(out, width, hs_report_state_label((hs_state)s),
 			     value);
+		} else if (s == HS_STATE_UNCALIBRATED) {
+			/* a word the rest of the report does not explain */
+			snprintf(value, sizeof value,
+			         "%s, before your upright posture was known",
+			         a);
+			line(out, width, hs_report_state_label((hs_state)s),
+			     value);
 		} else {
 			line(out, width, hs_report_state_label((hs_state)s), a);
 		}
