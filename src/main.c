@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 
 static void print_help(FILE *out)
@@ -125,12 +126,16 @@ static int dispatch(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	/* A crash leaves no core file: it would hold camera frames (and a
-	 * report's journal) on disk, where systemd-coredump keeps them. */
+	 * report's journal) on disk, where systemd-coredump keeps them.  The
+	 * limit is for handlers that heed it; not being dumpable is for
+	 * those that do not, and keeps other programs of the user from
+	 * reading the process's memory (ptrace, /proc/PID/mem). */
 	struct rlimit core;
 	if (getrlimit(RLIMIT_CORE, &core) == 0) {
 		core.rlim_cur = 0;
 		setrlimit(RLIMIT_CORE, &core);
 	}
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* Started with standard input, output or error closed (2>&-), the
 	 * next file opened would take its number: the lock file would get
 	 * the log lines meant for stderr, a report file the errors.
