@@ -125,6 +125,11 @@ int hs_analyzer_run(hs_analyzer *a, const hs_image *img, hs_analysis *out)
 	return 0;
 }
 
+void hs_analyzer_thorough(hs_analyzer *a, bool on)
+{
+	hs_detector_thorough(a->det, on);
+}
+
 void hs_analyzer_set_head_model(hs_analyzer *a, const hs_head_model *m)
 {
 	a->head = *m;

@@ -483,6 +483,8 @@ int hs_cmd_analyze(int argc, char **argv)
 	int rc = hs_analyzer_create(o.model, o.fov_deg, &az);
 	if (rc < 0)
 		return HS_EXIT_FAILURE;
+	/* every frame gets its own whole answer, small faces included */
+	hs_analyzer_thorough(az, true);
 	if ((rc = hs_image_create(&img)) < 0) {
 		hs_error("cannot make a frame buffer: %s", hs_strerror(rc));
 		hs_analyzer_destroy(az);

@@ -9,6 +9,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,11 +235,97 @@ static void missing_cascades_is_a_clear_error(void **state)
 	assert_non_null(strstr(err, "opencv-data"));
 }
 
+/* FRONT, its face 120 px wide, placed at (ox, oy) on a grey canvas of
+ * w x h (into img): the face at 120 / w of the frame's width. */
+static void face_far_away(int w, int h, int ox, int oy)
+{
+	load_or_skip(FRONT);
+	hs_pixels px;
+	assert_int_equal(hs_image_pixels(img, &px), 0);
+	unsigned char *canvas = malloc((size_t)w * h * 3);
+	assert_non_null(canvas);
+	memset(canvas, 128, (size_t)w * h * 3);
+	for (int y = 0; y < px.h; y++)
+		memcpy(canvas + ((size_t)(oy + y) * w + ox) * 3,
+		       px.bgr + (size_t)y * px.stride, (size_t)px.w * 3);
+	assert_int_equal(hs_image_from_bgr(img, canvas, w, h), 0);
+	free(canvas);
+}
+
+static void expect_face_at(const hs_face *f, float cx, float cy)
+{
+	assert_true(f->found);
+	const float fx = f->box[0] + f->box[2] / 2,
+	            fy = f->box[1] + f->box[3] / 2;
+	if (fabsf(fx - cx) > 20 || fabsf(fy - cy) > 20 || f->box[2] < 90 ||
+	    f->box[2] > 160)
+		fail_msg("face box (%.0f, %.0f, %.0f, %.0f), expected about "
+		         "120 px wide around (%.0f, %.0f)",
+		         (double)f->box[0], (double)f->box[1],
+		         (double)f->box[2], (double)f->box[3], (double)cx,
+		         (double)cy);
+}
+
+/* A face a tenth of the frame's width (someone at arm's length from a wide
+ * webcam), off-centre: the model misses it in the whole frame, the zoomed
+ * search finds it, as a still at once and, in a stream, within a frame per
+ * zoomed part; then it is followed from frame to frame. */
+static void a_face_far_from_the_camera_is_found(void **state)
+{
+	(void)state;
+	hs_detector *det = NULL;
+	assert_int_equal(hs_detector_create(NULL, &det), 0);
+	if (strcmp(hs_detector_name(det), "blazeface") != 0) {
+		hs_detector_destroy(det);
+		skip();
+	}
+	hs_face f;
+	/* the face's centre in the canvas: the dataset's (148, 138) */
+	const int ox = 700, oy = 380;
+	face_far_away(1280, 720, ox, oy);
+	hs_detector_thorough(det, true);
+	assert_int_equal(hs_detector_detect(det, img, &f), 0);
+	expect_face_at(&f, ox + 148, oy + 138);
+	assert_true(f.zoomed);
+	/* The same frame in a stream, after a frame with nobody: one zoomed
+	 * part a frame, so found within a dozen frames, then every frame. */
+	hs_detector_destroy(det);
+	assert_int_equal(hs_detector_create(NULL, &det), 0);
+	unsigned char grey[64 * 48 * 3];
+	memset(grey, 128, sizeof grey);
+	hs_image *empty = NULL;
+	assert_int_equal(hs_image_create(&empty), 0);
+	assert_int_equal(hs_image_from_bgr(empty, grey, 64, 48), 0);
+	hs_image *big = NULL;
+	assert_int_equal(hs_image_create(&big), 0);
+	assert_int_equal(hs_image_resize(empty, 1280, 720, big), 0);
+	assert_int_equal(hs_detector_detect(det, big, &f), 0);
+	assert_false(f.found);
+	int frames = 0;
+	do {
+		assert_int_equal(hs_detector_detect(det, img, &f), 0);
+		frames++;
+	} while (!f.found && frames < 13);
+	assert_true(f.found);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(hs_detector_detect(det, img, &f), 0);
+		expect_face_at(&f, ox + 148, oy + 138);
+	}
+	/* An empty frame of that size finds nobody, zoomed or not. */
+	hs_detector_thorough(det, true);
+	assert_int_equal(hs_detector_detect(det, big, &f), 0);
+	assert_false(f.found);
+	hs_image_destroy(big);
+	hs_image_destroy(empty);
+	hs_detector_destroy(det);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(frontal_face_is_found_with_its_keypoints),
 		cmocka_unit_test(pitch_follows_the_head),
+		cmocka_unit_test(a_face_far_from_the_camera_is_found),
 		cmocka_unit_test_setup_teardown(
 		        missing_model_falls_back_to_haar, make_data_dir,
 		        remove_data_dir),

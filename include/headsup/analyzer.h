@@ -32,6 +32,10 @@ int hs_analyzer_create(const char *model_path, double hfov_deg,
                        hs_analyzer **out);
 void hs_analyzer_destroy(hs_analyzer *a);
 int hs_analyzer_run(hs_analyzer *a, const hs_image *img, hs_analysis *out);
+/* Search each frame without a face for a small one in full (stills, as
+ * `analyze` reads them), or spread the search over the frames that follow
+ * (a camera or a video, the default); see hs_detector_detect(). */
+void hs_analyzer_thorough(hs_analyzer *a, bool on);
 /* Use m instead of the installed head model (benchmarks and tests). */
 void hs_analyzer_set_head_model(hs_analyzer *a, const hs_head_model *m);
 /* Take the pose from the face mesh (the default when its model loaded)

@@ -7,6 +7,8 @@
 #ifndef HEADSUP_DETECTOR_H
 #define HEADSUP_DETECTOR_H
 
+#include <stdbool.h>
+
 #include "headsup/face.h"
 #include "headsup/shim.h"
 
@@ -17,6 +19,8 @@ typedef struct hs_detector_ops {
 	int (*create)(const char *path, void **state);
 	/* Fill face; face->found is false when there is no face. */
 	int (*detect)(void *state, const hs_image *img, hs_face *face);
+	/* Optional (NULL): hs_detector_thorough(). */
+	void (*thorough)(void *state, bool on);
 	void (*destroy)(void *state);
 } hs_detector_ops;
 
@@ -39,7 +43,18 @@ int hs_detector_check_model(const char *model_path, char *err, size_t errsize);
 int hs_detector_create_with(const hs_detector_ops *ops, const char *path,
                             hs_detector **out);
 void hs_detector_destroy(hs_detector *det);
+/* Find the user's face in img.  BlazeFace looks at the whole frame, and
+ * when nobody is there at zoomed parts of it, as a face far from a wide
+ * camera is too small for the model at the frame's scale; such a face has
+ * face->zoomed set.  The detector remembers where it found the face, to
+ * look there first in the next frame, and while nobody is found it looks
+ * at one zoomed part a frame in turn (unless thorough). */
 int hs_detector_detect(hs_detector *det, const hs_image *img, hs_face *face);
+/* Stills: look at each frame alone, and at every zoomed part of each
+ * frame without a face.  Otherwise (a camera, the default) look where the
+ * face was in the frame before first, and at one zoomed part a frame in
+ * turn while nobody is found. */
+void hs_detector_thorough(hs_detector *det, bool on);
 const char *hs_detector_name(const hs_detector *det);
 
 /* The folder holding OpenCV's Haar cascades ($HEADSUP_CASCADE_DIR, else

@@ -712,6 +712,7 @@ int main(int argc, char **argv)
 		        cascade);
 		goto cleanup;
 	}
+	hs_analyzer_thorough(az, true); /* stills, as `analyze` reads them */
 	if (head_path) {
 		hs_head_model m;
 		char err[PATH_MAX + 128];
