@@ -615,8 +615,16 @@ int hs_config_load(hs_config *cfg, const char *path, char *err, size_t errsize)
 {
 	char found[PATH_MAX];
 	if (!path) {
-		if (hs_path_xdg(HS_XDG_CONFIG, "config.ini", found,
-		                sizeof found) < 0) {
+		int rc = hs_path_xdg(HS_XDG_CONFIG, "config.ini", found,
+		                     sizeof found);
+		if (rc == HS_ERANGE) {
+			/* the user's settings are somewhere: not the defaults
+			 */
+			say(err, errsize, "cannot find the settings: %s",
+			    hs_path_xdg_advice(HS_XDG_CONFIG, rc));
+			return HS_ECONFIG;
+		}
+		if (rc < 0) {
 			/* No $XDG_CONFIG_HOME nor $HOME: nothing to read. */
 			hs_config_defaults(cfg);
 			return 0;

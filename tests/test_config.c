@@ -528,6 +528,21 @@ static void defaults_then_file_then_command_line(void **state)
 	assert_string_equal(err, said);
 	assert_int_equal(unlink(sub), 0);
 
+	/* $XDG_CONFIG_HOME too long to make a path of: the user's settings
+	 * are somewhere, so that is said, not run on the defaults. */
+	char *deep = malloc(PATH_MAX + 64);
+	assert_non_null(deep);
+	memset(deep, 'a', PATH_MAX + 63);
+	deep[0] = '/';
+	deep[PATH_MAX + 63] = '\0';
+	setenv("XDG_CONFIG_HOME", deep, 1);
+	free(deep);
+	assert_int_equal(hs_config_load(&cfg, NULL, err, sizeof err),
+	                 HS_ECONFIG);
+	assert_non_null(strstr(err, "$XDG_CONFIG_HOME (or $HOME) makes too "
+	                            "long a path"));
+	setenv("XDG_CONFIG_HOME", dir, 1);
+
 	/* An explicit file must exist. */
 	snprintf(path, sizeof path, "%s/missing.ini", dir);
 	assert_int_equal(hs_config_load(&cfg, path, err, sizeof err),
