@@ -570,12 +570,22 @@ static void stacked_bar(FILE *out, double x, double w, double base_y,
                         const double s[HS_STATE_COUNT])
 {
 	double y = base_y;
+	bool below = false; /* a part drawn under this one */
 	for (int i = 0; i < HS_STATE_COUNT; i++) {
 		double h = s[i] / scale * plot_h;
 		if (h <= 0)
 			continue;
 		y -= h;
 		state_rect(out, x, y, w, h, i);
+		/* a line of the page's colour over the border with the part
+		 * below, as some neighbours differ little in lightness
+		 * (upright and hunched 1.3:1) */
+		if (below)
+			fprintf(out,
+			        "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" "
+			        "y2=\"%.2f\" stroke=\"#fff\" class=\"gap\"/>\n",
+			        x, y + h, x + w, y + h);
+		below = true;
 	}
 }
 
