@@ -6,6 +6,7 @@
 #include "headsup/err.h"
 #include "headsup/text.h"
 
+#include <ctype.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <math.h>
@@ -210,23 +211,18 @@ static void hour_bars(const hs_report *r, const hs_report_shown *f,
 	}
 	if (lo < 0)
 		return;
-	/* The key, wrapped between its entries. */
-	static const char *const names[HS_STATE_COUNT] = {
-		[HS_STATE_UPRIGHT] = "upright",
-		[HS_STATE_LOOKING_DOWN] = "looking down",
-		[HS_STATE_HUNCHED] = "hunched",
-		[HS_STATE_AWAY] = "away",
-		[HS_STATE_UNCALIBRATED] = "uncalibrated",
-	};
+	/* The key, wrapped between its entries, the names in lower case. */
 	int col = fprintf(out, "\nHour by hour:");
 	for (int s = 0; s < HS_STATE_COUNT; s++) {
+		const char *name = hs_report_state_label((hs_state)s);
 		/* "  # upright": each glyph is one column */
-		const int w = (s ? 2 : 1) + 2 + (int)strlen(names[s]);
+		const int w = (s ? 2 : 1) + 2 + (int)strlen(name);
 		if (col + w > width) {
 			fputs("\n ", out);
 			col = 1;
 		}
-		fprintf(out, "%s%s %s", s ? "  " : " ", g->bar[s], names[s]);
+		fprintf(out, "%s%s %c%s", s ? "  " : " ", g->bar[s],
+		        tolower((unsigned char)name[0]), name + 1);
 		col += w;
 	}
 	fputc('\n', out);
