@@ -330,8 +330,9 @@ static int blazeface_detect(void *state, const hs_image *img, hs_face *face)
 	const bool all = b->thorough || b->had_face;
 	const int tries = got || b->n_tiles == 0 ? 0 : all ? b->n_tiles : 1;
 	for (int i = 0; i < tries && !got; i++) {
-		const tile *t =
-		        &b->tiles[all ? i : b->next_tile++ % b->n_tiles];
+		const tile *t = &b->tiles[all ? i : b->next_tile];
+		if (!all)
+			b->next_tile = (b->next_tile + 1) % b->n_tiles;
 		if ((rc = square_pass(b, &px, t->x, t->y, t->side, face,
 		                      &got)) < 0)
 			return rc;
