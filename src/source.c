@@ -137,10 +137,11 @@ const hs_source_ops hs_source_camera = {
 typedef struct video {
 	hs_capture *cap;
 	long count;
-	double fps;     /* the file's frame rate, or FFmpeg's guess of 25 */
-	long grabbed;   /* frames grabbed so far */
-	double last_t;  /* the time of the last one */
-	bool unstamped; /* no time stamps of its own: see video_grab() */
+	bool count_stated; /* by the container: see hs_video_states_count() */
+	double fps;        /* the file's frame rate, or FFmpeg's guess of 25 */
+	long grabbed;      /* frames grabbed so far */
+	double last_t;     /* the time of the last one */
+	bool unstamped;    /* no time stamps of its own: see video_grab() */
 } video;
 
 /* The frame rate of an unstamped stream: FFmpeg reads raw MJPEG as 25 a
@@ -162,6 +163,13 @@ static int video_open(const char *spec, const hs_source_opts *o, void **st)
 	hs_capture_info info;
 	hs_capture_get_info(v->cap, &info);
 	v->count = info.frame_count;
+	unsigned char head[12] = { 0 };
+	FILE *f = fopen(spec, "rb");
+	if (f) {
+		v->count_stated = hs_video_states_count(
+		        head, fread(head, 1, sizeof head, f));
+		fclose(f);
+	}
 	v->fps = info.fps > 0 && info.fps <= MAX_FPS ? info.fps : UNSTAMPED_FPS;
 	*st = v;
 	return 0;
@@ -201,6 +209,8 @@ static long video_count(void *st)
 static bool video_cut_short(void *st, long frames_read)
 {
 	const video *v = st;
+	if (!v->count_stated)
+		return false;
 	const double last_t = v->grabbed > 0 && !v->unstamped ? v->last_t : NAN;
 	return hs_video_cut_short(v->count, v->fps, frames_read, last_t);
 }
@@ -523,6 +533,20 @@ const char *hs_source_frame_name(hs_source *src)
 long hs_source_frame_count(hs_source *src)
 {
 	return src->ops->frame_count(src->state);
+}
+
+bool hs_video_states_count(const unsigned char *head, size_t n)
+{
+	if (n >= 12 && memcmp(head, "RIFF", 4) == 0 &&
+	    memcmp(head + 8, "AVI ", 4) == 0)
+		return true;
+	/* ISO media (MP4, MOV, 3GP): a first box of one of these kinds */
+	static const char *const boxes[] = { "ftyp", "moov", "mdat",
+		                             "wide", "free", "skip" };
+	for (size_t i = 0; n >= 8 && i < sizeof boxes / sizeof boxes[0]; i++)
+		if (memcmp(head + 4, boxes[i], 4) == 0)
+			return true;
+	return false;
 }
 
 bool hs_video_cut_short(long count, double fps, long frames_read, double last_t)

@@ -228,6 +228,34 @@ static void a_variable_rate_is_not_cut_short(void **state)
 	assert_false(hs_video_cut_short(-1, 2, 0, NAN));
 }
 
+/* Only a container that states its frame count is held to it: AVI and
+ * ISO media (MP4, MOV).  Matroska, WebM and MPEG-TS leave FFmpeg to make a
+ * count up from a duration that counts from 0, so the later parts of a
+ * recording cut with `ffmpeg -f segment` (stamps from 100 s on) would all
+ * look cut short. */
+static void only_a_stated_count_can_be_cut_short(void **state)
+{
+	(void)state;
+	static const unsigned char avi[12] = { 'R', 'I', 'F', 'F', 0x10, 0,
+		                               0,   0,   'A', 'V', 'I',  ' ' };
+	static const unsigned char mp4[12] = { 0,   0,   0,   0x20, 'f', 't',
+		                               'y', 'p', 'i', 's',  'o', 'm' };
+	static const unsigned char mov[12] = { 0,   0,   0, 0x08, 'w', 'i',
+		                               'd', 'e', 0, 0,    0,   0 };
+	static const unsigned char mkv[12] = { 0x1a, 0x45, 0xdf, 0xa3, 0x9f,
+		                               0x42, 0x86, 0x81, 0x01 };
+	static const unsigned char ts[12] = { 0x47, 0x40, 0x00, 0x10, 0 };
+	static const unsigned char wav[12] = { 'R', 'I', 'F', 'F', 0x10, 0,
+		                               0,   0,   'W', 'A', 'V',  'E' };
+	assert_true(hs_video_states_count(avi, sizeof avi));
+	assert_true(hs_video_states_count(mp4, sizeof mp4));
+	assert_true(hs_video_states_count(mov, sizeof mov));
+	assert_false(hs_video_states_count(mkv, sizeof mkv));
+	assert_false(hs_video_states_count(ts, sizeof ts));
+	assert_false(hs_video_states_count(wav, sizeof wav));
+	assert_false(hs_video_states_count(avi, 6)); /* a file of 6 bytes */
+}
+
 static void write_bytes(const char *path, const unsigned char *bytes, size_t n)
 {
 	FILE *f = fopen(path, "wb");
@@ -644,6 +672,7 @@ int main(void)
 		cmocka_unit_test(
 		        a_video_is_cut_short_only_well_before_its_count),
 		cmocka_unit_test(a_variable_rate_is_not_cut_short),
+		cmocka_unit_test(only_a_stated_count_can_be_cut_short),
 		cmocka_unit_test(a_too_large_image_says_its_size),
 		cmocka_unit_test(camera_jpeg_frames_decode_quietly),
 		cmocka_unit_test(camera_frames_do_not_inherit_tables),

@@ -15,6 +15,7 @@
 #define HEADSUP_SOURCE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "headsup/shim.h"
 
@@ -80,17 +81,23 @@ const char *hs_source_frame_name(hs_source *src);
 long hs_source_frame_count(hs_source *src);
 /* Did a video stop well short of the frame count its container states,
  * having delivered frames_read?  Container counts can be estimates, so
- * 1% and 2 frames short still counts as whole.  False for other kinds and
- * when the count is unknown.  See hs_video_cut_short(). */
+ * 1% and 2 frames short still counts as whole.  False for other kinds,
+ * when the count is unknown, and for containers that do not state one
+ * (hs_video_states_count()).  See hs_video_cut_short(). */
 bool hs_source_cut_short(hs_source *src, long frames_read);
+/* Does a file that begins with these n bytes state its frame count (AVI
+ * in its header, MP4 and MOV in their sample tables)?  Others (Matroska,
+ * WebM, MPEG-TS, ...) do not: FFmpeg makes one up from the duration, which
+ * counts from time 0 even for a file whose stamps start later (the second
+ * part of a recording cut with `ffmpeg -f segment`), so that a whole file
+ * would look cut short. */
+bool hs_video_states_count(const unsigned char *head, size_t n);
 /* The rule, on numbers: a video whose container states count frames at
  * fps, which delivered frames_read, the last at last_t seconds (NAN when
  * its frames have no time stamps).  Short of the count by more than 1% and
  * 2 frames, and, when time stamps are known, ending more than 1% and two
  * frame periods before count / fps: a variable frame rate makes the count
- * an estimate far above the frames there are.  (A file whose stamps start
- * late, cut from a longer one, still reads as cut short: FFmpeg's count
- * includes the start, and OpenCV's stamps begin at 0.) */
+ * an estimate far above the frames there are. */
 bool hs_video_cut_short(long count, double fps, long frames_read,
                         double last_t);
 /* What was opened, as hs_source_name() names it: for the first webcam,
