@@ -46,34 +46,64 @@ hs_date hs_date_from_unix(double t_unix)
 	return (hs_date){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
 }
 
+/* Days since 1970-01-01 of a day of the proleptic Gregorian calendar, and
+ * back (Howard Hinnant's days_from_civil and civil_from_days).  The
+ * calendar alone, never the time zone: a zone that skips a day (Samoa,
+ * 30 December 2011) does not take it out of the calendar, and mktime()
+ * would move the skipped day on to the next one, so that adding one day
+ * to the 29th gave the 29th again. */
+static long days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	const long era = (y >= 0 ? y : y - 399) / 400;
+	const long yoe = y - era * 400; /* 0..399 */
+	const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; /* 0..146096 */
+	return era * 146097 + doe - 719468;
+}
+
+static hs_date civil_from_days(long z)
+{
+	z += 719468;
+	const long era = (z >= 0 ? z : z - 146096) / 146097;
+	const long doe = z - era * 146097;
+	const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	const long mp = (5 * doy + 2) / 153;
+	const int d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	const int m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	return (hs_date){ (int)(yoe + era * 400 + (m <= 2)), m, d };
+}
+
 hs_date hs_date_add_days(hs_date d, int n)
 {
-	/* Noon keeps mktime() clear of the hours a clock change skips. */
-	struct tm tm = {
-		.tm_year = d.year - 1900,
-		.tm_mon = d.month - 1,
-		.tm_mday = d.day + n,
-		.tm_hour = 12,
-		.tm_isdst = -1,
-	};
-	mktime(&tm);
-	return (hs_date){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
+	return civil_from_days(days_from_civil(d.year, d.month, d.day) + n);
 }
 
 double hs_date_start(hs_date d)
 {
-	struct tm tm = {
-		.tm_year = d.year - 1900,
-		.tm_mon = d.month - 1,
-		.tm_mday = d.day,
-		.tm_isdst = -1,
-	};
-	return (double)mktime(&tm);
+	/* The first second whose local day is d or later.  Not mktime() of
+	 * midnight: where midnight did not happen (a day skipped, a clock
+	 * put on at 00:00) glibc's answer depends on the times it was asked
+	 * before, so that Samoa's skipped 30 December 2011 began on the 29th
+	 * or on the 31st by turns, and a report over it counted the 29th.
+	 * Searched between bounds no zone's offset (under 26 hours) crosses:
+	 * local midnight read as UTC, a day and more either side. */
+	const long midnight = days_from_civil(d.year, d.month, d.day) * 86400L;
+	long before = midnight - 26 * 3600L, from = midnight + 26 * 3600L;
+	while (from - before > 1) {
+		const long mid = before + (from - before) / 2;
+		if (hs_date_cmp(hs_date_from_unix((double)mid), d) < 0)
+			before = mid;
+		else
+			from = mid;
+	}
+	return (double)from;
 }
 
 bool hs_date_exists(hs_date d)
 {
-	/* mktime() moves a time that did not happen on to one that did. */
+	/* A skipped day starts where the next one does, on that day. */
 	hs_date back = hs_date_from_unix(hs_date_start(d));
 	return hs_date_cmp(back, d) == 0;
 }

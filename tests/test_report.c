@@ -1728,6 +1728,96 @@ static int report_in(const cli_fixture *fx, const char *locale,
  * locale: UTF-8 blocks in a UTF-8 one, ASCII in C or POSIX (and in one
  * that is not installed).  The HTML page and the JSON are UTF-8 files
  * whatever the locale, byte for byte the same. */
+/* Samoa skipped 30 December 2011: its clocks went from the 29th's 24:00
+ * (UTC-10) to the 31st's 00:00 (UTC+14).  An hour hunched before the
+ * jump and an hour upright after it. */
+#define APIA_JUMP 1325239200.0
+static const block apia_blocks[] = {
+	{ APIA_JUMP - 60 * MIN, 60, HS_STATE_HUNCHED, 0 },
+	{ APIA_JUMP, 60, HS_STATE_UPRIGHT, 0 },
+};
+
+static void assert_date_is(hs_date d, int year, int month, int day)
+{
+	if (d.year != year || d.month != month || d.day != day)
+		fail_msg("got %04d-%02d-%02d, want %04d-%02d-%02d", d.year,
+		         d.month, d.day, year, month, day);
+}
+
+static int cli_teardown_berlin(void **state)
+{
+	hs_test_tz_berlin(state);
+	return cli_teardown(state);
+}
+
+/* A report over the skipped day has it as a day of no length.  The days
+ * were counted through mktime(), which gave the 29th again as the day
+ * after the 29th: `--date 2011-12-31 --days 2` failed ("cannot build the
+ * report: invalid argument") and the daily list had the 29th twice. */
+static void a_day_the_zone_skipped_is_an_empty_day_of_a_range(void **state)
+{
+	(void)state;
+	if (!hs_test_tz("Pacific/Apia"))
+		SKIP_LOUDLY("time zone Pacific/Apia is not installed (tzdata)");
+	const hs_date d29 = { 2011, 12, 29 }, d31 = { 2011, 12, 31 };
+	hs_report r;
+	build_blocks(d29, d31, apia_blocks, 2, &r);
+	assert_int_equal(r.days, 3);
+	assert_true(r.monitored_s == 120 * MIN);
+	assert_int_equal(r.n_daily, HS_REPORT_BASELINE_DAYS + 3);
+	const hs_report_day *day = &r.daily[HS_REPORT_BASELINE_DAYS];
+	assert_date_is(day[0].date, 2011, 12, 29);
+	assert_true(day[0].monitored_s == 60 * MIN);
+	assert_date_is(day[1].date, 2011, 12, 30);
+	assert_true(day[1].monitored_s == 0);
+	assert_date_is(day[2].date, 2011, 12, 31);
+	assert_true(day[2].monitored_s == 60 * MIN);
+	for (size_t k = 1; k < r.n_daily; k++)
+		assert_true(hs_date_cmp(r.daily[k - 1].date, r.daily[k].date) <
+		            0);
+	hs_report_finish(&r);
+	/* From the skipped day on: the 29th's hour is not in it. */
+	build_blocks((hs_date){ 2011, 12, 30 }, d31, apia_blocks, 2, &r);
+	assert_int_equal(r.days, 2);
+	assert_true(r.start == APIA_JUMP && r.end == APIA_JUMP + 24 * 3600);
+	assert_true(r.monitored_s == 60 * MIN);
+	assert_true(r.state_s[HS_STATE_HUNCHED] == 0);
+	hs_report_finish(&r);
+}
+
+/* The same through `headsup report`, on a journal. */
+static void cli_reports_over_a_day_the_zone_skipped(void **state)
+{
+	cli_fixture *fx = *state;
+	if (!hs_test_tz("Pacific/Apia"))
+		SKIP_LOUDLY("time zone Pacific/Apia is not installed (tzdata)");
+	write_journal_blocks(fx->db, apia_blocks, 2, NULL, 0);
+	static char out[65536];
+	assert_int_equal(report(fx, "--date 2011-12-31 --days 2 --format json",
+	                        out, sizeof out),
+	                 0);
+	assert_json(out, "$.first_date", "2011-12-30");
+	assert_json(out, "$.days", "2");
+	assert_json(out, "$.monitored_s", "3600.0");
+	assert_json(out, "$.states.hunched", "0.0");
+	assert_int_equal(
+	        report(fx, "--date 2012-01-01 --format json", out, sizeof out),
+	        0);
+	/* The baseline's days, each once: the 29th, the empty 30th, the 31st */
+	assert_json(out, "$.daily[4].date", "2011-12-29");
+	assert_json(out, "$.daily[4].monitored_s", "3600.0");
+	assert_json(out, "$.daily[5].date", "2011-12-30");
+	assert_json(out, "$.daily[5].monitored_s", "0.0");
+	assert_json(out, "$.daily[6].date", "2011-12-31");
+	assert_json(out, "$.daily[6].monitored_s", "3600.0");
+	assert_json(out, "$.daily[7].date", "2012-01-01");
+	assert_json(out, "$.previous_7_days.monitored_s", "7200.0");
+	/* The skipped day alone is still refused, as no day of the zone. */
+	assert_int_equal(report(fx, "--date 2011-12-30 2>&1", out, sizeof out),
+	                 2);
+	assert_non_null(strstr(out, "there was no 2011-12-30"));
+}
+
 static void cli_text_follows_the_locale_charset(void **state)
 {
 	cli_fixture *fx = *state;
@@ -3127,6 +3217,9 @@ int main(void)
 		cmocka_unit_test(an_alert_without_minutes_is_in_every_format),
 		cmocka_unit_test(empty_minutes_are_not_drawn_as_upright),
 		cmocka_unit_test(day_with_a_clock_change_has_23_hours),
+		cmocka_unit_test_teardown(
+		        a_day_the_zone_skipped_is_an_empty_day_of_a_range,
+		        hs_test_tz_berlin),
 		cmocka_unit_test(
 		        the_hour_repeated_in_autumn_is_not_worst_for_its_length),
 		cmocka_unit_test(json_has_the_stable_keys),
@@ -3157,6 +3250,9 @@ int main(void)
 		                                cli_setup, cli_teardown),
 		cmocka_unit_test_setup_teardown(cli_reports_a_journal_day,
 		                                cli_setup, cli_teardown),
+		cmocka_unit_test_setup_teardown(
+		        cli_reports_over_a_day_the_zone_skipped, cli_setup,
+		        cli_teardown_berlin),
 		cmocka_unit_test_setup_teardown(
 		        cli_text_follows_the_locale_charset, cli_setup,
 		        cli_teardown),

@@ -197,6 +197,66 @@ static void a_skipped_day_did_not_happen(void **state)
 	tzset();
 }
 
+/* Days are counted on the calendar, not through the zone's clocks: in
+ * Samoa, which skipped 30 December 2011, the day after the 29th came out
+ * as the 29th again, and a report over the end of 2011 failed ("invalid
+ * argument") or listed the 29th twice. */
+static void days_add_on_the_calendar_where_a_day_was_skipped(void **state)
+{
+	(void)state;
+	if (!hs_test_tz("Pacific/Apia"))
+		SKIP_LOUDLY("time zone Pacific/Apia is not installed (tzdata)");
+	const hs_date d29 = { 2011, 12, 29 }, d30 = { 2011, 12, 30 },
+	              d31 = { 2011, 12, 31 };
+	assert_date(hs_date_add_days(d29, 1), 2011, 12, 30);
+	assert_date(hs_date_add_days(d29, 2), 2011, 12, 31);
+	assert_date(hs_date_add_days(d31, -1), 2011, 12, 30);
+	assert_date(hs_date_add_days(d31, -2), 2011, 12, 29);
+	assert_date(hs_date_add_days((hs_date){ 2012, 1, 5 }, -7), 2011, 12,
+	            29);
+	/* The skipped day lasts no time: it starts and ends at the instant
+	 * the clocks went from 29 December 24:00 (UTC-10) to 31 December
+	 * 00:00 (UTC+14), whatever was asked before (glibc's mktime() gave
+	 * the 29th's midnight after a question about the 31st). */
+	const double jump = 1325239200.0;
+	assert_true(hs_date_start(d31) == jump);
+	assert_true(hs_date_start(d30) == jump);
+	assert_true(hs_date_start(d29) == jump - 24 * 3600);
+	assert_true(hs_date_start(d30) == jump);
+	assert_true(hs_date_start((hs_date){ 2012, 1, 1 }) == jump + 24 * 3600);
+	assert_false(hs_date_exists(d30));
+	assert_true(hs_date_exists(d29));
+	assert_true(hs_date_exists(d31));
+}
+
+/* The proleptic Gregorian calendar, checked against the C library's UTC
+ * calendar from year 1 to 9999, a day at a time: each day follows the
+ * one before, and adding and taking away n days comes back. */
+static void days_add_on_the_gregorian_calendar(void **state)
+{
+	(void)state;
+	const hs_date epoch = { 1970, 1, 1 };
+	const long first = -719162, last = 2932896; /* 0001-01-01, 9999-12-31 */
+	for (long n = first; n <= last; n++) {
+		const time_t t = (time_t)n * 86400;
+		struct tm tm;
+		assert_non_null(gmtime_r(&t, &tm));
+		const hs_date d = hs_date_add_days(epoch, (int)n);
+		if (d.year != tm.tm_year + 1900 || d.month != tm.tm_mon + 1 ||
+		    d.day != tm.tm_mday)
+			fail_msg("1970-01-01 %+ld days: got %04d-%02d-%02d", n,
+			         d.year, d.month, d.day);
+		if (n % 997 == 0)
+			assert_int_equal(
+			        hs_date_cmp(hs_date_add_days(d, (int)-n),
+			                    epoch),
+			        0);
+	}
+	assert_date(hs_date_add_days((hs_date){ 2024, 2, 28 }, 1), 2024, 2, 29);
+	assert_date(hs_date_add_days((hs_date){ 2100, 2, 28 }, 1), 2100, 3, 1);
+	assert_date(hs_date_add_days((hs_date){ 2000, 3, 1 }, -1), 2000, 2, 29);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -208,6 +268,10 @@ int main(void)
 		cmocka_unit_test(the_second_before_the_epoch_is_a_time),
 		cmocka_unit_test(durations_a_hair_short_read_whole),
 		cmocka_unit_test(a_skipped_day_did_not_happen),
+		cmocka_unit_test_teardown(
+		        days_add_on_the_calendar_where_a_day_was_skipped,
+		        hs_test_tz_berlin),
+		cmocka_unit_test(days_add_on_the_gregorian_calendar),
 	};
 	return cmocka_run_group_tests(tests, hs_test_tz_berlin, NULL);
 }

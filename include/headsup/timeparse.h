@@ -25,12 +25,16 @@ int hs_date_parse(const char *text, double now_unix, hs_date *out);
 /* The local day containing t_unix. */
 hs_date hs_date_from_unix(double t_unix);
 
-/* The day n days after d (n may be negative). */
+/* The day n days after d (n may be negative), on the calendar whatever
+ * the time zone's clocks did: the day after Samoa's 29 December 2011 is
+ * the 30th, the day it skipped. */
 hs_date hs_date_add_days(hs_date d, int n);
 
-/* Local midnight at the start of d, as unix seconds.  A day is 23 or 25
- * hours long when the clocks change: use the start of the next day as its
- * end. */
+/* Local midnight at the start of d, as unix seconds: the first second
+ * of that day or, where midnight did not happen, of a later one.  A day
+ * is 23 or 25 hours long when the clocks change, and none when the zone
+ * skipped it (it starts where the next day does): use the start of the
+ * next day as its end. */
 double hs_date_start(hs_date d);
 
 /* Did d happen here?  A time zone can skip a whole day, as Samoa skipped

@@ -122,6 +122,21 @@ int hs_test_tz_berlin(void **state)
 	return 0;
 }
 
+bool hs_test_tz(const char *zone)
+{
+	/* glibc falls back to UTC for a zone it cannot find, silently: a
+	 * test of that zone's calendar would then pass for nothing. */
+	const char *dir = getenv("TZDIR");
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s",
+	         dir && dir[0] ? dir : "/usr/share/zoneinfo", zone);
+	if (access(path, R_OK) != 0)
+		return false;
+	setenv("TZ", zone, 1);
+	tzset();
+	return true;
+}
+
 char hs_test_tmp[64];
 
 int hs_test_tmp_setup(void **state)

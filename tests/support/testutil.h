@@ -36,6 +36,10 @@ void hs_test_stderr_end(int saved, const char *path, char *got, size_t size);
 /* A cmocka group setup: local time is Europe/Berlin (UTC+1, UTC+2 in
  * summer), where the tests' days and clock changes are written. */
 int hs_test_tz_berlin(void **state);
+/* Local time is zone ("Pacific/Apia") when the time zone database has
+ * it; false, TZ unchanged, when not (the caller skips loudly).  Give the
+ * test hs_test_tz_berlin as its teardown. */
+bool hs_test_tz(const char *zone);
 
 /* The headsup binary under test ($HEADSUP_BIN, else the build tree's). */
 const char *hs_test_bin(void);
