@@ -179,15 +179,23 @@ static int load_settings(const run_opts *o, hs_config *cfg, char *err,
 /* [journal] keep_days: forget the days before the last keep_days ones
  * (today not counted); checked when the journal opens and then hourly.
  * Counted back from the clock's today at the latest, so that a replay
- * set in the future never forgets days that really were. */
+ * set in the future never forgets days that really were; and from a day
+ * past the journal's data at the latest, so that neither does a system
+ * clock set ahead (hs_journal_keep_from).  The data is what the journal
+ * held before this run, plus how long the run has gone on by the steady
+ * clock for a camera, and by the file's own time for a file. */
 static void forget_old_days(run_ctx *c, double wall)
 {
-	wall = fmin(wall, hs_clock_wall());
 	if (!c->journal || c->cfg.keep_days <= 0 || wall < c->forget_at)
 		return;
 	c->forget_at = wall + 3600;
-	hs_date first = hs_date_add_days(hs_date_from_unix(wall),
-	                                 -(int)c->cfg.keep_days);
+	const double ran = c->live ? hs_clock_steady() - c->opened_steady
+	                           : wall - c->opened_wall;
+	hs_date first;
+	if (!hs_journal_keep_from(fmin(wall, hs_clock_wall()),
+	                          c->data_before + fmax(ran, 0.0),
+	                          c->cfg.keep_days, &first))
+		return;
 	long n;
 	if (hs_journal_forget_before(c->journal, hs_date_start(first), &n) <
 	            0 ||
@@ -292,6 +300,14 @@ static int open_journal(run_ctx *c, double now_mono)
 	c->journal_warned = false;
 	hs_journal_set_commit_interval(c->journal, c->cfg.commit_s);
 	double wall = wall_at(c, 0.0);
+	/* The journal's data before this run, read once: what this run
+	 * writes is dated by a clock that may be wrong. */
+	if (isnan(c->data_before)) {
+		if (hs_journal_newest(c->journal, &c->data_before) < 0)
+			c->data_before = -INFINITY;
+		c->opened_steady = hs_clock_steady();
+		c->opened_wall = wall;
+	}
 	if (!c->live)
 		warn_of_overlap(c, wall);
 	hs_journal_begin_session(c->journal, wall, source_name(c),
@@ -1183,6 +1199,7 @@ int hs_cmd_run(int argc, char **argv)
 	hs_pause_init(&c.pause);
 	c.open_t = NAN;           /* no frame analysed yet */
 	c.lent_until = -INFINITY; /* the camera is ours */
+	c.data_before = NAN;      /* the journal not read yet */
 	int status = HS_EXIT_OK;
 	if (parse_args(argc, argv, &c.o, &status) < 0)
 		return status;

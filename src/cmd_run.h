@@ -81,6 +81,10 @@ typedef struct run_ctx {
 	bool pitchless_told;       /* the baseline lacks a pitch: said */
 	bool base_from_file;       /* the baseline in use is the recorded one */
 	double forget_at; /* journal time of the next keep_days check */
+	/* keep_days: the journal's newest data when this run first opened
+	 * it (-INFINITY: none, NAN: not opened yet), and when that was by
+	 * the steady clock and in journal time. */
+	double data_before, opened_steady, opened_wall;
 	hs_control *control;
 	hs_lock *lock;
 	hs_screenlock *screen;

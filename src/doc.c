@@ -893,7 +893,9 @@ int hs_doc_write_man(FILE *out)
 	      "you delete them; with\n"
 	      ".B [journal] keep_days\n"
 	      "set, days older than that are forgotten from the journal (the "
-	      "rows overwritten, not just unlinked).\n",
+	      "rows overwritten, not just unlinked); counted to a day past "
+	      "the newest data already kept at most, so that a system clock "
+	      "set ahead forgets nothing.\n",
 	      out);
 	fputs(".SH ADVICE\n"
 	      "The advice in the reminders, in\n"

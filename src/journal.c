@@ -1299,6 +1299,19 @@ int hs_journal_add_alert(hs_journal *j, double t_unix, hs_state kind,
 	return commit(j, t_unix);
 }
 
+bool hs_journal_keep_from(double now_unix, double data_unix, long keep_days,
+                          hs_date *first)
+{
+	if (keep_days <= 0 || keep_days > INT_MAX || isnan(now_unix) ||
+	    !isfinite(data_unix))
+		return false;
+	/* A day's grace: the data of a run that began yesterday evening
+	 * and a clock that reads this morning are both right. */
+	const double now = fmin(now_unix, data_unix + 86400.0);
+	*first = hs_date_add_days(hs_date_from_unix(now), -(int)keep_days);
+	return true;
+}
+
 int hs_journal_close(hs_journal *j)
 {
 	if (!j)
@@ -1442,6 +1455,29 @@ static bool fill_session(sqlite3_stmt *st, void *row)
 	copy_text(s->calibration, sizeof s->calibration,
 	          (const char *)sqlite3_column_text(st, 4));
 	return true;
+}
+
+int hs_journal_newest(hs_journal *j, double *t_unix)
+{
+	if (!j || !t_unix)
+		return HS_EINVAL;
+	static const char sql[] =
+	        "SELECT max(t) FROM (SELECT max(minute) AS t FROM minutes"
+	        " UNION ALL SELECT max(time_unix) FROM alerts)";
+	sqlite3_stmt *st = NULL;
+	int src = sqlite3_prepare_v2(j->db, sql, -1, &st, NULL);
+	if (src == SQLITE_OK)
+		src = sqlite3_step(st);
+	if (src != SQLITE_ROW) {
+		const int rc = read_failed(j, src);
+		sqlite3_finalize(st);
+		return rc;
+	}
+	*t_unix = sqlite3_column_type(st, 0) == SQLITE_NULL
+	                  ? -INFINITY
+	                  : sqlite3_column_double(st, 0);
+	sqlite3_finalize(st);
+	return 0;
 }
 
 int hs_journal_read_minutes(hs_journal *j, double from, double to,

@@ -1136,6 +1136,81 @@ static void forget_before_drops_old_days_only(void **state)
 	assert_true(file_contains(fx->db, "/dev/video0"));
 }
 
+/* keep_days counts back from a "now" a day past the newest real data at
+ * most.  `faketime -f +400d headsup run --set keep_days=30` forgot
+ * yesterday's minutes (secure_delete: for good), counting from a clock
+ * 400 days ahead. */
+static void keep_days_counts_from_data_not_from_a_clock_set_ahead(void **state)
+{
+	(void)state;
+	hs_test_tz_berlin(NULL);
+	const double data = 1795104000.0;  /* 2026-11-19 17:00 */
+	const double today = 1795161600.0; /* 2026-11-20 09:00 */
+	const double ahead = today + 400 * 86400.0;
+	hs_date first = { 7, 7, 7 };
+	assert_true(hs_journal_keep_from(today, data, 30, &first));
+	assert_true(first.year == 2026 && first.month == 10 && first.day == 21);
+	/* The clock 400 days ahead: the same cut, yesterday is kept. */
+	first = (hs_date){ 7, 7, 7 };
+	assert_true(hs_journal_keep_from(ahead, data, 30, &first));
+	assert_true(first.year == 2026 && first.month == 10 && first.day == 21);
+	/* A day's grace past the data, no more: data of 23:30 the day
+	 * before yesterday counts as up to 23:30 yesterday. */
+	assert_true(hs_journal_keep_from(today, 1795041000.0, 30, &first));
+	assert_true(first.year == 2026 && first.month == 10 && first.day == 20);
+	/* A replay dated before the data counts from its own day. */
+	assert_true(hs_journal_keep_from(1767686400.0, data, 30, &first));
+	assert_true(first.year == 2025 && first.month == 12 && first.day == 7);
+	/* Nothing to forget by: keep everything, or no data known. */
+	first = (hs_date){ 7, 7, 7 };
+	assert_false(hs_journal_keep_from(today, data, 0, &first));
+	assert_false(hs_journal_keep_from(ahead, -INFINITY, 30, &first));
+	assert_false(hs_journal_keep_from(NAN, data, 30, &first));
+	assert_true(first.year == 7 && first.month == 7 && first.day == 7);
+}
+
+/* The journal's newest data, which keep_days counts from: its last minute
+ * or alert; none in a new journal.  Forgetting by it with the clock 400
+ * days ahead leaves yesterday's minutes. */
+static void newest_data_keeps_yesterday_from_a_clock_set_ahead(void **state)
+{
+	fixture *fx = *state;
+	hs_test_tz_berlin(NULL);
+	const double data = 1795104000.0; /* 2026-11-19 17:00 */
+	hs_journal *j = NULL;
+	assert_int_equal(hs_journal_open(fx->db, NULL, &j), 0);
+	double newest = 42;
+	assert_int_equal(hs_journal_newest(j, &newest), 0);
+	assert_true(newest == -INFINITY);
+	assert_int_equal(
+	        hs_journal_begin_session(j, data - 3600, "/dev/video0", "self"),
+	        0);
+	add_frames(j, data - 3600, 120, HS_STATE_UPRIGHT); /* 16:00's minute */
+	assert_int_equal(hs_journal_flush(j), 0);
+	assert_int_equal(hs_journal_newest(j, &newest), 0);
+	assert_true(newest == data - 3600);
+	assert_int_equal(
+	        hs_journal_add_alert(j, data, HS_STATE_HUNCHED, 30, "hunched"),
+	        0);
+	assert_int_equal(hs_journal_end_session(j, data), 0);
+	assert_int_equal(hs_journal_newest(j, &newest), 0);
+	assert_true(newest == data);
+
+	hs_date first;
+	assert_true(
+	        hs_journal_keep_from(data + 401 * 86400.0, newest, 30, &first));
+	long n = -1;
+	assert_int_equal(hs_journal_forget_before(j, hs_date_start(first), &n),
+	                 0);
+	assert_int_equal(n, 0);
+	hs_journal_minute *m = NULL;
+	size_t count = 0;
+	assert_int_equal(hs_journal_read_minutes(j, 0, 4e9, &m, &count), 0);
+	assert_int_equal(count, 1);
+	free(m);
+	hs_journal_close(j);
+}
+
 static void default_path_follows_xdg_data_home(void **state)
 {
 	(void)state;
@@ -1179,6 +1254,10 @@ int main(void)
 		JOURNAL_TEST(read_only_folder_gives_eacces),
 		JOURNAL_TEST(read_only_journal_can_be_reported),
 		JOURNAL_TEST(forget_before_drops_old_days_only),
+		cmocka_unit_test(
+		        keep_days_counts_from_data_not_from_a_clock_set_ahead),
+		JOURNAL_TEST(
+		        newest_data_keeps_yesterday_from_a_clock_set_ahead),
 		cmocka_unit_test(default_path_follows_xdg_data_home),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -83,7 +83,9 @@
 	X(journal, commit_s, DOUBLE, 60.0, 1.0, 60.0,                                            \
 	  "journal commits at least this often, in seconds")                                     \
 	X(journal, keep_days, INT, 0, 0, 36500,                                                  \
-	  "forget journal days older than this many days; 0 keeps everything")                  \
+	  "forget journal days older than this many days; 0 keeps everything. The days "         \
+	  "count to a day past the newest data already kept at most, so a clock set ahead "      \
+	  "forgets nothing (after a long break, the old days go from the next start)")           \
 	X(calibration, calibrate_s, DOUBLE, 5.0, 1.0, 120.0,                                     \
 	  "seconds of upright posture recorded by calibrate")
 /* clang-format on */

@@ -32,6 +32,7 @@
 #include <stddef.h>
 
 #include "headsup/posture.h"
+#include "headsup/timeparse.h"
 
 /* The schema version this build writes (PRAGMA user_version).  Older
  * journals are migrated when opened; newer ones are refused (HS_EFORMAT). */
@@ -107,6 +108,21 @@ void hs_journal_set_commit_interval(hs_journal *j, double commit_s);
  * What is still in memory, and the open session, are kept.  *minutes (may
  * be NULL) gets the number of minute rows forgotten. */
 int hs_journal_forget_before(hs_journal *j, double t_unix, long *minutes);
+
+/* The time of the newest minute or alert the file holds (what is still in
+ * memory not counted) into *t_unix, -INFINITY when it holds none. */
+int hs_journal_newest(hs_journal *j, double *t_unix);
+
+/* [journal] keep_days: the first day to keep into *first, keep_days days
+ * before the day of now_unix (that day not counted).  now_unix is taken
+ * as a day past data_unix at most: the newest data known to be real (the
+ * journal's before this run, plus the time the run has gone on), so that
+ * a system clock set ahead, which dates "now" and the run's own minutes
+ * as it likes, cannot forget days that really were (secure_delete: gone
+ * for good).  false, *first untouched, when nothing is to be forgotten:
+ * keep_days is 0 or no data is known (data_unix -INFINITY). */
+bool hs_journal_keep_from(double now_unix, double data_unix, long keep_days,
+                          hs_date *first);
 
 /* Minutes and alerts not yet written (for messages and tests). */
 size_t hs_journal_pending(const hs_journal *j);
