@@ -142,6 +142,9 @@ typedef struct video {
 	long grabbed;      /* frames grabbed so far */
 	double last_t;     /* the time of the last one */
 	bool unstamped;    /* no time stamps of its own: see video_grab() */
+	double offset;     /* added to its stamps: see hs_video_follow_on() */
+	bool went_back;    /* its stamps went back once: said */
+	char *path;        /* for messages */
 } video;
 
 /* The frame rate of an unstamped stream: FFmpeg reads raw MJPEG as 25 a
@@ -160,6 +163,12 @@ static int video_open(const char *spec, const hs_source_opts *o, void **st)
 		free(v);
 		return rc;
 	}
+	v->path = strdup(spec);
+	if (!v->path) {
+		hs_capture_destroy(v->cap);
+		free(v);
+		return HS_ENOMEM;
+	}
 	hs_capture_info info;
 	hs_capture_get_info(v->cap, &info);
 	v->count = info.frame_count;
@@ -175,9 +184,10 @@ static int video_open(const char *spec, const hs_source_opts *o, void **st)
 	return 0;
 }
 
-/* A frame's time is the file's own stamp.  A stream without stamps (raw
- * MJPEG, JPEGs one after another) gets them from FFmpeg far below zero,
- * or none at all: its frames are then timed by their number, from 0. */
+/* A frame's time is the file's own stamp, kept going forward.  A stream
+ * without stamps (raw MJPEG, JPEGs one after another) gets them from
+ * FFmpeg far below zero, or none at all: its frames are then timed by
+ * their number, from 0. */
 static int video_grab(void *st, double *t_s)
 {
 	video *v = st;
@@ -187,9 +197,20 @@ static int video_grab(void *st, double *t_s)
 		return rc;
 	if (v->grabbed == 0)
 		v->unstamped = !(isfinite(stamp) && stamp >= 0);
-	*t_s = v->unstamped || !isfinite(stamp) ? (double)v->grabbed / v->fps
-	                                        : stamp;
-	v->last_t = *t_s;
+	if (v->unstamped || !isfinite(stamp))
+		stamp = (double)v->grabbed / v->fps;
+	bool back = false;
+	const double t =
+	        hs_video_follow_on(stamp, v->grabbed ? v->last_t : -INFINITY,
+	                           v->fps, &v->offset, &back);
+	/* Frames are numbered from 0, as `headsup analyze` numbers them. */
+	if (back && !v->went_back)
+		hs_warn("time stamps of video '%s' go back at frame %ld (to "
+		        "%.3f s after %.3f s); the frames after it are taken "
+		        "as following on",
+		        v->path, v->grabbed, stamp, v->last_t);
+	v->went_back = v->went_back || back;
+	*t_s = v->last_t = t;
 	v->grabbed++;
 	return 0;
 }
@@ -221,6 +242,7 @@ static void video_close(void *st)
 	if (!v)
 		return;
 	hs_capture_destroy(v->cap);
+	free(v->path);
 	free(v);
 }
 
@@ -561,6 +583,21 @@ bool hs_video_cut_short(long count, double fps, long frames_read, double last_t)
 	 * short stops well before the end its container states. */
 	const double end = (double)count / fps;
 	return last_t + 2.0 / fps + end / 100 < end;
+}
+
+double hs_video_follow_on(double stamp_s, double last_t, double fps,
+                          double *offset_s, bool *went_back)
+{
+	const double period = fps > 0 ? 1.0 / fps : 1.0 / UNSTAMPED_FPS;
+	const double t = stamp_s + *offset_s;
+	*went_back = false;
+	if (!(t < last_t))
+		return t;
+	if (t >= last_t - period)
+		return last_t;
+	*offset_s += last_t + period - t;
+	*went_back = true;
+	return last_t + period;
 }
 
 bool hs_source_cut_short(hs_source *src, long frames_read)

@@ -660,6 +660,110 @@ static void unstamped_video_is_timed_from_zero(void **state)
 	hs_test_rmtree(dir);
 }
 
+/* The rule on numbers: `cat a.ts a.ts` at 2 frames a second, stamps
+ * 0 ... 4.5 s and then 0 ... 4.5 s again.  Every frame after the jump back
+ * was skipped by the monitor (not yet due), silently, with exit 0. */
+static void video_times_follow_on_where_stamps_go_back(void **state)
+{
+	(void)state;
+	double offset = 0, last = -INFINITY;
+	bool back = true;
+	int backs = 0;
+	for (int i = 0; i < 20; i++) {
+		const double stamp = (i % 10) * 0.5;
+		const double t =
+		        hs_video_follow_on(stamp, last, 2.0, &offset, &back);
+		if (fabs(t - i * 0.5) > 1e-9)
+			fail_msg("frame %d at %g s, want %g", i, t, i * 0.5);
+		if (back && i != 10)
+			fail_msg("frame %d said to go back", i);
+		backs += back;
+		last = t;
+	}
+	assert_int_equal(backs, 1);
+	assert_true(offset == 5.0);
+	/* A step back within a frame period (frames reordered) is no jump:
+	 * the time stays where it was, and the offset with it. */
+	offset = 0;
+	assert_true(hs_video_follow_on(9.8, 10.0, 2.0, &offset, &back) == 10.0);
+	assert_false(back);
+	assert_true(offset == 0);
+	/* Forward is left as the file says, gaps too; the first frame too. */
+	assert_true(hs_video_follow_on(30.0, 10.0, 2.0, &offset, &back) ==
+	            30.0);
+	assert_false(back);
+	assert_true(hs_video_follow_on(7.0, -INFINITY, 2.0, &offset, &back) ==
+	            7.0);
+	assert_false(back);
+	/* The offset goes on for the frames after the jump, and a second
+	 * jump back adds to it. */
+	offset = 100;
+	assert_true(hs_video_follow_on(1.0, 300.0, 25.0, &offset, &back) ==
+	            300.04);
+	assert_true(back);
+	assert_near(offset, 299.04, 1e-9);
+	assert_near(hs_video_follow_on(1.04, 300.04, 25.0, &offset, &back),
+	            300.08, 1e-9);
+	assert_false(back);
+}
+
+/* A real MPEG-TS file joined to itself, made with ffmpeg from the desk
+ * clip when ffmpeg is there (it is not among the test packages): its
+ * second half follows on, and the user is told once, with the file and
+ * the frame. */
+static void video_joined_to_itself_plays_on(void **state)
+{
+	(void)state;
+	char desk[4096];
+	if (!hs_test_fixture("video/desk-session.avi", desk, sizeof desk))
+		skip();
+	if (hs_test_run("command -v ffmpeg >/dev/null 2>&1", NULL, 0) != 0)
+		SKIP_LOUDLY("ffmpeg is not installed, so no MPEG-TS file can "
+		            "be made; the rule is tested on numbers in "
+		            "video_times_follow_on_where_stamps_go_back");
+	char dir[256], twice[512], log[512], cmd[6144];
+	hs_test_tmpdir(dir, sizeof dir);
+	snprintf(twice, sizeof twice, "%s/twice.ts", dir);
+	snprintf(log, sizeof log, "%s/stderr", dir);
+	snprintf(cmd, sizeof cmd,
+	         "ffmpeg -nostdin -v error -y -i '%s' -t 5 -c:v mpeg2video "
+	         "-f mpegts '%s/a.ts' && cat '%s/a.ts' '%s/a.ts' > '%s'",
+	         desk, dir, dir, dir, twice);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+
+	const int saved = hs_test_stderr_begin(log);
+	assert_true(saved >= 0);
+	hs_source_opts o;
+	hs_source_opts_default(&o);
+	hs_source *src = NULL;
+	char err[512];
+	int rc_open = hs_source_open(twice, &o, &src, err, sizeof err);
+	double t[64];
+	int n = 0;
+	while (rc_open == 0 && n < 64 && hs_source_grab(src, &t[n]) == 0)
+		n++;
+	hs_source_destroy(src);
+	char printed[2048];
+	hs_test_stderr_end(saved, log, printed, sizeof printed);
+
+	assert_int_equal(rc_open, 0);
+	assert_int_equal(n, 20); /* 5 s at 2 fps, twice */
+	for (int i = 1; i < n; i++)
+		if (fabs(t[i] - t[i - 1] - 0.5) > 0.01)
+			fail_msg("frame %d at %g s after %g s", i, t[i],
+			         t[i - 1]);
+	char want[700];
+	snprintf(want, sizeof want,
+	         "time stamps of video '%s' go back at frame 10 ", twice);
+	const char *said = strstr(printed, want);
+	if (!said)
+		fail_msg("not said: %s\nstderr: %s", want, printed);
+	assert_non_null(strstr(said, "the frames after it are taken as "
+	                             "following on"));
+	assert_null(strstr(said + strlen(want), "go back at frame"));
+	hs_test_rmtree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -678,6 +782,8 @@ int main(void)
 		cmocka_unit_test(camera_frames_do_not_inherit_tables),
 		cmocka_unit_test(junk_after_the_picture_keeps_the_frame),
 		cmocka_unit_test(unstamped_video_is_timed_from_zero),
+		cmocka_unit_test(video_times_follow_on_where_stamps_go_back),
+		cmocka_unit_test(video_joined_to_itself_plays_on),
 	};
 	unsetenv("OPENCV_IO_MAX_IMAGE_PIXELS"); /* its default, 2^30 */
 	unsetenv("OPENCV_LOG_LEVEL");           /* the libraries keep quiet */

@@ -100,6 +100,19 @@ bool hs_video_states_count(const unsigned char *head, size_t n);
  * an estimate far above the frames there are. */
 bool hs_video_cut_short(long count, double fps, long frames_read,
                         double last_t);
+/* A video frame's time, kept going forward, on numbers: the frame stamped
+ * stamp_s in the file, after one timed last_t (-INFINITY for the first
+ * frame), in a video of fps frames a second.  *offset_s (0 at the start)
+ * is added to the stamps.  When a stamp goes back by more than a frame
+ * period (files joined one after another, `cat a.ts a.ts`, or a stream
+ * whose clock was reset), the frame is taken as following on a frame
+ * period after last_t, *offset_s moves so that the frames after it
+ * follow on too, and true goes to *went_back; a smaller step back
+ * (frames reordered by one) reads as last_t.  The monitor analyses a
+ * frame only when its time has reached the next one due, so every frame
+ * after a stamp gone back was skipped, and the run still ended with 0. */
+double hs_video_follow_on(double stamp_s, double last_t, double fps,
+                          double *offset_s, bool *went_back);
 /* What was opened, as hs_source_name() names it: for the first webcam,
  * the device found when it was opened. */
 const char *hs_source_device(const hs_source *src);
