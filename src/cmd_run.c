@@ -1001,13 +1001,23 @@ static int prepare(run_ctx *c, int *status)
 		return -1;
 	}
 	c->clock_start = hs_clock_wall();
-	if (c->o.clock_start &&
-	    hs_datetime_parse(c->o.clock_start, &c->clock_start) < 0) {
+	char when_why[160];
+	const int when_rc =
+	        c->o.clock_start
+	                ? hs_datetime_parse(c->o.clock_start, &c->clock_start,
+	                                    when_why, sizeof when_why)
+	                : 0;
+	if (when_rc == HS_ERANGE) {
+		hs_cli_usage_error("run", "--clock-start '%s': %s",
+		                   c->o.clock_start, when_why);
+		return -1;
+	}
+	if (when_rc < 0) {
 		hs_cli_usage_error(
 		        "run",
 		        "--clock-start takes an ISO 8601 time such as "
-		        "2026-03-14T09:00:00, not '%s'",
-		        c->o.clock_start);
+		        "2026-03-14T09:00:00, not '%s': %s",
+		        c->o.clock_start, when_why);
 		return -1;
 	}
 	/* A day ahead at most (time zones): a year typed wrong would put

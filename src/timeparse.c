@@ -4,6 +4,7 @@
 #include "headsup/err.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -197,8 +198,9 @@ int hs_duration_parse(const char *text, double *seconds)
 	return 0;
 }
 
-/* Match text against a shape: 'd' a digit, 'T' a 'T' or a space, '+' a
- * sign, anything else itself.  Returns the rest of the text, or NULL. */
+/* Match text against a shape: 'd' a digit, 'T' a 'T', a 't' or a space,
+ * '+' a sign, anything else itself.  Returns the rest of the text, or
+ * NULL. */
 static const char *shape(const char *text, const char *tmpl)
 {
 	for (; *tmpl; tmpl++, text++) {
@@ -206,7 +208,7 @@ static const char *shape(const char *text, const char *tmpl)
 		if (*tmpl == 'd')
 			ok = *text >= '0' && *text <= '9';
 		else if (*tmpl == 'T')
-			ok = *text == 'T' || *text == ' ';
+			ok = *text == 'T' || *text == 't' || *text == ' ';
 		else if (*tmpl == '+')
 			ok = *text == '+' || *text == '-';
 		else
@@ -225,55 +227,166 @@ static int read_num(const char *p, int n)
 	return v;
 }
 
-int hs_datetime_parse(const char *text, double *unix_s)
+__attribute__((format(printf, 3, 4))) static void say(char *why, size_t size,
+                                                      const char *fmt, ...)
 {
-	/* dddd-dd-ddTdd:dd[:dd][Z|+dd:dd], checked before any number is read */
-	const char *p = shape(text, "dddd-dd-ddTdd:dd");
-	if (!p)
+	if (!why || size == 0)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, size, fmt, ap);
+	va_end(ap);
+}
+
+/* The offset after a time: "+HH", "+HHMM" or "+HH:MM" (or '-'), as date(1)
+ * prints them with %z, %:z and --iso-8601.  Returns the rest of the text,
+ * or NULL; *hours and *minutes get its parts, unsigned, *sign -1 or 1. */
+static const char *utc_offset(const char *p, int *sign, int *hours,
+                              int *minutes)
+{
+	const char *q = shape(p, "+dd");
+	if (!q)
+		return NULL;
+	const char *mm = shape(q, ":dd") ? q + 1 : shape(q, "dd") ? q : NULL;
+	*sign = p[0] == '-' ? -1 : 1;
+	*hours = read_num(p + 1, 2);
+	*minutes = mm ? read_num(mm, 2) : 0;
+	return mm ? mm + 2 : q;
+}
+
+int hs_datetime_parse(const char *text, double *unix_s, char *why,
+                      size_t why_size)
+{
+	say(why, why_size, "%s", "");
+	if (!text)
 		return HS_EINVAL;
-	int sec = 0;
-	const char *q = shape(p, ":dd");
-	if (q) {
-		sec = read_num(p + 1, 2);
-		p = q;
+	/* First the shape, whole, then the numbers: text of another shape
+	 * is HS_EINVAL whatever numbers it holds. */
+	const char *p = shape(text, "dddd-dd-dd");
+	if (!p) {
+		say(why, why_size, "it does not begin with a date, YYYY-MM-DD");
+		return HS_EINVAL;
 	}
-	int off_min = 0;
+	const bool date_only = *p == '\0';
+	int h = 0, mi = 0, sec = 0;
+	double frac = 0;
 	bool utc = false;
-	if (*p == 'Z' && p[1] == '\0') {
-		utc = true;
-	} else if (*p) {
-		q = shape(p, "+dd:dd");
-		if (!q || *q)
+	int sign = 1, oh = 0, om = 0;
+	const char *off = NULL;
+	if (!date_only) {
+		const char *q = shape(p, "Tdd:dd");
+		if (!q) {
+			say(why, why_size,
+			    "the date must be followed by T and a time, "
+			    "HH:MM[:SS], or by nothing (its midnight)");
 			return HS_EINVAL;
-		int oh = read_num(p + 1, 2), om = read_num(p + 4, 2);
-		if (oh > 14 || om > 59)
-			return HS_EINVAL;
-		off_min = (p[0] == '-' ? -1 : 1) * (oh * 60 + om);
-		utc = true;
+		}
+		h = read_num(p + 1, 2);
+		mi = read_num(p + 4, 2);
+		p = q;
+		if ((q = shape(p, ":dd"))) {
+			sec = read_num(p + 1, 2);
+			p = q;
+			/* A point or a comma, as date --iso-8601=ns has it */
+			if ((*p == '.' || *p == ',') && p[1] >= '0' &&
+			    p[1] <= '9') {
+				double scale = 0.1;
+				for (p++; *p >= '0' && *p <= '9';
+				     p++, scale /= 10)
+					frac += (*p - '0') * scale;
+			}
+		}
+		if ((*p == 'Z' || *p == 'z') && p[1] == '\0') {
+			utc = true;
+		} else if (*p) {
+			off = p;
+			q = utc_offset(p, &sign, &oh, &om);
+			if (!q || *q) {
+				say(why, why_size,
+				    "the time must be followed by nothing "
+				    "(local time), Z (UTC) or a UTC offset "
+				    "such "
+				    "as +05:30, +0530 or +05");
+				return HS_EINVAL;
+			}
+			utc = true;
+		}
 	}
-	const int y = read_num(text, 4), mo = read_num(text + 5, 2),
-	          d = read_num(text + 8, 2), h = read_num(text + 11, 2),
-	          mi = read_num(text + 14, 2);
+
 	char ymd[11];
 	memcpy(ymd, text, 10);
 	ymd[10] = '\0';
 	hs_date day;
-	if (hs_date_parse(ymd, 0, &day) < 0 || h > 23 || mi > 59 || sec > 59)
-		return HS_EINVAL;
-	struct tm tm = { .tm_year = y - 1900,
-		         .tm_mon = mo - 1,
-		         .tm_mday = d,
-		         .tm_hour = h,
-		         .tm_min = mi,
-		         .tm_sec = sec,
-		         .tm_isdst = -1,
-		         .tm_wday = -1 };
-	/* -1 is also a real time (00:59:59 on 1 January 1970 in London):
-	 * only a tm_wday left alone says the conversion failed. */
-	time_t t = utc ? timegm(&tm) : mktime(&tm);
-	if (t == (time_t)-1 && tm.tm_wday == -1)
-		return HS_EINVAL;
-	*unix_s = (double)t - off_min * 60.0;
+	if (hs_date_parse(ymd, 0, &day) < 0) {
+		say(why, why_size, "%s is no day of the calendar from 1970 on",
+		    ymd);
+		return HS_ERANGE;
+	}
+	if (date_only) {
+		/* A day alone is its local midnight (or, where midnight did
+		 * not happen, its first second). */
+		if (!hs_date_exists(day)) {
+			say(why, why_size,
+			    "there was no %s in this time zone: its clocks "
+			    "skipped that day",
+			    ymd);
+			return HS_ERANGE;
+		}
+		*unix_s = hs_date_start(day);
+		return 0;
+	}
+	if (off && (om > 59 || oh * 60 + om > 14 * 60)) {
+		say(why, why_size,
+		    "the UTC offset %s is no time zone's: offsets run from "
+		    "-14:00 to +14:00, with minutes under 60",
+		    off);
+		return HS_ERANGE;
+	}
+	if (h > 23 || mi > 59 || sec > 59) {
+		say(why, why_size,
+		    "%02d:%02d:%02d is no time of day: hours run to 23, "
+		    "minutes "
+		    "and seconds to 59",
+		    h, mi, sec);
+		return HS_ERANGE;
+	}
+	double t;
+	if (utc) {
+		t = (double)days_from_civil(day.year, day.month, day.day) *
+		            86400.0 +
+		    h * 3600.0 + mi * 60.0 + sec - sign * (oh * 60 + om) * 60.0;
+	} else {
+		struct tm tm = { .tm_year = day.year - 1900,
+			         .tm_mon = day.month - 1,
+			         .tm_mday = day.day,
+			         .tm_hour = h,
+			         .tm_min = mi,
+			         .tm_sec = sec,
+			         .tm_isdst = -1,
+			         .tm_wday = -1 };
+		/* -1 is also a real time (00:59:59 on 1 January 1970 in
+		 * Berlin): only a tm_wday left alone says mktime() failed.
+		 * A local time the clocks skipped comes back moved (and
+		 * where to, glibc decides by the times it was asked
+		 * before): read back, it is not the time asked for. */
+		const time_t lt = mktime(&tm);
+		struct tm back;
+		if ((lt == (time_t)-1 && tm.tm_wday == -1) ||
+		    !localtime_r(&lt, &back) ||
+		    back.tm_year != day.year - 1900 ||
+		    back.tm_mon != day.month - 1 || back.tm_mday != day.day ||
+		    back.tm_hour != h || back.tm_min != mi ||
+		    back.tm_sec != sec) {
+			say(why, why_size,
+			    "%s %02d:%02d did not happen in this time zone: "
+			    "its "
+			    "clocks skipped it",
+			    ymd, h, mi);
+			return HS_ERANGE;
+		}
+		t = (double)lt;
+	}
+	*unix_s = t + frac;
 	return 0;
 }
 

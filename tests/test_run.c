@@ -364,6 +364,26 @@ static void bad_set_option_is_a_usage_error(void **state)
 	                 2);
 	assert_non_null(strstr(out, "--clock-start is for replaying a file"));
 	assert_nothing_started(&e);
+	/* An offset no zone has (it was taken), said so; a shape not
+	 * read, with what is wrong. */
+	assert_int_equal(hs_runenv_run(&e,
+	                               "run --source clip.avi --clock-start "
+	                               "2026-11-20T09:00+14:59",
+	                               out, sizeof out),
+	                 2);
+	assert_non_null(strstr(out, "--clock-start '2026-11-20T09:00+14:59': "
+	                            "the UTC offset +14:59 is no time zone's"));
+	assert_nothing_started(&e);
+	assert_int_equal(hs_runenv_run(&e,
+	                               "run --source clip.avi --clock-start "
+	                               "2026-11-20T9:00",
+	                               out, sizeof out),
+	                 2);
+	assert_non_null(strstr(out, "--clock-start takes an ISO 8601 time "
+	                            "such as 2026-03-14T09:00:00, not "
+	                            "'2026-11-20T9:00': the date must be "
+	                            "followed by T and a time"));
+	assert_nothing_started(&e);
 	/* A year typed wrong puts a replay in the future, where keep_days
 	 * would count from: refused before the journal is touched. */
 	assert_int_equal(hs_runenv_run(&e,

@@ -5,8 +5,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "headsup/err.h"
@@ -140,14 +142,18 @@ static void the_second_before_the_epoch_is_a_time(void **state)
 {
 	(void)state;
 	double t = 42;
-	assert_int_equal(hs_datetime_parse("1970-01-01T00:59:59", &t), 0);
+	assert_int_equal(hs_datetime_parse("1970-01-01T00:59:59", &t, NULL, 0),
+	                 0);
 	assert_true(t == -1);
-	assert_int_equal(hs_datetime_parse("1970-01-01T00:59:58", &t), 0);
+	assert_int_equal(hs_datetime_parse("1970-01-01T00:59:58", &t, NULL, 0),
+	                 0);
 	assert_true(t == -2);
-	assert_int_equal(hs_datetime_parse("1970-01-01T01:00:00", &t), 0);
+	assert_int_equal(hs_datetime_parse("1970-01-01T01:00:00", &t, NULL, 0),
+	                 0);
 	assert_true(t == 0);
 	t = 42;
-	assert_int_equal(hs_datetime_parse("2026-02-30T10:00", &t), HS_EINVAL);
+	assert_int_equal(hs_datetime_parse("2026-02-30T10:00", &t, NULL, 0),
+	                 HS_ERANGE);
 	assert_true(t == 42);
 }
 
@@ -195,6 +201,166 @@ static void a_skipped_day_did_not_happen(void **state)
 	assert_true(hs_date_exists((hs_date){ 2026, 3, 29 }));
 	was ? setenv("TZ", saved, 1) : unsetenv("TZ");
 	tzset();
+}
+
+/* 2026-03-14 09:00:00 UTC, 10:00 in Berlin. */
+#define MARCH_14_0900Z 1773478800.0
+
+/* --clock-start takes the ISO 8601 forms people and date(1) write: 't'
+ * and 'z' in lower case, seconds with a fraction after a point or a comma
+ * (date --iso-8601=ns), offsets "+0530" (date +%z) and "+05", a space for
+ * the 'T', and a date alone (its local midnight).  All but the first
+ * three of these were refused as "not an ISO 8601 time". */
+static void iso_8601_times_in_the_forms_people_write(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		double t;
+	} good[] = {
+		{ "2026-03-14T09:00:00Z", MARCH_14_0900Z },
+		{ "2026-03-14t09:00:00z", MARCH_14_0900Z },
+		{ "2026-03-14T09:00Z", MARCH_14_0900Z },
+		{ "2026-03-14T09:00:00.5Z", MARCH_14_0900Z + 0.5 },
+		{ "2026-03-14T09:00:00,5Z", MARCH_14_0900Z + 0.5 },
+		{ "2026-03-14T10:00:00,250000000+01:00",
+		  MARCH_14_0900Z + 0.25 },
+		{ "2026-03-14T14:30:00+05:30", MARCH_14_0900Z },
+		{ "2026-03-14T14:30:00+0530", MARCH_14_0900Z },
+		{ "2026-03-14T14:00+05", MARCH_14_0900Z },
+		{ "2026-03-14T04:00:00-05", MARCH_14_0900Z },
+		{ "2026-03-14T04:00:00-0500", MARCH_14_0900Z },
+		{ "2026-03-14T23:00:00+14:00", MARCH_14_0900Z },
+		{ "2026-03-13T21:00:00-12:00", MARCH_14_0900Z },
+		{ "2026-03-14T10:00:00", MARCH_14_0900Z }, /* Berlin, CET */
+		{ "2026-03-14 10:00", MARCH_14_0900Z },
+		{ "2026-03-14t10:00:00.75", MARCH_14_0900Z + 0.75 },
+		{ "2026-03-14", MARCH_14_0900Z - 10 * 3600 }, /* midnight */
+	};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		double t = 42;
+		char why[160] = "unchanged";
+		int rc = hs_datetime_parse(good[i].text, &t, why, sizeof why);
+		if (rc != 0)
+			fail_msg("'%s' was refused: %s", good[i].text, why);
+		if (fabs(t - good[i].t) > 1e-6)
+			fail_msg("'%s' read as %.6f, want %.6f", good[i].text,
+			         t, good[i].t);
+		assert_string_equal(why, "");
+	}
+	/* What date(1) prints, as it prints it. */
+	static const char *const formats[] = { "--iso-8601=ns",
+		                               "--iso-8601=seconds",
+		                               "+%Y-%m-%dT%H:%M:%S%z" };
+	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+		char cmd[128], out[128];
+		snprintf(cmd, sizeof cmd, "date -d @%.0f.5 '%s'",
+		         MARCH_14_0900Z, formats[i]);
+		if (hs_test_run(cmd, out, sizeof out) != 0)
+			SKIP_LOUDLY("date(1) cannot be run: %s", cmd);
+		out[strcspn(out, "\n")] = '\0';
+		double t = 42;
+		if (hs_datetime_parse(out, &t, NULL, 0) != 0)
+			fail_msg("date %s printed '%s', refused", formats[i],
+			         out);
+		const double want = MARCH_14_0900Z + (i == 0 ? 0.5 : 0);
+		if (fabs(t - want) > 1e-6)
+			fail_msg("'%s' read as %.6f, want %.6f", out, t, want);
+	}
+}
+
+/* A time of the right shape that names no time is refused saying what
+ * is wrong: "+14:59" was taken (15 hours less a minute: no zone's). */
+static void impossible_times_are_refused_saying_why(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		int err;
+		const char *why;
+	} bad[] = {
+		{ "2026-03-14T09:00+14:59", HS_ERANGE,
+		  "the UTC offset +14:59 is no time zone's: offsets run from "
+		  "-14:00 to +14:00, with minutes under 60" },
+		{ "2026-03-14T09:00+15:00", HS_ERANGE, "offset +15:00" },
+		{ "2026-03-14T09:00-14:01", HS_ERANGE, "offset -14:01" },
+		{ "2026-03-14T09:00+05:60", HS_ERANGE, "offset +05:60" },
+		{ "2026-03-14T09:00+0575", HS_ERANGE, "offset +0575" },
+		{ "2026-03-14T09:00+99", HS_ERANGE, "offset +99" },
+		{ "2026-03-14T24:00", HS_ERANGE,
+		  "24:00:00 is no time of day: hours run to 23" },
+		{ "2026-03-14T09:60Z", HS_ERANGE, "09:60:00 is no time" },
+		{ "2026-03-14T09:00:60", HS_ERANGE, "09:00:60 is no time" },
+		{ "2026-02-30T10:00", HS_ERANGE,
+		  "2026-02-30 is no day of the calendar" },
+		{ "1969-12-31T23:00Z", HS_ERANGE, "1969-12-31 is no day" },
+		/* Berlin's clocks go from 02:00 to 03:00 that night */
+		{ "2026-03-29T02:30", HS_ERANGE,
+		  "2026-03-29 02:30 did not happen in this time zone" },
+		{ "2026-03-14T09", HS_EINVAL, "followed by T and a time" },
+		{ "2026-03-14T9:00", HS_EINVAL, "followed by T and a time" },
+		{ "2026-03-14x09:00", HS_EINVAL, "followed by T and a time" },
+		{ "2026-03-14 ", HS_EINVAL, "followed by T and a time" },
+		{ "2026-03-14T09:00:00.", HS_EINVAL,
+		  "Z (UTC) or a UTC offset" },
+		{ "2026-03-14T09:00:00.5.5", HS_EINVAL, "a UTC offset" },
+		{ "2026-03-14T09:00.5", HS_EINVAL, "a UTC offset" },
+		{ "2026-03-14T09:00:5", HS_EINVAL, "a UTC offset" },
+		{ "2026-03-14T09:00+5", HS_EINVAL, "a UTC offset" },
+		{ "2026-03-14T09:00+05:3", HS_EINVAL, "a UTC offset" },
+		{ "2026-03-14T09:00+053", HS_EINVAL, "a UTC offset" },
+		{ "2026-03-14T09:00+05:30:00", HS_EINVAL, "a UTC offset" },
+		{ "2026-03-14T09:00 Z", HS_EINVAL, "a UTC offset" },
+		{ "2026-03-14T09:00ZZ", HS_EINVAL, "a UTC offset" },
+		{ "2026-03-14T09:00Z+01", HS_EINVAL, "a UTC offset" },
+		{ "2026-03-14T09:00+0530 ", HS_EINVAL, "a UTC offset" },
+		{ "14.03.2026 09:00", HS_EINVAL, "does not begin with a date" },
+		{ "", HS_EINVAL, "does not begin with a date" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		double t = 42;
+		char why[160] = "";
+		int rc = hs_datetime_parse(bad[i].text, &t, why, sizeof why);
+		if (rc != bad[i].err)
+			fail_msg("'%s': got %d, want %d", bad[i].text, rc,
+			         bad[i].err);
+		if (!strstr(why, bad[i].why))
+			fail_msg("'%s': said '%s', want '%s'", bad[i].text, why,
+			         bad[i].why);
+		assert_true(t == 42);
+	}
+	double t = 42;
+	assert_int_equal(hs_datetime_parse(NULL, &t, NULL, 0), HS_EINVAL);
+	/* The other side of the spring gap, and the same time in UTC, are
+	 * times. */
+	assert_int_equal(hs_datetime_parse("2026-03-29T03:30", &t, NULL, 0), 0);
+	assert_true(t == 1774747800.0);
+	assert_int_equal(hs_datetime_parse("2026-03-29T02:30Z", &t, NULL, 0),
+	                 0);
+	assert_true(t == 1774751400.0);
+}
+
+/* A date alone is its local midnight; a day the zone skipped has none. */
+static void a_date_alone_is_its_local_midnight(void **state)
+{
+	(void)state;
+	if (!hs_test_tz("Pacific/Apia"))
+		SKIP_LOUDLY("time zone Pacific/Apia is not installed (tzdata)");
+	double t = 42;
+	char why[160];
+	assert_int_equal(hs_datetime_parse("2011-12-31", &t, why, sizeof why),
+	                 0);
+	assert_true(t == 1325239200.0); /* 00:00 UTC+14 */
+	t = 42;
+	assert_int_equal(hs_datetime_parse("2011-12-30", &t, why, sizeof why),
+	                 HS_ERANGE);
+	assert_string_equal(why, "there was no 2011-12-30 in this time zone: "
+	                         "its clocks skipped that day");
+	assert_true(t == 42);
+	assert_int_equal(
+	        hs_datetime_parse("2011-12-30T12:00", &t, why, sizeof why),
+	        HS_ERANGE);
+	assert_non_null(strstr(why, "did not happen in this time zone"));
 }
 
 /* Days are counted on the calendar, not through the zone's clocks: in
@@ -272,6 +438,10 @@ int main(void)
 		        days_add_on_the_calendar_where_a_day_was_skipped,
 		        hs_test_tz_berlin),
 		cmocka_unit_test(days_add_on_the_gregorian_calendar),
+		cmocka_unit_test(iso_8601_times_in_the_forms_people_write),
+		cmocka_unit_test(impossible_times_are_refused_saying_why),
+		cmocka_unit_test_teardown(a_date_alone_is_its_local_midnight,
+		                          hs_test_tz_berlin),
 	};
 	return cmocka_run_group_tests(tests, hs_test_tz_berlin, NULL);
 }

@@ -64,9 +64,18 @@ int hs_duration_format(double seconds, char *buf, size_t size);
  * chose: "1 minute 30 seconds", "2 hours 5 seconds". */
 int hs_duration_format_exact(double seconds, char *buf, size_t size);
 
-/* Parse an ISO 8601 date and time: "YYYY-MM-DDTHH:MM[:SS]" in local time,
- * or followed by "Z" (UTC) or "+HH:MM"/"-HH:MM"; a space may stand for the
- * 'T'.  HS_EINVAL for anything else; *unix is untouched then. */
-int hs_datetime_parse(const char *text, double *unix_s);
+/* Parse an ISO 8601 date and time, as a user or date(1) writes it:
+ * "YYYY-MM-DDTHH:MM[:SS[.fff]]" in local time, or followed by "Z" (UTC)
+ * or a UTC offset "+HH:MM", "+HHMM" or "+HH" ('-' too); the 'T' may be
+ * a 't' or a space, the 'Z' a 'z', the seconds' fraction may follow a
+ * comma ("09:00:00,5", as date --iso-8601=ns prints), and a date alone is
+ * its local midnight.  HS_EINVAL for text of another shape, HS_ERANGE for
+ * one of this shape naming no time: no such day (2026-02-30), hours past
+ * 23, minutes or seconds past 59, an offset beyond 14:00 or with 60
+ * minutes or more, or a local time the zone's clocks skipped.  why (may
+ * be NULL) gets what is wrong, in words, "" on success; *unix_s is
+ * untouched on failure. */
+int hs_datetime_parse(const char *text, double *unix_s, char *why,
+                      size_t why_size);
 
 #endif

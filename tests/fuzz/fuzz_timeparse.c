@@ -5,9 +5,10 @@
  *     formats and parses back to itself, or HS_EINVAL with *out untouched;
  *   - hs_duration_parse: 0 with whole seconds from 1 s to 7 days, or
  *     HS_EINVAL / HS_ERANGE with *seconds untouched;
- *   - hs_datetime_parse: 0 with a finite time, and only for text of the
- *     documented shape (two-digit fields, one sign), or HS_EINVAL
- *     untouched.
+ *   - hs_datetime_parse: 0 with a finite time and no reason, and only for
+ *     text of the documented shape (two-digit fields, one sign), or
+ *     HS_EINVAL / HS_ERANGE (the latter only for that shape) untouched,
+ *     with a reason.
  *
  * Built only with clang and -DHS_FUZZ=ON; seeds in corpus/timeparse/.
  */
@@ -68,17 +69,20 @@ static void check_duration(const char *text)
 		__builtin_trap();
 }
 
-/* "YYYY-MM-DDTHH:MM[:SS]" then nothing, "Z" or "+HH:MM" (timeparse.h),
- * with a space allowed for the 'T'.  Checked with a POSIX regular
- * expression so that the oracle shares no code with the parser. */
+/* "YYYY-MM-DD" alone, or with 'T' (or 't' or a space) and "HH:MM[:SS]",
+ * the seconds perhaps with a fraction after '.' or ',', then nothing, 'Z'
+ * (or 'z') or an offset "+HH", "+HHMM" or "+HH:MM" (timeparse.h).
+ * Checked with a POSIX regular expression so that the oracle shares no
+ * code with the parser. */
 static bool datetime_shaped(const char *text)
 {
 	static regex_t re;
 	static bool compiled;
 	if (!compiled) {
 		if (regcomp(&re,
-		            "^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}"
-		            "(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?$",
+		            "^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+		            "([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?"
+		            "([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)?)?$",
 		            REG_EXTENDED | REG_NOSUB) != 0)
 			__builtin_trap();
 		compiled = true;
@@ -89,13 +93,15 @@ static bool datetime_shaped(const char *text)
 static void check_datetime(const char *text)
 {
 	double t = -1e300;
-	int rc = hs_datetime_parse(text, &t);
-	if (rc == HS_EINVAL) {
-		if (t != -1e300)
+	char why[160] = "x";
+	int rc = hs_datetime_parse(text, &t, why, sizeof why);
+	if (rc == HS_EINVAL || rc == HS_ERANGE) {
+		if (t != -1e300 || why[0] == '\0' ||
+		    (rc == HS_ERANGE && !datetime_shaped(text)))
 			__builtin_trap();
 		return;
 	}
-	if (rc != 0 || !isfinite(t) || !datetime_shaped(text))
+	if (rc != 0 || !isfinite(t) || why[0] != '\0' || !datetime_shaped(text))
 		__builtin_trap();
 }
 
