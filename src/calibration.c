@@ -69,6 +69,7 @@ enum {
 	M_BH,
 	M_PITCH,
 	M_YAW,
+	M_PROLL, /* roll of the frames with a pitch, beside M_PITCH */
 	M_ROLL,
 	M_TMP, /* scratch for spread() */
 	M_COUNT
@@ -204,12 +205,16 @@ int hs_calibration_from_samples(const hs_calib_sample *s, size_t n, int frame_w,
 		}
 		if (!s[i].has_pose)
 			continue;
-		col[M_ROLL][n_roll++] = s[i].pose.roll_deg;
+		/* The eye line's slant rather than the roll: it is what the
+		 * frames are un-rolled by, and for an upright head it is the
+		 * camera's tilt even when the head is turned. */
+		col[M_ROLL][n_roll++] = hs_pose_eye_line_deg(&s[i].pose);
 		/* Yaw comes from the same solve as pitch; without a pitch
 		 * (Haar fallback) it is 0 and meaningless. */
 		if (s[i].pose.has_pitch) {
 			col[M_PITCH][n_pitch] = s[i].pose.pitch_down_deg;
 			col[M_YAW][n_pitch] = s[i].pose.yaw_deg;
+			col[M_PROLL][n_pitch] = s[i].pose.roll_deg;
 			n_pitch++;
 		}
 	}
@@ -225,6 +230,20 @@ int hs_calibration_from_samples(const hs_calib_sample *s, size_t n, int frame_w,
 	}
 	/* (a median sorts its column: the others keep their time order) */
 	const double iod = hs_median(col[M_IOD], n_face);
+	const double roll = n_roll ? hs_median(col[M_ROLL], n_roll) : 0;
+	/* Each frame's pitch and yaw as a level camera would read them: the
+	 * monitor un-rolls every frame by this roll before comparing pitches
+	 * (hs_posture_pitch_delta), so a tilted camera moves neither side. */
+	for (size_t j = 0; j < n_pitch; j++) {
+		const hs_pose seen = { .pitch_down_deg = col[M_PITCH][j],
+			               .yaw_deg = col[M_YAW][j],
+			               .roll_deg = col[M_PROLL][j],
+			               .has_pitch = true };
+		hs_pose level;
+		hs_pose_unroll(&seen, roll, &level);
+		col[M_PITCH][j] = level.pitch_down_deg;
+		col[M_YAW][j] = level.yaw_deg;
+	}
 	if (n_face >= HS_CALIB_SPREAD_MIN_FRAMES &&
 	    stepped(col, n_face, n_pitch, iod, why, whysize))
 		goto cleanup;
@@ -234,7 +253,7 @@ int hs_calibration_from_samples(const hs_calib_sample *s, size_t n, int frame_w,
 		.iod_px = iod,
 		.frame_w = frame_w,
 		.frame_h = frame_h,
-		.roll_deg = n_roll ? hs_median(col[M_ROLL], n_roll) : 0,
+		.roll_deg = roll,
 		.has_pitch = n_pitch > 0 && n_pitch * 2 >= n_face,
 	};
 	if (b.has_pitch) {

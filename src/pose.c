@@ -225,6 +225,38 @@ void hs_pose_from_matrix(const double R[9], double *pitch_down_deg,
 	*roll_deg = atan2(R[3], R[4]) * DEG;
 }
 
+double hs_pose_eye_line_deg(const hs_pose *p)
+{
+	if (!p->has_pitch)
+		return p->roll_deg;
+	double R[9];
+	hs_pose_to_matrix(p->pitch_down_deg, p->yaw_deg, p->roll_deg, R);
+	/* The first column is the head's x axis (right eye to left eye) in
+	 * the camera's frame; its slant in the image plane. */
+	return atan2(R[3], R[0]) * DEG;
+}
+
+void hs_pose_unroll(const hs_pose *p, double camera_roll_deg, hs_pose *out)
+{
+	hs_pose r = *p;
+	if (!p->has_pitch) {
+		r.roll_deg -= camera_roll_deg;
+		*out = r;
+		return;
+	}
+	double R[9], U[9], L[9];
+	hs_pose_to_matrix(p->pitch_down_deg, p->yaw_deg, p->roll_deg, R);
+	/* Rz(-camera roll): roll alone is a turn about the optical axis. */
+	hs_pose_to_matrix(0, 0, -camera_roll_deg, U);
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 3; j++)
+			L[3 * i + j] = U[3 * i] * R[j] +
+			               U[3 * i + 1] * R[3 + j] +
+			               U[3 * i + 2] * R[6 + j];
+	hs_pose_from_matrix(L, &r.pitch_down_deg, &r.yaw_deg, &r.roll_deg);
+	*out = r;
+}
+
 void hs_pose_project(const hs_head_model *m, const hs_camera_model *cam,
                      const double R[9], const double t[3],
                      hs_point out[HS_KP_COUNT])

@@ -103,6 +103,13 @@ int hs_posture_eye_geometry(const hs_face *f, const hs_baseline *b,
 	return 0;
 }
 
+double hs_posture_pitch_delta(const hs_baseline *b, const hs_pose *p)
+{
+	hs_pose level;
+	hs_pose_unroll(p, b->roll_deg, &level);
+	return level.pitch_down_deg - b->pitch_deg;
+}
+
 int hs_posture_features(const hs_baseline *b, const hs_face *f,
                         const hs_pose *p, hs_features *out)
 {
@@ -121,7 +128,7 @@ int hs_posture_features(const hs_baseline *b, const hs_face *f,
 		r.roll_deg = p->roll_deg - b->roll_deg;
 		r.has_pitch = p->has_pitch && b->has_pitch;
 		if (r.has_pitch)
-			r.pitch_delta_deg = p->pitch_down_deg - b->pitch_deg;
+			r.pitch_delta_deg = hs_posture_pitch_delta(b, p);
 	}
 	*out = r;
 	return 0;

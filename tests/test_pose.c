@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "headsup/err.h"
@@ -124,6 +125,65 @@ static void matrix_round_trips(void **state)
 		assert_near(R[3 * i] * R[3 * i] + R[3 * i + 1] * R[3 * i + 1] +
 		                    R[3 * i + 2] * R[3 * i + 2],
 		            1, 1e-12);
+}
+
+/* A camera clipped on crookedly: the picture turns about its centre (the
+ * principal point).  PnP then splits the head's rotation in the tilted
+ * camera's frame, where a turned head also reads as pitched; un-rolling by
+ * the camera's tilt gives back what a level camera reads. */
+static void unroll_undoes_a_tilted_camera(void **state)
+{
+	(void)state;
+	const hs_head_model m = raw_model();
+	hs_camera_model cam;
+	hs_camera_model_from_fov(&cam, 640, 480, 60);
+	const double tilts[] = { -10, -5, 5, 10 };
+	for (size_t k = 0; k < sizeof tilts / sizeof tilts[0]; k++)
+		for (int p = -20; p <= 20; p += 20)
+			for (int y = -45; y <= 45; y += 15) {
+				const double th = tilts[k] * M_PI / 180;
+				hs_face f;
+				project(&m, &cam, p, y, 0, &f);
+				for (int i = 0; i < HS_KP_COUNT; i++) {
+					const double dx = f.kp[i].x - cam.cx,
+					             dy = f.kp[i].y - cam.cy;
+					/* clockwise on screen for th > 0 (y is
+					 * down), as roll + is */
+					f.kp[i].x =
+					        (float)(cam.cx + cos(th) * dx -
+					                sin(th) * dy);
+					f.kp[i].y =
+					        (float)(cam.cy + sin(th) * dx +
+					                cos(th) * dy);
+				}
+				hs_pose seen, level;
+				assert_int_equal(
+				        hs_pose_estimate(&m, &cam, &f, &seen),
+				        0);
+				/* The fault this undoes: 5 degrees of pitch
+				 * for a 30 degree turn under a 10 degree
+				 * tilt. */
+				if (fabs(tilts[k]) == 10 && abs(y) == 30)
+					assert_true(fabs(seen.pitch_down_deg -
+					                 p) > 4);
+				hs_pose_unroll(&seen, tilts[k], &level);
+				assert_true(level.has_pitch);
+				if (fabs(level.pitch_down_deg - p) > 0.5 ||
+				    fabs(level.yaw_deg - y) > 0.5 ||
+				    fabs(level.roll_deg) > 0.5)
+					fail_msg("pose %d/%d/0 under a tilt of "
+					         "%g read as %.2f/%.2f/%.2f",
+					         p, y, tilts[k],
+					         level.pitch_down_deg,
+					         level.yaw_deg, level.roll_deg);
+			}
+	/* Without a pitch (eyes only) there is only the roll to shift. */
+	const hs_pose eyes = { .roll_deg = 12, .has_pitch = false };
+	hs_pose level;
+	hs_pose_unroll(&eyes, 10, &level);
+	assert_false(level.has_pitch);
+	assert_near(level.roll_deg, 2, 1e-9);
+	assert_near(level.pitch_down_deg, 0, 0);
 }
 
 /* The correction: gain times the PnP pitch plus the offset; yaw and roll
@@ -681,6 +741,7 @@ int main(void)
 		cmocka_unit_test(pnp_recovers_a_grid_of_poses),
 		cmocka_unit_test(conventions_match_the_image),
 		cmocka_unit_test(matrix_round_trips),
+		cmocka_unit_test(unroll_undoes_a_tilted_camera),
 		cmocka_unit_test(correction_scales_pitch_only),
 		cmocka_unit_test(eyes_only_gives_roll_without_pitch),
 		cmocka_unit_test(camera_from_fov),

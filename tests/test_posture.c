@@ -129,7 +129,10 @@ static void features_measure_against_the_baseline(void **state)
 	hs_features out;
 	assert_int_equal(hs_posture_features(&b, &f, &p, &out), 0);
 	assert_true(out.has_pitch);
-	assert_near(out.pitch_delta_deg, 20.0, 1e-9);
+	/* 25 - 5, but after un-rolling the baseline's 1 degree of roll
+	 * (hs_posture_pitch_delta): a few hundredths off for a head turned
+	 * 3 degrees. */
+	assert_near(out.pitch_delta_deg, 20.0, 0.1);
 	assert_near(out.drop_iod, 0.5, 1e-6);   /* 30 px / 60 px */
 	assert_near(out.lean_ratio, 1.2, 1e-6); /* 72 / 60 */
 	assert_near(out.roll_deg, -5.0, 1e-9);
@@ -139,6 +142,71 @@ static void features_measure_against_the_baseline(void **state)
 	assert_int_equal(hs_posture_features(&b, &f, &p, &out), 0);
 	assert_near(out.drop_iod, -0.5, 1e-6);
 	assert_near(out.lean_ratio, 1.0, 1e-6);
+}
+
+/* A webcam clipped on crookedly: calibrated on it, a head that turns to a
+ * second screen and looks down there must read the same pitch delta as
+ * before a level camera.  Split in the tilted camera's frame, a 30 degree
+ * turn under a 10 degree tilt made 5 degrees of pitch, which missed looks
+ * down on one side and flagged level looks on the other. */
+static void a_tilted_camera_leaves_the_pitch_delta_alone(void **state)
+{
+	(void)state;
+	/* Calibrated facing the screen, the camera a little to one side. */
+	const hs_pose upright = { .pitch_down_deg = 2,
+		                  .yaw_deg = 15,
+		                  .has_pitch = true };
+	const double tilts[] = { 0, -10, -5, 5, 10 };
+	double level_delta[2][4] = { { 0 } };
+	for (size_t k = 0; k < sizeof tilts / sizeof tilts[0]; k++) {
+		hs_calib_sample cal[5];
+		for (int i = 0; i < 5; i++) {
+			cal[i] = (hs_calib_sample){
+				.face = face_at(320, 200, 60), .has_pose = true
+			};
+			hs_test_pose_tilted(&upright, tilts[k], &cal[i].pose);
+		}
+		hs_baseline b;
+		char why[256] = "";
+		assert_int_equal(hs_calibration_from_samples(
+		                         cal, 5, 640, 480, &b, why, sizeof why),
+		                 0);
+		for (int d = 0; d < 2; d++)
+			for (int t = 0; t < 4; t++) {
+				/* A look 20 degrees further down, or level,
+				 * with the head turned to either side. */
+				const double yaws[] = { -45, -30, 30, 45 };
+				const hs_pose head = {
+					.pitch_down_deg = d ? 22 : 2,
+					.yaw_deg = yaws[t],
+					.has_pitch = true,
+				};
+				hs_pose seen;
+				hs_test_pose_tilted(&head, tilts[k], &seen);
+				const hs_face f = face_at(320, 200, 60);
+				hs_features out;
+				assert_int_equal(hs_posture_features(
+				                         &b, &f, &seen, &out),
+				                 0);
+				assert_true(out.has_pitch);
+				if (k == 0)
+					level_delta[d][t] = out.pitch_delta_deg;
+				else if (fabs(out.pitch_delta_deg -
+				              level_delta[d][t]) > 0.5)
+					fail_msg(
+					        "camera tilted %g, head turned "
+					        "%g: pitch delta %.2f, level "
+					        "camera %.2f",
+					        tilts[k], yaws[t],
+					        out.pitch_delta_deg,
+					        level_delta[d][t]);
+			}
+	}
+	/* And the level camera reads what the head did. */
+	for (int t = 0; t < 4; t++) {
+		assert_near(level_delta[0][t], 0, 1e-6);
+		assert_near(level_delta[1][t], 20, 1e-6);
+	}
 }
 
 static void iod_is_the_distance_between_the_eyes(void **state)
@@ -651,8 +719,14 @@ static void lowered_heads_read_looking_down_not_hunched(void **state)
 	print_message("lowered heads: %d of %d read looking_down, %d hunched\n",
 	              down, total, hunched);
 	assert_int_equal(total, 110);
-	assert_int_equal(hunched, 0);
-	assert_true(down >= 88); /* 80%; measured 101 of 110 */
+	/* One frame reads hunched: person 5's first series, which hardly
+	 * lowers the head, at a look 60 degrees down turned 30 to the side.
+	 * Its head sat tilted 6 degrees while calibrating, which the pitch
+	 * delta takes for a tilted camera (hs_posture_pitch_delta), so the
+	 * turn costs it 2 of its 10.6 degrees and the drop rule takes over.
+	 * It still alerts. */
+	assert_true(hunched <= 1);
+	assert_true(down >= 88); /* 80%; measured 100 of 110 */
 	hs_image_destroy(img);
 	hs_analyzer_destroy(az);
 }
@@ -662,6 +736,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(state_names_round_trip),
 		cmocka_unit_test(features_measure_against_the_baseline),
+		cmocka_unit_test(a_tilted_camera_leaves_the_pitch_delta_alone),
 		cmocka_unit_test(iod_is_the_distance_between_the_eyes),
 		cmocka_unit_test(no_pitch_without_a_pitch_on_both_sides),
 		cmocka_unit_test(a_face_without_eyes_is_measured_by_its_box),

@@ -61,8 +61,13 @@
 	        width (or height): off-centre */
 
 typedef struct hs_baseline {
-	double pitch_deg; /* median pitch_down_deg; 0 when !has_pitch */
-	double roll_deg;  /* median roll_deg */
+	/* Median pitch_down_deg of the frames, each un-rolled by roll_deg
+	 * first (hs_pose_unroll): as a level camera would have read it.  0
+	 * when !has_pitch. */
+	double pitch_deg;
+	/* Median slant of the eye line (hs_pose_eye_line_deg; the roll for a
+	 * head facing the camera): the camera's tilt plus the head's. */
+	double roll_deg;
 	double eye_mid_x; /* median eye midpoint, frame pixels */
 	double eye_mid_y;
 	double iod_px; /* median inter-ocular distance, pixels, > 0 */
@@ -95,8 +100,9 @@ extern const char hs_baseline_pitchless_advice[];
 void hs_calibration_say_turned(double yaw_deg, char *buf, size_t size);
 
 /* Build a baseline from n samples of frames of frame_w x frame_h pixels.
- * Medians of every quantity over the frames with a face.  source is set
- * to "" and created_unix to 0: the caller fills them in.
+ * Medians of every quantity over the frames with a face; pitch and yaw
+ * after each frame is un-rolled by the median roll (see pitch_deg).  source is
+ * set to "" and created_unix to 0: the caller fills them in.
  *
  * Refuses with HS_EINVAL, and a sentence telling the user what to change
  * in why, when more than half the frames have no face, when the median

@@ -79,6 +79,25 @@ void hs_pose_to_matrix(double pitch_down_deg, double yaw_deg, double roll_deg,
 void hs_pose_from_matrix(const double R[9], double *pitch_down_deg,
                          double *yaw_deg, double *roll_deg);
 
+/* How far the head's ear-to-ear axis is turned on the picture, in degrees
+ * (+ = clockwise, as roll_deg): the slant of its eye line.  For a head
+ * not tilted sideways it is the camera's own tilt, however the head is
+ * turned or nodded; roll_deg is not, being split after the turn and the
+ * nod (a head turned 20 and nodded 3 degrees before a camera tilted 10
+ * reads a roll of 9.4).  Without a pitch, roll_deg, which is the eye
+ * line's slant there. */
+double hs_pose_eye_line_deg(const hs_pose *p);
+
+/* The pose a level camera would have read, from pose p read by a camera
+ * turned camera_roll_deg about its optical axis (the roll convention
+ * above: + = clockwise on screen).  Pitch, yaw and roll are split in the
+ * camera's frame, so a tilted camera mixes yaw into pitch: by about
+ * sin(camera roll) x sin(yaw), 5 degrees for a head turned 30 degrees
+ * before a camera tilted 10.  Un-rolling the rotation (pre-multiplying it
+ * by Rz(-camera_roll_deg)) and splitting it again undoes that.  Without a
+ * pitch (has_pitch false) only the roll is shifted.  out may be p. */
+void hs_pose_unroll(const hs_pose *p, double camera_roll_deg, hs_pose *out);
+
 /* Similarity fit: the proper rotation R (row-major, det +1), scale s > 0
  * and translation t minimising sum_i |s * R * model[i] + t - pts[i]|^2
  * (Horn's closed form with unit quaternions, 1987).  n >= 3 points that

@@ -64,11 +64,24 @@ typedef struct hs_features {
 int hs_posture_eye_geometry(const hs_face *f, const hs_baseline *b,
                             double *mid_x, double *mid_y, double *iod_px);
 
+/* How much further down than in baseline b the head of pose p is tilted,
+ * in degrees; p must have a pitch.  Not p's pitch minus b's: a camera
+ * that is not level (clipped on crookedly) mixes the head's turn into its
+ * pitch, which one calibrated pitch cannot take away.  So p is first
+ * un-rolled by b's roll (hs_pose_unroll), as each calibration frame was
+ * before its pitch went into b (hs_calibration_from_samples), and the two
+ * pitches are compared as a level camera would read them.  The price: a
+ * head tilted sideways while calibrating is taken for a tilted camera, and
+ * then a turned head reads the error the camera's tilt would have made,
+ * 2 degrees for a tilt of 6 and a turn of 30 (two of Pointing'04's five
+ * people sat so), where a camera tilted 10 degrees made 5. */
+double hs_posture_pitch_delta(const hs_baseline *b, const hs_pose *p);
+
 /* Features of face f (and its pose p, NULL when none) against baseline b.
- * pitch_delta_deg is only meaningful when out->has_pitch, which needs a
- * pitch in both p and b; without p, roll_deg is 0.  HS_EINVAL when the
- * eye geometry cannot be had (see above) or b has no positive IOD; out is
- * then untouched. */
+ * pitch_delta_deg (hs_posture_pitch_delta) is only meaningful when
+ * out->has_pitch, which needs a pitch in both p and b; without p,
+ * roll_deg is 0.  HS_EINVAL when the eye geometry cannot be had (see
+ * above) or b has no positive IOD; out is then untouched. */
 int hs_posture_features(const hs_baseline *b, const hs_face *f,
                         const hs_pose *p, hs_features *out);
 

@@ -1,6 +1,8 @@
 /* testutil.c - see testutil.h. */
 #include "testutil.h"
 
+#include "headsup/pose.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,4 +153,24 @@ int hs_test_tmp_teardown(void **state)
 	(void)state;
 	hs_test_rmtree(hs_test_tmp);
 	return 0;
+}
+
+void hs_test_pose_tilted(const hs_pose *level, double camera_roll_deg,
+                         hs_pose *seen)
+{
+	const double c = cos(camera_roll_deg * M_PI / 180),
+	             s = sin(camera_roll_deg * M_PI / 180);
+	double R[9], T[9];
+	hs_pose_to_matrix(level->pitch_down_deg, level->yaw_deg,
+	                  level->roll_deg, R);
+	/* Rz rotates the rows x (image right) and y (down) into each other;
+	 * z, the optical axis, stays. */
+	for (int j = 0; j < 3; j++) {
+		T[j] = c * R[j] - s * R[3 + j];
+		T[3 + j] = s * R[j] + c * R[3 + j];
+		T[6 + j] = R[6 + j];
+	}
+	*seen = *level;
+	hs_pose_from_matrix(T, &seen->pitch_down_deg, &seen->yaw_deg,
+	                    &seen->roll_deg);
 }

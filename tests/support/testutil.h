@@ -44,6 +44,14 @@ bool hs_test_tz(const char *zone);
 /* The headsup binary under test ($HEADSUP_BIN, else the build tree's). */
 const char *hs_test_bin(void);
 
+struct hs_pose;
+/* The pose a camera turned camera_roll_deg about its optical axis (+ =
+ * clockwise on screen) reads of a head at pose level (as a level camera
+ * reads it): the head's rotation pre-multiplied by Rz(camera_roll_deg),
+ * composed here by hand rather than by the code under test. */
+void hs_test_pose_tilted(const struct hs_pose *level, double camera_roll_deg,
+                         struct hs_pose *seen);
+
 /* Is |a - b| <= eps?  When not, prints "line <line>: <expr> = a, want b
  * (within eps)" and returns false.  For assert_near(). */
 bool hs_test_near(double a, double b, double eps, const char *expr, int line);
