@@ -837,7 +837,9 @@ static bool holds_something_else(const char *path)
  * stays).  A baseline is replaced by renaming a new file over it, so
  * anything but a regular file (a device, a FIFO, a folder) is refused,
  * said in err: /dev/full or a FIFO would have been replaced by a file.  So
- * is a file that holds something else than a baseline. */
+ * is a file that holds something else than a baseline, and a path through
+ * a link another user may have planted (HS_ENOTOWNER; see
+ * hs_path_check_links()). */
 static int save_target(const char *path, char *target, char *err,
                        size_t errsize)
 {
@@ -847,6 +849,19 @@ static int save_target(const char *path, char *target, char *err,
 		    "cannot save calibration: no file named; give the path "
 		    "of a file");
 		return HS_EINVAL;
+	}
+	char link_path[PATH_MAX], owner[96];
+	unsigned uid = 0;
+	if (hs_path_check_links(path, link_path, sizeof link_path, &uid) ==
+	    HS_ENOTOWNER) {
+		say(err, errsize,
+		    "cannot save calibration '%s': '%s' is a symbolic link "
+		    "of %s in a folder others may write; it could lead "
+		    "anywhere (to a file of yours, which the baseline would "
+		    "replace), so it was not followed: give another path",
+		    path, link_path,
+		    hs_path_user_name(uid, owner, sizeof owner));
+		return HS_ENOTOWNER;
 	}
 	if (hs_path_is_folder(path)) {
 		say(err, errsize,

@@ -219,7 +219,8 @@ static void usage(FILE *out)
 	      "failed, 2 usage or configuration error (an --output that can "
 	      "hold\nno baseline, such as a folder or a device, "
 	      "included; a file that\nholds something else, such as the "
-	      "journal, is left as it is).\n\n",
+	      "journal, is left as it is, and a path\nthrough a link "
+	      "another user put in a shared folder is refused).\n\n",
 	      out);
 	fputs(hs_disclaimer, out);
 }
@@ -309,7 +310,7 @@ int hs_cmd_calibrate(int argc, char **argv)
 		 * one that cannot now (permissions, the disk), a failure. */
 		return rc == HS_EISDIR || rc == HS_ENOTFILE ||
 		                       rc == HS_EINVAL || rc == HS_ENOENT ||
-		                       rc == HS_EFORMAT
+		                       rc == HS_EFORMAT || rc == HS_ENOTOWNER
 		               ? HS_EXIT_USAGE
 		               : HS_EXIT_FAILURE;
 	}

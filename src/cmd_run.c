@@ -148,8 +148,10 @@ static void usage(FILE *out)
 	      "running, or\n"
 	      "when the journal is not one headsup can keep (another "
 	      "program's\n"
-	      "database, a newer headsup's, a folder, or a file named with\n"
-	      "--journal that is damaged or no journal).\n\n",
+	      "database, a newer headsup's, a folder, a file of another "
+	      "user's, or\n"
+	      "a file named with --journal that is damaged or no "
+	      "journal).\n\n",
 	      out);
 	fputs(hs_disclaimer, out);
 }
@@ -260,9 +262,29 @@ static void warn_of_overlap(run_ctx *c, double wall)
 	free(s);
 }
 
+/* Say that the journal at path, or a companion file of it (-wal, -shm),
+ * belongs to another user. */
+static void say_not_owner(const char *path)
+{
+	static const char *const ends[] = { "", "-wal", "-shm", "-journal" };
+	char name[PATH_MAX + 16] = "", owner[96] = "another user";
+	for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+		struct stat st;
+		snprintf(name, sizeof name, "%s%s", path, ends[i]);
+		if (stat(name, &st) == 0 && st.st_uid != geteuid()) {
+			hs_path_user_name(st.st_uid, owner, sizeof owner);
+			break;
+		}
+	}
+	hs_error("journal file '%s' belongs to %s, not to you: they could "
+	         "read what headsup keeps in it, so it was left as it is; give "
+	         "a journal of your own, or a path where none is yet",
+	         name, owner);
+}
+
 /* Open the journal, or plan a retry; HS_EFORMAT (said) when the file is
  * not a journal this version may write, or one the user named that is
- * corrupt. */
+ * corrupt, or one of another user's. */
 static int open_journal(run_ctx *c, double now_mono)
 {
 	char moved[PATH_MAX];
@@ -275,10 +297,12 @@ static int open_journal(run_ctx *c, double now_mono)
 	if (rc < 0) {
 		/* The user's own file, corrupt, waits for the user as another
 		 * program's does (HS_EFORMAT, said by the journal itself). */
-		const bool theirs =
-		        rc == HS_EFORMAT || (rc == HS_ECORRUPT && c->o.journal);
+		const bool theirs = rc == HS_EFORMAT || rc == HS_ENOTOWNER ||
+		                    (rc == HS_ECORRUPT && c->o.journal);
 		if (c->journal_warned || rc == HS_EFORMAT) {
 			/* said already */
+		} else if (rc == HS_ENOTOWNER) {
+			say_not_owner(c->journal_path);
 		} else if (theirs) {
 			hs_error("journal '%s' is corrupt; it was left as it "
 			         "is: move it away, or give another path",

@@ -172,7 +172,11 @@ static const doc_command doc_commands[] = {
 	            "Keep the journal in {F} instead of "
 	            "{$XDG_DATA_HOME/headsup/journal.db}.\n"
 	            "Its folder must exist, and a file already there must be "
-	            "a headsup journal (any other file is left alone)." },
+	            "a headsup journal (any other file is left alone) of your "
+	            "own: one of another user's (made first in a shared "
+	            "folder) could be read by its owner, and is refused.  A "
+	            "journal of yours that others may read is made private "
+	            "(mode 0600), with a warning." },
 	          { "--clock-start", "T", NULL,
 	            "For a file: the wall-clock time of its start, which the "
 	            "journal dates the monitoring from, in ISO 8601: "
@@ -223,7 +227,8 @@ static const doc_command doc_commands[] = {
 	                            "running, and when the journal is not "
 	                            "one headsup can keep: another "
 	                            "program's database, a newer headsup's, "
-	                            "a folder, or a file named with "
+	                            "a folder, a file of another user's, or "
+	                            "a file named with "
 	                            "*--journal* that is damaged or no "
 	                            "journal.",
 	  } },
@@ -255,7 +260,10 @@ static const doc_command doc_commands[] = {
 	          { "--config", "F", NULL, CONFIG_TEXT },
 	          { "--output", "F", NULL,
 	            "Store the baseline in {F} instead of "
-	            "{$XDG_STATE_HOME/headsup/calibration.ini}." },
+	            "{$XDG_STATE_HOME/headsup/calibration.ini}.\n"
+	            "A symbolic link on the way that another user put in a "
+	            "folder others may write (such as */tmp*) is not "
+	            "followed: it could lead to any file of yours." },
 	  },
 	  {
 	          [HS_EXIT_OK] = "The baseline was stored.",
@@ -265,8 +273,9 @@ static const doc_command doc_commands[] = {
 	          [HS_EXIT_USAGE] = "Also when *--output* can hold no "
 	                            "baseline (a folder, a device, a pipe) "
 	                            "or holds something else (the journal, "
-	                            "the settings), said before recording; "
-	                            "that file is left as it is.",
+	                            "the settings), or is reached through "
+	                            "another user's link, said before "
+	                            "recording; that file is left as it is.",
 	  } },
 	{ "analyze",
 	  "Each {PATH} is an image, a folder of images (read in name order) "
@@ -332,7 +341,12 @@ static const doc_command doc_commands[] = {
 	          { "--output", "FILE", NULL,
 	            "Write to {FILE} instead of standard output; without "
 	            "*--format*, a name ending in *.html*, *.htm* or *.json* "
-	            "picks that format." },
+	            "picks that format.\n"
+	            "The file is private to you (mode 0600), also when it "
+	            "replaces an older one.  A symbolic link on the way that "
+	            "another user put in a folder others may write (such as "
+	            "*/tmp*) is not followed: it could lead to any file of "
+	            "yours." },
 	          { "--journal", "FILE", NULL,
 	            "Read this journal, which must exist, instead of "
 	            "{$XDG_DATA_HOME/headsup/journal.db}.\n"
@@ -348,7 +362,10 @@ static const doc_command doc_commands[] = {
 	                            "headsup reads (another program's "
 	                            "database, a newer headsup's, a folder), "
 	                            "or one named with *--journal* is "
-	                            "missing, damaged or no journal.",
+	                            "missing, damaged or no journal, and "
+	                            "when *--output* goes through another "
+	                            "user's link or names a file of another "
+	                            "user's.",
 	  } },
 	{ "advice",
 	  "Without a {TOPIC}, every topic is printed; the text is wrapped to "
@@ -680,7 +697,10 @@ static void files(FILE *out)
 	      ".TP\n.I \\%/tmp/headsup\\-UID/\n"
 	      "Where the control socket and the lock are kept when\n"
 	      ".B XDG_RUNTIME_DIR\n"
-	      "is unset or not an absolute path;\n"
+	      "is unset, not an absolute path, or not a folder of your own "
+	      "that nobody else may enter (mode 0700, as the XDG Base "
+	      "Directory specification requires; a warning says what is "
+	      "wrong with it);\n"
 	      ".I UID\n"
 	      "is your numeric user id.\n"
 	      "Either folder is made private to you (mode 0700).\n"

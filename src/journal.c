@@ -478,25 +478,63 @@ static int reopen_immutable(hs_journal *j)
 	return open_db_as(j, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
 }
 
+/* SQLite's companion files, which hold what the journal does while it is
+ * open. */
+static const char *const companions[] = { "-wal", "-shm", "-journal" };
+
+/* Those of path's companion files that are there must be the user's too:
+ * SQLite would write into another user's as into the journal.  With
+ * 'tighten', ours are made 0600 (they take the journal's mode when SQLite
+ * makes them, before tightening). */
+static int check_companions(const char *path, bool tighten)
+{
+	for (size_t i = 0; i < sizeof companions / sizeof companions[0]; i++) {
+		char name[PATH_MAX + 16];
+		snprintf(name, sizeof name, "%s%s", path, companions[i]);
+		/* One the user may not open cannot be written by SQLite
+		 * either. */
+		const int fd = open(name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+		                                  O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		struct stat st;
+		int rc = fstat(fd, &st) != 0 ? hs_err_from_errno(errno) : 0;
+		if (rc == 0 && st.st_uid != geteuid())
+			rc = HS_ENOTOWNER;
+		else if (rc == 0 && tighten && (st.st_mode & 077))
+			fchmod(fd, 0600);
+		close(fd);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* Create the file with mode 0600 (SQLite would use 0644), or, with
  * 'tighten', make an existing one 0600 (once it is known to be a journal:
- * another program's database keeps its mode); the -wal and -shm files
- * take the file's mode. */
+ * another program's database keeps its mode), saying so; the -wal and
+ * -shm files take the file's mode.  HS_ENOTOWNER (unsaid: the caller says
+ * it once) when the file or a companion of it belongs to another user,
+ * who could read the journal there. */
 static int make_private_file(const char *path, bool tighten)
 {
 	/* Non-blocking: a FIFO in its place must not hang the monitor. */
-	int fd = hs_path_open_private(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return hs_err_from_errno(errno);
 	struct stat st;
+	int fd = hs_path_open_private(path, O_RDWR | O_NONBLOCK | O_CLOEXEC,
+	                              &st);
+	if (fd < 0)
+		return fd;
 	int rc = 0;
-	if (fstat(fd, &st) != 0)
-		rc = hs_err_from_errno(errno);
-	else if (!S_ISREG(st.st_mode))
+	if (!S_ISREG(st.st_mode))
 		rc = HS_ENOTFILE;
-	else if (tighten && (st.st_mode & 077))
-		fchmod(fd, 0600);
+	else if (tighten && (st.st_mode & 077) && fchmod(fd, 0600) == 0)
+		hs_warn("journal '%s' could be %s by other users (mode %04o); "
+		        "it is private to you now (mode 0600)",
+		        path, (st.st_mode & 022) ? "read and changed" : "read",
+		        (unsigned)(st.st_mode & 07777));
 	close(fd);
+	if (rc == 0)
+		rc = check_companions(path, tighten);
 	return rc;
 }
 

@@ -167,9 +167,10 @@ int hs_lock_acquire(const char *path, hs_lock **out, long *holder_pid)
 	if (rc < 0)
 		return rc;
 	hs_lock *lock = NULL;
-	int fd = hs_path_open_private(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	int fd = hs_path_open_private(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW,
+	                              NULL);
 	if (fd < 0) {
-		rc = hs_err_from_errno(errno);
+		rc = fd;
 		hs_error("cannot open lock file '%s': %s", path,
 		         hs_strerror(rc));
 		goto fail;

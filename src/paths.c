@@ -2,10 +2,12 @@
 #include "headsup/paths.h"
 
 #include "headsup/err.h"
+#include "headsup/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,12 +41,59 @@ static const struct {
 	[HS_XDG_RUNTIME] = { "XDG_RUNTIME_DIR", NULL },
 };
 
+bool hs_path_runtime_dir_ok(const char *dir, char *why, size_t size)
+{
+	struct stat st;
+	if (stat(dir, &st) != 0) {
+		if (errno == ENOENT)
+			return true; /* made private when it is needed */
+		snprintf(why, size, "it cannot be inspected: %s",
+		         strerror(errno));
+		return false;
+	}
+	char owner[96];
+	if (!S_ISDIR(st.st_mode))
+		snprintf(why, size, "it is not a folder");
+	else if (st.st_uid != getuid())
+		snprintf(why, size, "it belongs to %s, not to you",
+		         hs_path_user_name(st.st_uid, owner, sizeof owner));
+	else if (st.st_mode & 077)
+		snprintf(why, size,
+		         "it has mode %04o, not 0700, so other users may %s it",
+		         (unsigned)(st.st_mode & 07777),
+		         (st.st_mode & 022) ? "remove or replace what is in"
+		                            : "look into");
+	else
+		return true;
+	return false;
+}
+
+/* Whether $XDG_RUNTIME_DIR (base) may be used; when not, said once per
+ * process (every command asks for the runtime folder more than once). */
+static bool runtime_dir_usable(const char *base)
+{
+	static bool warned;
+	char why[256];
+	if (hs_path_runtime_dir_ok(base, why, sizeof why))
+		return true;
+	if (!warned)
+		hs_warn("$XDG_RUNTIME_DIR '%s' is not a private folder of "
+		        "yours: %s; headsup keeps its lock and control socket "
+		        "in /tmp/headsup-%u instead",
+		        base, why, (unsigned)getuid());
+	warned = true;
+	return false;
+}
+
 int hs_path_xdg(hs_xdg_kind kind, const char *name, char *buf, size_t size)
 {
 	const char *sep = name ? "/" : "";
 	name = name ? name : "";
 	/* A relative value does not count (the XDG base directory spec). */
 	const char *base = getenv(xdg_table[kind].var);
+	if (base && base[0] == '/' && kind == HS_XDG_RUNTIME &&
+	    !runtime_dir_usable(base))
+		base = NULL;
 	if (base && base[0] == '/')
 		return put(buf, size, "%s/headsup%s%s", base, sep, name);
 	if (kind == HS_XDG_RUNTIME) {
@@ -236,25 +285,129 @@ int hs_path_put_uri(char *buf, size_t size, size_t *used, const char *path)
 	return 0;
 }
 
-int hs_path_open_private(const char *path, int flags)
+const char *hs_path_user_name(unsigned uid, char *buf, size_t size)
 {
+	struct passwd pw, *found = NULL;
+	char text[1024];
+	if (getpwuid_r((uid_t)uid, &pw, text, sizeof text, &found) == 0 &&
+	    found && found->pw_name && found->pw_name[0])
+		snprintf(buf, size, "%s (uid %u)", found->pw_name, uid);
+	else
+		snprintf(buf, size, "uid %u", uid);
+	return buf;
+}
+
+/* The opened fd's status into *st: HS_ENOTOWNER when the file is not the
+ * user's. */
+static int check_owner(int fd, struct stat *st)
+{
+	if (fstat(fd, st) != 0)
+		return hs_err_from_errno(errno);
+	return st->st_uid == geteuid() ? 0 : HS_ENOTOWNER;
+}
+
+int hs_path_open_private(const char *path, int flags, struct stat *st)
+{
+	struct stat own;
+	st = st ? st : &own;
 	/* Twice: a file removed between the two opens is made again. */
 	for (int tries = 0; tries < 2; tries++) {
 		int fd = open(path, flags | O_CREAT | O_EXCL, 0600);
+		int rc = 0;
 		if (fd >= 0) {
-			if (fchmod(fd, 0600) != 0) {
-				const int saved = errno;
-				close(fd);
-				errno = saved;
-				return -1;
-			}
-			return fd;
+			if (fchmod(fd, 0600) != 0)
+				rc = hs_err_from_errno(errno);
+			else
+				rc = check_owner(fd, st);
+		} else if (errno != EEXIST) {
+			return hs_err_from_errno(errno);
+		} else {
+			fd = open(path, flags);
+			if (fd < 0 && errno == ENOENT)
+				continue;
+			if (fd < 0)
+				return hs_err_from_errno(errno);
+			rc = check_owner(fd, st);
 		}
-		if (errno != EEXIST)
-			return -1;
-		fd = open(path, flags);
-		if (fd >= 0 || errno != ENOENT)
-			return fd;
+		if (rc < 0) {
+			close(fd);
+			return rc;
+		}
+		return fd;
 	}
-	return -1;
+	return HS_ENOENT;
+}
+
+/* Is the link at path (status *link) one another user may have put in
+ * its folder (dir, "" for the root) to send a write elsewhere? */
+static bool planted_link(const char *dir, const struct stat *link)
+{
+	struct stat folder;
+	if (link->st_uid == geteuid())
+		return false;
+	if (stat(dir[0] ? dir : "/", &folder) != 0)
+		return true; /* cannot tell: the stricter rule */
+	return link->st_uid != folder.st_uid && (folder.st_mode & 022);
+}
+
+int hs_path_check_links(const char *path, char *link, size_t size,
+                        unsigned *owner)
+{
+	/* Walked a part at a time, as the kernel resolves a path: done is
+	 * the folder reached so far ("" for the root, never a link), rest
+	 * what is still to walk, into which a link's text is spliced. */
+	char done[PATH_MAX], rest[PATH_MAX], next[PATH_MAX];
+	done[0] = '\0';
+	if (path[0] != '/' && !getcwd(done, sizeof done))
+		return 0; /* nothing to judge by: the open says why */
+	if (strcmp(done, "/") == 0)
+		done[0] = '\0';
+	if (put(rest, sizeof rest, "%s", path) < 0)
+		return HS_ENAMETOOLONG;
+	int links = 0;
+	const char *p = rest;
+	while (*p) {
+		p += strspn(p, "/");
+		const size_t len = strcspn(p, "/");
+		if (len == 0)
+			break;
+		if ((len == 1 && p[0] == '.') ||
+		    (len == 2 && p[0] == '.' && p[1] == '.')) {
+			char *slash = strrchr(done, '/');
+			if (len == 2 && slash)
+				*slash = '\0';
+			p += len;
+			continue;
+		}
+		char at[PATH_MAX];
+		if (put(at, sizeof at, "%s/%.*s", done, (int)len, p) < 0)
+			return HS_ENAMETOOLONG;
+		p += len;
+		struct stat st;
+		if (lstat(at, &st) != 0)
+			return 0; /* not there (yet): nothing more to follow */
+		if (!S_ISLNK(st.st_mode)) {
+			memcpy(done, at, strlen(at) + 1);
+			continue;
+		}
+		if (planted_link(done, &st)) {
+			snprintf(link, size, "%s", at);
+			*owner = (unsigned)st.st_uid;
+			return HS_ENOTOWNER;
+		}
+		if (++links > 40)
+			return HS_ELOOP;
+		char text[PATH_MAX];
+		const ssize_t n = readlink(at, text, sizeof text - 1);
+		if (n < 0)
+			return 0;
+		text[n] = '\0';
+		if (put(next, sizeof next, "%s/%s", text, p) < 0)
+			return HS_ENAMETOOLONG;
+		memcpy(rest, next, strlen(next) + 1);
+		p = rest;
+		if (text[0] == '/')
+			done[0] = '\0';
+	}
+	return 0;
 }

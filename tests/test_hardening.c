@@ -1394,6 +1394,122 @@ static void a_report_through_a_link_is_private(void **state)
 	hs_runenv_fmt(path, sizeof path, "%s/target.html", e.dir);
 	assert_int_equal(stat(path, &target), 0);
 	assert_int_equal(target.st_mode & 0777, 0600);
+	/* A report written over an old one is private too, whatever mode
+	 * the old one had: it tells how its reader sat all day. */
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+	assert_int_equal(stat(path, &target), 0);
+	assert_int_equal(target.st_mode & 0777, 0600);
+	hs_runenv_fmt(args, sizeof args,
+	              "report --date " DAY " --output target.html");
+	assert_int_equal(chmod(path, 0664), 0);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+	assert_int_equal(stat(path, &target), 0);
+	assert_int_equal(target.st_mode & 0777, 0600);
+	hs_runenv_free(&e);
+}
+
+/* A folder every user may write to (as /tmp), in e's folder: its path
+ * into dir. */
+static void make_shared_folder(const hs_runenv *e, char *dir, size_t size)
+{
+	hs_runenv_fmt(dir, size, "%s/shared", e->dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_int_equal(chmod(dir, 01777), 0);
+}
+
+/* A journal file another user made first in a shared folder, for the
+ * user to name with --journal (a shared demo folder), would let that
+ * user read every session headsup keeps: `run` refuses it as a usage
+ * error, naming the file and its owner, and leaves it as it is.  Needs
+ * root, to make a file of another user. */
+static void a_journal_another_user_made_is_refused(void **state)
+{
+	(void)state;
+	char src[4096], shared[256], path[512], extra[600], out[8192];
+	REQUIRE_FIXTURE(DESK, src);
+	if (geteuid() != 0)
+		SKIP_LOUDLY("a file of another user can only be made as root");
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	make_shared_folder(&e, shared, sizeof shared);
+	hs_runenv_fmt(path, sizeof path, "%s/demo.db", shared);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(chmod(path, 0666), 0);
+	assert_int_equal(chown(path, 65534, 65534), 0);
+	hs_runenv_fmt(extra, sizeof extra, "--journal '%s'", path);
+	assert_int_equal(
+	        hs_runenv_run_desk(&e, src, DAY, extra, out, sizeof out), 2);
+	assert_non_null(strstr(out, path));
+	assert_non_null(strstr(out, "uid 65534"));
+	assert_non_null(strstr(out, "not to you"));
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 0);
+	assert_int_equal(st.st_uid, 65534);
+	assert_int_equal(st.st_mode & 07777, 0666);
+	hs_runenv_free(&e);
+}
+
+/* A symbolic link another user put in a shared folder, under the name
+ * the user gives to --output, would have the report or the baseline
+ * replace the file it points to (the user's ~/.bashrc): `report` and
+ * `calibrate` refuse it as a usage error naming the link and its owner,
+ * and the file pointed to is left as it is.  A link of the user's own
+ * there is followed as before.  Needs root, to make a link of another
+ * user. */
+static void a_link_another_user_planted_is_not_followed(void **state)
+{
+	(void)state;
+	if (geteuid() != 0)
+		SKIP_LOUDLY("a link of another user can only be made as root");
+	char shared[256], victim[512], link[512], args[1400], out[8192];
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	make_shared_folder(&e, shared, sizeof shared);
+	hs_runenv_fmt(victim, sizeof victim, "%s/bashrc", e.dir);
+	FILE *f = fopen(victim, "w");
+	assert_non_null(f);
+	fputs("alias ll='ls -l'\n", f);
+	fclose(f);
+	assert_int_equal(chmod(victim, 0644), 0);
+	static const char *const names[] = { "report.txt", "cal.ini" };
+	for (size_t i = 0; i < 2; i++) {
+		hs_runenv_fmt(link, sizeof link, "%s/%s", shared, names[i]);
+		assert_int_equal(symlink(victim, link), 0);
+		assert_int_equal(lchown(link, 65534, 65534), 0);
+		if (i == 0)
+			hs_runenv_fmt(args, sizeof args,
+			              "report --date " DAY " --output '%s'",
+			              link);
+		else
+			hs_runenv_fmt(args, sizeof args,
+			              "calibrate --source '%s/none.avi' "
+			              "--output '%s'",
+			              e.dir, link);
+		assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 2);
+		assert_non_null(strstr(out, link));
+		assert_non_null(strstr(out, "uid 65534"));
+		assert_non_null(strstr(out, "not followed"));
+		char *text = hs_runenv_slurp(victim);
+		assert_non_null(text);
+		assert_string_equal(text, "alias ll='ls -l'\n");
+		free(text);
+		struct stat st;
+		assert_int_equal(lstat(link, &st), 0);
+		assert_true(S_ISLNK(st.st_mode));
+	}
+	/* The user's own link there leads where the user meant. */
+	hs_runenv_fmt(link, sizeof link, "%s/mine.txt", shared);
+	assert_int_equal(symlink(victim, link), 0);
+	hs_runenv_fmt(args, sizeof args, "report --date " DAY " --output '%s'",
+	              link);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+	struct stat st;
+	assert_int_equal(stat(victim, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
 	hs_runenv_free(&e);
 }
 
@@ -1560,6 +1676,8 @@ int main(void)
 		        monitor_uses_only_local_sockets_and_its_own_files),
 		cmocka_unit_test(a_crash_leaves_no_core_file),
 		cmocka_unit_test(a_report_through_a_link_is_private),
+		cmocka_unit_test(a_journal_another_user_made_is_refused),
+		cmocka_unit_test(a_link_another_user_planted_is_not_followed),
 		cmocka_unit_test(soak_10000_frames_keeps_memory_flat),
 		cmocka_unit_test(valgrind_finds_no_leak),
 	};

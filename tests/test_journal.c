@@ -379,6 +379,97 @@ static void write_frames(const char *path, int frames, hs_state state)
 	hs_journal_close(j);
 }
 
+/* A journal file another user made first (in a shared folder such as
+ * /tmp, for the user to name with --journal) would let them read every
+ * session written to it: refused, and left as it is, as is a journal of
+ * the user's beside a -wal of another user's, into which SQLite would
+ * write.  Reading another user's journal (a report) harms nobody's
+ * privacy and still works.  Needs root, to give files away. */
+static void another_users_journal_is_refused(void **state)
+{
+	fixture *fx = *state;
+	if (geteuid() != 0) {
+		fprintf(stderr, "SKIPPED: giving a file away needs root\n");
+		skip();
+	}
+	snprintf(fx->db, sizeof fx->db, "%s/shared.db", fx->dir);
+	FILE *f = fopen(fx->db, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(chmod(fx->db, 0666), 0);
+	assert_int_equal(chown(fx->db, 65534, 65534), 0);
+	hs_journal *j = NULL;
+	assert_int_equal(hs_journal_open_named(fx->db, &j), HS_ENOTOWNER);
+	assert_null(j);
+	assert_int_equal(hs_journal_open(fx->db, NULL, &j), HS_ENOTOWNER);
+	assert_null(j);
+	struct stat st;
+	assert_int_equal(stat(fx->db, &st), 0);
+	assert_int_equal(st.st_size, 0);
+	assert_int_equal(st.st_uid, 65534);
+	assert_int_equal(st.st_mode & 07777, 0666);
+
+	/* The user's journal, with another user's -wal beside it. */
+	snprintf(fx->db, sizeof fx->db, "%s/mine.db", fx->dir);
+	write_frames(fx->db, 120, HS_STATE_HUNCHED);
+	char wal[PATH_MAX + 8];
+	snprintf(wal, sizeof wal, "%s-wal", fx->db);
+	f = fopen(wal, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(chmod(wal, 0666), 0);
+	assert_int_equal(chown(wal, 65534, 65534), 0);
+	assert_int_equal(hs_journal_open_named(fx->db, &j), HS_ENOTOWNER);
+	assert_null(j);
+	assert_int_equal(unlink(wal), 0);
+
+	/* Another user's journal, readable: a report reads it. */
+	assert_int_equal(chown(fx->db, 65534, 65534), 0);
+	assert_int_equal(chmod(fx->db, 0644), 0);
+	assert_int_equal(hs_journal_open_existing(fx->db, &j), 0);
+	hs_journal_minute *m = NULL;
+	size_t n = 0;
+	assert_int_equal(hs_journal_read_minutes(j, 0, 4e9, &m, &n), 0);
+	hs_journal_close(j);
+	assert_int_equal(n, 1);
+	free(m);
+}
+
+/* A journal of the user's that others may read (or write) is made 0600
+ * when it is opened to write, with a warning that says so; so are its
+ * -wal and -shm files, which take its mode when SQLite makes them. */
+static void an_open_journal_is_made_private_and_said(void **state)
+{
+	fixture *fx = *state;
+	snprintf(fx->db, sizeof fx->db, "%s/mine.db", fx->dir);
+	write_frames(fx->db, 120, HS_STATE_HUNCHED);
+	assert_int_equal(chmod(fx->db, 0666), 0);
+	char log[PATH_MAX], got[2048];
+	snprintf(log, sizeof log, "%s/stderr", fx->dir);
+	const int saved = hs_test_stderr_begin(log);
+	assert_true(saved >= 0);
+	hs_journal *j = NULL;
+	const mode_t old = umask(0);
+	int rc = hs_journal_open_named(fx->db, &j);
+	umask(old);
+	hs_test_stderr_end(saved, log, got, sizeof got);
+	assert_int_equal(rc, 0);
+	struct stat st;
+	assert_int_equal(stat(fx->db, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	static const char *const ends[] = { "-wal", "-shm" };
+	for (size_t i = 0; i < 2; i++) {
+		char name[PATH_MAX + 8];
+		snprintf(name, sizeof name, "%s%s", fx->db, ends[i]);
+		if (stat(name, &st) == 0)
+			assert_int_equal(st.st_mode & 07777, 0600);
+	}
+	hs_journal_close(j);
+	assert_non_null(strstr(got, fx->db));
+	assert_non_null(strstr(got, "mode 0666"));
+	assert_non_null(strstr(got, "private to you now"));
+}
+
 /* A report reads the journal without writing to it: the bytes stay the
  * same, and an empty file stays empty (it reads as "nothing yet"). */
 static void reading_never_writes(void **state)
@@ -1237,6 +1328,8 @@ int main(void)
 		JOURNAL_TEST(version_1_journal_is_migrated_and_keeps_its_data),
 		JOURNAL_TEST(newer_journal_is_refused),
 		JOURNAL_TEST(another_programs_database_is_left_untouched),
+		JOURNAL_TEST(another_users_journal_is_refused),
+		JOURNAL_TEST(an_open_journal_is_made_private_and_said),
 		JOURNAL_TEST(reading_never_writes),
 		JOURNAL_TEST(reading_leaves_no_wal_files_behind),
 		JOURNAL_TEST(reading_keeps_a_running_writers_files),

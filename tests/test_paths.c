@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,6 +186,190 @@ static void a_relative_home_is_named(void **state)
 	assert_string_equal(buf, "/home/u/.local/state/headsup");
 }
 
+/* Another user's uid for files the test hands over (as root), or skip. */
+#define OTHER_UID 65534
+#define REQUIRE_ROOT()                                                       \
+	do {                                                                 \
+		if (geteuid() != 0) {                                        \
+			fprintf(stderr, "SKIPPED: giving a file to another " \
+			                "user needs root\n");                \
+			skip();                                              \
+		}                                                            \
+	} while (0)
+
+/* A file another user made first where the user's data is to go (a
+ * shared folder, /tmp) would let that user read all that is written:
+ * refused, judged by the file opened (through a link of the user's too),
+ * not by the path.  The user's own file is opened as before. */
+static void another_users_file_is_refused(void **state)
+{
+	(void)state;
+	REQUIRE_ROOT();
+	char theirs[PATH_MAX], mine[PATH_MAX], link[PATH_MAX];
+	snprintf(theirs, sizeof theirs, "%s/theirs.db", hs_test_tmp);
+	snprintf(mine, sizeof mine, "%s/mine.db", hs_test_tmp);
+	snprintf(link, sizeof link, "%s/link.db", hs_test_tmp);
+	FILE *f = fopen(theirs, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(chmod(theirs, 0666), 0);
+	assert_int_equal(chown(theirs, OTHER_UID, OTHER_UID), 0);
+	struct stat st;
+	assert_int_equal(hs_path_open_private(theirs, O_RDWR, &st),
+	                 HS_ENOTOWNER);
+	assert_int_equal(symlink(theirs, link), 0);
+	assert_int_equal(hs_path_open_private(link, O_RDWR, NULL),
+	                 HS_ENOTOWNER);
+	assert_int_equal(stat(theirs, &st), 0);
+	assert_int_equal(st.st_uid, OTHER_UID);
+	assert_int_equal(st.st_mode & 07777, 0666); /* left as it was */
+
+	int fd = hs_path_open_private(mine, O_RDWR, &st);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(st.st_uid, geteuid());
+	fd = hs_path_open_private(mine, O_RDWR, NULL); /* there already */
+	assert_true(fd >= 0);
+	close(fd);
+
+	char who[96];
+	assert_non_null(strstr(hs_path_user_name(OTHER_UID, who, sizeof who),
+	                       "uid 65534"));
+}
+
+/* A symbolic link planted by another user in a folder others may write
+ * (a report's --output in /tmp, pointing at the user's ~/.bashrc) is
+ * found, on the last part of the path or on the way; a link of the
+ * user's, of the folder's owner, or in a folder only its owner writes is
+ * not. */
+static void planted_links_are_found(void **state)
+{
+	(void)state;
+	REQUIRE_ROOT();
+	char shared[128], closed[128], path[PATH_MAX], link[PATH_MAX],
+	        got[PATH_MAX], want[PATH_MAX];
+	unsigned owner = 0;
+	snprintf(shared, sizeof shared, "%s/shared", hs_test_tmp);
+	snprintf(closed, sizeof closed, "%s/closed", hs_test_tmp);
+	assert_int_equal(mkdir(shared, 0700), 0);
+	assert_int_equal(chmod(shared, 01777), 0);
+	assert_int_equal(mkdir(closed, 0755), 0);
+
+	/* The last part. */
+	snprintf(link, sizeof link, "%s/report.txt", shared);
+	assert_int_equal(symlink("../closed/bashrc", link), 0);
+	assert_int_equal(lchown(link, OTHER_UID, OTHER_UID), 0);
+	assert_int_equal(hs_path_check_links(link, got, sizeof got, &owner),
+	                 HS_ENOTOWNER);
+	assert_string_equal(got, link);
+	assert_int_equal(owner, OTHER_UID);
+	/* Also named relative to the current folder, and without the
+	 * sticky bit (which the kernel's own rule needs). */
+	assert_int_equal(chmod(shared, 0777), 0);
+	char cwd[PATH_MAX];
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	assert_int_equal(chdir(hs_test_tmp), 0);
+	got[0] = '\0';
+	int rc = hs_path_check_links("./shared/../shared/report.txt", got,
+	                             sizeof got, &owner);
+	assert_int_equal(chdir(cwd), 0);
+	assert_int_equal(rc, HS_ENOTOWNER);
+	assert_string_equal(got, link);
+
+	/* On the way: a planted link to a folder. */
+	snprintf(link, sizeof link, "%s/dir", shared);
+	assert_int_equal(symlink(closed, link), 0);
+	assert_int_equal(lchown(link, OTHER_UID, OTHER_UID), 0);
+	snprintf(path, sizeof path, "%s/dir/out.html", shared);
+	assert_int_equal(hs_path_check_links(path, got, sizeof got, &owner),
+	                 HS_ENOTOWNER);
+	assert_string_equal(got, link);
+
+	/* Reached through a link of the user's. */
+	snprintf(path, sizeof path, "%s/mine", closed);
+	snprintf(want, sizeof want, "%s/report.txt", shared);
+	assert_int_equal(symlink(want, path), 0);
+	assert_int_equal(hs_path_check_links(path, got, sizeof got, &owner),
+	                 HS_ENOTOWNER);
+	assert_string_equal(got, want);
+
+	/* Not planted: the user's own link in the shared folder, a link of
+	 * the folder's owner, another user's link in a folder nobody else
+	 * may write, and a path not there yet. */
+	snprintf(link, sizeof link, "%s/own", shared);
+	assert_int_equal(symlink("../closed/x", link), 0);
+	assert_int_equal(hs_path_check_links(link, got, sizeof got, &owner), 0);
+	snprintf(link, sizeof link, "%s/theirs", closed);
+	assert_int_equal(symlink("x", link), 0);
+	assert_int_equal(lchown(link, OTHER_UID, OTHER_UID), 0);
+	assert_int_equal(hs_path_check_links(link, got, sizeof got, &owner), 0);
+	assert_int_equal(chown(shared, OTHER_UID, OTHER_UID), 0);
+	snprintf(link, sizeof link, "%s/report.txt", shared);
+	assert_int_equal(hs_path_check_links(link, got, sizeof got, &owner), 0);
+	snprintf(path, sizeof path, "%s/none/at/all", hs_test_tmp);
+	assert_int_equal(hs_path_check_links(path, got, sizeof got, &owner), 0);
+}
+
+/* $XDG_RUNTIME_DIR must be a folder of the user's that nobody else may
+ * enter (the XDG Base Directory specification): one others may write or
+ * look into, or another user's, is passed over for /tmp/headsup-UID, as
+ * an unset one is.  One not there yet is used (made private). */
+static void an_open_runtime_dir_is_passed_over(void **state)
+{
+	(void)state;
+	char *old = getenv("XDG_RUNTIME_DIR");
+	old = old ? strdup(old) : NULL;
+	char dir[128], buf[PATH_MAX], used[PATH_MAX], fallback[64], why[256];
+	snprintf(dir, sizeof dir, "%s/rt", hs_test_tmp);
+	snprintf(used, sizeof used, "%s/headsup/run.lock", dir);
+	snprintf(fallback, sizeof fallback, "/tmp/headsup-%u/run.lock",
+	         (unsigned)getuid());
+	setenv("XDG_RUNTIME_DIR", dir, 1);
+
+	assert_int_equal(
+	        hs_path_xdg(HS_XDG_RUNTIME, "run.lock", buf, sizeof buf), 0);
+	assert_string_equal(buf, used); /* not there yet */
+	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_int_equal(chmod(dir, 0700), 0);
+	assert_int_equal(
+	        hs_path_xdg(HS_XDG_RUNTIME, "run.lock", buf, sizeof buf), 0);
+	assert_string_equal(buf, used);
+
+	static const struct {
+		unsigned mode;
+		const char *why;
+	} open_modes[] = {
+		{ 0777, "mode 0777, not 0700, so other users may remove" },
+		{ 01777, "mode 1777" },
+		{ 0755, "mode 0755, not 0700, so other users may look" },
+	};
+	for (size_t i = 0; i < sizeof open_modes / sizeof open_modes[0]; i++) {
+		assert_int_equal(chmod(dir, open_modes[i].mode), 0);
+		assert_int_equal(hs_path_xdg(HS_XDG_RUNTIME, "run.lock", buf,
+		                             sizeof buf),
+		                 0);
+		assert_string_equal(buf, fallback);
+		assert_false(hs_path_runtime_dir_ok(dir, why, sizeof why));
+		assert_non_null(strstr(why, open_modes[i].why));
+	}
+	if (geteuid() == 0) {
+		assert_int_equal(chmod(dir, 0700), 0);
+		assert_int_equal(chown(dir, OTHER_UID, OTHER_UID), 0);
+		assert_int_equal(hs_path_xdg(HS_XDG_RUNTIME, "run.lock", buf,
+		                             sizeof buf),
+		                 0);
+		assert_string_equal(buf, fallback);
+		assert_false(hs_path_runtime_dir_ok(dir, why, sizeof why));
+		assert_non_null(strstr(why, "belongs to"));
+		assert_non_null(strstr(why, "uid 65534"));
+	}
+	if (old)
+		setenv("XDG_RUNTIME_DIR", old, 1);
+	else
+		unsetenv("XDG_RUNTIME_DIR");
+	free(old);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +383,15 @@ int main(void)
 		        the_users_files_are_0600_whatever_the_umask,
 		        hs_test_tmp_setup, hs_test_tmp_teardown),
 		cmocka_unit_test(a_relative_home_is_named),
+		cmocka_unit_test_setup_teardown(another_users_file_is_refused,
+		                                hs_test_tmp_setup,
+		                                hs_test_tmp_teardown),
+		cmocka_unit_test_setup_teardown(planted_links_are_found,
+		                                hs_test_tmp_setup,
+		                                hs_test_tmp_teardown),
+		cmocka_unit_test_setup_teardown(
+		        an_open_runtime_dir_is_passed_over, hs_test_tmp_setup,
+		        hs_test_tmp_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

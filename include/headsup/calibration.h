@@ -145,7 +145,10 @@ int hs_calibration_read(FILE *in, const char *name, hs_baseline *out, char *err,
  * the rename would replace it, and so is a file that holds something else
  * than a baseline (HS_EFORMAT: binary data such as the journal, or INI
  * sections other than [baseline] such as the settings, in its first
- * 4 KiB; a damaged baseline may be replaced).  On failure err says what went
+ * 4 KiB; a damaged baseline may be replaced).  A path through a symbolic
+ * link another user may have put in a folder open to others is refused
+ * too (HS_ENOTOWNER, see hs_path_check_links()): it could send the
+ * baseline over any file of the user's.  On failure err says what went
  * wrong with which path. */
 int hs_calibration_save(const char *path, const hs_baseline *b, char *err,
                         size_t errsize);

@@ -33,7 +33,9 @@
 	X(NAMETOOLONG, "file name too long")                    \
 	X(NOTFILE, "not a regular file")                        \
 	X(LOOP, "a loop of symbolic links")                     \
-	X(TOOLARGE, "too large to decode")
+	X(TOOLARGE, "too large to decode")                      \
+	X(NOTOWNER, "belongs to another user")                  \
+	X(NOTLOCAL, "not on this machine")
 
 typedef enum hs_err {
 	HS_OK = 0,

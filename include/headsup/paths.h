@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 typedef enum hs_xdg_kind {
 	HS_XDG_CONFIG, /* $XDG_CONFIG_HOME, default ~/.config */
@@ -16,7 +17,10 @@ typedef enum hs_xdg_kind {
 } hs_xdg_kind;
 
 /* "<base>/headsup/<name>" into buf (name may be NULL for the folder).
- * Relative XDG variables are ignored, as the spec says.  HS_ERANGE when
+ * Relative XDG variables are ignored, as the spec says, and so is an
+ * $XDG_RUNTIME_DIR that is not a private folder of the user's (see
+ * hs_path_runtime_dir_ok(); said once, as a warning): the runtime folder
+ * is then /tmp/headsup-<uid>, as without the variable.  HS_ERANGE when
  * buf is too small, HS_ENOENT when neither the variable nor $HOME is an
  * absolute path. */
 int hs_path_xdg(hs_xdg_kind kind, const char *name, char *buf, size_t size);
@@ -31,11 +35,42 @@ const char *hs_path_xdg_advice(hs_xdg_kind kind, int rc);
  * whatever the umask.  Folders already there are left as they are. */
 int hs_path_mkdirs(const char *dir, unsigned mode);
 
-/* open(2) path with flags (O_CREAT is added), a file made here getting
- * mode 0600 whatever the umask (which may take even the owner's write
- * bit, and so lock the user out of it at the next start); a file already
- * there keeps its mode.  The descriptor, or -1 with errno. */
-int hs_path_open_private(const char *path, int flags);
+/* open(2) path with flags (O_CREAT is added), for a file that will hold
+ * the user's data: a file made here gets mode 0600 whatever the umask
+ * (which may take even the owner's write bit, and so lock the user out of
+ * it at the next start); a file already there keeps its mode, but must be
+ * the user's.  One of another user's (made first in a folder others may
+ * write, such as /tmp) would let its owner read all that is written: it
+ * is refused with HS_ENOTOWNER.  The owner is checked on the descriptor
+ * opened, so a file swapped in meanwhile is caught too, and a link is
+ * judged by the file it leads to.  The descriptor, or a negative hs_err;
+ * *st (may be NULL) gets the opened file's status. */
+int hs_path_open_private(const char *path, int flags, struct stat *st);
+
+/* "name (uid N)" for the user uid, or "uid N" when it has no name, into
+ * buf: for messages about files of another user.  Returns buf. */
+const char *hs_path_user_name(unsigned uid, char *buf, size_t size);
+
+/* Does the way to path go through a symbolic link that another user may
+ * have put there to send a write elsewhere (a report over the user's
+ * ~/.bashrc)?  That is a link owned by neither the user nor the owner of
+ * its folder, in a folder that others may write (group or world write
+ * bit: /tmp, a shared folder): the kernel's fs.protected_symlinks rule,
+ * applied also where the kernel does not (a folder without the sticky
+ * bit, or the rule switched off).  Every link on the way is checked, the
+ * last part's too.  HS_ENOTOWNER with that link's path in link (size
+ * bytes) and its owner in *owner; 0 when there is none, also when some of
+ * the path is not there yet; HS_ELOOP for too many links. */
+int hs_path_check_links(const char *path, char *link, size_t size,
+                        unsigned *owner);
+
+/* Is dir fit to be $XDG_RUNTIME_DIR: a folder of the user's (a link to
+ * one counts) that nobody else may enter, as the XDG Base Directory
+ * specification requires?  Otherwise another user could remove or swap
+ * what headsup keeps there (its lock and control socket) or plant a
+ * session bus.  A folder not there yet is fit: it is made private.  When
+ * not fit, what is wrong in why (size bytes), for a message. */
+bool hs_path_runtime_dir_ok(const char *dir, char *why, size_t size);
 
 /* Does the file name end in one of the n extensions exts (".png"; any
  * case)?  Only the part after the last '/' counts. */
