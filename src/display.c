@@ -2,6 +2,7 @@
 #include "headsup/display.h"
 
 #include "headsup/err.h"
+#include "headsup/paths.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -137,4 +139,34 @@ int hs_display_check(char *why, size_t size)
 	if (wayland && check_wayland(why, size) == 0)
 		return 0;
 	return x11 ? check_x11(why, size) : HS_ENOENT;
+}
+
+/* Is every address in the list (';'-separated, tried in turn) a local
+ * socket, "unix:..."?  Any other transport (tcp:, nonce-tcp:, unixexec:
+ * running a command such as ssh, autolaunch:) may reach another machine. */
+static bool addresses_local(const char *list)
+{
+	for (const char *p = list; *p;) {
+		const size_t len = strcspn(p, ";");
+		if (len > 0 && (len < 5 || strncmp(p, "unix:", 5) != 0))
+			return false;
+		p += len + (p[len] == ';');
+	}
+	return true;
+}
+
+int hs_display_session_bus(void)
+{
+	const char *addr = getenv("DBUS_SESSION_BUS_ADDRESS");
+	if (addr && addr[0])
+		return addresses_local(addr) ? 1 : HS_ENOTLOCAL;
+	/* The default bus, unless another user could have put it there. */
+	const char *runtime = getenv("XDG_RUNTIME_DIR");
+	char path[PATH_MAX], why[256];
+	if (!runtime || runtime[0] != '/' ||
+	    !hs_path_runtime_dir_ok(runtime, why, sizeof why) ||
+	    snprintf(path, sizeof path, "%s/bus", runtime) >= (int)sizeof path)
+		return 0;
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISSOCK(st.st_mode) ? 1 : 0;
 }

@@ -60,20 +60,29 @@ int hs_notify_create_from(const char *mode, const hs_notifier_ops *desktop,
 		return HS_EINVAL;
 	}
 
+	/* A bus elsewhere stays there: not asked for again (below). */
+	static const char not_local[] =
+	        "the session bus address ($DBUS_SESSION_BUS_ADDRESS) is not "
+	        "a socket on this machine, and alerts must not cross the "
+	        "network";
 	const hs_notifier_ops *ops = terminal;
 	void *state = NULL;
-	int rc;
+	int rc, desktop_rc = 0;
 	if (want_desktop || want_auto) {
-		rc = desktop->open(&state);
+		rc = desktop_rc = desktop->open(&state);
 		if (rc == 0) {
 			ops = desktop;
 		} else if (want_desktop) {
 			hs_error("cannot show desktop notifications: %s",
-			         rc == HS_ENOSERVER
-			                 ? "no notification server on the "
-			                   "session bus"
-			                 : hs_strerror(rc));
+			         rc == HS_ENOSERVER ? "no notification server "
+			                              "on the session bus"
+			         : rc == HS_ENOTLOCAL ? not_local
+			                              : hs_strerror(rc));
 			return rc;
+		} else if (rc == HS_ENOTLOCAL) {
+			hs_warn("desktop notifications are off: %s; alerts go "
+			        "to the terminal",
+			        not_local);
 		} else if (rc == HS_ENOSERVER) {
 			hs_warn("no notification server on the session bus; "
 			        "alerts go to the terminal");
@@ -96,7 +105,7 @@ int hs_notify_create_from(const char *mode, const hs_notifier_ops *desktop,
 		ops->close(state);
 		return rc;
 	}
-	if (want_auto && ops == terminal) {
+	if (want_auto && ops == terminal && desktop_rc != HS_ENOTLOCAL) {
 		(*out)->desktop_later = desktop;
 		(*out)->retry_s = HS_NOTIFY_RETRY_S;
 		(*out)->retry_at = hs_clock_steady(); /* the first alert */

@@ -5,7 +5,9 @@
  * (GetServerInformation on the session bus).  A server that is
  * D-Bus-activatable gets started by that call, as it would be by any
  * client.  When no bus address is known at all we give up at once rather
- * than let GIO autolaunch a bus.  Before each alert the same question,
+ * than let GIO autolaunch a bus, and a bus that is not a local socket
+ * (tcp:) is not connected to: the alerts' text would cross the network.
+ * Before each alert the same question,
  * with a 2 s limit, tells a hung server from a live one (libnotify's own
  * calls would block for D-Bus's 25 s default).
  *
@@ -19,8 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "headsup/display.h"
 #include "headsup/err.h"
 #include "headsup/log.h"
 
@@ -52,22 +54,6 @@ typedef struct libnotify_state {
 	bool snooze_asked;
 	bool advice_asked;
 } libnotify_state;
-
-/* Is there a session bus address to try, without autolaunching one? */
-static bool session_bus_known(void)
-{
-	const char *addr = getenv("DBUS_SESSION_BUS_ADDRESS");
-	if (addr && addr[0])
-		return true;
-	const char *runtime = getenv("XDG_RUNTIME_DIR");
-	if (!runtime || !runtime[0])
-		return false;
-	char *path = g_build_filename(runtime, "bus", NULL);
-	struct stat st;
-	bool found = stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
-	g_free(path);
-	return found;
-}
 
 typedef struct bus_wait {
 	GDBusConnection *bus;
@@ -136,12 +122,23 @@ static GVariant *server_information(GDBusConnection *bus, int timeout_ms)
 	return reply;
 }
 
-/* Ask the server for its name; HS_ENOSERVER when nothing answers. */
+/* Ask the server for its name; HS_ENOSERVER when nothing answers,
+ * HS_ENOTLOCAL (without connecting) when the session bus is not a local
+ * socket: as a remote DISPLAY for the preview, what is shown would cross
+ * the network. */
 static int probe_server(GDBusConnection **bus_out)
 {
-	if (!session_bus_known()) {
+	const int known = hs_display_session_bus();
+	if (known == HS_ENOTLOCAL) {
+		hs_debug("session bus address '%s' is not a local (unix:) "
+		         "socket: not used",
+		         getenv("DBUS_SESSION_BUS_ADDRESS"));
+		return HS_ENOTLOCAL;
+	}
+	if (!known) {
 		hs_debug("no session bus: DBUS_SESSION_BUS_ADDRESS is not set "
-		         "and there is no $XDG_RUNTIME_DIR/bus");
+		         "and there is no $XDG_RUNTIME_DIR/bus (or that folder "
+		         "is not private)");
 		return HS_ENOSERVER;
 	}
 	GError *err = NULL;

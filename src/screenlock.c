@@ -7,6 +7,7 @@
  */
 #include "headsup/screenlock.h"
 
+#include "headsup/display.h"
 #include "headsup/err.h"
 #include "headsup/log.h"
 
@@ -14,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* D-Bus calls give up after this long; nothing waits for them anyway. */
 #define CALL_TIMEOUT_MS 3000
@@ -345,23 +345,6 @@ out:
 
 /* ---- the watcher ------------------------------------------------------- */
 
-/* Is a session bus configured?  Without one GLib would try to start a bus
- * of its own ("autolaunch"), which a background program must not do. */
-static bool have_session_bus(void)
-{
-	const char *addr = getenv("DBUS_SESSION_BUS_ADDRESS");
-	if (addr && addr[0])
-		return true;
-	const char *runtime = getenv("XDG_RUNTIME_DIR");
-	if (!runtime || runtime[0] != '/')
-		return false;
-	char path[4096];
-	struct stat st;
-	if (snprintf(path, sizeof path, "%s/bus", runtime) >= (int)sizeof path)
-		return false;
-	return stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
-}
-
 int hs_screenlock_create(hs_screenlock **out)
 {
 	hs_screenlock *w = calloc(1, sizeof *w);
@@ -379,11 +362,19 @@ int hs_screenlock_create(hs_screenlock **out)
 		.name = "org.gnome.ScreenSaver",
 		.path = "/org/gnome/ScreenSaver",
 	};
-	if (have_session_bus())
+	/* Without a bus configured, GLib would start one of its own
+	 * ("autolaunch"), which a background program must not do; one
+	 * elsewhere is not used at all (see hs_display_session_bus()). */
+	const int bus = hs_display_session_bus();
+	if (bus == 1)
 		g_bus_get(G_BUS_TYPE_SESSION, w->cancel, got_session_bus,
 		          ref(w));
 	else
-		hs_info("screen lock: no session bus configured");
+		hs_info("screen lock: %s",
+		        bus == HS_ENOTLOCAL
+		                ? "the session bus is not on this machine, "
+		                  "and is not used"
+		                : "no session bus configured");
 	g_bus_get(G_BUS_TYPE_SYSTEM, w->cancel, got_system_bus, ref(w));
 	*out = w;
 	return 0;

@@ -1,4 +1,5 @@
-/* test_display.c - hs_display_check(): which displays --preview may use.
+/* test_display.c - hs_display_check(): which displays --preview may use;
+ * hs_display_session_bus(): which session bus notifications may use.
  *
  * The displays are real sockets made here: an X server's in the abstract
  * namespace (where Xorg and Xvfb listen too), a Wayland compositor's in a
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -173,6 +175,50 @@ static void a_wayland_compositor_here_is_used(void **state)
 	        HS_ENOENT);
 }
 
+/* The session bus (notifications, the screen saver) is used only through
+ * a local socket: a list with any other transport is refused; without an
+ * address, the default bus socket in $XDG_RUNTIME_DIR counts only when
+ * that folder is private (another user could have put it there). */
+static void only_a_local_session_bus_is_used(void **state)
+{
+	(void)state;
+	char *old = getenv("DBUS_SESSION_BUS_ADDRESS");
+	old = old ? strdup(old) : NULL;
+	setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/run/user/1/bus", 1);
+	assert_int_equal(hs_display_session_bus(), 1);
+	setenv("DBUS_SESSION_BUS_ADDRESS",
+	       "unix:abstract=/tmp/dbus-x;unix:path=/run/user/1/bus", 1);
+	assert_int_equal(hs_display_session_bus(), 1);
+	static const char *const remote[] = {
+		"tcp:host=127.0.0.1,port=18081",
+		"unix:path=/run/user/1/bus;tcp:host=example.org,port=1",
+		"nonce-tcp:host=localhost,port=1",
+		"unixexec:path=ssh,argv1=host",
+		"autolaunch:",
+		"uni",
+	};
+	for (size_t i = 0; i < sizeof remote / sizeof remote[0]; i++) {
+		setenv("DBUS_SESSION_BUS_ADDRESS", remote[i], 1);
+		if (hs_display_session_bus() != HS_ENOTLOCAL)
+			fail_msg("'%s' was taken as local", remote[i]);
+	}
+	unsetenv("DBUS_SESSION_BUS_ADDRESS");
+	char bus[300];
+	snprintf(bus, sizeof bus, "%s/bus", dir);
+	const int fd = listen_at(bus, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(chmod(dir, 0700), 0);
+	assert_int_equal(hs_display_session_bus(), 1);
+	assert_int_equal(chmod(dir, 0777), 0);
+	assert_int_equal(hs_display_session_bus(), 0);
+	assert_int_equal(chmod(dir, 0700), 0);
+	close(fd);
+	unlink(bus);
+	if (old)
+		setenv("DBUS_SESSION_BUS_ADDRESS", old, 1);
+	free(old);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -181,6 +227,7 @@ int main(void)
 		cmocka_unit_test(a_display_over_the_network_is_refused),
 		cmocka_unit_test(other_qt_platforms_are_refused),
 		cmocka_unit_test(a_wayland_compositor_here_is_used),
+		cmocka_unit_test(only_a_local_session_bus_is_used),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <math.h>
@@ -703,6 +705,77 @@ static void no_session_bus_falls_back_to_terminal(void **state)
 	hs_test_rmtree(dir);
 }
 
+/* A session bus reached over TCP (DBUS_SESSION_BUS_ADDRESS=tcp:..., as a
+ * forwarded or misconfigured session may set) would carry every alert's
+ * text over the network.  It is never connected to, not even in a list
+ * where a unix: address comes first: "auto" says once, in plain words,
+ * that desktop notifications are off and why, and alerts go to the
+ * terminal from the start, without asking for the bus again later;
+ * "desktop" fails, saying why.  A listener on the port counts any
+ * connection. */
+static void a_bus_over_the_network_is_never_used(void **state)
+{
+	(void)state;
+	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	assert_true(lfd >= 0);
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sin, sizeof sin), 0);
+	assert_int_equal(listen(lfd, 8), 0);
+	socklen_t len = sizeof sin;
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&sin, &len), 0);
+	const unsigned port = ntohs(sin.sin_port);
+
+	char *old_bus = saved_env("DBUS_SESSION_BUS_ADDRESS");
+	char addr[2][160];
+	snprintf(addr[0], sizeof addr[0], "tcp:host=127.0.0.1,port=%u", port);
+	snprintf(addr[1], sizeof addr[1],
+	         "unix:path=/nonexistent/headsup-test-bus;"
+	         "nonce-tcp:host=127.0.0.1,port=%u",
+	         port);
+	for (int i = 0; i < 2; i++) {
+		setenv("DBUS_SESSION_BUS_ADDRESS", addr[i], 1);
+		hs_notify *n = NULL, *d = NULL;
+		hs_alert_msg m;
+		make_msg(&m, HS_STATE_HUNCHED, 45.0, NULL);
+		captured c;
+		capture_stderr(&c);
+		int rc = hs_notify_create("auto", &n);
+		if (rc == 0)
+			hs_notify_set_retry(n, 0); /* would ask again at once */
+		int rc_send = rc == 0 ? hs_notify_send(n, &m) : rc;
+		int rc_again = rc == 0 ? hs_notify_send(n, &m) : rc;
+		int rc_desktop = hs_notify_create("desktop", &d);
+		char *err = release_stderr(&c);
+		int taken = accept(lfd, NULL, NULL);
+		if (taken >= 0)
+			close(taken);
+
+		assert_int_equal(taken, -1); /* nobody connected */
+		assert_int_equal(rc, 0);
+		assert_string_equal(hs_notify_backend(n), "console");
+		assert_int_equal(rc_send, 0);
+		assert_int_equal(rc_again, 0);
+		assert_int_equal(count_of(err, "warning: desktop notifications "
+		                               "are off: the session bus "
+		                               "address"),
+		                 1);
+		assert_int_equal(count_of(err, "is not a socket on this "
+		                               "machine"),
+		                 2); /* once for auto, once for desktop */
+		assert_int_equal(count_of(err, "headsup: Hunched for 45 "
+		                               "seconds"),
+		                 2);
+		assert_int_equal(count_of(err, warning_text), 0);
+		assert_int_equal(rc_desktop, HS_ENOTLOCAL);
+		assert_null(d);
+		free(err);
+		hs_notify_destroy(n);
+	}
+	restore_env("DBUS_SESSION_BUS_ADDRESS", old_bus);
+	close(lfd);
+}
+
 /* ---- a real round trip through dunst ------------------------------------- */
 
 static const char *session_dir;
@@ -1095,6 +1168,7 @@ int main(void)
 		 * connection once one was made. */
 		cmocka_unit_test(terminal_line_says_when),
 		cmocka_unit_test(no_session_bus_falls_back_to_terminal),
+		cmocka_unit_test(a_bus_over_the_network_is_never_used),
 		cmocka_unit_test(dunst_shows_summary_and_body),
 		cmocka_unit_test(notice_reaches_the_desktop_as_a_notice),
 		cmocka_unit_test(terminal_shows_no_notices),
