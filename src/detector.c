@@ -79,6 +79,9 @@ static const bf_layer bf_layers[2] = {
 /* A face the whole frame shows under this many of the model's 128 pixels
  * wide (under a fifth of the frame) is looked at again, zoomed. */
 #define REFINE_BELOW 24
+/* A face followed this many frames running is looked for in the whole
+ * frame again (5 s at the monitor's 2 Hz). */
+#define FOLLOW_MAX 10
 
 typedef struct tile {
 	int x, y, side;
@@ -99,6 +102,7 @@ typedef struct blazeface {
 	 * tried at once) */
 	bool zoomed, had_face, thorough;
 	float zoom_box[4];
+	int followed; /* frames the face was followed in since the whole */
 	int next_tile;
 	int tiles_w, tiles_h, n_tiles; /* tiles of a frame of that size */
 	tile tiles[TILES_MAX];
@@ -220,15 +224,22 @@ static void make_tiles(blazeface *b, int w, int h)
 	b->tiles_h = h;
 	b->n_tiles = 0;
 	b->zoomed = false;
+	b->had_face = true; /* a new size: every tile at once */
 	b->next_tile = 0;
 	const int side = (int)((w < h ? w : h) * TILE_SHARE);
 	if (side < HS_FACENET_INPUT)
 		return; /* a small frame is seen whole, or not at all */
 	const int step = (int)(side * TILE_STEP);
-	const int nx = 1 + (w - side + step - 1) / step;
-	const int ny = 1 + (h - side + step - 1) / step;
+	int nx = 1 + (w - side + step - 1) / step;
+	int ny = 1 + (h - side + step - 1) / step;
+	/* A very wide (or tall) frame: fewer tiles, spread over all of it,
+	 * rather than the first TILES_MAX of a row */
+	if (ny > TILES_MAX)
+		ny = TILES_MAX;
+	if (nx * ny > TILES_MAX)
+		nx = TILES_MAX / ny;
 	for (int j = 0; j < ny; j++)
-		for (int i = 0; i < nx && b->n_tiles < TILES_MAX; i++)
+		for (int i = 0; i < nx; i++)
 			b->tiles[b->n_tiles++] = (tile){
 				nx > 1 ? i * (w - side) / (nx - 1)
 				       : (w - side) / 2,
@@ -286,6 +297,24 @@ static int around_pass(blazeface *b, const hs_pixels *px, const float box[4],
 	return square_pass(b, px, (int)x, (int)y, s, face, got);
 }
 
+/* Is face small at the whole frame's scale (longer: its longer side)? */
+static bool small(const hs_face *face, int longer)
+{
+	return face->box[2] * HS_FACENET_INPUT < REFINE_BELOW * (float)longer;
+}
+
+/* Look again at face, found in a tile or small in the whole frame, in a
+ * square around it; keep the first look when the second finds nothing. */
+static int look_closer(blazeface *b, const hs_pixels *px, hs_face *face)
+{
+	const hs_face first = *face;
+	bool got = false;
+	int rc = around_pass(b, px, first.box, face, &got);
+	if (rc == 0 && !got)
+		*face = first;
+	return rc;
+}
+
 static int blazeface_detect(void *state, const hs_image *img, hs_face *face)
 {
 	blazeface *b = state;
@@ -299,30 +328,29 @@ static int blazeface_detect(void *state, const hs_image *img, hs_face *face)
 	if (px.w != b->tiles_w || px.h != b->tiles_h)
 		make_tiles(b, px.w, px.h);
 	bool got = false;
+	const int longer = px.w > px.h ? px.w : px.h;
 	/* Where a small face was last, first (frames of a stream: stills
-	 * are each looked at alone). */
-	if (b->zoomed && !b->thorough &&
-	    (rc = around_pass(b, &px, b->zoom_box, face, &got)) < 0)
-		return rc;
+	 * are each looked at alone); but every FOLLOW_MAX frames the whole
+	 * frame first, where someone larger, nearer the screen, may have
+	 * sat down. */
+	if (b->zoomed && !b->thorough && b->followed < FOLLOW_MAX) {
+		if ((rc = around_pass(b, &px, b->zoom_box, face, &got)) < 0)
+			return rc;
+		/* grown so that the whole frame sees it well: look there, so
+		 * that a face reads the same however it was come to */
+		if (got && !small(face, longer))
+			got = false;
+		b->followed++;
+	}
 	if (!got) {
+		b->zoomed = false;
 		if ((rc = bf_pass(b, &px, 0, 0, face, &got)) < 0)
 			return rc;
-		b->zoomed = false;
 		/* Found, but small at the model's scale: its box comes out too
 		 * large and its keypoints loose; look again closer. */
-		const int longer = px.w > px.h ? px.w : px.h;
-		if (got &&
-		    face->box[2] * HS_FACENET_INPUT < REFINE_BELOW * longer) {
-			float box[4];
-			memcpy(box, face->box, sizeof box);
-			hs_face whole = *face;
-			if ((rc = around_pass(b, &px, box, face, &got)) < 0)
-				return rc;
-			if (!got) { /* keep what the whole frame gave */
-				*face = whole;
-				got = true;
-			}
-		}
+		if (got && small(face, longer) &&
+		    (rc = look_closer(b, &px, face)) < 0)
+			return rc;
 	}
 	/* Nobody in the whole frame: every tile when a face was there a
 	 * moment ago (or when asked to look hard), else one a frame in turn,
@@ -336,17 +364,16 @@ static int blazeface_detect(void *state, const hs_image *img, hs_face *face)
 		if ((rc = square_pass(b, &px, t->x, t->y, t->side, face,
 		                      &got)) < 0)
 			return rc;
-		if (got) { /* the tile may cut it: look again around it */
-			float box[4];
-			memcpy(box, face->box, sizeof box);
-			if ((rc = around_pass(b, &px, box, face, &got)) < 0)
-				return rc;
-		}
+		/* the tile may cut it: look again around it */
+		if (got && (rc = look_closer(b, &px, face)) < 0)
+			return rc;
 	}
-	if (got && face->zoomed) {
+	if (got && face->zoomed && !b->zoomed) {
 		b->zoomed = true;
-		memcpy(b->zoom_box, face->box, sizeof b->zoom_box);
+		b->followed = 0;
 	}
+	if (got && b->zoomed)
+		memcpy(b->zoom_box, face->box, sizeof b->zoom_box);
 	if (!got) {
 		memset(face, 0, sizeof *face);
 		face->detector = hs_detector_blazeface.name;

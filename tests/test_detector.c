@@ -250,19 +250,41 @@ static hs_detector *blazeface_or_skip(void)
 
 /* FRONT, its face 120 px wide, placed at (ox, oy) on a grey canvas of
  * w x h (into img): the face at 120 / w of the frame's width. */
-static void face_far_away(int w, int h, int ox, int oy)
+/* As face_far_away(), and the same face scaled by 'near' (a second,
+ * larger face: someone nearer the screen) at (nx, ny); none when near is
+ * not above 0. */
+static void faces_far_and_near(int w, int h, int ox, int oy, double near,
+                               int nx, int ny)
 {
 	load_or_skip(FRONT);
-	hs_pixels px;
+	hs_image *big = NULL;
+	hs_pixels px, bp = { 0 };
 	assert_int_equal(hs_image_pixels(img, &px), 0);
+	if (near > 0) {
+		assert_int_equal(hs_image_create(&big), 0);
+		assert_int_equal(hs_image_resize(img, (int)(px.w * near),
+		                                 (int)(px.h * near), big),
+		                 0);
+		assert_int_equal(hs_image_pixels(big, &bp), 0);
+		assert_int_equal(hs_image_pixels(img, &px), 0);
+	}
 	unsigned char *canvas = malloc((size_t)w * h * 3);
 	assert_non_null(canvas);
 	memset(canvas, 128, (size_t)w * h * 3);
 	for (int y = 0; y < px.h; y++)
 		memcpy(canvas + ((size_t)(oy + y) * w + ox) * 3,
 		       px.bgr + (size_t)y * px.stride, (size_t)px.w * 3);
+	for (int y = 0; y < bp.h; y++)
+		memcpy(canvas + ((size_t)(ny + y) * w + nx) * 3,
+		       bp.bgr + (size_t)y * bp.stride, (size_t)bp.w * 3);
+	hs_image_destroy(big);
 	assert_int_equal(hs_image_from_bgr(img, canvas, w, h), 0);
 	free(canvas);
+}
+
+static void face_far_away(int w, int h, int ox, int oy)
+{
+	faces_far_and_near(w, h, ox, oy, -1, 0, 0);
 }
 
 static void expect_face_at(const hs_face *f, float cx, float cy)
@@ -325,6 +347,48 @@ static void a_face_far_from_the_camera_is_found(void **state)
 	assert_false(f.found);
 	hs_image_destroy(big);
 	hs_image_destroy(empty);
+	hs_detector_destroy(det);
+}
+
+/* A very wide frame (3840 x 480) is searched to its right end: the tiles
+ * spread over all of it. */
+static void a_wide_frame_is_searched_to_its_edge(void **state)
+{
+	(void)state;
+	hs_detector *det = blazeface_or_skip();
+	hs_face f;
+	face_far_away(3840, 480, 3840 - 384, 480 - 288);
+	hs_detector_thorough(det, true);
+	assert_int_equal(hs_detector_detect(det, img, &f), 0);
+	expect_face_at(&f, 3840 - 384 + 148, 480 - 288 + 138);
+	hs_detector_destroy(det);
+}
+
+/* A small face followed from frame to frame does not hide a larger one
+ * that comes into view (the user sitting down nearer the screen, while a
+ * colleague passed far behind): within the frames a face is followed
+ * before the whole frame is looked at again, the larger face is the one
+ * found. */
+static void a_nearer_face_takes_over_from_a_followed_one(void **state)
+{
+	(void)state;
+	hs_detector *det = blazeface_or_skip();
+	hs_face f;
+	face_far_away(1280, 720, 850, 380);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(hs_detector_detect(det, img, &f), 0);
+		expect_face_at(&f, 850 + 148, 380 + 138);
+	}
+	assert_true(f.zoomed);
+	faces_far_and_near(1280, 720, 850, 380, 2.2, 20, 40);
+	int frames = 0;
+	do {
+		assert_int_equal(hs_detector_detect(det, img, &f), 0);
+		frames++;
+	} while (f.found && f.box[2] < 200 && frames < 12);
+	assert_true(f.found && f.box[2] >= 200);
+	assert_false(f.zoomed);
+	fprintf(stderr, "the nearer face was found after %d frames\n", frames);
 	hs_detector_destroy(det);
 }
 
@@ -392,6 +456,8 @@ int main(void)
 		cmocka_unit_test(frontal_face_is_found_with_its_keypoints),
 		cmocka_unit_test(pitch_follows_the_head),
 		cmocka_unit_test(a_face_far_from_the_camera_is_found),
+		cmocka_unit_test(a_wide_frame_is_searched_to_its_edge),
+		cmocka_unit_test(a_nearer_face_takes_over_from_a_followed_one),
 		cmocka_unit_test(eyes_stay_put_in_a_dim_room),
 		cmocka_unit_test_setup_teardown(
 		        missing_model_falls_back_to_haar, make_data_dir,
