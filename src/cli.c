@@ -106,6 +106,8 @@ static int ambiguous(const char *word, const struct option *opts, char *list,
 {
 	const char *name = word + 2;
 	const size_t len = strcspn(name, "=");
+	if (len == 0)
+		return 0; /* "--=x" names no option at all */
 	int n = 0, first = -1;
 	size_t used = 0;
 	list[0] = '\0';

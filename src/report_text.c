@@ -138,12 +138,15 @@ static void summary(const hs_report *r, const hs_report_shown *f,
 		hs_report_format_part(r->state_s[s], f->state[s], f->unit, a,
 		                      sizeof a);
 		if (s == HS_STATE_UPRIGHT && f->share_upright >= 0) {
-			/* in a column of its own where there is room */
+			/* in a column of its own where the line has room */
 			snprintf(value, sizeof value,
-			         width >= NARROW
-			                 ? "%-12s %d%% of the time at the desk"
-			                 : "%s (%d%% of the time at the desk)",
-			         a, f->share_upright);
+			         "%-12s %d%% of the time at the desk", a,
+			         f->share_upright);
+			if (width < NARROW ||
+			    23 + hs_text_columns(value, strlen(value)) > width)
+				snprintf(value, sizeof value,
+				         "%s (%d%% of the time at the desk)", a,
+				         f->share_upright);
 			line(out, width, hs_report_state_label((hs_state)s),
 			     value);
 		} else if (s == HS_STATE_UNCALIBRATED) {
@@ -257,12 +260,18 @@ static void hour_bars(const hs_report *r, const hs_report_shown *f,
 			fprintf(out, "  %02d  %-*s  ", h, HOUR_LABEL, dur);
 		double cum = 0;
 		int bar = 0;
+		int most = 0;
 		for (int s = 0; s < HS_STATE_COUNT; s++) {
 			cum += r->hours[h][s];
 			int upto = (int)lround(cum / scale * bar_max);
 			for (; bar < upto; bar++)
 				fputs(g->bar[s], out);
+			if (r->hours[h][s] > r->hours[h][most])
+				most = s;
 		}
+		/* time too short for a glyph of a short bar still shows */
+		if (bar == 0)
+			fputs(g->bar[most], out);
 		fputc('\n', out);
 	}
 }

@@ -386,6 +386,12 @@ int hs_datetime_parse(const char *text, double *unix_s, char *why,
 		}
 		t = (double)lt;
 	}
+	/* the day was read as local: its time may still fall before 1970
+	 * ("1970-01-01T00:00+01:00" is 23:00 the day before) */
+	if (t + frac < 0) {
+		say(why, why_size, "it falls before 1970 (UTC)");
+		return HS_ERANGE;
+	}
 	*unix_s = t + frac;
 	return 0;
 }

@@ -669,6 +669,7 @@ static void bad_arguments_are_usage_errors(void **state)
 		{ "--v", "it could be --verbose, --version" },
 		{ "run --sorce x", "unknown option '--sorce'; did you mean "
 		                   "'--source'?" },
+		{ "run --=x", "unknown option '--=x'" },
 	};
 	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
 		assert_int_equal(run_cli(refused[i][0], out, sizeof out), 2);

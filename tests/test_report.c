@@ -888,6 +888,11 @@ static int write_text_ascii(const hs_report *r, FILE *out)
 	return hs_report_write_text_in(r, out, HS_REPORT_ASCII, 79);
 }
 
+static int write_text_30_ascii(const hs_report *r, FILE *out)
+{
+	return hs_report_write_text_in(r, out, HS_REPORT_ASCII, 30);
+}
+
 static int write_text_40(const hs_report *r, FILE *out)
 {
 	return hs_report_write_text_in(r, out, HS_REPORT_UTF8, 39);
@@ -2640,6 +2645,7 @@ static void printed_times_add_up_to_the_time_monitored(void **state)
 			                      i < 3 ? 30 : 0);
 	}
 	week[n++] = minute_of(hs_date_start(first) + 16 * 3600.0, 10, 0);
+	week[n++] = minute_of(hs_date_start(first) + 17 * 3600.0, 4, 0);
 	build_minutes(first, the_day, week, n, &r);
 	text = render(&r, write_text_ascii);
 	html = render(&r, hs_report_write_html);
@@ -2661,6 +2667,14 @@ static void printed_times_add_up_to_the_time_monitored(void **state)
 	const char *tiny = strstr(text, "\n  16 ");
 	assert_non_null(tiny);
 	assert_memory_equal(tiny + 5, "  under 1 min  ", 15);
+	free(text);
+	/* On a narrow terminal the bars are short: 4 s of the busiest hour's
+	 * 200 s rounds to no glyph of 11, yet the hour shows one, and no
+	 * line ends in blanks. */
+	text = render(&r, write_text_30_ascii);
+	fits_columns(text, 30);
+	assert_non_null(strstr(text, "\n  17  under 1 min  #\n"));
+	assert_null(strstr(text, " \n"));
 	free(text);
 	free(html);
 	hs_report_finish(&r);

@@ -135,19 +135,21 @@ static void bad_durations_are_refused(void **state)
 	assert_int_equal(hs_duration_parse(NULL, &s), HS_EINVAL);
 }
 
-/* A time whose Unix value is -1 is a time, not an error: in Berlin (CET
- * then), one second before 1 January 1970 01:00 was refused as "not an
- * ISO 8601 time". */
+/* A time whose Unix value is -1 is read as a time, not taken for
+ * mktime()'s error: in Berlin (CET then), one second before 1 January 1970
+ * 01:00 was refused as "not an ISO 8601 time".  It is refused for what it
+ * is, a time before 1970 (which no journal day can hold), and the first
+ * second of 1970 is a time. */
 static void the_second_before_the_epoch_is_a_time(void **state)
 {
 	(void)state;
 	double t = 42;
-	assert_int_equal(hs_datetime_parse("1970-01-01T00:59:59", &t, NULL, 0),
-	                 0);
-	assert_true(t == -1);
-	assert_int_equal(hs_datetime_parse("1970-01-01T00:59:58", &t, NULL, 0),
-	                 0);
-	assert_true(t == -2);
+	char why[160];
+	assert_int_equal(
+	        hs_datetime_parse("1970-01-01T00:59:59", &t, why, sizeof why),
+	        HS_ERANGE);
+	assert_string_equal(why, "it falls before 1970 (UTC)");
+	assert_true(t == 42);
 	assert_int_equal(hs_datetime_parse("1970-01-01T01:00:00", &t, NULL, 0),
 	                 0);
 	assert_true(t == 0);
@@ -294,6 +296,9 @@ static void impossible_times_are_refused_saying_why(void **state)
 		{ "2026-02-30T10:00", HS_ERANGE,
 		  "2026-02-30 is no day of the calendar" },
 		{ "1969-12-31T23:00Z", HS_ERANGE, "1969-12-31 is no day" },
+		/* the first hour of 1970 east of Greenwich is still 1969 */
+		{ "1970-01-01T00:00+01:00", HS_ERANGE,
+		  "it falls before 1970 (UTC)" },
 		/* Berlin's clocks go from 02:00 to 03:00 that night */
 		{ "2026-03-29T02:30", HS_ERANGE,
 		  "2026-03-29 02:30 did not happen in this time zone" },
