@@ -627,12 +627,15 @@ static int parse_value(reader *r, const key_info *k, const char *text,
 			return fail(r, "version = '%s' is not a whole number",
 			            text);
 		if (strlen(text) > 6 ||
-		    strtol(text, NULL, 10) != HS_CALIBRATION_VERSION)
+		    strtol(text, NULL, 10) > HS_CALIBRATION_VERSION ||
+		    strtol(text, NULL, 10) < HS_CALIBRATION_OLDEST)
 			return fail(r,
 			            "unsupported calibration version %s (this "
-			            "headsup reads version %d); run `headsup "
-			            "calibrate` again",
-			            text, HS_CALIBRATION_VERSION);
+			            "headsup reads versions %d to %d); run "
+			            "`headsup calibrate` again",
+			            text, HS_CALIBRATION_OLDEST,
+			            HS_CALIBRATION_VERSION);
+		b->version = (int)strtol(text, NULL, 10);
 		return 0;
 	case T_STRING:
 		if (strlen(text) >= sizeof b->source)

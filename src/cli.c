@@ -189,6 +189,16 @@ int hs_cli_bad_option(const char *cmd, char *const *argv,
 	return hs_cli_usage_error(cmd, "unknown option '%s'", arg);
 }
 
+void hs_cli_baseline_warn_old(const char *path, const hs_baseline *b)
+{
+	if (b->version > 0 && b->version < HS_CALIBRATION_VERSION)
+		hs_warn("the baseline in '%s' was recorded by an earlier "
+		        "headsup, which took a tilted camera's error into the "
+		        "pitch; it is used, but recording it again ('headsup "
+		        "calibrate') makes looking down read truer",
+		        path);
+}
+
 int hs_cli_check_paths(const char *cmd, ...)
 {
 	va_list ap;

@@ -474,6 +474,7 @@ int hs_cmd_analyze(int argc, char **argv)
 		                             sizeof err);
 		if (rc < 0)
 			return hs_cli_baseline_error(rc, err);
+		hs_cli_baseline_warn_old(o.calibration, &o.base);
 		o.has_base = true;
 		hs_posture_thresholds_from_config(&cfg, &o.th);
 	}

@@ -1105,9 +1105,10 @@ static int prepare(run_ctx *c, int *status)
 	bool have_base = false;
 	if (c->cal_path[0]) {
 		rc = hs_calibration_load(c->cal_path, &base, err, sizeof err);
-		if (rc == 0)
+		if (rc == 0) {
 			have_base = true;
-		else if (rc != HS_ENOENT || c->o.calibration) {
+			hs_cli_baseline_warn_old(c->cal_path, &base);
+		} else if (rc != HS_ENOENT || c->o.calibration) {
 			*status = hs_cli_baseline_error(rc, err);
 			return -1;
 		}

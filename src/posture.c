@@ -125,7 +125,8 @@ int hs_posture_features(const hs_baseline *b, const hs_face *f,
 		.lean_ratio = iod / b->iod_px,
 	};
 	if (p) {
-		r.roll_deg = p->roll_deg - b->roll_deg;
+		/* measured as the baseline's is: the eye line's slant */
+		r.roll_deg = hs_pose_eye_line_deg(p) - b->roll_deg;
 		r.has_pitch = p->has_pitch && b->has_pitch;
 		if (r.has_pitch)
 			r.pitch_delta_deg = hs_posture_pitch_delta(b, p);

@@ -634,6 +634,21 @@ static void calibration_adds_posture_and_features(void **state)
 	assert_true(all > 100);
 	n = lines_with(0, 1e9, "\"features\"", &all);
 	assert_int_equal(n, 0);
+
+	/* A baseline of the first format (before the camera's tilt was
+	 * allowed for) is used, with a word to record it again. */
+	assert_null(strstr(err, "earlier headsup"));
+	snprintf(cmd, sizeof cmd,
+	         "sed 's/^version = .*/version = 1/' '%s/cal.ini' > "
+	         "'%s/cal1.ini'",
+	         tmp, tmp);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+	snprintf(args, sizeof args, "--json --calibration '%s/cal1.ini' '%s'",
+	         tmp, video);
+	assert_int_equal(analyze(args), 0);
+	assert_non_null(strstr(err, "recorded by an earlier headsup"));
+	n = lines_with(40, 120, "\"posture\": \"hunched\"", &all);
+	assert_true(all > 0 && n * 10 >= all * 8);
 }
 
 /* Copy the first n bytes of the file from into to, each "MJPG" in them

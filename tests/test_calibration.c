@@ -464,11 +464,12 @@ static void the_file_reads_back_exactly(void **state)
 	char text[2048] = "";
 	hs_baseline b = example(), back;
 	write_to(text, sizeof text, &b);
-	assert_non_null(strstr(text, "[baseline]\nversion = 1\n"));
+	assert_non_null(strstr(text, "[baseline]\nversion = 2\n"));
 	assert_non_null(strstr(text, "iod_px = 61.7\n"));
 	char err[300] = "";
 	assert_int_equal(read_from(text, &back, err, sizeof err), 0);
 	assert_same_baseline(&back, &b);
+	assert_int_equal(back.version, HS_CALIBRATION_VERSION);
 
 	b.has_pitch = false;
 	b.source[0] = '\0';
@@ -507,6 +508,9 @@ static void the_reader_accepts_hand_written_files(void **state)
 	assert_near(b.pitch_deg, -2.5, 1e-12);
 	assert_near(b.box[3], 140, 1e-12);
 	assert_int_equal(b.frame_w, 640);
+	/* a file of the first format still reads, and says which it is (the
+	 * commands then suggest recording it again) */
+	assert_int_equal(b.version, 1);
 }
 
 /* good[] with the line starting with 'key' replaced by 'line' (or removed
@@ -543,10 +547,10 @@ static const char *read_edited(const char *key, const char *line, int want)
 static void the_reader_rejects_bad_files_naming_the_line(void **state)
 {
 	(void)state;
-	assert_string_equal(read_edited("version", "version = 2", HS_EFORMAT),
-	                    "cal.ini:3: unsupported calibration version 2 "
-	                    "(this headsup reads version 1); run `headsup "
-	                    "calibrate` again");
+	assert_string_equal(read_edited("version", "version = 3", HS_EFORMAT),
+	                    "cal.ini:3: unsupported calibration version 3 "
+	                    "(this headsup reads versions 1 to 2); run "
+	                    "`headsup calibrate` again");
 	assert_string_equal(read_edited("iod_px", NULL, HS_EFORMAT),
 	                    "cal.ini:17: missing key 'iod_px'");
 	assert_string_equal(read_edited("version", NULL, HS_EFORMAT),

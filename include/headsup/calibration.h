@@ -22,8 +22,12 @@
 #include "headsup/face.h"
 #include "headsup/pose.h"
 
-/* The file format this headsup writes and the only one it reads. */
-#define HS_CALIBRATION_VERSION 1
+/* The file format this headsup writes.  2: pitch_deg as a level camera
+ * would read it and roll_deg the eye line's slant, the camera's tilt
+ * allowed for; 1 (still read): both as read, with a tilted camera's error
+ * in the pitch. */
+#define HS_CALIBRATION_VERSION 2
+#define HS_CALIBRATION_OLDEST 1
 #define HS_BASELINE_SOURCE_MAX 256
 
 /* Refusal limits of hs_calibration_from_samples(). */
@@ -76,6 +80,7 @@ typedef struct hs_baseline {
 	char source[HS_BASELINE_SOURCE_MAX]; /* camera or file it came from */
 	double created_unix; /* seconds since the epoch; set by the caller */
 	bool has_pitch;      /* false when the detector gave no pitch */
+	int version; /* of the file it was read from (0: made here) */
 } hs_baseline;
 
 /* One analysed calibration frame.  face.found false = no face.  has_pose

@@ -7,6 +7,7 @@
 #define HEADSUP_CLI_H
 
 #include "headsup/advice.h"
+#include "headsup/calibration.h"
 
 #include <stdbool.h>
 #include <getopt.h>
@@ -77,6 +78,9 @@ int hs_cli_check_paths(const char *cmd, ...);
  * another program's, not there, a folder), HS_EXIT_FAILURE when it could
  * not be read (its permissions, the disk).  For `run` and `analyze`. */
 int hs_cli_baseline_error(int rc, const char *err);
+/* A baseline read from path in an older format (hs_baseline.version)
+ * still works; say once that recording it again is better. */
+void hs_cli_baseline_warn_old(const char *path, const hs_baseline *b);
 
 /* Option parsing for a command whose only options are -h/--help and, when
  * announce is not NULL, --announce (which sets *announce; see
