@@ -579,6 +579,20 @@ static int lines_with(double t0, double t1, const char *needle, int *all)
 	return n;
 }
 
+/* analyze --json the video against tmp/cal.ini edited by the sed
+ * expression into tmp/name. */
+static void analyze_with_edited_baseline(const char *expr, const char *name,
+                                         const char *video)
+{
+	char cmd[PATH_MAX + 400], args[2 * PATH_MAX + 64];
+	snprintf(cmd, sizeof cmd, "sed '%s' '%s/cal.ini' > '%s/%s'", expr, tmp,
+	         tmp, name);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+	snprintf(args, sizeof args, "--json --calibration '%s/%s' '%s'", tmp,
+	         name, video);
+	assert_int_equal(analyze(args), 0);
+}
+
 /* --calibration: each frame also gets its single-frame posture and the
  * features behind it, against the user's own baseline. */
 static void calibration_adds_posture_and_features(void **state)
@@ -617,14 +631,8 @@ static void calibration_adds_posture_and_features(void **state)
 
 	/* A baseline from frames of another shape: said once, on stderr,
 	 * and no frame is judged against it. */
-	snprintf(cmd, sizeof cmd,
-	         "sed 's/^frame_h = .*/frame_h = 480/' '%s/cal.ini' > "
-	         "'%s/cal43.ini'",
-	         tmp, tmp);
-	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
-	snprintf(args, sizeof args, "--json --calibration '%s/cal43.ini' '%s'",
-	         tmp, video);
-	assert_int_equal(analyze(args), 0);
+	analyze_with_edited_baseline("s/^frame_h = .*/frame_h = 480/",
+	                             "cal43.ini", video);
 	assert_non_null(strstr(err, "cal43.ini"));
 	const char *said = strstr(err, "another shape");
 	assert_non_null(said);
@@ -638,14 +646,8 @@ static void calibration_adds_posture_and_features(void **state)
 	/* A baseline of the first format (before the camera's tilt was
 	 * allowed for) is used, with a word to record it again. */
 	assert_null(strstr(err, "earlier headsup"));
-	snprintf(cmd, sizeof cmd,
-	         "sed 's/^version = .*/version = 1/' '%s/cal.ini' > "
-	         "'%s/cal1.ini'",
-	         tmp, tmp);
-	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
-	snprintf(args, sizeof args, "--json --calibration '%s/cal1.ini' '%s'",
-	         tmp, video);
-	assert_int_equal(analyze(args), 0);
+	analyze_with_edited_baseline("s/^version = .*/version = 1/", "cal1.ini",
+	                             video);
 	assert_non_null(strstr(err, "recorded by an earlier headsup"));
 	n = lines_with(40, 120, "\"posture\": \"hunched\"", &all);
 	assert_true(all > 0 && n * 10 >= all * 8);
