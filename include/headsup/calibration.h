@@ -80,7 +80,7 @@ typedef struct hs_baseline {
 	char source[HS_BASELINE_SOURCE_MAX]; /* camera or file it came from */
 	double created_unix; /* seconds since the epoch; set by the caller */
 	bool has_pitch;      /* false when the detector gave no pitch */
-	int version; /* of the file it was read from (0: made here) */
+	int version;         /* of the file it was read from (0: made here) */
 } hs_baseline;
 
 /* One analysed calibration frame.  face.found false = no face.  has_pose
