@@ -161,20 +161,6 @@ fail:
 	return rc;
 }
 
-/* The part of the letterboxed square the picture covers (not its bars),
- * brightened there when dim (resample.h). */
-static void brighten(float *in, const hs_pixels *view, const hs_letterbox *lb)
-{
-	const int side = HS_FACENET_INPUT;
-	int x0 = (int)ceilf(lb->pad_x / lb->scale);
-	int y0 = (int)ceilf(lb->pad_y / lb->scale);
-	int x1 = (int)floorf(((float)view->w + lb->pad_x) / lb->scale);
-	int y1 = (int)floorf(((float)view->h + lb->pad_y) / lb->scale);
-	hs_resample_brighten(in, side, x0 < 0 ? 0 : x0, y0 < 0 ? 0 : y0,
-	                     x1 > side ? side : x1, y1 > side ? side : y1,
-	                     -1.0f, 1.0f);
-}
-
 /* One pass of the network over view, the part of the frame from (x0, y0):
  * the largest face there, in frame pixels, into face; *got whether there
  * was one. */
@@ -187,10 +173,8 @@ static int bf_pass(blazeface *b, const hs_pixels *view, int x0, int y0,
 	int rc = hs_resample_letterbox(view, HS_FACENET_INPUT, 2.0f / 255.0f,
 	                               -1.0f, b->scratch, b->scratch_floats,
 	                               b->input, &lb);
-	if (rc < 0)
-		return rc;
-	brighten(b->input, view, &lb);
-	if ((rc = hs_nn_run(b->nn, b->input, HS_FACENET_INPUT_FLOATS)) < 0)
+	if (rc < 0 ||
+	    (rc = hs_nn_run(b->nn, b->input, HS_FACENET_INPUT_FLOATS)) < 0)
 		return rc;
 	int n = 0;
 	for (int l = 0; l < 2; l++)

@@ -244,27 +244,3 @@ int hs_resample_affine(const hs_pixels *src, const double A[6], int w, int h,
 	}
 	return 0;
 }
-
-float hs_resample_brighten(float *rgb, int w, int x0, int y0, int x1, int y1,
-                           float lo, float hi)
-{
-	if (x1 <= x0 || y1 <= y0 || !(hi > lo))
-		return 1.0f;
-	double sum = 0;
-	for (int y = y0; y < y1; y++)
-		for (int x = x0 * 3; x < x1 * 3; x++)
-			sum += rgb[(size_t)y * w * 3 + x];
-	const double n = (double)(y1 - y0) * (x1 - x0) * 3;
-	const float mean = (float)((sum / n - lo) / (hi - lo));
-	if (!(mean < HS_DIM_BELOW) || !(mean > 0))
-		return 1.0f;
-	float gain = HS_DIM_TARGET / mean;
-	gain = gain > HS_DIM_MAX_GAIN ? HS_DIM_MAX_GAIN : gain;
-	for (int y = y0; y < y1; y++)
-		for (int x = x0 * 3; x < x1 * 3; x++) {
-			float *v = &rgb[(size_t)y * w * 3 + x];
-			const float u = lo + (*v - lo) * gain;
-			*v = u > hi ? hi : u;
-		}
-	return gain;
-}

@@ -390,54 +390,6 @@ static void affine_crop_survives_wild_maps(void **state)
 	free(f.buf);
 }
 
-/* A dim picture is brightened to HS_DIM_TARGET of the range from black,
- * capped at white, in the rectangle only; a lit one is left alone. */
-static void a_dim_picture_is_brightened(void **state)
-{
-	(void)state;
-	enum {
-		W = 8,
-		H = 6
-	};
-	float rgb[W * H * 3];
-	/* values in [-1, 1] as the detector's input: 0.15 of the range, with
-	 * one bright pixel inside the rectangle and one outside it */
-	for (int i = 0; i < W * H * 3; i++)
-		rgb[i] = -0.7f;
-	rgb[(2 * W + 2) * 3] = 0.9f;
-	rgb[0] = 0.5f; /* outside: left as it is */
-	const float gain = hs_resample_brighten(rgb, W, 1, 1, 7, 5, -1, 1);
-	double mean_in = 0;
-	for (int y = 1; y < 5; y++)
-		for (int x = 3; x < 21; x++)
-			mean_in += rgb[y * W * 3 + x];
-	mean_in = (mean_in / (4 * 18) + 1) / 2;
-	assert_true(gain > 1.5f && gain <= HS_DIM_MAX_GAIN);
-	/* the bright pixel is capped at white, so the mean falls a little
-	 * short of the target */
-	assert_true(mean_in > HS_DIM_TARGET - 0.03 &&
-	            mean_in <= HS_DIM_TARGET + 1e-4);
-	assert_true(rgb[(2 * W + 2) * 3] == 1.0f);
-	assert_true(rgb[0] == 0.5f);
-	assert_true(rgb[W * H * 3 - 1] == -0.7f); /* outside too */
-
-	/* lit (0.5 of the range, in [0, 1] values): untouched */
-	for (int i = 0; i < W * H * 3; i++)
-		rgb[i] = 0.5f;
-	assert_true(hs_resample_brighten(rgb, W, 0, 0, W, H, 0, 1) == 1.0f);
-	assert_true(rgb[17] == 0.5f);
-	/* black: nothing to raise, and no division by zero */
-	for (int i = 0; i < W * H * 3; i++)
-		rgb[i] = 0.0f;
-	assert_true(hs_resample_brighten(rgb, W, 0, 0, W, H, 0, 1) == 1.0f);
-	/* very dim: at most HS_DIM_MAX_GAIN */
-	for (int i = 0; i < W * H * 3; i++)
-		rgb[i] = 0.02f;
-	assert_true(hs_resample_brighten(rgb, W, 0, 0, W, H, 0, 1) ==
-	            HS_DIM_MAX_GAIN);
-	assert_true(fabsf(rgb[5] - 0.06f) < 1e-6f);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -448,7 +400,6 @@ int main(void)
 		cmocka_unit_test(letterbox_refuses_what_it_cannot_make),
 		cmocka_unit_test(affine_crop_samples_where_the_map_says),
 		cmocka_unit_test(affine_crop_survives_wild_maps),
-		cmocka_unit_test(a_dim_picture_is_brightened),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

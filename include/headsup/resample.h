@@ -55,22 +55,4 @@ int hs_resample_letterbox(const hs_pixels *src, int side, float scale,
 int hs_resample_affine(const hs_pixels *src, const double A[6], int w, int h,
                        float scale, float bias, float *dst);
 
-/* A dim picture (a room lit by the screen alone, a cheap webcam at dusk)
- * is brightened before a network sees it: the networks were trained on
- * lit faces.  When the mean of the values of the rectangle [x0, x1) x
- * [y0, y1) of rgb (w pixels a row, values from lo for black to hi for
- * white) is under HS_DIM_BELOW of the range, they are scaled up from black
- * so that it reaches HS_DIM_TARGET, by at most HS_DIM_MAX_GAIN, and capped
- * at white.  A picture lit as the fixtures are (means of 0.5 to 0.8) is
- * left as it is.  Returns the gain applied (1 when none).  The detector
- * uses it: in a room at 0.3 of the light the desk/neck person's eyes then
- * sit where they did in the light (class 1 hunched 6 of 10 times, not
- * 0).  The face mesh does not: its pitch on the dim AFLW2000 faces came
- * out worse brightened (3.39 degrees mean error, not 3.21). */
-#define HS_DIM_BELOW 0.25f
-#define HS_DIM_TARGET 0.4f
-#define HS_DIM_MAX_GAIN 3.0f
-float hs_resample_brighten(float *rgb, int w, int x0, int y0, int x1, int y1,
-                           float lo, float hi);
-
 #endif
