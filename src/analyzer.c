@@ -120,6 +120,19 @@ int hs_analyzer_run(hs_analyzer *a, const hs_image *img, hs_analysis *out)
 		out->pose_from_mesh = true;
 		return 0;
 	}
+	/* A face found only by zooming in must be one the mesh sees too, or
+	 * one the detector is sure of: searching more of the frame more
+	 * closely finds the odd small "face" in hair or an ear beside a
+	 * head turned away (scores 0.55 to 0.66), which must not read as a
+	 * user looking down. */
+	if (out->face.zoomed && out->face.score < HS_ZOOMED_MIN_SCORE) {
+		hs_detector_forget(a->det);
+		memset(&out->face, 0, sizeof out->face);
+		out->face.detector = hs_detector_name(a->det);
+		if (hs_image_mean_luma(img, &out->luma) < 0)
+			out->luma = NAN;
+		return 0;
+	}
 	if (hs_pose_estimate(&a->head, &a->cam, &out->face, &out->pose) == 0)
 		out->has_pose = true;
 	return 0;

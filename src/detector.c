@@ -101,6 +101,7 @@ typedef struct blazeface {
 	 * is there, and whether the last frame had a face (then every tile is
 	 * tried at once) */
 	bool zoomed, had_face, thorough;
+	bool from_tile; /* the face followed was first found in a tile */
 	float zoom_box[4];
 	int followed; /* frames the face was followed in since the whole */
 	int next_tile;
@@ -258,10 +259,7 @@ static int square_pass(blazeface *b, const hs_pixels *px, int x, int y,
 		.h = side,
 		.stride = px->stride,
 	};
-	int rc = bf_pass(b, &view, x, y, face, got);
-	if (rc == 0 && *got)
-		face->zoomed = true;
-	return rc;
+	return bf_pass(b, &view, x, y, face, got);
 }
 
 /* One pass over a square ZOOM_CONTEXT times the box's size, centred on it
@@ -288,13 +286,14 @@ static bool small(const hs_face *face, int longer)
 }
 
 /* Look again at face, found in a tile or small in the whole frame, in a
- * square around it; keep the first look when the second finds nothing. */
-static int look_closer(blazeface *b, const hs_pixels *px, hs_face *face)
+ * square around it; keep the first look when the second finds nothing.
+ * *closer: whether the second look is the one kept. */
+static int look_closer(blazeface *b, const hs_pixels *px, hs_face *face,
+                       bool *closer)
 {
 	const hs_face first = *face;
-	bool got = false;
-	int rc = around_pass(b, px, first.box, face, &got);
-	if (rc == 0 && !got)
+	int rc = around_pass(b, px, first.box, face, closer);
+	if (rc == 0 && !*closer)
 		*face = first;
 	return rc;
 }
@@ -311,7 +310,7 @@ static int blazeface_detect(void *state, const hs_image *img, hs_face *face)
 		return rc;
 	if (px.w != b->tiles_w || px.h != b->tiles_h)
 		make_tiles(b, px.w, px.h);
-	bool got = false;
+	bool got = false, closer = false;
 	const int longer = px.w > px.h ? px.w : px.h;
 	/* Where a small face was last, first (frames of a stream: stills
 	 * are each looked at alone); but every FOLLOW_MAX frames the whole
@@ -324,16 +323,19 @@ static int blazeface_detect(void *state, const hs_image *img, hs_face *face)
 		 * that a face reads the same however it was come to */
 		if (got && !small(face, longer))
 			got = false;
+		closer = got;
+		face->zoomed = got && b->from_tile;
 		b->followed++;
 	}
 	if (!got) {
 		b->zoomed = false;
+		b->from_tile = false;
 		if ((rc = bf_pass(b, &px, 0, 0, face, &got)) < 0)
 			return rc;
 		/* Found, but small at the model's scale: its box comes out too
 		 * large and its keypoints loose; look again closer. */
 		if (got && small(face, longer) &&
-		    (rc = look_closer(b, &px, face)) < 0)
+		    (rc = look_closer(b, &px, face, &closer)) < 0)
 			return rc;
 	}
 	/* Nobody in the whole frame: every tile when a face was there a
@@ -349,10 +351,15 @@ static int blazeface_detect(void *state, const hs_image *img, hs_face *face)
 		                      &got)) < 0)
 			return rc;
 		/* the tile may cut it: look again around it */
-		if (got && (rc = look_closer(b, &px, face)) < 0)
+		if (got && (rc = look_closer(b, &px, face, &closer)) < 0)
 			return rc;
+		if (got) {
+			face->zoomed = true;
+			b->from_tile = true;
+		}
 	}
-	if (got && face->zoomed && !b->zoomed) {
+	/* a face looked at closely is followed in the frames after */
+	if (got && closer && !b->zoomed) {
 		b->zoomed = true;
 		b->followed = 0;
 	}
@@ -364,6 +371,13 @@ static int blazeface_detect(void *state, const hs_image *img, hs_face *face)
 	}
 	b->had_face = got;
 	return 0;
+}
+
+static void blazeface_forget(void *state)
+{
+	blazeface *b = state;
+	b->zoomed = false;
+	b->from_tile = false;
 }
 
 static void blazeface_thorough(void *state, bool on)
@@ -386,6 +400,7 @@ const hs_detector_ops hs_detector_blazeface = {
 	.name = "blazeface",
 	.create = blazeface_create,
 	.detect = blazeface_detect,
+	.forget = blazeface_forget,
 	.thorough = blazeface_thorough,
 	.destroy = blazeface_destroy,
 };
@@ -533,6 +548,12 @@ void hs_detector_destroy(hs_detector *det)
 int hs_detector_detect(hs_detector *det, const hs_image *img, hs_face *face)
 {
 	return det->ops->detect(det->state, img, face);
+}
+
+void hs_detector_forget(hs_detector *det)
+{
+	if (det->ops->forget)
+		det->ops->forget(det->state);
 }
 
 void hs_detector_thorough(hs_detector *det, bool on)

@@ -316,7 +316,13 @@ static void a_face_far_from_the_camera_is_found(void **state)
 	hs_detector_thorough(det, true);
 	assert_int_equal(hs_detector_detect(det, img, &f), 0);
 	expect_face_at(&f, ox + 148, oy + 138);
+	/* A sixteenth of a full-HD frame's width: only a zoomed part of the
+	 * frame shows it to the model. */
+	face_far_away(1920, 1080, 1200, 600);
+	assert_int_equal(hs_detector_detect(det, img, &f), 0);
+	expect_face_at(&f, 1200 + 148, 600 + 138);
 	assert_true(f.zoomed);
+	face_far_away(1280, 720, ox, oy);
 	/* The same frame in a stream, after a frame with nobody: one zoomed
 	 * part a frame, so found within a dozen frames, then every frame. */
 	hs_detector_destroy(det);
@@ -379,7 +385,6 @@ static void a_nearer_face_takes_over_from_a_followed_one(void **state)
 		assert_int_equal(hs_detector_detect(det, img, &f), 0);
 		expect_face_at(&f, 850 + 148, 380 + 138);
 	}
-	assert_true(f.zoomed);
 	faces_far_and_near(1280, 720, 850, 380, 2.2, 20, 40);
 	int frames = 0;
 	do {
@@ -392,6 +397,40 @@ static void a_nearer_face_takes_over_from_a_followed_one(void **state)
 	hs_detector_destroy(det);
 }
 
+/* A head turned away with its face covered (the dataset's face box of
+ * person02174+30+30 painted grey) is nobody: searching the frame closely,
+ * the detector finds a small "face" in the hair beside it (score about
+ * 0.6), which the face mesh does not confirm and which must not be taken
+ * for a user looking down. */
+static void a_covered_face_is_nobody(void **state)
+{
+	(void)state;
+	load_or_skip(P04 "../person02/person02174+30+30.jpg");
+	hs_pixels px;
+	assert_int_equal(hs_image_pixels(img, &px), 0);
+	unsigned char *copy = malloc((size_t)px.w * px.h * 3);
+	assert_non_null(copy);
+	for (int y = 0; y < px.h; y++)
+		memcpy(copy + (size_t)y * px.w * 3,
+		       px.bgr + (size_t)y * px.stride, (size_t)px.w * 3);
+	/* the face box: centre (160, 112), 104 x 100, and a margin */
+	for (int y = 112 - 65; y < 112 + 65; y++)
+		for (int x = 160 - 70; x < 160 + 70; x++)
+			memset(copy + ((size_t)y * px.w + x) * 3, 128, 3);
+	assert_int_equal(hs_image_from_bgr(img, copy, px.w, px.h), 0);
+	free(copy);
+	hs_analyzer *az = NULL;
+	assert_int_equal(hs_analyzer_create(NULL, 60, &az), 0);
+	hs_analyzer_thorough(az, true);
+	hs_analysis an;
+	assert_int_equal(hs_analyzer_run(az, img, &an), 0);
+	if (an.face.found)
+		fail_msg("a face (score %.2f) at (%.0f, %.0f), %.0f px wide",
+		         (double)an.face.score, (double)an.face.box[0],
+		         (double)an.face.box[1], (double)an.face.box[2]);
+	hs_analyzer_destroy(az);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +439,7 @@ int main(void)
 		cmocka_unit_test(a_face_far_from_the_camera_is_found),
 		cmocka_unit_test(a_wide_frame_is_searched_to_its_edge),
 		cmocka_unit_test(a_nearer_face_takes_over_from_a_followed_one),
+		cmocka_unit_test(a_covered_face_is_nobody),
 		cmocka_unit_test_setup_teardown(
 		        missing_model_falls_back_to_haar, make_data_dir,
 		        remove_data_dir),

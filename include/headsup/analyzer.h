@@ -15,6 +15,11 @@
 
 typedef struct hs_analyzer hs_analyzer;
 
+/* A face found only in a zoomed part of the frame (detector.h) counts when
+ * the face mesh sees a face there too, or when the detector's own score is
+ * at least this (its threshold is 0.5). */
+#define HS_ZOOMED_MIN_SCORE 0.7f
+
 typedef struct hs_analysis {
 	hs_face face; /* face.found false: nobody in the frame */
 	hs_pose pose; /* valid when has_pose */

@@ -19,7 +19,8 @@ typedef struct hs_detector_ops {
 	int (*create)(const char *path, void **state);
 	/* Fill face; face->found is false when there is no face. */
 	int (*detect)(void *state, const hs_image *img, hs_face *face);
-	/* Optional (NULL): hs_detector_thorough(). */
+	/* Optional (NULL): hs_detector_forget(), hs_detector_thorough(). */
+	void (*forget)(void *state);
 	void (*thorough)(void *state, bool on);
 	void (*destroy)(void *state);
 } hs_detector_ops;
@@ -45,11 +46,15 @@ int hs_detector_create_with(const hs_detector_ops *ops, const char *path,
 void hs_detector_destroy(hs_detector *det);
 /* Find the user's face in img.  BlazeFace looks at the whole frame, and
  * when nobody is there at zoomed parts of it, as a face far from a wide
- * camera is too small for the model at the frame's scale; such a face has
- * face->zoomed set.  The detector remembers where it found the face, to
+ * camera is too small for the model at the frame's scale; a face found
+ * only so (in a zoomed part, not in the whole frame) has face->zoomed
+ * set.  The detector remembers where it found the face, to
  * look there first in the next frame, and while nobody is found it looks
  * at one zoomed part a frame in turn (unless thorough). */
 int hs_detector_detect(hs_detector *det, const hs_image *img, hs_face *face);
+/* The face last found was no face (the caller's check refused it): stop
+ * following it, and look at the whole frame first next time. */
+void hs_detector_forget(hs_detector *det);
 /* Stills: look at each frame alone, and at every zoomed part of each
  * frame without a face.  Otherwise (a camera, the default) look where the
  * face was in the frame before first, and at one zoomed part a frame in

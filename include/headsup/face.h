@@ -30,7 +30,7 @@ typedef struct hs_face {
 	hs_point kp[HS_KP_COUNT];
 	unsigned kp_valid;    /* bit i set when kp[i] is meaningful */
 	const char *detector; /* "blazeface" or "haar" */
-	bool zoomed; /* found in a zoomed part of the frame (detector.h) */
+	bool zoomed; /* found only in a zoomed part of the frame (detector.h) */
 } hs_face;
 
 #define HS_KP_BIT(k) (1u << (k))
