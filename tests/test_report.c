@@ -2612,7 +2612,7 @@ static void printed_times_add_up_to_the_time_monitored(void **state)
 	const hs_date first = { 2026, 2, 24 };
 	double tue = hs_date_start(first) + 9 * 3600;
 	double thu = hs_date_start(hs_date_add_days(first, 2)) + 14 * 3600;
-	hs_journal_minute week[16];
+	hs_journal_minute week[32];
 	size_t n = 0;
 	for (int i = 0; i < 8; i++)
 		week[n++] = minute_of(tue + i * MIN, i < 7 ? 60 : 30, 0);
@@ -2637,6 +2637,7 @@ static void printed_times_add_up_to_the_time_monitored(void **state)
 	 * monitored gave two of them "4 min".)  An hour of 10 s has a label
 	 * that is not "0 min". */
 	static const int at_hours[] = { 8, 10, 11, 14, 15 };
+	assert_true(5 * 4 + 2 <= sizeof week / sizeof week[0]);
 	n = 0;
 	for (int k = 0; k < 5; k++) {
 		double h0 = hs_date_start(first) + at_hours[k] * 3600.0;
