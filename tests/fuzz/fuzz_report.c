@@ -8,7 +8,8 @@
  * the report's days, looking down or hunched, after_s in [0, 86400], any
  * topic text.  The start of a minute need not be a multiple of 60, and
  * the sums need not make sense.  Each call must:
- *   - build (0), and render text (UTF-8 and ASCII), HTML and JSON with 0;
+ *   - build (0), and render text (UTF-8 at 24 columns and ASCII at 79),
+ *     HTML and JSON with 0;
  *   - give JSON that SQLite's json_valid() accepts (no "inf" or "nan");
  *   - never crash, read out of bounds or leak.
  *
@@ -85,12 +86,14 @@ static char *render(const hs_report *r, int (*f)(const hs_report *, FILE *))
 
 static int text_ascii(const hs_report *r, FILE *out)
 {
-	return hs_report_write_text_in(r, out, HS_REPORT_ASCII);
+	return hs_report_write_text_in(r, out, HS_REPORT_ASCII, 79);
 }
 
 static int text_utf8(const hs_report *r, FILE *out)
 {
-	return hs_report_write_text_in(r, out, HS_REPORT_UTF8);
+	/* a narrow terminal's layout: values under their labels, the
+	 * bars on lines of their own */
+	return hs_report_write_text_in(r, out, HS_REPORT_UTF8, 24);
 }
 
 static void check_json(const char *doc)
