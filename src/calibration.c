@@ -19,19 +19,6 @@
 
 #define LINE_MAX_LEN 1024
 
-static void say(char *buf, size_t size, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-
-static void say(char *buf, size_t size, const char *fmt, ...)
-{
-	if (!buf || size == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-}
-
 /* ---- from samples ----------------------------------------------------------
  */
 
@@ -48,15 +35,16 @@ static void say(char *buf, size_t size, const char *fmt, ...)
 static void say_off_centre(char *why, size_t whysize, double dx, double dy)
 {
 	if (fabs(dx) >= fabs(dy))
-		say(why, whysize,
-		    "the camera seems to be to your %s; centre it under or "
-		    "above the screen",
-		    dx < 0 ? "left" : "right");
+		hs_say(why, whysize,
+		       "the camera seems to be to your %s; centre it under or "
+		       "above the screen",
+		       dx < 0 ? "left" : "right");
 	else
-		say(why, whysize,
-		    "your face is near the %s of the picture; tilt the camera "
-		    "%s towards your face",
-		    dy < 0 ? "top" : "bottom", dy < 0 ? "up" : "down");
+		hs_say(why, whysize,
+		       "your face is near the %s of the picture; tilt the "
+		       "camera "
+		       "%s towards your face",
+		       dy < 0 ? "top" : "bottom", dy < 0 ? "up" : "down");
 }
 
 enum {
@@ -122,21 +110,21 @@ static bool stepped(double *const col[M_COUNT], size_t n_face, size_t n_pitch,
 	                         0.01 * iod, col[M_TMP]) /
 	                    iod;
 	if (drop != 0) {
-		say(why, whysize,
-		    "your head %s by %.1f eye distances while it recorded; "
-		    "sit upright and still for the whole recording, and try "
-		    "again",
-		    drop > 0 ? "sank" : "rose", fabs(drop));
+		hs_say(why, whysize,
+		       "your head %s by %.1f eye distances while it recorded; "
+		       "sit upright and still for the whole recording, and try "
+		       "again",
+		       drop > 0 ? "sank" : "rose", fabs(drop));
 		return true;
 	}
 	const double tipped = step(col[M_PITCH], n_pitch, HS_CALIB_MAX_STEP_DEG,
 	                           0.5, col[M_TMP]);
 	if (tipped != 0) {
-		say(why, whysize,
-		    "your head tipped %.0f degrees %s while it recorded; "
-		    "keep your eyes on the screen for the whole recording, "
-		    "and try again",
-		    fabs(tipped), tipped > 0 ? "down" : "up");
+		hs_say(why, whysize,
+		       "your head tipped %.0f degrees %s while it recorded; "
+		       "keep your eyes on the screen for the whole recording, "
+		       "and try again",
+		       fabs(tipped), tipped > 0 ? "down" : "up");
 		return true;
 	}
 	return false;
@@ -155,11 +143,11 @@ bool hs_baseline_lacks_pitch(const hs_baseline *b, const hs_pose *pose)
 void hs_calibration_say_turned(double yaw_deg, char *buf, size_t size)
 {
 	/* yaw + = head turned toward the subject's left (pose.h) */
-	say(buf, size,
-	    "your head is turned %.0f degrees to your %s from the camera; "
-	    "face the screen, and if you do, put the camera in front of you "
-	    "(over or under the screen)",
-	    fabs(yaw_deg), yaw_deg > 0 ? "left" : "right");
+	hs_say(buf, size,
+	       "your head is turned %.0f degrees to your %s from the camera; "
+	       "face the screen, and if you do, put the camera in front of you "
+	       "(over or under the screen)",
+	       fabs(yaw_deg), yaw_deg > 0 ? "left" : "right");
 }
 
 int hs_calibration_from_samples(const hs_calib_sample *s, size_t n, int frame_w,
@@ -167,18 +155,18 @@ int hs_calibration_from_samples(const hs_calib_sample *s, size_t n, int frame_w,
                                 size_t whysize)
 {
 	if (n == 0) {
-		say(why, whysize,
-		    "no frames were recorded; check that the camera works");
+		hs_say(why, whysize,
+		       "no frames were recorded; check that the camera works");
 		return HS_EINVAL;
 	}
 	if (frame_w <= 0 || frame_h <= 0) {
-		say(why, whysize, "the frame size %dx%d is not valid", frame_w,
-		    frame_h);
+		hs_say(why, whysize, "the frame size %dx%d is not valid",
+		       frame_w, frame_h);
 		return HS_EINVAL;
 	}
 	double *v = malloc(n * M_COUNT * sizeof *v);
 	if (!v) {
-		say(why, whysize, "out of memory for %zu frames", n);
+		hs_say(why, whysize, "out of memory for %zu frames", n);
 		return HS_ENOMEM;
 	}
 	double *col[M_COUNT];
@@ -222,10 +210,10 @@ int hs_calibration_from_samples(const hs_calib_sample *s, size_t n, int frame_w,
 	int rc = HS_EINVAL;
 	size_t missing = n - n_face;
 	if (missing * 2 > n) {
-		say(why, whysize,
-		    "no face in %zu of %zu frames; sit facing the camera in "
-		    "good light",
-		    missing, n);
+		hs_say(why, whysize,
+		       "no face in %zu of %zu frames; sit facing the camera in "
+		       "good light",
+		       missing, n);
 		goto cleanup;
 	}
 	/* (a median sorts its column: the others keep their time order) */
@@ -267,19 +255,20 @@ int hs_calibration_from_samples(const hs_calib_sample *s, size_t n, int frame_w,
 	}
 	if (fabs(b.roll_deg) > HS_CALIB_MAX_ROLL_DEG) {
 		/* roll + = the subject's left eye lower (pose.h) */
-		say(why, whysize,
-		    "your head is tilted %.0f degrees toward your %s shoulder "
-		    "(or "
-		    "the "
-		    "camera is on its side); hold your head level",
-		    fabs(b.roll_deg), b.roll_deg > 0 ? "left" : "right");
+		hs_say(why, whysize,
+		       "your head is tilted %.0f degrees toward your %s "
+		       "shoulder "
+		       "(or "
+		       "the "
+		       "camera is on its side); hold your head level",
+		       fabs(b.roll_deg), b.roll_deg > 0 ? "left" : "right");
 		goto cleanup;
 	}
 	if (b.iod_px < HS_CALIB_MIN_IOD_PX) {
-		say(why, whysize,
-		    "your face is very small in the picture (eyes %.0f px "
-		    "apart, at least %d needed); sit nearer the camera",
-		    b.iod_px, HS_CALIB_MIN_IOD_PX);
+		hs_say(why, whysize,
+		       "your face is very small in the picture (eyes %.0f px "
+		       "apart, at least %d needed); sit nearer the camera",
+		       b.iod_px, HS_CALIB_MIN_IOD_PX);
 		goto cleanup;
 	}
 	/* Frame to frame, the head of someone sitting still moves by a
@@ -304,21 +293,21 @@ int hs_calibration_from_samples(const hs_calib_sample *s, size_t n, int frame_w,
 		                    col[M_TMP])) /
 		        b.iod_px;
 		if (moved > HS_CALIB_MAX_SPREAD_DEG) {
-			say(why, whysize,
-			    "your head turned or tilted a lot while it "
-			    "recorded "
-			    "(typically %.0f degrees from where it mostly "
-			    "was); sit "
-			    "still, upright, and try again",
-			    moved);
+			hs_say(why, whysize,
+			       "your head turned or tilted a lot while it "
+			       "recorded "
+			       "(typically %.0f degrees from where it mostly "
+			       "was); sit "
+			       "still, upright, and try again",
+			       moved);
 			goto cleanup;
 		}
 		if (shift > HS_CALIB_MAX_SHIFT_IOD) {
-			say(why, whysize,
-			    "your head moved a lot while it recorded "
-			    "(typically %.1f eye distances from where it "
-			    "mostly was); sit still, upright, and try again",
-			    shift);
+			hs_say(why, whysize,
+			       "your head moved a lot while it recorded "
+			       "(typically %.1f eye distances from where it "
+			       "mostly was); sit still, upright, and try again",
+			       shift);
 			goto cleanup;
 		}
 	}
@@ -440,29 +429,31 @@ static int check_baseline(const hs_baseline *b, char *why, size_t whysize)
 		if (k->type == T_DOUBLE) {
 			double v = *double_at_c(b, k);
 			if (!(v >= k->min && v <= k->max)) {
-				say(why, whysize, "%s = %g is outside %g..%g",
-				    k->name, v, k->min, k->max);
+				hs_say(why, whysize,
+				       "%s = %g is outside %g..%g", k->name, v,
+				       k->min, k->max);
 				return HS_EINVAL;
 			}
 		} else if (k->type == T_INT) {
 			int v = *int_at_c(b, k);
 			if (v < k->min || v > k->max) {
-				say(why, whysize, "%s = %d is outside %g..%g",
-				    k->name, v, k->min, k->max);
+				hs_say(why, whysize,
+				       "%s = %d is outside %g..%g", k->name, v,
+				       k->min, k->max);
 				return HS_EINVAL;
 			}
 		}
 	}
 	size_t len = strnlen(b->source, sizeof b->source);
 	if (len == sizeof b->source) {
-		say(why, whysize, "source is not terminated");
+		hs_say(why, whysize, "source is not terminated");
 		return HS_EINVAL;
 	}
 	for (size_t i = 0; i < len; i++) {
 		if ((unsigned char)b->source[i] < 0x20 ||
 		    b->source[i] == 0x7f) {
-			say(why, whysize,
-			    "source contains a control character");
+			hs_say(why, whysize,
+			       "source contains a control character");
 			return HS_EINVAL;
 		}
 	}
@@ -546,9 +537,9 @@ static int fail(reader *r, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	if (r->line == 0) /* an empty file has no line to name */
-		say(r->err, r->errsize, "%s: %s", r->name, msg);
+		hs_say(r->err, r->errsize, "%s: %s", r->name, msg);
 	else
-		say(r->err, r->errsize, "%s:%u: %s", r->name, r->line, msg);
+		hs_say(r->err, r->errsize, "%s:%u: %s", r->name, r->line, msg);
 	return HS_EFORMAT;
 }
 
@@ -575,7 +566,7 @@ static int next_line(reader *r, char *buf, size_t size)
 		buf[len++] = (char)c;
 	}
 	if (ferror(r->in)) {
-		say(r->err, r->errsize, "%s: read error", r->name);
+		hs_say(r->err, r->errsize, "%s: read error", r->name);
 		return HS_EIO;
 	}
 	if (!any)
@@ -784,7 +775,7 @@ static int open_temp(const char *path, char *tmp, size_t tmpsize, char *err,
 	char dir[PATH_MAX];
 	if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir ||
 	    snprintf(tmp, tmpsize, "%s.tmp-XXXXXX", path) >= (int)tmpsize) {
-		say(err, errsize, "cannot save calibration: path too long");
+		hs_say(err, errsize, "cannot save calibration: path too long");
 		return HS_ERANGE;
 	}
 	char *slash = strrchr(dir, '/');
@@ -792,16 +783,16 @@ static int open_temp(const char *path, char *tmp, size_t tmpsize, char *err,
 		*slash = '\0';
 		int rc = hs_path_mkdirs(dir, 0700);
 		if (rc < 0) {
-			say(err, errsize, "cannot create folder '%s': %s", dir,
-			    hs_strerror(rc));
+			hs_say(err, errsize, "cannot create folder '%s': %s",
+			       dir, hs_strerror(rc));
 			return rc;
 		}
 	}
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
 		int rc = hs_err_from_errno(errno);
-		say(err, errsize, "cannot save calibration '%s': %s", path,
-		    strerror(errno));
+		hs_say(err, errsize, "cannot save calibration '%s': %s", path,
+		       strerror(errno));
 		return rc;
 	}
 	return fd;
@@ -848,52 +839,52 @@ static int save_target(const char *path, char *target, char *err,
 {
 	struct stat st, link;
 	if (!path[0]) {
-		say(err, errsize,
-		    "cannot save calibration: no file named; give the path "
-		    "of a file");
+		hs_say(err, errsize,
+		       "cannot save calibration: no file named; give the path "
+		       "of a file");
 		return HS_EINVAL;
 	}
 	char link_path[PATH_MAX], owner[96];
 	unsigned uid = 0;
 	if (hs_path_check_links(path, link_path, sizeof link_path, &uid) ==
 	    HS_ENOTOWNER) {
-		say(err, errsize,
-		    "cannot save calibration '%s': '%s' is a symbolic link "
-		    "of %s in a folder others may write; it could lead "
-		    "anywhere (to a file of yours, which the baseline would "
-		    "replace), so it was not followed: give another path",
-		    path, link_path,
-		    hs_path_user_name(uid, owner, sizeof owner));
+		hs_say(err, errsize,
+		       "cannot save calibration '%s': '%s' is a symbolic link "
+		       "of %s in a folder others may write; it could lead "
+		       "anywhere (to a file of yours, which the baseline would "
+		       "replace), so it was not followed: give another path",
+		       path, link_path,
+		       hs_path_user_name(uid, owner, sizeof owner));
 		return HS_ENOTOWNER;
 	}
 	if (hs_path_is_folder(path)) {
-		say(err, errsize,
-		    "cannot save calibration '%s': it is a folder; give the "
-		    "path of a file",
-		    path);
+		hs_say(err, errsize,
+		       "cannot save calibration '%s': it is a folder; give the "
+		       "path of a file",
+		       path);
 		return HS_EISDIR;
 	}
 	const bool exists = stat(path, &st) == 0;
 	if (exists && !S_ISREG(st.st_mode)) {
-		say(err, errsize,
-		    "cannot save calibration '%s': it is not a regular file "
-		    "(a device or a pipe); give the path of a file",
-		    path);
+		hs_say(err, errsize,
+		       "cannot save calibration '%s': it is not a regular file "
+		       "(a device or a pipe); give the path of a file",
+		       path);
 		return HS_ENOTFILE;
 	}
 	if (!exists && lstat(path, &link) == 0) {
-		say(err, errsize,
-		    "cannot save calibration '%s': it is a link to nothing; "
-		    "remove it, or give another path",
-		    path);
+		hs_say(err, errsize,
+		       "cannot save calibration '%s': it is a link to nothing; "
+		       "remove it, or give another path",
+		       path);
 		return HS_ENOENT;
 	}
 	if (exists && st.st_size > 0 && holds_something_else(path)) {
-		say(err, errsize,
-		    "cannot save calibration '%s': it holds something else "
-		    "than a headsup baseline, and was left as it is; give "
-		    "another path",
-		    path);
+		hs_say(err, errsize,
+		       "cannot save calibration '%s': it holds something else "
+		       "than a headsup baseline, and was left as it is; give "
+		       "another path",
+		       path);
 		return HS_EFORMAT;
 	}
 	if (!exists || !realpath(path, target))
@@ -921,8 +912,8 @@ int hs_calibration_save(const char *path, const hs_baseline *b, char *err,
 {
 	char why[256];
 	if (check_baseline(b, why, sizeof why) < 0) {
-		say(err, errsize, "cannot save calibration '%s': %s", path,
-		    why);
+		hs_say(err, errsize, "cannot save calibration '%s': %s", path,
+		       why);
 		return HS_EINVAL;
 	}
 	char target[PATH_MAX], tmp[PATH_MAX];
@@ -946,8 +937,8 @@ int hs_calibration_save(const char *path, const hs_baseline *b, char *err,
 	}
 	return 0;
 fail:
-	say(err, errsize, "cannot save calibration '%s': %s", path,
-	    hs_strerror(rc));
+	hs_say(err, errsize, "cannot save calibration '%s': %s", path,
+	       hs_strerror(rc));
 	unlink(tmp);
 	return rc;
 }
@@ -958,8 +949,8 @@ int hs_calibration_load(const char *path, hs_baseline *out, char *err,
 	FILE *f = hs_path_open_file(path);
 	if (!f) {
 		int rc = hs_err_from_errno(errno);
-		say(err, errsize, "cannot open calibration '%s': %s", path,
-		    hs_path_open_error(errno));
+		hs_say(err, errsize, "cannot open calibration '%s': %s", path,
+		       hs_path_open_error(errno));
 		return rc;
 	}
 	int rc = hs_calibration_read(f, path, out, err, errsize);

@@ -255,14 +255,16 @@ static int write_report(const hs_report *r, report_format format,
 			return HS_EXIT_FAILURE;
 		}
 	}
-	int rc = format == FORMAT_HTML   ? hs_report_write_html(r, out)
-	         : format == FORMAT_JSON ? hs_report_write_json(r, out)
-	         : output
-	                 ? hs_report_write_text(r, out)
-	                 /* a terminal's width, up to the file's */
+	/* on a terminal, its width, up to a file's */
+	const int width = output ? HS_REPORT_TEXT_WIDTH : hs_text_width();
+	int rc = format == FORMAT_HTML ? hs_report_write_html(r, out)
+	         : format == FORMAT_JSON
+	                 ? hs_report_write_json(r, out)
 	                 : hs_report_write_text_in(
 	                           r, out, hs_report_locale_charset(),
-	                           hs_text_width() < 79 ? hs_text_width() : 79);
+	                           width < HS_REPORT_TEXT_WIDTH
+	                                   ? width
+	                                   : HS_REPORT_TEXT_WIDTH);
 	int saved = errno;
 	if (fflush(out) != 0 && rc == 0) {
 		rc = HS_EIO;

@@ -107,20 +107,6 @@ static bool known_section(const char *section)
 	return false;
 }
 
-/* printf into err, which may be NULL or of size 0. */
-static void say(char *err, size_t errsize, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-
-static void say(char *err, size_t errsize, const char *fmt, ...)
-{
-	if (!err || errsize == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errsize, fmt, ap);
-	va_end(ap);
-}
-
 /* "1 to 7200" for a numeric row. */
 static void format_range(const hs_setting *s, char *buf, size_t size)
 {
@@ -178,18 +164,18 @@ static int assign(hs_config *cfg, const hs_setting *s, const char *text,
 		double number = 0;
 		const int rc = hs_config_number(text, true, &number);
 		if (rc < 0) {
-			say(why, whysize, "%s.%s: '%s' is %s (allowed: %s)",
-			    s->section, s->key, text,
-			    rc == HS_ERANGE ? "out of range"
-			                    : "not a whole number",
-			    range);
+			hs_say(why, whysize, "%s.%s: '%s' is %s (allowed: %s)",
+			       s->section, s->key, text,
+			       rc == HS_ERANGE ? "out of range"
+			                       : "not a whole number",
+			       range);
 			return HS_ECONFIG;
 		}
 		const long v = (long)number;
 		if (number < s->min || number > s->max) {
-			say(why, whysize,
-			    "%s.%s: %ld is out of range (allowed: %s)",
-			    s->section, s->key, v, range);
+			hs_say(why, whysize,
+			       "%s.%s: %ld is out of range (allowed: %s)",
+			       s->section, s->key, v, range);
 			return HS_ECONFIG;
 		}
 		*long_field(cfg, s->offset) = v;
@@ -199,16 +185,17 @@ static int assign(hs_config *cfg, const hs_setting *s, const char *text,
 		double v = 0;
 		const int rc = hs_config_number(text, false, &v);
 		if (rc < 0) {
-			say(why, whysize, "%s.%s: '%s' is %s (allowed: %s)",
-			    s->section, s->key, text,
-			    rc == HS_ERANGE ? "out of range" : "not a number",
-			    range);
+			hs_say(why, whysize, "%s.%s: '%s' is %s (allowed: %s)",
+			       s->section, s->key, text,
+			       rc == HS_ERANGE ? "out of range"
+			                       : "not a number",
+			       range);
 			return HS_ECONFIG;
 		}
 		if (v < s->min || v > s->max) {
-			say(why, whysize,
-			    "%s.%s: %s is out of range (allowed: %s)",
-			    s->section, s->key, text, range);
+			hs_say(why, whysize,
+			       "%s.%s: %s is out of range (allowed: %s)",
+			       s->section, s->key, text, range);
 			return HS_ECONFIG;
 		}
 		*double_field(cfg, s->offset) = v;
@@ -217,10 +204,11 @@ static int assign(hs_config *cfg, const hs_setting *s, const char *text,
 	case HS_SETTING_STRING: {
 		size_t len = strlen(text);
 		if (len >= HS_CONFIG_STR_MAX) {
-			say(why, whysize,
-			    "%s.%s: value is %zu bytes long (allowed: at most "
-			    "%d)",
-			    s->section, s->key, len, HS_CONFIG_STR_MAX - 1);
+			hs_say(why, whysize,
+			       "%s.%s: value is %zu bytes long (allowed: at "
+			       "most "
+			       "%d)",
+			       s->section, s->key, len, HS_CONFIG_STR_MAX - 1);
 			return HS_ECONFIG;
 		}
 		for (size_t i = 0; i < sizeof choices / sizeof choices[0];
@@ -231,12 +219,13 @@ static int assign(hs_config *cfg, const hs_setting *s, const char *text,
 			for (const char *const *w = choices[i].words; *w; w++)
 				ok = ok || strcmp(*w, text) == 0;
 			if (!ok) {
-				say(why, whysize,
-				    "%s.%s: '%s' is not allowed (allowed: %s, "
-				    "%s or %s)",
-				    s->section, s->key, text,
-				    choices[i].words[0], choices[i].words[1],
-				    choices[i].words[2]);
+				hs_say(why, whysize,
+				       "%s.%s: '%s' is not allowed (allowed: "
+				       "%s, "
+				       "%s or %s)",
+				       s->section, s->key, text,
+				       choices[i].words[0], choices[i].words[1],
+				       choices[i].words[2]);
 				return HS_ECONFIG;
 			}
 		}
@@ -261,13 +250,13 @@ static int broken_pair(hs_config *cfg)
 static void say_pair(hs_config *cfg, int pair, const char *prefix, char *err,
                      size_t errsize)
 {
-	say(err, errsize,
-	    "%sposture.%s = %g is above posture.%s = %g; "
-	    "a state must be left below the value that enters it",
-	    prefix, hysteresis[pair].exit_key,
-	    *double_field(cfg, hysteresis[pair].exit),
-	    hysteresis[pair].enter_key,
-	    *double_field(cfg, hysteresis[pair].enter));
+	hs_say(err, errsize,
+	       "%sposture.%s = %g is above posture.%s = %g; "
+	       "a state must be left below the value that enters it",
+	       prefix, hysteresis[pair].exit_key,
+	       *double_field(cfg, hysteresis[pair].exit),
+	       hysteresis[pair].enter_key,
+	       *double_field(cfg, hysteresis[pair].enter));
 }
 
 int hs_config_check(const hs_config *cfg, char *err, size_t errsize)
@@ -362,40 +351,41 @@ static int parse_assignment(hs_config *cfg, const char *section, char *line,
 {
 	char *eq = strchr(line, '=');
 	if (!eq) {
-		say(err, errsize,
-		    "%s: expected 'key = value' or '[section]', got '%s'",
-		    where, line);
+		hs_say(err, errsize,
+		       "%s: expected 'key = value' or '[section]', got '%s'",
+		       where, line);
 		return HS_ECONFIG;
 	}
 	*eq = '\0';
 	char *key = hs_config_trim(line);
 	char *value = hs_config_trim(eq + 1);
 	if (!*key) {
-		say(err, errsize, "%s: missing key before '='", where);
+		hs_say(err, errsize, "%s: missing key before '='", where);
 		return HS_ECONFIG;
 	}
 	const hs_setting *s = section ? find_setting(section, key) : NULL;
 	if (!s) {
 		const hs_setting *elsewhere = find_setting(NULL, key);
 		if (!section && elsewhere)
-			say(err, errsize,
-			    "%s: '%s' is outside any section; put it under "
-			    "[%s]",
-			    where, key, elsewhere->section);
+			hs_say(err, errsize,
+			       "%s: '%s' is outside any section; put it under "
+			       "[%s]",
+			       where, key, elsewhere->section);
 		else if (!section)
-			say(err, errsize,
-			    "%s: unknown key '%s' outside any section", where,
-			    key);
+			hs_say(err, errsize,
+			       "%s: unknown key '%s' outside any section",
+			       where, key);
 		else if (elsewhere)
-			say(err, errsize,
-			    "%s: unknown key '%s' in [%s]; it belongs in [%s]",
-			    where, key, section, elsewhere->section);
+			hs_say(err, errsize,
+			       "%s: unknown key '%s' in [%s]; it belongs in "
+			       "[%s]",
+			       where, key, section, elsewhere->section);
 		else {
 			char names[512];
 			list_names(section, names, sizeof names);
-			say(err, errsize,
-			    "%s: unknown key '%s' in [%s] (known: %s)", where,
-			    key, section, names);
+			hs_say(err, errsize,
+			       "%s: unknown key '%s' in [%s] (known: %s)",
+			       where, key, section, names);
 		}
 		return HS_ECONFIG;
 	}
@@ -403,21 +393,22 @@ static int parse_assignment(hs_config *cfg, const char *section, char *line,
 	 * which of the two the user meant cannot be told. */
 	const unsigned first = set_line[s - hs_settings];
 	if (first) {
-		say(err, errsize,
-		    "%s: [%s] %s is already set at line %u; keep only one of "
-		    "the two",
-		    where, s->section, s->key, first);
+		hs_say(err, errsize,
+		       "%s: [%s] %s is already set at line %u; keep only one "
+		       "of "
+		       "the two",
+		       where, s->section, s->key, first);
 		return HS_ECONFIG;
 	}
 	if (!unquote(&value)) {
-		say(err, errsize, "%s: %s.%s: unmatched '\"' in value", where,
-		    s->section, s->key);
+		hs_say(err, errsize, "%s: %s.%s: unmatched '\"' in value",
+		       where, s->section, s->key);
 		return HS_ECONFIG;
 	}
 	char why[HS_WHY_MAX];
 	int rc = assign(cfg, s, value, why, sizeof why);
 	if (rc < 0) {
-		say(err, errsize, "%s: %s", where, why);
+		hs_say(err, errsize, "%s: %s", where, why);
 		return rc;
 	}
 	set_line[s - hs_settings] = lineno;
@@ -430,8 +421,8 @@ static int parse_section(char *line, char *section, size_t size,
 {
 	char *close = strchr(line, ']');
 	if (!close || *hs_config_trim(close + 1)) {
-		say(err, errsize, "%s: expected '[section]', got '%s'", where,
-		    line);
+		hs_say(err, errsize, "%s: expected '[section]', got '%s'",
+		       where, line);
 		return HS_ECONFIG;
 	}
 	*close = '\0';
@@ -439,8 +430,8 @@ static int parse_section(char *line, char *section, size_t size,
 	if (!known_section(name)) {
 		char names[256];
 		list_names(NULL, names, sizeof names);
-		say(err, errsize, "%s: unknown section [%s] (known: %s)", where,
-		    name, names);
+		hs_say(err, errsize, "%s: unknown section [%s] (known: %s)",
+		       where, name, names);
 		return HS_ECONFIG;
 	}
 	snprintf(section, size, "%s", name);
@@ -493,15 +484,16 @@ int hs_config_parse(hs_config *cfg, FILE *in, const char *name, char *err,
 		lineno++;
 		snprintf(where, sizeof where, "%s:%u", name, lineno);
 		if (len < 0) {
-			say(err, errsize,
-			    "%s: line is longer than %d bytes; is this a "
-			    "settings file?",
-			    where, LINE_MAX_BYTES);
+			hs_say(err, errsize,
+			       "%s: line is longer than %d bytes; is this a "
+			       "settings file?",
+			       where, LINE_MAX_BYTES);
 			rc = HS_ECONFIG;
 			goto cleanup;
 		}
 		if (nul) {
-			say(err, errsize, "%s: line holds a NUL byte", where);
+			hs_say(err, errsize, "%s: line holds a NUL byte",
+			       where);
 			rc = HS_ECONFIG;
 			goto cleanup;
 		}
@@ -525,7 +517,8 @@ int hs_config_parse(hs_config *cfg, FILE *in, const char *name, char *err,
 			goto cleanup;
 	}
 	if (ferror(in)) {
-		say(err, errsize, "%s: cannot read: %s", name, strerror(errno));
+		hs_say(err, errsize, "%s: cannot read: %s", name,
+		       strerror(errno));
 		rc = HS_ECONFIG;
 		goto cleanup;
 	}
@@ -555,7 +548,7 @@ int hs_config_parse(hs_config *cfg, FILE *in, const char *name, char *err,
 	rc = 0;
 cleanup:
 	if (rc == HS_ENOMEM)
-		say(err, errsize, "%s: out of memory", name);
+		hs_say(err, errsize, "%s: out of memory", name);
 	free(line);
 	free(set_line);
 	free(work);
@@ -571,7 +564,7 @@ int hs_config_set(hs_config *cfg, const char *key, const char *value, char *err,
 	if (dot) {
 		size_t n = (size_t)(dot - key);
 		if (n >= sizeof section) {
-			say(err, errsize, "unknown setting '%s'", key);
+			hs_say(err, errsize, "unknown setting '%s'", key);
 			return HS_ECONFIG;
 		}
 		memcpy(section, key, n);
@@ -584,21 +577,22 @@ int hs_config_set(hs_config *cfg, const char *key, const char *value, char *err,
 		const char *near =
 		        hs_typo_nearest(name, key_at, hs_setting_count);
 		if (dot && elsewhere)
-			say(err, errsize,
-			    "unknown setting '%s': %s is in [%s] ('%s.%s', or "
-			    "just '%s')",
-			    key, name, elsewhere->section, elsewhere->section,
-			    name, name);
+			hs_say(err, errsize,
+			       "unknown setting '%s': %s is in [%s] ('%s.%s', "
+			       "or "
+			       "just '%s')",
+			       key, name, elsewhere->section,
+			       elsewhere->section, name, name);
 		else if (near)
-			say(err, errsize,
-			    "unknown setting '%s'; did you mean '%s'? ('run "
-			    "--help' lists the settings)",
-			    key, near);
+			hs_say(err, errsize,
+			       "unknown setting '%s'; did you mean '%s'? ('run "
+			       "--help' lists the settings)",
+			       key, near);
 		else
-			say(err, errsize,
-			    "unknown setting '%s' ('run --help' lists the "
-			    "settings)",
-			    key);
+			hs_say(err, errsize,
+			       "unknown setting '%s' ('run --help' lists the "
+			       "settings)",
+			       key);
 		return HS_ECONFIG;
 	}
 	return assign(cfg, s, value, err, errsize);
@@ -620,8 +614,8 @@ int hs_config_load(hs_config *cfg, const char *path, char *err, size_t errsize)
 		if (rc == HS_ERANGE) {
 			/* the user's settings are somewhere: not the defaults
 			 */
-			say(err, errsize, "cannot find the settings: %s",
-			    hs_path_xdg_advice(HS_XDG_CONFIG, rc));
+			hs_say(err, errsize, "cannot find the settings: %s",
+			       hs_path_xdg_advice(HS_XDG_CONFIG, rc));
 			return HS_ECONFIG;
 		}
 		if (rc < 0) {
@@ -641,18 +635,19 @@ int hs_config_load(hs_config *cfg, const char *path, char *err, size_t errsize)
 		    S_ISLNK(link.st_mode) &&
 		    (n = readlink(found, to, sizeof to - 1)) >= 0) {
 			to[n] = '\0';
-			say(err, errsize,
-			    "cannot open config '%s': it links to '%s', which "
-			    "is not there",
-			    found, to);
+			hs_say(err, errsize,
+			       "cannot open config '%s': it links to '%s', "
+			       "which "
+			       "is not there",
+			       found, to);
 			return HS_ECONFIG;
 		}
 		if (!path && errno == ENOENT) {
 			hs_config_defaults(cfg);
 			return 0;
 		}
-		say(err, errsize, "cannot open config '%s': %s",
-		    path ? path : found, hs_path_open_error(errno));
+		hs_say(err, errsize, "cannot open config '%s': %s",
+		       path ? path : found, hs_path_open_error(errno));
 		return HS_ECONFIG;
 	}
 	hs_config fresh;

@@ -153,7 +153,6 @@ static int blazeface_create(const char *path, void **state)
 			goto fail;
 	}
 	hs_blazeface_anchors(b->anchors);
-	b->had_face = true; /* the first frame is searched whole */
 	*state = b;
 	return 0;
 fail:

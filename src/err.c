@@ -2,6 +2,8 @@
 #include "headsup/err.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 
 const char *hs_strerror(int err)
 {
@@ -68,4 +70,14 @@ int hs_err_from_errno(int errnum)
 	default:
 		return HS_EIO;
 	}
+}
+
+void hs_say(char *buf, unsigned long size, const char *fmt, ...)
+{
+	if (!buf || size == 0)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
 }

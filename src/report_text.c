@@ -17,8 +17,6 @@
 /* The hour bars are at most this long, and at least BAR_MIN. */
 #define BAR_MAX 50
 #define BAR_MIN 10
-/* The columns of a file written with --output (and of the tests). */
-#define WIDTH 79
 /* Under this width the summary's labels and values take a line each. */
 #define NARROW 50
 /* "under 1 min", the widest label of an hour */
@@ -279,7 +277,7 @@ static void hour_bars(const hs_report *r, const hs_report_shown *f,
 int hs_report_write_text(const hs_report *r, FILE *out)
 {
 	return hs_report_write_text_in(r, out, hs_report_locale_charset(),
-	                               WIDTH);
+	                               HS_REPORT_TEXT_WIDTH);
 }
 
 int hs_report_write_text_in(const hs_report *r, FILE *out,

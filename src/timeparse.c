@@ -227,17 +227,6 @@ static int read_num(const char *p, int n)
 	return v;
 }
 
-__attribute__((format(printf, 3, 4))) static void say(char *why, size_t size,
-                                                      const char *fmt, ...)
-{
-	if (!why || size == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(why, size, fmt, ap);
-	va_end(ap);
-}
-
 /* The offset after a time: "+HH", "+HHMM" or "+HH:MM" (or '-'), as date(1)
  * prints them with %z, %:z and --iso-8601.  Returns the rest of the text,
  * or NULL; *hours and *minutes get its parts, unsigned, *sign -1 or 1. */
@@ -257,14 +246,15 @@ static const char *utc_offset(const char *p, int *sign, int *hours,
 int hs_datetime_parse(const char *text, double *unix_s, char *why,
                       size_t why_size)
 {
-	say(why, why_size, "%s", "");
+	hs_say(why, why_size, "%s", "");
 	if (!text)
 		return HS_EINVAL;
 	/* First the shape, whole, then the numbers: text of another shape
 	 * is HS_EINVAL whatever numbers it holds. */
 	const char *p = shape(text, "dddd-dd-dd");
 	if (!p) {
-		say(why, why_size, "it does not begin with a date, YYYY-MM-DD");
+		hs_say(why, why_size,
+		       "it does not begin with a date, YYYY-MM-DD");
 		return HS_EINVAL;
 	}
 	const bool date_only = *p == '\0';
@@ -276,9 +266,9 @@ int hs_datetime_parse(const char *text, double *unix_s, char *why,
 	if (!date_only) {
 		const char *q = shape(p, "Tdd:dd");
 		if (!q) {
-			say(why, why_size,
-			    "the date must be followed by T and a time, "
-			    "HH:MM[:SS], or by nothing (its midnight)");
+			hs_say(why, why_size,
+			       "the date must be followed by T and a time, "
+			       "HH:MM[:SS], or by nothing (its midnight)");
 			return HS_EINVAL;
 		}
 		h = read_num(p + 1, 2);
@@ -302,11 +292,11 @@ int hs_datetime_parse(const char *text, double *unix_s, char *why,
 			off = p;
 			q = utc_offset(p, &sign, &oh, &om);
 			if (!q || *q) {
-				say(why, why_size,
-				    "the time must be followed by nothing "
-				    "(local time), Z (UTC) or a UTC offset "
-				    "such "
-				    "as +05:30, +0530 or +05");
+				hs_say(why, why_size,
+				       "the time must be followed by nothing "
+				       "(local time), Z (UTC) or a UTC offset "
+				       "such "
+				       "as +05:30, +0530 or +05");
 				return HS_EINVAL;
 			}
 			utc = true;
@@ -318,36 +308,36 @@ int hs_datetime_parse(const char *text, double *unix_s, char *why,
 	ymd[10] = '\0';
 	hs_date day;
 	if (hs_date_parse(ymd, 0, &day) < 0) {
-		say(why, why_size, "%s is no day of the calendar from 1970 on",
-		    ymd);
+		hs_say(why, why_size,
+		       "%s is no day of the calendar from 1970 on", ymd);
 		return HS_ERANGE;
 	}
 	if (date_only) {
 		/* A day alone is its local midnight (or, where midnight did
 		 * not happen, its first second). */
 		if (!hs_date_exists(day)) {
-			say(why, why_size,
-			    "there was no %s in this time zone: its clocks "
-			    "skipped that day",
-			    ymd);
+			hs_say(why, why_size,
+			       "there was no %s in this time zone: its clocks "
+			       "skipped that day",
+			       ymd);
 			return HS_ERANGE;
 		}
 		*unix_s = hs_date_start(day);
 		return 0;
 	}
 	if (off && (om > 59 || oh * 60 + om > 14 * 60)) {
-		say(why, why_size,
-		    "the UTC offset %s is no time zone's: offsets run from "
-		    "-14:00 to +14:00, with minutes under 60",
-		    off);
+		hs_say(why, why_size,
+		       "the UTC offset %s is no time zone's: offsets run from "
+		       "-14:00 to +14:00, with minutes under 60",
+		       off);
 		return HS_ERANGE;
 	}
 	if (h > 23 || mi > 59 || sec > 59) {
-		say(why, why_size,
-		    "%02d:%02d:%02d is no time of day: hours run to 23, "
-		    "minutes "
-		    "and seconds to 59",
-		    h, mi, sec);
+		hs_say(why, why_size,
+		       "%02d:%02d:%02d is no time of day: hours run to 23, "
+		       "minutes "
+		       "and seconds to 59",
+		       h, mi, sec);
 		return HS_ERANGE;
 	}
 	double t;
@@ -377,11 +367,11 @@ int hs_datetime_parse(const char *text, double *unix_s, char *why,
 		    back.tm_mon != day.month - 1 || back.tm_mday != day.day ||
 		    back.tm_hour != h || back.tm_min != mi ||
 		    back.tm_sec != sec) {
-			say(why, why_size,
-			    "%s %02d:%02d did not happen in this time zone: "
-			    "its "
-			    "clocks skipped it",
-			    ymd, h, mi);
+			hs_say(why, why_size,
+			       "%s %02d:%02d did not happen in this time zone: "
+			       "its "
+			       "clocks skipped it",
+			       ymd, h, mi);
 			return HS_ERANGE;
 		}
 		t = (double)lt;
@@ -389,7 +379,7 @@ int hs_datetime_parse(const char *text, double *unix_s, char *why,
 	/* the day was read as local: its time may still fall before 1970
 	 * ("1970-01-01T00:00+01:00" is 23:00 the day before) */
 	if (t + frac < 0) {
-		say(why, why_size, "it falls before 1970 (UTC)");
+		hs_say(why, why_size, "it falls before 1970 (UTC)");
 		return HS_ERANGE;
 	}
 	*unix_s = t + frac;

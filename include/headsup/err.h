@@ -53,6 +53,11 @@ typedef enum hs_err {
 /* Room for a reason that names no path. */
 #define HS_WHY_MAX 1024
 
+/* printf into a message buffer, which may be NULL or of size 0 (the
+ * caller does not want the message). */
+void hs_say(char *buf, unsigned long size, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
 /* Message for an hs_err (or 0); never NULL. */
 const char *hs_strerror(int err);
 

@@ -252,6 +252,7 @@ const char *hs_report_degree(hs_report_charset charset);
  * 79 columns (but for a file:// link); the _in one in the character set
  * given, within width columns (at least 20; a terminal's, text.h).  HTML
  * and JSON are always UTF-8 files. */
+#define HS_REPORT_TEXT_WIDTH 79 /* hs_report_write_text()'s columns */
 int hs_report_write_text(const hs_report *r, FILE *out);
 int hs_report_write_text_in(const hs_report *r, FILE *out,
                             hs_report_charset charset, int width);
