@@ -16,10 +16,9 @@
 # a temporary folder is written, and the build's own install_manifest.txt
 # is put back as it was.
 #
-# Usage: tests/support/check-install.sh BUILD_DIR SOURCE_DIR MODELS
-#   MODELS   "models" when the build has both face models (they must then
-#            be installed and load without a warning), anything else when
-#            it has none
+# Usage: tests/support/check-install.sh BUILD_DIR SOURCE_DIR
+# When the build has both face models (in BUILD_DIR/share/headsup, copied
+# there by the build), they must be installed and load without a warning.
 # Exit status: 0 when every check holds, 1 when one does not (each failure
 # is printed), 77 (ctest "skipped") when strace or ImageMagick is missing,
 # or when a part of the check could not run (man, systemd-analyze,
@@ -29,7 +28,11 @@ set -u
 # Absolute, physical paths: the checks below run from another folder.
 build=$(cd "$1" && pwd -P) || exit 1
 src=$(cd "$2" && pwd -P) || exit 1
-models=$3
+models=none
+if [ -s "$build/share/headsup/blazeface-front-128.onnx" ] &&
+	[ -s "$build/share/headsup/facemesh-192.onnx" ]; then
+	models=models
+fi
 
 for tool in strace convert; do
 	command -v "$tool" >/dev/null 2>&1 || {
