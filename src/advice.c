@@ -11,6 +11,7 @@
 #include "headsup/html.h"
 
 #include "headsup/err.h"
+#include "headsup/log.h"
 #include "headsup/paths.h"
 
 #include <ctype.h>
@@ -225,6 +226,16 @@ int hs_advice_url(hs_advice_topic topic, char *buf, size_t size)
 			return HS_ERANGE;
 	}
 	return found;
+}
+
+void hs_advice_check_page(const char *uses)
+{
+	char path[PATH_MAX];
+	if (hs_path_data_file("advice.html", path, sizeof path) != HS_ENOENT)
+		return;
+	hs_warn("advice page '%s' is missing (reinstall headsup): %s to it "
+	        "all the same, and 'headsup advice' prints the advice",
+	        path, uses);
 }
 
 /* --- the HTML page

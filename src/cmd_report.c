@@ -1,5 +1,6 @@
 /* cmd_report.c - `headsup report`: summarise days of the posture journal
  * as text, HTML or JSON. */
+#include "headsup/advice.h"
 #include "headsup/cli.h"
 #include "headsup/clock.h"
 #include "headsup/config.h"
@@ -455,6 +456,7 @@ int hs_cmd_report(int argc, char **argv)
 		         hs_strerror(rc));
 		return HS_EXIT_FAILURE;
 	}
+	hs_advice_check_page("the report links");
 	int status = write_report(&report, format, output);
 	hs_report_finish(&report);
 	return status;

@@ -1176,6 +1176,7 @@ static int prepare(run_ctx *c, int *status)
 	hs_cv_set_threads(1);
 	if (hs_analyzer_create(c->cfg.model, c->cfg.fov_deg, &c->az) < 0)
 		return -1;
+	hs_advice_check_page("reminders link");
 	if ((rc = hs_image_create(&c->img)) < 0) {
 		hs_error("cannot make a frame buffer: %s", hs_strerror(rc));
 		return -1;

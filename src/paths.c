@@ -192,26 +192,36 @@ static int exe_dir(char *buf, size_t size)
 	return 0;
 }
 
+/* The one folder headsup's data files are looked for in: a program
+ * installed to one prefix must not name, or take its models from,
+ * another prefix it was configured for (or another install beside it). */
+static int data_dir(char *buf, size_t size)
+{
+	const char *env = getenv("HEADSUP_DATA_DIR");
+	if (env && env[0])
+		return put(buf, size, "%s", env);
+	char exe[PATH_MAX];
+	if (exe_dir(exe, sizeof exe) == 0) {
+		if (put(buf, size, "%s/share/headsup", exe) == 0 &&
+		    hs_path_is_folder(buf))
+			return 0;             /* the build tree */
+		char *up = strrchr(exe, '/'); /* installed: <prefix>/bin */
+		if (up && up != exe) {
+			*up = '\0';
+			if (put(buf, size, "%s/share/headsup", exe) == 0 &&
+			    hs_path_is_folder(buf))
+				return 0;
+		}
+	}
+	return put(buf, size, "%s", HS_INSTALL_DATADIR);
+}
+
 int hs_path_data_file(const char *name, char *buf, size_t size)
 {
 	char dir[PATH_MAX];
-	const char *env = getenv("HEADSUP_DATA_DIR");
-	if (env && env[0]) {
-		/* An explicit data dir is the only place looked at. */
-		int rc = put(buf, size, "%s/%s", env, name);
-		if (rc < 0)
-			return rc;
-		return access(buf, R_OK) == 0 ? 0 : HS_ENOENT;
-	}
-	if (exe_dir(dir, sizeof dir) == 0) {
-		if (put(buf, size, "%s/share/headsup/%s", dir, name) == 0 &&
-		    access(buf, R_OK) == 0)
-			return 0;
-		if (put(buf, size, "%s/../share/headsup/%s", dir, name) == 0 &&
-		    access(buf, R_OK) == 0)
-			return 0;
-	}
-	int rc = put(buf, size, "%s/%s", HS_INSTALL_DATADIR, name);
+	int rc = data_dir(dir, sizeof dir);
+	if (rc == 0)
+		rc = put(buf, size, "%s/%s", dir, name);
 	if (rc < 0)
 		return rc;
 	return access(buf, R_OK) == 0 ? 0 : HS_ENOENT;

@@ -57,6 +57,10 @@ extern const char hs_disclaimer[];
  * can be found (buf then holds the URL of the expected installed page
  * anyway). */
 int hs_advice_url(hs_advice_topic topic, char *buf, size_t size);
+/* Warn when the advice page is missing (a damaged install): what links to
+ * it, `uses` ("reminders link", "the report links"), then points to a file
+ * that is not there.  Silent when the page is found. */
+void hs_advice_check_page(const char *uses);
 
 /* Write the whole advice page: self-contained HTML, one anchor per topic. */
 int hs_advice_write_html(FILE *out);

@@ -92,11 +92,12 @@ FILE *hs_path_open_file(const char *path);
 /* Why hs_path_open_file() failed with errnum, in words for a message. */
 const char *hs_path_open_error(int errnum);
 
-/* Find a data file shipped with headsup.  When $HEADSUP_DATA_DIR is set,
- * only there; otherwise in <exe dir>/share/headsup (build tree), then
- * <exe dir>/../share/headsup, then the configured install data dir.
- * HS_ENOENT when none has it; buf then holds the last path tried (the
- * $HEADSUP_DATA_DIR one, or the install path), for messages. */
+/* Find a data file shipped with headsup, in one folder: $HEADSUP_DATA_DIR
+ * when set; else <exe dir>/share/headsup when it exists (the build tree);
+ * else <exe dir>/../share/headsup when it exists (installed to a prefix,
+ * whichever it was); else the data dir configured at build time.  buf
+ * holds the path in that folder; HS_ENOENT when the file is not there, so
+ * a message names the file the program really looked for. */
 int hs_path_data_file(const char *name, char *buf, size_t size);
 
 #endif

@@ -232,6 +232,17 @@ for entry in "$menu"; do
 	fi
 done
 
+# A damaged install (a data file deleted): the program says which file of
+# its own prefix is missing; it neither names nor reads the prefix it was
+# configured for, which may hold another install.
+rm -f "$real/share/headsup/advice.html" "$real/share/headsup/blazeface-front-128.onnx"
+XDG_DATA_HOME=$tmp/data "$hs" report >/dev/null 2>"$tmp/err"
+grep -qF "advice page '$real/share/headsup/advice.html' is missing" "$tmp/err" ||
+	fail "'report' with the advice page deleted did not name it: $(cat "$tmp/err")"
+"$hs" analyze --json "$tmp/blank.png" >/dev/null 2>"$tmp/err"
+grep -qF "face model '$real/share/headsup/blazeface-front-128.onnx' is missing" "$tmp/err" ||
+	fail "'analyze' with the face model deleted did not name it: $(cat "$tmp/err")"
+
 if [ "$status" = 0 ] && [ -n "$skipped" ]; then
 	echo "SKIPPED: parts of the install check did not run:$skipped" >&2
 	exit 77
