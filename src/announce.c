@@ -84,7 +84,7 @@ static size_t utf8_whole(const char *s, size_t n)
 }
 
 void hs_announce_end(hs_announce *a, int status, const char *done,
-                     const char *failed)
+                     const char *failed, const char *body)
 {
 	if (!a)
 		return;
@@ -113,5 +113,6 @@ void hs_announce_end(hs_announce *a, int status, const char *done,
 	free(a);
 	said[utf8_whole(said, kept)] = '\0';
 	as_body(said);
-	hs_notify_notice_once(status == 0 ? done : failed, said);
+	hs_notify_notice_once(status == 0 ? done : failed,
+	                      status == 0 && body ? body : said);
 }

@@ -68,6 +68,6 @@ int hs_cmd_pause(int argc, char **argv)
 	hs_announce *said = hs_announce_begin(announce);
 	status = hs_control_command(line);
 	hs_announce_end(said, status, "headsup is paused",
-	                "headsup could not pause");
+	                "headsup could not pause", NULL);
 	return status;
 }

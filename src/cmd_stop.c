@@ -143,7 +143,11 @@ int hs_cmd_stop(int argc, char **argv)
 		                          argv[first]);
 	hs_announce *said = hs_announce_begin(announce);
 	status = stop();
+	/* Its lines, "stopping" then "stopped", are progress on a terminal;
+	 * on the desktop they would read "stopping stopped". */
 	hs_announce_end(said, status, "headsup stopped",
-	                "headsup could not stop");
+	                "headsup could not stop",
+	                "The monitor has ended: its journal is written and the "
+	                "camera released.");
 	return status;
 }

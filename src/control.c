@@ -606,6 +606,6 @@ int hs_control_command_main(int argc, char **argv, const char *request,
 		                          request, argv[first]);
 	hs_announce *said = hs_announce_begin(announce);
 	status = hs_control_command(request);
-	hs_announce_end(said, status, done, failed);
+	hs_announce_end(said, status, done, failed, NULL);
 	return status;
 }

@@ -96,7 +96,10 @@ static int dispatch(int argc, char **argv)
 		                          argv[optind + 2]);
 	char *name =
 	        help && optind + 1 < argc ? argv[optind + 1] : argv[optind];
-	if (strcmp(name, "help") == 0) {
+	/* "help", "help help", "help --help" and "help -h" */
+	if (strcmp(name, "help") == 0 ||
+	    (help &&
+	     (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0))) {
 		print_help(stdout);
 		return HS_EXIT_OK;
 	}

@@ -17,6 +17,7 @@
 #include "headsup/notify.h"
 
 #include <gio/gio.h>
+#include <limits.h>
 #include <libnotify/notify.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include "headsup/display.h"
 #include "headsup/err.h"
 #include "headsup/log.h"
+#include "headsup/paths.h"
 
 #define APP_NAME "headsup"
 #define CATEGORY "x-headsup.posture"
@@ -170,9 +172,12 @@ static int probe_server(GDBusConnection **bus_out)
 	return 0;
 }
 
-/* The themed icon "headsup" when one is installed, else a stock icon. */
+/* The themed icon "headsup" when the desktop's data folders have it; else
+ * the icon installed with this program (a prefix such as ~/.local/opt the
+ * session does not search), as a file URI; else a stock icon. */
 static const char *pick_icon(void)
 {
+	static char uri[3 * PATH_MAX + 8]; /* percent-encoded */
 	static const char *const names[] = {
 		"icons/hicolor/scalable/apps/" APP_NAME ".svg",
 		"icons/hicolor/48x48/apps/" APP_NAME ".png",
@@ -188,6 +193,15 @@ static const char *pick_icon(void)
 			if (found)
 				return APP_NAME;
 		}
+	}
+	char path[PATH_MAX], real[PATH_MAX];
+	size_t used = strlen("file://");
+	if (hs_path_data_file("../icons/hicolor/scalable/apps/" APP_NAME ".svg",
+	                      path, sizeof path) == 0 &&
+	    realpath(path, real)) {
+		memcpy(uri, "file://", used + 1);
+		if (hs_path_put_uri(uri, sizeof uri, &used, real) == 0)
+			return uri;
 	}
 	return FALLBACK_ICON;
 }
@@ -295,6 +309,10 @@ new_notification(const libnotify_state *st, const char *summary,
 	notify_notification_set_app_name(nn, APP_NAME);
 	notify_notification_set_urgency(nn, urgency);
 	notify_notification_set_category(nn, category);
+	/* Lets the desktop (GNOME, KDE) file it under headsup's menu entry,
+	 * where the user can turn its notifications down or off. */
+	notify_notification_set_hint(nn, "desktop-entry",
+	                             g_variant_new_string(APP_NAME));
 	return nn;
 }
 

@@ -19,6 +19,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -929,6 +930,51 @@ static void dunst_shows_summary_and_body(void **state)
 	hs_notify_destroy(n);
 }
 
+/* Installed to a prefix the desktop does not search (its data folders lack
+ * it), the notification still shows headsup's own icon: the one installed
+ * beside the program, by its file URI.  Before, a stock icon. */
+static void the_icon_installed_with_the_program_is_shown(void **state)
+{
+	(void)state;
+	REQUIRE_DUNST();
+	char root[64], dir[PATH_MAX], cmd[3 * PATH_MAX];
+	hs_test_tmpdir(root, sizeof root);
+	snprintf(cmd, sizeof cmd,
+	         "mkdir -p '%s/share/headsup' '%s/share/icons/hicolor/"
+	         "scalable/apps' '%s/empty' && cp '%s/dist/headsup.svg' "
+	         "'%s/share/icons/hicolor/scalable/apps/'",
+	         root, root, root, HS_SOURCE_DIR, root);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+	char *old_data = saved_env("HEADSUP_DATA_DIR");
+	char *old_dirs = saved_env("XDG_DATA_DIRS");
+	char *old_home = saved_env("XDG_DATA_HOME");
+	snprintf(dir, sizeof dir, "%s/share/headsup", root);
+	setenv("HEADSUP_DATA_DIR", dir, 1);
+	snprintf(dir, sizeof dir, "%s/empty", root);
+	setenv("XDG_DATA_DIRS", dir, 1);
+	setenv("XDG_DATA_HOME", dir, 1);
+
+	hs_notify *n = desktop_on_a_clear_screen();
+	hs_alert_msg m;
+	make_msg(&m, HS_STATE_HUNCHED, 45.0, NULL);
+	assert_int_equal(hs_notify_send(n, &m), 0);
+	hs_notify_poll(n);
+	char *history = dunst_history();
+	char want[PATH_MAX + 128];
+	snprintf(dir, sizeof dir,
+	         "%s/share/icons/hicolor/scalable/apps/headsup.svg", root);
+	json_field(want, sizeof want, "icon_path", dir);
+	if (!strstr(history, want))
+		fprintf(stderr, "want %s\nhistory: %s\n", want, history);
+	assert_non_null(strstr(history, want));
+	free(history);
+	hs_notify_destroy(n);
+	restore_env("HEADSUP_DATA_DIR", old_data);
+	restore_env("XDG_DATA_DIRS", old_dirs);
+	restore_env("XDG_DATA_HOME", old_home);
+	hs_test_rmtree(root);
+}
+
 /* A notice (the monitor calibrated itself) reaches the desktop as its own
  * kind: app headsup, its own category, the text escaped for a server that
  * reads markup, and it leaves the alerts on screen alone. */
@@ -1170,6 +1216,7 @@ int main(void)
 		cmocka_unit_test(no_session_bus_falls_back_to_terminal),
 		cmocka_unit_test(a_bus_over_the_network_is_never_used),
 		cmocka_unit_test(dunst_shows_summary_and_body),
+		cmocka_unit_test(the_icon_installed_with_the_program_is_shown),
 		cmocka_unit_test(notice_reaches_the_desktop_as_a_notice),
 		cmocka_unit_test(terminal_shows_no_notices),
 		cmocka_unit_test(newer_alert_replaces_older_of_same_kind),

@@ -21,8 +21,10 @@ hs_announce *hs_announce_begin(bool wanted);
 
 /* Stop keeping it, print it (on standard output when status is 0, else on
  * standard error) and show it in a notice headed done (status 0) or failed
- * (any other), the text of the messages as its body. */
+ * (any other), the text of the messages as its body; or, on success, body
+ * when not NULL (for a command whose lines read as progress, not as a
+ * sentence). */
 void hs_announce_end(hs_announce *a, int status, const char *done,
-                     const char *failed);
+                     const char *failed, const char *body);
 
 #endif

@@ -53,7 +53,7 @@
 	X(pose, fov_deg, DOUBLE, 60.0, 20.0, 150.0,                                              \
 	  "horizontal field of view of the camera in degrees")                                   \
 	X(pose, model, STRING, "", 0, 0,                                                         \
-	  "face model file, a copy of the BlazeFace model built for; empty = the installed one")  \
+	  "face model file, a copy of the BlazeFace model headsup was built for; empty = the installed one")  \
 	X(posture, smooth_s, DOUBLE, 3.0, 0.0, 30.0,                                             \
 	  "features are the median of this many seconds of frames")                              \
 	X(posture, looking_down_enter_deg, DOUBLE, 15.0, 3.0, 60.0,                              \
