@@ -485,38 +485,36 @@ static const char *const companions[] = { "-wal", "-shm", "-journal" };
 /* Those of path's companion files that are there must be the user's too:
  * SQLite would write into another user's as into the journal.  With
  * 'tighten', ours are made 0600 (they take the journal's mode when SQLite
- * makes them, before tightening). */
+ * makes them, before tightening).
+ *
+ * By name only, never opening them: this runs while the journal is open,
+ * and closing any descriptor of a file drops every POSIX lock the process
+ * holds on it, SQLite's included.  Without its lock on the -shm file, a
+ * `headsup report` or a `sqlite3` look at the journal takes itself for
+ * the only user: it truncates the shared memory under the monitor (which
+ * then dies of SIGBUS) or checkpoints and deletes the live -wal file, and
+ * what the monitor commits after that is lost with it. */
 static int check_companions(const char *path, bool tighten)
 {
 	for (size_t i = 0; i < sizeof companions / sizeof companions[0]; i++) {
 		char name[PATH_MAX + 16];
 		snprintf(name, sizeof name, "%s%s", path, companions[i]);
-		/* One the user may not open cannot be written by SQLite
-		 * either. */
-		const int fd = open(name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-		                                  O_CLOEXEC);
-		if (fd < 0)
-			continue;
 		struct stat st;
-		int rc = fstat(fd, &st) != 0 ? hs_err_from_errno(errno) : 0;
-		if (rc == 0 && st.st_uid != geteuid())
-			rc = HS_ENOTOWNER;
-		else if (rc == 0 && tighten && (st.st_mode & 077))
-			fchmod(fd, 0600);
-		close(fd);
-		if (rc < 0)
-			return rc;
+		if (lstat(name, &st) != 0)
+			continue;
+		if (st.st_uid != geteuid())
+			return HS_ENOTOWNER;
+		if (tighten && S_ISREG(st.st_mode) && (st.st_mode & 077))
+			chmod(name, 0600);
 	}
 	return 0;
 }
 
-/* Create the file with mode 0600 (SQLite would use 0644), or, with
- * 'tighten', make an existing one 0600 (once it is known to be a journal:
- * another program's database keeps its mode), saying so; the -wal and
- * -shm files take the file's mode.  HS_ENOTOWNER (unsaid: the caller says
- * it once) when the file or a companion of it belongs to another user,
- * who could read the journal there. */
-static int make_private_file(const char *path, bool tighten)
+/* Create the file with mode 0600 (SQLite would use 0644), before SQLite
+ * opens it.  HS_ENOTOWNER (unsaid: the caller says it once) when the file
+ * or a companion of it belongs to another user, who could read the journal
+ * there. */
+static int make_private_file(const char *path)
 {
 	/* Non-blocking: a FIFO in its place must not hang the monitor. */
 	struct stat st;
@@ -524,18 +522,27 @@ static int make_private_file(const char *path, bool tighten)
 	                              &st);
 	if (fd < 0)
 		return fd;
-	int rc = 0;
-	if (!S_ISREG(st.st_mode))
-		rc = HS_ENOTFILE;
-	else if (tighten && (st.st_mode & 077) && fchmod(fd, 0600) == 0)
+	const int rc = S_ISREG(st.st_mode) ? 0 : HS_ENOTFILE;
+	close(fd);
+	return rc == 0 ? check_companions(path, false) : rc;
+}
+
+/* Once the open file is known to be a journal (another program's database
+ * keeps its mode): make it and its companions 0600, saying so for the
+ * journal.  By name, as check_companions() says why. */
+static int make_open_journal_private(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return hs_err_from_errno(errno);
+	if (st.st_uid != geteuid())
+		return HS_ENOTOWNER;
+	if (S_ISREG(st.st_mode) && (st.st_mode & 077) && chmod(path, 0600) == 0)
 		hs_warn("journal '%s' could be %s by other users (mode %04o); "
 		        "it is private to you now (mode 0600)",
 		        path, (st.st_mode & 022) ? "read and changed" : "read",
 		        (unsigned)(st.st_mode & 07777));
-	close(fd);
-	if (rc == 0)
-		rc = check_companions(path, tighten);
-	return rc;
+	return check_companions(path, true);
 }
 
 static hs_journal *journal_new(const char *path)
@@ -679,7 +686,7 @@ static int make_ready(hs_journal *j)
 {
 	int rc = check_sound(j);
 	if (rc == 0)
-		rc = make_private_file(j->path, true); /* ours: 0600 */
+		rc = make_open_journal_private(j->path); /* ours: 0600 */
 	if (rc == 0)
 		rc = exec(j, "PRAGMA synchronous = NORMAL");
 	if (rc == 0)
@@ -723,7 +730,7 @@ static int open_file(hs_journal *j, char *moved_to)
 		rc = HS_EISDIR;
 		goto fail;
 	}
-	rc = make_private_file(path, false);
+	rc = make_private_file(path);
 	if (rc < 0)
 		goto fail;
 	rc = open_db(j, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
@@ -757,7 +764,7 @@ static int open_file(hs_journal *j, char *moved_to)
 		        path, moved);
 		if (moved_to)
 			snprintf(moved_to, PATH_MAX, "%s", moved);
-		rc = make_private_file(path, false);
+		rc = make_private_file(path);
 		if (rc == 0)
 			rc = open_db(j, SQLITE_OPEN_READWRITE |
 			                        SQLITE_OPEN_CREATE);

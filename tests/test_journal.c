@@ -540,12 +540,33 @@ static void reading_leaves_no_wal_files_behind(void **state)
 	assert_false(companion_exists(fx->db, "-shm"));
 }
 
-/* A report while a monitor writes (another process, as in real life):
- * the monitor's -wal and -shm files stay, and nothing it wrote, before
- * the report or after, is lost. */
-static void reading_keeps_a_running_writers_files(void **state)
+/* A look at the journal as `headsup report` takes it. */
+static void look_as_report(const char *path, hs_journal_minute **m, size_t *n)
 {
-	fixture *fx = *state;
+	read_all(path, m, n);
+}
+
+/* A look as the sqlite3 shell takes it: a connection that may write,
+ * which on closing checkpoints and deletes the -wal file when it finds no
+ * other connection's lock. */
+static void look_as_sqlite3_shell(const char *path, hs_journal_minute **m,
+                                  size_t *n)
+{
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	exec_ok(db, "SELECT count(*) FROM sessions");
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	read_all(path, m, n);
+}
+
+/* A look at the journal while a monitor writes (another process, as in
+ * real life): the monitor's -wal and -shm files stay, and nothing it
+ * wrote, before the look or after, is lost.  The monitor must hold its
+ * locks for that; it lost them when it checked its own files' modes
+ * after opening (closing a descriptor drops the process's locks). */
+static void check_a_look_while_writing(
+        fixture *fx, void (*look)(const char *, hs_journal_minute **, size_t *))
+{
 	int go[2], ready[2];
 	assert_int_equal(pipe(go), 0);
 	assert_int_equal(pipe(ready), 0);
@@ -580,7 +601,7 @@ static void reading_keeps_a_running_writers_files(void **state)
 
 	hs_journal_minute *m = NULL;
 	size_t n = 0;
-	read_all(fx->db, &m, &n);
+	look(fx->db, &m, &n);
 	bool kept = companion_exists(fx->db, "-wal") &&
 	            companion_exists(fx->db, "-shm");
 	assert_int_equal(write(go[1], "g", 1), 1);
@@ -600,6 +621,16 @@ static void reading_keeps_a_running_writers_files(void **state)
 	free(m);
 	assert_false(companion_exists(fx->db, "-wal"));
 	assert_false(companion_exists(fx->db, "-shm"));
+}
+
+static void reading_keeps_a_running_writers_files(void **state)
+{
+	check_a_look_while_writing(*state, look_as_report);
+}
+
+static void a_sqlite3_look_keeps_a_running_writers_files(void **state)
+{
+	check_a_look_while_writing(*state, look_as_sqlite3_shell);
 }
 
 /* Rows that no headsup writes (edited by hand, or damaged in a way SQLite
@@ -1333,6 +1364,7 @@ int main(void)
 		JOURNAL_TEST(reading_never_writes),
 		JOURNAL_TEST(reading_leaves_no_wal_files_behind),
 		JOURNAL_TEST(reading_keeps_a_running_writers_files),
+		JOURNAL_TEST(a_sqlite3_look_keeps_a_running_writers_files),
 		JOURNAL_TEST(impossible_values_read_as_nothing),
 		JOURNAL_TEST(impossible_alerts_read_as_nothing),
 		JOURNAL_TEST(overlapping_sessions_fill_a_minute_once),
