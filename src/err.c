@@ -57,6 +57,8 @@ int hs_err_from_errno(int errnum)
 	case ENOSPC:
 	case EDQUOT:
 		return HS_ENOSPC;
+	case EFBIG:
+		return HS_EFBIG;
 	case EINVAL:
 		return HS_EINVAL;
 	case EINTR:

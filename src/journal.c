@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -185,6 +186,28 @@ struct hs_journal {
 /* ---- helpers --------------------------------------------------------------
  */
 
+/* Did a write of db's fail at the file-size limit (ulimit -f)?  SQLite
+ * keeps no errno for a short write, so: is the journal or its -wal file
+ * within a page or so of the limit. */
+static bool at_size_limit(sqlite3 *db)
+{
+	struct rlimit lim;
+	const char *name = sqlite3_db_filename(db, "main");
+	if (!name || !name[0] || getrlimit(RLIMIT_FSIZE, &lim) != 0 ||
+	    lim.rlim_cur == RLIM_INFINITY)
+		return false;
+	static const char *const ends[] = { "", "-wal" };
+	for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+		char file[PATH_MAX + 8];
+		struct stat st;
+		snprintf(file, sizeof file, "%s%s", name, ends[i]);
+		if (stat(file, &st) == 0 &&
+		    (rlim_t)st.st_size + 65536 >= lim.rlim_cur)
+			return true;
+	}
+	return false;
+}
+
 static int err_from_sqlite(sqlite3 *db, int rc)
 {
 	switch (rc & 0xff) {
@@ -211,6 +234,8 @@ static int err_from_sqlite(sqlite3 *db, int rc)
 		int e = db ? sqlite3_system_errno(db) : 0;
 		if (e == ENOSPC || e == EDQUOT)
 			return HS_ENOSPC;
+		if (e == EFBIG || (e == 0 && db && at_size_limit(db)))
+			return HS_EFBIG;
 		if (e == EROFS || e == EACCES || e == EPERM)
 			return HS_EACCES;
 		return HS_EIO;
@@ -862,7 +887,8 @@ int hs_journal_open_existing(const char *path, hs_journal **out)
 	rc = check_ours(j, &version);
 	/* No room on the disk for those two files: the journal can still be
 	 * read as it is (what a full disk most needs is a report). */
-	if (writable && (rc == HS_EACCES || rc == HS_ENOSPC)) {
+	if (writable &&
+	    (rc == HS_EACCES || rc == HS_ENOSPC || rc == HS_EFBIG)) {
 		sqlite3_close(j->db);
 		j->db = NULL;
 		if (j->tidy[0] && drop_empty_companions(j->tidy))

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -139,6 +140,10 @@ int main(int argc, char **argv)
 		setrlimit(RLIMIT_CORE, &core);
 	}
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* Over a file-size limit (ulimit -f), a write fails with EFBIG and
+	 * is said like a full disk, instead of SIGXFSZ killing the monitor
+	 * without a word and with what it had not yet written. */
+	signal(SIGXFSZ, SIG_IGN);
 	/* Started with standard input, output or error closed (2>&-), the
 	 * next file opened would take its number: the lock file would get
 	 * the log lines meant for stderr, a report file the errors.

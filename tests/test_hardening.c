@@ -18,6 +18,7 @@
 
 #include <dirent.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,6 +252,35 @@ static void truncated_video_is_an_error_and_keeps_what_was_read(void **state)
 	const double monitored =
 	        hs_runenv_report_number(&e, DAY, "monitored_s");
 	assert_true(monitored > 30 && monitored < 100);
+	hs_runenv_free(&e);
+}
+
+/* A file-size limit (ulimit -f) the journal outgrows: the monitor is not
+ * killed by SIGXFSZ without a word; it says so, monitors and alerts to the
+ * end, and ends with status 1 for what the journal could not keep. */
+static void a_file_size_limit_is_said_not_fatal(void **state)
+{
+	(void)state;
+	char src[4096], out[16384];
+	REQUIRE_FIXTURE(DESK, src);
+	hs_runenv e;
+	hs_runenv_make_calibrated(&e, src, 30);
+	struct rlimit was, lim;
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &was), 0);
+	lim = was;
+	lim.rlim_cur = 40 * 1024; /* a journal outgrows it in a few minutes */
+	void (*handler)(int) = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	const int st = hs_runenv_run_desk(&e, src, DAY, "--set commit_s=1", out,
+	                                  sizeof out);
+	setrlimit(RLIMIT_FSIZE, &was);
+	signal(SIGXFSZ, handler);
+	if (st != 1)
+		fprintf(stderr, "status %d, said:\n%s\n", st, out);
+	assert_int_equal(st, 1);
+	assert_non_null(strstr(out, "file-size limit (ulimit -f)"));
+	assert_int_equal(
+	        hs_runenv_count(out, "headsup: Hunched for 30 seconds"), 1);
 	hs_runenv_free(&e);
 }
 
@@ -1669,6 +1699,7 @@ int main(void)
 		cmocka_unit_test(report_output_never_erases_the_journal),
 		cmocka_unit_test(a_failed_report_keeps_the_old_one),
 		cmocka_unit_test(full_disk_warns_and_keeps_monitoring),
+		cmocka_unit_test(a_file_size_limit_is_said_not_fatal),
 		cmocka_unit_test(disk_filling_up_mid_run_loses_nothing),
 		cmocka_unit_test(
 		        only_baseline_and_journal_are_stored_privately),

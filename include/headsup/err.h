@@ -35,7 +35,8 @@
 	X(LOOP, "a loop of symbolic links")                     \
 	X(TOOLARGE, "too large to decode")                      \
 	X(NOTOWNER, "belongs to another user")                  \
-	X(NOTLOCAL, "not on this machine")
+	X(NOTLOCAL, "not on this machine")                      \
+	X(FBIG, "file too large for the file-size limit (ulimit -f)")
 
 typedef enum hs_err {
 	HS_OK = 0,
