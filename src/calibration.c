@@ -742,60 +742,57 @@ int hs_calibration_default_path(char *buf, size_t size)
 	return hs_path_xdg(HS_XDG_STATE, "calibration.ini", buf, size);
 }
 
-/* Make sure the data reaches the disk before the rename makes it the
- * baseline: write, flush, fsync, close. */
-static int write_file(int fd, const hs_baseline *b)
-{
-	FILE *f = fdopen(fd, "w");
-	if (!f) {
-		int e = errno;
-		close(fd);
-		return hs_err_from_errno(e);
-	}
-	errno = 0;
-	int rc = hs_calibration_write(f, b);
-	if (rc == 0 && fflush(f) != 0)
-		rc = HS_EIO;
-	/* Say why, as the system did (no space left, mostly). */
-	if (rc == HS_EIO && errno != 0)
-		rc = hs_err_from_errno(errno);
-	if (rc == 0 && fsync(fileno(f)) != 0)
-		rc = hs_err_from_errno(errno);
-	if (fclose(f) != 0 && rc == 0)
-		rc = hs_err_from_errno(errno);
-	return rc;
-}
-
-/* Create the folder of path when missing, then a temporary file beside
- * path (its name into tmp).  The open descriptor, or an error said in
- * err. */
-static int open_temp(const char *path, char *tmp, size_t tmpsize, char *err,
-                     size_t errsize)
+/* Make the folder of target when missing: the default baseline's
+ * ($XDG_STATE_HOME/headsup) is not there before the first calibration.
+ * (A report makes no folder: a path typed wrong is said, not made.) */
+static int make_folder(const char *target, char *err, size_t errsize)
 {
 	char dir[PATH_MAX];
-	if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir ||
-	    snprintf(tmp, tmpsize, "%s.tmp-XXXXXX", path) >= (int)tmpsize) {
+	if (snprintf(dir, sizeof dir, "%s", target) >= (int)sizeof dir) {
 		hs_say(err, errsize, "cannot save calibration: path too long");
 		return HS_ERANGE;
 	}
 	char *slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
-		*slash = '\0';
-		int rc = hs_path_mkdirs(dir, 0700);
-		if (rc < 0) {
-			hs_say(err, errsize, "cannot create folder '%s': %s",
-			       dir, hs_strerror(rc));
-			return rc;
-		}
-	}
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		int rc = hs_err_from_errno(errno);
-		hs_say(err, errsize, "cannot save calibration '%s': %s", path,
-		       strerror(errno));
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	int rc = hs_path_mkdirs(dir, 0700);
+	if (rc < 0)
+		hs_say(err, errsize, "cannot create folder '%s': %s", dir,
+		       hs_strerror(rc));
+	return rc;
+}
+
+/* The planted link on the way to path (see hs_path_check_links()), said
+ * in err. */
+static void say_planted_link(const char *path, const char *link, unsigned uid,
+                             char *err, size_t errsize)
+{
+	char owner[96];
+	hs_say(err, errsize,
+	       "cannot save calibration '%s': '%s' is a symbolic link of %s "
+	       "in a folder others may write; it could lead anywhere (to a "
+	       "file of yours, which the baseline would replace), so it was "
+	       "not followed: give another path",
+	       path, link, hs_path_user_name(uid, owner, sizeof owner));
+}
+
+/* Make the folder of target when missing, then start replacing path with
+ * hs_path_replace_begin() (r).  0, or an error said in err. */
+static int begin_save(const char *path, const char *target, hs_replace *r,
+                      char *err, size_t errsize)
+{
+	int rc = make_folder(target, err, errsize);
+	if (rc < 0)
 		return rc;
-	}
-	return fd;
+	errno = 0;
+	rc = hs_path_replace_begin(r, path, 0);
+	if (rc == HS_ENOTOWNER)
+		say_planted_link(path, r->link, r->owner, err, errsize);
+	else if (rc < 0)
+		hs_say(err, errsize, "cannot save calibration '%s': %s", path,
+		       errno ? strerror(errno) : hs_strerror(rc));
+	return rc;
 }
 
 /* Whether the file at path is recognisably something else than a baseline,
@@ -844,17 +841,11 @@ static int save_target(const char *path, char *target, char *err,
 		       "of a file");
 		return HS_EINVAL;
 	}
-	char link_path[PATH_MAX], owner[96];
+	char link_path[PATH_MAX];
 	unsigned uid = 0;
 	if (hs_path_check_links(path, link_path, sizeof link_path, &uid) ==
 	    HS_ENOTOWNER) {
-		hs_say(err, errsize,
-		       "cannot save calibration '%s': '%s' is a symbolic link "
-		       "of %s in a folder others may write; it could lead "
-		       "anywhere (to a file of yours, which the baseline would "
-		       "replace), so it was not followed: give another path",
-		       path, link_path,
-		       hs_path_user_name(uid, owner, sizeof owner));
+		say_planted_link(path, link_path, uid, err, errsize);
 		return HS_ENOTOWNER;
 	}
 	if (hs_path_is_folder(path)) {
@@ -898,12 +889,11 @@ int hs_calibration_check_writable(const char *path, char *err, size_t errsize)
 	int rc = save_target(path, target, err, errsize);
 	if (rc < 0)
 		return rc;
-	char tmp[PATH_MAX];
-	int fd = open_temp(target, tmp, sizeof tmp, err, errsize);
-	if (fd < 0)
-		return fd;
-	close(fd);
-	unlink(tmp);
+	hs_replace r;
+	rc = begin_save(path, target, &r, err, errsize);
+	if (rc < 0)
+		return rc;
+	hs_path_replace_abort(&r);
 	return 0;
 }
 
@@ -916,30 +906,27 @@ int hs_calibration_save(const char *path, const hs_baseline *b, char *err,
 		       why);
 		return HS_EINVAL;
 	}
-	char target[PATH_MAX], tmp[PATH_MAX];
+	char target[PATH_MAX];
 	int rc = save_target(path, target, err, errsize);
 	if (rc < 0)
 		return rc;
-	int fd = open_temp(target, tmp, sizeof tmp, err, errsize);
-	if (fd < 0)
-		return fd;
-	if (fchmod(fd, 0600) != 0) {
-		rc = hs_err_from_errno(errno);
-		close(fd);
-		goto fail;
-	}
-	rc = write_file(fd, b);
+	hs_replace r;
+	rc = begin_save(path, target, &r, err, errsize);
 	if (rc < 0)
-		goto fail;
-	if (rename(tmp, target) != 0) {
-		rc = hs_err_from_errno(errno);
-		goto fail;
+		return rc;
+	errno = 0;
+	rc = hs_calibration_write(r.f, b);
+	if (rc < 0) {
+		/* Say why, as the system did (no space left, mostly). */
+		if (rc == HS_EIO && errno != 0)
+			rc = hs_err_from_errno(errno);
+		hs_path_replace_abort(&r);
+	} else {
+		rc = hs_path_replace_commit(&r);
 	}
-	return 0;
-fail:
-	hs_say(err, errsize, "cannot save calibration '%s': %s", path,
-	       hs_strerror(rc));
-	unlink(tmp);
+	if (rc < 0)
+		hs_say(err, errsize, "cannot save calibration '%s': %s", path,
+		       hs_strerror(rc));
 	return rc;
 }
 

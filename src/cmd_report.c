@@ -125,139 +125,73 @@ static bool is_journal_file(const char *output, const char *journal)
 	return false;
 }
 
-/* Is output reached through a link another user may have put in a folder
- * open to others, to have the report replace a file of the user's (their
- * ~/.bashrc)?  Said, with true. */
-static bool through_planted_link(const char *output)
+/* The planted link found on the way to output (see
+ * hs_path_check_links()), said. */
+static void say_planted_link(const char *output, const char *link, unsigned uid)
 {
-	char link[PATH_MAX], owner[96];
-	unsigned uid = 0;
-	if (hs_path_check_links(output, link, sizeof link, &uid) !=
-	    HS_ENOTOWNER)
-		return false;
+	char owner[96];
 	hs_error(
 	        "--output '%s': '%s' is a symbolic link of %s in a folder "
 	        "others may write; it could lead anywhere (to a file of yours, "
 	        "which the report would replace), so it was not followed: "
 	        "give another path",
 	        output, link, hs_path_user_name(uid, owner, sizeof owner));
+}
+
+/* Is output reached through a link another user may have put in a folder
+ * open to others, to have the report replace a file of the user's (their
+ * ~/.bashrc)?  Said, with true. */
+static bool through_planted_link(const char *output)
+{
+	char link[PATH_MAX];
+	unsigned uid = 0;
+	if (hs_path_check_links(output, link, sizeof link, &uid) !=
+	    HS_ENOTOWNER)
+		return false;
+	say_planted_link(output, link, uid);
 	return true;
 }
 
-/* fd, just opened to write the report in place: the user's, made private
- * (0600) and emptied.  HS_ENOTOWNER, said, for a file of another user's,
- * who could read the report. */
-static int own_and_empty(int fd, const char *output)
-{
-	struct stat st;
-	if (fstat(fd, &st) != 0)
-		return hs_err_from_errno(errno);
-	if (!S_ISREG(st.st_mode))
-		return 0; /* a pipe, a terminal: nothing kept there */
-	if (st.st_uid != geteuid()) {
-		char owner[96];
-		hs_error("report '%s' belongs to %s, not to you: they could "
-		         "read it, so it was left as it is; give another path",
-		         output,
-		         hs_path_user_name(st.st_uid, owner, sizeof owner));
-		return HS_ENOTOWNER;
-	}
-	if ((st.st_mode & 077) && fchmod(fd, 0600) != 0)
-		return hs_err_from_errno(errno);
-	return ftruncate(fd, 0) == 0 ? 0 : hs_err_from_errno(errno);
-}
-
-/* Open output in place: a file made through a link to nothing yet, or one
- * in a folder where no new file may be made. */
-static int open_in_place(const char *output, int flags, FILE **out)
-{
-	const int fd = open(output, O_WRONLY | O_CLOEXEC | flags, 0600);
-	if (fd < 0)
-		return hs_err_from_errno(errno);
-	int rc = own_and_empty(fd, output);
-	FILE *f = rc == 0 ? fdopen(fd, "w") : NULL;
-	if (!f) {
-		rc = rc < 0 ? rc : hs_err_from_errno(errno);
-		close(fd);
-		return rc;
-	}
-	*out = f;
-	return 0;
-}
-
-/* Open where the report goes, into *out.  A regular file, new or old, is
- * written as a temporary file beside it (*tmp) and renamed over it by
- * write_report(), so a failed write (a full disk) leaves the old report
- * whole, and the report is private (0600) whatever the old file's mode:
- * it tells how its reader sat all day.  Through a link the file linked to
- * is replaced and the link stays.  Devices and pipes (/dev/stdout, a
- * FIFO), a link to a file not made yet, and a file in a folder where no
- * new file may be made are written in place; a file there of another
- * user's is refused.  0, or a negative hs_err with errno set (said for
- * HS_ENOTOWNER). */
-static int open_output(const char *output, char *target, char *tmp, FILE **out)
-{
-	struct stat st, link;
-	tmp[0] = '\0';
-	const bool exists = stat(output, &st) == 0;
-	if (exists && !S_ISREG(st.st_mode)) {
-		*out = fopen(output, "w"); /* a pipe, a terminal... */
-		return *out ? 0 : hs_err_from_errno(errno);
-	}
-	if (!exists &&
-	    lstat(output, &link) == 0) /* a link to a file yet to be */
-		return open_in_place(output, O_CREAT, out);
-	if (!realpath(output, target))
-		snprintf(target, PATH_MAX, "%s", output); /* a new file */
-	if (snprintf(tmp, PATH_MAX, "%s.tmp-XXXXXX", target) >= PATH_MAX) {
-		tmp[0] = '\0';
-		errno = ENAMETOOLONG;
-		return HS_ENAMETOOLONG;
-	}
-	const int fd = mkstemp(tmp);
-	if (fd < 0) {
-		const int saved = errno;
-		tmp[0] = '\0';
-		if (exists && (saved == EACCES || saved == EROFS))
-			return open_in_place(output, 0, out);
-		errno = saved;
-		return hs_err_from_errno(saved);
-	}
-	FILE *f = fchmod(fd, 0600) == 0 ? fdopen(fd, "w") : NULL;
-	if (!f) {
-		const int saved = errno;
-		close(fd);
-		unlink(tmp);
-		tmp[0] = '\0';
-		errno = saved;
-		return hs_err_from_errno(saved);
-	}
-	*out = f;
-	return 0;
-}
-
+/* Write the report to output, or standard output when NULL.  A file is
+ * replaced by hs_path_replace_begin(), so a failed write (a full disk)
+ * leaves the old report whole, and the report is private (0600) whatever
+ * the old file's mode: it tells how its reader sat all day.  Devices and
+ * pipes (/dev/stdout, a FIFO), a link to a file not made yet, and a file
+ * in a folder where no new file may be made are written in place; a file
+ * there of another user's is refused. */
 static int write_report(const hs_report *r, report_format format,
                         const char *output)
 {
 	FILE *out = stdout;
-	char target[PATH_MAX], tmp[PATH_MAX] = "";
+	hs_replace file;
 	if (output) {
-		/* Checked again: the link may have been put there while the
-		 * report was made. */
-		if (through_planted_link(output))
-			return HS_EXIT_USAGE;
 		errno = 0;
-		const int rc = open_output(output, target, tmp, &out);
-		if (rc == HS_ENOTOWNER)
+		const int rc = hs_path_replace_begin(&file, output,
+		                                     HS_REPLACE_IN_PLACE);
+		if (rc == HS_ENOTOWNER && file.link[0]) {
+			say_planted_link(output, file.link, file.owner);
 			return HS_EXIT_USAGE;
+		}
+		if (rc == HS_ENOTOWNER) {
+			char owner[96];
+			hs_error("report '%s' belongs to %s, not to you: they "
+			         "could read it, so it was left as it is; give "
+			         "another path",
+			         output,
+			         hs_path_user_name(file.owner, owner,
+			                           sizeof owner));
+			return HS_EXIT_USAGE;
+		}
 		if (rc < 0) {
 			hs_error("cannot write report '%s': %s", output,
 			         errno ? strerror(errno) : hs_strerror(rc));
 			return HS_EXIT_FAILURE;
 		}
+		out = file.f;
 	}
 	/* on a terminal, its width, up to a file's */
 	const int width = output ? HS_REPORT_TEXT_WIDTH : hs_text_width();
+	errno = 0;
 	int rc = format == FORMAT_HTML ? hs_report_write_html(r, out)
 	         : format == FORMAT_JSON
 	                 ? hs_report_write_json(r, out)
@@ -267,21 +201,18 @@ static int write_report(const hs_report *r, report_format format,
 	                                   ? width
 	                                   : HS_REPORT_TEXT_WIDTH);
 	int saved = errno;
-	if (fflush(out) != 0 && rc == 0) {
-		rc = HS_EIO;
-		saved = errno;
-	}
-	if (output && fclose(out) != 0 && rc == 0) {
-		rc = HS_EIO;
-		saved = errno;
-	}
-	if (rc == 0 && tmp[0] && rename(tmp, target) != 0) {
+	if (output) {
+		if (rc < 0) {
+			hs_path_replace_abort(&file);
+		} else {
+			rc = hs_path_replace_commit(&file);
+			saved = errno;
+		}
+	} else if (fflush(out) != 0 && rc == 0) {
 		rc = HS_EIO;
 		saved = errno;
 	}
 	if (rc < 0) {
-		if (tmp[0])
-			unlink(tmp);
 		hs_error("cannot write report '%s': %s",
 		         output ? output : "standard output",
 		         saved ? strerror(saved) : hs_strerror(rc));

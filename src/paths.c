@@ -421,3 +421,161 @@ int hs_path_check_links(const char *path, char *link, size_t size,
 	}
 	return 0;
 }
+
+/* r->f opened on fd, just opened to write in place: a regular file must be
+ * the user's (another user could read what is written), and is made
+ * private (0600) and emptied; a pipe or a device is written as it is.
+ * Closes fd on failure. */
+static int open_in_place_fd(hs_replace *r, int fd)
+{
+	struct stat st;
+	int rc = 0;
+	if (fstat(fd, &st) != 0) {
+		rc = hs_err_from_errno(errno);
+	} else if (S_ISREG(st.st_mode)) {
+		if (st.st_uid != geteuid()) {
+			r->owner = (unsigned)st.st_uid;
+			errno = 0;
+			rc = HS_ENOTOWNER;
+		} else if (((st.st_mode & 077) && fchmod(fd, 0600) != 0) ||
+		           ftruncate(fd, 0) != 0) {
+			rc = hs_err_from_errno(errno);
+		}
+	}
+	if (rc == 0) {
+		r->f = fdopen(fd, "w");
+		if (r->f)
+			return 0;
+		rc = hs_err_from_errno(errno);
+	}
+	const int saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+static int open_in_place(hs_replace *r, const char *path, int flags)
+{
+	const int fd = open(path, O_WRONLY | O_CLOEXEC | flags, 0600);
+	if (fd < 0)
+		return hs_err_from_errno(errno);
+	return open_in_place_fd(r, fd);
+}
+
+int hs_path_replace_begin(hs_replace *r, const char *path, unsigned flags)
+{
+	memset(r, 0, sizeof *r);
+	const bool in_place = flags & HS_REPLACE_IN_PLACE;
+	/* Checked here, just before the open, also when the caller has
+	 * checked before: the link may have been put there meanwhile. */
+	int rc = hs_path_check_links(path, r->link, sizeof r->link, &r->owner);
+	if (rc < 0) {
+		errno = rc == HS_ELOOP          ? ELOOP
+		        : rc == HS_ENAMETOOLONG ? ENAMETOOLONG
+		                                : 0;
+		return rc;
+	}
+	struct stat st, link;
+	const bool exists = stat(path, &st) == 0;
+	if (exists && S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		return HS_EISDIR;
+	}
+	if (exists && !S_ISREG(st.st_mode)) {
+		if (!in_place) {
+			errno = 0;
+			return HS_ENOTFILE;
+		}
+		return open_in_place(r, path, 0);
+	}
+	if (!exists && lstat(path, &link) == 0) { /* a link to nothing yet */
+		if (!in_place) {
+			errno = ENOENT;
+			return HS_ENOENT;
+		}
+		return open_in_place(r, path, O_CREAT);
+	}
+	if (!exists || !realpath(path, r->target))
+		snprintf(r->target, sizeof r->target, "%s", path);
+	if (put(r->tmp, sizeof r->tmp, "%s.tmp-XXXXXX", r->target) < 0) {
+		r->tmp[0] = '\0';
+		errno = ENAMETOOLONG;
+		return HS_ENAMETOOLONG;
+	}
+	const int fd = mkstemp(r->tmp);
+	if (fd < 0) {
+		const int saved = errno;
+		r->tmp[0] = '\0';
+		if (in_place && exists && (saved == EACCES || saved == EROFS))
+			return open_in_place(r, path, 0);
+		errno = saved;
+		return hs_err_from_errno(saved);
+	}
+	r->f = fchmod(fd, 0600) == 0 ? fdopen(fd, "w") : NULL;
+	if (!r->f) {
+		const int saved = errno;
+		close(fd);
+		unlink(r->tmp);
+		r->tmp[0] = '\0';
+		errno = saved;
+		return hs_err_from_errno(saved);
+	}
+	return 0;
+}
+
+/* fsync the folder of file, so that a rename into it lasts a crash.  Not
+ * every file system can (some refuse a folder's fsync): best effort, as
+ * the new content is already in place. */
+static void sync_folder_of(const char *file)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", file);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	const int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+}
+
+int hs_path_replace_commit(hs_replace *r)
+{
+	int saved = 0;
+	errno = 0;
+	if (fflush(r->f) != 0 || (r->tmp[0] && fsync(fileno(r->f)) != 0))
+		saved = errno ? errno : EIO;
+	if (fclose(r->f) != 0 && !saved)
+		saved = errno ? errno : EIO;
+	r->f = NULL;
+	if (!saved && r->tmp[0] && rename(r->tmp, r->target) != 0)
+		saved = errno;
+	if (saved) {
+		if (r->tmp[0])
+			unlink(r->tmp);
+		r->tmp[0] = '\0';
+		errno = saved;
+		return hs_err_from_errno(saved);
+	}
+	if (r->tmp[0])
+		sync_folder_of(r->target);
+	r->tmp[0] = '\0';
+	return 0;
+}
+
+void hs_path_replace_abort(hs_replace *r)
+{
+	const int saved = errno;
+	if (r->f)
+		fclose(r->f);
+	r->f = NULL;
+	if (r->tmp[0])
+		unlink(r->tmp);
+	r->tmp[0] = '\0';
+	errno = saved;
+}

@@ -310,6 +310,125 @@ static void planted_links_are_found(void **state)
 	assert_int_equal(hs_path_check_links(path, got, sizeof got, &owner), 0);
 }
 
+/* What file holds, or "" when it cannot be read. */
+static const char *contents(const char *file, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	FILE *f = fopen(file, "r");
+	if (f) {
+		buf[fread(buf, 1, size - 1, f)] = '\0';
+		fclose(f);
+	}
+	return buf;
+}
+
+static void put_file(const char *file, const char *text, mode_t mode)
+{
+	FILE *f = fopen(file, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(file, mode), 0);
+}
+
+/* Nothing but the named files in the folder: no temporary file left. */
+static void assert_only(const char *dir, size_t n)
+{
+	char cmd[256], out[64];
+	snprintf(cmd, sizeof cmd, "ls -A '%s' | wc -l", dir);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	assert_non_null(fgets(out, sizeof out, p));
+	pclose(p);
+	assert_int_equal(strtoul(out, NULL, 10), n);
+}
+
+/* A report or a baseline replaced: the new file is private (0600) even
+ * over a file others could read, a link to it stays a link, and a write
+ * that fails (given up, or a rename that cannot be made) leaves the old
+ * content whole and no temporary file behind.  What no rename can replace
+ * is refused, or written in place when asked. */
+static void a_private_file_is_replaced_whole(void **state)
+{
+	(void)state;
+	char file[PATH_MAX], link[PATH_MAX], dangling[PATH_MAX], buf[64];
+	snprintf(file, sizeof file, "%s/report.txt", hs_test_tmp);
+	snprintf(link, sizeof link, "%s/link.txt", hs_test_tmp);
+	snprintf(dangling, sizeof dangling, "%s/later.txt", hs_test_tmp);
+	put_file(file, "old", 0644);
+	assert_int_equal(symlink("report.txt", link), 0);
+
+	hs_replace r;
+	assert_int_equal(hs_path_replace_begin(&r, link, 0), 0);
+	fputs("new", r.f);
+	assert_int_equal(hs_path_replace_commit(&r), 0);
+	assert_string_equal(contents(file, buf, sizeof buf), "new");
+	assert_int_equal(mode_of(file), 0600);
+	struct stat st;
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_only(hs_test_tmp, 2);
+
+	/* The caller's write failed: given up. */
+	assert_int_equal(hs_path_replace_begin(&r, file, 0), 0);
+	fputs("half", r.f);
+	hs_path_replace_abort(&r);
+	assert_string_equal(contents(file, buf, sizeof buf), "new");
+	assert_only(hs_test_tmp, 2);
+	/* The rename fails (the temporary file went away). */
+	assert_int_equal(hs_path_replace_begin(&r, file, 0), 0);
+	fputs("lost", r.f);
+	assert_int_equal(unlink(r.tmp), 0);
+	assert_int_equal(hs_path_replace_commit(&r), HS_ENOENT);
+	assert_string_equal(contents(file, buf, sizeof buf), "new");
+	assert_only(hs_test_tmp, 2);
+
+	/* A device, a folder, a link to nothing: refused unless written in
+	 * place. */
+	assert_int_equal(hs_path_replace_begin(&r, "/dev/null", 0),
+	                 HS_ENOTFILE);
+	assert_int_equal(hs_path_replace_begin(&r, hs_test_tmp, 0), HS_EISDIR);
+	assert_int_equal(symlink("made-later.txt", dangling), 0);
+	assert_int_equal(hs_path_replace_begin(&r, dangling, 0), HS_ENOENT);
+	assert_int_equal(
+	        hs_path_replace_begin(&r, dangling, HS_REPLACE_IN_PLACE), 0);
+	assert_string_equal(r.tmp, "");
+	fputs("in place", r.f);
+	assert_int_equal(hs_path_replace_commit(&r), 0);
+	snprintf(file, sizeof file, "%s/made-later.txt", hs_test_tmp);
+	assert_string_equal(contents(file, buf, sizeof buf), "in place");
+	assert_int_equal(mode_of(file), 0600);
+}
+
+/* A link another user planted in a folder others may write, leading to a
+ * file of the user's, is not followed: the file keeps its content, and
+ * what belongs to whom is given for the message. */
+static void a_planted_link_is_not_replaced_through(void **state)
+{
+	(void)state;
+	REQUIRE_ROOT();
+	char shared[128], mine[PATH_MAX], link[PATH_MAX], buf[64];
+	snprintf(shared, sizeof shared, "%s/shared", hs_test_tmp);
+	snprintf(mine, sizeof mine, "%s/bashrc", hs_test_tmp);
+	snprintf(link, sizeof link, "%s/report.txt", shared);
+	assert_int_equal(mkdir(shared, 0700), 0);
+	assert_int_equal(chmod(shared, 01777), 0);
+	put_file(mine, "mine", 0644);
+	assert_int_equal(symlink(mine, link), 0);
+	assert_int_equal(lchown(link, OTHER_UID, OTHER_UID), 0);
+
+	hs_replace r;
+	for (unsigned flags = 0; flags <= HS_REPLACE_IN_PLACE; flags++) {
+		assert_int_equal(hs_path_replace_begin(&r, link, flags),
+		                 HS_ENOTOWNER);
+		assert_string_equal(r.link, link);
+		assert_int_equal(r.owner, OTHER_UID);
+	}
+	assert_string_equal(contents(mine, buf, sizeof buf), "mine");
+	assert_int_equal(mode_of(mine), 0644);
+	assert_only(shared, 1);
+}
+
 /* $XDG_RUNTIME_DIR must be a folder of the user's that nobody else may
  * enter (the XDG Base Directory specification): one others may write or
  * look into, or another user's, is passed over for /tmp/headsup-UID, as
@@ -389,6 +508,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(planted_links_are_found,
 		                                hs_test_tmp_setup,
 		                                hs_test_tmp_teardown),
+		cmocka_unit_test_setup_teardown(
+		        a_private_file_is_replaced_whole, hs_test_tmp_setup,
+		        hs_test_tmp_teardown),
+		cmocka_unit_test_setup_teardown(
+		        a_planted_link_is_not_replaced_through,
+		        hs_test_tmp_setup, hs_test_tmp_teardown),
 		cmocka_unit_test_setup_teardown(
 		        an_open_runtime_dir_is_passed_over, hs_test_tmp_setup,
 		        hs_test_tmp_teardown),

@@ -4,6 +4,7 @@
 #ifndef HEADSUP_PATHS_H
 #define HEADSUP_PATHS_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -63,6 +64,54 @@ const char *hs_path_user_name(unsigned uid, char *buf, size_t size);
  * the path is not there yet; HS_ELOOP for too many links. */
 int hs_path_check_links(const char *path, char *link, size_t size,
                         unsigned *owner);
+
+/* The one way headsup replaces a file that holds the user's data (a
+ * report, a baseline): the new content goes to a temporary file beside
+ * the old one, private (0600) whatever the old file's mode or the umask,
+ * reaches the disk (fsync) and is then renamed over it, so that a failed
+ * write (a full disk, a crash) leaves the old file whole.  Through a link
+ * the file it leads to is replaced and the link stays; a link another
+ * user may have planted on the way is refused (hs_path_check_links()).
+ * No folder is made: a caller that wants one makes it first. */
+typedef struct hs_replace {
+	FILE *f; /* where the new content is written */
+	/* The file replaced: the path, or the file its links lead to. */
+	char target[PATH_MAX];
+	/* The temporary file renamed over target; "" when written in
+	 * place (HS_REPLACE_IN_PLACE). */
+	char tmp[PATH_MAX];
+	/* On HS_ENOTOWNER, what belongs to another user: the planted link
+	 * in link, or with link "" the file to be written in place; its
+	 * owner in owner.  For the caller's message. */
+	char link[PATH_MAX];
+	unsigned owner;
+} hs_replace;
+
+/* hs_path_replace_begin() flags. */
+enum {
+	/* Write in place what no rename can replace: a device or a pipe
+	 * (/dev/stdout, a FIFO), a link to a file not made yet, and a
+	 * file in a folder where no new file may be made (a read-only
+	 * folder).  A regular file written so must be the user's
+	 * (HS_ENOTOWNER otherwise); it is made 0600 and emptied.  Without
+	 * this flag these are refused: HS_ENOTFILE, HS_ENOENT, and why the
+	 * temporary file could not be made. */
+	HS_REPLACE_IN_PLACE = 1
+};
+
+/* Start replacing path: *r is filled, and r->f is open for the new
+ * content.  0, or a negative hs_err with nothing left open or made; errno
+ * then says why as the system did, or is 0 for a reason of headsup's own
+ * (a planted link, another user's file, HS_ENOTFILE). */
+int hs_path_replace_begin(hs_replace *r, const char *path, unsigned flags);
+/* Finish: flush and fsync the new content, close it, rename it over the
+ * target, and fsync the folder so the rename lasts too.  On failure the
+ * temporary file is removed and the old file is as it was; a negative
+ * hs_err, with errno saying why (0 when unknown). */
+int hs_path_replace_commit(hs_replace *r);
+/* Give up (the caller's write failed): close, and remove the temporary
+ * file; the old file is as it was (unless written in place). */
+void hs_path_replace_abort(hs_replace *r);
 
 /* Is dir fit to be $XDG_RUNTIME_DIR: a folder of the user's (a link to
  * one counts) that nobody else may enter, as the XDG Base Directory
