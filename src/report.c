@@ -25,30 +25,6 @@ typedef enum stretch_kind {
  * few minutes at the desk tell nothing about it. */
 #define ACTIVE_MIN_PRESENT_S (60 * 60.0)
 
-static const char *const state_keys[HS_STATE_COUNT] = {
-#define STATE_KEY(name, str) [HS_STATE_##name] = str,
-	HS_STATE_MAP(STATE_KEY)
-#undef STATE_KEY
-};
-
-static const char *const state_labels[HS_STATE_COUNT] = {
-	[HS_STATE_UPRIGHT] = "Upright",
-	[HS_STATE_LOOKING_DOWN] = "Looking down",
-	[HS_STATE_HUNCHED] = "Hunched",
-	[HS_STATE_AWAY] = "Away",
-	[HS_STATE_UNCALIBRATED] = "Uncalibrated",
-};
-
-const char *hs_report_state_key(hs_state s)
-{
-	return (unsigned)s < HS_STATE_COUNT ? state_keys[s] : "unknown";
-}
-
-const char *hs_report_state_label(hs_state s)
-{
-	return (unsigned)s < HS_STATE_COUNT ? state_labels[s] : "Unknown";
-}
-
 double hs_report_neck_load_kg(double pitch_deg)
 {
 	/* Hansraj, "Assessment of stresses in the cervical spine caused by

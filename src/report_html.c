@@ -144,7 +144,7 @@ static void pattern_defs(FILE *out)
 		        "height=\"8\" fill=\"%s\"/><g stroke=\"#000\" "
 		        "stroke-opacity=\".5\" stroke-width=\"1.5\">%s</g>"
 		        "</pattern>\n",
-		        hs_report_state_key((hs_state)s), state_colour[s],
+		        hs_state_name((hs_state)s), state_colour[s],
 		        state_pattern[s]);
 	}
 	fputs("</defs></svg>\n", out);
@@ -157,7 +157,7 @@ static void state_rect(FILE *out, double x, double y, double w, double h, int s)
 	fprintf(out,
 	        "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
 	        "fill=\"%s\" class=\"st st-%s\"/>\n",
-	        x, y, w, h, state_colour[s], hs_report_state_key((hs_state)s));
+	        x, y, w, h, state_colour[s], hs_state_name((hs_state)s));
 }
 
 static void row(FILE *out, const char *label, const char *value)
@@ -202,7 +202,7 @@ static void summary(const hs_report *r, FILE *out)
 			         a);
 		else
 			snprintf(value, sizeof value, "%s", a);
-		row(out, hs_report_state_label((hs_state)s), value);
+		row(out, hs_state_label((hs_state)s), value);
 	}
 	hs_report_format_alerts(r, value, sizeof value);
 	row(out, "Alerts", value);
@@ -240,8 +240,8 @@ static void legend(FILE *out)
 		        "width=\"14\" height=\"14\" fill=\"%s\" "
 		        "class=\"st st-%s\"/></svg>%s</span>",
 		        s ? " " : "", state_colour[s],
-		        hs_report_state_key((hs_state)s),
-		        hs_report_state_label((hs_state)s));
+		        hs_state_name((hs_state)s),
+		        hs_state_label((hs_state)s));
 	fputs("</p>\n", out);
 }
 
@@ -360,8 +360,7 @@ static void states_desc(const hs_report *r, FILE *out)
 		char dur[32];
 		hs_report_format_part(r->state_s[s], f.state[s], f.unit, dur,
 		                      sizeof dur);
-		fprintf(out, "%s%s %s", sep, hs_report_state_label((hs_state)s),
-		        dur);
+		fprintf(out, "%s%s %s", sep, hs_state_label((hs_state)s), dur);
 		sep = ", ";
 	}
 	fputs(". The table after the chart lists each stretch.</desc>\n", out);
@@ -485,7 +484,7 @@ static void timeline_table(const hs_report *r, FILE *out)
 			fprintf(out, "%s ", date);
 		}
 		fprintf(out, "%s</th><td>%s</td><td>%s</td></tr>\n", from, to,
-		        hs_report_state_label((hs_state)run.state));
+		        hs_state_label((hs_state)run.state));
 	}
 	fputs("</tbody></table></details>\n", out);
 }
@@ -601,7 +600,7 @@ static void state_headers(FILE *out, bool uncalibrated)
 	for (int s = 0; s < HS_STATE_COUNT; s++)
 		if (state_column(s, uncalibrated))
 			fprintf(out, "<th scope=\"col\">%s</th>",
-			        hs_report_state_label((hs_state)s));
+			        hs_state_label((hs_state)s));
 }
 
 /* The cells of one row: parts_s in 'unit', rounded to add up to total
@@ -862,7 +861,7 @@ static void alert_list(const hs_report *r, FILE *out)
 		hs_report_format_duration(a->after_s, dur, sizeof dur);
 		const hs_advice *adv = hs_advice_get(a->topic);
 		fprintf(out, "<tr><td>%s</td><td>%s</td><td>%s</td><td>", at,
-		        hs_report_state_label(a->kind), dur);
+		        hs_state_label(a->kind), dur);
 		if (adv && r->advice_url[a->topic][0]) {
 			/* "Advice: Hunched", as a list of the page's links
 			 * gives it, rather than the posture's name again */

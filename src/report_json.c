@@ -36,7 +36,7 @@ static void states(FILE *out, const double s[HS_STATE_COUNT])
 	fputc('{', out);
 	for (int i = 0; i < HS_STATE_COUNT; i++)
 		fprintf(out, "%s\"%s\": %.1f", i ? ", " : "",
-		        hs_report_state_key((hs_state)i), s[i]);
+		        hs_state_name((hs_state)i), s[i]);
 	fputc('}', out);
 }
 
@@ -90,7 +90,7 @@ int hs_report_write_json(const hs_report *r, FILE *out)
 		json_string(out, iso);
 		fprintf(out,
 		        ", \"kind\": \"%s\", \"after_s\": %.1f, \"advice\": ",
-		        hs_report_state_key(a->kind), a->after_s);
+		        hs_state_name(a->kind), a->after_s);
 		json_string(out, topic_id(a->topic));
 		fputs(", \"advice_url\": ", out);
 		json_string(out, r->advice_url[a->topic]);

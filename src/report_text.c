@@ -145,17 +145,15 @@ static void summary(const hs_report *r, const hs_report_shown *f,
 				snprintf(value, sizeof value,
 				         "%s (%d%% of the time at the desk)", a,
 				         f->share_upright);
-			line(out, width, hs_report_state_label((hs_state)s),
-			     value);
+			line(out, width, hs_state_label((hs_state)s), value);
 		} else if (s == HS_STATE_UNCALIBRATED) {
 			/* a word the rest of the report does not explain */
 			snprintf(value, sizeof value,
 			         "%s, before your upright posture was known",
 			         a);
-			line(out, width, hs_report_state_label((hs_state)s),
-			     value);
+			line(out, width, hs_state_label((hs_state)s), value);
 		} else {
-			line(out, width, hs_report_state_label((hs_state)s), a);
+			line(out, width, hs_state_label((hs_state)s), a);
 		}
 	}
 
@@ -215,7 +213,7 @@ static void hour_bars(const hs_report *r, const hs_report_shown *f,
 	/* The key, wrapped between its entries, the names in lower case. */
 	int col = fprintf(out, "\nHour by hour:");
 	for (int s = 0; s < HS_STATE_COUNT; s++) {
-		const char *name = hs_report_state_label((hs_state)s);
+		const char *name = hs_state_label((hs_state)s);
 		/* "  # upright": each glyph is one column */
 		const int w = (s ? 2 : 1) + 2 + (int)strlen(name);
 		if (col + w > width) {

@@ -413,8 +413,7 @@ static void assert_timeline(timeline_map drawn, timeline_map want)
 					fail_msg("timeline, day %d, %s at "
 					         "%02d:%02d: %s",
 					         row + 1,
-					         hs_report_state_label(
-					                 (hs_state)s),
+					         hs_state_label((hs_state)s),
 					         m / 60, m % 60,
 					         want[row][s][m] ? "missing"
 					                         : "drawn but "
@@ -1197,12 +1196,12 @@ static void html_follows_a_dark_desktop(void **state)
 	for (int s = 0; s < HS_STATE_COUNT; s++) {
 		if (strstr(dark, state_fill[s]))
 			fail_msg("dark mode changes the colour of %s",
-			         hs_report_state_label((hs_state)s));
+			         hs_state_label((hs_state)s));
 		if (contrast(state_fill[s], bg) < 3 ||
 		    contrast(state_fill[s], track) < 3)
 			fail_msg("%s %s: %.2f:1 on %s, %.2f:1 on the row %s",
-			         hs_report_state_label((hs_state)s),
-			         state_fill[s], contrast(state_fill[s], bg), bg,
+			         hs_state_label((hs_state)s), state_fill[s],
+			         contrast(state_fill[s], bg), bg,
 			         contrast(state_fill[s], track), track);
 	}
 
@@ -2487,7 +2486,7 @@ static long check_text_adds_up(const char *text)
 	assert_true(monitored >= 0);
 	long state[HS_STATE_COUNT] = { 0 }, sum = 0;
 	for (int s = 0; s < HS_STATE_COUNT; s++) {
-		const char *label = hs_report_state_label((hs_state)s);
+		const char *label = hs_state_label((hs_state)s);
 		if (s == HS_STATE_UNCALIBRATED && !text_line(text, label))
 			continue;
 		state[s] = text_seconds(text, label);
@@ -2550,15 +2549,14 @@ static long check_html_adds_up(const char *html)
 	for (int s = 0; s < HS_STATE_COUNT; s++) {
 		char key[64];
 		snprintf(key, sizeof key, "<tr><th>%s</th>",
-		         hs_report_state_label((hs_state)s));
+		         hs_state_label((hs_state)s));
 		if (!strstr(html, key))
 			continue;
-		html_value(html, hs_report_state_label((hs_state)s), v,
-		           sizeof v);
+		html_value(html, hs_state_label((hs_state)s), v, sizeof v);
 		long t = printed_seconds(v, NULL);
 		if (t < 0)
 			fail_msg("HTML %s is no duration: %s",
-			         hs_report_state_label((hs_state)s), v);
+			         hs_state_label((hs_state)s), v);
 		sum += t;
 	}
 	if (sum != monitored)
@@ -3055,7 +3053,7 @@ static void the_hour_table_says_how_it_is_rounded(void **state)
 	assert_int_equal(t.rows, 4);
 	bool differs = false;
 	for (int s = 0; s < HS_STATE_COUNT; s++) {
-		const char *label = hs_report_state_label((hs_state)s);
+		const char *label = hs_state_label((hs_state)s);
 		int c = table_col(&t, label);
 		if (c < 0)
 			continue;
@@ -3091,7 +3089,7 @@ static void html_tells_postures_apart_by_more_than_colour(void **state)
 	char *html = render(&r, hs_report_write_html);
 	char drawing[HS_STATE_COUNT][400] = { { 0 } };
 	for (int s = 0; s < HS_STATE_COUNT; s++) {
-		const char *key = hs_report_state_key((hs_state)s);
+		const char *key = hs_state_name((hs_state)s);
 		char want[128];
 		snprintf(want, sizeof want, ".st-%s{fill:url(#hs-%s)}", key,
 		         key);
@@ -3104,7 +3102,7 @@ static void html_tells_postures_apart_by_more_than_colour(void **state)
 		}
 		if (!styled || !p)
 			fail_msg("%s has no pattern",
-			         hs_report_state_label((hs_state)s));
+			         hs_state_label((hs_state)s));
 		p = strstr(p, "<g ");
 		assert_non_null(p);
 		snprintf(drawing[s], sizeof drawing[s], "%.*s",
@@ -3112,8 +3110,8 @@ static void html_tells_postures_apart_by_more_than_colour(void **state)
 		for (int o = 0; o < s; o++)
 			if (strcmp(drawing[s], drawing[o]) == 0)
 				fail_msg("%s and %s have one pattern",
-				         hs_report_state_label((hs_state)s),
-				         hs_report_state_label((hs_state)o));
+				         hs_state_label((hs_state)s),
+				         hs_state_label((hs_state)o));
 	}
 	/* Every bar of a state is of its class. */
 	for (const char *p = html; (p = strstr(p, "<rect ")); p++) {
@@ -3129,10 +3127,10 @@ static void html_tells_postures_apart_by_more_than_colour(void **state)
 		if (c && c < end)
 			sscanf(c, "class=\"%63[^\"]", cls);
 		snprintf(want, sizeof want, "st st-%s",
-		         hs_report_state_key((hs_state)s));
+		         hs_state_name((hs_state)s));
 		if (strcmp(cls, want) != 0)
 			fail_msg("a %s bar of class \"%s\": %.*s",
-			         hs_report_state_label((hs_state)s), cls,
+			         hs_state_label((hs_state)s), cls,
 			         (int)(end - p + 1), p);
 	}
 	/* A key after each chart, in its section, with every state. */
@@ -3151,13 +3149,13 @@ static void html_tells_postures_apart_by_more_than_colour(void **state)
 			char want[96];
 			snprintf(want, sizeof want,
 			         "class=\"st st-%s\"/></svg>%s",
-			         hs_report_state_key((hs_state)s),
-			         hs_report_state_label((hs_state)s));
+			         hs_state_name((hs_state)s),
+			         hs_state_label((hs_state)s));
 			const char *sw = strstr(legend, want);
 			if (!sw || sw > legend_end)
 				fail_msg("the key of \"%s\" lacks %s",
 				         charts[i],
-				         hs_report_state_label((hs_state)s));
+				         hs_state_label((hs_state)s));
 		}
 	}
 	char *forced = media_block(html, "@media (forced-colors:active)");

@@ -34,11 +34,14 @@ typedef enum hs_state {
 	HS_STATE_COUNT
 } hs_state;
 
-/* "upright", "looking_down", ...; NULL for an out-of-range value. */
+/* "upright", "looking_down", ...: the one name of a state wherever a
+ * program reads it (the journal, the JSON report and analyze --json, the
+ * HTML report's classes, status); NULL for an out-of-range value. */
 const char *hs_state_name(hs_state state);
 /* Inverse of hs_state_name(); returns -1 for an unknown name. */
 int hs_state_from_name(const char *name);
-/* Human words for notifications and reports: "Looking down", "Hunched". */
+/* Human words for notifications and the text and HTML reports: "Looking
+ * down", "Hunched"; NULL for an out-of-range value. */
 const char *hs_state_label(hs_state state);
 /* True for the states that can lead to an alert (looking_down, hunched). */
 bool hs_state_is_bad(hs_state state);

@@ -122,11 +122,6 @@ void hs_report_set_links(hs_report *r);
  * clamped outside. */
 double hs_report_neck_load_kg(double pitch_deg);
 
-/* How the journal's states are named in JSON ("looking_down") and shown
- * to people ("Looking down"). */
-const char *hs_report_state_key(hs_state s);
-const char *hs_report_state_label(hs_state s);
-
 /* How the text and HTML reports show durations and percentages, so that
  * the figures printed side by side agree as a reader adds them up (the
  * JSON report keeps exact seconds and shares):
