@@ -7,6 +7,7 @@
 #include "headsup/control.h"
 #include "headsup/err.h"
 #include "headsup/log.h"
+#include "headsup/source.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -42,17 +43,12 @@ static void print_help(FILE *out)
  * ask what it is would look to the monitor like a video call starting. */
 static void watched_by_monitor(char *buf, size_t size)
 {
-	static const char mark[] = "watching camera '";
 	char path[PATH_MAX], reply[512];
 	buf[0] = '\0';
 	if (hs_control_default_path(path, sizeof path) < 0 ||
-	    hs_control_send(path, "status", reply, sizeof reply) < 0)
-		return;
-	const char *p = strstr(reply, mark);
-	if (p) {
-		p += sizeof mark - 1;
-		snprintf(buf, size, "%.*s", (int)strcspn(p, "'"), p);
-	}
+	    hs_control_send(path, "status", reply, sizeof reply) < 0 ||
+	    !hs_control_status_watched(reply, hs_source_camera.name, buf, size))
+		buf[0] = '\0';
 }
 
 int hs_cmd_cameras(int argc, char **argv)

@@ -139,10 +139,14 @@ static void status_reply(const run_ctx *c, double now, char *reply, size_t size)
 		n = snprintf(reply, size, "running: taking camera '%s' back",
 		             source_name(c));
 	} else {
-		n = snprintf(reply, size,
-		             "running: watching %s '%s', posture %s",
-		             hs_source_kind(c->src), source_name(c),
-		             hs_state_name(c->mon->state));
+		/* `headsup cameras` reads the camera's name from these
+		 * words: made by control.c, which reads them back. */
+		n = hs_control_status_watching(
+		        reply, size, hs_source_kind(c->src), source_name(c));
+		if (n > 0 && (size_t)n < size)
+			n += snprintf(reply + n, size - (size_t)n,
+			              ", posture %s",
+			              hs_state_name(c->mon->state));
 		if (n > 0 && (size_t)n < size && c->mon->calibrated)
 			n += baseline_words(c, reply + n, size - (size_t)n);
 		if (n > 0 && (size_t)n < size && c->mon->dark)

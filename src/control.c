@@ -66,6 +66,29 @@ int hs_control_default_path(char *buf, size_t size)
 	return hs_path_xdg(HS_XDG_RUNTIME, "control.sock", buf, size);
 }
 
+/* The words of hs_control_status_watching(), which
+ * hs_control_status_watched() reads back. */
+#define WATCHING_START "running: watching "
+
+int hs_control_status_watching(char *buf, size_t size, const char *kind,
+                               const char *name)
+{
+	return snprintf(buf, size, WATCHING_START "%s '%s'", kind, name);
+}
+
+bool hs_control_status_watched(const char *reply, const char *kind, char *name,
+                               size_t size)
+{
+	const size_t start = sizeof WATCHING_START - 1, len = strlen(kind);
+	if (strncmp(reply, WATCHING_START, start) != 0 ||
+	    strncmp(reply + start, kind, len) != 0 ||
+	    strncmp(reply + start + len, " '", 2) != 0)
+		return false;
+	const char *p = reply + start + len + 2;
+	snprintf(name, size, "%.*s", (int)strcspn(p, "'"), p);
+	return true;
+}
+
 int hs_control_parse(const char *line, hs_control_request *req)
 {
 	hs_control_request r = { .cmd = HS_CONTROL_STATUS };

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "headsup/control.h"
+#include "headsup/source.h"
 #include "headsup/timeparse.h"
 #include "headsup/err.h"
 #include "testutil.h"
@@ -130,6 +131,42 @@ static void wait_server(pid_t pid)
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+/* `headsup cameras` leaves alone the camera a running monitor watches,
+ * found in the monitor's status: what the monitor says is read back
+ * whole, with the rest of its sentence after it, and no other reply (a
+ * video watched, the camera lent or waited for, a pause) names one. */
+static void the_watched_camera_is_read_from_the_status(void **state)
+{
+	(void)state;
+	char reply[HS_CONTROL_LINE_MAX + 1], name[64];
+	const char *cam = hs_source_camera.name;
+	int n = hs_control_status_watching(reply, sizeof reply, cam,
+	                                   "/dev/v4l/by-id/usb-cam-index0");
+	assert_true(n > 0 && (size_t)n < sizeof reply);
+	snprintf(reply + n, sizeof reply - (size_t)n,
+	         ", posture upright; 12 frames analysed");
+	assert_true(hs_control_status_watched(reply, cam, name, sizeof name));
+	assert_string_equal(name, "/dev/v4l/by-id/usb-cam-index0");
+	/* What `headsup status` prints for a camera. */
+	assert_true(strncmp(reply, "running: watching camera '", 26) == 0);
+
+	static const char *const others[] = {
+		"running: watching video '/home/me/camera.mp4', posture away",
+		"running: camera '/dev/video0' lent to zoom until it is free",
+		"running: waiting for camera '/dev/video0'",
+		"running: taking camera '/dev/video0' back",
+		"paused until 'headsup resume'",
+		"",
+	};
+	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+		snprintf(name, sizeof name, "untouched");
+		if (hs_control_status_watched(others[i], cam, name,
+		                              sizeof name))
+			fail_msg("'%s' read as watching camera '%s'", others[i],
+			         name);
+	}
 }
 
 static void requests_parse_strictly(void **state)
@@ -696,6 +733,7 @@ int main(void)
 	signal(SIGPIPE, SIG_IGN);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(requests_parse_strictly),
+		cmocka_unit_test(the_watched_camera_is_read_from_the_status),
 		cmocka_unit_test_setup_teardown(pause_status_resume_round_trip,
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(socket_and_folder_are_private,

@@ -109,6 +109,21 @@ void hs_control_wake(void);
 /* Stop listening and remove the socket file.  Accepts NULL. */
 void hs_control_destroy(hs_control *srv);
 
+/* The start of the status reply of a monitor watching a source, for
+ * people and for `headsup cameras`: "running: watching camera
+ * '/dev/video0'" (kind is the back-end's name: "camera", "video",
+ * "images"), into buf; the monitor adds the posture and the rest.
+ * snprintf's return. */
+int hs_control_status_watching(char *buf, size_t size, const char *kind,
+                               const char *name);
+/* Read back what hs_control_status_watching() wrote at the start of
+ * reply: true, with the name into name (size bytes), when the monitor
+ * watches a source of that kind; `headsup cameras` leaves the camera a
+ * monitor watches alone.  The two are kept together here so the words
+ * cannot drift apart (test_control checks the round trip). */
+bool hs_control_status_watched(const char *reply, const char *kind, char *name,
+                               size_t size);
+
 /* Client: send 'line' to the monitor at 'path' and read its reply into
  * 'reply' (newline stripped).  Waits at most a few seconds.  HS_ENOENT
  * when no monitor listens there, HS_EIO when it did not answer in time,
