@@ -16,6 +16,7 @@
 
 #include "headsup/advice.h"
 #include "headsup/clock.h"
+#include "headsup/config.h"
 #include "headsup/err.h"
 #include "headsup/log.h"
 
@@ -353,9 +354,10 @@ int hs_notify_format(hs_alert_msg *msg, hs_state kind, double lasted_s)
 {
 	if (!msg || (kind != HS_STATE_LOOKING_DOWN && kind != HS_STATE_HUNCHED))
 		return HS_EINVAL;
+	/* The setting's default; the monitor puts in the user's own. */
 	hs_alert_msg m = { .kind = kind,
 		           .lasted_s = lasted_s,
-		           .snooze_min = 30 };
+		           .snooze_min = hs_config_builtin.snooze_min };
 	int rc = hs_notify_format_summary(kind, lasted_s, m.summary,
 	                                  sizeof m.summary);
 	if (rc < 0)

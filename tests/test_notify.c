@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "headsup/advice.h"
+#include "headsup/config.h"
 #include "headsup/err.h"
 #include "headsup/notify.h"
 #include "headsup/timeparse.h"
@@ -262,6 +263,9 @@ static void alert_gets_advice_for_its_posture(void **state)
 	assert_string_equal(m.advice,
 	                    hs_advice_get(HS_ADVICE_LOOKING_DOWN)->sentence);
 	assert_string_equal(strrchr(m.advice_url, '#'), "#looking-down");
+	/* "Snooze" lasts as [alerts] snooze_min says when nobody sets it:
+	 * the table's default, not a number of notify.c's own. */
+	assert_true(m.snooze_min == hs_config_builtin.snooze_min);
 
 	/* Only bad postures alert; msg is left alone otherwise. */
 	assert_int_equal(hs_notify_format(&m, HS_STATE_UPRIGHT, 45.0),

@@ -90,10 +90,6 @@
 	  "seconds of upright posture recorded by calibrate")
 /* clang-format on */
 
-#define HS_CFG_CTYPE_INT long
-#define HS_CFG_CTYPE_DOUBLE double
-#define HS_CFG_CTYPE_STRING char
-
 typedef struct hs_config {
 #define HS_CFG_FIELD_INT(key) long key;
 #define HS_CFG_FIELD_DOUBLE(key) double key;

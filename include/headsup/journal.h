@@ -124,7 +124,8 @@ int hs_journal_newest(hs_journal *j, double *t_unix);
 bool hs_journal_keep_from(double now_unix, double data_unix, long keep_days,
                           hs_date *first);
 
-/* Minutes and alerts not yet written (for messages and tests). */
+/* Minutes and alerts not yet written (for the tests: what was kept in
+ * memory while the disk was full). */
 size_t hs_journal_pending(const hs_journal *j);
 
 /* ---- reading ------------------------------------------------------------- */

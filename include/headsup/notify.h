@@ -9,15 +9,15 @@
  * Typical use by the monitor:
  *
  *	hs_notify *n;
- *	hs_notify_create(cfg.notify, &n);         // "auto", "desktop",
- *"terminal"
+ *	hs_notify_create(cfg.notify, &n);    // "auto", "desktop", "terminal"
  *	...
  *	hs_alert_msg msg;
  *	hs_notify_format(&msg, HS_STATE_HUNCHED, 45.0);
+ *	msg.snooze_min = cfg.snooze_min;     // else the setting's default
  *	hs_notify_send(n, &msg);
  *	...
- *	hs_notify_poll(n);                        // every frame: runs actions
- *	if (hs_notify_take_snooze(n)) ...         // the user chose "Snooze"
+ *	hs_notify_poll(n);                   // every frame: runs actions
+ *	if (hs_notify_take_snooze(n)) ...    // the user chose "Snooze"
  *	...
  *	hs_notify_destroy(n);
  */
@@ -43,7 +43,8 @@ typedef struct hs_alert_msg {
 	char advice[HS_NOTIFY_ADVICE_MAX];
 	/* "file:///.../advice.html#hunched" */
 	char advice_url[HS_NOTIFY_URL_MAX];
-	/* how long the "Snooze" action silences alerts (default 30) */
+	/* how long the "Snooze" action silences alerts: hs_notify_format()
+	 * puts in the default of [alerts] snooze_min */
 	double snooze_min;
 } hs_alert_msg;
 
@@ -107,7 +108,8 @@ void hs_notify_destroy(hs_notify *n);
 /* How often "auto" asks again for a server it did not find (tests). */
 void hs_notify_set_retry(hs_notify *n, double seconds);
 
-/* Name of the back-end in use: "libnotify" or "console". */
+/* Name of the back-end in use: "libnotify" or "console" (for the tests:
+ * which way an alert went). */
 const char *hs_notify_backend(const hs_notify *n);
 
 /* Show an alert.  When the desktop back-end fails to show it (the server
@@ -128,7 +130,7 @@ void hs_notify_notice_once(const char *summary, const char *body);
 /* Run pending action callbacks; never blocks.  Call it often (every
  * frame). */
 void hs_notify_poll(hs_notify *n);
-/* True once per "Snooze 30 min" the user chose since the last call. */
+/* True once per "Snooze" the user chose since the last call. */
 bool hs_notify_take_snooze(hs_notify *n);
 /* True once per "Show advice" the user chose (the page is already being
  * opened; this is for the log). */
