@@ -4,7 +4,9 @@
  * header is theirs alone.  cmd_run.c holds the capture loop, the journal
  * and the alerts; cmd_run_camera.c opens the source and lends the camera
  * to a video call; cmd_run_control.c answers `headsup pause`, `resume`,
- * `status` and `calibrate` through the control socket.
+ * `status`, `stop` and `calibrate` (its pause and its reload of the
+ * baseline) through the control socket, which `headsup cameras` also
+ * asks.
  */
 #ifndef HEADSUP_CMD_RUN_H
 #define HEADSUP_CMD_RUN_H
@@ -138,6 +140,12 @@ static inline double last_t(const run_ctx *c)
 	return isnan(c->last_analysed_t) ? 0.0 : c->last_analysed_t;
 }
 
+/* cmd_run.c */
+
+/* Reload the settings when SIGHUP asked for it (also while the camera is
+ * awaited: `systemctl --user reload` gets its answer at once). */
+void hs_run_reload_if_asked(run_ctx *c);
+
 /* cmd_run_camera.c */
 
 /* Open the source; 0, HS_EINTERRUPTED when stopped while waiting for the
@@ -154,9 +162,6 @@ bool hs_run_lent_camera_free(run_ctx *c, double now);
 
 /* Answer the requests waiting on the control socket. */
 void hs_run_handle_control(run_ctx *c, double now);
-/* Reload the settings when SIGHUP asked for it (also while the camera is
- * awaited: `systemctl --user reload` gets its answer at once). */
-void hs_run_reload_if_asked(run_ctx *c);
 /* End the pauses that are due; whether the monitor is still paused. */
 bool hs_run_still_paused(run_ctx *c, double now);
 

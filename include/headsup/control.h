@@ -1,5 +1,8 @@
 /* control.h - the local control socket through which `headsup pause`,
- * `headsup resume` and `headsup status` reach the running monitor.
+ * `resume`, `status` and `stop` reach the running monitor; `headsup
+ * calibrate` holds the monitor paused through it and has it reload the
+ * baseline, and `headsup cameras` asks its status for the camera it
+ * watches.
  *
  * The monitor listens on a Unix stream socket,
  * $XDG_RUNTIME_DIR/headsup/control.sock (folder 0700, socket 0600), and
