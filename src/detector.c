@@ -96,13 +96,14 @@ typedef struct blazeface {
 	float anchors[HS_BF_ANCHORS][2];
 	hs_bf_detection cand[MAX_CANDIDATES];
 	hs_bf_detection faces[MAX_CANDIDATES];
-	/* the search: whether the last face was found zoomed in (then it is
-	 * looked for around zoom_box first), the tile tried next while nobody
-	 * is there, and whether the last frame had a face (then every tile is
-	 * tried at once) */
-	bool zoomed, had_face, thorough;
+	/* the search: whether a face looked at closely is being followed
+	 * (then it is looked for around follow_box first; not to be mixed up
+	 * with hs_face.zoomed, a face found only in a tile), whether the last
+	 * frame had a face or the frames changed size (either way every tile
+	 * is tried at once), and the tile tried next while nobody is there */
+	bool following, had_face, new_size, thorough;
 	bool from_tile; /* the face followed was first found in a tile */
-	float zoom_box[4];
+	float follow_box[4];
 	int followed; /* frames the face was followed in since the whole */
 	int next_tile;
 	int tiles_w, tiles_h, n_tiles; /* tiles of a frame of that size */
@@ -207,8 +208,8 @@ static void make_tiles(blazeface *b, int w, int h)
 	b->tiles_w = w;
 	b->tiles_h = h;
 	b->n_tiles = 0;
-	b->zoomed = false;
-	b->had_face = true; /* a new size: every tile at once */
+	b->following = false;
+	b->new_size = true;
 	b->next_tile = 0;
 	const int side = (int)((w < h ? w : h) * TILE_SHARE);
 	if (side < HS_FACENET_INPUT)
@@ -315,8 +316,8 @@ static int blazeface_detect(void *state, const hs_image *img, hs_face *face)
 	 * are each looked at alone); but every FOLLOW_MAX frames the whole
 	 * frame first, where someone larger, nearer the screen, may have
 	 * sat down. */
-	if (b->zoomed && !b->thorough && b->followed < FOLLOW_MAX) {
-		if ((rc = around_pass(b, &px, b->zoom_box, face, &got)) < 0)
+	if (b->following && !b->thorough && b->followed < FOLLOW_MAX) {
+		if ((rc = around_pass(b, &px, b->follow_box, face, &got)) < 0)
 			return rc;
 		/* grown so that the whole frame sees it well: look there, so
 		 * that a face reads the same however it was come to */
@@ -327,7 +328,7 @@ static int blazeface_detect(void *state, const hs_image *img, hs_face *face)
 		b->followed++;
 	}
 	if (!got) {
-		b->zoomed = false;
+		b->following = false;
 		b->from_tile = false;
 		if ((rc = bf_pass(b, &px, 0, 0, face, &got)) < 0)
 			return rc;
@@ -340,7 +341,7 @@ static int blazeface_detect(void *state, const hs_image *img, hs_face *face)
 	/* Nobody in the whole frame: every tile when a face was there a
 	 * moment ago (or when asked to look hard), else one a frame in turn,
 	 * so that an empty room costs two passes a frame, not n + 1. */
-	const bool all = b->thorough || b->had_face;
+	const bool all = b->thorough || b->had_face || b->new_size;
 	const int tries = got || b->n_tiles == 0 ? 0 : all ? b->n_tiles : 1;
 	for (int i = 0; i < tries && !got; i++) {
 		const tile *t = &b->tiles[all ? i : b->next_tile];
@@ -358,24 +359,25 @@ static int blazeface_detect(void *state, const hs_image *img, hs_face *face)
 		}
 	}
 	/* a face looked at closely is followed in the frames after */
-	if (got && closer && !b->zoomed) {
-		b->zoomed = true;
+	if (got && closer && !b->following) {
+		b->following = true;
 		b->followed = 0;
 	}
-	if (got && b->zoomed)
-		memcpy(b->zoom_box, face->box, sizeof b->zoom_box);
+	if (got && b->following)
+		memcpy(b->follow_box, face->box, sizeof b->follow_box);
 	if (!got) {
 		memset(face, 0, sizeof *face);
 		face->detector = hs_detector_blazeface.name;
 	}
 	b->had_face = got;
+	b->new_size = false;
 	return 0;
 }
 
 static void blazeface_forget(void *state)
 {
 	blazeface *b = state;
-	b->zoomed = false;
+	b->following = false;
 	b->from_tile = false;
 }
 
