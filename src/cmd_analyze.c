@@ -289,7 +289,7 @@ static bool analyze_path(hs_analyzer *az, hs_image *img, const char *path,
 			         path, path);
 		return false;
 	}
-	char err[4096];
+	char err[HS_MSG_MAX];
 	hs_source *src = NULL;
 	if (hs_source_open(open_as, &so, &src, err, sizeof err) < 0) {
 		hs_error("%s", err);

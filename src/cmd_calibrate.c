@@ -89,6 +89,23 @@ static void describe_unread(hs_source *src, int rc, char *buf, size_t size)
 	snprintf(buf, size, "cannot read image '%s': %s", image, why);
 }
 
+/* Why the first frame read could not be analysed (the detector failed on
+ * it), into buf: said when no frame could be. */
+static void describe_unanalysed(hs_source *src, long frame, int rc, char *buf,
+                                size_t size)
+{
+	const char *image = hs_source_frame_name(src);
+	const char *detail = hs_shim_last_error(); /* OpenCV's words */
+	if (!detail)
+		detail = "";
+	if (image)
+		snprintf(buf, size, "cannot analyse image '%s': %s%s%s", image,
+		         hs_strerror(rc), detail[0] ? " " : "", detail);
+	else
+		snprintf(buf, size, "cannot analyse frame %ld: %s%s%s", frame,
+		         hs_strerror(rc), detail[0] ? " " : "", detail);
+}
+
 /* From the first quote on ("'<file>'"), or all of text without one. */
 static const char *after_quote(const char *text)
 {
@@ -376,8 +393,9 @@ int hs_cmd_calibrate(int argc, char **argv)
 	double t, t0 = NAN, t_last = NAN, next_t = -INFINITY;
 	int frame_w = 0, frame_h = 0, resized_w = 0, resized_h = 0,
 	    last_shown = -1;
-	char unread[PATH_MAX + 1100] =
-	        ""; /* why the first unreadable frame was */
+	/* why the first unreadable frame was, and the first that could not
+	 * be analysed */
+	char unread[PATH_MAX + 1100] = "", unanalysed[PATH_MAX + 1100] = "";
 	while (!interrupted && (rc = hs_source_grab(src, &t)) == 0) {
 		frames++;
 		if (isnan(t0))
@@ -395,8 +413,14 @@ int hs_cmd_calibrate(int argc, char **argv)
 			continue;
 		}
 		hs_analysis an;
-		if (hs_analyzer_run(az, img, &an) < 0)
+		const int an_rc = hs_analyzer_run(az, img, &an);
+		if (an_rc < 0) {
+			if (!unanalysed[0]) /* said if none is analysed */
+				describe_unanalysed(src, frames - 1, an_rc,
+				                    unanalysed,
+				                    sizeof unanalysed);
 			continue;
+		}
 		/* Eye positions and distances are in pixels of the frame:
 		 * frames of two sizes cannot make one baseline. */
 		if (n > 0 && (an.frame_w != frame_w || an.frame_h != frame_h)) {
@@ -443,8 +467,10 @@ int hs_cmd_calibrate(int argc, char **argv)
 		goto out;
 	}
 	if (n == 0) {
-		hs_error("no frames to calibrate on from '%s'%s%s. %s", name,
-		         unread[0] ? ": " : "", unread, kept);
+		const bool both = unread[0] && unanalysed[0];
+		hs_error("no frames to calibrate on from '%s'%s%s%s%s. %s",
+		         name, unread[0] || unanalysed[0] ? ": " : "", unread,
+		         both ? "; " : "", unanalysed, kept);
 		goto out;
 	}
 	/* A file shorter than asked: its last frame lasts a frame period
@@ -463,7 +489,7 @@ int hs_cmd_calibrate(int argc, char **argv)
 		        n == 1 ? "is" : "are");
 	}
 	hs_baseline b;
-	char why[512];
+	char why[HS_MSG_MAX];
 	if (hs_calibration_from_samples(samples, n, frame_w, frame_h, &b, why,
 	                                sizeof why) < 0) {
 		hs_error("calibration refused: %s. %s", why, kept);

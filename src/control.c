@@ -180,8 +180,7 @@ int hs_control_create(const char *path, hs_control **out)
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
 			hs_error("cannot make control socket '%s': a file that "
-			         "is "
-			         "not a socket is in the way",
+			         "is not a socket is in the way",
 			         path);
 			return HS_EINVAL;
 		}
@@ -215,7 +214,8 @@ int hs_control_create(const char *path, hs_control **out)
 	        socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (srv->listen_fd < 0) {
 		rc = hs_err_from_errno(errno);
-		hs_error("cannot make control socket: %s", hs_strerror(rc));
+		hs_error("cannot make control socket '%s': %s", path,
+		         hs_strerror(rc));
 		goto fail_free;
 	}
 	/* The folder is private already; the umask makes the socket 0600 from

@@ -929,6 +929,44 @@ static void a_too_large_image_is_said_so(void **state)
 	hs_test_rmtree(dir);
 }
 
+/* Frames that are read but cannot be analysed (here the detector cannot
+ * have their pixels, as when memory runs out) are said with their reason,
+ * rather than only "no frames to calibrate on". */
+static void frames_that_cannot_be_analysed_say_why(void **state)
+{
+	(void)state;
+	char dir[PATH_MAX], imgs[PATH_MAX + 8], image[PATH_MAX + 32],
+	        args[2 * PATH_MAX + 64], want[2 * PATH_MAX + 300], out[4096],
+	        err[4096];
+	hs_test_tmpdir(dir, sizeof dir);
+	snprintf(imgs, sizeof imgs, "%s/imgs", dir);
+	assert_int_equal(mkdir(imgs, 0700), 0);
+	for (int i = 0; i < 3; i++) {
+		snprintf(image, sizeof image, "%s/frame%d.ppm", imgs, i);
+		FILE *f = fopen(image, "w");
+		assert_non_null(f);
+		fputs("P6\n64 48\n255\n", f);
+		for (int p = 0; p < 64 * 48 * 3; p++)
+			fputc(128, f);
+		assert_int_equal(fclose(f), 0);
+	}
+	snprintf(args, sizeof args, "--source '%s' --output '%s/cal.ini'", imgs,
+	         dir);
+	setenv("HEADSUP_VISION_MODULE", HS_FAILING_VISION, 1);
+	const int rc =
+	        calibrate_in(dir, args, out, sizeof out, err, sizeof err);
+	unsetenv("HEADSUP_VISION_MODULE");
+	assert_int_equal(rc, 1);
+	snprintf(want, sizeof want,
+	         "headsup: error: no frames to calibrate on from '%s': cannot "
+	         "analyse image '%s/frame0.ppm': out of memory. No baseline "
+	         "was stored.\n",
+	         imgs, imgs);
+	if (!strstr(err, want))
+		fail_msg("said '%s', not '%s'", err, want);
+	hs_test_rmtree(dir);
+}
+
 static void assert_ascii(const char *text)
 {
 	for (const char *p = text; *p; p++)
@@ -1065,6 +1103,7 @@ int main(void)
 		cmocka_unit_test(
 		        a_good_source_pauses_the_monitor_for_the_recording),
 		cmocka_unit_test(a_too_large_image_is_said_so),
+		cmocka_unit_test(frames_that_cannot_be_analysed_say_why),
 		cmocka_unit_test(angles_are_written_in_the_locale_charset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,10 +8,13 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -167,6 +170,45 @@ static void the_watched_camera_is_read_from_the_status(void **state)
 			fail_msg("'%s' read as watching camera '%s'", others[i],
 			         name);
 	}
+}
+
+/* A control socket that cannot be made is named in the message, whatever
+ * stops it: here, no file descriptor left for it. */
+static void a_socket_that_cannot_be_made_is_named(void **state)
+{
+	(void)state;
+	char log[PATH_MAX], said[2048] = "";
+	snprintf(log, sizeof log, "%s/stderr.txt", tmp);
+	const pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		const int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd < 0 || dup2(fd, STDERR_FILENO) < 0)
+			_exit(2);
+		close(fd);
+		/* The lowest free descriptor is the limit: none is left. */
+		const int next = dup(STDIN_FILENO);
+		if (next < 0)
+			_exit(2);
+		close(next);
+		const struct rlimit none = { (rlim_t)next, (rlim_t)next };
+		if (setrlimit(RLIMIT_NOFILE, &none) != 0)
+			_exit(2);
+		hs_control *srv = NULL;
+		_exit(hs_control_create(sock, &srv) < 0 ? 0 : 1);
+	}
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	FILE *f = fopen(log, "r");
+	assert_non_null(f);
+	said[fread(said, 1, sizeof said - 1, f)] = '\0';
+	fclose(f);
+	char want[256];
+	snprintf(want, sizeof want, "cannot make control socket '%s': ", sock);
+	if (!strstr(said, want))
+		fail_msg("said '%s', not '%s...'", said, want);
 }
 
 static void requests_parse_strictly(void **state)
@@ -734,6 +776,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(requests_parse_strictly),
 		cmocka_unit_test(the_watched_camera_is_read_from_the_status),
+		cmocka_unit_test_setup_teardown(
+		        a_socket_that_cannot_be_made_is_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(pause_status_resume_round_trip,
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(socket_and_folder_are_private,
