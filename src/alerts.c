@@ -17,6 +17,8 @@ void hs_alerts_init(hs_alerts *a, double sustain_s, double cooldown_s)
 		.snooze_until = -INFINITY,
 		.pause_until = -INFINITY,
 		.last_state = HS_STATE_UNCALIBRATED,
+		.stretch_alert = -INFINITY,
+		.last_seen = -INFINITY,
 	};
 }
 
@@ -70,10 +72,13 @@ bool hs_alerts_update(hs_alerts *a, double t, hs_state state, hs_alert *out)
 	}
 
 	if (!a->in_stretch || grace_over) {
+		/* Slumped again a moment after the last stretch: its last
+		 * alert still covers this one. */
+		if (!(t - a->last_seen < a->sustain_s))
+			a->stretch_alert = -INFINITY;
 		a->in_stretch = true;
 		a->since = t;
 		a->next_due = t + a->sustain_s;
-		a->stretch_alert = -INFINITY;
 		clear_shares(a);
 	}
 	a->last_seen = t;
@@ -122,6 +127,7 @@ void hs_alerts_pause(hs_alerts *a, double t, double duration_s)
 {
 	extend(&a->pause_until, t, duration_s);
 	a->in_stretch = false;
+	a->last_seen = -INFINITY; /* the next stretch carries nothing */
 }
 
 void hs_alerts_resume(hs_alerts *a)

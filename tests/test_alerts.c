@@ -185,14 +185,40 @@ static void the_cooldown_is_per_kind(void **state)
 	hs_alerts a;
 	hs_alerts_init(&a, 30, 600);
 	fired log = { 0 };
-	feed(&a, &log, 0, 40, 1, H); /* hunched alert at 30 */
-	feed(&a, &log, 40, 41, 1, U);
-	feed(&a, &log, 41, 80, 1, L); /* looking_down alert at 71 */
-	feed(&a, &log, 80, 81, 1, U);
-	feed(&a, &log, 81, 200, 1, H);
+	feed(&a, &log, 0, 40, 1, H);   /* hunched alert at 30 */
+	feed(&a, &log, 40, 71, 1, U);  /* sat up (sustain_s and more) */
+	feed(&a, &log, 71, 110, 1, L); /* looking_down alert at 101 */
+	feed(&a, &log, 110, 141, 1, U);
+	feed(&a, &log, 141, 260, 1, H);
 	assert_int_equal(log.n, 2);
 	expect(&log, 0, 30, H, 30);
-	expect(&log, 1, 71, L, 30);
+	expect(&log, 1, 101, L, 30);
+}
+
+/* Upright for a moment between a hunch and a look down is one slump:
+ * no second alert 38 s after the first (as before), but one when the
+ * first alert's cooldown is over, naming the look down. */
+static void a_moment_upright_does_not_split_a_slump(void **state)
+{
+	(void)state;
+	hs_alerts a;
+	hs_alerts_init(&a, 30, 600);
+	fired log = { 0 };
+	feed(&a, &log, 0, 35, 1, H); /* hunched alert at 30 */
+	feed(&a, &log, 35, 38, 1, U);
+	feed(&a, &log, 38, 700, 1, L);
+	assert_int_equal(log.n, 2);
+	expect(&log, 0, 30, H, 30);
+	expect(&log, 1, 630, L, 630 - 38);
+	/* A pause forgets it: after one, a look down is a slump of its own. */
+	hs_alerts_init(&a, 30, 600);
+	log.n = 0;
+	feed(&a, &log, 0, 35, 1, H);
+	hs_alerts_pause(&a, 35, 2);
+	feed(&a, &log, 37, 38, 1, U);
+	feed(&a, &log, 38, 100, 1, L);
+	assert_int_equal(log.n, 2);
+	expect(&log, 1, 68, L, 30);
 }
 
 /* A monitor restarted 100 s after a hunched alert (the journal has it)
@@ -209,11 +235,11 @@ static void an_alert_before_a_restart_keeps_its_cooldown(void **state)
 	hs_alerts_note_sent(&a, L, NAN);
 	fired log = { 0 };
 	feed(&a, &log, 0, 40, 1, L); /* looking down: due at 30 as usual */
-	feed(&a, &log, 40, 41, 1, U);
-	feed(&a, &log, 41, 520, 1, H);
+	feed(&a, &log, 40, 71, 1, U);
+	feed(&a, &log, 71, 520, 1, H);
 	assert_int_equal(log.n, 2);
 	expect(&log, 0, 30, L, 30);
-	expect(&log, 1, 500, H, 459); /* 600 s after the one at -100 */
+	expect(&log, 1, 500, H, 429); /* 600 s after the one at -100 */
 
 	hs_alerts_init(&a, 30, 600);
 	hs_alerts_note_sent(&a, H, -600); /* cooled down by t = 0 */
@@ -371,12 +397,13 @@ static void time_going_backwards_is_ignored(void **state)
  * The reference decides from the whole history, the way the rules read:
  * the stretch reaches back over bad updates of either kind (and away), as
  * long as no two consecutive bad updates are more than grace apart; it
- * alerts when it has lasted sustain and none of its alerts came within
- * sustain or cooldown, naming the kind whose updates held most of the time
- * since the stretch began or last alerted, when no alert of that kind came
- * within cooldown.
+ * alerts when it has lasted sustain and none of its alerts, nor those of
+ * the stretches before it that each ended less than sustain before the
+ * next began, came within sustain or cooldown, naming the kind whose
+ * updates held most of the time since the stretch began or last alerted,
+ * when no alert of that kind came within cooldown.
  */
-#define STEPS 8
+#define STEPS 9
 
 static bool is_bad(hs_state s)
 {
@@ -399,13 +426,32 @@ static bool reference(const double *t, const hs_state *st, int i,
 	}
 	if (t[i] - t[start] < sustain)
 		return false;
-	int from = start;
-	for (int k = start; k < i; k++)
+	/* Its alerts reach back over the stretches before it that each
+	 * ended less than sustain before the next began. */
+	int chain = start;
+	for (;;) {
+		int before = chain - 1;
+		while (before >= 0 && !is_bad(st[before]))
+			before--;
+		if (before < 0 || !(t[chain] - t[before] < sustain))
+			break;
+		chain = seen = before;
+		for (int k = before - 1; k >= 0; k--) {
+			if (st[k] == A)
+				continue;
+			if (!is_bad(st[k]) || t[seen] - t[k] > grace)
+				break;
+			chain = seen = k;
+		}
+	}
+	int last = -1;
+	for (int k = chain; k < i; k++)
 		if (fired_as[k] != U)
-			from = k;
-	if (fired_as[from] != U &&
-	    (t[i] - t[from] < sustain || t[i] - t[from] < cooldown))
+			last = k;
+	if (last >= 0 &&
+	    (t[i] - t[last] < sustain || t[i] - t[last] < cooldown))
 		return false;
+	const int from = last > start ? last : start;
 	double held[HS_STATE_COUNT] = { 0 };
 	for (int k = from; k < i; k++)
 		if (is_bad(st[k]))
@@ -424,7 +470,9 @@ static void every_short_timeline_follows_the_rules(void **state)
 	/* Time steps of 1 s, with one 3 s gap somewhere; away frames make
 	 * gaps of exactly grace and beyond it, and whole seconds hit the
 	 * sustain and cooldown edges exactly. */
-	const double sustain = 2, cooldown = 3, grace = 2;
+	/* sustain 2.5: one upright step between bad ones (2 s) is a moment,
+	 * and nine steps fit an alert, a moment upright and a second slump */
+	const double sustain = 2.5, cooldown = 6, grace = 2;
 	long cases = 0, alerts = 0;
 	for (int gap_at = 0; gap_at < STEPS; gap_at++) {
 		for (unsigned code = 0; code < (1u << (2 * STEPS)); code++) {
@@ -474,6 +522,7 @@ int main(void)
 		cmocka_unit_test(a_long_away_resets),
 		cmocka_unit_test(no_second_alert_within_cooldown),
 		cmocka_unit_test(the_cooldown_is_per_kind),
+		cmocka_unit_test(a_moment_upright_does_not_split_a_slump),
 		cmocka_unit_test(an_alert_before_a_restart_keeps_its_cooldown),
 		cmocka_unit_test(switching_kind_keeps_the_stretch),
 		cmocka_unit_test(zero_cooldown_alerts_once_per_sustain),

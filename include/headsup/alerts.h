@@ -15,7 +15,13 @@
  *     A bad stretch that simply continues alerts again once both cooldown_s
  *     and sustain_s have passed since its previous alert, whatever kind
  *     either names.
- *   - upright and uncalibrated end the running bad stretch at once.
+ *   - upright and uncalibrated end the running bad stretch at once.  But
+ *     a stretch that starts less than sustain_s after the last one's last
+ *     bad update (upright for a moment, then slumped again) is the same
+ *     slump as far as alerts go: it waits out the cooldown of the last
+ *     one's last alert, whichever kind either is, as one stretch would.
+ *     (A hunch, three seconds upright, then a long look down gave two
+ *     alerts 38 s apart.)
  *   - away never alerts.  A short away (a missed face, a glance at a phone)
  *     does not end a long hunch: a stretch survives gaps of up to grace_s
  *     without its state, whether the frames in between said away or did
