@@ -858,7 +858,12 @@ static void alert_list(const hs_report *r, FILE *out)
 		const hs_report_alert *a = &r->alerts[i];
 		char at[32], dur[32];
 		hs_report_format_when(r, a->t, at, sizeof at);
-		hs_report_format_duration(a->after_s, dur, sizeof dur);
+		/* rounded down, as the notification said it: "Hunched for
+		 * 10 minutes" at 630 s reads 10 min here too, not 11 */
+		const double said = a->after_s >= 60
+		                            ? floor(a->after_s / 60) * 60
+		                            : floor(a->after_s);
+		hs_report_format_duration(said, dur, sizeof dur);
 		const hs_advice *adv = hs_advice_get(a->topic);
 		fprintf(out, "<tr><td>%s</td><td>%s</td><td>%s</td><td>", at,
 		        hs_state_label(a->kind), dur);

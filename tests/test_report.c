@@ -710,6 +710,38 @@ static void an_alert_without_minutes_is_in_every_format(void **state)
 	hs_report_finish(&r);
 }
 
+/* The report says how long a posture had lasted at its alert as the
+ * notification did, rounded down: "Hunched for 10 minutes" at 630 s is
+ * "10 min" in the page, not "11 min". */
+static void an_alerts_duration_reads_as_its_notification(void **state)
+{
+	(void)state;
+	const hs_journal_alert alerts[] = {
+		{ .t = DAY_0900 + 700,
+		  .kind = HS_STATE_HUNCHED,
+		  .after_s = 630,
+		  .topic = "hunched" },
+		{ .t = DAY_0900 + 2000,
+		  .kind = HS_STATE_LOOKING_DOWN,
+		  .after_s = 59.9,
+		  .topic = "looking-down" },
+	};
+	hs_report_input in = { .first = the_day,
+		               .last = the_day,
+		               .alerts = alerts,
+		               .n_alerts = 2 };
+	hs_report r;
+	assert_int_equal(hs_report_build(&in, &r), 0);
+	char said[64];
+	assert_int_equal(hs_duration_format(630, said, sizeof said), 0);
+	assert_string_equal(said, "10 minutes");
+	char *html = render(&r, hs_report_write_html);
+	assert_non_null(strstr(html, "<td>Hunched</td><td>10 min</td>"));
+	assert_non_null(strstr(html, "<td>Looking down</td><td>59 s</td>"));
+	free(html);
+	hs_report_finish(&r);
+}
+
 static void day_with_a_clock_change_has_23_hours(void **state)
 {
 	(void)state;
@@ -3228,6 +3260,7 @@ int main(void)
 		cmocka_unit_test(a_long_trend_keeps_its_labels_apart),
 		cmocka_unit_test(empty_day_has_no_data),
 		cmocka_unit_test(an_alert_without_minutes_is_in_every_format),
+		cmocka_unit_test(an_alerts_duration_reads_as_its_notification),
 		cmocka_unit_test(empty_minutes_are_not_drawn_as_upright),
 		cmocka_unit_test(day_with_a_clock_change_has_23_hours),
 		cmocka_unit_test_teardown(
