@@ -364,24 +364,29 @@ static int check_ours(hs_journal *j, int *version)
 		                &tables);
 	if (rc < 0)
 		return rc;
+	/* Said once: a monitor retrying its commits meets it every time. */
+	const hs_log_level say = j->failing ? HS_LOG_DEBUG : HS_LOG_ERROR;
 	if (*version == 0 && tables > 0) {
-		hs_error("'%s' is an SQLite database of another program, not "
-		         "a headsup journal; it was left as it is",
-		         j->path);
+		hs_log_(say,
+		        "'%s' is an SQLite database of another program, not a "
+		        "headsup journal; it was left as it is",
+		        j->path);
 		return HS_EFORMAT;
 	}
 	if (*version < 0) {
 		/* No headsup writes one: upgrading "from" it would run
 		 * whatever lies before the list of upgrades. */
-		hs_error("journal '%s' has schema version %d, which no "
-		         "headsup writes; it was left as it is",
-		         j->path, *version);
+		hs_log_(say,
+		        "journal '%s' has schema version %d, which no headsup "
+		        "writes; it was left as it is",
+		        j->path, *version);
 		return HS_EFORMAT;
 	}
 	if (*version > HS_JOURNAL_SCHEMA_VERSION) {
-		hs_error("journal '%s' was written by a newer headsup (schema "
-		         "version %d, this one knows %d)",
-		         j->path, *version, HS_JOURNAL_SCHEMA_VERSION);
+		hs_log_(say,
+		        "journal '%s' was written by a newer headsup (schema "
+		        "version %d, this one knows %d)",
+		        j->path, *version, HS_JOURNAL_SCHEMA_VERSION);
 		return HS_EFORMAT;
 	}
 	return 0;
@@ -1115,11 +1120,12 @@ static int commit(hs_journal *j, double t)
 	char why[512] = "";
 	int rc = 0;
 	if (j->db && file_replaced(j)) {
-		hs_warn("journal '%s' was moved or deleted while headsup ran; "
-		        "what was written until then stays in that file, and "
-		        "a new journal was started in its place",
-		        j->path);
 		rc = start_again(j, false);
+		hs_warn("journal '%s' was moved or deleted while headsup ran; "
+		        "what was written until then stays in that file%s",
+		        j->path,
+		        rc == 0 ? ", and a new journal was started in its place"
+		                : "");
 	} else if (!j->db) { /* starting again failed: retried */
 		rc = open_file(j, NULL);
 	}
@@ -1133,20 +1139,27 @@ static int commit(hs_journal *j, double t)
 			rc = write_pending(j, why, sizeof why);
 	}
 	if (rc < 0) {
-		if (!why[0])
-			snprintf(why, sizeof why, "%s", open_reason(rc));
+		/* SQLite's words, or ours, when they add to the reason */
+		const char *more = why[0] ? why : open_reason(rc);
+		char reason[sizeof why + 128];
+		if (strcmp(more, hs_strerror(rc)) != 0)
+			snprintf(reason, sizeof reason, "%s (%s)",
+			         hs_strerror(rc), more);
+		else
+			snprintf(reason, sizeof reason, "%s", more);
 		if (!j->failing && j->n_minutes > 0)
-			hs_warn("cannot write journal '%s': %s (%s); keeping "
-			        "%zu minute(s) in memory and retrying",
-			        j->path, hs_strerror(rc), why, j->n_minutes);
+			hs_warn("cannot write journal '%s': %s; keeping %zu "
+			        "minute(s) in memory and retrying",
+			        j->path, reason, j->n_minutes);
 		else if (!j->failing)
-			hs_warn("cannot write journal '%s': %s (%s); retrying, "
-			        "and keeping what is watched in memory until "
-			        "it can be written",
-			        j->path, hs_strerror(rc), why);
+			hs_warn("cannot write journal '%s': %s; retrying, and "
+			        "keeping what is watched in memory until it "
+			        "can "
+			        "be written",
+			        j->path, reason);
 		else
 			hs_debug("journal '%s' still failing: %s", j->path,
-			         why);
+			         reason);
 		j->failing = true;
 		return rc;
 	}

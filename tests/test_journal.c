@@ -857,6 +857,49 @@ static void journal_moved_while_open_goes_on_in_a_new_file(void **state)
 	assert_true(seconds == 60);
 }
 
+/* Another program's database put in the journal's place while the
+ * monitor writes: said once, not at every commit (once a minute, for
+ * good, in the user's log), with its reason once, and without claiming a
+ * new journal was started; the other program's file is left as it is. */
+static void journal_replaced_by_another_database_is_said_once(void **state)
+{
+	fixture *fx = *state;
+	hs_journal *j = NULL;
+	assert_int_equal(hs_journal_open(fx->db, NULL, &j), 0);
+	assert_int_equal(hs_journal_begin_session(j, T0, "cam", NULL), 0);
+	add_upright(j, 0, 240);
+	assert_int_equal(hs_journal_flush(j), 0);
+	char other[PATH_MAX + 16];
+	snprintf(other, sizeof other, "%s/other.db", fx->dir);
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(other, &db), SQLITE_OK);
+	exec_ok(db, "CREATE TABLE notes(x)");
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	assert_int_equal(rename(other, fx->db), 0);
+
+	char log[PATH_MAX + 16], said[8192];
+	snprintf(log, sizeof log, "%s/stderr", fx->dir);
+	const int saved = hs_test_stderr_begin(log);
+	assert_true(saved >= 0);
+	for (int i = 0; i < 1200; i++) /* ten minutes: ten commits */
+		(void)hs_journal_add_frame(j, T0 + 120 + 0.5 * i, 0.5,
+		                           HS_STATE_UPRIGHT, NULL, true);
+	(void)hs_journal_close(j);
+	hs_test_stderr_end(saved, log, said, sizeof said);
+	const char *first = strstr(said, "of another program");
+	assert_non_null(first);
+	assert_null(strstr(first + 1, "of another program"));
+	assert_null(strstr(said, "a new journal was started"));
+	assert_null(
+	        strstr(said, "corrupt data (unrecognised or corrupt data)"));
+	assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
+	exec_ok(db, "SELECT x FROM notes");
+	assert_int_not_equal(
+	        sqlite3_exec(db, "SELECT * FROM minutes", NULL, NULL, NULL),
+	        SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
 /* Overwrite pages 2 to 6 of the database at path (of 4096 bytes). */
 static void smash_pages(const char *path)
 {
@@ -1369,6 +1412,7 @@ int main(void)
 		JOURNAL_TEST(impossible_alerts_read_as_nothing),
 		JOURNAL_TEST(overlapping_sessions_fill_a_minute_once),
 		JOURNAL_TEST(journal_moved_while_open_goes_on_in_a_new_file),
+		JOURNAL_TEST(journal_replaced_by_another_database_is_said_once),
 		JOURNAL_TEST(journal_damaged_while_open_is_moved_aside),
 		JOURNAL_TEST(
 		        corrupt_journal_is_kept_aside_and_a_new_one_started),
