@@ -1154,6 +1154,21 @@ static int prepare(run_ctx *c, int *status)
 		*status = HS_EXIT_USAGE;
 		return -1;
 	}
+	struct stat st;
+	if (!c->o.journal && stat(c->journal_path, &st) == 0 &&
+	    !S_ISREG(st.st_mode)) {
+		/* A pipe, a device or a socket will not become a journal by
+		 * waiting, as a folder will not.  (A link to a file not there
+		 * yet, say on a disk mounted later, is waited for.) */
+		hs_error("journal '%s' is %s, not a file: move it away, or "
+		         "give another journal with --journal F",
+		         c->journal_path,
+		         S_ISFIFO(st.st_mode)   ? "a named pipe (FIFO)"
+		         : S_ISSOCK(st.st_mode) ? "a socket"
+		                                : "a device");
+		*status = HS_EXIT_USAGE;
+		return -1;
+	}
 	if (c->o.journal && check_named_journal(c->journal_path) < 0) {
 		*status = HS_EXIT_USAGE;
 		return -1;

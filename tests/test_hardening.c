@@ -576,6 +576,18 @@ static void folder_given_for_a_file_is_named(void **state)
 	                            "away"));
 	assert_int_equal(hs_runenv_run(&e, "report", out, sizeof out), 2);
 	assert_non_null(strstr(out, "is a folder, not a journal file"));
+	/* A FIFO there: the same, at once (it was retried every minute and
+	 * the run ended with status 1). */
+	char journal_at[600], fifo_cmd[1300];
+	hs_runenv_fmt(journal_at, sizeof journal_at,
+	              "%s/data/headsup/journal.db", e.dir);
+	hs_runenv_fmt(fifo_cmd, sizeof fifo_cmd, "rm -r '%s' && mkfifo '%s'",
+	              journal_at, journal_at);
+	assert_int_equal(hs_test_run(fifo_cmd, NULL, 0), 0);
+	assert_int_equal(
+	        hs_runenv_run(&e, "run --source x.avi", out, sizeof out), 2);
+	assert_non_null(strstr(out, "journal.db' is a named pipe (FIFO), not "
+	                            "a file: move it away"));
 	/* A FIFO nobody writes to in place of the settings or the baseline:
 	 * refused at once (the settings' open hung until Ctrl+C). */
 	char fifo[600], line[2000];
