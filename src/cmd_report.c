@@ -231,6 +231,10 @@ static void say_corrupt(const char *path, bool named, bool opened)
 		hs_error("journal '%s' is damaged and cannot be read; it was "
 		         "left as it is",
 		         path);
+	else if (named && hs_journal_file_kind(path) == HS_JOURNAL_FILE_SQLITE)
+		hs_error("'%s' is a damaged database (a journal cut short?) "
+		         "and cannot be read; it was left as it is",
+		         path);
 	else if (named)
 		hs_error("'%s' is not a headsup journal (nor any readable "
 		         "database): give the path of a journal",

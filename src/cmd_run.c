@@ -983,19 +983,7 @@ static int check_named_journal(const char *path)
 		         path, dir);
 		return -1;
 	}
-	static const char magic[16] = "SQLite format 3";
-	char head[16];
-	struct stat st;
-	ssize_t n = 0;
-	/* Non-blocking: a FIFO named by mistake must not hang the start. */
-	const int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd >= 0 && fstat(fd, &st) == 0)
-		n = S_ISREG(st.st_mode) ? read(fd, head, sizeof head)
-		                        : (ssize_t)sizeof head + 1;
-	if (fd >= 0)
-		close(fd);
-	if (n > 0 &&
-	    (n != sizeof head || memcmp(head, magic, sizeof head) != 0)) {
+	if (hs_journal_file_kind(path) == HS_JOURNAL_FILE_OTHER) {
 		hs_error("'%s' is not a headsup journal (nor any database); it "
 		         "was left as it is: give the path of a journal, or of "
 		         "a file that does not exist yet",

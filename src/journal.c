@@ -575,6 +575,26 @@ static int make_open_journal_private(const char *path)
 	return check_companions(path, true);
 }
 
+hs_journal_file hs_journal_file_kind(const char *path)
+{
+	static const char magic[16] = "SQLite format 3";
+	char head[16];
+	struct stat st;
+	ssize_t n = 0;
+	/* Non-blocking: a FIFO named by mistake must not hang. */
+	const int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0 && fstat(fd, &st) == 0)
+		n = S_ISREG(st.st_mode) ? read(fd, head, sizeof head)
+		                        : (ssize_t)sizeof head + 1;
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return HS_JOURNAL_FILE_NONE;
+	return n == sizeof head && memcmp(head, magic, sizeof head) == 0
+	               ? HS_JOURNAL_FILE_SQLITE
+	               : HS_JOURNAL_FILE_OTHER;
+}
+
 static hs_journal *journal_new(const char *path)
 {
 	hs_journal *j = calloc(1, sizeof *j);

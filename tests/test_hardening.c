@@ -860,6 +860,18 @@ static void a_journal_named_by_the_user_is_left_alone(void **state)
 	assert_non_null(strstr(out, "'notes.txt' is not a headsup journal "
 	                            "(nor any readable database)"));
 	assert_null(strstr(out, "aside"));
+	/* A database cut short (a copy that stopped) is called damaged, not
+	 * "not a journal", and is left as it is. */
+	hs_runenv_fmt(cmd, sizeof cmd,
+	              "printf 'SQLite format 3\\000' > '%s/cut.db' && "
+	              "head -c 5000 /dev/zero >> '%s/cut.db'",
+	              e.dir, e.dir);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+	assert_int_equal(
+	        hs_runenv_run(&e, "report --journal cut.db", out, sizeof out),
+	        2);
+	assert_non_null(strstr(out, "'cut.db' is a damaged database (a "
+	                            "journal cut short?) and cannot be read"));
 	hs_runenv_fmt(cmd, sizeof cmd, "ls '%s' | grep -c corrupt", e.dir);
 	assert_int_equal(hs_test_run(cmd, out, sizeof out), 1); /* none */
 	/* A typo in the folder: said, and nothing is created. */

@@ -65,6 +65,16 @@ int hs_journal_open_named(const char *path, hs_journal **out);
  * written to: it is upgraded, as `headsup run` would. */
 int hs_journal_open_existing(const char *path, hs_journal **out);
 
+/* What the file at path is, from its first bytes (without waiting on a
+ * pipe): none there (or unreadable), an SQLite database (a journal, maybe
+ * damaged, or another program's), or something else. */
+typedef enum hs_journal_file {
+	HS_JOURNAL_FILE_NONE,
+	HS_JOURNAL_FILE_SQLITE,
+	HS_JOURNAL_FILE_OTHER,
+} hs_journal_file;
+hs_journal_file hs_journal_file_kind(const char *path);
+
 /* Write what is pending and close; accepts NULL.  0, or the error when
  * something could not be written: then it is lost, and said so. */
 int hs_journal_close(hs_journal *j);
