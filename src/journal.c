@@ -330,9 +330,12 @@ static int migrate(hs_journal *j, int from)
 	for (int v = from; v < HS_JOURNAL_SCHEMA_VERSION; v++) {
 		int rc = exec(j, migrations[v]);
 		if (rc < 0) {
-			hs_warn("journal '%s': cannot upgrade from version "
-			        "%d: %s",
-			        j->path, v, db_msg(j->db));
+			/* One that may not be written is the caller's to say
+			 * (a report reads it upgraded in memory). */
+			if (rc != HS_EACCES)
+				hs_warn("journal '%s': cannot upgrade from "
+				        "version %d: %s",
+				        j->path, v, db_msg(j->db));
 			/* An upgrade of a journal that fails on what is
 			 * there (a column it adds is there already): its
 			 * tables are not what its version says. */
@@ -344,9 +347,13 @@ static int migrate(hs_journal *j, int from)
 		if (rc < 0)
 			return rc;
 	}
+	const char *file = sqlite3_db_filename(j->db, "main");
 	if (from > 0 && from < HS_JOURNAL_SCHEMA_VERSION)
-		hs_info("journal '%s' upgraded from version %d to %d", j->path,
-		        from, HS_JOURNAL_SCHEMA_VERSION);
+		hs_info(file && file[0]
+		                ? "journal '%s' upgraded from version %d to %d"
+		                : "journal '%s' read from version %d as %d, in "
+		                  "memory: the file may not be written",
+		        j->path, from, HS_JOURNAL_SCHEMA_VERSION);
 	return 0;
 }
 
@@ -865,6 +872,32 @@ int hs_journal_open_named(const char *path, hs_journal **out)
 	return open_writer(path, false, NULL, out);
 }
 
+/* An older headsup's journal that may not be written (read-only, another
+ * user's, on read-only media): upgraded in a copy in memory, for this
+ * reading, and the file left as it is. */
+static int upgrade_in_memory(hs_journal *j)
+{
+	int rc = reopen_immutable(j);
+	if (rc < 0)
+		return rc;
+	sqlite3 *mem = NULL;
+	if (sqlite3_open_v2(":memory:", &mem,
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+	                    NULL) != SQLITE_OK) {
+		sqlite3_close(mem);
+		return HS_ENOMEM;
+	}
+	sqlite3_backup *copy = sqlite3_backup_init(mem, "main", j->db, "main");
+	const int step = copy ? sqlite3_backup_step(copy, -1) : SQLITE_NOMEM;
+	if (copy)
+		sqlite3_backup_finish(copy);
+	sqlite3_close(j->db);
+	j->db = mem;
+	if (step != SQLITE_DONE)
+		return err_from_sqlite(mem, step);
+	return lock_and_migrate(j);
+}
+
 int hs_journal_open_existing(const char *path, hs_journal **out)
 {
 	if (!path || !out)
@@ -940,6 +973,8 @@ int hs_journal_open_existing(const char *path, hs_journal **out)
 		rc = open_db(j, SQLITE_OPEN_READWRITE);
 		if (rc == 0)
 			rc = lock_and_migrate(j);
+		if (rc == HS_EACCES)
+			rc = upgrade_in_memory(j);
 		if (rc < 0) {
 			if (rc != HS_EFORMAT)
 				hs_error(

@@ -220,13 +220,13 @@ static int user_version(const char *path)
 	return v;
 }
 
-static void version_1_journal_is_migrated_and_keeps_its_data(void **state)
+/* A journal in the first layout, written by hand as an old headsup would
+ * have: two minutes and an alert. */
+static void write_version_1_journal(const char *path)
 {
-	fixture *fx = *state;
-	snprintf(fx->db, sizeof fx->db, "%s/journal.db", fx->dir);
 	/* The first layout, written by hand as an old headsup would have. */
 	sqlite3 *db = NULL;
-	assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	exec_ok(db,
 	        "CREATE TABLE sessions (id INTEGER PRIMARY KEY,"
 	        " start_unix REAL NOT NULL, end_unix REAL, source TEXT);"
@@ -253,6 +253,13 @@ static void version_1_journal_is_migrated_and_keeps_its_data(void **state)
 	        "INSERT INTO alerts VALUES (1, 1772442100, 'hunched', 40);"
 	        "PRAGMA user_version = 1;");
 	sqlite3_close(db);
+}
+
+static void version_1_journal_is_migrated_and_keeps_its_data(void **state)
+{
+	fixture *fx = *state;
+	snprintf(fx->db, sizeof fx->db, "%s/journal.db", fx->dir);
+	write_version_1_journal(fx->db);
 
 	hs_journal *j = NULL;
 	assert_int_equal(hs_journal_open(fx->db, NULL, &j), 0);
@@ -291,6 +298,49 @@ static void version_1_journal_is_migrated_and_keeps_its_data(void **state)
 	assert_int_equal(n, 3);
 	assert_true(m[2].state_s[HS_STATE_UNCALIBRATED] == 0.5);
 	free(m);
+}
+
+/* An older headsup's journal the user may not write (here: another
+ * user's, read-only to them) is read all the same, upgraded in memory,
+ * and left as it is; it could not be reported at all ("cannot be
+ * upgraded: permission denied"). */
+static void a_read_only_older_journal_is_read_as_it_is(void **state)
+{
+	fixture *fx = *state;
+	if (geteuid() != 0)
+		SKIP_LOUDLY("the read-only case is made by reading as another "
+		            "user, which needs root");
+	snprintf(fx->db, sizeof fx->db, "%s/journal.db", fx->dir);
+	write_version_1_journal(fx->db);
+	assert_int_equal(chmod(fx->dir, 0755), 0);
+	assert_int_equal(chmod(fx->db, 0644), 0);
+	struct stat before;
+	assert_int_equal(stat(fx->db, &before), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (setgid(65534) != 0 || setuid(65534) != 0)
+			_exit(3);
+		hs_journal *j = NULL;
+		hs_journal_minute *m = NULL;
+		size_t n = 0;
+		if (hs_journal_open_existing(fx->db, &j) != 0)
+			_exit(4);
+		if (hs_journal_read_minutes(j, 0, 4e9, &m, &n) != 0 || n != 2 ||
+		    m[1].state_s[HS_STATE_HUNCHED] != 45)
+			_exit(5);
+		free(m);
+		hs_journal_close(j);
+		_exit(0);
+	}
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(user_version(fx->db), 1); /* left as it is */
+	char wal[PATH_MAX + 8];
+	snprintf(wal, sizeof wal, "%s-wal", fx->db);
+	assert_int_not_equal(access(wal, F_OK), 0);
 }
 
 static void newer_journal_is_refused(void **state)
@@ -1400,6 +1450,7 @@ int main(void)
 		JOURNAL_TEST(round_trip_keeps_minutes_alerts_and_sessions),
 		JOURNAL_TEST(frames_need_a_session),
 		JOURNAL_TEST(version_1_journal_is_migrated_and_keeps_its_data),
+		JOURNAL_TEST(a_read_only_older_journal_is_read_as_it_is),
 		JOURNAL_TEST(newer_journal_is_refused),
 		JOURNAL_TEST(another_programs_database_is_left_untouched),
 		JOURNAL_TEST(another_users_journal_is_refused),
