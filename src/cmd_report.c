@@ -212,9 +212,14 @@ static int write_report(const hs_report *r, report_format format,
 		rc = HS_EIO;
 		saved = errno;
 	}
+	if (rc < 0 && !output) {
+		/* said as any command's output that fails, and once */
+		errno = saved;
+		(void)hs_cli_stdout_ok();
+		return HS_EXIT_FAILURE;
+	}
 	if (rc < 0) {
-		hs_error("cannot write report '%s': %s",
-		         output ? output : "standard output",
+		hs_error("cannot write report '%s': %s", output,
 		         saved ? strerror(saved) : hs_strerror(rc));
 		return HS_EXIT_FAILURE;
 	}

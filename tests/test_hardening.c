@@ -931,6 +931,14 @@ static void advice_to_a_full_disk_says_so(void **state)
 	assert_non_null(strstr(out, "cannot write standard output: No "
 	                            "space left on device"));
 	assert_int_equal(hs_runenv_count(out, "cannot write"), 1);
+	/* A report too, once (it was said twice: as the report's, then
+	 * as standard output's). */
+	hs_runenv_fmt(line, sizeof line, "sh -c \"'%s' report >/dev/full\"",
+	              hs_test_bin());
+	assert_int_equal(hs_runenv_shell(&e, line, out, sizeof out), 1);
+	assert_non_null(strstr(out, "cannot write standard output: No "
+	                            "space left on device"));
+	assert_int_equal(hs_runenv_count(out, "cannot write"), 1);
 	/* The manual page too (it failed without a word). */
 	hs_runenv_fmt(line, sizeof line, "sh -c \"'%s' --man >/dev/full\"",
 	              hs_test_bin());
