@@ -590,6 +590,14 @@ static void analyse_frame(run_ctx *c, double t)
 		        "for a baseline you choose");
 		tell_self_calibrated(c);
 	}
+	if (st.self_recalibrated)
+		hs_info("you sit higher now than when headsup calibrated "
+		        "itself (your eyes by %.1f times the distance between "
+		        "them): it took the last %.0f s as your upright "
+		        "posture "
+		        "instead, as the first was likely a slouch; run "
+		        "'headsup calibrate' for a baseline you choose",
+		        st.higher_by_iod, HS_MONITOR_REVISIT_HOLD_S);
 	if (st.changed)
 		hs_info("%.1f s: %s", t, hs_state_name(st.state));
 	if (st.dark_changed)

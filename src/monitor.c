@@ -44,6 +44,7 @@ void hs_monitor_init(hs_monitor *m, const hs_config *cfg,
 	m->state = m->calibrated ? HS_STATE_AWAY : HS_STATE_UNCALIBRATED;
 	m->dark_since = NAN;
 	m->selfcal_turned_since = NAN;
+	m->self_made_t = NAN;
 }
 
 void hs_monitor_reconfigure(hs_monitor *m, const hs_config *cfg)
@@ -72,6 +73,7 @@ void hs_monitor_set_baseline(hs_monitor *m, const hs_baseline *base)
 {
 	m->base = *base;
 	m->calibrated = true;
+	m->self_made_t = NAN; /* the user's own: kept as it is */
 	hs_monitor_restart(m);
 	m->classifier.state = HS_STATE_UNCALIBRATED;
 }
@@ -127,6 +129,20 @@ static void note_turned(hs_monitor *m, double t, const hs_analysis *an,
 	m->selfcal_turned_since = t;
 }
 
+/* One more sample of the run (the caller has made room). */
+static void add_sample(hs_monitor *m, double t, const hs_analysis *an)
+{
+	if (m->selfcal_n == 0) {
+		m->selfcal_w = an->frame_w;
+		m->selfcal_h = an->frame_h;
+	}
+	m->selfcal[m->selfcal_n].face = an->face;
+	m->selfcal[m->selfcal_n].pose = an->pose;
+	m->selfcal[m->selfcal_n].has_pose = an->has_pose;
+	m->selfcal_t[m->selfcal_n] = t;
+	m->selfcal_n++;
+}
+
 /* Gather one more steady frame; once there are HS_MONITOR_SELFCAL_S of
  * them, calibrate from them (self_calibrated) or say why not
  * (self_cal_refused, m->selfcal_why). */
@@ -146,15 +162,7 @@ static void try_self_calibration(hs_monitor *m, double t, const hs_analysis *an,
 		m->selfcal_n = 0;
 		return;
 	}
-	if (m->selfcal_n == 0) {
-		m->selfcal_w = an->frame_w;
-		m->selfcal_h = an->frame_h;
-	}
-	m->selfcal[m->selfcal_n].face = an->face;
-	m->selfcal[m->selfcal_n].pose = an->pose;
-	m->selfcal[m->selfcal_n].has_pose = an->has_pose;
-	m->selfcal_t[m->selfcal_n] = t;
-	m->selfcal_n++;
+	add_sample(m, t, an);
 	/* HS_MONITOR_SELFCAL_S of them, and enough for the steadiness check
 	 * (at a slow rate, 5 s held two frames, and no check). */
 	if (t - m->selfcal_t[0] < HS_MONITOR_SELFCAL_S ||
@@ -171,7 +179,59 @@ static void try_self_calibration(hs_monitor *m, double t, const hs_analysis *an,
 	m->base = b;
 	m->calibrated = true;
 	m->selfcal_n = 0;
+	m->self_made_t = t;
 	out->self_calibrated = true;
+}
+
+/* Is the posture f (against a baseline the monitor made itself) a more
+ * upright one than the baseline's: the eyes higher by a hunch's worth or
+ * more, but not by so much that the user stood up, the head about as far
+ * from the camera and not tipped up or down? */
+static bool sits_higher(const hs_features *f)
+{
+	return f->drop_iod <= -HS_MONITOR_HIGHER_IOD &&
+	       f->drop_iod >= -HS_MONITOR_HIGHER_MAX_IOD &&
+	       f->lean_ratio >= 0.85 && f->lean_ratio <= 1.15 &&
+	       (!f->has_pitch || fabs(f->pitch_delta_deg) <= 10.0);
+}
+
+/* A baseline the monitor made itself may be a slouch: the first steady
+ * seconds of a day can be a lean towards the log-in prompt, and against
+ * such a baseline no hunch is ever seen.  So for HS_MONITOR_REVISIT_S
+ * after making it, a steady posture that sits higher (sits_higher()),
+ * held for HS_MONITOR_REVISIT_HOLD_S, replaces it. */
+static void revisit_self_calibration(hs_monitor *m, double t,
+                                     const hs_analysis *an,
+                                     const hs_features *f, hs_monitor_step *out)
+{
+	if (isnan(m->self_made_t) || t - m->self_made_t > HS_MONITOR_REVISIT_S)
+		return;
+	selfcal_fit fit =
+	        f && sits_higher(f) ? fit_with_run(m, an) : SELFCAL_UNUSED;
+	if (fit == SELFCAL_OTHER) {
+		m->selfcal_n = 0; /* a new run, from this sample */
+		fit = fit_with_run(m, an);
+	}
+	if (fit != SELFCAL_FITS) {
+		m->selfcal_n = 0;
+		return;
+	}
+	if (m->selfcal_n < HS_MONITOR_SELFCAL_MAX) /* else: enough samples */
+		add_sample(m, t, an);
+	if (t - m->selfcal_t[0] < HS_MONITOR_REVISIT_HOLD_S)
+		return;
+	hs_baseline b;
+	char why[sizeof m->selfcal_why];
+	const int rc = hs_calibration_from_samples(m->selfcal, m->selfcal_n,
+	                                           an->frame_w, an->frame_h, &b,
+	                                           why, sizeof why);
+	m->selfcal_n = 0;
+	if (rc < 0)
+		return;
+	out->self_recalibrated = true;
+	out->higher_by_iod = -f->drop_iod;
+	m->base = b;
+	hs_smoother_reset(&m->smoother);
 }
 
 /* A baseline from frames of another size: scale it, or, when the shape
@@ -230,6 +290,17 @@ void hs_monitor_step_frame(hs_monitor *m, double t, const hs_analysis *an,
 	                        &out->f) == 0) {
 		out->has_features = true;
 		sample = &out->f;
+	}
+	if (m->calibrated && !out->self_calibrated) {
+		revisit_self_calibration(m, t, an, sample, out);
+		/* this frame against the new baseline */
+		if (out->self_recalibrated && sample &&
+		    hs_posture_features(&m->base, &an->face,
+		                        an->has_pose ? &an->pose : NULL,
+		                        &out->f) != 0) {
+			sample = NULL;
+			out->has_features = false;
+		}
 	}
 	hs_state next = HS_STATE_UNCALIBRATED;
 	if (m->calibrated) {

@@ -369,6 +369,65 @@ static void new_baseline_is_taken_up_while_running(void **state)
 	assert_int_equal(st.state, HS_STATE_UPRIGHT);
 }
 
+/* Feed face an from t0 to t1 at 2 Hz: did the monitor make its baseline
+ * again (self_recalibrated)? */
+static bool made_again(hs_monitor *m, double t0, double t1,
+                       const hs_analysis *an)
+{
+	bool again = false;
+	for (double t = t0; t < t1 - 1e-9; t += 0.5) {
+		hs_monitor_step st;
+		hs_monitor_step_frame(m, t, an, &st);
+		again |= st.self_recalibrated;
+	}
+	return again;
+}
+
+/* Calibrated itself on a slouch (the first steady seconds were a lean
+ * towards the screen, the eyes 45 px = 0.75 eye-distances lower than
+ * where the user then sits), the monitor takes the higher posture, held
+ * 20 s, as upright instead, and so sees the slouch again as hunched: one
+ * alert, where it gave none.  Not so for a baseline the user recorded,
+ * for a posture only a little higher (0.3) or a standing one (2), or once
+ * HS_MONITOR_REVISIT_S are over. */
+static void a_self_made_baseline_of_a_slouch_is_made_again(void **state)
+{
+	(void)state;
+	hs_config cfg;
+	settings(&cfg, 30, 600);
+	hs_monitor m;
+	hs_monitor_init(&m, &cfg, NULL);
+	const hs_analysis slouch = face_at(true, 0, 245),
+	                  up = face_at(true, 0, 200),
+	                  bit_higher = face_at(true, 0, 227),
+	                  standing = face_at(true, 0, 125);
+	self_calibrate(&m, &slouch);
+	assert_false(made_again(&m, 6, 60, &bit_higher));
+	assert_false(made_again(&m, 60, 120, &standing));
+	assert_false(made_again(&m, 120, 139, &up)); /* held 19 s */
+	assert_false(made_again(&m, 139, 140, &slouch));
+	assert_true(made_again(&m, 140, 170, &up));
+	int alerts = 0;
+	hs_state last;
+	feed(&m, 170, 200, &up, &alerts, &last);
+	assert_int_equal(last, HS_STATE_UPRIGHT);
+	feed(&m, 200, 300, &slouch, &alerts, &last);
+	assert_int_equal(last, HS_STATE_HUNCHED);
+	assert_int_equal(alerts, 1);
+
+	/* The user's own baseline of the slouch is kept. */
+	hs_monitor own;
+	hs_monitor_init(&own, &cfg, &m.base);
+	hs_monitor_init(&m, &cfg, NULL);
+	self_calibrate(&m, &slouch);
+	hs_monitor_set_baseline(&own, &m.base);
+	assert_false(made_again(&own, 10, 100, &up));
+	/* Once the time to revisit is over, a self-made one is kept too. */
+	assert_false(made_again(&m, 6, 6 + HS_MONITOR_REVISIT_S, &slouch));
+	assert_false(made_again(&m, 6 + HS_MONITOR_REVISIT_S,
+	                        60 + HS_MONITOR_REVISIT_S, &up));
+}
+
 static void returning_upright_resets_the_sustain_timer(void **state)
 {
 	(void)state;
@@ -624,6 +683,8 @@ int main(void)
 		cmocka_unit_test(
 		        self_calibration_starts_again_at_a_new_frame_size),
 		cmocka_unit_test(new_baseline_is_taken_up_while_running),
+		cmocka_unit_test(
+		        a_self_made_baseline_of_a_slouch_is_made_again),
 		cmocka_unit_test(returning_upright_resets_the_sustain_timer),
 		cmocka_unit_test(hunching_and_looking_down_in_turn_alerts),
 		cmocka_unit_test(nobody_there_never_alerts),

@@ -272,6 +272,43 @@ static void without_calibration_it_calibrates_itself(void **state)
 	hs_runenv_free(&e);
 }
 
+/* Started slouched, the monitor calibrates itself on the slouch; when the
+ * user then sits up (the desk fixture's upright frame, class 3, after its
+ * worst forward head, class 0) it takes that as upright instead, says so,
+ * and warns of the slouch when it comes back.  Before, it never warned
+ * all day.  Frames one a second, from a folder; frames of the two in
+ * which the head reads turned less than the calibration's limit (this
+ * person sits about 22 degrees to the camera, 27 in some frames). */
+static void a_slouched_start_is_set_right(void **state)
+{
+	(void)state;
+	char slouch[4096], upright[4096], args[4300], out[16384];
+	REQUIRE_FIXTURE("desk/neck/class0_005.jpg", slouch);
+	REQUIRE_FIXTURE("desk/neck/class3_015.jpg", upright);
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	char dir[512], path[600];
+	hs_runenv_fmt(dir, sizeof dir, "%s/day", e.dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	for (int i = 0; i < 190; i++) { /* 40 s, 60 s, 90 s */
+		hs_runenv_fmt(path, sizeof path, "%s/%03d.jpg", dir, i);
+		assert_int_equal(
+		        symlink(i < 40 || i >= 100 ? slouch : upright, path),
+		        0);
+	}
+	hs_runenv_fmt(args, sizeof args,
+	              "-v run --source '%s' --set notify=terminal "
+	              "--clock-start 2026-11-20T09:00:00",
+	              dir);
+	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
+	assert_non_null(strstr(out, "calibrated from the first seconds"));
+	assert_non_null(strstr(out, "you sit higher now than when headsup "
+	                            "calibrated itself"));
+	assert_int_equal(
+	        hs_runenv_count(out, "headsup: Hunched for 30 seconds"), 1);
+	hs_runenv_free(&e);
+}
+
 /* Nothing starts: no journal, no lock, no socket. */
 static void assert_nothing_started(const hs_runenv *e)
 {
@@ -2181,6 +2218,7 @@ int main(int argc, char **argv)
 		RUN_TEST(a_restart_keeps_the_cooldown),
 		RUN_TEST(no_session_bus_alerts_on_terminal),
 		RUN_TEST(without_calibration_it_calibrates_itself),
+		RUN_TEST(a_slouched_start_is_set_right),
 		RUN_TEST(bad_config_names_file_and_line_and_starts_nothing),
 		RUN_TEST(bad_set_option_is_a_usage_error),
 		RUN_TEST(analyze_uses_the_settings_run_uses),

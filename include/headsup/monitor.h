@@ -22,6 +22,20 @@
 #define HS_MONITOR_SELFCAL_S 5.0
 #define HS_MONITOR_SELFCAL_MAX 256 /* samples kept for self-calibration */
 
+/* A baseline the monitor made itself is revisited for HS_MONITOR_REVISIT_S:
+ * a steady posture held for HS_MONITOR_REVISIT_HOLD_S with the eyes
+ * HS_MONITOR_HIGHER_IOD to HS_MONITOR_HIGHER_MAX_IOD eye-distances higher
+ * (the head about as near, and not tipped) replaces it, as the first
+ * was likely a slouch.  0.6 is half again the default hunch
+ * (hunched_drop_enter_iod 0.43), so that ordinary upright shifts do not
+ * replace a good baseline: on the desk fixture, upright postures sit
+ * within 0.25 of each other, and the acceptable ones 0.77 to 1.17 above
+ * the worst slouch; 1.5 keeps out standing up. */
+#define HS_MONITOR_REVISIT_S 600.0
+#define HS_MONITOR_REVISIT_HOLD_S 20.0
+#define HS_MONITOR_HIGHER_IOD 0.6
+#define HS_MONITOR_HIGHER_MAX_IOD 1.5
+
 /* A frame with no face and a mean brightness under HS_MONITOR_DARK_LUMA
  * (about 20 of 255) is dark: a closed privacy shutter, a covered lens or
  * an unlit room give such frames, an empty chair in a lit room does not.
@@ -49,8 +63,9 @@ typedef struct hs_monitor {
 	int selfcal_w, selfcal_h;    /* the size of the run's frames */
 	double selfcal_turned_since; /* a head turned since, or NAN */
 	char selfcal_why[256];       /* why the last attempt was refused */
-	double dark_since; /* time of the first of the dark frames, or NAN */
-	bool dark;         /* dark for HS_MONITOR_DARK_S or more */
+	double self_made_t; /* when the monitor made its baseline, or NAN */
+	double dark_since;  /* time of the first of the dark frames, or NAN */
+	bool dark;          /* dark for HS_MONITOR_DARK_S or more */
 } hs_monitor;
 
 typedef struct hs_monitor_step {
@@ -61,6 +76,10 @@ typedef struct hs_monitor_step {
 	bool alert; /* an alert is due now */
 	hs_alert alert_info;
 	bool self_calibrated; /* the baseline was made from this frame */
+	/* a self-made baseline was made again, from a posture sitting
+	 * higher_by_iod eye-distances higher (see HS_MONITOR_REVISIT_S) */
+	bool self_recalibrated;
+	double higher_by_iod;
 	/* a self-calibration was tried and refused: why is in selfcal_why */
 	bool self_cal_refused;
 	/* The frame's size differs from the baseline's, which was made from
