@@ -877,7 +877,16 @@ int hs_journal_open_named(const char *path, hs_journal **out)
  * reading, and the file left as it is. */
 static int upgrade_in_memory(hs_journal *j)
 {
-	int rc = reopen_immutable(j);
+	/* What a monitor wrote last may still be in the -wal file, which
+	 * only a plain connection reads. */
+	int rc;
+	if (wal_holds_data(j->path)) {
+		sqlite3_close(j->db);
+		j->db = NULL;
+		rc = open_db(j, SQLITE_OPEN_READONLY);
+	} else {
+		rc = reopen_immutable(j);
+	}
 	if (rc < 0)
 		return rc;
 	sqlite3 *mem = NULL;
