@@ -75,7 +75,8 @@
 	X(alerts, sustain_s, DOUBLE, 30.0, 1.0, 7200.0,                                          \
 	  "looking down or hunched (in any mix) must last this long before an alert")            \
 	X(alerts, cooldown_s, DOUBLE, 600.0, 0.0, 86400.0,                                       \
-	  "no second alert of the same kind within this time, across restarts")                  \
+	  "no second alert of the same kind within this time, across restarts, nor of either "   \
+	  "kind after only a moment (under sustain_s) upright")                                  \
 	X(alerts, snooze_min, DOUBLE, 30.0, 1.0, 1440.0,                                         \
 	  "how long \"Snooze\" silences alerts, in minutes")                                     \
 	X(alerts, notify, STRING, "auto", 0, 0,                                                  \
