@@ -590,14 +590,22 @@ static void analyse_frame(run_ctx *c, double t)
 		        "for a baseline you choose");
 		tell_self_calibrated(c);
 	}
-	if (st.self_recalibrated)
-		hs_info("you sit higher now than when headsup calibrated "
+	if (st.self_recalibrated) {
+		/* Said as the first was, on the terminal and the desktop. */
+		hs_warn("you mostly sit higher than when headsup calibrated "
 		        "itself (your eyes by %.1f times the distance between "
-		        "them): it took the last %.0f s as your upright "
-		        "posture "
-		        "instead, as the first was likely a slouch; run "
-		        "'headsup calibrate' for a baseline you choose",
-		        st.higher_by_iod, HS_MONITOR_REVISIT_HOLD_S);
+		        "them): it now takes that as your upright posture, as "
+		        "the first was likely a slouch; run 'headsup "
+		        "calibrate' "
+		        "for a baseline you choose",
+		        st.higher_by_iod);
+		hs_notify_notice(
+		        c->notify, "headsup calibrated itself again",
+		        "You mostly sit higher than when it calibrated "
+		        "itself, so it now takes that as your upright "
+		        "posture. For a baseline you choose, sit upright "
+		        "and run: headsup calibrate");
+	}
 	if (st.changed)
 		hs_info("%.1f s: %s", t, hs_state_name(st.state));
 	if (st.dark_changed)

@@ -180,6 +180,8 @@ static void try_self_calibration(hs_monitor *m, double t, const hs_analysis *an,
 	m->calibrated = true;
 	m->selfcal_n = 0;
 	m->self_made_t = t;
+	m->revisit_face_s = m->revisit_higher_s = 0;
+	m->revisit_last_t = NAN;
 	out->self_calibrated = true;
 }
 
@@ -197,17 +199,31 @@ static bool sits_higher(const hs_features *f)
 
 /* A baseline the monitor made itself may be a slouch: the first steady
  * seconds of a day can be a lean towards the log-in prompt, and against
- * such a baseline no hunch is ever seen.  So for HS_MONITOR_REVISIT_S
- * after making it, a steady posture that sits higher (sits_higher()),
- * held for HS_MONITOR_REVISIT_HOLD_S, replaces it. */
+ * such a baseline no hunch is ever seen.  So, once, within
+ * HS_MONITOR_REVISIT_S of making it, it gives way to a higher posture
+ * (sits_higher()) held steady for HS_MONITOR_REVISIT_HOLD_S, when that is
+ * where the user mostly sits: HS_MONITOR_REVISIT_SHARE of at least
+ * HS_MONITOR_REVISIT_MIN_S with a face since.  Sitting up tall for a
+ * moment (a video call) is not where one mostly sits, and must not make
+ * the usual posture read hunched for the rest of the day. */
 static void revisit_self_calibration(hs_monitor *m, double t,
                                      const hs_analysis *an,
                                      const hs_features *f, hs_monitor_step *out)
 {
 	if (isnan(m->self_made_t) || t - m->self_made_t > HS_MONITOR_REVISIT_S)
 		return;
-	selfcal_fit fit =
-	        f && sits_higher(f) ? fit_with_run(m, an) : SELFCAL_UNUSED;
+	const bool higher = f && sits_higher(f);
+	if (f) {
+		/* a gap (nobody there, frames that failed) counts little */
+		const double dt = isnan(m->revisit_last_t)
+		                          ? 0
+		                          : fmin(t - m->revisit_last_t, 20.0);
+		m->revisit_face_s += dt;
+		if (higher)
+			m->revisit_higher_s += dt;
+		m->revisit_last_t = t;
+	}
+	selfcal_fit fit = higher ? fit_with_run(m, an) : SELFCAL_UNUSED;
 	if (fit == SELFCAL_OTHER) {
 		m->selfcal_n = 0; /* a new run, from this sample */
 		fit = fit_with_run(m, an);
@@ -218,7 +234,9 @@ static void revisit_self_calibration(hs_monitor *m, double t,
 	}
 	if (m->selfcal_n < HS_MONITOR_SELFCAL_MAX) /* else: enough samples */
 		add_sample(m, t, an);
-	if (t - m->selfcal_t[0] < HS_MONITOR_REVISIT_HOLD_S)
+	if (t - m->selfcal_t[0] < HS_MONITOR_REVISIT_HOLD_S ||
+	    m->revisit_face_s < HS_MONITOR_REVISIT_MIN_S ||
+	    m->revisit_higher_s < HS_MONITOR_REVISIT_SHARE * m->revisit_face_s)
 		return;
 	hs_baseline b;
 	char why[sizeof m->selfcal_why];
@@ -231,6 +249,7 @@ static void revisit_self_calibration(hs_monitor *m, double t,
 	out->self_recalibrated = true;
 	out->higher_by_iod = -f->drop_iod;
 	m->base = b;
+	m->self_made_t = NAN; /* once */
 	hs_smoother_reset(&m->smoother);
 }
 

@@ -385,11 +385,14 @@ static bool made_again(hs_monitor *m, double t0, double t1,
 
 /* Calibrated itself on a slouch (the first steady seconds were a lean
  * towards the screen, the eyes 45 px = 0.75 eye-distances lower than
- * where the user then sits), the monitor takes the higher posture, held
- * 20 s, as upright instead, and so sees the slouch again as hunched: one
- * alert, where it gave none.  Not so for a baseline the user recorded,
- * for a posture only a little higher (0.3) or a standing one (2), or once
- * HS_MONITOR_REVISIT_S are over. */
+ * where the user then mostly sits), the monitor takes the higher posture
+ * as upright instead, once it has held it 20 s and sat so most of the
+ * time (60% of 2 minutes or more), and so sees the slouch again as
+ * hunched: one alert, where it gave none.  Not for a posture only a
+ * little higher (0.3) or a standing one (2), nor for sitting up tall for
+ * a moment (25 s of a video call, which made the usual posture read
+ * hunched all day), nor twice, nor for a baseline the user recorded, nor
+ * once HS_MONITOR_REVISIT_S are over. */
 static void a_self_made_baseline_of_a_slouch_is_made_again(void **state)
 {
 	(void)state;
@@ -399,21 +402,33 @@ static void a_self_made_baseline_of_a_slouch_is_made_again(void **state)
 	hs_monitor_init(&m, &cfg, NULL);
 	const hs_analysis slouch = face_at(true, 0, 245),
 	                  up = face_at(true, 0, 200),
+	                  tall = face_at(true, 0, 158),
 	                  bit_higher = face_at(true, 0, 227),
 	                  standing = face_at(true, 0, 125);
 	self_calibrate(&m, &slouch);
-	assert_false(made_again(&m, 6, 60, &bit_higher));
-	assert_false(made_again(&m, 60, 120, &standing));
-	assert_false(made_again(&m, 120, 139, &up)); /* held 19 s */
-	assert_false(made_again(&m, 139, 140, &slouch));
-	assert_true(made_again(&m, 140, 170, &up));
+	assert_false(made_again(&m, 6, 25, &up)); /* held 19 s */
+	assert_false(made_again(&m, 25, 26, &slouch));
+	assert_true(made_again(&m, 26, 200, &up)); /* at 2 minutes */
 	int alerts = 0;
 	hs_state last;
-	feed(&m, 170, 200, &up, &alerts, &last);
+	feed(&m, 200, 230, &up, &alerts, &last);
 	assert_int_equal(last, HS_STATE_UPRIGHT);
-	feed(&m, 200, 300, &slouch, &alerts, &last);
+	feed(&m, 230, 330, &slouch, &alerts, &last);
 	assert_int_equal(last, HS_STATE_HUNCHED);
 	assert_int_equal(alerts, 1);
+	assert_false(made_again(&m, 330, 580, &tall)); /* once only */
+
+	/* Upright from the start, then tall for 25 s: kept. */
+	hs_monitor_init(&m, &cfg, NULL);
+	self_calibrate(&m, &up);
+	assert_false(made_again(&m, 6, 76, &up));
+	assert_false(made_again(&m, 76, 101, &tall));
+	assert_false(made_again(&m, 101, 600, &up));
+	/* A little higher, or standing: kept, however long. */
+	hs_monitor_init(&m, &cfg, NULL);
+	self_calibrate(&m, &slouch);
+	assert_false(made_again(&m, 6, 300, &bit_higher));
+	assert_false(made_again(&m, 300, 600, &standing));
 
 	/* The user's own baseline of the slouch is kept. */
 	hs_monitor own;
@@ -421,11 +436,11 @@ static void a_self_made_baseline_of_a_slouch_is_made_again(void **state)
 	hs_monitor_init(&m, &cfg, NULL);
 	self_calibrate(&m, &slouch);
 	hs_monitor_set_baseline(&own, &m.base);
-	assert_false(made_again(&own, 10, 100, &up));
+	assert_false(made_again(&own, 10, 300, &up));
 	/* Once the time to revisit is over, a self-made one is kept too. */
 	assert_false(made_again(&m, 6, 6 + HS_MONITOR_REVISIT_S, &slouch));
 	assert_false(made_again(&m, 6 + HS_MONITOR_REVISIT_S,
-	                        60 + HS_MONITOR_REVISIT_S, &up));
+	                        300 + HS_MONITOR_REVISIT_S, &up));
 }
 
 static void returning_upright_resets_the_sustain_timer(void **state)

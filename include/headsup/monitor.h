@@ -22,17 +22,20 @@
 #define HS_MONITOR_SELFCAL_S 5.0
 #define HS_MONITOR_SELFCAL_MAX 256 /* samples kept for self-calibration */
 
-/* A baseline the monitor made itself is revisited for HS_MONITOR_REVISIT_S:
- * a steady posture held for HS_MONITOR_REVISIT_HOLD_S with the eyes
- * HS_MONITOR_HIGHER_IOD to HS_MONITOR_HIGHER_MAX_IOD eye-distances higher
- * (the head about as near, and not tipped) replaces it, as the first
- * was likely a slouch.  0.6 is half again the default hunch
- * (hunched_drop_enter_iod 0.43), so that ordinary upright shifts do not
- * replace a good baseline: on the desk fixture, upright postures sit
- * within 0.25 of each other, and the acceptable ones 0.77 to 1.17 above
- * the worst slouch; 1.5 keeps out standing up. */
+/* A baseline the monitor made itself is revisited, once, for
+ * HS_MONITOR_REVISIT_S: a steady posture held for HS_MONITOR_REVISIT_HOLD_S
+ * with the eyes HS_MONITOR_HIGHER_IOD to HS_MONITOR_HIGHER_MAX_IOD
+ * eye-distances higher (the head about as near, and not tipped), where the
+ * user sat HS_MONITOR_REVISIT_SHARE of at least HS_MONITOR_REVISIT_MIN_S
+ * with a face since, replaces it: the first was likely a slouch.  0.6 is
+ * half again the default hunch (hunched_drop_enter_iod 0.43), so that
+ * ordinary upright shifts do not count: on the desk fixture, upright
+ * postures sit within 0.25 of each other, and the acceptable ones 0.77 to
+ * 1.17 above the worst slouch; 1.5 keeps out standing up. */
 #define HS_MONITOR_REVISIT_S 600.0
 #define HS_MONITOR_REVISIT_HOLD_S 20.0
+#define HS_MONITOR_REVISIT_MIN_S 120.0
+#define HS_MONITOR_REVISIT_SHARE 0.6
 #define HS_MONITOR_HIGHER_IOD 0.6
 #define HS_MONITOR_HIGHER_MAX_IOD 1.5
 
@@ -64,8 +67,11 @@ typedef struct hs_monitor {
 	double selfcal_turned_since; /* a head turned since, or NAN */
 	char selfcal_why[256];       /* why the last attempt was refused */
 	double self_made_t; /* when the monitor made its baseline, or NAN */
-	double dark_since;  /* time of the first of the dark frames, or NAN */
-	bool dark;          /* dark for HS_MONITOR_DARK_S or more */
+	/* since then: seconds with a face, of them sitting higher, and the
+	 * last such frame's time (NAN before one) */
+	double revisit_face_s, revisit_higher_s, revisit_last_t;
+	double dark_since; /* time of the first of the dark frames, or NAN */
+	bool dark;         /* dark for HS_MONITOR_DARK_S or more */
 } hs_monitor;
 
 typedef struct hs_monitor_step {
