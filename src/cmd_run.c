@@ -191,7 +191,9 @@ static int load_settings(const run_opts *o, hs_config *cfg, char *err,
  * clock for a camera, and by the file's own time for a file. */
 static void forget_old_days(run_ctx *c, double wall)
 {
-	if (!c->journal || c->cfg.keep_days <= 0 || wall < c->forget_at)
+	/* (data_before is NAN while the journal has not opened yet) */
+	if (!c->journal || c->cfg.keep_days <= 0 || wall < c->forget_at ||
+	    isnan(c->data_before))
 		return;
 	c->forget_at = wall + 3600;
 	const double ran = c->live ? hs_clock_steady() - c->opened_steady
@@ -293,8 +295,9 @@ static int open_journal(run_ctx *c, double now_mono)
 	int rc = c->o.journal
 	                 ? hs_journal_open_named(c->journal_path, &c->journal)
 	                 : hs_journal_open(c->journal_path, moved, &c->journal);
-	static const char going_on[] = "monitoring and alerts go on, and it "
-	                               "is retried every minute";
+	static const char going_on[] = "monitoring and alerts go on, what is "
+	                               "watched is kept, and it is retried "
+	                               "every minute";
 	if (rc < 0) {
 		/* The user's own file, corrupt, waits for the user as another
 		 * program's does (HS_EFORMAT, said by the journal itself). */
@@ -318,7 +321,20 @@ static int open_journal(run_ctx *c, double now_mono)
 		}
 		c->journal_warned = true;
 		c->journal_retry_at = now_mono + JOURNAL_RETRY_S;
-		return theirs ? HS_EFORMAT : 0;
+		if (theirs)
+			return HS_EFORMAT;
+		/* What is watched meanwhile is kept in memory and written
+		 * once the journal opens (the journal retries at each commit,
+		 * and says so when it works). */
+		if (hs_journal_open_later(c->journal_path, !c->o.journal,
+		                          &c->journal) == 0) {
+			hs_journal_set_commit_interval(c->journal,
+			                               c->cfg.commit_s);
+			hs_journal_begin_session(
+			        c->journal, wall_at(c, 0.0), source_name(c),
+			        c->base_from_file ? c->cal_path : "self");
+		}
+		return 0;
 	}
 	/* A corrupt journal moved aside (moved[]) was already reported by
 	 * hs_journal_open(), naming where it went. */

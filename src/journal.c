@@ -872,6 +872,20 @@ int hs_journal_open_named(const char *path, hs_journal **out)
 	return open_writer(path, false, NULL, out);
 }
 
+int hs_journal_open_later(const char *path, bool may_move_aside,
+                          hs_journal **out)
+{
+	if (!path || !out)
+		return HS_EINVAL;
+	hs_journal *j = journal_new(path);
+	if (!j)
+		return HS_ENOMEM;
+	j->may_move_aside = may_move_aside;
+	j->failing = true; /* said by the caller */
+	*out = j;
+	return 0;
+}
+
 /* An older headsup's journal that may not be written (read-only, another
  * user's, on read-only media): upgraded in a copy in memory, for this
  * reading, and the file left as it is. */
@@ -1497,6 +1511,8 @@ static int read_failed(hs_journal *j, int rc)
 static int query(hs_journal *j, const char *sql, double from, double to,
                  sqlite3_stmt **st)
 {
+	if (!j->db)
+		return HS_EIO; /* not opened yet (hs_journal_open_later()) */
 	int rc = sqlite3_prepare_v2(j->db, sql, -1, st, NULL);
 	if (rc != SQLITE_OK)
 		return read_failed(j, rc);
@@ -1609,6 +1625,8 @@ int hs_journal_newest(hs_journal *j, double *t_unix)
 {
 	if (!j || !t_unix)
 		return HS_EINVAL;
+	if (!j->db)
+		return HS_EIO; /* not opened yet */
 	static const char sql[] =
 	        "SELECT max(t) FROM (SELECT max(minute) AS t FROM minutes"
 	        " UNION ALL SELECT max(time_unix) FROM alerts)";

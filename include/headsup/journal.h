@@ -54,6 +54,15 @@ int hs_journal_open(const char *path, char *moved_to, hs_journal **out);
 /* hs_journal_open() for a journal the user named (--journal): a corrupt
  * file is theirs, and left as it is: HS_ECORRUPT, unsaid. */
 int hs_journal_open_named(const char *path, hs_journal **out);
+/* A journal for path that opens when it can: nothing is opened now.  What
+ * is added is kept in memory and written by the first commit that opens
+ * the file (each commit interval, and at close); until then, reads fail
+ * (HS_EIO, unsaid).  For a journal that could not be opened at start for
+ * a reason that may pass (locked, a read-only folder, a full disk), said
+ * by the caller: the retries are quiet until one works ("is writable
+ * again").  may_move_aside as for hs_journal_open(). */
+int hs_journal_open_later(const char *path, bool may_move_aside,
+                          hs_journal **out);
 
 /* Open an existing journal for reading (reports), read-only.  Unsaid:
  * HS_ENOENT when there is no file or it is an empty database, and
