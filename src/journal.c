@@ -844,8 +844,10 @@ fail:
 	return rc;
 }
 
+/* A writer for path; opened now, or (later) at its first commit that
+ * manages to, the failure to open being said by the caller already. */
 static int open_writer(const char *path, bool may_move_aside, char *moved_to,
-                       hs_journal **out)
+                       bool later, hs_journal **out)
 {
 	if (!path || !out)
 		return HS_EINVAL;
@@ -853,7 +855,8 @@ static int open_writer(const char *path, bool may_move_aside, char *moved_to,
 	if (!j)
 		return HS_ENOMEM;
 	j->may_move_aside = may_move_aside;
-	int rc = open_file(j, moved_to);
+	j->failing = later;
+	int rc = later ? 0 : open_file(j, moved_to);
 	if (rc < 0) {
 		journal_free(j);
 		return rc;
@@ -864,26 +867,18 @@ static int open_writer(const char *path, bool may_move_aside, char *moved_to,
 
 int hs_journal_open(const char *path, char *moved_to, hs_journal **out)
 {
-	return open_writer(path, true, moved_to, out);
+	return open_writer(path, true, moved_to, false, out);
 }
 
 int hs_journal_open_named(const char *path, hs_journal **out)
 {
-	return open_writer(path, false, NULL, out);
+	return open_writer(path, false, NULL, false, out);
 }
 
 int hs_journal_open_later(const char *path, bool may_move_aside,
                           hs_journal **out)
 {
-	if (!path || !out)
-		return HS_EINVAL;
-	hs_journal *j = journal_new(path);
-	if (!j)
-		return HS_ENOMEM;
-	j->may_move_aside = may_move_aside;
-	j->failing = true; /* said by the caller */
-	*out = j;
-	return 0;
+	return open_writer(path, may_move_aside, NULL, true, out);
 }
 
 /* An older headsup's journal that may not be written (read-only, another
