@@ -41,13 +41,16 @@ typedef struct slot {
 	int fd;
 	slot_state state;
 	double since; /* hs_clock_steady() when it was accepted */
+	unsigned long long
+	        order; /* its place among accepts: since ties in a poll */
 	size_t len;
 	char line[HS_CONTROL_LINE_MAX + 2];
 } slot;
 
 struct hs_control {
 	int listen_fd;
-	int answering; /* the slot in SLOT_ANSWER, or -1 */
+	int answering;               /* the slot in SLOT_ANSWER, or -1 */
+	unsigned long long accepted; /* connections accepted so far */
 	slot slots[HS_CONTROL_CLIENTS];
 	dev_t dev; /* the socket file we made, so destroy removes only it */
 	ino_t ino;
@@ -322,7 +325,7 @@ static slot *slot_for_newcomer(hs_control *srv)
 		if (s->state == SLOT_FREE)
 			return s;
 		if (s->state == SLOT_READING &&
-		    (!oldest || s->since < oldest->since))
+		    (!oldest || s->order < oldest->order))
 			oldest = s;
 	}
 	return oldest;
@@ -361,6 +364,7 @@ static bool accept_client(hs_control *srv, double now)
 	s->fd = fd;
 	s->state = SLOT_READING;
 	s->since = now;
+	s->order = srv->accepted++;
 	s->len = 0;
 	read_line(srv, s); /* most clients have sent their line already */
 	return true;
@@ -394,7 +398,7 @@ int hs_control_poll(hs_control *srv, hs_control_request *req)
 				drop_client(srv, s);
 			}
 			if (s->state == SLOT_READY &&
-			    (!next || s->since < next->since))
+			    (!next || s->order < next->order))
 				next = s;
 		}
 		if (!next)

@@ -618,6 +618,43 @@ static void more_idle_clients_than_connections(void **state)
 	wait_server(server);
 }
 
+/* Connections taken in the same poll read the same clock; the one that
+ * has waited longest is still the one accepted first.  One poll takes a
+ * first client, the next fills the other slots and drops that one for a
+ * newcomer (all of them accepted at one time), the third drops the oldest
+ * of those, not the newcomer that took the first slot. */
+static void ties_in_time_drop_the_first_accepted(void **state)
+{
+	(void)state;
+	hs_control *srv = NULL;
+	assert_int_equal(hs_control_create(sock, &srv), 0);
+	enum {
+		N = HS_CONTROL_CLIENTS + 2
+	};
+	int idle[N];
+	hs_control_request req;
+	idle[0] = connect_silent(sock, 5);
+	assert_int_equal(hs_control_poll(srv, &req), 0);
+	for (int i = 1; i <= HS_CONTROL_CLIENTS; i++)
+		idle[i] = connect_silent(sock, 5);
+	assert_int_equal(hs_control_poll(srv, &req), 0);
+	idle[N - 1] = connect_silent(sock, 5);
+	assert_int_equal(hs_control_poll(srv, &req), 0);
+
+	char got[8];
+	for (int i = 0; i < N; i++) {
+		ssize_t n = recv(idle[i], got, sizeof got, MSG_DONTWAIT);
+		if (i < 2) {
+			assert_int_equal(n, 0); /* dropped, oldest first */
+		} else {
+			assert_int_equal(n, -1); /* kept its place */
+			assert_true(errno == EAGAIN || errno == EWOULDBLOCK);
+		}
+		close(idle[i]);
+	}
+	hs_control_destroy(srv);
+}
+
 static void half_a_line_holds_up_nobody(void **state)
 {
 	(void)state;
@@ -800,6 +837,8 @@ int main(void)
 		        idle_clients_do_not_hold_up_a_request, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		        more_idle_clients_than_connections, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		        ties_in_time_drop_the_first_accepted, setup, teardown),
 		cmocka_unit_test_setup_teardown(half_a_line_holds_up_nobody,
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(
