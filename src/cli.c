@@ -290,8 +290,8 @@ bool hs_cli_stdout_ok(void)
 	} else {
 		errno = write_errno;
 	}
-	fprintf(stderr, "headsup: cannot write standard output: %s\n",
-	        errno ? strerror(errno) : "write error");
+	hs_error("cannot write standard output: %s",
+	         errno ? strerror(errno) : "write error");
 	stdout_failure_said = true;
 	return false;
 }

@@ -9,10 +9,13 @@
 static void print_help(FILE *out)
 {
 	fputs("Usage: headsup status\n"
-	      "Say whether the monitor is running or paused, what it watches,\n"
-	      "the posture it sees now, the baseline it compares with (when\n"
-	      "it was recorded, or self-calibrated) and how many frames it\n"
-	      "has analysed.\n\n"
+	      "Say what the monitor is doing: paused (until when), waiting\n"
+	      "for the camera or lending it to another program, idle while\n"
+	      "the screen is locked, or watching. While it watches, also what\n"
+	      "it watches, the posture it sees now, the baseline it compares\n"
+	      "with (when it was recorded, or self-calibrated) and a snooze\n"
+	      "that holds reminders back. Then how many frames it has\n"
+	      "analysed.\n\n"
 	      "Options:\n"
 	      "  -h, --help  show this help and exit\n\n"
 	      "The monitor is reached through its control socket,\n"

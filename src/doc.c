@@ -437,11 +437,13 @@ static const doc_command doc_commands[] = {
 	                             "stop.",
 	  } },
 	{ "status",
-	  "The answer tells whether it is running or paused, what it "
-	  "watches, the posture it sees now, the baseline it compares with "
-	  "(when that "
-	  "was recorded, or that the monitor calibrated itself) and how many "
-	  "frames it has analysed.",
+	  "The answer tells what the monitor is doing: paused (and until "
+	  "when), waiting for the camera or lending it to another program, "
+	  "idle while the screen is locked, or watching. While it watches, it "
+	  "also tells what it watches, the posture it sees now, the baseline "
+	  "it compares with (when that was recorded, or that the monitor "
+	  "calibrated itself) and a snooze that holds reminders back. Then "
+	  "how many frames it has analysed.",
 	  { { .name = NULL } }, /* no options */
 	  {
 	          [HS_EXIT_OK] = "The monitor answered, running or paused.",
@@ -760,7 +762,8 @@ static void environment(FILE *out)
 	      "The session bus, for desktop notifications and the screen "
 	      "saver; when it is unset,\n"
 	      ".I \\%$XDG_RUNTIME_DIR/bus\n"
-	      "is used if it exists.\n"
+	      "is used if it exists and that folder is private to you (your "
+	      "own, mode 0700).\n"
 	      "No bus is ever started, and only a local socket is used "
 	      "(every address in the list a\n"
 	      ".B unix:\n"
@@ -831,7 +834,8 @@ int hs_doc_write_man(FILE *out)
 	      ".PP\n"
 	      "Before a baseline is recorded, the monitor calibrates itself "
 	      "from "
-	      "a few seconds of a steady, frontal face, and says so: on the "
+	      "a few seconds of a steady, frontal face (a baseline kept for "
+	      "that run only, never saved), and says so: on the "
 	      "terminal, and in one low-urgency desktop notice for each start "
 	      "(the monitor is usually started by the session, where nobody "
 	      "reads its terminal).  Those seconds may be a slouch: once in "
