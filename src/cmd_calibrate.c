@@ -245,7 +245,14 @@ static void usage(FILE *out)
 	fputs(hs_disclaimer, out);
 }
 
-int hs_cmd_calibrate(int argc, char **argv)
+/* The command line, as given. */
+typedef struct calib_args {
+	const char *source, *seconds, *config, *output;
+} calib_args;
+
+/* Read the options into *a: -1 to go on, else the exit status (--help,
+ * or a usage error said here). */
+static int parse_args(int argc, char **argv, calib_args *a)
 {
 	enum {
 		OPT_SOURCE = 256,
@@ -261,23 +268,22 @@ int hs_cmd_calibrate(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *source = NULL, *seconds = NULL, *config = NULL,
-	           *output = NULL;
+	*a = (calib_args){ NULL };
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_SOURCE:
-			source = optarg;
+			a->source = optarg;
 			break;
 		case OPT_SECONDS:
-			seconds = optarg;
+			a->seconds = optarg;
 			break;
 		case OPT_CONFIG:
-			config = optarg;
+			a->config = optarg;
 			break;
 		case OPT_OUTPUT:
-			output = optarg;
+			a->output = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -289,40 +295,48 @@ int hs_cmd_calibrate(int argc, char **argv)
 	if (optind < argc)
 		return hs_cli_usage_error(
 		        "calibrate", "unexpected argument '%s'", argv[optind]);
-	const int unusable =
-	        hs_cli_check_paths("calibrate", "--source", source, "--config",
-	                           config, "--output", output, NULL);
-	if (unusable)
-		return unusable;
+	const int unusable = hs_cli_check_paths(
+	        "calibrate", "--source", a->source, "--config", a->config,
+	        "--output", a->output, NULL);
+	return unusable ? unusable : -1;
+}
 
+/* The settings, with the command line's source and seconds over them:
+ * -1 to go on, else the exit status (said). */
+static int load_settings(const calib_args *a, hs_config *cfg)
+{
 	char err[HS_MSG_MAX];
-	hs_config cfg;
-	if (hs_config_load(&cfg, config, err, sizeof err) < 0) {
+	if (hs_config_load(cfg, a->config, err, sizeof err) < 0) {
 		hs_error("%s", err);
 		return HS_EXIT_USAGE;
 	}
-	if (source &&
-	    hs_config_set(&cfg, "source", source, err, sizeof err) < 0)
+	if (a->source &&
+	    hs_config_set(cfg, "source", a->source, err, sizeof err) < 0)
 		return hs_cli_usage_error("calibrate", "%s", err);
-	if (seconds &&
-	    hs_config_set(&cfg, "calibrate_s", seconds, err, sizeof err) < 0)
+	if (a->seconds &&
+	    hs_config_set(cfg, "calibrate_s", a->seconds, err, sizeof err) < 0)
 		return hs_cli_usage_error("calibrate", "--seconds: %s", err);
-	if (hs_detector_check_model(cfg.model, err, sizeof err) < 0) {
+	if (hs_detector_check_model(cfg->model, err, sizeof err) < 0) {
 		hs_error("%s", err);
 		return HS_EXIT_USAGE;
 	}
+	return -1;
+}
 
-	char path[PATH_MAX];
+/* Where the baseline goes, checked before the user sits through the
+ * recording: -1 to go on, else the exit status (said). */
+static int baseline_path(const char *output, char *path, size_t size)
+{
+	char err[HS_MSG_MAX];
 	int rc;
 	if (output)
-		snprintf(path, sizeof path, "%s", output);
-	else if ((rc = hs_calibration_default_path(path, sizeof path)) < 0) {
+		snprintf(path, size, "%s", output);
+	else if ((rc = hs_calibration_default_path(path, size)) < 0) {
 		hs_error("cannot tell where to store the baseline: %s%s",
 		         hs_path_xdg_advice(HS_XDG_STATE, rc),
 		         rc == HS_ERANGE ? "; use --output F" : "");
 		return HS_EXIT_FAILURE;
 	}
-	/* Before the user sits through the recording: can it be stored? */
 	rc = hs_calibration_check_writable(path, err, sizeof err);
 	if (rc < 0) {
 		hs_error("%s", err);
@@ -334,6 +348,168 @@ int hs_cmd_calibrate(int argc, char **argv)
 		               ? HS_EXIT_USAGE
 		               : HS_EXIT_FAILURE;
 	}
+	return -1;
+}
+
+/* What the recording gathered, and why it stopped. */
+typedef struct recording {
+	hs_calib_sample *samples; /* MAX_SAMPLES of them */
+	size_t n;                 /* samples kept */
+	long frames;              /* frames read, analysed or not */
+	double t0, t_last;        /* the first and last frame's time */
+	int frame_w, frame_h;     /* the samples' frame size */
+	int resized_w, resized_h; /* a frame of another size, which ended it */
+	int rc;                   /* the last hs_source_grab() */
+	/* why the first unreadable frame was, and the first that could not
+	 * be analysed: said if no frame gives a sample */
+	char unread[PATH_MAX + 1100], unanalysed[PATH_MAX + 1100];
+} recording;
+
+/* Sample the source at SAMPLE_RATE_HZ for 'seconds' of its own time, with
+ * a countdown on a terminal, until it ends, changes size or a signal
+ * comes. */
+static void record(hs_source *src, hs_analyzer *az, hs_image *img,
+                   double seconds, recording *r)
+{
+	const bool tty = isatty(STDERR_FILENO);
+	double t, next_t = -INFINITY;
+	int last_shown = -1;
+	r->t0 = r->t_last = NAN;
+	while (!interrupted && (r->rc = hs_source_grab(src, &t)) == 0) {
+		r->frames++;
+		if (isnan(r->t0))
+			r->t0 = t;
+		r->t_last = t;
+		if (t - r->t0 >= seconds)
+			break;
+		if (!hs_monitor_frame_due(&next_t, t, SAMPLE_RATE_HZ))
+			continue;
+		int read_rc = hs_source_retrieve(src, img);
+		if (read_rc < 0) {
+			if (!r->unread[0])
+				describe_unread(src, read_rc, r->unread,
+				                sizeof r->unread);
+			continue;
+		}
+		hs_analysis an;
+		const int an_rc = hs_analyzer_run(az, img, &an);
+		if (an_rc < 0) {
+			if (!r->unanalysed[0])
+				describe_unanalysed(src, r->frames - 1, an_rc,
+				                    r->unanalysed,
+				                    sizeof r->unanalysed);
+			continue;
+		}
+		/* Eye positions and distances are in pixels of the frame:
+		 * frames of two sizes cannot make one baseline. */
+		if (r->n > 0 &&
+		    (an.frame_w != r->frame_w || an.frame_h != r->frame_h)) {
+			r->resized_w = an.frame_w;
+			r->resized_h = an.frame_h;
+			break;
+		}
+		r->frame_w = an.frame_w;
+		r->frame_h = an.frame_h;
+		if (r->n < MAX_SAMPLES) {
+			hs_calib_sample *smp = &r->samples[r->n++];
+			smp->face = an.face;
+			smp->pose = an.pose;
+			smp->has_pose = an.has_pose;
+		}
+		int left = (int)ceil(seconds - (t - r->t0));
+		if (tty && left != last_shown) {
+			fprintf(stderr, "\r  hold still: %2d s ", left);
+			last_shown = left;
+		}
+	}
+	if (tty)
+		fputs("\r                    \r", stderr);
+}
+
+/* Whether what was recorded can make a baseline, said when not ('kept'
+ * tells what the refusal leaves); a file shorter than asked is warned
+ * of. */
+static bool recording_usable(const recording *r, hs_source *src,
+                             const char *name, double seconds, const char *kept)
+{
+	if (interrupted) {
+		hs_error("calibration interrupted. %s", kept);
+		return false;
+	}
+	if (r->resized_w) {
+		hs_error("the frames of '%s' change size (%dx%d, then %dx%d); "
+		         "calibrate on frames of one size. %s",
+		         name, r->frame_w, r->frame_h, r->resized_w,
+		         r->resized_h, kept);
+		return false;
+	}
+	if (r->rc < 0 && r->rc != HS_EEOF) {
+		hs_error("reading '%s' failed: %s. %s", name,
+		         hs_strerror(r->rc), kept);
+		return false;
+	}
+	if (r->rc == HS_EEOF && hs_source_cut_short(src, r->frames)) {
+		hs_error(
+		        "video '%s' ends after %ld of its %ld frames: the file "
+		        "looks truncated or damaged. %s",
+		        name, r->frames, hs_source_frame_count(src), kept);
+		return false;
+	}
+	if (r->n == 0) {
+		const bool both = r->unread[0] && r->unanalysed[0];
+		hs_error("no frames to calibrate on from '%s'%s%s%s%s. %s",
+		         name, r->unread[0] || r->unanalysed[0] ? ": " : "",
+		         r->unread, both ? "; " : "", r->unanalysed, kept);
+		return false;
+	}
+	/* A file shorter than asked: its last frame lasts a frame period
+	 * (taken as the mean one), so 5 images at 1 fps cover 5 s. */
+	const double period =
+	        r->frames > 1 ? (r->t_last - r->t0) / (double)(r->frames - 1)
+	                      : 0;
+	const double covered = r->t_last - r->t0 + period;
+	if (r->rc == HS_EEOF && r->frames == 1) {
+		hs_warn("'%s' gives a single frame, not %g s of them; the "
+		        "baseline rests on that one",
+		        name, seconds);
+	} else if (r->rc == HS_EEOF && covered + 0.01 < seconds) {
+		hs_warn("'%s' ends %.1f s in, before the %g s asked for; the "
+		        "baseline uses the %zu frame%s there %s",
+		        name, covered, seconds, r->n, r->n == 1 ? "" : "s",
+		        r->n == 1 ? "is" : "are");
+	}
+	return true;
+}
+
+/* What was stored, on stdout. */
+static void print_stored(const char *path, const hs_baseline *b,
+                         const recording *r)
+{
+	printf("Baseline stored in %s\n", path);
+	/* Degrees as the terminal report writes them (report.h). */
+	const char *deg = hs_report_degree(hs_report_locale_charset());
+	size_t with_face = 0;
+	for (size_t i = 0; i < r->n; i++)
+		with_face += r->samples[i].face.found;
+	printf("  frames used: %zu", with_face);
+	if (with_face < r->n)
+		printf(" (of %zu; the others show no face)", r->n);
+	printf(", eye distance %.0f px", b->iod_px);
+	if (b->has_pitch)
+		printf(", head pitch %.1f%s", b->pitch_deg, deg);
+	printf(", roll %.1f%s\n", b->roll_deg, deg);
+}
+
+int hs_cmd_calibrate(int argc, char **argv)
+{
+	calib_args args;
+	hs_config cfg;
+	char path[PATH_MAX], err[HS_MSG_MAX];
+	int rc;
+	if ((rc = parse_args(argc, argv, &args)) >= 0 ||
+	    (rc = load_settings(&args, &cfg)) >= 0 ||
+	    (rc = baseline_path(args.output, path, sizeof path)) >= 0)
+		return rc;
 	/* What a refusal leaves: the old baseline, or none. */
 	const char *kept = access(path, F_OK) == 0
 	                           ? "The previous baseline was kept."
@@ -347,11 +523,13 @@ int hs_cmd_calibrate(int argc, char **argv)
 	hs_source *src = NULL;
 	hs_analyzer *az = NULL;
 	hs_image *img = NULL;
+	recording *rec = calloc(1, sizeof *rec);
 	hs_calib_sample *samples = calloc(MAX_SAMPLES, sizeof *samples);
 	running_monitor monitor = { .running = false };
 	int status = HS_EXIT_FAILURE;
-	if (!samples)
+	if (!rec || !samples)
 		goto out;
+	rec->samples = samples;
 	hs_cv_set_threads(1);
 	struct sigaction sa = { .sa_handler = on_interrupt,
 		                .sa_flags = SA_RESETHAND };
@@ -383,114 +561,17 @@ int hs_cmd_calibrate(int argc, char **argv)
 		goto out;
 	}
 
-	const bool tty = isatty(STDERR_FILENO);
 	fprintf(stderr,
 	        "Sit upright and face the screen, as you would like to sit.\n"
 	        "Recording %g second%s...\n",
 	        cfg.calibrate_s, cfg.calibrate_s == 1 ? "" : "s");
-	size_t n = 0;
-	long frames = 0;
-	double t, t0 = NAN, t_last = NAN, next_t = -INFINITY;
-	int frame_w = 0, frame_h = 0, resized_w = 0, resized_h = 0,
-	    last_shown = -1;
-	/* why the first unreadable frame was, and the first that could not
-	 * be analysed */
-	char unread[PATH_MAX + 1100] = "", unanalysed[PATH_MAX + 1100] = "";
-	while (!interrupted && (rc = hs_source_grab(src, &t)) == 0) {
-		frames++;
-		if (isnan(t0))
-			t0 = t;
-		t_last = t;
-		if (t - t0 >= cfg.calibrate_s)
-			break;
-		if (!hs_monitor_frame_due(&next_t, t, SAMPLE_RATE_HZ))
-			continue;
-		int read_rc = hs_source_retrieve(src, img);
-		if (read_rc < 0) {
-			if (!unread[0]) /* the first, said if none is read */
-				describe_unread(src, read_rc, unread,
-				                sizeof unread);
-			continue;
-		}
-		hs_analysis an;
-		const int an_rc = hs_analyzer_run(az, img, &an);
-		if (an_rc < 0) {
-			if (!unanalysed[0]) /* said if none is analysed */
-				describe_unanalysed(src, frames - 1, an_rc,
-				                    unanalysed,
-				                    sizeof unanalysed);
-			continue;
-		}
-		/* Eye positions and distances are in pixels of the frame:
-		 * frames of two sizes cannot make one baseline. */
-		if (n > 0 && (an.frame_w != frame_w || an.frame_h != frame_h)) {
-			resized_w = an.frame_w;
-			resized_h = an.frame_h;
-			break;
-		}
-		frame_w = an.frame_w;
-		frame_h = an.frame_h;
-		if (n < MAX_SAMPLES) {
-			samples[n].face = an.face;
-			samples[n].pose = an.pose;
-			samples[n].has_pose = an.has_pose;
-			n++;
-		}
-		int left = (int)ceil(cfg.calibrate_s - (t - t0));
-		if (tty && left != last_shown) {
-			fprintf(stderr, "\r  hold still: %2d s ", left);
-			last_shown = left;
-		}
-	}
-	if (tty)
-		fputs("\r                    \r", stderr);
-	if (interrupted) {
-		hs_error("calibration interrupted. %s", kept);
+	record(src, az, img, cfg.calibrate_s, rec);
+	if (!recording_usable(rec, src, name, cfg.calibrate_s, kept))
 		goto out;
-	}
-	if (resized_w) {
-		hs_error("the frames of '%s' change size (%dx%d, then %dx%d); "
-		         "calibrate on frames of one size. %s",
-		         name, frame_w, frame_h, resized_w, resized_h, kept);
-		goto out;
-	}
-	if (rc < 0 && rc != HS_EEOF) {
-		hs_error("reading '%s' failed: %s. %s", name, hs_strerror(rc),
-		         kept);
-		goto out;
-	}
-	if (rc == HS_EEOF && hs_source_cut_short(src, frames)) {
-		hs_error(
-		        "video '%s' ends after %ld of its %ld frames: the file "
-		        "looks truncated or damaged. %s",
-		        name, frames, hs_source_frame_count(src), kept);
-		goto out;
-	}
-	if (n == 0) {
-		const bool both = unread[0] && unanalysed[0];
-		hs_error("no frames to calibrate on from '%s'%s%s%s%s. %s",
-		         name, unread[0] || unanalysed[0] ? ": " : "", unread,
-		         both ? "; " : "", unanalysed, kept);
-		goto out;
-	}
-	/* A file shorter than asked: its last frame lasts a frame period
-	 * (taken as the mean one), so 5 images at 1 fps cover 5 s. */
-	const double period =
-	        frames > 1 ? (t_last - t0) / (double)(frames - 1) : 0;
-	const double covered = t_last - t0 + period;
-	if (rc == HS_EEOF && frames == 1) {
-		hs_warn("'%s' gives a single frame, not %g s of them; the "
-		        "baseline rests on that one",
-		        name, cfg.calibrate_s);
-	} else if (rc == HS_EEOF && covered + 0.01 < cfg.calibrate_s) {
-		hs_warn("'%s' ends %.1f s in, before the %g s asked for; the "
-		        "baseline uses the %zu frame%s there %s",
-		        name, covered, cfg.calibrate_s, n, n == 1 ? "" : "s",
-		        n == 1 ? "is" : "are");
-	}
 	hs_baseline b;
 	char why[HS_MSG_MAX];
-	if (hs_calibration_from_samples(samples, n, frame_w, frame_h, &b, why,
+	if (hs_calibration_from_samples(samples, rec->n, rec->frame_w,
+	                                rec->frame_h, &b, why,
 	                                sizeof why) < 0) {
 		hs_error("calibration refused: %s. %s", why, kept);
 		goto out;
@@ -502,19 +583,7 @@ int hs_cmd_calibrate(int argc, char **argv)
 		hs_error("%s", err);
 		goto out;
 	}
-	printf("Baseline stored in %s\n", path);
-	/* Degrees as the terminal report writes them (report.h). */
-	const char *deg = hs_report_degree(hs_report_locale_charset());
-	size_t with_face = 0;
-	for (size_t i = 0; i < n; i++)
-		with_face += samples[i].face.found;
-	printf("  frames used: %zu", with_face);
-	if (with_face < n)
-		printf(" (of %zu; the others show no face)", n);
-	printf(", eye distance %.0f px", b.iod_px);
-	if (b.has_pitch)
-		printf(", head pitch %.1f%s", b.pitch_deg, deg);
-	printf(", roll %.1f%s\n", b.roll_deg, deg);
+	print_stored(path, &b, rec);
 	status = HS_EXIT_OK;
 out:
 	hs_image_destroy(img);
@@ -523,5 +592,6 @@ out:
 	                           takes it back */
 	release_running_monitor(&monitor, status == HS_EXIT_OK ? path : NULL);
 	free(samples);
+	free(rec);
 	return status;
 }
