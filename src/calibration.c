@@ -150,6 +150,92 @@ void hs_calibration_say_turned(double yaw_deg, char *buf, size_t size)
 	       fabs(yaw_deg), yaw_deg > 0 ? "left" : "right");
 }
 
+/* How many frames gave each column. */
+typedef struct counts {
+	size_t face, box, pitch, roll;
+} counts;
+
+/* Each sample's measures into the columns, the frames without a face
+ * (or without a pose) left out of theirs. */
+static counts gather(const hs_calib_sample *s, size_t n, double *col[M_COUNT])
+{
+	counts k = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		const hs_face *f = &s[i].face;
+		double mx, my, iod;
+		if (!f->found ||
+		    hs_posture_eye_geometry(f, NULL, &mx, &my, &iod) < 0)
+			continue;
+		col[M_X][k.face] = mx;
+		col[M_Y][k.face] = my;
+		col[M_IOD][k.face] = iod;
+		k.face++;
+		if (f->box[2] > 0 && f->box[3] > 0) {
+			col[M_BX][k.box] = f->box[0];
+			col[M_BY][k.box] = f->box[1];
+			col[M_BW][k.box] = f->box[2];
+			col[M_BH][k.box] = f->box[3];
+			k.box++;
+		}
+		if (!s[i].has_pose)
+			continue;
+		/* The eye line's slant rather than the roll: it is what the
+		 * frames are un-rolled by, and for an upright head it is the
+		 * camera's tilt even when the head is turned. */
+		col[M_ROLL][k.roll++] = hs_pose_eye_line_deg(&s[i].pose);
+		/* Yaw comes from the same solve as pitch; without a pitch
+		 * (Haar fallback) it is 0 and meaningless. */
+		if (s[i].pose.has_pitch) {
+			col[M_PITCH][k.pitch] = s[i].pose.pitch_down_deg;
+			col[M_YAW][k.pitch] = s[i].pose.yaw_deg;
+			col[M_PROLL][k.pitch] = s[i].pose.roll_deg;
+			k.pitch++;
+		}
+	}
+	return k;
+}
+
+/* Frame to frame, the head of someone sitting still moves by a degree or
+ * so (about 1 in the fixtures' clips); several times the limit means the
+ * user moved, or more than one person was seen.  True, said, when so. */
+static bool moved_while_recording(double *col[M_COUNT], counts k,
+                                  const hs_baseline *b, char *why,
+                                  size_t whysize)
+{
+	double moved = 0;
+	if (b->has_pitch) {
+		moved = fmax(moved, spread(col[M_PITCH], k.pitch, b->pitch_deg,
+		                           col[M_TMP]));
+		moved = fmax(moved, spread(col[M_YAW], k.pitch,
+		                           hs_median(col[M_YAW], k.pitch),
+		                           col[M_TMP]));
+	}
+	if (k.roll)
+		moved = fmax(moved, spread(col[M_ROLL], k.roll, b->roll_deg,
+		                           col[M_TMP]));
+	const double shift =
+	        fmax(spread(col[M_X], k.face, b->eye_mid_x, col[M_TMP]),
+	             spread(col[M_Y], k.face, b->eye_mid_y, col[M_TMP])) /
+	        b->iod_px;
+	if (moved > HS_CALIB_MAX_SPREAD_DEG) {
+		hs_say(why, whysize,
+		       "your head turned or tilted a lot while it recorded "
+		       "(typically %.0f degrees from where it mostly was); sit "
+		       "still, upright, and try again",
+		       moved);
+		return true;
+	}
+	if (shift > HS_CALIB_MAX_SHIFT_IOD) {
+		hs_say(why, whysize,
+		       "your head moved a lot while it recorded (typically "
+		       "%.1f eye distances from where it mostly was); sit "
+		       "still, upright, and try again",
+		       shift);
+		return true;
+	}
+	return false;
+}
+
 int hs_calibration_from_samples(const hs_calib_sample *s, size_t n, int frame_w,
                                 int frame_h, hs_baseline *out, char *why,
                                 size_t whysize)
@@ -172,40 +258,9 @@ int hs_calibration_from_samples(const hs_calib_sample *s, size_t n, int frame_w,
 	double *col[M_COUNT];
 	for (int m = 0; m < M_COUNT; m++)
 		col[m] = v + (size_t)m * n;
-	size_t n_face = 0, n_box = 0, n_pitch = 0, n_roll = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		const hs_face *f = &s[i].face;
-		double mx, my, iod;
-		if (!f->found ||
-		    hs_posture_eye_geometry(f, NULL, &mx, &my, &iod) < 0)
-			continue;
-		col[M_X][n_face] = mx;
-		col[M_Y][n_face] = my;
-		col[M_IOD][n_face] = iod;
-		n_face++;
-		if (f->box[2] > 0 && f->box[3] > 0) {
-			col[M_BX][n_box] = f->box[0];
-			col[M_BY][n_box] = f->box[1];
-			col[M_BW][n_box] = f->box[2];
-			col[M_BH][n_box] = f->box[3];
-			n_box++;
-		}
-		if (!s[i].has_pose)
-			continue;
-		/* The eye line's slant rather than the roll: it is what the
-		 * frames are un-rolled by, and for an upright head it is the
-		 * camera's tilt even when the head is turned. */
-		col[M_ROLL][n_roll++] = hs_pose_eye_line_deg(&s[i].pose);
-		/* Yaw comes from the same solve as pitch; without a pitch
-		 * (Haar fallback) it is 0 and meaningless. */
-		if (s[i].pose.has_pitch) {
-			col[M_PITCH][n_pitch] = s[i].pose.pitch_down_deg;
-			col[M_YAW][n_pitch] = s[i].pose.yaw_deg;
-			col[M_PROLL][n_pitch] = s[i].pose.roll_deg;
-			n_pitch++;
-		}
-	}
+	const counts k = gather(s, n, col);
+	const size_t n_face = k.face, n_box = k.box, n_pitch = k.pitch,
+	             n_roll = k.roll;
 
 	int rc = HS_EINVAL;
 	size_t missing = n - n_face;
@@ -271,46 +326,9 @@ int hs_calibration_from_samples(const hs_calib_sample *s, size_t n, int frame_w,
 		       b.iod_px, HS_CALIB_MIN_IOD_PX);
 		goto cleanup;
 	}
-	/* Frame to frame, the head of someone sitting still moves by a
-	 * degree or so (about 1 in the fixtures' clips); several times the
-	 * limit means the user moved, or more than one person was seen. */
-	if (n_face >= HS_CALIB_SPREAD_MIN_FRAMES) {
-		double moved = 0;
-		if (b.has_pitch) {
-			moved = fmax(moved, spread(col[M_PITCH], n_pitch,
-			                           b.pitch_deg, col[M_TMP]));
-			moved = fmax(moved,
-			             spread(col[M_YAW], n_pitch,
-			                    hs_median(col[M_YAW], n_pitch),
-			                    col[M_TMP]));
-		}
-		if (n_roll)
-			moved = fmax(moved, spread(col[M_ROLL], n_roll,
-			                           b.roll_deg, col[M_TMP]));
-		const double shift =
-		        fmax(spread(col[M_X], n_face, b.eye_mid_x, col[M_TMP]),
-		             spread(col[M_Y], n_face, b.eye_mid_y,
-		                    col[M_TMP])) /
-		        b.iod_px;
-		if (moved > HS_CALIB_MAX_SPREAD_DEG) {
-			hs_say(why, whysize,
-			       "your head turned or tilted a lot while it "
-			       "recorded "
-			       "(typically %.0f degrees from where it mostly "
-			       "was); sit "
-			       "still, upright, and try again",
-			       moved);
-			goto cleanup;
-		}
-		if (shift > HS_CALIB_MAX_SHIFT_IOD) {
-			hs_say(why, whysize,
-			       "your head moved a lot while it recorded "
-			       "(typically %.1f eye distances from where it "
-			       "mostly was); sit still, upright, and try again",
-			       shift);
-			goto cleanup;
-		}
-	}
+	if (n_face >= HS_CALIB_SPREAD_MIN_FRAMES &&
+	    moved_while_recording(col, k, &b, why, whysize))
+		goto cleanup;
 	if (n_box) {
 		b.box[0] = hs_median(col[M_BX], n_box);
 		b.box[1] = hs_median(col[M_BY], n_box);
