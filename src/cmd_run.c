@@ -1036,15 +1036,11 @@ static int make_notifier(run_ctx *c, int *status)
 }
 
 /* Everything before the loop that can fail with a usage/config error. */
-static int prepare(run_ctx *c, int *status)
+/* --clock-start read into c->clock_start (now without it): -1 when it
+ * is no time, is more than a day ahead or comes with a camera (said, a
+ * usage error). */
+static int check_clock_start(run_ctx *c)
 {
-	char err[HS_MSG_MAX];
-	*status = HS_EXIT_USAGE;
-	if (load_settings(&c->o, &c->cfg, err, sizeof err) < 0 ||
-	    hs_detector_check_model(c->cfg.model, err, sizeof err) < 0) {
-		hs_error("%s", err);
-		return -1;
-	}
 	c->clock_start = hs_clock_wall();
 	char when_why[160];
 	const int when_rc =
@@ -1083,14 +1079,13 @@ static int prepare(run_ctx *c, int *status)
 		        "frames are journalled at the time they are taken");
 		return -1;
 	}
-	/* Checked before anything starts: without a display the window's
-	 * toolkit would abort the process. */
-	char why[256];
-	if (c->o.preview && hs_display_check(why, sizeof why) < 0) {
-		hs_error("--preview needs a graphical display: %s", why);
-		*status = HS_EXIT_FAILURE;
-		return -1;
-	}
+	return 0;
+}
+
+/* The single-instance lock: -1, with *status, when another monitor holds
+ * it (said, a usage error) or it cannot be made (a failure). */
+static int take_lock(run_ctx *c, int *status)
+{
 	char lock_path[PATH_MAX];
 	long holder = 0;
 	int rc = hs_lock_default_path(lock_path, sizeof lock_path);
@@ -1105,16 +1100,23 @@ static int prepare(run_ctx *c, int *status)
 	if (rc == HS_ELOCKED) {
 		hs_error("already running (pid %ld)", holder);
 		c->other_pid = holder > 0 ? holder : -1;
+		*status = HS_EXIT_USAGE;
 		return -1;
 	}
 	if (rc < 0) { /* said, with the file or folder */
 		*status = HS_EXIT_FAILURE;
 		return -1;
 	}
-	/* Only now: looking for the first webcam opens each video device,
-	 * which a running monitor would take for a video call starting. */
-	hs_source_name(c->cfg.source, c->source_label, sizeof c->source_label);
-	*status = HS_EXIT_FAILURE;
+	return 0;
+}
+
+/* The baseline from --calibration or the default file, and the monitor
+ * made with it (or uncalibrated, when the default file is not there yet):
+ * -1, with *status, when it cannot be read (said). */
+static int load_baseline(run_ctx *c, int *status)
+{
+	char err[HS_MSG_MAX];
+	int rc;
 	if (c->o.calibration)
 		snprintf(c->cal_path, sizeof c->cal_path, "%s",
 		         c->o.calibration);
@@ -1138,17 +1140,15 @@ static int prepare(run_ctx *c, int *status)
 		return -1;
 	hs_monitor_init(c->mon, &c->cfg, have_base ? &base : NULL);
 	c->base_from_file = have_base;
+	return 0;
+}
 
-	hs_source_opts_default(&c->so);
-	c->so.width = (int)c->cfg.camera_width;
-	c->so.height = (int)c->cfg.camera_height;
-	c->so.camera_fps = c->cfg.camera_fps;
-	char ctl_path[PATH_MAX];
-	if (hs_control_default_path(ctl_path, sizeof ctl_path) == 0 &&
-	    (rc = hs_control_create(ctl_path, &c->control)) < 0)
-		hs_warn("control socket '%s' unavailable (%s): 'headsup pause' "
-		        "will not reach this monitor",
-		        ctl_path, hs_strerror(rc));
+/* The journal's path, from --journal or the default, refused when it can
+ * never hold a journal (a folder, a pipe or device at the default path,
+ * a named file that holds something else): -1, with *status, said. */
+static int journal_path_usable(run_ctx *c, int *status)
+{
+	int rc;
 	if (c->o.journal)
 		snprintf(c->journal_path, sizeof c->journal_path, "%s",
 		         c->o.journal);
@@ -1193,6 +1193,50 @@ static int prepare(run_ctx *c, int *status)
 		*status = HS_EXIT_USAGE;
 		return -1;
 	}
+	return 0;
+}
+
+static int prepare(run_ctx *c, int *status)
+{
+	char err[HS_MSG_MAX];
+	*status = HS_EXIT_USAGE;
+	if (load_settings(&c->o, &c->cfg, err, sizeof err) < 0 ||
+	    hs_detector_check_model(c->cfg.model, err, sizeof err) < 0) {
+		hs_error("%s", err);
+		return -1;
+	}
+	if (check_clock_start(c) < 0)
+		return -1;
+	/* Checked before anything starts: without a display the window's
+	 * toolkit would abort the process. */
+	char why[256];
+	if (c->o.preview && hs_display_check(why, sizeof why) < 0) {
+		hs_error("--preview needs a graphical display: %s", why);
+		*status = HS_EXIT_FAILURE;
+		return -1;
+	}
+	if (take_lock(c, status) < 0)
+		return -1;
+	/* Only now: looking for the first webcam opens each video device,
+	 * which a running monitor would take for a video call starting. */
+	hs_source_name(c->cfg.source, c->source_label, sizeof c->source_label);
+	*status = HS_EXIT_FAILURE;
+	if (load_baseline(c, status) < 0)
+		return -1;
+
+	hs_source_opts_default(&c->so);
+	c->so.width = (int)c->cfg.camera_width;
+	c->so.height = (int)c->cfg.camera_height;
+	c->so.camera_fps = c->cfg.camera_fps;
+	char ctl_path[PATH_MAX];
+	int rc;
+	if (hs_control_default_path(ctl_path, sizeof ctl_path) == 0 &&
+	    (rc = hs_control_create(ctl_path, &c->control)) < 0)
+		hs_warn("control socket '%s' unavailable (%s): 'headsup pause' "
+		        "will not reach this monitor",
+		        ctl_path, hs_strerror(rc));
+	if (journal_path_usable(c, status) < 0)
+		return -1;
 	/* A camera's notifier is made before the camera is opened:
 	 * --announce may have to say that it waits for it.  A file is
 	 * opened first: one that cannot be read is the error to say, not
