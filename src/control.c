@@ -41,8 +41,9 @@ typedef struct slot {
 	int fd;
 	slot_state state;
 	double since; /* hs_clock_steady() when it was accepted */
-	unsigned long long
-	        order; /* its place among accepts: since ties in a poll */
+	/* how many were accepted before it: orders those of one poll,
+	 * whose since is the same */
+	unsigned long long order;
 	size_t len;
 	char line[HS_CONTROL_LINE_MAX + 2];
 } slot;
