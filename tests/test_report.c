@@ -567,15 +567,111 @@ static void short_hunching_gets_the_hunched_advice(void **state)
 		memset(m[i].state_s, 0, sizeof m[i].state_s);
 		m[i].state_s[i % 2 ? HS_STATE_HUNCHED : HS_STATE_UPRIGHT] = 60;
 	}
-	static hs_journal_minute hour[80];
-	for (int i = 0; i < 80; i++) {
+	/* The share is of the time at the desk: as long again away from
+	 * it (a quarter of the time monitored hunched) changes nothing. */
+	static hs_journal_minute hour[160];
+	for (int i = 0; i < 160; i++) {
 		hour[i] = m[i % 40];
 		hour[i].start = DAY_0900 + i * MIN;
+		if (i >= 80) {
+			memset(hour[i].state_s, 0, sizeof hour[i].state_s);
+			hour[i].state_s[HS_STATE_AWAY] = 60;
+		}
 	}
 	in.minutes = hour;
-	in.n_minutes = 80;
+	in.n_minutes = 160;
 	assert_int_equal(hs_report_build(&in, &r), 0);
+	assert_true(r.present_s == 80 * MIN && r.monitored_s == 160 * MIN);
+	assert_true(r.longest_bad.duration_s < 20 * MIN);
 	assert_int_equal(r.advice, HS_ADVICE_ACTIVE);
+	hs_report_finish(&r);
+}
+
+/* Minutes at 09:00 + at[i] minutes, each all in state st. */
+static size_t minutes_at(const int *at, size_t n, hs_state st,
+                         hs_journal_minute *m)
+{
+	for (size_t i = 0; i < n; i++) {
+		memset(&m[i], 0, sizeof m[i]);
+		m[i].start = DAY_0900 + at[i] * MIN;
+		m[i].state_s[st] = 60;
+	}
+	return n;
+}
+
+/* A minute the journal does not hold (the monitor stopped or paused)
+ * ends a stretch: 10 minutes upright, one missing, 5 upright are a
+ * longest stretch of 10 minutes, not 15. */
+static void a_missing_minute_ends_a_stretch(void **state)
+{
+	(void)state;
+	static const int at[] = { 0,  1,  2,  3,  4, 5, 6, 7, 8, 9, /* 10 */
+		                  11, 12, 13, 14, 15 };
+	hs_journal_minute m[sizeof at / sizeof at[0]];
+	hs_report_input in = {
+		.first = the_day,
+		.last = the_day,
+		.minutes = m,
+		.n_minutes = minutes_at(at, sizeof at / sizeof at[0],
+		                        HS_STATE_UPRIGHT, m),
+	};
+	hs_report r;
+	assert_int_equal(hs_report_build(&in, &r), 0);
+	assert_true(r.longest_upright.start == DAY_0900);
+	if (r.longest_upright.duration_s != 10 * MIN)
+		fail_msg("longest upright %.0f s, want 600",
+		         r.longest_upright.duration_s);
+	hs_report_finish(&r);
+}
+
+/* Two hours with as much bad time: the earlier is the worst hour. */
+static void of_equal_hours_the_earlier_is_the_worst(void **state)
+{
+	(void)state;
+	/* 10 minutes hunched from 10:00 and from 14:00 */
+	static const int at[] = { 60,  61,  62,  63,  64,  65,  66,
+		                  67,  68,  69,  300, 301, 302, 303,
+		                  304, 305, 306, 307, 308, 309 };
+	hs_journal_minute m[sizeof at / sizeof at[0]];
+	hs_report_input in = {
+		.first = the_day,
+		.last = the_day,
+		.minutes = m,
+		.n_minutes = minutes_at(at, sizeof at / sizeof at[0],
+		                        HS_STATE_HUNCHED, m),
+	};
+	hs_report r;
+	assert_int_equal(hs_report_build(&in, &r), 0);
+	assert_true(r.hours[10][HS_STATE_HUNCHED] ==
+	            r.hours[14][HS_STATE_HUNCHED]);
+	assert_int_equal(r.worst_hour, 10);
+	hs_report_finish(&r);
+}
+
+/* A day's report holds the alerts from its 00:00:00 up to, not
+ * including, the next day's 00:00:00. */
+static void alerts_count_on_the_day_they_came(void **state)
+{
+	(void)state;
+	const double start = hs_date_start(the_day);
+	const double next = hs_date_start(hs_date_add_days(the_day, 1));
+	const hs_journal_alert alerts[] = {
+		{ start - 1, HS_STATE_HUNCHED, 30, "" },
+		{ start, HS_STATE_HUNCHED, 30, "" },
+		{ next - 1, HS_STATE_LOOKING_DOWN, 30, "" },
+		{ next, HS_STATE_HUNCHED, 30, "" },
+	};
+	hs_report_input in = { .first = the_day,
+		               .last = the_day,
+		               .alerts = alerts,
+		               .n_alerts = 4 };
+	hs_report r;
+	assert_int_equal(hs_report_build(&in, &r), 0);
+	assert_int_equal(r.n_alerts, 2);
+	assert_true(r.alerts[0].t == start);
+	assert_true(r.alerts[1].t == next - 1);
+	assert_int_equal(r.alerts_by_kind[HS_STATE_HUNCHED], 1);
+	assert_int_equal(r.alerts_by_kind[HS_STATE_LOOKING_DOWN], 1);
 	hs_report_finish(&r);
 }
 
@@ -872,6 +968,31 @@ static void json_has_the_stable_keys(void **state)
 	assert_json(doc, "$.monitored_s", "0.0");
 	assert_json(doc, "$.states.hunched", "0.0");
 	assert_json(doc, "$.neck_load_kg", "null");
+	free(doc);
+	hs_report_finish(&r);
+
+	/* A day upright only: no bad stretch; alerts counted by kind. */
+	hs_journal_minute up[10];
+	memset(up, 0, sizeof up);
+	for (int i = 0; i < 10; i++) {
+		up[i].start = DAY_0900 + i * MIN;
+		up[i].state_s[HS_STATE_UPRIGHT] = 60;
+	}
+	const hs_journal_alert alerts[] = {
+		{ DAY_0900 + 60, HS_STATE_LOOKING_DOWN, 30, "" },
+		{ DAY_0900 + 120, HS_STATE_HUNCHED, 30, "" },
+		{ DAY_0900 + 180, HS_STATE_LOOKING_DOWN, 30, "" },
+	};
+	in.minutes = up;
+	in.n_minutes = 10;
+	in.alerts = alerts;
+	in.n_alerts = 3;
+	assert_int_equal(hs_report_build(&in, &r), 0);
+	doc = render(&r, hs_report_write_json);
+	assert_json(doc, "$.longest_upright.duration_s", "600.0");
+	assert_json(doc, "$.longest_bad", "null");
+	assert_json(doc, "$.alerts_by_kind.looking_down", "2");
+	assert_json(doc, "$.alerts_by_kind.hunched", "1");
 	free(doc);
 	hs_report_finish(&r);
 }
@@ -3255,6 +3376,9 @@ int main(void)
 		cmocka_unit_test(neck_load_follows_hansraj),
 		cmocka_unit_test(figures_of_a_synthetic_day),
 		cmocka_unit_test(short_hunching_gets_the_hunched_advice),
+		cmocka_unit_test(a_missing_minute_ends_a_stretch),
+		cmocka_unit_test(of_equal_hours_the_earlier_is_the_worst),
+		cmocka_unit_test(alerts_count_on_the_day_they_came),
 		cmocka_unit_test(
 		        several_days_cover_the_days_ending_at_the_date),
 		cmocka_unit_test(a_long_trend_keeps_its_labels_apart),

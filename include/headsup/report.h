@@ -78,7 +78,8 @@ typedef struct hs_report {
 	/* Seconds per state for each hour of the day (local), summed over
 	 * the days covered. */
 	double hours[24][HS_STATE_COUNT];
-	int worst_hour; /* most time looking down or hunched; -1 if none */
+	int worst_hour; /* most time looking down or hunched, the earlier of
+	                 * hours alike; -1 if none */
 
 	/* Time-weighted mean pitch delta (negative taken as 0) and the
 	 * Hansraj neck-load estimate of each minute, averaged; -1 when no
