@@ -250,6 +250,10 @@ static void refuses_a_tilted_tiny_or_moving_head(void **state)
 	}
 	assert_refused_saying(s, N,
 	                      "tilted 35 degrees toward your left shoulder");
+	for (int i = 0; i < N; i++)
+		s[i].pose.roll_deg = -35; /* the right eye lower */
+	assert_refused_saying(s, N,
+	                      "tilted 35 degrees toward your right shoulder");
 
 	/* eyes 10 px apart */
 	for (int i = 0; i < N; i++) {
