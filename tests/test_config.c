@@ -135,6 +135,16 @@ static void a_good_file_sets_what_it_says(void **state)
 	assert_true(cfg.looking_down_enter_deg == 15.0);
 	assert_int_equal(cfg.camera_height, 480);
 
+	/* A state may be left at the value that enters it. */
+	hs_config_defaults(&cfg);
+	assert_int_equal(parse_text(&cfg,
+	                            "[posture]\nlooking_down_enter_deg = 12\n"
+	                            "looking_down_exit_deg = 12\n",
+	                            err, sizeof err),
+	                 0);
+	assert_true(cfg.looking_down_enter_deg == 12.0);
+	assert_true(cfg.looking_down_exit_deg == 12.0);
+
 	/* Saved by an editor that starts the file with a byte-order mark
 	 * and ends lines with CR LF. */
 	hs_config_defaults(&cfg);
@@ -208,6 +218,9 @@ static void bad_files_name_the_line_the_key_and_the_range(void **state)
 		  "is out of range (allowed: 160 to 3840)" },
 		{ "[monitor]\ncamera_width = 100\n",
 		  "test.ini:2: monitor.camera_width: 100 is out of range "
+		  "(allowed: 160 to 3840)" },
+		{ "\n[monitor]\ncamera_width = 99999\n",
+		  "test.ini:3: monitor.camera_width: 99999 is out of range "
 		  "(allowed: 160 to 3840)" },
 		{ "[alerts]\nnotify = email\n",
 		  "test.ini:2: alerts.notify: 'email' is not allowed (allowed: "
