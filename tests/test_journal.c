@@ -180,6 +180,26 @@ static void round_trip_keeps_minutes_alerts_and_sessions(void **state)
 	assert_string_equal(s[0].calibration, "calibration.ini");
 	free(s);
 	hs_journal_close(j);
+
+	/* The alert belongs to its session, as its minutes do: a report or
+	 * a query of the file by session finds it there. */
+	sqlite3 *db = NULL;
+	assert_int_equal(
+	        sqlite3_open_v2(fx->db, &db, SQLITE_OPEN_READONLY, NULL),
+	        SQLITE_OK);
+	sqlite3_stmt *q = NULL;
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT alerts.session, sessions.id"
+	                                    " FROM alerts, sessions",
+	                                    -1, &q, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_int_not_equal(sqlite3_column_int64(q, 1), 0);
+	assert_int_equal(sqlite3_column_int64(q, 0),
+	                 sqlite3_column_int64(q, 1));
+	assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
 }
 
 static void frames_need_a_session(void **state)
