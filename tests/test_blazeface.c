@@ -139,6 +139,8 @@ static void blend_is_the_score_weighted_mean(void **state)
 	(void)state;
 	hs_bf_detection in[2] = { det(0.6f, 50, 50, 40),
 		                  det(0.9f, 54, 48, 44) };
+	in[0].h = 36; /* wider than tall */
+	in[1].h = 60; /* taller than wide */
 	hs_bf_detection out[2];
 	assert_true(hs_blazeface_iou(&in[0], &in[1]) > 0.3f);
 	int n = hs_blazeface_blend(in, 2, 0.3f, out, 2);
@@ -147,6 +149,7 @@ static void blend_is_the_score_weighted_mean(void **state)
 	assert_near(out[0].cx, (0.6 * 50 + 0.9 * 54) / 1.5, 1e-4);
 	assert_near(out[0].cy, (0.6 * 50 + 0.9 * 48) / 1.5, 1e-4);
 	assert_near(out[0].w, (0.6 * 40 + 0.9 * 44) / 1.5, 1e-4);
+	assert_near(out[0].h, (0.6 * 36 + 0.9 * 60) / 1.5, 1e-4);
 	assert_near(out[0].kp[HS_KP_NOSE][0], (0.6 * 52 + 0.9 * 56) / 1.5,
 	            1e-4);
 }
@@ -173,17 +176,21 @@ static void letterbox_maps_back_to_frame_pixels(void **state)
 {
 	(void)state;
 	const hs_letterbox lb = { .scale = 5.f, .pad_x = 0.f, .pad_y = 80.f };
+	/* A face taller than wide: 16 x 24 input pixels, 80 x 120 in the
+	 * frame. */
 	hs_bf_detection d = det(0.9f, 64, 40, 20);
+	d.w = 16;
+	d.h = 24;
 	hs_face f;
 	hs_blazeface_to_face(&d, &lb, &f);
 	assert_true(f.found);
 	assert_string_equal(f.detector, "blazeface");
 	assert_int_equal(f.kp_valid, HS_KP_ALL);
 	assert_near(f.score, 0.9, 1e-6);
-	assert_near(f.box[0], (64 - 10) * 5, 1e-3);
-	assert_near(f.box[1], (40 - 10) * 5 - 80, 1e-3);
-	assert_near(f.box[2], 100, 1e-3);
-	assert_near(f.box[3], 100, 1e-3);
+	assert_near(f.box[0], (64 - 8) * 5, 1e-3);
+	assert_near(f.box[1], (40 - 12) * 5 - 80, 1e-3);
+	assert_near(f.box[2], 80, 1e-3);
+	assert_near(f.box[3], 120, 1e-3);
 	assert_near(f.kp[HS_KP_NOSE].x, (64 + 2) * 5, 1e-3);
 	assert_near(f.kp[HS_KP_NOSE].y, (40 - 2) * 5 - 80, 1e-3);
 }
