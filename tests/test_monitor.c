@@ -56,14 +56,21 @@ static void settings(hs_config *cfg, double sustain_s, double cooldown_s)
 }
 
 /* Feed frames at 2 Hz from t0 (inclusive) to t1 (exclusive); count alerts
- * and return the time of the first one (NAN if none). */
+ * and return the time of the first one (NAN if none).  Each step says
+ * whether its state differs from the frame before's: 'run -v' logs the
+ * state each time it does. */
 static double feed(hs_monitor *m, double t0, double t1, const hs_analysis *an,
                    int *alerts, hs_state *last)
 {
 	double first = NAN;
 	for (double t = t0; t < t1 - 1e-9; t += 0.5) {
 		hs_monitor_step st;
+		const hs_state before = m->state;
 		hs_monitor_step_frame(m, t, an, &st);
+		if (st.changed != (st.state != before))
+			fail_msg("%.1f s: %s after %s, changed %d", t,
+			         hs_state_name(st.state), hs_state_name(before),
+			         st.changed);
 		if (st.alert) {
 			(*alerts)++;
 			if (isnan(first))

@@ -194,6 +194,20 @@ static void a_restart_keeps_the_cooldown(void **state)
 	hs_runenv_free(&e);
 }
 
+/* Does out hold an info line "<t> s: <name>", t in [from, to]? */
+static bool logs_state_at(const char *out, const char *name, double from,
+                          double to)
+{
+	for (const char *p = out; (p = strstr(p, "headsup: info: ")); p++) {
+		double t;
+		char said[32];
+		if (sscanf(p + 15, "%lf s: %31[a-z_]", &t, said) == 2 &&
+		    strcmp(said, name) == 0 && t >= from && t <= to)
+			return true;
+	}
+	return false;
+}
+
 /* With no session bus at all, or one that is not there, the alert goes
  * to the terminal, the user is told once that desktop notifications are
  * off, and monitoring runs to the end of the file. */
@@ -233,6 +247,9 @@ static void no_session_bus_alerts_on_terminal(void **state)
 		assert_int_equal(hs_runenv_count(out, "headsup: Hunched for "
 		                                      "30 seconds"),
 		                 1);
+		/* -v says each change of state with its time in the clip,
+		 * the hunch that was alerted among them. */
+		assert_true(logs_state_at(out, "hunched", 0, 200));
 		/* ...and it went on to the end of the 200 s clip. */
 		assert_non_null(strstr(out, "stopped at 199."));
 		/* Demanded with notify = desktop, the missing server stops
