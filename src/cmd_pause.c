@@ -19,8 +19,8 @@ static void print_help(FILE *out)
 	      "Without DURATION the pause lasts until 'headsup resume'.\n\n"
 	      "DURATION is seconds (\"90\") or number+unit parts with the "
 	      "units\n"
-	      "h, m and s, largest first: 90s, 30m, 1h, 1h30m; at most 7 "
-	      "days.\n\n"
+	      "d, h, m and s, largest first: 90s, 30m, 1h, 1h30m, 2d; at "
+	      "most 7\ndays.\n\n"
 	      "Options:\n"
 	      "  --announce  say the answer on the desktop too (the menu "
 	      "entry's\n"
@@ -38,8 +38,8 @@ static void print_help(FILE *out)
 static int bad_duration(const char *text)
 {
 	return hs_cli_usage_error("pause",
-	                          "bad duration '%s': use e.g. 90s, 30m, 1h or "
-	                          "1h30m, from 1 second to 7 days",
+	                          "bad duration '%s': use e.g. 90s, 30m, 1h, "
+	                          "1h30m or 2d, from 1 second to 7 days",
 	                          text);
 }
 

@@ -393,8 +393,8 @@ static const doc_command doc_commands[] = {
 	  "No reminders are given until {DURATION} has passed or *headsup "
 	  "resume* is run; without {DURATION}, until *headsup resume*.\n"
 	  "{DURATION} is a number of seconds (*90*), or parts of a whole "
-	  "number and a unit, *h*, *m* or *s*, largest first: *90s*, *30m*, "
-	  "*1h*, *1h30m*; from 1 second to at most 7 days.\n"
+	  "number and a unit, *d*, *h*, *m* or *s*, largest first: *90s*, "
+	  "*30m*, *1h*, *1h30m*, *2d*; from 1 second to at most 7 days.\n"
 	  "The monitor's answer is printed.",
 	  { { "--announce", NULL, NULL,
 	      "Say the monitor's answer on the desktop too, in a "

@@ -157,7 +157,7 @@ int hs_duration_parse(const char *text, double *seconds)
 	static const struct {
 		char unit;
 		double seconds;
-	} units[] = { { 'h', 3600 }, { 'm', 60 }, { 's', 1 } };
+	} units[] = { { 'd', 86400 }, { 'h', 3600 }, { 'm', 60 }, { 's', 1 } };
 	const char *p = text;
 	double total = 0;
 	size_t next_unit = 0; /* units must come in decreasing order */

@@ -90,9 +90,10 @@ static void durations_in_every_form(void **state)
 		const char *text;
 		double seconds;
 	} good[] = {
-		{ "90", 90 },       { "90s", 90 },      { "15m", 900 },
-		{ "2h", 7200 },     { "1h30m", 5400 },  { "1m30s", 90 },
-		{ "1h0m5s", 3605 }, { "168h", 604800 }, { "1", 1 },
+		{ "90", 90 },       { "90s", 90 },       { "15m", 900 },
+		{ "2h", 7200 },     { "1h30m", 5400 },   { "1m30s", 90 },
+		{ "1h0m5s", 3605 }, { "168h", 604800 },  { "1", 1 },
+		{ "2d", 172800 },   { "1d12h", 129600 }, { "7d", 604800 },
 	};
 	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
 		double s = -1;
@@ -109,19 +110,14 @@ static void bad_durations_are_refused(void **state)
 		const char *text;
 		int err;
 	} bad[] = {
-		{ "", HS_EINVAL },
-		{ "m", HS_EINVAL },
-		{ "15x", HS_EINVAL },
-		{ "1h30", HS_EINVAL },
-		{ "30m1h", HS_EINVAL },
-		{ "1m1m", HS_EINVAL },
-		{ "-5m", HS_EINVAL },
-		{ "1.5h", HS_EINVAL },
-		{ "15 m", HS_EINVAL },
-		{ "0", HS_ERANGE },
-		{ "0s", HS_ERANGE },
-		{ "169h", HS_ERANGE },
-		{ "99999999999999999999", HS_ERANGE },
+		{ "", HS_EINVAL },      { "m", HS_EINVAL },
+		{ "15x", HS_EINVAL },   { "1h30", HS_EINVAL },
+		{ "30m1h", HS_EINVAL }, { "1m1m", HS_EINVAL },
+		{ "-5m", HS_EINVAL },   { "1.5h", HS_EINVAL },
+		{ "15 m", HS_EINVAL },  { "0", HS_ERANGE },
+		{ "0s", HS_ERANGE },    { "169h", HS_ERANGE },
+		{ "8d", HS_ERANGE },    { "7d1s", HS_ERANGE },
+		{ "1h1d", HS_EINVAL },  { "99999999999999999999", HS_ERANGE },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		double s = 42;
