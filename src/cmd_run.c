@@ -51,6 +51,11 @@
  * looks at the screen lock, the notifications and the lent camera this
  * often; a request on the control socket or a signal wakes it at once. */
 #define IDLE_S 1.0
+/* A run that ends on its own (a file replayed to its end) while another
+ * program holds the journal locked waits this long for the lock before
+ * what it watched is lost; a stop asked for (a signal, 'headsup stop')
+ * does not wait. */
+#define END_LOCK_WAIT_S 15.0
 
 volatile sig_atomic_t hs_run_stop_requested;
 static volatile sig_atomic_t reload_requested;
@@ -1284,7 +1289,19 @@ static bool finish(run_ctx *c)
 {
 	bool kept = true;
 	if (c->journal) {
-		hs_journal_end_session(c->journal, wall_at(c, last_t(c)));
+		int rc = hs_journal_end_session(c->journal,
+		                                wall_at(c, last_t(c)));
+		const double until = hs_clock_steady() + END_LOCK_WAIT_S;
+		if (rc == HS_ELOCKED && !hs_run_stop_requested)
+			hs_info("journal '%s' is locked by another program; "
+			        "waiting up to %.0f s to write what was "
+			        "watched",
+			        c->journal_path, END_LOCK_WAIT_S);
+		while (rc == HS_ELOCKED && !hs_run_stop_requested &&
+		       hs_clock_steady() < until) {
+			hs_control_wait(NULL, 0.5);
+			rc = hs_journal_flush(c->journal);
+		}
 		kept = hs_journal_close(c->journal) == 0;
 	}
 	if (c->unjournalled_s > 0) {
