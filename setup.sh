@@ -38,7 +38,7 @@ runtime_pkgs=(build-essential cmake pkg-config libopencv-dev opencv-data
 	libjpeg-dev libnotify-dev libsqlite3-dev libcmocka-dev)
 test_pkgs=(dbus dbus-x11 dunst xvfb libnotify-bin chromium clang
 	libclang-rt-14-dev valgrind strace sqlite3 procps imagemagick tzdata
-	groff-base man-db mandoc desktop-file-utils clang-format x11-utils systemd)
+	groff-base man-db mandoc desktop-file-utils clang-format x11-utils systemd ffmpeg)
 
 pkgs=("${runtime_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")

@@ -140,10 +140,15 @@ typedef struct video {
 	bool count_stated; /* by the container: see hs_video_states_count() */
 	double fps;        /* the file's frame rate, or FFmpeg's guess of 25 */
 	long grabbed;      /* frames grabbed so far */
+	long skipped;      /* frames that could not be decoded: video_grab() */
 	double last_t;     /* the time of the last one */
+	long last_index;   /* its place in the file (frames skipped count) */
+	double first_t;    /* the stamp of the first one */
 	bool unstamped;    /* no time stamps of its own: see video_grab() */
 	double offset;     /* added to its stamps: see hs_video_follow_on() */
 	bool went_back;    /* its stamps went back once: said */
+	long unstamped_at; /* the first of the frames since, stamped 0, or -1 */
+	double before_t;   /* the time of the frame before that one */
 	char *path;        /* for messages */
 } video;
 
@@ -151,6 +156,9 @@ typedef struct video {
  * second, and says 1200000 for it. */
 #define UNSTAMPED_FPS 25.0
 #define MAX_FPS 1000.0
+/* Grabs that may fail in a row, where the container says frames remain,
+ * before the video is taken to end there: see video_grab(). */
+#define MAX_UNDECODABLE 50
 
 static int video_open(const char *spec, const hs_source_opts *o, void **st)
 {
@@ -180,39 +188,127 @@ static int video_open(const char *spec, const hs_source_opts *o, void **st)
 		fclose(f);
 	}
 	v->fps = info.fps > 0 && info.fps <= MAX_FPS ? info.fps : UNSTAMPED_FPS;
+	v->unstamped_at = -1;
 	*st = v;
 	return 0;
+}
+
+/* Grab the next frame that can be decoded.  A grab that fails is the end
+ * of the file, unless its container states that frames remain: damage in
+ * the middle (a few kB overwritten) fails a grab or a few, and FFmpeg
+ * reads on after it.  Up to MAX_UNDECODABLE failures in a row are passed
+ * over (*fails); a file cut short fails every grab, so it still ends
+ * after those few quick tries. */
+static int grab_decodable(video *v, double *stamp, int *fails)
+{
+	int rc;
+	*fails = 0;
+	while ((rc = hs_capture_grab(v->cap, stamp)) == HS_EEOF &&
+	       v->count_stated && v->grabbed + v->skipped + *fails < v->count &&
+	       *fails < MAX_UNDECODABLE)
+		(*fails)++;
+	return rc;
+}
+
+/* Say once per gap that frames were skipped, after frame grabbed - 1 at
+ * last_t, and reading went on at t: as many as its time stamps leave out
+ * (a failed grab may spoil more than one frame), at least one per failed
+ * grab.  They count as read for hs_source_cut_short(). */
+static void say_skipped(video *v, int fails, double last_t, double t)
+{
+	long lost = fails;
+	const double missed = (t - last_t) * v->fps - 1;
+	if (v->grabbed > 0 && missed > lost && missed < (double)v->count)
+		lost = lround(missed);
+	v->skipped += lost;
+	if (v->grabbed > 0)
+		hs_warn("video '%s': %ld frame(s) after frame %ld (%.3f s) "
+		        "cannot be decoded; skipped them, and read on from "
+		        "%.3f s",
+		        v->path, lost, v->grabbed - 1, last_t, t);
+	else
+		hs_warn("video '%s': its first %ld frame(s) cannot be "
+		        "decoded; skipped them, and read on from %.3f s",
+		        v->path, lost, t);
 }
 
 /* A frame's time is the file's own stamp, kept going forward.  A stream
  * without stamps (raw MJPEG, JPEGs one after another) gets them from
  * FFmpeg far below zero, or none at all: its frames are then timed by
- * their number, from 0. */
-static int video_grab(void *st, double *t_s)
+ * their number, from 0.  Raw H.264 is given 0 for every frame: a second
+ * frame stamped as the first says so too.  FFmpeg's stamps start at 0, so
+ * a frame after the first stamped 0 has no stamp of its own (the frames
+ * an H.264 decoder with B-frames hands over at the end of the file): it
+ * is timed a frame period after the one before.  If a stamp further on
+ * goes back, the stream started again at that frame (files joined end to
+ * end), and that is where it is said to go back. */
+static int time_frame(video *v, double stamp, int fails, double *t_s)
 {
-	video *v = st;
-	double stamp = 0;
-	int rc = hs_capture_grab(v->cap, &stamp);
-	if (rc < 0)
-		return rc;
 	if (v->grabbed == 0)
 		v->unstamped = !(isfinite(stamp) && stamp >= 0);
-	if (v->unstamped || !isfinite(stamp))
-		stamp = (double)v->grabbed / v->fps;
+	else if (v->grabbed == 1 && !v->unstamped && stamp == v->first_t)
+		v->unstamped = true;
+	const long index = v->grabbed + v->skipped + fails;
+	/* No stamp: a frame period after the last, or more over frames
+	 * skipped. */
+	const double next_t =
+	        v->grabbed == 0
+	                ? (double)index / v->fps
+	                : v->last_t + (double)(index - v->last_index) / v->fps;
+	v->last_index = index;
+	if (v->unstamped) {
+		*t_s = v->last_t = next_t;
+		return 0;
+	}
+	if (v->grabbed > 0 && (stamp == 0 || !isfinite(stamp))) {
+		if (v->unstamped_at < 0) {
+			v->unstamped_at = v->grabbed;
+			v->before_t = v->last_t;
+		}
+		*t_s = v->last_t = next_t;
+		return 0;
+	}
 	bool back = false;
 	const double t =
 	        hs_video_follow_on(stamp, v->grabbed ? v->last_t : -INFINITY,
 	                           v->fps, &v->offset, &back);
 	/* Frames are numbered from 0, as `headsup analyze` numbers them. */
-	if (back && !v->went_back)
-		hs_warn("time stamps of video '%s' go back at frame %ld (to "
-		        "%.3f s after %.3f s); the frames after it are taken "
-		        "as following on",
-		        v->path, v->grabbed, stamp, v->last_t);
+	if (back && !v->went_back) {
+		if (v->unstamped_at >= 0)
+			hs_warn("time stamps of video '%s' go back at frame "
+			        "%ld (to 0.000 s after %.3f s); the frames "
+			        "after it are taken as following on",
+			        v->path, v->unstamped_at, v->before_t);
+		else
+			hs_warn("time stamps of video '%s' go back at frame "
+			        "%ld (to %.3f s after %.3f s); the frames "
+			        "after it are taken as following on",
+			        v->path, v->grabbed, stamp, v->last_t);
+	}
 	v->went_back = v->went_back || back;
+	v->unstamped_at = -1;
+	if (v->grabbed == 0)
+		v->first_t = stamp;
 	*t_s = v->last_t = t;
-	v->grabbed++;
 	return 0;
+}
+
+static int video_grab(void *st, double *t_s)
+{
+	video *v = st;
+	double stamp = 0;
+	int fails = 0;
+	int rc = grab_decodable(v, &stamp, &fails);
+	if (rc < 0)
+		return rc;
+	const double last_t = v->last_t;
+	rc = time_frame(v, stamp, fails, t_s);
+	if (fails > 0) {
+		say_skipped(v, fails, last_t, *t_s);
+		v->last_index = v->grabbed + v->skipped;
+	}
+	v->grabbed++;
+	return rc;
 }
 
 static int video_retrieve(void *st, hs_image *img)
@@ -233,7 +329,9 @@ static bool video_cut_short(void *st, long frames_read)
 	if (!v->count_stated)
 		return false;
 	const double last_t = v->grabbed > 0 && !v->unstamped ? v->last_t : NAN;
-	return hs_video_cut_short(v->count, v->fps, frames_read, last_t);
+	/* Frames skipped as undecodable were there all the same. */
+	return hs_video_cut_short(v->count, v->fps, frames_read + v->skipped,
+	                          last_t);
 }
 
 static void video_close(void *st)

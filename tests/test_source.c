@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jpeglib.h>
@@ -764,6 +765,182 @@ static void video_joined_to_itself_plays_on(void **state)
 	hs_test_rmtree(dir);
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bool have_ffmpeg(void)
+{
+	return hs_test_run("command -v ffmpeg >/dev/null 2>&1", NULL, 0) == 0;
+}
+
+/* Make path from ffmpeg's test pattern: "ffmpeg ... -i testsrc <args>
+ * path". */
+static void make_clip(const char *testsrc, const char *args, const char *path)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd,
+	         "ffmpeg -nostdin -v error -y -f lavfi -i 'testsrc=%s' %s "
+	         "'%s'",
+	         testsrc, args, path);
+	if (hs_test_run(cmd, NULL, 0) != 0)
+		fail_msg("ffmpeg could not make %s", path);
+}
+
+/* Read the video at path to its end: up to max frame times into t, what
+ * was printed into printed; the frames read. */
+static int read_video(const char *path, double *t, int max, char *printed,
+                      size_t size, hs_source **keep)
+{
+	char dir[256], log[300], err[512];
+	hs_test_tmpdir(dir, sizeof dir);
+	snprintf(log, sizeof log, "%s/stderr", dir);
+	const int saved = hs_test_stderr_begin(log);
+	assert_true(saved >= 0);
+	hs_source_opts o;
+	hs_source_opts_default(&o);
+	hs_source *src = NULL;
+	const int rc = hs_source_open(path, &o, &src, err, sizeof err);
+	int n = 0;
+	double ignored;
+	while (rc == 0 && hs_source_grab(src, n < max ? &t[n] : &ignored) == 0)
+		n++;
+	hs_test_stderr_end(saved, log, printed, size);
+	hs_test_rmtree(dir);
+	if (rc != 0)
+		fail_msg("cannot open %s: %s", path, err);
+	if (keep)
+		*keep = src;
+	else
+		hs_source_destroy(src);
+	return n;
+}
+
+/* Raw H.264 (a .h264 file, as some cameras and converters write) has no
+ * time stamps, and FFmpeg gives every frame 0: a 200 s clip was 0.5 s of
+ * monitoring, and calibrate saw one frame.  Its frames are timed by
+ * their number at the stream's rate. */
+static void raw_h264_is_timed_by_frame_number(void **state)
+{
+	(void)state;
+	if (!have_ffmpeg())
+		SKIP_LOUDLY("ffmpeg is not installed, so no raw H.264 stream "
+		            "can be made");
+	char dir[256], path[300], printed[2048];
+	hs_test_tmpdir(dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/raw.h264", dir);
+	make_clip("size=96x64:rate=5",
+	          "-frames:v 20 -c:v libx264 -pix_fmt yuv420p -f h264", path);
+	double t[32];
+	const int n = read_video(path, t, 32, printed, sizeof printed, NULL);
+	assert_int_equal(n, 20);
+	for (int i = 0; i < n; i++)
+		if (fabs(t[i] - i * 0.2) > 1e-6)
+			fail_msg("frame %d at %g s, want %g", i, t[i], i * 0.2);
+	assert_string_equal(printed, "");
+	hs_test_rmtree(dir);
+}
+
+/* An ordinary H.264 MP4 with B-frames: the frames the decoder hands over
+ * at the end carry no stamp, and FFmpeg says 0 for them, which read as
+ * the stamps going back (a warning about the user's own file) and timed
+ * them wrong.  They follow on, a frame period apart, silently. */
+static void frames_flushed_at_the_end_follow_on_silently(void **state)
+{
+	(void)state;
+	if (!have_ffmpeg())
+		SKIP_LOUDLY("ffmpeg is not installed, so no H.264 MP4 can be "
+		            "made");
+	static const char *const names[] = { "b.mp4", "b.mkv" };
+	for (size_t k = 0; k < 2; k++) {
+		char dir[256], path[300], printed[2048];
+		hs_test_tmpdir(dir, sizeof dir);
+		snprintf(path, sizeof path, "%s/%s", dir, names[k]);
+		make_clip("size=96x64:rate=5",
+		          "-frames:v 20 -c:v libx264 -bf 2 -pix_fmt yuv420p",
+		          path);
+		double t[32];
+		const int n =
+		        read_video(path, t, 32, printed, sizeof printed, NULL);
+		assert_int_equal(n, 20);
+		for (int i = 0; i < n; i++)
+			if (fabs(t[i] - i * 0.2) > 1e-6)
+				fail_msg("%s: frame %d at %g s, want %g",
+				         names[k], i, t[i], i * 0.2);
+		assert_string_equal(printed, "");
+		hs_test_rmtree(dir);
+	}
+}
+
+/* Overwrite n bytes of the file at path from offset with zeros. */
+static void spoil(const char *path, long offset, int n)
+{
+	FILE *f = fopen(path, "r+b");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, offset, SEEK_SET), 0);
+	for (int i = 0; i < n; i++)
+		fputc(0, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A video damaged in its middle (5 kB zeroed a third of the way into an
+ * H.264 MP4) is read past the damage, as ffmpeg reads it: reading stopped
+ * at the first frame that could not be decoded (frame 29 of 100), and the
+ * rest of the file was lost (and said to be truncated).  The frames skipped are
+ * said once, with the file and where.  A file truly cut short still ends at
+ * once, with the truncation error's rule, and nothing said of skipped frames.
+ */
+static void undecodable_frames_in_the_middle_are_skipped(void **state)
+{
+	(void)state;
+	if (!have_ffmpeg())
+		SKIP_LOUDLY("ffmpeg is not installed, so no damaged video can "
+		            "be made");
+	char dir[256], path[300], cut[300], cmd[1024], printed[4096];
+	hs_test_tmpdir(dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/damaged.mp4", dir);
+	snprintf(cut, sizeof cut, "%s/cut.mp4", dir);
+	make_clip("size=160x120:rate=10",
+	          "-frames:v 100 -c:v libx264 -g 10 -pix_fmt yuv420p "
+	          "-movflags +faststart",
+	          path);
+	struct stat sb;
+	assert_int_equal(stat(path, &sb), 0);
+	snprintf(cmd, sizeof cmd, "head -c %ld '%s' > '%s'",
+	         (long)sb.st_size / 2, path, cut);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+	spoil(path, (long)sb.st_size / 3, 5000);
+
+	double t[128];
+	hs_source *src = NULL;
+	int n = read_video(path, t, 128, printed, sizeof printed, &src);
+	if (n < 85)
+		fail_msg("%d frames read of 100; said: %s", n, printed);
+	assert_false(hs_source_cut_short(src, n));
+	hs_source_destroy(src);
+	for (int i = 1; i < n; i++)
+		assert_true(t[i] > t[i - 1]);
+	char want[512];
+	snprintf(want, sizeof want, "headsup: warning: video '%s': ", path);
+	const char *said = strstr(printed, want);
+	if (!said)
+		fail_msg("not said: %s\nstderr: %s", want, printed);
+	assert_non_null(strstr(said, " cannot be decoded; skipped them, and "
+	                             "read on from "));
+
+	const double start = now_s();
+	n = read_video(cut, t, 128, printed, sizeof printed, &src);
+	assert_true(now_s() - start < 5.0);
+	if (n < 35 || n > 50)
+		fail_msg("%d frames read of the first half", n);
+	assert_true(hs_source_cut_short(src, n));
+	hs_source_destroy(src);
+	hs_test_rmtree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -784,6 +961,9 @@ int main(void)
 		cmocka_unit_test(unstamped_video_is_timed_from_zero),
 		cmocka_unit_test(video_times_follow_on_where_stamps_go_back),
 		cmocka_unit_test(video_joined_to_itself_plays_on),
+		cmocka_unit_test(raw_h264_is_timed_by_frame_number),
+		cmocka_unit_test(frames_flushed_at_the_end_follow_on_silently),
+		cmocka_unit_test(undecodable_frames_in_the_middle_are_skipped),
 	};
 	unsetenv("OPENCV_IO_MAX_IMAGE_PIXELS"); /* its default, 2^30 */
 	unsetenv("OPENCV_LOG_LEVEL");           /* the libraries keep quiet */
