@@ -98,6 +98,33 @@ bool tiff_size(FILE *f, bool big, unsigned long long *w, unsigned long long *h)
 	return got_w && got_h;
 }
 
+// WebP: the canvas of an extended file (VP8X), else the size in the
+// lossless (VP8L) or lossy (VP8) bitstream's header.
+bool webp_size(FILE *f, const unsigned char *chunk, unsigned long long *w,
+               unsigned long long *h)
+{
+	unsigned char b[10];
+	if (memcmp(chunk, "VP8X", 4) == 0 && read_at(f, 24, b, 6)) {
+		*w = number_at(b, 3, false) + 1;
+		*h = number_at(b + 3, 3, false) + 1;
+		return true;
+	}
+	if (memcmp(chunk, "VP8L", 4) == 0 && read_at(f, 20, b, 5) &&
+	    b[0] == 0x2f) {
+		const unsigned long long bits = number_at(b + 1, 4, false);
+		*w = (bits & 0x3fff) + 1;
+		*h = (bits >> 14 & 0x3fff) + 1;
+		return true;
+	}
+	if (memcmp(chunk, "VP8 ", 4) == 0 && read_at(f, 20, b, 10) &&
+	    b[3] == 0x9d && b[4] == 0x01 && b[5] == 0x2a) {
+		*w = number_at(b + 6, 2, false) & 0x3fff;
+		*h = number_at(b + 8, 2, false) & 0x3fff;
+		return true;
+	}
+	return false;
+}
+
 bool size_of(FILE *f, unsigned long long *w, unsigned long long *h)
 {
 	unsigned char b[26];
@@ -127,6 +154,9 @@ bool size_of(FILE *f, unsigned long long *w, unsigned long long *h)
 	if (n >= 8 &&
 	    (memcmp(b, "II*\0", 4) == 0 || memcmp(b, "MM\0*", 4) == 0))
 		return tiff_size(f, b[0] == 'M', w, h);
+	if (n >= 16 && memcmp(b, "RIFF", 4) == 0 &&
+	    memcmp(b + 8, "WEBP", 4) == 0)
+		return webp_size(f, b + 12, w, h);
 	return false;
 }
 

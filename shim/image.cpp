@@ -186,6 +186,40 @@ const size_limit size_limits[] = {
 	  "pixels high" },
 };
 
+// The most pixels headsup decodes an image of: OPENCV_IO_MAX_IMAGE_PIXELS
+// when set (OpenCV's own limit, 2^30 unset), else 100 million, a little
+// over a 12000x8000 photograph.  OpenCV's limit lets a 0.9 MB PNG that
+// states 30000x30000 pixels take 2.7 GB to decode.
+const unsigned long long default_max_pixels = 100000000ULL;
+
+unsigned long long max_pixels()
+{
+	const char *set = std::getenv("OPENCV_IO_MAX_IMAGE_PIXELS");
+	char *end = nullptr;
+	const unsigned long long v =
+	        set && set[0] ? std::strtoull(set, &end, 10) : 0;
+	return end && *end == '\0' && v > 0 ? v : default_max_pixels;
+}
+
+// HS_ETOOLARGE, with the size and the limit as the last error, when the
+// header of the image at path states more pixels than max_pixels(): said
+// before decoding it, so that no memory is taken for it.  0 when it does
+// not, or when its header cannot be read (OpenCV's limits then hold).
+int over_max_pixels(const char *path)
+{
+	unsigned long long w = 0, h = 0;
+	if (!hs::header_size(path, &w, &h) || w == 0 || h == 0)
+		return 0;
+	const unsigned long long max = max_pixels();
+	if (w <= max / h)
+		return 0;
+	hs::note_error((std::to_string(w) + "x" + std::to_string(h) +
+	                " pixels, over the limit of " + std::to_string(max) +
+	                " pixels in all (OPENCV_IO_MAX_IMAGE_PIXELS)")
+	                       .c_str());
+	return HS_ETOOLARGE;
+}
+
 // HS_ETOOLARGE, with the image's size and the limit it passes as the last
 // error ("40000x40000 pixels, over the limit of 1073741824 pixels in all
 // (OPENCV_IO_MAX_IMAGE_PIXELS)"), when e is OpenCV refusing the size of
@@ -225,6 +259,8 @@ extern "C" int hsv_image_load(hs_image *img, const char *path)
 		if (rc < 0)
 			return rc;
 		img->mat.release(); // nothing of the last image, whatever comes
+		if ((rc = over_max_pixels(path)) < 0)
+			return rc;
 		// Standard error is the whole process's: one load at a time.
 		static std::mutex one_at_a_time;
 		const std::lock_guard<std::mutex> lock(one_at_a_time);

@@ -334,10 +334,90 @@ static void a_too_large_image_says_its_size(void **state)
 			         hs_shim_last_error());
 		assert_string_equal(hs_shim_last_error(),
 		                    "50000x30000 pixels, over the limit of "
-		                    "1073741824 pixels in all "
+		                    "100000000 pixels in all "
 		                    "(OPENCV_IO_MAX_IMAGE_PIXELS)");
 	}
 	hs_source_destroy(src);
+	hs_image_destroy(img);
+	hs_test_rmtree(dir);
+}
+
+/* A PNG of w x h pixels, its header only, at path. */
+static void png_header(const char *path, unsigned w, unsigned h)
+{
+	unsigned char b[33] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
+		                0,    0,   0,   13,  'I',  'H',  'D',  'R' };
+	for (int i = 0; i < 4; i++) {
+		b[16 + i] = (unsigned char)(w >> (24 - 8 * i));
+		b[20 + i] = (unsigned char)(h >> (24 - 8 * i));
+	}
+	b[24] = 8; /* 8 bits, grey */
+	write_bytes(path, b, sizeof b);
+}
+
+/* A tiny file can state a huge picture: a 0.9 MB PNG of 30000x30000 took
+ * 2.7 GB to decode (OpenCV lets 2^30 pixels by).  headsup refuses over 100
+ * million pixels from the header, before decoding anything, with the size
+ * and the limit; a 48 MP photograph (8000x6000) is decoded as before, and
+ * so is one of exactly 100 million. */
+static void a_huge_image_is_refused_before_decoding(void **state)
+{
+	(void)state;
+	static const struct {
+		unsigned w, h;
+		bool refused;
+	} sizes[] = {
+		{ 30000, 30000, true },
+		{ 10001, 10000, true },
+		{ 10000, 10000, false },
+		{ 8000, 6000, false },
+	};
+	char dir[256], path[300];
+	hs_test_tmpdir(dir, sizeof dir);
+	hs_image *img = NULL;
+	assert_int_equal(hs_image_create(&img), 0);
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		snprintf(path, sizeof path, "%s/%u.png", dir, sizes[i].w);
+		png_header(path, sizes[i].w, sizes[i].h);
+		const int rc = hs_image_load(img, path);
+		if (!sizes[i].refused) {
+			/* decoded: only its pixels are missing */
+			if (rc == HS_ETOOLARGE)
+				fail_msg("%ux%u refused: %s", sizes[i].w,
+				         sizes[i].h, hs_shim_last_error());
+			continue;
+		}
+		if (rc != HS_ETOOLARGE)
+			fail_msg("%ux%u: %s (%s)", sizes[i].w, sizes[i].h,
+			         hs_strerror(rc), hs_shim_last_error());
+		char want[200];
+		snprintf(want, sizeof want,
+		         "%ux%u pixels, over the limit of 100000000 pixels in "
+		         "all (OPENCV_IO_MAX_IMAGE_PIXELS)",
+		         sizes[i].w, sizes[i].h);
+		assert_string_equal(hs_shim_last_error(), want);
+	}
+	/* WebP: an extended file's canvas, 12000x9000 */
+	static const unsigned char webp[30] = {
+		'R', 'I', 'F', 'F', 22,   0,    0,  0,    'W',  'E',
+		'B', 'P', 'V', 'P', '8',  'X',  10, 0,    0,    0,
+		0,   0,   0,   0,   0xdf, 0x2e, 0,  0x27, 0x23, 0
+	};
+	snprintf(path, sizeof path, "%s/big.webp", dir);
+	write_bytes(path, webp, sizeof webp);
+	assert_int_equal(hs_image_load(img, path), HS_ETOOLARGE);
+	assert_string_equal(hs_shim_last_error(),
+	                    "12000x9000 pixels, over the limit of 100000000 "
+	                    "pixels in all (OPENCV_IO_MAX_IMAGE_PIXELS)");
+	/* The variable, when set, is the limit (OpenCV's too). */
+	setenv("OPENCV_IO_MAX_IMAGE_PIXELS", "40000000", 1);
+	snprintf(path, sizeof path, "%s/8000.png", dir);
+	const int rc = hs_image_load(img, path);
+	unsetenv("OPENCV_IO_MAX_IMAGE_PIXELS");
+	assert_int_equal(rc, HS_ETOOLARGE);
+	assert_string_equal(hs_shim_last_error(),
+	                    "8000x6000 pixels, over the limit of 40000000 "
+	                    "pixels in all (OPENCV_IO_MAX_IMAGE_PIXELS)");
 	hs_image_destroy(img);
 	hs_test_rmtree(dir);
 }
@@ -955,6 +1035,7 @@ int main(void)
 		cmocka_unit_test(a_variable_rate_is_not_cut_short),
 		cmocka_unit_test(only_a_stated_count_can_be_cut_short),
 		cmocka_unit_test(a_too_large_image_says_its_size),
+		cmocka_unit_test(a_huge_image_is_refused_before_decoding),
 		cmocka_unit_test(camera_jpeg_frames_decode_quietly),
 		cmocka_unit_test(camera_frames_do_not_inherit_tables),
 		cmocka_unit_test(junk_after_the_picture_keeps_the_frame),
