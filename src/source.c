@@ -41,6 +41,13 @@ bool hs_source_is_image_name(const char *name)
 	return hs_path_has_ext(name, exts, sizeof exts / sizeof exts[0]);
 }
 
+/* HEIC/HEIF (iPhone photos): OpenCV 4.6 has no decoder for them. */
+static bool is_heif_name(const char *name)
+{
+	static const char *const exts[] = { ".heic", ".heif" };
+	return hs_path_has_ext(name, exts, sizeof exts / sizeof exts[0]);
+}
+
 static bool all_digits(const char *s)
 {
 	if (!*s)
@@ -408,8 +415,10 @@ static int images_open(const char *spec, const hs_source_opts *o, void **st)
 	im->fps = o->image_fps > 0 ? o->image_fps : 1.0;
 	long cap = 0;
 	int rc = 0;
+	long heif = 0; /* HEIC/HEIF photos in the folder, passed over */
 	if (!S_ISDIR(sb.st_mode)) {
-		rc = images_add(im, &cap, spec);
+		rc = is_heif_name(spec) ? HS_ENOTSUP
+		                        : images_add(im, &cap, spec);
 	} else {
 		DIR *d = opendir(spec);
 		if (!d) {
@@ -419,6 +428,8 @@ static int images_open(const char *spec, const hs_source_opts *o, void **st)
 		struct dirent *e;
 		char path[PATH_MAX];
 		while (rc == 0 && (e = readdir(d))) {
+			if (e->d_name[0] != '.' && is_heif_name(e->d_name))
+				heif++;
 			if (e->d_name[0] == '.' ||
 			    !hs_source_is_image_name(e->d_name))
 				continue;
@@ -436,7 +447,14 @@ static int images_open(const char *spec, const hs_source_opts *o, void **st)
 		}
 		closedir(d);
 		if (rc == 0 && im->count == 0)
-			rc = HS_EFORMAT; /* a folder with no images */
+			/* a folder with no images, or only HEIC/HEIF ones */
+			rc = heif > 0 ? HS_ENOTSUP : HS_EFORMAT;
+		else if (rc == 0 && heif > 0)
+			hs_warn("skipping %ld HEIC/HEIF photo(s) in '%s': this "
+			        "build of headsup cannot decode them; convert "
+			        "them to JPEG first (e.g. heif-convert "
+			        "IMG_0001.HEIC IMG_0001.jpg)",
+			        heif, spec);
 		if (rc == 0)
 			qsort(im->paths, (size_t)im->count, sizeof *im->paths,
 			      cmp_str);
@@ -510,7 +528,7 @@ const hs_source_ops *hs_source_pick(const char *spec)
 		return &hs_source_camera;
 	if (exists && S_ISDIR(sb.st_mode))
 		return &hs_source_images;
-	if (hs_source_is_image_name(spec))
+	if (hs_source_is_image_name(spec) || is_heif_name(spec))
 		return &hs_source_images;
 	return &hs_source_video;
 }
@@ -562,6 +580,26 @@ static void describe_error(const char *spec, const char *name, int rc,
 		         "cannot find a webcam: no video device here captures "
 		         "colour images (is one plugged in? 'headsup cameras' "
 		         "lists the video devices)");
+		return;
+	}
+	if (ops == &hs_source_images && rc == HS_ENOTSUP) {
+		struct stat sb;
+		if (stat(spec, &sb) == 0 && S_ISDIR(sb.st_mode))
+			snprintf(err, errsize,
+			         "cannot open image folder '%s': its only "
+			         "photos "
+			         "are HEIC/HEIF, which this build of headsup "
+			         "cannot decode; convert them to JPEG first "
+			         "(e.g. heif-convert IMG_0001.HEIC "
+			         "IMG_0001.jpg)",
+			         name);
+		else
+			snprintf(err, errsize,
+			         "cannot open image '%s': a HEIC/HEIF photo, "
+			         "which this build of headsup cannot decode; "
+			         "convert it to JPEG first (e.g. heif-convert "
+			         "'%s' photo.jpg)",
+			         name, name);
 		return;
 	}
 	snprintf(err, errsize, "cannot open %s '%s': %s",

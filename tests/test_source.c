@@ -422,6 +422,69 @@ static void a_huge_image_is_refused_before_decoding(void **state)
 	hs_test_rmtree(dir);
 }
 
+/* HEIC/HEIF photos (iPhone) cannot be decoded by this OpenCV: one was
+ * "cannot open video ...: not a video that can be decoded", and a folder
+ * passed them over without a word.  One is said to be a HEIC/HEIF photo,
+ * with what to do; a folder says once how many it skipped, and one of
+ * only such photos says so. */
+static void heic_photos_are_named_with_what_to_do(void **state)
+{
+	(void)state;
+	char dir[256], only[300], path[400], err[1024], log[300];
+	char printed[2048];
+	hs_test_tmpdir(dir, sizeof dir);
+	snprintf(only, sizeof only, "%s/only", dir);
+	assert_int_equal(mkdir(only, 0700), 0);
+	static const unsigned char ftyp[12] = { 0,   0,   0,   24,  'f', 't',
+		                                'y', 'p', 'h', 'e', 'i', 'c' };
+	static const char *const names[] = { "IMG_0001.HEIC", "IMG_0002.heif",
+		                             "only/IMG_0003.heic" };
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		write_bytes(path, ftyp, sizeof ftyp);
+	}
+	snprintf(path, sizeof path, "%s/desk.png", dir);
+	png_header(path, 64, 48);
+	snprintf(log, sizeof log, "%s/stderr", dir);
+
+	hs_source_opts o;
+	hs_source_opts_default(&o);
+	hs_source *src = NULL;
+	snprintf(path, sizeof path, "%s/IMG_0001.HEIC", dir);
+	assert_ptr_equal(hs_source_pick(path), &hs_source_images);
+	assert_int_equal(hs_source_open(path, &o, &src, err, sizeof err),
+	                 HS_ENOTSUP);
+	char want[1024];
+	snprintf(want, sizeof want,
+	         "cannot open image '%s': a HEIC/HEIF photo, which this build "
+	         "of headsup cannot decode; convert it to JPEG first (e.g. "
+	         "heif-convert '%s' photo.jpg)",
+	         path, path);
+	assert_string_equal(err, want);
+
+	assert_int_equal(hs_source_open(only, &o, &src, err, sizeof err),
+	                 HS_ENOTSUP);
+	assert_non_null(strstr(err, "its only photos are HEIC/HEIF, which "
+	                            "this build of headsup cannot decode; "
+	                            "convert them to JPEG first"));
+
+	const int saved = hs_test_stderr_begin(log);
+	assert_true(saved >= 0);
+	const int rc = hs_source_open(dir, &o, &src, err, sizeof err);
+	hs_test_stderr_end(saved, log, printed, sizeof printed);
+	unlink(log);
+	assert_int_equal(rc, 0);
+	assert_int_equal(hs_source_frame_count(src), 1); /* desk.png */
+	hs_source_destroy(src);
+	snprintf(want, sizeof want,
+	         "headsup: warning: skipping 2 HEIC/HEIF photo(s) in '%s': "
+	         "this build of headsup cannot decode them; convert them to "
+	         "JPEG first (e.g. heif-convert IMG_0001.HEIC IMG_0001.jpg)\n",
+	         dir);
+	assert_string_equal(printed, want);
+	hs_test_rmtree(dir);
+}
+
 /* A w x h JPEG of rgb (3 bytes a pixel), in memory from malloc(); with
  * Huffman tables made for this picture when 'optimize', JPEG's standard
  * ones when not. */
@@ -1036,6 +1099,7 @@ int main(void)
 		cmocka_unit_test(only_a_stated_count_can_be_cut_short),
 		cmocka_unit_test(a_too_large_image_says_its_size),
 		cmocka_unit_test(a_huge_image_is_refused_before_decoding),
+		cmocka_unit_test(heic_photos_are_named_with_what_to_do),
 		cmocka_unit_test(camera_jpeg_frames_decode_quietly),
 		cmocka_unit_test(camera_frames_do_not_inherit_tables),
 		cmocka_unit_test(junk_after_the_picture_keeps_the_frame),
