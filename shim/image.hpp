@@ -23,8 +23,8 @@ namespace hs
 int check_readable(const char *path) noexcept;
 
 // The width and height in the header of the image file at path (PNG, JPEG,
-// BMP, PNM, TIFF or WebP), read without decoding it; false for other formats and
-// headers that cannot be read.
+// BMP, PNM, TIFF or WebP), read without decoding it; false for other formats
+// and headers that cannot be read.
 bool header_size(const char *path, unsigned long long *w,
                  unsigned long long *h) noexcept;
 
