@@ -3,12 +3,15 @@
 #include "jpeg.hpp"
 
 #include <cerrno>
+#include <cmath>
 #include <fcntl.h>
 #include <linux/videodev2.h>
 #include <memory>
 #include <string>
 #include <sys/ioctl.h>
+#include <utility>
 #include <vector>
+#include <opencv2/core.hpp>
 #include <opencv2/videoio.hpp>
 #include <unistd.h>
 
@@ -20,7 +23,30 @@ struct hs_capture {
 	// libjpeg's warnings about stray bytes stay off stderr (jpeg.hpp).
 	std::unique_ptr<hs::jpeg_decoder> jpeg;
 	std::vector<unsigned char> raw;
+	// A video whose container says to show it turned (a phone held
+	// upright): the cv::rotate code that turns its frames, decoded into
+	// coded (which keeps its buffer), the right way up; -1 for none.
+	int rotate = -1;
+	cv::Mat coded;
 };
+
+// The turn a video's rotation tag asks for, as FFmpeg shows it: OpenCV
+// reads the tag (CAP_PROP_ORIENTATION_META, degrees counterclockwise) but
+// 4.6 turns 90 and 270 the wrong way when it applies it itself (OpenCV
+// issue 22088), so headsup turns the frames itself.
+static int rotate_code(int degrees)
+{
+	switch (((degrees % 360) + 360) % 360) {
+	case 90:
+		return cv::ROTATE_90_COUNTERCLOCKWISE;
+	case 180:
+		return cv::ROTATE_180;
+	case 270:
+		return cv::ROTATE_90_CLOCKWISE;
+	default:
+		return -1;
+	}
+}
 
 // Find why a device cannot be used before OpenCV hides the reason: missing,
 // no permission, or not a video capture device at all.
@@ -87,6 +113,9 @@ extern "C" int hsv_capture_open_video(const char *path, hs_capture **out)
 		// a colon ("take:1.avi") is not taken for a protocol.
 		if (!cap->vc.open(std::string("file:") + path, cv::CAP_FFMPEG))
 			return (int)HS_EFORMAT;
+		if (cap->vc.set(cv::CAP_PROP_ORIENTATION_AUTO, 0))
+			cap->rotate = rotate_code((int)std::lround(
+			        cap->vc.get(cv::CAP_PROP_ORIENTATION_META)));
 		*out = cap.release();
 		return 0;
 	});
@@ -113,6 +142,9 @@ extern "C" void hsv_capture_get_info(const hs_capture *cap,
 		auto &vc = const_cast<cv::VideoCapture &>(cap->vc);
 		info->width = (int)vc.get(cv::CAP_PROP_FRAME_WIDTH);
 		info->height = (int)vc.get(cv::CAP_PROP_FRAME_HEIGHT);
+		if (cap->rotate == cv::ROTATE_90_CLOCKWISE ||
+		    cap->rotate == cv::ROTATE_90_COUNTERCLOCKWISE)
+			std::swap(info->width, info->height);
 		info->fps = vc.get(cv::CAP_PROP_FPS);
 		if (!cap->is_camera) {
 			double n = vc.get(cv::CAP_PROP_FRAME_COUNT);
@@ -138,6 +170,12 @@ extern "C" int hsv_capture_retrieve(hs_capture *cap, hs_image *img)
 {
 	return hs::guarded([&] {
 		hs::note_error(""); // no reason, unless the decoder gives one
+		if (!cap->jpeg && cap->rotate >= 0) {
+			if (!cap->vc.retrieve(cap->coded) || cap->coded.empty())
+				return (int)HS_EFORMAT;
+			cv::rotate(cap->coded, img->mat, cap->rotate);
+			return 0;
+		}
 		if (!cap->jpeg) {
 			if (!cap->vc.retrieve(img->mat) || img->mat.empty())
 				return (int)HS_EFORMAT;

@@ -1084,6 +1084,80 @@ static void undecodable_frames_in_the_middle_are_skipped(void **state)
 	hs_test_rmtree(dir);
 }
 
+/* Mean absolute difference of two images' BGR values, 255 when their
+ * sizes differ. */
+static double mean_diff(const hs_image *a, const hs_image *b)
+{
+	hs_pixels pa, pb;
+	if (hs_image_pixels(a, &pa) < 0 || hs_image_pixels(b, &pb) < 0 ||
+	    pa.w != pb.w || pa.h != pb.h)
+		return 255;
+	double sum = 0;
+	for (int y = 0; y < pa.h; y++)
+		for (int x = 0; x < 3 * pa.w; x++)
+			sum += abs(pa.bgr[y * pa.stride + x] -
+			           pb.bgr[y * pb.stride + x]);
+	return sum / (3.0 * pa.w * pa.h);
+}
+
+/* A phone video held upright: its pixels stored turned, with a tag that
+ * says how to turn them back.  Each frame reads as FFmpeg (and so every
+ * player) shows it: OpenCV 4.6 turned 90 and 270 the wrong way, and the
+ * face was found upside down, if at all. */
+static void a_rotation_tag_is_turned_as_players_turn_it(void **state)
+{
+	(void)state;
+	char desk[4096];
+	if (!hs_test_fixture("video/desk-session.avi", desk, sizeof desk))
+		skip();
+	if (!have_ffmpeg())
+		SKIP_LOUDLY("ffmpeg is not installed, so no tagged video can "
+		            "be made");
+	char dir[256], cmd[6144], path[512], shown[512];
+	hs_test_tmpdir(dir, sizeof dir);
+	snprintf(cmd, sizeof cmd,
+	         "ffmpeg -nostdin -v error -y -i '%s' -t 2 -vf transpose=1 "
+	         "-c:v libx264 -crf 12 -pix_fmt yuv420p '%s/turned.mp4'",
+	         desk, dir);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+	hs_image *ours = NULL, *theirs = NULL;
+	assert_int_equal(hs_image_create(&ours), 0);
+	assert_int_equal(hs_image_create(&theirs), 0);
+	static const int tags[] = { 90, 180, 270 };
+	for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++) {
+		snprintf(path, sizeof path, "%s/tag%d.mp4", dir, tags[i]);
+		snprintf(shown, sizeof shown, "%s/shown%d.png", dir, tags[i]);
+		/* The tag goes on as the stream is copied; then FFmpeg's own
+		 * turned picture of the first frame. */
+		snprintf(cmd, sizeof cmd,
+		         "ffmpeg -nostdin -v error -y -i '%s/turned.mp4' -c "
+		         "copy -metadata:s:v:0 rotate=%d '%s' && ffmpeg "
+		         "-nostdin -v error -y -i '%s' -frames:v 1 '%s'",
+		         dir, tags[i], path, path, shown);
+		assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+		assert_int_equal(hs_image_load(theirs, shown), 0);
+
+		hs_source_opts o;
+		hs_source_opts_default(&o);
+		hs_source *src = NULL;
+		char err[512];
+		assert_int_equal(
+		        hs_source_open(path, &o, &src, err, sizeof err), 0);
+		double t;
+		assert_int_equal(hs_source_grab(src, &t), 0);
+		assert_int_equal(hs_source_retrieve(src, ours), 0);
+		hs_source_destroy(src);
+		const double d = mean_diff(ours, theirs);
+		if (d > 4)
+			fail_msg("tag %d: the frame differs from what FFmpeg "
+			         "shows by %.1f levels on average",
+			         tags[i], d);
+	}
+	hs_image_destroy(ours);
+	hs_image_destroy(theirs);
+	hs_test_rmtree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1100,6 +1174,7 @@ int main(void)
 		cmocka_unit_test(a_too_large_image_says_its_size),
 		cmocka_unit_test(a_huge_image_is_refused_before_decoding),
 		cmocka_unit_test(heic_photos_are_named_with_what_to_do),
+		cmocka_unit_test(a_rotation_tag_is_turned_as_players_turn_it),
 		cmocka_unit_test(camera_jpeg_frames_decode_quietly),
 		cmocka_unit_test(camera_frames_do_not_inherit_tables),
 		cmocka_unit_test(junk_after_the_picture_keeps_the_frame),
