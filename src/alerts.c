@@ -53,6 +53,7 @@ static hs_state major_kind(const hs_alerts *a, hs_state now)
 
 bool hs_alerts_update(hs_alerts *a, double t, hs_state state, hs_alert *out)
 {
+	a->alerted_stretch_ended = false;
 	if (!isfinite(t) || (a->has_t && t < a->last_t))
 		return false;
 	/* The time since the previous update goes to the state it gave. */
@@ -66,8 +67,10 @@ bool hs_alerts_update(hs_alerts *a, double t, hs_state state, hs_alert *out)
 	if (!hs_state_is_bad(state)) {
 		/* upright, uncalibrated and anything unknown end the
 		 * stretch; away only once the grace is over. */
-		if (state != HS_STATE_AWAY || grace_over)
+		if (a->in_stretch && (state != HS_STATE_AWAY || grace_over)) {
 			a->in_stretch = false;
+			a->alerted_stretch_ended = isfinite(a->stretch_alert);
+		}
 		return false;
 	}
 

@@ -381,6 +381,12 @@ static void send_alert(run_ctx *c, const hs_alert *a, double wall)
 		        hs_advice_get(hs_advice_for_state(a->kind))->id);
 }
 
+void hs_run_withdraw_alerts(run_ctx *c, const char *why)
+{
+	if (hs_notify_withdraw(c->notify) > 0)
+		hs_info("alert taken back from the desktop: %s", why);
+}
+
 static void draw_preview(run_ctx *c, const hs_analysis *an,
                          const hs_monitor_step *st)
 {
@@ -644,6 +650,8 @@ static void analyse_frame(run_ctx *c, double t)
 	                                        st.has_features ? &st.f : NULL,
 	                                        an.face.found) == HS_EINVAL)
 		c->unjournalled_s += dt;
+	if (st.alert_over)
+		hs_run_withdraw_alerts(c, "the posture it warned of ended");
 	if (st.alert)
 		send_alert(c, &st.alert_info, wall);
 	forget_old_days(c, wall);
@@ -758,6 +766,10 @@ static int loop(run_ctx *c)
 		if (c->screen) {
 			hs_screenlock_poll(c->screen);
 			bool locked = hs_screenlock_locked(c->screen);
+			if (locked && !c->screen_locked)
+				hs_run_withdraw_alerts(c, "the screen is "
+				                          "locked");
+			c->screen_locked = locked;
 			if (locked && c->src && c->live) {
 				hs_info("screen locked: camera released");
 				hs_run_release_source(c);
@@ -1317,6 +1329,8 @@ static bool finish(run_ctx *c)
 		hs_preview_close(PREVIEW_TITLE);
 	hs_screenlock_destroy(c->screen);
 	hs_control_destroy(c->control);
+	/* Its buttons would reach nobody. */
+	hs_run_withdraw_alerts(c, "headsup stops");
 	hs_notify_destroy(c->notify);
 	hs_source_destroy(c->src);
 	hs_camwatch_destroy(c->watch);

@@ -114,6 +114,7 @@ typedef struct run_ctx {
 	double lend_min_end, lent_until;
 	char lent_to[64];     /* the program it is lent to, "" when none seen */
 	bool screen_released; /* camera let go for a locked screen */
+	bool screen_locked;   /* as last polled */
 	double next_t, last_analysed_t;
 	double first_t, wall0; /* --realtime pacing */
 	long frames, analysed;
@@ -145,6 +146,9 @@ static inline double last_t(const run_ctx *c)
 /* Reload the settings when SIGHUP asked for it (also while the camera is
  * awaited: `systemctl --user reload` gets its answer at once). */
 void hs_run_reload_if_asked(run_ctx *c);
+/* Take back the alerts still on the desktop (why: for the -v log), when
+ * they are stale: the posture ended, a pause, a locked screen, the end. */
+void hs_run_withdraw_alerts(run_ctx *c, const char *why);
 
 /* cmd_run_camera.c */
 

@@ -26,6 +26,10 @@ static bool pause_monitor(run_ctx *c, double now, double seconds,
 	        hs_pause_start(&c->pause, now, seconds, calibrate);
 	const double end = hs_pause_end(&c->pause);
 	hs_alerts_pause(&c->mon->alerts, now, isfinite(end) ? end - now : 1e12);
+	/* Nothing is watched meanwhile: an alert's "Snooze" would reach a
+	 * monitor that is not looking, and a pause ends the stretch. */
+	hs_run_withdraw_alerts(c,
+	                       calibrate ? "paused for calibrate" : "paused");
 	if (was_paused)
 		return true;
 	if (c->live)

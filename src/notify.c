@@ -210,6 +210,19 @@ void hs_notify_notice_once(const char *summary, const char *body)
 	ops->close(state);
 }
 
+int hs_notify_withdraw(hs_notify *n)
+{
+	if (!n)
+		return 0;
+	int taken = 0;
+	if (n->ops->withdraw)
+		taken += n->ops->withdraw(n->state);
+	/* The back-end in use before a server turned up. */
+	if (n->fallback_open && n->fallback_ops->withdraw)
+		taken += n->fallback_ops->withdraw(n->fallback_state);
+	return taken;
+}
+
 void hs_notify_poll(hs_notify *n)
 {
 	n->ops->poll(n->state);

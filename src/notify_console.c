@@ -45,6 +45,13 @@ static bool console_take_nothing(void *state)
 	return false;
 }
 
+/* A line on the terminal cannot be taken back. */
+static int console_withdraw(void *state)
+{
+	(void)state;
+	return 0;
+}
+
 static void console_close(void *state)
 {
 	(void)state;
@@ -58,4 +65,5 @@ const hs_notifier_ops hs_notifier_console = {
 	.take_snooze = console_take_nothing,
 	.take_show_advice = console_take_nothing,
 	.close = console_close,
+	.withdraw = console_withdraw,
 };

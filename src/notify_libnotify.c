@@ -13,6 +13,15 @@
  *
  * Action clicks arrive as D-Bus signals on the default GLib main context;
  * poll() dispatches them.
+ *
+ * A notification's ID means something only to the server that gave it: a
+ * server started again (after a crash, a new session's) counts from the
+ * start, and the old IDs are another program's notifications there.  So
+ * each alert kept is kept with the unique bus name of the server that
+ * showed it, and is closed by a call to that name alone, which the bus
+ * delivers to nobody once that server is gone; when the name that owns
+ * org.freedesktop.Notifications has changed, the kept alerts are
+ * forgotten and the new server's capabilities read.
  */
 #include "headsup/notify.h"
 
@@ -38,6 +47,8 @@
  * taken as hung (libnotify's own calls would wait 25 s). */
 #define ALIVE_TIMEOUT_MS 2000
 #define URL_KEY "headsup-advice-url"
+#define NOTIFY_NAME "org.freedesktop.Notifications"
+#define NOTIFY_PATH "/org/freedesktop/Notifications"
 
 enum {
 	SLOT_LOOKING_DOWN,
@@ -45,14 +56,24 @@ enum {
 	SLOT_COUNT
 };
 
+/* An alert shown, kept so that its actions still reach us and so that it
+ * can be closed; owner: the unique bus name of the server that showed it. */
+typedef struct kept_alert {
+	NotifyNotification *nn;
+	char *owner;
+} kept_alert;
+
 typedef struct libnotify_state {
 	GDBusConnection *bus;
+	/* The unique bus name of the server last asked, whose capabilities
+	 * are those below (NULL: not known). */
+	char *owner;
 	bool actions; /* server lists "actions" */
 	hs_body_style body_style;
 	const char *icon;
-	/* The last notification of each kind: kept so that its actions still
-	 * reach us, and closed when a newer one of its kind replaces it. */
-	NotifyNotification *shown[SLOT_COUNT];
+	/* The last alert of each kind: closed when a newer one of its kind
+	 * replaces it, or when withdrawn. */
+	kept_alert shown[SLOT_COUNT];
 	bool snooze_asked;
 	bool advice_asked;
 } libnotify_state;
@@ -206,9 +227,72 @@ static const char *pick_icon(void)
 	return FALLBACK_ICON;
 }
 
+/* The unique bus name that owns org.freedesktop.Notifications now (to be
+ * freed), or NULL when none does or the bus does not answer in time. */
+static char *name_owner(GDBusConnection *bus)
+{
+	GError *err = NULL;
+	GVariant *reply = g_dbus_connection_call_sync(
+	        bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+	        "org.freedesktop.DBus", "GetNameOwner",
+	        g_variant_new("(s)", NOTIFY_NAME), G_VARIANT_TYPE("(s)"),
+	        G_DBUS_CALL_FLAGS_NONE, ALIVE_TIMEOUT_MS, NULL, &err);
+	if (!reply) {
+		hs_debug("no owner of %s: %s", NOTIFY_NAME, err->message);
+		g_error_free(err);
+		return NULL;
+	}
+	char *owner = NULL;
+	g_variant_get(reply, "(s)", &owner);
+	g_variant_unref(reply);
+	return owner;
+}
+
+/* Close a kept alert on the server that showed it, and forget it.  The
+ * call goes to that server's unique name, so a server started since (which
+ * may have given the same ID to another program's notification) never
+ * gets it.  wait: for the answer, ALIVE_TIMEOUT_MS at most (a server that
+ * answered a moment ago); else no answer is asked for, and a hung server
+ * costs nothing.  Fails harmlessly when the server already closed it. */
+static void close_kept(libnotify_state *st, kept_alert *k, bool wait)
+{
+	gint id = 0;
+	g_object_get(k->nn, "id", &id, NULL);
+	if (k->owner && id > 0 && wait) {
+		GVariant *r = g_dbus_connection_call_sync(
+		        st->bus, k->owner, NOTIFY_PATH, NOTIFY_NAME,
+		        "CloseNotification", g_variant_new("(u)", (guint32)id),
+		        NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, ALIVE_TIMEOUT_MS,
+		        NULL, NULL);
+		if (r)
+			g_variant_unref(r);
+	} else if (k->owner && id > 0) {
+		g_dbus_connection_call(st->bus, k->owner, NOTIFY_PATH,
+		                       NOTIFY_NAME, "CloseNotification",
+		                       g_variant_new("(u)", (guint32)id), NULL,
+		                       G_DBUS_CALL_FLAGS_NO_AUTO_START, -1,
+		                       NULL, NULL, NULL);
+	}
+	g_object_unref(k->nn);
+	g_free(k->owner);
+	*k = (kept_alert){ 0 };
+}
+
+/* Forget the kept alerts without closing them (their server is gone). */
+static void forget_kept(libnotify_state *st)
+{
+	for (int i = 0; i < SLOT_COUNT; i++) {
+		if (st->shown[i].nn)
+			g_object_unref(st->shown[i].nn);
+		g_free(st->shown[i].owner);
+		st->shown[i] = (kept_alert){ 0 };
+	}
+}
+
 static void read_caps(libnotify_state *st)
 {
 	bool hyperlinks = false, markup = false;
+	st->actions = false;
 	GList *caps = notify_get_server_caps();
 	for (GList *c = caps; c; c = c->next) {
 		const char *cap = c->data;
@@ -247,6 +331,7 @@ static int ln_open(void **state)
 		goto fail_state;
 	}
 	st->bus = bus;
+	st->owner = name_owner(bus);
 	st->icon = pick_icon();
 	read_caps(st);
 	hs_debug("notification icon: %s", st->icon);
@@ -299,6 +384,44 @@ static bool server_answers(libnotify_state *st)
 	return info != NULL;
 }
 
+static void ln_poll(void *state)
+{
+	(void)state;
+	/* Bounded, so a flood of events cannot hold up the monitor. */
+	for (int i = 0; i < 100 && g_main_context_iteration(NULL, FALSE); i++) {
+	}
+}
+
+/* Before showing anything: the server that answers now, when another than
+ * the one last asked (restarted, or replaced), has other IDs and maybe
+ * other capabilities: the kept alerts are forgotten, not closed (their IDs
+ * are the new server's to give to anyone), and its capabilities read.
+ * HS_ENOSERVER when no server answers. */
+static int check_server(libnotify_state *st)
+{
+	if (!server_answers(st))
+		return HS_ENOSERVER;
+	char *owner = name_owner(st->bus);
+	if (!owner)
+		return HS_ENOSERVER;
+	if (st->owner && strcmp(owner, st->owner) == 0) {
+		g_free(owner);
+		return 0;
+	}
+	hs_debug("the notification server is %s now (was %s): its "
+	         "capabilities are read again",
+	         owner, st->owner ? st->owner : "not known");
+	forget_kept(st);
+	g_free(st->owner);
+	st->owner = owner;
+	/* libnotify's proxy learns of the new owner from a signal, queued by
+	 * now on the default main context: without it, its calls would
+	 * still go to the old one. */
+	ln_poll(st);
+	read_caps(st);
+	return 0;
+}
+
 /* A notification of headsup's, not yet shown. */
 static NotifyNotification *
 new_notification(const libnotify_state *st, const char *summary,
@@ -331,7 +454,7 @@ static int show(NotifyNotification *nn, const char *summary)
 static int ln_send(void *state, const hs_alert_msg *msg)
 {
 	libnotify_state *st = state;
-	if (!server_answers(st))
+	if (check_server(st) < 0)
 		return HS_ENOSERVER;
 	char body[HS_NOTIFY_ADVICE_MAX * 5 + HS_NOTIFY_URL_MAX * 6 + 64];
 	int rc = hs_notify_format_body(msg->advice, msg->advice_url,
@@ -343,6 +466,9 @@ static int ln_send(void *state, const hs_alert_msg *msg)
 	        st, msg->summary, body, NOTIFY_URGENCY_NORMAL, CATEGORY);
 	g_object_set_data_full(G_OBJECT(nn), URL_KEY, g_strdup(msg->advice_url),
 	                       g_free);
+	/* Stale once withdrawn: a server with a history need not keep it. */
+	notify_notification_set_hint(nn, "transient",
+	                             g_variant_new_boolean(TRUE));
 	if (st->actions) {
 		notify_notification_add_action(nn, "advice", "Show advice",
 		                               on_action, st, NULL);
@@ -360,14 +486,42 @@ static int ln_send(void *state, const hs_alert_msg *msg)
 
 	int slot = msg->kind == HS_STATE_HUNCHED ? SLOT_HUNCHED
 	                                         : SLOT_LOOKING_DOWN;
-	NotifyNotification *old = st->shown[slot];
-	st->shown[slot] = nn;
-	if (old) {
-		/* Fails harmlessly when the server already closed it. */
-		notify_notification_close(old, NULL);
-		g_object_unref(old);
-	}
+	if (st->shown[slot].nn)
+		close_kept(st, &st->shown[slot], true);
+	st->shown[slot] = (kept_alert){ nn, g_strdup(st->owner) };
 	return 0;
+}
+
+static int ln_withdraw(void *state)
+{
+	libnotify_state *st = state;
+	int taken = 0;
+	for (int i = 0; st && i < SLOT_COUNT; i++) {
+		if (st->shown[i].nn) {
+			close_kept(st, &st->shown[i], false);
+			taken++;
+		}
+	}
+	return taken;
+}
+
+/* text with &, < and > escaped for a server that reads markup (to be
+ * freed).  Quotes stay as they are: outside an attribute they need no
+ * escape, and some servers show &apos; and &quot; as they are. */
+static char *escape_markup(const char *text)
+{
+	GString *out = g_string_sized_new(strlen(text) + 16);
+	for (const char *p = text; *p; p++) {
+		if (*p == '&')
+			g_string_append(out, "&amp;");
+		else if (*p == '<')
+			g_string_append(out, "&lt;");
+		else if (*p == '>')
+			g_string_append(out, "&gt;");
+		else
+			g_string_append_c(out, *p);
+	}
+	return g_string_free(out, FALSE);
 }
 
 /* A notice: plain text (escaped where the server reads markup), low
@@ -375,25 +529,16 @@ static int ln_send(void *state, const hs_alert_msg *msg)
 static int ln_notice(void *state, const char *summary, const char *body)
 {
 	libnotify_state *st = state;
-	if (!server_answers(st))
+	if (check_server(st) < 0)
 		return HS_ENOSERVER;
-	char *text = st->body_style == HS_BODY_PLAIN
-	                     ? g_strdup(body)
-	                     : g_markup_escape_text(body, -1);
+	char *text = st->body_style == HS_BODY_PLAIN ? g_strdup(body)
+	                                             : escape_markup(body);
 	NotifyNotification *nn = new_notification(
 	        st, summary, text, NOTIFY_URGENCY_LOW, NOTICE_CATEGORY);
 	g_free(text);
 	int rc = show(nn, summary);
 	g_object_unref(nn);
 	return rc;
-}
-
-static void ln_poll(void *state)
-{
-	(void)state;
-	/* Bounded, so a flood of events cannot hold up the monitor. */
-	for (int i = 0; i < 100 && g_main_context_iteration(NULL, FALSE); i++) {
-	}
 }
 
 static bool ln_take_snooze(void *state)
@@ -417,11 +562,11 @@ static void ln_close(void *state)
 	libnotify_state *st = state;
 	if (!st)
 		return;
-	for (int i = 0; i < SLOT_COUNT; i++) {
-		if (st->shown[i])
-			g_object_unref(st->shown[i]);
-	}
+	forget_kept(st);
+	/* Alerts withdrawn just before are sent before the process ends. */
+	g_dbus_connection_flush_sync(st->bus, NULL, NULL);
 	notify_uninit();
+	g_free(st->owner);
 	g_object_unref(st->bus);
 	free(st);
 }
@@ -435,4 +580,5 @@ const hs_notifier_ops hs_notifier_libnotify = {
 	.take_show_advice = ln_take_show_advice,
 	.close = ln_close,
 	.notice = ln_notice,
+	.withdraw = ln_withdraw,
 };

@@ -511,6 +511,46 @@ static void every_short_timeline_follows_the_rules(void **state)
 	assert_true(alerts > 0);
 }
 
+/* The update that ends a stretch that alerted says so, once: the run loop
+ * then takes the stale reminder off the screen.  A short away does not end
+ * it, a long one does; a stretch without an alert ends without a word. */
+static void the_end_of_an_alerted_stretch_is_told_once(void **state)
+{
+	(void)state;
+	hs_alerts a;
+	hs_alerts_init(&a, 30, 600);
+	fired log = { 0 };
+	feed(&a, &log, 0, 40, 1, H);
+	assert_int_equal(log.n, 1);
+	assert_false(a.alerted_stretch_ended);
+	feed(&a, &log, 40, 45, 1, A); /* within the grace */
+	assert_false(a.alerted_stretch_ended);
+	feed(&a, &log, 45, 46, 1, U);
+	assert_true(a.alerted_stretch_ended);
+	feed(&a, &log, 46, 47, 1, U);
+	assert_false(a.alerted_stretch_ended); /* once */
+
+	/* 20 s hunched, no alert: its end says nothing. */
+	feed(&a, &log, 200, 220, 1, H);
+	feed(&a, &log, 220, 221, 1, U);
+	assert_false(a.alerted_stretch_ended);
+
+	/* Away for longer than the grace ends an alerted stretch too. */
+	hs_alerts_init(&a, 30, 600);
+	feed(&a, &log, 0, 40, 1, L);
+	bool told = false;
+	for (double t = 40; t < 60; t++) {
+		hs_alert out;
+		hs_alerts_update(&a, t, A, &out);
+		if (a.alerted_stretch_ended) {
+			assert_false(told);
+			told = true;
+			assert_true(t - 39 > HS_ALERTS_GRACE_S);
+		}
+	}
+	assert_true(told);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -530,6 +570,7 @@ int main(void)
 		cmocka_unit_test(pause_silences_and_forgets),
 		cmocka_unit_test(time_going_backwards_is_ignored),
 		cmocka_unit_test(every_short_timeline_follows_the_rules),
+		cmocka_unit_test(the_end_of_an_alerted_stretch_is_told_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

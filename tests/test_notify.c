@@ -994,7 +994,7 @@ static void notice_reaches_the_desktop_as_a_notice(void **state)
 	make_msg(&m, HS_STATE_HUNCHED, 45.0, NULL);
 	assert_int_equal(hs_notify_send(n, &m), 0);
 	assert_int_equal(hs_notify_notice(n, "headsup calibrated itself",
-	                                  "sit <upright> & run it"),
+	                                  "sit <upright> & run 'it' \"now\""),
 	                 0);
 	hs_notify_poll(n);
 	assert_int_equal(dunst_displayed(), 2);
@@ -1002,8 +1002,9 @@ static void notice_reaches_the_desktop_as_a_notice(void **state)
 	char want[512];
 	json_field(want, sizeof want, "summary", "headsup calibrated itself");
 	assert_non_null(strstr(history, want));
+	/* Quotes stay quotes: some servers show &apos; as it is. */
 	json_field(want, sizeof want, "body",
-	           "sit &lt;upright&gt; &amp; run it");
+	           "sit &lt;upright&gt; &amp; run 'it' \"now\"");
 	if (!strstr(history, want))
 		fprintf(stderr, "want %s\nhistory: %s\n", want, history);
 	assert_non_null(strstr(history, want));
@@ -1067,6 +1068,156 @@ static void newer_alert_replaces_older_of_same_kind(void **state)
 		fail_msg("not the older 'Looking down' alone was closed "
 		         "(dunst's history above)");
 	}
+	free(closed);
+	hs_notify_destroy(n);
+	hs_test_run("dunstctl close-all", NULL, 0);
+}
+
+/* Wait up to 3 s for dunst to display want notifications (a withdrawal
+ * asks no answer of the server, so it may still be on its way). */
+static int dunst_displayed_soon(int want)
+{
+	int shown = dunst_displayed();
+	for (double t0 = now_s(); shown != want && now_s() - t0 < 3.0;) {
+		sleep_ms(50);
+		shown = dunst_displayed();
+	}
+	return shown;
+}
+
+/* Alerts taken back (the user sat up, paused, locked the screen) leave
+ * the screen; a notice stays, and nothing more is taken back after. */
+static void withdrawn_alerts_leave_the_screen(void **state)
+{
+	(void)state;
+	REQUIRE_DUNST();
+	hs_notify *n = desktop_on_a_clear_screen();
+	hs_alert_msg m;
+	make_msg(&m, HS_STATE_HUNCHED, 45.0, NULL);
+	assert_int_equal(hs_notify_send(n, &m), 0);
+	make_msg(&m, HS_STATE_LOOKING_DOWN, 50.0, NULL);
+	assert_int_equal(hs_notify_send(n, &m), 0);
+	assert_int_equal(
+	        hs_notify_notice(n, "headsup calibrated itself", "as it says"),
+	        0);
+	assert_int_equal(dunst_displayed(), 3);
+	assert_int_equal(hs_notify_withdraw(n), 2);
+	assert_int_equal(dunst_displayed_soon(1), 1);
+	char *closed = dunst_closed();
+	char want[256];
+	json_field(want, sizeof want, "summary", "Hunched for 45 seconds");
+	assert_non_null(strstr(closed, want));
+	json_field(want, sizeof want, "summary", "Looking down for 50 seconds");
+	assert_non_null(strstr(closed, want));
+	free(closed);
+	assert_int_equal(hs_notify_withdraw(n), 0);
+	/* A terminal line cannot be taken back. */
+	hs_notify *t = NULL;
+	assert_int_equal(hs_notify_create("terminal", &t), 0);
+	assert_int_equal(hs_notify_withdraw(t), 0);
+	hs_notify_destroy(t);
+	hs_notify_destroy(n);
+	hs_test_run("dunstctl close-all", NULL, 0);
+}
+
+static bool have_gdbus(void)
+{
+	if (hs_test_run("command -v gdbus >/dev/null", NULL, 0) == 0)
+		return true;
+	fprintf(stderr, "SKIPPED: gdbus is not installed (package "
+	                "libglib2.0-bin)\n");
+	return false;
+}
+
+/* Stop the session's dunst and start another, which gives out IDs from
+ * the start again; desktop-session.sh stops it at the end (its pid in
+ * dunst-restarted.pid). */
+static void restart_dunst(void)
+{
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd,
+	         "owned() { dbus-send --session --print-reply "
+	         "--dest=org.freedesktop.DBus /org/freedesktop/DBus "
+	         "org.freedesktop.DBus.NameHasOwner "
+	         "string:org.freedesktop.Notifications 2>/dev/null | "
+	         "grep -q 'boolean true'; }; "
+	         "pid=$(gdbus call --session --dest org.freedesktop.DBus "
+	         "--object-path /org/freedesktop/DBus --method "
+	         "org.freedesktop.DBus.GetConnectionUnixProcessID "
+	         "org.freedesktop.Notifications | tr -dc '0-9 ' | "
+	         "awk '{ print $NF }'); "
+	         "[ -n \"$pid\" ] || exit 1; kill \"$pid\" || exit 1; "
+	         "i=0; while owned; do i=$((i+1)); [ $i -lt 100 ] || exit 1; "
+	         "sleep 0.1; done; "
+	         "dunst -config '%s/dunstrc' >>'%s/dunst.log' 2>&1 </dev/null "
+	         "& echo $! >'%s/dunst-restarted.pid'; "
+	         "i=0; until owned; do i=$((i+1)); [ $i -lt 100 ] || exit 1; "
+	         "sleep 0.1; done",
+	         session_dir, session_dir, session_dir);
+	assert_int_equal(hs_test_run(cmd, NULL, 0), 0);
+}
+
+/* Another program's notification, with the ID it asks to replace (a
+ * server that does not have that ID gives it to the new one, as dunst
+ * does); the ID it got. */
+static int notify_as_another_program(int replaces)
+{
+	char cmd[600], out[128];
+	snprintf(cmd, sizeof cmd,
+	         "gdbus call --session --dest org.freedesktop.Notifications "
+	         "--object-path /org/freedesktop/Notifications --method "
+	         "org.freedesktop.Notifications.Notify chat %d '' Bob "
+	         "'lunch?' '[]' '{}' 0",
+	         replaces);
+	assert_int_equal(hs_test_run(cmd, out, sizeof out), 0);
+	/* "(uint32 17,)" */
+	const char *id = strstr(out, "uint32 ");
+	assert_non_null(id);
+	return atoi(id + strlen("uint32 "));
+}
+
+/* After the notification server restarts, the IDs headsup kept are the new
+ * server's to give to anyone: neither the next alert (which replaces the
+ * last of its kind) nor a withdrawal closes the notification another
+ * program got with the same ID.  (Before, the next alert closed it.) */
+static void a_restarted_server_keeps_other_notifications(void **state)
+{
+	(void)state;
+	REQUIRE_DUNST();
+	if (!have_gdbus()) {
+		skip();
+		return;
+	}
+	hs_notify *n = desktop_on_a_clear_screen();
+	/* The ID dunst gives next is the one after this one's. */
+	const int probe = notify_as_another_program(0);
+	hs_test_run("dunstctl close-all", NULL, 0);
+	hs_alert_msg m;
+	make_msg(&m, HS_STATE_HUNCHED, 45.0, NULL);
+	assert_int_equal(hs_notify_send(n, &m), 0);
+	assert_int_equal(dunst_displayed(), 1);
+
+	restart_dunst();
+	assert_int_equal(dunst_displayed(), 0);
+	/* Another program's notification gets the ID of headsup's alert. */
+	assert_int_equal(notify_as_another_program(probe + 1), probe + 1);
+	assert_int_equal(dunst_displayed(), 1);
+
+	make_msg(&m, HS_STATE_HUNCHED, 120.0, NULL);
+	assert_int_equal(hs_notify_send(n, &m), 0);
+	hs_notify_poll(n);
+	assert_int_equal(dunst_displayed(), 2); /* Bob's and the new alert */
+	/* The new alert is withdrawn from the new server; Bob's stays. */
+	assert_int_equal(hs_notify_withdraw(n), 1);
+	assert_int_equal(dunst_displayed_soon(1), 1);
+	char *closed = dunst_closed();
+	char want[256];
+	json_field(want, sizeof want, "summary", "Hunched for 2 minutes");
+	assert_non_null(strstr(closed, want));
+	json_field(want, sizeof want, "summary", "Bob");
+	if (strstr(closed, want))
+		fprintf(stderr, "closed: %s\n", closed);
+	assert_null(strstr(closed, want));
 	free(closed);
 	hs_notify_destroy(n);
 	hs_test_run("dunstctl close-all", NULL, 0);
@@ -1229,6 +1380,9 @@ int main(void)
 		cmocka_unit_test(newer_alert_replaces_older_of_same_kind),
 		cmocka_unit_test(snooze_action_reaches_the_monitor),
 		cmocka_unit_test(show_advice_action_opens_the_page),
+		cmocka_unit_test(withdrawn_alerts_leave_the_screen),
+		/* Last: it replaces the session's dunst. */
+		cmocka_unit_test(a_restarted_server_keeps_other_notifications),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1540,10 +1540,13 @@ static char *dunst_history(void)
 	return raw;
 }
 
+/* The desk session's one alert reaches dunst, and is taken back from the
+ * screen once the hunch it warns of ends (upright at about 120 s): a
+ * reminder does not wait there for a user who sat up. */
 static void desk_session_alert_reaches_dunst(void **state)
 {
 	(void)state;
-	char src[4096], args[4300], out[16384];
+	char src[4096], args[4300], out[65536];
 	REQUIRE_FIXTURE(DESK, src);
 	REQUIRE_SESSION("DBUS_SESSION_BUS_ADDRESS");
 	hs_runenv e;
@@ -1554,13 +1557,35 @@ static void desk_session_alert_reaches_dunst(void **state)
 	assert_int_equal(hs_runenv_calibrate(&e, src, 30), 0);
 	hs_runenv_fmt(
 	        args, sizeof args,
-	        "run --source '%s' --set sustain_s=30 --set cooldown_s=60 "
+	        "-v run --source '%s' --set sustain_s=30 --set cooldown_s=60 "
 	        "--clock-start " DAY "T09:00:00",
 	        src);
 	assert_int_equal(hs_runenv_run(&e, args, out, sizeof out), 0);
 	/* The desktop took it: no terminal fallback. */
 	assert_null(strstr(out, "alerts go to the terminal"));
 	assert_null(strstr(out, "headsup: Hunched for"));
+	/* Taken back once, in the frame the posture read upright again
+	 * after the alert, not only when the replay ended. */
+	const char *alert = strstr(out, "alert: Hunched for 30 seconds");
+	const char *back = strstr(out, "alert taken back from the desktop: "
+	                               "the posture it warned of ended");
+	assert_non_null(alert);
+	assert_non_null(back);
+	assert_true(back > alert);
+	assert_int_equal(hs_runenv_count(out, "alert taken back"), 1);
+	const char *upright = NULL;
+	for (const char *p = alert;
+	     (p = strstr(p, " s: upright\n")) && p < back; p++)
+		upright = p;
+	/* "121.3 s: upright" and on the next line, taken back */
+	assert_non_null(upright);
+	const char *next_line = strchr(upright, '\n') + 1;
+	assert_null(memchr(next_line, '\n', (size_t)(back - next_line)));
+	char count[64];
+	assert_int_equal(
+	        hs_test_run("dunstctl count displayed", count, sizeof count),
+	        0);
+	assert_int_equal(atoi(count), 0);
 
 	char *history = dunst_history();
 	fprintf(stderr, "dunst history:\n%s\n", history);

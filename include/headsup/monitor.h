@@ -81,6 +81,9 @@ typedef struct hs_monitor_step {
 	hs_features f;
 	bool alert; /* an alert is due now */
 	hs_alert alert_info;
+	/* the bad stretch that alerted ended with this frame (the user sat
+	 * up, or left): its reminder is stale (alerts.h) */
+	bool alert_over;
 	bool self_calibrated; /* the baseline was made from this frame */
 	/* a self-made baseline was made again, from a posture sitting
 	 * higher_by_iod eye-distances higher (see HS_MONITOR_REVISIT_S) */

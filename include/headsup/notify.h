@@ -19,6 +19,7 @@
  *	hs_notify_poll(n);                   // every frame: runs actions
  *	if (hs_notify_take_snooze(n)) ...    // the user chose "Snooze"
  *	...
+ *	hs_notify_withdraw(n);               // sat up, paused, locked, stop
  *	hs_notify_destroy(n);
  */
 #ifndef HEADSUP_NOTIFY_H
@@ -68,6 +69,12 @@ typedef struct hs_notifier_ops {
 	 * back-end without notices (the console: the monitor's own
 	 * messages say the same on the terminal). */
 	int (*notice)(void *state, const char *summary, const char *body);
+	/* Take back the alerts this state has shown that may still be on
+	 * screen (the posture they warn of has ended, or nobody is there
+	 * to read them); the number taken back.  Notices stay.  Never
+	 * blocks.  The console's takes back nothing (a line once printed
+	 * stays); NULL means the same. */
+	int (*withdraw)(void *state);
 } hs_notifier_ops;
 
 /* Desktop notifications through libnotify on the session bus.  Summary =
@@ -75,7 +82,13 @@ typedef struct hs_notifier_ops {
  * <a href> "Show advice" link where the server lists "body-hyperlinks",
  * the plain URL otherwise); app name "headsup", normal urgency; actions
  * "Show advice" (opens the page with the default HTML viewer) and "Snooze
- * 30 min" where the server lists "actions".  open() is HS_ENOSERVER when
+ * 30 min" where the server lists "actions".  Alerts carry the "transient"
+ * hint: a server that keeps a history need not keep them, as they are
+ * stale once withdrawn.  The last alert of each kind is kept, with the
+ * unique bus name of the server that showed it: a newer one of its kind
+ * replaces it, and withdraw() closes them, but only on that same server
+ * (one restarted since gives out the same IDs to other programs); a new
+ * server's capabilities are read again.  open() is HS_ENOSERVER when
  * the session bus or the server cannot be reached (it never starts a
  * bus, and gives up after at most 3 s to connect plus 5 s for an answer). */
 extern const hs_notifier_ops hs_notifier_libnotify;
@@ -127,6 +140,11 @@ int hs_notify_notice(hs_notify *n, const char *summary, const char *body);
  * that did not start, or answers the menu entry); nothing when no
  * notification server answers. */
 void hs_notify_notice_once(const char *summary, const char *body);
+/* Take back the alerts shown through n that may still be on screen
+ * (hs_notifier_ops.withdraw): the user sat up, paused the monitor, locked
+ * the screen, or the monitor stops.  Notices stay.  Cheap when there is
+ * nothing to take back; never blocks.  The number of alerts taken back. */
+int hs_notify_withdraw(hs_notify *n);
 /* Run pending action callbacks; never blocks.  Call it often (every
  * frame). */
 void hs_notify_poll(hs_notify *n);

@@ -20,6 +20,9 @@
 #     picks the first entry containing the text in
 #     $HEADSUP_SESSION_DIR/dmenu-pick (the offered entries are appended to
 #     $HEADSUP_SESSION_DIR/dmenu-offered);
+#   - a test that stops dunst and starts another (same -config
+#     $HEADSUP_SESSION_DIR/dunstrc) writes its pid to
+#     $HEADSUP_SESSION_DIR/dunst-restarted.pid, and it is stopped at the end;
 #   - text/html opens with a stand-in browser that appends each URI it is
 #     given, one a line, to $HEADSUP_SESSION_DIR/opened (so "Show advice"
 #     can be checked without starting a real browser).
@@ -62,6 +65,10 @@ if [ "${1:-}" = "--inside" ]; then
 	stop_dunst() {
 		kill "$dunst_pid" 2>/dev/null
 		wait "$dunst_pid" 2>/dev/null
+		# one a test started in its place
+		if [ -s "$dir/dunst-restarted.pid" ]; then
+			kill "$(cat "$dir/dunst-restarted.pid")" 2>/dev/null
+		fi
 	}
 	trap stop_dunst EXIT
 	trap 'exit 143' TERM INT HUP
