@@ -540,6 +540,60 @@ static void read_only_journal_folder_warns_once_and_goes_on(void **state)
 	hs_runenv_free(&e);
 }
 
+/* Replay steady-gaze.avi (10 s) with the options given, its journal made
+ * first and then held locked by another process (an sqlite3 session left
+ * open) for lock_s seconds from before the monitor starts; what it said
+ * into out.  The run must end well with all 10 s in the journal. */
+static void replay_with_the_journal_locked(const char *options, int lock_s,
+                                           char *out, size_t size)
+{
+	char src[4096], path[600], args[4800];
+	REQUIRE_FIXTURE("video/steady-gaze.avi", src);
+	hs_runenv e;
+	hs_runenv_make(&e, false);
+	hs_runenv_fmt(path, sizeof path, "%s/data/headsup", e.dir);
+	assert_int_equal(hs_path_mkdirs(path, 0700), 0);
+	hs_runenv_fmt(path, sizeof path, "%s/data/headsup/journal.db", e.dir);
+	hs_journal *j = NULL;
+	assert_int_equal(hs_journal_open(path, NULL, &j), 0);
+	assert_int_equal(hs_journal_close(j), 0);
+	int locked[2];
+	assert_int_equal(pipe(locked), 0);
+	pid_t locker = fork();
+	assert_true(locker >= 0);
+	if (locker == 0) {
+		sqlite3 *db = NULL;
+		if (sqlite3_open(path, &db) != SQLITE_OK ||
+		    sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL) !=
+		            SQLITE_OK ||
+		    write(locked[1], "l", 1) != 1)
+			_exit(3);
+		sleep((unsigned)lock_s);
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+		sqlite3_close(db);
+		_exit(0);
+	}
+	char c = 0;
+	assert_int_equal(read(locked[0], &c, 1), 1);
+	hs_runenv_fmt(args, sizeof args,
+	              "-v run %s --source '%s' --set notify=terminal "
+	              "--clock-start " DAY "T09:00:00",
+	              options, src);
+	const int st = hs_runenv_run(&e, args, out, size);
+	int status = 0;
+	assert_int_equal(waitpid(locker, &status, 0), locker);
+	close(locked[0]);
+	close(locked[1]);
+	assert_int_equal(WEXITSTATUS(status), 0);
+	if (st != 0)
+		fprintf(stderr, "status %d, said:\n%s\n", st, out);
+	assert_int_equal(st, 0);
+	const double monitored =
+	        hs_runenv_report_number(&e, DAY, "monitored_s");
+	assert_true(monitored >= 9 && monitored <= 11);
+	hs_runenv_free(&e);
+}
+
 /* A journal locked by another program when the monitor starts (a sqlite3
  * session left open for a few seconds): what is watched meanwhile is kept
  * in memory and written once the lock goes, and the run ends well.
@@ -547,107 +601,22 @@ static void read_only_journal_folder_warns_once_and_goes_on(void **state)
 static void a_journal_locked_at_start_loses_nothing(void **state)
 {
 	(void)state;
-	char src[4096], path[600], args[4800], out[16384];
-	REQUIRE_FIXTURE("video/steady-gaze.avi", src);
-	hs_runenv e;
-	hs_runenv_make(&e, false);
-	hs_runenv_fmt(path, sizeof path, "%s/data/headsup", e.dir);
-	assert_int_equal(hs_path_mkdirs(path, 0700), 0);
-	hs_runenv_fmt(path, sizeof path, "%s/data/headsup/journal.db", e.dir);
-	hs_journal *j = NULL;
-	assert_int_equal(hs_journal_open(path, NULL, &j), 0);
-	assert_int_equal(hs_journal_close(j), 0);
-	int locked[2];
-	assert_int_equal(pipe(locked), 0);
-	pid_t locker = fork();
-	assert_true(locker >= 0);
-	if (locker == 0) {
-		sqlite3 *db = NULL;
-		if (sqlite3_open(path, &db) != SQLITE_OK ||
-		    sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL) !=
-		            SQLITE_OK ||
-		    write(locked[1], "l", 1) != 1)
-			_exit(3);
-		sleep(4);
-		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-		sqlite3_close(db);
-		_exit(0);
-	}
-	char c = 0;
-	assert_int_equal(read(locked[0], &c, 1), 1);
-	hs_runenv_fmt(args, sizeof args,
-	              "-v run --realtime --source '%s' --set notify=terminal "
-	              "--set commit_s=1 --clock-start " DAY "T09:00:00",
-	              src);
-	const int st = hs_runenv_run(&e, args, out, sizeof out);
-	int status = 0;
-	assert_int_equal(waitpid(locker, &status, 0), locker);
-	close(locked[0]);
-	close(locked[1]);
-	assert_int_equal(WEXITSTATUS(status), 0);
-	if (st != 0)
-		fprintf(stderr, "status %d, said:\n%s\n", st, out);
-	assert_int_equal(st, 0);
+	char out[16384];
+	replay_with_the_journal_locked("--realtime --set commit_s=1", 4, out,
+	                               sizeof out);
 	assert_non_null(strstr(out, "cannot be opened (locked by another "));
 	assert_non_null(strstr(out, "is writable again"));
-	const double monitored =
-	        hs_runenv_report_number(&e, DAY, "monitored_s");
-	assert_true(monitored >= 9 && monitored <= 11);
-	hs_runenv_free(&e);
 }
 
 /* A replay that ends, flat out, while another program still holds the
- * journal locked waits for the lock (up to 15 s; 12 here, where the
- * replay takes a few) instead of losing all it watched. */
+ * journal locked waits for the lock (up to 15 s; 12 here, past the end of
+ * a replay that takes a few) instead of losing all it watched. */
 static void a_replay_ending_while_the_journal_is_locked_waits(void **state)
 {
 	(void)state;
-	char src[4096], path[600], args[4800], out[16384];
-	REQUIRE_FIXTURE("video/steady-gaze.avi", src);
-	hs_runenv e;
-	hs_runenv_make(&e, false);
-	hs_runenv_fmt(path, sizeof path, "%s/data/headsup", e.dir);
-	assert_int_equal(hs_path_mkdirs(path, 0700), 0);
-	hs_runenv_fmt(path, sizeof path, "%s/data/headsup/journal.db", e.dir);
-	hs_journal *j = NULL;
-	assert_int_equal(hs_journal_open(path, NULL, &j), 0);
-	assert_int_equal(hs_journal_close(j), 0);
-	int locked[2];
-	assert_int_equal(pipe(locked), 0);
-	pid_t locker = fork();
-	assert_true(locker >= 0);
-	if (locker == 0) {
-		sqlite3 *db = NULL;
-		if (sqlite3_open(path, &db) != SQLITE_OK ||
-		    sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL) !=
-		            SQLITE_OK ||
-		    write(locked[1], "l", 1) != 1)
-			_exit(3);
-		sleep(12); /* past the replay's end, within the wait */
-		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-		sqlite3_close(db);
-		_exit(0);
-	}
-	char c = 0;
-	assert_int_equal(read(locked[0], &c, 1), 1);
-	hs_runenv_fmt(args, sizeof args,
-	              "-v run --source '%s' --set notify=terminal "
-	              "--clock-start " DAY "T09:00:00",
-	              src);
-	const int st = hs_runenv_run(&e, args, out, sizeof out);
-	int status = 0;
-	assert_int_equal(waitpid(locker, &status, 0), locker);
-	close(locked[0]);
-	close(locked[1]);
-	assert_int_equal(WEXITSTATUS(status), 0);
-	if (st != 0)
-		fprintf(stderr, "status %d, said:\n%s\n", st, out);
-	assert_int_equal(st, 0);
+	char out[16384];
+	replay_with_the_journal_locked("", 12, out, sizeof out);
 	assert_non_null(strstr(out, "is locked by another program; waiting"));
-	const double monitored =
-	        hs_runenv_report_number(&e, DAY, "monitored_s");
-	assert_true(monitored >= 9 && monitored <= 11);
-	hs_runenv_free(&e);
 }
 
 /* A folder given where a file belongs (say, a tab-completed path cut one
