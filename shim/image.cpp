@@ -187,10 +187,10 @@ const size_limit size_limits[] = {
 };
 
 // The most pixels headsup decodes an image of: OPENCV_IO_MAX_IMAGE_PIXELS
-// when set (OpenCV's own limit, 2^30 unset), else 100 million, a little
-// over a 12000x8000 photograph.  OpenCV's limit lets a 0.9 MB PNG that
-// states 30000x30000 pixels take 2.7 GB to decode.
-const unsigned long long default_max_pixels = 100000000ULL;
+// when set (OpenCV's own limit, 2^30 unset), else 250 million: a 200 MP
+// phone photograph (16320x12240) is read.  OpenCV's limit lets a 0.9 MB PNG
+// that states 30000x30000 pixels take 2.7 GB to decode.
+const unsigned long long default_max_pixels = 250000000ULL;
 
 unsigned long long max_pixels()
 {

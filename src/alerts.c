@@ -53,7 +53,7 @@ static hs_state major_kind(const hs_alerts *a, hs_state now)
 
 bool hs_alerts_update(hs_alerts *a, double t, hs_state state, hs_alert *out)
 {
-	a->alerted_stretch_ended = false;
+	a->alert_stale = false;
 	if (!isfinite(t) || (a->has_t && t < a->last_t))
 		return false;
 	/* The time since the previous update goes to the state it gave. */
@@ -67,9 +67,13 @@ bool hs_alerts_update(hs_alerts *a, double t, hs_state state, hs_alert *out)
 	if (!hs_state_is_bad(state)) {
 		/* upright, uncalibrated and anything unknown end the
 		 * stretch; away only once the grace is over. */
-		if (a->in_stretch && (state != HS_STATE_AWAY || grace_over)) {
+		if (state != HS_STATE_AWAY || grace_over)
 			a->in_stretch = false;
-			a->alerted_stretch_ended = isfinite(a->stretch_alert);
+		/* Out of it for sustain_s: the slump is over, not a moment
+		 * upright within it. */
+		if (a->alert_shown && !(t - a->last_seen < a->sustain_s)) {
+			a->alert_shown = false;
+			a->alert_stale = true;
 		}
 		return false;
 	}
@@ -77,8 +81,12 @@ bool hs_alerts_update(hs_alerts *a, double t, hs_state state, hs_alert *out)
 	if (!a->in_stretch || grace_over) {
 		/* Slumped again a moment after the last stretch: its last
 		 * alert still covers this one. */
-		if (!(t - a->last_seen < a->sustain_s))
+		if (!(t - a->last_seen < a->sustain_s)) {
 			a->stretch_alert = -INFINITY;
+			/* a new slump, after no update at all for a while */
+			a->alert_stale = a->alert_shown;
+			a->alert_shown = false;
+		}
 		a->in_stretch = true;
 		a->since = t;
 		a->next_due = t + a->sustain_s;
@@ -95,6 +103,7 @@ bool hs_alerts_update(hs_alerts *a, double t, hs_state state, hs_alert *out)
 	a->alerted[kind] = true;
 	a->last_alert[kind] = t;
 	a->stretch_alert = t;
+	a->alert_shown = true;
 	a->next_due = t + a->sustain_s;
 	clear_shares(a);
 	out->kind = kind;
@@ -131,6 +140,7 @@ void hs_alerts_pause(hs_alerts *a, double t, double duration_s)
 	extend(&a->pause_until, t, duration_s);
 	a->in_stretch = false;
 	a->last_seen = -INFINITY; /* the next stretch carries nothing */
+	a->alert_shown = false;   /* the caller takes its reminder back */
 }
 
 void hs_alerts_resume(hs_alerts *a)

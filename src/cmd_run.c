@@ -1052,7 +1052,6 @@ static int make_notifier(run_ctx *c, int *status)
 	return rc < 0 ? -1 : 0;
 }
 
-/* Everything before the loop that can fail with a usage/config error. */
 /* --clock-start read into c->clock_start (now without it): -1 when it
  * is no time, is more than a day ahead or comes with a camera (said, a
  * usage error). */
@@ -1213,6 +1212,7 @@ static int journal_path_usable(run_ctx *c, int *status)
 	return 0;
 }
 
+/* Everything before the loop that can fail with a usage/config error. */
 static int prepare(run_ctx *c, int *status)
 {
 	char err[HS_MSG_MAX];
@@ -1311,8 +1311,10 @@ static bool finish(run_ctx *c)
 			        c->journal_path, END_LOCK_WAIT_S);
 		while (rc == HS_ELOCKED && !hs_run_stop_requested &&
 		       hs_clock_steady() < until) {
-			hs_control_wait(NULL, 0.5);
-			rc = hs_journal_flush(c->journal);
+			hs_control_wait(c->control, 0.5);
+			hs_run_answer_while_stopping(c);
+			if (!hs_run_stop_requested)
+				rc = hs_journal_flush(c->journal);
 		}
 		kept = hs_journal_close(c->journal) == 0;
 	}

@@ -146,6 +146,9 @@ static inline double last_t(const run_ctx *c)
 /* Reload the settings when SIGHUP asked for it (also while the camera is
  * awaited: `systemctl --user reload` gets its answer at once). */
 void hs_run_reload_if_asked(run_ctx *c);
+/* At the end, while waiting for a locked journal: answer `headsup stop`
+ * (it ends the wait) and tell the other requests it is stopping. */
+void hs_run_answer_while_stopping(run_ctx *c);
 /* Take back the alerts still on the desktop (why: for the -v log), when
  * they are stale: the posture ended, a pause, a locked screen, the end. */
 void hs_run_withdraw_alerts(run_ctx *c, const char *why);

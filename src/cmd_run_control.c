@@ -305,6 +305,29 @@ static void answer_request(run_ctx *c, double now, const hs_control_request *r)
 	hs_control_reply(c->control, reply);
 }
 
+/* While the monitor waits at its end for a journal another program holds
+ * locked (finish() in cmd_run.c): `headsup stop` ends the wait, and the
+ * other requests hear that it is stopping. */
+void hs_run_answer_while_stopping(run_ctx *c)
+{
+	hs_control_request req;
+	for (int i = 0; i < HS_CONTROL_CLIENTS && c->control &&
+	                hs_control_poll(c->control, &req) == 1;
+	     i++) {
+		if (req.cmd == HS_CONTROL_STOP) {
+			hs_info("stopping, as 'headsup stop' asked");
+			hs_run_stop_requested = 1;
+		}
+		hs_control_reply(c->control,
+		                 req.cmd == HS_CONTROL_STOP ? "stopping"
+		                 : req.cmd == HS_CONTROL_STATUS
+		                         ? "stopping: waiting to write the "
+		                           "journal, which another program "
+		                           "holds locked"
+		                         : "error: headsup is stopping");
+	}
+}
+
 /* Answer the requests waiting on the control socket: all of them, since
  * while paused the loop comes here only once a second, or when one
  * arrives (hs_control_wait()). */

@@ -341,7 +341,7 @@ void hs_monitor_step_frame(hs_monitor *m, double t, const hs_analysis *an,
 	m->state = next;
 	out->state = next;
 	out->alert = hs_alerts_update(&m->alerts, t, next, &out->alert_info);
-	out->alert_over = m->alerts.alerted_stretch_ended;
+	out->alert_over = m->alerts.alert_stale;
 	out->dark_changed = update_dark(m, t, an);
 }
 

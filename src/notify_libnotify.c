@@ -466,9 +466,9 @@ static int ln_send(void *state, const hs_alert_msg *msg)
 	        st, msg->summary, body, NOTIFY_URGENCY_NORMAL, CATEGORY);
 	g_object_set_data_full(G_OBJECT(nn), URL_KEY, g_strdup(msg->advice_url),
 	                       g_free);
-	/* Stale once withdrawn: a server with a history need not keep it. */
-	notify_notification_set_hint(nn, "transient",
-	                             g_variant_new_boolean(TRUE));
+	/* Not "transient": GNOME would drop it from its list as soon as the
+	 * banner hides, while the posture it warns of may go on; withdraw()
+	 * takes it back once that posture has ended. */
 	if (st->actions) {
 		notify_notification_add_action(nn, "advice", "Show advice",
 		                               on_action, st, NULL);

@@ -514,41 +514,74 @@ static void every_short_timeline_follows_the_rules(void **state)
 /* The update that ends a stretch that alerted says so, once: the run loop
  * then takes the stale reminder off the screen.  A short away does not end
  * it, a long one does; a stretch without an alert ends without a word. */
-static void the_end_of_an_alerted_stretch_is_told_once(void **state)
+/* The slump an alert warned of is over once no bad state has come for
+ * sustain_s: said once, so its reminder can be taken back.  A moment
+ * upright within the slump leaves it (the slump still waits out its
+ * cooldown, and no new reminder would come). */
+static void the_end_of_an_alerted_slump_is_told_once(void **state)
 {
 	(void)state;
 	hs_alerts a;
 	hs_alerts_init(&a, 30, 600);
 	fired log = { 0 };
+	bool told = false;
 	feed(&a, &log, 0, 40, 1, H);
 	assert_int_equal(log.n, 1);
-	assert_false(a.alerted_stretch_ended);
+	assert_false(a.alert_stale);
 	feed(&a, &log, 40, 45, 1, A); /* within the grace */
-	assert_false(a.alerted_stretch_ended);
-	feed(&a, &log, 45, 46, 1, U);
-	assert_true(a.alerted_stretch_ended);
-	feed(&a, &log, 46, 47, 1, U);
-	assert_false(a.alerted_stretch_ended); /* once */
-
-	/* 20 s hunched, no alert: its end says nothing. */
-	feed(&a, &log, 200, 220, 1, H);
-	feed(&a, &log, 220, 221, 1, U);
-	assert_false(a.alerted_stretch_ended);
-
-	/* Away for longer than the grace ends an alerted stretch too. */
-	hs_alerts_init(&a, 30, 600);
-	feed(&a, &log, 0, 40, 1, L);
-	bool told = false;
-	for (double t = 40; t < 60; t++) {
+	assert_false(a.alert_stale);
+	feed(&a, &log, 45, 50, 1, U); /* a moment upright */
+	assert_false(a.alert_stale);
+	feed(&a, &log, 50, 60, 1, H); /* the same slump */
+	assert_false(a.alert_stale);
+	assert_int_equal(log.n, 1);
+	for (double t = 60; t < 120; t++) {
 		hs_alert out;
-		hs_alerts_update(&a, t, A, &out);
-		if (a.alerted_stretch_ended) {
-			assert_false(told);
+		hs_alerts_update(&a, t, U, &out);
+		if (a.alert_stale) {
+			assert_false(told); /* once */
 			told = true;
-			assert_true(t - 39 > HS_ALERTS_GRACE_S);
+			assert_true(t - 59 >= 30); /* sat up for sustain_s */
+			assert_true(t - 59 < 31);
 		}
 	}
 	assert_true(told);
+
+	/* 20 s hunched, no alert: its end says nothing. */
+	told = false;
+	feed(&a, &log, 200, 220, 1, H);
+	for (double t = 220; t < 300; t++) {
+		hs_alert out;
+		hs_alerts_update(&a, t, U, &out);
+		told = told || a.alert_stale;
+	}
+	assert_false(told);
+
+	/* Away ends an alerted slump too, after as long. */
+	hs_alerts_init(&a, 30, 600);
+	feed(&a, &log, 0, 40, 1, L);
+	for (double t = 40; t < 100; t++) {
+		hs_alert out;
+		hs_alerts_update(&a, t, A, &out);
+		if (a.alert_stale) {
+			assert_false(told);
+			told = true;
+			assert_true(t - 39 >= 30);
+		}
+	}
+	assert_true(told);
+
+	/* A pause takes it back itself: nothing more is said after. */
+	hs_alerts_init(&a, 30, 600);
+	feed(&a, &log, 0, 40, 1, H);
+	hs_alerts_pause(&a, 40, 60);
+	told = false;
+	for (double t = 100; t < 200; t++) {
+		hs_alert out;
+		hs_alerts_update(&a, t, U, &out);
+		told = told || a.alert_stale;
+	}
+	assert_false(told);
 }
 
 int main(void)
@@ -570,7 +603,7 @@ int main(void)
 		cmocka_unit_test(pause_silences_and_forgets),
 		cmocka_unit_test(time_going_backwards_is_ignored),
 		cmocka_unit_test(every_short_timeline_follows_the_rules),
-		cmocka_unit_test(the_end_of_an_alerted_stretch_is_told_once),
+		cmocka_unit_test(the_end_of_an_alerted_slump_is_told_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

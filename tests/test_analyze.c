@@ -1086,10 +1086,10 @@ static void too_large_image_says_its_size_and_the_limit(void **state)
 	assert_int_equal(analyze(args), 1);
 	snprintf(want, sizeof want,
 	         "headsup: error: cannot read image '%s': too large to "
-	         "decode: 40000x40000 pixels, over the limit of 100000000 "
+	         "decode: 40000x40000 pixels, over the limit of 250000000 "
 	         "pixels in all (OPENCV_IO_MAX_IMAGE_PIXELS)\n"
 	         "headsup: error: cannot read image '%s': too large to "
-	         "decode: 65000x65000 pixels, over the limit of 100000000 "
+	         "decode: 65000x65000 pixels, over the limit of 250000000 "
 	         "pixels in all (OPENCV_IO_MAX_IMAGE_PIXELS)\n"
 	         "headsup: error: cannot read image '%s': too large to "
 	         "decode: 2000000x1 pixels, over the limit of 1048576 pixels "

@@ -926,7 +926,7 @@ static void a_too_large_image_is_said_so(void **state)
 	snprintf(want, sizeof want,
 	         "headsup: error: no frames to calibrate on from '%s': cannot "
 	         "read image '%s': too large to decode: 40000x40000 pixels, "
-	         "over the limit of 100000000 pixels in all "
+	         "over the limit of 250000000 pixels in all "
 	         "(OPENCV_IO_MAX_IMAGE_PIXELS). No baseline was stored.\n",
 	         image, image);
 	assert_non_null(strstr(err, want));

@@ -541,11 +541,15 @@ static void read_only_journal_folder_warns_once_and_goes_on(void **state)
 }
 
 /* Replay steady-gaze.avi (10 s) with the options given, its journal made
- * first and then held locked by another process (an sqlite3 session left
- * open) for lock_s seconds from before the monitor starts; what it said
- * into out.  The run must end well with all 10 s in the journal. */
-static void replay_with_the_journal_locked(const char *options, int lock_s,
-                                           char *out, size_t size)
+ * first and then held locked (an sqlite3 session left open, here in the
+ * test itself) from before the monitor starts until the monitor's log says
+ * 'release_on' and 'lock_s' more seconds have passed.  The run must end
+ * well with all 10 s in the journal; what it said into out.  With stop,
+ * `headsup stop` is asked instead once the log says 'release_on', and the
+ * lock held until the monitor has ended: it must end at once, and say
+ * what it could not write. */
+static void replay_locked_run(const char *options, const char *release_on,
+                              double lock_s, bool stop, char *out, size_t size)
 {
 	char src[4096], path[600], args[4800];
 	REQUIRE_FIXTURE("video/steady-gaze.avi", src);
@@ -557,41 +561,58 @@ static void replay_with_the_journal_locked(const char *options, int lock_s,
 	hs_journal *j = NULL;
 	assert_int_equal(hs_journal_open(path, NULL, &j), 0);
 	assert_int_equal(hs_journal_close(j), 0);
-	int locked[2];
-	assert_int_equal(pipe(locked), 0);
-	pid_t locker = fork();
-	assert_true(locker >= 0);
-	if (locker == 0) {
-		sqlite3 *db = NULL;
-		if (sqlite3_open(path, &db) != SQLITE_OK ||
-		    sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL) !=
-		            SQLITE_OK ||
-		    write(locked[1], "l", 1) != 1)
-			_exit(3);
-		sleep((unsigned)lock_s);
-		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-		sqlite3_close(db);
-		_exit(0);
-	}
-	char c = 0;
-	assert_int_equal(read(locked[0], &c, 1), 1);
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL),
+	                 SQLITE_OK);
 	hs_runenv_fmt(args, sizeof args,
 	              "-v run %s --source '%s' --set notify=terminal "
 	              "--clock-start " DAY "T09:00:00",
 	              options, src);
-	const int st = hs_runenv_run(&e, args, out, size);
-	int status = 0;
-	assert_int_equal(waitpid(locker, &status, 0), locker);
-	close(locked[0]);
-	close(locked[1]);
-	assert_int_equal(WEXITSTATUS(status), 0);
-	if (st != 0)
+	pid_t run = hs_runenv_spawn(&e, args);
+	const bool said = hs_runenv_wait_log(&e, release_on, 60);
+	int stop_st = 0, st;
+	double stop_took = 0;
+	if (stop) {
+		const double t0 = hs_runenv_now();
+		char answer[512];
+		stop_st = hs_runenv_run(&e, "stop", answer, sizeof answer);
+		st = hs_runenv_wait(run, 10);
+		stop_took = hs_runenv_now() - t0;
+	}
+	hs_runenv_sleep(lock_s);
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(db);
+	if (!stop)
+		st = hs_runenv_wait(run, 60);
+	char *log = hs_runenv_slurp(e.log);
+	snprintf(out, size, "%s", log);
+	free(log);
+	if (!said || st != 0)
 		fprintf(stderr, "status %d, said:\n%s\n", st, out);
+	assert_true(said);
+	if (stop) {
+		assert_int_equal(stop_st, 0);
+		assert_true(stop_took < 6); /* `stop` waits up to 10 s */
+		assert_int_equal(st, 1);    /* ...and it said what is lost */
+		assert_non_null(strstr(out, "could not be written, and are "
+		                            "lost"));
+		hs_runenv_free(&e);
+		return;
+	}
 	assert_int_equal(st, 0);
 	const double monitored =
 	        hs_runenv_report_number(&e, DAY, "monitored_s");
 	assert_true(monitored >= 9 && monitored <= 11);
 	hs_runenv_free(&e);
+}
+
+static void replay_with_the_journal_locked(const char *options,
+                                           const char *release_on,
+                                           double lock_s, char *out,
+                                           size_t size)
+{
+	replay_locked_run(options, release_on, lock_s, false, out, size);
 }
 
 /* A journal locked by another program when the monitor starts (a sqlite3
@@ -602,21 +623,33 @@ static void a_journal_locked_at_start_loses_nothing(void **state)
 {
 	(void)state;
 	char out[16384];
-	replay_with_the_journal_locked("--realtime --set commit_s=1", 4, out,
-	                               sizeof out);
-	assert_non_null(strstr(out, "cannot be opened (locked by another "));
+	replay_with_the_journal_locked("--realtime --set commit_s=1",
+	                               "cannot be opened (locked by another ",
+	                               3, out, sizeof out);
 	assert_non_null(strstr(out, "is writable again"));
 }
 
 /* A replay that ends, flat out, while another program still holds the
- * journal locked waits for the lock (up to 15 s; 12 here, past the end of
- * a replay that takes a few) instead of losing all it watched. */
+ * journal locked waits for the lock (up to 15 s) instead of losing all it
+ * watched. */
 static void a_replay_ending_while_the_journal_is_locked_waits(void **state)
 {
 	(void)state;
 	char out[16384];
-	replay_with_the_journal_locked("", 12, out, sizeof out);
-	assert_non_null(strstr(out, "is locked by another program; waiting"));
+	replay_with_the_journal_locked("",
+	                               "is locked by another program; waiting",
+	                               2, out, sizeof out);
+	assert_non_null(strstr(out, "stopped at 10.0 s"));
+}
+
+/* `headsup stop` during that wait ends it at once: the monitor answers,
+ * and ends saying what it could not write. */
+static void headsup_stop_ends_the_wait_for_a_locked_journal(void **state)
+{
+	(void)state;
+	char out[16384];
+	replay_locked_run("", "is locked by another program; waiting", 0, true,
+	                  out, sizeof out);
 }
 
 /* A folder given where a file belongs (say, a tab-completed path cut one
@@ -1817,6 +1850,8 @@ int main(void)
 		cmocka_unit_test(a_journal_locked_at_start_loses_nothing),
 		cmocka_unit_test(
 		        a_replay_ending_while_the_journal_is_locked_waits),
+		cmocka_unit_test(
+		        headsup_stop_ends_the_wait_for_a_locked_journal),
 		cmocka_unit_test(disk_filling_up_mid_run_loses_nothing),
 		cmocka_unit_test(
 		        only_baseline_and_journal_are_stored_privately),

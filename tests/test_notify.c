@@ -1196,6 +1196,17 @@ static void a_restarted_server_keeps_other_notifications(void **state)
 	make_msg(&m, HS_STATE_HUNCHED, 45.0, NULL);
 	assert_int_equal(hs_notify_send(n, &m), 0);
 	assert_int_equal(dunst_displayed(), 1);
+	/* It got that next ID, the one the new server will hand out again
+	 * (IDs only grow in one server); headsup keeps it. */
+	char *shown = dunst_history();
+	char want_id[64];
+	snprintf(want_id, sizeof want_id, "\"id\":{\"type\":\"i\",\"data\":%d}",
+	         probe + 1);
+	const char *alert_at = strstr(shown, "Hunched for 45 seconds");
+	const char *id_at = strstr(shown, want_id);
+	if (!alert_at || !id_at)
+		fail_msg("the alert did not get ID %d: %s", probe + 1, shown);
+	free(shown);
 
 	restart_dunst();
 	assert_int_equal(dunst_displayed(), 0);

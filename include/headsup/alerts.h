@@ -27,9 +27,13 @@
  *     without its state, whether the frames in between said away or did
  *     not come at all.  The away time counts in lasted_s.  A longer gap
  *     ends the stretch.
- *   - An update that ends a stretch that had an alert says so (the
- *     field alerted_stretch_ended): its reminder can be taken back.
- *     A pause ends the stretch too, but its caller knows that already.
+ *   - Once the slump an alert warned of is over, the update that finds
+ *     it so says so (the field alert_stale), once: its reminder can be
+ *     taken back.  Over is as above: no bad state for sustain_s since the
+ *     last bad update (sitting up for a moment, then slumping again,
+ *     leaves the reminder where it is, as the slump still waits out its
+ *     cooldown).  A pause ends it too, but its caller knows that
+ *     already.
  *   - Snooze and pause: no alert at all until their end.  A stretch that
  *     runs through a snooze alerts at the snooze's end if it is still due;
  *     a pause (camera off) also forgets the running stretch.
@@ -70,10 +74,10 @@ typedef struct hs_alerts {
 	bool has_t;
 	double last_t;
 	hs_state last_state; /* the state given at last_t */
-	/* Set by each update: it ended a bad stretch that had an alert
-	 * (upright or uncalibrated now, or away for longer than the
-	 * grace), so the reminder of that alert is stale. */
-	bool alerted_stretch_ended;
+	bool alert_shown;    /* an alert whose slump is not over yet */
+	/* Set by each update: the slump of the last alert is over, so its
+	 * reminder is stale (told once). */
+	bool alert_stale;
 } hs_alerts;
 
 void hs_alerts_init(hs_alerts *a, double sustain_s, double cooldown_s);

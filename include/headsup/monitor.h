@@ -81,8 +81,8 @@ typedef struct hs_monitor_step {
 	hs_features f;
 	bool alert; /* an alert is due now */
 	hs_alert alert_info;
-	/* the bad stretch that alerted ended with this frame (the user sat
-	 * up, or left): its reminder is stale (alerts.h) */
+	/* the slump that alerted is over with this frame (the user sat up,
+	 * or left, sustain_s ago): its reminder is stale (alerts.h) */
 	bool alert_over;
 	bool self_calibrated; /* the baseline was made from this frame */
 	/* a self-made baseline was made again, from a posture sitting

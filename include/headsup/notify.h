@@ -82,15 +82,14 @@ typedef struct hs_notifier_ops {
  * <a href> "Show advice" link where the server lists "body-hyperlinks",
  * the plain URL otherwise); app name "headsup", normal urgency; actions
  * "Show advice" (opens the page with the default HTML viewer) and "Snooze
- * 30 min" where the server lists "actions".  Alerts carry the "transient"
- * hint: a server that keeps a history need not keep them, as they are
- * stale once withdrawn.  The last alert of each kind is kept, with the
- * unique bus name of the server that showed it: a newer one of its kind
- * replaces it, and withdraw() closes them, but only on that same server
- * (one restarted since gives out the same IDs to other programs); a new
- * server's capabilities are read again.  open() is HS_ENOSERVER when
- * the session bus or the server cannot be reached (it never starts a
- * bus, and gives up after at most 3 s to connect plus 5 s for an answer). */
+ * 30 min" where the server lists "actions".  The last alert of each kind
+ * is kept, with the unique bus name of the server that showed it: a newer
+ * one of its kind replaces it, and withdraw() closes them, but only on
+ * that same server (one restarted since gives out the same IDs to other
+ * programs); a new server's capabilities are read again.  open() is
+ * HS_ENOSERVER when the session bus or the server cannot be reached (it never
+ * starts a bus, and gives up after at most 3 s to connect plus 5 s for an
+ * answer). */
 extern const hs_notifier_ops hs_notifier_libnotify;
 /* "14:05:59 headsup: Hunched for 45 seconds - <advice> <url>" on stderr,
  * at the local time it is shown (hs_notify_format_line()). */
