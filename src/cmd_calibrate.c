@@ -268,7 +268,7 @@ static int parse_args(int argc, char **argv, calib_args *a)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	*a = (calib_args){ NULL };
+	*a = (calib_args){ .source = NULL };
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {

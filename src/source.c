@@ -225,7 +225,8 @@ static void say_skipped(video *v, int fails, double last_t, double t)
 {
 	long lost = fails;
 	const double missed = (t - last_t) * v->fps - 1;
-	if (v->grabbed > 0 && missed > lost && missed < (double)v->count)
+	if (v->grabbed > 0 && missed > (double)lost &&
+	    missed < (double)v->count)
 		lost = lround(missed);
 	v->skipped += lost;
 	if (v->grabbed > 0)
