@@ -607,14 +607,6 @@ static void replay_locked_run(const char *options, const char *release_on,
 	hs_runenv_free(&e);
 }
 
-static void replay_with_the_journal_locked(const char *options,
-                                           const char *release_on,
-                                           double lock_s, char *out,
-                                           size_t size)
-{
-	replay_locked_run(options, release_on, lock_s, false, out, size);
-}
-
 /* A journal locked by another program when the monitor starts (a sqlite3
  * session left open for a few seconds): what is watched meanwhile is kept
  * in memory and written once the lock goes, and the run ends well.
@@ -623,9 +615,9 @@ static void a_journal_locked_at_start_loses_nothing(void **state)
 {
 	(void)state;
 	char out[16384];
-	replay_with_the_journal_locked("--realtime --set commit_s=1",
-	                               "cannot be opened (locked by another ",
-	                               3, out, sizeof out);
+	replay_locked_run("--realtime --set commit_s=1",
+	                  "cannot be opened (locked by another ", 3, false, out,
+	                  sizeof out);
 	assert_non_null(strstr(out, "is writable again"));
 }
 
@@ -636,9 +628,8 @@ static void a_replay_ending_while_the_journal_is_locked_waits(void **state)
 {
 	(void)state;
 	char out[16384];
-	replay_with_the_journal_locked("",
-	                               "is locked by another program; waiting",
-	                               2, out, sizeof out);
+	replay_locked_run("", "is locked by another program; waiting", 2, false,
+	                  out, sizeof out);
 	assert_non_null(strstr(out, "stopped at 10.0 s"));
 }
 
